@@ -1,0 +1,31 @@
+// Builds what Node and the browser load: the two AssemblyScript targets and the esbuild bundles.
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import * as esbuild from 'esbuild';
+
+const asc = (target) =>
+  execFileSync(process.execPath, ['node_modules/assemblyscript/bin/asc.js', 'wasm/index.ts', '--config', 'asconfig.json', '--target', target], {
+    stdio: 'inherit',
+  });
+asc('simd');
+asc('scalar');
+
+// WGSL sources are imported as text (`./x.wgsl?raw`), as Vite/vitest do natively.
+const wgslRaw = {
+  name: 'wgsl-raw',
+  setup(b) {
+    b.onResolve({ filter: /\.wgsl\?raw$/ }, (a) => ({ path: new URL(a.path.replace(/\?raw$/, ''), `file://${a.resolveDir}/`).pathname, namespace: 'wgsl' }));
+    b.onLoad({ filter: /.*/, namespace: 'wgsl' }, async (a) => ({ contents: await readFile(a.path, 'utf8'), loader: 'text' }));
+  },
+};
+
+const common = { bundle: true, format: 'esm', sourcemap: true, plugins: [wgslRaw], logLevel: 'warning', target: 'es2022' };
+await esbuild.build({
+  ...common,
+  platform: 'node',
+  entryPoints: { cli: 'engine/cli.ts', 'wasm-worker': 'host/wasm-worker.ts', 'bench-node': 'bench/node.ts' },
+  outdir: 'dist',
+  external: ['webgpu'],
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
+console.log('build: dist/ ready');

@@ -1,0 +1,45 @@
+import type { KernelArgs, KernelDesc, KernelOutputs } from '../kernels/types.js';
+
+export type BackendName = 'webgpu' | 'wasm' | 'cpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'wasm', 'cpu'];
+
+export interface BackendInfo {
+  readonly name: BackendName;
+  readonly available: boolean;
+  /** Why not, when unavailable. */
+  readonly reason?: string;
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** What every backend does: run a registered kernel over an item range and return its bits. */
+export interface Backend {
+  readonly name: BackendName;
+  run(desc: KernelDesc, args: KernelArgs): Promise<KernelOutputs>;
+  info(): BackendInfo;
+  dispose(): Promise<void>;
+}
+
+export class BackendUnavailableError extends Error {
+  constructor(readonly backend: BackendName, reason: string) {
+    super(`${backend} backend unavailable: ${reason}`);
+    this.name = 'BackendUnavailableError';
+  }
+}
+
+/** Output arrays sized for `count` items. */
+export function allocOutputs(desc: KernelDesc, count: number): KernelOutputs {
+  const out: KernelOutputs = {};
+  for (const o of desc.outputs) out[o.name] = new Uint32Array(count * o.perItem);
+  return out;
+}
+
+/** Splits [0, count) into at most `parts` contiguous ranges of at least `minItems` items. */
+export function splitRange(count: number, parts: number, minItems = 1): [number, number][] {
+  const n = Math.max(1, Math.min(parts, Math.floor(count / Math.max(1, minItems))));
+  const out: [number, number][] = [];
+  for (let i = 0; i < n; i++) {
+    const a = Math.floor((count * i) / n), b = Math.floor((count * (i + 1)) / n);
+    if (b > a) out.push([a, b]);
+  }
+  return out;
+}

@@ -1,0 +1,25 @@
+import type { KernelDesc } from '../kernels/types.js';
+import { paramWords, HEADER_WORDS } from '../kernels/types.js';
+
+/**
+ * The WGSL declarations a kernel's source relies on, generated from its desc so that the
+ * shader's layout cannot drift from the host's: the params struct `P`, one binding per input
+ * (`in_<name>`) and output (`out_<name>`), the workgroup size `WG` and `item_index`.
+ */
+export function wgslPrelude(desc: KernelDesc): string {
+  const fields = ['item_offset: u32', 'item_count: u32', ...desc.params.map((p) => `${p.name}: ${p.type}`)];
+  for (let i = HEADER_WORDS + desc.params.length; i < paramWords(desc); i++) fields.push(`_pad${i}: u32`);
+  const lines = [`struct Params {\n${fields.map((f) => `  ${f},`).join('\n')}\n}`];
+  lines.push('@group(0) @binding(0) var<uniform> P: Params;');
+  let b = 1;
+  for (const s of desc.inputs) lines.push(`@group(0) @binding(${b++}) var<storage, read> in_${s.name}: array<${s.type}>;`);
+  for (const s of desc.outputs) lines.push(`@group(0) @binding(${b++}) var<storage, read_write> out_${s.name}: array<${s.type}>;`);
+  lines.push(`override WG: u32 = ${desc.workgroupSize}u;`);
+  lines.push('// Dispatches wider than maxComputeWorkgroupsPerDimension use a second dimension.');
+  lines.push('fn item_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 { return gid.x + gid.y * nwg.x * WG; }');
+  return lines.join('\n') + '\n';
+}
+
+export function wgslSource(desc: KernelDesc): string {
+  return [wgslPrelude(desc), ...(desc.wgslLibs ?? []), desc.wgsl].join('\n');
+}

@@ -1,0 +1,13 @@
+import type { KernelDesc } from './types.js';
+import { philox } from './philox/desc.js';
+
+/** Every kernel the engine dispatches. A new kernel adds one line here (and its wasm export). */
+export const KERNELS: readonly KernelDesc[] = [philox];
+
+export function kernelByName(name: string): KernelDesc {
+  const k = KERNELS.find((d) => d.name === name);
+  if (!k) throw new Error(`unknown kernel '${name}'`);
+  return k;
+}
+
+export type { KernelDesc } from './types.js';

@@ -1,0 +1,145 @@
+// The contract every kernel follows, on every backend.
+//
+// A kernel is a map over `count` items. Item i (absolute index item_offset + l, l = 0..count-1)
+// reads its own slice of every per-item input, may read every shared input whole, and writes its
+// own `perItem` words of every output. Nothing else: no cross-item writes, no atomics. This is
+// what lets any backend split the range anywhere (GPU chunks, WASM workers) and still return
+// the same bits.
+//
+// Memory layout, identical for WGSL (uniform struct), AssemblyScript (params pointer) and the TS
+// reference (Uint32Array): params = [item_offset, item_count, <declared params...>], padded to a
+// multiple of 4 words. f32 params travel as their bit patterns. Per-item buffers arrive sliced
+// to the chunk (index them with the local index l); shared buffers arrive whole.
+
+export type ScalarType = 'u32' | 'i32' | 'f32';
+
+export interface ParamSpec {
+  readonly name: string;
+  readonly type: ScalarType;
+  readonly doc?: string;
+}
+
+export interface BufferSpec {
+  readonly name: string;
+  readonly type: ScalarType;
+  /** Words per item: the buffer is sliced with the item range. Absent: shared, bound whole. */
+  readonly perItem?: number;
+  readonly doc?: string;
+}
+
+export interface OutputSpec {
+  readonly name: string;
+  readonly type: ScalarType;
+  readonly perItem: number;
+  readonly doc?: string;
+}
+
+/** Arrays as the kernels see them: raw 32-bit words. */
+export type Words = Uint32Array;
+
+/** The TS reference: same arguments as the WGSL and AssemblyScript twins. */
+export type RefKernel = (params: Words, inputs: readonly Words[], outputs: readonly Words[]) => void;
+
+export interface KernelArgs {
+  /** Items to compute: [0, count). */
+  readonly count: number;
+  /** Absolute index of item 0 (default 0): lets a caller compute a sub-range (shards). */
+  readonly itemOffset?: number;
+  readonly params?: Readonly<Record<string, number>>;
+  readonly inputs?: Readonly<Record<string, ArrayLike<number> & { buffer: ArrayBufferLike }>>;
+}
+
+export interface ConformanceCase {
+  readonly name: string;
+  readonly args: KernelArgs;
+  /** Optional known answers (e.g. published test vectors), checked on every backend. */
+  readonly expect?: Readonly<Record<string, ArrayLike<number>>>;
+}
+
+export interface KernelDesc {
+  readonly name: string;
+  /** Function exported by the AssemblyScript build (wasm/<name>.ts). */
+  readonly wasmExport: string;
+  /** WGSL source: the entry point `main`, using the prelude the host generates from this desc. */
+  readonly wgsl: string;
+  /** WGSL libraries the kernel calls (concatenated before `wgsl`, each once). */
+  readonly wgslLibs?: readonly string[];
+  readonly workgroupSize: number;
+  readonly params: readonly ParamSpec[];
+  readonly inputs: readonly BufferSpec[];
+  readonly outputs: readonly OutputSpec[];
+  readonly ref: RefKernel;
+  /** What agreement means for this kernel; every kernel so far is bit-exact. */
+  readonly exactness: 'bits';
+  readonly cases: () => ConformanceCase[];
+}
+
+export const HEADER_WORDS = 2;
+
+export function paramWords(desc: KernelDesc): number {
+  const n = HEADER_WORDS + desc.params.length;
+  return Math.ceil(n / 4) * 4;
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+export function encodeParam(type: ScalarType, v: number): number {
+  if (type === 'f32') {
+    f32[0] = v;
+    return u32[0];
+  }
+  if (!Number.isFinite(v) || !Number.isInteger(v)) throw new RangeError(`param must be an integer, got ${v}`);
+  if (type === 'u32' && (v < 0 || v > 0xffffffff)) throw new RangeError(`u32 param out of range: ${v}`);
+  if (type === 'i32' && (v < -0x80000000 || v > 0x7fffffff)) throw new RangeError(`i32 param out of range: ${v}`);
+  return v >>> 0;
+}
+
+/** Builds the params block (header + declared params) for one item range. */
+export function packParams(desc: KernelDesc, args: KernelArgs, itemOffset: number, count: number): Uint32Array {
+  const out = new Uint32Array(paramWords(desc));
+  out[0] = itemOffset >>> 0;
+  out[1] = count >>> 0;
+  const given = args.params ?? {};
+  for (const k of Object.keys(given)) {
+    if (!desc.params.some((p) => p.name === k)) throw new Error(`kernel ${desc.name}: unknown param '${k}'`);
+  }
+  desc.params.forEach((p, j) => {
+    const v = given[p.name];
+    if (v === undefined) throw new Error(`kernel ${desc.name}: missing param '${p.name}'`);
+    out[HEADER_WORDS + j] = encodeParam(p.type, v);
+  });
+  return out;
+}
+
+/** Views any 32-bit typed array as its bits, and checks per-item sizes against `count`. */
+export function inputWords(desc: KernelDesc, args: KernelArgs): Uint32Array[] {
+  const given = args.inputs ?? {};
+  for (const k of Object.keys(given)) {
+    if (!desc.inputs.some((b) => b.name === k)) throw new Error(`kernel ${desc.name}: unknown input '${k}'`);
+  }
+  return desc.inputs.map((spec) => {
+    const a = given[spec.name];
+    if (!a) throw new Error(`kernel ${desc.name}: missing input '${spec.name}'`);
+    const bytesPer = (a as unknown as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT;
+    if (bytesPer !== 4) throw new TypeError(`kernel ${desc.name}: input '${spec.name}' must be a 32-bit typed array`);
+    const t = a as unknown as Uint32Array;
+    const w = new Uint32Array(t.buffer, t.byteOffset, t.length);
+    if (spec.perItem !== undefined && w.length !== args.count * spec.perItem) {
+      throw new RangeError(
+        `kernel ${desc.name}: input '${spec.name}' has ${w.length} words, expected ${args.count} items x ${spec.perItem}`,
+      );
+    }
+    return w;
+  });
+}
+
+export function validateArgs(desc: KernelDesc, args: KernelArgs): void {
+  if (!Number.isInteger(args.count) || args.count < 0) throw new RangeError(`kernel ${desc.name}: bad count ${args.count}`);
+  const off = args.itemOffset ?? 0;
+  if (!Number.isInteger(off) || off < 0 || off + args.count > 0x100000000) {
+    throw new RangeError(`kernel ${desc.name}: item range [${off}, ${off + args.count}) exceeds u32`);
+  }
+}
+
+export type KernelOutputs = Record<string, Uint32Array>;

@@ -1,0 +1,2 @@
+// The AssemblyScript kernels: one export per kernel, named as in its desc's `wasmExport`.
+export { philox4x32_10 } from './philox';
