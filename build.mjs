@@ -23,7 +23,7 @@ const common = { bundle: true, format: 'esm', sourcemap: true, plugins: [wgslRaw
 await esbuild.build({
   ...common,
   platform: 'node',
-  entryPoints: { cli: 'engine/cli.ts', 'wasm-worker': 'host/wasm-worker.ts', 'bench-node': 'bench/node.ts' },
+  entryPoints: { cli: 'engine/cli/index.ts', 'wasm-worker': 'host/wasm-worker.ts', 'bench-node': 'bench/node.ts' },
   outdir: 'dist',
   external: ['webgpu'],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },

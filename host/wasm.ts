@@ -24,7 +24,7 @@ function hardwareThreads(): number {
   return 1;
 }
 
-async function loadAsset(name: string): Promise<Uint8Array> {
+async function loadAsset(name: string): Promise<Uint8Array<ArrayBuffer>> {
   const url = new URL(`../dist/${name}`, import.meta.url);
   if (url.protocol === 'file:') {
     const fs = await import('node:fs/promises');

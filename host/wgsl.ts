@@ -7,7 +7,7 @@ import { paramWords, HEADER_WORDS } from '../kernels/types.js';
  * (`in_<name>`) and output (`out_<name>`), the workgroup size `WG` and `item_index`.
  */
 export function wgslPrelude(desc: KernelDesc): string {
-  const fields = ['item_offset: u32', 'item_count: u32', ...desc.params.map((p) => `${p.name}: ${p.type}`)];
+  const fields = ['item_offset: u32', 'item_count: u32', 'opaque_zero: u32', 'reserved: u32', ...desc.params.map((p) => `${p.name}: ${p.type}`)];
   for (let i = HEADER_WORDS + desc.params.length; i < paramWords(desc); i++) fields.push(`_pad${i}: u32`);
   const lines = [`struct Params {\n${fields.map((f) => `  ${f},`).join('\n')}\n}`];
   lines.push('@group(0) @binding(0) var<uniform> P: Params;');
@@ -17,6 +17,8 @@ export function wgslPrelude(desc: KernelDesc): string {
   lines.push(`override WG: u32 = ${desc.workgroupSize}u;`);
   lines.push('// Dispatches wider than maxComputeWorkgroupsPerDimension use a second dimension.');
   lines.push('fn item_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 { return gid.x + gid.y * nwg.x * WG; }');
+  lines.push('// A product passed through opaque() cannot be contracted into an FMA by any compiler.');
+  lines.push('fn opaque(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) ^ P.opaque_zero); }');
   return lines.join('\n') + '\n';
 }
 

@@ -7,8 +7,10 @@
 // the same bits.
 //
 // Memory layout, identical for WGSL (uniform struct), AssemblyScript (params pointer) and the TS
-// reference (Uint32Array): params = [item_offset, item_count, <declared params...>], padded to a
-// multiple of 4 words. f32 params travel as their bit patterns. Per-item buffers arrive sliced
+// reference (Uint32Array): params = [item_offset, item_count, opaque_zero, reserved, <declared
+// params...>], padded to a multiple of 4 words. f32 params travel as their bit patterns.
+// opaque_zero is always 0 but unknown to shader compilers: WGSL `opaque(x)` xors it into a
+// product's bits so that no driver can fuse a*b+c into an FMA (Tint emits no NoContraction). Per-item buffers arrive sliced
 // to the chunk (index them with the local index l); shared buffers arrive whole.
 
 export type ScalarType = 'u32' | 'i32' | 'f32';
@@ -74,7 +76,7 @@ export interface KernelDesc {
   readonly cases: () => ConformanceCase[];
 }
 
-export const HEADER_WORDS = 2;
+export const HEADER_WORDS = 4;
 
 export function paramWords(desc: KernelDesc): number {
   const n = HEADER_WORDS + desc.params.length;

@@ -45,12 +45,13 @@ export function philoxR3(): u32 { return r3; }
   return f32x4.mul(f32x4.convert_i32x4_u(i32x4.shr_u(x, 8)), f32x4.splat(TWO_M24));
 }
 
-// params: [item_offset, item_count, key0, key1, ctr0, ctr1, ctr2, ctr3, format]; bufs: [out_words]
+// params: [item_offset, item_count, opaque_zero, reserved, key0, key1, ctr0, ctr1, ctr2, ctr3,
+// format]; bufs: [out_words]
 export function philox4x32_10(params: usize, bufs: usize): void {
   const off = load<u32>(params), n = load<u32>(params, 4);
-  const k0 = load<u32>(params, 8), k1 = load<u32>(params, 12);
-  const c0 = load<u32>(params, 16), c1 = load<u32>(params, 20), c2 = load<u32>(params, 24), c3 = load<u32>(params, 28);
-  const fmt = load<u32>(params, 32);
+  const k0 = load<u32>(params, 16), k1 = load<u32>(params, 20);
+  const c0 = load<u32>(params, 24), c1 = load<u32>(params, 28), c2 = load<u32>(params, 32), c3 = load<u32>(params, 36);
+  const fmt = load<u32>(params, 40);
   const out = <usize>load<u32>(bufs);
   let l: u32 = 0;
   if (ASC_FEATURE_SIMD) {

@@ -44,10 +44,10 @@ export function uniformBits(x: number): number {
 const F32 = new Float32Array(1);
 const U32 = new Uint32Array(F32.buffer);
 
-// params: [item_offset, item_count, key0, key1, ctr0, ctr1, ctr2, ctr3, format]
+// params: [item_offset, item_count, opaque_zero, reserved, key0, key1, ctr0, ctr1, ctr2, ctr3, format]
 // item i uses counter (ctr0 + i mod 2^32, ctr1, ctr2, ctr3).
 export const philoxRef: RefKernel = (p, _inputs, [out]) => {
-  const off = p[0], n = p[1], k0 = p[2], k1 = p[3], c0 = p[4], c1 = p[5], c2 = p[6], c3 = p[7], fmt = p[8];
+  const off = p[0], n = p[1], k0 = p[4], k1 = p[5], c0 = p[6], c1 = p[7], c2 = p[8], c3 = p[9], fmt = p[10];
   for (let l = 0; l < n; l++) {
     philoxBlock((c0 + off + l) >>> 0, c1, c2, c3, k0, k1, out, 4 * l);
     if (fmt === 1) for (let j = 4 * l; j < 4 * l + 4; j++) out[j] = uniformBits(out[j]);

@@ -1,0 +1,38 @@
+// Shared argument handling for the darkscan subcommands.
+import { parseBackendChoice, type BackendOptions } from '../../host/index.js';
+
+export type Out = (s: string) => void;
+export type Command = { summary: string; usage: string; run: (args: string[], out: Out) => Promise<number> };
+
+/** Options every subcommand that computes accepts (merge into its parseArgs options). */
+export const BACKEND_FLAGS = {
+  backend: { type: 'string' },
+  workers: { type: 'string' },
+} as const;
+
+export function backendOptions(v: { backend?: string; workers?: string }): BackendOptions {
+  const workers = v.workers === undefined ? undefined : intArg(v.workers, '--workers', 1);
+  return {
+    backend: v.backend === undefined ? undefined : parseBackendChoice(v.backend, '--backend'),
+    wasm: { workers },
+  };
+}
+
+export function intArg(s: string, flag: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const v = Number(s);
+  if (!/^\s*\d+\s*$/.test(s) || !Number.isSafeInteger(v) || v < min || v > max) {
+    throw new Error(`${flag}: expected an integer in [${min}, ${max}], got '${s}'`);
+  }
+  return v;
+}
+
+export function numArg(s: string, flag: string, min = -Infinity, max = Infinity): number {
+  const v = Number(s);
+  if (s.trim() === '' || !Number.isFinite(v) || v < min || v > max) throw new Error(`${flag}: expected a number in [${min}, ${max}], got '${s}'`);
+  return v;
+}
+
+export function required<T>(v: T | undefined, flag: string, why = ''): T {
+  if (v === undefined) throw new Error(`${flag} is required${why ? ` (${why})` : ''}`);
+  return v;
+}

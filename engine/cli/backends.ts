@@ -1,0 +1,21 @@
+import { parseArgs } from 'node:util';
+import { probeBackends } from '../../host/index.js';
+import { BACKEND_FLAGS, backendOptions, type Command } from './args.js';
+
+export const backends: Command = {
+  summary: 'each backend: available or why not, adapter, limits, WASM SIMD/threads, workers',
+  usage: 'backends [--json] [--workers N]',
+  async run(args, out) {
+    const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, ...BACKEND_FLAGS } });
+    const infos = await probeBackends(backendOptions(values));
+    if (values.json) {
+      out(JSON.stringify({ backends: infos }, null, 2));
+      return 0;
+    }
+    for (const b of infos) {
+      out(`${b.name.padEnd(7)} ${b.available ? 'available' : `unavailable: ${b.reason}`}`);
+      for (const [k, v] of Object.entries(b.details)) out(`        ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,33 @@
+// The `darkscan` command line: one module per subcommand, registered below.
+import type { Command, Out } from './args.js';
+import { backends } from './backends.js';
+import { random } from './random.js';
+
+const COMMANDS: Record<string, Command> = {
+  backends,
+  random,
+};
+
+function usage(): string {
+  const lines = ['usage: darkscan <command> [options]', '', 'commands:'];
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${c.summary}`, `             darkscan ${c.usage}`);
+  lines.push('', 'options of every computing command:');
+  lines.push('  --backend auto|webgpu|wasm|cpu   default $DARKSCAN_BACKEND, else auto (webgpu, then wasm, then cpu)');
+  lines.push('  --workers N                      WASM worker threads (default: all cores)');
+  return lines.join('\n');
+}
+
+export async function main(argv: string[], out: Out = (s) => console.log(s)): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    out(usage());
+    return cmd ? 0 : 2;
+  }
+  const c = COMMANDS[cmd];
+  if (!c) throw new Error(`unknown command '${cmd}'\n${usage()}`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    out(`darkscan ${c.usage}\n  ${c.summary}`);
+    return 0;
+  }
+  return c.run(rest, out);
+}
