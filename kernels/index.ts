@@ -1,8 +1,12 @@
 import type { KernelDesc } from './types.js';
 import { philox } from './philox/desc.js';
+import { exactmathProbe } from './exactmath/desc.js';
 
 /** Every kernel the engine dispatches. A new kernel adds one line here (and its wasm export). */
-export const KERNELS: readonly KernelDesc[] = [philox];
+export const KERNELS: readonly KernelDesc[] = [
+  philox,
+  exactmathProbe,
+];
 
 export function kernelByName(name: string): KernelDesc {
   const k = KERNELS.find((d) => d.name === name);

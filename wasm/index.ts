@@ -1,2 +1,3 @@
 // The AssemblyScript kernels: one export per kernel, named as in its desc's `wasmExport`.
 export { philox4x32_10 } from './philox';
+export { exactmath_probe } from './exactmath_probe';
