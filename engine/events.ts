@@ -1,0 +1,207 @@
+// Columnar event tables: named Float32Array columns of equal length, an optional weight column.
+// Validation happens once, on ingestion: a bad value is an error naming the column and the first
+// bad row, unless the caller asks (dropInvalid) to drop such rows, and then the count is reported.
+
+export interface EventTable {
+  /** Number of events (rows). */
+  readonly length: number;
+  /** Column name -> values; every column has `length` entries. */
+  readonly columns: Readonly<Record<string, Float32Array>>;
+  /** Name of the per-event weight column, when the sample is weighted. */
+  readonly weightColumn?: string;
+}
+
+export class EventValidationError extends Error {
+  constructor(
+    readonly column: string,
+    /** 0-based row of the first offending value (-1 when the problem is not a row, e.g. a missing column). */
+    readonly row: number,
+    readonly problem: string,
+    source = '',
+  ) {
+    super(`${source ? `${source}: ` : ''}column '${column}'${row >= 0 ? `, row ${row}` : ''}: ${problem}`);
+    this.name = 'EventValidationError';
+  }
+}
+
+export interface TableOptions {
+  /** Columns that must be present. */
+  readonly required?: readonly string[];
+  /** Columns whose values must be >= 0 (masses, energies). Default: every required column except weights. */
+  readonly nonNegative?: readonly string[];
+  /** Name of the weight column; it must be finite and >= 0 (the scan's fixed-point sums need it). */
+  readonly weightColumn?: string;
+  /** Drop rows with a bad value instead of failing; the result reports how many per column. */
+  readonly dropInvalid?: boolean;
+  /** Named in error messages (e.g. the file name). */
+  readonly source?: string;
+}
+
+export interface TableResult {
+  readonly table: EventTable;
+  /** Rows dropped (only with dropInvalid): total and per first offending column. */
+  readonly dropped: number;
+  readonly droppedByColumn: Readonly<Record<string, number>>;
+}
+
+// f32 range: a finite double beyond it becomes Infinity in a Float32Array.
+const F32_MAX = 3.4028234663852886e38;
+
+function problemOf(v: number, nonNeg: boolean): string | undefined {
+  if (Number.isNaN(v)) return 'value is NaN';
+  if (!Number.isFinite(v)) return `value is ${v}`;
+  if (Math.abs(v) > F32_MAX) return `value ${v} overflows float32`;
+  if (nonNeg && v < 0) return `negative value ${v} (masses, energies and weights must be >= 0)`;
+  return undefined;
+}
+
+/**
+ * Builds a validated table from columns (any numeric arrays). Every column named in `required`
+ * must exist; all columns must have the same length; values must be finite (and >= 0 where
+ * `nonNegative`). Subnormal float32 values are flushed to 0 (GPUs may do so; see kernels/README).
+ */
+export function makeEventTable(columns: Readonly<Record<string, ArrayLike<number>>>, opts: TableOptions = {}): TableResult {
+  const src = opts.source ?? '';
+  const names = Object.keys(columns);
+  for (const r of opts.required ?? []) {
+    if (!(r in columns)) throw new EventValidationError(r, -1, `missing column (have: ${names.join(', ') || 'none'})`, src);
+  }
+  if (opts.weightColumn !== undefined && !(opts.weightColumn in columns)) {
+    throw new EventValidationError(opts.weightColumn, -1, `missing weight column (have: ${names.join(', ') || 'none'})`, src);
+  }
+  if (names.length === 0) return { table: { length: 0, columns: {} }, dropped: 0, droppedByColumn: {} };
+  const n = columns[names[0]].length;
+  for (const c of names) {
+    if (columns[c].length !== n) {
+      throw new EventValidationError(c, Math.min(n, columns[c].length), `column has ${columns[c].length} rows, but '${names[0]}' has ${n}`, src);
+    }
+  }
+  const nonNeg = new Set(opts.nonNegative ?? (opts.required ?? []));
+  if (opts.weightColumn !== undefined) nonNeg.add(opts.weightColumn);
+  const keep = new Uint8Array(n).fill(1);
+  const droppedByColumn: Record<string, number> = {};
+  let dropped = 0;
+  for (const c of names) {
+    const a = columns[c];
+    const nn = nonNeg.has(c);
+    for (let i = 0; i < n; i++) {
+      if (!keep[i]) continue;
+      const p = problemOf(+a[i], nn);
+      if (p === undefined) continue;
+      if (!opts.dropInvalid) throw new EventValidationError(c, i, p, src);
+      keep[i] = 0;
+      dropped++;
+      droppedByColumn[c] = (droppedByColumn[c] ?? 0) + 1;
+    }
+  }
+  const m = n - dropped;
+  const out: Record<string, Float32Array> = {};
+  for (const c of names) {
+    const a = columns[c];
+    const f = new Float32Array(m);
+    for (let i = 0, j = 0; i < n; i++) if (keep[i]) f[j++] = a[i];
+    flushSubnormals(f);
+    out[c] = f;
+  }
+  return { table: { length: m, columns: out, weightColumn: opts.weightColumn }, dropped, droppedByColumn };
+}
+
+/** Float32 subnormals (|x| < 2^-126) become +0: every backend then sees the same value. */
+export function flushSubnormals(a: Float32Array): void {
+  for (let i = 0; i < a.length; i++) if (a[i] !== 0 && Math.abs(a[i]) < 1.1754943508222875e-38) a[i] = 0;
+}
+
+export function column(t: EventTable, name: string, source = ''): Float32Array {
+  const c = t.columns[name];
+  if (!c) throw new EventValidationError(name, -1, `missing column (have: ${Object.keys(t.columns).join(', ') || 'none'})`, source);
+  return c;
+}
+
+/** Parses CSV text: a header line of column names, then one numeric row per event ('#' lines are comments). */
+export function parseCsvColumns(text: string, source = 'csv'): Record<string, number[]> {
+  const lines = text.split(/\r?\n/);
+  let li = 0;
+  while (li < lines.length && (lines[li].trim() === '' || lines[li].trimStart().startsWith('#'))) li++;
+  if (li === lines.length) throw new Error(`${source}: no header line`);
+  const header = lines[li].split(',').map((s) => s.trim());
+  header.forEach((h, j) => {
+    if (h === '') throw new Error(`${source}: line ${li + 1}: column ${j + 1} of the header has no name`);
+    if (header.indexOf(h) !== j) throw new Error(`${source}: line ${li + 1}: column '${h}' appears twice`);
+  });
+  const cols: Record<string, number[]> = {};
+  for (const h of header) cols[h] = [];
+  let row = 0;
+  for (li++; li < lines.length; li++) {
+    const s = lines[li].trim();
+    if (s === '' || s.startsWith('#')) continue;
+    const f = s.split(',');
+    if (f.length !== header.length) throw new Error(`${source}: line ${li + 1} (row ${row}): ${f.length} fields, header has ${header.length}`);
+    for (let j = 0; j < f.length; j++) {
+      const t = f[j].trim();
+      const v = t === '' ? NaN : Number(t);
+      if (Number.isNaN(v) && !/^[+-]?nan$/i.test(t)) {
+        throw new EventValidationError(header[j], row, `'${t}' is not a number (line ${li + 1})`, source);
+      }
+      cols[header[j]].push(v);
+    }
+    row++;
+  }
+  return cols;
+}
+
+/**
+ * Parses JSON events: either `{"columns": {"name": [..], ..}}` (optionally with "weight_column")
+ * or an array of row objects `[{"m_mumu_GeV": 1.2, ..}, ..]`. null becomes NaN (and then an error).
+ */
+export function parseJsonColumns(text: string, source = 'json'): { columns: Record<string, number[]>; weightColumn?: string } {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${source}: invalid JSON: ${(e as Error).message}`);
+  }
+  const num = (v: unknown, c: string, r: number): number => {
+    if (v === null) return NaN;
+    if (typeof v !== 'number') throw new EventValidationError(c, r, `expected a number, got ${JSON.stringify(v)}`, source);
+    return v;
+  };
+  if (Array.isArray(doc)) {
+    const cols: Record<string, number[]> = {};
+    const names = doc.length ? Object.keys(doc[0] ?? {}) : [];
+    for (const c of names) cols[c] = [];
+    doc.forEach((row, r) => {
+      if (typeof row !== 'object' || row === null || Array.isArray(row)) throw new Error(`${source}: row ${r} is not an object`);
+      for (const c of names) {
+        if (!(c in row)) throw new EventValidationError(c, r, 'missing in this row', source);
+        cols[c].push(num((row as Record<string, unknown>)[c], c, r));
+      }
+      for (const k of Object.keys(row)) if (!(k in cols)) throw new EventValidationError(k, r, `column not in row 0`, source);
+    });
+    return { columns: cols };
+  }
+  if (typeof doc === 'object' && doc !== null && 'columns' in doc) {
+    const d = doc as { columns: unknown; weight_column?: unknown };
+    if (typeof d.columns !== 'object' || d.columns === null || Array.isArray(d.columns)) throw new Error(`${source}: "columns" must be an object of arrays`);
+    const cols: Record<string, number[]> = {};
+    for (const [c, arr] of Object.entries(d.columns as Record<string, unknown>)) {
+      if (!Array.isArray(arr)) throw new EventValidationError(c, -1, 'column is not an array', source);
+      cols[c] = arr.map((v, r) => num(v, c, r));
+    }
+    if (d.weight_column !== undefined && typeof d.weight_column !== 'string') throw new Error(`${source}: "weight_column" must be a string`);
+    return { columns: cols, weightColumn: d.weight_column as string | undefined };
+  }
+  throw new Error(`${source}: expected {"columns": {...}} or an array of row objects`);
+}
+
+/** Reads a CSV or JSON event file (by extension) into a validated table. */
+export async function loadEventFile(path: string, opts: TableOptions = {}): Promise<TableResult> {
+  const { readFile } = await import('node:fs/promises');
+  const text = await readFile(path, 'utf8');
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.json')) {
+    const { columns, weightColumn } = parseJsonColumns(text, path);
+    return makeEventTable(columns, { source: path, ...opts, weightColumn: opts.weightColumn ?? weightColumn });
+  }
+  if (lower.endsWith('.csv')) return makeEventTable(parseCsvColumns(text, path), { source: path, ...opts });
+  throw new Error(`${path}: unknown event file type (expected .csv or .json)`);
+}
