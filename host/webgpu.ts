@@ -134,18 +134,21 @@ export class WebGPUBackend implements Backend {
   }
 
   /** Pipelines are compiled once per kernel; the key is everything the shader text depends on. */
-  private pipeline(desc: KernelDesc, wg: number): GPUComputePipeline {
+  private async pipeline(desc: KernelDesc, wg: number): Promise<GPUComputePipeline> {
     const key = `${desc.name}/${wg}`;
-    let p = this.pipelines.get(key);
-    if (!p) {
-      const module = this.device.createShaderModule({ label: desc.name, code: wgslSource(desc) });
-      p = this.device.createComputePipeline({
-        label: desc.name,
-        layout: 'auto',
-        compute: { module, entryPoint: 'main', constants: { WG: wg } },
-      });
-      this.pipelines.set(key, p);
+    const cached = this.pipelines.get(key);
+    if (cached) return cached;
+    const dev = this.device;
+    dev.pushErrorScope('validation');
+    const module = dev.createShaderModule({ label: desc.name, code: wgslSource(desc) });
+    const p = dev.createComputePipeline({ label: desc.name, layout: 'auto', compute: { module, entryPoint: 'main', constants: { WG: wg } } });
+    const err = await dev.popErrorScope();
+    if (err) {
+      const info = await module.getCompilationInfo();
+      const msgs = info.messages.filter((m) => m.type === 'error').map((m) => `line ${m.lineNum}:${m.linePos} ${m.message}`);
+      throw new GpuError('shader', `kernel ${desc.name} does not compile: ${msgs.length ? msgs.join('; ') : err.message}`);
     }
+    this.pipelines.set(key, p);
     return p;
   }
 
@@ -188,7 +191,7 @@ export class WebGPUBackend implements Backend {
     const dev = this.device;
     const L = dev.limits;
     const wg = this.workgroupSize(desc);
-    const pipeline = this.pipeline(desc, wg);
+    const pipeline = await this.pipeline(desc, wg);
     const maxBinding = Math.min(L.maxStorageBufferBindingSize, L.maxBufferSize);
     const temp: GPUBuffer[] = [];
     const shared = desc.inputs.map((s, j) => {

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { main } from '../engine/cli/index.js';
+import { ALLOW_NO_WEBGPU } from './backends.js';
+
+async function run(argv: string[]): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  const code = await main(argv, (s) => lines.push(s));
+  return { code, out: lines.join('\n') };
+}
+
+describe('darkscan backends', () => {
+  it('--json lists all three backends with adapter information and worker count', async () => {
+    const { code, out } = await run(['backends', '--json', '--workers', '2']);
+    expect(code).toBe(0);
+    const { backends } = JSON.parse(out);
+    expect(backends.map((b: { name: string }) => b.name)).toEqual(['webgpu', 'wasm', 'cpu']);
+    const [gpu, wasm, cpu] = backends;
+    if (!ALLOW_NO_WEBGPU) {
+      expect(gpu.available).toBe(true);
+      for (const k of ['vendor', 'architecture', 'description']) expect(typeof gpu.details[k]).toBe('string');
+      expect(gpu.details.limits.maxStorageBufferBindingSize).toBeGreaterThan(0);
+    }
+    expect(wasm.available).toBe(true);
+    expect(wasm.details).toMatchObject({ simd: true, threads: true, workers: 2, build: 'simd' });
+    expect(cpu.available).toBe(true);
+  });
+});
+
+describe('darkscan random', () => {
+  it('prints the same draws on every backend, with seed and key', async () => {
+    const outs = [];
+    for (const backend of ['cpu', 'wasm', ...(ALLOW_NO_WEBGPU ? [] : ['webgpu'])]) {
+      const { out } = await run(['random', '--seed', '42', '--stream', '3', '--blocks', '300', '--toy', '5', '--backend', backend, '--workers', '2', '--json']);
+      const j = JSON.parse(out);
+      expect(j).toMatchObject({ seed: 42, stream: 3, generator: 'philox4x32-10', stream_version: 1, backend });
+      expect(j.values).toHaveLength(1200);
+      outs.push(j.values);
+    }
+    for (const o of outs) expect(o).toEqual(outs[0]);
+  });
+  it('bad arguments are clear errors', async () => {
+    await expect(run(['random'])).rejects.toThrow(/--seed is required/);
+    await expect(run(['random', '--seed', 'x'])).rejects.toThrow(/--seed: expected an integer/);
+    await expect(run(['random', '--seed', '1', '--format', 'f64'])).rejects.toThrow(/--format/);
+    await expect(run(['random', '--seed', '1', '--backend', 'tpu'])).rejects.toThrow(/--backend: unknown backend 'tpu'/);
+    await expect(run(['frobnicate'])).rejects.toThrow(/unknown command 'frobnicate'/);
+  });
+  it('the installed bin runs as a process and exits non-zero on errors', () => {
+    const ok = execFileSync(process.execPath, ['bin/darkscan.js', 'random', '--seed', '1', '--blocks', '1', '--backend', 'cpu'], { encoding: 'utf8' });
+    expect(ok).toMatch(/^# philox4x32-10 stream v1 seed=1/);
+    let code = 0;
+    try {
+      execFileSync(process.execPath, ['bin/darkscan.js', 'random'], { stdio: 'pipe' });
+    } catch (e) {
+      code = (e as { status: number }).status;
+    }
+    expect(code).toBe(1);
+  });
+});

@@ -1,0 +1,88 @@
+// Backend selection, argument validation, WebGPU limits / errors / device loss.
+// (Device loss destroys this process's device: vitest runs each file in its own process.)
+import { afterAll, describe, expect, it } from 'vitest';
+import { philox } from '../kernels/philox/desc.js';
+import type { KernelDesc } from '../kernels/types.js';
+import { BACKEND_ENV, DeviceLostError, GpuError, WebGPUBackend, createBackend, runReference, selectBackend, splitRange, type Backend } from '../host/index.js';
+import { ALLOW_NO_WEBGPU } from './backends.js';
+
+const params = { key0: 1, key1: 2, ctr0: 3, ctr1: 4, ctr2: 5, ctr3: 6, format: 0 };
+const opened: Backend[] = [];
+afterAll(async () => {
+  for (const b of opened) await b.dispose();
+});
+
+describe('selection', () => {
+  it('auto takes webgpu first when an adapter exists', async () => {
+    const old = process.env[BACKEND_ENV];
+    delete process.env[BACKEND_ENV];
+    const b = await selectBackend({ wasm: { workers: 1 } });
+    opened.push(b);
+    if (!ALLOW_NO_WEBGPU) expect(b.name).toBe('webgpu');
+    if (old !== undefined) process.env[BACKEND_ENV] = old;
+  });
+  it('the environment variable overrides auto, the option overrides the variable', async () => {
+    const old = process.env[BACKEND_ENV];
+    process.env[BACKEND_ENV] = 'cpu';
+    try {
+      const a = await selectBackend();
+      expect(a.name).toBe('cpu');
+      const b = await selectBackend({ backend: 'wasm', wasm: { workers: 1 } });
+      opened.push(b);
+      expect(b.name).toBe('wasm');
+      process.env[BACKEND_ENV] = 'gpu';
+      await expect(selectBackend()).rejects.toThrow(/DARKSCAN_BACKEND: unknown backend 'gpu'/);
+    } finally {
+      if (old === undefined) delete process.env[BACKEND_ENV];
+      else process.env[BACKEND_ENV] = old;
+    }
+  });
+});
+
+describe('arguments', () => {
+  it('missing, unknown and out-of-range params are errors naming them', () => {
+    expect(() => runReference(philox, { count: 1, params: { ...params, key0: undefined as unknown as number } })).toThrow(/missing param 'key0'/);
+    expect(() => runReference(philox, { count: 1, params: { ...params, bogus: 1 } })).toThrow(/unknown param 'bogus'/);
+    expect(() => runReference(philox, { count: 1, params: { ...params, key0: 2 ** 32 } })).toThrow(/out of range/);
+    expect(() => runReference(philox, { count: -1, params })).toThrow(/bad count/);
+    expect(() => runReference(philox, { count: 10, itemOffset: 2 ** 32 - 5, params })).toThrow(/exceeds u32/);
+  });
+  it('splitRange covers the range exactly, in order', () => {
+    for (const [n, parts, min] of [[10, 3, 1], [5, 8, 1], [1000, 4, 300], [0, 2, 1], [7, 1, 1]]) {
+      const r = splitRange(n, parts, min);
+      expect(r.reduce((s, [a, b]) => s + b - a, 0)).toBe(n);
+      r.forEach(([a, b], i) => {
+        expect(b).toBeGreaterThan(a);
+        if (i > 0) expect(a).toBe(r[i - 1][1]);
+      });
+    }
+  });
+});
+
+describe.runIf(!ALLOW_NO_WEBGPU)('webgpu', () => {
+  it('chunks by the adapter limit, or the cap given', async () => {
+    const g = await WebGPUBackend.create();
+    const L = g.device.limits;
+    expect(g.chunkItems(philox)).toBe(Math.floor(Math.min(L.maxStorageBufferBindingSize, L.maxBufferSize) / 16));
+    const capped = await WebGPUBackend.create({ maxChunkItems: 100 });
+    expect(capped.chunkItems(philox)).toBe(100);
+    expect(capped.device).toBe(g.device); // one device per process
+  });
+  it('a shader that does not compile is a GpuError with the compiler message', async () => {
+    const g = await WebGPUBackend.create();
+    const broken: KernelDesc = { ...philox, name: 'broken', wgsl: philox.wgsl.replace('philox4x32_10(ctr', 'no_such_fn(ctr') };
+    await expect(g.run(broken, { count: 4, params })).rejects.toThrow(GpuError);
+    await expect(g.run(broken, { count: 4, params })).rejects.toThrow(/no_such_fn/);
+  });
+  it('device loss is detected and reported, and a new device can be had', async () => {
+    const g = await WebGPUBackend.create();
+    g.destroyDeviceForTesting();
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(g.run(philox, { count: 4, params })).rejects.toThrow(DeviceLostError);
+    expect(g.info().available).toBe(false);
+    expect(g.info().reason).toMatch(/device lost/);
+    const fresh = await createBackend('webgpu');
+    const out = await fresh.run(philox, { count: 4, params });
+    expect(Array.from(out.words)).toEqual(Array.from(runReference(philox, { count: 4, params }).words));
+  });
+});
