@@ -1,0 +1,81 @@
+// window_count, twin of kernels/window_count/{ref.ts,window_count.wgsl}: per window, events
+// inside (f32 test, no FMA in WebAssembly) and exact integer sums of w_q and w_q^2 (w_q < 2^24).
+// The SIMD build tests four events per step (f32x4 ops are the same IEEE roundings) and takes
+// the weights of the accepted lanes one by one.
+
+let n: u32 = 0;
+let sw: u64 = 0;
+let sq: u64 = 0;
+let sqHi: u32 = 0;
+
+// @ts-ignore: decorator
+@inline function addWeight(w: u32): void {
+  sw += <u64>w;
+  const q = <u64>w * <u64>w;
+  const s = sq + q;
+  if (s < sq) sqHi++;
+  sq = s;
+}
+
+// params: [item_offset, item_count, opaque_zero, reserved, nx, weighted]
+// bufs: [win, ev_x, ev_y, ev_w, cell_off, out_sums]
+export function window_count(params: usize, bufs: usize): void {
+  const count = load<u32>(params, 4);
+  const nx = load<u32>(params, 16);
+  const weighted = load<u32>(params, 20) != 0;
+  const win = <usize>load<u32>(bufs);
+  const ex = <usize>load<u32>(bufs, 4);
+  const ey = <usize>load<u32>(bufs, 8);
+  const ew = <usize>load<u32>(bufs, 12);
+  const off = <usize>load<u32>(bufs, 16);
+  const out = <usize>load<u32>(bufs, 20);
+  for (let l: u32 = 0; l < count; l++) {
+    const o = win + (<usize>l << 5);
+    const cx = load<f32>(o), cy = load<f32>(o, 4), ia = load<f32>(o, 8), ib = load<f32>(o, 12);
+    const c0 = load<u32>(o, 16), c1 = load<u32>(o, 20), r0 = load<u32>(o, 24), r1 = load<u32>(o, 28);
+    n = 0; sw = 0; sq = 0; sqHi = 0;
+    if (c0 <= c1) {
+      for (let r = r0; r <= r1; r++) {
+        const a = load<u32>(off + (<usize>(r * nx + c0) << 2));
+        const b = load<u32>(off + (<usize>(r * nx + c1 + 1) << 2));
+        let j = a;
+        if (ASC_FEATURE_SIMD) {
+          const vcx = f32x4.splat(cx), vcy = f32x4.splat(cy), via = f32x4.splat(ia), vib = f32x4.splat(ib), one = f32x4.splat(1.0);
+          let cnt = i32x4.splat(0);
+          for (; j + 4 <= b; j += 4) {
+            const dx = f32x4.sub(v128.load(ex + (<usize>j << 2)), vcx);
+            const dy = f32x4.sub(v128.load(ey + (<usize>j << 2)), vcy);
+            const t = f32x4.add(f32x4.mul(f32x4.mul(dx, dx), via), f32x4.mul(f32x4.mul(dy, dy), vib));
+            const m = f32x4.le(t, one);
+            cnt = i32x4.sub(cnt, m);
+            if (weighted) {
+              let bits = i32x4.bitmask(m);
+              while (bits != 0) {
+                const k = ctz(bits);
+                addWeight(load<u32>(ew + (<usize>(j + <u32>k) << 2)));
+                bits &= bits - 1;
+              }
+            }
+          }
+          n += <u32>(i32x4.extract_lane(cnt, 0) + i32x4.extract_lane(cnt, 1) + i32x4.extract_lane(cnt, 2) + i32x4.extract_lane(cnt, 3));
+        }
+        for (; j < b; j++) {
+          const dx = load<f32>(ex + (<usize>j << 2)) - cx;
+          const dy = load<f32>(ey + (<usize>j << 2)) - cy;
+          const t = dx * dx * ia + dy * dy * ib;
+          if (t <= 1.0) {
+            n++;
+            if (weighted) addWeight(load<u32>(ew + (<usize>j << 2)));
+          }
+        }
+      }
+    }
+    const p = out + <usize>l * 24;
+    store<u32>(p, n);
+    store<u32>(p, <u32>sw, 4);
+    store<u32>(p, <u32>(sw >> 32), 8);
+    store<u32>(p, <u32>sq, 12);
+    store<u32>(p, <u32>(sq >> 32), 16);
+    store<u32>(p, sqHi, 20);
+  }
+}
