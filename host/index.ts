@@ -2,6 +2,7 @@ import { BACKEND_NAMES, BackendUnavailableError, type Backend, type BackendInfo,
 import { CpuBackend } from './cpu.js';
 import { WasmBackend, type WasmOptions } from './wasm.js';
 import { WebGPUBackend, type WebGPUOptions } from './webgpu.js';
+import { FallbackBackend } from './fallback.js';
 
 export * from './backend.js';
 export { CpuBackend, runReference } from './cpu.js';
@@ -15,6 +16,8 @@ export interface BackendOptions {
   readonly backend?: BackendChoice;
   readonly webgpu?: WebGPUOptions;
   readonly wasm?: WasmOptions;
+  /** WebGPU work that fails with a lost device or out-of-memory is rerun on WASM (default true). */
+  readonly fallback?: boolean;
 }
 
 export const BACKEND_ENV = 'DARKSCAN_BACKEND';
@@ -26,8 +29,11 @@ export function parseBackendChoice(s: string, from: string): BackendChoice {
 
 export async function createBackend(name: BackendName, opts: BackendOptions = {}): Promise<Backend> {
   switch (name) {
-    case 'webgpu':
-      return WebGPUBackend.create(opts.webgpu);
+    case 'webgpu': {
+      const gpu = await WebGPUBackend.create(opts.webgpu);
+      if (opts.fallback === false) return gpu;
+      return new FallbackBackend(gpu, () => WasmBackend.create(opts.wasm));
+    }
     case 'wasm':
       return WasmBackend.create(opts.wasm);
     case 'cpu':
@@ -70,3 +76,5 @@ export async function probeBackends(opts: BackendOptions = {}): Promise<BackendI
   }
   return out;
 }
+export { FallbackBackend, isRecoverable, type ChunkRecord, type FallbackOptions } from './fallback.js';
+export { sliceArgs, placeOutputs } from './slice.js';
