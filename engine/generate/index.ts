@@ -1,0 +1,366 @@
+// darkscan's event generator: a deterministic, Philox-seeded fast simulation of Belle II
+// e+e- collisions at sqrt(s) = 10.58 GeV (7 GeV e- on 4 GeV e+), for the dark-sector signals of
+// the talk and their backgrounds. Event i of (seed, process) is a pure function of (seed,
+// process, parameters, i): independent of how many events are asked for and of chunking.
+//
+// Chain: process (CM frame, processes.ts) -> boost to the lab (physics.ts) -> detector
+// acceptance and smearing (detector.ts) -> columns with physics names and units (this file).
+import { foldIn, key, RANDOM_STREAM_VERSION, type Key } from '../random.js';
+import { BELLE2_DETECTOR, photonAccepted, smearPhoton, smearTrack, trackAccepted, type DetectorModel } from './detector.js';
+import { M_E, M_K, M_MU, M_PI, mass, minus, pabs, plus, theta, boost, type P4 } from './lorentz.js';
+import { BETA_CM, C_CM_PER_NS, P_INIT_LAB, SQRT_S, toLab } from './physics.js';
+import { EventRandom, poisson } from './rng.js';
+import { PROCESSES, getProcess, type Family, type GenEvent, type Params, type ProcessDef } from './processes.js';
+
+export { PROCESSES, getProcess, EventRandom, poisson, BELLE2_DETECTOR };
+export type { ProcessDef, Family, Params, DetectorModel };
+
+/** The random stream number of the generator (engine/random.ts key(seed, stream)). */
+export const GENERATOR_STREAM = 0x6e670001;
+/** Bumped whenever a change alters what a given (seed, process, params, event) produces. */
+export const GENERATOR_VERSION = 1;
+
+const DEG = 180 / Math.PI;
+
+/** Column names and units of each family (the order is the output order). */
+export const FAMILY_COLUMNS: Record<Family, Record<string, string>> = {
+  dimuon: {
+    mu1_px_GeV: 'GeV', mu1_py_GeV: 'GeV', mu1_pz_GeV: 'GeV', mu2_px_GeV: 'GeV', mu2_py_GeV: 'GeV', mu2_pz_GeV: 'GeV',
+    p_mu1_GeV: 'GeV', p_mu2_GeV: 'GeV', cos_theta_mu1: '1', cos_theta_mu2: '1',
+    m_mumu_GeV: 'GeV', m_recoil_GeV: 'GeV', m2_recoil_GeV2: 'GeV^2', pt_mumu_GeV: 'GeV', p_mumu_cm_GeV: 'GeV',
+    cos_theta_recoil_cm: '1', cos_helicity: '1', E_extra_GeV: 'GeV', n_gamma: 'count', n_extra_tracks: 'count',
+    truth_m_mumu_GeV: 'GeV', truth_m_recoil_GeV: 'GeV',
+  },
+  fourmuon: {
+    mu1_px_GeV: 'GeV', mu1_py_GeV: 'GeV', mu1_pz_GeV: 'GeV', mu2_px_GeV: 'GeV', mu2_py_GeV: 'GeV', mu2_pz_GeV: 'GeV',
+    mu3_px_GeV: 'GeV', mu3_py_GeV: 'GeV', mu3_pz_GeV: 'GeV', mu4_px_GeV: 'GeV', mu4_py_GeV: 'GeV', mu4_pz_GeV: 'GeV',
+    m_4mu_GeV: 'GeV', m_mumu_13_GeV: 'GeV', m_mumu_14_GeV: 'GeV', m_mumu_23_GeV: 'GeV', m_mumu_24_GeV: 'GeV',
+    m_recoil_13_GeV: 'GeV', m_recoil_14_GeV: 'GeV', m_recoil_23_GeV: 'GeV', m_recoil_24_GeV: 'GeV',
+    E_extra_GeV: 'GeV', n_gamma: 'count', n_extra_tracks: 'count', truth_m_Zp_GeV: 'GeV',
+  },
+  photons: {
+    n_gamma: 'count', E_g1_GeV: 'GeV', E_g2_GeV: 'GeV', E_g3_GeV: 'GeV', E_cm_g1_GeV: 'GeV', E_cm_g2_GeV: 'GeV', E_cm_g3_GeV: 'GeV',
+    cos_theta_g1: '1', cos_theta_g2: '1', cos_theta_g3: '1', m_gg_12_GeV: 'GeV', m_gg_13_GeV: 'GeV', m_gg_23_GeV: 'GeV', m_ggg_GeV: 'GeV',
+    m_recoil_g1_GeV: 'GeV', m2_recoil_g1_GeV2: 'GeV^2', n_tracks: 'count', E_total_GeV: 'GeV', truth_m_GeV: 'GeV',
+  },
+  llp: {
+    p_K_GeV: 'GeV', p_x1_GeV: 'GeV', p_x2_GeV: 'GeV', m_xx_GeV: 'GeV', m_red_GeV: 'GeV', m_Kxx_GeV: 'GeV', p_S_GeV: 'GeV',
+    flight_cm: 'cm', flight_rho_cm: 'cm', vtx_z_cm: 'cm', t_proper_ns: 'ns', tau_gen_ns: 'ns', ctau_gen_cm: 'cm', truth_m_S_GeV: 'GeV',
+  },
+};
+const COMMON_COLUMNS: Record<string, string> = { event: 'index', weight: '1' };
+
+export interface GenerateOptions {
+  readonly process: string;
+  readonly events: number;
+  readonly seed: number;
+  /** First event index (u32); events firstEvent .. firstEvent + events - 1 are produced. */
+  readonly firstEvent?: number;
+  /** Overrides of the process parameters (see the process's paramDocs). */
+  readonly params?: Readonly<Params>;
+  /** Keep only events that pass the detector acceptance of the family (default true). */
+  readonly acceptedOnly?: boolean;
+  readonly detector?: DetectorModel;
+  /** Weight given to every event (default 1; generateAtLuminosity sets it when oversampling). */
+  readonly weight?: number;
+}
+
+export interface EventSample {
+  readonly process: string;
+  readonly family: Family;
+  readonly seed: number;
+  readonly params: Params;
+  /** Events tried (generator level), and the first index. */
+  readonly nGenerated: number;
+  readonly firstEvent: number;
+  /** Rows (events kept). */
+  readonly length: number;
+  readonly columns: Record<string, Float32Array | Float64Array>;
+  readonly units: Record<string, string>;
+  readonly sigmaFb: number;
+  readonly sigmaSource: string;
+  readonly illustrative: boolean;
+  readonly lumiFb?: number;
+  readonly meta: Record<string, unknown>;
+}
+
+/** The key of a process's event draws: foldIn(foldIn(key(seed, GENERATOR_STREAM), process id), 0). */
+export function eventKey(seed: number, proc: ProcessDef): Key {
+  return foldIn(foldIn(key(seed, GENERATOR_STREAM), proc.id), 0);
+}
+/** The key of the Poisson count at a luminosity (separate from the events'). */
+export function countKey(seed: number, proc: ProcessDef): Key {
+  return foldIn(foldIn(key(seed, GENERATOR_STREAM), proc.id), 1);
+}
+
+export function resolveParams(proc: ProcessDef, over: Readonly<Params> = {}): Params {
+  for (const k of Object.keys(over)) {
+    if (!(k in proc.defaults)) throw new Error(`process '${proc.name}': unknown parameter '${k}' (known: ${Object.keys(proc.defaults).join(', ') || 'none'})`);
+    if (!Number.isFinite(over[k])) throw new RangeError(`process '${proc.name}': parameter ${k} must be a finite number, got ${over[k]}`);
+  }
+  const p = { ...proc.defaults, ...over };
+  proc.check?.(p);
+  return p;
+}
+
+interface Reco {
+  row: Record<string, number>;
+  accepted: boolean;
+}
+
+function trackMass(kind: string): number {
+  return kind === 'mu' ? M_MU : kind === 'e' ? M_E : kind === 'pi' ? M_PI : M_K;
+}
+
+const recoil = (pair: P4): number => mass(minus(P_INIT_LAB, pair));
+const recoil2 = (pair: P4): number => {
+  const r = minus(P_INIT_LAB, pair);
+  return r[0] * r[0] - r[1] * r[1] - r[2] * r[2] - r[3] * r[3];
+};
+const toCM = (p: P4): P4 => boost(p, 0, 0, -BETA_CM);
+const cosTh = (p: P4): number => p[3] / Math.max(pabs(p), 1e-300);
+
+/**
+ * Lab-frame detector response. Draws in a fixed order: every visible particle is smeared (3
+ * normals) whether or not it is accepted, so acceptance changes never shift later draws.
+ */
+function reconstruct(ev: GenEvent, family: Family, rng: EventRandom, det: DetectorModel): Reco {
+  const tracks: { kind: string; charge: number; p: P4; role?: string }[] = [];
+  const photons: P4[] = [];
+  let lostTracks = 0;
+  for (const q of ev.particles) {
+    if (q.kind === 'invisible') continue;
+    const lab = toLab(q.p);
+    if (q.kind === 'gamma') {
+      const m = smearPhoton(lab, rng, det);
+      if (photonAccepted(lab, det)) photons.push(m);
+    } else {
+      const m = smearTrack(lab, trackMass(q.kind), rng, det);
+      if (trackAccepted(lab, det)) tracks.push({ kind: q.kind, charge: q.charge, p: m, role: q.role });
+      else lostTracks++;
+    }
+  }
+  photons.sort((a, b) => b[0] - a[0]);
+  const eGam = photons.reduce((s, g) => s + g[0], 0);
+  const row: Record<string, number> = {};
+  const put3 = (pre: string, p: P4) => {
+    row[`${pre}_px_GeV`] = p[1];
+    row[`${pre}_py_GeV`] = p[2];
+    row[`${pre}_pz_GeV`] = p[3];
+  };
+  if (family === 'dimuon') {
+    const mus = tracks.filter((t) => t.kind === 'mu');
+    const plusMu = mus.find((t) => t.charge > 0), minusMu = mus.find((t) => t.charge < 0);
+    // truth: the generated muons, whether or not seen
+    const tm = ev.particles.filter((q) => q.kind === 'mu').map((q) => toLab(q.p));
+    const tPair = plus(tm[0], tm[1]);
+    row.truth_m_mumu_GeV = mass(tPair);
+    row.truth_m_recoil_GeV = recoil(tPair);
+    row.n_gamma = photons.length;
+    row.E_extra_GeV = eGam;
+    row.n_extra_tracks = tracks.length - (plusMu ? 1 : 0) - (minusMu ? 1 : 0);
+    if (!plusMu || !minusMu) return { row, accepted: false };
+    const a = plusMu.p, b = minusMu.p, pair = plus(a, b);
+    put3('mu1', a);
+    put3('mu2', b);
+    row.p_mu1_GeV = pabs(a);
+    row.p_mu2_GeV = pabs(b);
+    row.cos_theta_mu1 = cosTh(a);
+    row.cos_theta_mu2 = cosTh(b);
+    row.m_mumu_GeV = mass(pair);
+    row.m_recoil_GeV = recoil(pair);
+    row.m2_recoil_GeV2 = recoil2(pair);
+    row.pt_mumu_GeV = Math.hypot(pair[1], pair[2]);
+    const pairCM = toCM(pair);
+    row.p_mumu_cm_GeV = pabs(pairCM);
+    const rec = minus([SQRT_S, 0, 0, 0], pairCM);
+    row.cos_theta_recoil_cm = cosTh(rec);
+    // helicity angle: mu+ direction in the pair rest frame against the pair direction in the CM
+    const aCM = toCM(a), v = pabs(pairCM) > 0 ? pairCM : ([1, 0, 0, 1] as P4);
+    const aRest = boost(aCM, -pairCM[1] / pairCM[0], -pairCM[2] / pairCM[0], -pairCM[3] / pairCM[0]);
+    row.cos_helicity = (aRest[1] * v[1] + aRest[2] * v[2] + aRest[3] * v[3]) / Math.max(pabs(aRest) * pabs(v), 1e-300);
+    return { row, accepted: true };
+  }
+  if (family === 'fourmuon') {
+    const mus = tracks.filter((t) => t.kind === 'mu');
+    const pos = mus.filter((t) => t.charge > 0).sort((x, y) => pabs(y.p) - pabs(x.p));
+    const neg = mus.filter((t) => t.charge < 0).sort((x, y) => pabs(y.p) - pabs(x.p));
+    row.n_gamma = photons.length;
+    row.E_extra_GeV = eGam;
+    row.n_extra_tracks = tracks.length - Math.min(pos.length, 2) - Math.min(neg.length, 2);
+    row.truth_m_Zp_GeV = ev.truth.truth_m_Zp_GeV ?? 0;
+    if (pos.length < 2 || neg.length < 2) return { row, accepted: false };
+    const m = [pos[0].p, pos[1].p, neg[0].p, neg[1].p];
+    m.forEach((p, i) => put3(`mu${i + 1}`, p));
+    row.m_4mu_GeV = mass(plus(plus(m[0], m[1]), plus(m[2], m[3])));
+    for (const [i, j] of [[1, 3], [1, 4], [2, 3], [2, 4]]) {
+      const pr = plus(m[i - 1], m[j - 1]);
+      row[`m_mumu_${i}${j}_GeV`] = mass(pr);
+      row[`m_recoil_${i}${j}_GeV`] = recoil(pr);
+    }
+    return { row, accepted: true };
+  }
+  if (family === 'photons') {
+    row.n_gamma = photons.length;
+    row.n_tracks = tracks.length;
+    row.E_total_GeV = eGam + tracks.reduce((s, t) => s + t.p[0], 0);
+    row.truth_m_GeV = ev.truth.truth_m_GeV ?? 0;
+    const g = [0, 1, 2].map((i) => photons[i] ?? ([0, 0, 0, 0] as P4));
+    g.forEach((p, i) => {
+      row[`E_g${i + 1}_GeV`] = p[0];
+      row[`E_cm_g${i + 1}_GeV`] = toCM(p)[0];
+      row[`cos_theta_g${i + 1}`] = p[0] > 0 ? cosTh(p) : 0;
+    });
+    row.m_gg_12_GeV = Math.max(0, mass(plus(g[0], g[1])));
+    row.m_gg_13_GeV = Math.max(0, mass(plus(g[0], g[2])));
+    row.m_gg_23_GeV = Math.max(0, mass(plus(g[1], g[2])));
+    row.m_ggg_GeV = Math.max(0, mass(plus(plus(g[0], g[1]), g[2])));
+    row.m_recoil_g1_GeV = recoil(g[0]);
+    row.m2_recoil_g1_GeV2 = recoil2(g[0]);
+    return { row, accepted: photons.length >= 1 };
+  }
+  // llp: K + x+ x- from a displaced vertex
+  const llp = ev.llp!;
+  const sLab = toLab(llp.p);
+  const bg = pabs(sLab) / mass(sLab);
+  const L = bg * C_CM_PER_NS * llp.properTimeNs; // flight length = beta gamma c t
+  const u = pabs(sLab);
+  row.flight_cm = L;
+  row.flight_rho_cm = (L * Math.hypot(sLab[1], sLab[2])) / u;
+  row.vtx_z_cm = (L * sLab[3]) / u;
+  row.t_proper_ns = llp.properTimeNs;
+  row.tau_gen_ns = ev.truth.tau_gen_ns;
+  row.ctau_gen_cm = ev.truth.ctau_gen_cm;
+  row.truth_m_S_GeV = ev.truth.truth_m_S_GeV;
+  const K = tracks.find((t) => t.role === 'K');
+  const xs = tracks.filter((t) => t !== K);
+  const x1 = xs.find((t) => t.charge > 0), x2 = xs.find((t) => t.charge < 0);
+  if (!K || !x1 || !x2) return { row, accepted: false };
+  const xx = plus(x1.p, x2.p);
+  const mx = trackMass(x1.kind);
+  row.p_K_GeV = pabs(K.p);
+  row.p_x1_GeV = pabs(x1.p);
+  row.p_x2_GeV = pabs(x2.p);
+  row.m_xx_GeV = mass(xx);
+  row.m_red_GeV = Math.sqrt(Math.max(0, row.m_xx_GeV ** 2 - 4 * mx * mx)); // M_red = sqrt(M^2 - 4 m^2) (GUIDE sec. 3)
+  row.m_Kxx_GeV = mass(plus(K.p, xx));
+  row.p_S_GeV = pabs(xx);
+  return { row, accepted: true };
+}
+
+/**
+ * Generates `events` events of a process (indices firstEvent ..). Returns the rows that pass the
+ * family's acceptance (all rows with acceptedOnly = false; unseen quantities are then 0).
+ */
+export function generate(o: GenerateOptions): EventSample {
+  const proc = getProcess(o.process);
+  const params = resolveParams(proc, o.params);
+  const first = o.firstEvent ?? 0;
+  if (!Number.isSafeInteger(o.events) || o.events < 0) throw new RangeError(`events must be a non-negative integer, got ${o.events}`);
+  if (!Number.isInteger(first) || first < 0 || first + o.events > 2 ** 32) throw new RangeError(`event indices ${first}..${first + o.events - 1} must lie in [0, 2^32)`);
+  const weight = o.weight ?? 1;
+  if (!(weight >= 0) || !Number.isFinite(weight)) throw new RangeError(`weight must be finite and >= 0, got ${weight}`);
+  const det = o.detector ?? BELLE2_DETECTOR;
+  const acceptedOnly = o.acceptedOnly ?? true;
+  const rng = new EventRandom(eventKey(o.seed, proc));
+  const famCols = FAMILY_COLUMNS[proc.family];
+  const names = Object.keys(famCols);
+  const cols: Record<string, Float32Array | Float64Array> = { event: new Float64Array(o.events), weight: new Float32Array(o.events) };
+  for (const n of names) cols[n] = new Float32Array(o.events);
+  let k = 0;
+  for (let i = 0; i < o.events; i++) {
+    const ev = first + i;
+    rng.start(ev);
+    const g = proc.generate(rng, params);
+    const r = reconstruct(g, proc.family, rng, det);
+    if (acceptedOnly && !r.accepted) continue;
+    cols.event[k] = ev;
+    cols.weight[k] = weight;
+    for (const n of names) {
+      const v = r.row[n] ?? 0;
+      if (!Number.isFinite(v)) throw new Error(`generator: process ${proc.name}, event ${ev}: column ${n} is ${v} (a bug)`);
+      cols[n][k] = v;
+    }
+    k++;
+  }
+  for (const n of Object.keys(cols)) cols[n] = cols[n].slice(0, k);
+  return {
+    process: proc.name,
+    family: proc.family,
+    seed: o.seed,
+    params,
+    nGenerated: o.events,
+    firstEvent: first,
+    length: k,
+    columns: cols,
+    units: { ...COMMON_COLUMNS, ...famCols },
+    sigmaFb: proc.sigmaFb(params),
+    sigmaSource: proc.sigmaSource,
+    illustrative: proc.illustrative,
+    meta: metadata(proc, o.seed, params, o.events, first, k, acceptedOnly),
+  };
+}
+
+function metadata(proc: ProcessDef, seed: number, params: Params, n: number, first: number, kept: number, acceptedOnly: boolean): Record<string, unknown> {
+  return {
+    generator: 'darkscan fast simulation',
+    generator_version: GENERATOR_VERSION,
+    rng: 'philox4x32-10',
+    stream_version: RANDOM_STREAM_VERSION,
+    seed,
+    process: proc.name,
+    process_kind: proc.kind,
+    description: proc.description,
+    params,
+    sqrt_s_GeV: SQRT_S,
+    beams_GeV: { e_minus: 7, e_plus: 4 },
+    n_generated: n,
+    first_event: first,
+    n_kept: kept,
+    accepted_only: acceptedOnly,
+    sigma_fb: proc.sigmaFb(params),
+    sigma_source: proc.sigmaSource,
+    sigma_illustrative: proc.illustrative,
+  };
+}
+
+/** Expected number of generated events at an integrated luminosity (fb^-1): sigma x L. */
+export function expectedEvents(process: string, lumiFb: number, params: Readonly<Params> = {}): number {
+  const proc = getProcess(process);
+  if (!(lumiFb >= 0) || !Number.isFinite(lumiFb)) throw new RangeError(`luminosity must be finite and >= 0 fb^-1, got ${lumiFb}`);
+  return proc.sigmaFb(resolveParams(proc, params)) * lumiFb;
+}
+
+export interface LumiOptions extends Omit<GenerateOptions, 'events' | 'firstEvent' | 'weight'> {
+  /** Integrated luminosity, fb^-1. */
+  readonly lumiFb: number;
+  /**
+   * At most this many events are simulated (default 5e6). Above it the sample is a random
+   * subsample of maxEvents events, each with weight N / maxEvents (N the Poisson count), and
+   * meta.oversampled says so; with `exact: true` exceeding it is an error instead.
+   */
+  readonly maxEvents?: number;
+  readonly exact?: boolean;
+}
+
+/**
+ * Events at a luminosity: N ~ Poisson(sigma L) drawn from the seed (its own key), then events
+ * 0 .. N-1 (so a larger luminosity with the same seed extends, event by event, a smaller one's
+ * events whenever its N is larger).
+ */
+export function generateAtLuminosity(o: LumiOptions): EventSample {
+  const proc = getProcess(o.process);
+  const mu = expectedEvents(o.process, o.lumiFb, o.params ?? {});
+  const crng = new EventRandom(countKey(o.seed, proc)).start(0);
+  const N = poisson(crng, mu);
+  const maxEvents = o.maxEvents ?? 5_000_000;
+  if (N > 2 ** 32) throw new RangeError(`${o.process}: ${N} events at ${o.lumiFb} fb^-1 exceed 2^32 event indices`);
+  let n = N, weight = 1;
+  if (N > maxEvents) {
+    if (o.exact) throw new Error(`${o.process}: ${N} events at ${o.lumiFb} fb^-1 (sigma = ${proc.sigmaFb(resolveParams(proc, o.params))} fb) exceed maxEvents = ${maxEvents}; raise maxEvents, lower the luminosity, or allow weighted events`);
+    n = maxEvents;
+    weight = N / maxEvents;
+  }
+  const s = generate({ ...o, events: n, firstEvent: 0, weight });
+  return { ...s, lumiFb: o.lumiFb, meta: { ...s.meta, lumi_fb: o.lumiFb, expected_events: mu, poisson_events: N, oversampled: N > n, event_weight: weight } };
+}

@@ -1,0 +1,196 @@
+// Production and decay kinematics in the e+e- centre-of-mass (CM) frame of Belle II, and the
+// boost to the lab. Units: GeV, c = 1; lengths in cm, times in ns.
+import type { EventRandom } from './rng.js';
+import { M_E, M_MU, M_TAU, boostFrom, p4, twoBody, twoBodyP, type P4 } from './lorentz.js';
+
+/** SuperKEKB: e- 7 GeV along +z on e+ 4 GeV along -z, head-on (the 83 mrad crossing angle is neglected). */
+export const E_MINUS_GeV = 7;
+export const E_PLUS_GeV = 4;
+/** sqrt(s) = 2 sqrt(E- E+) for massless head-on beams = 10.583 GeV. */
+export const SQRT_S = 2 * Math.sqrt(E_MINUS_GeV * E_PLUS_GeV);
+export const S = SQRT_S * SQRT_S;
+/** CM velocity in the lab: beta = (E- - E+) / (E- + E+) = 3/11 (beta gamma = 0.2835). */
+export const BETA_CM = (E_MINUS_GeV - E_PLUS_GeV) / (E_MINUS_GeV + E_PLUS_GeV);
+/** The initial state in the lab: (E- + E+, 0, 0, E- - E+). */
+export const P_INIT_LAB: P4 = [E_MINUS_GeV + E_PLUS_GeV, 0, 0, E_MINUS_GeV - E_PLUS_GeV];
+
+export const ALPHA = 1 / 137.035999084; // fine-structure constant (PDG 2024)
+/** (hbar c)^2 = 0.3893794 GeV^2 mb = 3.893794e11 GeV^2 fb (PDG 2024 physical constants). */
+export const GEV2_TO_FB = 0.3893794e12;
+export const C_CM_PER_NS = 29.9792458;
+
+export function toLab(p: P4): P4 {
+  return boostFrom([1 / Math.sqrt(1 - BETA_CM * BETA_CM), 0, 0, BETA_CM / Math.sqrt(1 - BETA_CM * BETA_CM)], p);
+}
+
+export function isotropic(rng: EventRandom): [number, number] {
+  return [rng.between(-1, 1), rng.between(0, 2 * Math.PI)];
+}
+
+/** cos(theta) from f(c) by rejection against a flat envelope with max fmax. */
+export function sampleCos(rng: EventRandom, f: (c: number) => number, fmax: number): number {
+  for (;;) {
+    const c = rng.between(-1, 1);
+    if (rng.uniform() * fmax <= f(c)) return c;
+  }
+}
+
+/**
+ * cos(theta) from 1/(1 - b c) on [-1, 1], b = 1 - a (a > 0 small, passed directly to avoid
+ * cancellation): inversion of the CDF ln((1 + b)/(1 - b c)).
+ */
+export function samplePeaked(rng: EventRandom, a: number): number {
+  return (1 - (2 - a) * Math.pow(a / (2 - a), rng.uniform())) / (1 - a);
+}
+
+// ---------------------------------------------------------------- initial-state radiation
+/**
+ * Leading-log ISR: each beam radiates one photon with energy fraction x from the structure function
+ * (beta/2) x^(beta/2 - 1), beta = (2 alpha / pi)(ln(s/m_e^2) - 1) (Kuraev & Fadin, Sov. J. Nucl.
+ * Phys. 41 (1985) 466, soft-photon exponentiated leading term), so x = U^(2/beta); its polar
+ * angle to its beam follows 1/(1 - beta_e cos theta) (the collinear eikonal factor). Hard photons
+ * are neither exponentiated nor given the exact O(alpha) matrix element: a documented approximation.
+ */
+export const ISR_BETA = ((2 * ALPHA) / Math.PI) * (Math.log(S / (M_E * M_E)) - 1);
+const ISR_A = (M_E * M_E) / (2 * (SQRT_S / 2) ** 2); // 1 - beta_e of a beam in the CM
+
+export interface IsrResult {
+  photons: P4[];
+  /** The four-momentum left for the hard process (CM frame). */
+  system: P4;
+}
+
+/** Probability that max(x1, x2) >= xMin (the cross-section fraction kept by an ISR generator cut). */
+export function isrFractionAbove(xMin: number): number {
+  return xMin <= 0 ? 1 : 1 - Math.pow(xMin, ISR_BETA);
+}
+
+/** Radiates from both beams; retries until the system mass exceeds mMin and max(x1, x2) >= xMin. */
+export function radiate(rng: EventRandom, mMin: number, xMin = 0): IsrResult {
+  for (let tries = 0; ; tries++) {
+    if (tries > 10000) throw new Error(`ISR: no configuration above the threshold mass ${mMin} GeV`);
+    const x1 = Math.pow(rng.uniform(), 2 / ISR_BETA), x2 = Math.pow(rng.uniform(), 2 / ISR_BETA);
+    const c1 = samplePeaked(rng, ISR_A), c2 = -samplePeaked(rng, ISR_A);
+    const f1 = rng.between(0, 2 * Math.PI), f2 = rng.between(0, 2 * Math.PI);
+    if (Math.max(x1, x2) < xMin) continue;
+    const e1 = (x1 * SQRT_S) / 2, e2 = (x2 * SQRT_S) / 2;
+    const s1 = Math.sqrt(1 - c1 * c1), s2 = Math.sqrt(1 - c2 * c2);
+    const k1: P4 = [e1, e1 * s1 * Math.cos(f1), e1 * s1 * Math.sin(f1), e1 * c1];
+    const k2: P4 = [e2, e2 * s2 * Math.cos(f2), e2 * s2 * Math.sin(f2), e2 * c2];
+    const sys: P4 = [SQRT_S - e1 - e2, -k1[1] - k2[1], -k1[2] - k2[2], -k1[3] - k2[3]];
+    const m2 = sys[0] * sys[0] - sys[1] * sys[1] - sys[2] * sys[2] - sys[3] * sys[3];
+    if (m2 <= mMin * mMin) continue;
+    return { photons: [k1, k2], system: sys };
+  }
+}
+
+/** No radiation: the full CM four-momentum. */
+export function noRadiation(): IsrResult {
+  return { photons: [], system: [SQRT_S, 0, 0, 0] };
+}
+
+/** Two-body production in the rest frame of `system` with cos(theta) to the z axis, boosted to the CM. */
+export function produce2(system: P4, m1: number, m2: number, c: number, phi: number): [P4, P4] {
+  const M = Math.sqrt(system[0] ** 2 - system[1] ** 2 - system[2] ** 2 - system[3] ** 2);
+  const [a, b] = twoBody(M, m1, m2, c, phi);
+  return [boostFrom(system, a), boostFrom(system, b)];
+}
+
+/** Isotropic two-body decay of a moving parent. */
+export function decay2(rng: EventRandom, parent: P4, m1: number, m2: number): [P4, P4] {
+  const [c, phi] = isotropic(rng);
+  return produce2(parent, m1, m2, c, phi);
+}
+
+/** Random rotation of a rest-frame three-body configuration: uniform direction + uniform twist (Euler angles). */
+function rotate(p: P4, ca: number, sa: number, cb: number, sb: number, cg: number, sg: number): P4 {
+  // R = Rz(alpha) Ry(beta) Rz(gamma)
+  let x = p[1], y = p[2];
+  const z = p[3];
+  [x, y] = [cg * x - sg * y, sg * x + cg * y];
+  const x2 = cb * x + sb * z, z2 = -sb * x + cb * z;
+  return [p[0], ca * x2 - sa * y, sa * x2 + ca * y, z2];
+}
+
+/**
+ * Three-body phase space M -> m1 m2 m3 (flat Dalitz density), in the rest frame of `parent`, then
+ * boosted with it: m23 drawn uniformly and accepted with weight p1* p23* / max (PDG RPP
+ * "Kinematics" eq. 49.21 with |M|^2 = const), orientation uniform.
+ */
+export function decay3(rng: EventRandom, parent: P4, m1: number, m2: number, m3: number): [P4, P4, P4] {
+  const M = Math.sqrt(parent[0] ** 2 - parent[1] ** 2 - parent[2] ** 2 - parent[3] ** 2);
+  const lo = m2 + m3, hi = M - m1;
+  if (!(hi > lo)) throw new RangeError(`three-body decay below threshold: M = ${M} < ${m1} + ${m2} + ${m3}`);
+  // The weight p1(m23) p23(m23) is maximal somewhere inside; bound it by the product of the separate maxima.
+  const wmax = twoBodyP(M, m1, lo) * twoBodyP(hi, m2, m3);
+  let m23 = lo;
+  for (;;) {
+    m23 = rng.between(lo, hi);
+    const w = twoBodyP(M, m1, m23) * twoBodyP(m23, m2, m3);
+    if (rng.uniform() * wmax <= w) break;
+  }
+  const [c1, f1] = isotropic(rng);
+  const [a, x] = twoBody(M, m1, m23, c1, f1);
+  const [c2, f2] = isotropic(rng);
+  const [b0, d0] = twoBody(m23, m2, m3, c2, f2);
+  const b = boostFrom(x, b0), d = boostFrom(x, d0);
+  const cb = rng.between(-1, 1), sb = Math.sqrt(1 - cb * cb), al = rng.between(0, 2 * Math.PI), ga = rng.between(0, 2 * Math.PI);
+  const r = (p: P4) => boostFrom(parent, rotate(p, Math.cos(al), Math.sin(al), cb, sb, Math.cos(ga), Math.sin(ga)));
+  return [r(a), r(b), r(d)];
+}
+
+// ---------------------------------------------------------------- tau -> mu nu nu
+/**
+ * Leptonic tau decay: muon energy from the unpolarized Michel spectrum dGamma/dx ~ x^2 (3 - 2x),
+ * x = E / E_max, E_max = (m_tau^2 + m_mu^2) / 2 m_tau (PDG RPP "Muon decay parameters", rho = 3/4,
+ * eta = 0, neglecting m_mu in the shape), isotropic in the tau rest frame (tau polarization and
+ * spin correlations neglected). Returns the muon and the invisible nu nu-bar system.
+ */
+export function tauToMuNuNu(rng: EventRandom, tau: P4): [P4, P4] {
+  const emax = (M_TAU * M_TAU + M_MU * M_MU) / (2 * M_TAU);
+  let e = 0;
+  for (;;) {
+    const x = rng.uniform();
+    if (rng.uniform() <= x * x * (3 - 2 * x) && x * emax > M_MU) {
+      e = x * emax;
+      break;
+    }
+  }
+  const p = Math.sqrt(e * e - M_MU * M_MU);
+  const [c, phi] = isotropic(rng);
+  const s = Math.sqrt(1 - c * c);
+  const mu = p4(M_MU, p * s * Math.cos(phi), p * s * Math.sin(phi), p * c);
+  const nn: P4 = [M_TAU - mu[0], -mu[1], -mu[2], -mu[3]];
+  return [boostFrom(tau, mu), boostFrom(tau, nn)];
+}
+
+// ---------------------------------------------------------------- gamma gamma -> l+ l-
+/**
+ * Breit-Wheeler gamma gamma -> l+ l- at gamma-gamma mass W (PDG RPP "Cross-section formulae",
+ * gamma gamma -> l+ l-): sigma = (2 pi alpha^2 / W^2) [(3 - b^4) ln((1 + b)/(1 - b)) - 2 b (2 - b^2)],
+ * dsigma/dcos ~ [1 + 2 b^2 sin^2 - b^4 - b^4 sin^4] / (1 - b^2 cos^2)^2, b = sqrt(1 - 4 m^2 / W^2).
+ */
+export function sigmaGammaGammaToLL(W: number, m: number): number {
+  if (W <= 2 * m) return 0;
+  const b = Math.sqrt(1 - (4 * m * m) / (W * W));
+  return ((2 * Math.PI * ALPHA * ALPHA) / (W * W)) * ((3 - b ** 4) * Math.log((1 + b) / (1 - b)) - 2 * b * (2 - b * b));
+}
+
+export function gammaGammaAngular(c: number, b: number): number {
+  const s2 = 1 - c * c;
+  return (1 + 2 * b * b * s2 - b ** 4 - b ** 4 * s2 * s2) / (1 - b * b * c * c) ** 2;
+}
+
+/** cos(theta*) for gamma gamma -> l l: envelope 2/(1 - b^2 c^2) (a mixture of two 1/(1 -+ b c)), accept f/(M h). */
+export function sampleGammaGammaCos(rng: EventRandom, b: number): number {
+  // f/h = N(c) / (1 - b^2 c^2) <= 2 for 0 <= b < 1 (checked in test/generate.test.ts on a grid).
+  if (b < 1e-6) return sampleCos(rng, (c) => gammaGammaAngular(c, b), 2);
+  for (;;) {
+    const c0 = samplePeaked(rng, 1 - b);
+    const c = rng.uniform() < 0.5 ? c0 : -c0;
+    const h = 1 / (1 - b * b * c * c);
+    if (rng.uniform() * 2 * h <= gammaGammaAngular(c, b)) return c;
+  }
+}
+
+export { M_MU, M_E };

@@ -1,0 +1,383 @@
+// The processes the generator knows: signals of the Belle II dark-sector talk and their main
+// backgrounds. Each returns the final state in the CM frame plus truth values; engine/generate/
+// index.ts boosts to the lab, applies the detector and fills columns.
+//
+// Cross sections: backgrounds from the Belle II Physics Book (E. Kou et al., PTEP 2019 123C01,
+// Table 4, at sqrt(s) = 10.58 GeV, with the generator cuts stated there); signals are model
+// dependent and marked `illustrative` (their couplings are parameters).
+import type { EventRandom } from './rng.js';
+import { M_B, M_E, M_K, M_MU, M_PI, M_TAU, boostFrom, type P4 } from './lorentz.js';
+import {
+  ALPHA, GEV2_TO_FB, S, SQRT_S, decay2, decay3, gammaGammaAngular, isotropic, isrFractionAbove, noRadiation, produce2,
+  radiate, sampleCos, sampleGammaGammaCos, sigmaGammaGammaToLL, tauToMuNuNu, type IsrResult,
+} from './physics.js';
+
+export type Kind = 'mu' | 'e' | 'pi' | 'K' | 'gamma' | 'invisible';
+export interface GenParticle {
+  kind: Kind;
+  charge: number;
+  /** CM-frame four-momentum. */
+  p: P4;
+  /** 'K' marks the kaon from B -> K S (the LLP family tells it from S -> K K daughters). */
+  role?: 'K';
+}
+export interface GenEvent {
+  particles: GenParticle[];
+  truth: Record<string, number>;
+  /** LLP: the decay vertex of the long-lived particle is set by the reconstruction from these. */
+  llp?: { p: P4; properTimeNs: number };
+}
+export type Family = 'dimuon' | 'fourmuon' | 'photons' | 'llp';
+export type Params = Record<string, number>;
+
+export interface ProcessDef {
+  readonly name: string;
+  /** Stable numeric id: folded into the random key, so processes never share draws. Never reuse. */
+  readonly id: number;
+  readonly kind: 'signal' | 'background';
+  readonly family: Family;
+  readonly description: string;
+  readonly defaults: Readonly<Params>;
+  /** Units and meaning of each parameter. */
+  readonly paramDocs: Readonly<Record<string, string>>;
+  /** Cross section (times branching fractions of the generated final state) after generator cuts, fb. */
+  sigmaFb(p: Params): number;
+  readonly sigmaSource: string;
+  readonly illustrative: boolean;
+  /** Throws a RangeError naming the parameter when the parameters are unphysical. */
+  check?(p: Params): void;
+  generate(rng: EventRandom, p: Params): GenEvent;
+}
+
+const NB = 1e6; // fb per nb
+const BR_TAU_MUNUNU = 0.1739; // PDG 2024
+const BR_BPLUS_BMINUS = 0.514; // Upsilon(4S) -> B+ B- (PDG 2024)
+const SIGMA_BB_NB = 1.05; // e+e- -> Upsilon(4S) -> B Bbar (Belle II Physics Book Table 4)
+
+const mu = (charge: number, p: P4): GenParticle => ({ kind: 'mu', charge, p });
+const gammas = (r: IsrResult): GenParticle[] => r.photons.map((p) => ({ kind: 'gamma' as const, charge: 0, p }));
+const isrOrNot = (rng: EventRandom, p: Params, mMin: number, xMin = 0) => (p.isr ? radiate(rng, mMin, xMin) : noRadiation());
+const sysMass2 = (sys: P4) => sys[0] ** 2 - sys[1] ** 2 - sys[2] ** 2 - sys[3] ** 2;
+
+function positive(p: Params, ...names: string[]) {
+  for (const n of names) if (!(p[n] > 0)) throw new RangeError(`parameter ${n} must be > 0, got ${p[n]}`);
+}
+
+// ------------------------------------------------------------------------------------ signals
+const darkHiggs: ProcessDef = {
+  name: 'darkhiggs',
+  id: 1,
+  kind: 'signal',
+  family: 'dimuon',
+  description: "e+e- -> A' h', A' -> mu+ mu-, h' invisible (dark Higgsstrahlung; 2D peak in M_mumu, M_recoil)",
+  defaults: { mA: 4, mh: 2, eps2alphaD: 1e-8, brMuMu: 1, isr: 1 },
+  paramDocs: { mA: "A' mass, GeV", mh: "h' mass, GeV", eps2alphaD: 'epsilon^2 alpha_D', brMuMu: "B(A' -> mu mu) folded into sigma", isr: '1: radiate ISR photons, 0: Born' },
+  check(p) {
+    positive(p, 'mA', 'mh');
+    if (p.mA <= 2 * M_MU) throw new RangeError(`parameter mA = ${p.mA} GeV is below the mu mu threshold ${2 * M_MU}`);
+    if (p.mA + p.mh >= SQRT_S) throw new RangeError(`parameters mA + mh = ${p.mA + p.mh} GeV exceed sqrt(s) = ${SQRT_S}`);
+  },
+  // Shape of e+e- -> Z h (Barger et al., PRD 49 (1994) 79): sqrt(lambda)(lambda + 12 mA^2/s)/(1 - mA^2/s)^2,
+  // normalized to pi alpha eps^2 alpha_D / (3 s) after Batell, Pospelov, Ritz PRD 79 (2009) 115008.
+  sigmaFb(p) {
+    const a = p.mA ** 2 / S;
+    const lam = (1 - (p.mA + p.mh) ** 2 / S) * (1 - (p.mA - p.mh) ** 2 / S);
+    return ((Math.PI * ALPHA * p.eps2alphaD) / (3 * S)) * (Math.sqrt(lam) * (lam + 12 * a)) / (1 - a) ** 2 * p.brMuMu * GEV2_TO_FB;
+  },
+  sigmaSource: 'illustrative: e+e- -> Zh shape (Barger et al. PRD 49 (1994) 79) with the A\'h\' normalization of Batell, Pospelov, Ritz PRD 79 (2009) 115008; Born level',
+  illustrative: true,
+  generate(rng, p) {
+    const r = isrOrNot(rng, p, p.mA + p.mh);
+    const s2 = sysMass2(r.system);
+    // dsigma/dcos ~ beta^2 sin^2 + 8 mA^2 / s (Z h analogue, Barger et al. 1994 eq. 2)
+    const bt = (2 * (Math.sqrt(((s2 - (p.mA + p.mh) ** 2) * (s2 - (p.mA - p.mh) ** 2))) / (2 * Math.sqrt(s2)))) / Math.sqrt(s2);
+    const k = (8 * p.mA ** 2) / s2;
+    const c = sampleCos(rng, (x) => bt * bt * (1 - x * x) + k, bt * bt + k);
+    const [A, h] = produce2(r.system, p.mA, p.mh, c, rng.between(0, 2 * Math.PI));
+    // A' -> mu mu isotropic in the A' rest frame (A' polarization neglected).
+    const [m1, m2] = decay2(rng, A, M_MU, M_MU);
+    return { particles: [mu(1, m1), mu(-1, m2), { kind: 'invisible', charge: 0, p: h }, ...gammas(r)], truth: { truth_m_A_GeV: p.mA, truth_m_h_GeV: p.mh } };
+  },
+};
+
+function zPrime(decay: 'inv' | 'mumu' | 'tautau', id: number): ProcessDef {
+  const family: Family = decay === 'inv' ? 'dimuon' : 'fourmuon';
+  const minMass = decay === 'mumu' ? 2 * M_MU : decay === 'tautau' ? 2 * M_TAU : 0;
+  return {
+    name: `zp_${decay}`,
+    id,
+    kind: 'signal',
+    family,
+    description: `e+e- -> mu+ mu- Z' (L_mu - L_tau), Z' -> ${decay === 'inv' ? 'invisible' : decay === 'mumu' ? 'mu+ mu-' : 'tau+ tau-, both tau -> mu nu nu'}`,
+    defaults: { mZp: decay === 'tautau' ? 5 : 3, sigmaFb: 10, isr: 1 },
+    paramDocs: { mZp: "Z' mass, GeV", sigmaFb: 'cross section x branching fractions, fb (illustrative input)', isr: '1: ISR, 0: Born' },
+    check(p) {
+      positive(p, 'mZp');
+      if (p.mZp <= minMass) throw new RangeError(`parameter mZp = ${p.mZp} GeV is below the decay threshold ${minMass}`);
+      if (p.mZp + 2 * M_MU >= SQRT_S) throw new RangeError(`parameter mZp = ${p.mZp} GeV: no phase space at sqrt(s)`);
+    },
+    sigmaFb: (p) => p.sigmaFb,
+    sigmaSource: "illustrative: an input (sigma scales as g'^2; see Belle II PRL 130 (2023) 231801)",
+    illustrative: true,
+    generate(rng, p) {
+      const r = isrOrNot(rng, p, p.mZp + 2 * M_MU);
+      // Flat three-body phase space (the radiation matrix element, which favours soft Z', is neglected).
+      const [a, b, z] = decay3(rng, r.system, M_MU, M_MU, p.mZp);
+      const out: GenParticle[] = [mu(1, a), mu(-1, b), ...gammas(r)];
+      if (decay === 'inv') out.push({ kind: 'invisible', charge: 0, p: z });
+      else if (decay === 'mumu') {
+        const [c, d] = decay2(rng, z, M_MU, M_MU);
+        out.push(mu(1, c), mu(-1, d));
+      } else {
+        const [t1, t2] = decay2(rng, z, M_TAU, M_TAU);
+        const [m1, n1] = tauToMuNuNu(rng, t1), [m2, n2] = tauToMuNuNu(rng, t2);
+        out.push(mu(1, m1), mu(-1, m2), { kind: 'invisible', charge: 0, p: n1 }, { kind: 'invisible', charge: 0, p: n2 });
+      }
+      return { particles: out, truth: { truth_m_Zp_GeV: p.mZp } };
+    },
+  };
+}
+
+/** (1 + c^2)/(1 - c^2) on |c| < cmax by the envelope 2/(1 - c^2): c = tanh(uniform in +-atanh(cmax)). */
+function sampleGammaGammaLike(rng: EventRandom, cmax: number): number {
+  const t = Math.atanh(cmax);
+  for (;;) {
+    const c = Math.tanh(rng.between(-t, t));
+    if (rng.uniform() * 2 <= 1 + c * c) return c;
+  }
+}
+
+const gammaAPrime: ProcessDef = {
+  name: 'gamma_aprime_inv',
+  id: 5,
+  kind: 'signal',
+  family: 'photons',
+  description: "e+e- -> gamma A', A' invisible (single photon with E* = (s - M^2) / 2 sqrt(s))",
+  defaults: { mA: 4, eps: 1e-3, cosMax: Math.cos((10 * Math.PI) / 180), isr: 0 },
+  paramDocs: { mA: "A' mass, GeV", eps: 'kinetic mixing epsilon', cosMax: 'generator cut |cos theta*_gamma| < cosMax', isr: '1: ISR, 0: Born' },
+  check(p) {
+    if (!(p.mA >= 0 && p.mA < SQRT_S)) throw new RangeError(`parameter mA = ${p.mA} GeV must be in [0, sqrt(s))`);
+  },
+  // Illustrative: sigma(gamma A') ~ 2 eps^2 sigma(gamma gamma) (1 - mA^2/s), sigma(gamma gamma) in the same cut.
+  sigmaFb: (p) => 2 * p.eps ** 2 * (1 - p.mA ** 2 / S) * ((2 * Math.PI * ALPHA ** 2) / S) * (Math.log((1 + p.cosMax) / (1 - p.cosMax)) - p.cosMax) * GEV2_TO_FB,
+  sigmaSource: 'illustrative: 2 eps^2 (1 - M^2/s) x QED sigma(e+e- -> gamma gamma) in the angular cut (massless-A\' limit)',
+  illustrative: true,
+  generate(rng, p) {
+    const r = isrOrNot(rng, p, p.mA + 1e-3);
+    // dsigma/dcos ~ (1 + c^2)/(1 - c^2), the massless limit of e+e- -> gamma A'.
+    const c = sampleGammaGammaLike(rng, p.cosMax);
+    const [g, a] = produce2(r.system, 0, p.mA, c, rng.between(0, 2 * Math.PI));
+    return { particles: [{ kind: 'gamma', charge: 0, p: g }, { kind: 'invisible', charge: 0, p: a }, ...gammas(r)], truth: { truth_m_GeV: p.mA } };
+  },
+};
+
+const gammaAlp: ProcessDef = {
+  name: 'gamma_alp',
+  id: 6,
+  kind: 'signal',
+  family: 'photons',
+  description: 'e+e- -> gamma a, a -> gamma gamma (ALP-strahlung, prompt decay)',
+  defaults: { ma: 1, gagg: 1e-3, isr: 0 },
+  paramDocs: { ma: 'ALP mass, GeV', gagg: 'g_a gamma gamma, GeV^-1', isr: '1: ISR, 0: Born' },
+  check(p) {
+    if (!(p.ma > 0 && p.ma < SQRT_S)) throw new RangeError(`parameter ma = ${p.ma} GeV must be in (0, sqrt(s))`);
+  },
+  // sigma = alpha g^2 / 24 (1 - m^2/s)^3 (Dolan, Ferber, Hearty, Kahlhoefer, Schmidt-Hoberg, JHEP 12 (2017) 094).
+  sigmaFb: (p) => ((ALPHA * p.gagg ** 2) / 24) * (1 - p.ma ** 2 / S) ** 3 * GEV2_TO_FB,
+  sigmaSource: 'Dolan et al., JHEP 12 (2017) 094 (photon coupling only, Born level)',
+  illustrative: false,
+  generate(rng, p) {
+    const r = isrOrNot(rng, p, p.ma + 1e-3);
+    const c = sampleCos(rng, (x) => 1 + x * x, 2);
+    const [g, a] = produce2(r.system, 0, p.ma, c, rng.between(0, 2 * Math.PI));
+    const [g1, g2] = decay2(rng, a, 0, 0);
+    const G = (q: P4): GenParticle => ({ kind: 'gamma', charge: 0, p: q });
+    return { particles: [G(g), G(g1), G(g2), ...gammas(r)], truth: { truth_m_GeV: p.ma } };
+  },
+};
+
+function bToKS(ch: 'ee' | 'mumu' | 'pipi' | 'KK', id: number): ProcessDef {
+  const [kind, m]: [Kind, number] = ch === 'ee' ? ['e', M_E] : ch === 'mumu' ? ['mu', M_MU] : ch === 'pipi' ? ['pi', M_PI] : ['K', M_K];
+  return {
+    name: `b2ks_${ch.toLowerCase()}`,
+    id,
+    kind: 'signal',
+    family: 'llp',
+    description: `Upsilon(4S) -> B+ B-, B+ -> K+ S, S -> ${ch} with lifetime (displaced vertex; the other B is not simulated)`,
+    defaults: { mS: 1, ctauCm: 1, br: 1e-6 },
+    paramDocs: { mS: 'S mass, GeV', ctauCm: 'S proper decay length c tau_gen, cm', br: 'B(B+ -> K+ S) x B(S -> xx)' },
+    check(p) {
+      positive(p, 'ctauCm');
+      if (!(p.mS > 2 * m && p.mS < M_B - M_K)) throw new RangeError(`parameter mS = ${p.mS} GeV must be in (${2 * m}, ${M_B - M_K})`);
+    },
+    sigmaFb: (p) => 2 * SIGMA_BB_NB * NB * BR_BPLUS_BMINUS * p.br,
+    sigmaSource: 'sigma(e+e- -> B Bbar) = 1.05 nb (Belle II Physics Book Table 4) x B(Y4S -> B+B-) = 0.514 x 2 B per event x br (input)',
+    illustrative: false,
+    generate(rng, p) {
+      // Y(4S) (1--) -> B B: dN/dcos ~ sin^2 theta; B at rest in the Y(4S) = CM frame otherwise.
+      const c = sampleCos(rng, (x) => 1 - x * x, 1);
+      const [B] = produce2([SQRT_S, 0, 0, 0], M_B, M_B, c, rng.between(0, 2 * Math.PI));
+      const [K, Sp] = decay2(rng, B, M_K, p.mS);
+      const [x1, x2] = decay2(rng, Sp, m, m);
+      const tNs = rng.exponential(p.ctauCm / 29.9792458);
+      return {
+        particles: [{ kind: 'K', charge: 1, p: K, role: 'K' }, { kind, charge: 1, p: x1 }, { kind, charge: -1, p: x2 }],
+        truth: { truth_m_S_GeV: p.mS, ctau_gen_cm: p.ctauCm, tau_gen_ns: p.ctauCm / 29.9792458, t_proper_ns: tNs },
+        llp: { p: Sp, properTimeNs: tNs },
+      };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------- backgrounds
+const mumu: ProcessDef = {
+  name: 'mumu',
+  id: 101,
+  kind: 'background',
+  family: 'dimuon',
+  description: 'e+e- -> mu+ mu- (gamma): Born 1 + cos^2 with leading-log ISR from both beams',
+  defaults: { xMin: 0, isr: 1 },
+  paramDocs: { xMin: 'generator cut: keep events whose harder ISR photon has E > xMin sqrt(s)/2 (sigma scales accordingly)', isr: '1: ISR, 0: Born' },
+  sigmaFb: (p) => 1.148 * NB * (p.isr ? isrFractionAbove(p.xMin) : 1),
+  sigmaSource: 'Belle II Physics Book (PTEP 2019 123C01) Table 4: 1.148 nb (KKMC), times the ISR-cut fraction of this generator',
+  illustrative: false,
+  generate(rng, p) {
+    const r = isrOrNot(rng, p, 2 * M_MU + 1e-3, p.xMin);
+    const c = sampleCos(rng, (x) => 1 + x * x, 2); // e+e- -> mu+ mu- Born (Peskin & Schroeder eq. 5.12)
+    const [a, b] = produce2(r.system, M_MU, M_MU, c, rng.between(0, 2 * Math.PI));
+    return { particles: [mu(-1, a), mu(1, b), ...gammas(r)], truth: {} };
+  },
+};
+
+const tautau: ProcessDef = {
+  name: 'tautau',
+  id: 102,
+  kind: 'background',
+  family: 'dimuon',
+  description: 'e+e- -> tau+ tau- (gamma), both tau -> mu nu nu (Michel spectrum), leading-log ISR',
+  defaults: { isr: 1 },
+  paramDocs: { isr: '1: ISR, 0: Born' },
+  sigmaFb: () => 0.919 * NB * BR_TAU_MUNUNU ** 2,
+  sigmaSource: 'Belle II Physics Book Table 4: 0.919 nb (KK2f), x B(tau -> mu nu nu)^2 = 0.1739^2 (PDG 2024)',
+  illustrative: false,
+  generate(rng, p) {
+    const r = isrOrNot(rng, p, 2 * M_TAU + 1e-3);
+    const s2 = sysMass2(r.system), b2 = 1 - (4 * M_TAU * M_TAU) / s2;
+    // e+e- -> f fbar with mass: 1 + c^2 + (1 - beta^2) sin^2 (Peskin & Schroeder problem 5.2)
+    const c = sampleCos(rng, (x) => 1 + x * x + (1 - b2) * (1 - x * x), 2);
+    const [t1, t2] = produce2(r.system, M_TAU, M_TAU, c, rng.between(0, 2 * Math.PI));
+    const [m1, n1] = tauToMuNuNu(rng, t1), [m2, n2] = tauToMuNuNu(rng, t2);
+    return {
+      particles: [mu(-1, m1), mu(1, m2), { kind: 'invisible', charge: 0, p: n1 }, { kind: 'invisible', charge: 0, p: n2 }, ...gammas(r)],
+      truth: {},
+    };
+  },
+};
+
+// Two-photon e+e- -> e+e- mu+ mu- (no-tag, equivalent-photon approximation, Q^2 = 0).
+const EEMM_WMIN = 0.5;
+function eemumuSigmaMax(wmin: number): number {
+  let m = 0;
+  for (let w = wmin; w <= SQRT_S; w += 0.001) m = Math.max(m, sigmaGammaGammaToLL(w, M_MU));
+  return m * 1.01;
+}
+const eemumuMax = new Map<number, number>();
+
+const eemumu: ProcessDef = {
+  name: 'eemumu',
+  id: 103,
+  kind: 'background',
+  family: 'dimuon',
+  description: 'e+e- -> e+e- mu+ mu- via gamma gamma fusion: equivalent photons (1 + (1-y)^2)/y, Breit-Wheeler gamma gamma -> mu mu, untagged e+e- along the beams',
+  defaults: { wMin: EEMM_WMIN },
+  paramDocs: { wMin: 'generator cut on the mu mu mass W, GeV (the cited sigma assumes 0.5)' },
+  check(p) {
+    if (!(p.wMin > 2 * M_MU && p.wMin < SQRT_S)) throw new RangeError(`parameter wMin = ${p.wMin} GeV must be in (${2 * M_MU}, sqrt(s))`);
+  },
+  sigmaFb: () => 18.9 * NB,
+  sigmaSource: 'Belle II Physics Book Table 4: 18.9 nb (AAFH, W_mumu > 0.5 GeV); the EPA shape here is approximate',
+  illustrative: false,
+  generate(rng, p) {
+    let smax = eemumuMax.get(p.wMin);
+    if (smax === undefined) eemumuMax.set(p.wMin, (smax = eemumuSigmaMax(p.wMin)));
+    const yMin = (p.wMin * p.wMin) / S;
+    const ly = Math.log(yMin);
+    for (;;) {
+      // y from (1 + (1-y)^2)/y (Weizsacker-Williams; Budnev et al., Phys. Rep. 15 (1975) 181), log L constant
+      const y1 = Math.exp(ly * rng.uniform()), y2 = Math.exp(ly * rng.uniform());
+      const acc = ((1 + (1 - y1) ** 2) / 2) * ((1 + (1 - y2) ** 2) / 2);
+      const W = Math.sqrt(y1 * y2 * S);
+      if (W < p.wMin || rng.uniform() > acc * (sigmaGammaGammaToLL(W, M_MU) / smax)) continue;
+      const e1 = (y1 * SQRT_S) / 2, e2 = (y2 * SQRT_S) / 2;
+      const sys: P4 = [e1 + e2, 0, 0, e1 - e2];
+      const b = Math.sqrt(1 - (4 * M_MU * M_MU) / (W * W));
+      const c = sampleGammaGammaCos(rng, b);
+      const [a, d] = produce2(sys, M_MU, M_MU, c, rng.between(0, 2 * Math.PI));
+      const E = SQRT_S / 2;
+      const em: P4 = [E - e1, 0, 0, Math.sqrt((E - e1) ** 2 - M_E * M_E)], ep: P4 = [E - e2, 0, 0, -Math.sqrt((E - e2) ** 2 - M_E * M_E)];
+      return {
+        particles: [mu(-1, a), mu(1, d), { kind: 'e', charge: -1, p: em }, { kind: 'e', charge: 1, p: ep }],
+        truth: { truth_W_GeV: W },
+      };
+    }
+  },
+};
+
+const gammagamma: ProcessDef = {
+  name: 'gammagamma',
+  id: 104,
+  kind: 'background',
+  family: 'photons',
+  description: 'e+e- -> gamma gamma (gamma): QED (1 + c^2)/(1 - c^2) in |cos theta*| < cosMax, third photon from leading-log ISR',
+  defaults: { cosMax: Math.cos((10 * Math.PI) / 180), isr: 1 },
+  paramDocs: { cosMax: 'generator cut |cos theta*| < cosMax (the cited sigma assumes 10-170 deg)', isr: '1: ISR, 0: Born' },
+  sigmaFb: () => 3.30 * NB,
+  sigmaSource: 'Belle II Physics Book Table 4: 3.30 nb (BabaYaga@NLO, 10 < theta*_gamma < 170 deg)',
+  illustrative: false,
+  generate(rng, p) {
+    const r = isrOrNot(rng, p, 0.01);
+    const c = sampleGammaGammaLike(rng, p.cosMax);
+    const [a, b] = produce2(r.system, 0, 0, c, rng.between(0, 2 * Math.PI));
+    return { particles: [{ kind: 'gamma', charge: 0, p: a }, { kind: 'gamma', charge: 0, p: b }, ...gammas(r)], truth: {} };
+  },
+};
+
+const eegamma: ProcessDef = {
+  name: 'eegamma',
+  id: 105,
+  kind: 'background',
+  family: 'photons',
+  description: 'e+e- -> e+e- (gamma): Bhabha ((3 + c^2)/(1 - c))^2 in |cos theta*_e| < cosMax, photons from leading-log ISR',
+  defaults: { cosMax: Math.cos((10 * Math.PI) / 180), isr: 1 },
+  paramDocs: { cosMax: 'generator cut on the e- angle (the cited sigma assumes 10-170 deg)', isr: '1: ISR, 0: Born' },
+  sigmaFb: () => 300 * NB,
+  sigmaSource: 'Belle II Physics Book Table 4: 300 nb (BabaYaga@NLO, 10 < theta*_e < 170 deg)',
+  illustrative: false,
+  generate(rng, p) {
+    const r = isrOrNot(rng, p, 2 * M_E + 0.01);
+    // Bhabha at high energy: dsigma/dOmega = (alpha^2 / 4s) ((3 + c^2)/(1 - c))^2 (PDG RPP "Cross-section formulae").
+    // Envelope 1/(1-c)^2 sampled by inversion, accepted with (3 + c^2)^2 / 16 <= 1.
+    const A = 1 / (1 + p.cosMax), B = 1 / (1 - p.cosMax);
+    let c = 0;
+    for (;;) {
+      c = 1 - 1 / (A + (B - A) * rng.uniform());
+      if (rng.uniform() * 16 <= (3 + c * c) ** 2) break;
+    }
+    const [a, b] = produce2(r.system, M_E, M_E, c, rng.between(0, 2 * Math.PI));
+    return { particles: [{ kind: 'e', charge: -1, p: a }, { kind: 'e', charge: 1, p: b }, ...gammas(r)], truth: {} };
+  },
+};
+
+export const PROCESSES: readonly ProcessDef[] = [
+  darkHiggs, zPrime('inv', 2), zPrime('mumu', 3), zPrime('tautau', 4), gammaAPrime, gammaAlp,
+  bToKS('ee', 7), bToKS('mumu', 8), bToKS('pipi', 9), bToKS('KK', 10),
+  mumu, tautau, eemumu, gammagamma, eegamma,
+];
+
+export function getProcess(name: string): ProcessDef {
+  const p = PROCESSES.find((q) => q.name === name);
+  if (!p) throw new Error(`unknown process '${name}' (known: ${PROCESSES.map((q) => q.name).join(', ')})`);
+  return p;
+}
+
+export { boostFrom, gammaGammaAngular, isotropic };
