@@ -33,9 +33,10 @@ describe('darkscan random', () => {
     for (const backend of ['cpu', 'wasm', ...(ALLOW_NO_WEBGPU ? [] : ['webgpu'])]) {
       const { out } = await run(['random', '--seed', '42', '--stream', '3', '--blocks', '300', '--toy', '5', '--backend', backend, '--workers', '2', '--json']);
       const j = JSON.parse(out);
-      expect(j).toMatchObject({ seed: 42, stream: 3, generator: 'philox4x32-10', stream_version: 1, backend });
-      expect(j.values).toHaveLength(1200);
-      outs.push(j.values);
+      expect(j).toMatchObject({ seed: 42, stream: 3, generator: 'philox4x32-10', stream_version: 1, provenance: { backend } });
+      expect(j.blocks).toHaveLength(300);
+      expect(j.blocks[0]).toHaveLength(4);
+      outs.push(j.blocks);
     }
     for (const o of outs) expect(o).toEqual(outs[0]);
   });
@@ -56,5 +57,31 @@ describe('darkscan random', () => {
       code = (e as { status: number }).status;
     }
     expect(code).toBe(1);
+  });
+});
+
+describe('sharding', () => {
+  it('random --shard i/n on three shards, merged, equals the unsharded run; gaps and mixes are refused', async () => {
+    const { mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync('/tmp/darkscan-shard-');
+    const base = ['random', '--seed', '7', '--blocks', '1001', '--toy', '3', '--json'];
+    const whole = JSON.parse((await run([...base, '--backend', 'wasm', '--workers', '2'])).out);
+    const files = [];
+    for (const [i, backend] of [[0, 'cpu'], [1, ALLOW_NO_WEBGPU ? 'cpu' : 'webgpu'], [2, 'wasm']] as const) {
+      const f = join(dir, `s${i}.json`);
+      writeFileSync(f, (await run([...base, '--shard', `${i}/3`, '--backend', backend])).out);
+      files.push(f);
+    }
+    const outFile = join(dir, 'merged.json');
+    expect((await run(['merge', files[2], files[0], files[1], '--out', outFile])).code).toBe(0);
+    const merged = JSON.parse(readFileSync(outFile, 'utf8'));
+    expect(merged.blocks).toEqual(whole.blocks);
+    expect(merged.shard).toBeUndefined();
+    await expect(run(['merge', files[0], files[2]])).rejects.toThrow(/items \[\d+, \d+\) are missing/);
+    const other = join(dir, 'other.json');
+    writeFileSync(other, (await run(['random', '--seed', '8', '--blocks', '1001', '--toy', '3', '--json', '--shard', '1/3', '--backend', 'cpu'])).out);
+    await expect(run(['merge', files[0], other, files[2]])).rejects.toThrow(/different inputs or options/);
+    await expect(run(['random', '--seed', '1', '--shard', '3/3', '--json'])).rejects.toThrow(/0 <= i < n/);
   });
 });

@@ -2,10 +2,12 @@
 import type { Command, Out } from './args.js';
 import { backends } from './backends.js';
 import { random } from './random.js';
+import { merge } from './merge.js';
 
 const COMMANDS: Record<string, Command> = {
   backends,
   random,
+  merge,
 };
 
 function usage(): string {

@@ -1,18 +1,19 @@
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../../host/index.js';
 import { key, randomBits, uniforms, RANDOM_STREAM_VERSION } from '../random.js';
+import { parseShard, shardRange } from '../shard.js';
 import { BACKEND_FLAGS, backendOptions, intArg, required, type Command } from './args.js';
 
 export const random: Command = {
   summary: 'Philox4x32-10 draws for a key (seed, stream) and counters (event, window, toy)',
-  usage: 'random --seed S [--stream K] [--blocks N] [--event E] [--window W] [--toy T] [--format u32|uniform] [--json]',
+  usage: 'random --seed S [--stream K] [--blocks N] [--event E] [--window W] [--toy T] [--format u32|uniform] [--json] [--shard i/n]',
   async run(args, out) {
     const { values } = parseArgs({
       args,
       options: {
         seed: { type: 'string' }, stream: { type: 'string', default: '0' }, blocks: { type: 'string', default: '4' },
         event: { type: 'string', default: '0' }, window: { type: 'string', default: '0' }, toy: { type: 'string', default: '0' },
-        format: { type: 'string', default: 'u32' }, json: { type: 'boolean' }, ...BACKEND_FLAGS,
+        format: { type: 'string', default: 'u32' }, json: { type: 'boolean' }, shard: { type: 'string' }, ...BACKEND_FLAGS,
       },
     });
     const seed = intArg(required(values.seed, '--seed', 'results are reproducible only from a seed'), '--seed');
@@ -24,12 +25,22 @@ export const random: Command = {
       window: intArg(values.window!, '--window', 0, 0xffffffff),
       toy: intArg(values.toy!, '--toy', 0, 0xffffffff),
     };
+    const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+    if (shard && !values.json) throw new Error('random: --shard writes JSON for `darkscan merge`: add --json');
+    const [first, end] = shard ? shardRange(blocks, shard) : [0, blocks];
     const backend = await selectBackend(backendOptions(values));
     try {
       const k = key(seed, stream);
-      const draws = values.format === 'u32' ? Array.from(await randomBits(backend, k, counter, blocks)) : Array.from(await uniforms(backend, k, counter, blocks));
+      const c = { ...counter, event: (counter.event + first) >>> 0 };
+      const n = end - first;
+      const draws = n === 0 ? [] : values.format === 'u32' ? Array.from(await randomBits(backend, k, c, n)) : Array.from(await uniforms(backend, k, c, n));
       if (values.json) {
-        out(JSON.stringify({ generator: 'philox4x32-10', stream_version: RANDOM_STREAM_VERSION, seed, stream, key: k, counter, format: values.format, backend: backend.name, values: draws }));
+        const rows = Array.from({ length: n }, (_, i) => draws.slice(4 * i, 4 * i + 4));
+        out(JSON.stringify({
+          kind: 'random', generator: 'philox4x32-10', stream_version: RANDOM_STREAM_VERSION, seed, stream, key: k, counter, format: values.format,
+          ...(shard ? { shard: { index: shard.index, count: shard.count, total: blocks, first, end, key: 'blocks' } } : {}),
+          blocks: rows, provenance: { backend: backend.name },
+        }));
         return 0;
       }
       out(`# philox4x32-10 stream v${RANDOM_STREAM_VERSION} seed=${seed} stream=${stream} key=${k.map((x) => x.toString(16).padStart(8, '0')).join(':')} backend=${backend.name}`);

@@ -1,0 +1,32 @@
+import { parseArgs } from 'node:util';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { mergeShards, type ShardedOutput } from '../shard.js';
+import type { Command } from './args.js';
+
+export const merge: Command = {
+  summary: 'join the JSON outputs of a sharded run (--shard i/n) into the unsharded result',
+  usage: 'merge FILE... --out FILE',
+  async run(args, out) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+    if (positionals.length === 0) throw new Error('merge: give the shard files to merge');
+    const parts = positionals.map((f) => {
+      let text: string;
+      try {
+        text = readFileSync(f, 'utf8');
+      } catch (e) {
+        throw new Error(`merge: cannot read ${f}: ${(e as Error).message}`);
+      }
+      try {
+        return JSON.parse(text) as ShardedOutput;
+      } catch (e) {
+        throw new Error(`merge: ${f} is not valid JSON: ${(e as Error).message}`);
+      }
+    });
+    const merged = JSON.stringify(mergeShards(parts), null, 1);
+    if (values.out) {
+      writeFileSync(values.out, merged);
+      out(`merged ${positionals.length} shards into ${values.out}`);
+    } else out(merged);
+    return 0;
+  },
+};

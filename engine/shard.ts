@@ -1,0 +1,88 @@
+// Sharded runs: `--shard i/n` computes a contiguous block of the items (windows, toys,
+// pseudo-experiments, cells) of a run; `darkscan merge` joins the shards' outputs. Since every
+// result is a pure function of (inputs, seed, item index), shards merged equal the unsharded run.
+import { splitRange } from '../host/backend.js';
+
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** Parses "i/n" (0-based i, 0 <= i < n). */
+export function parseShard(s: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(s.trim());
+  if (!m) throw new Error(`--shard: expected i/n (e.g. 0/8), got '${s}'`);
+  const index = Number(m[1]), count = Number(m[2]);
+  if (count < 1 || index >= count) throw new Error(`--shard: need 0 <= i < n, got ${index}/${count}`);
+  return { index, count };
+}
+
+/** The item range [a, b) of shard i of n over `total` items (contiguous, balanced, in order). */
+export function shardRange(total: number, shard: Shard): [number, number] {
+  const a = Math.floor((total * shard.index) / shard.count);
+  const b = Math.floor((total * (shard.index + 1)) / shard.count);
+  return [a, b];
+}
+
+/** What a sharded output file carries so that `merge` can check and join it. */
+export interface ShardHeader {
+  index: number;
+  count: number;
+  /** Items of the whole run and this shard's range [first, end). */
+  total: number;
+  first: number;
+  end: number;
+  /** The key of the per-item array in the output object. */
+  key: string;
+}
+
+export interface ShardedOutput {
+  kind: string;
+  shard?: ShardHeader;
+  [k: string]: unknown;
+}
+
+/** Finalizers recompute a kind's aggregate fields (e.g. a global p-value) from the merged items. */
+const finalizers = new Map<string, (merged: ShardedOutput) => ShardedOutput>();
+
+export function registerMergeFinalizer(kind: string, f: (merged: ShardedOutput) => ShardedOutput): void {
+  finalizers.set(kind, f);
+}
+
+function canonical(o: ShardedOutput, key: string): string {
+  const rest: Record<string, unknown> = {};
+  for (const k of Object.keys(o).sort()) if (k !== 'shard' && k !== key && k !== 'timing' && k !== 'provenance') rest[k] = o[k];
+  return JSON.stringify(rest);
+}
+
+/** Joins shard outputs; checks they come from the same run and cover every item exactly once. */
+export function mergeShards(parts: ShardedOutput[]): ShardedOutput {
+  if (parts.length === 0) throw new Error('merge: no inputs');
+  parts.forEach((p, i) => {
+    if (!p || typeof p !== 'object' || !p.shard) throw new Error(`merge: input ${i + 1} is not a sharded output (no "shard" header)`);
+  });
+  const sorted = [...parts].sort((x, y) => x.shard!.first - y.shard!.first);
+  const h0 = sorted[0].shard!;
+  const key = h0.key;
+  const config = canonical(sorted[0], key);
+  let next = 0;
+  const items: unknown[] = [];
+  for (const p of sorted) {
+    const h = p.shard!;
+    if (p.kind !== sorted[0].kind) throw new Error(`merge: mixes kinds '${sorted[0].kind}' and '${p.kind}'`);
+    if (h.total !== h0.total || h.count !== h0.count || h.key !== key) throw new Error(`merge: shard ${h.index}/${h.count} is from a different split (total ${h.total}, key ${h.key})`);
+    if (canonical(p, key) !== config) throw new Error(`merge: shard ${h.index}/${h.count} was run with different inputs or options than shard ${h0.index}/${h0.count}`);
+    if (h.first !== next) throw new Error(h.first > next ? `merge: items [${next}, ${h.first}) are missing (shard before ${h.index}/${h.count} absent?)` : `merge: shard ${h.index}/${h.count} overlaps items before ${next}`);
+    const arr = p[key];
+    if (!Array.isArray(arr) || arr.length !== h.end - h.first) throw new Error(`merge: shard ${h.index}/${h.count} has ${Array.isArray(arr) ? arr.length : 'no'} '${key}' items, expected ${h.end - h.first}`);
+    items.push(...arr);
+    next = h.end;
+  }
+  if (next !== h0.total) throw new Error(`merge: items [${next}, ${h0.total}) are missing`);
+  const merged: ShardedOutput = { ...sorted[0], [key]: items };
+  delete merged.shard;
+  const f = finalizers.get(merged.kind);
+  return f ? f(merged) : merged;
+}
+
+export { splitRange };
