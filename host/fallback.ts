@@ -52,6 +52,7 @@ export class FallbackBackend implements Backend {
     const out = allocOutputs(desc, args.count);
     const chunk = Math.max(1, this.opts.chunkItems ?? this.primary.chunkItems?.(desc) ?? args.count);
     for (let a = 0; a < args.count; a += chunk) {
+      args.signal?.throwIfAborted();
       const b = Math.min(args.count, a + chunk);
       const part = sliceArgs(desc, args, a, b);
       const rec: ChunkRecord = { kernel: desc.name, backend: (this.failedOver ?? this.primary).name, item_offset: part.itemOffset!, items: b - a };

@@ -173,6 +173,7 @@ export class WasmBackend implements Backend {
         }),
       );
     }
+    args.signal?.throwIfAborted();
     const view = new Uint32Array(this.memory.buffer);
     desc.outputs.forEach((o, j) => outputs[o.name].set(view.subarray(outPtr[j] >>> 2, (outPtr[j] >>> 2) + args.count * o.perItem)));
     return outputs;

@@ -207,6 +207,7 @@ export class WebGPUBackend implements Backend {
     const itemOffset = args.itemOffset ?? 0;
     try {
       for (let a = 0; a < args.count; a += chunk) {
+        args.signal?.throwIfAborted();
         const n = Math.min(chunk, args.count - a);
         dev.pushErrorScope('out-of-memory');
         dev.pushErrorScope('validation');

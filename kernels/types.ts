@@ -49,6 +49,8 @@ export interface KernelArgs {
   readonly itemOffset?: number;
   readonly params?: Readonly<Record<string, number>>;
   readonly inputs?: Readonly<Record<string, ArrayLike<number> & { buffer: ArrayBufferLike }>>;
+  /** Cancels the run between chunks (AbortSignal.reason is thrown). */
+  readonly signal?: AbortSignal;
 }
 
 export interface ConformanceCase {
@@ -137,6 +139,7 @@ export function inputWords(desc: KernelDesc, args: KernelArgs): Uint32Array[] {
 }
 
 export function validateArgs(desc: KernelDesc, args: KernelArgs): void {
+  args.signal?.throwIfAborted();
   if (!Number.isInteger(args.count) || args.count < 0) throw new RangeError(`kernel ${desc.name}: bad count ${args.count}`);
   const off = args.itemOffset ?? 0;
   if (!Number.isInteger(off) || off < 0 || off + args.count > 0x100000000) {

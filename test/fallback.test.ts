@@ -60,3 +60,30 @@ describe('fallback to WASM', () => {
     await fb.dispose();
   });
 });
+
+describe('cancellation', () => {
+  it('an aborted signal stops a run between chunks, on every backend', async () => {
+    const ac = new AbortController();
+    ac.abort(new Error('user cancelled'));
+    const wasm = await WasmBackend.create({ workers: 1 });
+    await expect(wasm.run(philox, { ...args, signal: ac.signal })).rejects.toThrow(/user cancelled/);
+    const chunks: number[] = [];
+    const live = new AbortController();
+    const spy: Backend = {
+      name: 'wasm', info: () => wasm.info(), dispose: async () => {},
+      run: async (d, a) => {
+        chunks.push(a.itemOffset ?? 0);
+        if (chunks.length === 2) live.abort(new Error('stop after two chunks'));
+        return wasm.run(d, { ...a, signal: undefined });
+      },
+    };
+    const fb = new FallbackBackend(spy, () => WasmBackend.create({ workers: 1 }), { chunkItems: 1000 });
+    await expect(fb.run(philox, { ...args, signal: live.signal })).rejects.toThrow(/stop after two chunks/);
+    expect(chunks).toEqual([0, 1000]);
+    if (!ALLOW_NO_WEBGPU) {
+      const gpu = await WebGPUBackend.create();
+      await expect(gpu.run(philox, { ...args, signal: ac.signal })).rejects.toThrow(/user cancelled/);
+    }
+    await wasm.dispose();
+  });
+});

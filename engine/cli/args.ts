@@ -2,7 +2,13 @@
 import { parseBackendChoice, type BackendOptions } from '../../host/index.js';
 
 export type Out = (s: string) => void;
-export type Command = { summary: string; usage: string; run: (args: string[], out: Out) => Promise<number> };
+/** What every command may use besides its arguments: Ctrl-C arrives as `signal`. */
+export interface Context {
+  readonly signal?: AbortSignal;
+  /** Progress lines (stderr on a TTY); quiet when undefined. */
+  readonly progress?: (s: string) => void;
+}
+export type Command = { summary: string; usage: string; run: (args: string[], out: Out, ctx: Context) => Promise<number> };
 
 /** Options every subcommand that computes accepts (merge into its parseArgs options). */
 export const BACKEND_FLAGS = {

@@ -1,5 +1,5 @@
 // The `darkscan` command line: one module per subcommand, registered below.
-import type { Command, Out } from './args.js';
+import type { Command, Context, Out } from './args.js';
 import { backends } from './backends.js';
 import { random } from './random.js';
 import { merge } from './merge.js';
@@ -19,7 +19,7 @@ function usage(): string {
   return lines.join('\n');
 }
 
-export async function main(argv: string[], out: Out = (s) => console.log(s)): Promise<number> {
+export async function main(argv: string[], out: Out = (s) => console.log(s), ctx: Context = {}): Promise<number> {
   const [cmd, ...rest] = argv;
   if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
     out(usage());
@@ -31,5 +31,5 @@ export async function main(argv: string[], out: Out = (s) => console.log(s)): Pr
     out(`darkscan ${c.usage}\n  ${c.summary}`);
     return 0;
   }
-  return c.run(rest, out);
+  return c.run(rest, out, ctx);
 }

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writeAtomic } from '../output.js';
 import { mergeShards, type ShardedOutput } from '../shard.js';
 import type { Command } from './args.js';
 
@@ -24,7 +25,7 @@ export const merge: Command = {
     });
     const merged = JSON.stringify(mergeShards(parts), null, 1);
     if (values.out) {
-      writeFileSync(values.out, merged);
+      writeAtomic(values.out, merged);
       out(`merged ${positionals.length} shards into ${values.out}`);
     } else out(merged);
     return 0;
