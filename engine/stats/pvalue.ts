@@ -1,0 +1,176 @@
+// Local significance of one window: the Poisson p-value of observing >= n events on a background
+// b +- sigma_b, and Z. Self-contained (its own special functions) so that the rest of
+// engine/stats can import it without a cycle. Host-side double precision.
+//
+// Treatment of sigma_b: the background estimate is read as an auxiliary Poisson measurement
+// (the "on/off" problem) with tau = b / sigma_b^2 and n_off = b tau = (b / sigma_b)^2, which
+// reproduces b and sigma_b; the p-value is the frequentist Z_Bi of Cousins, Linnemann and
+// Tucker, NIM A 595 (2008) 480, eq. (17): p = I_{1/(1+tau)}(n, n_off + 1), extended to real
+// n_off. sigma_b = 0 gives the plain Poisson tail P(N >= n | b) = P(n, b) (regularised gamma).
+// Z = Phi^-1(1 - p), set to 0 for p >= 0.5 (deficits), as in Cowan, Cranmer, Gross, Vitells,
+// EPJC 71 (2011) 1554, eq. (12) (q0 = 0 when the fitted signal is negative).
+
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+
+/** ln Gamma(x), x > 0: Lanczos approximation, g = 7, n = 9 (Godfrey's coefficients), |rel err| < 1e-14. */
+export function lnGamma(x: number): number {
+  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x); // reflection formula
+  x -= 1;
+  let a = LANCZOS[0];
+  const t = x + 7.5;
+  for (let i = 1; i < 9; i++) a += LANCZOS[i] / (x + i);
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+const EPS = 1e-16;
+const TINY = 1e-300;
+
+/** Regularised lower incomplete gamma P(a, x): series for x < a + 1, else 1 - continued fraction (Numerical Recipes 3rd ed., sec. 6.2). */
+export function gammaP(a: number, x: number): number {
+  if (!(a > 0) || !(x >= 0)) throw new RangeError(`gammaP: need a > 0 and x >= 0, got a = ${a}, x = ${x}`);
+  if (x === 0) return 0;
+  return x < a + 1 ? gammaSeries(a, x) : 1 - gammaCF(a, x);
+}
+
+/** Regularised upper incomplete gamma Q(a, x) = 1 - P(a, x), accurate in the upper tail. */
+export function gammaQ(a: number, x: number): number {
+  if (!(a > 0) || !(x >= 0)) throw new RangeError(`gammaQ: need a > 0 and x >= 0, got a = ${a}, x = ${x}`);
+  if (x === 0) return 1;
+  return x < a + 1 ? 1 - gammaSeries(a, x) : gammaCF(a, x);
+}
+
+function gammaSeries(a: number, x: number): number {
+  let ap = a, del = 1 / a, sum = del;
+  for (let i = 0; i < 10000; i++) {
+    ap += 1;
+    del *= x / ap;
+    sum += del;
+    if (Math.abs(del) < Math.abs(sum) * EPS) break;
+  }
+  return sum * Math.exp(-x + a * Math.log(x) - lnGamma(a));
+}
+
+function gammaCF(a: number, x: number): number {
+  // Modified Lentz's method for the continued fraction of Q(a, x).
+  let b = x + 1 - a, c = 1 / TINY, d = 1 / b, h = d;
+  for (let i = 1; i < 10000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < TINY) d = TINY;
+    c = b + an / c;
+    if (Math.abs(c) < TINY) c = TINY;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < EPS) break;
+  }
+  return Math.exp(-x + a * Math.log(x) - lnGamma(a)) * h;
+}
+
+/** Regularised incomplete beta I_x(a, b) by its continued fraction (Numerical Recipes 3rd ed., sec. 6.4). */
+export function betaI(x: number, a: number, b: number): number {
+  if (!(a > 0) || !(b > 0) || !(x >= 0 && x <= 1)) throw new RangeError(`betaI: need a, b > 0 and 0 <= x <= 1, got x = ${x}, a = ${a}, b = ${b}`);
+  if (x === 0 || x === 1) return x;
+  const lbt = lnGamma(a + b) - lnGamma(a) - lnGamma(b) + a * Math.log(x) + b * Math.log(1 - x);
+  if (x < (a + 1) / (a + b + 2)) return (Math.exp(lbt) * betaCF(x, a, b)) / a;
+  return 1 - (Math.exp(lbt) * betaCF(1 - x, b, a)) / b;
+}
+
+function betaCF(x: number, a: number, b: number): number {
+  const qab = a + b, qap = a + 1, qam = a - 1;
+  let c = 1, d = 1 - (qab * x) / qap;
+  if (Math.abs(d) < TINY) d = TINY;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m < 10000; m++) {
+    const m2 = 2 * m;
+    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
+    d = 1 + aa * d; if (Math.abs(d) < TINY) d = TINY;
+    c = 1 + aa / c; if (Math.abs(c) < TINY) c = TINY;
+    d = 1 / d; h *= d * c;
+    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
+    d = 1 + aa * d; if (Math.abs(d) < TINY) d = TINY;
+    c = 1 + aa / c; if (Math.abs(c) < TINY) c = TINY;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < EPS) break;
+  }
+  return h;
+}
+
+/** Upper normal tail 1 - Phi(z) = erfc(z / sqrt 2) / 2, with erfc(t) = Q(1/2, t^2) for t >= 0. */
+export function normalTail(z: number): number {
+  if (z < 0) return 1 - normalTail(-z);
+  return 0.5 * gammaQ(0.5, (z * z) / 2);
+}
+
+/** z with 1 - Phi(z) = p (0 < p < 1): Acklam's rational approximation, then Newton steps on normalTail. */
+export function normalQuantileUpper(p: number): number {
+  if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantileUpper: p must be in (0, 1), got ${p}`);
+  // P. J. Acklam's algorithm for the lower quantile of q = 1 - p, written for the upper tail.
+  const a = [-39.69683028665376, 220.9460984245205, -275.928510446969, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const lowTail = Math.min(p, 1 - p);
+  let z: number;
+  if (lowTail < 0.02425) {
+    const q = Math.sqrt(-2 * Math.log(lowTail));
+    z = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    z = p < 0.5 ? -z : z; // c-branch gives the lower quantile of lowTail (negative)
+  } else {
+    const q = p - 0.5, r = q * q;
+    z = -((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  }
+  // Newton on f(z) = normalTail(z) - p, f' = -phi(z); relative steps for small tails.
+  for (let i = 0; i < 3; i++) {
+    const phi = Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+    if (phi === 0) break;
+    const f = normalTail(z) - p;
+    z += f / phi;
+  }
+  return z;
+}
+
+export interface LocalSignificance {
+  /** Local p-value of >= n events. */
+  readonly p: number;
+  /** Phi^-1(1 - p), 0 for p >= 0.5. */
+  readonly z: number;
+  readonly method: 'poisson' | 'z_bi';
+}
+
+/** P(N >= n | b) for N ~ Poisson(b). */
+export function poissonUpperTail(n: number, b: number): number {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a non-negative integer, got ${n}`);
+  if (!(b >= 0) || !Number.isFinite(b)) throw new RangeError(`background b must be finite and >= 0, got ${b}`);
+  if (n === 0) return 1;
+  if (b === 0) return 0;
+  return gammaP(n, b);
+}
+
+/** Z_Bi p-value (Cousins-Linnemann-Tucker 2008, eq. 17) with tau = b / sigma_b^2, n_off = (b / sigma_b)^2. */
+export function zBiPValue(n: number, b: number, sigmaB: number): number {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a non-negative integer, got ${n}`);
+  if (!(b >= 0) || !Number.isFinite(b)) throw new RangeError(`background b must be finite and >= 0, got ${b}`);
+  if (!(sigmaB > 0) || !Number.isFinite(sigmaB)) throw new RangeError(`sigma_b must be finite and > 0, got ${sigmaB}`);
+  if (n === 0) return 1;
+  if (b === 0) return 1; // an auxiliary measurement of zero events with infinite uncertainty bounds nothing
+  const tau = b / (sigmaB * sigmaB);
+  const nOff = b * tau;
+  return betaI(1 / (1 + tau), n, nOff + 1);
+}
+
+/** Local p-value and Z of n observed on b +- sigma_b (sigma_b = 0: exact Poisson). */
+export function localSignificance(n: number, b: number, sigmaB = 0): LocalSignificance {
+  if (!(sigmaB >= 0) || !Number.isFinite(sigmaB)) throw new RangeError(`sigma_b must be finite and >= 0, got ${sigmaB}`);
+  const method = sigmaB > 0 ? 'z_bi' : 'poisson';
+  const p = Math.min(1, Math.max(0, method === 'z_bi' ? zBiPValue(n, b, sigmaB) : poissonUpperTail(n, b)));
+  const z = p >= 0.5 ? 0 : p === 0 ? Infinity : normalQuantileUpper(p);
+  return { p, z, method };
+}
