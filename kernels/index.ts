@@ -2,12 +2,14 @@ import type { KernelDesc } from './types.js';
 import { philox } from './philox/desc.js';
 import { exactmathProbe } from './exactmath/desc.js';
 import { windowCount } from './window_count/desc.js';
+import { llpSweep } from './llp_sweep/desc.js';
 
 /** Every kernel the engine dispatches. A new kernel adds one line here (and its wasm export). */
 export const KERNELS: readonly KernelDesc[] = [
   philox,
   exactmathProbe,
   windowCount,
+  llpSweep,
 ];
 
 export function kernelByName(name: string): KernelDesc {

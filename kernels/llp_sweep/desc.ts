@@ -1,0 +1,120 @@
+import type { ConformanceCase, KernelDesc } from '../types.js';
+import { testSizes, testWords } from '../testing.js';
+import { llpSweepRef, LLP_OUT_WORDS } from './ref.js';
+import lib from '../lib/exactmath.wgsl?raw';
+import wgsl from './llp_sweep.wgsl?raw';
+
+/** Largest weight bound the table accepts: w^2 must stay far below the f32 maximum (3.4e38). */
+export const LLP_MAX_WEIGHT = 1e18;
+
+/**
+ * The kernel's shared `life` input for decay lengths c*tau (any length unit, the same as the
+ * decays' c*t): rows rate_j = 1/ctau_gen - 1/ctau_j, ratio_j = ctau_gen/ctau_j (computed in f64,
+ * rounded once to f32), then the fixed-point scales 2^F_j (weights) and 2^G_j (squared weights).
+ * F_j is chosen so that a group of up to `maxRange` decays, each with w <= bound_j, sums below
+ * 2^94 (the accumulators have 96 bits): bound_j = maxGenWeight * ratio_j * e^(max(0, ctMax*rate_j)),
+ * inflated by 1% for f32 rounding.
+ */
+export function lifetimeTable(ctauGen: number, ctaus: readonly number[], ctMax: number, maxGenWeight: number, maxRange: number): Float32Array {
+  if (!(ctauGen > 0) || !Number.isFinite(ctauGen)) throw new RangeError(`llp: generated c*tau must be a positive finite number, got ${ctauGen}`);
+  const L = ctaus.length;
+  const t = new Float32Array(4 * L);
+  const n = Math.max(1, maxRange);
+  ctaus.forEach((c, j) => {
+    if (!(c > 0) || !Number.isFinite(c)) throw new RangeError(`llp: lifetime ${j} (c*tau = ${c}) must be a positive finite number`);
+    const rate = Math.fround(1 / ctauGen - 1 / c);
+    const ratio = Math.fround(ctauGen / c);
+    if (ratio < 1e-30 || ratio > 1e30) throw new RangeError(`llp: lifetime ${j}: c*tau_gen / c*tau = ${ratio} is outside [1e-30, 1e30]`);
+    const bound = 1.01 * Math.max(maxGenWeight, 1e-30) * ratio * Math.exp(Math.min(88, Math.max(0, ctMax * rate)));
+    if (bound > LLP_MAX_WEIGHT) {
+      throw new RangeError(`llp: lifetime ${j} (c*tau = ${c}): weights reach ${bound.toExponential(2)} > ${LLP_MAX_WEIGHT} (c*t up to ${ctMax} with c*tau_gen = ${ctauGen}): generate with a longer c*tau_gen`);
+    }
+    const scaleExp = (b: number) => Math.max(-100, Math.min(120, Math.floor(94 - Math.log2(n * b))));
+    t[j] = rate;
+    t[L + j] = ratio;
+    t[2 * L + j] = 2 ** scaleExp(bound);
+    t[3 * L + j] = 2 ** scaleExp(bound * bound);
+  });
+  return t;
+}
+
+/** Decodes the three u32 limbs at acc[at..] scaled by 1 / scale (a power of two) into a double. */
+export function decode96(acc: ArrayLike<number>, at: number, scale: number): number {
+  return (acc[at] + acc[at + 1] * 4294967296 + acc[at + 2] * 18446744073709551616) / scale;
+}
+
+function unif(w: number): number {
+  return ((w >>> 8) + 0.5) / 16777216;
+}
+
+/** Random but valid inputs: n decays, G groups (overlapping ranges), the given lifetimes. */
+export function llpTestInputs(n: number, groups: number, ctaus: readonly number[], stream: number, ctauGen = 1) {
+  const w = testWords(4 * n + 6 * groups, stream);
+  const ct = new Float32Array(n), lxy = new Float32Array(n), mred = new Float32Array(n), gw = new Float32Array(n);
+  for (let k = 0; k < n; k++) {
+    ct[k] = k % 97 === 0 ? 0 : -Math.log(unif(w[4 * k])) * ctauGen;
+    lxy[k] = ct[k] * 2 * unif(w[4 * k + 1]);
+    mred[k] = k % 89 === 0 ? 2.5 : 5 * unif(w[4 * k + 2]);
+    gw[k] = 0.25 + 1.5 * unif(w[4 * k + 3]);
+  }
+  const range = new Uint32Array(2 * groups), win = new Float32Array(4 * groups);
+  let maxRange = 0;
+  for (let g = 0; g < groups; g++) {
+    const q = w.subarray(4 * n + 6 * g, 4 * n + 6 * g + 6);
+    const a = q[0] % (n + 1), b = q[1] % (n + 1);
+    range[2 * g] = Math.min(a, b);
+    range[2 * g + 1] = g === 0 ? Math.min(a, b) : Math.max(a, b); // group 0 is empty
+    maxRange = Math.max(maxRange, range[2 * g + 1] - range[2 * g]);
+    const m0 = 5 * unif(q[2]), m1 = 5 * unif(q[3]);
+    win[4 * g] = g === 1 ? 2.5 : Math.min(m0, m1);
+    win[4 * g + 1] = g === 1 ? 5 : Math.max(m0, m1) + 0.5;
+    win[4 * g + 2] = g === 2 ? 0 : 0.05 * unif(q[4]);
+    win[4 * g + 3] = g === 2 ? 1e30 : 0.5 + 10 * unif(q[5]);
+  }
+  let ctMax = 0;
+  for (const c of ct) ctMax = Math.max(ctMax, c);
+  const life = lifetimeTable(ctauGen, ctaus, ctMax, 1.75, maxRange);
+  return { ct, lxy, mred, gw, grp_range: range, grp_win: win, life };
+}
+
+function logGrid(lo: number, hi: number, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => lo * Math.pow(hi / lo, n === 1 ? 0 : i / (n - 1)));
+}
+
+function cases(): ConformanceCase[] {
+  const out: ConformanceCase[] = [];
+  const sizes = testSizes(llpSweep.workgroupSize);
+  sizes.forEach((items, s) => {
+    const nLife = [1, 7, 50][s % 3];
+    const groups = Math.max(3, Math.ceil(items / nLife));
+    const count = Math.min(items, groups * nLife);
+    const inputs = llpTestInputs(s < 3 ? 2000 : 600, groups, logGrid(1e-3, 1e3, nLife), 900 + s);
+    out.push({ name: `random decays, ${groups} groups x ${nLife} lifetimes, items=${count}`, args: { count, params: { n_life: nLife }, inputs } });
+  });
+  // Item offset inside a group (a shard starting mid-group), and lifetimes equal to tau_gen.
+  const inputs = llpTestInputs(3000, 12, [0.5, 1, 1, 2, 1e-3, 1e3, 30, 0.01], 950);
+  out.push({ name: 'item offset mid-group, ctau = ctau_gen', args: { count: 70, itemOffset: 13, params: { n_life: 8 }, inputs } });
+  return out;
+}
+
+export const llpSweep: KernelDesc = {
+  name: 'llp_sweep',
+  wasmExport: 'llp_sweep',
+  wgsl,
+  wgslLibs: [lib],
+  workgroupSize: 64,
+  params: [{ name: 'n_life', type: 'u32', doc: 'lifetimes per group; item i is (group i / n_life, lifetime i mod n_life)' }],
+  inputs: [
+    { name: 'ct', type: 'f32', doc: 'proper decay length c*t of each decay' },
+    { name: 'lxy', type: 'f32', doc: 'transverse flight distance of each decay' },
+    { name: 'mred', type: 'f32', doc: 'reduced mass of each decay' },
+    { name: 'gw', type: 'f32', doc: 'generator weight of each decay (>= 0)' },
+    { name: 'grp_range', type: 'u32', doc: 'per group: first decay, end (exclusive)' },
+    { name: 'grp_win', type: 'f32', doc: 'per group: mred window [lo, hi), lxy window [lo, hi)' },
+    { name: 'life', type: 'f32', doc: 'rows of n_life: rate, ratio, 2^F, 2^G (lifetimeTable)' },
+  ],
+  outputs: [{ name: 'acc', type: 'u32', perItem: LLP_OUT_WORDS, doc: 'sum w (3 limbs, units 2^-F), sum w^2 (3 limbs, 2^-G), accepted count, 0' }],
+  ref: llpSweepRef,
+  exactness: 'bits',
+  cases,
+};

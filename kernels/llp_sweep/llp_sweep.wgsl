@@ -1,0 +1,62 @@
+// LLP lifetime sweep: twin of kernels/llp_sweep/ref.ts (see there for the formulas and layout).
+
+fn llp_split96(v: f32) -> vec3<u32> {
+  if (!(v >= 1.0)) { return vec3<u32>(0u, 0u, 0u); }
+  let h = floor(v * bitcast<f32>(0x1f800000u));
+  let r = v - opaque(h * bitcast<f32>(0x5f800000u));
+  let m = floor(r * bitcast<f32>(0x2f800000u));
+  let lo = floor(r - opaque(m * bitcast<f32>(0x4f800000u)));
+  return vec3<u32>(u32(lo), u32(m), u32(h));
+}
+
+fn llp_add96(a: vec3<u32>, x: vec3<u32>) -> vec3<u32> {
+  let s0 = a.x + x.x;
+  let c0 = select(0u, 1u, s0 < x.x);
+  let t1 = a.y + x.y;
+  var c1 = select(0u, 1u, t1 < x.y);
+  let s1 = t1 + c0;
+  c1 = select(c1, 1u, s1 < c0);
+  return vec3<u32>(s0, s1, a.z + x.z + c1);
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let l = item_index(gid, nwg);
+  if (l >= P.item_count) { return; }
+  let i = P.item_offset + l;
+  let nl = P.n_life;
+  let g = i / nl;
+  let j = i - g * nl;
+  let start = in_grp_range[2u * g];
+  let end = in_grp_range[2u * g + 1u];
+  let mlo = in_grp_win[4u * g];
+  let mhi = in_grp_win[4u * g + 1u];
+  let llo = in_grp_win[4u * g + 2u];
+  let lhi = in_grp_win[4u * g + 3u];
+  let rate = in_life[j];
+  let ratio = in_life[nl + j];
+  let sw = in_life[2u * nl + j];
+  let sw2 = in_life[3u * nl + j];
+  var a = vec3<u32>(0u, 0u, 0u);
+  var b = vec3<u32>(0u, 0u, 0u);
+  var count = 0u;
+  for (var k = start; k < end; k = k + 1u) {
+    let m = in_mred[k];
+    let d = in_lxy[k];
+    if (!(m >= mlo && m < mhi && d >= llo && d < lhi)) { continue; }
+    count = count + 1u;
+    let e = xexp(opaque(in_ct[k] * rate));
+    let w = ftz(ftz(ratio * e) * in_gw[k]);
+    a = llp_add96(a, llp_split96(w * sw));
+    b = llp_add96(b, llp_split96(ftz(w * w) * sw2));
+  }
+  let o = 8u * l;
+  out_acc[o] = a.x;
+  out_acc[o + 1u] = a.y;
+  out_acc[o + 2u] = a.z;
+  out_acc[o + 3u] = b.x;
+  out_acc[o + 4u] = b.y;
+  out_acc[o + 5u] = b.z;
+  out_acc[o + 6u] = count;
+  out_acc[o + 7u] = 0u;
+}
