@@ -32,9 +32,9 @@ export function prepareCounts(grid: WindowGrid, table: EventTable, bin: BinOptio
 }
 
 /** Per window: events inside and weight sums, on the given backend. */
-export async function countInWindows(backend: Backend, grid: WindowGrid, table: EventTable, bin: BinOptions = {}): Promise<WindowSums> {
+export async function countInWindows(backend: Backend, grid: WindowGrid, table: EventTable, bin: BinOptions = {}, signal?: AbortSignal): Promise<WindowSums> {
   const { ev, win } = prepareCounts(grid, table, bin);
-  const out = (await backend.run(windowCount, windowCountArgs(ev, win))).sums;
+  const out = (await backend.run(windowCount, { ...windowCountArgs(ev, win), signal })).sums;
   return decodeWindowSums(out, ev);
 }
 
@@ -69,6 +69,8 @@ export interface ScanOptions {
   readonly bin?: BinOptions;
   /** Extra relative background uncertainty added in quadrature to the MC statistical one (default 0). */
   readonly relBackgroundSyst?: number;
+  /** Cancels between kernel chunks. */
+  readonly abort?: AbortSignal;
 }
 
 /**
@@ -77,9 +79,9 @@ export interface ScanOptions {
  * p-value and Z (engine/stats/pvalue.ts) where a background is given.
  */
 export async function scan(backend: Backend, grid: WindowGrid, data: EventTable, o: ScanOptions = {}): Promise<ScanResult> {
-  const d = await countInWindows(backend, grid, data, o.bin);
-  const bg = o.background ? await countInWindows(backend, grid, o.background, o.bin) : undefined;
-  const sig = o.signal ? await countInWindows(backend, grid, o.signal, o.bin) : undefined;
+  const d = await countInWindows(backend, grid, data, o.bin, o.abort);
+  const bg = o.background ? await countInWindows(backend, grid, o.background, o.bin, o.abort) : undefined;
+  const sig = o.signal ? await countInWindows(backend, grid, o.signal, o.bin, o.abort) : undefined;
   if (!bg) return { grid, backend: backend.name, data: d, signal: sig };
   const m = d.n.length;
   const rel = o.relBackgroundSyst ?? 0;

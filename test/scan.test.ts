@@ -165,3 +165,47 @@ describe('local p-value and Z', () => {
     expect(() => localSignificance(1, -1, 0)).toThrow(/background b/);
   });
 });
+
+describe('darkscan scan (CLI)', async () => {
+  const { mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { scan: scanCmd } = await import('../engine/cli/scan.js');
+  const dir = mkdtempSync(join(tmpdir(), 'darkscan-scan-'));
+  const grid = join(dir, 'grid.json');
+  writeFileSync(grid, JSON.stringify({ schema: 'darkscan-windows/1', shape: 'ellipse', variables: ['m_mumu_GeV', 'm_recoil_GeV'], units: 'GeV', windows: [[1, 0.5, 0.1, 0.2], [3, 1, 0.05, 0.1]] }));
+  writeFileSync(join(dir, 'data.csv'), 'm_mumu_GeV,m_recoil_GeV\n1,0.5\n1.05,0.6\n3,1\n7,2\n');
+  writeFileSync(join(dir, 'bkg.json'), JSON.stringify({ columns: { m_mumu_GeV: [1, 1.01, 3], m_recoil_GeV: [0.5, 0.5, 1], w: [0.25, 0.5, 2] }, weight_column: 'w' }));
+  writeFileSync(join(dir, 'bad.csv'), 'm_mumu_GeV,m_recoil_GeV\n1,0.5\n1,nan\n2,-1\n');
+  const run = async (...a: string[]) => {
+    const lines: string[] = [];
+    await scanCmd.run(a, (s) => lines.push(s), {});
+    return lines;
+  };
+
+  it('writes windows with centre, axes, n, b, sigma_b, p, Z and provenance', async () => {
+    const out = join(dir, 'out.json');
+    await run('--data', join(dir, 'data.csv'), '--grid', grid, '--background', join(dir, 'bkg.json'), '--signal', join(dir, 'bkg.json'), '--backend', 'cpu', '--out', out);
+    const d = JSON.parse(readFileSync(out, 'utf8'));
+    expect(d.backend).toBe('cpu');
+    expect(d.grid.windows).toBe(2);
+    expect(d.windows[0]).toMatchObject({ centre_m_mumu_GeV: 1, centre_m_recoil_GeV: 0.5, semi_axis_m_mumu_GeV: 0.1, n: 2, b: 0.75, signal_sum_w: 0.75 });
+    expect(d.windows[0].sigma_b).toBeCloseTo(Math.sqrt(0.0625 + 0.25), 12);
+    expect(d.windows[1]).toMatchObject({ n: 1, b: 2, sigma_b: 2 });
+    expect(d.windows[0].p_local).toBe(localSignificance(2, 0.75, Math.sqrt(0.3125)).p);
+    expect(d.inputs.background.weight_column).toBe('w');
+  });
+
+  it('bad rows are errors naming column and row; --drop-invalid drops and reports them', async () => {
+    const out = join(dir, 'out2.json');
+    await expect(run('--data', join(dir, 'bad.csv'), '--grid', grid, '--backend', 'cpu', '--out', out)).rejects.toThrow(/bad.csv: column 'm_recoil_GeV', row 1: value is NaN/);
+    const lines = await run('--data', join(dir, 'bad.csv'), '--grid', grid, '--backend', 'cpu', '--out', out, '--drop-invalid');
+    expect(lines.join('\n')).toMatch(/dropped 2 invalid rows/);
+    const d = JSON.parse(readFileSync(out, 'utf8'));
+    expect(d.inputs.data).toMatchObject({ events: 1, dropped_invalid: 2 });
+    expect(d.windows[0].n).toBe(1);
+    expect(d.windows[0].b).toBeUndefined();
+    await expect(run('--data', join(dir, 'data.csv'), '--grid', 'nope', '--out', out)).rejects.toThrow(/--grid: expected dark-higgsstrahlung/);
+    await expect(run('--grid', grid, '--out', out)).rejects.toThrow(/--data is required/);
+  });
+});

@@ -3,11 +3,13 @@ import type { Command, Context, Out } from './args.js';
 import { backends } from './backends.js';
 import { random } from './random.js';
 import { merge } from './merge.js';
+import { scan } from './scan.js';
 
 const COMMANDS: Record<string, Command> = {
   backends,
   random,
   merge,
+  scan,
 };
 
 function usage(): string {
