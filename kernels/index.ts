@@ -3,6 +3,7 @@ import { philox } from './philox/desc.js';
 import { exactmathProbe } from './exactmath/desc.js';
 import { windowCount } from './window_count/desc.js';
 import { llpSweep } from './llp_sweep/desc.js';
+import { mlp } from './mlp/desc.js';
 
 /** Every kernel the engine dispatches. A new kernel adds one line here (and its wasm export). */
 export const KERNELS: readonly KernelDesc[] = [
@@ -10,6 +11,7 @@ export const KERNELS: readonly KernelDesc[] = [
   exactmathProbe,
   windowCount,
   llpSweep,
+  mlp,
 ];
 
 export function kernelByName(name: string): KernelDesc {

@@ -1,0 +1,87 @@
+// MLP inference, one event per invocation: twin of kernels/mlp/ref.ts (layout and operation order
+// in kernels/mlp/layout.ts). Every product that feeds a sum goes through opaque() (no FMA).
+
+const MLP_MAXW: u32 = 256u;
+
+fn netf(i: u32) -> f32 { return bitcast<f32>(in_net[i]); }
+
+fn guard(v: f32) -> f32 {
+  let c = clamp(v, -18446744073709551616.0, 18446744073709551616.0); // 2^64
+  return select(c, 0.0, abs(v) < 9.094947017729282e-13); // 2^-40
+}
+
+fn xtanh(x: f32) -> f32 {
+  let z = abs(x);
+  if (z > 44.0) { return select(1.0, -1.0, x < 0.0); }
+  if (z >= 0.625) {
+    let e = xexp(z + z);
+    let r = 1.0 - opaque(2.0 * xrecip(e + 1.0));
+    return select(r, -r, x < 0.0);
+  }
+  let s = ftz(x * x);
+  var p = opaque(bitcast<f32>(0xbbbaf0eau) * s) + bitcast<f32>(0x3ca9134eu);
+  p = opaque(p * s) + bitcast<f32>(0xbd5c1e2du);
+  p = opaque(p * s) + bitcast<f32>(0x3e088393u);
+  p = opaque(p * s) + bitcast<f32>(0xbeaaaa99u);
+  return x + opaque(ftz((p * s) * x));
+}
+
+fn xsigmoid(x: f32) -> f32 { return xrecip(1.0 + xexp(-x)); }
+
+fn activate(act: u32, alpha: f32, a: f32) -> f32 {
+  switch act {
+    case 1u: { return select(0.0, a, a > 0.0); }
+    case 2u: { return select(a, alpha * a, a < 0.0); }
+    case 3u: { return xtanh(a); }
+    case 4u: { return xsigmoid(a); }
+    default: { return a; }
+  }
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let l = item_index(gid, nwg);
+  if (l >= P.item_count) { return; }
+  var hb: array<f32, 512>; // two halves of MLP_MAXW: the layer's input and output
+  let n_in = in_net[1];
+  let nl = in_net[2];
+  let table = in_net[4];
+  let base = (P.item_offset + l) * n_in;
+  for (var i = 0u; i < n_in; i++) {
+    let d = guard(guard(in_x[base + i]) - netf(8u + i));
+    hb[i] = guard(guard(opaque(d * netf(8u + n_in + i))) + netf(8u + 2u * n_in + i));
+  }
+  var cur = 0u;
+  for (var k = 0u; k < nl; k++) {
+    let t = table + 8u * k;
+    let ni = in_net[t];
+    let no = in_net[t + 1u];
+    let act = in_net[t + 2u];
+    let alpha = netf(t + 3u);
+    let w = in_net[t + 4u];
+    let b = in_net[t + 5u];
+    let nxt = MLP_MAXW - cur;
+    for (var o = 0u; o < no; o++) {
+      var acc = netf(b + o);
+      let row = w + o * ni;
+      for (var i = 0u; i < ni; i++) { acc = acc + opaque(netf(row + i) * hb[cur + i]); }
+      hb[nxt + o] = guard(acc);
+    }
+    if (act == 5u) {
+      var m = hb[nxt];
+      for (var o = 1u; o < no; o++) { m = max(m, hb[nxt + o]); }
+      var s = 0.0;
+      for (var o = 0u; o < no; o++) {
+        let e = xexp(hb[nxt + o] - m);
+        hb[nxt + o] = e;
+        s = s + e;
+      }
+      let r = xrecip(s);
+      for (var o = 0u; o < no; o++) { hb[nxt + o] = guard(ftz(hb[nxt + o] * r)); }
+    } else {
+      for (var o = 0u; o < no; o++) { hb[nxt + o] = guard(activate(act, alpha, hb[nxt + o])); }
+    }
+    cur = nxt;
+  }
+  out_score[l] = hb[cur + in_net[3]];
+}
