@@ -24,7 +24,7 @@ export function lifetimeTable(ctauGen: number, ctaus: readonly number[], ctMax: 
     if (!(c > 0) || !Number.isFinite(c)) throw new RangeError(`llp: lifetime ${j} (c*tau = ${c}) must be a positive finite number`);
     const rate = Math.fround(1 / ctauGen - 1 / c);
     const ratio = Math.fround(ctauGen / c);
-    if (ratio < 1e-30 || ratio > 1e30) throw new RangeError(`llp: lifetime ${j}: c*tau_gen / c*tau = ${ratio} is outside [1e-30, 1e30]`);
+    if (ratio < 1e-30 || ratio > 1e30) throw new RangeError(`llp: lifetime ${j} (c*tau = ${c}): c*tau_gen / c*tau = ${ratio} is outside [1e-30, 1e30]`);
     const bound = 1.01 * Math.max(maxGenWeight, 1e-30) * ratio * Math.exp(Math.min(88, Math.max(0, ctMax * rate)));
     if (bound > LLP_MAX_WEIGHT) {
       throw new RangeError(`llp: lifetime ${j} (c*tau = ${c}): weights reach ${bound.toExponential(2)} > ${LLP_MAX_WEIGHT} (c*t up to ${ctMax} with c*tau_gen = ${ctauGen}): generate with a longer c*tau_gen`);

@@ -1,0 +1,120 @@
+// LLP decay samples for lifetime sweeps: one row per simulated S decay (B -> K S, S -> x x), in
+// columns the llp_sweep kernel reads. Units: lengths in cm, masses in GeV.
+import { CpuBackend } from '../../host/cpu.js';
+import type { Backend } from '../../host/backend.js';
+import { foldIn, key, uniforms } from '../random.js';
+import { M_B, M_E, M_K, M_MU, M_PI, boost, twoBody, twoBodyP } from '../generate/lorentz.js';
+
+export const CHANNELS = ['ee', 'mumu', 'pipi', 'KK'] as const;
+export type Channel = (typeof CHANNELS)[number];
+/** Daughter mass of each channel, GeV (PDG 2024, as in engine/generate). */
+export const DAUGHTER_MASS: Record<Channel, number> = { ee: M_E, mumu: M_MU, pipi: M_PI, KK: M_K };
+
+export function parseChannels(s: string, flag = '--channels'): Channel[] {
+  const out = s.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const c of out) if (!(CHANNELS as readonly string[]).includes(c)) throw new Error(`${flag}: unknown channel '${c}' (expected ${CHANNELS.join(', ')})`);
+  if (out.length === 0) throw new Error(`${flag}: no channel given`);
+  return out as Channel[];
+}
+
+/** M_red = sqrt(M^2 - 4 m^2) (darkscan GUIDE sec. 3; Belle II, arXiv:2306.02830): 0 below threshold. */
+export function reducedMass(m: number, mx: number): number {
+  return Math.sqrt(Math.max(0, m * m - 4 * mx * mx));
+}
+
+export interface LlpSample {
+  /** Proper decay length c*t of each decay, cm. */
+  readonly ct: Float32Array;
+  /** Transverse flight distance of each decay, cm. */
+  readonly lxy: Float32Array;
+  /** Reconstructed reduced mass, GeV. */
+  readonly mred: Float32Array;
+  /** Generator weight (>= 0). */
+  readonly gw: Float32Array;
+  /** Channel index into CHANNELS. */
+  readonly channel: Uint8Array;
+  /** Generated S mass of each decay, GeV (the mass hypothesis it belongs to). */
+  readonly mS: Float64Array;
+  /** c*tau the sample was generated with, cm (one value for the whole sample). */
+  readonly ctauGen: number;
+  /** Decays generated per (mass, channel) cell before any selection, keyed `${mS}|${channel}`; default: the rows. */
+  readonly nGenerated?: ReadonlyMap<string, number>;
+  readonly meta: Record<string, unknown>;
+}
+
+export const LLP_STREAM = 0x11b00001;
+export const LLP_SAMPLE_VERSION = 1;
+/** Upsilon(4S) boost in the Belle II lab (7 GeV e- on 4 GeV e+): beta gamma = (7 - 4) / sqrt(4 * 7 * 4) = 0.284. */
+export const BG_Y4S = 3 / Math.sqrt(112);
+/** B momentum in the Upsilon(4S) frame: two-body p* for M = 10.5794 GeV -> B+ B- (PDG 2024): ~0.33 GeV. */
+export const P_B_Y4S = twoBodyP(10.5794, M_B, M_B);
+
+export interface GenerateLlpOptions {
+  readonly masses: readonly number[];
+  readonly channels: readonly Channel[];
+  /** Decays per (mass, channel) cell. */
+  readonly perCell: number;
+  readonly ctauGenCm: number;
+  readonly seed: number;
+  /** Reduced-mass resolution sigma(m) in GeV for the smearing (default resolution()). */
+  readonly sigma?: (m: number, c: Channel) => number;
+  /** Test mode: every S flies with this transverse beta gamma (lxy = bgT * ct), no B kinematics. */
+  readonly fixedBgT?: number;
+  readonly backend?: Backend;
+}
+
+/** Illustrative reduced-mass resolution, GeV: sigma = 0.002 + 0.003 m (a few MeV, as for displaced two-track vertices). */
+export function resolution(m: number, _c: Channel): number {
+  return 0.002 + 0.003 * m;
+}
+
+/**
+ * B+ -> K+ S, S -> x x decays: B isotropic with p* = P_B_Y4S in the Upsilon(4S) frame, boosted
+ * along z by BG_Y4S; S isotropic in the B frame; c*t exponential with ctauGen; lxy = c*t * pT / m
+ * (flight L = beta gamma c t, its transverse part); M_red smeared with a Gaussian. Randomness:
+ * Philox, key foldIn(key(seed, LLP_STREAM), cell), two blocks per decay at counters 2i, 2i + 1.
+ */
+export async function generateLlpSample(o: GenerateLlpOptions): Promise<LlpSample> {
+  if (!Number.isInteger(o.perCell) || o.perCell < 1) throw new RangeError(`perCell must be a positive integer, got ${o.perCell}`);
+  if (!(o.ctauGenCm > 0)) throw new RangeError(`ctauGenCm must be > 0, got ${o.ctauGenCm}`);
+  const sigma = o.sigma ?? resolution;
+  const nCells = o.masses.length * o.channels.length;
+  const N = nCells * o.perCell;
+  const ct = new Float32Array(N), lxy = new Float32Array(N), mred = new Float32Array(N), gw = new Float32Array(N).fill(1);
+  const channel = new Uint8Array(N), mS = new Float64Array(N);
+  const backend = o.backend ?? new CpuBackend();
+  const base = key(o.seed, LLP_STREAM);
+  let i = 0;
+  for (const [im, m] of o.masses.entries()) {
+    for (const [ic, c] of o.channels.entries()) {
+      const mx = DAUGHTER_MASS[c];
+      if (!(m > 2 * mx && m < M_B - M_K)) throw new RangeError(`mass ${m} GeV is outside (${2 * mx}, ${M_B - M_K}) for channel ${c}`);
+      const u = await uniforms(backend, foldIn(base, im * o.channels.length + ic), { event: 0 }, 2 * o.perCell);
+      const mr = reducedMass(m, mx), sg = sigma(m, c);
+      for (let k = 0; k < o.perCell; k++, i++) {
+        const r = u.subarray(8 * k, 8 * k + 8);
+        let bgT: number;
+        if (o.fixedBgT !== undefined) {
+          bgT = o.fixedBgT;
+        } else {
+          const [B] = twoBody(10.5794, M_B, M_B, 2 * r[0] - 1, 2 * Math.PI * r[1]); // B in the Y(4S) frame
+          const [, S0] = twoBody(M_B, M_K, m, 2 * r[2] - 1, 2 * Math.PI * r[3]); // S in the B frame
+          const S1 = boost(S0, B[1] / B[0], B[2] / B[0], B[3] / B[0]);
+          const S = boost(S1, 0, 0, BG_Y4S / Math.sqrt(1 + BG_Y4S * BG_Y4S)); // to the lab
+          bgT = Math.hypot(S[1], S[2]) / m;
+        }
+        ct[i] = -o.ctauGenCm * Math.log(1 - r[4]); // exponential decay, r in [0, 1)
+        lxy[i] = ct[i] * bgT;
+        // Box-Muller (1 - r5 in (0, 1]).
+        const gauss = Math.sqrt(-2 * Math.log(1 - r[5])) * Math.cos(2 * Math.PI * r[6]);
+        mred[i] = Math.max(0, mr + sg * gauss);
+        channel[i] = CHANNELS.indexOf(c);
+        mS[i] = m;
+      }
+    }
+  }
+  return {
+    ct, lxy, mred, gw, channel, mS, ctauGen: o.ctauGenCm,
+    meta: { generator: 'darkscan llp B+ -> K+ S', version: LLP_SAMPLE_VERSION, seed: o.seed, stream: LLP_STREAM, perCell: o.perCell, ctau_gen_cm: o.ctauGenCm, fixedBgT: o.fixedBgT ?? null },
+  };
+}

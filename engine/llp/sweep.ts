@@ -1,0 +1,138 @@
+// Lifetime sweep: signal efficiency for every (mass hypothesis, channel, lifetime) cell in one
+// kernel dispatch (kernels/llp_sweep), from decays simulated at one c*tau_gen and reweighted.
+import type { Backend } from '../../host/backend.js';
+import { llpSweep, lifetimeTable, decode96 } from '../../kernels/llp_sweep/desc.js';
+import { CHANNELS, DAUGHTER_MASS, reducedMass, resolution, type Channel, type LlpSample } from './sample.js';
+
+export interface SweepOptions {
+  readonly masses: readonly number[];
+  readonly channels: readonly Channel[];
+  /** Lifetime hypotheses c*tau, cm. */
+  readonly ctaus: readonly number[];
+  /** Displaced-vertex acceptance: transverse flight distance window [lo, hi), cm. */
+  readonly lxyWindow: readonly [number, number];
+  /** Reduced-mass window: M_red(m) +- nSigma * sigma(m, channel). */
+  readonly nSigma?: number;
+  readonly sigma?: (m: number, c: Channel) => number;
+}
+
+export interface MassWindow { readonly lo: number; readonly hi: number }
+
+export interface SweepResult {
+  readonly masses: readonly number[];
+  readonly channels: readonly Channel[];
+  readonly ctaus: readonly number[];
+  /** Index ((im * channels + ic) * ctaus + j). */
+  readonly eff: Float64Array;
+  /** MC statistical uncertainty sqrt(sum w^2) / N_gen. */
+  readonly effErr: Float64Array;
+  /** Decays in the acceptance (unweighted), per (mass, channel). */
+  readonly accepted: Uint32Array;
+  readonly nGenerated: Uint32Array;
+  readonly windows: MassWindow[];
+  readonly backend: string;
+}
+
+export function massWindow(m: number, c: Channel, nSigma = 2, sigma = resolution): MassWindow {
+  const r = reducedMass(m, DAUGHTER_MASS[c]), s = sigma(m, c);
+  return { lo: Math.max(0, r - nSigma * s), hi: r + nSigma * s };
+}
+
+/** Kernel inputs for a sweep: decays sorted by (mass, channel), one group per (mass, channel). */
+export function sweepInputs(sample: LlpSample, o: SweepOptions) {
+  const nC = o.channels.length, G = o.masses.length * nC;
+  const cellOf = new Map<string, number>();
+  o.masses.forEach((m, im) => o.channels.forEach((c, ic) => cellOf.set(`${m}|${CHANNELS.indexOf(c)}`, im * nC + ic)));
+  const N = sample.ct.length;
+  const cell = new Int32Array(N).fill(-1);
+  const counts = new Uint32Array(G);
+  for (let i = 0; i < N; i++) {
+    const g = cellOf.get(`${sample.mS[i]}|${sample.channel[i]}`);
+    if (g !== undefined) { cell[i] = g; counts[g]++; }
+  }
+  const start = new Uint32Array(G + 1);
+  for (let g = 0; g < G; g++) start[g + 1] = start[g] + counts[g];
+  const fill = start.slice(0, G);
+  const M = start[G];
+  const ct = new Float32Array(M), lxy = new Float32Array(M), mred = new Float32Array(M), gw = new Float32Array(M);
+  let ctMax = 0, gwMax = 0, maxRange = 0;
+  for (let i = 0; i < N; i++) {
+    const g = cell[i];
+    if (g < 0) continue;
+    const k = fill[g]++;
+    ct[k] = sample.ct[i]; lxy[k] = sample.lxy[i]; mred[k] = sample.mred[i]; gw[k] = sample.gw[i];
+    if (!(ct[k] >= 0) || !Number.isFinite(ct[k])) throw new Error(`llp sample: row ${i}: c*t = ${sample.ct[i]} must be finite and >= 0`);
+    if (!(gw[k] >= 0) || !Number.isFinite(gw[k])) throw new Error(`llp sample: row ${i}: weight = ${sample.gw[i]} must be finite and >= 0`);
+    if (!Number.isFinite(lxy[k]) || !Number.isFinite(mred[k])) throw new Error(`llp sample: row ${i}: lxy and mred must be finite`);
+    ctMax = Math.max(ctMax, ct[k]); gwMax = Math.max(gwMax, gw[k]);
+  }
+  const range = new Uint32Array(2 * G), win = new Float32Array(4 * G);
+  const windows: MassWindow[] = [];
+  const nGenerated = new Uint32Array(G);
+  o.masses.forEach((m, im) => o.channels.forEach((c, ic) => {
+    const g = im * nC + ic;
+    if (counts[g] === 0) throw new Error(`llp sample has no decays for mass ${m} GeV, channel ${c} (masses in the sample: ${[...new Set(sample.mS)].slice(0, 8).join(', ')}...)`);
+    range[2 * g] = start[g]; range[2 * g + 1] = start[g + 1];
+    maxRange = Math.max(maxRange, counts[g]);
+    const w = massWindow(m, c, o.nSigma ?? 2, o.sigma ?? resolution);
+    windows.push(w);
+    win[4 * g] = w.lo; win[4 * g + 1] = w.hi; win[4 * g + 2] = o.lxyWindow[0]; win[4 * g + 3] = o.lxyWindow[1];
+    nGenerated[g] = sample.nGenerated?.get(`${m}|${c}`) ?? counts[g];
+  }));
+  const life = lifetimeTable(sample.ctauGen, o.ctaus, ctMax, gwMax, maxRange);
+  return { G, inputs: { ct, lxy, mred, gw, grp_range: range, grp_win: win, life }, windows, nGenerated };
+}
+
+/** Efficiencies of every (mass, channel, lifetime) cell on a backend. */
+export async function runSweep(backend: Backend, sample: LlpSample, o: SweepOptions): Promise<SweepResult> {
+  if (!(o.lxyWindow[0] >= 0 && o.lxyWindow[1] > o.lxyWindow[0])) throw new RangeError(`lxy window must satisfy 0 <= lo < hi, got [${o.lxyWindow.join(', ')}]`);
+  const L = o.ctaus.length;
+  if (L === 0) throw new RangeError('no lifetimes given');
+  const { G, inputs, windows, nGenerated } = sweepInputs(sample, o);
+  const out = await backend.run(llpSweep, { count: G * L, params: { n_life: L }, inputs });
+  return decodeSweep(out.acc, inputs.life, o, G, windows, nGenerated, backend.name);
+}
+
+export function decodeSweep(acc: Uint32Array, life: Float32Array, o: SweepOptions, G: number, windows: MassWindow[], nGenerated: Uint32Array, backend: string): SweepResult {
+  const L = o.ctaus.length;
+  const eff = new Float64Array(G * L), effErr = new Float64Array(G * L), accepted = new Uint32Array(G);
+  for (let g = 0; g < G; g++) {
+    for (let j = 0; j < L; j++) {
+      const i = g * L + j;
+      const n = nGenerated[g];
+      eff[i] = decode96(acc, 8 * i, life[2 * L + j]) / n;
+      effErr[i] = Math.sqrt(decode96(acc, 8 * i + 3, life[3 * L + j])) / n;
+    }
+    accepted[g] = acc[8 * g * L + 6];
+  }
+  return { masses: o.masses, channels: o.channels, ctaus: o.ctaus, eff, effErr, accepted, nGenerated, windows, backend };
+}
+
+/** The same efficiencies in f64 with Math.exp, without the kernel (an independent check). */
+export function sweepDirect(sample: LlpSample, o: SweepOptions): Float64Array {
+  const { G, inputs, nGenerated } = sweepInputs(sample, o);
+  const L = o.ctaus.length;
+  const out = new Float64Array(G * L);
+  const { ct, lxy, mred, gw, grp_range: r, grp_win: w } = inputs;
+  for (let g = 0; g < G; g++) {
+    for (let j = 0; j < L; j++) {
+      const tau = o.ctaus[j], t0 = sample.ctauGen;
+      let s = 0;
+      for (let k = r[2 * g]; k < r[2 * g + 1]; k++) {
+        if (mred[k] >= w[4 * g] && mred[k] < w[4 * g + 1] && lxy[k] >= w[4 * g + 2] && lxy[k] < w[4 * g + 3]) {
+          s += gw[k] * (t0 / tau) * Math.exp(-ct[k] / tau + ct[k] / t0); // GUIDE sec. 3
+        }
+      }
+      out[g * L + j] = s / nGenerated[g];
+    }
+  }
+  return out;
+}
+
+/** Log-spaced grid "lo:hi:n" (n points, both ends included). */
+export function parseLogGrid(s: string, flag: string): number[] {
+  const p = s.split(':').map(Number);
+  if (p.length !== 3 || !(p[0] > 0) || !(p[1] >= p[0]) || !Number.isInteger(p[2]) || p[2] < 1) throw new Error(`${flag}: expected lo:hi:n with 0 < lo <= hi and integer n >= 1, got '${s}'`);
+  const [lo, hi, n] = p;
+  return Array.from({ length: n }, (_, i) => (n === 1 ? lo : lo * Math.pow(hi / lo, i / (n - 1))));
+}
