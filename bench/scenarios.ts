@@ -1,5 +1,6 @@
 import type { Scenario } from './runner.js';
 import { key, randomBits } from '../engine/random.js';
+import { scanScenario } from './scan.js';
 
 /** Philox throughput: `blocks` blocks of 4 u32 words per run. */
 export function philoxScenario(blocks = 1 << 20): Scenario {
@@ -14,4 +15,4 @@ export function philoxScenario(blocks = 1 << 20): Scenario {
   };
 }
 
-export const SCENARIOS = { philox: philoxScenario };
+export const SCENARIOS = { philox: philoxScenario, scan: scanScenario };

@@ -1,0 +1,178 @@
+// Window-scan benchmark: the window_count kernel per backend beside brute-force JS (every event
+// against every window) and a vectorised numpy scan (bench/scan_numpy.py), measured in one run on
+// the same events and windows; the counts of all of them are compared.
+//
+//   npx vite-node bench/scan.ts -- --events 1e5,1e6 --steps 2 [--brute-max 1e10] [--no-numpy]
+//        [--backends cpu,wasm-scalar,wasm-simd,wasm-simd-all,webgpu] [--reps 3] [--out FILE.json]
+//
+// --steps: grid steps in sigma for the default dark Higgsstrahlung grid (k = 2): 5.5 -> 1019
+// windows, 2 -> 8960, 1 -> 36693. Events: Philox-generated dimuon-like sample in the kinematic
+// triangle, M_mumu uniform in [2 m_mu, 10.5] GeV, M_recoil = y_max u^2 (piling up at low recoil).
+import { parseArgs } from 'node:util';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir, availableParallelism, cpus } from 'node:os';
+import { join } from 'node:path';
+import { createBackend, type Backend } from '../host/index.js';
+import { philoxBlock } from '../kernels/philox/ref.js';
+import { windowCount } from '../kernels/window_count/desc.js';
+import { windowCountBrute } from '../kernels/window_count/ref.js';
+import { windowCountArgs, OUT_WORDS } from '../kernels/window_count/layout.js';
+import { makeEventTable, type EventTable } from '../engine/events.js';
+import { darkHiggsstrahlungGrid, type WindowGrid } from '../engine/windows.js';
+import { prepareCounts } from '../engine/scan.js';
+import { sqrtS } from '../engine/kinematics.js';
+import type { Scenario } from './runner.js';
+
+export const BENCH_SEED_KEY: readonly [number, number] = [0x5ca9, 0xbe7c];
+
+/** n dimuon-like events (see header); deterministic from Philox with a fixed key. */
+export function benchEvents(n: number): EventTable {
+  const x = new Float32Array(n), y = new Float32Array(n);
+  const r = new Uint32Array(4);
+  const rs = sqrtS();
+  for (let i = 0; i < n; i++) {
+    philoxBlock(i, 0, 0, 0, BENCH_SEED_KEY[0], BENCH_SEED_KEY[1], r, 0);
+    const u1 = r[0] * 2 ** -32, u2 = r[1] * 2 ** -32;
+    x[i] = 0.2113 + u1 * (10.5 - 0.2113);
+    y[i] = Math.min(x[i], rs - x[i]) * u2 * u2;
+  }
+  return makeEventTable({ m_mumu_GeV: x, m_recoil_GeV: y }, { required: ['m_mumu_GeV', 'm_recoil_GeV'] }).table;
+}
+
+/** The generic runner's scenario: the kernel alone on the default grid (binning done once in setup). */
+export function scanScenario(events = 1e6): Scenario {
+  const grid = darkHiggsstrahlungGrid();
+  return {
+    name: `window_count ${events} events x ${grid.cx.length} windows`,
+    unit: 'window-event pairs (N x W)',
+    amount: events * grid.cx.length,
+    async setup(b) {
+      const { ev, win } = prepareCounts(grid, benchEvents(events));
+      const args = windowCountArgs(ev, win);
+      return () => b.run(windowCount, args);
+    },
+  };
+}
+
+const now = () => performance.now() / 1000;
+
+async function timeIt(fn: () => Promise<unknown> | unknown, reps: number): Promise<{ median_s: number; all_s: number[] }> {
+  const all: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = now();
+    await fn();
+    all.push(now() - t0);
+  }
+  const s = [...all].sort((a, b) => a - b);
+  return { median_s: s[(s.length - 1) >> 1], all_s: all };
+}
+
+function sameCounts(a: Uint32Array, b: Uint32Array): boolean {
+  for (let i = 0; i < a.length / OUT_WORDS; i++) if (a[i * OUT_WORDS] !== b[i * OUT_WORDS]) return false;
+  return true;
+}
+
+interface Row { events: number; windows: number; impl: string; median_s?: number; all_s?: number[]; pairs_per_s?: number; counts_match_reference?: boolean; note?: string }
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2).filter((a) => a !== '--'),
+    options: {
+      events: { type: 'string', default: '1e5,1e6' },
+      steps: { type: 'string', default: '2' },
+      backends: { type: 'string', default: 'cpu,wasm-scalar,wasm-simd,wasm-simd-all,webgpu' },
+      'brute-max': { type: 'string', default: '1e10' },
+      'no-numpy': { type: 'boolean' },
+      reps: { type: 'string', default: '3' },
+      out: { type: 'string' },
+    },
+  });
+  const sizes = values.events!.split(',').map(Number);
+  const steps = values.steps!.split(',').map(Number);
+  const reps = Number(values.reps);
+  const bruteMax = Number(values['brute-max']);
+  const threads = availableParallelism();
+  const makers: Record<string, () => Promise<Backend>> = {
+    cpu: () => createBackend('cpu'),
+    'wasm-scalar': () => createBackend('wasm', { wasm: { flavor: 'scalar', workers: 1 } }),
+    'wasm-simd': () => createBackend('wasm', { wasm: { flavor: 'simd', workers: 1 } }),
+    'wasm-simd-all': () => createBackend('wasm', { wasm: { flavor: 'simd', workers: threads, minItemsPerWorker: 64 } }),
+    webgpu: () => createBackend('webgpu'),
+  };
+  const backends: { label: string; b: Backend }[] = [];
+  for (const name of values.backends!.split(',')) {
+    try {
+      const b = await makers[name]();
+      backends.push({ label: name === 'wasm-simd-all' ? `wasm-simd x${threads}` : name, b });
+    } catch (e) {
+      console.error(`bench: ${name} not measured: ${(e as Error).message}`);
+    }
+  }
+  const rows: Row[] = [];
+  const log = (r: Row) => {
+    rows.push(r);
+    console.error(`${r.events} ev x ${r.windows} win  ${r.impl.padEnd(22)} ${r.median_s !== undefined ? `${(r.median_s * 1e3).toFixed(1)} ms` : ''} ${r.counts_match_reference === false ? 'COUNTS DIFFER' : ''} ${r.note ?? ''}`);
+  };
+  const tmp = mkdtempSync(join(tmpdir(), 'darkscan-bench-'));
+  try {
+    for (const step of steps) {
+      const grid: WindowGrid = darkHiggsstrahlungGrid({ step });
+      const W = grid.cx.length;
+      for (const N of sizes) {
+        const table = benchEvents(N);
+        const tPrep = now();
+        const { ev, win } = prepareCounts(grid, table);
+        const prep = now() - tPrep;
+        log({ events: N, windows: W, impl: 'host binning + packing', median_s: prep, note: `cells ${ev.nx}x${ev.ny}` });
+        const args = windowCountArgs(ev, win);
+        let ref: Uint32Array | undefined;
+        for (const { label, b } of backends) {
+          let out: Uint32Array | undefined;
+          await b.run(windowCount, args); // warm-up (pipelines, workers, memory growth)
+          const slow = label === 'cpu' || label === 'webgpu';
+          const t = await timeIt(async () => { out = (await b.run(windowCount, args)).sums; }, slow ? 1 : reps);
+          ref ??= out;
+          log({ events: N, windows: W, impl: label, ...t, pairs_per_s: (N * W) / t.median_s, counts_match_reference: sameCounts(out!, ref!) });
+        }
+        if (N * W <= bruteMax) {
+          let out: Uint32Array | undefined;
+          const t = await timeIt(() => { out = windowCountBrute(win, ev.x, ev.y, undefined); }, 1);
+          log({ events: N, windows: W, impl: 'brute-force JS', ...t, pairs_per_s: (N * W) / t.median_s, counts_match_reference: ref ? sameCounts(out!, ref) : undefined });
+        } else {
+          log({ events: N, windows: W, impl: 'brute-force JS', note: `not run: N x W = ${N * W} > --brute-max ${bruteMax}` });
+        }
+        if (!values['no-numpy']) {
+          // numpy gets the same quantised f32 coordinates and window records, and times its own scan.
+          writeFileSync(join(tmp, 'x.f32'), ev.x); writeFileSync(join(tmp, 'y.f32'), ev.y); writeFileSync(join(tmp, 'win.u32'), win);
+          try {
+            const py = process.env.PYTHON ?? 'python3';
+            const res = JSON.parse(execFileSync(py, [new URL('./scan_numpy.py', import.meta.url).pathname, tmp, String(reps)], { encoding: 'utf8', maxBuffer: 1 << 30 }));
+            const counts = new Uint32Array(readFileSync(join(tmp, 'counts.u32')).buffer.slice(0));
+            let match = true;
+            for (let i = 0; i < W; i++) if (counts[i] !== ref?.[i * OUT_WORDS]) match = false;
+            log({ events: N, windows: W, impl: `numpy ${res.numpy} (${res.method})`, median_s: res.median_s, all_s: res.all_s, pairs_per_s: (N * W) / res.median_s, counts_match_reference: ref ? match : undefined });
+          } catch (e) {
+            log({ events: N, windows: W, impl: 'numpy', note: `not run: ${(e as Error).message.split('\n')[0]}` });
+          }
+        }
+      }
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+    for (const { b } of backends) await b.dispose();
+  }
+  const report = {
+    schema: 'darkscan-bench-scan/1',
+    started: new Date().toISOString(),
+    environment: { node: process.version, cpu: cpus()[0]?.model, threads, platform: `${process.platform}-${process.arch}` },
+    events_generator: `Philox4x32-10 key ${BENCH_SEED_KEY.map((k) => k.toString(16)).join(':')}, counter (event, 0, 0, 0)`,
+    results: rows,
+  };
+  const json = JSON.stringify(report, null, 1);
+  if (values.out) writeFileSync(values.out, json);
+  console.log(json);
+}
+
+// Run as a script (vite-node bench/scan.ts), not when bundled into the generic bench runner.
+if (import.meta.url.endsWith('/bench/scan.ts') && typeof process !== 'undefined') await main();
