@@ -8,11 +8,6 @@
 // --steps: grid steps in sigma for the default dark Higgsstrahlung grid (k = 2): 5.5 -> 1019
 // windows, 2 -> 8960, 1 -> 36693. Events: Philox-generated dimuon-like sample in the kinematic
 // triangle, M_mumu uniform in [2 m_mu, 10.5] GeV, M_recoil = y_max u^2 (piling up at low recoil).
-import { parseArgs } from 'node:util';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir, availableParallelism, cpus } from 'node:os';
-import { join } from 'node:path';
 import { createBackend, type Backend } from '../host/index.js';
 import { philoxBlock } from '../kernels/philox/ref.js';
 import { windowCount } from '../kernels/window_count/desc.js';
@@ -76,6 +71,12 @@ function sameCounts(a: Uint32Array, b: Uint32Array): boolean {
 interface Row { events: number; windows: number; impl: string; median_s?: number; all_s?: number[]; pairs_per_s?: number; counts_match_reference?: boolean; note?: string }
 
 async function main(): Promise<void> {
+  // Node-only modules load here, so that the browser bench can import scanScenario from this file.
+  const { parseArgs } = await import('node:util');
+  const { execFileSync } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir, availableParallelism, cpus } = await import('node:os');
+  const { join } = await import('node:path');
   const { values } = parseArgs({
     args: process.argv.slice(2).filter((a) => a !== '--'),
     options: {
