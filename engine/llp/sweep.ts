@@ -41,14 +41,19 @@ export function massWindow(m: number, c: Channel, nSigma = 2, sigma = resolution
 /** Kernel inputs for a sweep: decays sorted by (mass, channel), one group per (mass, channel). */
 export function sweepInputs(sample: LlpSample, o: SweepOptions) {
   const nC = o.channels.length, G = o.masses.length * nC;
-  const cellOf = new Map<string, number>();
-  o.masses.forEach((m, im) => o.channels.forEach((c, ic) => cellOf.set(`${m}|${CHANNELS.indexOf(c)}`, im * nC + ic)));
+  const massIdx = new Map<number, number>();
+  o.masses.forEach((m, im) => {
+    if (massIdx.has(m)) throw new Error(`llp: mass ${m} GeV is listed twice`);
+    massIdx.set(m, im);
+  });
+  const chanPos = new Int32Array(CHANNELS.length).fill(-1);
+  o.channels.forEach((c, ic) => { chanPos[CHANNELS.indexOf(c)] = ic; });
   const N = sample.ct.length;
   const cell = new Int32Array(N).fill(-1);
   const counts = new Uint32Array(G);
   for (let i = 0; i < N; i++) {
-    const g = cellOf.get(`${sample.mS[i]}|${sample.channel[i]}`);
-    if (g !== undefined) { cell[i] = g; counts[g]++; }
+    const im = massIdx.get(sample.mS[i]), ic = chanPos[sample.channel[i]];
+    if (im !== undefined && ic >= 0) { const g = im * nC + ic; cell[i] = g; counts[g]++; }
   }
   const start = new Uint32Array(G + 1);
   for (let g = 0; g < G; g++) start[g + 1] = start[g] + counts[g];
