@@ -236,3 +236,37 @@ describe('luminosity', () => {
     expect(() => generateAtLuminosity({ process: 'mumu', lumiFb: 0.01, seed: 1, maxEvents: 1000, exact: true })).toThrow(/exceed maxEvents/);
   });
 });
+
+describe('darkscan generate (CLI)', async () => {
+  const { generateCmd } = await import('../engine/cli/generate.js');
+  const { readEvents } = await import('../engine/io/index.js');
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'darkscan-gen-'));
+  it('writes CSV with seed, process and luminosity in the comment header, which the reader skips', async () => {
+    const lines: string[] = [];
+    const f = join(dir, 'tt.csv');
+    expect(await generateCmd.run(['--process', 'tautau', '--lumi', '0.02', '--seed', '9', '--out', f], (s) => lines.push(s), {})).toBe(0);
+    expect(lines.join('\n')).toMatch(/process=tautau seed=9 lumi=0.02 fb\^-1/);
+    const t = await readEvents(f);
+    expect(t.meta.seed).toBe(9);
+    expect(t.meta.process).toBe('tautau');
+    expect(t.meta.lumi_fb).toBe(0.02);
+    const again = generateAtLuminosity({ process: 'tautau', lumiFb: 0.02, seed: 9 });
+    expect(t.length).toBe(again.length);
+    expect(Float32Array.from(t.columns.m_recoil_GeV)).toEqual(again.columns.m_recoil_GeV);
+  });
+  it('writes JSON with --events and --param; bad arguments are named', async () => {
+    const f = join(dir, 'ah.json');
+    await generateCmd.run(['--process', 'darkhiggs', '--events', '300', '--seed', '1', '--param', 'mA=6', '--param', 'mh=3', '--out', f], () => {}, {});
+    const t = await readEvents(f);
+    expect((t.meta.params as Record<string, number>).mA).toBe(6);
+    expect(median(t.columns.m_mumu_GeV)).toBeCloseTo(6, 1);
+    await expect(generateCmd.run(['--process', 'darkhiggs', '--events', '3', '--out', f], () => {}, {})).rejects.toThrow(/--seed is required/);
+    await expect(generateCmd.run(['--process', 'nope', '--events', '3', '--seed', '1', '--out', f], () => {}, {})).rejects.toThrow(/unknown process 'nope'/);
+    await expect(generateCmd.run(['--process', 'mumu', '--seed', '1', '--out', f], () => {}, {})).rejects.toThrow(/exactly one of --events N and --lumi/);
+    await expect(generateCmd.run(['--process', 'mumu', '--events', '3', '--seed', '1', '--out', 'x.txt'], () => {}, {})).rejects.toThrow(/\.csv or \.json/);
+    await expect(generateCmd.run(['--process', 'mumu', '--events', '3', '--seed', '1', '--param', 'xMin', '--out', f], () => {}, {})).rejects.toThrow(/NAME=VALUE/);
+  });
+});

@@ -2,12 +2,14 @@
 import type { Command, Context, Out } from './args.js';
 import { backends } from './backends.js';
 import { random } from './random.js';
+import { generateCmd } from './generate.js';
 import { merge } from './merge.js';
 import { scan } from './scan.js';
 
 const COMMANDS: Record<string, Command> = {
   backends,
   random,
+  generate: generateCmd,
   merge,
   scan,
 };
