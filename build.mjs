@@ -25,7 +25,7 @@ await esbuild.build({
   platform: 'node',
   entryPoints: { cli: 'engine/cli/index.ts', 'wasm-worker': 'host/wasm-worker.ts', 'bench-node': 'bench/node.ts' },
   outdir: 'dist',
-  external: ['webgpu'],
+  external: ['webgpu', 'jsroot'], // jsroot: ESM with wasm/__dirname-using deps (zstd); loaded from node_modules at run time
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 console.log('build: dist/ ready');
