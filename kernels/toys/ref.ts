@@ -1,0 +1,89 @@
+import type { RefKernel } from '../types.js';
+import { bitsToF32 as F, f32ToBits, ftz, xdiv, xlog, xsqrt } from '../lib/exactmath.js';
+import { newStream, rsInit, rsNormal, rsPoisson, type RStream } from '../lib/sampling.js';
+
+// q~_mu per toy in f32 with exact math (twins: toys.wgsl, wasm/toys.ts). The model and the
+// closed-form profiles are those of engine/stats/model.ts: kind 0 known b, 1 gauss
+// (nu = b + sigma theta, aux ~ N(theta, 1)), 2 poisson (nu = gamma b, aux ~ Pois(tau gamma)).
+const fr = Math.fround;
+export const TOY_KIND = { none: 0, gauss: 1, poisson: 2 } as const;
+export const WIN_WORDS = 8; // per window: s = mu s_ref, b, par (sigma or tau), theta_sb, theta_b, 0, 0, 0
+// d - ln(1 + d) = d^2 sum_i (-1)^i d^i / (i + 2), i = 0..8 (Taylor series)
+const G = [0x3f000000, 0xbeaaaaab, 0x3e800000, 0xbe4ccccd, 0x3e2aaaab, 0xbe124925, 0x3e000000, 0xbde38e39, 0x3dcccccd].map(F);
+const BIG = F(0x7e967699); // 1e38: deviance of an impossible count (lambda = 0, n > 0)
+
+/** Poisson deviance 2 [lam - n + n ln(n / lam)] in f32 (series for |lam / n - 1| < 0.1). */
+export function devF32(n: number, lam: number): number {
+  if (n === 0) return fr(2 * lam);
+  if (!(lam > 0)) return BIG;
+  const d = xdiv(fr(lam - n), n);
+  let g: number;
+  if (Math.abs(d) < 0.1) {
+    let p = G[8];
+    for (let i = 7; i >= 0; i--) p = fr(fr(p * d) + G[i]);
+    g = fr(ftz(fr(d * d)) * p);
+  } else {
+    g = fr(d - xlog(xdiv(lam, n)));
+  }
+  return fr(fr(2 * n) * g);
+}
+
+/** Positive root of A x^2 + B x - C = 0 (A > 0, C >= 0) without cancellation. */
+export function posRootF32(A: number, B: number, C: number): number {
+  const D = xsqrt(fr(fr(B * B) + fr(fr(4 * A) * C)));
+  if (B <= 0) return xdiv(fr(D - B), fr(2 * A));
+  if (C === 0) return 0;
+  return xdiv(fr(2 * C), fr(B + D));
+}
+
+/** Profile deviance at fixed signal sp (background nuisance profiled, closed forms). */
+export function profF32(n: number, aux: number, sp: number, b: number, par: number, kind: number): number {
+  if (kind === 1) {
+    const ss = fr(par * par);
+    const Bq = fr(fr(fr(ss - sp) - b) - fr(aux * par));
+    const lam = posRootF32(1, Bq, fr(n * ss));
+    const dth = lam > 0 ? fr(par * xdiv(fr(n - lam), lam)) : fr(-xdiv(fr(sp + b), par) - aux);
+    return fr(devF32(n, lam) + fr(dth * dth));
+  }
+  if (kind === 2) {
+    const k = xdiv(par, b), A = fr(1 + k);
+    const nu = posRootF32(A, fr(fr(fr(A * sp) - n) - aux), fr(aux * sp));
+    return fr(devF32(n, fr(sp + nu)) + devF32(aux, fr(k * nu)));
+  }
+  return devF32(n, fr(sp + b));
+}
+
+/** q~_mu of arXiv:1007.1727 eq. (16) for count n and auxiliary aux at signal s = mu s_ref. */
+export function qtildeF32(n: number, aux: number, s: number, b: number, par: number, kind: number): number {
+  const b0 = kind === 1 ? fr(fr(par * aux) + b) : kind === 2 ? fr(b * xdiv(aux, par)) : b;
+  if (n >= fr(s + b0)) return 0;
+  const tmu = profF32(n, aux, s, b, par, kind);
+  const q = n >= b0 ? tmu : fr(tmu - profF32(n, aux, 0, b, par, kind));
+  return q > 0 ? q : 0;
+}
+
+/** One toy: count and auxiliary from the stream, generated at (sig, theta). */
+export function toyF32(st: RStream, sig: number, s: number, b: number, par: number, th: number, kind: number): number {
+  const nuG = kind === 1 ? fr(fr(par * th) + b) : kind === 2 ? fr(th * b) : b;
+  const nu = nuG > 0 ? nuG : 0;
+  const n = rsPoisson(st, fr(sig + nu));
+  const aux = kind === 1 ? fr(th + rsNormal(st)) : kind === 2 ? rsPoisson(st, fr(par * th)) : 0;
+  return qtildeF32(n, aux, s, b, par, kind);
+}
+
+// params: [item_offset, item_count, opaque_zero, reserved, key_sb0, key_sb1, key_b0, key_b1, toys, toy0, kind]
+// item a = item_offset + l: window w = a / toys, toy t = toy0 + a % toys; counter (block, w, t, 0).
+export const toysRef: RefKernel = (p, [win], [out]) => {
+  const off = p[0], count = p[1], ks0 = p[4], ks1 = p[5], kb0 = p[6], kb1 = p[7], toys = p[8], toy0 = p[9], kind = p[10];
+  const st = newStream();
+  for (let l = 0; l < count; l++) {
+    const a = (off + l) >>> 0;
+    const w = Math.floor(a / toys);
+    const t = (toy0 + (a - w * toys)) >>> 0;
+    const s = F(win[8 * w]), b = F(win[8 * w + 1]), par = F(win[8 * w + 2]);
+    rsInit(st, ks0, ks1, w, t, 0);
+    out[2 * l] = f32ToBits(toyF32(st, s, s, b, par, F(win[8 * w + 3]), kind));
+    rsInit(st, kb0, kb1, w, t, 0);
+    out[2 * l + 1] = f32ToBits(toyF32(st, 0, s, b, par, F(win[8 * w + 4]), kind));
+  }
+};

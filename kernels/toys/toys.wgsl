@@ -1,0 +1,84 @@
+// q~_mu per toy: twin of kernels/toys/ref.ts (see there for the model and sources).
+
+fn dev_f32(n: f32, lam: f32) -> f32 {
+  if (n == 0.0) { return 2.0 * lam; }
+  if (!(lam > 0.0)) { return xm_f(0x7e967699u); }
+  let d = xdiv(lam - n, n);
+  var g: f32;
+  if (abs(d) < 0.1) {
+    var p = xm_f(0x3dcccccdu);
+    p = opaque(p * d) + xm_f(0xbde38e39u);
+    p = opaque(p * d) + xm_f(0x3e000000u);
+    p = opaque(p * d) + xm_f(0xbe124925u);
+    p = opaque(p * d) + xm_f(0x3e2aaaabu);
+    p = opaque(p * d) + xm_f(0xbe4ccccdu);
+    p = opaque(p * d) + xm_f(0x3e800000u);
+    p = opaque(p * d) + xm_f(0xbeaaaaabu);
+    p = opaque(p * d) + xm_f(0x3f000000u);
+    g = ftz(d * d) * p;
+  } else {
+    g = d - xlog(xdiv(lam, n));
+  }
+  return (2.0 * n) * g;
+}
+
+fn pos_root(A: f32, B: f32, C: f32) -> f32 {
+  let D = xsqrt(opaque(B * B) + opaque((4.0 * A) * C));
+  if (B <= 0.0) { return xdiv(D - B, 2.0 * A); }
+  if (C == 0.0) { return 0.0; }
+  return xdiv(2.0 * C, B + D);
+}
+
+fn prof_f32(n: f32, aux: f32, sp: f32, b: f32, par: f32, kind: u32) -> f32 {
+  if (kind == 1u) {
+    let ss = par * par;
+    let Bq = ((ss - sp) - b) - opaque(aux * par);
+    let lam = pos_root(1.0, Bq, n * ss);
+    var dth: f32;
+    if (lam > 0.0) { dth = par * xdiv(n - lam, lam); } else { dth = -xdiv(sp + b, par) - aux; }
+    return dev_f32(n, lam) + opaque(dth * dth);
+  }
+  if (kind == 2u) {
+    let k = xdiv(par, b);
+    let A = 1.0 + k;
+    let nu = pos_root(A, (opaque(A * sp) - n) - aux, aux * sp);
+    return dev_f32(n, sp + nu) + dev_f32(aux, k * nu);
+  }
+  return dev_f32(n, sp + b);
+}
+
+fn qtilde_f32(n: f32, aux: f32, s: f32, b: f32, par: f32, kind: u32) -> f32 {
+  var b0 = b;
+  if (kind == 1u) { b0 = opaque(par * aux) + b; } else if (kind == 2u) { b0 = b * xdiv(aux, par); }
+  if (n >= s + b0) { return 0.0; }
+  let tmu = prof_f32(n, aux, s, b, par, kind);
+  var q = tmu;
+  if (!(n >= b0)) { q = tmu - prof_f32(n, aux, 0.0, b, par, kind); }
+  return select(0.0, q, q > 0.0);
+}
+
+fn toy_f32(sig: f32, s: f32, b: f32, par: f32, th: f32, kind: u32) -> f32 {
+  var nu = b;
+  if (kind == 1u) { nu = opaque(par * th) + b; } else if (kind == 2u) { nu = th * b; }
+  nu = select(0.0, nu, nu > 0.0);
+  let n = rs_poisson(sig + nu);
+  var aux = 0.0;
+  if (kind == 1u) { aux = th + rs_normal(); } else if (kind == 2u) { aux = rs_poisson(par * th); }
+  return qtilde_f32(n, aux, s, b, par, kind);
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let l = item_index(gid, nwg);
+  if (l >= P.item_count) { return; }
+  let a = P.item_offset + l;
+  let w = a / P.toys;
+  let t = P.toy0 + (a - w * P.toys);
+  let s = in_win[8u * w];
+  let b = in_win[8u * w + 1u];
+  let par = in_win[8u * w + 2u];
+  rs_init(vec2<u32>(P.key_sb0, P.key_sb1), w, t, 0u);
+  out_q[2u * l] = toy_f32(s, s, b, par, in_win[8u * w + 3u], P.kind);
+  rs_init(vec2<u32>(P.key_b0, P.key_b1), w, t, 0u);
+  out_q[2u * l + 1u] = toy_f32(0.0, s, b, par, in_win[8u * w + 4u], P.kind);
+}

@@ -1,0 +1,107 @@
+// Twin of kernels/lib/sampling.ts: same operations, same order (WebAssembly never fuses a*b+c).
+import { philoxBlock, philoxR0, philoxR1, philoxR2, philoxR3 } from '../philox';
+import { ftz, xdiv, xexp, xlog, xrecip, xsqrt } from './exactmath';
+
+// @ts-ignore: decorator
+@inline function F(u: u32): f32 { return reinterpret<f32>(u); }
+
+let rsK0: u32 = 0, rsK1: u32 = 0, rsC1: u32 = 0, rsC2: u32 = 0, rsC3: u32 = 0, rsBlk: u32 = 0, rsPos: u32 = 4;
+let rsB0: u32 = 0, rsB1: u32 = 0, rsB2: u32 = 0, rsB3: u32 = 0;
+
+export function rsInit(k0: u32, k1: u32, c1: u32, c2: u32, c3: u32): void {
+  rsK0 = k0; rsK1 = k1; rsC1 = c1; rsC2 = c2; rsC3 = c3; rsBlk = 0; rsPos = 4;
+}
+
+export function rsUniform(): f32 {
+  if (rsPos == 4) {
+    philoxBlock(rsBlk, rsC1, rsC2, rsC3, rsK0, rsK1);
+    rsB0 = philoxR0(); rsB1 = philoxR1(); rsB2 = philoxR2(); rsB3 = philoxR3();
+    rsBlk += 1;
+    rsPos = 0;
+  }
+  const x = rsPos == 0 ? rsB0 : rsPos == 1 ? rsB1 : rsPos == 2 ? rsB2 : rsB3;
+  rsPos += 1;
+  return <f32>((x >> 8) | 1) * <f32>5.9604644775390625e-8;
+}
+
+function lnFact(k: i32): f32 {
+  switch (k) {
+    case 2: return F(0x3f317218);
+    case 3: return F(0x3fe55860);
+    case 4: return F(0x404b653c);
+    case 5: return F(0x40993322);
+    case 6: return F(0x40d2893a);
+    case 7: return F(0x41086710);
+    case 8: return F(0x4129ac74);
+    case 9: return F(0x414cd449);
+    default: return 0.0;
+  }
+}
+
+export function logPoisPmf(k: f32, lam: f32): f32 {
+  if (k < 10.0) return (k * xlog(lam) - lam) - lnFact(<i32>k);
+  const d = xdiv(k - lam, lam);
+  let h: f32;
+  if (Mathf.abs(d) < 0.25) {
+    let p = F(0x3bf83e10);
+    p = p * d + F(0xbc14f209);
+    p = p * d + F(0x3c360b61);
+    p = p * d + F(0xbc638e39);
+    p = p * d + F(0x3c924925);
+    p = p * d + F(0xbcc30c31);
+    p = p * d + F(0x3d088889);
+    p = p * d + F(0xbd4ccccd);
+    p = p * d + F(0x3daaaaab);
+    p = p * d + F(0xbe2aaaab);
+    p = p * d + F(0x3f000000);
+    h = ftz(d * d) * p;
+  } else {
+    const e: f32 = 1.0 + d;
+    h = e * xlog(e) - d;
+  }
+  const rk = xrecip(k);
+  const rk2 = rk * rk;
+  const corr = rk * (F(0x3daaaaab) - rk2 * (F(0x3b360b61) - rk2 * F(0x3a500d01)));
+  return (-(lam * h) - (<f32>0.5 * xlog(k) + F(0x3f6b3f8e))) - corr;
+}
+
+export function rsPoisson(lam: f32): f32 {
+  if (lam < 10.0) {
+    const u = rsUniform();
+    let p = xexp(-lam);
+    let Fc = p;
+    let k: f32 = 0.0;
+    while (u > Fc && p > F(0x2edbe6ff)) {
+      k = k + 1.0;
+      p = ftz(p * xdiv(lam, k));
+      Fc = Fc + p;
+    }
+    return k;
+  }
+  const slam = xsqrt(lam);
+  const b = F(0x4021eb85) * slam + F(0x3f6e5604);
+  const a = F(0x3ccb6849) * b + F(0xbd71a9fc);
+  const linv = xlog(xdiv(F(0x3f90ff97), b - F(0x4059999a)) + F(0x3f8fdbf5));
+  const vr = F(0x3f6d7dbf) - xdiv(F(0x4067d567), b - 2.0);
+  for (let it = 0; it < 64; it++) {
+    const U: f32 = rsUniform() - 0.5;
+    const V = rsUniform();
+    const us: f32 = 0.5 - Mathf.abs(U);
+    const k = Mathf.floor(((xdiv(2.0 * a, us) + b) * U + lam) + F(0x3edc28f6));
+    if (us >= F(0x3d8f5c29) && V <= vr) return k;
+    if (k < 0.0 || (us < F(0x3c54fdf4) && V > us)) continue;
+    const lhs = (xlog(V) + linv) - xlog(xdiv(a, us * us) + b);
+    if (lhs <= logPoisPmf(k, lam)) return k;
+  }
+  return Mathf.floor(lam);
+}
+
+export function rsNormal(): f32 {
+  for (let it = 0; it < 64; it++) {
+    const x: f32 = <f32>2.0 * rsUniform() - 1.0;
+    const y: f32 = <f32>2.0 * rsUniform() - 1.0;
+    const r2 = x * x + y * y;
+    if (r2 < 1.0 && r2 > 0.0) return x * xsqrt(xdiv(<f32>-2.0 * xlog(r2), r2));
+  }
+  return 0.0;
+}
