@@ -4,6 +4,7 @@ import { exactmathProbe } from './exactmath/desc.js';
 import { windowCount } from './window_count/desc.js';
 import { llpSweep } from './llp_sweep/desc.js';
 import { mlp } from './mlp/desc.js';
+import { toys } from './toys/desc.js';
 
 /** Every kernel the engine dispatches. A new kernel adds one line here (and its wasm export). */
 export const KERNELS: readonly KernelDesc[] = [
@@ -12,6 +13,7 @@ export const KERNELS: readonly KernelDesc[] = [
   windowCount,
   llpSweep,
   mlp,
+  toys,
 ];
 
 export function kernelByName(name: string): KernelDesc {

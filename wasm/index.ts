@@ -4,3 +4,4 @@ export { exactmath_probe } from './exactmath_probe';
 export { mlp } from './mlp';
 export { window_count } from './window_count';
 export { llp_sweep } from './llp_sweep';
+export { toys_qtilde } from './toys';
