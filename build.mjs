@@ -29,3 +29,23 @@ await esbuild.build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 console.log('build: dist/ ready');
+
+// The browser: the same engine/host code as ESM for a page served by `darkscan serve`. Layout
+// (dist/web/ is the server root): index.html + bench.html + style.css, js/<entry>.js, and
+// dist/wasm-worker.js + dist/darkscan-*.wasm, where host/wasm.ts finds them from js/ through
+// `new URL('../dist/...', import.meta.url)`. Node-only imports (webgpu, node:*) stay external:
+// host/ imports them dynamically and only under Node.
+{
+  const { mkdirSync, copyFileSync, readdirSync } = await import('node:fs');
+  await esbuild.build({
+    ...common,
+    platform: 'browser',
+    entryPoints: { 'js/page': 'web/page.ts', 'js/bench': 'web/bench.ts', 'dist/wasm-worker': 'host/wasm-worker.ts' },
+    outdir: 'dist/web',
+    external: ['webgpu', 'node:*'],
+  });
+  mkdirSync('dist/web/dist', { recursive: true });
+  for (const f of readdirSync('dist')) if (f.endsWith('.wasm')) copyFileSync(`dist/${f}`, `dist/web/dist/${f}`);
+  for (const f of readdirSync('web')) if (/\.(html|css)$/.test(f)) copyFileSync(`web/${f}`, `dist/web/${f}`);
+}
+console.log('build: dist/web/ ready');

@@ -5,6 +5,7 @@ import { random } from './random.js';
 import { generateCmd } from './generate.js';
 import { merge } from './merge.js';
 import { scan } from './scan.js';
+import { serve } from './serve.js';
 
 const COMMANDS: Record<string, Command> = {
   backends,
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, Command> = {
   generate: generateCmd,
   merge,
   scan,
+  serve,
 };
 
 function usage(): string {

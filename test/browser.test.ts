@@ -1,0 +1,270 @@
+// The browser page in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core):
+// served by `darkscan serve` (COOP/COEP), it runs Philox and the window scan on WebGPU
+// (SwiftShader), WASM workers and WebGL2 (gpu.js), and each result must equal, bit for bit, the
+// TypeScript reference computed here in Node. The benchmark page must return darkscan-bench/1
+// JSON, and the plots must not be blank (pixel statistics of screenshots).
+//
+// Chromium flags: with --enable-unsafe-webgpu alone, headless Chromium 156 on Linux gets a
+// SwiftShader WebGPU adapter (vendor google, architecture swiftshader, isFallbackAdapter) and a
+// SwiftShader WebGL2 context; no --use-angle / --use-webgpu-adapter flag is needed here.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../engine/cli/serve.js';
+import { CpuBackend } from '../host/cpu.js';
+import { key, randomBits, uniforms } from '../engine/random.js';
+import { NAMED_GRIDS } from '../engine/windows.js';
+import { countInWindows } from '../engine/scan.js';
+import { toySample } from '../web/toy.js';
+
+const ALLOW_NO_WEBGPU = process.env.DARKSCAN_ALLOW_NO_WEBGPU === '1';
+const CHROMIUM = process.env.DARKSCAN_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_FLAGS = [
+  '--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic',
+];
+const WEB_ROOT = join(import.meta.dirname, '..', 'dist', 'web');
+
+let server: RunningServer;
+let ctx: BrowserContext;
+let page: Page;
+let userDir: string;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(join(WEB_ROOT, 'index.html')) || !existsSync(join(WEB_ROOT, 'js', 'page.js'))) {
+    throw new Error(`${WEB_ROOT} is not built: run 'npm run build' (node build.mjs) first`);
+  }
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (or set DARKSCAN_CHROMIUM)`);
+  server = await startServer({ port: 0, root: WEB_ROOT });
+  userDir = mkdtempSync(join(tmpdir(), 'darkscan-chromium-'));
+  ctx = await chromium.launchPersistentContext(userDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1400, height: 1000 } });
+  page = await ctx.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(server.url);
+  await page.waitForFunction(() => 'darkscan' in globalThis, undefined, { timeout: 30_000 });
+});
+
+afterAll(async () => {
+  await ctx?.close();
+  await server?.close();
+  if (userDir) rmSync(userDir, { recursive: true, force: true });
+});
+
+/** Runs `fn` in the page (its argument must be JSON). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function inPage<A>(fn: (a: A) => Promise<any>, arg: A): Promise<any> {
+  return page.evaluate(fn as (a: unknown) => Promise<unknown>, arg);
+}
+
+const BACKENDS = ['webgpu', 'wasm', 'webgl2'] as const;
+
+describe('darkscan serve', () => {
+  it('serves the page with COOP/COEP and the right MIME types', async () => {
+    const get = (p: string) => fetch(new URL(p, server.url));
+    const html = await get('index.html');
+    expect(html.status).toBe(200);
+    expect(html.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(html.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+    expect((await get('js/page.js')).headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect((await get('dist/wasm-worker.js')).headers.get('content-type')).toMatch(/^text\/javascript/);
+    const wasm = await get('dist/darkscan-simd.wasm');
+    expect(wasm.headers.get('content-type')).toBe('application/wasm');
+    expect(new Uint8Array(await wasm.arrayBuffer()).slice(0, 4)).toEqual(new Uint8Array([0, 0x61, 0x73, 0x6d]));
+    expect((await get('../../package.json')).status).toBe(404); // URL normalisation keeps it inside the root
+    expect((await get('%2e%2e/%2e%2e/package.json')).status).toBeGreaterThanOrEqual(403);
+  });
+});
+
+describe('page', () => {
+  it('loads cross-origin isolated, with navigator.gpu and WebGL2, without errors', async () => {
+    expect(await page.title()).toMatch(/darkscan/);
+    const s = await inPage(async () => ({
+      iso: crossOriginIsolated,
+      gpu: 'gpu' in navigator,
+      webgl2: !!document.createElement('canvas').getContext('webgl2'),
+      status: document.getElementById('status')!.textContent,
+    }), null);
+    expect(s.iso).toBe(true);
+    expect(s.webgl2).toBe(true);
+    expect(s.status).toMatch(/^ready/);
+    if (!ALLOW_NO_WEBGPU) expect(s.gpu).toBe(true);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('reports backend and adapter information', async () => {
+    const gpu = await inPage((c) => (globalThis as any).darkscan.backend(c).catch((e: Error) => ({ error: e.message })), 'webgpu');
+    if ('error' in gpu) {
+      if (!ALLOW_NO_WEBGPU) throw new Error(`WebGPU in headless Chromium: ${gpu.error} (set DARKSCAN_ALLOW_NO_WEBGPU=1 to run without)`);
+      console.warn(`WARNING: browser WebGPU unavailable (${gpu.error}); WebGPU browser cases NOT run`);
+    } else {
+      expect(gpu.name).toBe('webgpu');
+      expect(typeof gpu.info.details.vendor).toBe('string');
+      expect(typeof gpu.info.details.architecture).toBe('string');
+    }
+    const gl = await inPage((c) => (globalThis as any).darkscan.backend(c), 'webgl2');
+    expect(gl.name).toBe('webgl2');
+    expect(gl.info.details.api).toBe('WebGL2 via gpu.js');
+    expect(String(gl.info.details.renderer).length).toBeGreaterThan(0);
+    const wasm = await inPage((c) => (globalThis as any).darkscan.backend(c, 3), 'wasm');
+    expect(wasm.info.details).toMatchObject({ workers: 3, threads: true });
+    const auto = await inPage((c) => (globalThis as any).darkscan.backend(c), 'auto');
+    expect(auto.name).toBe(ALLOW_NO_WEBGPU && 'error' in gpu ? 'webgl2' : 'webgpu');
+  });
+});
+
+function backendsToRun(): string[] {
+  return [...BACKENDS];
+}
+
+describe('bit-identical to Node', () => {
+  it('Philox (u32 and uniform, counter offset) on WebGPU, WASM workers and WebGL2', async () => {
+    const cpu = new CpuBackend();
+    const k = key(42, 3);
+    for (const format of ['u32', 'uniform'] as const) {
+      const blocks = 5003, event = 0xfffff000; // the counter wraps past 2^32 inside the run
+      const ref = format === 'u32' ? await randomBits(cpu, k, { event }, blocks) : await uniforms(cpu, k, { event }, blocks);
+      const refWords = Array.from(new Uint32Array(ref.buffer, ref.byteOffset, ref.length));
+      for (const b of backendsToRun()) {
+        const r = await inPage((a) => (globalThis as any).darkscan.philox(a.b, { seed: 42, stream: 3, blocks: a.blocks, format: a.format, event: a.event }).catch((e: Error) => ({ error: e.message })), { b, blocks, format, event });
+        if ('error' in r) {
+          if (b === 'webgpu' && ALLOW_NO_WEBGPU) continue;
+          throw new Error(`${b}: ${r.error}`);
+        }
+        expect(r.backend, `${b}`).toBe(b);
+        expect(r.words.length).toBe(4 * blocks);
+        const bad = r.words.findIndex((w: number, i: number) => w !== refWords[i]);
+        expect(bad, `${b} ${format}: first differing word ${bad}: ${r.words[bad]} vs ${refWords[bad]}`).toBe(-1);
+        if (b === 'webgl2') expect(r.info.details.items_computed.philox4x32_10).toBeGreaterThanOrEqual(blocks);
+      }
+    }
+  });
+
+  it('window scan sums (8960-window dark Higgsstrahlung grid, unweighted and weighted) on WebGPU, WASM workers and WebGL2', async () => {
+    const cpu = new CpuBackend();
+    for (const weighted of [false, true]) {
+      const o = { grid: 'dark-higgsstrahlung', seed: 11, events: 6000, weighted };
+      const ref = await countInWindows(cpu, NAMED_GRIDS[o.grid](), toySample(o.seed, o.events, { peakEvents: 50, weighted }));
+      expect(ref.n.reduce((a, b) => a + b, 0)).toBeGreaterThan(1000); // windows overlap: events counted many times
+      for (const b of backendsToRun()) {
+        const r = await inPage((a) => (globalThis as any).darkscan.toyWindowSums(a.b, a.o).catch((e: Error) => ({ error: e.message })), { b, o });
+        if ('error' in r) {
+          if (b === 'webgpu' && ALLOW_NO_WEBGPU) continue;
+          throw new Error(`${b}: ${r.error}`);
+        }
+        expect(r.backend).toBe(b);
+        expect(r.n, `${b} weighted=${weighted}: n`).toEqual(Array.from(ref.n));
+        expect(r.sumW, `${b} weighted=${weighted}: sum w`).toEqual(Array.from(ref.sumW));
+        expect(r.sumW2, `${b} weighted=${weighted}: sum w^2`).toEqual(Array.from(ref.sumW2));
+        if (b === 'webgl2') expect(r.info.details.items_computed.window_count).toBeGreaterThanOrEqual(ref.n.length);
+        if (b === 'webgpu') expect(r.info.details.failed_over ?? false).toBe(false);
+      }
+    }
+  });
+});
+
+// ---- PNG decoding (8-bit RGB/RGBA, non-interlaced: what Chromium's screenshots are), RFC 2083.
+function decodePng(buf: Buffer): { width: number; height: number; rgba: Uint8Array } {
+  expect(buf.subarray(0, 8)).toEqual(Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]));
+  let off = 8, width = 0, height = 0, type = 0;
+  const idat: Buffer[] = [];
+  while (off < buf.length) {
+    const len = buf.readUInt32BE(off), name = buf.toString('latin1', off + 4, off + 8), body = buf.subarray(off + 8, off + 8 + len);
+    if (name === 'IHDR') {
+      width = body.readUInt32BE(0); height = body.readUInt32BE(4);
+      if (body[8] !== 8 || body[12] !== 0) throw new Error(`PNG: bit depth ${body[8]}, interlace ${body[12]} not handled`);
+      type = body[9];
+    } else if (name === 'IDAT') idat.push(body);
+    off += 12 + len;
+  }
+  const bpp = type === 6 ? 4 : type === 2 ? 3 : 0;
+  if (!bpp) throw new Error(`PNG colour type ${type} not handled`);
+  const raw = inflateSync(Buffer.concat(idat)), stride = width * bpp;
+  const px = new Uint8Array(height * stride);
+  for (let y = 0; y < height; y++) {
+    const f = raw[y * (stride + 1)], src = y * (stride + 1) + 1;
+    for (let x = 0; x < stride; x++) {
+      const a = x >= bpp ? px[y * stride + x - bpp] : 0, b = y ? px[(y - 1) * stride + x] : 0, c = x >= bpp && y ? px[(y - 1) * stride + x - bpp] : 0;
+      const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+      const pred = f === 0 ? 0 : f === 1 ? a : f === 2 ? b : f === 3 ? (a + b) >> 1 : pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      px[y * stride + x] = (raw[src + x] + pred) & 255;
+    }
+  }
+  const rgba = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) for (let k = 0; k < 4; k++) rgba[4 * i + k] = k < bpp ? px[i * bpp + k] : 255;
+  return { width, height, rgba };
+}
+
+/** Non-white pixels and distinct colours (quantised to 4 bits per channel). */
+function pixelStats(png: Buffer): { width: number; height: number; ink: number; colours: number } {
+  const { width, height, rgba } = decodePng(png);
+  let ink = 0;
+  const colours = new Set<number>();
+  for (let i = 0; i < width * height; i++) {
+    const r = rgba[4 * i], g = rgba[4 * i + 1], b = rgba[4 * i + 2];
+    if (r < 235 || g < 235 || b < 235) ink++;
+    colours.add(((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4));
+  }
+  return { width, height, ink, colours: colours.size };
+}
+
+describe('plots', () => {
+  it('a toy scan from the page buttons draws a non-blank local-Z map and n/b plot, downloadable as JSON', async () => {
+    await page.selectOption('#backend', 'auto');
+    await page.fill('#events', '8000');
+    await page.click('#run-scan');
+    await page.waitForFunction(() => /^(done|error)/.test(document.getElementById('status')!.textContent ?? ''), undefined, { timeout: 90_000 });
+    expect(await page.textContent('#status')).toMatch(/^done/);
+    const info = JSON.parse((await page.textContent('#backend-info'))!);
+    expect(info.ran_on).toBe(ALLOW_NO_WEBGPU ? info.ran_on : 'webgpu');
+    const doc = await inPage(async () => (globalThis as any).darkscan.lastDoc(), null);
+    expect(doc.schema).toBe('darkscan-scan/1');
+    expect(doc.windows).toHaveLength(NAMED_GRIDS['dark-higgsstrahlung']().cx.length);
+    expect(doc.inputs.seed).toBe(1);
+    // The injected peak at (4, 2) GeV: the most significant window is near it.
+    // (Windows where the background sample has no event, b = 0, are left out: any n > 0 has p = 0 there.)
+    const best = doc.windows.filter((w: any) => w.b >= 1).reduce((a: any, w: any) => (w.z_local > a.z_local ? w : a));
+    expect(Math.abs(best.centre_m_mumu_GeV - 4), JSON.stringify(best)).toBeLessThan(0.1);
+    expect(Math.abs(best.centre_m_recoil_GeV - 2), JSON.stringify(best)).toBeLessThan(0.5);
+    expect(best.z_local).toBeGreaterThan(5);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    expect(download.suggestedFilename()).toBe('darkscan-result.json');
+    for (const id of ['#map-plot', '#limit-plot']) {
+      const el = page.locator(`${id} svg`);
+      expect(await el.count(), `${id} has an <svg>`).toBe(1);
+      const s = pixelStats(await el.screenshot());
+      expect(s.width * s.height).toBeGreaterThan(100 * 100);
+      expect(s.ink / (s.width * s.height), `${id}: share of non-white pixels`).toBeGreaterThan(0.03);
+      expect(s.colours, `${id}: distinct colours`).toBeGreaterThan(8);
+    }
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('benchmark page', () => {
+  it('runs the philox scenario on every browser backend and returns darkscan-bench/1 JSON', async () => {
+    const bench = await ctx.newPage();
+    await bench.goto(new URL('bench.html', server.url).href);
+    await bench.waitForFunction(() => 'darkscanBench' in globalThis);
+    const r = await bench.evaluate(() => (globalThis as any).darkscanBench.run({ scenario: 'philox', size: 1 << 14, reps: 3, warmup: 1 }));
+    expect(r.schema).toBe('darkscan-bench/1');
+    expect(typeof r.started).toBe('string');
+    expect(r.environment.cross_origin_isolated).toBe(true);
+    const labels = r.results.map((t: { backend: string }) => t.backend);
+    expect(labels).toEqual(expect.arrayContaining(['cpu', 'wasm-scalar x1', 'wasm-simd x1', 'webgl2', ...(ALLOW_NO_WEBGPU ? [] : ['webgpu'])]));
+    for (const t of r.results) {
+      expect(t.scenario).toBe('philox4x32_10 16384 blocks');
+      expect(t.median_s).toBeGreaterThan(0);
+      expect(Number.isFinite(t.throughput_per_s)).toBe(true);
+      expect(t.ratio_to_cpu).toBeGreaterThan(0);
+      expect(t.amount).toBe(4 * (1 << 14));
+    }
+    const shown = JSON.parse((await bench.textContent('#json'))!);
+    expect(shown).toEqual(r);
+    await bench.close();
+  });
+});

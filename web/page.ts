@@ -1,0 +1,235 @@
+// The darkscan page: pick a backend, generate or load events, run the window scan, see the
+// local-Z map and download the result. Plain DOM; the runs live in web/lib.ts (shared with tests).
+import { BROWSER_BACKENDS, fingerprint, makeBrowserBackend, runPhilox, toySample, windowSums, type BackendHandle, type BrowserBackendChoice } from './lib.js';
+import { makeEventTable, parseCsvColumns, parseJsonColumns, type EventTable } from '../engine/events.js';
+import { NAMED_GRIDS, type WindowGrid } from '../engine/windows.js';
+import { scan, scanRows, type ScanResult } from '../engine/scan.js';
+import { generate, PROCESSES } from '../engine/generate/index.js';
+import { linePlot, mapPlot } from '../engine/plot/svg.js';
+
+const $ = <T extends HTMLElement>(id: string): T => {
+  const e = document.getElementById(id);
+  if (!e) throw new Error(`page: element #${id} is missing`);
+  return e as T;
+};
+
+const handles = new Map<string, Promise<BackendHandle>>();
+let lastDoc: unknown;
+
+function log(s: string): void {
+  const el = $('log');
+  el.textContent += `${new Date().toISOString().slice(11, 23)} ${s}\n`;
+  el.scrollTop = el.scrollHeight;
+}
+
+function status(s: string, error = false): void {
+  const el = $('status');
+  el.textContent = s;
+  el.className = error ? 'error' : '';
+}
+
+function progress(v: number): void {
+  ($('progress') as HTMLProgressElement).value = v;
+}
+
+/** One backend per (choice, workers) for the page's lifetime: pipelines and workers are reused. */
+function backendFor(choice: BrowserBackendChoice, workers?: number): Promise<BackendHandle> {
+  const k = `${choice}/${workers ?? 0}`;
+  let h = handles.get(k);
+  if (!h) {
+    h = makeBrowserBackend(choice, { workers });
+    handles.set(k, h);
+    h.catch(() => handles.delete(k));
+  }
+  return h;
+}
+
+async function currentBackend(): Promise<BackendHandle> {
+  const choice = ($('backend') as HTMLSelectElement).value as BrowserBackendChoice;
+  const w = Number(($('workers') as HTMLInputElement).value);
+  const h = await backendFor(choice, w > 0 ? w : undefined);
+  $('backend-info').textContent = JSON.stringify({ chosen: choice, ran_on: h.name, skipped: h.skipped, ...h.info }, null, 2);
+  return h;
+}
+
+function intInput(id: string, what: string, min = 0, max = 2 ** 32 - 1): number {
+  const s = ($(id) as HTMLInputElement).value;
+  const v = Number(s);
+  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`${what}: expected an integer in [${min}, ${max}], got '${s}'`);
+  return v;
+}
+
+async function loadFile(file: File, grid: WindowGrid): Promise<EventTable> {
+  const name = file.name.toLowerCase();
+  let cols: Record<string, ArrayLike<number>>;
+  let wc: string | undefined;
+  if (name.endsWith('.csv')) cols = parseCsvColumns(await file.text(), file.name);
+  else if (name.endsWith('.json')) {
+    const j = parseJsonColumns(await file.text(), file.name);
+    cols = j.columns;
+    wc = j.weightColumn;
+  } else throw new Error(`${file.name}: this page reads .csv and .json event files (Parquet and ROOT come with engine/io)`);
+  const keep: Record<string, ArrayLike<number>> = {};
+  for (const c of grid.variables) if (c in cols) keep[c] = cols[c];
+  return makeEventTable(keep, { required: grid.variables, nonNegative: grid.variables, weightColumn: wc && wc in keep ? wc : undefined, source: file.name }).table;
+}
+
+interface Inputs { data: EventTable; background?: EventTable; source: Record<string, unknown> }
+
+async function inputs(grid: WindowGrid): Promise<Inputs> {
+  const source = (document.querySelector('input[name=source]:checked') as HTMLInputElement).value;
+  const seed = intInput('seed', 'seed');
+  const n = intInput('events', 'events', 1, 1 << 24);
+  if (source === 'file') {
+    const f = ($('file') as HTMLInputElement).files?.[0];
+    if (!f) throw new Error('choose an event file (.csv or .json) first');
+    return { data: await loadFile(f, grid), source: { file: f.name, bytes: f.size } };
+  }
+  if (source === 'generate') {
+    const process = ($('process') as HTMLSelectElement).value;
+    const s = generate({ process, events: n, seed });
+    const cols: Record<string, ArrayLike<number>> = {};
+    for (const c of grid.variables) {
+      if (!(c in s.columns)) throw new Error(`process '${process}' has no column '${c}' (has ${Object.keys(s.columns).join(', ')})`);
+      cols[c] = s.columns[c];
+    }
+    const data = makeEventTable(cols, { required: grid.variables, source: process }).table;
+    return { data, source: { generator: 'engine/generate', process, seed, events_generated: n, events_accepted: s.length, sigma_fb: s.sigmaFb } };
+  }
+  // Toy: data = flat background + 60 peak events; background MC = 4x the statistics, weight 1/4.
+  const data = toySample(seed, n, { peakEvents: 60, peak: [4, 2] });
+  const background = toySample(seed + 1000003, 4 * n, { weight: 0.25 });
+  return { data, background, source: { toy: 'flat in the allowed (M_mumu, M_recoil) triangle + peak at (4, 2) GeV', seed, events: n, peak_events: 60, background_seed: seed + 1000003, background_weight: 0.25 } };
+}
+
+function plotScan(r: ScanResult): void {
+  const g = r.grid;
+  const two = g.shape === 'ellipse';
+  const z = r.z ?? Float64Array.from(r.data.n);
+  const label = r.z ? 'local Z' : 'events in window';
+  const [xv, yv] = g.variables;
+  $('map-plot').innerHTML = two
+    ? mapPlot({ title: `${label}, ${g.cx.length} windows (${g.name}) on ${r.backend}`, x: { label: `${xv}` }, y: { label: `${yv}` }, px: g.cx, py: g.cy, value: z, valueLabel: label, rx: g.ax, ry: g.ay })
+    : linePlot({ title: `${label}, ${g.cx.length} windows (${g.name}) on ${r.backend}`, x: { label: xv }, y: { label }, series: [{ x: g.cx, y: z, label, color: '#3b528b' }] });
+  if (r.b) {
+    $('limit-plot').innerHTML = linePlot({
+      title: 'observed n and expected b ± σ_b per window',
+      x: { label: xv }, y: { label: 'events' },
+      bands: [{ x: g.cx, lo: Array.from(r.b, (b, i) => Math.max(0, b - r.sigmaB![i])), hi: Array.from(r.b, (b, i) => b + r.sigmaB![i]), label: 'b ± σ_b', color: '#3cb44b' }],
+      series: [{ x: g.cx, y: r.b, label: 'b', color: 'black', dash: '5,4' }, { x: g.cx, y: r.data.n, label: 'n', color: '#d62728' }],
+    });
+  }
+}
+
+async function runScan(): Promise<unknown> {
+  const gridName = ($('grid') as HTMLSelectElement).value;
+  const grid = NAMED_GRIDS[gridName]();
+  const rel = Number(($('syst') as HTMLInputElement).value);
+  progress(0.05);
+  status('preparing events…');
+  const h = await currentBackend();
+  const inp = await inputs(grid);
+  progress(0.3);
+  status(`scanning ${grid.cx.length} windows on ${h.name}…`);
+  log(`scan: ${inp.data.length} data events${inp.background ? `, ${inp.background.length} background` : ''}, grid ${grid.name} (${grid.cx.length} windows), backend ${h.name}`);
+  const t0 = performance.now();
+  const r = await scan(h.backend, grid, inp.data, { background: inp.background, relBackgroundSyst: rel });
+  const seconds = (performance.now() - t0) / 1000;
+  progress(0.9);
+  plotScan(r);
+  let best = -1;
+  if (r.p) for (let i = 0; i < r.p.length; i++) if (best < 0 || r.p[i] < r.p[best]) best = i;
+  const doc = {
+    schema: 'darkscan-scan/1',
+    units: 'GeV (masses, centres, semi-axes); n, b, sigma_b in events',
+    backend: h.name,
+    backend_details: h.backend.info().details,
+    user_agent: navigator.userAgent,
+    kernel: 'window_count',
+    grid: { name: grid.name, shape: grid.shape, variables: grid.variables, windows: grid.cx.length, params: grid.params },
+    cells: r.data.cells,
+    inputs: inp.source,
+    background_rel_syst: rel,
+    scan_seconds: seconds,
+    n_fingerprint: fingerprint(r.data.n),
+    windows: scanRows(r),
+  };
+  lastDoc = doc;
+  ($('download') as HTMLButtonElement).disabled = false;
+  log(`scan: ${seconds.toFixed(3)} s on ${h.name}; fingerprint of n ${doc.n_fingerprint}` + (best >= 0 ? `; smallest local p ${r.p![best].toExponential(3)} (Z ${r.z![best].toFixed(2)}) at window ${best} (${grid.cx[best].toFixed(3)}, ${grid.cy[best].toFixed(3)}) GeV` : ''));
+  status(`done: ${grid.cx.length} windows in ${seconds.toFixed(3)} s on ${h.name}`);
+  progress(1);
+  return doc;
+}
+
+async function philoxCheck(): Promise<unknown> {
+  const h = await currentBackend();
+  const seed = intInput('seed', 'seed');
+  status(`Philox on ${h.name}…`);
+  const r = await runPhilox(h.backend, { seed, stream: 0, blocks: 1 << 16 });
+  const fp = fingerprint(r.words);
+  log(`philox: seed ${seed} stream 0, ${r.blocks} blocks on ${h.name} in ${r.seconds.toFixed(3)} s; first words ${r.words.slice(0, 4).map((w) => w.toString(16).padStart(8, '0')).join(' ')}; fingerprint ${fp}`);
+  status(`Philox done on ${h.name}: fingerprint ${fp}`);
+  const doc = { ...r, words: undefined, first_words: r.words.slice(0, 8), fingerprint: fp };
+  lastDoc = doc;
+  ($('download') as HTMLButtonElement).disabled = false;
+  return doc;
+}
+
+function download(): void {
+  if (!lastDoc) return;
+  const blob = new Blob([JSON.stringify(lastDoc, null, 1)], { type: 'application/json' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = 'darkscan-result.json';
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+function guard(f: () => Promise<unknown>): () => Promise<unknown> {
+  return async () => {
+    const buttons = document.querySelectorAll('button');
+    buttons.forEach((b) => (b.disabled = true));
+    try {
+      return await f();
+    } catch (e) {
+      status(`error: ${(e as Error).message}`, true);
+      log(`error: ${(e as Error).stack ?? (e as Error).message}`);
+      throw e;
+    } finally {
+      buttons.forEach((b) => (b.disabled = b.id === 'download' && !lastDoc));
+    }
+  };
+}
+
+function init(): void {
+  const sel = $('process') as HTMLSelectElement;
+  for (const p of PROCESSES) sel.add(new Option(p.name, p.name));
+  const scanBtn = guard(runScan), philoxBtn = guard(philoxCheck);
+  $('run-scan').addEventListener('click', () => void scanBtn().catch(() => {}));
+  $('run-philox').addEventListener('click', () => void philoxBtn().catch(() => {}));
+  $('download').addEventListener('click', download);
+  const iso = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  status(`ready${iso ? '' : ' (not cross-origin isolated: WASM workers unavailable; serve with `darkscan serve`)'}; navigator.gpu ${'gpu' in navigator ? 'present' : 'missing'}`);
+  // The hooks the browser tests (test/browser.test.ts) and scripts use.
+  Object.assign(globalThis, {
+    darkscan: {
+      backends: BROWSER_BACKENDS,
+      backend: (choice: BrowserBackendChoice, workers?: number) => backendFor(choice, workers).then((h) => ({ name: h.name, info: h.info, skipped: h.skipped })),
+      philox: async (choice: BrowserBackendChoice, o: { seed: number; stream?: number; blocks: number; format?: 'u32' | 'uniform'; event?: number }) => {
+        const h = await backendFor(choice);
+        return { ...(await runPhilox(h.backend, o)), info: h.backend.info() };
+      },
+      toyWindowSums: async (choice: BrowserBackendChoice, o: { grid: string; seed: number; events: number; weighted?: boolean }) => {
+        const h = await backendFor(choice);
+        const sums = await windowSums(h.backend, NAMED_GRIDS[o.grid](), toySample(o.seed, o.events, { peakEvents: 50, weighted: o.weighted }));
+        return { backend: h.name, info: h.backend.info(), ...sums };
+      },
+      runScan: scanBtn,
+      philoxCheck: philoxBtn,
+      lastDoc: () => lastDoc,
+    },
+  });
+}
+
+init();
