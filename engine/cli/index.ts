@@ -6,8 +6,6 @@ import { generateCmd } from './generate.js';
 import { merge } from './merge.js';
 import { scan } from './scan.js';
 import { llp } from './llp.js';
-import { serve } from './serve.js';
-import { infer } from './infer.js';
 
 const COMMANDS: Record<string, Command> = {
   backends,
@@ -16,8 +14,6 @@ const COMMANDS: Record<string, Command> = {
   merge,
   scan,
   llp,
-  serve,
-  infer,
 };
 
 function usage(): string {
