@@ -5,7 +5,6 @@ import { random } from './random.js';
 import { generateCmd } from './generate.js';
 import { merge } from './merge.js';
 import { scan } from './scan.js';
-import { llp } from './llp.js';
 
 const COMMANDS: Record<string, Command> = {
   backends,
@@ -13,7 +12,6 @@ const COMMANDS: Record<string, Command> = {
   generate: generateCmd,
   merge,
   scan,
-  llp,
 };
 
 function usage(): string {
