@@ -5,6 +5,9 @@ import { random } from './random.js';
 import { generateCmd } from './generate.js';
 import { merge } from './merge.js';
 import { scan } from './scan.js';
+import { llp } from './llp.js';
+import { serve } from './serve.js';
+import { infer } from './infer.js';
 
 const COMMANDS: Record<string, Command> = {
   backends,
@@ -12,6 +15,9 @@ const COMMANDS: Record<string, Command> = {
   generate: generateCmd,
   merge,
   scan,
+  llp,
+  serve,
+  infer,
 };
 
 function usage(): string {
