@@ -59,20 +59,27 @@ function qtilde(n: f32, aux: f32, s: f32, b: f32, par: f32, kind: u32): f32 {
   return q > 0.0 ? q : 0.0;
 }
 
-function toy(sig: f32, s: f32, b: f32, par: f32, th: f32, kind: u32): f32 {
+function q0(n: f32, aux: f32, b: f32, par: f32, kind: u32): f32 {
+  const b0: f32 = kind == 1 ? par * aux + b : kind == 2 ? b * xdiv(aux, par) : b;
+  if (!(n >= b0)) return 0.0;
+  const q = prof(n, aux, 0.0, b, par, kind);
+  return q > 0.0 ? q : 0.0;
+}
+
+function toy(sig: f32, s: f32, b: f32, par: f32, th: f32, kind: u32, stat: u32): f32 {
   const nuG: f32 = kind == 1 ? par * th + b : kind == 2 ? th * b : b;
   const nu: f32 = nuG > 0.0 ? nuG : 0.0;
   const n = rsPoisson(sig + nu);
   const aux: f32 = kind == 1 ? th + rsNormal() : kind == 2 ? rsPoisson(par * th) : 0.0;
-  return qtilde(n, aux, s, b, par, kind);
+  return stat == 1 ? q0(n, aux, b, par, kind) : qtilde(n, aux, s, b, par, kind);
 }
 
-// params: [item_offset, item_count, opaque_zero, reserved, key_sb0, key_sb1, key_b0, key_b1, toys, toy0, kind]
+// params: [item_offset, item_count, opaque_zero, reserved, key_sb0, key_sb1, key_b0, key_b1, toys, toy0, kind, stat]
 // bufs: [in_win, out_q]
 export function toys_qtilde(params: usize, bufs: usize): void {
   const off = load<u32>(params), count = load<u32>(params, 4);
   const ks0 = load<u32>(params, 16), ks1 = load<u32>(params, 20), kb0 = load<u32>(params, 24), kb1 = load<u32>(params, 28);
-  const toys = load<u32>(params, 32), toy0 = load<u32>(params, 36), kind = load<u32>(params, 40);
+  const toys = load<u32>(params, 32), toy0 = load<u32>(params, 36), kind = load<u32>(params, 40), stat = load<u32>(params, 44);
   const win = <usize>load<u32>(bufs), out = <usize>load<u32>(bufs, 4);
   for (let l: u32 = 0; l < count; l++) {
     const a = off + l;
@@ -81,8 +88,8 @@ export function toys_qtilde(params: usize, bufs: usize): void {
     const wp = win + (<usize>w << 5);
     const s = load<f32>(wp), b = load<f32>(wp, 4), par = load<f32>(wp, 8);
     rsInit(ks0, ks1, w, t, 0);
-    store<f32>(out + (<usize>l << 3), toy(s, s, b, par, load<f32>(wp, 12), kind));
+    store<f32>(out + (<usize>l << 3), toy(s, s, b, par, load<f32>(wp, 12), kind, stat));
     rsInit(kb0, kb1, w, t, 0);
-    store<f32>(out + (<usize>l << 3), toy(0.0, s, b, par, load<f32>(wp, 16), kind), 4);
+    store<f32>(out + (<usize>l << 3), toy(0.0, s, b, par, load<f32>(wp, 16), kind, stat), 4);
   }
 }

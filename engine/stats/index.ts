@@ -5,3 +5,4 @@ export * from './special.js';
 export * from './model.js';
 export * from './asymptotic.js';
 export * from './exact.js';
+export * from './toys.js';

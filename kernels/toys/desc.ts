@@ -23,13 +23,13 @@ function windows(nw: number, kind: number, stream: number, scale?: { b?: number;
   return out;
 }
 
-function mk(count: number, toys: number, kind: number, stream: number, extra: Partial<KernelArgs> = {}, scale?: { b?: number; rel?: number }, toy0 = 0): KernelArgs {
+function mk(count: number, toys: number, kind: number, stream: number, extra: Partial<KernelArgs> = {}, scale?: { b?: number; rel?: number }, toy0 = 0, stat = 0): KernelArgs {
   const off = extra.itemOffset ?? 0;
   const nw = Math.ceil((off + count) / toys);
   const r = testWords(4, stream + 7000);
   return {
     count, itemOffset: off,
-    params: { key_sb0: r[0], key_sb1: r[1], key_b0: r[2], key_b1: r[3], toys, toy0, kind },
+    params: { key_sb0: r[0], key_sb1: r[1], key_b0: r[2], key_b1: r[3], toys, toy0, kind, stat },
     inputs: { win: windows(nw, kind, stream, scale) },
   };
 }
@@ -48,6 +48,7 @@ function cases(): ConformanceCase[] {
     out.push({ name: `tiny b 1e-6, ${name}`, args: mk(300, 3, kind, 500 + kind, {}, { b: 1e-6, rel: 0.5 }) });
     out.push({ name: `huge b 1e6, ${name}`, args: mk(257, 5, kind, 510 + kind, {}, { b: 1e6, rel: 0.001 }) });
     out.push({ name: `b = 30 (PTRS), 1 toy/window, offset 13, ${name}`, args: mk(1100, 1, kind, 520 + kind, { itemOffset: 13 }, { b: 30 }) });
+    out.push({ name: `q_0 (discovery), ${name}`, args: mk(700, 9, kind, 540 + kind, {}, undefined, 0, 1) });
     out.push({ name: `toy0 wraps 2^32, ${name}`, args: mk(1500, 11, kind, 530 + kind, {}, undefined, 0xfffffffa) });
   }
   return out;
@@ -67,6 +68,7 @@ export const toys: KernelDesc = {
     { name: 'toys', type: 'u32', doc: 'toys per window: item a is window a / toys, toy toy0 + a % toys' },
     { name: 'toy0', type: 'u32', doc: 'first toy index (counter word 2)' },
     { name: 'kind', type: 'u32', doc: '0 known b, 1 gauss, 2 poisson (shapesys)' },
+    { name: 'stat', type: 'u32', doc: '0: q~_mu (limits), 1: q_0 (discovery)' },
   ],
   inputs: [{ name: 'win', type: 'f32', doc: 'per window (shared): s = mu s_ref, b, sigma_b or tau, theta_sb, theta_b, 0, 0, 0' }],
   outputs: [{ name: 'q', type: 'f32', perItem: 2, doc: 'q~_mu of the s+b toy and of the b-only toy' }],

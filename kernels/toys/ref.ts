@@ -62,19 +62,27 @@ export function qtildeF32(n: number, aux: number, s: number, b: number, par: num
   return q > 0 ? q : 0;
 }
 
-/** One toy: count and auxiliary from the stream, generated at (sig, theta). */
-export function toyF32(st: RStream, sig: number, s: number, b: number, par: number, th: number, kind: number): number {
+/** q_0 of arXiv:1007.1727 eq. (12): the profile deviance at mu = 0 when mu-hat >= 0, else 0. */
+export function q0F32(n: number, aux: number, b: number, par: number, kind: number): number {
+  const b0 = kind === 1 ? fr(fr(par * aux) + b) : kind === 2 ? fr(b * xdiv(aux, par)) : b;
+  if (!(n >= b0)) return 0;
+  const q = profF32(n, aux, 0, b, par, kind);
+  return q > 0 ? q : 0;
+}
+
+/** One toy: count and auxiliary from the stream, generated at (sig, theta); stat 0 q~_mu, 1 q_0. */
+export function toyF32(st: RStream, sig: number, s: number, b: number, par: number, th: number, kind: number, stat = 0): number {
   const nuG = kind === 1 ? fr(fr(par * th) + b) : kind === 2 ? fr(th * b) : b;
   const nu = nuG > 0 ? nuG : 0;
   const n = rsPoisson(st, fr(sig + nu));
   const aux = kind === 1 ? fr(th + rsNormal(st)) : kind === 2 ? rsPoisson(st, fr(par * th)) : 0;
-  return qtildeF32(n, aux, s, b, par, kind);
+  return stat === 1 ? q0F32(n, aux, b, par, kind) : qtildeF32(n, aux, s, b, par, kind);
 }
 
-// params: [item_offset, item_count, opaque_zero, reserved, key_sb0, key_sb1, key_b0, key_b1, toys, toy0, kind]
+// params: [item_offset, item_count, opaque_zero, reserved, key_sb0, key_sb1, key_b0, key_b1, toys, toy0, kind, stat]
 // item a = item_offset + l: window w = a / toys, toy t = toy0 + a % toys; counter (block, w, t, 0).
 export const toysRef: RefKernel = (p, [win], [out]) => {
-  const off = p[0], count = p[1], ks0 = p[4], ks1 = p[5], kb0 = p[6], kb1 = p[7], toys = p[8], toy0 = p[9], kind = p[10];
+  const off = p[0], count = p[1], ks0 = p[4], ks1 = p[5], kb0 = p[6], kb1 = p[7], toys = p[8], toy0 = p[9], kind = p[10], stat = p[11];
   const st = newStream();
   for (let l = 0; l < count; l++) {
     const a = (off + l) >>> 0;
@@ -82,8 +90,8 @@ export const toysRef: RefKernel = (p, [win], [out]) => {
     const t = (toy0 + (a - w * toys)) >>> 0;
     const s = F(win[8 * w]), b = F(win[8 * w + 1]), par = F(win[8 * w + 2]);
     rsInit(st, ks0, ks1, w, t, 0);
-    out[2 * l] = f32ToBits(toyF32(st, s, s, b, par, F(win[8 * w + 3]), kind));
+    out[2 * l] = f32ToBits(toyF32(st, s, s, b, par, F(win[8 * w + 3]), kind, stat));
     rsInit(st, kb0, kb1, w, t, 0);
-    out[2 * l + 1] = f32ToBits(toyF32(st, 0, s, b, par, F(win[8 * w + 4]), kind));
+    out[2 * l + 1] = f32ToBits(toyF32(st, 0, s, b, par, F(win[8 * w + 4]), kind, stat));
   }
 };

@@ -57,6 +57,14 @@ fn qtilde_f32(n: f32, aux: f32, s: f32, b: f32, par: f32, kind: u32) -> f32 {
   return select(0.0, q, q > 0.0);
 }
 
+fn q0_f32(n: f32, aux: f32, b: f32, par: f32, kind: u32) -> f32 {
+  var b0 = b;
+  if (kind == 1u) { b0 = opaque(par * aux) + b; } else if (kind == 2u) { b0 = b * xdiv(aux, par); }
+  if (!(n >= b0)) { return 0.0; }
+  let q = prof_f32(n, aux, 0.0, b, par, kind);
+  return select(0.0, q, q > 0.0);
+}
+
 fn toy_f32(sig: f32, s: f32, b: f32, par: f32, th: f32, kind: u32) -> f32 {
   var nu = b;
   if (kind == 1u) { nu = opaque(par * th) + b; } else if (kind == 2u) { nu = th * b; }
@@ -64,6 +72,7 @@ fn toy_f32(sig: f32, s: f32, b: f32, par: f32, th: f32, kind: u32) -> f32 {
   let n = rs_poisson(sig + nu);
   var aux = 0.0;
   if (kind == 1u) { aux = th + rs_normal(); } else if (kind == 2u) { aux = rs_poisson(par * th); }
+  if (P.stat == 1u) { return q0_f32(n, aux, b, par, kind); }
   return qtilde_f32(n, aux, s, b, par, kind);
 }
 
