@@ -213,7 +213,7 @@ function pixelStats(png: Buffer): { width: number; height: number; ink: number; 
 }
 
 describe('plots', () => {
-  it('a toy scan from the page buttons draws a non-blank local-Z map and n/b plot, downloadable as JSON', async () => {
+  it('a toy scan from the page buttons draws a non-blank local-Z map and Brazil limit plot, downloadable as JSON and HEPData', async () => {
     await page.selectOption('#backend', 'auto');
     await page.fill('#events', '8000');
     await page.click('#run-scan');
@@ -233,6 +233,15 @@ describe('plots', () => {
     expect(best.z_local).toBeGreaterThan(5);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
     expect(download.suggestedFilename()).toBe('darkscan-result.json');
+    // Limits along M_recoil ~ 2 GeV: the observed limit is weakest at the injected peak.
+    expect(doc.limits.cl).toBe(0.95);
+    const lim = doc.limits;
+    const worst = lim.observed.indexOf(Math.max(...lim.observed));
+    expect(Math.abs(lim.mass[worst] - 4)).toBeLessThan(0.1);
+    for (let i = 0; i < lim.mass.length; i++) expect(lim.expectedMinus2[i] <= lim.expected[i] && lim.expected[i] <= lim.expectedPlus2[i]).toBe(true);
+    const yaml = await inPage(async () => (globalThis as any).darkscan.hepdata(), null);
+    expect(yaml).toMatch(/^independent_variables:/m);
+    expect(yaml).toMatch(/expected upper limit/);
     for (const id of ['#map-plot', '#limit-plot']) {
       const el = page.locator(`${id} svg`);
       expect(await el.count(), `${id} has an <svg>`).toBe(1);
@@ -242,6 +251,28 @@ describe('plots', () => {
       expect(s.colours, `${id}: distinct colours`).toBeGreaterThan(8);
     }
     expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('file input', () => {
+  it('scans a CSV chosen in the file picker (1D M_mumu grid), naming a bad column in the error', async () => {
+    const t = toySample(5, 3000);
+    const csv = 'm_mumu_GeV,m_recoil_GeV\n' + Array.from(t.columns.m_mumu_GeV, (x, i) => `${x},${t.columns.m_recoil_GeV[i]}`).join('\n') + '\n';
+    await page.check('input[name=source][value=file]');
+    await page.selectOption('#grid', 'mumu-1d');
+    await page.setInputFiles('#file', { name: 'toy.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.click('#run-scan');
+    await page.waitForFunction(() => /^(done|error)/.test(document.getElementById('status')!.textContent ?? ''), undefined, { timeout: 60_000 });
+    expect(await page.textContent('#status')).toMatch(/^done/);
+    const doc = await inPage(async () => (globalThis as any).darkscan.lastDoc(), null);
+    expect(doc.inputs.file).toBe('toy.csv');
+    expect(doc.windows.reduce((a: number, w: any) => a + w.n, 0)).toBeGreaterThan(3000); // overlapping windows
+    await page.setInputFiles('#file', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('m_mumu_GeV,m_recoil_GeV\n1,2\n-3,1\n') });
+    await page.click('#run-scan');
+    await page.waitForFunction(() => /^(done|error)/.test(document.getElementById('status')!.textContent ?? ''), undefined, { timeout: 60_000 });
+    expect(await page.textContent('#status')).toMatch(/error: .*m_mumu_GeV.*row 1/);
+    await page.check('input[name=source][value=toy]');
+    await page.selectOption('#grid', 'dark-higgsstrahlung');
   });
 });
 

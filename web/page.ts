@@ -1,11 +1,13 @@
 // The darkscan page: pick a backend, generate or load events, run the window scan, see the
 // local-Z map and download the result. Plain DOM; the runs live in web/lib.ts (shared with tests).
 import { BROWSER_BACKENDS, fingerprint, makeBrowserBackend, runPhilox, toySample, windowSums, type BackendHandle, type BrowserBackendChoice } from './lib.js';
-import { makeEventTable, parseCsvColumns, parseJsonColumns, type EventTable } from '../engine/events.js';
+import { makeEventTable, type EventTable } from '../engine/events.js';
+import { parseCsv, parseJson, parseParquet, parseRoot, hepdataLimitYaml, type ColumnTable, type LimitTable } from '../engine/io/index.js';
+import { upperLimitAsymptotic } from '../engine/stats/index.js';
 import { NAMED_GRIDS, type WindowGrid } from '../engine/windows.js';
 import { scan, scanRows, type ScanResult } from '../engine/scan.js';
 import { generate, PROCESSES } from '../engine/generate/index.js';
-import { linePlot, mapPlot } from '../engine/plot/svg.js';
+import { brazilPlot, linePlot, mapPlot } from '../engine/plot/svg.js';
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const e = document.getElementById(id);
@@ -15,6 +17,7 @@ const $ = <T extends HTMLElement>(id: string): T => {
 
 const handles = new Map<string, Promise<BackendHandle>>();
 let lastDoc: unknown;
+let lastLimits: LimitTable | undefined;
 
 function log(s: string): void {
   const el = $('log');
@@ -61,17 +64,17 @@ function intInput(id: string, what: string, min = 0, max = 2 ** 32 - 1): number 
 
 async function loadFile(file: File, grid: WindowGrid): Promise<EventTable> {
   const name = file.name.toLowerCase();
-  let cols: Record<string, ArrayLike<number>>;
-  let wc: string | undefined;
-  if (name.endsWith('.csv')) cols = parseCsvColumns(await file.text(), file.name);
-  else if (name.endsWith('.json')) {
-    const j = parseJsonColumns(await file.text(), file.name);
-    cols = j.columns;
-    wc = j.weightColumn;
-  } else throw new Error(`${file.name}: this page reads .csv and .json event files (Parquet and ROOT come with engine/io)`);
+  let t: ColumnTable;
+  if (name.endsWith('.csv')) t = parseCsv(await file.text(), { source: file.name });
+  else if (name.endsWith('.json')) t = parseJson(await file.text(), { source: file.name });
+  else if (name.endsWith('.parquet')) t = await parseParquet(await file.arrayBuffer(), { source: file.name });
+  else if (name.endsWith('.root')) t = await parseRoot(await file.arrayBuffer(), { source: file.name });
+  else throw new Error(`${file.name}: unknown event file type (expected .csv, .json, .parquet or .root)`);
   const keep: Record<string, ArrayLike<number>> = {};
-  for (const c of grid.variables) if (c in cols) keep[c] = cols[c];
-  return makeEventTable(keep, { required: grid.variables, nonNegative: grid.variables, weightColumn: wc && wc in keep ? wc : undefined, source: file.name }).table;
+  for (const c of grid.variables) if (c in t.columns) keep[c] = t.columns[c];
+  const wc = 'weight' in t.columns ? 'weight' : undefined;
+  if (wc) keep[wc] = t.columns[wc];
+  return makeEventTable(keep, { required: grid.variables, nonNegative: grid.variables, weightColumn: wc, source: file.name }).table;
 }
 
 interface Inputs { data: EventTable; background?: EventTable; source: Record<string, unknown> }
@@ -102,7 +105,45 @@ async function inputs(grid: WindowGrid): Promise<Inputs> {
   return { data, background, source: { toy: 'flat in the allowed (M_mumu, M_recoil) triangle + peak at (4, 2) GeV', seed, events: n, peak_events: 60, background_seed: seed + 1000003, background_weight: 0.25 } };
 }
 
-function plotScan(r: ScanResult): void {
+/**
+ * 95% CL upper limits on the signal count per window (asymptotic CLs, q~_mu: engine/stats,
+ * arXiv:1007.1727), with the expected +-1/2 sigma bands, along the first variable: all windows
+ * for a 1D grid, the row of centres nearest `slice` in the second variable for a 2D grid.
+ * Windows without background (b = 0) are left out.
+ */
+function limits(r: ScanResult, slice: number): { table: LimitTable; windows: number[] } | undefined {
+  if (!r.b) return undefined;
+  const g = r.grid;
+  let rows = Array.from({ length: g.cx.length }, (_, i) => i);
+  let sliceAt: number | undefined;
+  if (g.shape === 'ellipse') {
+    let best = Infinity;
+    for (const i of rows) if (Math.abs(g.cy[i] - slice) < Math.abs(best - slice)) best = g.cy[i];
+    sliceAt = best;
+    rows = rows.filter((i) => g.cy[i] === best);
+  }
+  rows = rows.filter((i) => r.b![i] > 0);
+  if (!rows.length) return undefined;
+  const obs: number[] = [], e: number[][] = [[], [], [], [], []];
+  for (const i of rows) {
+    const u = upperLimitAsymptotic({ n: r.data.n[i], b: r.b[i], sigmaB: r.sigmaB![i], uncertainty: r.sigmaB![i] > 0 ? 'gauss' : 'none' }, 0.95);
+    obs.push(u.upper);
+    const x = u.expected ?? [NaN, NaN, NaN, NaN, NaN];
+    x.forEach((v, k) => e[k].push(v));
+  }
+  const [xv, yv] = g.variables;
+  return {
+    windows: rows,
+    table: {
+      mass: rows.map((i) => g.cx[i]), observed: obs, expected: e[2], expectedMinus1: e[1], expectedPlus1: e[3], expectedMinus2: e[0], expectedPlus2: e[4],
+      massName: xv, massUnits: 'GeV', limitName: 'signal events in the window', limitUnits: 'events', cl: 0.95,
+      description: `darkscan: asymptotic CLs upper limits (q~_mu, arXiv:1007.1727) per window of grid ${g.name}`,
+      qualifiers: sliceAt !== undefined ? { [yv]: `${sliceAt.toFixed(4)} GeV` } : {},
+    },
+  };
+}
+
+function plotScan(r: ScanResult, lim: LimitTable | undefined): void {
   const g = r.grid;
   const two = g.shape === 'ellipse';
   const z = r.z ?? Float64Array.from(r.data.n);
@@ -111,20 +152,23 @@ function plotScan(r: ScanResult): void {
   $('map-plot').innerHTML = two
     ? mapPlot({ title: `${label}, ${g.cx.length} windows (${g.name}) on ${r.backend}`, x: { label: `${xv}` }, y: { label: `${yv}` }, px: g.cx, py: g.cy, value: z, valueLabel: label, rx: g.ax, ry: g.ay })
     : linePlot({ title: `${label}, ${g.cx.length} windows (${g.name}) on ${r.backend}`, x: { label: xv }, y: { label }, series: [{ x: g.cx, y: z, label, color: '#3b528b' }] });
-  if (r.b) {
-    $('limit-plot').innerHTML = linePlot({
-      title: 'observed n and expected b ± σ_b per window',
-      x: { label: xv }, y: { label: 'events' },
-      bands: [{ x: g.cx, lo: Array.from(r.b, (b, i) => Math.max(0, b - r.sigmaB![i])), hi: Array.from(r.b, (b, i) => b + r.sigmaB![i]), label: 'b ± σ_b', color: '#3cb44b' }],
-      series: [{ x: g.cx, y: r.b, label: 'b', color: 'black', dash: '5,4' }, { x: g.cx, y: r.data.n, label: 'n', color: '#d62728' }],
-    });
-  }
+  $('limit-plot').innerHTML = lim
+    ? brazilPlot({
+      title: `95% CL upper limit on signal events (asymptotic CLs)${lim.qualifiers && yv ? `, ${yv} = ${lim.qualifiers[yv]}` : ''}`,
+      x: { label: `${xv}` }, y: { label: 'signal events', log: true },
+      mass: lim.mass, observed: lim.observed,
+      expected: Array.from(lim.mass, (_, i) => [lim.expectedMinus2[i], lim.expectedMinus1[i], lim.expected[i], lim.expectedPlus1[i], lim.expectedPlus2[i]]),
+    })
+    : '';
 }
 
 async function runScan(): Promise<unknown> {
   const gridName = ($('grid') as HTMLSelectElement).value;
   const grid = NAMED_GRIDS[gridName]();
   const rel = Number(($('syst') as HTMLInputElement).value);
+  if (!(rel >= 0 && rel <= 100)) throw new Error(`background rel. syst.: expected a number in [0, 100], got '${($('syst') as HTMLInputElement).value}'`);
+  const slice = Number(($('slice') as HTMLInputElement).value);
+  if (!Number.isFinite(slice)) throw new Error('limit slice: expected a number (GeV)');
   progress(0.05);
   status('preparing events…');
   const h = await currentBackend();
@@ -135,8 +179,11 @@ async function runScan(): Promise<unknown> {
   const t0 = performance.now();
   const r = await scan(h.backend, grid, inp.data, { background: inp.background, relBackgroundSyst: rel });
   const seconds = (performance.now() - t0) / 1000;
-  progress(0.9);
-  plotScan(r);
+  progress(0.8);
+  status('limits…');
+  const lim = limits(r, slice);
+  lastLimits = lim?.table;
+  plotScan(r, lim?.table);
   let best = -1;
   if (r.p) for (let i = 0; i < r.p.length; i++) if (best < 0 || r.p[i] < r.p[best]) best = i;
   const doc = {
@@ -153,9 +200,11 @@ async function runScan(): Promise<unknown> {
     scan_seconds: seconds,
     n_fingerprint: fingerprint(r.data.n),
     windows: scanRows(r),
+    limits: lim ? { method: 'asymptotic CLs, q~_mu (Cowan, Cranmer, Gross, Vitells, arXiv:1007.1727); gauss-constrained b when sigma_b > 0', units: 'signal events', windows: lim.windows, ...lim.table } : null,
   };
   lastDoc = doc;
   ($('download') as HTMLButtonElement).disabled = false;
+  ($('hepdata') as HTMLButtonElement).disabled = !lim;
   log(`scan: ${seconds.toFixed(3)} s on ${h.name}; fingerprint of n ${doc.n_fingerprint}` + (best >= 0 ? `; smallest local p ${r.p![best].toExponential(3)} (Z ${r.z![best].toFixed(2)}) at window ${best} (${grid.cx[best].toFixed(3)}, ${grid.cy[best].toFixed(3)}) GeV` : ''));
   status(`done: ${grid.cx.length} windows in ${seconds.toFixed(3)} s on ${h.name}`);
   progress(1);
@@ -173,17 +222,25 @@ async function philoxCheck(): Promise<unknown> {
   const doc = { ...r, words: undefined, first_words: r.words.slice(0, 8), fingerprint: fp };
   lastDoc = doc;
   ($('download') as HTMLButtonElement).disabled = false;
+  ($('hepdata') as HTMLButtonElement).disabled = true;
+  lastLimits = undefined;
   return doc;
 }
 
-function download(): void {
-  if (!lastDoc) return;
-  const blob = new Blob([JSON.stringify(lastDoc, null, 1)], { type: 'application/json' });
+function save(text: string, type: string, name: string): void {
   const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = 'darkscan-result.json';
+  a.href = URL.createObjectURL(new Blob([text], { type }));
+  a.download = name;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+function download(): void {
+  if (lastDoc) save(JSON.stringify(lastDoc, null, 1), 'application/json', 'darkscan-result.json');
+}
+
+function downloadHepdata(): void {
+  if (lastLimits) save(hepdataLimitYaml(lastLimits), 'application/x-yaml', 'darkscan-limits.yaml');
 }
 
 function guard(f: () => Promise<unknown>): () => Promise<unknown> {
@@ -197,7 +254,7 @@ function guard(f: () => Promise<unknown>): () => Promise<unknown> {
       log(`error: ${(e as Error).stack ?? (e as Error).message}`);
       throw e;
     } finally {
-      buttons.forEach((b) => (b.disabled = b.id === 'download' && !lastDoc));
+      buttons.forEach((b) => (b.disabled = (b.id === 'download' && !lastDoc) || (b.id === 'hepdata' && !lastLimits)));
     }
   };
 }
@@ -209,6 +266,7 @@ function init(): void {
   $('run-scan').addEventListener('click', () => void scanBtn().catch(() => {}));
   $('run-philox').addEventListener('click', () => void philoxBtn().catch(() => {}));
   $('download').addEventListener('click', download);
+  $('hepdata').addEventListener('click', downloadHepdata);
   const iso = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
   status(`ready${iso ? '' : ' (not cross-origin isolated: WASM workers unavailable; serve with `darkscan serve`)'}; navigator.gpu ${'gpu' in navigator ? 'present' : 'missing'}`);
   // The hooks the browser tests (test/browser.test.ts) and scripts use.
@@ -228,6 +286,7 @@ function init(): void {
       runScan: scanBtn,
       philoxCheck: philoxBtn,
       lastDoc: () => lastDoc,
+      hepdata: () => (lastLimits ? hepdataLimitYaml(lastLimits) : null),
     },
   });
 }
