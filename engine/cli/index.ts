@@ -8,6 +8,9 @@ import { scan } from './scan.js';
 import { llp } from './llp.js';
 import { serve } from './serve.js';
 import { infer } from './infer.js';
+import { limit } from './limit.js';
+import { hypotest } from './hypotest.js';
+import { discovery } from './discovery.js';
 
 const COMMANDS: Record<string, Command> = {
   backends,
@@ -18,6 +21,9 @@ const COMMANDS: Record<string, Command> = {
   llp,
   serve,
   infer,
+  limit,
+  hypotest,
+  discovery,
 };
 
 function usage(): string {
