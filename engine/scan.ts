@@ -3,7 +3,7 @@
 
 import type { Backend } from '../host/backend.js';
 import { windowCount } from '../kernels/window_count/desc.js';
-import { binEvents, decodeSums, packWindows, windowCountArgs, type BinOptions, type BinnedEvents } from '../kernels/window_count/layout.js';
+import { binEvents, decodeSums, packWindows, weightExponent, windowCountArgs, OUT_WORDS, type BinOptions, type BinnedEvents } from '../kernels/window_count/layout.js';
 import { column, type EventTable } from './events.js';
 import type { WindowGrid } from './windows.js';
 import { localSignificance } from './stats/pvalue.js';
@@ -82,9 +82,14 @@ export async function scan(backend: Backend, grid: WindowGrid, data: EventTable,
   const d = await countInWindows(backend, grid, data, o.bin, o.abort);
   const bg = o.background ? await countInWindows(backend, grid, o.background, o.bin, o.abort) : undefined;
   const sig = o.signal ? await countInWindows(backend, grid, o.signal, o.bin, o.abort) : undefined;
-  if (!bg) return { grid, backend: backend.name, data: d, signal: sig };
+  return finishScan(backend.name, grid, d, bg, sig, o.relBackgroundSyst);
+}
+
+/** b, sigma_b, p and Z per window from the samples' sums (shared by the in-memory and streamed scans). */
+export function finishScan(backendName: string, grid: WindowGrid, d: WindowSums, bg?: WindowSums, sig?: WindowSums, relBackgroundSyst = 0): ScanResult {
+  if (!bg) return { grid, backend: backendName, data: d, signal: sig };
   const m = d.n.length;
-  const rel = o.relBackgroundSyst ?? 0;
+  const rel = relBackgroundSyst;
   if (!(rel >= 0) || !Number.isFinite(rel)) throw new RangeError(`relBackgroundSyst must be finite and >= 0, got ${rel}`);
   const b = new Float64Array(m), sigmaB = new Float64Array(m), p = new Float64Array(m), z = new Float64Array(m);
   for (let i = 0; i < m; i++) {
@@ -94,17 +99,126 @@ export async function scan(backend: Backend, grid: WindowGrid, data: EventTable,
     p[i] = s.p;
     z[i] = s.z;
   }
-  return { grid, backend: backend.name, data: d, background: bg, signal: sig, b, sigmaB, p, z };
+  return { grid, backend: backendName, data: d, background: bg, signal: sig, b, sigmaB, p, z };
 }
 
-/** The scan as JSON-ready rows, units in the key names. */
-export function scanRows(r: ScanResult): Record<string, number | null>[] {
+// ---- Sharding over windows: every window's result depends only on the events and that window.
+
+/** Windows [first, end) of a grid (views, no copy); params keep the whole grid's description. */
+export function sliceGrid(grid: WindowGrid, first: number, end: number): WindowGrid {
+  if (!(0 <= first && first <= end && end <= grid.cx.length)) throw new RangeError(`window range [${first}, ${end}) is not within the grid's ${grid.cx.length} windows`);
+  return { ...grid, cx: grid.cx.subarray(first, end), cy: grid.cy.subarray(first, end), ax: grid.ax.subarray(first, end), ay: grid.ay.subarray(first, end) };
+}
+
+// ---- Streamed scans: samples arrive as a sequence of validated tables (chunks of rows).
+
+/** A re-readable sample: each call starts a new pass over its chunks (weighted samples are read twice). */
+export type TableSource = () => AsyncIterable<EventTable>;
+
+export interface StreamedSums extends WindowSums {
+  /** Events counted and chunks read (last pass). */
+  readonly events: number;
+  readonly chunks: number;
+}
+
+const TWO32 = 2 ** 32;
+
+/**
+ * countInWindows over a sample in chunks: each chunk is binned and counted on its own, and the
+ * kernel's integer words (n, 64-bit sum w_q, 96-bit sum w_q^2) are added with carries. Weighted
+ * samples take a first pass for the largest weight, so that every chunk quantises with the whole
+ * sample's exponent: integer sums do not depend on the order or grouping of the terms, so the
+ * result equals countInWindows on the concatenated sample, bit for bit.
+ */
+export async function countInWindowsStreamed(
+  backend: Backend, grid: WindowGrid, source: TableSource,
+  o: { bin?: BinOptions; signal?: AbortSignal; onChunk?: (chunk: number, events: number) => void } = {},
+): Promise<StreamedSums> {
+  const [xv, yv] = grid.variables;
+  const two = grid.shape === 'ellipse';
+  let weighted: boolean | undefined;
+  let maxW = 0;
+  let weightExp = 0;
+  // Pass 1 (weighted samples only; detected from the first chunk): the largest weight.
+  let first = true;
+  for await (const t of source()) {
+    o.signal?.throwIfAborted();
+    if (first) {
+      weighted = t.weightColumn !== undefined;
+      first = false;
+      if (!weighted) break;
+    }
+    const w = column(t, t.weightColumn!);
+    for (let i = 0; i < w.length; i++) {
+      if (!(w[i] >= 0) || !Number.isFinite(w[i])) throw new RangeError(`weight column, row ${i}: ${w[i]} is not a finite weight >= 0`);
+      if (w[i] > maxW) maxW = w[i];
+    }
+  }
+  if (weighted) weightExp = weightExponent(maxW);
+  const m = grid.cx.length;
+  // Accumulators: exact integers in doubles, carried after every chunk (each word stays < 2^33).
+  const n = new Float64Array(m), w0 = new Float64Array(m), w1 = new Float64Array(m), q0 = new Float64Array(m), q1 = new Float64Array(m), q2 = new Float64Array(m);
+  let events = 0, chunks = 0, cells = { nx: 0, ny: 0 };
+  for await (const t of source()) {
+    o.signal?.throwIfAborted();
+    if ((t.weightColumn !== undefined) !== !!weighted) throw new Error('streamed sample: chunks disagree on the weight column');
+    const ev = binEvents(column(t, xv), two ? column(t, yv) : undefined, weighted ? column(t, t.weightColumn!) : undefined, { xName: xv, yName: yv, ...o.bin, weightExp });
+    if (chunks === 0) cells = { nx: ev.nx, ny: ev.ny };
+    chunks++;
+    events += t.length;
+    if (t.length === 0) continue;
+    const win = packWindows(grid.cx, two ? grid.cy : undefined, grid.ax, two ? grid.ay : undefined, ev);
+    const out = (await backend.run(windowCount, { ...windowCountArgs(ev, win), signal: o.signal })).sums;
+    for (let i = 0, k = 0; i < m; i++, k += OUT_WORDS) {
+      n[i] += out[k];
+      let s = w0[i] + out[k + 1];
+      w0[i] = s % TWO32;
+      w1[i] += out[k + 2] + Math.floor(s / TWO32);
+      s = q0[i] + out[k + 3];
+      q0[i] = s % TWO32;
+      s = q1[i] + out[k + 4] + Math.floor(s / TWO32);
+      q1[i] = s % TWO32;
+      q2[i] += out[k + 5] + Math.floor(s / TWO32);
+    }
+    o.onChunk?.(chunks, events);
+  }
+  const words = new Uint32Array(m * OUT_WORDS);
+  for (let i = 0, k = 0; i < m; i++, k += OUT_WORDS) {
+    if (n[i] >= TWO32 || w1[i] >= TWO32 || q2[i] >= TWO32) throw new RangeError(`window ${i}: counts or weight sums exceed the 32/64/96-bit accumulators`);
+    words[k] = n[i]; words[k + 1] = w0[i]; words[k + 2] = w1[i]; words[k + 3] = q0[i]; words[k + 4] = q1[i]; words[k + 5] = q2[i];
+  }
+  const sums = decodeWindowSums(words, { weightExp, weighted: !!weighted, nx: cells.nx, ny: cells.ny } as BinnedEvents);
+  return { ...sums, events, chunks };
+}
+
+export interface StreamedScanOptions {
+  readonly background?: TableSource;
+  readonly signal?: TableSource;
+  readonly bin?: BinOptions;
+  readonly relBackgroundSyst?: number;
+  readonly abort?: AbortSignal;
+  /** Called after every chunk: sample name, chunks and events so far. */
+  readonly onChunk?: (sample: 'data' | 'background' | 'signal', chunk: number, events: number) => void;
+}
+
+/** scan() over streamed samples: the same numbers as scan() on the whole samples, with memory bounded by the chunk size. */
+export async function scanStreamed(backend: Backend, grid: WindowGrid, data: TableSource, o: StreamedScanOptions = {}): Promise<ScanResult & { data: StreamedSums; background?: StreamedSums; signal?: StreamedSums }> {
+  const run = (s: TableSource, name: 'data' | 'background' | 'signal') =>
+    countInWindowsStreamed(backend, grid, s, { bin: o.bin, signal: o.abort, onChunk: o.onChunk && ((c, e) => o.onChunk!(name, c, e)) });
+  const d = await run(data, 'data');
+  const bg = o.background ? await run(o.background, 'background') : undefined;
+  const sig = o.signal ? await run(o.signal, 'signal') : undefined;
+  return finishScan(backend.name, grid, d, bg, sig, o.relBackgroundSyst) as ScanResult & { data: StreamedSums; background?: StreamedSums; signal?: StreamedSums };
+}
+
+/** The scan as JSON-ready rows, units in the key names; `firstWindow` numbers the rows of a shard's slice. */
+export function scanRows(r: ScanResult, firstWindow = 0): Record<string, number | null>[] {
   const [xv, yv] = r.grid.variables;
   const two = r.grid.shape === 'ellipse';
   const fin = (v: number): number | null => (Number.isFinite(v) ? v : null);
   const rows: Record<string, number | null>[] = [];
   for (let i = 0; i < r.grid.cx.length; i++) {
-    const row: Record<string, number | null> = { window: i, [`centre_${xv}`]: r.grid.cx[i] };
+    const row: Record<string, number | null> = { window: firstWindow + i, [`centre_${xv}`]: r.grid.cx[i] };
     if (two) row[`centre_${yv}`] = r.grid.cy[i];
     row[`semi_axis_${xv}`] = r.grid.ax[i];
     if (two) row[`semi_axis_${yv}`] = r.grid.ay[i];

@@ -34,6 +34,13 @@ export interface ShardHeader {
   end: number;
   /** The key of the per-item array in the output object. */
   key: string;
+  /**
+   * Top-level fields that may differ between shards without changing the result (the backend a
+   * shard ran on, its timing). merge does not compare them; it keeps a value all shards agree on,
+   * sums numbers (seconds), joins differing strings with '+', and lists every shard's values under
+   * "shards".
+   */
+  per_shard?: string[];
 }
 
 export interface ShardedOutput {
@@ -51,7 +58,8 @@ export function registerMergeFinalizer(kind: string, f: (merged: ShardedOutput) 
 
 function canonical(o: ShardedOutput, key: string): string {
   const rest: Record<string, unknown> = {};
-  for (const k of Object.keys(o).sort()) if (k !== 'shard' && k !== key && k !== 'timing' && k !== 'provenance') rest[k] = o[k];
+  const skip = new Set(['shard', key, 'timing', 'provenance', ...(o.shard?.per_shard ?? [])]);
+  for (const k of Object.keys(o).sort()) if (!skip.has(k)) rest[k] = o[k];
   return JSON.stringify(rest);
 }
 
@@ -81,6 +89,16 @@ export function mergeShards(parts: ShardedOutput[]): ShardedOutput {
   if (next !== h0.total) throw new Error(`merge: items [${next}, ${h0.total}) are missing`);
   const merged: ShardedOutput = { ...sorted[0], [key]: items };
   delete merged.shard;
+  const per = h0.per_shard ?? [];
+  if (per.length) {
+    for (const f of per) {
+      const vals = sorted.map((p) => p[f]);
+      const same = vals.every((v) => JSON.stringify(v) === JSON.stringify(vals[0]));
+      merged[f] = same ? vals[0] : vals.every((v) => typeof v === 'number') ? (vals as number[]).reduce((a, b) => a + b, 0)
+        : vals.every((v) => typeof v === 'string') ? [...new Set(vals)].join('+') : null;
+    }
+    merged.shards = sorted.map((p) => ({ index: p.shard!.index, first: p.shard!.first, end: p.shard!.end, ...Object.fromEntries(per.map((f) => [f, p[f]])) }));
+  }
   const f = finalizers.get(merged.kind);
   return f ? f(merged) : merged;
 }

@@ -3,11 +3,13 @@ import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { writeAtomic } from '../output.js';
 import { selectBackend } from '../../host/index.js';
-import { makeEventTable, parseCsvColumns, parseJsonColumns, type TableResult } from '../events.js';
+import { EventValidationError, makeEventTable, parseCsvColumns, parseJsonColumns, type TableResult } from '../events.js';
+import { csvFileChunks } from '../stream.js';
+import { parseShard, shardRange } from '../shard.js';
 import { dimuonVariables } from '../kinematics.js';
 import { gridFromJson, gridToJson, NAMED_GRIDS, type WindowGrid } from '../windows.js';
-import { scan as runScan, scanRows } from '../scan.js';
-import { numArg, BACKEND_FLAGS, backendOptions, required, type Command } from './args.js';
+import { scan as runScan, scanRows, scanStreamed, sliceGrid, type ScanResult, type TableSource } from '../scan.js';
+import { intArg, numArg, BACKEND_FLAGS, backendOptions, required, type Command } from './args.js';
 
 const MUON_COLUMNS = ['mu1_px_GeV', 'mu1_py_GeV', 'mu1_pz_GeV', 'mu2_px_GeV', 'mu2_py_GeV', 'mu2_pz_GeV'];
 
@@ -18,23 +20,15 @@ export async function loadGrid(spec: string): Promise<WindowGrid> {
   return gridFromJson(await readFile(spec, 'utf8'), spec);
 }
 
+type Loaded = TableResult & { derived: string[] };
+interface SampleOptions { weighted: boolean; weightColumn?: string; dropInvalid?: boolean }
+
 /**
- * Reads a CSV/JSON sample with the grid's columns. When m_mumu_GeV / m_recoil_GeV are absent but
- * lab muon momenta mu{1,2}_p{x,y,z}_GeV are there, they are computed (engine/kinematics, Belle II beams).
+ * Turns parsed columns into the validated table a scan needs: the grid's columns (derived from
+ * lab muon momenta when absent) and the weight column of a weighted sample.
  */
-export async function loadSample(path: string, grid: WindowGrid, o: { weighted: boolean; weightColumn?: string; dropInvalid?: boolean }): Promise<TableResult & { derived: string[] }> {
-  const text = await readFile(path, 'utf8');
-  let cols: Record<string, ArrayLike<number>>;
-  let wc = o.weightColumn;
-  if (path.toLowerCase().endsWith('.json')) {
-    const j = parseJsonColumns(text, path);
-    cols = j.columns;
-    wc ??= j.weightColumn;
-  } else if (path.toLowerCase().endsWith('.csv')) {
-    cols = parseCsvColumns(text, path);
-  } else {
-    throw new Error(`${path}: unknown event file type (expected .csv or .json)`);
-  }
+function prepareColumns(cols: Record<string, ArrayLike<number>>, grid: WindowGrid, path: string, o: SampleOptions, wcIn?: string): Loaded {
+  let wc = o.weightColumn ?? wcIn;
   const derived: string[] = [];
   const needs = grid.variables.filter((v) => !(v in cols));
   if (needs.length && needs.every((v) => v === 'm_mumu_GeV' || v === 'm_recoil_GeV') && MUON_COLUMNS.every((c) => c in cols)) {
@@ -55,6 +49,50 @@ export async function loadSample(path: string, grid: WindowGrid, o: { weighted: 
   return { ...r, derived };
 }
 
+/**
+ * Reads a CSV/JSON sample with the grid's columns. When m_mumu_GeV / m_recoil_GeV are absent but
+ * lab muon momenta mu{1,2}_p{x,y,z}_GeV are there, they are computed (engine/kinematics, Belle II beams).
+ */
+export async function loadSample(path: string, grid: WindowGrid, o: SampleOptions): Promise<Loaded> {
+  const text = await readFile(path, 'utf8');
+  if (path.toLowerCase().endsWith('.json')) {
+    const j = parseJsonColumns(text, path);
+    return prepareColumns(j.columns, grid, path, o, j.weightColumn);
+  }
+  if (path.toLowerCase().endsWith('.csv')) return prepareColumns(parseCsvColumns(text, path), grid, path, o);
+  throw new Error(`${path}: unknown event file type (expected .csv or .json)`);
+}
+
+/** What a streamed sample reports (filled while its last pass is read). */
+export interface StreamStats { events: number; dropped: number; droppedByColumn: Record<string, number>; derived: string[]; weightColumn?: string; chunks: number }
+
+/**
+ * A CSV sample read in chunks of `chunkEvents` rows (engine/stream.ts): every chunk is validated
+ * like the whole file would be (errors name the file's row), so the scan sees the same events.
+ */
+export function streamSample(path: string, grid: WindowGrid, o: SampleOptions & { chunkEvents: number; signal?: AbortSignal }, stats: StreamStats): TableSource {
+  if (!path.toLowerCase().endsWith('.csv')) throw new Error(`${path}: --chunk-events streams CSV files only (read JSON without it)`);
+  return async function* () {
+    Object.assign(stats, { events: 0, dropped: 0, droppedByColumn: {}, derived: [], chunks: 0, weightColumn: undefined });
+    for await (const c of csvFileChunks(path, { chunkRows: o.chunkEvents, signal: o.signal })) {
+      let r: Loaded;
+      try {
+        r = prepareColumns(c.columns, grid, path, o);
+      } catch (e) {
+        if (e instanceof EventValidationError && e.row >= 0) throw new EventValidationError(e.column, e.row + c.firstRow, e.problem, path);
+        throw e;
+      }
+      stats.events += r.table.length;
+      stats.dropped += r.dropped;
+      for (const [k, v] of Object.entries(r.droppedByColumn)) stats.droppedByColumn[k] = (stats.droppedByColumn[k] ?? 0) + v;
+      stats.derived = r.derived;
+      stats.weightColumn = r.table.weightColumn;
+      stats.chunks++;
+      yield r.table;
+    }
+  };
+}
+
 const P_METHOD =
   'p = P(N >= n | b) (Poisson) for sigma_b = 0, else Z_Bi (Cousins, Linnemann, Tucker, NIM A 595 (2008) 480) with tau = b/sigma_b^2, n_off = (b/sigma_b)^2; ' +
   'Z = Phi^-1(1 - p), 0 for p >= 0.5; b = sum of background weights, sigma_b = sqrt(sum w^2 + (rel_syst b)^2)';
@@ -63,64 +101,103 @@ export const scan: Command = {
   summary: 'scan mass windows: n, b +- sigma_b, signal sums, local p-value and Z per window',
   usage:
     'scan --data FILE --grid dark-higgsstrahlung|mumu-1d|recoil-1d|egamma-1d|FILE.json [--background FILE] [--signal FILE] ' +
-    '[--weight-column NAME] [--bkg-rel-syst X] [--drop-invalid] [--save-grid FILE.json] --out FILE.json',
+    '[--weight-column NAME] [--bkg-rel-syst X] [--drop-invalid] [--save-grid FILE.json] [--shard i/n] [--chunk-events N] --out FILE.json',
   async run(args, out, ctx) {
     const { values } = parseArgs({
       args,
       options: {
         data: { type: 'string' }, grid: { type: 'string' }, background: { type: 'string' }, signal: { type: 'string' },
         out: { type: 'string' }, 'weight-column': { type: 'string' }, 'bkg-rel-syst': { type: 'string' },
-        'drop-invalid': { type: 'boolean' }, 'save-grid': { type: 'string' }, ...BACKEND_FLAGS,
+        'drop-invalid': { type: 'boolean' }, 'save-grid': { type: 'string' }, shard: { type: 'string' }, 'chunk-events': { type: 'string' },
+        ...BACKEND_FLAGS,
       },
     });
     const dataPath = required(values.data, '--data');
     const outPath = required(values.out, '--out');
-    const grid = await loadGrid(required(values.grid, '--grid'));
+    const fullGrid = await loadGrid(required(values.grid, '--grid'));
     const rel = values['bkg-rel-syst'] === undefined ? 0 : numArg(values['bkg-rel-syst'], '--bkg-rel-syst', 0, 100);
     const dropInvalid = values['drop-invalid'] ?? false;
     const wcol = values['weight-column'];
-    const data = await loadSample(dataPath, grid, { weighted: false, dropInvalid });
-    const bg = values.background ? await loadSample(values.background, grid, { weighted: true, weightColumn: wcol, dropInvalid }) : undefined;
-    const sig = values.signal ? await loadSample(values.signal, grid, { weighted: true, weightColumn: wcol, dropInvalid }) : undefined;
-    if (values['save-grid']) writeAtomic(values['save-grid'], gridToJson(grid));
+    // --shard i/n: windows [first, end) of the grid; every window's numbers depend only on the events and that window.
+    const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+    const total = fullGrid.cx.length;
+    const [first, end] = shard ? shardRange(total, shard) : [0, total];
+    const grid = shard ? sliceGrid(fullGrid, first, end) : fullGrid;
+    const chunkEvents = values['chunk-events'] === undefined ? undefined : intArg(values['chunk-events'], '--chunk-events', 1, 1 << 26);
+    if (values['save-grid']) writeAtomic(values['save-grid'], gridToJson(fullGrid));
+    const signal = ctx?.signal;
+
+    type Info = { events: number; dropped: number; droppedByColumn: Record<string, number>; weightColumn?: string; derived: string[]; chunks?: number };
+    let infos: { data: Info; background?: Info; signal?: Info };
+    let r: ScanResult;
     const backend = await selectBackend(backendOptions(values));
+    const backendDetails = backend.info().details;
+    let seconds: number;
     try {
       const t0 = performance.now();
-      const r = await runScan(backend, grid, data.table, { background: bg?.table, signal: sig?.table, relBackgroundSyst: rel, abort: ctx?.signal });
-      const seconds = (performance.now() - t0) / 1000;
-      const sample = (path: string, s: TableResult & { derived: string[] }, w?: { weightExp: number }) => ({
-        file: path, events: s.table.length, dropped_invalid: s.dropped, dropped_by_column: s.droppedByColumn,
-        weight_column: s.table.weightColumn ?? null, derived_columns: s.derived,
-        ...(w && s.table.weightColumn ? { weight_quantum: `2^-${w.weightExp}` } : {}),
-      });
-      const doc = {
-        schema: 'darkscan-scan/1',
-        units: 'GeV (masses, energies, centres, semi-axes); n, b, sigma_b in events',
-        backend: backend.name,
-        backend_details: backend.info().details,
-        kernel: 'window_count',
-        membership: 'f32: ((x-cx)^2 / ax^2 + (y-cy)^2 / ay^2) <= 1 on coordinates quantised to 2^-24 GeV, identical on every backend',
-        grid: { name: grid.name, shape: grid.shape, variables: grid.variables, windows: grid.cx.length, params: grid.params },
-        cells: r.data.cells,
-        inputs: { data: sample(dataPath, data), background: bg ? sample(values.background!, bg, r.background) : null, signal: sig ? sample(values.signal!, sig, r.signal) : null },
-        background_rel_syst: rel,
-        p_value_method: r.b ? P_METHOD : 'no --background: b, sigma_b, p and Z not computed',
-        scan_seconds: seconds,
-        windows: scanRows(r),
-      };
-      writeAtomic(outPath, JSON.stringify(doc));
-      let best = -1;
-      if (r.z) for (let i = 0; i < r.z.length; i++) if (best < 0 || r.p![i] < r.p![best]) best = i;
-      out(`scan: ${grid.cx.length} windows (${grid.name}), ${data.table.length} data events${bg ? `, ${bg.table.length} background` : ''}${sig ? `, ${sig.table.length} signal` : ''} on ${backend.name} in ${seconds.toFixed(3)} s -> ${outPath}`);
-      for (const [name, s] of [['data', data], ['background', bg], ['signal', sig]] as const) {
-        if (s && s.dropped) out(`scan: ${name}: dropped ${s.dropped} invalid rows (${JSON.stringify(s.droppedByColumn)})`);
+      if (chunkEvents !== undefined) {
+        const mk = (path: string | undefined, weighted: boolean) => {
+          if (!path) return undefined;
+          const stats = {} as Info & { chunks: number };
+          return { stats, src: streamSample(path, grid, { weighted, weightColumn: wcol, dropInvalid, chunkEvents, signal }, stats as never) as TableSource };
+        };
+        const d = mk(dataPath, false)!, bg = mk(values.background, true), sg = mk(values.signal, true);
+        r = await scanStreamed(backend, grid, d.src, {
+          background: bg?.src, signal: sg?.src, relBackgroundSyst: rel, abort: signal,
+          onChunk: (name, c, e) => ctx?.progress?.(`scan: ${name} chunk ${c} (${e} events)`),
+        });
+        infos = { data: d.stats, background: bg?.stats, signal: sg?.stats };
+      } else {
+        const data = await loadSample(dataPath, grid, { weighted: false, dropInvalid });
+        const bg = values.background ? await loadSample(values.background, grid, { weighted: true, weightColumn: wcol, dropInvalid }) : undefined;
+        const sig = values.signal ? await loadSample(values.signal, grid, { weighted: true, weightColumn: wcol, dropInvalid }) : undefined;
+        const info = (s: Loaded): Info => ({ events: s.table.length, dropped: s.dropped, droppedByColumn: { ...s.droppedByColumn }, weightColumn: s.table.weightColumn, derived: s.derived });
+        r = await runScan(backend, grid, data.table, { background: bg?.table, signal: sig?.table, relBackgroundSyst: rel, abort: signal });
+        infos = { data: info(data), background: bg && info(bg), signal: sig && info(sig) };
       }
-      if (best >= 0) {
-        const row = doc.windows[best];
-        out(`scan: smallest local p = ${r.p![best].toExponential(3)} (Z = ${r.z![best].toFixed(2)}) in window ${best}: ${JSON.stringify(row)}`);
-      }
+      seconds = (performance.now() - t0) / 1000;
+      signal?.throwIfAborted();
     } finally {
       await backend.dispose();
+    }
+    const sample = (path: string, s: Info, w?: { weightExp: number }) => ({
+      file: path, events: s.events, dropped_invalid: s.dropped, dropped_by_column: s.droppedByColumn,
+      weight_column: s.weightColumn ?? null, derived_columns: s.derived,
+      ...(w && s.weightColumn ? { weight_quantum: `2^-${w.weightExp}` } : {}),
+    });
+    const doc = {
+      kind: 'scan',
+      schema: 'darkscan-scan/1',
+      units: 'GeV (masses, energies, centres, semi-axes); n, b, sigma_b in events',
+      backend: backend.name,
+      backend_details: backendDetails,
+      kernel: 'window_count',
+      membership: 'f32: ((x-cx)^2 / ax^2 + (y-cy)^2 / ay^2) <= 1 on coordinates quantised to 2^-24 GeV, identical on every backend',
+      grid: { name: fullGrid.name, shape: fullGrid.shape, variables: fullGrid.variables, windows: total, params: fullGrid.params },
+      cells: r.data.cells,
+      ...(chunkEvents !== undefined ? { streaming: { chunk_events: chunkEvents, note: 'samples read in chunks; integer sums are exact, so the numbers equal the whole-file scan; cells are those of the first chunk' } } : {}),
+      inputs: {
+        data: sample(dataPath, infos.data),
+        background: infos.background ? sample(values.background!, infos.background, r.background) : null,
+        signal: infos.signal ? sample(values.signal!, infos.signal, r.signal) : null,
+      },
+      background_rel_syst: rel,
+      p_value_method: r.b ? P_METHOD : 'no --background: b, sigma_b, p and Z not computed',
+      scan_seconds: seconds,
+      ...(shard ? { shard: { index: shard.index, count: shard.count, total, first, end, key: 'windows', per_shard: ['backend', 'backend_details', 'scan_seconds'] } } : {}),
+      windows: scanRows(r, first),
+    };
+    writeAtomic(outPath, JSON.stringify(doc));
+    let best = -1;
+    if (r.z) for (let i = 0; i < r.z.length; i++) if (best < 0 || r.p![i] < r.p![best]) best = i;
+    const shardNote = shard ? ` (shard ${shard.index}/${shard.count}: windows [${first}, ${end}) of ${total})` : '';
+    out(`scan: ${grid.cx.length} windows (${grid.name})${shardNote}, ${infos.data.events} data events${infos.background ? `, ${infos.background.events} background` : ''}${infos.signal ? `, ${infos.signal.events} signal` : ''} on ${backend.name} in ${seconds.toFixed(3)} s -> ${outPath}`);
+    for (const [name, s] of [['data', infos.data], ['background', infos.background], ['signal', infos.signal]] as const) {
+      if (s && s.dropped) out(`scan: ${name}: dropped ${s.dropped} invalid rows (${JSON.stringify(s.droppedByColumn)})`);
+    }
+    if (best >= 0) {
+      const row = doc.windows[best];
+      out(`scan: smallest local p = ${r.p![best].toExponential(3)} (Z = ${r.z![best].toFixed(2)}) in window ${first + best}: ${JSON.stringify(row)}`);
     }
     return 0;
   },

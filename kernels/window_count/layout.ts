@@ -72,6 +72,12 @@ export interface BinOptions {
   /** Names for errors. */
   readonly xName?: string;
   readonly yName?: string;
+  /**
+   * Force the weight exponent e (w_q = round(w 2^e)) instead of deriving it from this sample's
+   * largest weight: a sample binned in chunks uses the whole sample's e, so that the chunks'
+   * integer sums add up to the whole sample's, bit for bit (engine/scan.ts countInWindowsStreamed).
+   */
+  readonly weightExp?: number;
 }
 
 function checkCoords(a: ArrayLike<number>, name: string): void {
@@ -131,7 +137,8 @@ export function binEvents(x: ArrayLike<number>, y: ArrayLike<number> | undefined
       if (!(w[i] >= 0) || !Number.isFinite(w[i])) throw new RangeError(`weight column, row ${i}: ${w[i]} is not a finite weight >= 0`);
       maxW = Math.max(maxW, w[i]);
     }
-    e = weightExponent(maxW);
+    e = o.weightExp ?? weightExponent(maxW);
+    if (!Number.isInteger(e) || Math.round(maxW * 2 ** e) >= 2 ** WEIGHT_BITS) throw new RangeError(`weight exponent ${e}: the largest weight ${maxW} does not fit ${WEIGHT_BITS} bits`);
     wq = new Uint32Array(Math.max(1, n));
     for (let j = 0; j < n; j++) wq[j] = Math.round(w[order[j]] * 2 ** e);
   }

@@ -1,0 +1,123 @@
+// Streaming input: CSV event files read in chunks of rows, so that a scan's memory is bounded by
+// the chunk size, not the file size. The parsing rules (and error messages) are those of
+// engine/events.ts parseCsvColumns: a header line of column names, then one numeric row per
+// event; blank lines and '#' lines are skipped; '' and 'nan' are NaN; anything else Number()
+// cannot read is an error naming the file, column, row and line.
+import { createReadStream } from 'node:fs';
+import { EventValidationError } from './events.js';
+
+export interface ColumnChunk {
+  /** 0-based data row of the chunk's first row (rows of the whole file, for error messages). */
+  readonly firstRow: number;
+  readonly rows: number;
+  /** Column name -> values of this chunk's rows (every header column, or only `keep`). */
+  readonly columns: Record<string, Float64Array>;
+  /** The file's header, in order. */
+  readonly header: readonly string[];
+}
+
+export interface CsvStreamOptions {
+  /** Named in error messages. */
+  readonly source?: string;
+  /** Rows per chunk (default 1 << 20). */
+  readonly chunkRows?: number;
+  /** Columns to return (others are still checked to be numbers); default all. */
+  readonly keep?: readonly string[];
+  /** Stops between pieces of input. */
+  readonly signal?: AbortSignal;
+  /** Longest line accepted, in characters (default 1 MiB): a file without line breaks is an error, not unbounded memory. */
+  readonly maxLineChars?: number;
+}
+
+const NAN_RE = /^[+-]?nan$/i;
+
+/**
+ * Parses CSV text arriving in pieces (strings or UTF-8 bytes; a multi-byte character may be split
+ * between pieces) into column chunks of `chunkRows` rows. At least one chunk is produced once a
+ * header is read (an empty chunk for a header-only file), so that consumers see the columns.
+ */
+export async function* csvChunks(input: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, o: CsvStreamOptions = {}): AsyncGenerator<ColumnChunk> {
+  const source = o.source ?? 'csv';
+  const chunkRows = o.chunkRows ?? 1 << 20;
+  if (!Number.isSafeInteger(chunkRows) || chunkRows < 1) throw new RangeError(`chunk rows must be a positive integer, got ${chunkRows}`);
+  const maxLine = o.maxLineChars ?? 1 << 20;
+  const decoder = new TextDecoder('utf-8');
+  let header: string[] | undefined;
+  let keepIdx: number[] = [];
+  let keepNames: string[] = [];
+  let cols: Float64Array[] = [];
+  let fill = 0, row = 0, lineNo = 0, emitted = 0;
+  let rest = '';
+
+  const fresh = () => {
+    cols = keepIdx.map(() => new Float64Array(chunkRows));
+    fill = 0;
+  };
+  const take = (): ColumnChunk => {
+    const columns: Record<string, Float64Array> = {};
+    keepNames.forEach((n, k) => (columns[n] = fill === chunkRows ? cols[k] : cols[k].slice(0, fill)));
+    const c = { firstRow: row - fill, rows: fill, columns, header: header! };
+    emitted++;
+    fresh();
+    return c;
+  };
+  // Returns true when the chunk is full.
+  const line = (raw: string): boolean => {
+    lineNo++;
+    const s = raw.trim();
+    if (s === '' || s.startsWith('#')) return false;
+    if (!header) {
+      const h = s.split(',').map((x) => x.trim());
+      h.forEach((name, j) => {
+        if (name === '') throw new Error(`${source}: line ${lineNo}: column ${j + 1} of the header has no name`);
+        if (h.indexOf(name) !== j) throw new Error(`${source}: line ${lineNo}: column '${name}' appears twice`);
+      });
+      header = h;
+      const want = o.keep ?? h;
+      keepIdx = [];
+      keepNames = [];
+      for (const n of want) {
+        const j = h.indexOf(n);
+        if (j >= 0) { keepIdx.push(j); keepNames.push(n); }
+      }
+      fresh();
+      return false;
+    }
+    const f = s.split(',');
+    if (f.length !== header.length) throw new Error(`${source}: line ${lineNo} (row ${row}): ${f.length} fields, header has ${header.length}`);
+    for (let j = 0; j < f.length; j++) {
+      const t = f[j].trim();
+      const v = t === '' ? NaN : Number(t);
+      if (Number.isNaN(v) && t !== '' && !NAN_RE.test(t)) throw new EventValidationError(header[j], row, `'${t}' is not a number (line ${lineNo})`, source);
+      f[j] = v as unknown as string; // reuse the array for the values
+    }
+    for (let k = 0; k < keepIdx.length; k++) cols[k][fill] = f[keepIdx[k]] as unknown as number;
+    fill++;
+    row++;
+    return fill === chunkRows;
+  };
+
+  for await (const piece of input) {
+    o.signal?.throwIfAborted();
+    let text = rest + (typeof piece === 'string' ? piece : decoder.decode(piece, { stream: true }));
+    let start = 0;
+    const full: ColumnChunk[] = [];
+    for (let nl = text.indexOf('\n', start); nl >= 0; nl = text.indexOf('\n', start)) {
+      if (line(text.slice(start, nl))) full.push(take());
+      start = nl + 1;
+    }
+    rest = text.slice(start);
+    text = '';
+    if (rest.length > maxLine) throw new Error(`${source}: line ${lineNo + 1} is longer than ${maxLine} characters (not a CSV event file?)`);
+    for (const c of full) yield c;
+  }
+  rest += decoder.decode();
+  if (rest !== '') line(rest);
+  if (!header) throw new Error(`${source}: no header line`);
+  if (fill > 0 || emitted === 0) yield take();
+}
+
+/** Streams a CSV file from disk in chunks (64 KiB reads). */
+export function csvFileChunks(path: string, o: CsvStreamOptions = {}): AsyncGenerator<ColumnChunk> {
+  return csvChunks(createReadStream(path, { highWaterMark: 1 << 16 }), { source: path, ...o });
+}
