@@ -6,3 +6,4 @@ export * from './model.js';
 export * from './asymptotic.js';
 export * from './exact.js';
 export * from './toys.js';
+export * from './lee.js';
