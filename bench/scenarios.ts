@@ -2,6 +2,7 @@ import type { Scenario } from './runner.js';
 import { key, randomBits } from '../engine/random.js';
 import { scanScenario } from './scan.js';
 import { llpScenario } from './llp.js';
+import { mlpScenario } from './mlp.js';
 
 /** Philox throughput: `blocks` blocks of 4 u32 words per run. */
 export function philoxScenario(blocks = 1 << 20): Scenario {
@@ -16,4 +17,4 @@ export function philoxScenario(blocks = 1 << 20): Scenario {
   };
 }
 
-export const SCENARIOS = { philox: philoxScenario, scan: scanScenario, llp: llpScenario };
+export const SCENARIOS = { philox: philoxScenario, scan: scanScenario, llp: llpScenario, mlp: mlpScenario };

@@ -29,6 +29,14 @@ const HUGE: f32 = 18446744073709551616.0; // 2^64
   return v < -HUGE ? -HUGE : v > HUGE ? HUGE : v;
 }
 
+// @ts-ignore: decorator
+@inline function guard4(v: v128): v128 {
+  const lo = f32x4.splat(-HUGE), hi = f32x4.splat(HUGE);
+  let c = v128.bitselect(lo, v, f32x4.lt(v, lo));
+  c = v128.bitselect(hi, c, f32x4.gt(c, hi));
+  return v128.andnot(c, f32x4.lt(f32x4.abs(v), f32x4.splat(TINY)));
+}
+
 function xtanh(x: f32): f32 {
   const z = Mathf.abs(x);
   if (z > 44.0) return x < 0.0 ? -1.0 : 1.0;
@@ -78,7 +86,21 @@ function activateLayer(g: usize, no: u32, ev: u32, stride: u32, act: u32, alpha:
     return;
   }
   const n = no * stride;
-  for (let j: u32 = 0; j < n; j++) {
+  let j: u32 = 0;
+  if (ASC_FEATURE_SIMD) {
+    // ReLU / LeakyReLU / identity four lanes at a time: the same comparisons and products as below.
+    if (act <= 2) {
+      const al = f32x4.splat(alpha), zero = f32x4.splat(0.0);
+      for (; j + 4 <= n; j += 4) {
+        const p = g + (<usize>j << 2);
+        let a = guard4(v128.load(p));
+        if (act == 1) a = v128.and(a, f32x4.gt(a, zero));
+        else if (act == 2) a = v128.bitselect(f32x4.mul(al, a), a, f32x4.lt(a, zero));
+        v128.store(p, guard4(a));
+      }
+    }
+  }
+  for (; j < n; j++) {
     const p = g + (<usize>j << 2);
     store<f32>(p, guard(activate(act, alpha, guard(load<f32>(p)))));
   }
