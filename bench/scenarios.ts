@@ -3,6 +3,7 @@ import { key, randomBits } from '../engine/random.js';
 import { scanScenario } from './scan.js';
 import { llpScenario } from './llp.js';
 import { mlpScenario } from './mlp.js';
+import { toysScenario } from './toys.js';
 
 /** Philox throughput: `blocks` blocks of 4 u32 words per run. */
 export function philoxScenario(blocks = 1 << 20): Scenario {
@@ -17,4 +18,4 @@ export function philoxScenario(blocks = 1 << 20): Scenario {
   };
 }
 
-export const SCENARIOS = { philox: philoxScenario, scan: scanScenario, llp: llpScenario, mlp: mlpScenario };
+export const SCENARIOS = { philox: philoxScenario, scan: scanScenario, llp: llpScenario, mlp: mlpScenario, toys: toysScenario };
