@@ -86,7 +86,9 @@ export function makeEventTable(columns: Readonly<Record<string, ArrayLike<number
     const nn = nonNeg.has(c);
     for (let i = 0; i < n; i++) {
       if (!keep[i]) continue;
-      const p = problemOf(+a[i], nn);
+      const v = +a[i];
+      if (nn ? v >= 0 && v <= F32_MAX : v >= -F32_MAX && v <= F32_MAX) continue; // fast path (NaN fails both)
+      const p = problemOf(v, nn);
       if (p === undefined) continue;
       if (!opts.dropInvalid) throw new EventValidationError(c, i, p, src);
       keep[i] = 0;

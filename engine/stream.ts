@@ -61,10 +61,43 @@ export async function* csvChunks(input: AsyncIterable<string | Uint8Array> | Ite
     fresh();
     return c;
   };
-  // Returns true when the chunk is full.
-  const line = (raw: string): boolean => {
+  // A data line: fields between commas, each read with Number() (which skips the same white space
+  // trim() does). Values the fast path cannot settle (NaN, a possible blank field read as 0) take
+  // the slow path, which is parseCsvColumns' rule verbatim.
+  const field = (t0: string, j: number): number => {
+    const t = t0.trim();
+    const v = t === '' ? NaN : Number(t);
+    if (Number.isNaN(v) && t !== '' && !NAN_RE.test(t)) throw new EventValidationError(header![j], row, `'${t}' is not a number (line ${lineNo})`, source);
+    return v;
+  };
+  let vals = new Float64Array(0);
+  // Returns true when the chunk is full. The line is text[a, b) without its '\n'.
+  const line = (text: string, a: number, b: number): boolean => {
     lineNo++;
-    const s = raw.trim();
+    const c0 = text.charCodeAt(a);
+    if (header && b > a && c0 > 32 && c0 < 127 && c0 !== 35 /* "#" */) {
+      // Fast path: a data line starting with a visible character.
+      const nf = header.length;
+      let p = a, j = 0;
+      for (; j < nf; j++) {
+        let e = text.indexOf(',', p);
+        if (e < 0 || e > b) e = b;
+        else if (j === nf - 1) break; // more fields than the header: slow path reports it
+        const t = text.slice(p, e);
+        let v = Number(t);
+        if (v !== v || v === 0) v = field(t, j);
+        vals[j] = v;
+        p = e + 1;
+        if (e === b) { j++; break; }
+      }
+      if (j === nf && p > b) {
+        for (let k = 0; k < keepIdx.length; k++) cols[k][fill] = vals[keepIdx[k]];
+        fill++;
+        row++;
+        return fill === chunkRows;
+      }
+    }
+    const s = text.slice(a, b).trim();
     if (s === '' || s.startsWith('#')) return false;
     if (!header) {
       const h = s.split(',').map((x) => x.trim());
@@ -73,6 +106,7 @@ export async function* csvChunks(input: AsyncIterable<string | Uint8Array> | Ite
         if (h.indexOf(name) !== j) throw new Error(`${source}: line ${lineNo}: column '${name}' appears twice`);
       });
       header = h;
+      vals = new Float64Array(h.length);
       const want = o.keep ?? h;
       keepIdx = [];
       keepNames = [];
@@ -85,13 +119,8 @@ export async function* csvChunks(input: AsyncIterable<string | Uint8Array> | Ite
     }
     const f = s.split(',');
     if (f.length !== header.length) throw new Error(`${source}: line ${lineNo} (row ${row}): ${f.length} fields, header has ${header.length}`);
-    for (let j = 0; j < f.length; j++) {
-      const t = f[j].trim();
-      const v = t === '' ? NaN : Number(t);
-      if (Number.isNaN(v) && t !== '' && !NAN_RE.test(t)) throw new EventValidationError(header[j], row, `'${t}' is not a number (line ${lineNo})`, source);
-      f[j] = v as unknown as string; // reuse the array for the values
-    }
-    for (let k = 0; k < keepIdx.length; k++) cols[k][fill] = f[keepIdx[k]] as unknown as number;
+    for (let j = 0; j < f.length; j++) vals[j] = field(f[j], j);
+    for (let k = 0; k < keepIdx.length; k++) cols[k][fill] = vals[keepIdx[k]];
     fill++;
     row++;
     return fill === chunkRows;
@@ -103,7 +132,7 @@ export async function* csvChunks(input: AsyncIterable<string | Uint8Array> | Ite
     let start = 0;
     const full: ColumnChunk[] = [];
     for (let nl = text.indexOf('\n', start); nl >= 0; nl = text.indexOf('\n', start)) {
-      if (line(text.slice(start, nl))) full.push(take());
+      if (line(text, start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl)) full.push(take());
       start = nl + 1;
     }
     rest = text.slice(start);
@@ -112,7 +141,7 @@ export async function* csvChunks(input: AsyncIterable<string | Uint8Array> | Ite
     for (const c of full) yield c;
   }
   rest += decoder.decode();
-  if (rest !== '') line(rest);
+  if (rest !== '' && line(rest, 0, rest.length)) yield take();
   if (!header) throw new Error(`${source}: no header line`);
   if (fill > 0 || emitted === 0) yield take();
 }
