@@ -106,3 +106,17 @@ describe('model validation and limits of the test statistic', () => {
     }
   });
 });
+
+describe('limits for all windows at once', () => {
+  it('windowLimits equals the single-window functions, and names a bad window', async () => {
+    const { windowLimits } = await import('../engine/stats/index.js');
+    const w = { n: [0, 3, 7], b: [1.2, 2.5, 4], sigmaB: [0.3, 0.5, 1], uncertainty: 'poisson' as const };
+    const r = await windowLimits(w, 'cls-asymptotic', 0.95);
+    [0, 1, 2].forEach((i) => expect(r.upper[i]).toBe(upperLimitAsymptotic({ n: w.n[i], b: w.b[i], sigmaB: w.sigmaB[i], uncertainty: 'poisson' }, 0.95).upper));
+    const c = await windowLimits({ n: [1, 2], b: [1, 0] }, 'cls-n', 0.9);
+    expect(c.upper[0]).toBeCloseTo(3.272, 3);
+    expect(c.upper[1]).toBeCloseTo(5.322, 3);
+    await expect(windowLimits({ n: [1, -2], b: [1, 1] }, 'bayes', 0.9)).rejects.toThrow(/window 1/);
+    await expect(windowLimits({ n: [1], b: [1, 1] }, 'bayes', 0.9)).rejects.toThrow(/n has 1 windows/);
+  });
+});

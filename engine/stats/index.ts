@@ -7,3 +7,4 @@ export * from './asymptotic.js';
 export * from './exact.js';
 export * from './toys.js';
 export * from './lee.js';
+export * from './windows.js';

@@ -1,0 +1,97 @@
+// Limits for every window of a scan at once (what `darkscan scan --limits` needs): per window a
+// counting model (n, b +- sigma_b, s_ref), one method for all, expected bands.
+import type { Backend } from '../../host/backend.js';
+import { upperLimitAsymptotic } from './asymptotic.js';
+import { bayesUpper, clsNUpper, expectedFromCounts, feldmanCousins } from './exact.js';
+import { makeModel, type Model, type UncertaintyModel } from './model.js';
+import { upperLimitsToys } from './toys.js';
+
+export const WINDOW_LIMIT_METHODS = ['cls', 'cls-asymptotic', 'bayes', 'fc', 'cls-n'] as const;
+export type WindowLimitMethod = (typeof WINDOW_LIMIT_METHODS)[number];
+
+export interface WindowInputs {
+  readonly n: ArrayLike<number>;
+  readonly b: ArrayLike<number>;
+  readonly sigmaB?: ArrayLike<number>;
+  /** Signal at mu = 1 per window (limits are then on mu; default 1: on the signal count). */
+  readonly sRef?: ArrayLike<number>;
+  readonly uncertainty?: UncertaintyModel;
+}
+
+export interface WindowLimits {
+  readonly method: WindowLimitMethod;
+  readonly cl: number;
+  readonly upper: Float64Array;
+  /** Feldman-Cousins lower ends (null for the other methods). */
+  readonly lower: Float64Array | null;
+  /** [-2s, -1s, median, +1s, +2s], each an array over windows. */
+  readonly expected: Float64Array[];
+  readonly toys: number | null;
+  readonly seed: number | null;
+}
+
+export function windowModels(w: WindowInputs): Model[] {
+  const m = w.n.length;
+  if (w.b.length !== m || (w.sigmaB && w.sigmaB.length !== m) || (w.sRef && w.sRef.length !== m)) {
+    throw new RangeError(`window inputs: n has ${m} windows, b ${w.b.length}${w.sigmaB ? `, sigma_b ${w.sigmaB.length}` : ''}${w.sRef ? `, s_ref ${w.sRef.length}` : ''}`);
+  }
+  return Array.from({ length: m }, (_, i) => {
+    const sigmaB = w.sigmaB ? w.sigmaB[i] : 0;
+    // A window without background estimate (b = 0) can only be treated with a known background.
+    const kind = sigmaB > 0 && w.b[i] > 0 ? w.uncertainty ?? 'gauss' : 'none';
+    return makeModel({ n: w.n[i], b: w.b[i], sigmaB: kind === 'none' ? 0 : sigmaB, sRef: w.sRef ? w.sRef[i] : 1, uncertainty: kind }, `window ${i}`);
+  });
+}
+
+/** Upper limits and expected bands for every window with one method (toys: one batched dispatch per bisection step). */
+export async function windowLimits(
+  w: WindowInputs, method: WindowLimitMethod, cl: number,
+  o: { backend?: Backend; toys?: number; seed?: number } = {},
+): Promise<WindowLimits> {
+  if (!(WINDOW_LIMIT_METHODS as readonly string[]).includes(method)) throw new Error(`limit method: expected ${WINDOW_LIMIT_METHODS.join(', ')}, got '${method}'`);
+  const ms = windowModels(w);
+  const M = ms.length;
+  const upper = new Float64Array(M);
+  const expected = [0, 1, 2, 3, 4].map(() => new Float64Array(M));
+  let lower: Float64Array | null = null;
+  const setExp = (i: number, e: readonly number[]) => e.forEach((v, k) => { expected[k][i] = v; });
+  const knownB = (m: Model, i: number) => {
+    if (m.kind !== 'none') throw new Error(`window ${i}: method ${method} assumes a known background (sigma_b = ${m.sigmaB})`);
+  };
+  if (method === 'cls') {
+    if (!o.backend || o.toys === undefined || o.seed === undefined) throw new Error('limit method cls: needs a backend, --toys and --seed');
+    const r = await upperLimitsToys(ms, cl, { backend: o.backend, toys: o.toys, seed: o.seed, expected: true });
+    upper.set(r.upper);
+    r.expected!.forEach((a, k) => expected[k].set(a));
+    return { method, cl, upper, lower, expected, toys: o.toys, seed: o.seed };
+  }
+  if (method === 'fc') lower = new Float64Array(M);
+  ms.forEach((m, i) => {
+    switch (method) {
+      case 'cls-asymptotic': {
+        const r = upperLimitAsymptotic(m, cl);
+        upper[i] = r.upper;
+        setExp(i, r.expected!);
+        break;
+      }
+      case 'bayes':
+        upper[i] = bayesUpper(m, cl);
+        setExp(i, expectedFromCounts(m.b, (n) => bayesUpper({ ...m, n }, cl)));
+        break;
+      case 'fc': {
+        knownB(m, i);
+        const r = feldmanCousins(m.n, m.b, cl);
+        upper[i] = r.upper / m.sRef;
+        lower![i] = r.lower / m.sRef;
+        setExp(i, expectedFromCounts(m.b, (n) => feldmanCousins(n, m.b, cl).upper / m.sRef));
+        break;
+      }
+      case 'cls-n':
+        knownB(m, i);
+        upper[i] = clsNUpper(m.n, m.b, cl) / m.sRef;
+        setExp(i, expectedFromCounts(m.b, (n) => clsNUpper(n, m.b, cl) / m.sRef));
+        break;
+    }
+  });
+  return { method, cl, upper, lower, expected, toys: null, seed: null };
+}
