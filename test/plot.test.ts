@@ -17,7 +17,7 @@ describe('svg plots', () => {
   });
   it('a map has one marker per finite value, colour scale, no NaN coordinates', () => {
     const svg = mapPlot({ title: 'local Z', x: { label: 'x' }, y: { label: 'y' }, px: [1, 2, 3], py: [1, 2, 3], value: [0, 1, Number.NaN], valueLabel: 'Z' });
-    expect(svg.match(/<rect x=/g)!.length).toBe(1 + 2 + 9); // frame + markers + colour bar
+    expect(svg.match(/<rect x=/g)!.length).toBe(1 + 1 + 2 + 9); // frame + clip + markers + colour bar
     expect(svg).not.toContain('NaN');
   });
 });

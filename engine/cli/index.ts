@@ -11,8 +11,10 @@ import { infer } from './infer.js';
 import { limit } from './limit.js';
 import { hypotest } from './hypotest.js';
 import { discovery } from './discovery.js';
+import { demo } from './demo.js';
 
 const COMMANDS: Record<string, Command> = {
+  demo,
   backends,
   random,
   generate: generateCmd,

@@ -182,12 +182,15 @@ function colour(t: number): string {
 
 export function mapPlot(p: MapPlot): string {
   const W = p.width ?? 720, H = p.height ?? 520;
-  const xr = extent(Array.from(p.px), p.x), yr = extent(Array.from(p.py), p.y);
+  // The axes cover the markers' extents, not just their centres.
+  const spread = (c: ArrayLike<number>, r?: ArrayLike<number>) => Array.from(c).flatMap((v, i) => (r ? [v - r[i], v + r[i]] : [v]));
+  const xr = extent(spread(p.px, p.rx), p.x), yr = extent(spread(p.py, p.ry), p.y);
   const sx = scale(p.x, xr, M.left, W - M.right - 70), sy = scale(p.y, yr, H - M.bottom, M.top);
   const vals = Array.from(p.value).filter((v) => Number.isFinite(v) && (!p.logValue || v > 0));
   const vr = extent(vals, { label: '', log: p.logValue });
   const tv = (v: number) => (p.logValue ? (Math.log10(v) - Math.log10(vr[0])) / (Math.log10(vr[1]) - Math.log10(vr[0])) : (v - vr[0]) / (vr[1] - vr[0]));
   const parts = [open(W, H), ...frame(p.title, W - 70, H, p.x, p.y, xr, yr, sx, sy)];
+  parts.push(`<clipPath id="maparea"><rect x="${M.left}" y="${M.top}" width="${W - 70 - M.left - M.right}" height="${H - M.top - M.bottom}"/></clipPath><g clip-path="url(#maparea)">`);
   const order = Array.from({ length: p.px.length }, (_, i) => i).filter((i) => Number.isFinite(p.value[i]));
   order.sort((a, b) => p.value[a] - p.value[b]); // highest values drawn last, on top
   for (const i of order) {
@@ -196,6 +199,7 @@ export function mapPlot(p: MapPlot): string {
     const ry = p.ry ? Math.max(1.5, Math.abs(sy(p.py[i] + p.ry[i]) - cy)) : 3;
     parts.push(`<rect x="${(cx - rx).toFixed(1)}" y="${(cy - ry).toFixed(1)}" width="${(2 * rx).toFixed(1)}" height="${(2 * ry).toFixed(1)}" fill="${colour(tv(p.value[i]))}"/>`);
   }
+  parts.push('</g>');
   const bx = W - 60, top = M.top, bottom = H - M.bottom;
   for (let k = 0; k < VIRIDIS.length; k++) {
     const h = (bottom - top) / VIRIDIS.length;

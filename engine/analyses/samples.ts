@@ -1,0 +1,86 @@
+// Event samples inside an analysis: generated columns -> selected rows -> EventTables for the
+// scan; data as Poisson-weighted resampling of simulation.
+import type { EventTable } from '../events.js';
+import type { EventSample } from '../generate/index.js';
+import { EventRandom, poisson } from '../generate/index.js';
+import type { Key } from '../random.js';
+
+export type Columns = Record<string, Float32Array>;
+
+/** Rows of `cols` where mask is 1, as f32 columns (only the named columns). */
+export function selectRows(cols: Readonly<Record<string, ArrayLike<number>>>, mask: Uint8Array, names: readonly string[]): Columns {
+  let n = 0;
+  for (let i = 0; i < mask.length; i++) n += mask[i];
+  const out: Columns = {};
+  for (const name of names) {
+    const src = cols[name];
+    if (!src) throw new Error(`column '${name}' is missing (have: ${Object.keys(cols).join(', ')})`);
+    const dst = new Float32Array(n);
+    for (let i = 0, k = 0; i < mask.length; i++) if (mask[i]) dst[k++] = src[i];
+    out[name] = dst;
+  }
+  return out;
+}
+
+export function concatColumns(parts: readonly Columns[], names: readonly string[]): Columns {
+  const out: Columns = {};
+  for (const name of names) {
+    const total = parts.reduce((s, p) => s + p[name].length, 0);
+    const dst = new Float32Array(total);
+    let at = 0;
+    for (const p of parts) {
+      dst.set(p[name], at);
+      at += p[name].length;
+    }
+    out[name] = dst;
+  }
+  return out;
+}
+
+export function rows(c: Columns): number {
+  const first = Object.values(c)[0];
+  return first ? first.length : 0;
+}
+
+export function table(c: Columns, weightColumn?: string): EventTable {
+  return { length: rows(c), columns: c, weightColumn };
+}
+
+/**
+ * Unweighted pseudo-data from a weighted simulated sample: event i appears k_i ~ Poisson(w_i)
+ * times. The count in any region is then Poisson with mean sum(w_i) over the region (a sum of
+ * independent Poisson variables), i.e. exactly what data from that model would give. The draws
+ * are Philox-keyed by (key, event index), so a pseudo-experiment is reproducible from its key.
+ */
+export function poissonResample(c: Columns, weight: Float32Array, k: Key, names: readonly string[]): Columns {
+  const rng = new EventRandom(k);
+  const copies = new Uint32Array(weight.length);
+  let total = 0;
+  for (let i = 0; i < weight.length; i++) {
+    copies[i] = poisson(rng.start(i), weight[i]);
+    total += copies[i];
+  }
+  const out: Columns = {};
+  for (const name of names) {
+    const src = c[name], dst = new Float32Array(total);
+    let at = 0;
+    for (let i = 0; i < copies.length; i++) for (let j = 0; j < copies[i]; j++) dst[at++] = src[i];
+    out[name] = dst;
+  }
+  return out;
+}
+
+/** Provenance of a generated sample, small enough for results.json. */
+export function sampleInfo(s: EventSample, kept: number): Record<string, unknown> {
+  const m = s.meta as Record<string, unknown>;
+  return {
+    process: s.process, seed: s.seed, params: s.params, generated: s.nGenerated, accepted: s.length, selected: kept,
+    event_weight: m.event_weight ?? 1, poisson_events: m.poisson_events, expected_events: m.expected_events,
+    sigma_fb: s.sigmaFb, sigma_source: s.sigmaSource, sigma_illustrative: s.illustrative,
+  };
+}
+
+/** A numeric seed (< 2^53) derived from a key, for APIs that take seeds. */
+export function seedOf(k: Key): number {
+  return k[0] * 2 ** 21 + (k[1] >>> 11);
+}
