@@ -63,29 +63,39 @@ function canonical(o: ShardedOutput, key: string): string {
   return JSON.stringify(rest);
 }
 
-/** Joins shard outputs; checks they come from the same run and cover every item exactly once. */
-export function mergeShards(parts: ShardedOutput[]): ShardedOutput {
+/** Joins shard outputs; checks they come from the same run and cover every item exactly once. `names` (file names) label the shards in errors. */
+export function mergeShards(parts: ShardedOutput[], names?: readonly string[]): ShardedOutput {
   if (parts.length === 0) throw new Error('merge: no inputs');
+  const label = (i: number) => (names?.[i] ? `${names[i]}` : `input ${i + 1}`);
+  const isInt = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
   parts.forEach((p, i) => {
-    if (!p || typeof p !== 'object' || !p.shard) throw new Error(`merge: input ${i + 1} is not a sharded output (no "shard" header)`);
+    if (!p || typeof p !== 'object' || Array.isArray(p) || !p.shard || typeof p.shard !== 'object') throw new Error(`merge: ${label(i)} is not a sharded output (no "shard" header)`);
+    const h = p.shard;
+    for (const f of ['index', 'count', 'total', 'first', 'end'] as const) if (!isInt(h[f])) throw new Error(`merge: ${label(i)}: field 'shard.${f}' must be an integer >= 0, got ${JSON.stringify(h[f])}`);
+    if (typeof h.key !== 'string') throw new Error(`merge: ${label(i)}: field 'shard.key' must be a string`);
+    if (h.per_shard !== undefined && !(Array.isArray(h.per_shard) && h.per_shard.every((x) => typeof x === 'string'))) throw new Error(`merge: ${label(i)}: field 'shard.per_shard' must be an array of field names`);
+    if (!(h.first <= h.end && h.end <= h.total && h.index < h.count)) throw new Error(`merge: ${label(i)}: inconsistent shard header ${JSON.stringify(h)}`);
   });
-  const sorted = [...parts].sort((x, y) => x.shard!.first - y.shard!.first);
+  const order = parts.map((_, i) => i).sort((x, y) => parts[x].shard!.first - parts[y].shard!.first);
+  const sorted = order.map((i) => parts[i]);
   const h0 = sorted[0].shard!;
   const key = h0.key;
   const config = canonical(sorted[0], key);
   let next = 0;
   const items: unknown[] = [];
-  for (const p of sorted) {
+  sorted.forEach((p, k) => {
     const h = p.shard!;
-    if (p.kind !== sorted[0].kind) throw new Error(`merge: mixes kinds '${sorted[0].kind}' and '${p.kind}'`);
-    if (h.total !== h0.total || h.count !== h0.count || h.key !== key) throw new Error(`merge: shard ${h.index}/${h.count} is from a different split (total ${h.total}, key ${h.key})`);
-    if (canonical(p, key) !== config) throw new Error(`merge: shard ${h.index}/${h.count} was run with different inputs or options than shard ${h0.index}/${h0.count}`);
-    if (h.first !== next) throw new Error(h.first > next ? `merge: items [${next}, ${h.first}) are missing (shard before ${h.index}/${h.count} absent?)` : `merge: shard ${h.index}/${h.count} overlaps items before ${next}`);
+    const who = `shard ${h.index}/${h.count}${names?.[order[k]] ? ` (${names[order[k]]})` : ''}`;
+    const first = `shard ${h0.index}/${h0.count}${names?.[order[0]] ? ` (${names[order[0]]})` : ''}`;
+    if (p.kind !== sorted[0].kind) throw new Error(`merge: ${who}: mixes kinds '${sorted[0].kind}' and '${p.kind}'`);
+    if (h.total !== h0.total || h.count !== h0.count || h.key !== key) throw new Error(`merge: ${who} is from a different split (total ${h.total}, key ${h.key})`);
+    if (canonical(p, key) !== config) throw new Error(`merge: ${who} was run with different inputs or options than ${first}`);
+    if (h.first !== next) throw new Error(h.first > next ? `merge: items [${next}, ${h.first}) are missing (shard before ${who} absent?)` : `merge: ${who} overlaps items before ${next}`);
     const arr = p[key];
-    if (!Array.isArray(arr) || arr.length !== h.end - h.first) throw new Error(`merge: shard ${h.index}/${h.count} has ${Array.isArray(arr) ? arr.length : 'no'} '${key}' items, expected ${h.end - h.first}`);
-    items.push(...arr);
+    if (!Array.isArray(arr) || arr.length !== h.end - h.first) throw new Error(`merge: ${who} has ${Array.isArray(arr) ? arr.length : 'no'} '${key}' items, expected ${h.end - h.first}`);
+    for (const x of arr) items.push(x);
     next = h.end;
-  }
+  });
   if (next !== h0.total) throw new Error(`merge: items [${next}, ${h0.total}) are missing`);
   const merged: ShardedOutput = { ...sorted[0], [key]: items };
   delete merged.shard;

@@ -23,7 +23,7 @@ export const merge: Command = {
         throw new Error(`merge: ${f} is not valid JSON: ${(e as Error).message}`);
       }
     });
-    const merged = JSON.stringify(mergeShards(parts), null, 1);
+    const merged = JSON.stringify(mergeShards(parts, positionals), null, 1);
     if (values.out) {
       writeAtomic(values.out, merged);
       out(`merged ${positionals.length} shards into ${values.out}`);
