@@ -16,8 +16,9 @@ import { toyKeys } from '../engine/stats/toys.js';
 import type { Scenario } from './runner.js';
 
 /** W window rows of the bench model (deterministic). */
-export function benchRows(W: number): { rows: ToyRow[]; kind: number } {
+export function benchRows(W: number): { rows: ToyRow[]; kind: number; obs: [number, number][] } {
   const rows: ToyRow[] = [];
+  const obs: [number, number][] = [];
   let kind = 0;
   for (let w = 0; w < W; w++) {
     const b = 5 + (495 * ((w * 0.618034) % 1));
@@ -25,9 +26,10 @@ export function benchRows(W: number): { rows: ToyRow[]; kind: number } {
     const m = makeModel({ n, b, sigmaB: 0.1 * b, uncertainty: 'poisson' });
     const r = toyRow(m, 2 * Math.sqrt(b) + 3, `window ${w}`);
     rows.push(r.row);
+    obs.push([m.n, m.aux]);
     kind = r.kind;
   }
-  return { rows, kind };
+  return { rows, kind, obs };
 }
 
 /** The generic runner's scenario: W windows x K toys, counts only. */
@@ -84,7 +86,7 @@ async function main(): Promise<void> {
   try {
     for (const c of values.cases!.split(',')) {
       const [W, K] = c.split('x').map(Number);
-      const { rows, kind } = benchRows(W);
+      const { rows, kind, obs } = benchRows(W);
       const toys = 2 * W * K;
       let ref: { nsb: Uint32Array; nb: Uint32Array } | undefined;
       for (const { label, b } of backends) {
@@ -108,7 +110,7 @@ async function main(): Promise<void> {
         console.error(`${c} ${label.padEnd(16)} ${med.toFixed(3)} s  ${(toys / med).toExponential(3)} toys/s ${same ? '' : 'COUNTS DIFFER'}`);
       }
       if (!values['no-numpy']) {
-        writeFileSync(join(tmp, 'rows.f64'), Float64Array.from(rows.flatMap((r) => [r.s, r.b, r.par, r.thSb, r.thB, r.qObs])));
+        writeFileSync(join(tmp, 'rows.f64'), Float64Array.from(rows.flatMap((r, i) => [r.s, r.b, r.par, r.thSb, r.thB, obs[i][0], obs[i][1]])));
         try {
           const py = process.env.PYTHON ?? 'python3';
           const res = JSON.parse(execFileSync(py, [new URL('./toys_numpy.py', import.meta.url).pathname, tmp, String(K), String(reps)], { encoding: 'utf8', maxBuffer: 1 << 26 }));

@@ -1,10 +1,11 @@
 """Vectorised numpy toys, the peer of darkscan's toys_qtilde kernel (bench/toys.ts).
 
-Reads the window rows darkscan built (rows.f64: s, b, tau, gamma_sb, gamma_b, q_obs per window;
+Reads the window rows darkscan built (rows.f64: s, b, tau, gamma_sb, gamma_b, n_obs, m_obs per window;
 model: Poisson auxiliary measurement m ~ Poisson(tau gamma), pyhf's shapesys) and, per window,
 draws K signal+background and K background-only toys (n and m), computes q~_mu of each with the
 same closed-form profile (float64, numpy.random.Generator(PCG64).poisson) and counts the toys with
-q~ >= q~_obs: the same work as darkscan's toyCounts. Prints one JSON line: timing and CLs+b, CLb.
+q~ >= q~_obs: the same work as darkscan's toyCounts. q~_obs comes from this file's own function
+(so that a toy equal to the observation ties exactly, as darkscan's f32 q~_obs does with its kernel). Prints one JSON line: timing and CLs+b, CLb.
 Usage: python3 bench/toys_numpy.py DIR K REPS
 """
 import json
@@ -51,7 +52,8 @@ def run(rows, K, rng, chunk_items=1 << 22):
     per = max(1, chunk_items // K)
     for a in range(0, W, per):
         r = rows[a:a + per]
-        s, b, tau, gsb, gb, qo = (r[:, j:j + 1] for j in range(6))
+        s, b, tau, gsb, gb, no, mo = (r[:, j:j + 1] for j in range(7))
+        qo = qtilde(no, mo, s, b, tau)
         shape = (r.shape[0], K)
         n = rng.poisson(np.broadcast_to(s + gsb * b, shape)).astype(np.float64)
         m = rng.poisson(np.broadcast_to(tau * gsb, shape)).astype(np.float64)
@@ -64,7 +66,7 @@ def run(rows, K, rng, chunk_items=1 << 22):
 
 def main():
     d, K, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    rows = np.fromfile(f"{d}/rows.f64", dtype=np.float64).reshape(-1, 6)
+    rows = np.fromfile(f"{d}/rows.f64", dtype=np.float64).reshape(-1, 7)
     rng = np.random.default_rng(12345)
     times = []
     for _ in range(reps):
