@@ -131,7 +131,7 @@ export const scan: Command = {
     let infos: { data: Info; background?: Info; signal?: Info };
     let r: ScanResult;
     const backend = await selectBackend(backendOptions(values));
-    const backendDetails = backend.info().details;
+    let backendDetails: unknown;
     let seconds: number;
     try {
       const t0 = performance.now();
@@ -157,6 +157,11 @@ export const scan: Command = {
       }
       seconds = (performance.now() - t0) / 1000;
       signal?.throwIfAborted();
+      // After the run: a WebGPU backend that lost its device reports the failover, and which backend computed how many items.
+      const records = (backend as { records?: { backend: string; items: number }[] }).records;
+      const items: Record<string, number> = {};
+      for (const c of records ?? []) items[c.backend] = (items[c.backend] ?? 0) + c.items;
+      backendDetails = { ...backend.info().details, ...(records ? { items_by_backend: items } : {}) };
     } finally {
       await backend.dispose();
     }
