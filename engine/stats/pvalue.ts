@@ -1,6 +1,5 @@
 // Local significance of one window: the Poisson p-value of observing >= n events on a background
-// b +- sigma_b, and Z. Self-contained (its own special functions) so that the rest of
-// engine/stats can import it without a cycle. Host-side double precision.
+// b +- sigma_b, and Z. Host-side double precision; the special functions are special.ts's.
 //
 // Treatment of sigma_b: the background estimate is read as an auxiliary Poisson measurement
 // (the "on/off" problem) with tau = b / sigma_b^2 and n_off = b tau = (b / sigma_b)^2, which
@@ -10,66 +9,12 @@
 // Z = Phi^-1(1 - p), set to 0 for p >= 0.5 (deficits), as in Cowan, Cranmer, Gross, Vitells,
 // EPJC 71 (2011) 1554, eq. (12) (q0 = 0 when the fitted signal is negative).
 
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
+import { gammaP, gammaQ, lnGamma } from './special.js';
 
-/** ln Gamma(x), x > 0: Lanczos approximation, g = 7, n = 9 (Godfrey's coefficients), |rel err| < 1e-14. */
-export function lnGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lnGamma(1 - x); // reflection formula
-  x -= 1;
-  let a = LANCZOS[0];
-  const t = x + 7.5;
-  for (let i = 1; i < 9; i++) a += LANCZOS[i] / (x + i);
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
-}
+export { gammaP, gammaQ, lnGamma } from './special.js';
 
 const EPS = 1e-16;
 const TINY = 1e-300;
-
-/** Regularised lower incomplete gamma P(a, x): series for x < a + 1, else 1 - continued fraction (Numerical Recipes 3rd ed., sec. 6.2). */
-export function gammaP(a: number, x: number): number {
-  if (!(a > 0) || !(x >= 0)) throw new RangeError(`gammaP: need a > 0 and x >= 0, got a = ${a}, x = ${x}`);
-  if (x === 0) return 0;
-  return x < a + 1 ? gammaSeries(a, x) : 1 - gammaCF(a, x);
-}
-
-/** Regularised upper incomplete gamma Q(a, x) = 1 - P(a, x), accurate in the upper tail. */
-export function gammaQ(a: number, x: number): number {
-  if (!(a > 0) || !(x >= 0)) throw new RangeError(`gammaQ: need a > 0 and x >= 0, got a = ${a}, x = ${x}`);
-  if (x === 0) return 1;
-  return x < a + 1 ? 1 - gammaSeries(a, x) : gammaCF(a, x);
-}
-
-function gammaSeries(a: number, x: number): number {
-  let ap = a, del = 1 / a, sum = del;
-  for (let i = 0; i < 10000; i++) {
-    ap += 1;
-    del *= x / ap;
-    sum += del;
-    if (Math.abs(del) < Math.abs(sum) * EPS) break;
-  }
-  return sum * Math.exp(-x + a * Math.log(x) - lnGamma(a));
-}
-
-function gammaCF(a: number, x: number): number {
-  // Modified Lentz's method for the continued fraction of Q(a, x).
-  let b = x + 1 - a, c = 1 / TINY, d = 1 / b, h = d;
-  for (let i = 1; i < 10000; i++) {
-    const an = -i * (i - a);
-    b += 2;
-    d = an * d + b;
-    if (Math.abs(d) < TINY) d = TINY;
-    c = b + an / c;
-    if (Math.abs(c) < TINY) c = TINY;
-    d = 1 / d;
-    const del = d * c;
-    h *= del;
-    if (Math.abs(del - 1) < EPS) break;
-  }
-  return Math.exp(-x + a * Math.log(x) - lnGamma(a)) * h;
-}
 
 /** Regularised incomplete beta I_x(a, b) by its continued fraction (Numerical Recipes 3rd ed., sec. 6.4). */
 export function betaI(x: number, a: number, b: number): number {
