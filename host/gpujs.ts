@@ -14,6 +14,7 @@ import { GPU } from 'gpu.js';
 import type { KernelArgs, KernelDesc, KernelOutputs } from '../kernels/types.js';
 import { inputWords, packParams, validateArgs } from '../kernels/types.js';
 import { allocOutputs, type Backend, type BackendInfo } from './backend.js';
+import { bitsToF32 } from '../kernels/bits.js';
 
 export class GpuJsUnavailableError extends Error {
   constructor(reason: string) {
@@ -126,12 +127,6 @@ function windowCountKernel(
 }
 declare function dsInside(x: number, y: number, cx: number, cy: number, ia: number, ib: number, z: number): number;
 
-const F32 = new Float32Array(1);
-const U32 = new Uint32Array(F32.buffer);
-const bitsToF32 = (b: number): number => {
-  U32[0] = b;
-  return F32[0];
-};
 
 type AnyKernel = ((...a: unknown[]) => unknown) & {
   setOutput(o: number[]): AnyKernel;

@@ -10,8 +10,10 @@
 // reference (Uint32Array): params = [item_offset, item_count, opaque_zero, reserved, <declared
 // params...>], padded to a multiple of 4 words. f32 params travel as their bit patterns.
 // opaque_zero is always 0 but unknown to shader compilers: WGSL `opaque(x)` xors it into a
-// product's bits so that no driver can fuse a*b+c into an FMA (Tint emits no NoContraction). Per-item buffers arrive sliced
-// to the chunk (index them with the local index l); shared buffers arrive whole.
+// product's bits so that no driver can fuse a*b+c into an FMA (Tint emits no NoContraction).
+// Per-item buffers arrive sliced to the chunk (index them with the local index l); shared
+// buffers arrive whole.
+import { f32ToBits } from './bits.js';
 
 export type ScalarType = 'u32' | 'i32' | 'f32';
 
@@ -85,14 +87,8 @@ export function paramWords(desc: KernelDesc): number {
   return Math.ceil(n / 4) * 4;
 }
 
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
 export function encodeParam(type: ScalarType, v: number): number {
-  if (type === 'f32') {
-    f32[0] = v;
-    return u32[0];
-  }
+  if (type === 'f32') return f32ToBits(v);
   if (!Number.isFinite(v) || !Number.isInteger(v)) throw new RangeError(`param must be an integer, got ${v}`);
   if (type === 'u32' && (v < 0 || v > 0xffffffff)) throw new RangeError(`u32 param out of range: ${v}`);
   if (type === 'i32' && (v < -0x80000000 || v > 0x7fffffff)) throw new RangeError(`i32 param out of range: ${v}`);

@@ -5,19 +5,11 @@
 // Domain: finite inputs. Outside the stated ranges the functions clamp (documented per function)
 // so that no intermediate is ever subnormal (GPUs may flush subnormals, CPUs do not).
 
+import { bitsToF32, f32ToBits } from '../bits.js';
+
+export { bitsToF32, f32ToBits };
+
 const fr = Math.fround;
-const F = new Float32Array(1);
-const U = new Uint32Array(F.buffer);
-
-export function bitsToF32(u: number): number {
-  U[0] = u;
-  return F[0];
-}
-
-export function f32ToBits(f: number): number {
-  F[0] = f;
-  return U[0];
-}
 
 // Constants as f32 bit patterns, identical in the three twins.
 const LOG2E = bitsToF32(0x3fb8aa3b);

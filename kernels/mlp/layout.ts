@@ -12,6 +12,7 @@
 // Per event and layer, unit o: acc = b[o]; for i = 0..n_in_l-1 (ascending): acc = acc + W[o][i] h[i]
 // (each product and sum rounded to f32, never fused); a = guard(acc); h'[o] = guard(act(a)).
 // The same order in kernels/mlp/ref.ts, kernels/mlp/mlp.wgsl and wasm/mlp.ts.
+import { f32ToBits } from '../bits.js';
 
 export const MLP_MAGIC = 0x4d4c5031; // 'MLP1'
 export const MLP_HEADER_WORDS = 8;
@@ -55,12 +56,7 @@ export interface PackModel {
   readonly scoreIndex: number;
 }
 
-const F = new Float32Array(1);
-const U = new Uint32Array(F.buffer);
-function bits(v: number): number {
-  F[0] = v;
-  return U[0];
-}
+const bits = f32ToBits;
 
 /** A weight as the kernel sees it: f32, |w| < 2^-40 flushed to 0; error if not finite or > 2^40. */
 export function packWeight(v: number, what: string): number {

@@ -1,4 +1,5 @@
 import type { RefKernel } from '../types.js';
+import { f32ToBits } from '../bits.js';
 
 // Philox4x32-10: Salmon, Moraes, Dror, Shaw, "Parallel random numbers: as easy as 1, 2, 3"
 // (SC11), section 4.2; constants from Random123's philox.h.
@@ -37,12 +38,8 @@ export function philoxBlock(
 
 /** Uniform f32 in [0, 1) from the top 24 bits: (x >> 8) * 2^-24, exact in f32. */
 export function uniformBits(x: number): number {
-  const f = Math.fround((x >>> 8) * 5.9604644775390625e-8);
-  F32[0] = f;
-  return U32[0];
+  return f32ToBits((x >>> 8) * 5.9604644775390625e-8);
 }
-const F32 = new Float32Array(1);
-const U32 = new Uint32Array(F32.buffer);
 
 // params: [item_offset, item_count, opaque_zero, reserved, key0, key1, ctr0, ctr1, ctr2, ctr3, format]
 // item i uses counter (ctr0 + i mod 2^32, ctr1, ctr2, ctr3).

@@ -22,13 +22,9 @@ export const WEIGHT_BITS = 24;
 /** Maximum cells per dimension of the binning grid. */
 export const MAX_CELLS_PER_DIM = 1024;
 
-const F32 = new Float32Array(1);
-const U32 = new Uint32Array(F32.buffer);
+import { f32ToBits as f32bits } from '../bits.js';
 
-export function f32bits(v: number): number {
-  F32[0] = v;
-  return U32[0];
-}
+export { f32bits };
 
 /** Nearest multiple of 2^-24, then nearest f32 (exact below 1 GeV; above, the f32 grid is coarser). */
 export function quantiseCoord(v: number): number {

@@ -1,15 +1,11 @@
 import type { RefKernel } from '../types.js';
+import { bitsToF32 } from '../bits.js';
 import { OUT_WORDS, WIN_WORDS } from './layout.js';
 
 // TypeScript reference of window_count (see layout.ts for the record layout and membership rule).
 // Every f32 operation is rounded with Math.fround; integer sums are exact (no order dependence).
 
-const F32 = new Float32Array(1);
-const U32 = new Uint32Array(F32.buffer);
-const asF32 = (bits: number): number => {
-  U32[0] = bits;
-  return F32[0];
-};
+const asF32 = bitsToF32;
 
 /** f32 membership test: ((x - cx)^2 * iax2) + ((y - cy)^2 * iay2) <= 1, each op rounded to f32. */
 export function inside(x: number, y: number, cx: number, cy: number, iax2: number, iay2: number): boolean {
