@@ -67,7 +67,41 @@ function exactP(m: ReturnType<typeof makeModel>, mu: number): { clsb: number; cl
   return { clsb: sum(row.s, row.thSb), clb: sum(0, row.thB) };
 }
 
+/** P(q >= q_obs) for the continuous-auxiliary models: sum over n, midpoint rule over a ~ N(theta, 1). */
+function exactPContinuous(m: ReturnType<typeof makeModel>, mu: number, grid = 3000): { clsb: number; clb: number } {
+  const { row, kind } = toyRow(m, mu);
+  const s = fr(row.s), b = fr(row.b), par = fr(row.par);
+  const sum = (sig: number, th: number) => {
+    const nu = kind === 1 ? m.b + m.sigmaB * th : m.b * Math.exp(m.lnKappa * th);
+    const lam = sig + Math.max(nu, 0), nMax = Math.ceil(lam + 12 * Math.sqrt(lam) + 20);
+    let p = 0;
+    const h = 16 / grid;
+    for (let j = 0; j < grid; j++) {
+      const z = -8 + (j + 0.5) * h, wa = (Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI)) * h;
+      const aux = fr(th + z);
+      for (let n = 0; n <= nMax; n++) if (qtildeF32(n, aux, s, b, par, kind) >= row.qObs) p += wa * Math.exp(poissonLogPmf(n, lam));
+    }
+    return p;
+  };
+  return { clsb: sum(row.s, row.thSb), clb: sum(0, row.thB) };
+}
+
 describe('toys agree with exact results within their statistical error', () => {
+  for (const [name, cm, mu] of [
+    ['gauss', { n: 4, b: 3, sRef: 1, sigmaB: 1, uncertainty: 'gauss' as const }, 5],
+    ['lognormal', { n: 9, b: 6, sRef: 2, sigmaB: 2, uncertainty: 'lognormal' as const }, 3],
+  ] as const) {
+    it(`CLs+b and CLb, ${name} auxiliary (4 sigma of 20000 toys + 1e-3 quadrature)`, async () => {
+      const m = makeModel(cm);
+      const ex = exactPContinuous(m, mu);
+      const t = await hypotestToys(m, mu, { backend: wasm, seed: 23, toys: 20000 });
+      for (const [got, want] of [[t.clsb, ex.clsb], [t.clb, ex.clb]]) {
+        const sd = Math.sqrt((want * (1 - want)) / 20000) + 2.5e-4;
+        expect(Math.abs(got - want) / sd, `${got} vs ${want}`).toBeLessThan(4);
+      }
+    });
+  }
+
   const K = 20000;
   for (const [name, cm, mu] of [
     ['known b', { n: 3, b: 2.2, sRef: 1 }, 4],
@@ -142,7 +176,7 @@ describe('bit-identity', () => {
     expect((await hypotestToys(m, 1.5, { backend: cpu, seed: 2, toys: 3000 })).clsb).not.toBe(ref.clsb);
   });
   it('rejects what the toys do not support', async () => {
-    await expect(hypotestToys({ n: 1, b: 1, sigmaB: 0.2, uncertainty: 'lognormal' }, 1, { backend: cpu, seed: 1, toys: 10 })).rejects.toThrow(/lognormal/);
+    await expect(hypotestToys({ n: 1, b: 1, sigmaB: 0.2, effUnc: 0.1 }, 1, { backend: cpu, seed: 1, toys: 10 })).rejects.toThrow(/efficiency/);
     await expect(hypotestToys({ n: 1, b: 1 }, 1, { backend: cpu, seed: 1, toys: 0 })).rejects.toThrow(/--toys/);
   });
 });

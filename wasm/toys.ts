@@ -1,5 +1,5 @@
 // Twin of kernels/toys/ref.ts and toys.wgsl: q~_mu of an s+b and a b-only toy per item.
-import { ftz, xdiv, xlog, xsqrt } from './lib/exactmath';
+import { ftz, xdiv, xexp, xlog, xsqrt } from './lib/exactmath';
 import { rsInit, rsNormal, rsPoisson } from './lib/sampling';
 
 // @ts-ignore: decorator
@@ -34,7 +34,37 @@ function posRoot(A: f32, B: f32, C: f32): f32 {
   return xdiv(<f32>2.0 * C, B + D);
 }
 
+function nuLogn(b: f32, par: f32, th: f32): f32 {
+  let e = par * th;
+  if (e > 60.0) e = 60.0;
+  return b * xexp(e);
+}
+
+function hLogn(n: f32, aux: f32, sp: f32, b: f32, par: f32, th: f32): f32 {
+  const nu = nuLogn(b, par, th);
+  const lam = sp + nu;
+  const ratio: f32 = lam > 0.0 ? xdiv(nu, lam) : 1.0;
+  return (par * nu - par * (n * ratio)) + (th - aux);
+}
+
 function prof(n: f32, aux: f32, sp: f32, b: f32, par: f32, kind: u32): f32 {
+  if (kind == 3) {
+    let lo: f32, hi: f32;
+    if (hLogn(n, aux, sp, b, par, aux) > 0.0) {
+      lo = (aux - 1.0) - par * nuLogn(b, par, aux);
+      hi = aux;
+    } else {
+      lo = aux;
+      hi = (aux + 1.0) + par * n;
+    }
+    for (let i = 0; i < 64; i++) {
+      const mid: f32 = (lo + hi) * 0.5;
+      if (hLogn(n, aux, sp, b, par, mid) > 0.0) hi = mid; else lo = mid;
+    }
+    const th: f32 = (lo + hi) * 0.5;
+    const dth = th - aux;
+    return devF32(n, sp + nuLogn(b, par, th)) + dth * dth;
+  }
   if (kind == 1) {
     const ss = par * par;
     const Bq = ((ss - sp) - b) - aux * par;
@@ -51,8 +81,15 @@ function prof(n: f32, aux: f32, sp: f32, b: f32, par: f32, kind: u32): f32 {
   return devF32(n, sp + b);
 }
 
+function b0F32(aux: f32, b: f32, par: f32, kind: u32): f32 {
+  if (kind == 1) return par * aux + b;
+  if (kind == 2) return b * xdiv(aux, par);
+  if (kind == 3) return nuLogn(b, par, aux);
+  return b;
+}
+
 function qtilde(n: f32, aux: f32, s: f32, b: f32, par: f32, kind: u32): f32 {
-  const b0: f32 = kind == 1 ? par * aux + b : kind == 2 ? b * xdiv(aux, par) : b;
+  const b0 = b0F32(aux, b, par, kind);
   if (n >= s + b0) return 0.0;
   const tmu = prof(n, aux, s, b, par, kind);
   const q: f32 = n >= b0 ? tmu : tmu - prof(n, aux, 0.0, b, par, kind);
@@ -60,17 +97,17 @@ function qtilde(n: f32, aux: f32, s: f32, b: f32, par: f32, kind: u32): f32 {
 }
 
 function q0(n: f32, aux: f32, b: f32, par: f32, kind: u32): f32 {
-  const b0: f32 = kind == 1 ? par * aux + b : kind == 2 ? b * xdiv(aux, par) : b;
+  const b0 = b0F32(aux, b, par, kind);
   if (!(n >= b0)) return 0.0;
   const q = prof(n, aux, 0.0, b, par, kind);
   return q > 0.0 ? q : 0.0;
 }
 
 function toy(sig: f32, s: f32, b: f32, par: f32, th: f32, kind: u32, stat: u32): f32 {
-  const nuG: f32 = kind == 1 ? par * th + b : kind == 2 ? th * b : b;
+  const nuG: f32 = kind == 1 ? par * th + b : kind == 2 ? th * b : kind == 3 ? nuLogn(b, par, th) : b;
   const nu: f32 = nuG > 0.0 ? nuG : 0.0;
   const n = rsPoisson(sig + nu);
-  const aux: f32 = kind == 1 ? th + rsNormal() : kind == 2 ? rsPoisson(par * th) : 0.0;
+  const aux: f32 = kind == 1 || kind == 3 ? th + rsNormal() : kind == 2 ? rsPoisson(par * th) : 0.0;
   return stat == 1 ? q0(n, aux, b, par, kind) : qtilde(n, aux, s, b, par, kind);
 }
 

@@ -32,8 +32,7 @@ export function toyKeys(seed: number): { sb: Key; b: Key } {
 
 function toyKind(m: Model, where: string): number {
   if (m.lnKappaE !== 0) throw new Error(`${where}: toys do not support a signal-efficiency uncertainty yet (use cls-asymptotic or bayes)`);
-  if (m.kind === 'lognormal') throw new Error(`${where}: toys support the gauss, poisson and known-background models, not lognormal (use cls-asymptotic or bayes)`);
-  return TOY_KIND[m.kind as 'none' | 'gauss' | 'poisson'];
+  return TOY_KIND[m.kind];
 }
 
 /** One kernel row: what a window's toys are generated and tested at. */
@@ -46,7 +45,7 @@ export interface ToyRow {
 export function toyRow(m: Model, mu: number, where = 'window'): { row: ToyRow; kind: number } {
   const kind = toyKind(m, where);
   const s = mu * m.sRef;
-  const par = m.kind === 'gauss' ? m.sigmaB : m.kind === 'poisson' ? m.tau : 0;
+  const par = m.kind === 'gauss' ? m.sigmaB : m.kind === 'poisson' ? m.tau : m.kind === 'lognormal' ? m.lnKappa : 0;
   const thSb = profile(m, mu).theta, thB = profile(m, 0).theta;
   const lamMax = Math.max(s + m.b + 10 * m.sigmaB, m.kind === 'poisson' ? m.tau * Math.max(thSb, thB) : 0);
   if (!(lamMax <= 1e7)) throw new RangeError(`${where}: toys need Poisson means below 1e7 (s + b = ${s + m.b}, tau gamma = ${m.tau * thSb})`);

@@ -16,7 +16,7 @@ function windows(nw: number, kind: number, stream: number, scale?: { b?: number;
     const s = 0.01 + 50 * unit(r[6 * i]);
     const b = scale?.b ?? Math.pow(10, -3 + 7 * unit(r[6 * i + 1]));
     const rel = scale?.rel ?? 0.02 + 0.98 * unit(r[6 * i + 2]);
-    const par = kind === TOY_KIND.gauss ? rel * b : kind === TOY_KIND.poisson ? 1 / (rel * rel) : 0;
+    const par = kind === TOY_KIND.gauss ? rel * b : kind === TOY_KIND.poisson ? 1 / (rel * rel) : kind === TOY_KIND.lognormal ? Math.log1p(rel) : 0;
     const th = (u: number) => (kind === TOY_KIND.poisson ? 0.5 + u : -2 + 4 * u);
     out.set([s, b, par, th(unit(r[6 * i + 3])), th(unit(r[6 * i + 4])), 0, 0, 0], i * WIN_WORDS);
   }
@@ -67,10 +67,10 @@ export const toys: KernelDesc = {
     { name: 'key_b1', type: 'u32' },
     { name: 'toys', type: 'u32', doc: 'toys per window: item a is window a / toys, toy toy0 + a % toys' },
     { name: 'toy0', type: 'u32', doc: 'first toy index (counter word 2)' },
-    { name: 'kind', type: 'u32', doc: '0 known b, 1 gauss, 2 poisson (shapesys)' },
+    { name: 'kind', type: 'u32', doc: '0 known b, 1 gauss, 2 poisson (shapesys), 3 lognormal' },
     { name: 'stat', type: 'u32', doc: '0: q~_mu (limits), 1: q_0 (discovery)' },
   ],
-  inputs: [{ name: 'win', type: 'f32', doc: 'per window (shared): s = mu s_ref, b, sigma_b or tau, theta_sb, theta_b, 0, 0, 0' }],
+  inputs: [{ name: 'win', type: 'f32', doc: 'per window (shared): s = mu s_ref, b, sigma_b / tau / ln kappa, theta_sb, theta_b, 0, 0, 0' }],
   outputs: [{ name: 'q', type: 'f32', perItem: 2, doc: 'q~_mu of the s+b toy and of the b-only toy' }],
   ref: toysRef,
   exactness: 'bits',

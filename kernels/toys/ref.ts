@@ -1,13 +1,14 @@
 import type { RefKernel } from '../types.js';
-import { bitsToF32 as F, f32ToBits, ftz, xdiv, xlog, xsqrt } from '../lib/exactmath.js';
+import { bitsToF32 as F, f32ToBits, ftz, xdiv, xexp, xlog, xsqrt } from '../lib/exactmath.js';
 import { newStream, rsInit, rsNormal, rsPoisson, type RStream } from '../lib/sampling.js';
 
 // q~_mu per toy in f32 with exact math (twins: toys.wgsl, wasm/toys.ts). The model and the
-// closed-form profiles are those of engine/stats/model.ts: kind 0 known b, 1 gauss
-// (nu = b + sigma theta, aux ~ N(theta, 1)), 2 poisson (nu = gamma b, aux ~ Pois(tau gamma)).
+// profiles are those of engine/stats/model.ts: kind 0 known b, 1 gauss (nu = b + sigma theta,
+// aux ~ N(theta, 1)), 2 poisson (nu = gamma b, aux ~ Pois(tau gamma)), both in closed form;
+// 3 lognormal (nu = b exp(ln(kappa) theta), aux ~ N(theta, 1)), profiled by 64 bisection steps.
 const fr = Math.fround;
-export const TOY_KIND = { none: 0, gauss: 1, poisson: 2 } as const;
-export const WIN_WORDS = 8; // per window: s = mu s_ref, b, par (sigma or tau), theta_sb, theta_b, 0, 0, 0
+export const TOY_KIND = { none: 0, gauss: 1, poisson: 2, lognormal: 3 } as const;
+export const WIN_WORDS = 8; // per window: s = mu s_ref, b, par (sigma, tau or ln kappa), theta_sb, theta_b, 0, 0, 0
 // d - ln(1 + d) = d^2 sum_i (-1)^i d^i / (i + 2), i = 0..8 (Taylor series)
 const G = [0x3f000000, 0xbeaaaaab, 0x3e800000, 0xbe4ccccd, 0x3e2aaaab, 0xbe124925, 0x3e000000, 0xbde38e39, 0x3dcccccd].map(F);
 const BIG = F(0x7e967699); // 1e38: deviance of an impossible count (lambda = 0, n > 0)
@@ -36,8 +37,39 @@ export function posRootF32(A: number, B: number, C: number): number {
   return xdiv(fr(2 * C), fr(B + D));
 }
 
-/** Profile deviance at fixed signal sp (background nuisance profiled, closed forms). */
+/** Log-normal background b exp(min(par theta, 60)) (the clamp keeps it finite in f32). */
+export function nuLognF32(b: number, par: number, th: number): number {
+  let e = fr(par * th);
+  if (e > 60) e = 60;
+  return fr(b * xexp(e));
+}
+
+/** Half the derivative of the log-normal profile objective: kappa nu - kappa n nu / lam + (theta - a). */
+function hLognF32(n: number, aux: number, sp: number, b: number, par: number, th: number): number {
+  const nu = nuLognF32(b, par, th), lam = fr(sp + nu);
+  const ratio = lam > 0 ? xdiv(nu, lam) : 1;
+  return fr(fr(fr(par * nu) - fr(par * fr(n * ratio))) + fr(th - aux));
+}
+
+/** Profile deviance at fixed signal sp (background nuisance profiled). */
 export function profF32(n: number, aux: number, sp: number, b: number, par: number, kind: number): number {
+  if (kind === 3) {
+    // The root of h lies in [a - 1 - kappa nu(a), a] when h(a) > 0, else in [a, a + 1 + kappa n].
+    let lo: number, hi: number;
+    if (hLognF32(n, aux, sp, b, par, aux) > 0) {
+      lo = fr(fr(aux - 1) - fr(par * nuLognF32(b, par, aux)));
+      hi = aux;
+    } else {
+      lo = aux;
+      hi = fr(fr(aux + 1) + fr(par * n));
+    }
+    for (let i = 0; i < 64; i++) {
+      const mid = fr(fr(lo + hi) * 0.5);
+      if (hLognF32(n, aux, sp, b, par, mid) > 0) hi = mid; else lo = mid;
+    }
+    const th = fr(fr(lo + hi) * 0.5), dth = fr(th - aux);
+    return fr(devF32(n, fr(sp + nuLognF32(b, par, th))) + fr(dth * dth));
+  }
   if (kind === 1) {
     const ss = fr(par * par);
     const Bq = fr(fr(fr(ss - sp) - b) - fr(aux * par));
@@ -54,8 +86,13 @@ export function profF32(n: number, aux: number, sp: number, b: number, par: numb
 }
 
 /** q~_mu of arXiv:1007.1727 eq. (16) for count n and auxiliary aux at signal s = mu s_ref. */
+/** Background of the unconditional fit (nuisance at its auxiliary value). */
+function b0F32(aux: number, b: number, par: number, kind: number): number {
+  return kind === 1 ? fr(fr(par * aux) + b) : kind === 2 ? fr(b * xdiv(aux, par)) : kind === 3 ? nuLognF32(b, par, aux) : b;
+}
+
 export function qtildeF32(n: number, aux: number, s: number, b: number, par: number, kind: number): number {
-  const b0 = kind === 1 ? fr(fr(par * aux) + b) : kind === 2 ? fr(b * xdiv(aux, par)) : b;
+  const b0 = b0F32(aux, b, par, kind);
   if (n >= fr(s + b0)) return 0;
   const tmu = profF32(n, aux, s, b, par, kind);
   const q = n >= b0 ? tmu : fr(tmu - profF32(n, aux, 0, b, par, kind));
@@ -64,7 +101,7 @@ export function qtildeF32(n: number, aux: number, s: number, b: number, par: num
 
 /** q_0 of arXiv:1007.1727 eq. (12): the profile deviance at mu = 0 when mu-hat >= 0, else 0. */
 export function q0F32(n: number, aux: number, b: number, par: number, kind: number): number {
-  const b0 = kind === 1 ? fr(fr(par * aux) + b) : kind === 2 ? fr(b * xdiv(aux, par)) : b;
+  const b0 = b0F32(aux, b, par, kind);
   if (!(n >= b0)) return 0;
   const q = profF32(n, aux, 0, b, par, kind);
   return q > 0 ? q : 0;
@@ -72,10 +109,10 @@ export function q0F32(n: number, aux: number, b: number, par: number, kind: numb
 
 /** One toy: count and auxiliary from the stream, generated at (sig, theta); stat 0 q~_mu, 1 q_0. */
 export function toyF32(st: RStream, sig: number, s: number, b: number, par: number, th: number, kind: number, stat = 0): number {
-  const nuG = kind === 1 ? fr(fr(par * th) + b) : kind === 2 ? fr(th * b) : b;
+  const nuG = kind === 1 ? fr(fr(par * th) + b) : kind === 2 ? fr(th * b) : kind === 3 ? nuLognF32(b, par, th) : b;
   const nu = nuG > 0 ? nuG : 0;
   const n = rsPoisson(st, fr(sig + nu));
-  const aux = kind === 1 ? fr(th + rsNormal(st)) : kind === 2 ? rsPoisson(st, fr(par * th)) : 0;
+  const aux = kind === 1 || kind === 3 ? fr(th + rsNormal(st)) : kind === 2 ? rsPoisson(st, fr(par * th)) : 0;
   return stat === 1 ? q0F32(n, aux, b, par, kind) : qtildeF32(n, aux, s, b, par, kind);
 }
 

@@ -29,7 +29,38 @@ fn pos_root(A: f32, B: f32, C: f32) -> f32 {
   return xdiv(2.0 * C, B + D);
 }
 
+fn nu_logn(b: f32, par: f32, th: f32) -> f32 {
+  let e = min(par * th, 60.0);
+  return b * xexp(e);
+}
+
+fn h_logn(n: f32, aux: f32, sp: f32, b: f32, par: f32, th: f32) -> f32 {
+  let nu = nu_logn(b, par, th);
+  let lam = sp + nu;
+  var ratio = 1.0;
+  if (lam > 0.0) { ratio = xdiv(nu, lam); }
+  return (opaque(par * nu) - opaque(par * (n * ratio))) + (th - aux);
+}
+
 fn prof_f32(n: f32, aux: f32, sp: f32, b: f32, par: f32, kind: u32) -> f32 {
+  if (kind == 3u) {
+    var lo: f32;
+    var hi: f32;
+    if (h_logn(n, aux, sp, b, par, aux) > 0.0) {
+      lo = (aux - 1.0) - opaque(par * nu_logn(b, par, aux));
+      hi = aux;
+    } else {
+      lo = aux;
+      hi = (aux + 1.0) + opaque(par * n);
+    }
+    for (var i = 0; i < 64; i++) {
+      let mid = (lo + hi) * 0.5;
+      if (h_logn(n, aux, sp, b, par, mid) > 0.0) { hi = mid; } else { lo = mid; }
+    }
+    let th = (lo + hi) * 0.5;
+    let dth = th - aux;
+    return dev_f32(n, sp + nu_logn(b, par, th)) + opaque(dth * dth);
+  }
   if (kind == 1u) {
     let ss = par * par;
     let Bq = ((ss - sp) - b) - opaque(aux * par);
@@ -47,9 +78,15 @@ fn prof_f32(n: f32, aux: f32, sp: f32, b: f32, par: f32, kind: u32) -> f32 {
   return dev_f32(n, sp + b);
 }
 
+fn b0_f32(aux: f32, b: f32, par: f32, kind: u32) -> f32 {
+  if (kind == 1u) { return opaque(par * aux) + b; }
+  if (kind == 2u) { return b * xdiv(aux, par); }
+  if (kind == 3u) { return nu_logn(b, par, aux); }
+  return b;
+}
+
 fn qtilde_f32(n: f32, aux: f32, s: f32, b: f32, par: f32, kind: u32) -> f32 {
-  var b0 = b;
-  if (kind == 1u) { b0 = opaque(par * aux) + b; } else if (kind == 2u) { b0 = b * xdiv(aux, par); }
+  let b0 = b0_f32(aux, b, par, kind);
   if (n >= s + b0) { return 0.0; }
   let tmu = prof_f32(n, aux, s, b, par, kind);
   var q = tmu;
@@ -58,8 +95,7 @@ fn qtilde_f32(n: f32, aux: f32, s: f32, b: f32, par: f32, kind: u32) -> f32 {
 }
 
 fn q0_f32(n: f32, aux: f32, b: f32, par: f32, kind: u32) -> f32 {
-  var b0 = b;
-  if (kind == 1u) { b0 = opaque(par * aux) + b; } else if (kind == 2u) { b0 = b * xdiv(aux, par); }
+  let b0 = b0_f32(aux, b, par, kind);
   if (!(n >= b0)) { return 0.0; }
   let q = prof_f32(n, aux, 0.0, b, par, kind);
   return select(0.0, q, q > 0.0);
@@ -67,11 +103,11 @@ fn q0_f32(n: f32, aux: f32, b: f32, par: f32, kind: u32) -> f32 {
 
 fn toy_f32(sig: f32, s: f32, b: f32, par: f32, th: f32, kind: u32) -> f32 {
   var nu = b;
-  if (kind == 1u) { nu = opaque(par * th) + b; } else if (kind == 2u) { nu = th * b; }
+  if (kind == 1u) { nu = opaque(par * th) + b; } else if (kind == 2u) { nu = th * b; } else if (kind == 3u) { nu = nu_logn(b, par, th); }
   nu = select(0.0, nu, nu > 0.0);
   let n = rs_poisson(sig + nu);
   var aux = 0.0;
-  if (kind == 1u) { aux = th + rs_normal(); } else if (kind == 2u) { aux = rs_poisson(par * th); }
+  if (kind == 1u || kind == 3u) { aux = th + rs_normal(); } else if (kind == 2u) { aux = rs_poisson(par * th); }
   if (P.stat == 1u) { return q0_f32(n, aux, b, par, kind); }
   return qtilde_f32(n, aux, s, b, par, kind);
 }
