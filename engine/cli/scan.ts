@@ -10,6 +10,9 @@ import { dimuonVariables } from '../kinematics.js';
 import { gridFromJson, gridToJson, NAMED_GRIDS, type WindowGrid } from '../windows.js';
 import { scan as runScan, scanRows, scanStreamed, sliceGrid, type ScanResult, type TableSource } from '../scan.js';
 import { intArg, numArg, BACKEND_FLAGS, backendOptions, required, type Command } from './args.js';
+import { windowLimits, WINDOW_LIMIT_METHODS, type WindowLimitMethod, type WindowLimits } from '../stats/windows.js';
+import { scanGlobalSignificance, type GlobalSignificance } from '../stats/lee.js';
+import type { EventTable } from '../events.js';
 
 const MUON_COLUMNS = ['mu1_px_GeV', 'mu1_py_GeV', 'mu1_pz_GeV', 'mu2_px_GeV', 'mu2_py_GeV', 'mu2_pz_GeV'];
 
@@ -101,7 +104,8 @@ export const scan: Command = {
   summary: 'scan mass windows: n, b +- sigma_b, signal sums, local p-value and Z per window',
   usage:
     'scan --data FILE --grid dark-higgsstrahlung|mumu-1d|recoil-1d|egamma-1d|FILE.json [--background FILE] [--signal FILE] ' +
-    '[--weight-column NAME] [--bkg-rel-syst X] [--drop-invalid] [--save-grid FILE.json] [--shard i/n] [--chunk-events N] --out FILE.json',
+    '[--weight-column NAME] [--bkg-rel-syst X] [--drop-invalid] [--save-grid FILE.json] [--shard i/n] [--chunk-events N] ' +
+    '[--limits [--method cls|cls-asymptotic|bayes|fc|cls-n] [--cl 0.9] [--toys K]] [--global [--pseudo-experiments N]] [--seed S] --out FILE.json',
   async run(args, out, ctx) {
     const { values } = parseArgs({
       args,
@@ -109,6 +113,8 @@ export const scan: Command = {
         data: { type: 'string' }, grid: { type: 'string' }, background: { type: 'string' }, signal: { type: 'string' },
         out: { type: 'string' }, 'weight-column': { type: 'string' }, 'bkg-rel-syst': { type: 'string' },
         'drop-invalid': { type: 'boolean' }, 'save-grid': { type: 'string' }, shard: { type: 'string' }, 'chunk-events': { type: 'string' },
+        limits: { type: 'boolean' }, method: { type: 'string', default: 'cls-asymptotic' }, cl: { type: 'string', default: '0.9' },
+        toys: { type: 'string' }, global: { type: 'boolean' }, 'pseudo-experiments': { type: 'string', default: '1000' }, seed: { type: 'string' },
         ...BACKEND_FLAGS,
       },
     });
@@ -126,6 +132,22 @@ export const scan: Command = {
     const chunkEvents = values['chunk-events'] === undefined ? undefined : intArg(values['chunk-events'], '--chunk-events', 1, 1 << 26);
     if (values['save-grid']) writeAtomic(values['save-grid'], gridToJson(fullGrid));
     const signal = ctx?.signal;
+    // --limits / --global (issue: limits for every window of a scan; look-elsewhere by pseudo-experiments).
+    const method = values.method as WindowLimitMethod;
+    if (values.limits && !(WINDOW_LIMIT_METHODS as readonly string[]).includes(method)) throw new Error(`--method: expected ${WINDOW_LIMIT_METHODS.join(', ')}, got '${values.method}'`);
+    const cl = numArg(values.cl!, '--cl', 0.5, 0.9999);
+    const needsSeed = (values.limits && method === 'cls') || values.global;
+    const seed = values.seed === undefined ? undefined : intArg(values.seed, '--seed');
+    if (needsSeed && seed === undefined) throw new Error(`--seed is required with ${values.global ? '--global' : '--method cls'} (toys and pseudo-experiments are reproducible only from a seed)`);
+    const toys = values.toys === undefined ? (method === 'cls' ? 10_000 : undefined) : intArg(values.toys, '--toys', 1, 1e8);
+    const nPE = intArg(values['pseudo-experiments']!, '--pseudo-experiments', 1, 1e7);
+    if ((values.limits || values.global) && !values.background) throw new Error('--limits and --global need --background (b and sigma_b per window)');
+    if (shard && values.global) throw new Error('--global needs every window: run it unsharded (the look-elsewhere maximum is over the whole grid)');
+    if (shard && values.limits && method === 'cls') throw new Error('--limits --method cls with --shard: toys are keyed by the position of a window in the batch; use an asymptotic or exact method, or run unsharded');
+    if (values.global && chunkEvents !== undefined) throw new Error('--global rescans the background sample per pseudo-experiment: not available with --chunk-events');
+    let limits: WindowLimits | undefined;
+    let global: GlobalSignificance | undefined;
+    let bgTable: EventTable | undefined;
 
     type Info = { events: number; dropped: number; droppedByColumn: Record<string, number>; weightColumn?: string; derived: string[]; chunks?: number };
     let infos: { data: Info; background?: Info; signal?: Info };
@@ -153,7 +175,16 @@ export const scan: Command = {
         const sig = values.signal ? await loadSample(values.signal, grid, { weighted: true, weightColumn: wcol, dropInvalid }) : undefined;
         const info = (s: Loaded): Info => ({ events: s.table.length, dropped: s.dropped, droppedByColumn: { ...s.droppedByColumn }, weightColumn: s.table.weightColumn, derived: s.derived });
         r = await runScan(backend, grid, data.table, { background: bg?.table, signal: sig?.table, relBackgroundSyst: rel, abort: signal });
+        bgTable = bg?.table;
         infos = { data: info(data), background: bg && info(bg), signal: sig && info(sig) };
+      }
+      if (values.limits) {
+        ctx?.progress?.(`scan: ${method} limits for ${grid.cx.length} windows`);
+        limits = await windowLimits({ n: r.data.n, b: r.b!, sigmaB: r.sigmaB! }, method, cl, { backend, toys, seed });
+      }
+      if (values.global) {
+        ctx?.progress?.(`scan: look-elsewhere, ${nPE} pseudo-experiments`);
+        global = await scanGlobalSignificance(backend, grid, r.data.n, r.b!, r.sigmaB!, bgTable!, { pseudoExperiments: nPE, seed: seed! });
       }
       seconds = (performance.now() - t0) / 1000;
       signal?.throwIfAborted();
@@ -190,7 +221,14 @@ export const scan: Command = {
       p_value_method: r.b ? P_METHOD : 'no --background: b, sigma_b, p and Z not computed',
       scan_seconds: seconds,
       ...(shard ? { shard: { index: shard.index, count: shard.count, total, first, end, key: 'windows', per_shard: ['backend', 'backend_details', 'scan_seconds'] } } : {}),
-      windows: scanRows(r, first),
+      ...(limits ? { limits: { method: limits.method, cl: limits.cl, toys: limits.toys, seed: limits.seed, on: 'signal events in the window' } } : {}),
+      ...(global ? { global: { ...global, method: 'background-only pseudo-experiments from the --background sample, every window rescanned' } } : {}),
+      windows: scanRows(r, first).map((row, i) => (limits ? {
+        ...row,
+        upper_limit_events: limits.upper[i],
+        ...(limits.lower ? { lower_limit_events: limits.lower[i] } : {}),
+        expected_upper_limit_events: limits.expected.map((e) => e[i]),
+      } : row)),
     };
     writeAtomic(outPath, JSON.stringify(doc));
     let best = -1;
