@@ -1,8 +1,11 @@
 // `darkscan hypotest`: CLs, CLs+b, CLb and the expected CLs set at mu = 1 (pyhf's hypotest).
 import { parseArgs } from 'node:util';
 import { selectBackend } from '../../host/index.js';
-import { hypotestAsymptotic, hypotestToys } from '../stats/index.js';
-import { backendOptions, type Command } from './args.js';
+import { hypotestAsymptotic } from '../stats/index.js';
+import { hypotestFromToys } from '../stats/toys.js';
+import { runToys } from '../stats/toyrun.js';
+import { parseShard, registerMergeFinalizer, shardRange, type ShardedOutput } from '../shard.js';
+import { backendOptions, intArg, type Command } from './args.js';
 import { MODEL_FLAGS, modelFromFlags, toyFlags } from './limit.js';
 
 export function calculatorOf(s: string): 'asymptotic' | 'toys' {
@@ -12,21 +15,41 @@ export function calculatorOf(s: string): 'asymptotic' | 'toys' {
 
 export const hypotest: Command = {
   summary: 'hypothesis test at mu = 1 (signal S): CLs, CLs+b, CLb and the expected CLs set, asymptotic or from toys',
-  usage: 'hypotest --observed N --signal S --background B [--background-uncertainty S] [--uncertainty-model gauss|lognormal|poisson] [--efficiency-uncertainty R] [--calculator asymptotic|toys] [--toys K] [--seed S] [--json]',
-  async run(args, out) {
-    const { values } = parseArgs({ args, options: { ...MODEL_FLAGS, calculator: { type: 'string', default: 'asymptotic' } } });
+  usage: 'hypotest --observed N --signal S --background B [--background-uncertainty S] [--uncertainty-model gauss|lognormal|poisson] [--efficiency-uncertainty R] [--calculator asymptotic|toys] [--toys K] [--seed S] [--shard i/n] [--checkpoint FILE] [--block K] [--json]',
+  async run(args, out, ctx) {
+    const { values } = parseArgs({
+      args,
+      options: { ...MODEL_FLAGS, calculator: { type: 'string', default: 'asymptotic' }, shard: { type: 'string' }, checkpoint: { type: 'string' }, block: { type: 'string' } },
+    });
     const calc = calculatorOf(values.calculator!);
     const m = modelFromFlags(values, true);
     let r: { cls: number; clsb: number; clb: number; expected: number[] }, note = '';
+    const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+    if (calc !== 'toys' && (shard || values.checkpoint)) throw new Error('--shard and --checkpoint apply to --calculator toys');
+    if (shard && !values.json) throw new Error('hypotest: --shard writes JSON for `darkscan merge`: add --json');
     if (calc === 'toys') {
       const t = toyFlags(values);
+      const [first, end] = shard ? shardRange(t.toys, shard) : [0, t.toys];
       const backend = await selectBackend(backendOptions(values));
+      let run;
       try {
-        r = await hypotestToys(m, 1, { backend, ...t });
+        run = await runToys(m, 1, {
+          backend, seed: t.seed, first, end, checkpoint: values.checkpoint, signal: ctx?.signal, progress: ctx?.progress,
+          block: values.block === undefined ? undefined : intArg(values.block, '--block', 1, 1 << 26),
+        });
       } finally {
         await backend.dispose();
       }
-      note = `, ${t.toys} toys, seed ${t.seed}`;
+      if (shard) {
+        out(JSON.stringify({
+          kind: 'hypotest-toys', mu: 1, model: { n: m.n, s: m.sRef, b: m.b, sigma_b: m.sigmaB, uncertainty: m.kind }, seed: t.seed, toys: t.toys, q_obs: run.qObs,
+          shard: { index: shard.index, count: shard.count, total: t.toys, first, end, key: 'q' },
+          q: Array.from(run.qsb, (v, i) => [v, run.qb[i]]),
+        }));
+        return 0;
+      }
+      r = hypotestFromToys(1, run.qObs, run.qsb, run.qb, t.seed);
+      note = `, ${t.toys} toys, seed ${t.seed}${run.resumed ? `, ${run.resumed} resumed from ${values.checkpoint}` : ''}`;
     } else {
       r = hypotestAsymptotic(m, 1);
     }
@@ -40,3 +63,10 @@ export const hypotest: Command = {
     return 0;
   },
 };
+
+// Merged toy shards: the test from all toys, the same numbers as one unsharded run.
+registerMergeFinalizer('hypotest-toys', (merged: ShardedOutput) => {
+  const q = merged.q as [number, number][];
+  const r = hypotestFromToys(merged.mu as number, merged.q_obs as number, Float32Array.from(q, (x) => x[0]), Float32Array.from(q, (x) => x[1]), merged.seed as number);
+  return { kind: 'hypotest', cls: r.cls, clsb: r.clsb, clb: r.clb, expected: r.expected, toys: r.toys, seed: r.seed };
+});

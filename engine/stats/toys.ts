@@ -149,13 +149,18 @@ export async function hypotestToys(model: CountingModel | Model, mu: number, o: 
   const m = 'kind' in model ? model : makeModel(model);
   const { row, kind } = toyRow(m, mu);
   const { qsb, qb } = await toyQ([row], kind, o);
+  return hypotestFromToys(mu, row.qObs, qsb, qb, o.seed);
+}
+
+/** The hypothesis test from the q~ of K s+b and K b-only toys (also what merged toy shards give). */
+export function hypotestFromToys(mu: number, qObs: number, qsb: Float32Array, qb: Float32Array, seed: number): ToyHypoTest {
   let nsb = 0, nb = 0;
   for (let i = 0; i < qsb.length; i++) {
-    if (qsb[i] >= row.qObs) nsb++;
-    if (qb[i] >= row.qObs) nb++;
+    if (qsb[i] >= qObs) nsb++;
+    if (qb[i] >= qObs) nb++;
   }
-  const K = o.toys, clsb = nsb / K, clb = nb / K;
-  return { mu, cls: clb > 0 ? clsb / clb : 1, clsb, clb, expected: expectedFromToys(qsb, qb), qObs: row.qObs, toys: K, seed: o.seed, clsError: clsError(clsb, clb, K) };
+  const K = qsb.length, clsb = nsb / K, clb = nb / K;
+  return { mu, cls: clb > 0 ? clsb / clb : 1, clsb, clb, expected: expectedFromToys(qsb, qb), qObs, toys: K, seed, clsError: clsError(clsb, clb, K) };
 }
 
 export interface ToyLimits {
