@@ -1,17 +1,18 @@
 // The browser page in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core):
-// served by `darkscan serve` (COOP/COEP), it runs Philox and the window scan on WebGPU
-// (SwiftShader), WASM workers and WebGL2 (gpu.js), and each result must equal, bit for bit, the
-// TypeScript reference computed here in Node. The benchmark page must return darkscan-bench/1
+// served by `darkscan serve` (COOP/COEP), it runs Philox, the window scan and the dark
+// Higgsstrahlung demo (engine/analyses/darkhiggs.ts end to end) on WebGPU (SwiftShader), WASM
+// workers and WebGL2 (gpu.js), and each result must equal, bit for bit, the TypeScript reference
+// computed here in Node. The benchmark page must return darkscan-bench/1
 // JSON, and the plots must not be blank (pixel statistics of screenshots).
 //
 // Chromium flags: with --enable-unsafe-webgpu alone, headless Chromium 156 on Linux gets a
 // SwiftShader WebGPU adapter (vendor google, architecture swiftshader, isFallbackAdapter) and a
 // SwiftShader WebGL2 context; no --use-angle / --use-webgpu-adapter flag is needed here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { crc32 as zlibCrc32, inflateSync } from 'node:zlib';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../engine/cli/serve.js';
 import { CpuBackend } from '../host/cpu.js';
@@ -19,6 +20,8 @@ import { key, randomBits, uniforms } from '../engine/random.js';
 import { NAMED_GRIDS } from '../engine/windows.js';
 import { countInWindows } from '../engine/scan.js';
 import { toySample } from '../web/toy.js';
+import { runDarkHiggs } from '../engine/analyses/darkhiggs.js';
+import { renderReport } from '../engine/analyses/render.js';
 
 const ALLOW_NO_WEBGPU = process.env.DARKSCAN_ALLOW_NO_WEBGPU === '1';
 const CHROMIUM = process.env.DARKSCAN_CHROMIUM ?? '/usr/bin/chromium';
@@ -251,6 +254,151 @@ describe('plots', () => {
       expect(s.colours, `${id}: distinct colours`).toBeGreaterThan(8);
     }
     expect(pageErrors).toEqual([]);
+  });
+});
+
+// ---- The dark Higgsstrahlung demo, small (the page's defaults are `darkscan demo --quick`).
+// A signal is injected so that the most significant window and the global p are not degenerate.
+const DEMO = { seed: 5, pseudoExperiments: 3, maxEventsPerBackground: 10_000, signalEventsPerPoint: 200, trainEvents: 1500, inject: { mA: 4, mh: 2, events: 150 } };
+
+/** Stored ZIP entries (what web/zip.ts writes), CRC-checked with node:zlib. */
+function readZip(buf: Buffer): Record<string, string> {
+  const out: Record<string, string> = {};
+  let off = 0;
+  while (buf.readUInt32LE(off) === 0x04034b50) {
+    expect(buf.readUInt16LE(off + 8), 'stored entries').toBe(0);
+    const crc = buf.readUInt32LE(off + 14), size = buf.readUInt32LE(off + 18), nl = buf.readUInt16LE(off + 26), xl = buf.readUInt16LE(off + 28);
+    const name = buf.toString('utf8', off + 30, off + 30 + nl), data = buf.subarray(off + 30 + nl + xl, off + 30 + nl + xl + size);
+    expect(zlibCrc32(data), `CRC of ${name}`).toBe(crc);
+    out[name] = data.toString('utf8');
+    off += 30 + nl + xl + size;
+  }
+  expect(buf.readUInt32LE(off), 'central directory after the entries').toBe(0x02014b50);
+  return out;
+}
+
+describe('dark Higgsstrahlung demo', () => {
+  let ref: { json: any; files: Map<string, string> };
+  beforeAll(async () => {
+    const r = await runDarkHiggs(new CpuBackend(), DEMO);
+    const files = renderReport(r);
+    ref = { json: JSON.parse(files.find((f) => f.name === 'results.json')!.text), files: new Map(files.map((f) => [f.name, f.text])) };
+    expect(ref.json.windows).toHaveLength(NAMED_GRIDS['dark-higgsstrahlung']().cx.length);
+    expect(ref.json.global.p_global).toBeLessThan(1);
+  });
+
+  const demoResult = async () => JSON.parse(await inPage(async () => (globalThis as any).darkscan.demoFile('results.json'), null));
+  const compare = (got: any, b: string) => {
+    // DARKSCAN_DUMP=DIR writes both sides as JSON, to diff field by field when this fails.
+    if (process.env.DARKSCAN_DUMP) { writeFileSync(`${process.env.DARKSCAN_DUMP}/got_${b}.json`, JSON.stringify(got)); writeFileSync(`${process.env.DARKSCAN_DUMP}/ref.json`, JSON.stringify(ref.json)); }
+    expect(got.backend.name, `${b}: backend`).toBe(b);
+    expect(got.seed).toBe(DEMO.seed);
+    // Bit-identical: JSON numbers print the shortest round-trip decimal of each double.
+    const bad = got.windows.findIndex((w: any, i: number) => JSON.stringify(w) !== JSON.stringify(ref.json.windows[i]));
+    expect(bad, bad >= 0 ? `${b}: window ${bad}: ${JSON.stringify(got.windows[bad])} vs Node ${JSON.stringify(ref.json.windows[bad])}` : '').toBe(-1);
+    expect(got.windows).toEqual(ref.json.windows);
+    expect(got.global, `${b}: global`).toEqual(ref.json.global);
+    expect(got.mlp).toEqual(ref.json.mlp);
+    expect(got.samples).toEqual(ref.json.samples);
+    expect(got.injected).toEqual(ref.json.injected);
+  };
+
+  it('runs from the form and the button on WebGPU: results bit-identical to Node; summary, plots and downloads', async () => {
+    const b = 'webgpu';
+    const gpu = await inPage((c) => (globalThis as any).darkscan.backend(c).then(() => null, (e: Error) => e.message), b);
+    if (gpu !== null) {
+      if (!ALLOW_NO_WEBGPU) throw new Error(`WebGPU: ${gpu}`);
+      console.warn(`WARNING: browser WebGPU unavailable (${gpu}); the demo's WebGPU case NOT run`);
+      return;
+    }
+    await page.selectOption('#backend', b);
+    await page.fill('#workers', '0');
+    const fields: [string, number][] = [['#demo-seed', DEMO.seed], ['#demo-pe', DEMO.pseudoExperiments], ['#demo-bg', DEMO.maxEventsPerBackground], ['#demo-sig', DEMO.signalEventsPerPoint],
+      ['#demo-train', DEMO.trainEvents], ['#demo-inj-ma', DEMO.inject.mA], ['#demo-inj-mh', DEMO.inject.mh], ['#demo-inj-n', DEMO.inject.events]];
+    for (const [id, v] of fields) await page.fill(id, String(v));
+    const t0 = performance.now();
+    await page.click('#run-demo');
+    expect(await page.isEnabled('#demo-stop')).toBe(true);
+    await page.waitForFunction(() => /^(done: dark Higgs|error)/.test(document.getElementById('status')!.textContent ?? ''), undefined, { timeout: 150_000 });
+    console.log(`demo on ${b} in the browser: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    expect(await page.textContent('#status')).toMatch(/^done/);
+    expect(await page.isEnabled('#demo-stop')).toBe(false);
+    expect(await page.evaluate(() => (document.getElementById('progress') as HTMLProgressElement).value)).toBe(1);
+    const got = await demoResult();
+    compare(got, b);
+    expect(got.backend.failed_over ?? false).toBe(false);
+    // The log shows every stage of the run (the progress callback).
+    const logText = (await page.textContent('#log'))!;
+    for (const stage of ['simulating mumu', 'training the MLP', 'scanning 8960 windows', 'limits: window 0', 'look-elsewhere: pseudo-experiment 0']) expect(logText).toContain(stage);
+    // Summary: which backend ran, the most significant window (the injected point) and the global p.
+    expect(await page.textContent('#demo-backend')).toBe('webgpu');
+    const g = ref.json.global;
+    expect(await page.textContent('#demo-global')).toContain(`p = ${g.p_global.toFixed(3)}`);
+    const summary = (await page.textContent('#demo-summary'))!;
+    expect(summary).toContain(`M_μμ = ${g.m_mumu_GeV.toFixed(3)} GeV`);
+    expect(Math.abs(g.m_mumu_GeV - 4)).toBeLessThan(0.1);
+    // The page's report files are Node's (the SVG notes name the backend, hence 'cpu' -> 'webgpu').
+    const names: string[] = await inPage(async () => (globalThis as any).darkscan.demoFiles(), null);
+    expect(names).toEqual([...ref.files.keys()]);
+    for (const n of names.filter((x) => x.endsWith('.yaml'))) expect(await inPage(async (x) => (globalThis as any).darkscan.demoFile(x), n), n).toBe(ref.files.get(n));
+    expect(await inPage(async () => (globalThis as any).darkscan.demoFile('map_local_z.svg'), null)).toBe(ref.files.get('map_local_z.svg')!.replace(', cpu<', ', webgpu<'));
+    // Plots: the two maps and the Brazil plots per M_h' slice, non-blank on screen.
+    const figs = page.locator('#demo-plots figure img');
+    const svgNames = names.filter((x) => x.endsWith('.svg'));
+    expect(await figs.count()).toBe(svgNames.length);
+    expect(svgNames.filter((x) => x.startsWith('limit_sigma_mh_')).length).toBeGreaterThanOrEqual(3);
+    for (let i = 0; i < svgNames.length; i++) {
+      const el = figs.nth(i);
+      await el.scrollIntoViewIfNeeded();
+      const s = pixelStats(await el.screenshot());
+      const name = await el.getAttribute('alt');
+      expect(s.width * s.height, `${name}: size`).toBeGreaterThan(200 * 150);
+      expect(s.ink / (s.width * s.height), `${name}: share of non-white pixels`).toBeGreaterThan(0.03);
+      expect(s.colours, `${name}: distinct colours`).toBeGreaterThan(name!.startsWith('map_') ? 12 : 6);
+    }
+    // Downloads: results.json, hepdata.yaml and the HEPData submission archive.
+    const [dj] = await Promise.all([page.waitForEvent('download'), page.click('#demo-json')]);
+    expect(dj.suggestedFilename()).toBe('results.json');
+    const dl = JSON.parse(readFileSync((await dj.path())!, 'utf8'));
+    expect(dl.windows).toEqual(ref.json.windows);
+    const [dh] = await Promise.all([page.waitForEvent('download'), page.click('#demo-hepdata')]);
+    expect(dh.suggestedFilename()).toBe('hepdata.yaml');
+    expect(readFileSync((await dh.path())!, 'utf8')).toBe(ref.files.get('hepdata.yaml'));
+    const [dz] = await Promise.all([page.waitForEvent('download'), page.click('#demo-zip')]);
+    expect(dz.suggestedFilename()).toBe('hepdata-submission.zip');
+    const zip = readZip(readFileSync((await dz.path())!));
+    expect(zip['submission.yaml']).toBe(ref.files.get('hepdata.yaml'));
+    for (const n of names.filter((x) => /^hepdata_mh_.*\.yaml$/.test(x))) expect(zip[n], n).toBe(ref.files.get(n));
+    expect(pageErrors).toEqual([]);
+  });
+
+  for (const b of ['wasm', 'webgl2'] as const) {
+    it(`runs on ${b === 'wasm' ? 'WASM workers' : 'WebGL2 (gpu.js, MLP on WASM workers)'}: results bit-identical to Node`, async () => {
+      const t0 = performance.now();
+      const run = await inPage((a) => (globalThis as any).darkscan.runDemo(a).catch((e: Error) => ({ error: e.message })), { backend: b, workers: 2, ...DEMO });
+      console.log(`demo on ${b} in the browser: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      if ('error' in run) throw new Error(`${b}: ${run.error}`);
+      expect(run.backend).toBe(b);
+      const got = await demoResult();
+      compare(got, b);
+      if (b === 'webgl2') {
+        // The window counts ran on WebGL2 (4 scans: data and 3 pseudo-experiments), the MLP on the fallback.
+        expect(run.info.details.other_kernels_on).toBe('wasm');
+        expect(run.info.details.items_computed.window_count).toBeGreaterThanOrEqual(4 * 8960);
+      } else expect(run.info.details.workers).toBe(2);
+      expect(await page.textContent('#status')).toMatch(/^done/);
+      expect(pageErrors).toEqual([]);
+    });
+  }
+
+  it('names a bad demo option', async () => {
+    const e = await inPage((a) => (globalThis as any).darkscan.runDemo(a).then(() => null, (x: Error) => x.message), { backend: 'cpu', pseudoExperiments: -1 });
+    expect(e).toMatch(/pseudoExperiments must be an integer/);
+    await page.fill('#demo-bg', '');
+    await page.click('#run-demo');
+    await page.waitForFunction(() => /^error/.test(document.getElementById('status')!.textContent ?? ''));
+    expect(await page.textContent('#status')).toMatch(/events per background.*expected an integer, got ''/);
+    await page.fill('#demo-bg', '30000');
   });
 });
 

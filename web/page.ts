@@ -1,5 +1,9 @@
-// The darkscan page: pick a backend, generate or load events, run the window scan, see the
-// local-Z map and download the result. Plain DOM; the runs live in web/lib.ts (shared with tests).
+// The darkscan page: pick a backend; run the dark Higgsstrahlung demo (engine/analyses/darkhiggs.ts,
+// the same code as `darkscan demo`) and see its maps, Brazil plots and summary; or generate / load
+// events, run the window scan, see the local-Z map. Downloads: results.json and HEPData. Plain
+// DOM; the runs live in web/lib.ts and web/demo.ts (shared with tests).
+// First: the page's host math is Node's (see hostmath.ts), before any engine module runs.
+import { HOST_MATH, NATIVE_DIFFERS } from './hostmath.js';
 import { BROWSER_BACKENDS, fingerprint, makeBrowserBackend, runPhilox, toySample, windowSums, type BackendHandle, type BrowserBackendChoice } from './lib.js';
 import { makeEventTable, type EventTable } from '../engine/events.js';
 import { parseCsv, parseJson, parseParquet, parseRoot, hepdataLimitYaml, type ColumnTable, type LimitTable } from '../engine/io/index.js';
@@ -8,6 +12,7 @@ import { NAMED_GRIDS, type WindowGrid } from '../engine/windows.js';
 import { scan, scanRows, type ScanResult } from '../engine/scan.js';
 import { generate, PROCESSES } from '../engine/generate/index.js';
 import { brazilPlot, linePlot, mapPlot } from '../engine/plot/svg.js';
+import { checkSettings, hepdataZip, QUICK, runDemo, type DemoRun, type DemoSettings } from './demo.js';
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const e = document.getElementById(id);
@@ -18,6 +23,9 @@ const $ = <T extends HTMLElement>(id: string): T => {
 const handles = new Map<string, Promise<BackendHandle>>();
 let lastDoc: unknown;
 let lastLimits: LimitTable | undefined;
+let lastDemo: DemoRun | undefined;
+let demoAbort: AbortController | undefined;
+const demoUrls: string[] = [];
 
 function log(s: string): void {
   const el = $('log');
@@ -51,7 +59,7 @@ async function currentBackend(): Promise<BackendHandle> {
   const choice = ($('backend') as HTMLSelectElement).value as BrowserBackendChoice;
   const w = Number(($('workers') as HTMLInputElement).value);
   const h = await backendFor(choice, w > 0 ? w : undefined);
-  $('backend-info').textContent = JSON.stringify({ chosen: choice, ran_on: h.name, skipped: h.skipped, ...h.info }, null, 2);
+  $('backend-info').textContent = JSON.stringify({ chosen: choice, ran_on: h.name, skipped: h.skipped, ...h.info, host_math: HOST_MATH, native_math_differs_on_probe: `${NATIVE_DIFFERS} / 400` }, null, 2);
   return h;
 }
 
@@ -227,7 +235,109 @@ async function philoxCheck(): Promise<unknown> {
   return doc;
 }
 
-function save(text: string, type: string, name: string): void {
+
+const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const DEMO_INPUTS: Record<keyof typeof QUICK, string> = {
+  seed: 'demo-seed', pseudoExperiments: 'demo-pe', maxEventsPerBackground: 'demo-bg', signalEventsPerPoint: 'demo-sig', trainEvents: 'demo-train',
+};
+
+function demoSettings(): DemoSettings {
+  const s: Partial<DemoSettings> = {};
+  for (const [k, id] of Object.entries(DEMO_INPUTS) as [keyof typeof QUICK, string][]) {
+    const el = $(id) as HTMLInputElement;
+    const v = Number(el.value);
+    if (el.value.trim() === '' || !Number.isInteger(v)) throw new Error(`${el.parentElement?.textContent?.trim() ?? id}: expected an integer, got '${el.value}'`);
+    s[k] = v;
+  }
+  const num = (id: string, what: string) => {
+    const el = $(id) as HTMLInputElement;
+    const v = Number(el.value);
+    if (el.value.trim() === '' || !Number.isFinite(v)) throw new Error(`inject ${what}: expected a number, got '${el.value}'`);
+    return v;
+  };
+  const events = num('demo-inj-n', 'events');
+  if (events !== 0) s.inject = { mA: num('demo-inj-ma', "M_A'"), mh: num('demo-inj-mh', "M_h'"), events };
+  return checkSettings(s);
+}
+
+function showDemo(run: DemoRun, h: BackendHandle): void {
+  const r = run.result;
+  const g = r.global as Record<string, number | null>;
+  const best = r.windows[g.window as number];
+  const fmt = (v: number | null | undefined, d = 3) => (v === null || v === undefined ? 'n/a' : Math.abs(v) < 1e-3 && v !== 0 ? v.toExponential(2) : v.toFixed(d));
+  const inj = r.injected as Record<string, number> | null;
+  const adapter = h.info.details as Record<string, unknown>;
+  const adapterText = h.name === 'webgpu' ? `${adapter.vendor ?? ''} ${adapter.architecture ?? ''} ${adapter.description ?? ''}`.trim()
+    : h.name === 'webgl2' ? `${adapter.renderer ?? ''} (other kernels on ${adapter.other_kernels_on ?? '?'})` : h.name === 'wasm' ? `${adapter.workers ?? '?'} workers, ${adapter.flavor ?? adapter.build ?? ''}` : 'TypeScript reference';
+  const mlp = r.mlp as Record<string, unknown>;
+  $('demo-summary').innerHTML = `<table class="summary">
+<tr><th>backend</th><td id="demo-backend">${esc(h.name)}</td><td>${esc(adapterText)}</td></tr>
+<tr><th>data</th><td>${esc((r.samples as Record<string, unknown>).data_selected_events)} selected events</td><td>${esc(r.lumi_fb)} fb⁻¹ simulated, seed ${esc(r.seed)} (Philox stream v${esc(r.stream_version)}, generator v${esc(r.generator_version)})</td></tr>
+<tr><th>injected signal</th><td>${inj ? `M_A' = ${inj.m_A_GeV} GeV, M_h' = ${inj.m_h_GeV} GeV` : 'none'}</td><td>${inj ? `${inj.produced} produced, ${inj.selected} selected (seed ${inj.seed})` : 'background-only data'}</td></tr>
+<tr><th>MLP</th><td>${esc(mlp.shape)}</td><td>training AUC ${fmt(mlp.roc_auc_train as number)}, score cut ${fmt(mlp.score_cut as number, 4)}</td></tr>
+<tr><th>most significant window</th><td>M_μμ = ${fmt(best.m_mumu_GeV)} GeV, M_recoil = ${fmt(best.m_recoil_GeV)} GeV</td><td>n = ${best.n}, b = ${fmt(best.b, 2)} ± ${fmt(best.sigma_b, 2)} events, local Z = ${fmt(best.z_local, 2)} (p = ${fmt(best.p_local)})</td></tr>
+<tr><th>global</th><td id="demo-global">p = ${fmt(g.p_global)}, Z = ${fmt(g.z_global, 2)}</td><td>${esc(g.exceeding)} of ${esc(g.pseudo_experiments)} background-only pseudo-experiments reach local Z ≥ ${fmt(g.max_z_local, 2)}; trials factor ${fmt(g.trials_factor, 1)}</td></tr>
+<tr><th>limits</th><td>${Math.round(r.cl * 100)}% CL, ${esc(r.method)}</td><td>${r.windows.length} windows; ε²α_D from σ / σ(ε²α_D = 1)</td></tr>
+<tr><th>time</th><td>${run.seconds.toFixed(1)} s</td><td>${esc(Object.entries(r.timing_s).map(([k, v]) => `${k} ${v} s`).join(', '))}</td></tr>
+</table>`;
+  for (const u of demoUrls.splice(0)) URL.revokeObjectURL(u);
+  const svgs = run.files.filter((f) => f.kind === 'svg');
+  // Maps first, then the Brazil plots per M_h' slice. <img> keeps each SVG's ids to itself.
+  svgs.sort((a, b) => Number(b.name.startsWith('map_')) - Number(a.name.startsWith('map_')));
+  const box = $('demo-plots');
+  box.innerHTML = '';
+  for (const f of svgs) {
+    const url = URL.createObjectURL(new Blob([f.text], { type: 'image/svg+xml' }));
+    demoUrls.push(url);
+    const fig = document.createElement('figure');
+    fig.className = 'plot';
+    fig.id = `demo-${f.name.replace(/\.svg$/, '').replace(/[^\w-]/g, '_')}`;
+    const img = document.createElement('img');
+    img.src = url;
+    img.alt = f.name;
+    const cap = document.createElement('figcaption');
+    cap.textContent = f.name;
+    fig.append(img, cap);
+    box.append(fig);
+  }
+}
+
+async function demo(): Promise<unknown> {
+  const s = demoSettings();
+  progress(0.01);
+  status('preparing the backend…');
+  const h = await currentBackend();
+  demoAbort = new AbortController();
+  ($('demo-stop') as HTMLButtonElement).disabled = false;
+  log(`demo: dark Higgsstrahlung on ${h.name}, ${JSON.stringify(s)}`);
+  try {
+    const run = await runDemo(h.backend, s, {
+      signal: demoAbort.signal,
+      progress: (msg, f) => {
+        progress(f);
+        status(`demo on ${h.name}: ${msg}…`);
+        log(`demo: ${msg}`);
+      },
+    });
+    lastDemo = run;
+    showDemo(run, h);
+    // Wait until every plot has decoded, so that "done" means "on screen".
+    await Promise.all(Array.from(document.querySelectorAll<HTMLImageElement>('#demo-plots img'), (i) => i.decode()));
+    const g = run.result.global as Record<string, number | null>;
+    log(`demo: done in ${run.seconds.toFixed(1)} s on ${h.name}; max local Z ${g.max_z_local?.toFixed(2)} at window ${g.window}, global p ${g.p_global}`);
+    status(`done: dark Higgsstrahlung demo, ${run.result.windows.length} windows in ${run.seconds.toFixed(1)} s on ${h.name}`);
+    progress(1);
+    return { backend: h.name, info: h.backend.info(), seconds: run.seconds, files: run.files.map((f) => f.name) };
+  } finally {
+    demoAbort = undefined;
+  }
+}
+
+function demoFile(name: string): string | undefined {
+  return lastDemo?.files.find((f) => f.name === name)?.text;
+}
+
+function save(text: string | Uint8Array<ArrayBuffer>, type: string, name: string): void {
   const a = document.createElement('a');
   a.href = URL.createObjectURL(new Blob([text], { type }));
   a.download = name;
@@ -243,8 +353,13 @@ function downloadHepdata(): void {
   if (lastLimits) save(hepdataLimitYaml(lastLimits), 'application/x-yaml', 'darkscan-limits.yaml');
 }
 
+let running = false;
+
+/** One run at a time; buttons are disabled while it runs (Stop aside), errors go to the status line. */
 function guard(f: () => Promise<unknown>): () => Promise<unknown> {
   return async () => {
+    if (running) throw new Error('a run is in progress');
+    running = true;
     const buttons = document.querySelectorAll('button');
     buttons.forEach((b) => (b.disabled = true));
     try {
@@ -254,7 +369,8 @@ function guard(f: () => Promise<unknown>): () => Promise<unknown> {
       log(`error: ${(e as Error).stack ?? (e as Error).message}`);
       throw e;
     } finally {
-      buttons.forEach((b) => (b.disabled = (b.id === 'download' && !lastDoc) || (b.id === 'hepdata' && !lastLimits)));
+      running = false;
+      buttons.forEach((b) => (b.disabled = b.id === 'demo-stop' || (b.id === 'download' && !lastDoc) || (b.id === 'hepdata' && !lastLimits) || (b.id.startsWith('demo-') && !lastDemo)));
     }
   };
 }
@@ -262,7 +378,12 @@ function guard(f: () => Promise<unknown>): () => Promise<unknown> {
 function init(): void {
   const sel = $('process') as HTMLSelectElement;
   for (const p of PROCESSES) sel.add(new Option(p.name, p.name));
-  const scanBtn = guard(runScan), philoxBtn = guard(philoxCheck);
+  const scanBtn = guard(runScan), philoxBtn = guard(philoxCheck), demoBtn = guard(demo);
+  $('run-demo').addEventListener('click', () => void demoBtn().catch(() => {}));
+  $('demo-stop').addEventListener('click', () => demoAbort?.abort(new Error('stopped by the user')));
+  $('demo-json').addEventListener('click', () => lastDemo && save(demoFile('results.json')!, 'application/json', 'results.json'));
+  $('demo-hepdata').addEventListener('click', () => lastDemo && save(demoFile('hepdata.yaml')!, 'application/x-yaml', 'hepdata.yaml'));
+  $('demo-zip').addEventListener('click', () => lastDemo && save(hepdataZip(lastDemo.files), 'application/zip', 'hepdata-submission.zip'));
   $('run-scan').addEventListener('click', () => void scanBtn().catch(() => {}));
   $('run-philox').addEventListener('click', () => void philoxBtn().catch(() => {}));
   $('download').addEventListener('click', download);
@@ -284,6 +405,22 @@ function init(): void {
         return { backend: h.name, info: h.backend.info(), ...sums };
       },
       runScan: scanBtn,
+      /** The demo as the button runs it; `o` (backend, workers and demo settings) is written into the form first. */
+      runDemo: async (o: Partial<DemoSettings> & { backend?: BrowserBackendChoice; workers?: number } = {}) => {
+        const { backend, workers, inject, ...rest } = o;
+        checkSettings({ ...rest, inject });
+        if (backend) ($('backend') as HTMLSelectElement).value = backend;
+        if (workers !== undefined) ($('workers') as HTMLInputElement).value = String(workers);
+        for (const [k, v] of Object.entries(rest)) ($(DEMO_INPUTS[k as keyof typeof DEMO_INPUTS]) as HTMLInputElement).value = String(v);
+        const set = (id: string, v: number) => (($(id) as HTMLInputElement).value = String(v));
+        if (inject) (set('demo-inj-ma', inject.mA), set('demo-inj-mh', inject.mh), set('demo-inj-n', inject.events));
+        else if ('inject' in o) set('demo-inj-n', 0);
+        return demoBtn();
+      },
+      /** The last demo's report files (results.json, hepdata*.yaml, *.svg) by name. */
+      demoFile: (name: string) => demoFile(name) ?? null,
+      demoFiles: () => lastDemo?.files.map((f) => f.name) ?? [],
+      hepdataZip: () => (lastDemo ? Array.from(hepdataZip(lastDemo.files)) : null),
       philoxCheck: philoxBtn,
       lastDoc: () => lastDoc,
       hepdata: () => (lastLimits ? hepdataLimitYaml(lastLimits) : null),
