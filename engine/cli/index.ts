@@ -12,6 +12,7 @@ import { limit } from './limit.js';
 import { hypotest } from './hypotest.js';
 import { discovery } from './discovery.js';
 import { demo } from './demo.js';
+import { run } from './run.js';
 
 const COMMANDS: Record<string, Command> = {
   demo,
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, Command> = {
   limit,
   hypotest,
   discovery,
+  run,
 };
 
 function usage(): string {

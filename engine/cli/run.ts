@@ -1,0 +1,44 @@
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { selectBackend } from '../../host/index.js';
+import { loadConfig, outputDir, runConfig, writeAnalysisReport } from '../analyses/run.js';
+import { BACKEND_FLAGS, backendOptions, required, type Command } from './args.js';
+
+export const run: Command = {
+  summary: 'run an analysis from a JSON config (dark-higgsstrahlung, zprime-invisible, zprime-mumu, invisible-dark-photon, alp-gammagamma): results.json, HEPData, SVG',
+  usage: 'run --config FILE [--out DIR] [--quick] [--json] [--backend auto|webgpu|wasm|cpu]',
+  async run(args, out, ctx) {
+    const { values } = parseArgs({
+      args,
+      options: { config: { type: 'string' }, out: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' }, ...BACKEND_FLAGS },
+    });
+    const path = resolve(required(values.config, '--config', 'a JSON analysis config; see engine/analyses/configs/'));
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new Error(`--config: cannot read ${path}: ${(e as Error).message}`);
+    }
+    const cfg = loadConfig(text, path);
+    const backend = await selectBackend(backendOptions({ backend: values.backend ?? (cfg.backend === 'auto' ? undefined : cfg.backend), workers: values.workers }));
+    try {
+      const r = await runConfig(backend, cfg, { baseDir: dirname(path), quick: values.quick ? true : undefined, progress: ctx.progress, signal: ctx.signal });
+      const dir = outputDir(cfg, path, values.out);
+      const files = writeAnalysisReport(r, dir);
+      if (values.json) {
+        out(JSON.stringify({ analysis: r.analysis, out: dir, files, global: r.global, timing_s: r.timing_s, seed: r.seed }));
+        return 0;
+      }
+      const g = r.global as Record<string, number | null>;
+      out(`darkscan run: ${r.analysis}, ${r.lumi_fb} fb^-1, seed ${r.seed}, backend ${r.backend.name}`);
+      out(`  ${r.windows.length} windows; largest local Z = ${Number(g.max_z_local).toFixed(2)}; global p = ${g.p_global === null ? 'n/a' : g.p_global.toPrecision(3)} from ${g.pseudo_experiments} pseudo-experiments`);
+      out(`  ${Math.round(r.cl * 100)}% CL limits (${r.method}); time ${r.timing_s.total.toFixed(1)} s`);
+      out(`  files in ${dir}:`);
+      for (const f of files) out(`    ${f.slice(dir.length + 1)}`);
+      return 0;
+    } finally {
+      await backend.dispose();
+    }
+  },
+};
