@@ -58,3 +58,17 @@ describe('toy checkpoint / resume', () => {
     expect(merged).toMatchObject({ kind: 'hypotest', toys: 5000, seed: 9 });
   });
 });
+
+describe('llp --shard', () => {
+  it('mass shards merge to the unsharded sweep', async () => {
+    const base = ['llp', '--demo', '--seed', '4', '--masses', '1,1.5,2,2.5,3', '--lifetimes', '1e-2:1e2:7', '--per-cell', '300'];
+    const whole = join(dir, 'llp.json');
+    await run([...base, '--backend', 'wasm', '--out', whole]);
+    const parts = [0, 1].map((i) => join(dir, `llp${i}.json`));
+    for (const [i, f] of parts.entries()) await run([...base, '--shard', `${i}/2`, '--backend', i ? 'cpu' : 'wasm', '--out', f]);
+    const merged = JSON.parse(await run(['merge', ...parts]));
+    const w = JSON.parse(readFileSync(whole, 'utf8'));
+    expect(merged.cells).toEqual(w.cells);
+    expect(merged.cells).toHaveLength(5);
+  });
+});

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { writeFile } from 'node:fs/promises';
+import { writeAtomic } from '../output.js';
+import { parseShard, shardRange } from '../shard.js';
 import { selectBackend } from '../../host/index.js';
 import { BACKEND_FLAGS, backendOptions, intArg, numArg, type Command } from './args.js';
 import { parseChannels, CHANNELS } from '../llp/sample.js';
@@ -16,7 +17,7 @@ function range2(s: string, flag: string): [number, number] {
 
 export const llp: Command = {
   summary: 'LLP B -> K S lifetime sweep: efficiency per (mass, channel, c tau), limits per channel and combined',
-  usage: 'llp (--signal FILE --data FILE | --demo [--seed S]) [--lifetimes 1e-3:1e3:50] [--channels ee,mumu,pipi,KK] [--masses m1,m2,..] [--lxy 0.05:60] [--nsigma 2] [--method cls-n|bayes|asymptotic] [--cl 0.95] [--nbb 387e6] [--ctau-gen CM] [--out FILE.json] [--plot FILE.svg]',
+  usage: 'llp (--signal FILE --data FILE | --demo [--seed S]) [--lifetimes 1e-3:1e3:50] [--channels ee,mumu,pipi,KK] [--masses m1,m2,..] [--lxy 0.05:60] [--nsigma 2] [--method cls-n|bayes|asymptotic] [--cl 0.95] [--nbb 387e6] [--ctau-gen CM] [--out FILE.json] [--plot FILE.svg] [--shard i/n]',
   async run(args, out) {
     const { values } = parseArgs({
       args,
@@ -25,7 +26,7 @@ export const llp: Command = {
         lifetimes: { type: 'string', default: '1e-3:1e3:50' }, channels: { type: 'string', default: CHANNELS.join(',') }, masses: { type: 'string' },
         lxy: { type: 'string', default: '0.05:60' }, nsigma: { type: 'string', default: '2' }, method: { type: 'string', default: 'cls-n' },
         cl: { type: 'string', default: '0.95' }, nbb: { type: 'string', default: '387e6' }, 'ctau-gen': { type: 'string' },
-        'per-cell': { type: 'string', default: '2000' }, out: { type: 'string' }, plot: { type: 'string' }, ...BACKEND_FLAGS,
+        'per-cell': { type: 'string', default: '2000' }, out: { type: 'string' }, plot: { type: 'string' }, shard: { type: 'string' }, ...BACKEND_FLAGS,
       },
     });
     const channels = parseChannels(values.channels!);
@@ -54,18 +55,26 @@ export const llp: Command = {
       masses = masses.map((m) => Math.fround(m));
       Object.assign(meta, { signal: values.signal, data: values.data });
     }
+    // --shard i/n: a block of the mass hypotheses (each mass's cells and limits depend only on it).
+    const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+    if (shard && !values.out) throw new Error('llp: --shard needs --out FILE.json (for `darkscan merge`)');
+    const allMasses = masses;
+    const [first, end] = shard ? shardRange(allMasses.length, shard) : [0, allMasses.length];
+    masses = allMasses.slice(first, end);
     const backend = await selectBackend(backendOptions(values));
     try {
       const { json, limits } = await analyse(backend, signal, data, { masses, channels, ctaus, lxyWindow, nSigma, method, cl, nBBbar }, meta);
+      Object.assign(json, { kind: 'llp', masses_GeV: allMasses });
+      if (shard) json.shard = { index: shard.index, count: shard.count, total: allMasses.length, first, end, key: 'cells', per_shard: ['backend', 'sweep_ms'] };
       const text = JSON.stringify(json, null, 1);
-      if (values.out) await writeFile(values.out, text);
+      if (values.out) writeAtomic(values.out, text);
       if (values.plot) {
         const L = ctaus.length, step = Math.max(1, Math.floor(L / 6));
         const series = [];
         for (let j = 0; j < L; j += step) {
           series.push({ x: masses, y: masses.map((_, im) => limits.combined[im * L + j]), label: `c tau = ${ctaus[j].toPrecision(3)} cm` });
         }
-        await writeFile(values.plot, linePlot({
+        writeAtomic(values.plot, linePlot({
           title: `B+ -> K+ S, S -> ${channels.join(', ')}: ${(cl * 100).toFixed(0)}% CL upper limit (${method}, channels combined)`,
           x: { label: 'm_S [GeV]' }, y: { label: 'B(B+ -> K+ S) x B(S -> xx)', log: true }, series,
           note: values.demo ? 'demo: generated signal, illustrative background' : undefined,
