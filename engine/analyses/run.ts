@@ -38,7 +38,7 @@ export const QUICK = { pseudoExperiments: 10, maxEventsPerBackground: 20_000, si
 export interface RunOptions {
   /** Directory that relative paths in the config are resolved against (the config file's). */
   readonly baseDir: string;
-  /** Overrides config.quick. */
+  /** true: quick sample sizes whatever the config says (the CLI's --quick). */
   readonly quick?: boolean;
   readonly progress?: (s: string) => void;
   readonly signal?: AbortSignal;
@@ -67,8 +67,10 @@ async function readInput(inp: InputConfig, where: string, baseDir: string): Prom
 
 /** Runs a validated config on a backend. */
 export async function runConfig(backend: Backend, c: AnalysisConfig, o: RunOptions): Promise<AnalysisResult> {
+  // --quick (o.quick) forces the quick sizes; config.quick only fills the sizes the config leaves out.
   const quick = o.quick ?? c.quick ?? false;
-  const sim = c.simulation ?? {};
+  const sim = o.quick ? {} : (c.simulation ?? {});
+  if (o.quick) c = { ...c, pseudo_experiments: undefined };
   if (c.analysis === 'dark-higgsstrahlung') {
     return runDarkHiggs(backend, {
       seed: c.seed ?? 1, lumiFb: c.lumi_fb, cl: c.cl, method: c.method,

@@ -7,7 +7,7 @@ import { BACKEND_FLAGS, backendOptions, required, type Command } from './args.js
 
 export const run: Command = {
   summary: 'run an analysis from a JSON config (dark-higgsstrahlung, zprime-invisible, zprime-mumu, invisible-dark-photon, alp-gammagamma): results.json, HEPData, SVG',
-  usage: 'run --config FILE [--out DIR] [--quick] [--json] [--backend auto|webgpu|wasm|cpu]',
+  usage: 'run --config FILE [--out DIR] [--quick] [--json] [--backend auto|webgpu|wasm|cpu]   (--quick: small samples whatever the config sets)',
   async run(args, out, ctx) {
     const { values } = parseArgs({
       args,

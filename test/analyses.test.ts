@@ -1,0 +1,178 @@
+// The searches end to end: every committed example config through `darkscan run --quick` (files,
+// finite limits, ordered bands), signal injection in a 1D search found at its mass, events from
+// a file with a column mapping, and the coupling translations against their formulas.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WasmBackend } from '../host/index.js';
+import type { Backend } from '../host/backend.js';
+import { main } from '../engine/cli/index.js';
+import { runSearch1D, type Search1DResult } from '../engine/analyses/search1d.js';
+import { SEARCHES_1D, ZPRIME_INVISIBLE, ZPRIME_MUMU } from '../engine/analyses/searches.js';
+import { ALP_G, ZPRIME_G, couplingLimit, SIGMA_MUMU_FB } from '../engine/analyses/couplings.js';
+import { fourMuProxySigmaFb, fourMuSpectrumFbPerGeV, generateFourMuProxy } from '../engine/analyses/fourmu.js';
+import { generate } from '../engine/generate/index.js';
+import { toCsv } from '../engine/io/index.js';
+import { runConfig } from '../engine/analyses/run.js';
+
+const CONFIGS = join(import.meta.dirname, '../engine/analyses/configs');
+const QUICK = { pseudoExperiments: 10, maxEventsPerBackground: 20_000, signalEventsPerPoint: 500 };
+const ALPHA = 1 / 137.035999084, S = 112, GEV2_TO_FB = 0.3893794e12;
+
+function ordered(e: readonly (number | null)[]): boolean {
+  return e.every((v) => v !== null && Number.isFinite(v)) && (e as number[]).every((v, i) => i === 0 || (e as number[])[i - 1] <= v);
+}
+
+describe('darkscan run: every example config, quick', () => {
+  const dir = mkdtempSync('/tmp/darkscan-run-');
+  for (const f of readdirSync(CONFIGS).filter((x) => x.endsWith('.json')).sort()) {
+    it(`${f}: results.json, hepdata.yaml and SVG plots; finite limits with ordered bands`, async () => {
+      const out = join(dir, f.replace('.json', ''));
+      const lines: string[] = [];
+      const code = await main(['run', '--config', join(CONFIGS, f), '--quick', '--out', out, '--backend', 'wasm', '--workers', '2', '--json'], (s) => lines.push(s));
+      expect(code).toBe(0);
+      const summary = JSON.parse(lines[0]);
+      expect(existsSync(join(out, 'results.json'))).toBe(true);
+      expect(existsSync(join(out, 'hepdata.yaml'))).toBe(true);
+      expect(summary.files.filter((p: string) => p.endsWith('.svg')).length).toBeGreaterThanOrEqual(2);
+      const cfg = JSON.parse(readFileSync(join(CONFIGS, f), 'utf8'));
+      const r = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+      expect(r.analysis).toBe(cfg.analysis);
+      expect(r.seed).toBe(cfg.seed);
+      expect(r.lumi_fb).toBe(cfg.lumi_fb);
+      expect(r.method).toBe(cfg.method);
+      expect(r.windows.length).toBeGreaterThan(50);
+      for (const w of r.windows) {
+        expect(w.s_up, `window ${w.window}`).toBeGreaterThan(0);
+        expect(ordered(w.s_up_expected), `window ${w.window} bands ${w.s_up_expected}`).toBe(true);
+      }
+      const hep = readFileSync(join(out, 'hepdata.yaml'), 'utf8');
+      expect(hep).toMatch(/data_file: "hepdata_/);
+      if (r.kind === 'darkscan-analysis') {
+        // Cross-section and coupling limits where the signal efficiency is known, bands ordered.
+        const withSigma = r.windows.filter((w: { sigma_up_fb: number | null }) => w.sigma_up_fb !== null);
+        expect(withSigma.length).toBeGreaterThan(0.8 * r.windows.length);
+        for (const w of withSigma) {
+          expect(ordered(w.sigma_up_expected_fb)).toBe(true);
+          if (w.coupling_up !== null) expect(ordered(w.coupling_up_expected)).toBe(true);
+        }
+        expect(readFileSync(join(out, 'hepdata_sigma.yaml'), 'utf8')).toMatch(/CL.*90%/);
+        expect(r.global.pseudo_experiments).toBe(10);
+        expect(r.global.p_global).toBeGreaterThan(0);
+      }
+    }, 180_000);
+  }
+});
+
+describe('1D searches', () => {
+  let backend: Backend;
+  beforeAll(async () => {
+    backend = await WasmBackend.create({ workers: 2 });
+  });
+  afterAll(async () => {
+    await backend.dispose();
+  });
+
+  it("finds an injected Z' -> mu mu at its mass; the observed limit there exceeds the expected", async () => {
+    const o = { seed: 5, lumiFb: 10, ...QUICK };
+    const mass = 3;
+    const r = await runSearch1D(backend, ZPRIME_MUMU, { ...o, inject: { mass, events: 150 } });
+    const g = r.global as { window: number; max_z_local: number; p_global: number };
+    const best = r.windows[g.window];
+    expect(Math.abs(best.x_GeV - mass)).toBeLessThanOrEqual(best.half_width_GeV);
+    expect(g.max_z_local).toBeGreaterThan(3);
+    expect(g.p_global).toBeLessThan(0.1); // none of 10 background-only pseudo-experiments reaches it
+    expect(best.s_up).toBeGreaterThan(best.s_up_expected[2]);
+    expect(r.injected).toMatchObject({ process: 'zp_mumu', mass_GeV: 3, produced: 150 });
+    // The same seed without the injection: no excess there, fewer events.
+    const r0 = await runSearch1D(backend, ZPRIME_MUMU, { ...o, pseudoExperiments: 0 });
+    expect(r0.windows[g.window].z_local).toBeLessThan(2);
+    expect(r0.windows[g.window].n).toBeLessThan(best.n);
+    expect(r0.global.pseudo_experiments).toBe(0);
+  }, 120_000);
+
+  it('is reproducible from the seed and differs with another seed', async () => {
+    const a = await runSearch1D(backend, ZPRIME_INVISIBLE, { seed: 9, ...QUICK, pseudoExperiments: 3 });
+    const b = await runSearch1D(backend, ZPRIME_INVISIBLE, { seed: 9, ...QUICK, pseudoExperiments: 3 });
+    const c = await runSearch1D(backend, ZPRIME_INVISIBLE, { seed: 10, ...QUICK, pseudoExperiments: 3 });
+    expect(b.windows).toEqual(a.windows);
+    expect(b.global).toEqual(a.global);
+    expect(c.windows.map((w) => w.n)).not.toEqual(a.windows.map((w) => w.n));
+  }, 60_000);
+
+  it('reads data events from a CSV file with a column mapping and applies the selection', async () => {
+    const dir = mkdtempSync('/tmp/darkscan-input-');
+    // "Data": zp_inv signal events plus tau tau events, with the columns renamed as in an ntuple.
+    const parts = [generate({ process: 'zp_inv', params: { mZp: 6 }, events: 400, seed: 1 }), generate({ process: 'tautau', events: 3000, seed: 2 })];
+    const rename: Record<string, string> = { n_gamma: 'nGamma', n_extra_tracks: 'nExtraTracks', m2_recoil_GeV2: 'M2rec', m_recoil_GeV: 'Mrec', cos_theta_recoil_cm: 'cosRecCM', p_mumu_cm_GeV: 'pMuMuCM' };
+    const cols: Record<string, Float64Array> = {};
+    for (const [from, to] of Object.entries(rename)) cols[to] = Float64Array.from(parts.flatMap((p) => Array.from(p.columns[from])));
+    writeFileSync(join(dir, 'data.csv'), toCsv(cols, {}));
+    const cfg = { analysis: 'zprime-invisible' as const, seed: 4, pseudo_experiments: 3, quick: true, inputs: { data: { path: 'data.csv', columns: Object.fromEntries(Object.entries(rename).map(([a, b]) => [a, b])) } } };
+    const r = (await runConfig(backend, cfg, { baseDir: dir })) as Search1DResult;
+    // Selected rows computed independently of the pipeline.
+    let selected = 0, near6 = 0;
+    const n = cols.Mrec.length;
+    for (let i = 0; i < n; i++) {
+      if (cols.nGamma[i] === 0 && cols.nExtraTracks[i] === 0 && Math.abs(cols.cosRecCM[i]) < 0.8 && cols.pMuMuCM[i] > 0.5 && cols.M2rec[i] > 0) {
+        selected++;
+        if (Math.abs(cols.Mrec[i] - 6) < 0.1) near6++;
+      }
+    }
+    expect(r.samples.data_candidates).toBe(selected);
+    expect(r.samples.data).toMatchObject({ file: join(dir, 'data.csv'), rows: n, as: 'events' });
+    expect(near6).toBeGreaterThan(100);
+    const best = r.windows[(r.global as { window: number }).window];
+    expect(Math.abs(best.mass_GeV - 6)).toBeLessThan(2 * best.half_width_GeV);
+    // A missing mapped column is an error that names the config path and the column.
+    const bad = { ...cfg, inputs: { data: { path: 'data.csv', columns: { ...cfg.inputs.data.columns, m_recoil_GeV: 'Mrecoil' } } } };
+    await expect(runConfig(backend, bad, { baseDir: dir })).rejects.toThrow(/config\.inputs\.data .*column 'Mrecoil' \(for 'm_recoil_GeV'\) not found/);
+  }, 60_000);
+});
+
+describe('coupling translations and the four-muon proxy', () => {
+  it('ALP: g_UL = sqrt(sigma_UL / sigma(g = 1)) with sigma = alpha g^2 (1 - m^2/s)^3 / 24 (Dolan et al. 2017)', () => {
+    for (const m of [0.5, 3, 8]) {
+      const s1 = ((ALPHA / 24) * (1 - m * m / 112.0) ** 3) * GEV2_TO_FB;
+      expect(ALP_G.sigmaAtUnitFb(m) / s1).toBeCloseTo(1, 2); // s here 112 GeV^2 vs exact (10.583)^2
+      expect(couplingLimit(ALP_G, m, 4 * ALP_G.sigmaAtUnitFb(m) * 1e-6)).toBeCloseTo(2e-3, 12);
+    }
+    expect(ALP_G.illustrative).toBe(false);
+  });
+
+  it("Z': sigma proportional to g'^2, marked illustrative; null where the model has no phase space", () => {
+    const m = 2;
+    const s1 = ZPRIME_G.sigmaAtUnitFb(m);
+    expect(s1).toBeCloseTo(SIGMA_MUMU_FB / (8 * Math.PI ** 2) * Math.log(S / 4) ** 2 * (1 - 4 / S) ** 2, -3);
+    expect(couplingLimit(ZPRIME_G, m, s1 * 1e-4)).toBeCloseTo(1e-2, 12);
+    expect(couplingLimit(ZPRIME_G, 11, 1)).toBeNull();
+    expect(couplingLimit(ZPRIME_G, m, null)).toBeNull();
+    expect(ZPRIME_G.illustrative).toBe(true);
+  });
+
+  it('the 4-mu proxy: total sigma is the integral of its spectrum; samples reproducible and weighted when capped', () => {
+    let integral = 0;
+    const lo = 0.2123, hi = 10.37, N = 200000;
+    for (let i = 0; i < N; i++) {
+      const m = Math.exp(Math.log(lo) + ((Math.log(hi) - Math.log(lo)) * (i + 0.5)) / N);
+      integral += fourMuSpectrumFbPerGeV(m) * m * ((Math.log(hi) - Math.log(lo)) / N);
+    }
+    expect(fourMuProxySigmaFb() / integral).toBeCloseTo(1, 2);
+    const a = generateFourMuProxy({ lumiFb: 10, seed: 3, maxEvents: 500 });
+    const b = generateFourMuProxy({ lumiFb: 10, seed: 3, maxEvents: 500 });
+    expect(a.columns.m_4mu_GeV).toEqual(b.columns.m_4mu_GeV);
+    expect(a.nGenerated).toBe(500);
+    expect(a.meta.poisson_events as number).toBeGreaterThan(500);
+    expect(a.columns.weight[0]).toBeCloseTo((a.meta.poisson_events as number) / 500, 4);
+    expect(a.illustrative).toBe(true);
+  });
+
+  it('every 1D search has a grid, backgrounds and signal masses inside its grid', () => {
+    for (const def of Object.values(SEARCHES_1D)) {
+      expect(def.backgrounds.length).toBeGreaterThan(0);
+      const inside = def.signalMasses.filter((m) => def.peakOf(m) >= def.grid.min - 0.2 && def.peakOf(m) <= def.grid.max + 0.2);
+      expect(inside.length).toBeGreaterThan(5);
+      for (const m of [1, 3, 6]) expect(def.massOf(def.peakOf(m))).toBeCloseTo(m, 9);
+    }
+  });
+});
