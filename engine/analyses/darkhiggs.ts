@@ -389,7 +389,7 @@ export async function runDarkHiggs(backend: Backend, o: DarkHiggsOptions): Promi
     injected,
     global: {
       max_z_local: zObs, window: best, m_mumu_GeV: grid.cx[best], m_recoil_GeV: grid.cy[best], pseudo_experiments: nPE,
-      exceeding: exceed, p_global: pGlobal, z_global: pGlobal === null ? null : Math.max(0, normalQuantileUpper(pGlobal)),
+      exceeding: exceed, p_global: pGlobal, z_global: pGlobal === null ? null : pGlobal >= 0.5 ? 0 : normalQuantileUpper(pGlobal), // p = 1 (every pseudo-experiment exceeds) would throw
       p_local: pLocal[best], trials_factor: pGlobal === null ? null : pGlobal / pLocal[best],
       max_z_pseudo_median: maxZ.length ? [...maxZ].sort((a, b) => a - b)[Math.floor(maxZ.length / 2)] : null,
       method: 'background-only pseudo-data (Poisson-resampled background simulation), every window rescanned; p = (exceeding + 1) / (N + 1)',
