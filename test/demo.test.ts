@@ -58,3 +58,16 @@ describe('dark Higgsstrahlung demo', () => {
     expect(other.global).toEqual(res.global);
   });
 });
+
+describe('dark Higgsstrahlung demo, degenerate inputs', () => {
+  it('a scan whose observed maximum ties every pseudo-experiment gives p = 1 and Z = 0, not an error', async () => {
+    const backend = await WasmBackend.create({ workers: 1 });
+    try {
+      // Tiny simulated samples: huge weights make sigma_b dominate, so every local Z is 0.
+      const r = await runDarkHiggs(backend, { seed: 1, maxEventsPerBackground: 10_000, signalEventsPerPoint: 200, trainEvents: 1500, pseudoExperiments: 4 });
+      expect(r.global).toMatchObject({ max_z_local: 0, p_global: 1, z_global: 0, exceeding: 4 });
+    } finally {
+      await backend.dispose();
+    }
+  });
+});
