@@ -21,6 +21,7 @@ import { loadOnnx } from '../engine/nn/onnx.js';
 import { parseMlpJson, mlpToJson } from '../engine/nn/json.js';
 import { CpuBackend } from '../host/index.js';
 import { main } from '../engine/cli/index.js';
+import { loadConfig } from '../engine/analyses/run.js';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 200);
 const CASE_TIMEOUT_MS = 5000;
@@ -231,6 +232,11 @@ const FORMATS: Format[] = [
     name: 'MLP JSON', source: 'fuzz-mlp.json', text: true, stream: 1600,
     base: () => enc.encode(mlpToJson(loadOnnx(readFileSync(join(FIX, 'onnx', 'gemm_tanh_softmax_6_20_2.onnx'))))),
     read: (b) => parseMlpJson(dec.decode(b), 'fuzz-mlp.json'),
+  },
+  {
+    name: 'analysis config JSON (darkscan run)', source: 'fuzz-config.json', text: true, stream: 2000,
+    base: () => readFileSync(join(import.meta.dirname, '..', 'engine', 'analyses', 'configs', 'zprime-mumu.json')),
+    read: (b) => loadConfig(dec.decode(b), 'fuzz-config.json'),
   },
   {
     name: 'ONNX', source: 'fuzz.onnx', text: false, stream: 1700,
