@@ -107,6 +107,9 @@ export class WebGPUBackend implements Backend {
   readonly name = 'webgpu' as const;
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private lost: GPUDeviceLostInfo | undefined;
+  /** Shared inputs marked `reuse`, kept on the device per array object (e.g. a model's weights). */
+  private readonly resident = new WeakMap<object, GPUBuffer>();
+  private uploads = { shared: 0, reused: 0 };
 
   private constructor(private readonly h: GpuHandle, private readonly opts: WebGPUOptions) {
     h.device.lost.then((info) => {
@@ -130,7 +133,10 @@ export class WebGPUBackend implements Backend {
   }
 
   info(): BackendInfo {
-    return { name: 'webgpu', available: !this.lost, reason: this.lost && `device lost: ${this.lost.message}`, details: adapterDetails(this.h.adapter) };
+    return {
+      name: 'webgpu', available: !this.lost, reason: this.lost && `device lost: ${this.lost.message}`,
+      details: { ...adapterDetails(this.h.adapter), shared_uploads: this.uploads.shared, shared_reused: this.uploads.reused },
+    };
   }
 
   /** Pipelines are compiled once per kernel; the key is everything the shader text depends on. */
@@ -199,8 +205,18 @@ export class WebGPUBackend implements Backend {
       if (inputs[j].byteLength > maxBinding) {
         throw new GpuError('limit', `shared input '${s.name}' of ${desc.name} is ${inputs[j].byteLength} bytes, over maxStorageBufferBindingSize ${maxBinding}`);
       }
+      const src = args.inputs![s.name] as object;
+      if (s.reuse) {
+        const kept = this.resident.get(src);
+        if (kept) {
+          this.uploads.reused++;
+          return kept;
+        }
+      }
       const b = this.upload(inputs[j], GPUBufferUsage.STORAGE);
-      temp.push(b);
+      this.uploads.shared++;
+      if (s.reuse) this.resident.set(src, b);
+      else temp.push(b);
       return b;
     });
     const chunk = this.chunkItems(desc);

@@ -28,6 +28,11 @@ export interface BufferSpec {
   readonly type: ScalarType;
   /** Words per item: the buffer is sliced with the item range. Absent: shared, bound whole. */
   readonly perItem?: number;
+  /**
+   * A shared input callers pass as the same, never-mutated array for the same content (e.g. a
+   * packed model): a device backend keeps it uploaded between runs, keyed by the array object.
+   */
+  readonly reuse?: boolean;
   readonly doc?: string;
 }
 

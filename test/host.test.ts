@@ -86,3 +86,19 @@ describe.runIf(!ALLOW_NO_WEBGPU)('webgpu', () => {
     expect(Array.from(out.words)).toEqual(Array.from(runReference(philox, { count: 4, params }).words));
   });
 });
+
+describe.runIf(!ALLOW_NO_WEBGPU)('webgpu resident inputs', () => {
+  it('a model (reuse input) is uploaded once and reused by later runs; other shared inputs every run', async () => {
+    const { mlp } = await import('../kernels/mlp/desc.js');
+    const c = mlp.cases().find((k) => k.name.includes('n=5003'))!;
+    const g = await WebGPUBackend.create();
+    const before = g.info().details as { shared_uploads: number; shared_reused: number };
+    const a = await g.run(mlp, c.args);
+    const b = await g.run(mlp, c.args);
+    const after = g.info().details as { shared_uploads: number; shared_reused: number };
+    expect(after.shared_reused - before.shared_reused).toBe(1); // net, second run
+    expect(after.shared_uploads - before.shared_uploads).toBe(3); // net once, x twice
+    expect(Array.from(b.score)).toEqual(Array.from(a.score));
+    expect(Array.from(a.score)).toEqual(Array.from(runReference(mlp, c.args).score));
+  });
+});

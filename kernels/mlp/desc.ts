@@ -72,7 +72,7 @@ export const mlp: KernelDesc = {
   workgroupSize: 64,
   params: [],
   inputs: [
-    { name: 'net', type: 'u32', doc: 'packed MLP (kernels/mlp/layout.ts), shared' },
+    { name: 'net', type: 'u32', reuse: true, doc: 'packed MLP (kernels/mlp/layout.ts), shared; packModel caches it per model, so it is uploaded once per model' },
     { name: 'x', type: 'f32', doc: 'features, row-major [rows][n_in], row = absolute item index (shared)' },
   ],
   outputs: [{ name: 'score', type: 'f32', perItem: 1, doc: "the score unit of the last layer's output" }],
