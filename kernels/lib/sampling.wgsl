@@ -21,7 +21,7 @@ fn rs_uniform() -> f32 {
   var x = rs_buf.x;
   if (rs_pos == 1u) { x = rs_buf.y; } else if (rs_pos == 2u) { x = rs_buf.z; } else if (rs_pos == 3u) { x = rs_buf.w; }
   rs_pos = rs_pos + 1u;
-  return f32((x >> 8u) | 1u) * 5.9604644775390625e-8;
+  return opaque(f32((x >> 8u) | 1u) * 5.9604644775390625e-8);
 }
 
 fn rs_lnfact(k: u32) -> f32 {
@@ -54,14 +54,14 @@ fn log_pois_pmf(k: f32, lam: f32) -> f32 {
     p = opaque(p * d) + xm_f(0x3daaaaabu);
     p = opaque(p * d) + xm_f(0xbe2aaaabu);
     p = opaque(p * d) + xm_f(0x3f000000u);
-    h = ftz(d * d) * p;
+    h = opaque(ftz(opaque(d * d)) * p);
   } else {
     let e = 1.0 + d;
     h = opaque(e * xlog(e)) - d;
   }
   let rk = xrecip(k);
-  let rk2 = rk * rk;
-  let corr = rk * (xm_f(0x3daaaaabu) - opaque(rk2 * (xm_f(0x3b360b61u) - opaque(rk2 * xm_f(0x3a500d01u)))));
+  let rk2 = opaque(rk * rk);
+  let corr = opaque(rk * (xm_f(0x3daaaaabu) - opaque(rk2 * (xm_f(0x3b360b61u) - opaque(rk2 * xm_f(0x3a500d01u))))));
   return (-opaque(lam * h) - (opaque(0.5 * xlog(k)) + xm_f(0x3f6b3f8eu))) - corr;
 }
 
@@ -73,7 +73,7 @@ fn rs_poisson(lam: f32) -> f32 {
     var k = 0.0;
     while (u > F && p > xm_f(0x2edbe6ffu)) {
       k = k + 1.0;
-      p = ftz(p * xdiv(lam, k));
+      p = ftz(opaque(p * xdiv(lam, k)));
       F = F + p;
     }
     return k;
@@ -90,7 +90,7 @@ fn rs_poisson(lam: f32) -> f32 {
     let k = floor((opaque((xdiv(2.0 * a, us) + b) * U) + lam) + xm_f(0x3edc28f6u));
     if (us >= xm_f(0x3d8f5c29u) && V <= vr) { return k; }
     if (k < 0.0 || (us < xm_f(0x3c54fdf4u) && V > us)) { continue; }
-    let lhs = (xlog(V) + linv) - xlog(xdiv(a, us * us) + b);
+    let lhs = (xlog(V) + linv) - xlog(xdiv(a, opaque(us * us)) + b);
     if (lhs <= log_pois_pmf(k, lam)) { return k; }
   }
   return floor(lam);
@@ -101,7 +101,7 @@ fn rs_normal() -> f32 {
     let x = opaque(2.0 * rs_uniform()) - 1.0;
     let y = opaque(2.0 * rs_uniform()) - 1.0;
     let r2 = opaque(x * x) + opaque(y * y);
-    if (r2 < 1.0 && r2 > 0.0) { return x * xsqrt(xdiv(-2.0 * xlog(r2), r2)); }
+    if (r2 < 1.0 && r2 > 0.0) { return opaque(x * xsqrt(xdiv(opaque(-2.0 * xlog(r2)), r2))); }
   }
   return 0.0;
 }

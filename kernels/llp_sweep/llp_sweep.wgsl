@@ -2,9 +2,9 @@
 
 fn llp_split96(v: f32) -> vec3<u32> {
   if (!(v >= 1.0)) { return vec3<u32>(0u, 0u, 0u); }
-  let h = floor(v * bitcast<f32>(0x1f800000u));
+  let h = floor(opaque(v * bitcast<f32>(0x1f800000u)));
   let r = v - opaque(h * bitcast<f32>(0x5f800000u));
-  let m = floor(r * bitcast<f32>(0x2f800000u));
+  let m = floor(opaque(r * bitcast<f32>(0x2f800000u)));
   let lo = floor(r - opaque(m * bitcast<f32>(0x4f800000u)));
   return vec3<u32>(u32(lo), u32(m), u32(h));
 }
@@ -26,7 +26,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let i = P.item_offset + l;
   let nl = P.n_life;
   let g = i / nl;
-  let j = i - g * nl;
+  let j = i - g * nl; // u32
   let start = in_grp_range[2u * g];
   let end = in_grp_range[2u * g + 1u];
   let mlo = in_grp_win[4u * g];
@@ -46,9 +46,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if (!(m >= mlo && m < mhi && d >= llo && d < lhi)) { continue; }
     count = count + 1u;
     let e = xexp(opaque(in_ct[k] * rate));
-    let w = ftz(ftz(ratio * e) * in_gw[k]);
-    a = llp_add96(a, llp_split96(w * sw));
-    b = llp_add96(b, llp_split96(ftz(w * w) * sw2));
+    let w = ftz(opaque(ftz(opaque(ratio * e)) * in_gw[k]));
+    a = llp_add96(a, llp_split96(opaque(w * sw)));
+    b = llp_add96(b, llp_split96(opaque(ftz(opaque(w * w)) * sw2)));
   }
   let o = 8u * l;
   out_acc[o] = a.x;

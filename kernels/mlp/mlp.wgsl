@@ -18,7 +18,7 @@ fn xtanh(x: f32) -> f32 {
     let r = 1.0 - opaque(2.0 * xrecip(e + 1.0));
     return select(r, -r, x < 0.0);
   }
-  let s = ftz(x * x);
+  let s = ftz(opaque(x * x));
   var p = opaque(bitcast<f32>(0xbbbaf0eau) * s) + bitcast<f32>(0x3ca9134eu);
   p = opaque(p * s) + bitcast<f32>(0xbd5c1e2du);
   p = opaque(p * s) + bitcast<f32>(0x3e088393u);
@@ -31,7 +31,7 @@ fn xsigmoid(x: f32) -> f32 { return xrecip(1.0 + xexp(-x)); }
 fn activate(act: u32, alpha: f32, a: f32) -> f32 {
   switch act {
     case 1u: { return select(0.0, a, a > 0.0); }
-    case 2u: { return select(a, alpha * a, a < 0.0); }
+    case 2u: { return select(a, opaque(alpha * a), a < 0.0); }
     case 3u: { return xtanh(a); }
     case 4u: { return xsigmoid(a); }
     default: { return a; }
@@ -46,7 +46,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let n_in = in_net[1];
   let nl = in_net[2];
   let table = in_net[4];
-  let base = (P.item_offset + l) * n_in;
+  let base = (P.item_offset + l) * n_in; // u32
   for (var i = 0u; i < n_in; i++) {
     let d = guard(guard(in_x[base + i]) - netf(8u + i));
     hb[i] = guard(guard(opaque(d * netf(8u + n_in + i))) + netf(8u + 2u * n_in + i));
@@ -63,7 +63,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     let nxt = MLP_MAXW - cur;
     for (var o = 0u; o < no; o++) {
       var acc = netf(b + o);
-      let row = w + o * ni;
+      let row = w + o * ni; // u32
       for (var i = 0u; i < ni; i++) { acc = acc + opaque(netf(row + i) * hb[cur + i]); }
       hb[nxt + o] = guard(acc);
     }
@@ -77,7 +77,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
         s = s + e;
       }
       let r = xrecip(s);
-      for (var o = 0u; o < no; o++) { hb[nxt + o] = guard(ftz(hb[nxt + o] * r)); }
+      for (var o = 0u; o < no; o++) { hb[nxt + o] = guard(ftz(opaque(hb[nxt + o] * r))); }
     } else {
       for (var o = 0u; o < no; o++) { hb[nxt + o] = guard(activate(act, alpha, hb[nxt + o])); }
     }

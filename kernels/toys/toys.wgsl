@@ -15,11 +15,11 @@ fn dev_f32(n: f32, lam: f32) -> f32 {
     p = opaque(p * d) + xm_f(0x3e800000u);
     p = opaque(p * d) + xm_f(0xbeaaaaabu);
     p = opaque(p * d) + xm_f(0x3f000000u);
-    g = ftz(d * d) * p;
+    g = opaque(ftz(opaque(d * d)) * p);
   } else {
     g = d - xlog(xdiv(lam, n));
   }
-  return (2.0 * n) * g;
+  return opaque((2.0 * n) * g);
 }
 
 fn pos_root(A: f32, B: f32, C: f32) -> f32 {
@@ -30,8 +30,8 @@ fn pos_root(A: f32, B: f32, C: f32) -> f32 {
 }
 
 fn nu_logn(b: f32, par: f32, th: f32) -> f32 {
-  let e = min(par * th, 60.0);
-  return b * xexp(e);
+  let e = min(opaque(par * th), 60.0);
+  return opaque(b * xexp(e));
 }
 
 fn h_logn(n: f32, aux: f32, sp: f32, b: f32, par: f32, th: f32) -> f32 {
@@ -62,25 +62,25 @@ fn prof_f32(n: f32, aux: f32, sp: f32, b: f32, par: f32, kind: u32) -> f32 {
     return dev_f32(n, sp + nu_logn(b, par, th)) + opaque(dth * dth);
   }
   if (kind == 1u) {
-    let ss = par * par;
+    let ss = opaque(par * par);
     let Bq = ((ss - sp) - b) - opaque(aux * par);
-    let lam = pos_root(1.0, Bq, n * ss);
+    let lam = pos_root(1.0, Bq, opaque(n * ss));
     var dth: f32;
-    if (lam > 0.0) { dth = par * xdiv(n - lam, lam); } else { dth = -xdiv(sp + b, par) - aux; }
+    if (lam > 0.0) { dth = opaque(par * xdiv(n - lam, lam)); } else { dth = -xdiv(sp + b, par) - aux; }
     return dev_f32(n, lam) + opaque(dth * dth);
   }
   if (kind == 2u) {
     let k = xdiv(par, b);
     let A = 1.0 + k;
-    let nu = pos_root(A, (opaque(A * sp) - n) - aux, aux * sp);
-    return dev_f32(n, sp + nu) + dev_f32(aux, k * nu);
+    let nu = pos_root(A, (opaque(A * sp) - n) - aux, opaque(aux * sp));
+    return dev_f32(n, sp + nu) + dev_f32(aux, opaque(k * nu));
   }
   return dev_f32(n, sp + b);
 }
 
 fn b0_f32(aux: f32, b: f32, par: f32, kind: u32) -> f32 {
   if (kind == 1u) { return opaque(par * aux) + b; }
-  if (kind == 2u) { return b * xdiv(aux, par); }
+  if (kind == 2u) { return opaque(b * xdiv(aux, par)); }
   if (kind == 3u) { return nu_logn(b, par, aux); }
   return b;
 }
@@ -103,11 +103,11 @@ fn q0_f32(n: f32, aux: f32, b: f32, par: f32, kind: u32) -> f32 {
 
 fn toy_f32(sig: f32, s: f32, b: f32, par: f32, th: f32, kind: u32) -> f32 {
   var nu = b;
-  if (kind == 1u) { nu = opaque(par * th) + b; } else if (kind == 2u) { nu = th * b; } else if (kind == 3u) { nu = nu_logn(b, par, th); }
+  if (kind == 1u) { nu = opaque(par * th) + b; } else if (kind == 2u) { nu = opaque(th * b); } else if (kind == 3u) { nu = nu_logn(b, par, th); }
   nu = select(0.0, nu, nu > 0.0);
   let n = rs_poisson(sig + nu);
   var aux = 0.0;
-  if (kind == 1u || kind == 3u) { aux = th + rs_normal(); } else if (kind == 2u) { aux = rs_poisson(par * th); }
+  if (kind == 1u || kind == 3u) { aux = th + rs_normal(); } else if (kind == 2u) { aux = rs_poisson(opaque(par * th)); }
   if (P.stat == 1u) { return q0_f32(n, aux, b, par, kind); }
   return qtilde_f32(n, aux, s, b, par, kind);
 }
@@ -118,7 +118,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (l >= P.item_count) { return; }
   let a = P.item_offset + l;
   let w = a / P.toys;
-  let t = P.toy0 + (a - w * P.toys);
+  let t = P.toy0 + (a - w * P.toys); // u32
   let s = in_win[8u * w];
   let b = in_win[8u * w + 1u];
   let par = in_win[8u * w + 2u];

@@ -39,10 +39,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
             // w^2 = lo16^2 + 2 lo16 hi8 2^16 + hi8^2 2^32, w < 2^24.
             let lo = w & 0xffffu;
             let hi = w >> 16u;
-            let m = 2u * lo * hi;
-            s = add_carry(q0, lo * lo); q0 = s.x; var c = s.y;
+            let m = 2u * lo * hi; // u32
+            s = add_carry(q0, lo * lo); q0 = s.x; var c = s.y; // u32
             s = add_carry(q0, m << 16u); q0 = s.x; c += s.y;
-            s = add_carry(q1, c + (m >> 16u) + hi * hi); q1 = s.x; q2 += s.y;
+            s = add_carry(q1, c + (m >> 16u) + hi * hi); q1 = s.x; q2 += s.y; // u32
           }
         }
       }
