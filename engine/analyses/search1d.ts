@@ -12,7 +12,8 @@ import { grid1D, type Resolution, type WindowGrid } from '../windows.js';
 import { countKey, expectedEvents, generate, generateAtLuminosity, getProcess, poisson, EventRandom, FAMILY_COLUMNS, GENERATOR_VERSION, type EventSample, type Params } from '../generate/index.js';
 import { foldIn, key, split, RANDOM_STREAM_VERSION } from '../random.js';
 import { bayesUpper, expectedFromCounts, upperLimitAsymptotic } from '../stats/index.js';
-import { localSignificance, normalQuantileUpper } from '../stats/pvalue.js';
+import { localSignificance } from '../stats/pvalue.js';
+import { globalSignificance } from '../stats/lee.js';
 import { couplingLimit, type Coupling } from './couplings.js';
 import { B_FLOOR, type LimitMethod } from './darkhiggs.js';
 import { concatColumns, poissonResample, rows, sampleInfo, seedOf, selectRows, table, type Columns } from './samples.js';
@@ -406,28 +407,20 @@ export async function runSearch1D(backend: Backend, def: Search1D, o: Search1DOp
   }
   lap('limits', t);
 
-  // 6. Look-elsewhere: background-only pseudo-experiments, each rescanned, max local Z.
+  // 6. Look-elsewhere (engine/stats/lee.ts): background-only pseudo-experiments drawn like the
+  // data (Poisson-resampled background events, candidates rebuilt), each rescanned.
   t = performance.now();
-  let best = 0;
-  for (let w = 1; w < W; w++) if (zLocal[w] > zLocal[best]) best = w;
-  const zObs = zLocal[best];
-  const maxZ: number[] = [];
   const canResample = bgEventParts.length > 0 && !bgCandFromFiles.length;
-  for (let k = 0; k < (canResample ? nPE : 0); k++) {
+  const nDone = canResample ? nPE : 0;
+  const g = nDone === 0 ? null : await globalSignificance(res.data.n, bEff, res.sigmaB!, async (k) => {
     check();
     if (k % 10 === 0) progress(`look-elsewhere: pseudo-experiment ${k} / ${nPE}`);
     const pe = candidates(poissonResample(bgEvents, bgEvents.weight, foldIn(kPE, k), keep), false);
-    const sums = await countInWindows(backend, grid, table(pe), {}, o.signal);
-    let m = 0;
-    for (let w = 0; w < W; w++) {
-      const z = localSignificance(sums.n[w], bEff[w], res.sigmaB![w]).z;
-      if (z > m) m = z;
-    }
-    maxZ.push(m);
-  }
-  const nDone = maxZ.length;
-  const exceed = maxZ.filter((z) => z >= zObs).length;
-  const pGlobal = nDone ? (exceed + 1) / (nDone + 1) : null;
+    return (await countInWindows(backend, grid, table(pe), {}, o.signal)).n;
+  }, { pseudoExperiments: nDone, seed: o.seed });
+  let best = 0;
+  for (let w = 1; w < W; w++) if (zLocal[w] > zLocal[best]) best = w;
+  if (g) best = g.window; // the same maximum; ties broken by the smaller local p
   lap('look_elsewhere', t);
   timing.total = Math.round(performance.now() - t0) / 1000;
 
@@ -459,10 +452,8 @@ export async function runSearch1D(backend: Backend, def: Search1D, o: Search1DOp
     coupling: { name: c.name, symbol: c.symbol, units: c.units, power: c.power, formula: c.formula, source: c.source, illustrative: c.illustrative },
     injected,
     global: {
-      max_z_local: zObs, window: best, x_GeV: grid.cx[best], mass_GeV: def.massOf(grid.cx[best]), pseudo_experiments: nDone,
-      exceeding: exceed, p_global: pGlobal, z_global: pGlobal === null ? null : pGlobal >= 0.5 ? 0 : normalQuantileUpper(pGlobal),
-      p_local: pLocal[best], trials_factor: pGlobal === null ? null : pGlobal / pLocal[best],
-      max_z_pseudo_median: maxZ.length ? [...maxZ].sort((a, b) => a - b)[Math.floor(maxZ.length / 2)] : null,
+      max_z_local: zLocal[best], window: best, x_GeV: grid.cx[best], mass_GeV: def.massOf(grid.cx[best]), p_local: pLocal[best], pseudo_experiments: nDone,
+      exceeding: g?.exceeding ?? null, p_global: g?.pGlobal ?? null, p_global_error: g?.pGlobalError ?? null, z_global: g?.zGlobal ?? null, trials_factor: g?.trialsFactor ?? null,
       method: canResample
         ? 'background-only pseudo-data (Poisson-resampled background events, candidates rebuilt), every window rescanned; p = (exceeding + 1) / (N + 1)'
         : 'not computed: background given as candidates cannot be resampled event by event',

@@ -34,6 +34,7 @@ export interface GlobalSignificance {
  * pseudo-experiment's max Z reaches z exactly when some window reaches its threshold count.
  */
 export function thresholdCount(z: number, b: number, sigmaB: number): number {
+  if (z <= 0) return 0; // Z >= 0 for every count (deficits have Z = 0)
   const zOf = (n: number) => localSignificance(n, b, sigmaB).z;
   let lo = Math.max(0, Math.floor(b)), hi = Math.max(1, 2 * lo + 1);
   if (zOf(lo) >= z) return lo; // also for z <= 0
@@ -74,11 +75,13 @@ export async function globalSignificance(
     if (c.length !== m) throw new RangeError(`pseudo-experiment ${i}: ${c.length} windows, expected ${m}`);
     for (let w = 0; w < m; w++) if (c[w] >= thr[w]) { exceeding++; break; }
   }
-  const pGlobal = exceeding / N;
+  // (k + 1) / (N + 1): the observation counts as one of the pseudo-experiments, so p > 0 and an
+  // exact test (Davison & Hinkley, Bootstrap Methods (1997) eq. 4.11; North et al., AJHG 71 (2002) 439).
+  const pGlobal = (exceeding + 1) / (N + 1);
   return {
     maxLocalZ: zMax, window: wMax, pLocal: pMin, pGlobal,
     pGlobalError: Math.sqrt(Math.max(pGlobal * (1 - pGlobal), 1 / N) / N),
-    zGlobal: pGlobal >= 1 ? -Infinity : pGlobal <= 0 ? Infinity : -normQuantile(pGlobal),
+    zGlobal: pGlobal >= 0.5 ? 0 : -normQuantile(pGlobal), // Z = 0 for p >= 1/2, as for local Z
     trialsFactor: pMin > 0 ? pGlobal / pMin : Infinity,
     pseudoExperiments: N, exceeding, seed: o.seed,
   };
