@@ -11,7 +11,7 @@ import { foldIn, key, split, RANDOM_STREAM_VERSION, type Key } from '../random.j
 import { trainClassifier, rocAuc } from '../nn/train.js';
 import { describeModel, type Mlp } from '../nn/model.js';
 import { scoreEvents } from '../nn/infer.js';
-import { bayesUpper, expectedFromCounts, upperLimitAsymptotic } from '../stats/index.js';
+import { limitOne } from '../stats/windows.js';
 import { localSignificance } from '../stats/pvalue.js';
 import { globalSignificance } from '../stats/lee.js';
 import { concatColumns, poissonResample, rows, sampleInfo, seedOf, selectRows, table, type Columns } from './samples.js';
@@ -305,27 +305,10 @@ export async function runDarkHiggs(backend: Backend, o: DarkHiggsOptions): Promi
       progress(`limits: window ${w} / ${W}`);
     }
     const n = res.data.n[w], b = bEff[w], sb = res.sigmaB![w];
-    const model = { n, b, sigmaB: sb, uncertainty: sb > 0 ? ('gauss' as const) : ('none' as const) };
-    let up: number, exp: number[], used: LimitMethod = method;
-    const bayes = () => {
-      used = 'bayes';
-      up = bayesUpper(model, cl);
-      exp = expectedFromCounts(b, (k) => bayesUpper({ ...model, n: k }, cl));
-    };
+    let up: number, exp: number[], used: LimitMethod;
     try {
-      if (method === 'bayes') bayes();
-      else {
-        try {
-          const u = upperLimitAsymptotic(model, cl);
-          up = u.upper;
-          exp = u.expected!;
-        } catch {
-          // The asymptotic CLs root is not always bracketed when sigma_b is comparable to b
-          // (few large-weight simulated events): such windows take the Bayesian limit, and say so.
-          bayes();
-          asymptoticFailed++;
-        }
-      }
+      ({ up, exp, used } = limitOne({ n, b, sigmaB: sb, uncertainty: sb > 0 ? 'gauss' : 'none' }, method, cl));
+      if (used !== method) asymptoticFailed++;
     } catch (e) {
       throw new Error(`limits: window ${w} (M_mumu ${grid.cx[w].toFixed(3)}, M_recoil ${grid.cy[w].toFixed(3)} GeV; n = ${n}, b = ${b}, sigma_b = ${sb}): ${(e as Error).message}`);
     }

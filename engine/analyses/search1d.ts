@@ -11,7 +11,7 @@ import { countInWindows, scan } from '../scan.js';
 import { grid1D, type Resolution, type WindowGrid } from '../windows.js';
 import { countKey, expectedEvents, generate, generateAtLuminosity, getProcess, poisson, EventRandom, FAMILY_COLUMNS, GENERATOR_VERSION, type EventSample, type Params } from '../generate/index.js';
 import { foldIn, key, split, RANDOM_STREAM_VERSION } from '../random.js';
-import { bayesUpper, expectedFromCounts, upperLimitAsymptotic } from '../stats/index.js';
+import { limitOne } from '../stats/windows.js';
 import { localSignificance } from '../stats/pvalue.js';
 import { globalSignificance } from '../stats/lee.js';
 import { couplingLimit, type Coupling } from './couplings.js';
@@ -188,25 +188,6 @@ export function availableColumns(def: Search1D): string[] {
 function requireColumns(t: Cols, names: readonly string[], source: string) {
   const missing = names.filter((n) => !t[n]);
   if (missing.length) throw new Error(`${source}: missing column(s) ${missing.join(', ')} (have: ${Object.keys(t).join(', ') || 'none'}); map them with "columns" in the config`);
-}
-
-/** Upper limit and expected band on signal events of one window, asymptotic CLs with the Bayesian fallback of darkhiggs.ts. */
-export function windowLimit(n: number, b: number, sigmaB: number, cl: number, method: LimitMethod): { up: number; exp: number[]; used: LimitMethod } {
-  const model = { n, b, sigmaB, uncertainty: sigmaB > 0 ? ('gauss' as const) : ('none' as const) };
-  const bayes = () => {
-    const up = bayesUpper(model, cl);
-    // Expected limits at the Poisson quantiles of n (normal quantiles for large b, where
-    // expectedFromCounts' walk from n = 0 would be long).
-    const exp = b > 1e4 ? [-2, -1, 0, 1, 2].map((k) => bayesUpper({ ...model, n: Math.max(0, Math.round(b + k * Math.sqrt(b))) }, cl)) : expectedFromCounts(b, (k) => bayesUpper({ ...model, n: k }, cl));
-    return { up, exp, used: 'bayes' as LimitMethod };
-  };
-  if (method === 'bayes') return bayes();
-  try {
-    const u = upperLimitAsymptotic(model, cl);
-    return { up: u.upper, exp: [...u.expected!], used: 'cls-asymptotic' };
-  } catch {
-    return bayes(); // root not bracketed (sigma_b comparable to b): the Bayesian limit, recorded per window
-  }
 }
 
 /**
@@ -388,9 +369,9 @@ export async function runSearch1D(backend: Backend, def: Search1D, o: Search1DOp
   for (let w = 0; w < W; w++) {
     if (w % 200 === 0) check();
     const n = res.data.n[w], b = bEff[w], sb = res.sigmaB![w];
-    let lim: ReturnType<typeof windowLimit>;
+    let lim: ReturnType<typeof limitOne>;
     try {
-      lim = windowLimit(n, b, sb, cl, method);
+      lim = limitOne({ n, b, sigmaB: sb, uncertainty: sb > 0 ? 'gauss' : 'none' }, method, cl);
     } catch (e) {
       throw new Error(`limits: window ${w} (${def.variable} ${grid.cx[w].toFixed(4)} GeV; n = ${n}, b = ${b}, sigma_b = ${sb}): ${(e as Error).message}`);
     }

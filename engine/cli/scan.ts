@@ -226,6 +226,7 @@ export const scan: Command = {
       windows: scanRows(r, first).map((row, i) => (limits ? {
         ...row,
         upper_limit_events: limits.upper[i],
+        ...(limits.used ? { limit_method: limits.used[i] } : {}),
         ...(limits.lower ? { lower_limit_events: limits.lower[i] } : {}),
         expected_upper_limit_events: limits.expected.map((e) => e[i]),
       } : row)),

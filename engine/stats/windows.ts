@@ -3,7 +3,7 @@
 import type { Backend } from '../../host/backend.js';
 import { upperLimitAsymptotic } from './asymptotic.js';
 import { bayesUpper, clsNUpper, expectedFromCounts, feldmanCousins } from './exact.js';
-import { makeModel, type Model, type UncertaintyModel } from './model.js';
+import { makeModel, type CountingModel, type Model, type UncertaintyModel } from './model.js';
 import { upperLimitsToys } from './toys.js';
 
 export const WINDOW_LIMIT_METHODS = ['cls', 'cls-asymptotic', 'bayes', 'fc', 'cls-n'] as const;
@@ -18,8 +18,33 @@ export interface WindowInputs {
   readonly uncertainty?: UncertaintyModel;
 }
 
+/**
+ * One window's upper limit and expected band by asymptotic CLs or the Bayesian method. The
+ * asymptotic CLs root is not always bracketed when sigma_b is comparable to b (a few large-weight
+ * simulated events): such a window takes the Bayesian limit, and `used` says so.
+ */
+export function limitOne(model: CountingModel, method: 'cls-asymptotic' | 'bayes', cl: number): { up: number; exp: number[]; used: 'cls-asymptotic' | 'bayes' } {
+  const bayes = () => {
+    const b = model.b;
+    const up = bayesUpper(model, cl);
+    // Expected limits at the Poisson quantiles of n (normal quantiles for large b, where
+    // expectedFromCounts' walk from n = 0 would be long).
+    const exp = b > 1e4 ? [-2, -1, 0, 1, 2].map((k) => bayesUpper({ ...model, n: Math.max(0, Math.round(b + k * Math.sqrt(b))) }, cl)) : expectedFromCounts(b, (k) => bayesUpper({ ...model, n: k }, cl));
+    return { up, exp, used: 'bayes' as const };
+  };
+  if (method === 'bayes') return bayes();
+  try {
+    const u = upperLimitAsymptotic(model, cl);
+    return { up: u.upper, exp: [...u.expected!], used: 'cls-asymptotic' };
+  } catch {
+    return bayes();
+  }
+}
+
 export interface WindowLimits {
   readonly method: WindowLimitMethod;
+  /** The method each window's limit came from (differs from `method` where limitOne fell back). */
+  readonly used?: string[];
   readonly cl: number;
   readonly upper: Float64Array;
   /** Feldman-Cousins lower ends (null for the other methods). */
@@ -66,18 +91,18 @@ export async function windowLimits(
     return { method, cl, upper, lower, expected, toys: o.toys, seed: o.seed };
   }
   if (method === 'fc') lower = new Float64Array(M);
+  const used: string[] = [];
   ms.forEach((m, i) => {
+    used.push(method);
     switch (method) {
-      case 'cls-asymptotic': {
-        const r = upperLimitAsymptotic(m, cl);
-        upper[i] = r.upper;
-        setExp(i, r.expected!);
+      case 'cls-asymptotic':
+      case 'bayes': {
+        const r = limitOne({ n: m.n, b: m.b, sigmaB: m.sigmaB, sRef: m.sRef, uncertainty: m.kind, effUnc: m.effUnc, aux: m.aux }, method, cl);
+        upper[i] = r.up;
+        setExp(i, r.exp);
+        used[i] = r.used;
         break;
       }
-      case 'bayes':
-        upper[i] = bayesUpper(m, cl);
-        setExp(i, expectedFromCounts(m.b, (n) => bayesUpper({ ...m, n }, cl)));
-        break;
       case 'fc': {
         knownB(m, i);
         const r = feldmanCousins(m.n, m.b, cl);
@@ -93,5 +118,5 @@ export async function windowLimits(
         break;
     }
   });
-  return { method, cl, upper, lower, expected, toys: null, seed: null };
+  return { method, cl, used, upper, lower, expected, toys: null, seed: null };
 }
