@@ -9,7 +9,7 @@
 // Z = Phi^-1(1 - p), set to 0 for p >= 0.5 (deficits), as in Cowan, Cranmer, Gross, Vitells,
 // EPJC 71 (2011) 1554, eq. (12) (q0 = 0 when the fitted signal is negative).
 
-import { gammaP, gammaQ, lnGamma } from './special.js';
+import { gammaP, gammaQ, lnGamma, normQuantile, normSf } from './special.js';
 
 export { gammaP, gammaQ, lnGamma } from './special.js';
 
@@ -48,38 +48,13 @@ function betaCF(x: number, a: number, b: number): number {
   return h;
 }
 
-/** Upper normal tail 1 - Phi(z) = erfc(z / sqrt 2) / 2, with erfc(t) = Q(1/2, t^2) for t >= 0. */
-export function normalTail(z: number): number {
-  if (z < 0) return 1 - normalTail(-z);
-  return 0.5 * gammaQ(0.5, (z * z) / 2);
-}
+/** Upper normal tail 1 - Phi(z). */
+export const normalTail = normSf;
 
-/** z with 1 - Phi(z) = p (0 < p < 1): Acklam's rational approximation, then Newton steps on normalTail. */
+/** z with 1 - Phi(z) = p (0 < p < 1), from the lower quantile by symmetry (accurate for tiny p). */
 export function normalQuantileUpper(p: number): number {
   if (!(p > 0 && p < 1)) throw new RangeError(`normalQuantileUpper: p must be in (0, 1), got ${p}`);
-  // P. J. Acklam's algorithm for the lower quantile of q = 1 - p, written for the upper tail.
-  const a = [-39.69683028665376, 220.9460984245205, -275.928510446969, 138.357751867269, -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const lowTail = Math.min(p, 1 - p);
-  let z: number;
-  if (lowTail < 0.02425) {
-    const q = Math.sqrt(-2 * Math.log(lowTail));
-    z = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-    z = p < 0.5 ? -z : z; // c-branch gives the lower quantile of lowTail (negative)
-  } else {
-    const q = p - 0.5, r = q * q;
-    z = -((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-  }
-  // Newton on f(z) = normalTail(z) - p, f' = -phi(z); relative steps for small tails.
-  for (let i = 0; i < 3; i++) {
-    const phi = Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
-    if (phi === 0) break;
-    const f = normalTail(z) - p;
-    z += f / phi;
-  }
-  return z;
+  return -normQuantile(p);
 }
 
 export interface LocalSignificance {
