@@ -95,7 +95,7 @@ export function toCM(p: FourVector, b: Beams = BELLE2_BEAMS): FourVector {
 
 /**
  * Recoil mass against a system with CM four-momentum p*: M_rec^2 = (sqrt(s) - E*)^2 - |p*|^2
- * (GUIDE sec. 3; the invariant (P_init - p)^2 in the CM frame). Signed: -sqrt(-M^2) when M^2 < 0.
+ * (Belle II, PRL 130 (2023) 071804; the invariant (P_init - p)^2 in the CM frame). Signed: -sqrt(-M^2) when M^2 < 0.
  */
 export function recoilMassCM(pCM: FourVector, sqrtSGeV: number): number {
   const e = sqrtSGeV - pCM[0];
@@ -120,7 +120,7 @@ export function massFromPhotonEnergyCM(eGeV: number, sqrtSGeV: number): number {
   return m2 >= 0 ? Math.sqrt(m2) : -Math.sqrt(-m2);
 }
 
-/** LLP reduced mass M_red = sqrt(M^2 - 4 m^2) for S -> x x with daughter mass m (GUIDE sec. 3): 0 at threshold. */
+/** LLP reduced mass M_red = sqrt(M^2 - 4 m^2) for S -> x x with daughter mass m (Belle II, arXiv:2306.02830): 0 at threshold. */
 export function reducedMass(massGeV: number, daughterMassGeV: number): number {
   const r = massGeV * massGeV - 4 * daughterMassGeV * daughterMassGeV;
   if (r < 0) throw new RangeError(`reducedMass: M = ${massGeV} GeV is below threshold 2m = ${2 * daughterMassGeV} GeV`);

@@ -23,7 +23,7 @@ import { toySample } from '../web/toy.js';
 import { runDarkHiggs } from '../engine/analyses/darkhiggs.js';
 import { renderReport } from '../engine/analyses/render.js';
 
-const ALLOW_NO_WEBGPU = process.env.DARKSCAN_ALLOW_NO_WEBGPU === '1';
+import { ALLOW_NO_WEBGPU } from './backends.js';
 const CHROMIUM = process.env.DARKSCAN_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_FLAGS = [
   '--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
@@ -223,7 +223,7 @@ describe('plots', () => {
     await page.waitForFunction(() => /^(done|error)/.test(document.getElementById('status')!.textContent ?? ''), undefined, { timeout: 90_000 });
     expect(await page.textContent('#status')).toMatch(/^done/);
     const info = JSON.parse((await page.textContent('#backend-info'))!);
-    expect(info.ran_on).toBe(ALLOW_NO_WEBGPU ? info.ran_on : 'webgpu');
+    if (!ALLOW_NO_WEBGPU) expect(info.ran_on).toBe('webgpu');
     const doc = await inPage(async () => (globalThis as any).darkscan.lastDoc(), null);
     expect(doc.schema).toBe('darkscan-scan/1');
     expect(doc.windows).toHaveLength(NAMED_GRIDS['dark-higgsstrahlung']().cx.length);

@@ -16,10 +16,13 @@ describe('selection', () => {
   it('auto takes webgpu first when an adapter exists', async () => {
     const old = process.env[BACKEND_ENV];
     delete process.env[BACKEND_ENV];
-    const b = await selectBackend({ wasm: { workers: 1 } });
-    opened.push(b);
-    if (!ALLOW_NO_WEBGPU) expect(b.name).toBe('webgpu');
-    if (old !== undefined) process.env[BACKEND_ENV] = old;
+    try {
+      const b = await selectBackend({ wasm: { workers: 1 } });
+      opened.push(b);
+      if (!ALLOW_NO_WEBGPU) expect(b.name).toBe('webgpu');
+    } finally {
+      if (old !== undefined) process.env[BACKEND_ENV] = old;
+    }
   });
   it('the environment variable overrides auto, the option overrides the variable', async () => {
     const old = process.env[BACKEND_ENV];

@@ -9,7 +9,7 @@ import { generateLlpSample } from '../engine/llp/sample.js';
 import { main } from '../engine/cli/index.js';
 
 describe('combination (product of Poisson likelihoods, flat prior)', () => {
-  it('one channel reproduces the Poisson / CLs-n limits (GUIDE sec. 4)', () => {
+  it('one channel reproduces the classical Poisson and CLs-n limits', () => {
     expect(combineChannels([{ n: 0, b: 0, a: 1 }], 0.9)).toBeCloseTo(2.303, 2);
     expect(combineChannels([{ n: 2, b: 0, a: 1 }], 0.95)).toBeCloseTo(6.296, 2);
     expect(combineChannels([{ n: 1, b: 1, a: 1 }], 0.9)).toBeCloseTo(3.272, 2);

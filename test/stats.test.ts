@@ -1,4 +1,4 @@
-// engine/stats against published numbers (GUIDE.md sec. 4) and scipy golden values
+// engine/stats against published numbers (Poisson upper limits; Feldman & Cousins PRD 57 (1998) 3873 Table IV; Helene NIM 212 (1983) 319 for CLs with n) and scipy golden values
 // (test/golden/make_stats_golden.py -> test/golden/stats.json; scipy is not needed here).
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -27,7 +27,7 @@ describe('special functions', () => {
   });
 });
 
-describe('published reference numbers (GUIDE.md sec. 4)', () => {
+describe('published reference numbers', () => {
   it('classical Poisson upper limits, b = 0', () => {
     expect([0, 1, 2].map((n) => round(clsNUpper(n, 0, 0.9), 3))).toEqual([2.303, 3.89, 5.322]);
     expect([0, 1, 2].map((n) => round(clsNUpper(n, 0, 0.95), 3))).toEqual([2.996, 4.744, 6.296]);

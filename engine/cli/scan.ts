@@ -208,7 +208,7 @@ export const scan: Command = {
       backend: backend.name,
       backend_details: backendDetails,
       kernel: 'window_count',
-      membership: 'f32: ((x-cx)^2 / ax^2 + (y-cy)^2 / ay^2) <= 1 on coordinates quantised to 2^-24 GeV, identical on every backend',
+      membership: 'f32: ((x-cx)^2 / ax^2 + (y-cy)^2 / ay^2) <= 1 on coordinates rounded to a multiple of 2^-24 GeV, then to f32, identical on every backend',
       grid: { name: fullGrid.name, shape: fullGrid.shape, variables: fullGrid.variables, windows: total, params: fullGrid.params },
       cells: r.data.cells,
       ...(chunkEvents !== undefined ? { streaming: { chunk_events: chunkEvents, note: 'samples read in chunks; integer sums are exact, so the numbers equal the whole-file scan; cells are those of the first chunk' } } : {}),

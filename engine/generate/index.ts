@@ -242,7 +242,7 @@ function reconstruct(ev: GenEvent, family: Family, rng: EventRandom, det: Detect
   row.p_x1_GeV = pabs(x1.p);
   row.p_x2_GeV = pabs(x2.p);
   row.m_xx_GeV = mass(xx);
-  row.m_red_GeV = Math.sqrt(Math.max(0, row.m_xx_GeV ** 2 - 4 * mx * mx)); // M_red = sqrt(M^2 - 4 m^2) (GUIDE sec. 3)
+  row.m_red_GeV = Math.sqrt(Math.max(0, row.m_xx_GeV ** 2 - 4 * mx * mx)); // M_red = sqrt(M^2 - 4 m^2) (Belle II, arXiv:2306.02830)
   row.m_Kxx_GeV = mass(plus(K.p, xx));
   row.p_S_GeV = pabs(xx);
   return { row, accepted: true };

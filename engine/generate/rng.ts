@@ -3,6 +3,7 @@
 // has used: event i is the same whether 10 or 10^6 events are asked for, and in any chunking.
 import { philoxBlock } from '../../kernels/philox/ref.js';
 import type { Key } from '../random.js';
+import { lnGamma } from '../stats/special.js';
 
 const TWO_M53 = 1.1102230246251565e-16; // 2^-53
 
@@ -74,17 +75,8 @@ export class EventRandom {
   }
 }
 
-/** ln Gamma(x) for x > 0, Lanczos (g = 7, n = 9; Numerical Recipes 3rd ed. sec. 6.1 coefficients as in Boost/Godfrey). */
-export function lgamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgamma(1 - x);
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  x -= 1;
-  let a = c[0];
-  const t = x + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i] / (x + i);
-  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
-}
+/** ln Gamma(x) (the engine's one Lanczos implementation). */
+export const lgamma = lnGamma;
 
 /**
  * Poisson variate with mean mu from the stream. mu < 10: multiplication of uniforms (Knuth, TAOCP

@@ -17,7 +17,7 @@ export function parseChannels(s: string, flag = '--channels'): Channel[] {
   return out as Channel[];
 }
 
-/** M_red = sqrt(M^2 - 4 m^2) (darkscan GUIDE sec. 3; Belle II, arXiv:2306.02830): 0 below threshold. */
+/** M_red = sqrt(M^2 - 4 m^2) (Belle II, arXiv:2306.02830): 0 below threshold. */
 export function reducedMass(m: number, mx: number): number {
   return Math.sqrt(Math.max(0, m * m - 4 * mx * mx));
 }

@@ -125,7 +125,7 @@ export function sweepDirect(sample: LlpSample, o: SweepOptions): Float64Array {
       let s = 0;
       for (let k = r[2 * g]; k < r[2 * g + 1]; k++) {
         if (mred[k] >= w[4 * g] && mred[k] < w[4 * g + 1] && lxy[k] >= w[4 * g + 2] && lxy[k] < w[4 * g + 3]) {
-          s += gw[k] * (t0 / tau) * Math.exp(-ct[k] / tau + ct[k] / t0); // GUIDE sec. 3
+          s += gw[k] * (t0 / tau) * Math.exp(-ct[k] / tau + ct[k] / t0); // w = (tau_gen/tau) exp(-t/tau + t/tau_gen): ratio of exponential decay-time densities
         }
       }
       out[g * L + j] = s / nGenerated[g];

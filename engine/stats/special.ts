@@ -5,7 +5,7 @@ const LANCZOS = [
   12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 
-/** ln Gamma(x), x > 0: Lanczos approximation, g = 7, n = 9 (Numerical Recipes 3rd ed., sec. 6.1). */
+/** ln Gamma(x), x > 0: Lanczos, SIAM J. Numer. Anal. B1 (1964) 86, with Godfrey's g = 7, n = 9 coefficients. */
 export function lnGamma(x: number): number {
   if (!(x > 0)) throw new RangeError(`lnGamma: x must be > 0, got ${x}`);
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x); // reflection formula
@@ -104,7 +104,7 @@ export function normSf(x: number): number {
 }
 
 /**
- * Phi^-1(p): P. J. Acklam's rational approximation (2003) refined by one Halley step
+ * Phi^-1(p): P. J. Acklam's rational approximation (2003) refined by two Halley steps
  * against normCdf (relative error ~1e-15).
  */
 export function normQuantile(p: number): number {

@@ -6,7 +6,7 @@ import { bitsToF32, ftz, xexp } from '../lib/exactmath.js';
 // For every decay k in the group's range with mlo <= mred < mhi and llo <= lxy < lhi:
 //   w = ftz(ftz(ratio_j * xexp(opaque(ct_k * rate_j))) * gw_k),
 //   ratio_j = ctau_gen / ctau_j, rate_j = 1/ctau_gen - 1/ctau_j
-//   (lifetime reweighting, darkscan GUIDE sec. 3: w = (tau_gen/tau) exp(-t/tau + t/tau_gen)),
+//   (lifetime reweighting: w = (tau_gen/tau) exp(-t/tau + t/tau_gen), the ratio of exponential decay-time densities),
 // and w and ftz(w * w) are added exactly as 96-bit fixed point numbers with 2^-F_j units
 // (scaleW_j = 2^F_j, scaleW2_j = 2^G_j): the sums are independent of order and of splitting.
 // Outputs per item (8 words): sumW limbs (lo, mid, hi), sumW2 limbs, accepted count, 0.
