@@ -164,6 +164,14 @@ function setDraw(sig: f32, b: f32, par: f32, th: f32, kind: u32): void {
   return Mathf.floor(lam);
 }
 
+// The draws of one toy of the current type (n, aux into gN, gAux), as toyScalar.
+let gN: f32 = 0, gAux: f32 = 0;
+function drawScalar(k0: u32, k1: u32, w: u32, t: u32, kind: u32): void {
+  rsInit(k0, k1, w, t, 0);
+  gN = drawPois(nLam, nP0, nB, nA, nA2, nLinv, nVr);
+  gAux = kind == 1 || kind == 3 ? dTh + rsNormal() : kind == 2 ? drawPois(aLam, aP0, aB, aA, aA2, aLinv, aVr) : 0.0;
+}
+
 // One toy of the current type (twin of ref.ts toyF32 with setDraw's constants).
 function toyScalar(k0: u32, k1: u32, w: u32, t: u32, s: f32, b: f32, par: f32, kind: u32, stat: u32): f32 {
   rsInit(k0, k1, w, t, 0);
@@ -176,7 +184,7 @@ function toyScalar(k0: u32, k1: u32, w: u32, t: u32, s: f32, b: f32, par: f32, k
 // scalar code's operations in the scalar order (branches: both sides, then bitselect; exactmath's
 // f32x4 twins). The common path is vectorised: Philox block 0, the first PTRS / polar attempt of
 // each draw, q~. A lane whose draw needs a second attempt (or ln k! with k < 10 in PTRS's
-// squeeze) is recomputed by toyScalar, whose result then replaces the lane's.
+// squeeze) gets its draws recomputed by drawScalar; q~ is then computed for the four lanes at once.
 
 // @ts-ignore: decorator
 @inline function S(x: f32): v128 { return f32x4.splat(x); }
@@ -478,17 +486,18 @@ function group4(k0: u32, k1: u32, w: u32, t: u32, s: f32, b: f32, par: f32, kind
       ok = v128.and(ok, f32x4.eq(aux, aux));
     }
   }
+  const redo = ~i32x4.bitmask(ok) & 15;
+  if (redo != 0) { // lanes whose draws need more than the first attempt: both draws scalar, q~ stays vector
+    if (redo & 1) { drawScalar(k0, k1, w, t, kind); n = f32x4.replace_lane(n, 0, gN); aux = f32x4.replace_lane(aux, 0, gAux); }
+    if (redo & 2) { drawScalar(k0, k1, w, t + 1, kind); n = f32x4.replace_lane(n, 1, gN); aux = f32x4.replace_lane(aux, 1, gAux); }
+    if (redo & 4) { drawScalar(k0, k1, w, t + 2, kind); n = f32x4.replace_lane(n, 2, gN); aux = f32x4.replace_lane(aux, 2, gAux); }
+    if (redo & 8) { drawScalar(k0, k1, w, t + 3, kind); n = f32x4.replace_lane(n, 3, gN); aux = f32x4.replace_lane(aux, 3, gAux); }
+  }
   const q = q4(n, aux, s, b, par, kind, stat);
   store<f32>(o, f32x4.extract_lane(q, 0));
   store<f32>(o, f32x4.extract_lane(q, 1), 8);
   store<f32>(o, f32x4.extract_lane(q, 2), 16);
   store<f32>(o, f32x4.extract_lane(q, 3), 24);
-  const redo = ~i32x4.bitmask(ok) & 15;
-  if (redo != 0) {
-    for (let i: u32 = 0; i < 4; i++) {
-      if (redo & (1 << i)) store<f32>(o + (<usize>i << 3), toyScalar(k0, k1, w, t + i, s, b, par, kind, stat));
-    }
-  }
 }
 
 // params: [item_offset, item_count, opaque_zero, reserved, key_sb0, key_sb1, key_b0, key_b1, toys, toy0, kind, stat]
