@@ -4,7 +4,7 @@
 // with expected bands, the look-elsewhere effect from pseudo-experiments, and the translation of
 // cross-section limits into epsilon^2 alpha_D. Every random number derives from one seed.
 import type { Backend } from '../../host/backend.js';
-import { countInWindows, scan } from '../scan.js';
+import { countInWindows } from '../scan.js';
 import { darkHiggsstrahlungGrid, type WindowGrid } from '../windows.js';
 import { generate, generateAtLuminosity, getProcess, resolveParams, GENERATOR_VERSION, type EventSample } from '../generate/index.js';
 import { foldIn, key, split, RANDOM_STREAM_VERSION, type Key } from '../random.js';
@@ -12,9 +12,8 @@ import { trainClassifier, rocAuc } from '../nn/train.js';
 import { describeModel, type Mlp } from '../nn/model.js';
 import { scoreEvents } from '../nn/infer.js';
 import { limitOne } from '../stats/windows.js';
-import { localSignificance } from '../stats/pvalue.js';
 import { globalSignificance } from '../stats/lee.js';
-import { concatColumns, poissonResample, rows, sampleInfo, seedOf, selectRows, table, type Columns } from './samples.js';
+import { B_FLOOR, concatColumns, poissonResample, rows, sampleInfo, scanWithFloor, seedOf, selectRows, table, type Columns } from './samples.js';
 
 /** The analysis's own random stream (engine/random.ts key(seed, stream)). */
 export const DARKHIGGS_STREAM = 0xd4a1;
@@ -86,8 +85,7 @@ export function signalPoints(): { mA: number; mh: number }[] {
   return out;
 }
 
-/** Background floor, events, for windows with no simulated background (asymptotics need b > 0). */
-export const B_FLOOR = 0.01;
+export { B_FLOOR };
 
 export interface WindowResult {
   window: number;
@@ -274,17 +272,8 @@ export async function runDarkHiggs(backend: Backend, o: DarkHiggsOptions): Promi
   // 5. The scan.
   t = performance.now();
   progress(`scanning ${grid.cx.length} windows`);
-  const res = await scan(backend, grid, table(data), { background: table(bgMc, 'weight'), abort: o.signal });
-  // Local significance with the background floor (a window without simulated background would
-  // otherwise give Z = infinity for any event in it).
+  const { res, bEff, zLocal, pLocal } = await scanWithFloor(backend, grid, data, bgMc, o.signal);
   const W = grid.cx.length;
-  const bEff = res.b!.map((b) => Math.max(b, B_FLOOR));
-  const zLocal = new Float64Array(W), pLocal = new Float64Array(W);
-  for (let w = 0; w < W; w++) {
-    const l = localSignificance(res.data.n[w], bEff[w], res.sigmaB![w]);
-    zLocal[w] = l.z;
-    pLocal[w] = l.p;
-  }
   lap('scan', t);
 
   // 6. Limits per window.

@@ -7,16 +7,15 @@
 // cross-section limits into a coupling. Every random number derives from one seed.
 import type { Backend } from '../../host/backend.js';
 import type { ColumnTable } from '../io/columns.js';
-import { countInWindows, scan } from '../scan.js';
+import { countInWindows } from '../scan.js';
 import { grid1D, type Resolution, type WindowGrid } from '../windows.js';
 import { countKey, expectedEvents, generate, generateAtLuminosity, getProcess, poisson, EventRandom, FAMILY_COLUMNS, GENERATOR_VERSION, type EventSample, type Params } from '../generate/index.js';
 import { foldIn, key, split, RANDOM_STREAM_VERSION } from '../random.js';
 import { limitOne } from '../stats/windows.js';
-import { localSignificance } from '../stats/pvalue.js';
 import { globalSignificance } from '../stats/lee.js';
 import { couplingLimit, type Coupling } from './couplings.js';
 import { B_FLOOR, type LimitMethod } from './darkhiggs.js';
-import { concatColumns, poissonResample, rows, sampleInfo, seedOf, selectRows, table, type Columns } from './samples.js';
+import { concatColumns, poissonResample, rows, sampleInfo, scanWithFloor, seedOf, selectRows, table, type Columns } from './samples.js';
 
 export const SEARCH1D_NAMES = ['zprime-invisible', 'zprime-mumu', 'invisible-dark-photon', 'alp-gammagamma'] as const;
 export type Search1DName = (typeof SEARCH1D_NAMES)[number];
@@ -351,14 +350,7 @@ export async function runSearch1D(backend: Backend, def: Search1D, o: Search1DOp
   // 4. The scan.
   t = performance.now();
   progress(`scanning ${W} windows`);
-  const res = await scan(backend, grid, table(data), { background: table(bgCands, 'weight'), abort: o.signal });
-  const bEff = res.b!.map((b) => Math.max(b, B_FLOOR));
-  const zLocal = new Float64Array(W), pLocal = new Float64Array(W);
-  for (let w = 0; w < W; w++) {
-    const l = localSignificance(res.data.n[w], bEff[w], res.sigmaB![w]);
-    zLocal[w] = l.z;
-    pLocal[w] = l.p;
-  }
+  const { res, bEff, zLocal, pLocal } = await scanWithFloor(backend, grid, data, bgCands, o.signal);
   lap('scan', t);
 
   // 5. Limits per window, in events, cross section and coupling.
