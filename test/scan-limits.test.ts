@@ -61,5 +61,7 @@ describe('scan --limits --global', () => {
     await expect(run([...base, '--global', '--seed', '1', '--shard', '0/2', '--out', join(dir, 'x.json')])).rejects.toThrow(/--global needs every window/);
     await expect(run([...base, '--global', '--out', join(dir, 'x.json')])).rejects.toThrow(/--seed is required/);
     await expect(run(['scan', '--data', data, '--grid', 'mumu-1d', '--limits', '--out', join(dir, 'x.json')])).rejects.toThrow(/need --background/);
+    await expect(run([...base, '--method', 'bayes', '--out', join(dir, 'x.json')])).rejects.toThrow(/--method applies only with --limits/);
+    await expect(run([...base, '--pseudo-experiments', '10', '--limits', '--out', join(dir, 'x.json')])).rejects.toThrow(/--pseudo-experiments applies only with --global/);
   });
 });

@@ -113,8 +113,8 @@ export const scan: Command = {
         data: { type: 'string' }, grid: { type: 'string' }, background: { type: 'string' }, signal: { type: 'string' },
         out: { type: 'string' }, 'weight-column': { type: 'string' }, 'bkg-rel-syst': { type: 'string' },
         'drop-invalid': { type: 'boolean' }, 'save-grid': { type: 'string' }, shard: { type: 'string' }, 'chunk-events': { type: 'string' },
-        limits: { type: 'boolean' }, method: { type: 'string', default: 'cls-asymptotic' }, cl: { type: 'string', default: '0.9' },
-        toys: { type: 'string' }, global: { type: 'boolean' }, 'pseudo-experiments': { type: 'string', default: '1000' }, seed: { type: 'string' },
+        limits: { type: 'boolean' }, method: { type: 'string' }, cl: { type: 'string' },
+        toys: { type: 'string' }, global: { type: 'boolean' }, 'pseudo-experiments': { type: 'string' }, seed: { type: 'string' },
         ...BACKEND_FLAGS,
       },
     });
@@ -130,21 +130,26 @@ export const scan: Command = {
     const [first, end] = shard ? shardRange(total, shard) : [0, total];
     const grid = shard ? sliceGrid(fullGrid, first, end) : fullGrid;
     const chunkEvents = values['chunk-events'] === undefined ? undefined : intArg(values['chunk-events'], '--chunk-events', 1, 1 << 26);
-    if (values['save-grid']) writeAtomic(values['save-grid'], gridToJson(fullGrid));
     const signal = ctx?.signal;
     // --limits / --global (issue: limits for every window of a scan; look-elsewhere by pseudo-experiments).
-    const method = values.method as WindowLimitMethod;
+    // Options of --limits / --global are refused without them (never silently ignored).
+    for (const [flag, needs] of [['method', 'limits'], ['cl', 'limits'], ['toys', 'limits'], ['pseudo-experiments', 'global']] as const) {
+      if (values[flag] !== undefined && !values[needs]) throw new Error(`--${flag} applies only with --${needs}`);
+    }
+    if (values.seed !== undefined && !values.limits && !values.global) throw new Error('--seed applies only with --limits --method cls or --global');
+    const method = (values.method ?? 'cls-asymptotic') as WindowLimitMethod;
     if (values.limits && !(WINDOW_LIMIT_METHODS as readonly string[]).includes(method)) throw new Error(`--method: expected ${WINDOW_LIMIT_METHODS.join(', ')}, got '${values.method}'`);
-    const cl = numArg(values.cl!, '--cl', 0.5, 0.9999);
+    const cl = numArg(values.cl ?? '0.9', '--cl', 0.5, 0.9999);
     const needsSeed = (values.limits && method === 'cls') || values.global;
     const seed = values.seed === undefined ? undefined : intArg(values.seed, '--seed');
     if (needsSeed && seed === undefined) throw new Error(`--seed is required with ${values.global ? '--global' : '--method cls'} (toys and pseudo-experiments are reproducible only from a seed)`);
     const toys = values.toys === undefined ? (method === 'cls' ? 10_000 : undefined) : intArg(values.toys, '--toys', 1, 1e8);
-    const nPE = intArg(values['pseudo-experiments']!, '--pseudo-experiments', 1, 1e7);
+    const nPE = intArg(values['pseudo-experiments'] ?? '1000', '--pseudo-experiments', 1, 1e7);
     if ((values.limits || values.global) && !values.background) throw new Error('--limits and --global need --background (b and sigma_b per window)');
     if (shard && values.global) throw new Error('--global needs every window: run it unsharded (the look-elsewhere maximum is over the whole grid)');
     if (shard && values.limits && method === 'cls') throw new Error('--limits --method cls with --shard: toys are keyed by the position of a window in the batch; use an asymptotic or exact method, or run unsharded');
     if (values.global && chunkEvents !== undefined) throw new Error('--global rescans the background sample per pseudo-experiment: not available with --chunk-events');
+    if (values['save-grid']) writeAtomic(values['save-grid'], gridToJson(fullGrid));
     let limits: WindowLimits | undefined;
     let global: GlobalSignificance | undefined;
     let bgTable: EventTable | undefined;
