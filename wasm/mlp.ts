@@ -1,8 +1,15 @@
 // MLP inference: twin of kernels/mlp/ref.ts (layout and operation order in kernels/mlp/layout.ts).
-// The SIMD build scores 8 events at once, one event per f32x4 lane (two vectors), and 4 output
-// units per pass over the inputs: each lane does exactly the scalar sequence of f32 operations,
-// so the bits do not depend on the build. Per-event scratch: one of SLOTS static slots, claimed
-// with an atomic compare-exchange for the duration of a call (workers share the memory).
+// Every event keeps exactly the reference's sequence of f32 operations (WebAssembly never fuses
+// a*b+c), so the bits do not depend on the build or on how events are grouped:
+// - SIMD fast path (all widths <= 128): 16 events per block (one event per f32x4 lane), hidden
+//   layers 4 output units x 8 events per pass over the inputs, weights read from a copy
+//   interleaved by groups of 4 units (contiguous splat loads), activations applied in registers
+//   (f32x4 twins of exactmath's xexp/xrecip: branches become lane selects, the same operations per
+//   lane), SIMD input standardisation, and of a non-softmax last layer only the score unit.
+// - SIMD fallback (wider nets, or the interleaved copy busy with another net): 8 events per block.
+// - Scalar: one event at a time (also the remainder of a range).
+// Per-event scratch: one of SLOTS static slots, claimed with an atomic compare-exchange for the
+// duration of a call (workers share the memory).
 
 import { ftz, xexp, xrecip } from './lib/exactmath';
 
@@ -12,6 +19,14 @@ const SLOTS: u32 = 16;
 const SLOT_BYTES: u32 = 2 * MAXW * EV * 4; // two activation buffers of MAXW x EV f32
 const scratch: usize = memory.data(<i32>(SLOTS * SLOT_BYTES), 16);
 const locks: usize = memory.data(<i32>(SLOTS * 4), 4);
+const EV16: u32 = 16; // events per block on the fast path
+const MAXW16: u32 = MAXW * EV / EV16; // widest layer of the fast path (its blocks fit the slot)
+const MAXL: u32 = 16; // kernels/mlp/layout.ts MLP_MAX_LAYERS
+// Interleaved weights of the fast path: one copy shared by all workers (concurrent calls of one
+// run share their net). pkState: [lock, readers, n_layers, then n_in, n_out per layer].
+const PKW: u32 = 32768;
+const pk: usize = memory.data(<i32>(PKW * 4), 16);
+const pkState: usize = memory.data(<i32>((3 + 2 * MAXL) * 4), 4);
 
 const TINY: f32 = 9.094947017729282e-13; // 2^-40
 const HUGE: f32 = 18446744073709551616.0; // 2^64
@@ -29,12 +44,89 @@ const HUGE: f32 = 18446744073709551616.0; // 2^64
   return v < -HUGE ? -HUGE : v > HUGE ? HUGE : v;
 }
 
+// guard on four lanes: pmax(v, lo) = v < lo ? lo : v and pmin(c, hi) = hi < c ? hi : c are the
+// scalar selects, then |v| < 2^-40 -> +0.
 // @ts-ignore: decorator
 @inline function guard4(v: v128): v128 {
-  const lo = f32x4.splat(-HUGE), hi = f32x4.splat(HUGE);
-  let c = v128.bitselect(lo, v, f32x4.lt(v, lo));
-  c = v128.bitselect(hi, c, f32x4.gt(c, hi));
+  const c = f32x4.pmin(f32x4.pmax(v, f32x4.splat(-HUGE)), f32x4.splat(HUGE));
   return v128.andnot(c, f32x4.lt(f32x4.abs(v), f32x4.splat(TINY)));
+}
+
+// @ts-ignore: decorator
+@inline function ftz4(x: v128): v128 {
+  // (bits & 0x7fffffff) < 0x0d800000: both sides below 2^31, so the signed compare is the unsigned one.
+  const small = i32x4.lt_s(v128.and(x, i32x4.splat(0x7fffffff)), i32x4.splat(0x0d800000));
+  return v128.bitselect(v128.and(x, i32x4.splat(<i32>0x80000000)), x, small);
+}
+
+/** xexp (wasm/lib/exactmath.ts) on four lanes: the branches become selects, the same f32 ops. */
+// @ts-ignore: decorator
+@inline function xexp4(x0: v128): v128 {
+  const under = f32x4.lt(x0, f32x4.splat(-86.0));
+  const x = f32x4.pmin(x0, f32x4.splat(88.0)); // x > 88 ? 88 : x
+  const n = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(F(0x3fb8aa3b))), f32x4.splat(0.5)));
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(F(0x3f318000))));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(F(0xb95e8083))));
+  const z = ftz4(f32x4.mul(r, r));
+  let p = f32x4.add(f32x4.mul(f32x4.splat(F(0x39506967)), r), f32x4.splat(F(0x3ab743ce)));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(F(0x3c088908)));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(F(0x3d2aa9c1)));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(F(0x3e2aaaaa)));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(F(0x3f000000)));
+  p = f32x4.add(f32x4.add(f32x4.mul(p, z), r), f32x4.splat(1.0));
+  // lanes below -86 (result 0) may saturate here: trunc_sat never traps, and they are replaced.
+  const s = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return v128.andnot(f32x4.mul(p, s), under);
+}
+
+/** xrecip (wasm/lib/exactmath.ts) on four lanes. */
+// @ts-ignore: decorator
+@inline function xrecip4(x: v128): v128 {
+  const s = v128.and(x, i32x4.splat(<i32>0x80000000));
+  let a = v128.and(x, i32x4.splat(0x7fffffff));
+  a = f32x4.pmax(a, f32x4.splat(F(0x01000000))); // a < min ? min : a
+  a = f32x4.pmin(a, f32x4.splat(F(0x7e000000))); // a > max ? max : a
+  const two = f32x4.splat(2.0);
+  let y = i32x4.sub(i32x4.splat(0x7ef311c3), a);
+  y = f32x4.mul(y, f32x4.sub(two, f32x4.mul(a, y)));
+  y = f32x4.mul(y, f32x4.sub(two, f32x4.mul(a, y)));
+  y = f32x4.mul(y, f32x4.sub(two, f32x4.mul(a, y)));
+  const e = ftz4(f32x4.sub(f32x4.splat(1.0), f32x4.mul(a, y)));
+  y = f32x4.add(y, ftz4(f32x4.mul(y, e)));
+  return v128.or(y, s);
+}
+
+/** xtanh below on four lanes: all three branches computed, each lane takes its own. */
+// @ts-ignore: decorator
+@inline function xtanh4(x: v128): v128 {
+  const z = f32x4.abs(x);
+  const neg = f32x4.lt(x, f32x4.splat(0.0));
+  const e = xexp4(f32x4.add(z, z));
+  const r = f32x4.sub(f32x4.splat(1.0), f32x4.mul(f32x4.splat(2.0), xrecip4(f32x4.add(e, f32x4.splat(1.0)))));
+  const mid = v128.bitselect(f32x4.neg(r), r, neg);
+  const s = ftz4(f32x4.mul(x, x));
+  let p = f32x4.add(f32x4.mul(f32x4.splat(F(0xbbbaf0ea)), s), f32x4.splat(F(0x3ca9134e)));
+  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(F(0xbd5c1e2d)));
+  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(F(0x3e088393)));
+  p = f32x4.add(f32x4.mul(p, s), f32x4.splat(F(0xbeaaaa99)));
+  const small = f32x4.add(x, ftz4(f32x4.mul(f32x4.mul(p, s), x)));
+  const big = v128.bitselect(f32x4.splat(-1.0), f32x4.splat(1.0), neg);
+  const t = v128.bitselect(mid, small, f32x4.ge(z, f32x4.splat(0.625)));
+  return v128.bitselect(big, t, f32x4.gt(z, f32x4.splat(44.0)));
+}
+
+/** guard(activate(act, alpha, guard(a))) on four lanes, act 0..4 (not softmax). */
+// @ts-ignore: decorator
+@inline function act4(acc: v128, act: u32, al: v128): v128 {
+  if (act == 1) {
+    // relu(guard(a)) is already guarded: a >= 2^-40 ? min(a, 2^64) : +0 (NaN -> 0 as in relu).
+    return v128.and(f32x4.pmin(acc, f32x4.splat(HUGE)), f32x4.ge(acc, f32x4.splat(TINY)));
+  }
+  const a = guard4(acc);
+  if (act == 0) return a; // guard(guard(a)) = guard(a)
+  if (act == 2) return guard4(v128.bitselect(f32x4.mul(al, a), a, f32x4.lt(a, f32x4.splat(0.0))));
+  if (act == 3) return guard4(xtanh4(a));
+  return guard4(xrecip4(f32x4.add(f32x4.splat(1.0), xexp4(f32x4.neg(a)))));
 }
 
 function xtanh(x: f32): f32 {
@@ -193,6 +285,173 @@ function scoreBlock(net: usize, x: usize, row0: u32, slot: usize, out: usize): v
   for (let e: u32 = 0; e < EV; e++) store<f32>(out + (<usize>e << 2), load<f32>(sp + (<usize>e << 2)));
 }
 
+/** Words of the interleaved copy for this net, or 0 if it has no fast path (too wide or too big). */
+function packedWords(net: usize): u32 {
+  const nIn = netu(net, 1), nl = netu(net, 2), table = netu(net, 4);
+  if (nIn > MAXW16) return 0;
+  let words: u32 = 0;
+  for (let k: u32 = 0; k < nl; k++) {
+    const ni = netu(net, table + 8 * k), no = netu(net, table + 8 * k + 1);
+    if (no > MAXW16) return 0;
+    words += (no & ~3) * ni;
+  }
+  return words <= PKW ? words : 0;
+}
+
+/**
+ * Compares (write == false) or writes (write == true) the interleaved copy of the net's weights:
+ * per layer and group of 4 units q, pk[..][i][j] = W[4q + j][i]; units beyond the last full group
+ * are read from the net itself. Returns whether the copy matched (always true when writing).
+ */
+function packPass(net: usize, write: bool): bool {
+  const nl = netu(net, 2), table = netu(net, 4);
+  if (!write && load<u32>(pkState, 8) != nl) return false;
+  if (write) store<u32>(pkState, nl, 8);
+  let at: usize = pk;
+  for (let k: u32 = 0; k < nl; k++) {
+    const t = table + 8 * k;
+    const ni = netu(net, t), no = netu(net, t + 1);
+    const sp = pkState + 12 + (<usize>k << 3);
+    if (write) {
+      store<u32>(sp, ni); store<u32>(sp, no, 4);
+    } else if (load<u32>(sp) != ni || load<u32>(sp, 4) != no) {
+      return false;
+    }
+    const w = net + (<usize>netu(net, t + 4) << 2);
+    const rowBytes = <usize>ni << 2;
+    for (let q: u32 = 0; q + 4 <= no; q += 4) {
+      const r0 = w + <usize>q * rowBytes;
+      for (let i: u32 = 0; i < ni; i++) {
+        const p = r0 + (<usize>i << 2);
+        const a = load<u32>(p), b = load<u32>(p + rowBytes), c = load<u32>(p + 2 * rowBytes), d = load<u32>(p + 3 * rowBytes);
+        if (write) {
+          store<u32>(at, a); store<u32>(at, b, 4); store<u32>(at, c, 8); store<u32>(at, d, 12);
+        } else if (load<u32>(at) != a || load<u32>(at, 4) != b || load<u32>(at, 8) != c || load<u32>(at, 12) != d) {
+          return false;
+        }
+        at += 16;
+      }
+    }
+  }
+  return true;
+}
+
+/**
+ * Takes a reader's hold on the interleaved copy of this net (making it if no call is reading an
+ * older one). False: no fast path for this call (scored by the 8-event blocks instead).
+ */
+function acquirePacked(net: usize): bool {
+  if (packedWords(net) == 0) return false;
+  while (atomic.cmpxchg<u32>(pkState, 0, 1) != 0) {}
+  let ok = packPass(net, false);
+  if (!ok && atomic.load<u32>(pkState, 4) == 0) ok = packPass(net, true);
+  if (ok) atomic.add<u32>(pkState, 1, 4);
+  atomic.store<u32>(pkState, 0);
+  return ok;
+}
+
+/** Input stage on the fast path: 16 events from row0, four lanes at a time, h[i * 16 + e]. */
+function inputStage16(net: usize, x: usize, row0: u32, h: usize): void {
+  const nIn = netu(net, 1);
+  const rb = <usize>nIn << 2;
+  for (let i: u32 = 0; i < nIn; i++) {
+    const sub = v128.load32_splat(net + (<usize>(8 + i) << 2));
+    const mul = v128.load32_splat(net + (<usize>(8 + nIn + i) << 2));
+    const add = v128.load32_splat(net + (<usize>(8 + 2 * nIn + i) << 2));
+    let p = x + (<usize>row0 * nIn + i << 2);
+    const hp = h + (<usize>i << 6);
+    for (let e: u32 = 0; e < EV16; e += 4) {
+      let v = f32x4.splat(load<f32>(p));
+      v = f32x4.replace_lane(v, 1, load<f32>(p + rb));
+      v = f32x4.replace_lane(v, 2, load<f32>(p + 2 * rb));
+      v = f32x4.replace_lane(v, 3, load<f32>(p + 3 * rb));
+      p += 4 * rb;
+      const d = guard4(f32x4.sub(guard4(v), sub));
+      v128.store(hp + (<usize>e << 2), guard4(f32x4.add(guard4(f32x4.mul(d, mul)), add)));
+    }
+  }
+}
+
+/** One unit (row r0 of W, bias at bp) for 16 events, activated (unless softmax), stored at dst. */
+// @ts-ignore: decorator
+@inline function unit16(dst: usize, r0: usize, bp: usize, ni: u32, h: usize, act: u32, al: v128): void {
+  let a0 = v128.load32_splat(bp), a1 = a0, a2 = a0, a3 = a0;
+  const rend = r0 + (<usize>ni << 2);
+  let hp = h, rp = r0;
+  do {
+    const w0 = v128.load32_splat(rp);
+    a0 = f32x4.add(a0, f32x4.mul(w0, v128.load(hp)));
+    a1 = f32x4.add(a1, f32x4.mul(w0, v128.load(hp, 16)));
+    a2 = f32x4.add(a2, f32x4.mul(w0, v128.load(hp, 32)));
+    a3 = f32x4.add(a3, f32x4.mul(w0, v128.load(hp, 48)));
+    hp += 64; rp += 4;
+  } while (rp < rend);
+  if (act != 5) {
+    a0 = act4(a0, act, al); a1 = act4(a1, act, al); a2 = act4(a2, act, al); a3 = act4(a3, act, al);
+  }
+  v128.store(dst, a0); v128.store(dst, a1, 16); v128.store(dst, a2, 32); v128.store(dst, a3, 48);
+}
+
+/** 16 events from row0 (fast path, interleaved copy held): lanes are events. Writes 16 scores at out. */
+function scoreBlock16(net: usize, x: usize, row0: u32, slot: usize, out: usize): void {
+  let h = slot, g = slot + (<usize>(MAXW * EV) << 2);
+  inputStage16(net, x, row0, h);
+  const nl = netu(net, 2), table = netu(net, 4);
+  let wp: usize = pk;
+  for (let k: u32 = 0; k < nl; k++) {
+    const t = table + 8 * k;
+    const ni = netu(net, t), no = netu(net, t + 1), act = netu(net, t + 2);
+    const al = v128.load32_splat(net + (<usize>(t + 3) << 2));
+    const w = net + (<usize>netu(net, t + 4) << 2), b = net + (<usize>netu(net, t + 5) << 2);
+    const rowBytes = <usize>ni << 2;
+    if (k + 1 == nl && act != 5) {
+      // Only the score unit of a last layer without softmax reaches the output.
+      const si = netu(net, 3);
+      unit16(out, w + <usize>si * rowBytes, b + (<usize>si << 2), ni, h, act, al);
+      return;
+    }
+    const hbytes = <usize>ni << 6;
+    let o: u32 = 0;
+    for (; o + 4 <= no; o += 4) {
+      const gq = g + (<usize>o << 6);
+      const bq = b + (<usize>o << 2);
+      for (let half: u32 = 0; half < 2; half++) {
+        let a0 = v128.load32_splat(bq), a1 = a0;
+        let b0 = v128.load32_splat(bq, 4), b1 = b0;
+        let c0 = v128.load32_splat(bq, 8), c1 = c0;
+        let d0 = v128.load32_splat(bq, 12), d1 = d0;
+        let hp = h + (<usize>half << 5), wq = wp;
+        const hend = hp + hbytes;
+        do {
+          const x0 = v128.load(hp), x1 = v128.load(hp, 16);
+          const w0 = v128.load32_splat(wq), w1 = v128.load32_splat(wq, 4);
+          const w2 = v128.load32_splat(wq, 8), w3 = v128.load32_splat(wq, 12);
+          a0 = f32x4.add(a0, f32x4.mul(w0, x0)); a1 = f32x4.add(a1, f32x4.mul(w0, x1));
+          b0 = f32x4.add(b0, f32x4.mul(w1, x0)); b1 = f32x4.add(b1, f32x4.mul(w1, x1));
+          c0 = f32x4.add(c0, f32x4.mul(w2, x0)); c1 = f32x4.add(c1, f32x4.mul(w2, x1));
+          d0 = f32x4.add(d0, f32x4.mul(w3, x0)); d1 = f32x4.add(d1, f32x4.mul(w3, x1));
+          hp += 64; wq += 16;
+        } while (hp < hend);
+        const gp = gq + (<usize>half << 5);
+        if (act != 5) {
+          a0 = act4(a0, act, al); a1 = act4(a1, act, al); b0 = act4(b0, act, al); b1 = act4(b1, act, al);
+          c0 = act4(c0, act, al); c1 = act4(c1, act, al); d0 = act4(d0, act, al); d1 = act4(d1, act, al);
+        }
+        v128.store(gp, a0); v128.store(gp, a1, 16);
+        v128.store(gp, b0, 64); v128.store(gp, b1, 80);
+        v128.store(gp, c0, 128); v128.store(gp, c1, 144);
+        v128.store(gp, d0, 192); v128.store(gp, d1, 208);
+      }
+      wp += <usize>ni << 4;
+    }
+    for (; o < no; o++) unit16(g + (<usize>o << 6), w + <usize>o * rowBytes, b + (<usize>o << 2), ni, h, act, al);
+    if (act == 5) activateLayer(g, no, EV16, EV16, act, 0.0);
+    const tmp = h; h = g; g = tmp;
+  }
+  const sp = h + (<usize>(netu(net, 3) * EV16) << 2);
+  for (let e: u32 = 0; e < EV16; e++) store<f32>(out + (<usize>e << 2), load<f32>(sp + (<usize>e << 2)));
+}
+
 function claimSlot(): u32 {
   while (true) {
     for (let s: u32 = 0; s < SLOTS; s++) {
@@ -211,6 +470,10 @@ export function mlp(params: usize, bufs: usize): void {
   const slot = scratch + <usize>s * SLOT_BYTES;
   let l: u32 = 0;
   if (ASC_FEATURE_SIMD) {
+    if (n >= EV16 && acquirePacked(net)) {
+      for (; l + EV16 <= n; l += EV16) scoreBlock16(net, x, off + l, slot, out + (<usize>l << 2));
+      atomic.sub<u32>(pkState, 1, 4);
+    }
     for (; l + EV <= n; l += EV) scoreBlock(net, x, off + l, slot, out + (<usize>l << 2));
   }
   for (; l < n; l++) store<f32>(out + (<usize>l << 2), scoreOne(net, x, off + l, slot));
