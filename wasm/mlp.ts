@@ -285,17 +285,17 @@ function scoreBlock(net: usize, x: usize, row0: u32, slot: usize, out: usize): v
   for (let e: u32 = 0; e < EV; e++) store<f32>(out + (<usize>e << 2), load<f32>(sp + (<usize>e << 2)));
 }
 
-/** Words of the interleaved copy for this net, or 0 if it has no fast path (too wide or too big). */
-function packedWords(net: usize): u32 {
+/** Whether the net has a fast path: every width <= 128 and the interleaved copy within PKW words. */
+function fastPathFits(net: usize): bool {
   const nIn = netu(net, 1), nl = netu(net, 2), table = netu(net, 4);
-  if (nIn > MAXW16) return 0;
+  if (nIn > MAXW16) return false;
   let words: u32 = 0;
   for (let k: u32 = 0; k < nl; k++) {
     const ni = netu(net, table + 8 * k), no = netu(net, table + 8 * k + 1);
-    if (no > MAXW16) return 0;
+    if (no > MAXW16) return false;
     words += (no & ~3) * ni;
   }
-  return words <= PKW ? words : 0;
+  return words <= PKW;
 }
 
 /**
@@ -341,7 +341,7 @@ function packPass(net: usize, write: bool): bool {
  * older one). False: no fast path for this call (scored by the 8-event blocks instead).
  */
 function acquirePacked(net: usize): bool {
-  if (packedWords(net) == 0) return false;
+  if (!fastPathFits(net)) return false;
   while (atomic.cmpxchg<u32>(pkState, 0, 1) != 0) {}
   let ok = packPass(net, false);
   if (!ok && atomic.load<u32>(pkState, 4) == 0) ok = packPass(net, true);
