@@ -20,26 +20,31 @@ export const DARKHIGGS_STREAM = 0xd4a1;
 
 export type LimitMethod = 'cls-asymptotic' | 'bayes';
 
-export interface DarkHiggsOptions {
+/** What every search pipeline takes (the dark Higgsstrahlung 2D one and the 1D ones). */
+export interface SearchOptions {
   readonly seed: number;
-  /** Integrated luminosity, fb^-1 (default 8.34, the 2019 data of the Belle II search). */
+  /** Integrated luminosity, fb^-1. */
   readonly lumiFb?: number;
   /** Confidence level of the limits (default 0.9). */
   readonly cl?: number;
   readonly method?: LimitMethod;
   /** Background-only pseudo-experiments for the global significance (default 100). */
   readonly pseudoExperiments?: number;
-  /** At most this many events simulated per background sample (weighted above; default 150000). */
+  /** At most this many events simulated per background sample (weighted above). */
   readonly maxEventsPerBackground?: number;
-  /** Signal events simulated per (M_A', M_h') point of the efficiency map (default 1500). */
+  /** Signal events simulated per mass point of the efficiency map. */
   readonly signalEventsPerPoint?: number;
+  readonly progress?: (s: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** Defaults: 8.34 fb^-1 (the 2019 data of the Belle II search), 150000 events per background, 1500 per signal point. */
+export interface DarkHiggsOptions extends SearchOptions {
   /** Events per class in the MLP's training sample (default 6000). */
   readonly trainEvents?: number;
   /** Signal added to the data: `events` produced A'h' events at (mA, mh), before any selection. */
   readonly inject?: { readonly mA: number; readonly mh: number; readonly events: number };
   readonly grid?: WindowGrid;
-  readonly progress?: (s: string) => void;
-  readonly signal?: AbortSignal;
 }
 
 /** Backgrounds of the talk for this final state, with generator-level skims (documented below). */

@@ -14,7 +14,7 @@ import { foldIn, key, split, RANDOM_STREAM_VERSION } from '../random.js';
 import { limitOne } from '../stats/windows.js';
 import { globalSignificance } from '../stats/lee.js';
 import { couplingLimit, type Coupling } from './couplings.js';
-import { B_FLOOR, type LimitMethod } from './darkhiggs.js';
+import { B_FLOOR, type LimitMethod, type SearchOptions } from './darkhiggs.js';
 import { concatColumns, poissonResample, rows, sampleInfo, scanWithFloor, seedOf, selectRows, table, type Columns } from './samples.js';
 
 export const SEARCH1D_NAMES = ['zprime-invisible', 'zprime-mumu', 'invisible-dark-photon', 'alp-gammagamma'] as const;
@@ -83,21 +83,12 @@ export interface InputEvents {
   readonly weightColumn?: string;
 }
 
-export interface Search1DOptions {
-  readonly seed: number;
-  readonly lumiFb?: number;
-  readonly cl?: number;
-  readonly method?: LimitMethod;
-  readonly pseudoExperiments?: number;
-  readonly maxEventsPerBackground?: number;
-  readonly signalEventsPerPoint?: number;
+export interface Search1DOptions extends SearchOptions {
   /** Signal added to the data: `events` produced signal events at `mass` (GeV), before any selection. */
   readonly inject?: { readonly mass: number; readonly events: number };
   readonly cuts?: readonly Cut[];
   readonly grid?: { readonly min?: number; readonly max?: number; readonly k?: number; readonly step?: number };
   readonly inputs?: { readonly data?: InputEvents; readonly backgrounds?: readonly InputEvents[] };
-  readonly progress?: (s: string) => void;
-  readonly signal?: AbortSignal;
 }
 
 export interface Window1D {
