@@ -74,6 +74,26 @@ let x0: u32 = 0, x1: u32 = 0, x2: u32 = 0;
   return v128.andnot(f32x4.mul(p, s), dead);
 }
 
+// The 96-bit split of four values at once (lanes of split96), limbs in Y0..Y2.
+// @ts-ignore: decorator (lazy: compiled only where used, i.e. in the SIMD build)
+@lazy let Y0: v128 = i32x4.splat(0);
+// @ts-ignore: decorator
+@lazy let Y1: v128 = i32x4.splat(0);
+// @ts-ignore: decorator
+@lazy let Y2: v128 = i32x4.splat(0);
+
+// @ts-ignore: decorator
+@inline function split4(v: v128): void {
+  const ok = f32x4.ge(v, f32x4.splat(1.0));
+  const h = f32x4.floor(f32x4.mul(v, f32x4.splat(F(0x1f800000))));
+  const r = f32x4.sub(v, f32x4.mul(h, f32x4.splat(F(0x5f800000))));
+  const mm = f32x4.floor(f32x4.mul(r, f32x4.splat(F(0x2f800000))));
+  const lo = f32x4.floor(f32x4.sub(r, f32x4.mul(mm, f32x4.splat(F(0x4f800000)))));
+  Y0 = v128.and(i32x4.trunc_sat_f32x4_u(lo), ok);
+  Y1 = v128.and(i32x4.trunc_sat_f32x4_u(mm), ok);
+  Y2 = v128.and(i32x4.trunc_sat_f32x4_u(h), ok);
+}
+
 // @ts-ignore: decorator
 @inline function store4(out: usize, l: u32, w0: v128, w1: v128, w2: v128, w3: v128, w4: v128, w5: v128, w6: v128): void {
   const zero = i32x4.splat(0);
@@ -121,39 +141,17 @@ export function llp_sweep(params: usize, bufs: usize): void {
         count++;
         const e = xexp4(f32x4.mul(f32x4.splat(load<f32>(ct + q)), rate));
         const w = ftz4(f32x4.mul(ftz4(f32x4.mul(ratio, e)), f32x4.splat(load<f32>(gw + q))));
+        split4(f32x4.mul(w, sw));
         {
-          const v = f32x4.mul(w, sw);
-          const ok = f32x4.ge(v, f32x4.splat(1.0));
-          const h = f32x4.floor(f32x4.mul(v, f32x4.splat(F(0x1f800000))));
-          const r = f32x4.sub(v, f32x4.mul(h, f32x4.splat(F(0x5f800000))));
-          const mm = f32x4.floor(f32x4.mul(r, f32x4.splat(F(0x2f800000))));
-          const lo = f32x4.floor(f32x4.sub(r, f32x4.mul(mm, f32x4.splat(F(0x4f800000)))));
-          const y0 = v128.and(i32x4.trunc_sat_f32x4_u(lo), ok);
-          const y1 = v128.and(i32x4.trunc_sat_f32x4_u(mm), ok);
-          const y2 = v128.and(i32x4.trunc_sat_f32x4_u(h), ok);
-          const s0 = i32x4.add(A0, y0);
-          const c0 = v128.and(i32x4.lt_u(s0, y0), one);
-          const t1 = i32x4.add(A1, y1);
-          const s1 = i32x4.add(t1, c0);
-          const c1 = v128.or(i32x4.lt_u(t1, y1), i32x4.lt_u(s1, c0));
-          A0 = s0; A1 = s1; A2 = i32x4.sub(i32x4.add(A2, y2), c1);
+          const s0 = i32x4.add(A0, Y0), t1 = i32x4.add(A1, Y1);
+          const c0 = v128.and(i32x4.lt_u(s0, Y0), one), s1 = i32x4.add(t1, c0);
+          A0 = s0; A1 = s1; A2 = i32x4.sub(i32x4.add(A2, Y2), v128.or(i32x4.lt_u(t1, Y1), i32x4.lt_u(s1, c0)));
         }
+        split4(f32x4.mul(ftz4(f32x4.mul(w, w)), sw2));
         {
-          const v = f32x4.mul(ftz4(f32x4.mul(w, w)), sw2);
-          const ok = f32x4.ge(v, f32x4.splat(1.0));
-          const h = f32x4.floor(f32x4.mul(v, f32x4.splat(F(0x1f800000))));
-          const r = f32x4.sub(v, f32x4.mul(h, f32x4.splat(F(0x5f800000))));
-          const mm = f32x4.floor(f32x4.mul(r, f32x4.splat(F(0x2f800000))));
-          const lo = f32x4.floor(f32x4.sub(r, f32x4.mul(mm, f32x4.splat(F(0x4f800000)))));
-          const y0 = v128.and(i32x4.trunc_sat_f32x4_u(lo), ok);
-          const y1 = v128.and(i32x4.trunc_sat_f32x4_u(mm), ok);
-          const y2 = v128.and(i32x4.trunc_sat_f32x4_u(h), ok);
-          const s0 = i32x4.add(B0, y0);
-          const c0 = v128.and(i32x4.lt_u(s0, y0), one);
-          const t1 = i32x4.add(B1, y1);
-          const s1 = i32x4.add(t1, c0);
-          const c1 = v128.or(i32x4.lt_u(t1, y1), i32x4.lt_u(s1, c0));
-          B0 = s0; B1 = s1; B2 = i32x4.sub(i32x4.add(B2, y2), c1);
+          const s0 = i32x4.add(B0, Y0), t1 = i32x4.add(B1, Y1);
+          const c0 = v128.and(i32x4.lt_u(s0, Y0), one), s1 = i32x4.add(t1, c0);
+          B0 = s0; B1 = s1; B2 = i32x4.sub(i32x4.add(B2, Y2), v128.or(i32x4.lt_u(t1, Y1), i32x4.lt_u(s1, c0)));
         }
       }
       store4(out, l, A0, A1, A2, B0, B1, B2, i32x4.splat(count));

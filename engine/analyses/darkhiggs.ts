@@ -92,12 +92,8 @@ export function signalPoints(): { mA: number; mh: number }[] {
 
 export { B_FLOOR };
 
-export interface WindowResult {
-  window: number;
-  m_mumu_GeV: number;
-  m_recoil_GeV: number;
-  semi_axis_m_mumu_GeV: number;
-  semi_axis_m_recoil_GeV: number;
+/** What every search reports per window: counts, local significance, limits. */
+export interface WindowLimitFields {
   n: number;
   b: number;
   sigma_b: number;
@@ -110,6 +106,14 @@ export interface WindowResult {
   s_up_expected: number[];
   sigma_up_fb: number | null;
   sigma_up_expected_fb: (number | null)[];
+}
+
+export interface WindowResult extends WindowLimitFields {
+  window: number;
+  m_mumu_GeV: number;
+  m_recoil_GeV: number;
+  semi_axis_m_mumu_GeV: number;
+  semi_axis_m_recoil_GeV: number;
   eps2_alphaD_up: number | null;
 }
 

@@ -14,7 +14,7 @@ import { foldIn, key, split, RANDOM_STREAM_VERSION } from '../random.js';
 import { limitOne } from '../stats/windows.js';
 import { globalSignificance } from '../stats/lee.js';
 import { couplingLimit, type Coupling } from './couplings.js';
-import { B_FLOOR, type LimitMethod, type SearchOptions } from './darkhiggs.js';
+import { B_FLOOR, type LimitMethod, type SearchOptions, type WindowLimitFields } from './darkhiggs.js';
 import { concatColumns, poissonResample, rows, sampleInfo, scanWithFloor, seedOf, selectRows, table, type Columns } from './samples.js';
 
 export const SEARCH1D_NAMES = ['zprime-invisible', 'zprime-mumu', 'invisible-dark-photon', 'alp-gammagamma'] as const;
@@ -91,24 +91,12 @@ export interface Search1DOptions extends SearchOptions {
   readonly inputs?: { readonly data?: InputEvents; readonly backgrounds?: readonly InputEvents[] };
 }
 
-export interface Window1D {
+export interface Window1D extends WindowLimitFields {
   window: number;
   /** Window centre and half-width in the scan variable (GeV). */
   x_GeV: number;
   half_width_GeV: number;
   mass_GeV: number;
-  n: number;
-  b: number;
-  sigma_b: number;
-  p_local: number;
-  z_local: number;
-  signal_efficiency: number;
-  limit_method: LimitMethod;
-  /** Upper limits on signal events: observed, expected [-2s, -1s, median, +1s, +2s]. */
-  s_up: number;
-  s_up_expected: number[];
-  sigma_up_fb: number | null;
-  sigma_up_expected_fb: (number | null)[];
   coupling_up: number | null;
   coupling_up_expected: (number | null)[];
 }
