@@ -77,9 +77,10 @@ async function main(): Promise<void> {
   const events = Number(values.events), reps = Number(values.reps);
   const threads = values.threads ? Number(values.threads) : os.availableParallelism();
   const skip = new Set(values.skip!.split(',').filter(Boolean));
-  const ortNodeName = 'onnxruntime-node', ortWebName = 'onnxruntime-web'; // not bundled: loaded at run time
-  const ortNode = await import(ortNodeName);
-  const ortWeb = await import(ortWebName).catch((e: Error) => (console.error(`bench: onnxruntime-web unavailable: ${e.message}`), undefined));
+  // Peers, not bundled: loaded at run time from bench/node_modules (`npm run peers` installs them).
+  const { loadPeer } = await import('./peers.js');
+  const ortNode = await loadPeer('onnxruntime-node');
+  const ortWeb = await loadPeer('onnxruntime-web').catch((e: Error) => (console.error(`bench: onnxruntime-web unavailable: ${e.message}`), undefined));
   const results: Record<string, unknown>[] = [];
   const log = (r: Record<string, unknown>): void => {
     results.push(r);

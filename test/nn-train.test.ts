@@ -3,12 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import { CpuBackend, WasmBackend, type Backend } from '../host/index.js';
 import { trainClassifier, rocAuc } from '../engine/nn/train.js';
 import { mlpToOnnx } from '../engine/nn/onnx-write.js';
 import { loadOnnx, parseMlpJson, mlpToJson, scoreEvents, scoreByRange, loadModelSet, type ModelSet, type Mlp } from '../engine/nn/index.js';
 import { testWords } from '../kernels/testing.js';
+import { loadPeer } from '../bench/peers.js';
+
+const ort = await loadPeer('onnxruntime-node'); // a benchmark peer: `npm run peers` installs it into bench/
 
 /** Synthetic events: background N(0, 1) in every feature; signal shifted by 0.8 in features 0-2 and narrower (0.6) in feature 3. */
 function synthetic(rows: number, nIn: number, stream: number): { x: Float32Array; y: Uint8Array } {

@@ -1,12 +1,14 @@
 // MLP loading (ONNX written by the Python `onnx` package, JSON) and agreement with onnxruntime-node.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as ort from 'onnxruntime-node';
 import { CpuBackend, WasmBackend, type Backend } from '../host/index.js';
 import { loadOnnx, OnnxError } from '../engine/nn/onnx.js';
 import { scoreEvents } from '../engine/nn/infer.js';
 import { describeModel } from '../engine/nn/model.js';
 import { testWords } from '../kernels/testing.js';
+import { loadPeer } from '../bench/peers.js';
+
+const ort = await loadPeer('onnxruntime-node'); // a benchmark peer: `npm run peers` installs it into bench/
 
 const FIX = new URL('./fixtures/onnx/', import.meta.url);
 const read = (f: string): Uint8Array => new Uint8Array(readFileSync(new URL(f, FIX)));
