@@ -5,6 +5,7 @@ import { windowCount } from './window_count/desc.js';
 import { llpSweep } from './llp_sweep/desc.js';
 import { mlp } from './mlp/desc.js';
 import { toys } from './toys/desc.js';
+import { df32Probe } from './df32/desc.js';
 
 /** Every kernel the engine dispatches. A new kernel adds one line here (and its wasm export). */
 export const KERNELS: readonly KernelDesc[] = [
@@ -14,6 +15,7 @@ export const KERNELS: readonly KernelDesc[] = [
   llpSweep,
   mlp,
   toys,
+  df32Probe,
 ];
 
 export function kernelByName(name: string): KernelDesc {

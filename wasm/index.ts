@@ -5,3 +5,4 @@ export { mlp } from './mlp';
 export { window_count } from './window_count';
 export { llp_sweep } from './llp_sweep';
 export { toys_qtilde } from './toys';
+export { df32_probe } from './df32';
