@@ -44,7 +44,7 @@ slurm_start() {
   SLURM_T=$(mktemp -d /tmp/darkscan-slurm-XXXXXX)
   chmod 755 "$SLURM_T"
   local T=$SLURM_T H
-  H=$(hostname -s)
+  H=$(uname -n | cut -d. -f1)
   mkdir -p "$T/munge" "$T/ctld" "$T/spool" "$T/log"
   chmod 700 "$T/munge"
 
@@ -115,7 +115,7 @@ EOF
 slurm_stop() {
   local pid i
   if [ -n "${SLURM_CONF:-}" ] && [ ${#SLURM_PIDS[@]} -ge 3 ] && kill -0 "${SLURM_PIDS[1]}" 2>/dev/null; then
-    local jobs; jobs=$(squeue -h -o %A 2>/dev/null | sort -u); [ -z "$jobs" ] || scancel --quiet --full --signal=KILL $jobs >/dev/null 2>&1 || true
+    local jobs; jobs=$(squeue -h -o %A 2>/dev/null | sort -u); [ -z "$jobs" ] || scancel --quiet $jobs >/dev/null 2>&1 || true
     wait_for 15 bash -c '[ -z "$(squeue -h 2>/dev/null)" ]' || true
   fi
   # slurmd, slurmctld, munged: in reverse order of start.
