@@ -12,7 +12,7 @@ export { WebGPUBackend, DeviceLostError, GpuError, type WebGPUOptions } from './
 export type BackendChoice = BackendName | 'auto';
 
 export interface BackendOptions {
-  /** Overrides DARKSCAN_BACKEND; 'auto' takes webgpu, then wasm, then cpu. */
+  /** Overrides DARKSCAN_BACKEND; 'auto' takes a hardware WebGPU adapter, else wasm, else cpu (see `autoPassesOver`). */
   readonly backend?: BackendChoice;
   readonly webgpu?: WebGPUOptions;
   readonly wasm?: WasmOptions;
@@ -46,18 +46,67 @@ function envChoice(): BackendChoice | undefined {
   return v ? parseBackendChoice(v, BACKEND_ENV) : undefined;
 }
 
-/** The backend to run on: the option, else $DARKSCAN_BACKEND, else the first available. */
+/**
+ * Why the adapter is a software rasteriser (the GPU emulated on the CPU), or undefined for a real
+ * GPU: WebGPU's `isFallbackAdapter`, or a description naming SwiftShader, llvmpipe, lavapipe or
+ * softpipe (WebGL's `renderer` too). Measured here: SwiftShader runs the kernels 10-50x slower than WASM (README, Benchmarks).
+ */
+export function softwareAdapter(details: Readonly<Record<string, unknown>>): string | undefined {
+  const text = ['vendor', 'architecture', 'device', 'description', 'renderer'].map((k) => details[k]).filter((v) => typeof v === 'string' && v).join(', ');
+  const signs = [details.isFallbackAdapter === true ? 'isFallbackAdapter' : '', /swiftshader|llvmpipe|lavapipe|softpipe/i.test(text) ? text : ''].filter(Boolean);
+  return signs.length ? `a software adapter, the GPU emulated on the CPU (${signs.join('; ')})` : undefined;
+}
+
+/** Why `auto` passes over this backend (unavailable, or WebGPU on a software adapter), or undefined when auto would take it. */
+export function autoPassesOver(info: BackendInfo): string | undefined {
+  if (!info.available) return info.reason ?? 'unavailable';
+  if (info.name === 'webgpu') {
+    const sw = softwareAdapter(info.details);
+    if (sw) return `${sw}, slower than WASM; \`--backend webgpu\` still runs on it`;
+  }
+  return undefined;
+}
+
+export interface AutoPick {
+  readonly backend: BackendName;
+  /** One line: why this backend, and why not the ones before it. */
+  readonly reason: string;
+}
+
+/** What `auto` picks among probed backends (in BACKEND_NAMES order: webgpu, wasm, cpu), and why. */
+export function pickAuto(infos: readonly BackendInfo[]): AutoPick {
+  const passed: string[] = [];
+  for (const name of BACKEND_NAMES) {
+    const info = infos.find((i) => i.name === name);
+    if (!info) continue;
+    const why = autoPassesOver(info);
+    if (why === undefined) {
+      const what = name === 'webgpu' ? `a hardware GPU adapter (${String(info.details.description || info.details.device || info.details.vendor || 'unnamed')})` : name === 'wasm' ? 'WebAssembly' : 'the TypeScript reference';
+      return { backend: name, reason: `${what}${passed.length ? `; not ${passed.join('; not ')}` : ''}` };
+    }
+    passed.push(`${name}: ${why}`);
+  }
+  throw new Error(`no backend available: ${passed.join('; ')}`);
+}
+
+/** The backend to run on: the option, else $DARKSCAN_BACKEND, else auto (`pickAuto`'s rule, probing lazily). */
 export async function selectBackend(opts: BackendOptions = {}): Promise<Backend> {
   const choice = opts.backend ?? envChoice() ?? 'auto';
   if (choice !== 'auto') return createBackend(choice, opts);
   const reasons: string[] = [];
   for (const name of BACKEND_NAMES) {
+    let b: Backend;
     try {
-      return await createBackend(name, opts);
+      b = await createBackend(name, opts);
     } catch (e) {
       if (!(e instanceof BackendUnavailableError)) throw e;
       reasons.push(e.message);
+      continue;
     }
+    const why = autoPassesOver(b.info());
+    if (why === undefined) return b;
+    await b.dispose();
+    reasons.push(`${name}: ${why}`);
   }
   throw new Error(`no backend available: ${reasons.join('; ')}`);
 }

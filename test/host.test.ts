@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { philox } from '../kernels/philox/desc.js';
 import type { KernelDesc } from '../kernels/types.js';
-import { BACKEND_ENV, DeviceLostError, GpuError, WebGPUBackend, createBackend, runReference, selectBackend, splitRange, type Backend } from '../host/index.js';
+import { BACKEND_ENV, DeviceLostError, GpuError, WebGPUBackend, createBackend, pickAuto, probeBackends, runReference, selectBackend, softwareAdapter, splitRange, type Backend, type BackendInfo } from '../host/index.js';
 import { ALLOW_NO_WEBGPU } from './backends.js';
 
 const params = { key0: 1, key1: 2, ctr0: 3, ctr1: 4, ctr2: 5, ctr3: 6, format: 0 };
@@ -13,16 +13,64 @@ afterAll(async () => {
 });
 
 describe('selection', () => {
-  it('auto takes webgpu first when an adapter exists', async () => {
+  it('auto passes over a software WebGPU adapter (SwiftShader here) for wasm; --backend webgpu still takes it', async () => {
     const old = process.env[BACKEND_ENV];
     delete process.env[BACKEND_ENV];
     try {
       const b = await selectBackend({ wasm: { workers: 1 } });
       opened.push(b);
-      if (!ALLOW_NO_WEBGPU) expect(b.name).toBe('webgpu');
+      const infos = await probeBackends({ wasm: { workers: 1 } });
+      const gpu = infos.find((i) => i.name === 'webgpu')!;
+      if (!ALLOW_NO_WEBGPU) {
+        expect(gpu.available, 'this machine has a WebGPU adapter').toBe(true);
+        console.log(`webgpu adapter here: ${JSON.stringify(gpu.details.description)}; auto picks ${b.name}: ${pickAuto(infos).reason}`);
+      }
+      // The rule, whatever the machine: a real GPU wins, a software adapter loses to wasm.
+      const expected = gpu.available && !softwareAdapter(gpu.details) ? 'webgpu' : 'wasm';
+      expect(b.name).toBe(expected);
+      expect(pickAuto(infos).backend).toBe(expected);
+      if (gpu.available && softwareAdapter(gpu.details)) {
+        const w = await selectBackend({ backend: 'webgpu' });
+        opened.push(w);
+        expect(w.name).toBe('webgpu');
+        expect(w.info().details.description).toBe(gpu.details.description);
+      }
     } finally {
       if (old !== undefined) process.env[BACKEND_ENV] = old;
     }
+  });
+  it('auto rule on adapter infos: fallback flag or SwiftShader / llvmpipe / lavapipe lose to wasm, a real GPU wins', () => {
+    const gpu = (details: Record<string, unknown>): BackendInfo => ({ name: 'webgpu', available: true, details });
+    const wasm: BackendInfo = { name: 'wasm', available: true, details: { build: 'simd' } };
+    const cpu: BackendInfo = { name: 'cpu', available: true, details: {} };
+    const soft = [
+      { vendor: 'google', architecture: 'swiftshader', device: 'swiftshader-device-subzero-', description: 'SwiftShader driver 5.0.0', isFallbackAdapter: true },
+      { vendor: 'google', architecture: '', device: '', description: 'SwiftShader Device (Subzero)', isFallbackAdapter: false },
+      { vendor: 'mesa', architecture: '', device: '', description: 'llvmpipe (LLVM 15.0.6, 256 bits)', isFallbackAdapter: false },
+      { vendor: 'mesa', architecture: '', device: '', description: 'lavapipe', isFallbackAdapter: false },
+      { vendor: 'nvidia', architecture: 'ampere', device: '', description: 'NVIDIA A100', isFallbackAdapter: true },
+    ];
+    for (const d of soft) {
+      expect(softwareAdapter(d), JSON.stringify(d)).toBeDefined();
+      const p = pickAuto([gpu(d), wasm, cpu]);
+      expect(p.backend).toBe('wasm');
+      expect(p.reason).toMatch(/not webgpu: a software adapter.*--backend webgpu/);
+    }
+    const real = [
+      { vendor: 'nvidia', architecture: 'hopper', device: '', description: 'NVIDIA H200', isFallbackAdapter: false },
+      { vendor: 'amd', architecture: 'rdna-3', device: '', description: 'AMD Radeon RX 7900 XTX (RADV NAVI31)' },
+      { vendor: 'intel', architecture: 'gen-12lp', device: '', description: '' },
+    ];
+    for (const d of real) {
+      expect(softwareAdapter(d), JSON.stringify(d)).toBeUndefined();
+      expect(pickAuto([gpu(d), wasm, cpu]).backend).toBe('webgpu');
+    }
+    // A software adapter and no wasm: the TypeScript reference (also faster than SwiftShader here).
+    expect(pickAuto([gpu(soft[0]), { name: 'wasm', available: false, reason: 'no WebAssembly', details: {} }, cpu])).toEqual({
+      backend: 'cpu',
+      reason: expect.stringMatching(/^the TypeScript reference; not webgpu: .*; not wasm: no WebAssembly$/),
+    });
+    expect(pickAuto([{ name: 'webgpu', available: false, reason: 'no adapter found', details: {} }, wasm, cpu]).reason).toBe('WebAssembly; not webgpu: no adapter found');
   });
   it('the environment variable overrides auto, the option overrides the variable', async () => {
     const old = process.env[BACKEND_ENV];

@@ -1,6 +1,6 @@
 // What the page and the browser tests share: backend choice in the browser, deterministic demo
 // inputs (the test process builds the same ones in Node and compares bits), and the runs.
-import { createBackend, type Backend, type BackendInfo } from '../host/index.js';
+import { createBackend, softwareAdapter, type Backend, type BackendInfo } from '../host/index.js';
 import { GpuJsBackend } from '../host/gpujs.js';
 import { key, randomBits, uniforms, RANDOM_STREAM_VERSION } from '../engine/random.js';
 import type { EventTable } from '../engine/events.js';
@@ -47,11 +47,18 @@ export async function makeBrowserBackend(choice: BrowserBackendChoice, o: { work
   let backend: Backend | undefined;
   if (choice !== 'auto') backend = await one(choice);
   else {
-    // navigator.gpu first; WebGL2 (gpu.js) where it is missing; then WASM workers; then the reference.
+    // navigator.gpu on a hardware GPU first; WebGL2 (gpu.js) on one where it is missing; then WASM
+    // workers; then the reference. Software adapters (SwiftShader, llvmpipe, ...) are passed over.
     for (const c of ['webgpu', 'webgl2', 'wasm', 'cpu'] as const) {
       try {
-        backend = await one(c);
-        break;
+        const b = await one(c);
+        const sw = c === 'webgpu' || c === 'webgl2' ? softwareAdapter(b.info().details) : undefined;
+        if (sw === undefined) {
+          backend = b;
+          break;
+        }
+        skipped.push(`${c}: ${sw}, slower than WASM`);
+        await b.dispose();
       } catch (e) {
         skipped.push(`${c}: ${(e as Error).message}`);
       }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { probeBackends } from '../../host/index.js';
+import { pickAuto, probeBackends } from '../../host/index.js';
 import { BACKEND_FLAGS, backendOptions, type Command } from './args.js';
 
 export const backends: Command = {
@@ -8,14 +8,16 @@ export const backends: Command = {
   async run(args, out) {
     const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, ...BACKEND_FLAGS } });
     const infos = await probeBackends(backendOptions(values));
+    const auto = pickAuto(infos);
     if (values.json) {
-      out(JSON.stringify({ backends: infos }, null, 2));
+      out(JSON.stringify({ backends: infos, auto }, null, 2));
       return 0;
     }
     for (const b of infos) {
       out(`${b.name.padEnd(7)} ${b.available ? 'available' : `unavailable: ${b.reason}`}`);
       for (const [k, v] of Object.entries(b.details)) out(`        ${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
     }
+    out(`auto    -> ${auto.backend}: ${auto.reason}`);
     return 0;
   },
 };

@@ -34,7 +34,7 @@ function usage(): string {
   const lines = ['usage: darkscan <command> [options]', '', 'commands:'];
   for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${c.summary}`, `             darkscan ${c.usage}`);
   lines.push('', 'options of every computing command:');
-  lines.push('  --backend auto|webgpu|wasm|cpu   default $DARKSCAN_BACKEND, else auto (webgpu, then wasm, then cpu)');
+  lines.push('  --backend auto|webgpu|wasm|cpu   default $DARKSCAN_BACKEND, else auto (a hardware GPU, then wasm, then cpu)');
   lines.push('  --workers N                      WASM worker threads (default: all cores)');
   return lines.join('\n');
 }
