@@ -3,13 +3,6 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import * as esbuild from 'esbuild';
 
-const asc = (target) =>
-  execFileSync(process.execPath, ['node_modules/assemblyscript/bin/asc.js', 'wasm/index.ts', '--config', 'asconfig.json', '--target', target], {
-    stdio: 'inherit',
-  });
-asc('simd');
-asc('scalar');
-
 // WGSL sources are imported as text (`./x.wgsl?raw`), as Vite/vitest do natively.
 const wgslRaw = {
   name: 'wgsl-raw',
@@ -18,6 +11,24 @@ const wgslRaw = {
     b.onLoad({ filter: /.*/, namespace: 'wgsl' }, async (a) => ({ contents: await readFile(a.path, 'utf8'), loader: 'text' }));
   },
 };
+
+// AssemblyScript layouts (params, buffer table, strides) from each kernel's desc: wasm/gen/<name>.ts.
+{
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const gen = await esbuild.build({
+    stdin: { contents: "import { KERNELS } from './kernels/index.ts'; import { asLayout } from './kernels/aslayout.ts'; export default KERNELS.map((d) => [d.name, asLayout(d)]);", resolveDir: '.', loader: 'ts' },
+    bundle: true, format: 'esm', platform: 'node', write: false, plugins: [wgslRaw], logLevel: 'warning',
+  });
+  const { default: layouts } = await import(`data:text/javascript,${encodeURIComponent(gen.outputFiles[0].text)}`);
+  mkdirSync('wasm/gen', { recursive: true });
+  for (const [name, src] of layouts) writeFileSync(`wasm/gen/${name}.ts`, src);
+}
+const asc = (target) =>
+  execFileSync(process.execPath, ['node_modules/assemblyscript/bin/asc.js', 'wasm/index.ts', '--config', 'asconfig.json', '--target', target], {
+    stdio: 'inherit',
+  });
+asc('simd');
+asc('scalar');
 
 const common = { bundle: true, format: 'esm', sourcemap: true, plugins: [wgslRaw], logLevel: 'warning', target: 'es2022' };
 await esbuild.build({

@@ -24,7 +24,7 @@ export class GpuJsUnavailableError extends Error {
 }
 
 /** Kernels with a gpu.js twin. */
-export const GPUJS_KERNELS = ['philox4x32_10', 'window_count'] as const;
+export const GPUJS_KERNELS = ['philox', 'window_count'] as const;
 
 // Largest item count per draw call: thread indices stay exact in f32 (< 2^24) and every limb too.
 const MAX_ITEMS = 1 << 22;
@@ -206,7 +206,7 @@ export class GpuJsBackend {
     for (let a = 0; a < args.count; a += MAX_ITEMS) {
       args.signal?.throwIfAborted();
       const n = Math.min(MAX_ITEMS, args.count - a);
-      if (desc.name === 'philox4x32_10') this.philox(desc, args, a, n, out.words);
+      if (desc.name === 'philox') this.philox(desc, args, a, n, out.words);
       else this.windowCount(desc, args, a, n, out.sums);
       this.items[desc.name] = (this.items[desc.name] ?? 0) + n;
       await new Promise((r) => setTimeout(r, 0)); // let the page paint between draw calls

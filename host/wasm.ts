@@ -122,8 +122,8 @@ export class WasmBackend implements Backend {
 
   private async runNow(desc: KernelDesc, args: KernelArgs): Promise<KernelOutputs> {
     validateArgs(desc, args);
-    const fn = this.kernels[desc.wasmExport];
-    if (typeof fn !== 'function') throw new Error(`wasm build has no export '${desc.wasmExport}': rebuild with 'npm run build'`);
+    const fn = this.kernels[desc.name];
+    if (typeof fn !== 'function') throw new Error(`wasm build has no export '${desc.name}': rebuild with 'npm run build'`);
     const inputs = inputWords(desc, args);
     const outputs = allocOutputs(desc, args.count);
     if (args.count === 0) return outputs;
@@ -166,7 +166,7 @@ export class WasmBackend implements Backend {
           const w = this.pool[r];
           w.ref();
           try {
-            await w.api.run(desc.wasmExport, ctl[r].params, ctl[r].bufs);
+            await w.api.run(desc.name, ctl[r].params, ctl[r].bufs);
           } finally {
             w.unref();
           }

@@ -33,6 +33,8 @@ export interface BufferSpec {
    * packed model): a device backend keeps it uploaded between runs, keyed by the array object.
    */
   readonly reuse?: boolean;
+  /** Words per record of a shared input read by record number (layout only, never sliced). */
+  readonly record?: number;
   readonly doc?: string;
 }
 
@@ -68,9 +70,8 @@ export interface ConformanceCase {
 }
 
 export interface KernelDesc {
+  /** One name for the folder kernels/<name>/, the AssemblyScript twin wasm/<name>.ts and its export. */
   readonly name: string;
-  /** Function exported by the AssemblyScript build (wasm/<name>.ts). */
-  readonly wasmExport: string;
   /** WGSL source: the entry point `main`, using the prelude the host generates from this desc. */
   readonly wgsl: string;
   /** WGSL libraries the kernel calls (concatenated before `wgsl`, each once). */

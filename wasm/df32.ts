@@ -3,6 +3,7 @@ import {
   DF, accAdd, accValue, df, dfAdd, dfAddF, dfDiv, dfExp, dfHi, dfLo, dfLog, dfLt, dfMul, dfMulF, dfNeg, dfSub, fastTwoSum,
   split, twoProd, twoSum,
 } from './lib/df32';
+import { Bufs, IN_AB_STRIDE, OUT_R_STRIDE, Params } from './gen/df32';
 
 function op(i: u32, a: DF, b: DF): DF {
   const ah = dfHi(a), bh = dfHi(b);
@@ -23,14 +24,14 @@ function op(i: u32, a: DF, b: DF): DF {
   }
 }
 
-// params: [item_offset, item_count, opaque_zero, reserved, ops]; bufs: [in_ab, out_r]
-export function df32_probe(params: usize, bufs: usize): void {
-  const n = load<u32>(params, 4), ops = load<u32>(params, 16);
-  const ab = <usize>load<u32>(bufs), out = <usize>load<u32>(bufs, 4);
+export function df32(params: usize, bufs: usize): void {
+  const P = changetype<Params>(params), B = changetype<Bufs>(bufs);
+  const n = P.item_count, ops = P.ops;
+  const ab = B.in_ab, out = B.out_r;
   for (let l: u32 = 0; l < n; l++) {
-    const p = ab + (<usize>l << 4);
+    const p = ab + <usize>l * IN_AB_STRIDE;
     const a = df(load<f32>(p), load<f32>(p, 4)), b = df(load<f32>(p, 8), load<f32>(p, 12));
-    const o = out + <usize>l * 112;
+    const o = out + <usize>l * OUT_R_STRIDE;
     for (let i: u32 = 0; i < 13; i++) {
       const r: DF = ((ops >> i) & 1) != 0 ? op(i, a, b) : 0;
       store<f32>(o + (<usize>i << 3), dfHi(r));

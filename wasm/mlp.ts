@@ -4,14 +4,16 @@
 // - SIMD fast path (all widths <= 128): 16 events per block (one event per f32x4 lane), hidden
 //   layers 4 output units x 8 events per pass over the inputs, weights read from a copy
 //   interleaved by groups of 4 units (contiguous splat loads), activations applied in registers
-//   (f32x4 twins of exactmath's xexp/xrecip: branches become lane selects, the same operations per
+//   (wasm/lib/exactmath4.ts, f32x4 twins of exactmath's xexp/xrecip: branches become lane selects, the same operations per
 //   lane), SIMD input standardisation, and of a non-softmax last layer only the score unit.
 // - SIMD fallback (wider nets, or the interleaved copy busy with another net): 8 events per block.
 // - Scalar: one event at a time (also the remainder of a range).
 // Per-event scratch: one of SLOTS static slots, claimed with an atomic compare-exchange for the
 // duration of a call (workers share the memory).
 
-import { ftz, xexp, xrecip } from './lib/exactmath';
+import { F, ftz, xexp, xrecip } from './lib/exactmath';
+import { ftz4, xexp4, xrecip4 } from './lib/exactmath4';
+import { Bufs, OUT_SCORE_STRIDE, Params } from './gen/mlp';
 
 const MAXW: u32 = 256;
 const EV: u32 = 8; // events per SIMD block
@@ -32,8 +34,6 @@ const TINY: f32 = 9.094947017729282e-13; // 2^-40
 const HUGE: f32 = 18446744073709551616.0; // 2^64
 
 // @ts-ignore: decorator
-@inline function F(u: u32): f32 { return reinterpret<f32>(u); }
-// @ts-ignore: decorator
 @inline function netf(net: usize, i: u32): f32 { return load<f32>(net + (<usize>i << 2)); }
 // @ts-ignore: decorator
 @inline function netu(net: usize, i: u32): u32 { return load<u32>(net + (<usize>i << 2)); }
@@ -50,50 +50,6 @@ const HUGE: f32 = 18446744073709551616.0; // 2^64
 @inline function guard4(v: v128): v128 {
   const c = f32x4.pmin(f32x4.pmax(v, f32x4.splat(-HUGE)), f32x4.splat(HUGE));
   return v128.andnot(c, f32x4.lt(f32x4.abs(v), f32x4.splat(TINY)));
-}
-
-// @ts-ignore: decorator
-@inline function ftz4(x: v128): v128 {
-  // (bits & 0x7fffffff) < 0x0d800000: both sides below 2^31, so the signed compare is the unsigned one.
-  const small = i32x4.lt_s(v128.and(x, i32x4.splat(0x7fffffff)), i32x4.splat(0x0d800000));
-  return v128.bitselect(v128.and(x, i32x4.splat(<i32>0x80000000)), x, small);
-}
-
-/** xexp (wasm/lib/exactmath.ts) on four lanes: the branches become selects, the same f32 ops. */
-// @ts-ignore: decorator
-@inline function xexp4(x0: v128): v128 {
-  const under = f32x4.lt(x0, f32x4.splat(-86.0));
-  const x = f32x4.pmin(x0, f32x4.splat(88.0)); // x > 88 ? 88 : x
-  const n = f32x4.floor(f32x4.add(f32x4.mul(x, f32x4.splat(F(0x3fb8aa3b))), f32x4.splat(0.5)));
-  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(F(0x3f318000))));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(F(0xb95e8083))));
-  const z = ftz4(f32x4.mul(r, r));
-  let p = f32x4.add(f32x4.mul(f32x4.splat(F(0x39506967)), r), f32x4.splat(F(0x3ab743ce)));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(F(0x3c088908)));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(F(0x3d2aa9c1)));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(F(0x3e2aaaaa)));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(F(0x3f000000)));
-  p = f32x4.add(f32x4.add(f32x4.mul(p, z), r), f32x4.splat(1.0));
-  // lanes below -86 (result 0) may saturate here: trunc_sat never traps, and they are replaced.
-  const s = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
-  return v128.andnot(f32x4.mul(p, s), under);
-}
-
-/** xrecip (wasm/lib/exactmath.ts) on four lanes. */
-// @ts-ignore: decorator
-@inline function xrecip4(x: v128): v128 {
-  const s = v128.and(x, i32x4.splat(<i32>0x80000000));
-  let a = v128.and(x, i32x4.splat(0x7fffffff));
-  a = f32x4.pmax(a, f32x4.splat(F(0x01000000))); // a < min ? min : a
-  a = f32x4.pmin(a, f32x4.splat(F(0x7e000000))); // a > max ? max : a
-  const two = f32x4.splat(2.0);
-  let y = i32x4.sub(i32x4.splat(0x7ef311c3), a);
-  y = f32x4.mul(y, f32x4.sub(two, f32x4.mul(a, y)));
-  y = f32x4.mul(y, f32x4.sub(two, f32x4.mul(a, y)));
-  y = f32x4.mul(y, f32x4.sub(two, f32x4.mul(a, y)));
-  const e = ftz4(f32x4.sub(f32x4.splat(1.0), f32x4.mul(a, y)));
-  y = f32x4.add(y, ftz4(f32x4.mul(y, e)));
-  return v128.or(y, s);
 }
 
 /** xtanh below on four lanes: all three branches computed, each lane takes its own. */
@@ -461,21 +417,21 @@ function claimSlot(): u32 {
   return 0;
 }
 
-// params: [item_offset, item_count, opaque_zero, reserved]; bufs: [in_net, in_x, out_score]
 // Row of item l in x: item_offset + l (x is shared, indexed by the absolute item index).
 export function mlp(params: usize, bufs: usize): void {
-  const off = load<u32>(params), n = load<u32>(params, 4);
-  const net = <usize>load<u32>(bufs), x = <usize>load<u32>(bufs, 4), out = <usize>load<u32>(bufs, 8);
+  const P = changetype<Params>(params), B = changetype<Bufs>(bufs);
+  const off = P.item_offset, n = P.item_count;
+  const net = B.in_net, x = B.in_x, out = B.out_score;
   const s = claimSlot();
   const slot = scratch + <usize>s * SLOT_BYTES;
   let l: u32 = 0;
   if (ASC_FEATURE_SIMD) {
     if (n >= EV16 && acquirePacked(net)) {
-      for (; l + EV16 <= n; l += EV16) scoreBlock16(net, x, off + l, slot, out + (<usize>l << 2));
+      for (; l + EV16 <= n; l += EV16) scoreBlock16(net, x, off + l, slot, out + <usize>l * OUT_SCORE_STRIDE);
       atomic.sub<u32>(pkState, 1, 4);
     }
-    for (; l + EV <= n; l += EV) scoreBlock(net, x, off + l, slot, out + (<usize>l << 2));
+    for (; l + EV <= n; l += EV) scoreBlock(net, x, off + l, slot, out + <usize>l * OUT_SCORE_STRIDE);
   }
-  for (; l < n; l++) store<f32>(out + (<usize>l << 2), scoreOne(net, x, off + l, slot));
+  for (; l < n; l++) store<f32>(out + <usize>l * OUT_SCORE_STRIDE, scoreOne(net, x, off + l, slot));
   atomic.store<u32>(locks + (<usize>s << 2), 0);
 }

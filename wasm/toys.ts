@@ -1,12 +1,17 @@
 // Twin of kernels/toys/ref.ts and toys.wgsl: q~_mu of an s+b and a b-only toy per item.
-import { ftz, xdiv, xexp, xlog, xsqrt } from './lib/exactmath';
-import { logPoisPmf, rsInit, rsNormal, rsUniform } from './lib/sampling';
-
-// @ts-ignore: decorator
-@inline function F(u: u32): f32 { return reinterpret<f32>(u); }
+import { F, ftz, horner, xdiv, xexp, xlog, xsqrt } from './lib/exactmath';
+import { C, S, ftz4, horner4, sel, xdiv4, xexp4, xlog4, xrecip4, xsqrt4 } from './lib/exactmath4';
+import { LNF_POLY, drawPois, pA, pA2, pB, pLam, pLinv, pP0, pVr, rsInit, rsNormal, setPois } from './lib/sampling';
+import { Q0, Q1, Q2, Q3, philoxBlock4 } from './philox';
+import { Bufs, IN_WIN_STRIDE, OUT_Q_STRIDE, Params } from './gen/toys';
 
 // Per-window constants (set by setWindow / setDraw; hoisted out of the per-toy code, same values).
 let wK: f32 = 0;
+
+// d - ln(1 + d) = d^2 (1/2 - d/3 + d^2/4 - ...), |d| < 0.1: coefficients, highest order first.
+const DEV_POLY = memory.data<u32>([
+  0x3dcccccd, 0xbde38e39, 0x3e000000, 0xbe124925, 0x3e2aaaab, 0xbe4ccccd, 0x3e800000, 0xbeaaaaab, 0x3f000000,
+]);
 
 function devF32(n: f32, lam: f32): f32 {
   if (n == 0.0) return <f32>2.0 * lam;
@@ -14,15 +19,7 @@ function devF32(n: f32, lam: f32): f32 {
   const d = xdiv(lam - n, n);
   let g: f32;
   if (Mathf.abs(d) < 0.1) {
-    let p = F(0x3dcccccd);
-    p = p * d + F(0xbde38e39);
-    p = p * d + F(0x3e000000);
-    p = p * d + F(0xbe124925);
-    p = p * d + F(0x3e2aaaab);
-    p = p * d + F(0xbe4ccccd);
-    p = p * d + F(0x3e800000);
-    p = p * d + F(0xbeaaaaab);
-    p = p * d + F(0x3f000000);
+    const p = horner(d, DEV_POLY, 9);
     g = ftz(d * d) * p;
   } else {
     g = d - xlog(xdiv(lam, n));
@@ -106,19 +103,6 @@ function q0(n: f32, aux: f32, b: f32, par: f32, kind: u32): f32 {
   return q > 0.0 ? q : 0.0;
 }
 
-// One Poisson draw's constants (rsPoisson's set-up, which depends on lam only): set by setPois.
-let pLam: f32 = 0, pP0: f32 = 0, pB: f32 = 0, pA: f32 = 0, pA2: f32 = 0, pLinv: f32 = 0, pVr: f32 = 0;
-function setPois(lam: f32): void {
-  pLam = lam;
-  if (lam < 10.0) { pP0 = xexp(-lam); return; }
-  const slam = xsqrt(lam);
-  const b = F(0x4021eb85) * slam + F(0x3f6e5604);
-  const a = F(0x3ccb6849) * b + F(0xbd71a9fc);
-  pB = b; pA = a; pA2 = 2.0 * a;
-  pLinv = xlog(xdiv(F(0x3f90ff97), b - F(0x4059999a)) + F(0x3f8fdbf5));
-  pVr = F(0x3f6d7dbf) - xdiv(F(0x4067d567), b - 2.0);
-}
-
 // The current toy type's draws (count n, auxiliary) and generation point.
 let nLam: f32 = 0, nP0: f32 = 0, nB: f32 = 0, nA: f32 = 0, nA2: f32 = 0, nLinv: f32 = 0, nVr: f32 = 0;
 let aLam: f32 = 0, aP0: f32 = 0, aB: f32 = 0, aA: f32 = 0, aA2: f32 = 0, aLinv: f32 = 0, aVr: f32 = 0;
@@ -136,34 +120,6 @@ function setDraw(sig: f32, b: f32, par: f32, th: f32, kind: u32): void {
   dTh = th;
 }
 
-// rsPoisson (wasm/lib/sampling.ts) with its lam-only set-up precomputed: the same operations.
-// @ts-ignore: decorator
-@inline function drawPois(lam: f32, p0: f32, b: f32, a: f32, a2: f32, linv: f32, vr: f32): f32 {
-  if (lam < 10.0) {
-    const u = rsUniform();
-    let p = p0;
-    let Fc = p;
-    let k: f32 = 0.0;
-    while (u > Fc && p > F(0x2edbe6ff)) {
-      k = k + 1.0;
-      p = ftz(p * xdiv(lam, k));
-      Fc = Fc + p;
-    }
-    return k;
-  }
-  for (let it = 0; it < 64; it++) {
-    const U: f32 = rsUniform() - 0.5;
-    const V = rsUniform();
-    const us: f32 = 0.5 - Mathf.abs(U);
-    const k = Mathf.floor(((xdiv(a2, us) + b) * U + lam) + F(0x3edc28f6));
-    if (us >= F(0x3d8f5c29) && V <= vr) return k;
-    if (k < 0.0 || (us < F(0x3c54fdf4) && V > us)) continue;
-    const lhs = (xlog(V) + linv) - xlog(xdiv(a, us * us) + b);
-    if (lhs <= logPoisPmf(k, lam)) return k;
-  }
-  return Mathf.floor(lam);
-}
-
 // The draws of one toy of the current type (n, aux into gN, gAux), as toyScalar.
 let gN: f32 = 0, gAux: f32 = 0;
 function drawScalar(k0: u32, k1: u32, w: u32, t: u32, kind: u32): void {
@@ -174,10 +130,8 @@ function drawScalar(k0: u32, k1: u32, w: u32, t: u32, kind: u32): void {
 
 // One toy of the current type (twin of ref.ts toyF32 with setDraw's constants).
 function toyScalar(k0: u32, k1: u32, w: u32, t: u32, s: f32, b: f32, par: f32, kind: u32, stat: u32): f32 {
-  rsInit(k0, k1, w, t, 0);
-  const n = drawPois(nLam, nP0, nB, nA, nA2, nLinv, nVr);
-  const aux: f32 = kind == 1 || kind == 3 ? dTh + rsNormal() : kind == 2 ? drawPois(aLam, aP0, aB, aA, aA2, aLinv, aVr) : 0.0;
-  return stat == 1 ? q0(n, aux, b, par, kind) : qtilde(n, aux, s, b, par, kind);
+  drawScalar(k0, k1, w, t, kind);
+  return stat == 1 ? q0(gN, gAux, b, par, kind) : qtilde(gN, gAux, s, b, par, kind);
 }
 
 // ---- SIMD build: four toys of one window per step (lanes = toys t..t+3). Every lane performs the
@@ -186,118 +140,16 @@ function toyScalar(k0: u32, k1: u32, w: u32, t: u32, s: f32, b: f32, par: f32, k
 // each draw, q~. A lane whose draw needs a second attempt (or ln k! with k < 10 in PTRS's
 // squeeze) gets its draws recomputed by drawScalar; q~ is then computed for the four lanes at once.
 
+// rsUniform on four lanes: ((x >> 8) | 1) 2^-24
 // @ts-ignore: decorator
-@inline function S(x: f32): v128 { return f32x4.splat(x); }
-// @ts-ignore: decorator
-@inline function C(u: u32): v128 { return i32x4.splat(u); }
-// @ts-ignore: decorator
-@inline function sel(mask: v128, a: v128, b: v128): v128 { return v128.bitselect(a, b, mask); }
-// @ts-ignore: decorator
-@inline function mulhi4(a: v128, m: v128): v128 {
-  return v128.shuffle<u32>(i64x2.extmul_low_i32x4_u(a, m), i64x2.extmul_high_i32x4_u(a, m), 1, 3, 5, 7);
-}
-// @ts-ignore: decorator
-@inline function uni4(x: v128): v128 { // rsUniform: ((x >> 8) | 1) 2^-24
+@inline function uni4(x: v128): v128 {
   return f32x4.mul(f32x4.convert_i32x4_u(v128.or(i32x4.shr_u(x, 8), C(1))), S(5.9604644775390625e-8));
-}
-
-
-// f32x4 twins of wasm/lib/exactmath.ts: lane i performs exactly the scalar function's sequence
-// of operations on lane i (branches become both-sides-then-bitselect), so each lane has its bits.
-
-// @ts-ignore: decorator
-@inline function ftz4(x: v128): v128 {
-  return sel(i32x4.lt_u(v128.and(x, C(0x7fffffff)), C(0x0d800000)), v128.and(x, C(0x80000000)), x);
-}
-
-function xexp4(x0: v128): v128 {
-  const x = sel(f32x4.gt(x0, C(0x42b00000)), C(0x42b00000), x0); // 88
-  const n = f32x4.floor(f32x4.add(f32x4.mul(x, C(0x3fb8aa3b)), f32x4.splat(0.5)));
-  let r = f32x4.sub(x, f32x4.mul(n, C(0x3f318000)));
-  r = f32x4.sub(r, f32x4.mul(n, C(0xb95e8083)));
-  const z = ftz4(f32x4.mul(r, r));
-  let p = f32x4.add(f32x4.mul(C(0x39506967), r), C(0x3ab743ce));
-  p = f32x4.add(f32x4.mul(p, r), C(0x3c088908));
-  p = f32x4.add(f32x4.mul(p, r), C(0x3d2aa9c1));
-  p = f32x4.add(f32x4.mul(p, r), C(0x3e2aaaaa));
-  p = f32x4.add(f32x4.mul(p, r), C(0x3f000000));
-  p = f32x4.add(f32x4.add(f32x4.mul(p, z), r), f32x4.splat(1.0));
-  const sc = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
-  return sel(f32x4.lt(x0, f32x4.splat(-86.0)), f32x4.splat(0.0), f32x4.mul(p, sc));
-}
-
-function xlog4(x: v128): v128 {
-  const bad = v128.not(f32x4.ge(x, C(0x00800000)));
-  let e = i32x4.sub(v128.and(i32x4.shr_u(x, 23), C(0xff)), i32x4.splat(126));
-  let m = v128.or(v128.and(x, C(0x007fffff)), C(0x3f000000));
-  const lo = f32x4.lt(m, C(0x3f3504f3));
-  e = i32x4.add(e, lo); // lo lanes are -1: e -= 1
-  m = f32x4.sub(sel(lo, f32x4.add(m, m), m), f32x4.splat(1.0));
-  const z = f32x4.mul(m, m);
-  let p = f32x4.add(f32x4.mul(C(0x3d9021bb), m), C(0xbdebd1b8));
-  p = f32x4.add(f32x4.mul(p, m), C(0x3def251a));
-  p = f32x4.add(f32x4.mul(p, m), C(0xbdfe5d4f));
-  p = f32x4.add(f32x4.mul(p, m), C(0x3e11e9bf));
-  p = f32x4.add(f32x4.mul(p, m), C(0xbe2aae50));
-  p = f32x4.add(f32x4.mul(p, m), C(0x3e4cceac));
-  p = f32x4.add(f32x4.mul(p, m), C(0xbe7ffffc));
-  p = f32x4.add(f32x4.mul(p, m), C(0x3eaaaaaa));
-  const ef = f32x4.convert_i32x4_s(e);
-  let y = f32x4.mul(f32x4.mul(p, m), z);
-  y = f32x4.add(y, f32x4.mul(ef, C(0xb95e8083)));
-  y = f32x4.sub(y, f32x4.mul(f32x4.splat(0.5), z));
-  let r = f32x4.add(m, y);
-  r = f32x4.add(r, f32x4.mul(ef, C(0x3f318000)));
-  return sel(bad, C(0xc2aeac50), r);
-}
-
-function xrecip4(x: v128): v128 {
-  const s = v128.and(x, C(0x80000000));
-  let a = v128.and(x, C(0x7fffffff));
-  a = sel(f32x4.lt(a, C(0x01000000)), C(0x01000000), a);
-  a = sel(f32x4.gt(a, C(0x7e000000)), C(0x7e000000), a);
-  const two = f32x4.splat(2.0);
-  let y = i32x4.sub(C(0x7ef311c3), a);
-  y = f32x4.mul(y, f32x4.sub(two, f32x4.mul(a, y)));
-  y = f32x4.mul(y, f32x4.sub(two, f32x4.mul(a, y)));
-  y = f32x4.mul(y, f32x4.sub(two, f32x4.mul(a, y)));
-  const e = ftz4(f32x4.sub(f32x4.splat(1.0), f32x4.mul(a, y)));
-  y = f32x4.add(y, ftz4(f32x4.mul(y, e)));
-  return v128.or(y, s);
-}
-
-function xdiv4(a: v128, b: v128): v128 {
-  const y = xrecip4(b);
-  const q = ftz4(f32x4.mul(a, y));
-  const r = ftz4(f32x4.sub(a, ftz4(f32x4.mul(q, b))));
-  return ftz4(f32x4.add(q, ftz4(f32x4.mul(r, y))));
-}
-
-function xsqrt4(x: v128): v128 {
-  const bad = v128.not(f32x4.ge(x, C(0x03800000)));
-  const h = f32x4.mul(f32x4.splat(0.5), x);
-  const th = f32x4.splat(1.5);
-  let y = i32x4.sub(C(0x5f3759df), i32x4.shr_u(x, 1));
-  y = f32x4.mul(y, f32x4.sub(th, f32x4.mul(f32x4.mul(h, y), y)));
-  y = f32x4.mul(y, f32x4.sub(th, f32x4.mul(f32x4.mul(h, y), y)));
-  y = f32x4.mul(y, f32x4.sub(th, f32x4.mul(f32x4.mul(h, y), y)));
-  const s = f32x4.mul(x, y);
-  const d = ftz4(f32x4.sub(x, f32x4.mul(s, s)));
-  return sel(bad, f32x4.splat(0.0), f32x4.add(s, ftz4(f32x4.mul(f32x4.mul(f32x4.splat(0.5), y), d))));
 }
 
 function devF32_4(n: v128, lam: v128): v128 {
   const d = xdiv4(f32x4.sub(lam, n), n);
   const small = f32x4.lt(f32x4.abs(d), C(0x3dcccccd));
-  let p = C(0x3dcccccd);
-  p = f32x4.add(f32x4.mul(p, d), C(0xbde38e39));
-  p = f32x4.add(f32x4.mul(p, d), C(0x3e000000));
-  p = f32x4.add(f32x4.mul(p, d), C(0xbe124925));
-  p = f32x4.add(f32x4.mul(p, d), C(0x3e2aaaab));
-  p = f32x4.add(f32x4.mul(p, d), C(0xbe4ccccd));
-  p = f32x4.add(f32x4.mul(p, d), C(0x3e800000));
-  p = f32x4.add(f32x4.mul(p, d), C(0xbeaaaaab));
-  p = f32x4.add(f32x4.mul(p, d), C(0x3f000000));
+  const p = horner4(d, DEV_POLY, 9);
   let g = f32x4.mul(ftz4(f32x4.mul(d, d)), p);
   const n0 = f32x4.eq(n, S(0.0)), lp = f32x4.gt(lam, S(0.0));
   if (v128.any_true(v128.andnot(v128.andnot(lp, n0), small))) {
@@ -406,17 +258,7 @@ function inv4(u: v128, lam: f32, p0: f32): v128 {
 function logPoisPmf4(k: v128, lam: f32): v128 {
   const d = xdiv4(f32x4.sub(k, S(lam)), S(lam));
   const small = f32x4.lt(f32x4.abs(d), S(0.25));
-  let p = C(0x3bf83e10);
-  p = f32x4.add(f32x4.mul(p, d), C(0xbc14f209));
-  p = f32x4.add(f32x4.mul(p, d), C(0x3c360b61));
-  p = f32x4.add(f32x4.mul(p, d), C(0xbc638e39));
-  p = f32x4.add(f32x4.mul(p, d), C(0x3c924925));
-  p = f32x4.add(f32x4.mul(p, d), C(0xbcc30c31));
-  p = f32x4.add(f32x4.mul(p, d), C(0x3d088889));
-  p = f32x4.add(f32x4.mul(p, d), C(0xbd4ccccd));
-  p = f32x4.add(f32x4.mul(p, d), C(0x3daaaaab));
-  p = f32x4.add(f32x4.mul(p, d), C(0xbe2aaaab));
-  p = f32x4.add(f32x4.mul(p, d), C(0x3f000000));
+  const p = horner4(d, LNF_POLY, 11);
   let h = f32x4.mul(ftz4(f32x4.mul(d, d)), p);
   if (!i32x4.all_true(small)) {
     const e = f32x4.add(S(1.0), d);
@@ -448,19 +290,8 @@ function ptrs4(u: v128, V: v128, lam: f32, b: f32, a: f32, a2: f32, linv: f32, v
 
 function group4(k0: u32, k1: u32, w: u32, t: u32, s: f32, b: f32, par: f32, kind: u32, stat: u32, o: usize): void {
   // Philox block 0 of counters (0, w, t + i, 0), as wasm/philox.ts.
-  let x0 = i32x4.splat(0), x1 = i32x4.splat(w), x2 = i32x4.add(i32x4.splat(t), i32x4(0, 1, 2, 3)), x3 = i32x4.splat(0);
-  const m0 = i32x4.splat(0xd2511f53), m1 = i32x4.splat(0xcd9e8d57);
-  let ka = k0, kb = k1;
-  for (let r = 0; r < 10; r++) {
-    if (r > 0) { ka += 0x9e3779b9; kb += 0xbb67ae85; }
-    const hi0 = mulhi4(x0, m0), lo0 = i32x4.mul(x0, m0);
-    const hi1 = mulhi4(x2, m1), lo1 = i32x4.mul(x2, m1);
-    x0 = v128.xor(v128.xor(hi1, x1), i32x4.splat(ka));
-    x1 = lo1;
-    x2 = v128.xor(v128.xor(hi0, x3), i32x4.splat(kb));
-    x3 = lo0;
-  }
-  const u0 = uni4(x0), u1 = uni4(x1), u2 = uni4(x2), u3 = uni4(x3);
+  philoxBlock4(i32x4.splat(0), i32x4.splat(w), i32x4.add(i32x4.splat(t), i32x4(0, 1, 2, 3)), i32x4.splat(0), k0, k1);
+  const u0 = uni4(Q0), u1 = uni4(Q1), u2 = uni4(Q2), u3 = uni4(Q3);
   let ok = i32x4.splat(-1);
   let n: v128, ua: v128, ub: v128;
   if (nLam < 10.0) {
@@ -495,19 +326,19 @@ function group4(k0: u32, k1: u32, w: u32, t: u32, s: f32, b: f32, par: f32, kind
   }
   const q = q4(n, aux, s, b, par, kind, stat);
   store<f32>(o, f32x4.extract_lane(q, 0));
-  store<f32>(o, f32x4.extract_lane(q, 1), 8);
-  store<f32>(o, f32x4.extract_lane(q, 2), 16);
-  store<f32>(o, f32x4.extract_lane(q, 3), 24);
+  store<f32>(o + OUT_Q_STRIDE, f32x4.extract_lane(q, 1));
+  store<f32>(o + 2 * OUT_Q_STRIDE, f32x4.extract_lane(q, 2));
+  store<f32>(o + 3 * OUT_Q_STRIDE, f32x4.extract_lane(q, 3));
 }
 
-// params: [item_offset, item_count, opaque_zero, reserved, key_sb0, key_sb1, key_b0, key_b1, toys, toy0, kind, stat]
-// bufs: [in_win, out_q]. Items run window by window (a window's toys are consecutive items), the
-// s+b toys of a window, then its b-only toys; the SIMD build computes four toys of a window per step.
-export function toys_qtilde(params: usize, bufs: usize): void {
-  const off = load<u32>(params), count = load<u32>(params, 4);
-  const ks0 = load<u32>(params, 16), ks1 = load<u32>(params, 20), kb0 = load<u32>(params, 24), kb1 = load<u32>(params, 28);
-  const toys = load<u32>(params, 32), toy0 = load<u32>(params, 36), kind = load<u32>(params, 40), stat = load<u32>(params, 44);
-  const win = <usize>load<u32>(bufs), out = <usize>load<u32>(bufs, 4);
+// Items run window by window (a window's toys are consecutive items), the s+b toys of a window,
+// then its b-only toys; the SIMD build computes four toys of a window per step.
+export function toys(params: usize, bufs: usize): void {
+  const P = changetype<Params>(params), B = changetype<Bufs>(bufs);
+  const off = P.item_offset, count = P.item_count;
+  const ks0 = P.key_sb0, ks1 = P.key_sb1, kb0 = P.key_b0, kb1 = P.key_b1;
+  const toys = P.toys, toy0 = P.toy0, kind = P.kind, stat = P.stat;
+  const win = B.in_win, out = B.out_q;
   let l: u32 = 0;
   while (l < count) {
     const a = off + l;
@@ -515,18 +346,18 @@ export function toys_qtilde(params: usize, bufs: usize): void {
     const j = a - w * toys;
     const left = count - l;
     const run: u32 = toys - j < left ? toys - j : left;
-    const wp = win + (<usize>w << 5);
+    const wp = win + <usize>w * IN_WIN_STRIDE;
     const s = load<f32>(wp), b = load<f32>(wp, 4), par = load<f32>(wp, 8);
     wK = kind == 2 ? xdiv(par, b) : 0.0;
     for (let h: u32 = 0; h < 2; h++) {
       const k0 = h == 0 ? ks0 : kb0, k1 = h == 0 ? ks1 : kb1;
       setDraw(h == 0 ? s : 0.0, b, par, load<f32>(wp + (<usize>h << 2), 12), kind);
-      const o = out + (<usize>l << 3) + (<usize>h << 2);
+      const o = out + <usize>l * OUT_Q_STRIDE + (<usize>h << 2);
       let i: u32 = 0;
       if (ASC_FEATURE_SIMD) {
-        for (; i + 4 <= run; i += 4) group4(k0, k1, w, toy0 + j + i, s, b, par, kind, stat, o + (<usize>i << 3));
+        for (; i + 4 <= run; i += 4) group4(k0, k1, w, toy0 + j + i, s, b, par, kind, stat, o + <usize>i * OUT_Q_STRIDE);
       }
-      for (; i < run; i++) store<f32>(o + (<usize>i << 3), toyScalar(k0, k1, w, toy0 + j + i, s, b, par, kind, stat));
+      for (; i < run; i++) store<f32>(o + <usize>i * OUT_Q_STRIDE, toyScalar(k0, k1, w, toy0 + j + i, s, b, par, kind, stat));
     }
     l += run;
   }

@@ -2,6 +2,7 @@
 // inside (f32 test, no FMA in WebAssembly) and exact integer sums of w_q and w_q^2 (w_q < 2^24).
 // The SIMD build tests four events per step (f32x4 ops are the same IEEE roundings) and takes
 // the weights of the accepted lanes one by one.
+import { Bufs, IN_WIN_STRIDE, OUT_SUMS_STRIDE, Params } from './gen/window_count';
 
 let n: u32 = 0;
 let sw: u64 = 0;
@@ -17,20 +18,12 @@ let sqHi: u32 = 0;
   sq = s;
 }
 
-// params: [item_offset, item_count, opaque_zero, reserved, nx, weighted]
-// bufs: [win, ev_x, ev_y, ev_w, cell_off, out_sums]
 export function window_count(params: usize, bufs: usize): void {
-  const count = load<u32>(params, 4);
-  const nx = load<u32>(params, 16);
-  const weighted = load<u32>(params, 20) != 0;
-  const win = <usize>load<u32>(bufs);
-  const ex = <usize>load<u32>(bufs, 4);
-  const ey = <usize>load<u32>(bufs, 8);
-  const ew = <usize>load<u32>(bufs, 12);
-  const off = <usize>load<u32>(bufs, 16);
-  const out = <usize>load<u32>(bufs, 20);
+  const P = changetype<Params>(params), B = changetype<Bufs>(bufs);
+  const count = P.item_count, nx = P.nx, weighted = P.weighted != 0;
+  const win = B.in_win, ex = B.in_ev_x, ey = B.in_ev_y, ew = B.in_ev_w, off = B.in_cell_off, out = B.out_sums;
   for (let l: u32 = 0; l < count; l++) {
-    const o = win + (<usize>l << 5);
+    const o = win + <usize>l * IN_WIN_STRIDE;
     const cx = load<f32>(o), cy = load<f32>(o, 4), ia = load<f32>(o, 8), ib = load<f32>(o, 12);
     const c0 = load<u32>(o, 16), c1 = load<u32>(o, 20), r0 = load<u32>(o, 24), r1 = load<u32>(o, 28);
     n = 0; sw = 0; sq = 0; sqHi = 0;
@@ -70,7 +63,7 @@ export function window_count(params: usize, bufs: usize): void {
         }
       }
     }
-    const p = out + <usize>l * 24;
+    const p = out + <usize>l * OUT_SUMS_STRIDE;
     store<u32>(p, n);
     store<u32>(p, <u32>sw, 4);
     store<u32>(p, <u32>(sw >> 32), 8);

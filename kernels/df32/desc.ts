@@ -88,7 +88,6 @@ function cases(): ConformanceCase[] {
 
 export const df32Probe: KernelDesc = {
   name: 'df32',
-  wasmExport: 'df32_probe',
   wgsl,
   wgslLibs: [mathLib, dfLib],
   workgroupSize: 64,

@@ -37,17 +37,20 @@ function cases(): ConformanceCase[] {
   for (const [j, n] of testSizes(exactmathProbe.workgroupSize).entries()) {
     out.push({ name: `random magnitudes, n=${n}`, args: { count: n, inputs: { x: spread(n, 100 + j), y: divisors(n, 200 + j) } } });
   }
-  // Every exponent of positive normal floats with random mantissas: exercises all bit paths.
-  const sweep = new Float32Array(254 * 4);
+  // Every exponent of normal floats, both signs, random mantissas: exercises all bit paths of the
+  // scalar functions and of their f32x4 twins (the SIMD build computes four items per step).
+  const sweep = new Float32Array(2 * 254 * 4);
   const mant = testWords(sweep.length, 300);
-  for (let e = 1; e < 255; e++) for (let k = 0; k < 4; k++) sweep[(e - 1) * 4 + k] = bitsToF32(((e << 23) | (mant[(e - 1) * 4 + k] & 0x7fffff)) >>> 0);
+  for (let i = 0; i < sweep.length; i++) {
+    const e = 1 + ((i >> 2) % 254), sign = i < sweep.length / 2 ? 0 : 0x80000000;
+    sweep[i] = bitsToF32((sign | (e << 23) | (mant[i] & 0x7fffff)) >>> 0);
+  }
   out.push({ name: 'all exponents', args: { count: sweep.length, inputs: { x: sweep, y: divisors(sweep.length, 301).map((v) => Math.sign(v) * 2) } } });
   return out;
 }
 
 export const exactmathProbe: KernelDesc = {
-  name: 'exactmath_probe',
-  wasmExport: 'exactmath_probe',
+  name: 'exactmath',
   wgsl,
   wgslLibs: [lib],
   workgroupSize: 64,

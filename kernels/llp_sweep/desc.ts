@@ -99,7 +99,6 @@ function cases(): ConformanceCase[] {
 
 export const llpSweep: KernelDesc = {
   name: 'llp_sweep',
-  wasmExport: 'llp_sweep',
   wgsl,
   wgslLibs: [lib],
   workgroupSize: 64,
@@ -109,8 +108,8 @@ export const llpSweep: KernelDesc = {
     { name: 'lxy', type: 'f32', doc: 'transverse flight distance of each decay' },
     { name: 'mred', type: 'f32', doc: 'reduced mass of each decay' },
     { name: 'gw', type: 'f32', doc: 'generator weight of each decay (>= 0)' },
-    { name: 'grp_range', type: 'u32', doc: 'per group: first decay, end (exclusive)' },
-    { name: 'grp_win', type: 'f32', doc: 'per group: mred window [lo, hi), lxy window [lo, hi)' },
+    { name: 'grp_range', type: 'u32', record: 2, doc: 'per group: first decay, end (exclusive)' },
+    { name: 'grp_win', type: 'f32', record: 4, doc: 'per group: mred window [lo, hi), lxy window [lo, hi)' },
     { name: 'life', type: 'f32', doc: 'rows of n_life: rate, ratio, 2^F, 2^G (lifetimeTable)' },
   ],
   outputs: [{ name: 'acc', type: 'u32', perItem: LLP_OUT_WORDS, doc: 'sum w (3 limbs, units 2^-F), sum w^2 (3 limbs, 2^-G), accepted count, 0' }],

@@ -66,7 +66,6 @@ function cases(): ConformanceCase[] {
 
 export const mlp: KernelDesc = {
   name: 'mlp',
-  wasmExport: 'mlp',
   wgsl,
   wgslLibs: [lib],
   workgroupSize: 64,

@@ -50,8 +50,7 @@ function cases(): ConformanceCase[] {
 }
 
 export const philox: KernelDesc = {
-  name: 'philox4x32_10',
-  wasmExport: 'philox4x32_10',
+  name: 'philox',
   wgsl,
   wgslLibs: [lib],
   workgroupSize: 64,

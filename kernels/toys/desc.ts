@@ -55,8 +55,7 @@ function cases(): ConformanceCase[] {
 }
 
 export const toys: KernelDesc = {
-  name: 'toys_qtilde',
-  wasmExport: 'toys_qtilde',
+  name: 'toys',
   wgsl,
   wgslLibs: [philoxLib, mathLib, samplingLib],
   workgroupSize: 64,
@@ -70,7 +69,7 @@ export const toys: KernelDesc = {
     { name: 'kind', type: 'u32', doc: '0 known b, 1 gauss, 2 poisson (shapesys), 3 lognormal' },
     { name: 'stat', type: 'u32', doc: '0: q~_mu (limits), 1: q_0 (discovery)' },
   ],
-  inputs: [{ name: 'win', type: 'f32', doc: 'per window (shared): s = mu s_ref, b, sigma_b / tau / ln kappa, theta_sb, theta_b, 0, 0, 0' }],
+  inputs: [{ name: 'win', type: 'f32', record: 8, doc: 'per window (shared): s = mu s_ref, b, sigma_b / tau / ln kappa, theta_sb, theta_b, 0, 0, 0' }],
   outputs: [{ name: 'q', type: 'f32', perItem: 2, doc: 'q~_mu of the s+b toy and of the b-only toy' }],
   ref: toysRef,
   exactness: 'bits',

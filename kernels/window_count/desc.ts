@@ -97,7 +97,6 @@ function cases(): ConformanceCase[] {
 
 export const windowCount: KernelDesc = {
   name: 'window_count',
-  wasmExport: 'window_count',
   wgsl,
   workgroupSize: 64,
   params: [

@@ -1,7 +1,16 @@
 // Twin of kernels/lib/exactmath.ts: same operations, same order (WebAssembly never fuses a*b+c).
 
+/** An f32 constant written as its bits. */
 // @ts-ignore: decorator
-@inline function F(u: u32): f32 { return reinterpret<f32>(u); }
+@inline export function F(u: u32): f32 { return reinterpret<f32>(u); }
+
+/** Horner: ((c0 x + c1) x + c2) ... + c(n-1), coefficients as f32 bits at c (memory.data). */
+// @ts-ignore: decorator
+@inline export function horner(x: f32, c: usize, n: i32): f32 {
+  let p = load<f32>(c);
+  for (let i = 1; i < n; i++) p = p * x + load<f32>(c + (<usize>i << 2));
+  return p;
+}
 
 export function ftz(x: f32): f32 {
   const b = reinterpret<u32>(x);

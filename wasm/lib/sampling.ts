@@ -1,9 +1,6 @@
 // Twin of kernels/lib/sampling.ts: same operations, same order (WebAssembly never fuses a*b+c).
 import { philoxBlock, philoxR0, philoxR1, philoxR2, philoxR3 } from '../philox';
-import { ftz, xdiv, xexp, xlog, xrecip, xsqrt } from './exactmath';
-
-// @ts-ignore: decorator
-@inline function F(u: u32): f32 { return reinterpret<f32>(u); }
+import { F, ftz, horner, xdiv, xexp, xlog, xrecip, xsqrt } from './exactmath';
 
 let rsK0: u32 = 0, rsK1: u32 = 0, rsC1: u32 = 0, rsC2: u32 = 0, rsC3: u32 = 0, rsBlk: u32 = 0, rsPos: u32 = 4;
 let rsB0: u32 = 0, rsB1: u32 = 0, rsB2: u32 = 0, rsB3: u32 = 0;
@@ -38,22 +35,17 @@ function lnFact(k: i32): f32 {
   }
 }
 
+// (1 + d) ln(1 + d) - d = d^2 (1/2 - d/6 + ...), |d| < 1/4: coefficients, highest order first.
+export const LNF_POLY = memory.data<u32>([
+  0x3bf83e10, 0xbc14f209, 0x3c360b61, 0xbc638e39, 0x3c924925, 0xbcc30c31, 0x3d088889, 0xbd4ccccd, 0x3daaaaab, 0xbe2aaaab, 0x3f000000,
+]);
+
 export function logPoisPmf(k: f32, lam: f32): f32 {
   if (k < 10.0) return (k * xlog(lam) - lam) - lnFact(<i32>k);
   const d = xdiv(k - lam, lam);
   let h: f32;
   if (Mathf.abs(d) < 0.25) {
-    let p = F(0x3bf83e10);
-    p = p * d + F(0xbc14f209);
-    p = p * d + F(0x3c360b61);
-    p = p * d + F(0xbc638e39);
-    p = p * d + F(0x3c924925);
-    p = p * d + F(0xbcc30c31);
-    p = p * d + F(0x3d088889);
-    p = p * d + F(0xbd4ccccd);
-    p = p * d + F(0x3daaaaab);
-    p = p * d + F(0xbe2aaaab);
-    p = p * d + F(0x3f000000);
+    const p = horner(d, LNF_POLY, 11);
     h = ftz(d * d) * p;
   } else {
     const e: f32 = 1.0 + d;
@@ -65,10 +57,25 @@ export function logPoisPmf(k: f32, lam: f32): f32 {
   return (-(lam * h) - (<f32>0.5 * xlog(k) + F(0x3f6b3f8e))) - corr;
 }
 
-export function rsPoisson(lam: f32): f32 {
+// A Poisson draw's set-up, which depends on lam only (kernels hoist it per lam): set by setPois.
+export let pLam: f32 = 0, pP0: f32 = 0, pB: f32 = 0, pA: f32 = 0, pA2: f32 = 0, pLinv: f32 = 0, pVr: f32 = 0;
+export function setPois(lam: f32): void {
+  pLam = lam;
+  if (lam < 10.0) { pP0 = xexp(-lam); return; }
+  const slam = xsqrt(lam);
+  const b = F(0x4021eb85) * slam + F(0x3f6e5604);
+  const a = F(0x3ccb6849) * b + F(0xbd71a9fc);
+  pB = b; pA = a; pA2 = 2.0 * a;
+  pLinv = xlog(xdiv(F(0x3f90ff97), b - F(0x4059999a)) + F(0x3f8fdbf5));
+  pVr = F(0x3f6d7dbf) - xdiv(F(0x4067d567), b - 2.0);
+}
+
+// A Poisson draw with setPois's constants: inversion below lam = 10, else PTRS (Hormann 1993).
+// @ts-ignore: decorator
+@inline export function drawPois(lam: f32, p0: f32, b: f32, a: f32, a2: f32, linv: f32, vr: f32): f32 {
   if (lam < 10.0) {
     const u = rsUniform();
-    let p = xexp(-lam);
+    let p = p0;
     let Fc = p;
     let k: f32 = 0.0;
     while (u > Fc && p > F(0x2edbe6ff)) {
@@ -78,22 +85,22 @@ export function rsPoisson(lam: f32): f32 {
     }
     return k;
   }
-  const slam = xsqrt(lam);
-  const b = F(0x4021eb85) * slam + F(0x3f6e5604);
-  const a = F(0x3ccb6849) * b + F(0xbd71a9fc);
-  const linv = xlog(xdiv(F(0x3f90ff97), b - F(0x4059999a)) + F(0x3f8fdbf5));
-  const vr = F(0x3f6d7dbf) - xdiv(F(0x4067d567), b - 2.0);
   for (let it = 0; it < 64; it++) {
     const U: f32 = rsUniform() - 0.5;
     const V = rsUniform();
     const us: f32 = 0.5 - Mathf.abs(U);
-    const k = Mathf.floor(((xdiv(2.0 * a, us) + b) * U + lam) + F(0x3edc28f6));
+    const k = Mathf.floor(((xdiv(a2, us) + b) * U + lam) + F(0x3edc28f6));
     if (us >= F(0x3d8f5c29) && V <= vr) return k;
     if (k < 0.0 || (us < F(0x3c54fdf4) && V > us)) continue;
     const lhs = (xlog(V) + linv) - xlog(xdiv(a, us * us) + b);
     if (lhs <= logPoisPmf(k, lam)) return k;
   }
   return Mathf.floor(lam);
+}
+
+export function rsPoisson(lam: f32): f32 {
+  setPois(lam);
+  return drawPois(pLam, pP0, pB, pA, pA2, pLinv, pVr);
 }
 
 export function rsNormal(): f32 {
