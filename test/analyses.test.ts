@@ -9,7 +9,8 @@ import type { Backend } from '../host/backend.js';
 import { main } from '../engine/cli/index.js';
 import { runSearch1D, type Search1DResult } from '../engine/analyses/search1d.js';
 import { SEARCHES_1D, ZPRIME_INVISIBLE, ZPRIME_MUMU } from '../engine/analyses/searches.js';
-import { ALP_G, ZPRIME_G, couplingLimit, SIGMA_MUMU_FB } from '../engine/analyses/couplings.js';
+import { ALP_G, ZPRIME_G_INVISIBLE, ZPRIME_G_MUMU, couplingLimit, SIGMA_MUMU_FB } from '../engine/analyses/couplings.js';
+import { zPrimeBranchingFractions } from '../engine/generate/branching.js';
 import { fourMuProxySigmaFb, fourMuSpectrumFbPerGeV, generateFourMuProxy } from '../engine/analyses/fourmu.js';
 import { generate } from '../engine/generate/index.js';
 import { toCsv } from '../engine/io/index.js';
@@ -44,6 +45,9 @@ describe('darkscan run: every example config, quick', () => {
       expect(r.windows.length).toBeGreaterThan(50);
       for (const w of r.windows) {
         expect(w.s_up, `window ${w.window}`).toBeGreaterThan(0);
+        // n = 0: never below the exact Poisson limit -ln(1 - CL) (2.30 at 90% CL), whatever b
+        if (w.n === 0) expect(w.s_up, `window ${w.window} (n = 0, b = ${w.b})`).toBeGreaterThanOrEqual(-Math.log(1 - r.cl) - 1e-6);
+        expect(typeof w.limit_method_reason).toBe('string');
         expect(ordered(w.s_up_expected), `window ${w.window} bands ${w.s_up_expected}`).toBe(true);
       }
       const hep = readFileSync(join(out, 'hepdata.yaml'), 'utf8');
@@ -56,7 +60,7 @@ describe('darkscan run: every example config, quick', () => {
           expect(ordered(w.sigma_up_expected_fb)).toBe(true);
           if (w.coupling_up !== null) expect(ordered(w.coupling_up_expected)).toBe(true);
         }
-        expect(readFileSync(join(out, 'hepdata_sigma.yaml'), 'utf8')).toMatch(/CL.*90%/);
+        expect(readFileSync(join(out, 'hepdata_sigma.yaml'), 'utf8')).toMatch(new RegExp(`CL.*${Math.round(cfg.cl * 100)}%`));
         expect(r.global.pseudo_experiments).toBe(10);
         expect(r.global.p_global).toBeGreaterThan(0);
       }
@@ -92,9 +96,9 @@ describe('1D searches', () => {
   }, 120_000);
 
   it('is reproducible from the seed and differs with another seed', async () => {
-    const a = await runSearch1D(backend, ZPRIME_INVISIBLE, { seed: 9, ...QUICK, pseudoExperiments: 3 });
-    const b = await runSearch1D(backend, ZPRIME_INVISIBLE, { seed: 9, ...QUICK, pseudoExperiments: 3 });
-    const c = await runSearch1D(backend, ZPRIME_INVISIBLE, { seed: 10, ...QUICK, pseudoExperiments: 3 });
+    const a = await runSearch1D(backend, ZPRIME_INVISIBLE, { seed: 9, ...QUICK, pseudoExperiments: 3, lumiFb: 0.276 });
+    const b = await runSearch1D(backend, ZPRIME_INVISIBLE, { seed: 9, ...QUICK, pseudoExperiments: 3, lumiFb: 0.276 });
+    const c = await runSearch1D(backend, ZPRIME_INVISIBLE, { seed: 10, ...QUICK, pseudoExperiments: 3, lumiFb: 0.276 });
     expect(b.windows).toEqual(a.windows);
     expect(b.global).toEqual(a.global);
     expect(c.windows.map((w) => w.n)).not.toEqual(a.windows.map((w) => w.n));
@@ -108,7 +112,7 @@ describe('1D searches', () => {
     const cols: Record<string, Float64Array> = {};
     for (const [from, to] of Object.entries(rename)) cols[to] = Float64Array.from(parts.flatMap((p) => Array.from(p.columns[from])));
     writeFileSync(join(dir, 'data.csv'), toCsv(cols, {}));
-    const cfg = { analysis: 'zprime-invisible' as const, seed: 4, pseudo_experiments: 3, quick: true, inputs: { data: { path: 'data.csv', columns: Object.fromEntries(Object.entries(rename).map(([a, b]) => [a, b])) } } };
+    const cfg = { analysis: 'zprime-invisible' as const, seed: 4, lumi_fb: 0.276, pseudo_experiments: 3, quick: true, inputs: { data: { path: 'data.csv', columns: Object.fromEntries(Object.entries(rename).map(([a, b]) => [a, b])) } } };
     const r = (await runConfig(backend, cfg, { baseDir: dir })) as Search1DResult;
     // Selected rows computed independently of the pipeline.
     let selected = 0, near6 = 0;
@@ -161,10 +165,15 @@ describe('coupling translations and the four-muon proxy', () => {
     expect(ALP_G.illustrative).toBe(false);
   });
 
-  it("Z': sigma proportional to g'^2, marked illustrative; null where the model has no phase space", () => {
+  it("Z': sigma proportional to g'^2 times the model's B(Z' -> final state), marked illustrative; null where the model has no phase space", () => {
     const m = 2;
+    const ZPRIME_G = ZPRIME_G_MUMU;
     const s1 = ZPRIME_G.sigmaAtUnitFb(m);
-    expect(s1).toBeCloseTo(SIGMA_MUMU_FB / (8 * Math.PI ** 2) * Math.log(S / 4) ** 2 * (1 - 4 / S) ** 2, -3);
+    // below 2 m_tau: B(mu mu) = B(nu nu) = 1/2 (up to the muon-mass factor); above: about 1/3 each
+    expect(s1).toBeCloseTo(0.5 * SIGMA_MUMU_FB / (8 * Math.PI ** 2) * Math.log(S / 4) ** 2 * (1 - 4 / S) ** 2, -3);
+    expect(ZPRIME_G_INVISIBLE.sigmaAtUnitFb(6) / ZPRIME_G_MUMU.sigmaAtUnitFb(6)).toBeCloseTo(zPrimeBranchingFractions(6).invisible / zPrimeBranchingFractions(6).mumu, 10);
+    expect(zPrimeBranchingFractions(6).invisible).toBeGreaterThan(0.3);
+    expect(zPrimeBranchingFractions(6).invisible).toBeLessThan(0.36);
     expect(couplingLimit(ZPRIME_G, m, s1 * 1e-4)).toBeCloseTo(1e-2, 12);
     expect(couplingLimit(ZPRIME_G, 11, 1)).toBeNull();
     expect(couplingLimit(ZPRIME_G, m, null)).toBeNull();

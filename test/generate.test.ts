@@ -6,7 +6,8 @@ import {
 } from '../engine/generate/index.js';
 import { BETA_CM, SQRT_S, gammaGammaAngular, sigmaGammaGammaToLL, toLab } from '../engine/generate/physics.js';
 import { M_MU, mass, p4, pabs } from '../engine/generate/lorentz.js';
-import { trackSigmaRel, trackAccepted, photonAccepted } from '../engine/generate/detector.js';
+import { trackSigmaRel, trackAccepted, photonAccepted, BELLE2_DETECTOR } from '../engine/generate/detector.js';
+import { aPrimeBranchingFractions, brAPrimeToMuMu, rRatio } from '../engine/generate/branching.js';
 import { key } from '../engine/random.js';
 
 const median = (a: ArrayLike<number>) => Array.from(a).sort((x, y) => x - y)[Math.floor(a.length / 2)];
@@ -112,7 +113,29 @@ describe('backgrounds of the dimuon searches', () => {
     const s = generate({ process: 'tautau', events: 3000, seed: 4 });
     expect(median(s.columns.m_recoil_GeV)).toBeGreaterThan(3);
     for (const v of s.columns.p_mu1_GeV) expect(v).toBeLessThan(7.5);
-    expect(s.sigmaFb).toBeCloseTo(0.919e6 * 0.1739 ** 2, 0);
+    expect(s.sigmaFb).toBeCloseTo(0.919e6 * (0.1739 + 0.1082) ** 2, 0);
+  });
+  it('tau tau: a pion from tau -> pi nu reaches the dimuon final state only by muon misidentification', () => {
+    const opts = { process: 'tautau', events: 4000, seed: 4 } as const;
+    const noFake = generate({ ...opts, detector: { ...BELLE2_DETECTOR, piMuFakeRate: 0 } });
+    const allFake = generate({ ...opts, detector: { ...BELLE2_DETECTOR, piMuFakeRate: 1, muIdEfficiency: 1 } });
+    const nominal = generate(opts);
+    // with every pion taken for a muon the mu pi and pi pi events join: (B_mu + B_pi)^2 / B_mu^2 = 2.6 times more
+    expect(allFake.length / noFake.length).toBeGreaterThan(1.8);
+    expect(nominal.length).toBeGreaterThan(noFake.length);
+    expect(nominal.length).toBeLessThan(noFake.length * 1.2);
+  });
+  it('e e mu mu: photon virtualities give tagged events (an electron in the tracker) and pairs with transverse momentum that pass the A\'h\' preselection', () => {
+    const all = generate({ process: 'eemumu', events: 6000, seed: 5, acceptedOnly: false });
+    let tagged = 0;
+    for (let i = 0; i < all.length; i++) if (all.columns.n_extra_tracks[i] > 0) tagged++;
+    expect(tagged / all.length).toBeGreaterThan(0.01); // single- and double-tag topologies
+    expect(tagged / all.length).toBeLessThan(0.9); // most events stay untagged
+    const s = generate({ process: 'eemumu', events: 6000, seed: 5 });
+    const c = s.columns;
+    let pass = 0;
+    for (let i = 0; i < s.length; i++) if (c.n_gamma[i] === 0 && c.n_extra_tracks[i] === 0 && Math.abs(c.cos_theta_recoil_cm[i]) < 0.8 && c.p_mumu_cm_GeV[i] > 0.5 && c.m2_recoil_GeV2[i] > 0) pass++;
+    expect(pass).toBeGreaterThan(10);
   });
   it('e e mu mu: low pair mass (gamma gamma fusion), recoil near sqrt(s)', () => {
     const s = generate({ process: 'eemumu', events: 3000, seed: 5 });
@@ -220,7 +243,7 @@ describe('luminosity', () => {
   it('N = Poisson(sigma L) from the seed, recorded in the metadata', () => {
     const L = 0.05;
     const mu = expectedEvents('tautau', L);
-    expect(mu).toBeCloseTo(0.919e6 * 0.1739 ** 2 * L, 3);
+    expect(mu).toBeCloseTo(0.919e6 * (0.1739 + 0.1082) ** 2 * L, 3);
     const s = generateAtLuminosity({ process: 'tautau', lumiFb: L, seed: 21 });
     const N = s.meta.poisson_events as number;
     expect(Math.abs(N - mu)).toBeLessThan(5 * Math.sqrt(mu));
@@ -268,5 +291,30 @@ describe('darkscan generate (CLI)', async () => {
     await expect(generateCmd.run(['--process', 'mumu', '--seed', '1', '--out', f], () => {}, {})).rejects.toThrow(/exactly one of --events N and --lumi/);
     await expect(generateCmd.run(['--process', 'mumu', '--events', '3', '--seed', '1', '--out', 'x.txt'], () => {}, {})).rejects.toThrow(/\.csv or \.json/);
     await expect(generateCmd.run(['--process', 'mumu', '--events', '3', '--seed', '1', '--param', 'xMin', '--out', f], () => {}, {})).rejects.toThrow(/NAME=VALUE/);
+  });
+});
+
+describe("branching fractions (engine/generate/branching.ts)", () => {
+  it("B(A' -> mu mu) from the R ratio: about 0.155 at 6 GeV (not 1), fractions sum to 1", () => {
+    const b = aPrimeBranchingFractions(6);
+    expect(b.mumu).toBeGreaterThan(0.14);
+    expect(b.mumu).toBeLessThan(0.17);
+    expect(b.ee + b.mumu + b.tautau + b.hadrons).toBeCloseTo(1, 12);
+    // R between charm and bottom thresholds: 10/3 (1 + alpha_s/pi) ~ 3.5
+    expect(rRatio(6)).toBeGreaterThan(3.3);
+    expect(rRatio(6)).toBeLessThan(3.8);
+    // below the pi pi threshold only leptons: B(mu mu) near 1/2 (less near the mu mu threshold)
+    expect(brAPrimeToMuMu(0.25)).toBeGreaterThan(0.35);
+    // at the phi the A' decays to hadrons
+    expect(brAPrimeToMuMu(1.019)).toBeLessThan(0.05);
+  });
+  it("the A'h' cross section folds in B(A' -> mu mu)", () => {
+    const p = getProcess('darkhiggs');
+    const a = p.sigmaFb({ mA: 6, mh: 2, eps2alphaD: 1, isr: 1 }), b = p.sigmaFb({ mA: 0.25, mh: 0.1, eps2alphaD: 1, isr: 1 });
+    expect(a).toBeGreaterThan(0);
+    expect(() => generate({ process: 'darkhiggs', events: 1, seed: 1, params: { brMuMu: 1 } })).toThrow(/unknown parameter 'brMuMu'/);
+    // sigma / B is the Born A'h' cross section, smooth in M_A': the ratio at 6 GeV carries B(mu mu) ~ 0.155
+    expect(a / brAPrimeToMuMu(6)).toBeGreaterThan(a);
+    expect(b / brAPrimeToMuMu(0.25)).toBeGreaterThan(b);
   });
 });

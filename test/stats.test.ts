@@ -110,13 +110,30 @@ describe('model validation and limits of the test statistic', () => {
 describe('limits for all windows at once', () => {
   it('windowLimits equals the single-window functions, and names a bad window', async () => {
     const { windowLimits } = await import('../engine/stats/index.js');
-    const w = { n: [0, 3, 7], b: [1.2, 2.5, 4], sigmaB: [0.3, 0.5, 1], uncertainty: 'poisson' as const };
+    const w = { n: [8, 13, 27], b: [12, 25, 40], sigmaB: [0.3, 0.5, 1], uncertainty: 'poisson' as const };
     const r = await windowLimits(w, 'cls-asymptotic', 0.95);
     [0, 1, 2].forEach((i) => expect(r.upper[i]).toBe(upperLimitAsymptotic({ n: w.n[i], b: w.b[i], sigmaB: w.sigmaB[i], uncertainty: 'poisson' }, 0.95).upper));
+    expect(r.used).toEqual(['cls-asymptotic', 'cls-asymptotic', 'cls-asymptotic']);
     const c = await windowLimits({ n: [1, 2], b: [1, 0] }, 'cls-n', 0.9);
     expect(c.upper[0]).toBeCloseTo(3.272, 3);
     expect(c.upper[1]).toBeCloseTo(5.322, 3);
     await expect(windowLimits({ n: [1, -2], b: [1, 1] }, 'bayes', 0.9)).rejects.toThrow(/window 1/);
     await expect(windowLimits({ n: [1], b: [1, 1] }, 'bayes', 0.9)).rejects.toThrow(/n has 1 windows/);
+  });
+  it('small counts: cls-asymptotic is not used below b = 10; n = 0 gives s_up = 2.30 at 90% CL (asymptotic: 1.37)', async () => {
+    const { windowLimits, limitOne, ASYMPTOTIC_MIN_B } = await import('../engine/stats/windows.js');
+    expect(ASYMPTOTIC_MIN_B).toBe(10);
+    const r = await windowLimits({ n: [0, 0, 0], b: [0.01, 0.5, 3], sigmaB: [0, 0.1, 1] }, 'cls-asymptotic', 0.9);
+    for (const u of r.upper) expect(u).toBeCloseTo(-Math.log(0.1), 3);
+    expect(r.used).toEqual(['bayes', 'bayes', 'bayes']);
+    expect(upperLimitAsymptotic({ n: 0, b: 0.01 }, 0.9).upper).toBeLessThan(1.5); // what the old rule gave
+    expect(limitOne({ n: 0, b: 0.01 }, 'cls-asymptotic', 0.9).reason).toMatch(/b < 10.*exact/);
+  });
+  it('limitOne catches only the no-bracket failure of bracketRoot', async () => {
+    const { NoBracketError, bracketRoot } = await import('../engine/stats/special.js');
+    expect(() => bracketRoot((x) => x + 1, 0, 1, 16)).toThrow(NoBracketError);
+    const { limitOne } = await import('../engine/stats/windows.js');
+    // a bad model is an error, not a quiet switch to another method
+    expect(() => limitOne({ n: 5, b: 20, sigmaB: -1, uncertainty: 'gauss' }, 'cls-asymptotic', 0.9)).toThrow();
   });
 });

@@ -5,6 +5,7 @@
 import { getProcess, resolveParams } from '../generate/index.js';
 import { S, SQRT_S } from '../generate/physics.js';
 import { M_MU } from '../generate/lorentz.js';
+import { BRANCHING_SOURCES, zPrimeBranchingFractions, type ZPrimeChannel } from '../generate/branching.js';
 
 export interface Coupling {
   /** Result field / HEPData name, e.g. 'g_prime'. */
@@ -34,28 +35,34 @@ export function couplingLimit(c: Coupling, mGeV: number, sigmaUpFb: number | nul
 export const SIGMA_MUMU_FB = 1.148e6;
 
 /**
- * L_mu - L_tau Z' radiated from the final-state muons of e+e- -> mu+ mu-, B(Z' -> final state) = 1.
- * ILLUSTRATIVE estimate (no closed form exists; Belle II, PRL 124 (2020) 141801 and PRL 130 (2023)
- * 231801, compute sigma with MadGraph): the leading soft-collinear double logarithm of vector emission
- * off a fermion pair with the vector mass as cut-off (Sudakov form, cf. Peskin & Schroeder sec. 6.4),
+ * L_mu - L_tau Z' radiated from the final-state muons of e+e- -> mu+ mu-, times B(Z' -> the searched
+ * final state) of the model (engine/generate/branching.ts: mu mu, tau tau, nu nu widths; Bauer,
+ * Foldenauer, Jaeckel, JHEP 07 (2018) 094). The production cross section is an ILLUSTRATIVE estimate
+ * (no closed form exists; Belle II, PRL 124 (2020) 141801 and PRL 130 (2023) 231801, compute it with
+ * MadGraph): the leading soft-collinear double logarithm of vector emission off a fermion pair with
+ * the vector mass as cut-off (Sudakov form, cf. Peskin & Schroeder sec. 6.4),
  * sigma(g') = sigma_mumu x (alpha'/(2 pi)) ln^2(s/M^2) (1 - M^2/s)^2, alpha' = g'^2/(4 pi). It is
  * proportional to g'^2, which is all the translation g'_UL = sqrt(sigma_UL / sigma(g' = 1)) uses;
  * the M dependence and normalisation are only indicative.
  */
-export const ZPRIME_G: Coupling = {
-  name: 'g_prime',
-  symbol: "g'",
-  units: '',
-  power: 2,
-  sigmaAtUnitFb(m) {
-    if (!(m > 0 && m < SQRT_S - 2 * M_MU)) return NaN;
-    const alphaPrime = 1 / (4 * Math.PI);
-    return SIGMA_MUMU_FB * (alphaPrime / (2 * Math.PI)) * Math.log(S / (m * m)) ** 2 * (1 - (m * m) / S) ** 2;
-  },
-  formula: "sigma(g') = sigma_mumu (g'^2 / (8 pi^2)) ln^2(s/M^2) (1 - M^2/s)^2, sigma_mumu = 1.148 nb; g'_UL = sqrt(sigma_UL / sigma(g' = 1))",
-  source: 'illustrative leading double-log estimate (Sudakov form, Peskin & Schroeder sec. 6.4); Belle II PRL 124 (2020) 141801 uses MadGraph; sigma_mumu from the Belle II Physics Book Table 4',
-  illustrative: true,
-};
+function zPrimeCoupling(channel: ZPrimeChannel): Coupling {
+  return {
+    name: 'g_prime',
+    symbol: "g'",
+    units: '',
+    power: 2,
+    sigmaAtUnitFb(m) {
+      if (!(m > 0 && m < SQRT_S - 2 * M_MU)) return NaN;
+      const alphaPrime = 1 / (4 * Math.PI);
+      return SIGMA_MUMU_FB * (alphaPrime / (2 * Math.PI)) * Math.log(S / (m * m)) ** 2 * (1 - (m * m) / S) ** 2 * zPrimeBranchingFractions(m)[channel];
+    },
+    formula: `sigma(g') = sigma_mumu (g'^2 / (8 pi^2)) ln^2(s/M^2) (1 - M^2/s)^2 x B(Z' -> ${channel}), sigma_mumu = 1.148 nb; g'_UL = sqrt(sigma_UL / sigma(g' = 1))`,
+    source: `illustrative leading double-log estimate (Sudakov form, Peskin & Schroeder sec. 6.4); Belle II PRL 124 (2020) 141801 uses MadGraph; sigma_mumu from the Belle II Physics Book Table 4; ${BRANCHING_SOURCES.zprime}`,
+    illustrative: true,
+  };
+}
+export const ZPRIME_G_INVISIBLE = zPrimeCoupling('invisible');
+export const ZPRIME_G_MUMU = zPrimeCoupling('mumu');
 
 /**
  * Invisible dark photon, e+e- -> gamma A', sigma proportional to epsilon^2: the generator's own
@@ -121,7 +128,7 @@ export const DARKHIGGS_EPS2ALPHAD = {
       return NaN;
     }
   },
-  formula: "sigma(e+e- -> A'h', A' -> mu mu) = eps^2 alpha_D x sigma(eps^2 alpha_D = 1); limit = sigma_UL / sigma(1)",
+  formula: "sigma(e+e- -> A'h', A' -> mu mu) = eps^2 alpha_D x sigma(eps^2 alpha_D = 1), B(A' -> mu mu) from the R ratio included; limit = sigma_UL / sigma(1)",
   source: getProcess('darkhiggs').sigmaSource,
   illustrative: true,
 } as const;

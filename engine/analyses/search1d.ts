@@ -70,6 +70,9 @@ export interface Search1D {
   readonly backgrounds: readonly BackgroundSource[];
   readonly defaultLumiFb: number;
   readonly lumiNote: string;
+  /** The paper's confidence level and statistical method (defaults of a run). */
+  readonly defaultCl: number;
+  readonly defaultMethod: LimitMethod;
   readonly coupling: Coupling;
   readonly notes: readonly string[];
 }
@@ -197,7 +200,7 @@ export async function runSearch1D(backend: Backend, def: Search1D, o: Search1DOp
   const lap = (name: string, since: number) => (timing[name] = Math.round(performance.now() - since) / 1000);
   const progress = o.progress ?? (() => {});
   const check = () => o.signal?.throwIfAborted();
-  const lumi = o.lumiFb ?? def.defaultLumiFb, cl = o.cl ?? 0.9, method = o.method ?? 'cls-asymptotic';
+  const lumi = o.lumiFb ?? def.defaultLumiFb, cl = o.cl ?? def.defaultCl, method = o.method ?? def.defaultMethod;
   const nPE = o.pseudoExperiments ?? 100, cap = o.maxEventsPerBackground ?? 150_000, perPoint = o.signalEventsPerPoint ?? 2000;
   if (!(lumi > 0) || !Number.isFinite(lumi)) throw new RangeError(`luminosity must be > 0 fb^-1, got ${lumi}`);
   if (!(cl > 0 && cl < 1)) throw new RangeError(`cl must be in (0, 1), got ${cl}`);
@@ -335,7 +338,7 @@ export async function runSearch1D(backend: Backend, def: Search1D, o: Search1DOp
   // 5. Limits per window, in events, cross section and coupling.
   t = performance.now();
   const windows: Window1D[] = [];
-  let fallback = 0;
+  const methodCounts: Record<string, number> = {};
   const px = effMap.map((e) => e.peak_GeV), py = effMap.map((e) => e.efficiency);
   for (let w = 0; w < W; w++) {
     if (w % 200 === 0) check();
@@ -346,14 +349,14 @@ export async function runSearch1D(backend: Backend, def: Search1D, o: Search1DOp
     } catch (e) {
       throw new Error(`limits: window ${w} (${def.variable} ${grid.cx[w].toFixed(4)} GeV; n = ${n}, b = ${b}, sigma_b = ${sb}): ${(e as Error).message}`);
     }
-    if (lim.used !== method) fallback++;
+    methodCounts[`${lim.used}: ${lim.reason}`] = (methodCounts[`${lim.used}: ${lim.reason}`] ?? 0) + 1;
     const mass = def.massOf(grid.cx[w]);
     const eff = interp(px, py, grid.cx[w]);
     const toSigma = (s: number) => (eff > 0 ? s / (eff * lumi) : null);
     const sUp = toSigma(lim.up), sExp = lim.exp.map(toSigma);
     windows.push({
       window: w, x_GeV: grid.cx[w], half_width_GeV: grid.ax[w], mass_GeV: mass, n, b: res.b![w], sigma_b: sb, p_local: pLocal[w], z_local: zLocal[w],
-      signal_efficiency: eff, limit_method: lim.used, s_up: lim.up, s_up_expected: lim.exp, sigma_up_fb: sUp, sigma_up_expected_fb: sExp,
+      signal_efficiency: eff, limit_method: lim.used, limit_method_reason: lim.reason, s_up: lim.up, s_up_expected: lim.exp, sigma_up_fb: sUp, sigma_up_expected_fb: sExp,
       coupling_up: couplingLimit(def.coupling, mass, sUp), coupling_up_expected: sExp.map((s) => couplingLimit(def.coupling, mass, s)),
     });
   }
@@ -417,7 +420,7 @@ export async function runSearch1D(backend: Backend, def: Search1D, o: Search1DOp
       def.lumiNote,
       `Coupling ${c.symbol}: ${c.formula} (${c.illustrative ? 'ILLUSTRATIVE: ' : ''}${c.source}).`,
       `Windows with less simulated background than ${B_FLOOR} events use b = ${B_FLOOR} (local Z and limits).`,
-      `${fallback} windows where the asymptotic CLs limit was not bracketed use the Bayesian limit (limit_method).`,
+      `Limit methods (windows): ${Object.entries(methodCounts).map(([k, v]) => `${v} ${k}`).join('; ')} (limit_method, limit_method_reason per window).`,
       'Signal efficiency of a window: selection x containment of the simulated signal in the window nearest its peak, interpolated linearly between simulated masses.',
       'Observed counts are candidates (an event may give several, e.g. the four mu+ mu- pairs of a 4-muon event); windows are narrow, so an event rarely gives two in one window.',
     ],

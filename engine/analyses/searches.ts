@@ -5,7 +5,7 @@
 // not Belle II's official functions.
 import { S, SQRT_S } from '../generate/physics.js';
 import { M_MU } from '../generate/lorentz.js';
-import { ALP_G, DARK_PHOTON_EPS, ZPRIME_G } from './couplings.js';
+import { ALP_G, DARK_PHOTON_EPS, ZPRIME_G_INVISIBLE, ZPRIME_G_MUMU } from './couplings.js';
 import { FOURMU_PROXY, generateFourMuProxy } from './fourmu.js';
 import type { Search1D, Search1DName } from './search1d.js';
 
@@ -74,9 +74,11 @@ export const ZPRIME_INVISIBLE: Search1D = {
     { name: 'tautau' },
     { name: 'eemumu' },
   ],
-  defaultLumiFb: 0.276,
-  lumiNote: "Default luminosity 0.276 fb^-1: the 2018 data of Belle II's first Z' -> invisible search (PRL 124 (2020) 141801).",
-  coupling: ZPRIME_G,
+  defaultLumiFb: 79.7,
+  lumiNote: "Default luminosity 79.7 fb^-1 and 90% CL, as in Belle II's Z' -> invisible search (PRL 130 (2023) 231801).",
+  defaultCl: 0.9,
+  defaultMethod: 'cls-asymptotic',
+  coupling: ZPRIME_G_INVISIBLE,
   notes: ["Signal kinematics: flat three-body phase space for mu mu Z' (engine/generate zp_inv), so the efficiency map is approximate at low M_Z'."],
 };
 
@@ -118,8 +120,10 @@ export const ZPRIME_MUMU: Search1D = {
     build: generateFourMuProxy,
   }],
   defaultLumiFb: 178,
-  lumiNote: "Default luminosity 178 fb^-1, as in Belle II's four-muon Z' search (PRD 109 (2024) 112015).",
-  coupling: ZPRIME_G,
+  lumiNote: "Default luminosity 178 fb^-1 and 90% CL, as in Belle II's four-muon Z' search (PRD 109 (2024) 112015).",
+  defaultCl: 0.9,
+  defaultMethod: 'cls-asymptotic',
+  coupling: ZPRIME_G_MUMU,
   notes: [
     'BACKGROUND IS A PROXY: the generator offers no Standard Model four-muon process; the background is mu mu gamma* (gamma* -> mu mu) with the zp_mumu kinematics and an illustrative mass spectrum (engine/analyses/fourmu.ts). Limits show the method, not the Belle II sensitivity.',
   ],
@@ -167,6 +171,8 @@ export const INVISIBLE_DARK_PHOTON: Search1D = {
   ],
   defaultLumiFb: 1,
   lumiNote: 'Default luminosity 1 fb^-1 (illustrative; the Belle II Physics Book, PTEP 2019 123C01, projects the single-photon search with 20 fb^-1): the pseudo-data are materialised event by event and radiative Bhabhas give ~1.3e6 single-photon candidates per fb^-1 here.',
+  defaultCl: 0.9,
+  defaultMethod: 'cls-asymptotic',
   coupling: DARK_PHOTON_EPS,
   notes: [
     'The fast simulation gives electrons outside the tracker acceptance no ECL response, so radiative Bhabhas with both electrons lost look like single photons; Belle II vetoes them with the ECL endcaps and the KLM. This background is therefore pessimistic.',
@@ -206,11 +212,16 @@ export const ALP_GAMMAGAMMA: Search1D = {
   peakOf: (m) => m,
   massName: 'm_a',
   signalMasses: [0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9, 9.7],
-  backgrounds: [{ name: 'gammagamma', note: 'e+e- -> gamma gamma gamma: QED gamma gamma with a hard ISR photon in the ECL' }],
+  backgrounds: [
+    { name: 'gammagamma', note: 'e+e- -> gamma gamma gamma: QED gamma gamma with a hard ISR photon in the ECL' },
+    { name: 'eegamma', note: 'e+e- -> e+e- gamma(gamma): radiative Bhabha with both electrons outside the tracker and three photons seen (weighted: huge cross section)' },
+  ],
   defaultLumiFb: 0.445,
-  lumiNote: 'Default luminosity 0.445 fb^-1, as in the Belle II ALP -> gamma gamma search (PRL 125 (2020) 161806).',
+  lumiNote: 'Default luminosity 0.445 fb^-1 and 95% CL, as in the Belle II ALP -> gamma gamma search (PRL 125 (2020) 161806).',
+  defaultCl: 0.95,
+  defaultMethod: 'cls-asymptotic',
   coupling: ALP_G,
-  notes: ['e+e- -> e+e- gamma with both electrons lost and three photons seen is not simulated (none in 2e5 generated eegamma events).'],
+  notes: ['e+e- -> e+e- gamma enters only with both electrons lost and three photons in the ECL: rare, so its simulated sample is small and heavily weighted.'],
 };
 
 export const SEARCHES_1D: Readonly<Record<Search1DName, Search1D>> = {

@@ -7,13 +7,13 @@ import { BACKEND_FLAGS, backendOptions, intArg, numArg, type Command } from './a
 
 export const demo: Command = {
   summary: 'the dark Higgsstrahlung search end to end on simulated Belle II data: scan, limits, plots, HEPData',
-  usage: 'demo [--out DIR] [--seed S] [--lumi FB] [--cl 0.9] [--method cls-asymptotic|bayes] [--pseudo-experiments N] [--inject MA,MH,EVENTS] [--quick] [--json]',
+  usage: 'demo [--out DIR] [--seed S] [--lumi FB] [--cl 0.9] [--method bayes|cls-asymptotic] [--pseudo-experiments N] [--inject MA,MH,EVENTS] [--quick] [--json]',
   async run(args, out, ctx) {
     const { values } = parseArgs({
       args,
       options: {
         out: { type: 'string', default: 'demo-out' }, seed: { type: 'string', default: '1' }, lumi: { type: 'string', default: '8.34' },
-        cl: { type: 'string', default: '0.9' }, method: { type: 'string', default: 'cls-asymptotic' },
+        cl: { type: 'string', default: '0.9' }, method: { type: 'string', default: 'bayes' },
         'pseudo-experiments': { type: 'string' }, inject: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' },
         ...BACKEND_FLAGS,
       },

@@ -6,8 +6,8 @@
 // Chain: process (CM frame, processes.ts) -> boost to the lab (physics.ts) -> detector
 // acceptance and smearing (detector.ts) -> columns with physics names and units (this file).
 import { foldIn, key, RANDOM_STREAM_VERSION, type Key } from '../random.js';
-import { BELLE2_DETECTOR, photonAccepted, smearPhoton, smearTrack, trackAccepted, type DetectorModel } from './detector.js';
-import { M_E, M_K, M_MU, M_PI, mass, minus, pabs, plus, theta, boost, type P4 } from './lorentz.js';
+import { BELLE2_DETECTOR, identifiedAsMuon, photonAccepted, smearPhoton, smearTrack, trackAccepted, type DetectorModel } from './detector.js';
+import { M_E, M_K, M_MU, M_PI, mass, minus, p4, pabs, plus, theta, boost, type P4 } from './lorentz.js';
 import { BETA_CM, C_CM_PER_NS, P_INIT_LAB, SQRT_S, toLab } from './physics.js';
 import { EventRandom, poisson } from './rng.js';
 import { PROCESSES, getProcess, type Family, type GenEvent, type Params, type ProcessDef } from './processes.js';
@@ -18,7 +18,7 @@ export type { ProcessDef, Family, Params, DetectorModel };
 /** The random stream number of the generator (engine/random.ts key(seed, stream)). */
 export const GENERATOR_STREAM = 0x6e670001;
 /** Bumped whenever a change alters what a given (seed, process, params, event) produces. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 
 const DEG = 180 / Math.PI;
 
@@ -122,10 +122,14 @@ const cosTh = (p: P4): number => p[3] / Math.max(pabs(p), 1e-300);
 
 /**
  * Lab-frame detector response. Draws in a fixed order: every visible particle is smeared (3
- * normals) whether or not it is accepted, so acceptance changes never shift later draws.
+ * normals) and every charged one gets a muon-ID draw (1 uniform) whether or not it is accepted,
+ * so acceptance changes never shift later draws. In the dimuon and four-muon families a track is a
+ * muon when identified as one (detector.ts identifiedAsMuon), so a pion can fake a muon (its
+ * four-vector then takes the muon mass, as the analysis would) and a muon can be lost.
  */
 function reconstruct(ev: GenEvent, family: Family, rng: EventRandom, det: DetectorModel): Reco {
-  const tracks: { kind: string; charge: number; p: P4; role?: string }[] = [];
+  const tracks: { kind: string; charge: number; p: P4; role?: string; muId: boolean }[] = [];
+  const muonFamily = family === 'dimuon' || family === 'fourmuon';
   const photons: P4[] = [];
   let lostTracks = 0;
   for (const q of ev.particles) {
@@ -135,8 +139,10 @@ function reconstruct(ev: GenEvent, family: Family, rng: EventRandom, det: Detect
       const m = smearPhoton(lab, rng, det);
       if (photonAccepted(lab, det)) photons.push(m);
     } else {
-      const m = smearTrack(lab, trackMass(q.kind), rng, det);
-      if (trackAccepted(lab, det)) tracks.push({ kind: q.kind, charge: q.charge, p: m, role: q.role });
+      let m = smearTrack(lab, trackMass(q.kind), rng, det);
+      const muId = identifiedAsMuon(q.kind, rng.uniform(), det);
+      if (muonFamily && muId && q.kind !== 'mu') m = p4(M_MU, m[1], m[2], m[3]);
+      if (trackAccepted(lab, det)) tracks.push({ kind: q.kind, charge: q.charge, p: m, role: q.role, muId });
       else lostTracks++;
     }
   }
@@ -149,10 +155,10 @@ function reconstruct(ev: GenEvent, family: Family, rng: EventRandom, det: Detect
     row[`${pre}_pz_GeV`] = p[3];
   };
   if (family === 'dimuon') {
-    const mus = tracks.filter((t) => t.kind === 'mu');
+    const mus = tracks.filter((t) => t.muId);
     const plusMu = mus.find((t) => t.charge > 0), minusMu = mus.find((t) => t.charge < 0);
-    // truth: the generated muons, whether or not seen
-    const tm = ev.particles.filter((q) => q.kind === 'mu').map((q) => toLab(q.p));
+    // truth: the generated muon (or pion) pair, whether or not seen
+    const tm = ev.particles.filter((q) => q.kind === 'mu' || q.kind === 'pi').map((q) => toLab(q.p));
     const tPair = plus(tm[0], tm[1]);
     row.truth_m_mumu_GeV = mass(tPair);
     row.truth_m_recoil_GeV = recoil(tPair);
@@ -182,7 +188,7 @@ function reconstruct(ev: GenEvent, family: Family, rng: EventRandom, det: Detect
     return { row, accepted: true };
   }
   if (family === 'fourmuon') {
-    const mus = tracks.filter((t) => t.kind === 'mu');
+    const mus = tracks.filter((t) => t.muId);
     const pos = mus.filter((t) => t.charge > 0).sort((x, y) => pabs(y.p) - pabs(x.p));
     const neg = mus.filter((t) => t.charge < 0).sort((x, y) => pabs(y.p) - pabs(x.p));
     row.n_gamma = photons.length;

@@ -1,7 +1,7 @@
 // Production and decay kinematics in the e+e- centre-of-mass (CM) frame of Belle II, and the
 // boost to the lab. Units: GeV, c = 1; lengths in cm, times in ns.
 import type { EventRandom } from './rng.js';
-import { M_E, M_MU, M_TAU, boostFrom, p4, twoBody, twoBodyP, type P4 } from './lorentz.js';
+import { M_E, M_MU, M_PI, M_TAU, boostFrom, p4, twoBody, twoBodyP, type P4 } from './lorentz.js';
 
 /** SuperKEKB: e- 7 GeV along +z on e+ 4 GeV along -z, head-on (the 83 mrad crossing angle is neglected). */
 export const E_MINUS_GeV = 7;
@@ -162,6 +162,13 @@ export function tauToMuNuNu(rng: EventRandom, tau: P4): [P4, P4] {
   const mu = p4(M_MU, p * s * Math.cos(phi), p * s * Math.sin(phi), p * c);
   const nn: P4 = [M_TAU - mu[0], -mu[1], -mu[2], -mu[3]];
   return [boostFrom(tau, mu), boostFrom(tau, nn)];
+}
+
+/** tau -> pi nu: two-body, isotropic in the tau rest frame (tau polarization neglected). Returns the pion and the neutrino. */
+export function tauToPiNu(rng: EventRandom, tau: P4): [P4, P4] {
+  const [c, phi] = isotropic(rng);
+  const [pi, nu] = twoBody(M_TAU, M_PI, 0, c, phi);
+  return [boostFrom(tau, pi), boostFrom(tau, nu)];
 }
 
 // ---------------------------------------------------------------- gamma gamma -> l+ l-

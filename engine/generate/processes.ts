@@ -6,10 +6,11 @@
 // Table 4, at sqrt(s) = 10.58 GeV, with the generator cuts stated there); signals are model
 // dependent and marked `illustrative` (their couplings are parameters).
 import type { EventRandom } from './rng.js';
+import { brAPrimeToMuMu } from './branching.js';
 import { M_B, M_E, M_K, M_MU, M_PI, M_TAU, boostFrom, type P4 } from './lorentz.js';
 import {
   ALPHA, GEV2_TO_FB, S, SQRT_S, decay2, decay3, gammaGammaAngular, isotropic, isrFractionAbove, noRadiation, produce2,
-  radiate, sampleCos, sampleGammaGammaCos, sigmaGammaGammaToLL, tauToMuNuNu, type IsrResult,
+  radiate, sampleCos, sampleGammaGammaCos, sigmaGammaGammaToLL, tauToMuNuNu, tauToPiNu, type IsrResult,
 } from './physics.js';
 
 export type Kind = 'mu' | 'e' | 'pi' | 'K' | 'gamma' | 'invisible';
@@ -70,21 +71,22 @@ const darkHiggs: ProcessDef = {
   kind: 'signal',
   family: 'dimuon',
   description: "e+e- -> A' h', A' -> mu+ mu-, h' invisible (dark Higgsstrahlung; 2D peak in M_mumu, M_recoil)",
-  defaults: { mA: 4, mh: 2, eps2alphaD: 1e-8, brMuMu: 1, isr: 1 },
-  paramDocs: { mA: "A' mass, GeV", mh: "h' mass, GeV", eps2alphaD: 'epsilon^2 alpha_D', brMuMu: "B(A' -> mu mu) folded into sigma", isr: '1: radiate ISR photons, 0: Born' },
+  defaults: { mA: 4, mh: 2, eps2alphaD: 1e-8, isr: 1 },
+  paramDocs: { mA: "A' mass, GeV", mh: "h' mass, GeV", eps2alphaD: 'epsilon^2 alpha_D (sigma includes B(A\' -> mu mu) from the R ratio, engine/generate/branching.ts)', isr: '1: radiate ISR photons, 0: Born' },
   check(p) {
     positive(p, 'mA', 'mh');
     if (p.mA <= 2 * M_MU) throw new RangeError(`parameter mA = ${p.mA} GeV is below the mu mu threshold ${2 * M_MU}`);
     if (p.mA + p.mh >= SQRT_S) throw new RangeError(`parameters mA + mh = ${p.mA + p.mh} GeV exceed sqrt(s) = ${SQRT_S}`);
   },
   // Shape of e+e- -> Z h (Barger et al., PRD 49 (1994) 79): sqrt(lambda)(lambda + 12 mA^2/s)/(1 - mA^2/s)^2,
-  // normalized to pi alpha eps^2 alpha_D / (3 s) after Batell, Pospelov, Ritz PRD 79 (2009) 115008.
+  // normalized to pi alpha eps^2 alpha_D / (3 s) after Batell, Pospelov, Ritz PRD 79 (2009) 115008;
+  // times B(A' -> mu mu) from the R ratio (branching.ts, Ilten et al. arXiv:1801.04847).
   sigmaFb(p) {
     const a = p.mA ** 2 / S;
     const lam = (1 - (p.mA + p.mh) ** 2 / S) * (1 - (p.mA - p.mh) ** 2 / S);
-    return ((Math.PI * ALPHA * p.eps2alphaD) / (3 * S)) * (Math.sqrt(lam) * (lam + 12 * a)) / (1 - a) ** 2 * p.brMuMu * GEV2_TO_FB;
+    return ((Math.PI * ALPHA * p.eps2alphaD) / (3 * S)) * (Math.sqrt(lam) * (lam + 12 * a)) / (1 - a) ** 2 * brAPrimeToMuMu(p.mA) * GEV2_TO_FB;
   },
-  sigmaSource: 'illustrative: e+e- -> Zh shape (Barger et al. PRD 49 (1994) 79) with the A\'h\' normalization of Batell, Pospelov, Ritz PRD 79 (2009) 115008; Born level',
+  sigmaSource: 'illustrative: e+e- -> Zh shape (Barger et al. PRD 49 (1994) 79) with the A\'h\' normalization of Batell, Pospelov, Ritz PRD 79 (2009) 115008; Born level; x B(A\' -> mu mu) from the R ratio (Ilten et al. arXiv:1801.04847, engine/generate/branching.ts)',
   illustrative: true,
   generate(rng, p) {
     const r = isrOrNot(rng, p, p.mA + p.mh);
@@ -249,16 +251,29 @@ const mumu: ProcessDef = {
   },
 };
 
+// tau decays generated: the leptonic mu mode and pi nu (the mode whose pion fakes a muon most often).
+const BR_TAU_PINU = 0.1082; // PDG 2024
+/** One tau decay: mu nu nu with probability B_mu / (B_mu + B_pi), else pi nu. */
+function tauDecay(rng: EventRandom, tau: P4): GenParticle[] {
+  const charge = 0; // set by the caller
+  if (rng.uniform() * (BR_TAU_MUNUNU + BR_TAU_PINU) < BR_TAU_MUNUNU) {
+    const [m, n] = tauToMuNuNu(rng, tau);
+    return [{ kind: 'mu', charge, p: m }, { kind: 'invisible', charge: 0, p: n }];
+  }
+  const [pi, n] = tauToPiNu(rng, tau);
+  return [{ kind: 'pi', charge, p: pi }, { kind: 'invisible', charge: 0, p: n }];
+}
+
 const tautau: ProcessDef = {
   name: 'tautau',
   id: 102,
   kind: 'background',
   family: 'dimuon',
-  description: 'e+e- -> tau+ tau- (gamma), both tau -> mu nu nu (Michel spectrum), leading-log ISR',
+  description: 'e+e- -> tau+ tau- (gamma), each tau -> mu nu nu (Michel spectrum) or pi nu; leading-log ISR. A pion passes a dimuon selection only when misidentified as a muon (detector.ts)',
   defaults: { isr: 1 },
   paramDocs: { isr: '1: ISR, 0: Born' },
-  sigmaFb: () => 0.919 * NB * BR_TAU_MUNUNU ** 2,
-  sigmaSource: 'Belle II Physics Book Table 4: 0.919 nb (KK2f), x B(tau -> mu nu nu)^2 = 0.1739^2 (PDG 2024)',
+  sigmaFb: () => 0.919 * NB * (BR_TAU_MUNUNU + BR_TAU_PINU) ** 2,
+  sigmaSource: 'Belle II Physics Book Table 4: 0.919 nb (KK2f), x (B(tau -> mu nu nu) + B(tau -> pi nu))^2 = (0.1739 + 0.1082)^2 (PDG 2024)',
   illustrative: false,
   generate(rng, p) {
     const r = isrOrNot(rng, p, 2 * M_TAU + 1e-3);
@@ -266,15 +281,14 @@ const tautau: ProcessDef = {
     // e+e- -> f fbar with mass: 1 + c^2 + (1 - beta^2) sin^2 (Peskin & Schroeder problem 5.2)
     const c = sampleCos(rng, (x) => 1 + x * x + (1 - b2) * (1 - x * x), 2);
     const [t1, t2] = produce2(r.system, M_TAU, M_TAU, c, rng.between(0, 2 * Math.PI));
-    const [m1, n1] = tauToMuNuNu(rng, t1), [m2, n2] = tauToMuNuNu(rng, t2);
-    return {
-      particles: [mu(-1, m1), mu(1, m2), { kind: 'invisible', charge: 0, p: n1 }, { kind: 'invisible', charge: 0, p: n2 }, ...gammas(r)],
-      truth: {},
-    };
+    const d1 = tauDecay(rng, t1), d2 = tauDecay(rng, t2);
+    d1[0].charge = -1;
+    d2[0].charge = 1;
+    return { particles: [d1[0], d2[0], d1[1], d2[1], ...gammas(r)], truth: {} };
   },
 };
 
-// Two-photon e+e- -> e+e- mu+ mu- (no-tag, equivalent-photon approximation, Q^2 = 0).
+// Two-photon e+e- -> e+e- mu+ mu- in the equivalent-photon approximation with the photons' virtualities.
 const EEMM_WMIN = 0.5;
 function eemumuSigmaMax(wmin: number): number {
   let m = 0;
@@ -282,13 +296,30 @@ function eemumuSigmaMax(wmin: number): number {
   return m * 1.01;
 }
 const eemumuMax = new Map<number, number>();
+/** ln Q^2 range the virtualities are drawn from (GeV^2): below every Q^2_min, above every Q^2_max. */
+const LNQ2_LO = Math.log(1e-14), LNQ2_HI = Math.log(S);
+
+/**
+ * The scattered beam lepton after radiating a photon of energy fraction y and virtuality Q^2, or
+ * null outside the kinematic range: E' = E (1 - y), Q^2 = 2 (E E' - p p' cos theta) - 2 m^2.
+ * `dir` is +1 for the beam along +z, -1 for the other.
+ */
+function scattered(y: number, q2: number, phi: number, dir: number): P4 | null {
+  const E = SQRT_S / 2, E2 = E * (1 - y);
+  if (!(E2 > M_E)) return null;
+  const p = Math.sqrt(E * E - M_E * M_E), p2 = Math.sqrt(E2 * E2 - M_E * M_E);
+  const c = (2 * E * E2 - 2 * M_E * M_E - q2) / (2 * p * p2);
+  if (!(c >= -1 && c <= 1)) return null;
+  const st = Math.sqrt(1 - c * c);
+  return [E2, p2 * st * Math.cos(phi), p2 * st * Math.sin(phi), dir * p2 * c];
+}
 
 const eemumu: ProcessDef = {
   name: 'eemumu',
   id: 103,
   kind: 'background',
   family: 'dimuon',
-  description: 'e+e- -> e+e- mu+ mu- via gamma gamma fusion: equivalent photons (1 + (1-y)^2)/y, Breit-Wheeler gamma gamma -> mu mu, untagged e+e- along the beams',
+  description: 'e+e- -> e+e- mu+ mu- via gamma* gamma* fusion: equivalent photons with their energy and virtuality spectra (Budnev et al. 1975), Breit-Wheeler gamma gamma -> mu mu; the scattered e+ e- at their angles, so tagged (an e in the tracker) and untagged events both appear',
   defaults: { wMin: EEMM_WMIN },
   paramDocs: { wMin: 'generator cut on the mu mu mass W, GeV (the cited sigma assumes 0.5)' },
   check(p) {
@@ -303,18 +334,26 @@ const eemumu: ProcessDef = {
     const yMin = (p.wMin * p.wMin) / S;
     const ly = Math.log(yMin);
     for (;;) {
-      // y from (1 + (1-y)^2)/y (Weizsacker-Williams; Budnev et al., Phys. Rep. 15 (1975) 181), log L constant
+      // Photon spectra dn = (alpha/pi) (dy/y) (dQ^2/Q^2) [1 - y + y^2/2 - (1 - y) Q^2_min/Q^2], Q^2_min = m_e^2 y^2/(1 - y)
+      // (Budnev, Ginzburg, Meledin, Serbo, Phys. Rep. 15 (1975) 181, eq. D.4): y and ln Q^2 drawn flat, the bracket by rejection.
       const y1 = Math.exp(ly * rng.uniform()), y2 = Math.exp(ly * rng.uniform());
-      const acc = ((1 + (1 - y1) ** 2) / 2) * ((1 + (1 - y2) ** 2) / 2);
-      const W = Math.sqrt(y1 * y2 * S);
-      if (W < p.wMin || rng.uniform() > acc * (sigmaGammaGammaToLL(W, M_MU) / smax)) continue;
-      const e1 = (y1 * SQRT_S) / 2, e2 = (y2 * SQRT_S) / 2;
-      const sys: P4 = [e1 + e2, 0, 0, e1 - e2];
-      const b = Math.sqrt(1 - (4 * M_MU * M_MU) / (W * W));
+      const q1 = Math.exp(LNQ2_LO + (LNQ2_HI - LNQ2_LO) * rng.uniform()), q2 = Math.exp(LNQ2_LO + (LNQ2_HI - LNQ2_LO) * rng.uniform());
+      const f1 = rng.between(0, 2 * Math.PI), f2 = rng.between(0, 2 * Math.PI);
+      const em = scattered(y1, q1, f1, 1), ep = scattered(y2, q2, f2, -1);
+      if (!em || !ep) continue;
+      const flux = (y: number, q: number) => 1 - y + (y * y) / 2 - ((1 - y) * M_E * M_E * y * y) / ((1 - y) * q);
+      const E = SQRT_S / 2;
+      const sys: P4 = [2 * E - em[0] - ep[0], -em[1] - ep[1], -em[2] - ep[2], -em[3] - ep[3]];
+      const W2 = sysMass2(sys);
+      if (!(W2 > p.wMin * p.wMin)) continue;
+      const W = Math.sqrt(W2);
+      // Transverse gamma* gamma* -> mu mu taken as the real-photon cross section at W, damped by
+      // W^2 / (W^2 + Q^2) per photon once Q^2 exceeds W^2 (illustrative form of the suppression, Budnev et al. sec. 5).
+      const damp = (W2 / (W2 + q1)) * (W2 / (W2 + q2));
+      if (rng.uniform() > flux(y1, q1) * flux(y2, q2) * damp * (sigmaGammaGammaToLL(W, M_MU) / smax)) continue;
+      const b = Math.sqrt(1 - (4 * M_MU * M_MU) / W2);
       const c = sampleGammaGammaCos(rng, b);
       const [a, d] = produce2(sys, M_MU, M_MU, c, rng.between(0, 2 * Math.PI));
-      const E = SQRT_S / 2;
-      const em: P4 = [E - e1, 0, 0, Math.sqrt((E - e1) ** 2 - M_E * M_E)], ep: P4 = [E - e2, 0, 0, -Math.sqrt((E - e2) ** 2 - M_E * M_E)];
       return {
         particles: [mu(-1, a), mu(1, d), { kind: 'e', charge: -1, p: em }, { kind: 'e', charge: 1, p: ep }],
         truth: { truth_W_GeV: W },

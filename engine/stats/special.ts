@@ -158,13 +158,21 @@ export function findRoot(f: (x: number) => number, lo: number, hi: number, tol =
   return 0.5 * (lo + hi);
 }
 
+/** bracketRoot found no sign change below its limit: the one failure a caller may recover from. */
+export class NoBracketError extends Error {
+  constructor(readonly maxHi: number) {
+    super(`bracketRoot: no root below ${maxHi}`);
+    this.name = 'NoBracketError';
+  }
+}
+
 /** Expands hi (doubling) until f(hi) has the opposite sign of f(lo), then finds the root. */
 export function bracketRoot(f: (x: number) => number, lo: number, hi: number, maxHi = 1e12, tol = 1e-12): number {
   const flo = f(lo);
   while (Math.sign(f(hi)) === Math.sign(flo)) {
     lo = hi;
     hi *= 2;
-    if (hi > maxHi) throw new Error(`bracketRoot: no root below ${maxHi}`);
+    if (hi > maxHi) throw new NoBracketError(maxHi);
   }
   return findRoot(f, lo, hi, tol);
 }

@@ -2,6 +2,7 @@
 // counting model (n, b +- sigma_b, s_ref), one method for all, expected bands.
 import type { Backend } from '../../host/backend.js';
 import { upperLimitAsymptotic } from './asymptotic.js';
+import { NoBracketError } from './special.js';
 import { bayesUpper, clsNUpper, expectedFromCounts, feldmanCousins } from './exact.js';
 import { makeModel, type CountingModel, type Model, type UncertaintyModel } from './model.js';
 import { upperLimitsToys } from './toys.js';
@@ -19,25 +20,44 @@ export interface WindowInputs {
 }
 
 /**
- * One window's upper limit and expected band by asymptotic CLs or the Bayesian method. The
- * asymptotic CLs root is not always bracketed when sigma_b is comparable to b (a few large-weight
- * simulated events): such a window takes the Bayesian limit, and `used` says so.
+ * Below this background the asymptotic formulae (Cowan, Cranmer, Gross, Vitells, EPJC 71 (2011)
+ * 1554, valid for large counts) are not used: n = 0, b = 0.01 would give s_up = 1.37 at 90% CL
+ * where the exact answer is 2.30.
  */
-export function limitOne(model: CountingModel, method: 'cls-asymptotic' | 'bayes', cl: number): { up: number; exp: number[]; used: 'cls-asymptotic' | 'bayes' } {
-  const bayes = () => {
+export const ASYMPTOTIC_MIN_B = 10;
+
+export interface OneLimit {
+  up: number;
+  exp: number[];
+  used: 'cls-asymptotic' | 'bayes';
+  /** Why this method: the request, or why the request was not valid for this window. */
+  reason: string;
+}
+
+/**
+ * One window's upper limit and expected band. 'bayes': flat prior on s >= 0 with the background
+ * uncertainty integrated (PDG Statistics review sec. 40.4.1; equals CLs with n as test statistic
+ * when b is known). 'cls-asymptotic': asymptotic CLs with q~_mu where b >= ASYMPTOTIC_MIN_B; a
+ * window with less background, or whose CLs root is not bracketed (sigma_b comparable to b), takes
+ * the exact Bayesian limit, and `used` and `reason` say so. Only the "no bracket" failure is caught.
+ */
+export function limitOne(model: CountingModel, method: 'cls-asymptotic' | 'bayes', cl: number): OneLimit {
+  const bayes = (reason: string): OneLimit => {
     const b = model.b;
     const up = bayesUpper(model, cl);
     // Expected limits at the Poisson quantiles of n (normal quantiles for large b, where
     // expectedFromCounts' walk from n = 0 would be long).
     const exp = b > 1e4 ? [-2, -1, 0, 1, 2].map((k) => bayesUpper({ ...model, n: Math.max(0, Math.round(b + k * Math.sqrt(b))) }, cl)) : expectedFromCounts(b, (k) => bayesUpper({ ...model, n: k }, cl));
-    return { up, exp, used: 'bayes' as const };
+    return { up, exp, used: 'bayes', reason };
   };
-  if (method === 'bayes') return bayes();
+  if (method === 'bayes') return bayes('requested');
+  if (!(model.b >= ASYMPTOTIC_MIN_B)) return bayes(`b < ${ASYMPTOTIC_MIN_B}: asymptotic formulae invalid for small counts; exact Bayesian limit`);
   try {
     const u = upperLimitAsymptotic(model, cl);
-    return { up: u.upper, exp: [...u.expected!], used: 'cls-asymptotic' };
-  } catch {
-    return bayes();
+    return { up: u.upper, exp: [...u.expected!], used: 'cls-asymptotic', reason: 'requested' };
+  } catch (e) {
+    if (!(e instanceof NoBracketError)) throw e;
+    return bayes('asymptotic CLs root not bracketed (sigma_b comparable to b); exact Bayesian limit');
   }
 }
 
