@@ -155,9 +155,12 @@ phase_start "scancel task 2 mid-run, resubmit it"
 W2=$(workdir w2)
 J2=$(submit_readme "$W2")
 M2=$(grep -o '[0-9]*' "$W2/submit.out" | tail -1)
-# Task 2's darkscan process, caught while it reads data.csv (its own cwd; read > 1 MB) and frozen
-# there (SIGSTOP) so that the cancel surely lands mid-run, however fast or slow this machine is.
+# Task 2's darkscan process (found by its cwd and --shard 2/4), caught once it has read at least
+# as many bytes as data.csv holds (so it is into its inputs, not starting up) and before it
+# writes its output, then frozen (SIGSTOP) so that the cancel surely lands mid-run, however fast
+# or slow this machine is.
 pid=""
+dsize=$(stat -c %s "$IN/data.csv")
 end=$((SECONDS + 60))
 while [ $SECONDS -lt $end ]; do
   for d in /proc/[0-9]*; do
@@ -165,16 +168,20 @@ while [ $SECONDS -lt $end ]; do
     tr '\0' ' ' <"$d/cmdline" 2>/dev/null | grep -q -- 'darkscan.* --shard 2/4 ' || continue
     p=${d#/proc/}
     rchar=$(awk '/^rchar/ { print $2 }' "/proc/$p/io" 2>/dev/null || echo 0)
-    if [ "${rchar:-0}" -gt 1000000 ]; then kill -STOP "$p" && pid=$p && break 2; fi
+    if [ "${rchar:-0}" -gt "$dsize" ]; then kill -STOP "$p" && pid=$p && break 2; fi
   done
   [ -f "$W2/shards/scan-2.json" ] && fail "task 2 finished before it could be cancelled (increase the data)"
   sleep 0.02
 done
 [ -n "$pid" ] || fail "task 2's darkscan process not seen running within 60 s"
-echo "   task ${J2}_2: darkscan pid $pid stopped after reading $(awk '/^rchar/ { print $2 }' "/proc/$pid/io") bytes; scancel ${J2}_2"
+[ -e "$W2/shards/scan-2.json" ] && fail "task 2 wrote its output before it was stopped (increase the data)"
+echo "   task ${J2}_2: darkscan pid $pid stopped after reading $(awk '/^rchar/ { print $2 }' "/proc/$pid/io") bytes (data.csv: $dsize), no output yet; scancel ${J2}_2"
 scancel "${J2}_2" || fail "scancel ${J2}_2"
 wait_gone "$J2" 120
-kill -0 "$pid" 2>/dev/null && fail "task 2's darkscan (pid $pid) survived scancel"
+# Gone, or a zombie not yet reaped (its parent died first; PID 1 reaps it when it gets to it).
+alive() { [ -e "/proc/$1" ] && [ "$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)" != Z ]; }
+end=$((SECONDS + 15))
+while alive "$pid"; do [ $SECONDS -lt $end ] || fail "task 2's darkscan (pid $pid) survived scancel by 15 s"; sleep 0.2; done
 st=$(array_states "$J2")
 [ "$st" = "0:COMPLETED 1:COMPLETED 2:CANCELLED 3:COMPLETED " ] || fail "array tasks after scancel: $st"
 [ -e "$W2/shards/scan-2.json" ] && fail "the cancelled task left shards/scan-2.json"
