@@ -1,5 +1,6 @@
 // Twin of kernels/toys/ref.ts and toys.wgsl: q~_mu of an s+b and a b-only toy per item.
-import { F, ftz, horner, xdiv, xexp, xlog, xsqrt } from './lib/exactmath';
+import { F, ftz, xdiv, xexp, xlog, xsqrt } from './lib/exactmath';
+import { DEV_POLY, devF32 } from './lib/deviance';
 import { C, S, ftz4, horner4, sel, xdiv4, xexp4, xlog4, xrecip4, xsqrt4 } from './lib/exactmath4';
 import { LNF_POLY, drawPois, pA, pA2, pB, pLam, pLinv, pP0, pVr, rsInit, rsNormal, setPois } from './lib/sampling';
 import { Q0, Q1, Q2, Q3, philoxBlock4 } from './philox';
@@ -7,25 +8,6 @@ import { Bufs, IN_WIN_STRIDE, OUT_Q_STRIDE, Params } from './gen/toys';
 
 // Per-window constants (set by setWindow / setDraw; hoisted out of the per-toy code, same values).
 let wK: f32 = 0;
-
-// d - ln(1 + d) = d^2 (1/2 - d/3 + d^2/4 - ...), |d| < 0.1: coefficients, highest order first.
-const DEV_POLY = memory.data<u32>([
-  0x3dcccccd, 0xbde38e39, 0x3e000000, 0xbe124925, 0x3e2aaaab, 0xbe4ccccd, 0x3e800000, 0xbeaaaaab, 0x3f000000,
-]);
-
-function devF32(n: f32, lam: f32): f32 {
-  if (n == 0.0) return <f32>2.0 * lam;
-  if (!(lam > 0.0)) return F(0x7e967699);
-  const d = xdiv(lam - n, n);
-  let g: f32;
-  if (Mathf.abs(d) < 0.1) {
-    const p = horner(d, DEV_POLY, 9);
-    g = ftz(d * d) * p;
-  } else {
-    g = d - xlog(xdiv(lam, n));
-  }
-  return (<f32>2.0 * n) * g;
-}
 
 function posRoot(A: f32, B: f32, C: f32): f32 {
   const D = xsqrt(B * B + (<f32>4.0 * A) * C);

@@ -4,6 +4,7 @@ import { toysRef, TOY_KIND, WIN_WORDS } from './ref.js';
 import philoxLib from '../philox/philox_lib.wgsl?raw';
 import mathLib from '../lib/exactmath.wgsl?raw';
 import samplingLib from '../lib/sampling.wgsl?raw';
+import devLib from '../lib/deviance.wgsl?raw';
 import wgsl from './toys.wgsl?raw';
 
 const unit = (w: number) => (w >>> 8) / 16777216;
@@ -57,7 +58,7 @@ function cases(): ConformanceCase[] {
 export const toys: KernelDesc = {
   name: 'toys',
   wgsl,
-  wgslLibs: [philoxLib, mathLib, samplingLib],
+  wgslLibs: [philoxLib, mathLib, samplingLib, devLib],
   workgroupSize: 64,
   params: [
     { name: 'key_sb0', type: 'u32', doc: 'Philox key of the signal+background toys' },

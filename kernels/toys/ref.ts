@@ -1,6 +1,9 @@
 import type { RefKernel } from '../types.js';
-import { bitsToF32 as F, f32ToBits, ftz, xdiv, xexp, xlog, xsqrt } from '../lib/exactmath.js';
+import { bitsToF32 as F, f32ToBits, xdiv, xexp, xsqrt } from '../lib/exactmath.js';
 import { newStream, rsInit, rsNormal, rsPoisson, type RStream } from '../lib/sampling.js';
+import { devF32 } from '../lib/deviance.js';
+
+export { devF32 };
 
 // q~_mu per toy in f32 with exact math (twins: toys.wgsl, wasm/toys.ts). The model and the
 // profiles are those of engine/stats/model.ts: kind 0 known b, 1 gauss (nu = b + sigma theta,
@@ -9,26 +12,6 @@ import { newStream, rsInit, rsNormal, rsPoisson, type RStream } from '../lib/sam
 const fr = Math.fround;
 export const TOY_KIND = { none: 0, gauss: 1, poisson: 2, lognormal: 3 } as const;
 export const WIN_WORDS = 8; // per window: s = mu s_ref, b, par (sigma, tau or ln kappa), theta_sb, theta_b, 0, 0, 0
-// d - ln(1 + d) = d^2 sum_i (-1)^i d^i / (i + 2), i = 0..8 (Taylor series)
-const G = [0x3f000000, 0xbeaaaaab, 0x3e800000, 0xbe4ccccd, 0x3e2aaaab, 0xbe124925, 0x3e000000, 0xbde38e39, 0x3dcccccd].map(F);
-const BIG = F(0x7e967699); // 1e38: deviance of an impossible count (lambda = 0, n > 0)
-
-/** Poisson deviance 2 [lam - n + n ln(n / lam)] in f32 (series for |lam / n - 1| < 0.1). */
-export function devF32(n: number, lam: number): number {
-  if (n === 0) return fr(2 * lam);
-  if (!(lam > 0)) return BIG;
-  const d = xdiv(fr(lam - n), n);
-  let g: number;
-  if (Math.abs(d) < 0.1) {
-    let p = G[8];
-    for (let i = 7; i >= 0; i--) p = fr(fr(p * d) + G[i]);
-    g = fr(ftz(fr(d * d)) * p);
-  } else {
-    g = fr(d - xlog(xdiv(lam, n)));
-  }
-  return fr(fr(2 * n) * g);
-}
-
 /** Positive root of A x^2 + B x - C = 0 (A > 0, C >= 0) without cancellation. */
 export function posRootF32(A: number, B: number, C: number): number {
   const D = xsqrt(fr(fr(B * B) + fr(fr(4 * A) * C)));
