@@ -33,8 +33,9 @@ export function unprotectedProducts(source: string): string[] {
     const line = raw.replace(/\/\/.*$/, '');
     for (const m of line.matchAll(/(?<![*/])\*(?![*=])/g)) {
       const i = m.index!;
-      const left = /([A-Za-z_0-9.]+|\))\s*$/.exec(line.slice(0, i))?.[1] ?? '';
+      const left = /([A-Za-z_0-9.]+|\)|\])\s*$/.exec(line.slice(0, i))?.[1] ?? '';
       const right = /^\s*([A-Za-z_0-9.]+|\()/.exec(line.slice(i + 1))?.[1] ?? '';
+      if (left === '') continue; // no left operand: a pointer dereference (*p), not a product
       if (INT_LITERAL.test(left) || INT_LITERAL.test(right) || POW2_LITERAL.test(left) || POW2_LITERAL.test(right) || protectedAt(line, i)) continue;
       bad.push(`${k + 1}: ${raw.trim()}`);
     }
@@ -66,5 +67,8 @@ describe('WGSL: no product a driver could fuse into an FMA', () => {
     expect(unprotectedProducts('let y = a * b; // a comment * here')).toHaveLength(1);
     expect(unprotectedProducts('let h = 0.5 * x;')).toEqual([]);
     expect(unprotectedProducts('let h = (2.0 * n) * g;')).toHaveLength(1);
+    expect(unprotectedProducts('let v = (*t)[p] - a;')).toEqual([]);
+    expect(unprotectedProducts('let v = (*t)[p] * a;')).toHaveLength(1);
+    expect(unprotectedProducts('let v = in_x[l] * y + c;')).toHaveLength(1);
   });
 });
