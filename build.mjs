@@ -34,14 +34,15 @@ const common = { bundle: true, format: 'esm', sourcemap: true, plugins: [wgslRaw
 await esbuild.build({
   ...common,
   platform: 'node',
-  entryPoints: { cli: 'engine/cli/index.ts', 'wasm-worker': 'host/wasm-worker.ts', 'bench-node': 'bench/node.ts' },
+  entryPoints: { cli: 'engine/cli/index.ts', darkscan: 'engine/index.ts', 'wasm-worker': 'host/wasm-worker.ts', 'bench-node': 'bench/node.ts' },
   outdir: 'dist',
   external: ['webgpu', 'jsroot'], // jsroot: ESM with wasm/__dirname-using deps (zstd); loaded from node_modules at run time
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 });
 console.log('build: dist/ ready');
 
-// The browser: the same engine/host code as ESM for a page served by `darkscan serve`. Layout
+// The browser: the same engine/host code as ESM for a page served by `darkscan serve`, and the
+// library entry for browsers/bundlers (js/darkscan.js, package.json "exports" browser). Layout
 // (dist/web/ is the server root): index.html + bench.html + style.css, js/<entry>.js, and
 // dist/wasm-worker.js + dist/darkscan-*.wasm, where host/wasm.ts finds them from js/ through
 // `new URL('../dist/...', import.meta.url)`. Node-only imports (webgpu, node:*) stay external:
@@ -51,7 +52,7 @@ console.log('build: dist/ ready');
   await esbuild.build({
     ...common,
     platform: 'browser',
-    entryPoints: { 'js/page': 'web/page.ts', 'js/bench': 'web/bench.ts', 'dist/wasm-worker': 'host/wasm-worker.ts' },
+    entryPoints: { 'js/page': 'web/page.ts', 'js/bench': 'web/bench.ts', 'js/darkscan': 'engine/index.ts', 'dist/wasm-worker': 'host/wasm-worker.ts' },
     outdir: 'dist/web',
     external: ['webgpu', 'node:*'],
   });

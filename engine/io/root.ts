@@ -54,8 +54,10 @@ export async function parseRoot(bytes: ArrayBuffer | Uint8Array, o: RootReadOpti
   const source = o.source ?? 'root';
   const file = toArrayBuffer(bytes);
   rootHeader(file, source);
-  const { openFile } = await import('jsroot/io');
-  const { TSelector, treeProcess } = await import('jsroot/tree');
+  // jsroot is an optional dependency (its canvas dependency builds native code at install time).
+  const [{ openFile }, { TSelector, treeProcess }] = await Promise.all([import('jsroot/io'), import('jsroot/tree')]).catch((e: Error) => {
+    throw new FileFormatError(source, `reading ROOT files needs jsroot, an optional dependency of darkscan that is not installed (npm install jsroot): ${e.message}`);
+  });
   const opened = await capturingErrors(() => openFile(file));
   if (!opened.value) throw new FileFormatError(source, `jsroot could not open the file: ${String((opened.error as Error)?.message ?? opened.error ?? opened.logged.join('; '))}`);
   const f = opened.value as { fKeys: { fClassName: string; fName: string }[]; readObject(n: string): Promise<unknown> };

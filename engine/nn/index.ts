@@ -1,6 +1,5 @@
 // MLP background suppression: models (ONNX, JSON), scoring on any backend, mass-range model sets,
 // a small trainer and an ONNX writer.
-import { dirname, resolve } from 'node:path';
 import { loadOnnx } from './onnx.js';
 import { parseMlpJson } from './json.js';
 import { RANGES_FORMAT, validateModelSet, type ModelRange, type ModelSet, type OutsideOutcome } from './ranges.js';
@@ -27,6 +26,7 @@ export async function loadModelFile(path: string, opts: { scoreIndex?: number } 
 /** Reads a darkscan-mlp-ranges/1 file and the models it names (paths relative to it). */
 export async function loadModelSet(path: string): Promise<ModelSet> {
   const { readFile } = await import('node:fs/promises');
+  const { dirname, resolve } = await import('node:path'); // dynamic: this module is bundled for browsers too
   let j: Record<string, unknown>;
   try {
     j = JSON.parse(await readFile(path, 'utf8'));

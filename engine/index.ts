@@ -1,0 +1,36 @@
+// darkscan as a library: the one entry point (`import ... from 'darkscan'`), for Node and for
+// bundlers/browsers (package.json "exports"). It exposes what the CLI does:
+//   backends     selectBackend (auto: a hardware GPU, else WASM, else the TS reference), createBackend, probeBackends, pickAuto
+//   randomness   key, foldIn, split, randomBits, uniforms (Philox4x32-10)
+//   events       makeEventTable, readEvents / parseCsv / parseJson / parseParquet / parseRoot (column mapping), generate (fast simulation)
+//   windows      darkHiggsstrahlungGrid, grid1D, NAMED_GRIDS, scan, countInWindows, scanRows, windowLimits, scanGlobalSignificance
+//   statistics   makeModel, upperLimitsToys, upperLimitAsymptotic, hypotestAsymptotic, discoveryToys, bayesUpper, feldmanCousins, ...
+//   MLP          loadOnnx, parseMlpJson, loadModelFile, scoreEvents, scoreByRange, trainClassifier, mlpToOnnx
+//   LLP          generateLlpSample, runSweep, analyse (B -> K S lifetime sweep and limits)
+//   analyses     runDarkHiggs (the demo), runSearch1D + SEARCHES_1D, parseConfig
+//   plots        linePlot, brazilPlot, mapPlot (SVG strings)
+// File readers that take a path (readEvents, loadModelFile, loadSignal, ...) need Node; the parse*
+// functions take bytes or text and run anywhere. Every result records the backend it ran on.
+export * from '../host/index.js';
+export * from './random.js';
+export * from './events.js';
+export { readEvents, writeEvents, FileFormatError, parseCsv, readCsv, toCsv, parseJson, toJson, parseParquet, readParquet, parseRoot, readRoot, rootHeader, hepdataLimitYaml, hepdataSubmissionYaml } from './io/index.js';
+export type { ReadOptions, ColumnMapping, ColumnTable, LimitTable } from './io/index.js';
+export * from './kinematics.js';
+export * from './windows.js';
+export * from './scan.js';
+export * from './stats/index.js';
+export * from './nn/index.js';
+export { trainClassifier, rocAuc } from './nn/train.js';
+export { mlpToOnnx } from './nn/onnx-write.js';
+export { PROCESSES, getProcess, generate, generateAtLuminosity, FAMILY_COLUMNS, GENERATOR_VERSION, type EventSample, type ProcessDef } from './generate/index.js';
+export { CHANNELS, parseChannels, generateLlpSample, type Channel, type LlpSample, type GenerateLlpOptions } from './llp/sample.js';
+export { runSweep, sweepDirect, massWindow, parseLogGrid, type SweepOptions, type SweepResult } from './llp/sweep.js';
+export { limitGrid, combineChannels, theta2Limit, signalUpperLimit, LIMIT_METHODS as LLP_LIMIT_METHODS, type LimitMethod as LlpLimitMethod } from './llp/limits.js';
+export { analyse as analyseLlp, loadSignal as loadLlpSignal, loadData as loadLlpData, demoInputs as llpDemoInputs, LLP_RESULT_SCHEMA, type AnalysisOptions as LlpAnalysisOptions, type AnalysisResult as LlpAnalysisResult } from './llp/analysis.js';
+export { runDarkHiggs, signalPoints, type DarkHiggsOptions, type DarkHiggsResult, type LimitMethod as DarkHiggsLimitMethod } from './analyses/darkhiggs.js';
+export { runSearch1D, SEARCH1D_NAMES, type Search1D, type Search1DOptions, type Search1DResult } from './analyses/search1d.js';
+export { SEARCHES_1D } from './analyses/searches.js';
+export { parseConfig, ConfigError, type AnalysisConfig } from './config.js';
+export { linePlot, brazilPlot, mapPlot } from './plot/svg.js';
+export { parseShard, shardRange, mergeShards } from './shard.js';
