@@ -52,7 +52,13 @@ describe('darkscan infer', () => {
     expect(Object.keys(t.columns)).toEqual([...COLS, 'm_recoil', 'score']);
     const want = await scoreEvents(new CpuBackend(), loadOnnx(readFileSync(MODEL)), data.x);
     expect(Array.from(t.columns.score, Math.fround)).toEqual(Array.from(want));
-    expect((t.meta.darkscan_infer as { backend: string }).backend).toBe('cpu');
+    // A plain CSV (header first: Python's csv / pandas read it as is); provenance in the sidecar.
+    expect(readFileSync(outPath, 'utf8').split('\n')[0]).toBe([...COLS, 'm_recoil', 'score'].join(','));
+    expect(t.meta).toEqual({});
+    const side = JSON.parse(readFileSync(join(dir, 'scored.meta.json'), 'utf8'));
+    expect(side.csv).toBe('scored.csv');
+    expect(side.darkscan_infer).toMatchObject({ schema: 'darkscan-infer/1', backend: 'cpu', events: 300, score_column: 'score', columns: COLS });
+    expect(log.join('\n')).toContain(`provenance in ${join(dir, 'scored.meta.json')}`);
   });
 
   it('with --ranges: per-range models, NaN (null in JSON) outside every range', async () => {

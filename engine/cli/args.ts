@@ -42,3 +42,19 @@ export function required<T>(v: T | undefined, flag: string, why = ''): T {
   if (v === undefined) throw new Error(`${flag} is required${why ? ` (${why})` : ''}`);
   return v;
 }
+
+/** `--columns canonical=fileColumn,...`: every command that reads events accepts the user's column names. */
+export const COLUMNS_FLAG = { columns: { type: 'string' } } as const;
+export const COLUMNS_HELP = "--columns NAME=COLUMN,...  the file's own column names for the ones darkscan expects, e.g. m_mumu_GeV=Mmumu,m_recoil_GeV=recoilMass";
+
+export function columnMapArg(s: string | undefined, flag = '--columns'): Record<string, string> | undefined {
+  if (s === undefined) return undefined;
+  const map: Record<string, string> = {};
+  for (const part of s.split(',')) {
+    const m = /^\s*([^=\s]+)\s*=\s*([^=]+?)\s*$/.exec(part);
+    if (!m) throw new Error(`${flag}: expected NAME=COLUMN[,NAME=COLUMN...] (darkscan's name = the file's column), got '${part}'`);
+    if (m[1] in map) throw new Error(`${flag}: '${m[1]}' is mapped twice`);
+    map[m[1]] = m[2];
+  }
+  return map;
+}

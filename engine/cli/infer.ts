@@ -1,6 +1,7 @@
 // `darkscan infer`: scores events with an MLP (ONNX or darkscan JSON), or with a mass-range model
-// set, and writes the events with a score column added.
+// set, and writes the events with a score column added (CSV: provenance in a FILE.meta.json sidecar).
 import { parseArgs } from 'node:util';
+import { basename } from 'node:path';
 import { selectBackend } from '../../host/index.js';
 import { readEvents } from '../io/index.js';
 import { toCsv } from '../io/csv.js';
@@ -8,6 +9,11 @@ import { toJson } from '../io/json.js';
 import { writeAtomic } from '../output.js';
 import { describeModel, loadModelFile, loadModelSet, scoreByRange, scoreEvents, type Mlp, type ModelSet } from '../nn/index.js';
 import { BACKEND_FLAGS, backendOptions, intArg, required, type Command } from './args.js';
+
+/** The provenance sidecar of a CSV output: scored.csv -> scored.meta.json (undefined for JSON outputs). */
+export function inferSidecar(outPath: string): string | undefined {
+  return outPath.toLowerCase().endsWith('.csv') ? `${outPath.slice(0, -4)}.meta.json` : undefined;
+}
 
 export const infer: Command = {
   summary: 'score events with an MLP (ONNX / JSON) or a mass-range model set; adds a score column',
@@ -81,9 +87,13 @@ export const infer: Command = {
         },
       };
       const cols = { ...table.columns, [scoreCol]: scores };
-      writeAtomic(outPath, lower.endsWith('.csv') ? toCsv(cols, meta) : toJson(cols, meta));
+      // CSV: a plain header + rows that any CSV reader takes (Python's csv, pandas); the provenance
+      // goes to the sidecar FILE.meta.json. JSON keeps it inside, under "meta".
+      const sidecar = inferSidecar(outPath);
+      if (sidecar) writeAtomic(sidecar, JSON.stringify({ csv: basename(outPath), ...meta }, null, 2) + '\n');
+      writeAtomic(outPath, sidecar ? toCsv(cols) : toJson(cols, meta));
       const what = model ? describeModel(model) : `${set!.ranges.length} range models on '${set!.column}'`;
-      out(`infer: ${rows} events scored with ${what} on ${backend.name} in ${seconds.toFixed(3)} s -> ${outPath} (column '${scoreCol}')`);
+      out(`infer: ${rows} events scored with ${what} on ${backend.name} in ${seconds.toFixed(3)} s -> ${outPath} (column '${scoreCol}')${sidecar ? `, provenance in ${sidecar}` : ''}`);
       if (rangeInfo && (rangeInfo.events_outside as number) > 0) out(`infer: ${rangeInfo.events_outside} events outside every range: score ${set!.outside === 'nan' ? 'NaN' : set!.outside}`);
     } finally {
       await backend.dispose();

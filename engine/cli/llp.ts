@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { writeAtomic } from '../output.js';
 import { parseShard, shardRange } from '../shard.js';
 import { selectBackend } from '../../host/index.js';
-import { BACKEND_FLAGS, backendOptions, intArg, numArg, type Command } from './args.js';
+import { BACKEND_FLAGS, backendOptions, columnMapArg, COLUMNS_FLAG, intArg, numArg, type Command } from './args.js';
 import { parseChannels, CHANNELS } from '../llp/sample.js';
 import { parseLogGrid } from '../llp/sweep.js';
 import { LIMIT_METHODS, type LimitMethod } from '../llp/limits.js';
@@ -17,7 +17,7 @@ function range2(s: string, flag: string): [number, number] {
 
 export const llp: Command = {
   summary: 'LLP B -> K S lifetime sweep: efficiency per (mass, channel, c tau), limits per channel and combined',
-  usage: 'llp (--signal FILE --data FILE | --demo [--seed S]) [--lifetimes 1e-3:1e3:50] [--channels ee,mumu,pipi,KK] [--masses m1,m2,..] [--lxy 0.05:60] [--nsigma 2] [--method cls-n|bayes|asymptotic] [--cl 0.95] [--nbb 387e6] [--ctau-gen CM] [--out FILE.json] [--plot FILE.svg] [--shard i/n]',
+  usage: 'llp (--signal FILE --data FILE [--columns NAME=COLUMN,...] | --demo [--seed S]) [--lifetimes 1e-3:1e3:50] [--channels ee,mumu,pipi,KK] [--masses m1,m2,..] [--lxy 0.05:60] [--nsigma 2] [--method cls-n|bayes|asymptotic] [--cl 0.95] [--nbb 387e6] [--ctau-gen CM] [--out FILE.json] [--plot FILE.svg] [--shard i/n]',
   async run(args, out) {
     const { values } = parseArgs({
       args,
@@ -26,7 +26,7 @@ export const llp: Command = {
         lifetimes: { type: 'string', default: '1e-3:1e3:50' }, channels: { type: 'string', default: CHANNELS.join(',') }, masses: { type: 'string' },
         lxy: { type: 'string', default: '0.05:60' }, nsigma: { type: 'string', default: '2' }, method: { type: 'string', default: 'cls-n' },
         cl: { type: 'string', default: '0.95' }, nbb: { type: 'string', default: '387e6' }, 'ctau-gen': { type: 'string' },
-        'per-cell': { type: 'string', default: '2000' }, out: { type: 'string' }, plot: { type: 'string' }, shard: { type: 'string' }, ...BACKEND_FLAGS,
+        'per-cell': { type: 'string', default: '2000' }, out: { type: 'string' }, plot: { type: 'string' }, shard: { type: 'string' }, ...COLUMNS_FLAG, ...BACKEND_FLAGS,
       },
     });
     const channels = parseChannels(values.channels!);
@@ -42,15 +42,15 @@ export const llp: Command = {
     let signal, data;
     const meta: Record<string, unknown> = {};
     if (values.demo) {
-      if (values.signal || values.data) throw new Error('--demo generates its own samples: drop --signal / --data');
+      if (values.signal || values.data || values.columns) throw new Error('--demo generates its own samples: drop --signal / --data / --columns');
       masses ??= Array.from({ length: 13 }, (_, i) => 1 + 0.25 * i);
       const perCell = intArg(values['per-cell']!, '--per-cell', 10, 1e6);
       ({ signal, data } = await demoInputs(seed, channels, masses, perCell, values['ctau-gen'] ? numArg(values['ctau-gen'], '--ctau-gen', 1e-6) : 1));
       Object.assign(meta, { demo: true, seed, signal: signal.meta, data: 'illustrative flat M_red background, lxy exponential (mean 0.2 cm), 20000 events per channel' });
     } else {
       if (!values.signal || !values.data) throw new Error('--signal FILE and --data FILE are required (or --demo)');
-      signal = await loadSignal(values.signal, values['ctau-gen'] ? numArg(values['ctau-gen'], '--ctau-gen', 1e-6) : undefined);
-      data = await loadData(values.data);
+      signal = await loadSignal(values.signal, values['ctau-gen'] ? numArg(values['ctau-gen'], '--ctau-gen', 1e-6) : undefined, columnMapArg(values.columns));
+      data = await loadData(values.data, columnMapArg(values.columns));
       masses ??= [...new Set(signal.mS)].sort((a, b) => a - b);
       masses = masses.map((m) => Math.fround(m));
       Object.assign(meta, { signal: values.signal, data: values.data });

@@ -9,7 +9,8 @@ import { parseShard, shardRange } from '../shard.js';
 import { dimuonVariables } from '../kinematics.js';
 import { gridFromJson, gridToJson, NAMED_GRIDS, type WindowGrid } from '../windows.js';
 import { scan as runScan, scanRows, scanStreamed, sliceGrid, type ScanResult, type TableSource } from '../scan.js';
-import { intArg, numArg, BACKEND_FLAGS, backendOptions, required, type Command } from './args.js';
+import { intArg, numArg, BACKEND_FLAGS, backendOptions, required, columnMapArg, COLUMNS_FLAG, type Command } from './args.js';
+import { missingColumnProblem, withColumnNames } from '../io/columns.js';
 import { windowLimits, WINDOW_LIMIT_METHODS, type WindowLimitMethod, type WindowLimits } from '../stats/windows.js';
 import { scanGlobalSignificance, type GlobalSignificance } from '../stats/lee.js';
 import type { EventTable } from '../events.js';
@@ -24,13 +25,14 @@ export async function loadGrid(spec: string): Promise<WindowGrid> {
 }
 
 type Loaded = TableResult & { derived: string[] };
-interface SampleOptions { weighted: boolean; weightColumn?: string; dropInvalid?: boolean }
+interface SampleOptions { weighted: boolean; weightColumn?: string; dropInvalid?: boolean; /** --columns: darkscan's name -> the file's column. */ columns?: Record<string, string> }
 
 /**
  * Turns parsed columns into the validated table a scan needs: the grid's columns (derived from
  * lab muon momenta when absent) and the weight column of a weighted sample.
  */
-function prepareColumns(cols: Record<string, ArrayLike<number>>, grid: WindowGrid, path: string, o: SampleOptions, wcIn?: string): Loaded {
+function prepareColumns(cols0: Record<string, ArrayLike<number>>, grid: WindowGrid, path: string, o: SampleOptions, wcIn?: string): Loaded {
+  const cols = withColumnNames(path, cols0, o.columns);
   let wc = o.weightColumn ?? wcIn;
   const derived: string[] = [];
   const needs = grid.variables.filter((v) => !(v in cols));
@@ -43,6 +45,8 @@ function prepareColumns(cols: Record<string, ArrayLike<number>>, grid: WindowGri
       derived.push(k);
     }
   }
+  const missing = grid.variables.find((v) => !(v in cols));
+  if (missing) throw new EventValidationError(missing, -1, missingColumnProblem(missing, Object.keys(cols0)), path);
   if (o.weighted) wc ??= 'weight' in cols ? 'weight' : undefined;
   const keep: Record<string, ArrayLike<number>> = {};
   for (const c of [...grid.variables, ...(o.weighted && wc ? [wc] : [])]) if (c in cols) keep[c] = cols[c];
@@ -104,7 +108,7 @@ export const scan: Command = {
   summary: 'scan mass windows: n, b +- sigma_b, signal sums, local p-value and Z per window',
   usage:
     'scan --data FILE --grid dark-higgsstrahlung|mumu-1d|recoil-1d|egamma-1d|FILE.json [--background FILE] [--signal FILE] ' +
-    '[--weight-column NAME] [--bkg-rel-syst X] [--drop-invalid] [--save-grid FILE.json] [--shard i/n] [--chunk-events N] ' +
+    '[--columns NAME=COLUMN,...] [--weight-column NAME] [--bkg-rel-syst X] [--drop-invalid] [--save-grid FILE.json] [--shard i/n] [--chunk-events N] ' +
     '[--limits [--method cls|cls-asymptotic|bayes|fc|cls-n] [--cl 0.9] [--toys K]] [--global [--pseudo-experiments N]] [--seed S] --out FILE.json',
   async run(args, out, ctx) {
     const { values } = parseArgs({
@@ -115,7 +119,7 @@ export const scan: Command = {
         'drop-invalid': { type: 'boolean' }, 'save-grid': { type: 'string' }, shard: { type: 'string' }, 'chunk-events': { type: 'string' },
         limits: { type: 'boolean' }, method: { type: 'string' }, cl: { type: 'string' },
         toys: { type: 'string' }, global: { type: 'boolean' }, 'pseudo-experiments': { type: 'string' }, seed: { type: 'string' },
-        ...BACKEND_FLAGS,
+        ...COLUMNS_FLAG, ...BACKEND_FLAGS,
       },
     });
     const dataPath = required(values.data, '--data');
@@ -124,6 +128,7 @@ export const scan: Command = {
     const rel = values['bkg-rel-syst'] === undefined ? 0 : numArg(values['bkg-rel-syst'], '--bkg-rel-syst', 0, 100);
     const dropInvalid = values['drop-invalid'] ?? false;
     const wcol = values['weight-column'];
+    const columns = columnMapArg(values.columns);
     // --shard i/n: windows [first, end) of the grid; every window's numbers depend only on the events and that window.
     const shard = values.shard === undefined ? undefined : parseShard(values.shard);
     const total = fullGrid.cx.length;
@@ -166,7 +171,7 @@ export const scan: Command = {
         const mk = (path: string | undefined, weighted: boolean) => {
           if (!path) return undefined;
           const stats = {} as Info & { chunks: number };
-          return { stats, src: streamSample(path, grid, { weighted, weightColumn: wcol, dropInvalid, chunkEvents, signal }, stats as never) as TableSource };
+          return { stats, src: streamSample(path, grid, { weighted, weightColumn: wcol, dropInvalid, columns, chunkEvents, signal }, stats as never) as TableSource };
         };
         const d = mk(dataPath, false)!, bg = mk(values.background, true), sg = mk(values.signal, true);
         r = await scanStreamed(backend, grid, d.src, {
@@ -175,9 +180,9 @@ export const scan: Command = {
         });
         infos = { data: d.stats, background: bg?.stats, signal: sg?.stats };
       } else {
-        const data = await loadSample(dataPath, grid, { weighted: false, dropInvalid });
-        const bg = values.background ? await loadSample(values.background, grid, { weighted: true, weightColumn: wcol, dropInvalid }) : undefined;
-        const sig = values.signal ? await loadSample(values.signal, grid, { weighted: true, weightColumn: wcol, dropInvalid }) : undefined;
+        const data = await loadSample(dataPath, grid, { weighted: false, dropInvalid, columns });
+        const bg = values.background ? await loadSample(values.background, grid, { weighted: true, weightColumn: wcol, dropInvalid, columns }) : undefined;
+        const sig = values.signal ? await loadSample(values.signal, grid, { weighted: true, weightColumn: wcol, dropInvalid, columns }) : undefined;
         const info = (s: Loaded): Info => ({ events: s.table.length, dropped: s.dropped, droppedByColumn: { ...s.droppedByColumn }, weightColumn: s.table.weightColumn, derived: s.derived });
         r = await runScan(backend, grid, data.table, { background: bg?.table, signal: sig?.table, relBackgroundSyst: rel, abort: signal });
         bgTable = bg?.table;
@@ -203,7 +208,7 @@ export const scan: Command = {
     }
     const sample = (path: string, s: Info, w?: { weightExp: number }) => ({
       file: path, events: s.events, dropped_invalid: s.dropped, dropped_by_column: s.droppedByColumn,
-      weight_column: s.weightColumn ?? null, derived_columns: s.derived,
+      weight_column: s.weightColumn ?? null, derived_columns: s.derived, ...(columns ? { column_map: columns } : {}),
       ...(w && s.weightColumn ? { weight_quantum: `2^-${w.weightExp}` } : {}),
     });
     const doc = {

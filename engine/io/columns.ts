@@ -48,3 +48,26 @@ export function selectColumns(source: string, all: Record<string, NumericColumn>
 export function neededColumns(mapping: ColumnMapping | undefined): string[] | undefined {
   return normalizeMapping(mapping)?.map(([, from]) => from);
 }
+
+/**
+ * The user's own column names for the ones darkscan expects (`--columns m_mumu_GeV=Mmumu,...`):
+ * every column stays, and each mapped one is also available under darkscan's name (a file that
+ * has no such column but already has darkscan's name is left as it is).
+ */
+export function withColumnNames<C>(source: string, all: Record<string, C>, mapping: Readonly<Record<string, string>> | undefined): Record<string, C> {
+  if (!mapping) return all;
+  const out = { ...all };
+  for (const [to, from] of Object.entries(mapping)) {
+    if (!(from in all)) {
+      if (to in all) continue; // this file already uses darkscan's name
+      throw new FileFormatError(source, `--columns ${to}=${from}: the file has no column '${from}' (its columns: ${Object.keys(all).join(', ') || 'none'})`);
+    }
+    out[to] = all[from];
+  }
+  return out;
+}
+
+/** The problem of a missing column, for a file that has others: what it has and how to map one. */
+export function missingColumnProblem(want: string, have: readonly string[]): string {
+  return `missing column (the file's columns: ${have.join(', ') || 'none'}); if one of them is ${want}, map it: --columns ${want}=THAT_COLUMN`;
+}

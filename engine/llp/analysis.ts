@@ -1,6 +1,7 @@
 // The whole LLP reinterpretation: sweep, window counts, limits, mixing angle; JSON-ready result.
 import type { Backend } from '../../host/backend.js';
 import { loadEventFile, type EventTable } from '../events.js';
+import { withColumnNames } from '../io/columns.js';
 import { uniforms, key, foldIn } from '../random.js';
 import { CpuBackend } from '../../host/cpu.js';
 import { CHANNELS, DAUGHTER_MASS, generateLlpSample, reducedMass, type Channel, type LlpSample } from './sample.js';
@@ -16,24 +17,31 @@ function pick(t: EventTable, names: readonly string[], src: string, scale: reado
     const c = t.columns[n];
     if (c) return Float64Array.from(c, (v) => v * (scale[i] ?? 1));
   }
-  throw new Error(`${src}: missing column: one of ${names.join(', ')} (have: ${Object.keys(t.columns).join(', ')})`);
+  throw new Error(`${src}: missing column: one of ${names.join(', ')} (the file's columns: ${Object.keys(t.columns).join(', ') || 'none'}); if one of them is ${names[0]}, map it: --columns ${names[0]}=THAT_COLUMN`);
 }
 
 function channelColumn(t: EventTable, src: string): Uint8Array {
   const c = t.columns.channel;
-  if (!c) throw new Error(`${src}: missing column 'channel' (0 = ee, 1 = mumu, 2 = pipi, 3 = KK)`);
+  if (!c) throw new Error(`${src}: missing column 'channel' (0 = ee, 1 = mumu, 2 = pipi, 3 = KK; the file's columns: ${Object.keys(t.columns).join(', ') || 'none'}; map yours with --columns channel=THAT_COLUMN)`);
   return Uint8Array.from(c, (v, i) => {
     if (!(Number.isInteger(v) && v >= 0 && v < CHANNELS.length)) throw new Error(`${src}: column 'channel', row ${i}: ${v} is not a channel index 0..3 (ee, mumu, pipi, KK)`);
     return v;
   });
 }
 
+/** An event file with the user's column names mapped to darkscan's (`--columns NAME=COLUMN,...`). */
+async function loadMapped(path: string, columns?: Readonly<Record<string, string>>): Promise<EventTable> {
+  const { table } = await loadEventFile(path, { source: path });
+  return columns ? { ...table, columns: withColumnNames(path, table.columns, columns) } : table;
+}
+
 /**
  * Signal file: columns ct_cm (or t_proper_ns), lxy_cm (or flight_rho_cm), mred_GeV (or
- * m_red_GeV), m_S_GeV (or truth_m_S_GeV), channel (0..3), ctau_gen_cm (one value), optional weight.
+ * m_red_GeV), m_S_GeV (or truth_m_S_GeV), channel (0..3), ctau_gen_cm (one value), optional weight;
+ * other names through `columns` (darkscan's name -> the file's column).
  */
-export async function loadSignal(path: string, ctauGenCm?: number): Promise<LlpSample> {
-  const { table: t } = await loadEventFile(path, { source: path });
+export async function loadSignal(path: string, ctauGenCm?: number, columns?: Readonly<Record<string, string>>): Promise<LlpSample> {
+  const t = await loadMapped(path, columns);
   const ct = t.columns.ct_cm ? pick(t, ['ct_cm'], path) : pick(t, ['t_proper_ns'], path, [C_CM_PER_NS]);
   const gen = ctauGenCm ?? (t.columns.ctau_gen_cm ? t.columns.ctau_gen_cm[0] : undefined);
   if (gen === undefined) throw new Error(`${path}: no column 'ctau_gen_cm' and no --ctau-gen given`);
@@ -50,8 +58,8 @@ export async function loadSignal(path: string, ctauGenCm?: number): Promise<LlpS
 }
 
 /** Data file: columns mred_GeV (or m_red_GeV), lxy_cm (or flight_rho_cm), channel (0..3). */
-export async function loadData(path: string): Promise<DataSample> {
-  const { table: t } = await loadEventFile(path, { source: path });
+export async function loadData(path: string, columns?: Readonly<Record<string, string>>): Promise<DataSample> {
+  const t = await loadMapped(path, columns);
   return { mred: pick(t, ['mred_GeV', 'm_red_GeV'], path), lxy: pick(t, ['lxy_cm', 'flight_rho_cm'], path), channel: channelColumn(t, path) };
 }
 
