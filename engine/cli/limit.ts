@@ -42,7 +42,7 @@ export function toyFlags(v: ModelFlagValues): { toys: number; seed: number } {
 export const limit: Command = {
   summary: 'upper limit on the signal count of one window: CLs from toys or asymptotic, Bayesian, Feldman-Cousins',
   usage: 'limit --observed N --background B [--background-uncertainty S] [--uncertainty-model gauss|lognormal|poisson] [--efficiency-uncertainty R] [--signal S_REF] [--method cls|cls-asymptotic|bayes|fc|cls-n] [--cl 0.9] [--toys K] [--seed S] [--json]',
-  async run(args, out) {
+  async run(args, out, ctx) {
     const { values } = parseArgs({ args, options: { ...MODEL_FLAGS, method: { type: 'string', default: 'cls' }, cl: { type: 'string', default: '0.9' } } });
     const method = values.method as LimitMethodName;
     if (!(LIMIT_METHODS as readonly string[]).includes(method)) throw new Error(`--method: expected ${LIMIT_METHODS.join(', ')}, got '${values.method}'`);
@@ -57,7 +57,8 @@ export const limit: Command = {
         const t = toyFlags(values);
         const backend = await selectBackend(backendOptions(values));
         try {
-          const r = await upperLimitsToys([m], cl, { backend, ...t, expected: true });
+          const r = await upperLimitsToys([m], cl, { backend, ...t, expected: true, signal: ctx?.signal });
+          if (r.failed[0]) throw new Error(r.failed[0].replace(/^window 0: /, ''));
           upper = r.upper[0];
           expected = r.expected!.map((a) => a[0]);
         } finally {

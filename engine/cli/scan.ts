@@ -190,7 +190,7 @@ export const scan: Command = {
       }
       if (values.limits) {
         ctx?.progress?.(`scan: ${method} limits for ${grid.cx.length} windows`);
-        limits = await windowLimits({ n: r.data.n, b: r.b!, sigmaB: r.sigmaB! }, method, cl, { backend, toys, seed });
+        limits = await windowLimits({ n: r.data.n, b: r.b!, sigmaB: r.sigmaB! }, method, cl, { backend, toys, seed, signal });
       }
       if (values.global) {
         ctx?.progress?.(`scan: look-elsewhere, ${nPE} pseudo-experiments`);
@@ -239,9 +239,12 @@ export const scan: Command = {
         ...(limits.used ? { limit_method: limits.used[i] } : {}),
         ...(limits.lower ? { lower_limit_events: limits.lower[i] } : {}),
         expected_upper_limit_events: limits.expected.map((e) => e[i]),
+        ...(limits.failed[i] ? { limit_error: limits.failed[i] } : {}),
       } : row)),
     };
     writeAtomic(outPath, JSON.stringify(doc));
+    const nFailed = limits ? limits.failed.filter((f) => f).length : 0;
+    if (nFailed) out(`scan: ${nFailed} windows without a ${method} limit (null, reason in limit_error), e.g. ${limits!.failed.find((f) => f)}`);
     let best = -1;
     if (r.z) for (let i = 0; i < r.z.length; i++) if (best < 0 || r.p![i] < r.p![best]) best = i;
     const shardNote = shard ? ` (shard ${shard.index}/${shard.count}: windows [${first}, ${end}) of ${total})` : '';

@@ -86,23 +86,40 @@ export function bayesUpper(model: CountingModel | Model, cl = 0.95): number {
   return s / m.sRef;
 }
 
+/**
+ * The largest n0 + b Feldman-Cousins takes: the belt construction costs ~ (n0 + b) per edge and
+ * per expected-band point; above it the interval is, to the digits a limit is quoted with, the
+ * Gaussian one that cls-asymptotic and bayes give at a fraction of the cost.
+ */
+export const FC_MAX_COUNTS = 1e4;
+
 /** Acceptance interval [n1, n2] of Feldman & Cousins (PRD 57 (1998) 3873, sec. IV) at mu. */
 export function fcAcceptance(mu: number, b: number, cl: number): [number, number] {
   // Likelihood-ratio ordering R(n) = P(n | mu + b) / P(n | mu_best + b), mu_best = max(0, n - b), eq. (4.1).
-  const nMax = Math.ceil(mu + b + 12 * Math.sqrt(mu + b + 1) + 20);
-  const rank: { n: number; r: number; p: number }[] = [];
-  for (let n = 0; n <= nMax; n++) {
-    const lp = poissonLogPmf(n, mu + b);
-    const best = Math.max(0, n - b);
-    rank.push({ n, r: lp - poissonLogPmf(n, best + b), p: Math.exp(lp) });
-  }
-  rank.sort((x, y) => y.r - x.r || x.n - y.n);
-  let sum = 0, n1 = Infinity, n2 = -Infinity;
-  for (const x of rank) {
-    sum += x.p;
-    n1 = Math.min(n1, x.n);
-    n2 = Math.max(n2, x.n);
-    if (sum >= cl) break;
+  // ln R rises up to n ~ mu + b and falls after (d/dn ln R = ln((mu + b) / max(n, b))), so the
+  // accepted set grows from the mode, taking the neighbour of larger R (the lower n on a tie, as
+  // ordering by R with n ascending does): O(sqrt(mu + b)) terms instead of sorting all n.
+  const mean = mu + b;
+  const term = (n: number) => {
+    const lp = poissonLogPmf(n, mean);
+    return { r: lp - poissonLogPmf(n, Math.max(0, n - b) + b), p: Math.exp(lp) };
+  };
+  let n1 = Math.floor(mean), m = term(n1);
+  const up = term(n1 + 1);
+  if (up.r > m.r) { n1++; m = up; }
+  let n2 = n1, sum = m.p;
+  let left = n1 > 0 ? term(n1 - 1) : null, right = term(n2 + 1);
+  while (sum < cl) {
+    if (left && left.r >= right.r) {
+      sum += left.p;
+      n1--;
+      left = n1 > 0 ? term(n1 - 1) : null;
+    } else {
+      sum += right.p;
+      n2++;
+      right = term(n2 + 1);
+    }
+    if (!left && right.p === 0) break; // all the probability is taken (cl ~ 1 in rounding)
   }
   return [n1, n2];
 }
@@ -110,17 +127,26 @@ export function fcAcceptance(mu: number, b: number, cl: number): [number, number
 /**
  * Feldman-Cousins confidence interval for mu (signal mean, background b known): the Neyman
  * construction with likelihood-ratio ordering (PRD 57 (1998) 3873). The belt is scanned on a
- * grid of mu (step `step`) and each edge refined by bisection to 1e-6.
+ * grid of mu (step `step`, widened as sqrt(n0 + b) / 2 above n0 + b = 4, where the belt is
+ * smooth) over the range that can hold its edges, and each edge refined by bisection to 1e-7.
+ * Refuses n0 + b above FC_MAX_COUNTS (cost; see there).
  */
 export function feldmanCousins(n0: number, b: number, cl = 0.9, step = 0.005): { lower: number; upper: number } {
   checkCl(cl);
   if (!Number.isInteger(n0) || n0 < 0) throw new RangeError(`observed n must be an integer >= 0, got ${n0}`);
   if (!(b >= 0)) throw new RangeError(`background b must be >= 0, got ${b}`);
+  if (n0 + b > FC_MAX_COUNTS) {
+    throw new RangeError(`Feldman-Cousins takes n + b up to ${FC_MAX_COUNTS} (its belt construction grows with the counts; here n = ${n0}, b = ${b}): use cls-asymptotic or bayes, which agree with it there`);
+  }
   const inBelt = (mu: number) => {
     const [n1, n2] = fcAcceptance(mu, b, cl);
     return n1 <= n0 && n0 <= n2;
   };
-  const muMax = n0 + 10 + 6 * Math.sqrt(n0 + 1);
+  // The edges lie within 8 standard deviations of n0 - b (an acceptance interval at cl <= 0.9999
+  // spans less than 4 of them either side of mu + b).
+  const mu0 = Math.max(0, n0 - b - 8 * Math.sqrt(n0 + 1) - 10);
+  const muMax = Math.max(0, n0 - b) + 8 * Math.sqrt(n0 + b + 1) + 10;
+  const h = step * Math.max(1, Math.sqrt(n0 + b) / 2);
   let lower = NaN, upper = NaN, prevIn = false, prevMu = 0;
   // Bisection between a point outside the belt and one inside: returns the edge.
   const refine = (out: number, inside: number) => {
@@ -131,10 +157,13 @@ export function feldmanCousins(n0: number, b: number, cl = 0.9, step = 0.005): {
     return 0.5 * (out + inside);
   };
   for (let i = 0; ; i++) {
-    const mu = i * step;
+    const mu = mu0 + i * h;
     if (mu > muMax) break;
     const now = inBelt(mu);
-    if (now && Number.isNaN(lower)) lower = i === 0 ? 0 : refine(prevMu, mu);
+    if (now && Number.isNaN(lower)) {
+      if (i === 0 && mu0 > 0) throw new Error(`feldmanCousins: belt starts below the scanned range for n = ${n0}, b = ${b}`);
+      lower = i === 0 ? 0 : refine(prevMu, mu);
+    }
     if (!now && prevIn) upper = refine(mu, prevMu);
     prevIn = now;
     prevMu = mu;

@@ -23,6 +23,8 @@ export interface ToyOptions {
   readonly toys: number;
   /** Largest dispatch in items (default 2^22); results do not depend on it. */
   readonly chunkItems?: number;
+  /** Checked before every dispatch: an abort stops the work within one dispatch. */
+  readonly signal?: AbortSignal;
 }
 
 export function toyKeys(seed: number): { sb: Key; b: Key } {
@@ -54,7 +56,7 @@ export function toyRow(m: Model, mu: number, where = 'window'): { row: ToyRow; k
 }
 
 /** q~ of every toy (s+b and b-only) for each row: arrays of rows x toys, row-major. */
-export async function toyQ(rows: readonly ToyRow[], kind: number, o: ToyOptions & { toy0?: number; stat?: number }): Promise<{ qsb: Float32Array; qb: Float32Array }> {
+export async function toyQ(rows: readonly ToyRow[], kind: number, o: DispatchOptions): Promise<{ qsb: Float32Array; qb: Float32Array }> {
   const K = checkToys(o.toys);
   const total = rows.length * K;
   const qsb = new Float32Array(total), qb = new Float32Array(total);
@@ -68,7 +70,7 @@ export async function toyQ(rows: readonly ToyRow[], kind: number, o: ToyOptions 
 }
 
 /** Per row: the number of s+b and of b-only toys with q~ >= q~_obs (toys are not kept). */
-export async function toyCounts(rows: readonly ToyRow[], kind: number, o: ToyOptions): Promise<{ nsb: Uint32Array; nb: Uint32Array }> {
+export async function toyCounts(rows: readonly ToyRow[], kind: number, o: DispatchOptions): Promise<{ nsb: Uint32Array; nb: Uint32Array }> {
   const K = checkToys(o.toys);
   const nsb = new Uint32Array(rows.length), nb = new Uint32Array(rows.length);
   const qo = Float32Array.from(rows, (r) => r.qObs);
@@ -87,7 +89,13 @@ function checkToys(K: number): number {
   return K;
 }
 
-async function dispatch(rows: readonly ToyRow[], kind: number, o: ToyOptions & { toy0?: number; stat?: number }, take: (from: number, q: Float32Array) => void): Promise<void> {
+/**
+ * Dispatch options: `rowRanges` limits the work to these [first, end) rows (the others are left
+ * at q = 0); a row keeps its index, so its toys are the same bits whichever rows run with it.
+ */
+type DispatchOptions = ToyOptions & { toy0?: number; stat?: number; rowRanges?: readonly (readonly [number, number])[] };
+
+async function dispatch(rows: readonly ToyRow[], kind: number, o: DispatchOptions, take: (from: number, q: Float32Array) => void): Promise<void> {
   const K = o.toys, total = rows.length * K;
   if (total > 0xffffffff) throw new RangeError(`toys: ${rows.length} windows x ${K} toys exceeds 2^32 items`);
   const win = new Float32Array(rows.length * WIN_WORDS);
@@ -100,10 +108,13 @@ async function dispatch(rows: readonly ToyRow[], kind: number, o: ToyOptions & {
   const k = toyKeys(o.seed);
   const params = { key_sb0: k.sb[0], key_sb1: k.sb[1], key_b0: k.b[0], key_b1: k.b[1], toys: K, toy0: o.toy0 ?? 0, kind, stat: o.stat ?? 0 };
   const chunk = Math.max(1, Math.floor(o.chunkItems ?? 1 << 22));
-  for (let from = 0; from < total; from += chunk) {
-    const count = Math.min(chunk, total - from);
-    const out = await o.backend.run(toysKernel, { count, itemOffset: from, params, inputs: { win } });
-    take(from, new Float32Array(out.q.buffer, out.q.byteOffset, out.q.length));
+  for (const [r0, r1] of o.rowRanges ?? [[0, rows.length]]) {
+    for (let from = r0 * K; from < r1 * K; from += chunk) {
+      o.signal?.throwIfAborted();
+      const count = Math.min(chunk, r1 * K - from);
+      const out = await o.backend.run(toysKernel, { count, itemOffset: from, params, inputs: { win } });
+      take(from, new Float32Array(out.q.buffer, out.q.byteOffset, out.q.length));
+    }
   }
 }
 
@@ -164,27 +175,50 @@ export function hypotestFromToys(mu: number, qObs: number, qsb: Float32Array, qb
 }
 
 export interface ToyLimits {
-  /** Per window: the observed CLs upper limit on mu and, with `expected`, the band. */
+  /** Per window: the observed CLs upper limit on mu (NaN where `failed` says why) and, with `expected`, the band. */
   readonly upper: Float64Array;
   readonly expected?: Float64Array[]; // 5 arrays: -2s, -1s, median, +1s, +2s
+  /** Per window: why its limit could not be computed by toys (null where it was). */
+  readonly failed: (string | null)[];
   readonly toys: number;
   readonly seed: number;
   readonly dispatches: number;
 }
 
+const EMPTY_ROW: ToyRow = { s: 0, b: 0, par: 0, thSb: 0, thB: 0, qObs: 0 };
+
+/** [first, end) runs of consecutive indices where `keep` holds. */
+function runsOf(n: number, keep: (i: number) => boolean): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < n; i++) {
+    if (!keep(i)) continue;
+    if (out.length && out[out.length - 1][1] === i) out[out.length - 1][1] = i + 1;
+    else out.push([i, i + 1]);
+  }
+  return out;
+}
+
 /**
  * CLs upper limits from toys for many windows at once: bisection over mu, every step one batched
- * dispatch for all windows (and, with `expected`, for the five band targets as extra rows).
- * The bracket starts at [0, 3 x the asymptotic +2 sigma limit] and is widened if needed.
+ * dispatch per background-uncertainty model for all windows (and, with `expected`, for the five
+ * band targets as extra rows). The bracket starts at [0, 3 x the asymptotic +2 sigma limit] and
+ * is widened if needed. A window toys cannot treat (Poisson means above 1e7, a signal-efficiency
+ * uncertainty, CLs still above 1 - cl at the widest bracket) gets NaN and its reason in `failed`;
+ * the other windows are unaffected (a window's toys depend only on (seed, its index, toy)).
  */
-export async function upperLimitsToys(models: readonly (CountingModel | Model)[], cl: number, o: ToyOptions & { expected?: boolean; steps?: number }): Promise<ToyLimits> {
+export async function upperLimitsToys(models: readonly (CountingModel | Model)[], cl: number, o: ToyOptions & { expected?: boolean; steps?: number; skip?: readonly boolean[] }): Promise<ToyLimits> {
   if (!(cl > 0 && cl < 1)) throw new RangeError(`cl must be in (0, 1), got ${cl}`);
   const ms = models.map((x, i) => ('kind' in x ? x : makeModel(x, `window ${i}`)));
   const alpha = 1 - cl, steps = o.steps ?? 24;
-  const kinds = new Set(ms.map((m, i) => toyRow(m, 0, `window ${i}`).kind));
-  if (kinds.size > 1) throw new Error('toys: all windows of one call must share the background-uncertainty model');
+  const M = ms.length;
+  const failed: (string | null)[] = new Array(M).fill(null);
+  const kindOf = new Int32Array(M);
+  ms.forEach((m, i) => {
+    if (o.skip?.[i]) failed[i] = 'skipped';
+    else try { kindOf[i] = toyRow(m, 0, `window ${i}`).kind; } catch (e) { failed[i] = (e as Error).message; }
+  });
   const targets = o.expected ? 6 : 1; // 0: observed, 1..5: expected at BAND_N[t - 1]
-  const lo = new Float64Array(ms.length * targets), hi = new Float64Array(ms.length * targets);
+  const lo = new Float64Array(M * targets), hi = new Float64Array(M * targets);
   ms.forEach((m, i) => {
     let h: number;
     try { h = 3 * upperLimitAsymptotic(m, cl).expected![4]; } catch { h = 3 * muScale(m); }
@@ -192,49 +226,73 @@ export async function upperLimitsToys(models: readonly (CountingModel | Model)[]
     for (let t = 0; t < targets; t++) hi[i * targets + t] = h;
   });
   let dispatches = 0;
-  // CLs - alpha for every (window, target) at the given mus: > 0 means not excluded.
-  const evalAt = async (mus: Float64Array): Promise<Float64Array> => {
-    const out = new Float64Array(mus.length);
-    if (!o.expected) {
-      const rows = ms.map((m, i) => toyRow(m, mus[i], `window ${i}`));
-      const { nsb, nb } = await toyCounts(rows.map((r) => r.row), rows[0]?.kind ?? 0, o);
-      dispatches++;
-      for (let i = 0; i < ms.length; i++) out[i] = (nb[i] > 0 ? nsb[i] / nb[i] : 1) - alpha;
-      return out;
+  const K = o.toys;
+  // CLs - alpha for every (window, target) at the given mus: > 0 means not excluded (NaN: failed window).
+  const deficit = (i: number, mu: number) => `window ${i}: CLs stays above ${+alpha.toPrecision(6)} up to mu = ${mu.toPrecision(3)} with ${K} toys: ` +
+    'no background-only toy is as extreme as the observation (a large deficit?); use more toys or cls-asymptotic';
+  const evalAt = async (mus: Float64Array, widening = false): Promise<Float64Array> => {
+    const out = new Float64Array(mus.length).fill(NaN);
+    const rows: ToyRow[] = new Array(M * targets).fill(EMPTY_ROW);
+    for (let i = 0; i < M; i++) {
+      if (failed[i]) continue;
+      for (let t = 0; t < targets; t++) {
+        const j = i * targets + t;
+        try {
+          rows[j] = toyRow(ms[i], mus[j], `window ${i}`).row;
+        } catch (e) {
+          // Widened past what toys can sample: CLs never fell below alpha on the way there.
+          failed[i] = widening && lo[j] > 0 ? deficit(i, lo[j]) : (e as Error).message;
+          break;
+        }
+      }
     }
-    const rows = ms.flatMap((m, i) => Array.from({ length: targets }, (_, t) => toyRow(m, mus[i * targets + t], `window ${i}`)));
-    const { qsb, qb } = await toyQ(rows.map((r) => r.row), rows[0]?.kind ?? 0, o);
-    dispatches++;
-    const K = o.toys;
-    for (let r = 0; r < rows.length; r++) {
-      const t = r % targets;
-      const a = qsb.subarray(r * K, (r + 1) * K), b = qb.subarray(r * K, (r + 1) * K);
-      if (t === 0) {
-        let nsb = 0, nb = 0;
-        const q0 = rows[r].row.qObs;
-        for (let j = 0; j < K; j++) { if (a[j] >= q0) nsb++; if (b[j] >= q0) nb++; }
-        out[r] = (nb > 0 ? nsb / nb : 1) - alpha;
-      } else {
-        out[r] = expectedFromToys(a, b)[t - 1] - alpha;
+    for (const kind of new Set(Array.from(kindOf).filter((_, i) => !failed[i]))) {
+      const runs = runsOf(M, (i) => !failed[i] && kindOf[i] === kind).map(([a, b]) => [a * targets, b * targets] as [number, number]);
+      if (!o.expected) {
+        const { nsb, nb } = await toyCounts(rows, kind, { ...o, rowRanges: runs });
+        dispatches++;
+        for (const [a, b] of runs) for (let i = a; i < b; i++) out[i] = (nb[i] > 0 ? nsb[i] / nb[i] : 1) - alpha;
+        continue;
+      }
+      const { qsb, qb } = await toyQ(rows, kind, { ...o, rowRanges: runs });
+      dispatches++;
+      for (const [r0, r1] of runs) {
+        for (let r = r0; r < r1; r++) {
+          const t = r % targets;
+          const a = qsb.subarray(r * K, (r + 1) * K), b = qb.subarray(r * K, (r + 1) * K);
+          if (t === 0) {
+            let nsb = 0, nb = 0;
+            const q0 = rows[r].qObs;
+            for (let j = 0; j < K; j++) { if (a[j] >= q0) nsb++; if (b[j] >= q0) nb++; }
+            out[r] = (nb > 0 ? nsb / nb : 1) - alpha;
+          } else {
+            out[r] = expectedFromToys(a, b)[t - 1] - alpha;
+          }
+        }
       }
     }
     return out;
   };
   // Widen brackets where CLs(hi) is still above alpha.
-  for (let it = 0; it < 8; it++) {
-    const f = await evalAt(hi);
-    let any = false;
-    f.forEach((v, j) => { if (v > 0) { lo[j] = hi[j]; hi[j] *= 4; any = true; } });
-    if (!any) break;
+  const WIDEN = 8;
+  let open: Float64Array = new Float64Array(0);
+  for (let it = 0; it <= WIDEN; it++) {
+    open = await evalAt(hi, true);
+    if (it === WIDEN || !open.some((v) => v > 0)) break;
+    open.forEach((v, j) => { if (v > 0) { lo[j] = hi[j]; hi[j] *= 4; } });
   }
+  open.forEach((v, j) => {
+    const i = Math.floor(j / targets);
+    if (v > 0 && !failed[i]) failed[i] = deficit(i, hi[j]);
+  });
   for (let s = 0; s < steps; s++) {
     const mid = lo.map((x, j) => 0.5 * (x + hi[j]));
     const f = await evalAt(mid);
     f.forEach((v, j) => { if (v > 0) lo[j] = mid[j]; else hi[j] = mid[j]; });
   }
-  const mu = lo.map((x, j) => 0.5 * (x + hi[j]));
-  const upper = new Float64Array(ms.length);
-  for (let i = 0; i < ms.length; i++) upper[i] = mu[i * targets];
+  const mu = lo.map((x, j) => (failed[Math.floor(j / targets)] ? NaN : 0.5 * (x + hi[j])));
+  const upper = new Float64Array(M);
+  for (let i = 0; i < M; i++) upper[i] = mu[i * targets];
   let expected: Float64Array[] | undefined;
   if (o.expected) {
     // Band order [-2s .. +2s] ascending: the -2s limit is the target N = +2 (BAND_N[0]).
@@ -243,7 +301,7 @@ export async function upperLimitsToys(models: readonly (CountingModel | Model)[]
     const band = ms.map((_, i) => [0, 1, 2, 3, 4].map((k) => mu[i * targets + 1 + k]).sort((x, y) => x - y));
     expected = [0, 1, 2, 3, 4].map((k) => Float64Array.from(band, (v) => v[k]));
   }
-  return { upper, expected, toys: o.toys, seed: o.seed, dispatches };
+  return { upper, expected, failed, toys: o.toys, seed: o.seed, dispatches };
 }
 
 /**

@@ -66,16 +66,20 @@ export interface WindowLimits {
   /** The method each window's limit came from (differs from `method` where limitOne fell back). */
   readonly used?: string[];
   readonly cl: number;
+  /** Per window (NaN where `failed` gives the reason). */
   readonly upper: Float64Array;
   /** Feldman-Cousins lower ends (null for the other methods). */
   readonly lower: Float64Array | null;
   /** [-2s, -1s, median, +1s, +2s], each an array over windows. */
   readonly expected: Float64Array[];
+  /** Per window: why its limit could not be computed (null where it was): one window never stops the others. */
+  readonly failed: (string | null)[];
   readonly toys: number | null;
   readonly seed: number | null;
 }
 
-export function windowModels(w: WindowInputs): Model[] {
+/** The counting model of every window, or why a window has none (e.g. b beyond the model's range). */
+export function windowModels(w: WindowInputs): (Model | string)[] {
   const m = w.n.length;
   if (w.b.length !== m || (w.sigmaB && w.sigmaB.length !== m) || (w.sRef && w.sRef.length !== m)) {
     throw new RangeError(`window inputs: n has ${m} windows, b ${w.b.length}${w.sigmaB ? `, sigma_b ${w.sigmaB.length}` : ''}${w.sRef ? `, s_ref ${w.sRef.length}` : ''}`);
@@ -84,20 +88,30 @@ export function windowModels(w: WindowInputs): Model[] {
     const sigmaB = w.sigmaB ? w.sigmaB[i] : 0;
     // A window without background estimate (b = 0) can only be treated with a known background.
     const kind = sigmaB > 0 && w.b[i] > 0 ? w.uncertainty ?? 'gauss' : 'none';
-    return makeModel({ n: w.n[i], b: w.b[i], sigmaB: kind === 'none' ? 0 : sigmaB, sRef: w.sRef ? w.sRef[i] : 1, uncertainty: kind }, `window ${i}`);
+    try {
+      return makeModel({ n: w.n[i], b: w.b[i], sigmaB: kind === 'none' ? 0 : sigmaB, sRef: w.sRef ? w.sRef[i] : 1, uncertainty: kind }, `window ${i}`);
+    } catch (e) {
+      return (e as Error).message;
+    }
   });
 }
 
-/** Upper limits and expected bands for every window with one method (toys: one batched dispatch per bisection step). */
+/**
+ * Upper limits and expected bands for every window with one method (toys: one batched dispatch
+ * per bisection step). A window the method cannot treat (b out of range, sigma_b > 0 for a
+ * known-background method, toys that cannot reach the observation, no root) gets NaN limits and
+ * its reason in `failed`; the other windows are computed as usual.
+ */
 export async function windowLimits(
   w: WindowInputs, method: WindowLimitMethod, cl: number,
-  o: { backend?: Backend; toys?: number; seed?: number } = {},
+  o: { backend?: Backend; toys?: number; seed?: number; signal?: AbortSignal } = {},
 ): Promise<WindowLimits> {
   if (!(WINDOW_LIMIT_METHODS as readonly string[]).includes(method)) throw new Error(`limit method: expected ${WINDOW_LIMIT_METHODS.join(', ')}, got '${method}'`);
-  const ms = windowModels(w);
-  const M = ms.length;
-  const upper = new Float64Array(M);
-  const expected = [0, 1, 2, 3, 4].map(() => new Float64Array(M));
+  const all = windowModels(w);
+  const M = all.length;
+  const failed: (string | null)[] = all.map((m) => (typeof m === 'string' ? m : null));
+  const upper = new Float64Array(M).fill(NaN);
+  const expected = [0, 1, 2, 3, 4].map(() => new Float64Array(M).fill(NaN));
   let lower: Float64Array | null = null;
   const setExp = (i: number, e: readonly number[]) => e.forEach((v, k) => { expected[k][i] = v; });
   const knownB = (m: Model, i: number) => {
@@ -105,38 +119,58 @@ export async function windowLimits(
   };
   if (method === 'cls') {
     if (!o.backend || o.toys === undefined || o.seed === undefined) throw new Error('limit method cls: needs a backend, --toys and --seed');
-    const r = await upperLimitsToys(ms, cl, { backend: o.backend, toys: o.toys, seed: o.seed, expected: true });
-    upper.set(r.upper);
-    r.expected!.forEach((a, k) => expected[k].set(a));
-    return { method, cl, upper, lower, expected, toys: o.toys, seed: o.seed };
-  }
-  if (method === 'fc') lower = new Float64Array(M);
-  const used: string[] = [];
-  ms.forEach((m, i) => {
-    used.push(method);
-    switch (method) {
-      case 'cls-asymptotic':
-      case 'bayes': {
-        const r = limitOne({ n: m.n, b: m.b, sigmaB: m.sigmaB, sRef: m.sRef, uncertainty: m.kind, effUnc: m.effUnc, aux: m.aux }, method, cl);
-        upper[i] = r.up;
-        setExp(i, r.exp);
-        used[i] = r.used;
-        break;
-      }
-      case 'fc': {
-        knownB(m, i);
-        const r = feldmanCousins(m.n, m.b, cl);
-        upper[i] = r.upper / m.sRef;
-        lower![i] = r.lower / m.sRef;
-        setExp(i, expectedFromCounts(m.b, (n) => feldmanCousins(n, m.b, cl).upper / m.sRef));
-        break;
-      }
-      case 'cls-n':
-        knownB(m, i);
-        upper[i] = clsNUpper(m.n, m.b, cl) / m.sRef;
-        setExp(i, expectedFromCounts(m.b, (n) => clsNUpper(n, m.b, cl) / m.sRef));
-        break;
+    // Failed windows stay in the batch as known-background placeholders (never dispatched), so
+    // that every window keeps its index and its toys.
+    const ms = all.map((m, i) => (typeof m === 'string' ? makeModel({ n: 0, b: 0 }, `window ${i}`) : m));
+    const skip = failed.map((f) => f !== null);
+    const r = await upperLimitsToys(ms, cl, { backend: o.backend, toys: o.toys, seed: o.seed, expected: true, signal: o.signal, skip });
+    for (let i = 0; i < M; i++) {
+      failed[i] ??= r.failed[i];
+      if (failed[i]) continue;
+      upper[i] = r.upper[i];
+      for (let k = 0; k < 5; k++) expected[k][i] = r.expected![k][i];
     }
-  });
-  return { method, cl, used, upper, lower, expected, toys: null, seed: null };
+    return { method, cl, upper, lower, expected, failed, toys: o.toys, seed: o.seed };
+  }
+  if (method === 'fc') lower = new Float64Array(M).fill(NaN);
+  const used: string[] = [];
+  for (let i = 0; i < M; i++) {
+    used.push(method);
+    const m = all[i];
+    if (typeof m === 'string') continue;
+    // Between windows: the exact methods take up to ~0.1 s each, so a cancel is seen promptly.
+    if (i % 16 === 0) { o.signal?.throwIfAborted(); await new Promise((r) => setImmediate(r)); }
+    try {
+      switch (method) {
+        case 'cls-asymptotic':
+        case 'bayes': {
+          const r = limitOne({ n: m.n, b: m.b, sigmaB: m.sigmaB, sRef: m.sRef, uncertainty: m.kind, effUnc: m.effUnc, aux: m.aux }, method, cl);
+          upper[i] = r.up;
+          setExp(i, r.exp);
+          used[i] = r.used;
+          break;
+        }
+        case 'fc': {
+          knownB(m, i);
+          const r = feldmanCousins(m.n, m.b, cl);
+          upper[i] = r.upper / m.sRef;
+          lower![i] = r.lower / m.sRef;
+          setExp(i, expectedFromCounts(m.b, (n) => feldmanCousins(n, m.b, cl).upper / m.sRef));
+          break;
+        }
+        case 'cls-n':
+          knownB(m, i);
+          upper[i] = clsNUpper(m.n, m.b, cl) / m.sRef;
+          setExp(i, expectedFromCounts(m.b, (n) => clsNUpper(n, m.b, cl) / m.sRef));
+          break;
+      }
+    } catch (e) {
+      const msg = (e as Error).message;
+      failed[i] = msg.startsWith(`window ${i}`) ? msg : `window ${i}: ${msg}`;
+      upper[i] = NaN;
+      if (lower) lower[i] = NaN;
+      setExp(i, [NaN, NaN, NaN, NaN, NaN]);
+    }
+  }
+  return { method, cl, used, upper, lower, expected, failed, toys: null, seed: null };
 }
