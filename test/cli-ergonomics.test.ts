@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../engine/cli/index.js';
+import { COMMANDS, main } from '../engine/cli/index.js';
 import { generateLlpSample } from '../engine/llp/sample.js';
 import { testWords } from '../kernels/testing.js';
 
@@ -59,5 +59,40 @@ describe('--columns NAME=COLUMN', () => {
     const j = JSON.parse(readFileSync(join(dir, 'l1.json'), 'utf8'));
     expect(j.cells[0].channels[0].efficiency[1]).toBeGreaterThan(0.3);
     await expect(main(['llp', '--demo', '--columns', 'channel=chan'], quiet)).rejects.toThrow(/--demo generates its own samples/);
+  });
+});
+
+describe('--help of every command', () => {
+  const names = Object.keys(COMMANDS);
+  it('covers every command', () => {
+    expect(names.sort()).toEqual(['backends', 'demo', 'discovery', 'generate', 'hypotest', 'infer', 'limit', 'llp', 'merge', 'random', 'run', 'scan', 'serve']);
+  });
+  for (const name of names) {
+    it(`${name}: usage, a blank line, the description, the options with defaults`, async () => {
+      for (const flag of ['--help', '-h']) {
+        const lines: string[] = [];
+        expect(await main([name, flag], (s) => lines.push(...s.split('\n')))).toBe(0);
+        const c = COMMANDS[name];
+        expect(lines[0]).toBe(`usage: darkscan ${c.usage}`);
+        expect(lines[1]).toBe('');
+        expect(lines[2]).toBe(c.summary);
+        expect(lines[2].length).toBeGreaterThan(20);
+        expect(lines[3]).toBe('');
+        expect(lines[4]).toBe('options:');
+        const opts = lines.slice(5);
+        // Every option the command's parseArgs takes (c.options is what it passes), once, with help and its default.
+        for (const [k, o] of Object.entries(c.options)) {
+          const line = opts.filter((l) => new RegExp(`^  --${k}( |$)`).test(l));
+          expect(line, `--${k}`).toHaveLength(1);
+          expect(o.help.length, `--${k} help`).toBeGreaterThan(5);
+          if (o.default !== undefined) expect(line[0]).toContain(`(default: ${o.default})`);
+        }
+        expect(opts.filter((l) => /^  --/.test(l))).toHaveLength(Object.keys(c.options).length + 1); // + --help
+      }
+    });
+  }
+  it('the options listed are the ones accepted: an unknown one is refused, a listed one is not', async () => {
+    await expect(main(['limit', '--observed', '1', '--background', '1', '--method', 'cls-asymptotic', '--no-such-flag'], quiet)).rejects.toThrow(/Unknown option '--no-such-flag'/);
+    expect(await main(['limit', '--observed', '1', '--background', '1', '--method', 'cls-asymptotic', '--json'], quiet)).toBe(0);
   });
 });

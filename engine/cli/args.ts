@@ -8,12 +8,34 @@ export interface Context {
   /** Progress lines (stderr on a TTY); quiet when undefined. */
   readonly progress?: (s: string) => void;
 }
-export type Command = { summary: string; usage: string; run: (args: string[], out: Out, ctx: Context) => Promise<number> };
+/** A command-line option: node:util parseArgs' fields plus its help line (`arg`: the value's placeholder). */
+export interface OptionDoc {
+  readonly type: 'string' | 'boolean';
+  readonly default?: string;
+  readonly multiple?: boolean;
+  readonly arg?: string;
+  readonly help: string;
+}
+export type OptionDocs = Readonly<Record<string, OptionDoc>>;
+/** A subcommand: `options` is what its parseArgs takes, so `--help` lists exactly what it accepts. */
+export type Command = { summary: string; usage: string; options: OptionDocs; run: (args: string[], out: Out, ctx: Context) => Promise<number> };
+
+/** `darkscan NAME --help`: usage, a blank line, the description, then every option with its default. */
+export function helpText(c: Command): string {
+  const lines = [`usage: darkscan ${c.usage}`, '', c.summary, '', 'options:'];
+  const flag = (k: string, o: OptionDoc): string => `--${k}${o.type === 'string' ? ` ${o.arg ?? 'VALUE'}` : ''}`;
+  const width = Math.max(...Object.entries(c.options).map(([k, o]) => flag(k, o).length), 10) + 2;
+  for (const [k, o] of Object.entries(c.options)) {
+    lines.push(`  ${flag(k, o).padEnd(width)}${o.help}${o.default !== undefined ? ` (default: ${o.default})` : ''}${o.multiple ? ' (repeatable)' : ''}`);
+  }
+  lines.push(`  ${'--help'.padEnd(width)}this text`);
+  return lines.join('\n');
+}
 
 /** Options every subcommand that computes accepts (merge into its parseArgs options). */
 export const BACKEND_FLAGS = {
-  backend: { type: 'string' },
-  workers: { type: 'string' },
+  backend: { type: 'string', arg: 'NAME', help: 'auto|webgpu|wasm|cpu; default: $DARKSCAN_BACKEND, else auto (a hardware GPU, else wasm, else cpu; `darkscan backends` says which and why)' },
+  workers: { type: 'string', arg: 'N', help: 'WASM worker threads (default: all cores)' },
 } as const;
 
 export function backendOptions(v: { backend?: string; workers?: string }): BackendOptions {
@@ -44,8 +66,9 @@ export function required<T>(v: T | undefined, flag: string, why = ''): T {
 }
 
 /** `--columns canonical=fileColumn,...`: every command that reads events accepts the user's column names. */
-export const COLUMNS_FLAG = { columns: { type: 'string' } } as const;
-export const COLUMNS_HELP = "--columns NAME=COLUMN,...  the file's own column names for the ones darkscan expects, e.g. m_mumu_GeV=Mmumu,m_recoil_GeV=recoilMass";
+export const COLUMNS_FLAG = {
+  columns: { type: 'string', arg: 'NAME=COLUMN,...', help: "the files' own column names for darkscan's, e.g. m_mumu_GeV=Mmumu,m_recoil_GeV=recoilMass" },
+} as const;
 
 export function columnMapArg(s: string | undefined, flag = '--columns'): Record<string, string> | undefined {
   if (s === undefined) return undefined;

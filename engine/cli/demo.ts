@@ -5,19 +5,25 @@ import { runDarkHiggs, type LimitMethod } from '../analyses/darkhiggs.js';
 import { writeReport } from '../analyses/report.js';
 import { BACKEND_FLAGS, backendOptions, intArg, numArg, type Command } from './args.js';
 
+const OPTIONS = {
+  out: { type: 'string', default: 'demo-out', arg: 'DIR', help: 'output folder (results.json, hepdata*.yaml, SVG plots)' },
+  seed: { type: 'string', default: '1', arg: 'S', help: 'seed of every simulated sample and pseudo-experiment' },
+  lumi: { type: 'string', default: '8.34', arg: 'FB', help: 'integrated luminosity, fb^-1 (8.34: the 2019 data of the published search)' },
+  cl: { type: 'string', default: '0.9', arg: 'CL', help: 'confidence level of the limits' },
+  method: { type: 'string', default: 'bayes', arg: 'M', help: 'limit method: bayes or cls-asymptotic' },
+  'pseudo-experiments': { type: 'string', arg: 'N', help: 'background-only pseudo-experiments for the global significance (default: 100, 20 with --quick)' },
+  inject: { type: 'string', arg: 'MA,MH,EVENTS', help: "inject a signal: M_A' and M_h' in GeV, number of events" },
+  quick: { type: 'boolean', help: 'smaller samples and fewer pseudo-experiments (seconds)' },
+  json: { type: 'boolean', help: 'print the summary as JSON' },
+  ...BACKEND_FLAGS,
+} as const;
+
 export const demo: Command = {
   summary: 'the dark Higgsstrahlung search end to end on simulated Belle II data: scan, limits, plots, HEPData',
   usage: 'demo [--out DIR] [--seed S] [--lumi FB] [--cl 0.9] [--method bayes|cls-asymptotic] [--pseudo-experiments N] [--inject MA,MH,EVENTS] [--quick] [--json]',
+  options: OPTIONS,
   async run(args, out, ctx) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        out: { type: 'string', default: 'demo-out' }, seed: { type: 'string', default: '1' }, lumi: { type: 'string', default: '8.34' },
-        cl: { type: 'string', default: '0.9' }, method: { type: 'string', default: 'bayes' },
-        'pseudo-experiments': { type: 'string' }, inject: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' },
-        ...BACKEND_FLAGS,
-      },
-    });
+    const { values } = parseArgs({ args, options: OPTIONS });
     const method = values.method as LimitMethod;
     if (method !== 'cls-asymptotic' && method !== 'bayes') throw new Error(`--method: expected cls-asymptotic or bayes, got '${values.method}'`);
     let inject: { mA: number; mh: number; events: number } | undefined;

@@ -6,11 +6,14 @@ import { backendOptions, type Command } from './args.js';
 import { calculatorOf } from './hypotest.js';
 import { MODEL_FLAGS, modelFromFlags, toyFlags } from './limit.js';
 
+const OPTIONS = { ...MODEL_FLAGS, calculator: { type: 'string', default: 'asymptotic', arg: 'C', help: 'asymptotic or toys' } } as const;
+
 export const discovery: Command = {
   summary: 'discovery significance of one window: p0 and Z, asymptotic or from background-only toys',
   usage: 'discovery --observed N --background B [--background-uncertainty S] [--uncertainty-model gauss|lognormal|poisson] [--calculator asymptotic|toys] [--toys K] [--seed S] [--json]',
+  options: OPTIONS,
   async run(args, out) {
-    const { values } = parseArgs({ args, options: { ...MODEL_FLAGS, calculator: { type: 'string', default: 'asymptotic' } } });
+    const { values } = parseArgs({ args, options: OPTIONS });
     const calc = calculatorOf(values.calculator!);
     const m = modelFromFlags(values);
     let r: { p0: number; z: number }, note = '';

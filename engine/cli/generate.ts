@@ -13,18 +13,25 @@ function parseParams(list: string[] | undefined): Record<string, number> {
   return out;
 }
 
+const OPTIONS = {
+  process: { type: 'string', arg: 'NAME', help: 'the process (`--list` shows them)' },
+  events: { type: 'string', arg: 'N', help: 'simulate N events (or give --lumi)' },
+  lumi: { type: 'string', arg: 'FB', help: 'simulate the expected number at this luminosity, fb^-1 (Poisson)' },
+  seed: { type: 'string', arg: 'S', help: 'the seed (required)' },
+  out: { type: 'string', arg: 'FILE', help: 'output FILE.csv or FILE.json' },
+  param: { type: 'string', multiple: true, arg: 'NAME=VALUE', help: "a process parameter (`--list` shows each process's)" },
+  'first-event': { type: 'string', default: '0', arg: 'I', help: 'first event index (events are a pure function of their index)' },
+  all: { type: 'boolean', help: 'keep events outside the detector acceptance too' },
+  'max-events': { type: 'string', arg: 'N', help: 'with --lumi: at most N events, weighted up (default: 5e6)' },
+  list: { type: 'boolean', help: 'list the processes and their parameters' },
+} as const;
+
 export const generateCmd: Command = {
   summary: 'simulated Belle II events (signal or background) to CSV or JSON, from a seed',
   usage: 'generate --process NAME (--events N | --lumi FB) --seed S --out FILE.csv|FILE.json [--param NAME=VALUE ...] [--first-event I] [--all] [--max-events N] | generate --list',
+  options: OPTIONS,
   async run(args, out) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        process: { type: 'string' }, events: { type: 'string' }, lumi: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
-        param: { type: 'string', multiple: true }, 'first-event': { type: 'string', default: '0' }, all: { type: 'boolean' },
-        'max-events': { type: 'string' }, list: { type: 'boolean' },
-      },
-    });
+    const { values } = parseArgs({ args, options: OPTIONS });
     if (values.list) {
       for (const p of PROCESSES) {
         out(`${p.name.padEnd(18)} ${p.kind.padEnd(10)} ${p.description}`);

@@ -13,14 +13,20 @@ export function calculatorOf(s: string): 'asymptotic' | 'toys' {
   return s;
 }
 
+const OPTIONS = {
+  ...MODEL_FLAGS,
+  calculator: { type: 'string', default: 'asymptotic', arg: 'C', help: 'asymptotic or toys' },
+  shard: { type: 'string', arg: 'i/n', help: 'toys: compute toy range i of n (0-based; needs --json); merge with `darkscan merge`' },
+  checkpoint: { type: 'string', arg: 'FILE', help: 'toys: save progress to FILE and resume from it' },
+  block: { type: 'string', arg: 'K', help: 'toys per checkpointed block (default: automatic)' },
+} as const;
+
 export const hypotest: Command = {
   summary: 'hypothesis test at mu = 1 (signal S): CLs, CLs+b, CLb and the expected CLs set, asymptotic or from toys',
   usage: 'hypotest --observed N --signal S --background B [--background-uncertainty S] [--uncertainty-model gauss|lognormal|poisson] [--efficiency-uncertainty R] [--calculator asymptotic|toys] [--toys K] [--seed S] [--shard i/n] [--checkpoint FILE] [--block K] [--json]',
+  options: OPTIONS,
   async run(args, out, ctx) {
-    const { values } = parseArgs({
-      args,
-      options: { ...MODEL_FLAGS, calculator: { type: 'string', default: 'asymptotic' }, shard: { type: 'string' }, checkpoint: { type: 'string' }, block: { type: 'string' } },
-    });
+    const { values } = parseArgs({ args, options: OPTIONS });
     const calc = calculatorOf(values.calculator!);
     const m = modelFromFlags(values, true);
     let r: { cls: number; clsb: number; clb: number; expected: number[] }, note = '';

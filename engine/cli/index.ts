@@ -1,5 +1,5 @@
 // The `darkscan` command line: one module per subcommand, registered below.
-import type { Command, Context, Out } from './args.js';
+import { helpText, type Command, type Context, type Out } from './args.js';
 import { backends } from './backends.js';
 import { random } from './random.js';
 import { generateCmd } from './generate.js';
@@ -14,7 +14,7 @@ import { discovery } from './discovery.js';
 import { demo } from './demo.js';
 import { run } from './run.js';
 
-const COMMANDS: Record<string, Command> = {
+export const COMMANDS: Record<string, Command> = {
   demo,
   backends,
   random,
@@ -48,7 +48,7 @@ export async function main(argv: string[], out: Out = (s) => console.log(s), ctx
   const c = COMMANDS[cmd];
   if (!c) throw new Error(`unknown command '${cmd}'\n${usage()}`);
   if (rest.includes('--help') || rest.includes('-h')) {
-    out(`darkscan ${c.usage}\n  ${c.summary}`);
+    out(helpText(c));
     return 0;
   }
   return c.run(rest, out, ctx);

@@ -15,18 +15,25 @@ export function inferSidecar(outPath: string): string | undefined {
   return outPath.toLowerCase().endsWith('.csv') ? `${outPath.slice(0, -4)}.meta.json` : undefined;
 }
 
+const OPTIONS = {
+  model: { type: 'string', arg: 'FILE', help: 'one MLP: FILE.onnx or FILE.json (darkscan-mlp/1)' },
+  ranges: { type: 'string', arg: 'FILE', help: 'a mass-range model set, FILE.json (darkscan-mlp-ranges/1)' },
+  data: { type: 'string', arg: 'FILE', help: 'events: CSV, JSON, Parquet or ROOT' },
+  columns: { type: 'string', arg: 'A,B,..', help: "the file's columns fed to the model, in the model's input order" },
+  out: { type: 'string', arg: 'FILE', help: 'the events with the score column: FILE.csv (provenance in FILE.meta.json) or FILE.json' },
+  'score-column': { type: 'string', default: 'score', arg: 'NAME', help: 'name of the added column' },
+  'score-index': { type: 'string', arg: 'K', help: 'which model output is the score (default: the last)' },
+  batch: { type: 'string', arg: 'N', help: 'events per kernel dispatch (default: automatic; results do not depend on it)' },
+  tree: { type: 'string', arg: 'NAME', help: 'ROOT files: the TTree (default: the only one)' },
+  ...BACKEND_FLAGS,
+} as const;
+
 export const infer: Command = {
   summary: 'score events with an MLP (ONNX / JSON) or a mass-range model set; adds a score column',
   usage: 'infer (--model FILE.onnx|FILE.json | --ranges FILE.json) --data FILE.csv|.json|.parquet|.root --columns a,b,c --out FILE.csv|.json [--score-column score] [--score-index K] [--batch N]',
+  options: OPTIONS,
   async run(args, out) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        model: { type: 'string' }, ranges: { type: 'string' }, data: { type: 'string' }, columns: { type: 'string' }, out: { type: 'string' },
-        'score-column': { type: 'string', default: 'score' }, 'score-index': { type: 'string' }, batch: { type: 'string' }, tree: { type: 'string' },
-        ...BACKEND_FLAGS,
-      },
-    });
+    const { values } = parseArgs({ args, options: OPTIONS });
     if ((values.model === undefined) === (values.ranges === undefined)) throw new Error('give exactly one of --model FILE (one MLP) and --ranges FILE.json (a mass-range model set)');
     const dataPath = required(values.data, '--data');
     const outPath = required(values.out, '--out');

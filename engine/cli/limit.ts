@@ -12,10 +12,15 @@ export type LimitMethodName = (typeof LIMIT_METHODS)[number];
 
 /** Flags of the counting model, shared by limit, hypotest and discovery. */
 export const MODEL_FLAGS = {
-  observed: { type: 'string' }, background: { type: 'string' }, signal: { type: 'string' },
-  'background-uncertainty': { type: 'string', default: '0' }, 'uncertainty-model': { type: 'string', default: 'gauss' },
-  'efficiency-uncertainty': { type: 'string', default: '0' },
-  toys: { type: 'string', default: '10000' }, seed: { type: 'string', default: '1' }, json: { type: 'boolean' },
+  observed: { type: 'string', arg: 'N', help: 'observed events' },
+  background: { type: 'string', arg: 'B', help: 'expected background events' },
+  signal: { type: 'string', arg: 'S', help: 'signal events at mu = 1 (limits are then on mu; default: 1, limits on signal events)' },
+  'background-uncertainty': { type: 'string', default: '0', arg: 'SIGMA', help: 'absolute uncertainty on the background, events' },
+  'uncertainty-model': { type: 'string', default: 'gauss', arg: 'M', help: 'constraint of the background: gauss, lognormal or poisson' },
+  'efficiency-uncertainty': { type: 'string', default: '0', arg: 'R', help: 'relative uncertainty on the signal efficiency' },
+  toys: { type: 'string', default: '10000', arg: 'K', help: 'toys per hypothesis (toy methods)' },
+  seed: { type: 'string', default: '1', arg: 'S', help: 'seed of the toys' },
+  json: { type: 'boolean', help: 'print JSON' },
   ...BACKEND_FLAGS,
 } as const;
 
@@ -39,11 +44,18 @@ export function toyFlags(v: ModelFlagValues): { toys: number; seed: number } {
   return { toys: intArg(v.toys!, '--toys', 1, 1e8), seed: intArg(v.seed!, '--seed') };
 }
 
+const OPTIONS = {
+  ...MODEL_FLAGS,
+  method: { type: 'string', default: 'cls', arg: 'M', help: 'cls (toys), cls-asymptotic, bayes, fc (Feldman-Cousins) or cls-n' },
+  cl: { type: 'string', default: '0.9', arg: 'CL', help: 'confidence level' },
+} as const;
+
 export const limit: Command = {
   summary: 'upper limit on the signal count of one window: CLs from toys or asymptotic, Bayesian, Feldman-Cousins',
   usage: 'limit --observed N --background B [--background-uncertainty S] [--uncertainty-model gauss|lognormal|poisson] [--efficiency-uncertainty R] [--signal S_REF] [--method cls|cls-asymptotic|bayes|fc|cls-n] [--cl 0.9] [--toys K] [--seed S] [--json]',
+  options: OPTIONS,
   async run(args, out, ctx) {
-    const { values } = parseArgs({ args, options: { ...MODEL_FLAGS, method: { type: 'string', default: 'cls' }, cl: { type: 'string', default: '0.9' } } });
+    const { values } = parseArgs({ args, options: OPTIONS });
     const method = values.method as LimitMethodName;
     if (!(LIMIT_METHODS as readonly string[]).includes(method)) throw new Error(`--method: expected ${LIMIT_METHODS.join(', ')}, got '${values.method}'`);
     const cl = numArg(values.cl!, '--cl', 0.5, 0.999999);

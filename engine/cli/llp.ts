@@ -15,20 +15,34 @@ function range2(s: string, flag: string): [number, number] {
   return [p[0], p[1]];
 }
 
+const OPTIONS = {
+  signal: { type: 'string', arg: 'FILE', help: 'signal MC: ct_cm, lxy_cm, mred_GeV, m_S_GeV, channel, ctau_gen_cm (CSV, JSON, Parquet, ROOT)' },
+  data: { type: 'string', arg: 'FILE', help: 'data: mred_GeV, lxy_cm, channel' },
+  demo: { type: 'boolean', help: 'generate illustrative signal and background samples instead of --signal/--data' },
+  seed: { type: 'string', default: '1', arg: 'S', help: 'seed of the --demo samples' },
+  lifetimes: { type: 'string', default: '1e-3:1e3:50', arg: 'LO:HI:N', help: 'c tau grid in cm, log-spaced' },
+  channels: { type: 'string', default: CHANNELS.join(','), arg: 'LIST', help: 'decay channels' },
+  masses: { type: 'string', arg: 'M1,M2,..', help: 'scalar masses in GeV (default: those of the signal file)' },
+  lxy: { type: 'string', default: '0.05:60', arg: 'LO:HI', help: 'transverse displacement window, cm' },
+  nsigma: { type: 'string', default: '2', arg: 'K', help: 'mass window half-width in resolutions' },
+  method: { type: 'string', default: 'cls-n', arg: 'M', help: 'limit method: cls-n, bayes or asymptotic' },
+  cl: { type: 'string', default: '0.95', arg: 'CL', help: 'confidence level' },
+  nbb: { type: 'string', default: '387e6', arg: 'N', help: 'number of B Bbar pairs' },
+  'ctau-gen': { type: 'string', arg: 'CM', help: "c tau the signal was generated with (default: the file's ctau_gen_cm; --demo: 1)" },
+  'per-cell': { type: 'string', default: '2000', arg: 'N', help: '--demo: signal events per (mass, channel)' },
+  out: { type: 'string', arg: 'FILE', help: 'results JSON' },
+  plot: { type: 'string', arg: 'FILE', help: 'SVG plot of the limits against c tau' },
+  shard: { type: 'string', arg: 'i/n', help: 'compute mass range i of n (0-based); merge with `darkscan merge`' },
+  ...COLUMNS_FLAG,
+  ...BACKEND_FLAGS,
+} as const;
+
 export const llp: Command = {
   summary: 'LLP B -> K S lifetime sweep: efficiency per (mass, channel, c tau), limits per channel and combined',
   usage: 'llp (--signal FILE --data FILE [--columns NAME=COLUMN,...] | --demo [--seed S]) [--lifetimes 1e-3:1e3:50] [--channels ee,mumu,pipi,KK] [--masses m1,m2,..] [--lxy 0.05:60] [--nsigma 2] [--method cls-n|bayes|asymptotic] [--cl 0.95] [--nbb 387e6] [--ctau-gen CM] [--out FILE.json] [--plot FILE.svg] [--shard i/n]',
+  options: OPTIONS,
   async run(args, out) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        signal: { type: 'string' }, data: { type: 'string' }, demo: { type: 'boolean' }, seed: { type: 'string', default: '1' },
-        lifetimes: { type: 'string', default: '1e-3:1e3:50' }, channels: { type: 'string', default: CHANNELS.join(',') }, masses: { type: 'string' },
-        lxy: { type: 'string', default: '0.05:60' }, nsigma: { type: 'string', default: '2' }, method: { type: 'string', default: 'cls-n' },
-        cl: { type: 'string', default: '0.95' }, nbb: { type: 'string', default: '387e6' }, 'ctau-gen': { type: 'string' },
-        'per-cell': { type: 'string', default: '2000' }, out: { type: 'string' }, plot: { type: 'string' }, shard: { type: 'string' }, ...COLUMNS_FLAG, ...BACKEND_FLAGS,
-      },
-    });
+    const { values } = parseArgs({ args, options: OPTIONS });
     const channels = parseChannels(values.channels!);
     const ctaus = parseLogGrid(values.lifetimes!, '--lifetimes');
     const lxyWindow = range2(values.lxy!, '--lxy');

@@ -4,11 +4,14 @@ import { writeAtomic } from '../output.js';
 import { mergeShards, type ShardedOutput } from '../shard.js';
 import type { Command } from './args.js';
 
+const OPTIONS = { out: { type: 'string', arg: 'FILE', help: 'the merged output (the shard FILEs are the positional arguments)' } } as const;
+
 export const merge: Command = {
   summary: 'join the JSON outputs of a sharded run (--shard i/n) into the unsharded result',
   usage: 'merge FILE... --out FILE',
+  options: OPTIONS,
   async run(args, out) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
     if (positionals.length === 0) throw new Error('merge: give the shard files to merge');
     const parts = positionals.map((f) => {
       let text: string;

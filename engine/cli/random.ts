@@ -4,18 +4,25 @@ import { key, randomBits, uniforms, RANDOM_STREAM_VERSION } from '../random.js';
 import { parseShard, shardRange } from '../shard.js';
 import { BACKEND_FLAGS, backendOptions, intArg, required, type Command } from './args.js';
 
+const OPTIONS = {
+  seed: { type: 'string', arg: 'S', help: 'the key seed (required)' },
+  stream: { type: 'string', default: '0', arg: 'K', help: 'the key stream' },
+  blocks: { type: 'string', default: '4', arg: 'N', help: 'Philox blocks (4 words each)' },
+  event: { type: 'string', default: '0', arg: 'E', help: 'counter word 1: event index' },
+  window: { type: 'string', default: '0', arg: 'W', help: 'counter word 2: window index' },
+  toy: { type: 'string', default: '0', arg: 'T', help: 'counter word 3: toy index' },
+  format: { type: 'string', default: 'u32', arg: 'F', help: 'u32 words or uniform f32 in (0, 1)' },
+  json: { type: 'boolean', help: 'print JSON (key, counters, draws)' },
+  shard: { type: 'string', arg: 'i/n', help: 'compute block range i of n (0-based); merge with `darkscan merge`' },
+  ...BACKEND_FLAGS,
+} as const;
+
 export const random: Command = {
   summary: 'Philox4x32-10 draws for a key (seed, stream) and counters (event, window, toy)',
   usage: 'random --seed S [--stream K] [--blocks N] [--event E] [--window W] [--toy T] [--format u32|uniform] [--json] [--shard i/n]',
+  options: OPTIONS,
   async run(args, out) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        seed: { type: 'string' }, stream: { type: 'string', default: '0' }, blocks: { type: 'string', default: '4' },
-        event: { type: 'string', default: '0' }, window: { type: 'string', default: '0' }, toy: { type: 'string', default: '0' },
-        format: { type: 'string', default: 'u32' }, json: { type: 'boolean' }, shard: { type: 'string' }, ...BACKEND_FLAGS,
-      },
-    });
+    const { values } = parseArgs({ args, options: OPTIONS });
     const seed = intArg(required(values.seed, '--seed', 'results are reproducible only from a seed'), '--seed');
     if (values.format !== 'u32' && values.format !== 'uniform') throw new Error(`--format: expected u32 or uniform, got '${values.format}'`);
     const stream = intArg(values.stream!, '--stream', 0, 0xffffffff);

@@ -5,14 +5,20 @@ import { selectBackend } from '../../host/index.js';
 import { loadConfig, outputDir, runConfig, writeAnalysisReport } from '../analyses/run.js';
 import { BACKEND_FLAGS, backendOptions, required, type Command } from './args.js';
 
+const OPTIONS = {
+  config: { type: 'string', arg: 'FILE', help: 'the analysis config, JSON (see engine/analyses/configs/)' },
+  out: { type: 'string', arg: 'DIR', help: "output folder (default: the config's, else next to it)" },
+  quick: { type: 'boolean', help: 'small samples whatever the config sets' },
+  json: { type: 'boolean', help: 'print the summary as JSON' },
+  ...BACKEND_FLAGS,
+} as const;
+
 export const run: Command = {
   summary: 'run an analysis from a JSON config (dark-higgsstrahlung, zprime-invisible, zprime-mumu, invisible-dark-photon, alp-gammagamma): results.json, HEPData, SVG',
   usage: 'run --config FILE [--out DIR] [--quick] [--json] [--backend auto|webgpu|wasm|cpu]   (--quick: small samples whatever the config sets)',
+  options: OPTIONS,
   async run(args, out, ctx) {
-    const { values } = parseArgs({
-      args,
-      options: { config: { type: 'string' }, out: { type: 'string' }, quick: { type: 'boolean' }, json: { type: 'boolean' }, ...BACKEND_FLAGS },
-    });
+    const { values } = parseArgs({ args, options: OPTIONS });
     const path = resolve(required(values.config, '--config', 'a JSON analysis config; see engine/analyses/configs/'));
     let text: string;
     try {

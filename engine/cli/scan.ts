@@ -104,24 +104,38 @@ const P_METHOD =
   'p = P(N >= n | b) (Poisson) for sigma_b = 0, else Z_Bi (Cousins, Linnemann, Tucker, NIM A 595 (2008) 480) with tau = b/sigma_b^2, n_off = (b/sigma_b)^2; ' +
   'Z = Phi^-1(1 - p), 0 for p >= 0.5; b = sum of background weights, sigma_b = sqrt(sum w^2 + (rel_syst b)^2)';
 
+const OPTIONS = {
+  data: { type: 'string', arg: 'FILE', help: 'observed events, CSV or JSON (m_mumu_GeV, m_recoil_GeV, or muon momenta they are computed from)' },
+  grid: { type: 'string', arg: 'G', help: 'dark-higgsstrahlung, mumu-1d, recoil-1d, egamma-1d or a grid FILE.json' },
+  background: { type: 'string', arg: 'FILE', help: 'background MC, weighted to the data luminosity: b +- sigma_b per window' },
+  signal: { type: 'string', arg: 'FILE', help: 'signal MC: weight sums per window' },
+  out: { type: 'string', arg: 'FILE', help: 'results JSON' },
+  'weight-column': { type: 'string', arg: 'NAME', help: "weight column of --background/--signal (default: 'weight' when present)" },
+  'bkg-rel-syst': { type: 'string', arg: 'X', help: 'relative background systematic added in quadrature (default: 0)' },
+  'drop-invalid': { type: 'boolean', help: 'drop rows with invalid values (counted in the output) instead of failing' },
+  'save-grid': { type: 'string', arg: 'FILE', help: 'also write the grid as JSON' },
+  shard: { type: 'string', arg: 'i/n', help: 'compute window range i of n (0-based); merge with `darkscan merge`' },
+  'chunk-events': { type: 'string', arg: 'N', help: 'stream CSV inputs in chunks of N events (bounded memory, same numbers)' },
+  limits: { type: 'boolean', help: 'upper limits in every window' },
+  method: { type: 'string', arg: 'M', help: '--limits method: cls, cls-asymptotic, bayes, fc or cls-n (default: cls-asymptotic)' },
+  cl: { type: 'string', arg: 'CL', help: '--limits confidence level (default: 0.9)' },
+  toys: { type: 'string', arg: 'K', help: '--limits --method cls: toys per window (default: 10000)' },
+  global: { type: 'boolean', help: 'global significance from background-only pseudo-experiments' },
+  'pseudo-experiments': { type: 'string', arg: 'N', help: '--global: pseudo-experiments (default: 1000)' },
+  seed: { type: 'string', arg: 'S', help: 'seed of toys and pseudo-experiments (required with them)' },
+  ...COLUMNS_FLAG,
+  ...BACKEND_FLAGS,
+} as const;
+
 export const scan: Command = {
   summary: 'scan mass windows: n, b +- sigma_b, signal sums, local p-value and Z per window',
   usage:
     'scan --data FILE --grid dark-higgsstrahlung|mumu-1d|recoil-1d|egamma-1d|FILE.json [--background FILE] [--signal FILE] ' +
     '[--columns NAME=COLUMN,...] [--weight-column NAME] [--bkg-rel-syst X] [--drop-invalid] [--save-grid FILE.json] [--shard i/n] [--chunk-events N] ' +
     '[--limits [--method cls|cls-asymptotic|bayes|fc|cls-n] [--cl 0.9] [--toys K]] [--global [--pseudo-experiments N]] [--seed S] --out FILE.json',
+  options: OPTIONS,
   async run(args, out, ctx) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        data: { type: 'string' }, grid: { type: 'string' }, background: { type: 'string' }, signal: { type: 'string' },
-        out: { type: 'string' }, 'weight-column': { type: 'string' }, 'bkg-rel-syst': { type: 'string' },
-        'drop-invalid': { type: 'boolean' }, 'save-grid': { type: 'string' }, shard: { type: 'string' }, 'chunk-events': { type: 'string' },
-        limits: { type: 'boolean' }, method: { type: 'string' }, cl: { type: 'string' },
-        toys: { type: 'string' }, global: { type: 'boolean' }, 'pseudo-experiments': { type: 'string' }, seed: { type: 'string' },
-        ...COLUMNS_FLAG, ...BACKEND_FLAGS,
-      },
-    });
+    const { values } = parseArgs({ args, options: OPTIONS });
     const dataPath = required(values.data, '--data');
     const outPath = required(values.out, '--out');
     const fullGrid = await loadGrid(required(values.grid, '--grid'));

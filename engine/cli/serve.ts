@@ -98,11 +98,18 @@ export async function startServer(o: ServeOptions = {}): Promise<RunningServer> 
   };
 }
 
+const SERVE_OPTIONS = {
+  port: { type: 'string', default: '8080', arg: 'P', help: 'TCP port (0: any free one)' },
+  host: { type: 'string', arg: 'HOST', help: 'address to listen on (default: 127.0.0.1)' },
+  root: { type: 'string', arg: 'DIR', help: "folder served (default: the package's dist/web)" },
+} as const;
+
 export const serve: Command = {
   summary: 'serve the browser page (WebGPU / WASM workers / WebGL2) and the benchmark page on localhost',
   usage: 'serve [--port P] [--host 127.0.0.1] [--root dist/web]',
+  options: SERVE_OPTIONS,
   async run(args, out, ctx) {
-    const { values } = parseArgs({ args, options: { port: { type: 'string', default: '8080' }, host: { type: 'string' }, root: { type: 'string' } } });
+    const { values } = parseArgs({ args, options: SERVE_OPTIONS });
     const s = await startServer({ port: intArg(values.port!, '--port', 0, 65535), host: values.host, root: values.root });
     out(`darkscan: serving ${s.root} at ${s.url} (page), ${s.url}bench.html (benchmarks); Ctrl-C stops`);
     // Runs until Ctrl-C (bin/darkscan.js turns SIGINT into ctx.signal) or SIGTERM.
