@@ -96,3 +96,23 @@ describe('--help of every command', () => {
     expect(await main(['limit', '--observed', '1', '--background', '1', '--method', 'cls-asymptotic', '--json'], quiet)).toBe(0);
   });
 });
+
+describe('darkscan backends: what auto picks and why', () => {
+  it('states the pick and the reason, in text and JSON, the same as selectBackend picks', async () => {
+    const text: string[] = [];
+    expect(await main(['backends', '--workers', '1'], (s) => text.push(s))).toBe(0);
+    const json: string[] = [];
+    expect(await main(['backends', '--json', '--workers', '1'], (s) => json.push(s))).toBe(0);
+    const { backends, auto } = JSON.parse(json.join('\n'));
+    expect(text.at(-1)).toBe(`auto    -> ${auto.backend}: ${auto.reason}`);
+    const { selectBackend, softwareAdapter } = await import('../host/index.js');
+    const b = await selectBackend({ backend: 'auto', wasm: { workers: 1 } });
+    try {
+      expect(b.name).toBe(auto.backend);
+    } finally {
+      await b.dispose();
+    }
+    const gpu = backends.find((x: { name: string }) => x.name === 'webgpu');
+    if (gpu.available && softwareAdapter(gpu.details)) expect(auto.reason).toMatch(/not webgpu: a software adapter/);
+  });
+});
