@@ -83,7 +83,6 @@ export interface KernelDesc {
   readonly ref: RefKernel;
   /** What agreement means for this kernel; every kernel so far is bit-exact. */
   readonly exactness: 'bits';
-  readonly cases: () => ConformanceCase[];
 }
 
 export const HEADER_WORDS = 4;

@@ -1,10 +1,12 @@
 // Every registered kernel x every backend present x every case of the kernel: the outputs must be
-// the TypeScript reference's bits. Adding a kernel adds its cases in its desc; this file stays.
+// the TypeScript reference's bits. Adding a kernel adds its cases in kernels/<name>/cases.ts; this
+// file stays.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KERNELS } from '../kernels/index.js';
 import { runReference, type Backend } from '../host/index.js';
 import { ALLOW_NO_WEBGPU, WASM_BACKENDS, WEBGPU_BACKENDS, probeWebGPU, type TestBackend } from './backends.js';
 import { expectSameBits } from './bits.js';
+import { kernelCases } from './cases.js';
 
 const webgpu = await probeWebGPU();
 if (webgpu.error) {
@@ -20,6 +22,7 @@ describe('webgpu adapter', () => {
   });
 });
 
+const CASES = new Map(await Promise.all(KERNELS.map(async (d) => [d, await kernelCases(d)] as const)));
 const present: TestBackend[] = [...WASM_BACKENDS, ...(webgpu.adapter ? WEBGPU_BACKENDS : [])];
 
 for (const tb of present) {
@@ -34,7 +37,7 @@ for (const tb of present) {
     });
     for (const desc of KERNELS) {
       describe(desc.name, () => {
-        for (const c of desc.cases()) {
+        for (const c of CASES.get(desc)!) {
           it(c.name, async () => {
             const ref = runReference(desc, c.args);
             for (const [name, want] of Object.entries(c.expect ?? {})) expectSameBits(ref[name], want, `reference ${name} vs known answer`);

@@ -141,7 +141,8 @@ describe.runIf(!ALLOW_NO_WEBGPU)('webgpu', () => {
 describe.runIf(!ALLOW_NO_WEBGPU)('webgpu resident inputs', () => {
   it('a model (reuse input) is uploaded once and reused by later runs; other shared inputs every run', async () => {
     const { mlp } = await import('../kernels/mlp/desc.js');
-    const c = mlp.cases().find((k) => k.name.includes('n=5003'))!;
+    const { cases: mlpCases } = await import('../kernels/mlp/cases.js');
+    const c = mlpCases().find((k) => k.name.includes('n=5003'))!;
     const g = await WebGPUBackend.create();
     const before = g.info().details as { shared_uploads: number; shared_reused: number };
     const a = await g.run(mlp, c.args);

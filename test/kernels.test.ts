@@ -16,7 +16,7 @@ describe('one name per kernel', () => {
   for (const desc of KERNELS) {
     const k = desc.name;
     it(`${k}: folder, wgsl, ref, wasm file, wasm/index.ts export, built export`, async () => {
-      for (const f of [`kernels/${k}/desc.ts`, `kernels/${k}/${k}.wgsl`, `kernels/${k}/ref.ts`, `wasm/${k}.ts`]) expect(has(f), f).toBe(true);
+      for (const f of [`kernels/${k}/desc.ts`, `kernels/${k}/${k}.wgsl`, `kernels/${k}/ref.ts`, `kernels/${k}/cases.ts`, `wasm/${k}.ts`]) expect(has(f), f).toBe(true);
       const mod = (await import(`../kernels/${k}/desc.ts`)) as Record<string, unknown>;
       expect(Object.values(mod), `kernels/${k}/desc.ts exports the registered desc`).toContain(desc);
       expect(read(`wasm/${k}.ts`)).toContain(`export function ${k}(params: usize, bufs: usize): void {`);
@@ -53,4 +53,16 @@ describe('AssemblyScript layouts are generated, not written', () => {
     expect(src).toContain('export const IN_WIN_STRIDE: usize = 32;');
     expect(src).toContain('export const OUT_SUMS_STRIDE: usize = 24;');
   });
+});
+
+describe('conformance cases stay out of what ships', () => {
+  // The bundles' source maps list every module bundled in (node build.mjs wrote them).
+  const bundles = ['dist/cli.js', ...readdirSync(new URL('dist/web/js/', root)).filter((f) => f.endsWith('.js')).map((f) => `dist/web/js/${f}`)];
+  for (const b of bundles) {
+    it(`${b} bundles no kernels/*/cases.ts`, () => {
+      const sources = (JSON.parse(read(`${b}.map`)) as { sources: string[] }).sources;
+      expect(sources.some((s) => s.endsWith('kernels/window_count/desc.ts')), 'the map lists the kernels').toBe(true);
+      expect(sources.filter((s) => /kernels\/\w+\/cases\.ts$/.test(s))).toEqual([]);
+    });
+  }
 });

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { foldIn, key, randomBits, split, uniforms, RANDOM_STREAM_VERSION } from '../engine/random.js';
 import { CpuBackend, WasmBackend } from '../host/index.js';
 import { philoxBlock } from '../kernels/philox/ref.js';
-import { PHILOX_KAT } from '../kernels/philox/desc.js';
+import { PHILOX_KAT } from '../kernels/philox/cases.js';
 
 const cpu = new CpuBackend();
 const wasm = await WasmBackend.create({ workers: 2, minItemsPerWorker: 1 });

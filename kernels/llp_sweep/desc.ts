@@ -1,5 +1,4 @@
-import type { ConformanceCase, KernelDesc } from '../types.js';
-import { testSizes, testWords } from '../testing.js';
+import type { KernelDesc } from '../types.js';
 import { llpSweepRef, LLP_OUT_WORDS } from './ref.js';
 import lib from '../lib/exactmath.wgsl?raw';
 import wgsl from './llp_sweep.wgsl?raw';
@@ -43,60 +42,6 @@ export function decode96(acc: ArrayLike<number>, at: number, scale: number): num
   return (acc[at] + acc[at + 1] * 4294967296 + acc[at + 2] * 18446744073709551616) / scale;
 }
 
-function unif(w: number): number {
-  return ((w >>> 8) + 0.5) / 16777216;
-}
-
-/** Random but valid inputs: n decays, G groups (overlapping ranges), the given lifetimes. */
-export function llpTestInputs(n: number, groups: number, ctaus: readonly number[], stream: number, ctauGen = 1) {
-  const w = testWords(4 * n + 6 * groups, stream);
-  const ct = new Float32Array(n), lxy = new Float32Array(n), mred = new Float32Array(n), gw = new Float32Array(n);
-  for (let k = 0; k < n; k++) {
-    ct[k] = k % 97 === 0 ? 0 : -Math.log(unif(w[4 * k])) * ctauGen;
-    lxy[k] = ct[k] * 2 * unif(w[4 * k + 1]);
-    mred[k] = k % 89 === 0 ? 2.5 : 5 * unif(w[4 * k + 2]);
-    gw[k] = 0.25 + 1.5 * unif(w[4 * k + 3]);
-  }
-  const range = new Uint32Array(2 * groups), win = new Float32Array(4 * groups);
-  let maxRange = 0;
-  for (let g = 0; g < groups; g++) {
-    const q = w.subarray(4 * n + 6 * g, 4 * n + 6 * g + 6);
-    const a = q[0] % (n + 1), b = q[1] % (n + 1);
-    range[2 * g] = Math.min(a, b);
-    range[2 * g + 1] = g === 0 ? Math.min(a, b) : Math.max(a, b); // group 0 is empty
-    maxRange = Math.max(maxRange, range[2 * g + 1] - range[2 * g]);
-    const m0 = 5 * unif(q[2]), m1 = 5 * unif(q[3]);
-    win[4 * g] = g === 1 ? 2.5 : Math.min(m0, m1);
-    win[4 * g + 1] = g === 1 ? 5 : Math.max(m0, m1) + 0.5;
-    win[4 * g + 2] = g === 2 ? 0 : 0.05 * unif(q[4]);
-    win[4 * g + 3] = g === 2 ? 1e30 : 0.5 + 10 * unif(q[5]);
-  }
-  let ctMax = 0;
-  for (const c of ct) ctMax = Math.max(ctMax, c);
-  const life = lifetimeTable(ctauGen, ctaus, ctMax, 1.75, maxRange);
-  return { ct, lxy, mred, gw, grp_range: range, grp_win: win, life };
-}
-
-function logGrid(lo: number, hi: number, n: number): number[] {
-  return Array.from({ length: n }, (_, i) => lo * Math.pow(hi / lo, n === 1 ? 0 : i / (n - 1)));
-}
-
-function cases(): ConformanceCase[] {
-  const out: ConformanceCase[] = [];
-  const sizes = testSizes(llpSweep.workgroupSize);
-  sizes.forEach((items, s) => {
-    const nLife = [1, 7, 50][s % 3];
-    const groups = Math.max(3, Math.ceil(items / nLife));
-    const count = Math.min(items, groups * nLife);
-    const inputs = llpTestInputs(s < 3 ? 2000 : 600, groups, logGrid(1e-3, 1e3, nLife), 900 + s);
-    out.push({ name: `random decays, ${groups} groups x ${nLife} lifetimes, items=${count}`, args: { count, params: { n_life: nLife }, inputs } });
-  });
-  // Item offset inside a group (a shard starting mid-group), and lifetimes equal to tau_gen.
-  const inputs = llpTestInputs(3000, 12, [0.5, 1, 1, 2, 1e-3, 1e3, 30, 0.01], 950);
-  out.push({ name: 'item offset mid-group, ctau = ctau_gen', args: { count: 70, itemOffset: 13, params: { n_life: 8 }, inputs } });
-  return out;
-}
-
 export const llpSweep: KernelDesc = {
   name: 'llp_sweep',
   wgsl,
@@ -115,5 +60,4 @@ export const llpSweep: KernelDesc = {
   outputs: [{ name: 'acc', type: 'u32', perItem: LLP_OUT_WORDS, doc: 'sum w (3 limbs, units 2^-F), sum w^2 (3 limbs, 2^-G), accepted count, 0' }],
   ref: llpSweepRef,
   exactness: 'bits',
-  cases,
 };
