@@ -12,6 +12,7 @@
 // duration of a call (workers share the memory).
 
 import { F, ftz, xexp, xrecip } from './lib/exactmath';
+import { claimSlot, releaseSlot } from './lib/slots';
 import { ftz4, xexp4, xrecip4 } from './lib/exactmath4';
 import { Bufs, OUT_SCORE_STRIDE, Params } from './gen/mlp';
 
@@ -408,21 +409,12 @@ function scoreBlock16(net: usize, x: usize, row0: u32, slot: usize, out: usize):
   for (let e: u32 = 0; e < EV16; e++) store<f32>(out + (<usize>e << 2), load<f32>(sp + (<usize>e << 2)));
 }
 
-function claimSlot(): u32 {
-  while (true) {
-    for (let s: u32 = 0; s < SLOTS; s++) {
-      if (atomic.cmpxchg<u32>(locks + (<usize>s << 2), 0, 1) == 0) return s;
-    }
-  }
-  return 0;
-}
-
 // Row of item l in x: item_offset + l (x is shared, indexed by the absolute item index).
 export function mlp(params: usize, bufs: usize): void {
   const P = changetype<Params>(params), B = changetype<Bufs>(bufs);
   const off = P.item_offset, n = P.item_count;
   const net = B.in_net, x = B.in_x, out = B.out_score;
-  const s = claimSlot();
+  const s = claimSlot(locks, SLOTS);
   const slot = scratch + <usize>s * SLOT_BYTES;
   let l: u32 = 0;
   if (ASC_FEATURE_SIMD) {
@@ -433,5 +425,5 @@ export function mlp(params: usize, bufs: usize): void {
     for (; l + EV <= n; l += EV) scoreBlock(net, x, off + l, slot, out + <usize>l * OUT_SCORE_STRIDE);
   }
   for (; l < n; l++) store<f32>(out + <usize>l * OUT_SCORE_STRIDE, scoreOne(net, x, off + l, slot));
-  atomic.store<u32>(locks + (<usize>s << 2), 0);
+  releaseSlot(locks, s);
 }
