@@ -33,6 +33,19 @@ describe('fixtures', () => {
     }
   });
 
+  it('the pyhf goldens (results.json) were made from these fixtures', () => {
+    const results = JSON.parse(readFileSync(new URL('./golden/pyhf/results.json', import.meta.url), 'utf8')) as {
+      workspaces: Record<string, { digest: string }>;
+      patchsets: Record<string, Record<string, { digest: string }>>;
+    };
+    const own = fixtureFiles.filter((f) => !f.startsWith('patchsets/'));
+    expect(Object.keys(results.workspaces).sort()).toEqual(own.sort());
+    for (const f of own) expect(results.workspaces[f].digest, f).toBe(workspaceDigest(readWorkspace(text(f))));
+    expect(Object.keys(results.patchsets).sort()).toEqual(Object.keys(digests.patched).sort());
+    for (const [rel, patches] of Object.entries(results.patchsets))
+      for (const [name, r] of Object.entries(patches)) expect(r.digest, `${rel} ${name}`).toBe(digests.patched[rel][name]);
+  });
+
   it('a background-only workspace parses but has no model until patched', () => {
     const bkg = readWorkspace(text('patchsets/mass_scan_bkg.json'), 'mass_scan_bkg.json');
     expect(() => measurement(bkg, undefined, 'mass_scan_bkg.json')).toThrow(
