@@ -1,10 +1,12 @@
 // Analysis config files (JSON) for `darkscan run --config FILE`: the schema, written in TypeScript
 // (no dependency), and its validation. Every error names the JSON path of the offending value,
 // e.g. `config.selection.cuts[2].max: expected a number, got "abc"`; all errors are reported at once.
+import { PIPELINE_LIMIT_METHODS, type PipelineLimitMethod } from './stats/windows.js';
 
 export const ANALYSES = ['dark-higgsstrahlung', 'zprime-invisible', 'zprime-mumu', 'invisible-dark-photon', 'alp-gammagamma'] as const;
 export type AnalysisName = (typeof ANALYSES)[number];
-export const CONFIG_METHODS = ['cls-asymptotic', 'bayes'] as const;
+/** The methods a search config may ask for: the pipeline's, from the one table (engine/stats/windows.ts). */
+export const CONFIG_METHODS = PIPELINE_LIMIT_METHODS;
 export const CONFIG_BACKENDS = ['auto', 'webgpu', 'wasm', 'cpu'] as const;
 
 // ---------------------------------------------------------------- the schema language
@@ -179,7 +181,7 @@ export interface AnalysisConfig {
   readonly seed?: number;
   readonly lumi_fb?: number;
   readonly cl?: number;
-  readonly method?: (typeof CONFIG_METHODS)[number];
+  readonly method?: PipelineLimitMethod;
   readonly pseudo_experiments?: number;
   readonly quick?: boolean;
   readonly backend?: (typeof CONFIG_BACKENDS)[number];
@@ -217,7 +219,7 @@ export function crossChecks(c: AnalysisConfig, columnsOf?: (a: AnalysisName) => 
     }
   }
   if (twoD) {
-    for (const k of ['selection', 'grid', 'inputs'] as const) if (c[k] !== undefined) errs.push(`config.${k}: not supported for dark-higgsstrahlung (its selection, MLP and 2D grid are fixed; see engine/analyses/darkhiggs.ts)`);
+    for (const k of ['selection', 'grid', 'inputs'] as const) if (c[k] !== undefined) errs.push(`config.${k}: not supported for dark-higgsstrahlung (its selection, MLP and 2D grid are fixed; see engine/analyses/searches.ts DARK_HIGGSSTRAHLUNG)`);
   } else if (c.simulation?.train_events !== undefined) errs.push(`config.simulation.train_events: only for dark-higgsstrahlung (the 1D searches have no MLP)`);
   const cols = columnsOf?.(c.analysis);
   (c.selection?.cuts ?? []).forEach((cut, i) => {

@@ -7,7 +7,7 @@
 //   statistics   makeModel, upperLimitsToys, upperLimitAsymptotic, hypotestAsymptotic, discoveryToys, bayesUpper, feldmanCousins, ...
 //   MLP          loadOnnx, parseMlpJson, loadModelFile, scoreEvents, scoreByRange, trainClassifier, mlpToOnnx
 //   LLP          generateLlpSample, runSweep, analyse (B -> K S lifetime sweep and limits)
-//   analyses     runDarkHiggs (the demo), runSearch1D + SEARCHES_1D, parseConfig
+//   analyses     runSearch + SEARCHES (every search, DARK_HIGGSSTRAHLUNG the demo), parseConfig
 //   plots        linePlot, brazilPlot, mapPlot (SVG strings)
 // File readers that take a path (readEvents, loadModelFile, loadSignal, ...) need Node; the parse*
 // functions take bytes or text and run anywhere. Every result records the backend it ran on.
@@ -28,9 +28,9 @@ export { CHANNELS, parseChannels, generateLlpSample, type Channel, type LlpSampl
 export { runSweep, sweepDirect, massWindow, parseLogGrid, type SweepOptions, type SweepResult } from './llp/sweep.js';
 export { limitGrid, combineChannels, theta2Limit, signalUpperLimit, LIMIT_METHODS as LLP_LIMIT_METHODS, type LimitMethod as LlpLimitMethod } from './llp/limits.js';
 export { analyse as analyseLlp, loadSignal as loadLlpSignal, loadData as loadLlpData, demoInputs as llpDemoInputs, LLP_RESULT_SCHEMA, type AnalysisOptions as LlpAnalysisOptions, type AnalysisResult as LlpAnalysisResult } from './llp/analysis.js';
-export { runDarkHiggs, signalPoints, type DarkHiggsOptions, type DarkHiggsResult, type LimitMethod as DarkHiggsLimitMethod } from './analyses/darkhiggs.js';
-export { runSearch1D, SEARCH1D_NAMES, type Search1D, type Search1DOptions, type Search1DResult } from './analyses/search1d.js';
-export { SEARCHES_1D } from './analyses/searches.js';
+export { runSearch, SEARCH_NAMES, type SearchDefinition, type SearchOptions, type SearchResult, type SearchWindow } from './analyses/search.js';
+export { SEARCHES, DARK_HIGGSSTRAHLUNG } from './analyses/searches.js';
+export { LIMIT_METHODS, parseLimitMethod, type WindowLimitMethod } from './stats/windows.js';
 export { parseConfig, ConfigError, type AnalysisConfig } from './config.js';
 export { linePlot, brazilPlot, mapPlot } from './plot/svg.js';
 export { parseShard, shardRange, mergeShards } from './shard.js';

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { WasmBackend } from '../host/index.js';
 import type { Backend } from '../host/backend.js';
 import { main } from '../engine/cli/index.js';
-import { runSearch1D, type Search1DResult } from '../engine/analyses/search1d.js';
-import { SEARCHES_1D, ZPRIME_INVISIBLE, ZPRIME_MUMU } from '../engine/analyses/searches.js';
+import { interpolateEfficiency, runSearch, SEARCH_NAMES, type SearchResult } from '../engine/analyses/search.js';
+import { SEARCHES, ZPRIME_INVISIBLE, ZPRIME_MUMU } from '../engine/analyses/searches.js';
 import { ALP_G, ZPRIME_G_INVISIBLE, ZPRIME_G_MUMU, couplingLimit, SIGMA_MUMU_FB } from '../engine/analyses/couplings.js';
 import { zPrimeBranchingFractions } from '../engine/generate/branching.js';
 import { fourMuProxySigmaFb, fourMuSpectrumFbPerGeV, generateFourMuProxy } from '../engine/analyses/fourmu.js';
@@ -52,7 +52,7 @@ describe('darkscan run: every example config, quick', () => {
       }
       const hep = readFileSync(join(out, 'hepdata.yaml'), 'utf8');
       expect(hep).toMatch(/data_file: "hepdata_/);
-      if (r.kind === 'darkscan-analysis') {
+      if (r.variables.length === 1) {
         // Cross-section and coupling limits where the signal efficiency is known, bands ordered.
         const withSigma = r.windows.filter((w: { sigma_up_fb: number | null }) => w.sigma_up_fb !== null);
         expect(withSigma.length).toBeGreaterThan(0.8 * r.windows.length);
@@ -80,25 +80,25 @@ describe('1D searches', () => {
   it("finds an injected Z' -> mu mu at its mass; the observed limit there exceeds the expected", async () => {
     const o = { seed: 5, lumiFb: 10, ...QUICK };
     const mass = 3;
-    const r = await runSearch1D(backend, ZPRIME_MUMU, { ...o, inject: { mass, events: 150 } });
+    const r = await runSearch(backend, ZPRIME_MUMU, { ...o, inject: { masses: [mass], events: 150 } });
     const g = r.global as { window: number; max_z_local: number; p_global: number };
     const best = r.windows[g.window];
-    expect(Math.abs(best.x_GeV - mass)).toBeLessThanOrEqual(best.half_width_GeV);
+    expect(Math.abs(best.x_GeV! - mass)).toBeLessThanOrEqual(best.half_width_GeV!);
     expect(g.max_z_local).toBeGreaterThan(3);
     expect(g.p_global).toBeLessThan(0.1); // none of 10 background-only pseudo-experiments reaches it
     expect(best.s_up).toBeGreaterThan(best.s_up_expected[2]);
-    expect(r.injected).toMatchObject({ process: 'zp_mumu', mass_GeV: 3, produced: 150 });
+    expect(r.injected).toMatchObject({ process: 'zp_mumu', masses_GeV: [3], produced: 150 });
     // The same seed without the injection: no excess there, fewer events.
-    const r0 = await runSearch1D(backend, ZPRIME_MUMU, { ...o, pseudoExperiments: 0 });
+    const r0 = await runSearch(backend, ZPRIME_MUMU, { ...o, pseudoExperiments: 0 });
     expect(r0.windows[g.window].z_local).toBeLessThan(2);
     expect(r0.windows[g.window].n).toBeLessThan(best.n);
     expect(r0.global.pseudo_experiments).toBe(0);
   }, 120_000);
 
   it('is reproducible from the seed and differs with another seed', async () => {
-    const a = await runSearch1D(backend, ZPRIME_INVISIBLE, { seed: 9, ...QUICK, pseudoExperiments: 3, lumiFb: 0.276 });
-    const b = await runSearch1D(backend, ZPRIME_INVISIBLE, { seed: 9, ...QUICK, pseudoExperiments: 3, lumiFb: 0.276 });
-    const c = await runSearch1D(backend, ZPRIME_INVISIBLE, { seed: 10, ...QUICK, pseudoExperiments: 3, lumiFb: 0.276 });
+    const a = await runSearch(backend, ZPRIME_INVISIBLE, { seed: 9, ...QUICK, pseudoExperiments: 3, lumiFb: 0.276 });
+    const b = await runSearch(backend, ZPRIME_INVISIBLE, { seed: 9, ...QUICK, pseudoExperiments: 3, lumiFb: 0.276 });
+    const c = await runSearch(backend, ZPRIME_INVISIBLE, { seed: 10, ...QUICK, pseudoExperiments: 3, lumiFb: 0.276 });
     expect(b.windows).toEqual(a.windows);
     expect(b.global).toEqual(a.global);
     expect(c.windows.map((w) => w.n)).not.toEqual(a.windows.map((w) => w.n));
@@ -113,7 +113,7 @@ describe('1D searches', () => {
     for (const [from, to] of Object.entries(rename)) cols[to] = Float64Array.from(parts.flatMap((p) => Array.from(p.columns[from])));
     writeFileSync(join(dir, 'data.csv'), toCsv(cols, {}));
     const cfg = { analysis: 'zprime-invisible' as const, seed: 4, lumi_fb: 0.276, pseudo_experiments: 3, quick: true, inputs: { data: { path: 'data.csv', columns: Object.fromEntries(Object.entries(rename).map(([a, b]) => [a, b])) } } };
-    const r = (await runConfig(backend, cfg, { baseDir: dir })) as Search1DResult;
+    const r = (await runConfig(backend, cfg, { baseDir: dir })) as SearchResult;
     // Selected rows computed independently of the pipeline.
     let selected = 0, near6 = 0;
     const n = cols.Mrec.length;
@@ -127,7 +127,7 @@ describe('1D searches', () => {
     expect(r.samples.data).toMatchObject({ file: join(dir, 'data.csv'), rows: n, as: 'events' });
     expect(near6).toBeGreaterThan(100);
     const best = r.windows[(r.global as { window: number }).window];
-    expect(Math.abs(best.mass_GeV - 6)).toBeLessThan(2 * best.half_width_GeV);
+    expect(Math.abs(best.mass_GeV! - 6)).toBeLessThan(2 * best.half_width_GeV!);
     // A missing mapped column is an error that names the config path and the column.
     const bad = { ...cfg, inputs: { data: { path: 'data.csv', columns: { ...cfg.inputs.data.columns, m_recoil_GeV: 'Mrecoil' } } } };
     await expect(runConfig(backend, bad, { baseDir: dir })).rejects.toThrow(/config\.inputs\.data .*column 'Mrecoil' \(for 'm_recoil_GeV'\) not found/);
@@ -143,11 +143,11 @@ describe('1D searches', () => {
       analysis: 'zprime-invisible' as const, seed: 1, pseudo_experiments: 5, quick: true,
       inputs: { data: { path: 'data.csv', selected: true, columns: { m_recoil_GeV: 'Mrec' } }, backgrounds: [{ path: 'bg.csv', selected: true, columns: { m_recoil_GeV: 'Mrec' }, weight_column: 'w' }] },
     };
-    const r = (await runConfig(backend, cfg, { baseDir: dir })) as Search1DResult;
+    const r = (await runConfig(backend, cfg, { baseDir: dir })) as SearchResult;
     expect(r.samples.data_candidates).toBe(2000);
     for (const k of [0, 40, 120]) {
       const win = r.windows[k];
-      const inside = Array.from(x).filter((v) => Math.abs(Math.fround(v) - win.x_GeV) <= win.half_width_GeV).length;
+      const inside = Array.from(x).filter((v) => Math.abs(Math.fround(v) - win.x_GeV!) <= win.half_width_GeV!).length;
       expect(win.b).toBeCloseTo(0.5 * inside, 3);
     }
     expect(r.global.pseudo_experiments).toBe(0); // candidates cannot be resampled event by event: said so
@@ -197,12 +197,29 @@ describe('coupling translations and the four-muon proxy', () => {
     expect(a.illustrative).toBe(true);
   });
 
-  it('every 1D search has a grid, backgrounds and signal masses inside its grid', () => {
-    for (const def of Object.values(SEARCHES_1D)) {
+  it('every search is one definition of the one pipeline: a grid, backgrounds, signal points inside its grid, the paper it follows', () => {
+    expect(Object.keys(SEARCHES).sort()).toEqual([...SEARCH_NAMES].sort());
+    for (const def of Object.values(SEARCHES)) {
       expect(def.backgrounds.length).toBeGreaterThan(0);
-      const inside = def.signalMasses.filter((m) => def.peakOf(m) >= def.grid.min - 0.2 && def.peakOf(m) <= def.grid.max + 0.2);
+      expect(def.paper.source.length).toBeGreaterThan(10);
+      const g = def.grid();
+      const lo = Math.min(...g.cx), hi = Math.max(...g.cx);
+      const inside = def.signalPoints.filter((p) => def.peakOf(p)[0] >= lo - 0.2 && def.peakOf(p)[0] <= hi + 0.2);
       expect(inside.length).toBeGreaterThan(5);
-      for (const m of [1, 3, 6]) expect(def.massOf(def.peakOf(m))).toBeCloseTo(m, 9);
+      if (def.variables.length === 1) for (const m of [1, 3, 6]) expect(def.massesOf({ ...g, cx: Float64Array.of(def.peakOf([m])[0]) }, 0)[0]).toBeCloseTo(m, 9);
     }
+    // the papers' settings
+    expect(SEARCHES['dark-higgsstrahlung'].paper).toMatchObject({ lumiFb: 8.34, cl: 0.9, method: 'bayes' });
+    expect(SEARCHES['alp-gammagamma'].paper).toMatchObject({ lumiFb: 0.445, cl: 0.95 });
+    expect(SEARCHES['zprime-invisible'].paper).toMatchObject({ lumiFb: 79.7, cl: 0.9 });
+  });
+
+  it('efficiencies are interpolated between simulated masses (1D linear, 2D bilinear with missing corners dropped)', () => {
+    expect(interpolateEfficiency([[1], [3]], [0.2, 0.6], [2.5])).toBeCloseTo(0.5, 12);
+    expect(interpolateEfficiency([[1], [3]], [0.2, 0.6], [5])).toBeCloseTo(0.6, 12);
+    const pts = [[1, 0], [2, 0], [1, 1], [2, 1]], v = [0.1, 0.3, 0.5, 0.7];
+    expect(interpolateEfficiency(pts, v, [1.5, 0.5])).toBeCloseTo(0.4, 12);
+    // the corner (1, 1) missing (outside the kinematic range): the three others, weights renormalised
+    expect(interpolateEfficiency([[1, 0], [2, 0], [2, 1]], [0.1, 0.3, 0.7], [1.5, 0.5])).toBeCloseTo((0.25 * 0.1 + 0.25 * 0.3 + 0.25 * 0.7) / 0.75, 12);
   });
 });

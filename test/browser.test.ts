@@ -1,6 +1,6 @@
 // The browser page in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core):
 // served by `darkscan serve` (COOP/COEP), it runs Philox, the window scan and the dark
-// Higgsstrahlung demo (engine/analyses/darkhiggs.ts end to end) on WebGPU (SwiftShader), WASM
+// Higgsstrahlung demo (engine/analyses/search.ts runSearch end to end) on WebGPU (SwiftShader), WASM
 // workers and WebGL2 (gpu.js), and each result must equal, bit for bit, the TypeScript reference
 // computed here in Node. The benchmark page must return darkscan-bench/1
 // JSON, and the plots must not be blank (pixel statistics of screenshots).
@@ -21,7 +21,8 @@ import { key, randomBits, uniforms } from '../engine/random.js';
 import { NAMED_GRIDS } from '../engine/windows.js';
 import { countInWindows } from '../engine/scan.js';
 import { toySample } from '../web/toy.js';
-import { runDarkHiggs } from '../engine/analyses/darkhiggs.js';
+import { runSearch } from '../engine/analyses/search.js';
+import { DARK_HIGGSSTRAHLUNG } from '../engine/analyses/searches.js';
 import { renderReport } from '../engine/analyses/render.js';
 
 import { ALLOW_NO_WEBGPU } from './backends.js';
@@ -286,7 +287,7 @@ function readZip(buf: Buffer): Record<string, string> {
 describe('dark Higgsstrahlung demo', () => {
   let ref: { json: any; files: Map<string, string> };
   beforeAll(async () => {
-    const r = await runDarkHiggs(new CpuBackend(), DEMO);
+    const r = await runSearch(new CpuBackend(), DARK_HIGGSSTRAHLUNG, { ...DEMO, inject: { masses: [DEMO.inject.mA, DEMO.inject.mh], events: DEMO.inject.events } });
     const files = renderReport(r);
     ref = { json: JSON.parse(files.find((f) => f.name === 'results.json')!.text), files: new Map(files.map((f) => [f.name, f.text])) };
     expect(ref.json.windows).toHaveLength(NAMED_GRIDS['dark-higgsstrahlung']().cx.length);

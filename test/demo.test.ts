@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WasmBackend } from '../host/index.js';
-import { runDarkHiggs } from '../engine/analyses/darkhiggs.js';
+import { runSearch } from '../engine/analyses/search.js';
+import { DARK_HIGGSSTRAHLUNG } from '../engine/analyses/searches.js';
 import { main } from '../engine/cli/index.js';
 
 const SMALL = { maxEventsPerBackground: 20_000, signalEventsPerPoint: 300, trainEvents: 2000, pseudoExperiments: 10 };
@@ -14,17 +15,18 @@ describe('dark Higgsstrahlung demo', () => {
     const backend = await WasmBackend.create({ workers: 2 });
     try {
       const inject = { mA: 4, mh: 2, events: 150 };
-      const r = await runDarkHiggs(backend, { seed: 11, ...SMALL, inject });
+      const injection = { masses: [inject.mA, inject.mh], events: inject.events };
+      const r = await runSearch(backend, DARK_HIGGSSTRAHLUNG, { seed: 11, ...SMALL, inject: injection });
       const g = r.global as { window: number; max_z_local: number; p_global: number };
       const best = r.windows[g.window];
       // The most significant window contains the injected point.
-      expect(((best.m_mumu_GeV - inject.mA) / best.semi_axis_m_mumu_GeV) ** 2 + ((best.m_recoil_GeV - inject.mh) / best.semi_axis_m_recoil_GeV) ** 2).toBeLessThanOrEqual(1);
+      expect(((best.m_mumu_GeV! - inject.mA) / best.semi_axis_m_mumu_GeV!) ** 2 + ((best.m_recoil_GeV! - inject.mh) / best.semi_axis_m_recoil_GeV!) ** 2).toBeLessThanOrEqual(1);
       expect(g.max_z_local).toBeGreaterThan(3);
       expect(g.p_global).toBeLessThan(0.2); // none of 10 background-only pseudo-experiments beats it: p = 1/11
       expect(best.s_up).toBeGreaterThan(best.s_up_expected[2]);
-      expect(r.injected).toMatchObject({ m_A_GeV: 4, m_h_GeV: 2, produced: 150 });
+      expect(r.injected).toMatchObject({ masses_GeV: [4, 2], produced: 150 });
       // Without the injection, the same seed gives no such excess there.
-      const r0 = await runDarkHiggs(backend, { seed: 11, ...SMALL, pseudoExperiments: 0 });
+      const r0 = await runSearch(backend, DARK_HIGGSSTRAHLUNG, { seed: 11, ...SMALL, pseudoExperiments: 0 });
       expect(r0.windows[g.window].z_local).toBeLessThan(2);
       expect(r0.windows[g.window].n).toBeLessThan(best.n);
       // Seeds in the output; limits are finite and ordered.
@@ -48,7 +50,9 @@ describe('dark Higgsstrahlung demo', () => {
     for (const f of ['results.json', 'hepdata.yaml', 'map_local_z.svg', 'map_limit.svg']) expect(existsSync(join(dir, 'a', f)), f).toBe(true);
     expect(summary.files.filter((f: string) => f.includes('limit_sigma_mh_')).length).toBeGreaterThanOrEqual(3);
     const res = JSON.parse(readFileSync(join(dir, 'a', 'results.json'), 'utf8'));
-    expect(res).toMatchObject({ kind: 'darkscan-demo', seed: 3, lumi_fb: 8.34, cl: 0.9, stream_version: 1 });
+    expect(res).toMatchObject({ kind: 'darkscan-analysis', analysis: 'dark-higgsstrahlung', seed: 3, lumi_fb: 8.34, cl: 0.9, method: 'bayes', stream_version: 1 });
+    // 90% CL Bayesian as in the paper: every window with n = 0 has s_up >= 2.30 (the asymptotic formula gave 1.37)
+    for (const w of res.windows) if (w.n === 0) expect(w.s_up, `window ${w.window}`).toBeGreaterThanOrEqual(2.302);
     expect(res.windows).toHaveLength(8960);
     expect(readFileSync(join(dir, 'a', 'hepdata.yaml'), 'utf8')).toMatch(/data_file: "hepdata_mh_/);
     // Same seed, other backend: the same numbers (timings and backend aside).
@@ -64,7 +68,7 @@ describe('dark Higgsstrahlung demo, degenerate inputs', () => {
     const backend = await WasmBackend.create({ workers: 1 });
     try {
       // Tiny simulated samples: huge weights make sigma_b dominate, so every local Z is 0.
-      const r = await runDarkHiggs(backend, { seed: 1, maxEventsPerBackground: 10_000, signalEventsPerPoint: 200, trainEvents: 1500, pseudoExperiments: 4 });
+      const r = await runSearch(backend, DARK_HIGGSSTRAHLUNG, { seed: 1, maxEventsPerBackground: 10_000, signalEventsPerPoint: 200, trainEvents: 1500, pseudoExperiments: 4 });
       expect(r.global).toMatchObject({ max_z_local: 0, p_global: 1, z_global: 0, exceeding: 4 });
     } finally {
       await backend.dispose();

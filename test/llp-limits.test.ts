@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brBtoKSPerTheta2, combineChannels, signalUpperLimit, theta2Limit } from '../engine/llp/limits.js';
+import { scalarBranchingFractions } from '../engine/generate/branching.js';
 import { sidebandCounts } from '../engine/llp/background.js';
 import { generateLlpSample } from '../engine/llp/sample.js';
 import { main } from '../engine/cli/index.js';
@@ -24,7 +25,9 @@ describe('combination (product of Poisson likelihoods, flat prior)', () => {
   it('per-window methods agree with the reference numbers', () => {
     expect(signalUpperLimit({ n: 1, b: 1 }, 'cls-n', 0.95)).toBeCloseTo(4.113, 2);
     expect(signalUpperLimit({ n: 0, b: 0 }, 'bayes', 0.9)).toBeCloseTo(2.303, 2);
-    expect(signalUpperLimit({ n: 5, b: 5 }, 'asymptotic', 0.95)).toBeGreaterThan(3);
+    expect(signalUpperLimit({ n: 15, b: 15 }, 'cls-asymptotic', 0.95)).toBeGreaterThan(3);
+    // small counts: the table's rule, the exact limit (not the asymptotic 1.37 at n = 0)
+    expect(signalUpperLimit({ n: 0, b: 0.01 }, 'cls-asymptotic', 0.9)).toBeCloseTo(2.303, 2);
   });
 });
 
@@ -35,8 +38,29 @@ describe('mixing angle hook', () => {
     expect(r0).toBeLessThan(1.5);
     expect(brBtoKSPerTheta2(4.7856)).toBeLessThan(0.05 * r0);
     expect(brBtoKSPerTheta2(2)).toBeLessThan(r0 * 1.5);
-    expect(theta2Limit(1e-7, 1)).toBeCloseTo(1e-7 / brBtoKSPerTheta2(1), 12);
+    expect(theta2Limit(1e-7, 1, 0.25)).toBeCloseTo(1e-7 / (0.25 * brBtoKSPerTheta2(1)), 12);
+    expect(theta2Limit(1e-7, 1, 0)).toBe(Infinity);
     expect(() => brBtoKSPerTheta2(5)).toThrow(/mS = 5/);
+  });
+});
+
+describe('branching fractions of the Higgs-mixed scalar (the model of the combination)', () => {
+  it('sum to at most 1 over ee, mumu, pipi, KK; leptons only below 2 m_pi; never 1 in every channel', () => {
+    for (const m of [0.1, 0.25, 0.5, 1, 1.5, 2.5, 4]) {
+      const b = scalarBranchingFractions(m);
+      const sum = b.ee + b.mumu + b.pipi + b.KK;
+      expect(sum).toBeLessThanOrEqual(1 + 1e-12);
+      expect(Object.values(b).every((v) => v >= 0 && v <= 1)).toBe(true);
+    }
+    const low = scalarBranchingFractions(0.25);
+    expect(low.ee + low.mumu).toBeCloseTo(1, 12);
+    expect(low.mumu).toBeGreaterThan(0.99); // Gamma ~ m_l^2: mu mu dominates once open
+    expect(scalarBranchingFractions(0.1).ee).toBeCloseTo(1, 12);
+  });
+  it('the combination weights each channel by the model\'s B(S -> xx): a channel the model closes adds nothing', () => {
+    // two channels with equal efficiency, B = 0.5 each: as one channel with B = 1
+    expect(combineChannels([{ n: 0, b: 0, a: 0.5 }, { n: 0, b: 0, a: 0.5 }], 0.9)).toBeCloseTo(2.303, 2);
+    expect(combineChannels([{ n: 0, b: 0, a: 1 }, { n: 0, b: 0, a: 0 }], 0.9)).toBeCloseTo(2.303, 2);
   });
 });
 
@@ -69,6 +93,10 @@ describe('darkscan llp', () => {
     expect(j.cells).toHaveLength(2);
     expect(j.cells[0].channels[1].efficiency).toHaveLength(5);
     expect(j.cells[1].combined_limit.every((x: number | null) => x !== null && x > 0)).toBe(true);
+    // the combination is made under a stated model, never with B(S -> xx) = 1 in every channel
+    expect(j.br_model).toMatch(/Higgs-mixed scalar/);
+    const brs = j.cells[0].channels.map((c: { br_model: number }) => c.br_model);
+    expect(brs.reduce((a: number, v: number) => a + v, 0)).toBeLessThanOrEqual(1);
     expect(readFileSync(join(dir, 'demo.svg'), 'utf8')).toMatch(/^<svg/);
     expect(lines.join('\n')).toMatch(/2 masses x 2 channels x 5 lifetimes/);
   });

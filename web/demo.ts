@@ -1,8 +1,9 @@
 // The dark Higgsstrahlung demo on the page, without the DOM: options (the same as
-// `darkscan demo --quick` by default), progress messages of runDarkHiggs mapped to a fraction,
+// `darkscan demo --quick` by default), progress messages of the search pipeline mapped to a fraction,
 // and the report files (engine/analyses/render.ts, the same as Node's writeReport).
 import type { Backend } from '../host/backend.js';
-import { runDarkHiggs, type DarkHiggsOptions, type DarkHiggsResult } from '../engine/analyses/darkhiggs.js';
+import { runSearch, type SearchOptions, type SearchResult } from '../engine/analyses/search.js';
+import { DARK_HIGGSSTRAHLUNG } from '../engine/analyses/searches.js';
 import { renderReport, type ReportFile } from '../engine/analyses/render.js';
 import { zipStore } from './zip.js';
 
@@ -40,7 +41,7 @@ export function checkSettings(s: Partial<DemoSettings>): DemoSettings {
   return out;
 }
 
-/** The fraction of the run done when runDarkHiggs reports `msg` (stages weighted by their usual time). */
+/** The fraction of the run done when the pipeline reports `msg` (stages weighted by their usual time). */
 export function progressFraction(msg: string): number | undefined {
   let m: RegExpMatchArray | null;
   if (msg.startsWith('simulating')) return 0.03;
@@ -54,15 +55,17 @@ export function progressFraction(msg: string): number | undefined {
 }
 
 export interface DemoRun {
-  readonly result: DarkHiggsResult;
+  readonly result: SearchResult;
   readonly files: ReportFile[];
   readonly seconds: number;
 }
 
 export async function runDemo(backend: Backend, s: DemoSettings, o: { progress?: (msg: string, fraction: number) => void; signal?: AbortSignal } = {}): Promise<DemoRun> {
   let done = 0;
-  const opts: DarkHiggsOptions = {
-    ...s,
+  const { inject, ...sizes } = s;
+  const opts: SearchOptions = {
+    ...sizes,
+    inject: inject ? { masses: [inject.mA, inject.mh], events: inject.events } : undefined,
     signal: o.signal,
     progress: (msg) => {
       done = Math.max(done, progressFraction(msg) ?? done);
@@ -70,7 +73,7 @@ export async function runDemo(backend: Backend, s: DemoSettings, o: { progress?:
     },
   };
   const t0 = performance.now();
-  const result = await runDarkHiggs(backend, opts);
+  const result = await runSearch(backend, DARK_HIGGSSTRAHLUNG, opts);
   const seconds = (performance.now() - t0) / 1000;
   return { result, files: renderReport(result), seconds };
 }

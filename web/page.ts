@@ -1,4 +1,4 @@
-// The darkscan page: pick a backend; run the dark Higgsstrahlung demo (engine/analyses/darkhiggs.ts,
+// The darkscan page: pick a backend; run the dark Higgsstrahlung demo (engine/analyses/search.ts with searches.ts DARK_HIGGSSTRAHLUNG,
 // the same code as `darkscan demo`) and see its maps, Brazil plots and summary; or generate / load
 // events, run the window scan, see the local-Z map. Downloads: results.json and HEPData. Plain
 // DOM; the runs live in web/lib.ts and web/demo.ts (shared with tests).

@@ -16,17 +16,18 @@ export interface Coupling {
   readonly units: string;
   /** sigma is proportional to coupling^power. */
   readonly power: number;
-  /** Cross section (fb) of the searched final state at coupling = 1 and mass m (GeV); NaN outside the model's range. */
-  sigmaAtUnitFb(mGeV: number): number;
+  /** Cross section (fb) of the searched final state at coupling = 1 and mass m (GeV; a second mass for two-mass models); NaN outside the model's range. */
+  sigmaAtUnitFb(mGeV: number, m2GeV?: number): number;
   readonly formula: string;
   readonly source: string;
   readonly illustrative: boolean;
 }
 
-/** coupling_UL = (sigma_UL / sigma(1))^(1/power); null when either is missing or not positive. */
-export function couplingLimit(c: Coupling, mGeV: number, sigmaUpFb: number | null): number | null {
+/** coupling_UL = (sigma_UL / sigma(1))^(1/power) at the masses (GeV); null when either is missing or not positive. */
+export function couplingLimit(c: Coupling, masses: number | readonly number[], sigmaUpFb: number | null): number | null {
   if (sigmaUpFb === null || !(sigmaUpFb > 0)) return null;
-  const s1 = c.sigmaAtUnitFb(mGeV);
+  const m = typeof masses === 'number' ? [masses] : masses;
+  const s1 = c.sigmaAtUnitFb(m[0], m[1]);
   if (!(s1 > 0) || !Number.isFinite(s1)) return null;
   return (sigmaUpFb / s1) ** (1 / c.power);
 }
@@ -112,15 +113,15 @@ export const ALP_G: Coupling = {
 
 /**
  * Dark Higgsstrahlung: sigma proportional to epsilon^2 alpha_D (power 1), the generator's darkhiggs
- * cross section (Batell, Pospelov, Ritz PRD 79 (2009) 115008 normalisation, illustrative); the
- * 2D pipeline (darkhiggs.ts) applies it per window. Exposed here for completeness.
+ * cross section (Batell, Pospelov, Ritz PRD 79 (2009) 115008 normalisation, illustrative) with
+ * B(A' -> mu mu) from the R ratio; a function of (M_A', M_h').
  */
-export const DARKHIGGS_EPS2ALPHAD = {
+export const DARKHIGGS_EPS2ALPHAD: Coupling = {
   name: 'eps2_alphaD',
   symbol: 'ε²α_D',
   units: '',
   power: 1,
-  sigmaAtUnitFb(mA: number, mh: number): number {
+  sigmaAtUnitFb(mA: number, mh = 0): number {
     const proc = getProcess('darkhiggs');
     try {
       return proc.sigmaFb(resolveParams(proc, { mA, mh: Math.max(mh, 1e-3), eps2alphaD: 1 }));
@@ -131,4 +132,4 @@ export const DARKHIGGS_EPS2ALPHAD = {
   formula: "sigma(e+e- -> A'h', A' -> mu mu) = eps^2 alpha_D x sigma(eps^2 alpha_D = 1), B(A' -> mu mu) from the R ratio included; limit = sigma_UL / sigma(1)",
   source: getProcess('darkhiggs').sigmaSource,
   illustrative: true,
-} as const;
+};

@@ -1,18 +1,23 @@
-// What a dark Higgsstrahlung result looks like as files: results.json, HEPData (submission + one
-// table per M_h' slice) and SVG plots, as (name, text) pairs. Pure (no node: imports): the Node
-// report (report.ts) writes them to a folder, the browser page shows and downloads them.
+// What a search result looks like as files, as (name, text) pairs: results.json, HEPData and SVG
+// plots. The 2D search: one table and Brazil plot per M_h' slice, maps of local Z and of the
+// coupling limit; 1D searches: cross-section and coupling limits against mass, local Z. Pure (no
+// node: imports): the Node report (report.ts) writes them to a folder, the browser page shows and
+// downloads them.
 import { hepdataLimitYaml, hepdataSubmissionYaml } from '../io/hepdata.js';
-import { brazilPlot, mapPlot } from '../plot/svg.js';
-import type { DarkHiggsResult, WindowResult } from './darkhiggs.js';
+import { brazilPlot, linePlot, mapPlot } from '../plot/svg.js';
+import type { SearchResult, SearchWindow } from './search.js';
+
+type DarkHiggsResult = SearchResult;
+type WindowResult = SearchWindow;
 
 /** M_h' slices shown in the limit plots and HEPData tables (the grid row nearest each). */
 export const SLICES_GeV = [0.5, 1, 2, 4];
 
 export function slices(r: DarkHiggsResult): { target: number; mh: number; windows: WindowResult[] }[] {
-  const rowsMh = [...new Set(r.windows.map((w) => w.m_recoil_GeV))].sort((a, b) => a - b);
+  const rowsMh = [...new Set(r.windows.map((w) => w.m_recoil_GeV!))].sort((a, b) => a - b);
   return SLICES_GeV.map((target) => {
     const mh = rowsMh.reduce((best, v) => (Math.abs(v - target) < Math.abs(best - target) ? v : best), rowsMh[0]);
-    const windows = r.windows.filter((w) => w.m_recoil_GeV === mh && w.sigma_up_fb !== null).sort((a, b) => a.m_mumu_GeV - b.m_mumu_GeV);
+    const windows = r.windows.filter((w) => w.m_recoil_GeV === mh && w.sigma_up_fb !== null).sort((a, b) => a.m_mumu_GeV! - b.m_mumu_GeV!);
     return { target, mh, windows };
   }).filter((s) => s.windows.length > 1);
 }
@@ -25,12 +30,16 @@ export interface ReportFile {
 }
 
 /** results.json as written: non-finite numbers as null. */
-export function resultsJson(r: DarkHiggsResult): string {
+export function resultsJson(r: SearchResult): string {
   return JSON.stringify(r, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1);
 }
 
-/** Every report file, in the order writeReport writes them. */
-export function renderReport(r: DarkHiggsResult): ReportFile[] {
+/** Every report file of a result, in the order writeReport writes them. */
+export function renderReport(r: SearchResult): ReportFile[] {
+  return r.variables.length === 2 ? render2D(r) : render1D(r);
+}
+
+function render2D(r: DarkHiggsResult): ReportFile[] {
   const files: ReportFile[] = [];
   const put = (name: string, text: string) => files.push({ name, text, kind: name.endsWith('.svg') ? 'svg' : name.endsWith('.json') ? 'json' : 'hepdata' });
   const cl = `${Math.round(r.cl * 100)}% CL`;
@@ -42,12 +51,12 @@ export function renderReport(r: DarkHiggsResult): ReportFile[] {
     const exp = (k: number) => ws.map((w) => w.sigma_up_expected_fb[k] as number);
     put(`limit_sigma_${tag}.svg`, brazilPlot({
       title: `σ(e⁺e⁻ → A'h', A' → μμ) upper limit, ${cl}, M_h' = ${s.mh.toFixed(2)} GeV`,
-      x: { label: "M_A' [GeV]" }, y: { label: 'σ [fb]', log: true }, mass: ws.map((w) => w.m_mumu_GeV),
+      x: { label: "M_A' [GeV]" }, y: { label: 'σ [fb]', log: true }, mass: ws.map((w) => w.m_mumu_GeV!),
       observed: ws.map((w) => w.sigma_up_fb as number), expected: ws.map((w) => w.sigma_up_expected_fb as number[]), note,
     }));
     const dataFile = `hepdata_${tag}.yaml`;
     put(dataFile, hepdataLimitYaml({
-      mass: ws.map((w) => w.m_mumu_GeV), observed: ws.map((w) => w.sigma_up_fb as number),
+      mass: ws.map((w) => w.m_mumu_GeV!), observed: ws.map((w) => w.sigma_up_fb as number),
       expected: exp(2), expectedMinus1: exp(1), expectedPlus1: exp(3), expectedMinus2: exp(0), expectedPlus2: exp(4),
       massName: "M_{A'}", massUnits: 'GeV', limitName: "sigma(e+e- -> A'h', A' -> mu+mu-, h' invisible)", limitUnits: 'fb', cl: r.cl,
       description: `darkscan demo on simulated data (seed ${r.seed}); not a Belle II result`,
@@ -59,13 +68,74 @@ export function renderReport(r: DarkHiggsResult): ReportFile[] {
   const ws = r.windows;
   put('map_local_z.svg', mapPlot({
     title: 'local significance Z per window', x: { label: "M_μμ [GeV]" }, y: { label: 'M_recoil [GeV]' },
-    px: ws.map((w) => w.m_mumu_GeV), py: ws.map((w) => w.m_recoil_GeV), value: ws.map((w) => w.z_local), valueLabel: 'local Z',
-    rx: ws.map((w) => w.semi_axis_m_mumu_GeV / 2), ry: ws.map((w) => w.semi_axis_m_recoil_GeV / 2), note,
+    px: ws.map((w) => w.m_mumu_GeV!), py: ws.map((w) => w.m_recoil_GeV!), value: ws.map((w) => w.z_local), valueLabel: 'local Z',
+    rx: ws.map((w) => w.semi_axis_m_mumu_GeV! / 2), ry: ws.map((w) => w.semi_axis_m_recoil_GeV! / 2), note,
   }));
   put('map_limit.svg', mapPlot({
-    title: `${cl} upper limit on ε²α_D`, x: { label: "M_A' [GeV]" }, y: { label: "M_h' [GeV]" },
-    px: ws.map((w) => w.m_mumu_GeV), py: ws.map((w) => w.m_recoil_GeV), value: ws.map((w) => w.eps2_alphaD_up ?? Number.NaN), valueLabel: 'ε²α_D upper limit', logValue: true,
-    rx: ws.map((w) => w.semi_axis_m_mumu_GeV / 2), ry: ws.map((w) => w.semi_axis_m_recoil_GeV / 2), note,
+    title: `${cl} upper limit on ${r.coupling.symbol}${r.coupling.illustrative ? ' (illustrative σ(coupling))' : ''}`, x: { label: "M_A' [GeV]" }, y: { label: "M_h' [GeV]" },
+    px: ws.map((w) => w.m_mumu_GeV!), py: ws.map((w) => w.m_recoil_GeV!), value: ws.map((w) => w.coupling_up ?? Number.NaN), valueLabel: `${r.coupling.symbol} upper limit`, logValue: true,
+    rx: ws.map((w) => w.semi_axis_m_mumu_GeV! / 2), ry: ws.map((w) => w.semi_axis_m_recoil_GeV! / 2), note,
+  }));
+  put('results.json', resultsJson(r));
+  return files;
+}
+
+/** Windows with finite limits and ordered bands, by ascending mass (HEPData and plots). */
+function limitRows(r: SearchResult, pick: (w: SearchWindow) => { obs: number | null; exp: (number | null)[] }): { mass: number[]; obs: number[]; exp: number[][] } {
+  const out: { mass: number; obs: number; exp: number[] }[] = [];
+  for (const w of r.windows) {
+    const { obs, exp } = pick(w);
+    if (obs === null || !Number.isFinite(obs) || exp.some((e) => e === null || !Number.isFinite(e))) continue;
+    out.push({ mass: w.mass_GeV!, obs, exp: exp as number[] });
+  }
+  out.sort((a, b) => a.mass - b.mass);
+  return { mass: out.map((o) => o.mass), obs: out.map((o) => o.obs), exp: out.map((o) => o.exp) };
+}
+
+function render1D(r: SearchResult): ReportFile[] {
+  const files: ReportFile[] = [];
+  const put = (name: string, text: string) => files.push({ name, text, kind: name.endsWith('.svg') ? 'svg' : name.endsWith('.json') ? 'json' : 'hepdata' });
+  const cl = `${Math.round(r.cl * 100)}% CL`;
+  const note = `seed ${r.seed}, ${r.lumi_fb} fb⁻¹, ${r.backend.name}`;
+  const massLabel = `${r.mass_names[0].replace(/[{}_]/g, '')} [GeV]`;
+  const c = r.coupling;
+  const tables: { name: string; description: string; dataFile: string; keywords?: Record<string, string[]> }[] = [];
+  const quals = { 'SQRT(S)': '10.58 GeV', LUMINOSITY: `${r.lumi_fb} fb^-1` };
+  const sig = limitRows(r, (w) => ({ obs: w.sigma_up_fb, exp: w.sigma_up_expected_fb }));
+  const cpl = limitRows(r, (w) => ({ obs: w.coupling_up, exp: w.coupling_up_expected }));
+  const col = (e: number[][], k: number) => e.map((x) => x[k]);
+  const desc = `darkscan ${r.analysis} on ${r.samples.data && (r.samples.data as Record<string, unknown>).file ? 'file data' : 'simulated data'} (seed ${r.seed}); not a Belle II result`;
+  if (sig.mass.length) {
+    put('limit_sigma.svg', brazilPlot({
+      title: `${r.limit_name} upper limit, ${cl}`, x: { label: massLabel }, y: { label: 'σ [fb]', log: true },
+      mass: sig.mass, observed: sig.obs, expected: sig.exp, note,
+    }));
+    put('hepdata_sigma.yaml', hepdataLimitYaml({
+      mass: sig.mass, observed: sig.obs, expected: col(sig.exp, 2), expectedMinus1: col(sig.exp, 1), expectedPlus1: col(sig.exp, 3),
+      expectedMinus2: col(sig.exp, 0), expectedPlus2: col(sig.exp, 4), massName: r.mass_names[0], massUnits: 'GeV', limitName: r.limit_name, limitUnits: 'fb',
+      cl: r.cl, description: desc, qualifiers: quals,
+    }));
+    tables.push({ name: 'Cross-section limit', description: `Observed and expected ${cl} upper limits on ${r.limit_name} against ${r.mass_names[0]}`, dataFile: 'hepdata_sigma.yaml', keywords: { observables: ['SIG'], reactions: [r.reaction] } });
+  }
+  if (cpl.mass.length) {
+    put('limit_coupling.svg', brazilPlot({
+      title: `${c.symbol} upper limit, ${cl}${c.illustrative ? ' (illustrative σ(coupling))' : ''}`, x: { label: massLabel }, y: { label: c.symbol + (c.units ? ` [${c.units}]` : ''), log: true },
+      mass: cpl.mass, observed: cpl.obs, expected: cpl.exp, note,
+    }));
+    put('hepdata_coupling.yaml', hepdataLimitYaml({
+      mass: cpl.mass, observed: cpl.obs, expected: col(cpl.exp, 2), expectedMinus1: col(cpl.exp, 1), expectedPlus1: col(cpl.exp, 3),
+      expectedMinus2: col(cpl.exp, 0), expectedPlus2: col(cpl.exp, 4), massName: r.mass_names[0], massUnits: 'GeV', limitName: c.name, limitUnits: c.units,
+      cl: r.cl, description: `${desc}; ${c.formula}${c.illustrative ? ' (illustrative)' : ''}`, qualifiers: quals,
+    }));
+    tables.push({ name: 'Coupling limit', description: `Observed and expected ${cl} upper limits on ${c.symbol} against ${r.mass_names[0]}`, dataFile: 'hepdata_coupling.yaml', keywords: { reactions: [r.reaction] } });
+  }
+  if (!tables.length) throw new Error(`${r.analysis}: no window has a finite limit (no signal efficiency?); nothing to write to HEPData`);
+  put('hepdata.yaml', hepdataSubmissionYaml(tables, `darkscan ${r.analysis}, ${desc}, ${r.lumi_fb} fb^-1`));
+  const byMass = [...r.windows].sort((a, b) => a.mass_GeV! - b.mass_GeV!);
+  put('local_z.svg', linePlot({
+    title: `local significance per window (${r.variable_labels[0]}; max Z = ${Number(r.global.max_z_local).toFixed(2)})`,
+    x: { label: massLabel }, y: { label: 'local Z' }, note,
+    series: [{ x: byMass.map((w) => w.mass_GeV!), y: byMass.map((w) => w.z_local), label: 'local Z', color: '#1f77b4' }],
   }));
   put('results.json', resultsJson(r));
   return files;

@@ -1,19 +1,16 @@
-// Runs an analysis config (engine/config.ts) end to end: input files through engine/io, the 2D
-// dark Higgsstrahlung pipeline or one of the 1D searches, and the report (results.json, HEPData, SVG).
+// Runs an analysis config (engine/config.ts) end to end: input files through engine/io, the search
+// through the one pipeline (search.ts), and the report (results.json, HEPData, SVG).
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Backend } from '../../host/backend.js';
 import { getProcess, resolveParams } from '../generate/index.js';
 import { ConfigError, parseConfig, type AnalysisConfig, type AnalysisName, type InputConfig } from '../config.js';
 import { readEvents } from '../io/index.js';
-import { runDarkHiggs, type DarkHiggsResult } from './darkhiggs.js';
-import { writeReport } from './report.js';
-import { writeReport1D } from './report1d.js';
-import { availableColumns, runSearch1D, type InputEvents, type Search1DResult } from './search1d.js';
-import { SEARCHES_1D } from './searches.js';
+import { availableColumns, runSearch, signalParams, type InputEvents, type SearchResult } from './search.js';
+import { SEARCHES } from './searches.js';
 
 /** Event columns a configured cut may use, per analysis (null: cuts not supported). */
 export function cutColumns(a: AnalysisName): readonly string[] | null {
-  return a === 'dark-higgsstrahlung' ? null : availableColumns(SEARCHES_1D[a]);
+  return a === 'dark-higgsstrahlung' ? null : availableColumns(SEARCHES[a]);
 }
 
 /** Parses a config file's text with the analysis-aware checks. */
@@ -21,10 +18,10 @@ export function loadConfig(text: string, source: string): AnalysisConfig {
   const c = parseConfig(text, source, cutColumns);
   // The injected mass must be one the signal process can produce.
   if (c.inject && c.analysis !== 'dark-higgsstrahlung') {
-    const def = SEARCHES_1D[c.analysis];
+    const def = SEARCHES[c.analysis];
     const proc = getProcess(def.signal.process);
     try {
-      resolveParams(proc, { ...def.signal.params, [def.signal.massParam]: c.inject.mass_GeV! });
+      resolveParams(proc, signalParams(def, [c.inject.mass_GeV!]));
     } catch (e) {
       throw new ConfigError(source, [`config.inject.mass_GeV: ${(e as Error).message} (process ${proc.name})`]);
     }
@@ -44,7 +41,6 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
 }
 
-export type AnalysisResult = DarkHiggsResult | Search1DResult;
 
 async function readInput(inp: InputConfig, where: string, baseDir: string): Promise<InputEvents> {
   const path = isAbsolute(inp.path) ? inp.path : resolve(baseDir, inp.path);
@@ -66,44 +62,31 @@ async function readInput(inp: InputConfig, where: string, baseDir: string): Prom
 }
 
 /** Runs a validated config on a backend. */
-export async function runConfig(backend: Backend, c: AnalysisConfig, o: RunOptions): Promise<AnalysisResult> {
+export async function runConfig(backend: Backend, c: AnalysisConfig, o: RunOptions): Promise<SearchResult> {
   // --quick (o.quick) forces the quick sizes; config.quick only fills the sizes the config leaves out.
   const quick = o.quick ?? c.quick ?? false;
   const sim = o.quick ? {} : (c.simulation ?? {});
   if (o.quick) c = { ...c, pseudo_experiments: undefined };
-  if (c.analysis === 'dark-higgsstrahlung') {
-    return runDarkHiggs(backend, {
-      seed: c.seed ?? 1, lumiFb: c.lumi_fb, cl: c.cl, method: c.method,
-      pseudoExperiments: c.pseudo_experiments ?? (quick ? QUICK.darkHiggsPseudo : undefined),
-      maxEventsPerBackground: sim.max_events_per_background ?? (quick ? QUICK.maxEventsPerBackground : undefined),
-      signalEventsPerPoint: sim.signal_events_per_point ?? (quick ? QUICK.darkHiggsSignal : undefined),
-      trainEvents: sim.train_events ?? (quick ? QUICK.trainEvents : undefined),
-      inject: c.inject ? { mA: c.inject.m_A_GeV!, mh: c.inject.m_h_GeV!, events: c.inject.events } : undefined,
-      progress: o.progress, signal: o.signal,
-    });
-  }
-  const def = SEARCHES_1D[c.analysis];
+  const def = SEARCHES[c.analysis];
   const inputs = c.inputs
     ? {
         data: c.inputs.data ? await readInput(c.inputs.data, 'config.inputs.data', o.baseDir) : undefined,
         backgrounds: c.inputs.backgrounds ? await Promise.all(c.inputs.backgrounds.map((b, i) => readInput(b, `config.inputs.backgrounds[${i}]`, o.baseDir))) : undefined,
       }
     : undefined;
-  return runSearch1D(backend, def, {
+  const twoD = c.analysis === 'dark-higgsstrahlung';
+  const inject = c.inject ? { masses: twoD ? [c.inject.m_A_GeV!, c.inject.m_h_GeV!] : [c.inject.mass_GeV!], events: c.inject.events } : undefined;
+  return runSearch(backend, def, {
     seed: c.seed ?? 1, lumiFb: c.lumi_fb, cl: c.cl, method: c.method,
-    pseudoExperiments: c.pseudo_experiments ?? (quick ? QUICK.pseudoExperiments : undefined),
+    pseudoExperiments: c.pseudo_experiments ?? (quick ? (twoD ? QUICK.darkHiggsPseudo : QUICK.pseudoExperiments) : undefined),
     maxEventsPerBackground: sim.max_events_per_background ?? (quick ? QUICK.maxEventsPerBackground : undefined),
-    signalEventsPerPoint: sim.signal_events_per_point ?? (quick ? QUICK.signalEventsPerPoint : undefined),
-    inject: c.inject ? { mass: c.inject.mass_GeV!, events: c.inject.events } : undefined,
+    signalEventsPerPoint: sim.signal_events_per_point ?? (quick ? (twoD ? QUICK.darkHiggsSignal : QUICK.signalEventsPerPoint) : undefined),
+    trainEvents: sim.train_events ?? (quick && def.mlp ? QUICK.trainEvents : undefined),
+    inject,
     cuts: c.selection?.cuts,
     grid: c.grid ? { min: c.grid.min_GeV, max: c.grid.max_GeV, k: c.grid.k, step: c.grid.step } : undefined,
     inputs, progress: o.progress, signal: o.signal,
   });
-}
-
-/** Writes the report of either kind of result; returns the files. */
-export function writeAnalysisReport(r: AnalysisResult, dir: string): string[] {
-  return r.kind === 'darkscan-demo' ? writeReport(r, dir) : writeReport1D(r, dir);
 }
 
 /** The output directory: --out, else config.output.dir (relative to the config file), else `<analysis>-out`. */

@@ -1,13 +1,15 @@
-// The four one-dimensional searches of the talk as configurations of the generic pipeline
-// (search1d.ts): selection, candidates, scan variable, resolution (window widths), signal masses,
-// backgrounds, default luminosity and coupling. Resolutions are fits to this fast simulation's
-// signal peaks (robust width 1.4826 x median absolute deviation, seed 1, 2000 events per mass),
-// not Belle II's official functions.
+// Every search of the talk as data for the one pipeline (search.ts runSearch): the dark
+// Higgsstrahlung 2D scan with its MLP, and the four 1D bump hunts (selection, candidates, scan
+// variable, resolution (window widths), signal masses, backgrounds, coupling), each with the
+// paper it follows (luminosity, CL, method). Resolutions are fits to this fast simulation's signal
+// peaks (robust width 1.4826 x median absolute deviation, seed 1, 2000 events per mass), not Belle
+// II's official functions.
 import { S, SQRT_S } from '../generate/physics.js';
 import { M_MU } from '../generate/lorentz.js';
-import { ALP_G, DARK_PHOTON_EPS, ZPRIME_G_INVISIBLE, ZPRIME_G_MUMU } from './couplings.js';
+import { darkHiggsstrahlungGrid, grid1D, type Resolution, type WindowGrid } from '../windows.js';
+import { ALP_G, DARKHIGGS_EPS2ALPHAD, DARK_PHOTON_EPS, ZPRIME_G_INVISIBLE, ZPRIME_G_MUMU } from './couplings.js';
 import { FOURMU_PROXY, generateFourMuProxy } from './fourmu.js';
-import type { Search1D, Search1DName } from './search1d.js';
+import type { BackgroundSource, GridOverrides, SearchDefinition, SearchName } from './search.js';
 
 type Cols = Readonly<Record<string, ArrayLike<number>>>;
 
@@ -30,6 +32,125 @@ function manyCandidates(cols: readonly string[]) {
   };
 }
 
+/** A 1D bump hunt as written below, turned into a search definition. */
+type Search1DSpec = Pick<SearchDefinition, 'name' | 'id' | 'title' | 'reaction' | 'limitName' | 'paper' | 'eventColumns' | 'selection' | 'select' | 'backgrounds' | 'coupling' | 'notes'> & {
+  readonly signal: { readonly process: string; readonly massParam: string };
+  candidates(c: Cols, n: number): { x: Float32Array; from: Uint32Array };
+  readonly variable: string;
+  readonly variableLabel: string;
+  readonly grid: { readonly min: number; readonly max: number; readonly sigma: Resolution; readonly sigmaDoc: string; readonly k?: number; readonly step?: number };
+  massOf(x: number): number;
+  peakOf(m: number): number;
+  readonly massName: string;
+  readonly signalMasses: readonly number[];
+};
+
+function search1D(d: Search1DSpec): SearchDefinition {
+  return {
+    name: d.name, id: d.id, title: d.title, reaction: d.reaction, limitName: d.limitName, paper: d.paper,
+    signal: { process: d.signal.process, massParams: [d.signal.massParam] },
+    eventColumns: d.eventColumns, selection: d.selection, select: d.select,
+    candidates(c, n) {
+      const { x, from } = d.candidates(c, n);
+      return { coords: [x], from };
+    },
+    variables: [d.variable], variableLabels: [d.variableLabel],
+    grid: (o: GridOverrides = {}): WindowGrid => grid1D({
+      name: d.name, variable: d.variable, min: o.min ?? d.grid.min, max: o.max ?? d.grid.max, sigma: d.grid.sigma,
+      sigmaDoc: d.grid.sigmaDoc, k: o.k ?? d.grid.k ?? 2, step: o.step ?? d.grid.step ?? 2,
+    }),
+    massesOf: (g, w) => [d.massOf(g.cx[w])],
+    peakOf: (m) => [d.peakOf(m[0])],
+    massNames: [d.massName],
+    windowFields: (g, w) => ({ x_GeV: g.cx[w], half_width_GeV: g.ax[w], mass_GeV: d.massOf(g.cx[w]) }),
+    signalPoints: d.signalMasses.map((m) => [m]),
+    signalEventsPerPoint: 2000,
+    backgrounds: d.backgrounds, coupling: d.coupling, notes: d.notes,
+  };
+}
+
+// ---------------------------------------------------------------------------- mu mu + missing momentum
+/** The selection of mu+ mu- plus missing momentum, shared by A'h' (h' invisible) and Z' -> invisible. */
+const DIMUON_RECOIL = {
+  selection: {
+    tracks: 'exactly two identified muons of opposite charge, no other track',
+    n_gamma: 'no photon candidate (E > 0.1 GeV in the ECL)',
+    cos_theta_recoil_cm: '|cos theta*(recoil)| < 0.8: the missing momentum points into the barrel (lost ISR photons go along the beams)',
+    p_mumu_cm_GeV: 'p*(mu mu) > 0.5 GeV',
+    m2_recoil_GeV2: 'M_recoil^2 > 0',
+  },
+  eventColumns: ['n_gamma', 'n_extra_tracks', 'm2_recoil_GeV2', 'm_recoil_GeV', 'cos_theta_recoil_cm', 'p_mumu_cm_GeV'],
+  select(c: Cols, n: number): Uint8Array {
+    const m = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      m[i] = c.n_extra_tracks[i] === 0 && c.n_gamma[i] === 0 && Math.abs(c.cos_theta_recoil_cm[i]) < 0.8 && c.p_mumu_cm_GeV[i] > 0.5 && c.m2_recoil_GeV2[i] > 0 ? 1 : 0;
+    }
+    return m;
+  },
+  backgrounds: [
+    // p*(mu mu) > 0.5 GeV is the lost ISR photon's momentum in mu mu (gamma): events with
+    // E_gamma < 0.5 GeV (x < 0.0945) cannot pass, so the sample is skimmed at x > 0.09 (lossless).
+    { name: 'mumu', params: { xMin: 0.09 }, note: 'generator skim x_gamma > 0.09 (lossless for p*(mumu) > 0.5 GeV)' },
+    { name: 'tautau', note: 'tau -> mu nu nu or pi nu; a pion enters when misidentified as a muon' },
+    { name: 'eemumu', note: 'two-photon e e mu mu with both electrons outside the tracker (weighted: large cross section)' },
+  ] as readonly BackgroundSource[],
+} as const;
+
+// ---------------------------------------------------------------------------- dark Higgsstrahlung
+/** MLP inputs: kinematics of the muons and of the recoil, not the two scanned masses. */
+export const DARKHIGGS_FEATURES = [
+  'p_mu1_GeV', 'p_mu2_GeV', 'cos_theta_mu1', 'cos_theta_mu2', 'pt_mumu_GeV', 'p_mumu_cm_GeV',
+  'cos_theta_recoil_cm', 'cos_helicity', 'E_extra_GeV',
+] as const;
+
+/** Signal points of the efficiency map: M_h' < M_A', M_A' + M_h' < sqrt(s) (a rectangular lattice cut by the kinematic range). */
+export function darkHiggsSignalPoints(): number[][] {
+  const out: number[][] = [];
+  for (const mA of [0.5, 1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9, 10]) {
+    for (const mh of [0.05, 0.5, 1, 2, 3, 4, 5, 6, 7, 8, 9]) if (mh < mA && mA + mh < 10.5) out.push([mA, mh]);
+  }
+  return out;
+}
+
+/**
+ * e+e- -> A' h', A' -> mu+ mu-, h' invisible (Belle II, PRL 130 (2023) 071804: 8.34 fb^-1 of 2019
+ * data, 90% CL Bayesian limits): a preselection, an MLP trained on the spot, the ~9000-window scan
+ * in (M_mumu, M_recoil), epsilon^2 alpha_D with B(A' -> mu mu) from the R ratio.
+ */
+export const DARK_HIGGSSTRAHLUNG: SearchDefinition = {
+  name: 'dark-higgsstrahlung',
+  id: 5,
+  title: "e+e- -> A'h', A' -> mu+ mu-, h' invisible: 2D peak in (M_mumu, M_recoil)",
+  reaction: "E+ E- --> A' H'",
+  limitName: "sigma(e+e- -> A'h', A' -> mu+mu-, h' invisible)",
+  paper: { lumiFb: 8.34, cl: 0.9, method: 'bayes', source: 'Belle II, PRL 130 (2023) 071804 (8.34 fb^-1, 90% CL Bayesian)' },
+  signal: { process: 'darkhiggs', massParams: ['mA', 'mh'] },
+  eventColumns: [...DIMUON_RECOIL.eventColumns, 'm_mumu_GeV'],
+  selection: { ...DIMUON_RECOIL.selection, mlp: 'MLP score above the cut that keeps 85% of the training signal' },
+  select: DIMUON_RECOIL.select,
+  mlp: { features: DARKHIGGS_FEATURES, hidden: [16, 16], epochs: 12, keepSignal: 0.85, trainEvents: 6000 },
+  candidates(c, n) {
+    const x = new Float32Array(n), y = new Float32Array(n), from = new Uint32Array(n);
+    for (let i = 0; i < n; i++) (x[i] = c.m_mumu_GeV[i]), (y[i] = c.m_recoil_GeV[i]), (from[i] = i);
+    return { coords: [x, y], from };
+  },
+  variables: ['m_mumu_GeV', 'm_recoil_GeV'],
+  variableLabels: ['M_μμ [GeV]', 'M_recoil [GeV]'],
+  grid: (o: GridOverrides = {}) => darkHiggsstrahlungGrid({ k: o.k, step: o.step, xMin: o.min, xMax: o.max }),
+  massesOf: (g, w) => [g.cx[w], g.cy[w]],
+  peakOf: (m) => [m[0], m[1]],
+  massNames: ["M_{A'}", "M_{h'}"],
+  windowFields: (g, w) => ({ m_mumu_GeV: g.cx[w], m_recoil_GeV: g.cy[w], semi_axis_m_mumu_GeV: g.ax[w], semi_axis_m_recoil_GeV: g.ay[w] }),
+  signalPoints: darkHiggsSignalPoints(),
+  signalEventsPerPoint: 1500,
+  backgrounds: DIMUON_RECOIL.backgrounds,
+  coupling: DARKHIGGS_EPS2ALPHAD,
+  notes: [
+    "Cross sections of the A'h' signal are illustrative (engine/generate); background cross sections cite the Belle II Physics Book.",
+    'Background composition after the selection (samples.background_composition) against the paper\'s 79% mu mu, 18% tau tau, 3% e e mu mu (PRL 130 (2023) 071804).',
+  ],
+};
+
 // ---------------------------------------------------------------------------- Z' -> invisible
 /**
  * Recoil-mass resolution of the fast simulation: M_rec^2 = s - 2 sqrt(s) E*_mumu + M_mumu^2, so
@@ -38,28 +159,17 @@ function manyCandidates(cols: readonly string[]) {
  */
 export const SIGMA_RECOIL_ZP = (m: number) => Math.max(0.004, (0.0045 * (S - m * m)) / (2 * Math.max(m, 0.05)));
 
-export const ZPRIME_INVISIBLE: Search1D = {
+export const ZPRIME_INVISIBLE: SearchDefinition = search1D({
   name: 'zprime-invisible',
   id: 1,
   title: "e+e- -> mu+ mu- Z', Z' -> invisible (L_mu - L_tau): bump in the recoil mass against mu+ mu-",
   reaction: "E+ E- --> MU+ MU- Z', Z' --> INVISIBLE",
   limitName: "sigma(e+e- -> mu+mu- Z', Z' -> invisible)",
+  paper: { lumiFb: 79.7, cl: 0.9, method: 'cls-asymptotic', source: 'Belle II, PRL 130 (2023) 231801 (79.7 fb^-1, 90% CL)' },
   signal: { process: 'zp_inv', massParam: 'mZp' },
-  eventColumns: ['n_gamma', 'n_extra_tracks', 'm2_recoil_GeV2', 'm_recoil_GeV', 'cos_theta_recoil_cm', 'p_mumu_cm_GeV'],
-  selection: {
-    tracks: 'exactly two muons of opposite charge, no other track',
-    n_gamma: 'no photon candidate (E > 0.1 GeV in the ECL)',
-    cos_theta_recoil_cm: '|cos theta*(recoil)| < 0.8: the missing momentum points into the barrel (lost ISR photons go along the beams)',
-    p_mumu_cm_GeV: 'p*(mu mu) > 0.5 GeV',
-    m2_recoil_GeV2: 'M_recoil^2 > 0',
-  },
-  select(c, n) {
-    const m = new Uint8Array(n);
-    for (let i = 0; i < n; i++) {
-      m[i] = c.n_extra_tracks[i] === 0 && c.n_gamma[i] === 0 && Math.abs(c.cos_theta_recoil_cm[i]) < 0.8 && c.p_mumu_cm_GeV[i] > 0.5 && c.m2_recoil_GeV2[i] > 0 ? 1 : 0;
-    }
-    return m;
-  },
+  eventColumns: DIMUON_RECOIL.eventColumns,
+  selection: DIMUON_RECOIL.selection,
+  select: DIMUON_RECOIL.select,
   candidates: oneCandidate('m_recoil_GeV'),
   variable: 'm_recoil_GeV',
   variableLabel: 'M_recoil [GeV]',
@@ -68,31 +178,24 @@ export const ZPRIME_INVISIBLE: Search1D = {
   peakOf: (m) => m,
   massName: "M_{Z'}",
   signalMasses: [0.5, 0.75, 1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 8.5, 9, 9.5],
-  backgrounds: [
-    // p*(mu mu) > 0.5 GeV is the lost ISR photon's momentum in mu mu (gamma): x_gamma > 0.09 is lossless (as in darkhiggs.ts).
-    { name: 'mumu', params: { xMin: 0.09 }, note: 'generator skim x_gamma > 0.09 (lossless for p*(mumu) > 0.5 GeV)' },
-    { name: 'tautau' },
-    { name: 'eemumu' },
-  ],
-  defaultLumiFb: 79.7,
-  lumiNote: "Default luminosity 79.7 fb^-1 and 90% CL, as in Belle II's Z' -> invisible search (PRL 130 (2023) 231801).",
-  defaultCl: 0.9,
-  defaultMethod: 'cls-asymptotic',
+  backgrounds: DIMUON_RECOIL.backgrounds,
+
   coupling: ZPRIME_G_INVISIBLE,
   notes: ["Signal kinematics: flat three-body phase space for mu mu Z' (engine/generate zp_inv), so the efficiency map is approximate at low M_Z'."],
-};
+});
 
 // ---------------------------------------------------------------------------- Z' -> mu mu
 /** M_mumu resolution of the fast simulation: 0.0008 + 0.0022 M + 0.00015 M^2 GeV (1.8 MeV at 0.5, 5.2 at 2, 14.5 at 5, 37 at 10). */
 export const SIGMA_MUMU_4MU = (m: number) => 0.0008 + 0.0022 * m + 0.00015 * m * m;
 const PAIRS = ['m_mumu_13_GeV', 'm_mumu_14_GeV', 'm_mumu_23_GeV', 'm_mumu_24_GeV'];
 
-export const ZPRIME_MUMU: Search1D = {
+export const ZPRIME_MUMU: SearchDefinition = search1D({
   name: 'zprime-mumu',
   id: 2,
   title: "e+e- -> mu+ mu- Z', Z' -> mu+ mu- (L_mu - L_tau): narrow peak in M_mumu in four-muon events",
   reaction: "E+ E- --> MU+ MU- Z', Z' --> MU+ MU-",
   limitName: "sigma(e+e- -> mu+mu- Z', Z' -> mu+mu-)",
+  paper: { lumiFb: 178, cl: 0.9, method: 'cls-asymptotic', source: 'Belle II, PRD 109 (2024) 112015 (178 fb^-1, 90% CL)' },
   signal: { process: 'zp_mumu', massParam: 'mZp' },
   eventColumns: ['m_4mu_GeV', ...PAIRS, 'n_extra_tracks', 'E_extra_GeV'],
   selection: {
@@ -119,15 +222,11 @@ export const ZPRIME_MUMU: Search1D = {
     note: 'PROXY: engine/generate has no e+e- -> 4 mu background; mu mu gamma*(-> mu mu) built from zp_mumu kinematics with an illustrative Kroll-Wada mass spectrum (engine/analyses/fourmu.ts)',
     build: generateFourMuProxy,
   }],
-  defaultLumiFb: 178,
-  lumiNote: "Default luminosity 178 fb^-1 and 90% CL, as in Belle II's four-muon Z' search (PRD 109 (2024) 112015).",
-  defaultCl: 0.9,
-  defaultMethod: 'cls-asymptotic',
   coupling: ZPRIME_G_MUMU,
   notes: [
     'BACKGROUND IS A PROXY: the generator offers no Standard Model four-muon process; the background is mu mu gamma* (gamma* -> mu mu) with the zp_mumu kinematics and an illustrative mass spectrum (engine/analyses/fourmu.ts). Limits show the method, not the Belle II sensitivity.',
   ],
-};
+});
 
 // ---------------------------------------------------------------------------- invisible dark photon
 /** E*_gamma resolution: the ECL's sigma_E / E = 0.066%/E (+) 0.81%/E^(1/4) (+) 1.34% (engine/generate/detector.ts, Belle ECL NIM A 479 (2002) 117). */
@@ -139,12 +238,13 @@ export const SIGMA_EGAMMA_ECL = (e: number) => {
 export const eGammaOfMass = (m: number) => (S - m * m) / (2 * SQRT_S);
 export const massOfEGamma = (e: number) => Math.sqrt(Math.max(0, S - 2 * SQRT_S * e));
 
-export const INVISIBLE_DARK_PHOTON: Search1D = {
+export const INVISIBLE_DARK_PHOTON: SearchDefinition = search1D({
   name: 'invisible-dark-photon',
   id: 3,
   title: "e+e- -> gamma A', A' -> invisible: bump in the single-photon CM energy E*_gamma",
   reaction: "E+ E- --> GAMMA A', A' --> INVISIBLE",
   limitName: "sigma(e+e- -> gamma A', A' -> invisible)",
+  paper: { lumiFb: 1, cl: 0.9, method: 'cls-asymptotic', source: 'ILLUSTRATIVE settings: 1 fb^-1, 90% CL (the Belle II Physics Book, PTEP 2019 123C01, projects the single-photon search with 20 fb^-1; the pseudo-data are materialised event by event and radiative Bhabhas give ~1.3e6 single-photon candidates per fb^-1 here)' },
   signal: { process: 'gamma_aprime_inv', massParam: 'mA' },
   eventColumns: ['n_gamma', 'n_tracks', 'E_cm_g1_GeV', 'cos_theta_g1'],
   selection: {
@@ -169,28 +269,25 @@ export const INVISIBLE_DARK_PHOTON: Search1D = {
     { name: 'gammagamma', note: 'e+e- -> gamma gamma (gamma) with all but one photon lost (gaps, outside the ECL)' },
     { name: 'eegamma', note: 'radiative Bhabha with both electrons outside the tracker (weighted: huge cross section)' },
   ],
-  defaultLumiFb: 1,
-  lumiNote: 'Default luminosity 1 fb^-1 (illustrative; the Belle II Physics Book, PTEP 2019 123C01, projects the single-photon search with 20 fb^-1): the pseudo-data are materialised event by event and radiative Bhabhas give ~1.3e6 single-photon candidates per fb^-1 here.',
-  defaultCl: 0.9,
-  defaultMethod: 'cls-asymptotic',
   coupling: DARK_PHOTON_EPS,
   notes: [
     'The fast simulation gives electrons outside the tracker acceptance no ECL response, so radiative Bhabhas with both electrons lost look like single photons; Belle II vetoes them with the ECL endcaps and the KLM. This background is therefore pessimistic.',
     "The scan is in E*_gamma; mass_GeV = sqrt(s - 2 sqrt(s) E*).",
   ],
-};
+});
 
 // ---------------------------------------------------------------------------- ALP -> gamma gamma
 /** Diphoton-mass resolution of the fast simulation: sqrt(0.0125^2 + (0.0115 M)^2) GeV (13 MeV at 0.2, 17 at 1, 38 at 3, 104 at 9). */
 export const SIGMA_MGG = (m: number) => Math.hypot(0.0125, 0.0115 * m);
 const GG_PAIRS = ['m_gg_12_GeV', 'm_gg_13_GeV', 'm_gg_23_GeV'];
 
-export const ALP_GAMMAGAMMA: Search1D = {
+export const ALP_GAMMAGAMMA: SearchDefinition = search1D({
   name: 'alp-gammagamma',
   id: 4,
   title: 'e+e- -> gamma a, a -> gamma gamma: peak in the diphoton mass of three-photon events',
   reaction: 'E+ E- --> GAMMA A, A --> GAMMA GAMMA',
   limitName: 'sigma(e+e- -> gamma a, a -> gamma gamma)',
+  paper: { lumiFb: 0.445, cl: 0.95, method: 'cls-asymptotic', source: 'Belle II, PRL 125 (2020) 161806 (0.445 fb^-1, 95% CL)' },
   signal: { process: 'gamma_alp', massParam: 'ma' },
   eventColumns: ['n_gamma', 'n_tracks', 'm_ggg_GeV', ...GG_PAIRS],
   selection: {
@@ -216,15 +313,12 @@ export const ALP_GAMMAGAMMA: Search1D = {
     { name: 'gammagamma', note: 'e+e- -> gamma gamma gamma: QED gamma gamma with a hard ISR photon in the ECL' },
     { name: 'eegamma', note: 'e+e- -> e+e- gamma(gamma): radiative Bhabha with both electrons outside the tracker and three photons seen (weighted: huge cross section)' },
   ],
-  defaultLumiFb: 0.445,
-  lumiNote: 'Default luminosity 0.445 fb^-1 and 95% CL, as in the Belle II ALP -> gamma gamma search (PRL 125 (2020) 161806).',
-  defaultCl: 0.95,
-  defaultMethod: 'cls-asymptotic',
   coupling: ALP_G,
   notes: ['e+e- -> e+e- gamma enters only with both electrons lost and three photons in the ECL: rare, so its simulated sample is small and heavily weighted.'],
-};
+});
 
-export const SEARCHES_1D: Readonly<Record<Search1DName, Search1D>> = {
+export const SEARCHES: Readonly<Record<SearchName, SearchDefinition>> = {
+  'dark-higgsstrahlung': DARK_HIGGSSTRAHLUNG,
   'zprime-invisible': ZPRIME_INVISIBLE,
   'zprime-mumu': ZPRIME_MUMU,
   'invisible-dark-photon': INVISIBLE_DARK_PHOTON,

@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { selectBackend } from '../../host/index.js';
-import { runDarkHiggs, type LimitMethod } from '../analyses/darkhiggs.js';
+import { runSearch } from '../analyses/search.js';
+import { DARK_HIGGSSTRAHLUNG } from '../analyses/searches.js';
 import { writeReport } from '../analyses/report.js';
+import { parseLimitMethod, PIPELINE_LIMIT_METHODS } from '../stats/windows.js';
 import { BACKEND_FLAGS, backendOptions, intArg, numArg, type Command } from './args.js';
 
 const OPTIONS = {
@@ -24,18 +26,17 @@ export const demo: Command = {
   options: OPTIONS,
   async run(args, out, ctx) {
     const { values } = parseArgs({ args, options: OPTIONS });
-    const method = values.method as LimitMethod;
-    if (method !== 'cls-asymptotic' && method !== 'bayes') throw new Error(`--method: expected cls-asymptotic or bayes, got '${values.method}'`);
-    let inject: { mA: number; mh: number; events: number } | undefined;
+    const method = parseLimitMethod(values.method!, '--method', PIPELINE_LIMIT_METHODS);
+    let inject: { masses: number[]; events: number } | undefined;
     if (values.inject !== undefined) {
       const parts = values.inject.split(',');
       if (parts.length !== 3) throw new Error(`--inject: expected MA,MH,EVENTS (GeV, GeV, produced events), got '${values.inject}'`);
-      inject = { mA: numArg(parts[0], '--inject M_A', 0.22, 10.5), mh: numArg(parts[1], '--inject M_h', 0.001, 10.5), events: intArg(parts[2], '--inject EVENTS', 0, 1e7) };
+      inject = { masses: [numArg(parts[0], '--inject M_A', 0.22, 10.5), numArg(parts[1], '--inject M_h', 0.001, 10.5)], events: intArg(parts[2], '--inject EVENTS', 0, 1e7) };
     }
     const quick = !!values.quick;
     const backend = await selectBackend(backendOptions(values));
     try {
-      const r = await runDarkHiggs(backend, {
+      const r = await runSearch(backend, DARK_HIGGSSTRAHLUNG, {
         seed: intArg(values.seed!, '--seed'), lumiFb: numArg(values.lumi!, '--lumi', 1e-6, 1e4), cl: numArg(values.cl!, '--cl', 0.5, 0.9999), method,
         pseudoExperiments: values['pseudo-experiments'] !== undefined ? intArg(values['pseudo-experiments'], '--pseudo-experiments', 0, 1e6) : quick ? 20 : 100,
         maxEventsPerBackground: quick ? 30_000 : undefined, signalEventsPerPoint: quick ? 400 : undefined, trainEvents: quick ? 3000 : undefined,
@@ -50,8 +51,8 @@ export const demo: Command = {
       const g = r.global as Record<string, number | null>;
       const best = r.windows[g.window as number];
       out(`darkscan demo: dark Higgsstrahlung, ${r.lumi_fb} fb^-1 simulated, seed ${r.seed}, backend ${r.backend.name} (${r.backend.description ?? r.backend.build ?? ''})`);
-      out(`  selected: ${(r.samples as Record<string, number>).data_selected_events} data events, MLP ${(r.mlp as Record<string, string>).shape} (train AUC ${Number(r.mlp.roc_auc_train).toFixed(3)})`);
-      out(`  ${r.windows.length} windows scanned; most significant at M_mumu = ${best.m_mumu_GeV.toFixed(3)} GeV, M_recoil = ${best.m_recoil_GeV.toFixed(3)} GeV: n = ${best.n}, b = ${best.b.toFixed(2)}, local Z = ${best.z_local.toFixed(2)}`);
+      out(`  selected: ${(r.samples as Record<string, number>).data_candidates} data events, MLP ${(r.mlp as Record<string, string>).shape} (train AUC ${Number(r.mlp!.roc_auc_train).toFixed(3)})`);
+      out(`  ${r.windows.length} windows scanned; most significant at M_mumu = ${best.m_mumu_GeV!.toFixed(3)} GeV, M_recoil = ${best.m_recoil_GeV!.toFixed(3)} GeV: n = ${best.n}, b = ${best.b.toFixed(2)}, local Z = ${best.z_local.toFixed(2)}`);
       out(`  global: p = ${g.p_global === null ? 'n/a' : g.p_global.toPrecision(3)} (Z = ${g.z_global === null ? 'n/a' : g.z_global.toFixed(2)}) from ${g.pseudo_experiments} pseudo-experiments`);
       out(`  ${Math.round(r.cl * 100)}% CL limits (${r.method}) for every window; time ${r.timing_s.total.toFixed(1)} s`);
       out(`  files in ${dir}:`);

@@ -7,8 +7,7 @@ import {
 } from '../stats/index.js';
 import { BACKEND_FLAGS, backendOptions, intArg, numArg, required, type Command } from './args.js';
 
-export const LIMIT_METHODS = ['cls', 'cls-asymptotic', 'bayes', 'fc', 'cls-n'] as const;
-export type LimitMethodName = (typeof LIMIT_METHODS)[number];
+import { parseLimitMethod, type WindowLimitMethod } from '../stats/windows.js';
 
 /** Flags of the counting model, shared by limit, hypotest and discovery. */
 export const MODEL_FLAGS = {
@@ -56,8 +55,7 @@ export const limit: Command = {
   options: OPTIONS,
   async run(args, out, ctx) {
     const { values } = parseArgs({ args, options: OPTIONS });
-    const method = values.method as LimitMethodName;
-    if (!(LIMIT_METHODS as readonly string[]).includes(method)) throw new Error(`--method: expected ${LIMIT_METHODS.join(', ')}, got '${values.method}'`);
+    const method: WindowLimitMethod = parseLimitMethod(values.method!);
     const cl = numArg(values.cl!, '--cl', 0.5, 0.999999);
     const m = modelFromFlags(values);
     let upper: number, lower: number | null = null, expected: number[] | null = null, toys: number | null = null, seed: number | null = null;

@@ -6,6 +6,7 @@ import { BACKEND_FLAGS, backendOptions, columnMapArg, COLUMNS_FLAG, intArg, numA
 import { parseChannels, CHANNELS } from '../llp/sample.js';
 import { parseLogGrid } from '../llp/sweep.js';
 import { LIMIT_METHODS, type LimitMethod } from '../llp/limits.js';
+import { parseLimitMethod } from '../stats/windows.js';
 import { analyse, demoInputs, loadData, loadSignal } from '../llp/analysis.js';
 import { linePlot } from '../plot/svg.js';
 
@@ -25,9 +26,9 @@ const OPTIONS = {
   masses: { type: 'string', arg: 'M1,M2,..', help: 'scalar masses in GeV (default: those of the signal file)' },
   lxy: { type: 'string', default: '0.05:60', arg: 'LO:HI', help: 'transverse displacement window, cm' },
   nsigma: { type: 'string', default: '2', arg: 'K', help: 'mass window half-width in resolutions' },
-  method: { type: 'string', default: 'cls-n', arg: 'M', help: 'limit method: cls-n, bayes or asymptotic' },
+  method: { type: 'string', default: 'cls-n', arg: 'M', help: 'limit method: cls-n, bayes or cls-asymptotic (engine/stats/windows.ts LIMIT_METHODS)' },
   cl: { type: 'string', default: '0.95', arg: 'CL', help: 'confidence level' },
-  nbb: { type: 'string', default: '387e6', arg: 'N', help: 'number of B Bbar pairs' },
+  nbb: { type: 'string', default: '198e6', arg: 'N', help: 'number of B Bbar pairs (198e6: the 189 fb^-1 of Belle II PRD 108 (2023) L111104)' },
   'ctau-gen': { type: 'string', arg: 'CM', help: "c tau the signal was generated with (default: the file's ctau_gen_cm; --demo: 1)" },
   'per-cell': { type: 'string', default: '2000', arg: 'N', help: '--demo: signal events per (mass, channel)' },
   out: { type: 'string', arg: 'FILE', help: 'results JSON' },
@@ -39,15 +40,15 @@ const OPTIONS = {
 
 export const llp: Command = {
   summary: 'LLP B -> K S lifetime sweep: efficiency per (mass, channel, c tau), limits per channel and combined',
-  usage: 'llp (--signal FILE --data FILE [--columns NAME=COLUMN,...] | --demo [--seed S]) [--lifetimes 1e-3:1e3:50] [--channels ee,mumu,pipi,KK] [--masses m1,m2,..] [--lxy 0.05:60] [--nsigma 2] [--method cls-n|bayes|asymptotic] [--cl 0.95] [--nbb 387e6] [--ctau-gen CM] [--out FILE.json] [--plot FILE.svg] [--shard i/n]',
+  usage: 'llp (--signal FILE --data FILE [--columns NAME=COLUMN,...] | --demo [--seed S]) [--lifetimes 1e-3:1e3:50] [--channels ee,mumu,pipi,KK] [--masses m1,m2,..] [--lxy 0.05:60] [--nsigma 2] [--method cls-n|bayes|cls-asymptotic] [--cl 0.95] [--nbb 198e6] [--ctau-gen CM] [--out FILE.json] [--plot FILE.svg] [--shard i/n]',
   options: OPTIONS,
   async run(args, out) {
     const { values } = parseArgs({ args, options: OPTIONS });
     const channels = parseChannels(values.channels!);
     const ctaus = parseLogGrid(values.lifetimes!, '--lifetimes');
     const lxyWindow = range2(values.lxy!, '--lxy');
-    if (!(LIMIT_METHODS as readonly string[]).includes(values.method!)) throw new Error(`--method: expected ${LIMIT_METHODS.join(', ')}, got '${values.method}'`);
-    const method = values.method as LimitMethod;
+    // Defaults as in Belle II PRD 108 (2023) L111104: 189 fb^-1 (198 x 10^6 B Bbar pairs), 95% CL.
+    const method = parseLimitMethod<LimitMethod>(values.method!, '--method', LIMIT_METHODS);
     const cl = numArg(values.cl!, '--cl', 0.5, 0.9999);
     const nBBbar = numArg(values.nbb!, '--nbb', 1);
     const nSigma = numArg(values.nsigma!, '--nsigma', 0.1, 100);

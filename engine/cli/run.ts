@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { selectBackend } from '../../host/index.js';
-import { loadConfig, outputDir, runConfig, writeAnalysisReport } from '../analyses/run.js';
+import { loadConfig, outputDir, runConfig } from '../analyses/run.js';
+import { writeReport } from '../analyses/report.js';
 import { BACKEND_FLAGS, backendOptions, required, type Command } from './args.js';
 
 const OPTIONS = {
@@ -31,7 +32,7 @@ export const run: Command = {
     try {
       const r = await runConfig(backend, cfg, { baseDir: dirname(path), quick: values.quick ? true : undefined, progress: ctx.progress, signal: ctx.signal });
       const dir = outputDir(cfg, path, values.out);
-      const files = writeAnalysisReport(r, dir);
+      const files = writeReport(r, dir);
       if (values.json) {
         out(JSON.stringify({ analysis: r.analysis, out: dir, files, global: r.global, timing_s: r.timing_s, seed: r.seed }));
         return 0;

@@ -11,7 +11,7 @@ import { gridFromJson, gridToJson, NAMED_GRIDS, type WindowGrid } from '../windo
 import { scan as runScan, scanRows, scanStreamed, sliceGrid, type ScanResult, type TableSource } from '../scan.js';
 import { intArg, numArg, BACKEND_FLAGS, backendOptions, required, columnMapArg, COLUMNS_FLAG, type Command } from './args.js';
 import { missingColumnProblem, withColumnNames } from '../io/columns.js';
-import { windowLimits, WINDOW_LIMIT_METHODS, type WindowLimitMethod, type WindowLimits } from '../stats/windows.js';
+import { parseLimitMethod, windowLimits, type WindowLimits } from '../stats/windows.js';
 import { scanGlobalSignificance, type GlobalSignificance } from '../stats/lee.js';
 import type { EventTable } from '../events.js';
 
@@ -156,8 +156,7 @@ export const scan: Command = {
       if (values[flag] !== undefined && !values[needs]) throw new Error(`--${flag} applies only with --${needs}`);
     }
     if (values.seed !== undefined && !values.limits && !values.global) throw new Error('--seed applies only with --limits --method cls or --global');
-    const method = (values.method ?? 'cls-asymptotic') as WindowLimitMethod;
-    if (values.limits && !(WINDOW_LIMIT_METHODS as readonly string[]).includes(method)) throw new Error(`--method: expected ${WINDOW_LIMIT_METHODS.join(', ')}, got '${values.method}'`);
+    const method = parseLimitMethod(values.method ?? 'cls-asymptotic');
     const cl = numArg(values.cl ?? '0.9', '--cl', 0.5, 0.9999);
     const needsSeed = (values.limits && method === 'cls') || values.global;
     const seed = values.seed === undefined ? undefined : intArg(values.seed, '--seed');

@@ -95,3 +95,42 @@ export const BRANCHING_SOURCES = {
   aprime: "A' -> l l, hadrons: lepton widths with R(M) (Ilten et al., arXiv:1801.04847 eqs. 2.6-2.8); R from O(alpha_s) perturbative QCD above 1.4 GeV (PDG QCD review eq. 9.7), rho/omega/phi Breit-Wigners below (illustrative there)",
   zprime: "L_mu - L_tau Z' -> mu mu, tau tau, nu nu (Bauer, Foldenauer, Jaeckel, JHEP 07 (2018) 094)",
 } as const;
+
+// ---------------------------------------------------------------- Higgs-mixed dark scalar S
+export type ScalarChannel = 'ee' | 'mumu' | 'pipi' | 'KK';
+const M_PI_C = 0.13957039, M_K_C = 0.493677, M_S_QUARK = 0.0935, M_C_QUARK = 1.27; // PDG 2024 (MSbar quark masses)
+
+/**
+ * Branching fractions of a scalar that mixes with the Higgs (widths in units of theta^2 G_F / (sqrt2 pi)):
+ * leptons Gamma = m_l^2 m_S beta^3 / 4 (Higgs-like Yukawa); below 2 GeV pi pi and K K at leading
+ * order in chiral perturbation theory, Gamma(pi pi) = (3/32) m_S^3 (2/9 + 11/9 m_pi^2/m_S^2)^2 beta_pi
+ * (Donoghue, Gasser, Leutwyler, NPB 343 (1990) 341, LO, as in Bezrukov & Gorbunov JHEP 05 (2010) 010),
+ * K K with the same form and m_K (2/3 of the pi pi isospin weight); above 2 GeV the partonic widths:
+ * s sbar and c cbar (3 m_q^2 m_S beta^3 / 4) and g g via c, b, t loops (alpha_s^2 m_S^3 / (36 pi^2) x 3^2,
+ * Gamma(h -> gg) of Spira et al., Fortsch. Phys. 46 (1998) 203, in the heavy-quark limit).
+ * ILLUSTRATIVE between 0.5 and 2 GeV: dispersive treatments give pi pi widths up to ~100x the LO one
+ * (Winkler arXiv:1809.01876; Gorbunov, Kriukova, Teryaev arXiv:2303.12847). Channels not listed
+ * (tau tau, gluons, 4 pi, ...) count in the total width. Returns B(S -> x x) for x in ee, mumu, pipi, KK.
+ */
+export function scalarBranchingFractions(mS: number): Record<ScalarChannel, number> {
+  if (!(mS > 2 * M_E)) throw new RangeError(`scalar mass ${mS} GeV is below the e+e- threshold`);
+  const b3 = (m: number) => (mS > 2 * m ? (1 - (4 * m * m) / (mS * mS)) ** 1.5 : 0);
+  const lep = (m: number) => (m * m * mS * b3(m)) / 4;
+  const ee = lep(M_E), mumu = lep(M_MU), tautau = lep(M_TAU);
+  const chpt = (m: number, w: number) => (mS > 2 * m ? w * (3 / 32) * mS ** 3 * (2 / 9 + (11 / 9) * (m * m) / (mS * mS)) ** 2 * Math.sqrt(1 - (4 * m * m) / (mS * mS)) : 0);
+  let pipi = 0, KK = 0, other = tautau;
+  if (mS < 2) {
+    pipi = chpt(M_PI_C, 1);
+    KK = chpt(M_K_C, 2 / 3);
+  } else {
+    // partonic: strange quarks hadronise to K K among others; here the s sbar width is attributed to
+    // 'other' (no exclusive K K fraction is modelled above 2 GeV), as are c cbar and g g.
+    const a = alphaS(mS);
+    other += 3 * lep(M_S_QUARK) + 3 * lep(M_C_QUARK) + ((a * a * mS ** 3) / (36 * Math.PI * Math.PI)) * 9;
+  }
+  const tot = ee + mumu + pipi + KK + other;
+  return { ee: ee / tot, mumu: mumu / tot, pipi: pipi / tot, KK: KK / tot };
+}
+
+export const SCALAR_BRANCHING_SOURCE =
+  'Higgs-mixed scalar: lepton widths m_l^2 m_S beta^3; pi pi, K K at LO ChPT below 2 GeV (Donoghue, Gasser, Leutwyler NPB 343 (1990) 341; Bezrukov & Gorbunov JHEP 05 (2010) 010), partonic s s, c c, g g above; ILLUSTRATIVE between 0.5 and 2 GeV (dispersive pi pi widths are up to ~100x larger: Winkler arXiv:1809.01876)';

@@ -109,13 +109,14 @@ export async function analyse(backend: Backend, signal: LlpSample, data: DataSam
     schema: LLP_RESULT_SCHEMA,
     ...meta,
     backend: backend.name,
-    units: { mass: 'GeV', ctau: 'cm', lxy: 'cm', limits: 'B(B+ -> K+ S) x B(S -> x x)' },
+    units: { mass: 'GeV', ctau: 'cm', lxy: 'cm', limits: 'channels[].limit: B(B+ -> K+ S) x B(S -> x x); combined_limit: B(B+ -> K+ S) under br_model' },
     method: o.method, cl: o.cl, n_BBbar: o.nBBbar, n_Bcharged: nB,
     ctau_gen_cm: signal.ctauGen, lxy_window_cm: o.lxyWindow, mass_window_nsigma: o.nSigma ?? 2,
     masses_GeV: o.masses, channels: o.channels, ctaus_cm: o.ctaus.map(r),
     sweep_ms: +sweepMs.toFixed(1),
-    combination: 'product of the channel Poisson likelihoods, flat prior on the common B(B -> K S) x B(S -> xx) (same B(S -> xx) in every channel)',
-    theta2_formula: 'B(B+ -> K+ S) = theta^2 x brBtoKSPerTheta2(mS) (Batell-Pospelov-Ritz arXiv:0911.4938; Winkler arXiv:1809.01876; Boiarska et al. arXiv:1904.10447), B(S -> xx) = 1',
+    combination: 'product of the channel Poisson likelihoods, flat prior on B(B -> K S), each channel weighted by the model\'s B(S -> xx) (br_model)',
+    br_model: limits.brModel,
+    theta2_formula: 'B(B+ -> K+ S) = theta^2 x brBtoKSPerTheta2(mS) (Batell-Pospelov-Ritz arXiv:0911.4938; Winkler arXiv:1809.01876; Boiarska et al. arXiv:1904.10447), B(S -> xx) from br_model',
     cells: o.masses.map((m, im) => ({
       m_S_GeV: m,
       channels: o.channels.map((c, ic) => {
@@ -127,6 +128,8 @@ export async function analyse(backend: Backend, signal: LlpSample, data: DataSam
           efficiency: Array.from(sweep.eff.subarray(g * L, (g + 1) * L), r),
           efficiency_err: Array.from(sweep.effErr.subarray(g * L, (g + 1) * L), r),
           limit: Array.from(limits.perChannel.subarray(g * L, (g + 1) * L), r),
+          br_model: r(limits.br[g]),
+          theta2_limit: Array.from(limits.perChannel.subarray(g * L, (g + 1) * L), (x) => r(x / (limits.br[g] * brBtoKSPerTheta2(m)))),
         };
       }),
       combined_limit: Array.from(limits.combined.subarray(im * L, (im + 1) * L), r),

@@ -1,27 +1,35 @@
-// Limits on B(B+ -> K+ S) x B(S -> x x) per (mass, channel, lifetime), their combination over
-// channels, and the mixing-angle interpretation of a Higgs-mixed scalar.
-import { bayesUpper, clsNUpper, upperLimitAsymptotic } from '../stats/index.js';
+// Limits on B(B+ -> K+ S) x B(S -> x x) per (mass, channel, lifetime) (model independent), and,
+// under a stated model of B(S -> x x) (by default the Higgs-mixed scalar's, engine/generate/
+// branching.ts), per-channel and combined limits on B(B+ -> K+ S) and on the mixing angle theta^2.
+import { upperOne, type WindowLimitMethod } from '../stats/windows.js';
+import { scalarBranchingFractions, SCALAR_BRANCHING_SOURCE } from '../generate/branching.js';
 import type { Channel } from './sample.js';
 import type { SweepResult } from './sweep.js';
 
-export type LimitMethod = 'cls-n' | 'bayes' | 'asymptotic';
-export const LIMIT_METHODS: readonly LimitMethod[] = ['cls-n', 'bayes', 'asymptotic'];
+/** The LLP limit methods: those of the one table (engine/stats/windows.ts) that need no toys. */
+export type LimitMethod = Exclude<WindowLimitMethod, 'cls' | 'fc'>;
+export const LIMIT_METHODS: readonly LimitMethod[] = ['cls-n', 'bayes', 'cls-asymptotic'];
+
+/** B(S -> x x) per channel at a mass: the model a combination is made under. */
+export interface ScalarBrModel {
+  readonly name: string;
+  br(mS: number): Record<Channel, number>;
+}
+export const HIGGS_MIXED_SCALAR_BR: ScalarBrModel = { name: SCALAR_BRANCHING_SOURCE, br: scalarBranchingFractions };
 
 /** Observed count and expected background in one reduced-mass window. */
 export interface WindowCounts { readonly n: number; readonly b: number; readonly sigmaB?: number }
 
 /**
- * Upper limit on the signal count s in one window (engine/stats): 'cls-n' CLs with n as test
- * statistic (Read 2002; equals the flat-prior Bayesian limit when b is known), 'bayes' flat prior
- * with the background uncertainty integrated (log-normal), 'asymptotic' CLs with q~_mu
- * (arXiv:1007.1727).
+ * Upper limit on the signal count s in one window, by the table's method (engine/stats/windows.ts
+ * upperOne): 'cls-n' CLs with n as test statistic with b taken as known (Read 2002), 'bayes' flat
+ * prior with the background uncertainty integrated (log-normal), 'cls-asymptotic' CLs with q~_mu
+ * (arXiv:1007.1727) where b >= 10, else the exact Bayesian limit.
  */
 export function signalUpperLimit(w: WindowCounts, method: LimitMethod, cl: number): number {
-  const sigmaB = w.sigmaB ?? 0;
-  if (method === 'cls-n') return clsNUpper(w.n, w.b, cl);
+  const sigmaB = method === 'cls-n' ? 0 : w.sigmaB ?? 0;
   const model = sigmaB > 0 ? { n: w.n, b: Math.max(w.b, 1e-9), sigmaB, uncertainty: 'lognormal' as const } : { n: w.n, b: Math.max(w.b, 1e-9) };
-  if (method === 'bayes') return bayesUpper(model, cl);
-  return upperLimitAsymptotic(model, cl).upper;
+  return upperOne(model, method, cl).up;
 }
 
 /** Number of B+ (and B-) mesons: 2 N_BB f+- (f+- = B(Y(4S) -> B+ B-) = 0.514, PDG 2024). */
@@ -34,17 +42,20 @@ export interface LimitOptions {
   readonly cl: number;
   /** Charged B mesons in the data (chargedBCount). */
   readonly nB: number;
-  /** Assumed B(S -> x x) per channel for the combination (default 1 each: see combineChannels). */
-  readonly br?: Partial<Record<Channel, number>>;
+  /** The model of B(S -> x x) the per-channel B(B -> K S) limits and the combination are made under (default: the Higgs-mixed scalar's). */
+  readonly brModel?: ScalarBrModel;
 }
 
 export interface LimitGrid {
   readonly method: LimitMethod;
   readonly cl: number;
-  /** Upper limit on B(B -> K S) x B(S -> xx), index ((im * channels + ic) * lifetimes + j); Infinity where eff = 0. */
+  /** Upper limit on B(B -> K S) x B(S -> xx) (model independent), index ((im * channels + ic) * lifetimes + j); Infinity where eff = 0. */
   readonly perChannel: Float64Array;
-  /** Upper limit on B(B -> K S) from all channels (index im * lifetimes + j). */
+  /** B(S -> xx) of the model per (mass, channel), index im * channels + ic. */
+  readonly br: Float64Array;
+  /** Upper limit on B(B -> K S) from all channels under the model (index im * lifetimes + j); Infinity where no channel has B(S -> xx) eff > 0. */
   readonly combined: Float64Array;
+  readonly brModel: string;
   /** Upper limits on the signal count per (mass, channel). */
   readonly sUp: Float64Array;
 }
@@ -64,25 +75,31 @@ export function limitGrid(sweep: SweepResult, counts: readonly WindowCounts[], o
       perChannel[g * L + j] = a > 0 ? sUp[g] / a : Infinity;
     }
   }
+  const model = o.brModel ?? HIGGS_MIXED_SCALAR_BR;
+  const br = new Float64Array(nM * nC);
+  sweep.masses.forEach((m, im) => {
+    const b = model.br(m);
+    sweep.channels.forEach((c, ic) => (br[im * nC + ic] = b[c]));
+  });
   const combined = new Float64Array(nM * L);
   for (let im = 0; im < nM; im++) {
     for (let j = 0; j < L; j++) {
-      const chans = sweep.channels.map((c, ic) => ({
+      const chans = sweep.channels.map((_, ic) => ({
         n: counts[im * nC + ic].n, b: counts[im * nC + ic].b,
-        a: o.nB * sweep.eff[(im * nC + ic) * L + j] * (o.br?.[c] ?? 1),
+        a: o.nB * sweep.eff[(im * nC + ic) * L + j] * br[im * nC + ic],
       }));
       combined[im * L + j] = combineChannels(chans, o.cl);
     }
   }
-  return { method: o.method, cl: o.cl, perChannel, combined, sUp };
+  return { method: o.method, cl: o.cl, perChannel, br, combined, sUp, brModel: model.name };
 }
 
 /**
  * Combination: the product of the channels' Poisson likelihoods L(mu) = prod_c Pois(n_c | mu a_c
  * + b_c), a_c = N_B eff_c B(S -> x_c x_c), with a flat prior on mu >= 0 (Bayesian credibility
  * limit, PDG Statistics review sec. 40.4.1): the cl quantile of the posterior, integrated on a
- * grid (trapezoid, 4000 steps up to where the posterior has fallen by e^-30). With B(S -> x x) = 1
- * in every channel (the default) mu is a common B(B -> K S) x B(S -> x x) for all channels.
+ * grid (trapezoid, 4000 steps up to where the posterior has fallen by e^-30). With a_c carrying
+ * the model's B(S -> x_c x_c), mu is B(B -> K S) under that model.
  */
 export function combineChannels(chans: readonly { n: number; b: number; a: number }[], cl: number): number {
   const use = chans.filter((c) => c.a > 0);
@@ -147,7 +164,8 @@ export function brBtoKSPerTheta2(mS: number, p: ScalarModel = HIGGS_MIXED_SCALAR
   return width / (HBAR_GeV_s / p.tauB_s);
 }
 
-/** theta^2 limit from a limit on B(B -> K S) x B(S -> x x) and an assumed B(S -> x x). */
-export function theta2Limit(brLimit: number, mS: number, brSxx = 1, p: ScalarModel = HIGGS_MIXED_SCALAR): number {
+/** theta^2 limit from a limit on B(B -> K S) x B(S -> x x) and the model's B(S -> x x) (no default: B = 1 is not a model). */
+export function theta2Limit(brLimit: number, mS: number, brSxx: number, p: ScalarModel = HIGGS_MIXED_SCALAR): number {
+  if (!(brSxx > 0)) return Infinity;
   return brLimit / (brSxx * brBtoKSPerTheta2(mS, p));
 }

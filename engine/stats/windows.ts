@@ -7,8 +7,43 @@ import { bayesUpper, clsNUpper, expectedFromCounts, feldmanCousins } from './exa
 import { makeModel, type CountingModel, type Model, type UncertaintyModel } from './model.js';
 import { upperLimitsToys } from './toys.js';
 
-export const WINDOW_LIMIT_METHODS = ['cls', 'cls-asymptotic', 'bayes', 'fc', 'cls-n'] as const;
-export type WindowLimitMethod = (typeof WINDOW_LIMIT_METHODS)[number];
+/**
+ * The limit methods: ONE table, used by the CLI (`limit`, `scan --limits`, `demo`, `run`), the
+ * search pipeline (engine/analyses/search.ts) and the LLP limits (engine/llp/limits.ts).
+ */
+export const LIMIT_METHODS = {
+  cls: { doc: 'CLs with q~_mu from toys, batched on the backend (Read, J. Phys. G 28 (2002) 2693; Cowan et al., EPJC 71 (2011) 1554)', toys: true, knownBackground: false, pipeline: false },
+  'cls-asymptotic': { doc: `asymptotic CLs with q~_mu (Cowan et al., EPJC 71 (2011) 1554); windows with b < ASYMPTOTIC_MIN_B take the exact Bayesian limit`, toys: false, knownBackground: false, pipeline: true },
+  bayes: { doc: 'Bayesian credible upper limit, flat prior on s >= 0, background uncertainty integrated (PDG Statistics review sec. 40.4.1)', toys: false, knownBackground: false, pipeline: true },
+  fc: { doc: 'Feldman-Cousins unified interval (PRD 57 (1998) 3873), known background', toys: false, knownBackground: true, pipeline: false },
+  'cls-n': { doc: 'CLs with n as test statistic (Read 2002), known background', toys: false, knownBackground: true, pipeline: false },
+} as const;
+export type WindowLimitMethod = keyof typeof LIMIT_METHODS;
+export const WINDOW_LIMIT_METHODS = Object.keys(LIMIT_METHODS) as WindowLimitMethod[];
+/** The methods a search pipeline runs per window (closed-form, with uncertainties). */
+export type PipelineLimitMethod = { [K in WindowLimitMethod]: (typeof LIMIT_METHODS)[K]['pipeline'] extends true ? K : never }[WindowLimitMethod];
+export const PIPELINE_LIMIT_METHODS = WINDOW_LIMIT_METHODS.filter((m) => LIMIT_METHODS[m].pipeline) as PipelineLimitMethod[];
+
+/** Checks a method name against the table (or a subset of it), naming the option in the error. */
+export function parseLimitMethod<M extends WindowLimitMethod = WindowLimitMethod>(name: string, where = '--method', allowed: readonly M[] = WINDOW_LIMIT_METHODS as M[]): M {
+  if (!(allowed as readonly string[]).includes(name)) throw new Error(`${where}: expected ${allowed.join(', ')}, got '${name}'`);
+  return name as M;
+}
+
+/**
+ * One window's upper limit on s by any method of the table that needs no toys: the pipeline
+ * methods through limitOne, 'fc' and 'cls-n' for a known background (an error otherwise).
+ */
+export function upperOne(m: CountingModel, method: Exclude<WindowLimitMethod, 'cls'>, cl: number, where = 'window'): { up: number; used: string; reason: string } {
+  if (method === 'cls-asymptotic' || method === 'bayes') {
+    const r = limitOne(m, method, cl);
+    return { up: r.up, used: r.used, reason: r.reason };
+  }
+  if ((m.sigmaB ?? 0) > 0) throw new Error(`${where}: method ${method} assumes a known background (sigma_b = ${m.sigmaB})`);
+  const sRef = m.sRef ?? 1;
+  const up = method === 'fc' ? feldmanCousins(m.n, m.b, cl).upper : clsNUpper(m.n, m.b, cl);
+  return { up: up / sRef, used: method, reason: 'requested' };
+}
 
 export interface WindowInputs {
   readonly n: ArrayLike<number>;

@@ -1,0 +1,603 @@
+// The one search pipeline: every search of the talk (definitions in searches.ts: the dark
+// Higgsstrahlung 2D scan and the 1D bump hunts) runs through runSearch. Stages: simulated
+// backgrounds at a luminosity (weighted where capped) or events from files; the definition's
+// selection plus any configured cuts; an MLP trained on the spot where the definition has one;
+// candidates in the scan variable(s); the window grid; pseudo-data (or data from a file) plus any
+// injected signal; the signal efficiency map, interpolated between simulated masses; the scan; per
+// window limits with the method recorded and why (engine/stats/windows.ts limitOne); the
+// look-elsewhere effect from background-only pseudo-experiments; the cross-section limits turned
+// into the definition's coupling. Every random number derives from one seed.
+import type { Backend } from '../../host/backend.js';
+import type { ColumnTable } from '../io/columns.js';
+import { ANALYSES, type AnalysisName } from '../config.js';
+import { countInWindows } from '../scan.js';
+import type { WindowGrid } from '../windows.js';
+import { countKey, expectedEvents, generate, generateAtLuminosity, getProcess, poisson, EventRandom, FAMILY_COLUMNS, GENERATOR_VERSION, type EventSample, type Params } from '../generate/index.js';
+import { foldIn, key, split, RANDOM_STREAM_VERSION } from '../random.js';
+import { trainClassifier, rocAuc } from '../nn/train.js';
+import { describeModel, type Mlp } from '../nn/model.js';
+import { scoreEvents } from '../nn/infer.js';
+import { limitOne, PIPELINE_LIMIT_METHODS, type PipelineLimitMethod } from '../stats/windows.js';
+import { globalSignificance } from '../stats/lee.js';
+import { couplingLimit, type Coupling } from './couplings.js';
+import { B_FLOOR, concatColumns, poissonResample, rows, sampleInfo, scanWithFloor, seedOf, selectRows, table, type Columns } from './samples.js';
+
+export type LimitMethod = PipelineLimitMethod;
+export { B_FLOOR };
+
+/** The pipeline's random stream (engine/random.ts key(seed, stream)); the search's id is folded in. */
+export const SEARCH_STREAM = 0x51d1;
+
+type Cols = Readonly<Record<string, ArrayLike<number>>>;
+
+export interface BackgroundSource {
+  /** Generator process name, or the name of a custom sample. */
+  readonly name: string;
+  readonly params?: Params;
+  readonly note?: string;
+  /** Builds a custom sample at a luminosity (instead of generateAtLuminosity of `name`). */
+  readonly build?: (o: { lumiFb: number; seed: number; maxEvents: number }) => EventSample;
+}
+
+/** An extra cut on an event column: min <= v (or |v|) <= max. */
+export interface Cut {
+  readonly column: string;
+  readonly min?: number;
+  readonly max?: number;
+  readonly abs?: boolean;
+}
+
+/** Per-window coordinates as they appear in results (1D: x_GeV, half_width_GeV, mass_GeV; the 2D search: M_mumu, M_recoil). */
+export interface WindowCoordinates {
+  x_GeV?: number;
+  half_width_GeV?: number;
+  mass_GeV?: number;
+  m_mumu_GeV?: number;
+  m_recoil_GeV?: number;
+  semi_axis_m_mumu_GeV?: number;
+  semi_axis_m_recoil_GeV?: number;
+}
+
+/** One search as data: what the pipeline needs to run it, with the paper it follows. */
+export interface SearchDefinition {
+  readonly name: SearchName;
+  /** Stable id folded into the random key (never reuse). */
+  readonly id: number;
+  readonly title: string;
+  /** HEPData reaction keyword and the limit's name. */
+  readonly reaction: string;
+  readonly limitName: string;
+  /** The paper's luminosity, confidence level and method: the defaults of a run. */
+  readonly paper: { readonly lumiFb: number; readonly cl: number; readonly method: LimitMethod; readonly source: string };
+  /** Signal process; massParams name its mass parameters, one per scanned mass. */
+  readonly signal: { readonly process: string; readonly massParams: readonly string[]; readonly params?: Params };
+  /** Event columns that the selection, the MLP and the candidates use (file inputs must provide them). */
+  readonly eventColumns: readonly string[];
+  readonly selection: Readonly<Record<string, string>>;
+  select(c: Cols, n: number): Uint8Array;
+  /** An MLP trained on the spot on signal (all map points pooled) against the backgrounds, cut to keep keepSignal of the training signal. */
+  readonly mlp?: { readonly features: readonly string[]; readonly hidden: readonly number[]; readonly epochs: number; readonly keepSignal: number; readonly trainEvents: number };
+  /** Candidates of selected events: one array per scan variable, and the event each came from (several per event allowed). */
+  candidates(c: Cols, n: number): { coords: Float32Array[]; from: Uint32Array };
+  /** Scan variables (columns of the candidate table) and their plot labels. */
+  readonly variables: readonly string[];
+  readonly variableLabels: readonly string[];
+  /** The window grid (options: range, k and step overrides). */
+  grid(o?: GridOverrides): WindowGrid;
+  /** Signal masses of a window (GeV, one per massParam), and the expected peak (scan coordinates) of signal masses. */
+  massesOf(grid: WindowGrid, w: number): number[];
+  peakOf(masses: readonly number[]): number[];
+  readonly massNames: readonly string[];
+  /** How a window is named in results. */
+  windowFields(grid: WindowGrid, w: number): WindowCoordinates;
+  /** Masses of the simulated signal efficiency map (GeV, one tuple per point). */
+  readonly signalPoints: readonly (readonly number[])[];
+  readonly signalEventsPerPoint: number;
+  readonly backgrounds: readonly BackgroundSource[];
+  /** Cross section at unit coupling as a function of the masses; limit = (sigma_UL / sigma(1))^(1/power). */
+  readonly coupling: Coupling;
+  readonly notes: readonly string[];
+}
+
+/** The searches (one definition each in searches.ts): the config's analysis names. */
+export const SEARCH_NAMES = ANALYSES;
+export type SearchName = AnalysisName;
+
+export interface GridOverrides {
+  readonly min?: number;
+  readonly max?: number;
+  readonly k?: number;
+  readonly step?: number;
+}
+
+/** Events from a file (read by engine/io with the column mapping applied). */
+export interface InputEvents {
+  readonly table: ColumnTable;
+  /** true: rows are already selected candidates (only the scan variables are needed); false: events, the selection is applied. */
+  readonly selected: boolean;
+  /** Column holding per-event weights (backgrounds; default: weight 1). */
+  readonly weightColumn?: string;
+}
+
+export interface SearchOptions {
+  readonly seed: number;
+  /** Integrated luminosity, fb^-1 (default: the paper's). */
+  readonly lumiFb?: number;
+  /** Confidence level of the limits (default: the paper's). */
+  readonly cl?: number;
+  readonly method?: LimitMethod;
+  /** Background-only pseudo-experiments for the global significance (default 100). */
+  readonly pseudoExperiments?: number;
+  /** At most this many events simulated per background sample (weighted above). */
+  readonly maxEventsPerBackground?: number;
+  /** Signal events simulated per mass point of the efficiency map. */
+  readonly signalEventsPerPoint?: number;
+  /** Events per class in the MLP's training sample (searches with an MLP). */
+  readonly trainEvents?: number;
+  /** Signal added to the data: `events` produced signal events at `masses` (GeV, one per massParam), before any selection. */
+  readonly inject?: { readonly masses: readonly number[]; readonly events: number };
+  readonly cuts?: readonly Cut[];
+  readonly grid?: GridOverrides;
+  readonly inputs?: { readonly data?: InputEvents; readonly backgrounds?: readonly InputEvents[] };
+  readonly progress?: (s: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** What every search reports per window: counts, local significance, limits. */
+export interface WindowLimitFields {
+  n: number;
+  b: number;
+  sigma_b: number;
+  p_local: number;
+  z_local: number;
+  signal_efficiency: number;
+  limit_method: LimitMethod;
+  /** Why this window's method (the request, or why it was not valid here: engine/stats/windows.ts limitOne). */
+  limit_method_reason: string;
+  /** Upper limits on signal events: observed, expected [-2s, -1s, median, +1s, +2s]. */
+  s_up: number;
+  s_up_expected: number[];
+  sigma_up_fb: number | null;
+  sigma_up_expected_fb: (number | null)[];
+}
+
+export interface SearchWindow extends WindowLimitFields, WindowCoordinates {
+  window: number;
+  coupling_up: number | null;
+  coupling_up_expected: (number | null)[];
+}
+
+export interface SearchResult {
+  kind: 'darkscan-analysis';
+  analysis: SearchName;
+  title: string;
+  paper: string;
+  seed: number;
+  stream_version: number;
+  generator_version: number;
+  lumi_fb: number;
+  cl: number;
+  method: LimitMethod;
+  backend: Record<string, unknown>;
+  variables: string[];
+  variable_labels: string[];
+  mass_names: string[];
+  reaction: string;
+  limit_name: string;
+  samples: Record<string, unknown>;
+  selection: Record<string, string>;
+  extra_cuts: Cut[];
+  mlp: Record<string, unknown> | null;
+  grid: Record<string, unknown>;
+  signal_efficiency_map: { masses_GeV: number[]; peak: number[]; window: number; efficiency: number }[];
+  coupling: { name: string; symbol: string; units: string; power: number; formula: string; source: string; illustrative: boolean };
+  injected: Record<string, unknown> | null;
+  global: Record<string, unknown>;
+  windows: SearchWindow[];
+  timing_s: Record<string, number>;
+  notes: string[];
+}
+
+/** The mask of `cuts` on columns `c` (every cut's column must exist). */
+export function cutMask(c: Cols, n: number, cuts: readonly Cut[], where = 'cuts'): Uint8Array {
+  const m = new Uint8Array(n).fill(1);
+  cuts.forEach((cut, j) => {
+    const col = c[cut.column];
+    if (!col) throw new Error(`${where}[${j}].column: no column '${cut.column}' (have: ${Object.keys(c).join(', ')})`);
+    const lo = cut.min ?? -Infinity, hi = cut.max ?? Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = cut.abs ? Math.abs(col[i]) : col[i];
+      if (!(v >= lo && v <= hi)) m[i] = 0;
+    }
+  });
+  return m;
+}
+
+/** Columns an event sample must have for this search (plus configured cut columns). */
+export function requiredColumns(def: SearchDefinition, cuts: readonly Cut[] = []): string[] {
+  return [...new Set([...def.eventColumns, ...(def.mlp?.features ?? []), ...cuts.map((c) => c.column)])];
+}
+
+/** Event columns available from the generator for this search's family. */
+export function availableColumns(def: SearchDefinition): string[] {
+  return ['weight', ...Object.keys(FAMILY_COLUMNS[getProcess(def.signal.process).family])];
+}
+
+function requireColumns(t: Cols, names: readonly string[], source: string) {
+  const missing = names.filter((n) => !t[n]);
+  if (missing.length) throw new Error(`${source}: missing column(s) ${missing.join(', ')} (have: ${Object.keys(t).join(', ') || 'none'}); map them with "columns" in the config`);
+}
+
+/** Signal process parameters of a mass tuple. */
+export function signalParams(def: SearchDefinition, masses: readonly number[]): Params {
+  if (masses.length !== def.signal.massParams.length) throw new RangeError(`${def.name}: expected ${def.signal.massParams.length} mass(es) (${def.signal.massParams.join(', ')}), got ${masses.length}`);
+  return { ...def.signal.params, ...Object.fromEntries(def.signal.massParams.map((p, i) => [p, masses[i]])) };
+}
+
+/**
+ * generateAtLuminosity, also beyond the generator's 2^32 event indices (e.g. radiative Bhabhas at
+ * 20 fb^-1): there only `cap` events are simulated anyway, each weighted N / cap with N ~ Poisson(sigma L)
+ * drawn from the sample's own count key, as generateAtLuminosity does below that size.
+ */
+function atLuminosity(process: string, params: Params | undefined, lumiFb: number, seed: number, cap: number): EventSample {
+  const mu = expectedEvents(process, lumiFb, params ?? {});
+  if (mu < 2 ** 31) return generateAtLuminosity({ process, params, lumiFb, seed, maxEvents: cap });
+  const N = poisson(new EventRandom(countKey(seed, getProcess(process))).start(0), mu);
+  const s = generate({ process, params, events: cap, seed, weight: N / cap });
+  return { ...s, lumiFb, meta: { ...s.meta, lumi_fb: lumiFb, expected_events: mu, poisson_events: N, oversampled: true, event_weight: N / cap } };
+}
+
+/**
+ * Efficiency at scan masses `x` from the simulated points: linear in 1D; in 2D bilinear on the
+ * rectangular lattice of the points, the corners outside the kinematic range (no simulated point)
+ * dropped and the bilinear weights renormalised; outside the lattice the edge value; with no
+ * lattice corner around x the nearest point's value.
+ */
+export function interpolateEfficiency(points: readonly (readonly number[])[], values: readonly number[], x: readonly number[]): number {
+  if (!points.length) return 0;
+  const dims = x.length;
+  const axes = Array.from({ length: dims }, (_, d) => [...new Set(points.map((p) => p[d]))].sort((a, b) => a - b));
+  const at = new Map(points.map((p, i) => [p.join(','), values[i]]));
+  const cell = (v: number, a: number[]): [number, number, number] => {
+    if (v <= a[0]) return [0, 0, 0];
+    if (v >= a[a.length - 1]) return [a.length - 1, a.length - 1, 0];
+    let i = 1;
+    while (a[i] < v) i++;
+    return [i - 1, i, (v - a[i - 1]) / (a[i] - a[i - 1])];
+  };
+  const cells = axes.map((a, d) => cell(x[d], a));
+  let sum = 0, wsum = 0;
+  for (let corner = 0; corner < 1 << dims; corner++) {
+    let wgt = 1;
+    const p: number[] = [];
+    for (let d = 0; d < dims; d++) {
+      const [i0, i1, f] = cells[d];
+      const hi = (corner >> d) & 1;
+      wgt *= hi ? f : 1 - f;
+      p.push(axes[d][hi ? i1 : i0]);
+    }
+    const v = at.get(p.join(','));
+    if (v === undefined || wgt === 0) continue;
+    sum += wgt * v;
+    wsum += wgt;
+  }
+  if (wsum > 0) return sum / wsum;
+  let best = 0, bd = Infinity;
+  points.forEach((p, i) => {
+    const d = p.reduce((s, v, k) => s + (v - x[k]) ** 2, 0);
+    if (d < bd) (bd = d), (best = i);
+  });
+  return values[best];
+}
+
+/** Distance of scan coordinates from window w's centre in units of its semi-axes (<= 1: inside). */
+function windowDistance(g: WindowGrid, w: number, c: readonly number[]): number {
+  const dx = (c[0] - g.cx[w]) / g.ax[w];
+  return g.shape === 'ellipse' ? Math.sqrt(dx * dx + ((c[1] - g.cy[w]) / g.ay[w]) ** 2) : Math.abs(dx);
+}
+
+function quantile(a: Float32Array, q: number): number {
+  const s = Float64Array.from(a).sort();
+  return s[Math.min(s.length - 1, Math.max(0, Math.floor(q * s.length)))];
+}
+
+/** Runs one search (a definition from searches.ts) end to end. */
+export async function runSearch(backend: Backend, def: SearchDefinition, o: SearchOptions): Promise<SearchResult> {
+  const t0 = performance.now();
+  const timing: Record<string, number> = {};
+  const lap = (name: string, since: number) => (timing[name] = Math.round(performance.now() - since) / 1000);
+  const progress = o.progress ?? (() => {});
+  const check = () => o.signal?.throwIfAborted();
+  const lumi = o.lumiFb ?? def.paper.lumiFb, cl = o.cl ?? def.paper.cl, method = o.method ?? def.paper.method;
+  const nPE = o.pseudoExperiments ?? 100, cap = o.maxEventsPerBackground ?? 150_000, perPoint = o.signalEventsPerPoint ?? def.signalEventsPerPoint;
+  const nTrain = o.trainEvents ?? def.mlp?.trainEvents ?? 0;
+  if (!(lumi > 0) || !Number.isFinite(lumi)) throw new RangeError(`luminosity must be > 0 fb^-1, got ${lumi}`);
+  if (!(cl > 0 && cl < 1)) throw new RangeError(`cl must be in (0, 1), got ${cl}`);
+  if (!(PIPELINE_LIMIT_METHODS as readonly string[]).includes(method)) throw new RangeError(`method must be ${PIPELINE_LIMIT_METHODS.join(' or ')}, got '${method}'`);
+  for (const [v, name] of [[nPE, 'pseudo-experiments'], [cap, 'events per background'], [perPoint, 'signal events per point'], [nTrain, 'training events']] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
+  }
+  if (o.trainEvents !== undefined && !def.mlp) throw new RangeError(`${def.name} has no MLP stage: training events do not apply`);
+  const cuts = o.cuts ?? [];
+  const keep = [...requiredColumns(def, cuts), 'weight'];
+  const candVars = [...def.variables];
+  const grid = def.grid(o.grid);
+  const W = grid.cx.length;
+  if (W === 0) throw new RangeError(`${def.name}: the window grid is empty`);
+  const [kData, kMc, kTrain, kSig, kInject, kPE] = split(foldIn(key(o.seed, SEARCH_STREAM), def.id), 6);
+  const sigProc = getProcess(def.signal.process);
+
+  /** Selected events of a sample (definition's selection and the extra cuts). */
+  const selectSample = (c: Cols, n: number, source: string): Columns => {
+    requireColumns(c, keep, source);
+    const m = def.select(c, n), e = cutMask(c, n, cuts, 'selection.cuts');
+    for (let i = 0; i < n; i++) m[i] &= e[i];
+    return selectRows(c, m, keep);
+  };
+  /** Candidate table: the scan variables and the weight of the event each came from. */
+  const candidates = (ev: Columns, weighted: boolean): Columns => {
+    const { coords, from } = def.candidates(ev, rows(ev));
+    const out: Columns = Object.fromEntries(candVars.map((v, d) => [v, coords[d]]));
+    if (weighted) out.weight = Float32Array.from(from, (i) => ev.weight[i]);
+    return out;
+  };
+  const fromFile = (inp: InputEvents, what: string): { events?: Columns; cands?: Columns } => {
+    const c = inp.table.columns, n = inp.table.length;
+    if (inp.selected) {
+      requireColumns(c, candVars, inp.table.source);
+      const w = inp.weightColumn ? c[inp.weightColumn] : undefined;
+      if (inp.weightColumn && !w) throw new Error(`${inp.table.source}: weight column '${inp.weightColumn}' not found`);
+      return { cands: { ...Object.fromEntries(candVars.map((v) => [v, Float32Array.from(c[v])])), weight: w ? Float32Array.from(w) : new Float32Array(n).fill(1) } };
+    }
+    const withW: Record<string, ArrayLike<number>> = { ...c };
+    if (inp.weightColumn) {
+      if (!c[inp.weightColumn]) throw new Error(`${inp.table.source}: weight column '${inp.weightColumn}' not found`);
+      withW.weight = c[inp.weightColumn];
+    } else withW.weight = new Float32Array(n).fill(1);
+    for (const [j, col] of Object.entries(withW)) {
+      for (let i = 0; i < n; i++) if (!Number.isFinite(col[i])) throw new Error(`${inp.table.source}: ${what} row ${i}, column '${j}' is not a finite number (${col[i]})`);
+    }
+    return { events: selectSample(withW, n, inp.table.source) };
+  };
+  const samples: Record<string, unknown> = { background: [] };
+
+  // 1. Backgrounds: simulated at the luminosity (weighted where capped), or from files.
+  let t = performance.now();
+  const bgParts: { name: string; c: Columns }[] = [], bgCandFromFiles: Columns[] = [];
+  if (o.inputs?.backgrounds?.length) {
+    for (const inp of o.inputs.backgrounds) {
+      const r = fromFile(inp, 'background');
+      if (r.events) bgParts.push({ name: inp.table.source, c: r.events });
+      else bgCandFromFiles.push(r.cands!);
+      (samples.background as unknown[]).push({ file: inp.table.source, rows: inp.table.length, selected: r.events ? rows(r.events) : rows(r.cands!), as: inp.selected ? 'candidates' : 'events' });
+    }
+  } else {
+    for (const [i, bg] of def.backgrounds.entries()) {
+      check();
+      progress(`simulating ${bg.name} at ${lumi} fb^-1`);
+      const seed = seedOf(foldIn(kMc, i));
+      const s = bg.build ? bg.build({ lumiFb: lumi, seed, maxEvents: cap }) : atLuminosity(bg.name, bg.params, lumi, seed, cap);
+      const c = selectSample(s.columns, s.length, bg.name);
+      bgParts.push({ name: bg.name, c });
+      (samples.background as unknown[]).push({ ...sampleInfo(s, rows(c)), note: bg.note });
+    }
+  }
+  lap('backgrounds', t);
+
+  // 2. The MLP (searches that have one), trained on independent samples: signal of every map point pooled.
+  let mlpInfo: Record<string, unknown> | null = null;
+  let applyMlp = async (c: Columns): Promise<Columns> => c;
+  if (def.mlp) {
+    t = performance.now();
+    progress('training the MLP');
+    const spec = def.mlp, F = spec.features.length;
+    const featureMatrix = (c: Columns) => {
+      const n = rows(c), x = new Float32Array(n * F);
+      for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) x[i * F + j] = c[spec.features[j]][i];
+      return x;
+    };
+    const sigTrain: Columns[] = [], bgTrain: Columns[] = [];
+    for (const [j, p] of def.signalPoints.entries()) {
+      const s = generate({ process: def.signal.process, params: signalParams(def, p), events: Math.ceil(nTrain / def.signalPoints.length / 0.6), seed: seedOf(foldIn(kTrain, j)) });
+      sigTrain.push(selectSample(s.columns, s.length, def.signal.process));
+    }
+    const training: unknown[] = [];
+    for (const [i, bg] of def.backgrounds.entries()) {
+      // The selection keeps few events of some backgrounds: simulate up to 5 x 20000 to train on.
+      let c: Columns | null = null;
+      for (let chunk = 0; chunk < 5 && (c === null || rows(c) < nTrain / def.backgrounds.length); chunk++) {
+        check();
+        if (bg.build) break; // custom samples are not used for training
+        const s = generate({ process: bg.name, params: bg.params, events: 20_000, firstEvent: chunk * 20_000, seed: seedOf(foldIn(kTrain, 1000 + i)) });
+        const part = selectSample(s.columns, s.length, bg.name);
+        c = c ? concatColumns([c, part], keep) : part;
+      }
+      if (c) bgTrain.push(c);
+      training.push({ process: bg.name, selected: c ? rows(c) : 0 });
+    }
+    const sigT = concatColumns(sigTrain, keep), bgT = concatColumns(bgTrain, keep);
+    const xs = featureMatrix(concatColumns([sigT, bgT], keep));
+    const labels = new Uint8Array(rows(sigT) + rows(bgT)).fill(1, 0, rows(sigT));
+    const trained = trainClassifier(xs, labels, F, { seed: seedOf(kTrain), hidden: [...spec.hidden], epochs: spec.epochs, inputNames: spec.features });
+    const model: Mlp = trained.model;
+    const trainScores = await scoreEvents(backend, model, xs);
+    const sigScores = trainScores.subarray(0, rows(sigT));
+    const cut = quantile(sigScores, 1 - spec.keepSignal);
+    applyMlp = async (c: Columns) => {
+      if (rows(c) === 0) return c;
+      const score = await scoreEvents(backend, model, featureMatrix(c));
+      const mask = new Uint8Array(score.length);
+      for (let i = 0; i < score.length; i++) mask[i] = score[i] > cut ? 1 : 0;
+      return selectRows(c, mask, keep);
+    };
+    samples.training = [...training, { process: `${def.signal.process} (all map points)`, selected: rows(sigT) }];
+    mlpInfo = {
+      shape: describeModel(model), features: [...spec.features], trained_on: { signal: rows(sigT), background: rows(bgT) },
+      epochs: trained.history.length, final_loss: trained.history.at(-1)?.loss, roc_auc_train: rocAuc(trainScores, labels), score_cut: cut,
+      signal_efficiency_train: sigScores.filter((v) => v > cut).length / sigScores.length,
+    };
+    lap('train_mlp', t);
+    t = performance.now();
+    progress('selecting events (MLP on the backend)');
+    for (const p of bgParts) p.c = await applyMlp(p.c);
+    lap('select', t);
+  }
+  const bgEvents = bgParts.length ? concatColumns(bgParts.map((p) => p.c), keep) : selectRows({}, new Uint8Array(0), []);
+  const bgCands = concatColumns([...(bgParts.length ? [candidates(bgEvents, true)] : []), ...bgCandFromFiles], [...candVars, 'weight']);
+  // Selected background per source (weighted, at the luminosity).
+  const composition = bgParts.map((p) => ({ source: p.name, selected_events: p.c.weight.reduce((a, v) => a + v, 0), simulated_rows: rows(p.c), fraction: 0 }));
+  const totalSel = composition.reduce((a, c) => a + c.selected_events, 0);
+  for (const c of composition) c.fraction = totalSel > 0 ? c.selected_events / totalSel : 0;
+
+  // 3. Data: from a file, or one background-only pseudo-experiment of the background events
+  // (event i appears k ~ Poisson(w_i) times, keyed by the seed; candidates follow their event).
+  t = performance.now();
+  const dataParts: Columns[] = [];
+  let dataSource: Record<string, unknown>;
+  if (o.inputs?.data) {
+    const r = fromFile(o.inputs.data, 'data');
+    dataParts.push(r.events ? candidates(await applyMlp(r.events), false) : Object.fromEntries(candVars.map((v) => [v, r.cands![v]])));
+    dataSource = { file: o.inputs.data.table.source, rows: o.inputs.data.table.length, as: o.inputs.data.selected ? 'candidates' : 'events' };
+  } else {
+    if (bgCandFromFiles.length && !bgParts.length) throw new Error('data: background files given as selected candidates cannot be resampled into pseudo-data; give a data file or background events');
+    if (bgCandFromFiles.length) throw new Error('data: mixing candidate-level background files with pseudo-data is not supported; give a data file');
+    dataParts.push(candidates(poissonResample(bgEvents, bgEvents.weight ?? new Float32Array(0), kData, keep), false));
+    dataSource = { pseudo_data: 'background-only pseudo-experiment of the background events (Poisson-resampled weights)', key_stream: SEARCH_STREAM };
+  }
+  let injected: Record<string, unknown> | null = null;
+  if (o.inject) {
+    const { masses, events } = o.inject;
+    const s = generate({ process: def.signal.process, params: signalParams(def, masses), events, seed: seedOf(kInject) });
+    const sel = await applyMlp(selectSample(s.columns, s.length, `injected ${def.signal.process}`));
+    const cands = candidates(sel, false);
+    dataParts.push(cands);
+    injected = { process: def.signal.process, masses_GeV: [...masses], produced: events, accepted: s.length, selected_events: rows(sel), candidates: rows(cands), seed: s.seed, peak: def.peakOf(masses) };
+  }
+  const data = concatColumns(dataParts, candVars);
+  lap('data', t);
+
+  // 4. Signal efficiency map: selection (x MLP) x containment (events with a candidate in the
+  // window nearest the expected peak), at each simulated mass point.
+  t = performance.now();
+  progress(`signal efficiency map (${def.signalPoints.length} mass points)`);
+  const effMap: SearchResult['signal_efficiency_map'] = [];
+  for (const [j, p] of def.signalPoints.entries()) {
+    check();
+    const peak = def.peakOf(p);
+    let w = -1, bd = Infinity;
+    for (let i = 0; i < W; i++) {
+      const d = windowDistance(grid, i, peak);
+      if (d < bd) (bd = d), (w = i);
+    }
+    if (grid.shape === 'interval' && bd > 1) continue; // the peak is outside the scanned range
+    const s = generate({ process: def.signal.process, params: signalParams(def, p), events: perPoint, seed: seedOf(foldIn(kSig, j)) });
+    const sel = await applyMlp(selectSample(s.columns, s.length, def.signal.process));
+    const { coords, from } = def.candidates(sel, rows(sel));
+    const hit = new Uint8Array(rows(sel));
+    for (let i = 0; i < from.length; i++) if (windowDistance(grid, w, coords.map((c) => c[i])) <= 1) hit[from[i]] = 1;
+    const inside = hit.reduce((a, v) => a + v, 0);
+    effMap.push({ masses_GeV: [...p], peak, window: w, efficiency: perPoint ? inside / perPoint : 0 });
+  }
+  samples.signal = { process: def.signal.process, events_per_point: perPoint, points: effMap.length, sigma_source: sigProc.sigmaSource };
+  lap('signal_map', t);
+
+  // 5. The scan.
+  t = performance.now();
+  progress(`scanning ${W} windows`);
+  const { res, bEff, zLocal, pLocal } = await scanWithFloor(backend, grid, data, bgCands, o.signal);
+  lap('scan', t);
+
+  // 6. Limits per window, in events, cross section and coupling.
+  t = performance.now();
+  const windows: SearchWindow[] = [];
+  const methodCounts: Record<string, number> = {};
+  const effPoints = effMap.map((e) => e.masses_GeV), effValues = effMap.map((e) => e.efficiency);
+  for (let w = 0; w < W; w++) {
+    if (w % 500 === 0) {
+      check();
+      progress(`limits: window ${w} / ${W}`);
+    }
+    const n = res.data.n[w], b = bEff[w], sb = res.sigmaB![w];
+    let lim: ReturnType<typeof limitOne>;
+    try {
+      lim = limitOne({ n, b, sigmaB: sb, uncertainty: sb > 0 ? 'gauss' : 'none' }, method, cl);
+    } catch (e) {
+      throw new Error(`limits: window ${w} (${JSON.stringify(def.windowFields(grid, w))}; n = ${n}, b = ${b}, sigma_b = ${sb}): ${(e as Error).message}`);
+    }
+    const tag = `${lim.used}: ${lim.reason}`;
+    methodCounts[tag] = (methodCounts[tag] ?? 0) + 1;
+    const masses = def.massesOf(grid, w);
+    const eff = interpolateEfficiency(effPoints, effValues, masses);
+    const toSigma = (s: number) => (eff > 0 ? s / (eff * lumi) : null);
+    const sUp = toSigma(lim.up), sExp = lim.exp.map(toSigma);
+    windows.push({
+      window: w, ...def.windowFields(grid, w), n, b: res.b![w], sigma_b: sb, p_local: pLocal[w], z_local: zLocal[w],
+      signal_efficiency: eff, limit_method: lim.used, limit_method_reason: lim.reason, s_up: lim.up, s_up_expected: lim.exp, sigma_up_fb: sUp, sigma_up_expected_fb: sExp,
+      coupling_up: couplingLimit(def.coupling, masses, sUp), coupling_up_expected: sExp.map((s) => couplingLimit(def.coupling, masses, s)),
+    });
+  }
+  lap('limits', t);
+
+  // 7. Look-elsewhere (engine/stats/lee.ts): background-only pseudo-experiments drawn like the
+  // data (Poisson-resampled background events, candidates rebuilt), each rescanned.
+  t = performance.now();
+  const canResample = bgParts.length > 0 && !bgCandFromFiles.length;
+  const nDone = canResample ? nPE : 0;
+  const g = nDone === 0 ? null : await globalSignificance(res.data.n, bEff, res.sigmaB!, async (k) => {
+    check();
+    if (k % 10 === 0) progress(`look-elsewhere: pseudo-experiment ${k} / ${nPE}`);
+    const pe = candidates(poissonResample(bgEvents, bgEvents.weight, foldIn(kPE, k), keep), false);
+    return (await countInWindows(backend, grid, table(pe), {}, o.signal)).n;
+  }, { pseudoExperiments: nDone, seed: o.seed });
+  let best = 0;
+  for (let w = 1; w < W; w++) if (zLocal[w] > zLocal[best]) best = w;
+  if (g) best = g.window; // the same maximum; ties broken by the smaller local p
+  lap('look_elsewhere', t);
+  timing.total = Math.round(performance.now() - t0) / 1000;
+
+  const c = def.coupling;
+  return {
+    kind: 'darkscan-analysis',
+    analysis: def.name,
+    title: def.title,
+    paper: def.paper.source,
+    seed: o.seed,
+    stream_version: RANDOM_STREAM_VERSION,
+    generator_version: GENERATOR_VERSION,
+    lumi_fb: lumi,
+    cl,
+    method,
+    backend: { name: backend.name, ...backend.info().details },
+    variables: candVars,
+    variable_labels: [...def.variableLabels],
+    mass_names: [...def.massNames],
+    reaction: def.reaction,
+    limit_name: def.limitName,
+    samples: { ...samples, data: dataSource, data_candidates: rows(data), background_candidates: rows(bgCands), background_composition: composition },
+    selection: { ...def.selection },
+    extra_cuts: [...cuts],
+    mlp: mlpInfo,
+    grid: { name: grid.name, windows: W, variables: grid.variables, ...grid.params },
+    signal_efficiency_map: effMap,
+    coupling: { name: c.name, symbol: c.symbol, units: c.units, power: c.power, formula: c.formula, source: c.source, illustrative: c.illustrative },
+    injected,
+    global: {
+      max_z_local: zLocal[best], window: best, ...def.windowFields(grid, best), p_local: pLocal[best], pseudo_experiments: nDone,
+      exceeding: g?.exceeding ?? null, p_global: g?.pGlobal ?? null, p_global_error: g?.pGlobalError ?? null, z_global: g?.zGlobal ?? null, trials_factor: g?.trialsFactor ?? null,
+      method: canResample
+        ? 'background-only pseudo-data (Poisson-resampled background events, candidates rebuilt), every window rescanned; p = (exceeding + 1) / (N + 1)'
+        : 'not computed: background given as candidates cannot be resampled event by event',
+    },
+    windows,
+    timing_s: timing,
+    notes: [
+      ...def.notes,
+      `Defaults (luminosity, CL, method) as in ${def.paper.source}.`,
+      `Coupling ${c.symbol}: ${c.formula} (${c.illustrative ? 'ILLUSTRATIVE: ' : ''}${c.source}).`,
+      `Windows with less simulated background than ${B_FLOOR} events use b = ${B_FLOOR} (local Z and limits).`,
+      `Limit methods (windows): ${Object.entries(methodCounts).map(([k, v]) => `${v} ${k}`).join('; ')} (limit_method, limit_method_reason per window).`,
+      'Signal efficiency of a window: selection x containment of the simulated signal in the window nearest its peak, interpolated between the simulated masses (linear in 1D, bilinear in 2D).',
+      'The observed data are a background-only pseudo-experiment of the (weighted) background simulation, the same construction as the look-elsewhere pseudo-experiments; with weighted simulation, pseudo-data from an independent sample would put w copies of each event at one point, so they are not independent of the background estimate.',
+    ],
+  };
+}
