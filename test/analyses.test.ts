@@ -11,7 +11,6 @@ import { interpolateEfficiency, runSearch, SEARCH_NAMES, type SearchResult } fro
 import { SEARCHES, ZPRIME_INVISIBLE, ZPRIME_MUMU } from '../engine/analyses/searches.js';
 import { ALP_G, ZPRIME_G_INVISIBLE, ZPRIME_G_MUMU, couplingLimit, SIGMA_MUMU_FB } from '../engine/analyses/couplings.js';
 import { zPrimeBranchingFractions } from '../engine/generate/branching.js';
-import { fourMuProxySigmaFb, fourMuSpectrumFbPerGeV, generateFourMuProxy } from '../engine/analyses/fourmu.js';
 import { generate } from '../engine/generate/index.js';
 import { toCsv } from '../engine/io/index.js';
 import { runConfig } from '../engine/analyses/run.js';
@@ -178,23 +177,6 @@ describe('coupling translations and the four-muon proxy', () => {
     expect(couplingLimit(ZPRIME_G, 11, 1)).toBeNull();
     expect(couplingLimit(ZPRIME_G, m, null)).toBeNull();
     expect(ZPRIME_G.illustrative).toBe(true);
-  });
-
-  it('the 4-mu proxy: total sigma is the integral of its spectrum; samples reproducible and weighted when capped', () => {
-    let integral = 0;
-    const lo = 0.2123, hi = 10.37, N = 200000;
-    for (let i = 0; i < N; i++) {
-      const m = Math.exp(Math.log(lo) + ((Math.log(hi) - Math.log(lo)) * (i + 0.5)) / N);
-      integral += fourMuSpectrumFbPerGeV(m) * m * ((Math.log(hi) - Math.log(lo)) / N);
-    }
-    expect(fourMuProxySigmaFb() / integral).toBeCloseTo(1, 2);
-    const a = generateFourMuProxy({ lumiFb: 10, seed: 3, maxEvents: 500 });
-    const b = generateFourMuProxy({ lumiFb: 10, seed: 3, maxEvents: 500 });
-    expect(a.columns.m_4mu_GeV).toEqual(b.columns.m_4mu_GeV);
-    expect(a.nGenerated).toBe(500);
-    expect(a.meta.poisson_events as number).toBeGreaterThan(500);
-    expect(a.columns.weight[0]).toBeCloseTo((a.meta.poisson_events as number) / 500, 4);
-    expect(a.illustrative).toBe(true);
   });
 
   it('every search is one definition of the one pipeline: a grid, backgrounds, signal points inside its grid, the paper it follows', () => {

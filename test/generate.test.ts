@@ -8,6 +8,7 @@ import { BETA_CM, SQRT_S, gammaGammaAngular, sigmaGammaGammaToLL, toLab } from '
 import { M_MU, mass, p4, pabs } from '../engine/generate/lorentz.js';
 import { trackSigmaRel, trackAccepted, photonAccepted, BELLE2_DETECTOR } from '../engine/generate/detector.js';
 import { aPrimeBranchingFractions, brAPrimeToMuMu, rRatio } from '../engine/generate/branching.js';
+import { fourMuSpectrumFbPerGeV } from '../engine/generate/processes.js';
 import { key } from '../engine/random.js';
 
 const median = (a: ArrayLike<number>) => Array.from(a).sort((x, y) => x - y)[Math.floor(a.length / 2)];
@@ -316,5 +317,27 @@ describe("branching fractions (engine/generate/branching.ts)", () => {
     // sigma / B is the Born A'h' cross section, smooth in M_A': the ratio at 6 GeV carries B(mu mu) ~ 0.155
     expect(a / brAPrimeToMuMu(6)).toBeGreaterThan(a);
     expect(b / brAPrimeToMuMu(0.25)).toBeGreaterThan(b);
+  });
+});
+
+describe('SM e+e- -> 4 mu (mumumumu)', () => {
+  it('sigma is the integral of its gamma* mass spectrum; four identified muons with M_4mu near sqrt(s); one pair at the gamma* mass', () => {
+    let integral = 0;
+    const lo = 0.2123, hi = 10.37, N = 200000;
+    for (let i = 0; i < N; i++) {
+      const m = Math.exp(Math.log(lo) + ((Math.log(hi) - Math.log(lo)) * (i + 0.5)) / N);
+      integral += fourMuSpectrumFbPerGeV(m) * m * ((Math.log(hi) - Math.log(lo)) / N);
+    }
+    const p = getProcess('mumumumu');
+    expect(p.sigmaFb({ isr: 1 }) / integral).toBeCloseTo(1, 2);
+    expect(p.illustrative).toBe(true);
+    const s = generate({ process: 'mumumumu', events: 3000, seed: 8, params: { isr: 0 } });
+    expect(s.length).toBeGreaterThan(500);
+    expect(median(s.columns.m_4mu_GeV)).toBeCloseTo(SQRT_S, 0);
+    // the gamma* mass spectrum falls like 1/M: most pairs are light
+    expect(median(s.columns.truth_m_Zp_GeV)).toBeLessThan(2);
+    const g = generateAtLuminosity({ process: 'mumumumu', lumiFb: 50, seed: 3, maxEvents: 500 });
+    expect(g.meta.oversampled).toBe(true);
+    expect(g.columns.weight[0]).toBeCloseTo((g.meta.poisson_events as number) / 500, 3);
   });
 });

@@ -31,12 +31,10 @@ export const SEARCH_STREAM = 0x51d1;
 type Cols = Readonly<Record<string, ArrayLike<number>>>;
 
 export interface BackgroundSource {
-  /** Generator process name, or the name of a custom sample. */
+  /** Generator process name (engine/generate). */
   readonly name: string;
   readonly params?: Params;
   readonly note?: string;
-  /** Builds a custom sample at a luminosity (instead of generateAtLuminosity of `name`). */
-  readonly build?: (o: { lumiFb: number; seed: number; maxEvents: number }) => EventSample;
 }
 
 /** An extra cut on an event column: min <= v (or |v|) <= max. */
@@ -376,7 +374,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
       check();
       progress(`simulating ${bg.name} at ${lumi} fb^-1`);
       const seed = seedOf(foldIn(kMc, i));
-      const s = bg.build ? bg.build({ lumiFb: lumi, seed, maxEvents: cap }) : atLuminosity(bg.name, bg.params, lumi, seed, cap);
+      const s = atLuminosity(bg.name, bg.params, lumi, seed, cap);
       const c = selectSample(s.columns, s.length, bg.name);
       bgParts.push({ name: bg.name, c });
       (samples.background as unknown[]).push({ ...sampleInfo(s, rows(c)), note: bg.note });
@@ -407,7 +405,6 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
       let c: Columns | null = null;
       for (let chunk = 0; chunk < 5 && (c === null || rows(c) < nTrain / def.backgrounds.length); chunk++) {
         check();
-        if (bg.build) break; // custom samples are not used for training
         const s = generate({ process: bg.name, params: bg.params, events: 20_000, firstEvent: chunk * 20_000, seed: seedOf(foldIn(kTrain, 1000 + i)) });
         const part = selectSample(s.columns, s.length, bg.name);
         c = c ? concatColumns([c, part], keep) : part;

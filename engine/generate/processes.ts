@@ -122,15 +122,13 @@ function zPrime(decay: 'inv' | 'mumu' | 'tautau', id: number): ProcessDef {
     sigmaSource: "illustrative: an input (sigma scales as g'^2; see Belle II PRL 130 (2023) 231801)",
     illustrative: true,
     generate(rng, p) {
+      if (decay === 'mumu') return { particles: muMuPair(rng, p, p.mZp), truth: { truth_m_Zp_GeV: p.mZp } };
       const r = isrOrNot(rng, p, p.mZp + 2 * M_MU);
       // Flat three-body phase space (the radiation matrix element, which favours soft Z', is neglected).
       const [a, b, z] = decay3(rng, r.system, M_MU, M_MU, p.mZp);
       const out: GenParticle[] = [mu(1, a), mu(-1, b), ...gammas(r)];
       if (decay === 'inv') out.push({ kind: 'invisible', charge: 0, p: z });
-      else if (decay === 'mumu') {
-        const [c, d] = decay2(rng, z, M_MU, M_MU);
-        out.push(mu(1, c), mu(-1, d));
-      } else {
+      else {
         const [t1, t2] = decay2(rng, z, M_TAU, M_TAU);
         const [m1, n1] = tauToMuNuNu(rng, t1), [m2, n2] = tauToMuNuNu(rng, t2);
         out.push(mu(1, m1), mu(-1, m2), { kind: 'invisible', charge: 0, p: n1 }, { kind: 'invisible', charge: 0, p: n2 });
@@ -139,6 +137,82 @@ function zPrime(decay: 'inv' | 'mumu' | 'tautau', id: number): ProcessDef {
     },
   };
 }
+
+// ------------------------------------------------------------------ SM e+e- -> mu+ mu- mu+ mu-
+// The dominant SM diagram at 10.58 GeV: mu+ mu- with a virtual photon radiated off the muons that
+// converts to a second mu+ mu- pair. The gamma* mass spectrum is
+//   dsigma/dM = sigma_mumu x R(M) x K(M),
+//   K(M) = (2 alpha / (3 pi M)) sqrt(1 - 4 m^2/M^2) (1 + 2 m^2/M^2)   (Kroll & Wada, Phys. Rev. 98
+//          (1955) 1355: conversion of a photon into a lepton pair of mass M, dq^2/q^2 = 2 dM/M),
+//   R(M) = (2 alpha / pi) (ln(s/m^2) - 1) ln((sqrt(s) - 2m)/M)        (leading-log probability of
+//          radiating that photon with energy above ~M, the radiator of physics.ts),
+// m = m_mu, sigma_mumu = 1.148 nb (Belle II Physics Book Table 4); kinematics: mu mu gamma* by flat
+// three-body phase space, gamma* -> mu mu isotropic, ISR. ILLUSTRATIVE (leading-log, no interference,
+// no e e -> e e mu mu with misidentified electrons): Belle II (PRD 109 (2024) 112015) uses AAFH/KKMC.
+const FOURMU_M_LO = 2 * M_MU + 1e-3;
+const FOURMU_M_HI = SQRT_S - 2 * M_MU - 1e-3;
+
+/** dsigma/dM of e+e- -> mu mu gamma*(-> mu mu), fb / GeV (formula above). */
+export function fourMuSpectrumFbPerGeV(m: number): number {
+  if (!(m > FOURMU_M_LO && m < FOURMU_M_HI)) return 0;
+  const r = (4 * M_MU * M_MU) / (m * m);
+  const K = ((2 * ALPHA) / (3 * Math.PI * m)) * Math.sqrt(1 - r) * (1 + r / 2);
+  const R = ((2 * ALPHA) / Math.PI) * (Math.log(S / (M_MU * M_MU)) - 1) * Math.log((SQRT_S - 2 * M_MU) / m);
+  return 1.148 * NB * R * K;
+}
+
+const FOURMU_TABLE_N = 20000;
+let fourMuTable: { m: Float64Array; cdf: Float64Array; total: number } | undefined;
+/** Cumulative spectrum on a log-spaced mass grid (trapezoids), for inverse-CDF sampling. */
+function fourMuCdf() {
+  if (fourMuTable) return fourMuTable;
+  const m = new Float64Array(FOURMU_TABLE_N + 1), cdf = new Float64Array(FOURMU_TABLE_N + 1);
+  const l0 = Math.log(FOURMU_M_LO), l1 = Math.log(FOURMU_M_HI);
+  for (let i = 0; i <= FOURMU_TABLE_N; i++) m[i] = Math.exp(l0 + ((l1 - l0) * i) / FOURMU_TABLE_N);
+  for (let i = 1; i <= FOURMU_TABLE_N; i++) cdf[i] = cdf[i - 1] + 0.5 * (fourMuSpectrumFbPerGeV(m[i - 1]) + fourMuSpectrumFbPerGeV(m[i])) * (m[i] - m[i - 1]);
+  fourMuTable = { m, cdf, total: cdf[FOURMU_TABLE_N] };
+  return fourMuTable;
+}
+
+/** gamma* mass with CDF fraction u. */
+function sampleFourMuMass(u: number): number {
+  const t = fourMuCdf();
+  const target = u * t.total;
+  let lo = 0, hi = FOURMU_TABLE_N;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (t.cdf[mid] < target) lo = mid;
+    else hi = mid;
+  }
+  const f = (target - t.cdf[lo]) / Math.max(t.cdf[hi] - t.cdf[lo], 1e-300);
+  return t.m[lo] + f * (t.m[hi] - t.m[lo]);
+}
+
+/** mu+ mu- X, X -> mu+ mu-: shared by the Z' -> mu mu signal (X = Z') and the SM background (X = gamma*). */
+function muMuPair(rng: EventRandom, p: Params, mX: number): GenParticle[] {
+  const r = isrOrNot(rng, p, mX + 2 * M_MU);
+  // Flat three-body phase space (the radiation matrix element, which favours soft X, is neglected).
+  const [a, b, z] = decay3(rng, r.system, M_MU, M_MU, mX);
+  const [c, d] = decay2(rng, z, M_MU, M_MU);
+  return [mu(1, a), mu(-1, b), mu(1, c), mu(-1, d), ...gammas(r)];
+}
+
+const fourMu: ProcessDef = {
+  name: 'mumumumu',
+  id: 106,
+  kind: 'background',
+  family: 'fourmuon',
+  description: 'e+e- -> mu+ mu- gamma*, gamma* -> mu+ mu- (SM four muons): Kroll-Wada x leading-log gamma* mass spectrum, flat mu mu gamma* phase space, ISR',
+  defaults: { isr: 1 },
+  paramDocs: { isr: '1: ISR, 0: Born' },
+  sigmaFb: () => fourMuCdf().total,
+  sigmaSource: 'illustrative: sigma_mumu (1.148 nb, Belle II Physics Book Table 4) x leading-log radiator x Kroll-Wada conversion, integrated over M(gamma*) (engine/generate/processes.ts)',
+  illustrative: true,
+  generate(rng, p) {
+    const m = sampleFourMuMass(rng.uniform());
+    return { particles: muMuPair(rng, p, m), truth: { truth_m_Zp_GeV: m } };
+  },
+};
 
 /** (1 + c^2)/(1 - c^2) on |c| < cmax by the envelope 2/(1 - c^2): c = tanh(uniform in +-atanh(cmax)). */
 function sampleGammaGammaLike(rng: EventRandom, cmax: number): number {
@@ -410,7 +484,7 @@ const eegamma: ProcessDef = {
 export const PROCESSES: readonly ProcessDef[] = [
   darkHiggs, zPrime('inv', 2), zPrime('mumu', 3), zPrime('tautau', 4), gammaAPrime, gammaAlp,
   bToKS('ee', 7), bToKS('mumu', 8), bToKS('pipi', 9), bToKS('KK', 10),
-  mumu, tautau, eemumu, gammagamma, eegamma,
+  mumu, tautau, eemumu, gammagamma, eegamma, fourMu,
 ];
 
 export function getProcess(name: string): ProcessDef {
