@@ -1,6 +1,7 @@
 // Columnar event tables: named Float32Array columns of equal length, an optional weight column.
 // Validation happens once, on ingestion: a bad value is an error naming the column and the first
 // bad row, unless the caller asks (dropInvalid) to drop such rows, and then the count is reported.
+import { notANumber, parseNumberText, readText, splitCsvLine } from './io/text.js';
 
 export interface EventTable {
   /** Number of events (rows). */
@@ -9,6 +10,8 @@ export interface EventTable {
   readonly columns: Readonly<Record<string, Float32Array>>;
   /** Name of the per-event weight column, when the sample is weighted. */
   readonly weightColumn?: string;
+  /** Where the events came from (a file name), for error messages. */
+  readonly source?: string;
 }
 
 export class EventValidationError extends Error {
@@ -31,6 +34,8 @@ export interface TableOptions {
   readonly nonNegative?: readonly string[];
   /** Name of the weight column; it must be finite and >= 0 (the scan's fixed-point sums need it). */
   readonly weightColumn?: string;
+  /** Largest |value| per column (e.g. the scan's coordinate range); beyond it a row is bad. */
+  readonly maxAbs?: Readonly<Record<string, number>>;
   /** Drop rows with a bad value instead of failing; the result reports how many per column. */
   readonly dropInvalid?: boolean;
   /** Named in error messages (e.g. the file name). */
@@ -47,11 +52,12 @@ export interface TableResult {
 // f32 range: a finite double beyond it becomes Infinity in a Float32Array.
 const F32_MAX = 3.4028234663852886e38;
 
-function problemOf(v: number, nonNeg: boolean): string | undefined {
+function problemOf(v: number, nonNeg: boolean, maxAbs = F32_MAX): string | undefined {
   if (Number.isNaN(v)) return 'value is NaN';
   if (!Number.isFinite(v)) return `value is ${v}`;
   if (Math.abs(v) > F32_MAX) return `value ${v} overflows float32`;
   if (nonNeg && v < 0) return `negative value ${v} (masses, energies and weights must be >= 0)`;
+  if (Math.abs(v) > maxAbs) return `value ${v} is outside [-${maxAbs}, ${maxAbs}]`;
   return undefined;
 }
 
@@ -83,12 +89,12 @@ export function makeEventTable(columns: Readonly<Record<string, ArrayLike<number
   let dropped = 0;
   for (const c of names) {
     const a = columns[c];
-    const nn = nonNeg.has(c);
+    const nn = nonNeg.has(c), lim = Math.min(F32_MAX, opts.maxAbs?.[c] ?? F32_MAX);
     for (let i = 0; i < n; i++) {
       if (!keep[i]) continue;
       const v = +a[i];
-      if (nn ? v >= 0 && v <= F32_MAX : v >= -F32_MAX && v <= F32_MAX) continue; // fast path (NaN fails both)
-      const p = problemOf(v, nn);
+      if (nn ? v >= 0 && v <= lim : v >= -lim && v <= lim) continue; // fast path (NaN fails both)
+      const p = problemOf(v, nn, lim);
       if (p === undefined) continue;
       if (!opts.dropInvalid) throw new EventValidationError(c, i, p, src);
       keep[i] = 0;
@@ -105,7 +111,7 @@ export function makeEventTable(columns: Readonly<Record<string, ArrayLike<number
     flushSubnormals(f);
     out[c] = f;
   }
-  return { table: { length: m, columns: out, weightColumn: opts.weightColumn }, dropped, droppedByColumn };
+  return { table: { length: m, columns: out, weightColumn: opts.weightColumn, ...(opts.source ? { source: opts.source } : {}) }, dropped, droppedByColumn };
 }
 
 /** Float32 subnormals (|x| < 2^-126) become +0: every backend then sees the same value. */
@@ -119,13 +125,23 @@ export function column(t: EventTable, name: string, source = ''): Float32Array {
   return c;
 }
 
-/** Parses CSV text: a header line of column names, then one numeric row per event ('#' lines are comments). */
+/**
+ * Parses CSV text: a header line of column names, then one numeric row per event ('#' lines are
+ * comments; quoted fields as RFC 4180; numbers by engine/io/text.ts parseNumberText, '' is NaN).
+ */
 export function parseCsvColumns(text: string, source = 'csv'): Record<string, number[]> {
   const lines = text.split(/\r?\n/);
   let li = 0;
   while (li < lines.length && (lines[li].trim() === '' || lines[li].trimStart().startsWith('#'))) li++;
   if (li === lines.length) throw new Error(`${source}: no header line`);
-  const header = lines[li].split(',').map((s) => s.trim());
+  const split = (k: number) => {
+    try {
+      return splitCsvLine(lines[k]);
+    } catch (e) {
+      throw new Error(`${source}: line ${k + 1}: ${(e as Error).message}`);
+    }
+  };
+  const header = split(li).map((s) => s.trim());
   header.forEach((h, j) => {
     if (h === '') throw new Error(`${source}: line ${li + 1}: column ${j + 1} of the header has no name`);
     if (header.indexOf(h) !== j) throw new Error(`${source}: line ${li + 1}: column '${h}' appears twice`);
@@ -136,14 +152,12 @@ export function parseCsvColumns(text: string, source = 'csv'): Record<string, nu
   for (li++; li < lines.length; li++) {
     const s = lines[li].trim();
     if (s === '' || s.startsWith('#')) continue;
-    const f = s.split(',');
+    const f = split(li);
     if (f.length !== header.length) throw new Error(`${source}: line ${li + 1} (row ${row}): ${f.length} fields, header has ${header.length}`);
     for (let j = 0; j < f.length; j++) {
       const t = f[j].trim();
-      const v = t === '' ? NaN : Number(t);
-      if (Number.isNaN(v) && !/^[+-]?nan$/i.test(t)) {
-        throw new EventValidationError(header[j], row, `'${t}' is not a number (line ${li + 1})`, source);
-      }
+      const v = t === '' ? NaN : parseNumberText(t);
+      if (v === undefined) throw new EventValidationError(header[j], row, `${notANumber(t)} (line ${li + 1})`, source);
       cols[header[j]].push(v);
     }
     row++;
@@ -197,9 +211,8 @@ export function parseJsonColumns(text: string, source = 'json'): { columns: Reco
 
 /** Reads a CSV or JSON event file (by extension) into a validated table. */
 export async function loadEventFile(path: string, opts: TableOptions = {}): Promise<TableResult> {
-  const { readFile } = await import('node:fs/promises');
-  const text = await readFile(path, 'utf8');
   const lower = path.toLowerCase();
+  const text = await readText(path, lower.endsWith('.json') ? 'a JSON text file' : 'a CSV text file');
   if (lower.endsWith('.json')) {
     const { columns, weightColumn } = parseJsonColumns(text, path);
     return makeEventTable(columns, { source: path, ...opts, weightColumn: opts.weightColumn ?? weightColumn });

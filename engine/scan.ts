@@ -3,10 +3,10 @@
 
 import type { Backend } from '../host/backend.js';
 import { windowCount } from '../kernels/window_count/desc.js';
-import { binEvents, decodeSums, packWindows, weightExponent, windowCountArgs, OUT_WORDS, type BinOptions, type BinnedEvents } from '../kernels/window_count/layout.js';
+import { binEvents, decodeSums, packWindows, weightExponent, windowCountArgs, OUT_WORDS, WEIGHT_BITS, type BinOptions, type BinnedEvents } from '../kernels/window_count/layout.js';
 import { column, type EventTable } from './events.js';
 import type { WindowGrid } from './windows.js';
-import { localSignificance } from './stats/pvalue.js';
+import { flooredBackground, localSignificance } from './stats/pvalue.js';
 
 export interface WindowSums {
   /** Events inside each window. */
@@ -31,8 +31,36 @@ export function prepareCounts(grid: WindowGrid, table: EventTable, bin: BinOptio
   return { ev, win };
 }
 
+/**
+ * Refuses a weighted sample whose smallest positive weight is below the fixed-point quantum
+ * 2^-e (e from the largest weight, WEIGHT_BITS bits): such weights would count as 0 (a window
+ * of only those would get b = 0), so the sums would not be the exact sums they claim to be.
+ */
+export function checkWeightRange(source: string | undefined, column: string, maxW: number, minPos: number, below: number): void {
+  const e = weightExponent(maxW);
+  if (!(minPos * 2 ** e < 1)) return;
+  throw new RangeError(`${source ? `${source}: ` : ''}weight column '${column}': weights from ${minPos.toExponential(2)} to ${maxW.toPrecision(3)} (dynamic range ${(maxW / minPos).toPrecision(3)}) ` +
+    `exceed the ${WEIGHT_BITS}-bit fixed-point sums (range 2^${WEIGHT_BITS} = ${2 ** WEIGHT_BITS}): ${below} weights are below the quantum 2^-${e} and would count as 0. ` +
+    'Drop or merge the negligible-weight events, or scan them as a separate sample');
+}
+
+function weightStats(w: ArrayLike<number>, quantumOf?: number): { maxW: number; minPos: number; below: number } {
+  let maxW = 0, minPos = Infinity, below = 0;
+  for (let i = 0; i < w.length; i++) {
+    if (w[i] > maxW) maxW = w[i];
+    if (w[i] > 0 && w[i] < minPos) minPos = w[i];
+  }
+  const q = 2 ** -weightExponent(quantumOf ?? maxW);
+  for (let i = 0; i < w.length; i++) if (w[i] > 0 && w[i] < q) below++;
+  return { maxW, minPos, below };
+}
+
 /** Per window: events inside and weight sums, on the given backend. */
 export async function countInWindows(backend: Backend, grid: WindowGrid, table: EventTable, bin: BinOptions = {}, signal?: AbortSignal): Promise<WindowSums> {
+  if (table.weightColumn !== undefined) {
+    const s = weightStats(column(table, table.weightColumn));
+    checkWeightRange(table.source, table.weightColumn, s.maxW, s.minPos, s.below);
+  }
   const { ev, win } = prepareCounts(grid, table, bin);
   const out = (await backend.run(windowCount, { ...windowCountArgs(ev, win), signal })).sums;
   return decodeWindowSums(out, ev);
@@ -56,7 +84,7 @@ export interface ScanResult {
   readonly data: WindowSums;
   readonly background?: WindowSums;
   readonly signal?: WindowSums;
-  /** Per window: b = sum of background weights, sigma_b = sqrt(sum of squared weights) (MC statistics). */
+  /** Per window: b = sum of background weights, sigma_b = sqrt(sum of squared weights) (MC statistics); p and Z use max(b, B_FLOOR). */
   readonly b?: Float64Array;
   readonly sigmaB?: Float64Array;
   readonly p?: Float64Array;
@@ -95,7 +123,7 @@ export function finishScan(backendName: string, grid: WindowGrid, d: WindowSums,
   for (let i = 0; i < m; i++) {
     b[i] = bg.sumW[i];
     sigmaB[i] = Math.sqrt(bg.sumW2[i] + (rel * b[i]) ** 2);
-    const s = localSignificance(d.n[i], b[i], sigmaB[i]);
+    const s = localSignificance(d.n[i], flooredBackground(b[i]), sigmaB[i]);
     p[i] = s.p;
     z[i] = s.z;
   }
@@ -137,8 +165,9 @@ export async function countInWindowsStreamed(
   const [xv, yv] = grid.variables;
   const two = grid.shape === 'ellipse';
   let weighted: boolean | undefined;
-  let maxW = 0;
+  let maxW = 0, minPos = Infinity;
   let weightExp = 0;
+  let wSource: string | undefined, wName = '';
   // Pass 1 (weighted samples only; detected from the first chunk): the largest weight.
   let first = true;
   for await (const t of source()) {
@@ -149,12 +178,22 @@ export async function countInWindowsStreamed(
       if (!weighted) break;
     }
     const w = column(t, t.weightColumn!);
+    wSource = t.source;
+    wName = t.weightColumn!;
     for (let i = 0; i < w.length; i++) {
-      if (!(w[i] >= 0) || !Number.isFinite(w[i])) throw new RangeError(`weight column, row ${i}: ${w[i]} is not a finite weight >= 0`);
+      if (!(w[i] >= 0) || !Number.isFinite(w[i])) throw new RangeError(`${t.source ? `${t.source}: ` : ''}weight column '${wName}': ${w[i]} is not a finite weight >= 0`);
       if (w[i] > maxW) maxW = w[i];
+      if (w[i] > 0 && w[i] < minPos) minPos = w[i];
     }
   }
-  if (weighted) weightExp = weightExponent(maxW);
+  if (weighted) {
+    weightExp = weightExponent(maxW);
+    if (minPos * 2 ** weightExp < 1) {
+      let below = 0; // a third pass only to count them for the message
+      for await (const t of source()) below += weightStats(column(t, t.weightColumn!), maxW).below;
+      checkWeightRange(wSource, wName, maxW, minPos, below);
+    }
+  }
   const m = grid.cx.length;
   // Accumulators: exact integers in doubles, carried after every chunk (each word stays < 2^33).
   const n = new Float64Array(m), w0 = new Float64Array(m), w1 = new Float64Array(m), q0 = new Float64Array(m), q1 = new Float64Array(m), q2 = new Float64Array(m);

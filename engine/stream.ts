@@ -1,10 +1,13 @@
 // Streaming input: CSV event files read in chunks of rows, so that a scan's memory is bounded by
 // the chunk size, not the file size. The parsing rules (and error messages) are those of
 // engine/events.ts parseCsvColumns: a header line of column names, then one numeric row per
-// event; blank lines and '#' lines are skipped; '' and 'nan' are NaN; anything else Number()
-// cannot read is an error naming the file, column, row and line.
+// event; blank lines and '#' lines are skipped; quoted fields as RFC 4180; '' and 'nan' are NaN;
+// numbers by engine/io/text.ts parseNumberText (decimal and exponent forms); anything else is an
+// error naming the file, column, row and line. A gzip / UTF-16 / binary file is named as such.
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { EventValidationError } from './events.js';
+import { checkText, fastNumber, ioError, notANumber, parseNumberText, splitCsvLine } from './io/text.js';
 
 export interface ColumnChunk {
   /** 0-based data row of the chunk's first row (rows of the whole file, for error messages). */
@@ -28,8 +31,6 @@ export interface CsvStreamOptions {
   /** Longest line accepted, in characters (default 1 MiB): a file without line breaks is an error, not unbounded memory. */
   readonly maxLineChars?: number;
 }
-
-const NAN_RE = /^[+-]?nan$/i;
 
 /**
  * Parses CSV text arriving in pieces (strings or UTF-8 bytes; a multi-byte character may be split
@@ -61,15 +62,22 @@ export async function* csvChunks(input: AsyncIterable<string | Uint8Array> | Ite
     fresh();
     return c;
   };
-  // A data line: fields between commas, each read with Number() (which skips the same white space
-  // trim() does). Values the fast path cannot settle (NaN, a possible blank field read as 0) take
-  // the slow path, which is parseCsvColumns' rule verbatim.
+  // A data line: fields between commas. The fast path takes fields fastNumber settles; any other
+  // field sends the whole line to the slow path, which is parseCsvColumns' rule verbatim.
   const field = (t0: string, j: number): number => {
     const t = t0.trim();
-    const v = t === '' ? NaN : Number(t);
-    if (Number.isNaN(v) && t !== '' && !NAN_RE.test(t)) throw new EventValidationError(header![j], row, `'${t}' is not a number (line ${lineNo})`, source);
+    const v = t === '' ? NaN : parseNumberText(t);
+    if (v === undefined) throw new EventValidationError(header![j], row, `${notANumber(t)} (line ${lineNo})`, source);
     return v;
   };
+  const split = (s: string) => {
+    try {
+      return splitCsvLine(s);
+    } catch (e) {
+      throw new Error(`${source}: line ${lineNo}: ${(e as Error).message}`);
+    }
+  };
+  let sniffed = false;
   let vals = new Float64Array(0);
   // Returns true when the chunk is full. The line is text[a, b) without its '\n'.
   const line = (text: string, a: number, b: number): boolean => {
@@ -83,9 +91,8 @@ export async function* csvChunks(input: AsyncIterable<string | Uint8Array> | Ite
         let e = text.indexOf(',', p);
         if (e < 0 || e > b) e = b;
         else if (j === nf - 1) break; // more fields than the header: slow path reports it
-        const t = text.slice(p, e);
-        let v = Number(t);
-        if (v !== v || v === 0) v = field(t, j);
+        const v = fastNumber(text.slice(p, e));
+        if (v === undefined) { j = -1; break; }
         vals[j] = v;
         p = e + 1;
         if (e === b) { j++; break; }
@@ -100,7 +107,7 @@ export async function* csvChunks(input: AsyncIterable<string | Uint8Array> | Ite
     const s = text.slice(a, b).trim();
     if (s === '' || s.startsWith('#')) return false;
     if (!header) {
-      const h = s.split(',').map((x) => x.trim());
+      const h = split(s).map((x) => x.trim());
       h.forEach((name, j) => {
         if (name === '') throw new Error(`${source}: line ${lineNo}: column ${j + 1} of the header has no name`);
         if (h.indexOf(name) !== j) throw new Error(`${source}: line ${lineNo}: column '${name}' appears twice`);
@@ -117,7 +124,7 @@ export async function* csvChunks(input: AsyncIterable<string | Uint8Array> | Ite
       fresh();
       return false;
     }
-    const f = s.split(',');
+    const f = split(s);
     if (f.length !== header.length) throw new Error(`${source}: line ${lineNo} (row ${row}): ${f.length} fields, header has ${header.length}`);
     for (let j = 0; j < f.length; j++) vals[j] = field(f[j], j);
     for (let k = 0; k < keepIdx.length; k++) cols[k][fill] = vals[keepIdx[k]];
@@ -128,6 +135,10 @@ export async function* csvChunks(input: AsyncIterable<string | Uint8Array> | Ite
 
   for await (const piece of input) {
     o.signal?.throwIfAborted();
+    if (!sniffed && typeof piece !== 'string') {
+      checkText(piece.subarray(0, 4096), source, 'a CSV text file');
+      sniffed = true;
+    }
     let text = rest + (typeof piece === 'string' ? piece : decoder.decode(piece, { stream: true }));
     let start = 0;
     const full: ColumnChunk[] = [];
@@ -147,6 +158,11 @@ export async function* csvChunks(input: AsyncIterable<string | Uint8Array> | Ite
 }
 
 /** Streams a CSV file from disk in chunks (64 KiB reads). */
-export function csvFileChunks(path: string, o: CsvStreamOptions = {}): AsyncGenerator<ColumnChunk> {
-  return csvChunks(createReadStream(path, { highWaterMark: 1 << 16 }), { source: path, ...o });
+export async function* csvFileChunks(path: string, o: CsvStreamOptions = {}): AsyncGenerator<ColumnChunk> {
+  try {
+    if ((await stat(path)).isDirectory()) throw Object.assign(new Error('EISDIR'), { code: 'EISDIR' });
+  } catch (e) {
+    throw ioError(path, e);
+  }
+  yield* csvChunks(createReadStream(path, { highWaterMark: 1 << 16 }), { source: path, ...o });
 }

@@ -148,10 +148,10 @@ describe('darkscan scan --shard i/n + merge', () => {
     const args = ['scan', '--data', bad, '--grid', 'dark-higgsstrahlung', '--backend', 'cpu', '--out', join(dir, 'bad.json')];
     await expect(run(args)).rejects.toThrow(/bad.csv: column 'm_recoil_GeV', row 37: 'oops' is not a number \(line 39\)/);
     await expect(run([...args, '--chunk-events', '10'])).rejects.toThrow(/bad.csv: column 'm_recoil_GeV', row 37: 'oops' is not a number \(line 39\)/);
-    text[38] = '1.5,-2';
+    text[38] = '-1.5,2'; // M_mumu must be >= 0 (M_recoil is signed: -sqrt(-M^2) for a spacelike recoil)
     writeFileSync(bad, text.join('\n'));
-    await expect(run(args)).rejects.toThrow(/column 'm_recoil_GeV', row 37: negative value/);
-    await expect(run([...args, '--chunk-events', '10'])).rejects.toThrow(/column 'm_recoil_GeV', row 37: negative value/);
+    await expect(run(args)).rejects.toThrow(/column 'm_mumu_GeV', row 37: negative value/);
+    await expect(run([...args, '--chunk-events', '10'])).rejects.toThrow(/column 'm_mumu_GeV', row 37: negative value/);
     await expect(run([...args, '--chunk-events', '0'])).rejects.toThrow(/--chunk-events: expected an integer/);
   });
 });

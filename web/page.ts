@@ -8,6 +8,7 @@ import { BROWSER_BACKENDS, fingerprint, makeBrowserBackend, runPhilox, toySample
 import { makeEventTable, type EventTable } from '../engine/events.js';
 import { parseCsv, parseJson, parseParquet, parseRoot, hepdataLimitYaml, type ColumnTable, type LimitTable } from '../engine/io/index.js';
 import { upperLimitAsymptotic } from '../engine/stats/index.js';
+import { flooredBackground } from '../engine/stats/pvalue.js';
 import { NAMED_GRIDS, type WindowGrid } from '../engine/windows.js';
 import { scan, scanRows, type ScanResult } from '../engine/scan.js';
 import { generate, PROCESSES } from '../engine/generate/index.js';
@@ -117,7 +118,7 @@ async function inputs(grid: WindowGrid): Promise<Inputs> {
  * 95% CL upper limits on the signal count per window (asymptotic CLs, q~_mu: engine/stats,
  * arXiv:1007.1727), with the expected +-1/2 sigma bands, along the first variable: all windows
  * for a 1D grid, the row of centres nearest `slice` in the second variable for a 2D grid.
- * Windows without background (b = 0) are left out.
+ * Windows with less background than B_FLOOR take b = B_FLOOR (engine/stats/pvalue.ts, as scan and run).
  */
 function limits(r: ScanResult, slice: number): { table: LimitTable; windows: number[] } | undefined {
   if (!r.b) return undefined;
@@ -130,11 +131,10 @@ function limits(r: ScanResult, slice: number): { table: LimitTable; windows: num
     sliceAt = best;
     rows = rows.filter((i) => g.cy[i] === best);
   }
-  rows = rows.filter((i) => r.b![i] > 0);
   if (!rows.length) return undefined;
   const obs: number[] = [], e: number[][] = [[], [], [], [], []];
   for (const i of rows) {
-    const u = upperLimitAsymptotic({ n: r.data.n[i], b: r.b[i], sigmaB: r.sigmaB![i], uncertainty: r.sigmaB![i] > 0 ? 'gauss' : 'none' }, 0.95);
+    const u = upperLimitAsymptotic({ n: r.data.n[i], b: flooredBackground(r.b[i]), sigmaB: r.sigmaB![i], uncertainty: r.sigmaB![i] > 0 ? 'gauss' : 'none' }, 0.95);
     obs.push(u.upper);
     const x = u.expected ?? [NaN, NaN, NaN, NaN, NaN];
     x.forEach((v, k) => e[k].push(v));

@@ -4,7 +4,7 @@ import type { EventTable } from '../events.js';
 import type { Backend } from '../../host/backend.js';
 import type { WindowGrid } from '../windows.js';
 import { scan, type ScanResult } from '../scan.js';
-import { localSignificance } from '../stats/pvalue.js';
+import { B_FLOOR, flooredBackground } from '../stats/pvalue.js';
 import type { EventSample } from '../generate/index.js';
 import { EventRandom, poisson } from '../generate/index.js';
 import type { Key } from '../random.js';
@@ -89,8 +89,7 @@ export function seedOf(k: Key): number {
   return k[0] * 2 ** 21 + (k[1] >>> 11);
 }
 
-/** Background floor, events, for windows with no simulated background (asymptotics need b > 0). */
-export const B_FLOOR = 0.01;
+export { B_FLOOR };
 
 /**
  * The scan of selected data against the weighted background simulation, with the local p and Z
@@ -100,12 +99,7 @@ export const B_FLOOR = 0.01;
 export async function scanWithFloor(backend: Backend, grid: WindowGrid, data: Columns, background: Columns, abort?: AbortSignal): Promise<{ res: ScanResult; bEff: Float64Array; zLocal: Float64Array; pLocal: Float64Array }> {
   const res = await scan(backend, grid, table(data), { background: table(background, 'weight'), abort });
   const W = grid.cx.length;
-  const bEff = res.b!.map((b) => Math.max(b, B_FLOOR));
-  const zLocal = new Float64Array(W), pLocal = new Float64Array(W);
-  for (let w = 0; w < W; w++) {
-    const l = localSignificance(res.data.n[w], bEff[w], res.sigmaB![w]);
-    zLocal[w] = l.z;
-    pLocal[w] = l.p;
-  }
-  return { res, bEff, zLocal, pLocal };
+  // scan() applies the floor to p and Z itself (engine/stats/pvalue.ts B_FLOOR); bEff is for the limits.
+  const bEff = res.b!.map(flooredBackground);
+  return { res, bEff, zLocal: Float64Array.from(res.z!.subarray(0, W)), pLocal: Float64Array.from(res.p!.subarray(0, W)) };
 }

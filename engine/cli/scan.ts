@@ -1,6 +1,8 @@
 // `darkscan scan`: observed counts, background b +- sigma_b, signal sums, local p and Z per window.
 import { parseArgs } from 'node:util';
-import { readFile } from 'node:fs/promises';
+import { readText } from '../io/text.js';
+import { B_FLOOR_RULE, flooredBackground } from '../stats/pvalue.js';
+import { COORD_MAX } from '../../kernels/window_count/layout.js';
 import { writeAtomic } from '../output.js';
 import { selectBackend } from '../../host/index.js';
 import { EventValidationError, makeEventTable, parseCsvColumns, parseJsonColumns, type TableResult } from '../events.js';
@@ -15,13 +17,14 @@ import { parseLimitMethod, windowLimits, type WindowLimits } from '../stats/wind
 import { scanGlobalSignificance, type GlobalSignificance } from '../stats/lee.js';
 import type { EventTable } from '../events.js';
 
+const SIGNED_COLUMNS = new Set(['m_recoil_GeV']);
 const MUON_COLUMNS = ['mu1_px_GeV', 'mu1_py_GeV', 'mu1_pz_GeV', 'mu2_px_GeV', 'mu2_py_GeV', 'mu2_pz_GeV'];
 
 export async function loadGrid(spec: string): Promise<WindowGrid> {
   const named = NAMED_GRIDS[spec];
   if (named) return named();
   if (!spec.toLowerCase().endsWith('.json')) throw new Error(`--grid: expected ${Object.keys(NAMED_GRIDS).join(', ')} or a FILE.json, got '${spec}'`);
-  return gridFromJson(await readFile(spec, 'utf8'), spec);
+  return gridFromJson(await readText(spec, 'a JSON grid'), spec);
 }
 
 type Loaded = TableResult & { derived: string[] };
@@ -50,8 +53,11 @@ function prepareColumns(cols0: Record<string, ArrayLike<number>>, grid: WindowGr
   if (o.weighted) wc ??= 'weight' in cols ? 'weight' : undefined;
   const keep: Record<string, ArrayLike<number>> = {};
   for (const c of [...grid.variables, ...(o.weighted && wc ? [wc] : [])]) if (c in cols) keep[c] = cols[c];
+  // The recoil mass is signed (-sqrt(-M^2) for a spacelike recoil, as engine/kinematics and
+  // `generate` write it); coordinates beyond the kernel's fixed-point range are bad rows.
   const r = makeEventTable(keep, {
-    required: grid.variables, nonNegative: grid.variables, weightColumn: o.weighted ? wc : undefined, dropInvalid: o.dropInvalid, source: path,
+    required: grid.variables, nonNegative: grid.variables.filter((v) => !SIGNED_COLUMNS.has(v)), weightColumn: o.weighted ? wc : undefined, dropInvalid: o.dropInvalid, source: path,
+    maxAbs: Object.fromEntries(grid.variables.map((v) => [v, COORD_MAX])),
   });
   return { ...r, derived };
 }
@@ -61,7 +67,7 @@ function prepareColumns(cols0: Record<string, ArrayLike<number>>, grid: WindowGr
  * lab muon momenta mu{1,2}_p{x,y,z}_GeV are there, they are computed (engine/kinematics, Belle II beams).
  */
 export async function loadSample(path: string, grid: WindowGrid, o: SampleOptions): Promise<Loaded> {
-  const text = await readFile(path, 'utf8');
+  const text = await readText(path, path.toLowerCase().endsWith('.json') ? 'a JSON text file' : 'a CSV text file');
   if (path.toLowerCase().endsWith('.json')) {
     const j = parseJsonColumns(text, path);
     return prepareColumns(j.columns, grid, path, o, j.weightColumn);
@@ -203,7 +209,7 @@ export const scan: Command = {
       }
       if (values.limits) {
         ctx?.progress?.(`scan: ${method} limits for ${grid.cx.length} windows`);
-        limits = await windowLimits({ n: r.data.n, b: r.b!, sigmaB: r.sigmaB! }, method, cl, { backend, toys, seed, signal });
+        limits = await windowLimits({ n: r.data.n, b: r.b!.map(flooredBackground), sigmaB: r.sigmaB! }, method, cl, { backend, toys, seed, signal });
       }
       if (values.global) {
         ctx?.progress?.(`scan: look-elsewhere, ${nPE} pseudo-experiments`);
@@ -242,6 +248,7 @@ export const scan: Command = {
       },
       background_rel_syst: rel,
       p_value_method: r.b ? P_METHOD : 'no --background: b, sigma_b, p and Z not computed',
+      ...(r.b ? { b_floor: B_FLOOR_RULE } : {}),
       scan_seconds: seconds,
       ...(shard ? { shard: { index: shard.index, count: shard.count, total, first, end, key: 'windows', per_shard: ['backend', 'backend_details', 'scan_seconds'] } } : {}),
       ...(limits ? { limits: { method: limits.method, cl: limits.cl, toys: limits.toys, seed: limits.seed, on: 'signal events in the window' } } : {}),

@@ -2,31 +2,13 @@
 // are comments; '# key: value' comment lines before the header are metadata (darkscan writes the
 // seed, process and luminosity there, with JSON values). Errors name the line (1-based).
 import { FileFormatError, selectColumns, type ColumnMapping, type ColumnTable, type NumericColumn } from './columns.js';
+import { notANumber, parseNumberText, readText, splitCsvLine as splitLine } from './text.js';
 
 export interface CsvReadOptions {
   readonly columns?: ColumnMapping;
   /** Field separator (default ','). */
   readonly delimiter?: string;
   readonly source?: string;
-}
-
-function splitLine(line: string, d: string): string[] {
-  if (!line.includes('"')) return line.split(d);
-  const out: string[] = [];
-  let cur = '', q = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (q) {
-      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; }
-      else if (ch === '"') q = false;
-      else cur += ch;
-    } else if (ch === '"') q = true;
-    else if (ch === d) { out.push(cur); cur = ''; }
-    else cur += ch;
-  }
-  if (q) throw new Error('unterminated quoted field');
-  out.push(cur);
-  return out;
 }
 
 export function parseCsv(text: string, o: CsvReadOptions = {}): ColumnTable {
@@ -73,11 +55,9 @@ export function parseCsv(text: string, o: CsvReadOptions = {}): ColumnTable {
     }
     for (let j = 0; j < f.length; j++) {
       const t = f[j].trim();
-      const v = Number(t);
-      if (t === '' || (Number.isNaN(v) && !/^[+-]?nan$/i.test(t))) {
-        throw new FileFormatError(source, `line ${k + 1}, column '${header[j]}': '${t}' is not a number`);
-      }
-      vals[j].push(/^[+-]?nan$/i.test(t) ? NaN : v);
+      const v = parseNumberText(t);
+      if (v === undefined) throw new FileFormatError(source, `line ${k + 1}, column '${header[j]}': ${t === '' ? 'empty field' : notANumber(t)}`);
+      vals[j].push(v);
     }
     rows++;
   }
@@ -87,8 +67,7 @@ export function parseCsv(text: string, o: CsvReadOptions = {}): ColumnTable {
 }
 
 export async function readCsv(path: string, o: Omit<CsvReadOptions, 'source'> = {}): Promise<ColumnTable> {
-  const { readFile } = await import('node:fs/promises');
-  return parseCsv(await readFile(path, 'utf8'), { ...o, source: path });
+  return parseCsv(await readText(path, 'a CSV text file'), { ...o, source: path });
 }
 
 /** Shortest text that reads back to the same number (f32 columns: the f32 value's shortest form). */

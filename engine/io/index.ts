@@ -2,6 +2,7 @@
 // column mapping), writers for CSV, JSON and HEPData YAML.
 import { FileFormatError, type ColumnMapping, type ColumnTable } from './columns.js';
 import { parseCsv, readCsv, toCsv } from './csv.js';
+import { readBytes, readText } from './text.js';
 import { parseJson, toJson } from './json.js';
 import { parseParquet, readParquet } from './parquet.js';
 import { parseRoot, readRoot, rootHeader } from './root.js';
@@ -19,11 +20,10 @@ export interface ReadOptions {
 /** Reads an event file by extension: .csv, .json, .parquet/.pq, .root. */
 export async function readEvents(path: string, o: ReadOptions = {}): Promise<ColumnTable> {
   const lower = path.toLowerCase();
-  const { readFile } = await import('node:fs/promises');
-  if (lower.endsWith('.csv')) return parseCsv(await readFile(path, 'utf8'), { columns: o.columns, source: path });
-  if (lower.endsWith('.json')) return parseJson(await readFile(path, 'utf8'), { columns: o.columns, source: path });
-  if (lower.endsWith('.parquet') || lower.endsWith('.pq')) return parseParquet(await readFile(path), { columns: o.columns, source: path });
-  if (lower.endsWith('.root')) return parseRoot(await readFile(path), { columns: o.columns, tree: o.tree, source: path });
+  if (lower.endsWith('.csv')) return parseCsv(await readText(path, 'a CSV text file'), { columns: o.columns, source: path });
+  if (lower.endsWith('.json')) return parseJson(await readText(path, 'a JSON text file'), { columns: o.columns, source: path });
+  if (lower.endsWith('.parquet') || lower.endsWith('.pq')) return parseParquet(await readBytes(path), { columns: o.columns, source: path });
+  if (lower.endsWith('.root')) return parseRoot(await readBytes(path), { columns: o.columns, tree: o.tree, source: path });
   throw new FileFormatError(path, 'unknown file type (expected .csv, .json, .parquet or .root)');
 }
 

@@ -1,6 +1,9 @@
 // Parquet events through hyparquet (pure JS; snappy and uncompressed built in). Codecs hyparquet
 // does not bundle (gzip, zstd, brotli, lz4) give a clear error naming the codec. Every numeric
 // physical type is read as float64 (INT64 goes through BigInt; values above 2^53 lose precision).
+// Columns that are not numbers (strings, lists, structs, timestamps, dates) are skipped and listed
+// in meta.parquet_skipped_columns, unless asked for by name: then the error says what they are.
+// The footer's row count is checked against the rows the pages hold.
 import { parquetMetadata, parquetRead, parquetSchema } from 'hyparquet';
 import { FileFormatError, neededColumns, selectColumns, type ColumnMapping, type ColumnTable, type NumericColumn } from './columns.js';
 
@@ -29,11 +32,21 @@ export async function parseParquet(bytes: ArrayBuffer | Uint8Array, o: ParquetRe
   }
   const schema = parquetSchema(meta);
   const leaves = schema.children.map((c) => c.element.name);
-  const want = neededColumns(o.columns) ?? leaves;
-  for (const w of want) if (!leaves.includes(w)) throw new FileFormatError(source, `column '${w}' not found; available: ${leaves.join(', ')}`);
+  const why = new Map(schema.children.map((c) => [c.element.name, notNumeric(c)]));
+  const numeric = leaves.filter((l) => !why.get(l));
+  const asked = neededColumns(o.columns);
+  const want = asked ?? numeric;
+  for (const w of want) {
+    if (!leaves.includes(w)) throw new FileFormatError(source, `column '${w}' not found; available: ${leaves.join(', ')}`);
+    if (why.get(w)) throw new FileFormatError(source, `column '${w}' is ${why.get(w)}: darkscan reads numeric columns only (numeric columns here: ${numeric.join(', ') || 'none'})`);
+  }
   const n = Number(meta.num_rows);
+  if (!Number.isSafeInteger(n) || n < 0) throw new FileFormatError(source, `footer row count ${meta.num_rows} is not a valid count`);
+  const groups = meta.row_groups.reduce((a, g) => a + Number(g.num_rows), 0);
+  if (groups !== n) throw new FileFormatError(source, `the footer says ${n} rows, its row groups ${groups}: corrupt footer`);
   const all: Record<string, NumericColumn> = {};
-  for (const w of want) all[w] = new Float64Array(n);
+  const got: Record<string, number> = {};
+  for (const w of want) { all[w] = new Float64Array(n); got[w] = 0; }
   try {
     await parquetRead({
       file,
@@ -42,7 +55,9 @@ export async function parseParquet(bytes: ArrayBuffer | Uint8Array, o: ParquetRe
       onChunk: ({ columnName, columnData, rowStart }) => {
         const dst = all[columnName];
         if (!dst) return;
-        for (let i = 0; i < columnData.length && rowStart + i < n; i++) {
+        if (rowStart + columnData.length > n) throw new FileFormatError(source, `column '${columnName}' holds more rows (${rowStart + columnData.length}) than the footer's ${n}: corrupt file`);
+        got[columnName] += columnData.length;
+        for (let i = 0; i < columnData.length; i++) {
           const v = columnData[i] as unknown;
           const x = typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : typeof v === 'boolean' ? +v : v === null || v === undefined ? NaN : NaN;
           if (typeof v !== 'bigint' && typeof v !== 'number' && typeof v !== 'boolean' && v !== null && v !== undefined) {
@@ -59,10 +74,26 @@ export async function parseParquet(bytes: ArrayBuffer | Uint8Array, o: ParquetRe
     if (codec) throw new FileFormatError(source, `Parquet compression codec ${codec[1]} is not supported by this reader (hyparquet: snappy and uncompressed only); rewrite the file with snappy or no compression`);
     throw new FileFormatError(source, `corrupt or truncated Parquet data: ${msg}`);
   }
-  return { length: n, columns: selectColumns(source, all, o.columns), meta: { parquet_created_by: meta.created_by ?? '' }, source };
+  for (const w of want) if (got[w] !== n) throw new FileFormatError(source, `column '${w}': the pages hold ${got[w]} rows, the footer says ${n}: corrupt or truncated file`);
+  const skipped = leaves.filter((l) => why.get(l) && !want.includes(l));
+  return { length: n, columns: selectColumns(source, all, o.columns), meta: { parquet_created_by: meta.created_by ?? '', ...(skipped.length ? { parquet_skipped_columns: skipped } : {}) }, source };
+}
+
+const NUMERIC_TYPES = new Set(['BOOLEAN', 'INT32', 'INT64', 'FLOAT', 'DOUBLE']);
+const NOT_A_NUMBER = /^(UTF8|STRING|ENUM|JSON|BSON|UUID|DATE|TIME|TIME_MILLIS|TIME_MICROS|TIMESTAMP|TIMESTAMP_MILLIS|TIMESTAMP_MICROS|INTERVAL|MAP|LIST|MAP_KEY_VALUE)$/;
+
+/** Why a top-level schema column is not a plain number per row (undefined when it is one). */
+function notNumeric(c: ReturnType<typeof parquetSchema>): string | undefined {
+  const e = c.element as { type?: string; converted_type?: string; logical_type?: { type?: string }; repetition_type?: string };
+  const logical = e.logical_type?.type ?? e.converted_type;
+  if (c.children.length) return `a nested column (${logical ?? 'group'} of ${c.children.map((x) => x.element.name).join(', ')})`;
+  if (e.repetition_type === 'REPEATED') return 'a repeated (list) column';
+  if (logical && NOT_A_NUMBER.test(logical)) return `a ${logical.toLowerCase()} column`;
+  if (!e.type || !NUMERIC_TYPES.has(e.type)) return `a ${(e.type ?? 'typeless').toLowerCase()} column`;
+  return undefined;
 }
 
 export async function readParquet(path: string, o: Omit<ParquetReadOptions, 'source'> = {}): Promise<ColumnTable> {
-  const { readFile } = await import('node:fs/promises');
-  return parseParquet(await readFile(path), { ...o, source: path });
+  const { readBytes } = await import('./text.js');
+  return parseParquet(await readBytes(path), { ...o, source: path });
 }

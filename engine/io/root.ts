@@ -106,6 +106,6 @@ export async function parseRoot(bytes: ArrayBuffer | Uint8Array, o: RootReadOpti
 }
 
 export async function readRoot(path: string, o: Omit<RootReadOptions, 'source'> = {}): Promise<ColumnTable> {
-  const { readFile } = await import('node:fs/promises');
-  return parseRoot(await readFile(path), { ...o, source: path });
+  const { readBytes } = await import('./text.js');
+  return parseRoot(await readBytes(path), { ...o, source: path });
 }

@@ -57,6 +57,18 @@ export function normalQuantileUpper(p: number): number {
   return -normQuantile(p);
 }
 
+/**
+ * The one rule for windows with (almost) no simulated background, used by `scan`, `run` and the
+ * page alike: local p, Z and limits take b_eff = max(b, B_FLOOR) events (a window without
+ * simulated background would otherwise give p = 0, Z = infinity for a single event). Outputs
+ * keep the raw b and state the floor.
+ */
+export const B_FLOOR = 0.01;
+export function flooredBackground(b: number): number {
+  return Math.max(b, B_FLOOR);
+}
+export const B_FLOOR_RULE = `windows with less simulated background than ${B_FLOOR} events use b = ${B_FLOOR} for the local p, Z and limits`;
+
 export interface LocalSignificance {
   /** Local p-value of >= n events. */
   readonly p: number;

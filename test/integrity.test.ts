@@ -1,0 +1,138 @@
+// Issue 21: nothing silently wrong. Readers (one number rule, quoted fields, binary / gzip /
+// UTF-16 input named, paths in I/O errors, right rows when streaming, Parquet row counts and
+// non-numeric columns), precision (weights below the fixed-point quantum), one b = 0 rule,
+// `generate` output accepted by `scan`.
+import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { main } from '../engine/cli/index.js';
+import { readEvents } from '../engine/io/index.js';
+import { parseParquet } from '../engine/io/parquet.js';
+import { parseNumberText } from '../engine/io/text.js';
+
+const dir = mkdtempSync('/tmp/darkscan-integrity-');
+const FIX = join(import.meta.dirname, 'fixtures');
+const quiet = () => {};
+const write = (name: string, body: string | Uint8Array) => {
+  const f = join(dir, name);
+  writeFileSync(f, body);
+  return f;
+};
+const rows = (n: number, f: (i: number) => string, header = 'm_mumu_GeV') => [header, ...Array.from({ length: n }, (_, i) => f(i))].join('\n') + '\n';
+const scanArgs = (data: string, extra: string[] = []) => ['scan', '--data', data, '--grid', 'mumu-1d', '--backend', 'cpu', '--out', join(dir, `o${Math.random()}.json`), ...extra];
+const STREAM = ['--chunk-events', '3'];
+
+describe('one number rule for every text reader', () => {
+  it('decimal and exponent forms only', () => {
+    for (const [t, v] of [['12', 12], ['-1.5e-3', -1.5e-3], ['.5', 0.5], ['1.', 1], ['+2E2', 200]] as const) expect(parseNumberText(t)).toBe(v);
+    expect(parseNumberText('nan')).toBeNaN();
+    for (const t of ['0x4', '0b11', '0o7', '0X4', '1_000', '1e', '', 'abc', '0x1p3']) expect(parseNumberText(t)).toBeUndefined();
+  });
+  for (const bad of ['0x4', '0b11', '0o7']) {
+    it(`'${bad}' is refused with file, row and column by scan (in memory and streamed) and readEvents`, async () => {
+      const f = write(`hex-${bad}.csv`, rows(8, (i) => (i === 5 ? bad : `${1 + i}`)));
+      for (const extra of [[], STREAM]) await expect(main(scanArgs(f, extra), quiet)).rejects.toThrow(new RegExp(`hex-${bad}\\.csv: column 'm_mumu_GeV', row 5: '${bad}' is not a number \\(hexadecimal`));
+      await expect(readEvents(f)).rejects.toThrow(new RegExp(`hex-${bad}\\.csv: line 7, column 'm_mumu_GeV': '${bad}' is not a number`));
+    });
+  }
+});
+
+describe('CSV input', () => {
+  it('quoted fields are read by scan in memory and streamed, as by readEvents', async () => {
+    const plain = write('plain.csv', rows(20, (i) => `${1 + 0.4 * i},${i}`, 'm_mumu_GeV,id'));
+    const quoted = write('quoted.csv', rows(20, (i) => `"${1 + 0.4 * i}","${i}"`, '"m_mumu_GeV","id"'));
+    for (const extra of [[], STREAM]) {
+      const a = join(dir, 'qa.json'), b = join(dir, 'qb.json');
+      await main([...scanArgs(plain, extra).slice(0, -2), '--out', a], quiet);
+      await main([...scanArgs(quoted, extra).slice(0, -2), '--out', b], quiet);
+      expect(JSON.parse(readFileSync(b, 'utf8')).windows).toEqual(JSON.parse(readFileSync(a, 'utf8')).windows);
+    }
+    expect((await readEvents(quoted)).columns.m_mumu_GeV[3]).toBeCloseTo(2.2, 12);
+  });
+
+  it('gzip, UTF-16 and binary files are named as such; a directory is named', async () => {
+    const text = rows(5, (i) => `${1 + i}`);
+    const gz = write('gz.csv', gzipSync(Buffer.from(text)));
+    const u16 = write('u16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const bin = write('bin.csv', new Uint8Array([1, 2, 0, 4, 5, 0, 0, 9]));
+    const d = join(dir, 'adir.csv');
+    mkdirSync(d);
+    for (const extra of [[], STREAM]) {
+      await expect(main(scanArgs(gz, extra), quiet)).rejects.toThrow(/gz\.csv: expected a CSV text file, but the file is gzip-compressed/);
+      await expect(main(scanArgs(u16, extra), quiet)).rejects.toThrow(/u16\.csv: .*UTF-16/);
+      await expect(main(scanArgs(bin, extra), quiet)).rejects.toThrow(/bin\.csv: .*binary, not text/);
+      await expect(main(scanArgs(d, extra), quiet)).rejects.toThrow(/adir\.csv: is a directory/);
+    }
+    await expect(readEvents(gz)).rejects.toThrow(/gzip-compressed/);
+    await expect(readEvents(d)).rejects.toThrow(/adir\.csv: is a directory/);
+  });
+
+  it('an out-of-range value names the file and its row, also with --chunk-events', async () => {
+    const f = write('range.csv', rows(10, (i) => (i === 7 ? '2e4' : `${1 + i}`)));
+    for (const extra of [[], STREAM]) await expect(main(scanArgs(f, extra), quiet)).rejects.toThrow(/range\.csv: column 'm_mumu_GeV', row 7: value 20000 is outside \[-10000, 10000\]/);
+  });
+
+  it('generate --process mumu output is accepted by scan as it stands (signed recoil mass)', async () => {
+    const g = join(dir, 'mumu.csv');
+    await main(['generate', '--process', 'mumu', '--events', '3000', '--seed', '3', '--out', g], quiet);
+    const out = join(dir, 'gen.json');
+    await main(['scan', '--data', g, '--grid', 'dark-higgsstrahlung', '--backend', 'cpu', '--out', out], quiet);
+    const lines = readFileSync(g, 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(lines.slice(1).some((l) => l.split(',')[lines[0].split(',').indexOf('m_recoil_GeV')].startsWith('-'))).toBe(true);
+    expect(JSON.parse(readFileSync(out, 'utf8')).inputs.data.events).toBe(lines.length - 1);
+  }, 60_000);
+});
+
+describe('Parquet', () => {
+  const bytes = readFileSync(join(FIX, 'parquet', 'dimuon-snappy.parquet'));
+  /** The file with its footer's num_rows (500, zigzag varint e8 07 after field header 0x16) set to n. */
+  const withRows = (n: number) => {
+    const b = Uint8Array.from(bytes);
+    const flen = new DataView(b.buffer).getUint32(b.length - 8, true);
+    const at = Buffer.from(b.subarray(b.length - 8 - flen, b.length - 8)).indexOf(Buffer.from([0x16, 0xe8, 0x07]));
+    expect(at).toBeGreaterThan(0);
+    const z = 2 * n;
+    b[b.length - 8 - flen + at + 1] = (z & 0x7f) | 0x80;
+    b[b.length - 8 - flen + at + 2] = z >> 7;
+    return b;
+  };
+  it('a footer row count that disagrees with the pages is an error, not zeros or lost rows', async () => {
+    await expect(parseParquet(withRows(501), { source: 'more.parquet' })).rejects.toThrow(/more\.parquet: the footer says 501 rows/);
+    await expect(parseParquet(withRows(499), { source: 'fewer.parquet' })).rejects.toThrow(/fewer\.parquet: the footer says 499 rows/);
+    expect((await parseParquet(withRows(500))).length).toBe(500);
+  });
+  it('non-numeric columns are skipped and listed; asked for by name, a clear error', async () => {
+    const f = join(FIX, 'parquet', 'mixed-types.parquet');
+    const t = await readEvents(f);
+    expect(Object.keys(t.columns)).toEqual(['M', 'Q']);
+    expect(t.meta.parquet_skipped_columns).toEqual(['label', 'hits', 'when']);
+    expect(t.columns.M[4]).toBe(2);
+    await expect(readEvents(f, { columns: ['label'] })).rejects.toThrow(/column 'label' is a string column: darkscan reads numeric columns only/);
+    await expect(readEvents(f, { columns: ['when'] })).rejects.toThrow(/column 'when' is a timestamp column/);
+    await expect(readEvents(f, { columns: ['hits'] })).rejects.toThrow(/column 'hits' is a nested column/);
+  });
+});
+
+describe('precision and b = 0', () => {
+  it('weights below the fixed-point quantum are refused, naming the weight column and the dynamic range', async () => {
+    const data = write('pd.csv', rows(4, (i) => `${2 + i}`));
+    const bkg = write('pb.csv', rows(6, (i) => `${2 + i},${i === 3 ? '1e-6' : '100'}`, 'm_mumu_GeV,weight'));
+    for (const extra of [[], STREAM]) {
+      await expect(main(scanArgs(data, ['--background', bkg, ...extra]), quiet)).rejects.toThrow(/pb\.csv: weight column 'weight': weights from 1\.00e-6 to 100 \(dynamic range 1\.00e\+8\)/);
+    }
+  });
+  it('a window with b = 0 takes b = B_FLOOR for p and Z (finite), and the output states the rule', async () => {
+    const data = write('zd.csv', rows(3, () => '5'));
+    const bkg = write('zb.csv', rows(3, () => '1,1', 'm_mumu_GeV,weight'));
+    const out = join(dir, 'z.json');
+    await main(['scan', '--data', data, '--background', bkg, '--grid', 'mumu-1d', '--backend', 'cpu', '--limits', '--out', out], quiet);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    expect(doc.b_floor).toMatch(/less simulated background than 0.01 events use b = 0.01/);
+    const w = doc.windows.find((x: { n: number; b: number }) => x.n === 3 && x.b === 0);
+    expect(w).toBeDefined();
+    expect(w.z_local).toBeGreaterThan(5); // p = P(N >= 3 | 0.01) = 1.65e-7, not 0 with Z = infinity (null)
+    expect(w.p_local).toBeCloseTo(1.654e-7, 9);
+    expect(w.upper_limit_events).toBeGreaterThan(0);
+  });
+});
