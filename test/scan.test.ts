@@ -177,7 +177,7 @@ describe('darkscan scan (CLI)', async () => {
   writeFileSync(grid, JSON.stringify({ schema: 'darkscan-windows/1', shape: 'ellipse', variables: ['m_mumu_GeV', 'm_recoil_GeV'], units: 'GeV', windows: [[1, 0.5, 0.1, 0.2], [3, 1, 0.05, 0.1]] }));
   writeFileSync(join(dir, 'data.csv'), 'm_mumu_GeV,m_recoil_GeV\n1,0.5\n1.05,0.6\n3,1\n7,2\n');
   writeFileSync(join(dir, 'bkg.json'), JSON.stringify({ columns: { m_mumu_GeV: [1, 1.01, 3], m_recoil_GeV: [0.5, 0.5, 1], w: [0.25, 0.5, 2] }, weight_column: 'w' }));
-  writeFileSync(join(dir, 'bad.csv'), 'm_mumu_GeV,m_recoil_GeV\n1,0.5\n1,nan\n-2,1\n');
+  writeFileSync(join(dir, 'bad.csv'), 'm_mumu_GeV,m_recoil_GeV\n1,0.5\n1,nan\n2,-2e4\n');
   const run = async (...a: string[]) => {
     const lines: string[] = [];
     await scanCmd.run(a, (s) => lines.push(s), {});
