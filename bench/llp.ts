@@ -19,7 +19,7 @@ export function llpScenario(decays = 1_000_000): Scenario {
     unit: 'decay x lifetime evaluations',
     amount: perCell * nM * nC * nL,
     async setup(b) {
-      sample ??= generateLlpSample({ masses, channels: [...CHANNELS], perCell, ctauGenCm: 1, seed: LLP_BENCH_SEED });
+      sample ??= generateLlpSample({ masses, channels: [...CHANNELS], perCell, ctauGenCm: 1, seed: LLP_BENCH_SEED, backend: b });
       const { G, inputs, windows, nGenerated } = sweepInputs(await sample, o);
       return async () => {
         const out = await b.run(llpSweep, { count: G * nL, params: { n_life: nL }, inputs });

@@ -16,6 +16,11 @@ export interface Backend {
   readonly name: BackendName;
   run(desc: KernelDesc, args: KernelArgs): Promise<KernelOutputs>;
   info(): BackendInfo;
+  /**
+   * Items computed per backend name, for a backend that hands work to others (FallbackBackend:
+   * the primary, and the fallback after a fault); absent on one that computes everything itself.
+   */
+  itemsByBackend?(): Readonly<Record<string, number>>;
   dispose(): Promise<void>;
 }
 

@@ -75,6 +75,12 @@ export class FallbackBackend implements Backend {
     return out;
   }
 
+  itemsByBackend(): Record<string, number> {
+    const items: Record<string, number> = {};
+    for (const c of this.records) items[c.backend] = (items[c.backend] ?? 0) + c.items;
+    return items;
+  }
+
   async dispose(): Promise<void> {
     await this.failedOver?.dispose();
     await this.primary.dispose();

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMANDS, main } from '../engine/cli/index.js';
 import { generateLlpSample } from '../engine/llp/sample.js';
+import { CpuBackend } from '../host/index.js';
 import { testWords } from '../kernels/testing.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'darkscan-ergo-'));
@@ -48,7 +49,7 @@ describe('--columns NAME=COLUMN', () => {
   });
 
   it('llp: signal and data files with other names, mapped; unmapped, the error lists the columns', async () => {
-    const s = await generateLlpSample({ masses: [2], channels: ['ee', 'KK'], perCell: 200, ctauGenCm: 2, seed: 9 });
+    const s = await generateLlpSample({ masses: [2], channels: ['ee', 'KK'], perCell: 200, ctauGenCm: 2, seed: 9, backend: new CpuBackend() });
     const rows = ['ct_cm,lxy_cm,mred_GeV,m_S_GeV,chan,ctau_gen_cm'];
     for (let i = 0; i < s.ct.length; i++) rows.push(`${s.ct[i]},${s.lxy[i]},${s.mred[i]},${s.mS[i]},${s.channel[i]},2`);
     writeFileSync(join(dir, 'sig.csv'), rows.join('\n'));

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { main } from '../engine/cli/index.js';
 import { ALLOW_NO_WEBGPU } from './backends.js';
@@ -83,5 +83,21 @@ describe('sharding', () => {
     writeFileSync(other, (await run(['random', '--seed', '8', '--blocks', '1001', '--toy', '3', '--json', '--shard', '1/3', '--backend', 'cpu'])).out);
     await expect(run(['merge', files[0], other, files[2]])).rejects.toThrow(/different inputs or options/);
     await expect(run(['random', '--seed', '1', '--shard', '3/3', '--json'])).rejects.toThrow(/0 <= i < n/);
+  });
+});
+
+describe('withBackend (every command that computes)', () => {
+  it('hands the selected backend to the work, returns its result and disposes of the backend, also when the work throws', async () => {
+    const { withBackend } = await import('../engine/cli/args.js');
+    const { CpuBackend } = await import('../host/index.js');
+    const dispose = vi.spyOn(CpuBackend.prototype, 'dispose');
+    try {
+      expect(await withBackend({ backend: 'cpu' }, async (b) => b.name)).toBe('cpu');
+      expect(dispose).toHaveBeenCalledTimes(1);
+      await expect(withBackend({ backend: 'cpu' }, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+      expect(dispose).toHaveBeenCalledTimes(2);
+    } finally {
+      dispose.mockRestore();
+    }
   });
 });

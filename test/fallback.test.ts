@@ -55,6 +55,7 @@ describe('fallback to WASM', () => {
     const out = await fb.run(philox, args);
     expect(Array.from(out.words)).toEqual(Array.from(runReference(philox, args).words));
     expect(fb.records.map((r) => r.backend)).toEqual(['webgpu', 'wasm', 'wasm']);
+    expect(fb.itemsByBackend()).toEqual({ webgpu: 4000, wasm: args.count - 4000 });
     expect(faults[0]).toMatch(/device lost/);
     expect(fb.info().details).toMatchObject({ primary: 'webgpu', failed_over: true });
     await fb.dispose();

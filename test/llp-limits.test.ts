@@ -7,6 +7,7 @@ import { brBtoKSPerTheta2, combineChannels, signalUpperLimit, theta2Limit } from
 import { scalarBranchingFractions } from '../engine/generate/branching.js';
 import { sidebandCounts } from '../engine/llp/background.js';
 import { generateLlpSample } from '../engine/llp/sample.js';
+import { CpuBackend } from '../host/index.js';
 import { main } from '../engine/cli/index.js';
 
 describe('combination (product of Poisson likelihoods, flat prior)', () => {
@@ -101,7 +102,7 @@ describe('darkscan llp', () => {
     expect(lines.join('\n')).toMatch(/2 masses x 2 channels x 5 lifetimes/);
   });
   it('reads signal and data files (CSV), and names a missing column', async () => {
-    const s = await generateLlpSample({ masses: [2], channels: ['ee', 'KK'], perCell: 200, ctauGenCm: 2, seed: 9 });
+    const s = await generateLlpSample({ masses: [2], channels: ['ee', 'KK'], perCell: 200, ctauGenCm: 2, seed: 9, backend: new CpuBackend() });
     const rows = ['ct_cm,lxy_cm,mred_GeV,m_S_GeV,channel,ctau_gen_cm'];
     for (let i = 0; i < s.ct.length; i++) rows.push(`${s.ct[i]},${s.lxy[i]},${s.mred[i]},${s.mS[i]},${s.channel[i]},2`);
     writeFileSync(join(dir, 'sig.csv'), rows.join('\n'));

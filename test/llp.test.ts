@@ -21,7 +21,7 @@ describe('efficiency vs the analytic decay probability (fixed boost)', () => {
   const ctaus = parseLogGrid('0.05:100:12', 'test');
   let sample: LlpSample;
   beforeAll(async () => {
-    sample = await generateLlpSample({ masses: [1], channels: ['mumu'], perCell: 40000, ctauGenCm: ctauGen, seed: 7, fixedBgT: bgT });
+    sample = await generateLlpSample({ masses: [1], channels: ['mumu'], perCell: 40000, ctauGenCm: ctauGen, seed: 7, backend: cpu, fixedBgT: bgT });
   });
   it('agrees within 4 sigma (MC stat from sum w^2) at every lifetime', async () => {
     const r = await runSweep(cpu, sample, { masses: [1], channels: ['mumu'], ctaus, lxyWindow: [L1, L2], nSigma: 100 });
@@ -47,7 +47,7 @@ describe('B -> K S sample, several masses and channels', () => {
   };
   let sample: LlpSample;
   beforeAll(async () => {
-    sample = await generateLlpSample({ masses: o.masses, channels: o.channels, perCell: 3000, ctauGenCm: 5, seed: 11 });
+    sample = await generateLlpSample({ masses: o.masses, channels: o.channels, perCell: 3000, ctauGenCm: 5, seed: 11, backend: cpu });
   });
   it('kernel efficiencies match an f64 computation with Math.exp (relative 1e-4)', async () => {
     const r = await runSweep(cpu, sample, o);
@@ -82,9 +82,9 @@ describe('B -> K S sample, several masses and channels', () => {
     await expect(runSweep(cpu, sample, { ...o, ctaus: [1e-35] })).rejects.toThrow(/lifetime 0 \(c\*tau = 1e-35\).*outside/);
   });
   it('same seed, same sample; another seed, another sample', async () => {
-    const again = await generateLlpSample({ masses: [1.2], channels: ['pipi'], perCell: 50, ctauGenCm: 5, seed: 11 });
-    const other = await generateLlpSample({ masses: [1.2], channels: ['pipi'], perCell: 50, ctauGenCm: 5, seed: 12 });
-    const again2 = await generateLlpSample({ masses: [1.2], channels: ['pipi'], perCell: 50, ctauGenCm: 5, seed: 11 });
+    const again = await generateLlpSample({ masses: [1.2], channels: ['pipi'], perCell: 50, ctauGenCm: 5, seed: 11, backend: cpu });
+    const other = await generateLlpSample({ masses: [1.2], channels: ['pipi'], perCell: 50, ctauGenCm: 5, seed: 12, backend: cpu });
+    const again2 = await generateLlpSample({ masses: [1.2], channels: ['pipi'], perCell: 50, ctauGenCm: 5, seed: 11, backend: cpu });
     expect(Array.from(again.ct)).toEqual(Array.from(again2.ct));
     expect(Array.from(again.ct)).not.toEqual(Array.from(other.ct));
   });

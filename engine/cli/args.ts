@@ -1,5 +1,5 @@
 // Shared argument handling for the darkscan subcommands.
-import { parseBackendChoice, type BackendOptions } from '../../host/index.js';
+import { parseBackendChoice, selectBackend, type Backend, type BackendOptions } from '../../host/index.js';
 
 export type Out = (s: string) => void;
 /** What every command may use besides its arguments: Ctrl-C arrives as `signal`. */
@@ -44,6 +44,16 @@ export function backendOptions(v: { backend?: string; workers?: string }): Backe
     backend: v.backend === undefined ? undefined : parseBackendChoice(v.backend, '--backend'),
     wasm: { workers },
   };
+}
+
+/** Runs `f` on the backend the --backend / --workers flags select, and disposes of it however `f` ends. */
+export async function withBackend<T>(flags: { backend?: string; workers?: string }, f: (backend: Backend) => Promise<T>): Promise<T> {
+  const backend = await selectBackend(backendOptions(flags));
+  try {
+    return await f(backend);
+  } finally {
+    await backend.dispose();
+  }
 }
 
 export function intArg(s: string, flag: string, min = 0, max = Number.MAX_SAFE_INTEGER): number {

@@ -1,11 +1,10 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { selectBackend } from '../../host/index.js';
 import { runSearch } from '../analyses/search.js';
 import { DARK_HIGGSSTRAHLUNG } from '../analyses/searches.js';
 import { writeReport } from '../analyses/report.js';
 import { parseLimitMethod, PIPELINE_LIMIT_METHODS } from '../stats/windows.js';
-import { BACKEND_FLAGS, backendOptions, intArg, numArg, type Command } from './args.js';
+import { BACKEND_FLAGS, intArg, numArg, withBackend, type Command } from './args.js';
 
 const OPTIONS = {
   out: { type: 'string', default: 'demo-out', arg: 'DIR', help: 'output folder (results.json, hepdata*.yaml, SVG plots)' },
@@ -34,8 +33,7 @@ export const demo: Command = {
       inject = { masses: [numArg(parts[0], '--inject M_A', 0.22, 10.5), numArg(parts[1], '--inject M_h', 0.001, 10.5)], events: intArg(parts[2], '--inject EVENTS', 0, 1e7) };
     }
     const quick = !!values.quick;
-    const backend = await selectBackend(backendOptions(values));
-    try {
+    return withBackend(values, async (backend) => {
       const r = await runSearch(backend, DARK_HIGGSSTRAHLUNG, {
         seed: intArg(values.seed!, '--seed'), lumiFb: numArg(values.lumi!, '--lumi', 1e-6, 1e4), cl: numArg(values.cl!, '--cl', 0.5, 0.9999), method,
         pseudoExperiments: values['pseudo-experiments'] !== undefined ? intArg(values['pseudo-experiments'], '--pseudo-experiments', 0, 1e6) : quick ? 20 : 100,
@@ -58,8 +56,6 @@ export const demo: Command = {
       out(`  files in ${dir}:`);
       for (const f of files) out(`    ${f.slice(dir.length + 1)}`);
       return 0;
-    } finally {
-      await backend.dispose();
-    }
+    });
   },
 };

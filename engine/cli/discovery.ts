@@ -1,8 +1,7 @@
 // `darkscan discovery`: p0 and Z of an excess (q_0, arXiv:1007.1727 eq. (12)).
 import { parseArgs } from 'node:util';
-import { selectBackend } from '../../host/index.js';
 import { discoveryAsymptotic, discoveryToys } from '../stats/index.js';
-import { backendOptions, type Command } from './args.js';
+import { withBackend, type Command } from './args.js';
 import { calculatorOf } from './hypotest.js';
 import { MODEL_FLAGS, modelFromFlags, toyFlags } from './limit.js';
 
@@ -19,12 +18,7 @@ export const discovery: Command = {
     let r: { p0: number; z: number }, note = '';
     if (calc === 'toys') {
       const t = toyFlags(values);
-      const backend = await selectBackend(backendOptions(values));
-      try {
-        r = await discoveryToys(m, { backend, ...t });
-      } finally {
-        await backend.dispose();
-      }
+      r = await withBackend(values, (backend) => discoveryToys(m, { backend, ...t }));
       note = `, ${t.toys} toys, seed ${t.seed}`;
     } else {
       r = discoveryAsymptotic(m);

@@ -1,11 +1,10 @@
 // `darkscan hypotest`: CLs, CLs+b, CLb and the expected CLs set at mu = 1 (pyhf's hypotest).
 import { parseArgs } from 'node:util';
-import { selectBackend } from '../../host/index.js';
 import { hypotestAsymptotic } from '../stats/index.js';
 import { hypotestFromToys } from '../stats/toys.js';
 import { runToys } from '../stats/toyrun.js';
 import { parseShard, registerMergeFinalizer, shardRange, type ShardedOutput } from '../shard.js';
-import { backendOptions, intArg, type Command } from './args.js';
+import { intArg, withBackend, type Command } from './args.js';
 import { MODEL_FLAGS, modelFromFlags, toyFlags } from './limit.js';
 
 export function calculatorOf(s: string): 'asymptotic' | 'toys' {
@@ -36,16 +35,10 @@ export const hypotest: Command = {
     if (calc === 'toys') {
       const t = toyFlags(values);
       const [first, end] = shard ? shardRange(t.toys, shard) : [0, t.toys];
-      const backend = await selectBackend(backendOptions(values));
-      let run;
-      try {
-        run = await runToys(m, 1, {
-          backend, seed: t.seed, first, end, checkpoint: values.checkpoint, signal: ctx?.signal, progress: ctx?.progress,
-          block: values.block === undefined ? undefined : intArg(values.block, '--block', 1, 1 << 26),
-        });
-      } finally {
-        await backend.dispose();
-      }
+      const run = await withBackend(values, (backend) => runToys(m, 1, {
+        backend, seed: t.seed, first, end, checkpoint: values.checkpoint, signal: ctx?.signal, progress: ctx?.progress,
+        block: values.block === undefined ? undefined : intArg(values.block, '--block', 1, 1 << 26),
+      }));
       if (shard) {
         out(JSON.stringify({
           kind: 'hypotest-toys', mu: 1, model: { n: m.n, s: m.sRef, b: m.b, sigma_b: m.sigmaB, uncertainty: m.kind }, seed: t.seed, toys: t.toys, q_obs: run.qObs,

@@ -2,13 +2,12 @@
 // set, and writes the events with a score column added (CSV: provenance in a FILE.meta.json sidecar).
 import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
-import { selectBackend } from '../../host/index.js';
 import { readEvents } from '../io/index.js';
 import { toCsv } from '../io/csv.js';
 import { toJson } from '../io/json.js';
 import { writeAtomic } from '../output.js';
 import { describeModel, loadModelFile, loadModelSet, scoreByRange, scoreEvents, type Mlp, type ModelSet } from '../nn/index.js';
-import { BACKEND_FLAGS, backendOptions, intArg, required, type Command } from './args.js';
+import { BACKEND_FLAGS, intArg, required, withBackend, type Command } from './args.js';
 
 /** The provenance sidecar of a CSV output: scored.csv -> scored.meta.json (undefined for JSON outputs). */
 export function inferSidecar(outPath: string): string | undefined {
@@ -69,8 +68,7 @@ export const infer: Command = {
       }
     });
 
-    const backend = await selectBackend(backendOptions(values));
-    try {
+    await withBackend(values, async (backend) => {
       const t0 = performance.now();
       let scores: Float32Array, rangeInfo: Record<string, unknown> | undefined;
       if (model) {
@@ -102,9 +100,7 @@ export const infer: Command = {
       const what = model ? describeModel(model) : `${set!.ranges.length} range models on '${set!.column}'`;
       out(`infer: ${rows} events scored with ${what} on ${backend.name} in ${seconds.toFixed(3)} s -> ${outPath} (column '${scoreCol}')${sidecar ? `, provenance in ${sidecar}` : ''}`);
       if (rangeInfo && (rangeInfo.events_outside as number) > 0) out(`infer: ${rangeInfo.events_outside} events outside every range: score ${set!.outside === 'nan' ? 'NaN' : set!.outside}`);
-    } finally {
-      await backend.dispose();
-    }
+    });
     return 0;
   },
 };

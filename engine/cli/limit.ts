@@ -1,11 +1,10 @@
 // `darkscan limit`: the upper limit (and interval) on the signal count of one counting window.
 import { parseArgs } from 'node:util';
-import { selectBackend } from '../../host/index.js';
 import {
   bayesUpper, clsNUpper, expectedFromCounts, feldmanCousins, makeModel, upperLimitAsymptotic, upperLimitsToys,
   UNCERTAINTY_MODELS, type Model, type UncertaintyModel,
 } from '../stats/index.js';
-import { BACKEND_FLAGS, backendOptions, intArg, numArg, required, type Command } from './args.js';
+import { BACKEND_FLAGS, intArg, numArg, required, withBackend, type Command } from './args.js';
 
 import { parseLimitMethod, type WindowLimitMethod } from '../stats/windows.js';
 
@@ -65,15 +64,10 @@ export const limit: Command = {
     switch (method) {
       case 'cls': {
         const t = toyFlags(values);
-        const backend = await selectBackend(backendOptions(values));
-        try {
-          const r = await upperLimitsToys([m], cl, { backend, ...t, expected: true, signal: ctx?.signal });
-          if (r.failed[0]) throw new Error(r.failed[0].replace(/^window 0: /, ''));
-          upper = r.upper[0];
-          expected = r.expected!.map((a) => a[0]);
-        } finally {
-          await backend.dispose();
-        }
+        const r = await withBackend(values, (backend) => upperLimitsToys([m], cl, { backend, ...t, expected: true, signal: ctx?.signal }));
+        if (r.failed[0]) throw new Error(r.failed[0].replace(/^window 0: /, ''));
+        upper = r.upper[0];
+        expected = r.expected!.map((a) => a[0]);
         ({ toys, seed } = t);
         break;
       }

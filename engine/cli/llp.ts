@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import { writeAtomic } from '../output.js';
 import { parseShard, shardRange } from '../shard.js';
-import { selectBackend } from '../../host/index.js';
-import { BACKEND_FLAGS, backendOptions, columnMapArg, COLUMNS_FLAG, intArg, numArg, type Command } from './args.js';
+import { BACKEND_FLAGS, columnMapArg, COLUMNS_FLAG, intArg, numArg, withBackend, type Command } from './args.js';
 import { parseChannels, CHANNELS } from '../llp/sample.js';
 import { parseLogGrid } from '../llp/sweep.js';
 import { LIMIT_METHODS, type LimitMethod } from '../llp/limits.js';
@@ -54,30 +53,29 @@ export const llp: Command = {
     const nSigma = numArg(values.nsigma!, '--nsigma', 0.1, 100);
     let masses = values.masses?.split(',').map((s) => numArg(s, '--masses', 0, 5));
     const seed = intArg(values.seed!, '--seed');
-    let signal, data;
-    const meta: Record<string, unknown> = {};
-    if (values.demo) {
-      if (values.signal || values.data || values.columns) throw new Error('--demo generates its own samples: drop --signal / --data / --columns');
-      masses ??= Array.from({ length: 13 }, (_, i) => 1 + 0.25 * i);
-      const perCell = intArg(values['per-cell']!, '--per-cell', 10, 1e6);
-      ({ signal, data } = await demoInputs(seed, channels, masses, perCell, values['ctau-gen'] ? numArg(values['ctau-gen'], '--ctau-gen', 1e-6) : 1));
-      Object.assign(meta, { demo: true, seed, signal: signal.meta, data: 'illustrative flat M_red background, lxy exponential (mean 0.2 cm), 20000 events per channel' });
-    } else {
-      if (!values.signal || !values.data) throw new Error('--signal FILE and --data FILE are required (or --demo)');
-      signal = await loadSignal(values.signal, values['ctau-gen'] ? numArg(values['ctau-gen'], '--ctau-gen', 1e-6) : undefined, columnMapArg(values.columns));
-      data = await loadData(values.data, columnMapArg(values.columns));
-      masses ??= [...new Set(signal.mS)].sort((a, b) => a - b);
-      masses = masses.map((m) => Math.fround(m));
-      Object.assign(meta, { signal: values.signal, data: values.data });
-    }
-    // --shard i/n: a block of the mass hypotheses (each mass's cells and limits depend only on it).
-    const shard = values.shard === undefined ? undefined : parseShard(values.shard);
-    if (shard && !values.out) throw new Error('llp: --shard needs --out FILE.json (for `darkscan merge`)');
-    const allMasses = masses;
-    const [first, end] = shard ? shardRange(allMasses.length, shard) : [0, allMasses.length];
-    masses = allMasses.slice(first, end);
-    const backend = await selectBackend(backendOptions(values));
-    try {
+    return withBackend(values, async (backend) => {
+      let signal, data;
+      const meta: Record<string, unknown> = {};
+      if (values.demo) {
+        if (values.signal || values.data || values.columns) throw new Error('--demo generates its own samples: drop --signal / --data / --columns');
+        masses ??= Array.from({ length: 13 }, (_, i) => 1 + 0.25 * i);
+        const perCell = intArg(values['per-cell']!, '--per-cell', 10, 1e6);
+        ({ signal, data } = await demoInputs(backend, seed, channels, masses, perCell, values['ctau-gen'] ? numArg(values['ctau-gen'], '--ctau-gen', 1e-6) : 1));
+        Object.assign(meta, { demo: true, seed, signal: signal.meta, data: 'illustrative flat M_red background, lxy exponential (mean 0.2 cm), 20000 events per channel' });
+      } else {
+        if (!values.signal || !values.data) throw new Error('--signal FILE and --data FILE are required (or --demo)');
+        signal = await loadSignal(values.signal, values['ctau-gen'] ? numArg(values['ctau-gen'], '--ctau-gen', 1e-6) : undefined, columnMapArg(values.columns));
+        data = await loadData(values.data, columnMapArg(values.columns));
+        masses ??= [...new Set(signal.mS)].sort((a, b) => a - b);
+        masses = masses.map((m) => Math.fround(m));
+        Object.assign(meta, { signal: values.signal, data: values.data });
+      }
+      // --shard i/n: a block of the mass hypotheses (each mass's cells and limits depend only on it).
+      const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+      if (shard && !values.out) throw new Error('llp: --shard needs --out FILE.json (for `darkscan merge`)');
+      const allMasses = masses;
+      const [first, end] = shard ? shardRange(allMasses.length, shard) : [0, allMasses.length];
+      masses = allMasses.slice(first, end);
       const { json, limits } = await analyse(backend, signal, data, { masses, channels, ctaus, lxyWindow, nSigma, method, cl, nBBbar }, meta);
       Object.assign(json, { kind: 'llp', masses_GeV: allMasses });
       if (shard) json.shard = { index: shard.index, count: shard.count, total: allMasses.length, first, end, key: 'cells', per_shard: ['backend', 'sweep_ms'] };
@@ -104,9 +102,7 @@ export const llp: Command = {
       }
       if (values.out) out(`# wrote ${values.out}`);
       if (values.plot) out(`# wrote ${values.plot}`);
-    } finally {
-      await backend.dispose();
-    }
-    return 0;
+      return 0;
+    });
   },
 };

@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
-import { selectBackend } from '../../host/index.js';
 import { key, randomBits, uniforms, RANDOM_STREAM_VERSION } from '../random.js';
 import { parseShard, shardRange } from '../shard.js';
-import { BACKEND_FLAGS, backendOptions, intArg, required, type Command } from './args.js';
+import { BACKEND_FLAGS, intArg, required, withBackend, type Command } from './args.js';
 
 const OPTIONS = {
   seed: { type: 'string', arg: 'S', help: 'the key seed (required)' },
@@ -35,8 +34,7 @@ export const random: Command = {
     const shard = values.shard === undefined ? undefined : parseShard(values.shard);
     if (shard && !values.json) throw new Error('random: --shard writes JSON for `darkscan merge`: add --json');
     const [first, end] = shard ? shardRange(blocks, shard) : [0, blocks];
-    const backend = await selectBackend(backendOptions(values));
-    try {
+    return withBackend(values, async (backend) => {
       const k = key(seed, stream);
       const c = { ...counter, event: (counter.event + first) >>> 0 };
       const n = end - first;
@@ -55,9 +53,7 @@ export const random: Command = {
         const row = draws.slice(i, i + 4);
         out(values.format === 'u32' ? row.map((x) => x.toString(16).padStart(8, '0')).join(' ') : row.map((x) => x.toPrecision(8)).join(' '));
       }
-    } finally {
-      await backend.dispose();
-    }
-    return 0;
+      return 0;
+    });
   },
 };

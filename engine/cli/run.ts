@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { selectBackend } from '../../host/index.js';
 import { loadConfig, outputDir, runConfig } from '../analyses/run.js';
 import { writeReport } from '../analyses/report.js';
-import { BACKEND_FLAGS, backendOptions, required, type Command } from './args.js';
+import { BACKEND_FLAGS, required, withBackend, type Command } from './args.js';
 
 const OPTIONS = {
   config: { type: 'string', arg: 'FILE', help: 'the analysis config, JSON (see engine/analyses/configs/)' },
@@ -28,8 +27,7 @@ export const run: Command = {
       throw new Error(`--config: cannot read ${path}: ${(e as Error).message}`);
     }
     const cfg = loadConfig(text, path);
-    const backend = await selectBackend(backendOptions({ backend: values.backend ?? (cfg.backend === 'auto' ? undefined : cfg.backend), workers: values.workers }));
-    try {
+    return withBackend({ backend: values.backend ?? (cfg.backend === 'auto' ? undefined : cfg.backend), workers: values.workers }, async (backend) => {
       const r = await runConfig(backend, cfg, { baseDir: dirname(path), quick: values.quick ? true : undefined, progress: ctx.progress, signal: ctx.signal });
       const dir = outputDir(cfg, path, values.out);
       const files = writeReport(r, dir);
@@ -44,8 +42,6 @@ export const run: Command = {
       out(`  files in ${dir}:`);
       for (const f of files) out(`    ${f.slice(dir.length + 1)}`);
       return 0;
-    } finally {
-      await backend.dispose();
-    }
+    });
   },
 };

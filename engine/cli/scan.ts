@@ -4,14 +4,13 @@ import { readText } from '../io/text.js';
 import { B_FLOOR_RULE, flooredBackground } from '../stats/pvalue.js';
 import { COORD_MAX } from '../../kernels/window_count/layout.js';
 import { writeAtomic } from '../output.js';
-import { selectBackend } from '../../host/index.js';
 import { EventValidationError, makeEventTable, parseCsvColumns, parseJsonColumns, type TableResult } from '../events.js';
 import { csvFileChunks } from '../stream.js';
 import { parseShard, shardRange } from '../shard.js';
 import { dimuonVariables } from '../kinematics.js';
 import { gridFromJson, gridToJson, NAMED_GRIDS, type WindowGrid } from '../windows.js';
 import { scan as runScan, scanRows, scanStreamed, sliceGrid, type ScanResult, type TableSource } from '../scan.js';
-import { intArg, numArg, BACKEND_FLAGS, backendOptions, required, columnMapArg, COLUMNS_FLAG, type Command } from './args.js';
+import { intArg, numArg, BACKEND_FLAGS, required, withBackend, columnMapArg, COLUMNS_FLAG, type Command } from './args.js';
 import { missingColumnProblem, withColumnNames } from '../io/columns.js';
 import { parseLimitMethod, windowLimits, type WindowLimits } from '../stats/windows.js';
 import { scanGlobalSignificance, type GlobalSignificance } from '../stats/lee.js';
@@ -174,17 +173,13 @@ export const scan: Command = {
     if (shard && values.limits && method === 'cls') throw new Error('--limits --method cls with --shard: toys are keyed by the position of a window in the batch; use an asymptotic or exact method, or run unsharded');
     if (values.global && chunkEvents !== undefined) throw new Error('--global rescans the background sample per pseudo-experiment: not available with --chunk-events');
     if (values['save-grid']) writeAtomic(values['save-grid'], gridToJson(fullGrid));
-    let limits: WindowLimits | undefined;
-    let global: GlobalSignificance | undefined;
-    let bgTable: EventTable | undefined;
-
     type Info = { events: number; dropped: number; droppedByColumn: Record<string, number>; weightColumn?: string; derived: string[]; chunks?: number };
-    let infos: { data: Info; background?: Info; signal?: Info };
-    let r: ScanResult;
-    const backend = await selectBackend(backendOptions(values));
-    let backendDetails: unknown;
-    let seconds: number;
-    try {
+    const run = await withBackend(values, async (backend) => {
+      let limits: WindowLimits | undefined;
+      let global: GlobalSignificance | undefined;
+      let bgTable: EventTable | undefined;
+      let infos: { data: Info; background?: Info; signal?: Info };
+      let r: ScanResult;
       const t0 = performance.now();
       if (chunkEvents !== undefined) {
         const mk = (path: string | undefined, weighted: boolean) => {
@@ -215,16 +210,14 @@ export const scan: Command = {
         ctx?.progress?.(`scan: look-elsewhere, ${nPE} pseudo-experiments`);
         global = await scanGlobalSignificance(backend, grid, r.data.n, r.b!, r.sigmaB!, bgTable!, { pseudoExperiments: nPE, seed: seed! });
       }
-      seconds = (performance.now() - t0) / 1000;
+      const seconds = (performance.now() - t0) / 1000;
       signal?.throwIfAborted();
       // After the run: a WebGPU backend that lost its device reports the failover, and which backend computed how many items.
-      const records = (backend as { records?: { backend: string; items: number }[] }).records;
-      const items: Record<string, number> = {};
-      for (const c of records ?? []) items[c.backend] = (items[c.backend] ?? 0) + c.items;
-      backendDetails = { ...backend.info().details, ...(records ? { items_by_backend: items } : {}) };
-    } finally {
-      await backend.dispose();
-    }
+      const items = backend.itemsByBackend?.();
+      const backendDetails = { ...backend.info().details, ...(items ? { items_by_backend: items } : {}) };
+      return { r, infos, limits, global, seconds, backendName: backend.name, backendDetails };
+    });
+    const { r, infos, limits, global, seconds, backendName, backendDetails } = run;
     const sample = (path: string, s: Info, w?: { weightExp: number }) => ({
       file: path, events: s.events, dropped_invalid: s.dropped, dropped_by_column: s.droppedByColumn,
       weight_column: s.weightColumn ?? null, derived_columns: s.derived, ...(columns ? { column_map: columns } : {}),
@@ -234,7 +227,7 @@ export const scan: Command = {
       kind: 'scan',
       schema: 'darkscan-scan/1',
       units: 'GeV (masses, energies, centres, semi-axes); n, b, sigma_b in events',
-      backend: backend.name,
+      backend: backendName,
       backend_details: backendDetails,
       kernel: 'window_count',
       membership: 'f32: ((x-cx)^2 / ax^2 + (y-cy)^2 / ay^2) <= 1 on coordinates rounded to a multiple of 2^-24 GeV, then to f32, identical on every backend',
@@ -268,7 +261,7 @@ export const scan: Command = {
     let best = -1;
     if (r.z) for (let i = 0; i < r.z.length; i++) if (best < 0 || r.p![i] < r.p![best]) best = i;
     const shardNote = shard ? ` (shard ${shard.index}/${shard.count}: windows [${first}, ${end}) of ${total})` : '';
-    out(`scan: ${grid.cx.length} windows (${grid.name})${shardNote}, ${infos.data.events} data events${infos.background ? `, ${infos.background.events} background` : ''}${infos.signal ? `, ${infos.signal.events} signal` : ''} on ${backend.name} in ${seconds.toFixed(3)} s -> ${outPath}`);
+    out(`scan: ${grid.cx.length} windows (${grid.name})${shardNote}, ${infos.data.events} data events${infos.background ? `, ${infos.background.events} background` : ''}${infos.signal ? `, ${infos.signal.events} signal` : ''} on ${backendName} in ${seconds.toFixed(3)} s -> ${outPath}`);
     for (const [name, s] of [['data', infos.data], ['background', infos.background], ['signal', infos.signal]] as const) {
       if (s && s.dropped) out(`scan: ${name}: dropped ${s.dropped} invalid rows (${JSON.stringify(s.droppedByColumn)})`);
     }

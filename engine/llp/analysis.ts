@@ -3,7 +3,6 @@ import type { Backend } from '../../host/backend.js';
 import { loadEventFile, type EventTable } from '../events.js';
 import { withColumnNames } from '../io/columns.js';
 import { uniforms, key, foldIn } from '../random.js';
-import { CpuBackend } from '../../host/cpu.js';
 import { CHANNELS, DAUGHTER_MASS, generateLlpSample, reducedMass, type Channel, type LlpSample } from './sample.js';
 import { runSweep, type SweepOptions, type SweepResult } from './sweep.js';
 import { sidebandCounts, type DataSample } from './background.js';
@@ -68,7 +67,7 @@ export async function loadData(path: string, columns?: Readonly<Record<string, s
  * in [0, 4.8] GeV, lxy exponential with mean 0.2 cm (prompt tracks with a displaced tail).
  * Philox key foldIn(key(seed, 0x11b00002), channel), one block per event.
  */
-export async function demoData(seed: number, perChannel: number, channels: readonly Channel[], backend: Backend = new CpuBackend()): Promise<DataSample> {
+export async function demoData(backend: Backend, seed: number, perChannel: number, channels: readonly Channel[]): Promise<DataSample> {
   const n = perChannel * channels.length;
   const mred = new Float64Array(n), lxy = new Float64Array(n), channel = new Uint8Array(n);
   let i = 0;
@@ -140,8 +139,8 @@ export async function analyse(backend: Backend, signal: LlpSample, data: DataSam
 }
 
 /** The demo inputs: a generated signal grid and an illustrative background. */
-export async function demoInputs(seed: number, channels: readonly Channel[], masses: readonly number[], perCell: number, ctauGenCm: number) {
-  const signal = await generateLlpSample({ masses, channels, perCell, ctauGenCm, seed });
-  const data = await demoData(seed, 20000, channels);
+export async function demoInputs(backend: Backend, seed: number, channels: readonly Channel[], masses: readonly number[], perCell: number, ctauGenCm: number) {
+  const signal = await generateLlpSample({ masses, channels, perCell, ctauGenCm, seed, backend });
+  const data = await demoData(backend, seed, 20000, channels);
   return { signal, data };
 }

@@ -1,6 +1,5 @@
 // LLP decay samples for lifetime sweeps: one row per simulated S decay (B -> K S, S -> x x), in
 // columns the llp_sweep kernel reads. Units: lengths in cm, masses in GeV.
-import { CpuBackend } from '../../host/cpu.js';
 import type { Backend } from '../../host/backend.js';
 import { foldIn, key, uniforms } from '../random.js';
 import { M_B, M_E, M_K, M_MU, M_PI, boost, twoBody, twoBodyP } from '../generate/lorentz.js';
@@ -60,7 +59,8 @@ export interface GenerateLlpOptions {
   readonly sigma?: (m: number, c: Channel) => number;
   /** Test mode: every S flies with this transverse beta gamma (lxy = bgT * ct), no B kinematics. */
   readonly fixedBgT?: number;
-  readonly backend?: Backend;
+  /** Draws the Philox uniforms (the same bits on every backend). */
+  readonly backend: Backend;
 }
 
 /** Illustrative reduced-mass resolution, GeV: sigma = 0.002 + 0.003 m (a few MeV, as for displaced two-track vertices). */
@@ -82,7 +82,7 @@ export async function generateLlpSample(o: GenerateLlpOptions): Promise<LlpSampl
   const N = nCells * o.perCell;
   const ct = new Float32Array(N), lxy = new Float32Array(N), mred = new Float32Array(N), gw = new Float32Array(N).fill(1);
   const channel = new Uint8Array(N), mS = new Float64Array(N);
-  const backend = o.backend ?? new CpuBackend();
+  const backend = o.backend;
   const base = key(o.seed, LLP_STREAM);
   let i = 0;
   for (const [im, m] of o.masses.entries()) {
