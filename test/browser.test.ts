@@ -220,6 +220,48 @@ function pixelStats(png: Buffer): { width: number; height: number; ink: number; 
   return { width, height, ink, colours: colours.size };
 }
 
+describe('library entry for browsers (package.json exports "browser": dist/web/js/darkscan.js)', () => {
+  it('imports in the page; auto follows the rule; a scan and a CLs limit there equal Node', async () => {
+    const lib = await import('../engine/index.js');
+    const n = 3000;
+    type Cols = { m_mumu_GeV: number[]; m_recoil_GeV: number[] };
+    const c: Cols = { m_mumu_GeV: [], m_recoil_GeV: [] };
+    for (let i = 0; i < n; i++) {
+      c.m_mumu_GeV.push(0.25 + (((i * 2654435761) % 4096) / 4096) * 9);
+      c.m_recoil_GeV.push((((i * 40503) % 4096) / 4096) * 9.5);
+    }
+    // The same function runs in the page (on the browser bundle) and here (on the sources).
+    const work = async ([m, c]: [typeof lib, Cols]) => {
+      const b = await m.selectBackend({ backend: 'wasm' });
+      try {
+        const grid = m.darkHiggsstrahlungGrid();
+        const t = m.makeEventTable(c).table;
+        const r = await m.scan(b, grid, t, { background: t });
+        const lim = await m.upperLimitsToys([{ n: 5, b: 2.5 }], 0.9, { backend: b, toys: 5000, seed: 3 });
+        return { backend: b.name, n: Array.from(r.data.n), z: Array.from(r.z!), upper: lim.upper[0] };
+      } finally {
+        await b.dispose();
+      }
+    };
+    // A string: vitest rewrites `import()` inside functions it transforms, and the page must import natively.
+    const got = await page.evaluate(`(async () => {
+      const m = await import(new URL('js/darkscan.js', location.href).href);
+      const gpu = await m.createBackend('webgpu', { fallback: false }).then((b) => b.info().details).catch(() => null);
+      const auto = await m.selectBackend();
+      const autoName = auto.name;
+      await auto.dispose();
+      const res = await (${work.toString()})([m, ${JSON.stringify(c)}]);
+      return { gpu, autoName, res };
+    })()`) as { gpu: Record<string, unknown> | null; autoName: string; res: Awaited<ReturnType<typeof work>> };
+    const want = await work([lib, c]);
+    expect(got.res.n.reduce((a: number, v: number) => a + v, 0)).toBeGreaterThan(0);
+    expect(got.res).toEqual(want);
+    expect(got.autoName).toBe(got.gpu && lib.softwareAdapter(got.gpu) === undefined ? 'webgpu' : 'wasm');
+    if (!ALLOW_NO_WEBGPU) expect(got.gpu, 'WebGPU in the page').not.toBeNull();
+    console.log(`library in the browser: webgpu adapter ${JSON.stringify(got.gpu && { vendor: got.gpu.vendor, architecture: got.gpu.architecture, isFallbackAdapter: got.gpu.isFallbackAdapter })}, auto -> ${got.autoName}`);
+  });
+});
+
 describe('plots', () => {
   it('a toy scan from the page buttons draws a non-blank local-Z map and Brazil limit plot, downloadable as JSON and HEPData', async () => {
     // WebGPU chosen explicitly: auto passes over SwiftShader here (tested above), and this page run
