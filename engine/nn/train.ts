@@ -5,6 +5,7 @@
 // Computed in doubles; the model's weights are rounded to f32 at the end. All randomness (initial
 // weights, shuffling) is Philox4x32-10 keyed by the seed, so a seed gives the same model.
 import { philoxBlock } from '../../kernels/philox/ref.js';
+import { xlog } from '../../kernels/lib/exactmath.js';
 import type { DenseLayer, Mlp } from './model.js';
 
 export interface TrainOptions {
@@ -123,7 +124,9 @@ export function trainClassifier(x: ArrayLike<number>, labels: ArrayLike<number>,
         }
         const y = labels[r], w = y ? wSig : wBkg, p = H[L][0];
         wsum += w;
-        lossSum += -w * (y ? Math.log(Math.max(p, 1e-12)) : Math.log(Math.max(1 - p, 1e-12)));
+        // The reported loss uses the engine's own log (exact f32 ops): Math.log may differ in the last
+        // bit between JavaScript engines (Node and the browser), and the loss is part of the results.
+        lossSum += -w * (y ? xlog(Math.fround(Math.max(p, 1e-12))) : xlog(Math.fround(Math.max(1 - p, 1e-12))));
         D[L][0] = w * (p - y); // d BCE / dz for a sigmoid output
         for (let k = L - 1; k >= 0; k--) {
           const ni = widths[k], no = widths[k + 1];
