@@ -56,6 +56,19 @@ export function registerMergeFinalizer(kind: string, f: (merged: ShardedOutput) 
   finalizers.set(kind, f);
 }
 
+/** The first field (as a JSON path) where two values differ, with both values shortened. */
+function firstDifference(a: unknown, b: unknown, path = ''): { path: string; a: string; b: string } {
+  const show = (v: unknown) => (v === undefined ? 'absent' : JSON.stringify(v).slice(0, 80));
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+    for (const k of keys) {
+      const x = (a as Record<string, unknown>)[k], y = (b as Record<string, unknown>)[k];
+      if (JSON.stringify(x) !== JSON.stringify(y)) return firstDifference(x, y, Array.isArray(a) ? `${path}[${k}]` : path ? `${path}.${k}` : k);
+    }
+  }
+  return { path: path || '(whole file)', a: show(a), b: show(b) };
+}
+
 function canonical(o: ShardedOutput, key: string): string {
   const rest: Record<string, unknown> = {};
   const skip = new Set(['shard', key, 'timing', 'provenance', ...(o.shard?.per_shard ?? [])]);
@@ -89,7 +102,11 @@ export function mergeShards(parts: ShardedOutput[], names?: readonly string[]): 
     const first = `shard ${h0.index}/${h0.count}${names?.[order[0]] ? ` (${names[order[0]]})` : ''}`;
     if (p.kind !== sorted[0].kind) throw new Error(`merge: ${who}: mixes kinds '${sorted[0].kind}' and '${p.kind}'`);
     if (h.total !== h0.total || h.count !== h0.count || h.key !== key) throw new Error(`merge: ${who} is from a different split (total ${h.total}, key ${h.key})`);
-    if (canonical(p, key) !== config) throw new Error(`merge: ${who} was run with different inputs or options than ${first}`);
+    if (canonical(p, key) !== config) {
+      const d = firstDifference(JSON.parse(canonical(sorted[0], key)), JSON.parse(canonical(p, key)));
+      const what = /sha256/.test(d.path) ? 'an input with different content' : /version/.test(d.path) ? 'another darkscan version' : 'different inputs or options';
+      throw new Error(`merge: ${who} was run with ${what} than ${first}: field '${d.path}' is ${d.b} there, ${d.a} in ${first}`);
+    }
     if (h.first !== next) throw new Error(h.first > next ? `merge: items [${next}, ${h.first}) are missing (shard before ${who} absent?)` : `merge: ${who} overlaps items before ${next}`);
     const arr = p[key];
     if (!Array.isArray(arr) || arr.length !== h.end - h.first) throw new Error(`merge: ${who} has ${Array.isArray(arr) ? arr.length : 'no'} '${key}' items, expected ${h.end - h.first}`);

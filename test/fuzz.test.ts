@@ -22,6 +22,7 @@ import { parseMlpJson, mlpToJson } from '../engine/nn/json.js';
 import { CpuBackend } from '../host/index.js';
 import { main } from '../engine/cli/index.js';
 import { loadConfig } from '../engine/analyses/run.js';
+import { gzipSync } from 'node:zlib';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 200);
 const CASE_TIMEOUT_MS = 5000;
@@ -34,6 +35,8 @@ const TOKENS = [
   'NaN', 'nan', '-nan', 'Infinity', '-Infinity', '1e400', '-1e400', '1e38', '3.5e38', '-3.5e38', '1e-320', '-0', '0x1p3', '0x10', '1e', '.', '-',
   '9'.repeat(400), '', ' ', '"', '""', "'", ',', ',,', '\n', '\r', '\0', '#', 'null', 'true', '[]', '{}', '[', '}', '"x"', '\u00e9', '\ufffd', '\u{1F600}',
   '1,2,3,4,5,6,7,8', '-1', '-1e-9', '4294967296', '18446744073709551616', '1e308', '\t1\t',
+  // issue 21: number forms Number() reads but the number rule refuses; quoted fields; out-of-range coordinates
+  '0x4', '0b11', '0o7', '0X1F', '+0x4', '"1.5"', '"2,5"', '"m_mumu_GeV"', '2e4', '-2e4', '1e-6',
 ];
 
 /** A deterministic stream of u32 from Philox test words. */
@@ -53,7 +56,7 @@ function mutate(base: Uint8Array, r: () => number, text: boolean): { op: string;
     for (const x of p) { out.set(x, o); o += x.length; }
     return out;
   };
-  const op = r() % 10;
+  const op = r() % 12;
   switch (op) {
     case 0: { const k = at(); return { op: `truncate at ${k}`, bytes: base.slice(0, k) }; }
     case 1: {
@@ -81,6 +84,12 @@ function mutate(base: Uint8Array, r: () => number, text: boolean): { op: string;
     case 5: { const a = at(), b = Math.min(len, a + 1 + (r() % 64)); return { op: `delete [${a}, ${b})`, bytes: cat(base.subarray(0, a), base.subarray(b)) }; }
     case 6: { const a = at(), b = Math.min(len, a + 1 + (r() % 256)); return { op: `double [${a}, ${b})`, bytes: cat(base.subarray(0, b), base.subarray(a)) }; }
     case 7: return r() % 4 === 0 ? { op: 'empty', bytes: new Uint8Array(0) } : { op: 'only the first line', bytes: base.slice(0, Math.max(0, base.indexOf(10))) };
+    // issue 21: the whole file compressed, or re-encoded as UTF-16 (with and without a byte-order mark)
+    case 10: return { op: 'gzip the file', bytes: new Uint8Array(gzipSync(base)) };
+    case 11: {
+      const bom = r() % 2 === 0;
+      return { op: `UTF-16LE${bom ? ' with BOM' : ''}`, bytes: cat(bom ? Uint8Array.of(0xff, 0xfe) : new Uint8Array(0), new Uint8Array(Buffer.from(dec.decode(base), 'utf16le'))) };
+    }
     default: {
       const a = mutate(base, r, text), b = mutate(a.bytes, r, text);
       return { op: `${a.op}; ${b.op}`, bytes: b.bytes };
@@ -166,7 +175,7 @@ const shardDocs: ShardedOutput[] = [];
 async function scanCli(file: string, chunk?: number): Promise<{ ok: true; windows: unknown } | { ok: false; error: unknown }> {
   const out = join(dir, 'scan-out.json');
   try {
-    await main(['scan', '--data', file, '--background', file, '--grid', gridFile, '--backend', 'cpu', '--out', out, ...(chunk ? ['--chunk-events', String(chunk)] : [])], () => {});
+    await main(['scan', '--data', file, '--background', file, '--grid', gridFile, '--backend', 'cpu', '--out', out, '--force', ...(chunk ? ['--chunk-events', String(chunk)] : [])], () => {});
     return { ok: true, windows: JSON.parse(readFileSync(out, 'utf8')).windows };
   } catch (e) {
     return { ok: false, error: e };

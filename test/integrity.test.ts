@@ -10,6 +10,7 @@ import { main } from '../engine/cli/index.js';
 import { readEvents } from '../engine/io/index.js';
 import { parseParquet } from '../engine/io/parquet.js';
 import { parseNumberText } from '../engine/io/text.js';
+import { DARKSCAN_VERSION } from '../engine/provenance.js';
 
 const dir = mkdtempSync('/tmp/darkscan-integrity-');
 const FIX = join(import.meta.dirname, 'fixtures');
@@ -44,8 +45,8 @@ describe('CSV input', () => {
     const quoted = write('quoted.csv', rows(20, (i) => `"${1 + 0.4 * i}","${i}"`, '"m_mumu_GeV","id"'));
     for (const extra of [[], STREAM]) {
       const a = join(dir, 'qa.json'), b = join(dir, 'qb.json');
-      await main([...scanArgs(plain, extra).slice(0, -2), '--out', a], quiet);
-      await main([...scanArgs(quoted, extra).slice(0, -2), '--out', b], quiet);
+      await main([...scanArgs(plain, extra).slice(0, -2), '--out', a, '--force'], quiet);
+      await main([...scanArgs(quoted, extra).slice(0, -2), '--out', b, '--force'], quiet);
       expect(JSON.parse(readFileSync(b, 'utf8')).windows).toEqual(JSON.parse(readFileSync(a, 'utf8')).windows);
     }
     expect((await readEvents(quoted)).columns.m_mumu_GeV[3]).toBeCloseTo(2.2, 12);
@@ -134,5 +135,71 @@ describe('precision and b = 0', () => {
     expect(w.z_local).toBeGreaterThan(5); // p = P(N >= 3 | 0.01) = 1.65e-7, not 0 with Z = infinity (null)
     expect(w.p_local).toBeCloseTo(1.654e-7, 9);
     expect(w.upper_limit_events).toBeGreaterThan(0);
+  });
+});
+
+describe('integrity: content digests, merge, outputs', () => {
+  it('every scan output records the darkscan version and a SHA-256 of each input', async () => {
+    expect(DARKSCAN_VERSION).toBe(JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')).version);
+    const data = write('dg-d.csv', rows(5, (i) => `${2 + i}`));
+    const bkg = write('dg-b.csv', rows(5, (i) => `${2 + i},0.5`, 'm_mumu_GeV,weight'));
+    const out = join(dir, 'dg.json');
+    await main(['scan', '--data', data, '--background', bkg, '--signal', bkg, '--grid', 'mumu-1d', '--backend', 'cpu', '--out', out], quiet);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    const { createHash } = await import('node:crypto');
+    const sha = (f: string) => `sha256:${createHash('sha256').update(readFileSync(f)).digest('hex')}`;
+    expect(doc.darkscan_version).toBe(DARKSCAN_VERSION);
+    expect(doc.inputs.data.sha256).toBe(sha(data));
+    expect(doc.inputs.background.sha256).toBe(sha(bkg));
+    expect(doc.inputs.signal.sha256).toBe(sha(bkg));
+    expect(doc.grid.sha256).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('merge refuses shards from different data with the same file name and event count, naming the file and the field', async () => {
+    // As on a batch system: each job has its own data.csv, same name, same number of events.
+    const a = join(dir, 'jobA'), b = join(dir, 'jobB');
+    mkdirSync(a);
+    mkdirSync(b);
+    writeFileSync(join(a, 'data.csv'), rows(50, (i) => `${1 + 0.1 * i}`));
+    writeFileSync(join(b, 'data.csv'), rows(50, (i) => `${1.05 + 0.1 * i}`));
+    const shards = [0, 1].map((i) => join(dir, `mshard${i}.json`));
+    for (const [i, d] of [a, b].entries()) {
+      const cwd = process.cwd();
+      process.chdir(d);
+      try {
+        await main(['scan', '--data', 'data.csv', '--grid', 'mumu-1d', '--backend', 'cpu', '--shard', `${i}/2`, '--out', shards[i]], quiet);
+      } finally {
+        process.chdir(cwd);
+      }
+    }
+    await expect(main(['merge', ...shards, '--out', join(dir, 'm.json')], quiet)).rejects.toThrow(/mshard1\.json\) was run with an input with different content than .*mshard0\.json.*: field 'inputs\.data\.sha256'/);
+  });
+
+  it('the output location is checked before the work; an existing result is replaced only with --force', async () => {
+    const data = write('oc.csv', rows(5, (i) => `${2 + i}`));
+    await expect(main(['scan', '--data', data, '--grid', 'mumu-1d', '--backend', 'cpu', '--out', join(dir, 'nope', 'x.json')], quiet)).rejects.toThrow(/the folder .*nope does not exist/);
+    const out = join(dir, 'oc.json');
+    await main(['scan', '--data', data, '--grid', 'mumu-1d', '--backend', 'cpu', '--out', out], quiet);
+    const before = readFileSync(out, 'utf8');
+    await expect(main(['scan', '--data', data, '--grid', 'mumu-1d', '--backend', 'cpu', '--out', out], quiet)).rejects.toThrow(/oc\.json: exists; pass --force/);
+    expect(readFileSync(out, 'utf8')).toBe(before);
+    await main(['scan', '--data', data, '--grid', 'mumu-1d', '--backend', 'cpu', '--out', out, '--force'], quiet);
+    const g = join(dir, 'g.csv');
+    await main(['generate', '--process', 'mumu', '--events', '10', '--seed', '1', '--out', g], quiet);
+    await expect(main(['generate', '--process', 'mumu', '--events', '10', '--seed', '1', '--out', g], quiet)).rejects.toThrow(/exists; pass --force/);
+  });
+
+  it("run: a config's output.dir outside its folder needs --output-outside-config; existing results need --force (before the work)", async () => {
+    const cdir = join(dir, 'cfg');
+    mkdirSync(cdir);
+    const cfg = join(cdir, 'c.json');
+    writeFileSync(cfg, JSON.stringify({ analysis: 'zprime-invisible', quick: true, output: { dir: '../elsewhere' } }));
+    const t0 = performance.now();
+    await expect(main(['run', '--config', cfg, '--backend', 'cpu'], quiet)).rejects.toThrow(/config\.output\.dir '\.\.\/elsewhere' is outside the config's folder .*--output-outside-config/);
+    mkdirSync(join(dir, 'elsewhere'));
+    writeFileSync(join(dir, 'elsewhere', 'results.json'), '{}');
+    await expect(main(['run', '--config', cfg, '--backend', 'cpu', '--output-outside-config'], quiet)).rejects.toThrow(/results\.json exists; pass --force/);
+    expect(performance.now() - t0).toBeLessThan(5000); // refused before any simulation
+    expect(readFileSync(join(dir, 'elsewhere', 'results.json'), 'utf8')).toBe('{}');
   });
 });

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
-import { PROCESSES, generate, generateAtLuminosity, type EventSample } from '../generate/index.js';
+import { PROCESSES, generate, generateAtLuminosity, getProcess, type EventSample } from '../generate/index.js';
 import { writeEvents } from '../io/index.js';
 import { intArg, numArg, required, type Command } from './args.js';
+import { checkOutputPath, FORCE_FLAG } from '../output.js';
 
 function parseParams(list: string[] | undefined): Record<string, number> {
   const out: Record<string, number> = {};
@@ -24,6 +25,7 @@ const OPTIONS = {
   all: { type: 'boolean', help: 'keep events outside the detector acceptance too' },
   'max-events': { type: 'string', arg: 'N', help: 'with --lumi: at most N events, weighted up (default: 5e6)' },
   list: { type: 'boolean', help: 'list the processes and their parameters' },
+  ...FORCE_FLAG,
 } as const;
 
 export const generateCmd: Command = {
@@ -46,6 +48,8 @@ export const generateCmd: Command = {
     if ((values.events === undefined) === (values.lumi === undefined)) throw new Error('give exactly one of --events N and --lumi FB (integrated luminosity, fb^-1)');
     const params = parseParams(values.param);
     const acceptedOnly = !values.all;
+    getProcess(process); // an unknown process is named before the output is looked at
+    checkOutputPath(file, values.force);
     const t0 = performance.now();
     let s: EventSample;
     if (values.lumi !== undefined) {

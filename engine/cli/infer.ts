@@ -5,9 +5,10 @@ import { basename } from 'node:path';
 import { readEvents } from '../io/index.js';
 import { toCsv } from '../io/csv.js';
 import { toJson } from '../io/json.js';
-import { writeAtomic } from '../output.js';
+import { checkOutputPath, FORCE_FLAG, writeAtomic } from '../output.js';
 import { describeModel, loadModelFile, loadModelSet, scoreByRange, scoreEvents, type Mlp, type ModelSet } from '../nn/index.js';
 import { BACKEND_FLAGS, intArg, required, withBackend, type Command } from './args.js';
+import { DARKSCAN_VERSION, fileDigest } from '../provenance.js';
 
 /** The provenance sidecar of a CSV output: scored.csv -> scored.meta.json (undefined for JSON outputs). */
 export function inferSidecar(outPath: string): string | undefined {
@@ -24,6 +25,7 @@ const OPTIONS = {
   'score-index': { type: 'string', arg: 'K', help: 'which model output is the score (default: the last)' },
   batch: { type: 'string', arg: 'N', help: 'events per kernel dispatch (default: automatic; results do not depend on it)' },
   tree: { type: 'string', arg: 'NAME', help: 'ROOT files: the TTree (default: the only one)' },
+  ...FORCE_FLAG,
   ...BACKEND_FLAGS,
 } as const;
 
@@ -36,6 +38,9 @@ export const infer: Command = {
     if ((values.model === undefined) === (values.ranges === undefined)) throw new Error('give exactly one of --model FILE (one MLP) and --ranges FILE.json (a mass-range model set)');
     const dataPath = required(values.data, '--data');
     const outPath = required(values.out, '--out');
+    checkOutputPath(outPath, values.force);
+    const sidecarPath = inferSidecar(outPath);
+    if (sidecarPath) checkOutputPath(sidecarPath, values.force, '--out (its provenance sidecar)');
     const lower = outPath.toLowerCase();
     if (!lower.endsWith('.csv') && !lower.endsWith('.json')) throw new Error(`--out: expected a .csv or .json file, got '${outPath}'`);
     const columns = required(values.columns, '--columns', 'the model inputs, in the order the model takes them').split(',').map((s) => s.trim());
@@ -85,9 +90,10 @@ export const infer: Command = {
       const meta = {
         ...table.meta,
         darkscan_infer: {
-          schema: 'darkscan-infer/1', data: dataPath, columns, score_column: scoreCol,
+          schema: 'darkscan-infer/1', darkscan_version: DARKSCAN_VERSION, data: dataPath, data_sha256: await fileDigest(dataPath), columns, score_column: scoreCol,
           score: 'MLP output unit (dimensionless), f32, bit-identical on every backend',
-          model: model ? { file: values.model, source: model.source, shape: describeModel(model), score_index: model.scoreIndex } : null,
+          ...(values.ranges ? { ranges_file: values.ranges, ranges_sha256: await fileDigest(values.ranges) } : {}),
+          model: model ? { file: values.model, sha256: await fileDigest(values.model!), source: model.source, shape: describeModel(model), score_index: model.scoreIndex } : null,
           ranges: rangeInfo ?? null, backend: backend.name, events: rows, seconds,
         },
       };

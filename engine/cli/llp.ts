@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { writeAtomic } from '../output.js';
+import { checkOutputPath, FORCE_FLAG, writeAtomic } from '../output.js';
 import { parseShard, shardRange } from '../shard.js';
 import { BACKEND_FLAGS, columnMapArg, COLUMNS_FLAG, intArg, numArg, withBackend, type Command } from './args.js';
 import { parseChannels, CHANNELS } from '../llp/sample.js';
@@ -8,6 +8,7 @@ import { LIMIT_METHODS, type LimitMethod } from '../llp/limits.js';
 import { parseLimitMethod } from '../stats/windows.js';
 import { analyse, demoInputs, loadData, loadSignal } from '../llp/analysis.js';
 import { linePlot } from '../plot/svg.js';
+import { fileDigest } from '../provenance.js';
 
 function range2(s: string, flag: string): [number, number] {
   const p = s.split(':').map(Number);
@@ -34,6 +35,7 @@ const OPTIONS = {
   plot: { type: 'string', arg: 'FILE', help: 'SVG plot of the limits against c tau' },
   shard: { type: 'string', arg: 'i/n', help: 'compute mass range i of n (0-based); merge with `darkscan merge`' },
   ...COLUMNS_FLAG,
+  ...FORCE_FLAG,
   ...BACKEND_FLAGS,
 } as const;
 
@@ -53,6 +55,8 @@ export const llp: Command = {
     const nSigma = numArg(values.nsigma!, '--nsigma', 0.1, 100);
     let masses = values.masses?.split(',').map((s) => numArg(s, '--masses', 0, 5));
     const seed = intArg(values.seed!, '--seed');
+    if (values.out) checkOutputPath(values.out, values.force);
+    if (values.plot) checkOutputPath(values.plot, values.force, '--plot');
     return withBackend(values, async (backend) => {
       let signal, data;
       const meta: Record<string, unknown> = {};
@@ -68,7 +72,7 @@ export const llp: Command = {
         data = await loadData(values.data, columnMapArg(values.columns));
         masses ??= [...new Set(signal.mS)].sort((a, b) => a - b);
         masses = masses.map((m) => Math.fround(m));
-        Object.assign(meta, { signal: values.signal, data: values.data });
+        Object.assign(meta, { signal: values.signal, signal_sha256: await fileDigest(values.signal), data: values.data, data_sha256: await fileDigest(values.data) });
       }
       // --shard i/n: a block of the mass hypotheses (each mass's cells and limits depend only on it).
       const shard = values.shard === undefined ? undefined : parseShard(values.shard);

@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { checkOutputDir, FORCE_FLAG } from '../output.js';
+import { ioError } from '../io/text.js';
+import { DARKSCAN_VERSION, fileDigest, textDigest } from '../provenance.js';
 import { loadConfig, outputDir, runConfig } from '../analyses/run.js';
 import { writeReport } from '../analyses/report.js';
 import { BACKEND_FLAGS, required, withBackend, type Command } from './args.js';
@@ -10,6 +13,8 @@ const OPTIONS = {
   out: { type: 'string', arg: 'DIR', help: "output folder (default: the config's, else next to it)" },
   quick: { type: 'boolean', help: 'small samples whatever the config sets' },
   json: { type: 'boolean', help: 'print the summary as JSON' },
+  'output-outside-config': { type: 'boolean', help: "allow the config's output.dir to point outside the config's folder" },
+  ...FORCE_FLAG,
   ...BACKEND_FLAGS,
 } as const;
 
@@ -24,13 +29,27 @@ export const run: Command = {
     try {
       text = readFileSync(path, 'utf8');
     } catch (e) {
-      throw new Error(`--config: cannot read ${path}: ${(e as Error).message}`);
+      throw new Error(`--config: cannot read ${path}: ${ioError(path, e).message.replace(`${path}: `, '')}`);
     }
     const cfg = loadConfig(text, path);
+    // Where the results go, checked before the work: a config may not send them outside its own
+    // folder unless asked, nor replace existing results without --force.
+    const dir = outputDir(cfg, path, values.out);
+    if (values.out === undefined && cfg.output?.dir !== undefined) {
+      const rel = relative(dirname(path), dir);
+      if ((rel.startsWith('..') || isAbsolute(rel)) && !values['output-outside-config']) {
+        throw new Error(`${path}: config.output.dir '${cfg.output.dir}' is outside the config's folder (${dir}); pass --output-outside-config to allow it, or --out DIR`);
+      }
+    }
+    checkOutputDir(dir, 'results.json', values.force, values.out !== undefined ? '--out' : 'config.output.dir');
+    const inputDigests: Record<string, string> = {};
+    for (const inp of [cfg.inputs?.data, ...(cfg.inputs?.backgrounds ?? [])]) {
+      if (inp) inputDigests[inp.path] = await fileDigest(isAbsolute(inp.path) ? inp.path : resolve(dirname(path), inp.path));
+    }
     return withBackend({ backend: values.backend ?? (cfg.backend === 'auto' ? undefined : cfg.backend), workers: values.workers }, async (backend) => {
       const r = await runConfig(backend, cfg, { baseDir: dirname(path), quick: values.quick ? true : undefined, progress: ctx.progress, signal: ctx.signal });
-      const dir = outputDir(cfg, path, values.out);
-      const files = writeReport(r, dir);
+      const provenance = { darkscan_version: DARKSCAN_VERSION, config: { file: path, sha256: textDigest(text) }, input_digests: inputDigests };
+      const files = writeReport({ ...r, ...provenance } as typeof r, dir);
       if (values.json) {
         out(JSON.stringify({ analysis: r.analysis, out: dir, files, global: r.global, timing_s: r.timing_s, seed: r.seed }));
         return 0;

@@ -1,9 +1,10 @@
 // `darkscan scan`: observed counts, background b +- sigma_b, signal sums, local p and Z per window.
 import { parseArgs } from 'node:util';
 import { readText } from '../io/text.js';
+import { DARKSCAN_VERSION, fileDigest, textDigest } from '../provenance.js';
 import { B_FLOOR_RULE, flooredBackground } from '../stats/pvalue.js';
 import { COORD_MAX } from '../../kernels/window_count/layout.js';
-import { writeAtomic } from '../output.js';
+import { checkOutputPath, FORCE_FLAG, writeAtomic } from '../output.js';
 import { EventValidationError, makeEventTable, parseCsvColumns, parseJsonColumns, type TableResult } from '../events.js';
 import { csvFileChunks } from '../stream.js';
 import { parseShard, shardRange } from '../shard.js';
@@ -129,6 +130,7 @@ const OPTIONS = {
   'pseudo-experiments': { type: 'string', arg: 'N', help: '--global: pseudo-experiments (default: 1000)' },
   seed: { type: 'string', arg: 'S', help: 'seed of toys and pseudo-experiments (required with them)' },
   ...COLUMNS_FLAG,
+  ...FORCE_FLAG,
   ...BACKEND_FLAGS,
 } as const;
 
@@ -143,7 +145,8 @@ export const scan: Command = {
     const { values } = parseArgs({ args, options: OPTIONS });
     const dataPath = required(values.data, '--data');
     const outPath = required(values.out, '--out');
-    const fullGrid = await loadGrid(required(values.grid, '--grid'));
+    const gridSpec = required(values.grid, '--grid');
+    const fullGrid = await loadGrid(gridSpec);
     const rel = values['bkg-rel-syst'] === undefined ? 0 : numArg(values['bkg-rel-syst'], '--bkg-rel-syst', 0, 100);
     const dropInvalid = values['drop-invalid'] ?? false;
     const wcol = values['weight-column'];
@@ -172,6 +175,13 @@ export const scan: Command = {
     if (shard && values.global) throw new Error('--global needs every window: run it unsharded (the look-elsewhere maximum is over the whole grid)');
     if (shard && values.limits && method === 'cls') throw new Error('--limits --method cls with --shard: toys are keyed by the position of a window in the batch; use an asymptotic or exact method, or run unsharded');
     if (values.global && chunkEvents !== undefined) throw new Error('--global rescans the background sample per pseudo-experiment: not available with --chunk-events');
+    // Before the work: the outputs can be written (and replace nothing without --force), and the
+    // content digest of every input (a missing file is reported now, not after the scan).
+    checkOutputPath(outPath, values.force);
+    if (values['save-grid']) checkOutputPath(values['save-grid'], values.force, '--save-grid');
+    const inputPaths = [dataPath, values.background, values.signal].filter((p): p is string => p !== undefined);
+    const digests = new Map(await Promise.all(inputPaths.map(async (p) => [p, await fileDigest(p)] as const)));
+    const gridDigest = gridSpec in NAMED_GRIDS ? textDigest(gridToJson(fullGrid)) : await fileDigest(gridSpec);
     if (values['save-grid']) writeAtomic(values['save-grid'], gridToJson(fullGrid));
     type Info = { events: number; dropped: number; droppedByColumn: Record<string, number>; weightColumn?: string; derived: string[]; chunks?: number };
     const run = await withBackend(values, async (backend) => {
@@ -219,19 +229,20 @@ export const scan: Command = {
     });
     const { r, infos, limits, global, seconds, backendName, backendDetails } = run;
     const sample = (path: string, s: Info, w?: { weightExp: number }) => ({
-      file: path, events: s.events, dropped_invalid: s.dropped, dropped_by_column: s.droppedByColumn,
+      file: path, sha256: digests.get(path), events: s.events, dropped_invalid: s.dropped, dropped_by_column: s.droppedByColumn,
       weight_column: s.weightColumn ?? null, derived_columns: s.derived, ...(columns ? { column_map: columns } : {}),
       ...(w && s.weightColumn ? { weight_quantum: `2^-${w.weightExp}` } : {}),
     });
     const doc = {
       kind: 'scan',
       schema: 'darkscan-scan/1',
+      darkscan_version: DARKSCAN_VERSION,
       units: 'GeV (masses, energies, centres, semi-axes); n, b, sigma_b in events',
       backend: backendName,
       backend_details: backendDetails,
       kernel: 'window_count',
       membership: 'f32: ((x-cx)^2 / ax^2 + (y-cy)^2 / ay^2) <= 1 on coordinates rounded to a multiple of 2^-24 GeV, then to f32, identical on every backend',
-      grid: { name: fullGrid.name, shape: fullGrid.shape, variables: fullGrid.variables, windows: total, params: fullGrid.params },
+      grid: { name: fullGrid.name, shape: fullGrid.shape, variables: fullGrid.variables, windows: total, params: fullGrid.params, sha256: gridDigest },
       cells: r.data.cells,
       ...(chunkEvents !== undefined ? { streaming: { chunk_events: chunkEvents, note: 'samples read in chunks; integer sums are exact, so the numbers equal the whole-file scan; cells are those of the first chunk' } } : {}),
       inputs: {
