@@ -3,11 +3,11 @@ import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import * as esbuild from 'esbuild';
 
-// WGSL sources are imported as text (`./x.wgsl?raw`), as Vite/vitest do natively.
+// WGSL and GLSL sources are imported as text (`./x.wgsl?raw`), as Vite/vitest do natively.
 const wgslRaw = {
   name: 'wgsl-raw',
   setup(b) {
-    b.onResolve({ filter: /\.wgsl\?raw$/ }, (a) => ({ path: new URL(a.path.replace(/\?raw$/, ''), `file://${a.resolveDir}/`).pathname, namespace: 'wgsl' }));
+    b.onResolve({ filter: /\.(wgsl|glsl)\?raw$/ }, (a) => ({ path: new URL(a.path.replace(/\?raw$/, ''), `file://${a.resolveDir}/`).pathname, namespace: 'wgsl' }));
     b.onLoad({ filter: /.*/, namespace: 'wgsl' }, async (a) => ({ contents: await readFile(a.path, 'utf8'), loader: 'text' }));
   },
 };

@@ -1,6 +1,8 @@
 import type { KernelArgs, KernelDesc, KernelOutputs } from '../kernels/types.js';
 
-export type BackendName = 'webgpu' | 'wasm' | 'cpu';
+/** Every backend; 'webgl2' (host/gpujs.ts, gpu.js) runs in a browser page only. */
+export type BackendName = 'webgpu' | 'wasm' | 'cpu' | 'webgl2';
+/** The backends a Node process creates (createBackend, --backend, auto). */
 export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'wasm', 'cpu'];
 
 export interface BackendInfo {

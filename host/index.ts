@@ -38,6 +38,8 @@ export async function createBackend(name: BackendName, opts: BackendOptions = {}
       return WasmBackend.create(opts.wasm);
     case 'cpu':
       return new CpuBackend();
+    case 'webgl2':
+      throw new BackendUnavailableError('webgl2', 'a browser page backend (gpu.js): web/lib.ts creates it');
   }
 }
 

@@ -69,6 +69,24 @@ export interface ConformanceCase {
   readonly expect?: Readonly<Record<string, ArrayLike<number>>>;
 }
 
+/**
+ * A kernel's WebGL2 version (optional), run by host/gpujs.ts through gpu.js: `kernel` in gpu.js's
+ * JavaScript subset, `threadsPerItem` threads per item, each returning 4 floats; its GLSL ES 3.00
+ * beside it in kernels/<k>/<k>.glsl (`glsl`: helpers, then after a line `// gpu.js natives` the
+ * functions the kernel calls, float arguments only). Textures hold f32: `encode` turns the params and the input
+ * words of items [a, a + n) into the kernel's arguments (values exact in f32), `decode` the raw
+ * output back into the output words.
+ */
+export interface WebGl2Kernel {
+  readonly glsl?: string;
+  readonly kernel: (...args: never[]) => unknown;
+  readonly threadsPerItem: number;
+  /** gpu.js kernel settings beyond output, returnType 'Array(4)', single precision, pipeline. */
+  readonly settings?: Readonly<Record<string, unknown>>;
+  encode(params: Words, inputs: readonly Words[], a: number, n: number): unknown[];
+  decode(raw: Float32Array, outputs: readonly Words[], a: number, n: number): void;
+}
+
 export interface KernelDesc {
   /** One name for the folder kernels/<name>/, the AssemblyScript twin wasm/<name>.ts and its export. */
   readonly name: string;
@@ -81,6 +99,8 @@ export interface KernelDesc {
   readonly inputs: readonly BufferSpec[];
   readonly outputs: readonly OutputSpec[];
   readonly ref: RefKernel;
+  /** The WebGL2 (gpu.js) version, where there is one. */
+  readonly webgl2?: WebGl2Kernel;
   /** What agreement means for this kernel; every kernel so far is bit-exact. */
   readonly exactness: 'bits';
 }

@@ -26,6 +26,10 @@ import { DARK_HIGGSSTRAHLUNG } from '../engine/analyses/searches.js';
 import { renderReport } from '../engine/analyses/render.js';
 
 import { ALLOW_NO_WEBGPU } from './backends.js';
+import { KERNELS } from '../kernels/index.js';
+import { runReference } from '../host/index.js';
+import { kernelCases } from './cases.js';
+import { expectSameBits } from './bits.js';
 const CHROMIUM = process.env.DARKSCAN_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_FLAGS = [
   '--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update',
@@ -260,6 +264,27 @@ describe('library entry for browsers (package.json exports "browser": dist/web/j
     if (!ALLOW_NO_WEBGPU) expect(got.gpu, 'WebGPU in the page').not.toBeNull();
     console.log(`library in the browser: webgpu adapter ${JSON.stringify(got.gpu && { vendor: got.gpu.vendor, architecture: got.gpu.architecture, isFallbackAdapter: got.gpu.isFallbackAdapter })}, auto -> ${got.autoName}`);
   });
+});
+
+// The conformance suite's cases on the page's WebGL2 backend: every kernel with a WebGL2 version
+// (desc.webgl2), every case, output bits against the TypeScript reference computed here.
+const WEBGL2_CASES = await Promise.all(KERNELS.filter((d) => d.webgl2).map(async (d) => [d, await kernelCases(d)] as const));
+describe('WebGL2 conformance (gpu.js)', () => {
+  it('has kernels with a WebGL2 version', () => expect(WEBGL2_CASES.map(([d]) => d.name)).toEqual(expect.arrayContaining(['philox', 'window_count'])));
+  for (const [desc, cases] of WEBGL2_CASES) {
+    for (const c of cases) {
+      it(`${desc.name}: ${c.name}`, async () => {
+        const words = (t: ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset?: number }) => Array.from(new Uint32Array(t.buffer, t.byteOffset ?? 0, t.length));
+        const inputs = Object.fromEntries(Object.entries(c.args.inputs ?? {}).map(([k, v]) => [k, words(v)]));
+        const arg = { name: desc.name, a: { count: c.args.count, itemOffset: c.args.itemOffset, params: c.args.params, inputs } };
+        const r = await inPage((x) => (globalThis as any).darkscan.runKernel('webgl2', x.name, x.a), arg);
+        expect(r.backend).toBe('webgl2');
+        expect(r.itemsComputedHere, 'items computed by gpu.js (not by the WASM fallback)').toBe(c.args.count);
+        const ref = runReference(desc, c.args);
+        for (const o of desc.outputs) expectSameBits(Uint32Array.from(r.outputs[o.name]), ref[o.name], o.name);
+      });
+    }
+  }
 });
 
 describe('plots', () => {

@@ -22,6 +22,9 @@ describe('one name per kernel', () => {
       expect(read(`wasm/${k}.ts`)).toContain(`export function ${k}(params: usize, bufs: usize): void {`);
       expect(read('wasm/index.ts')).toContain(`export { ${k} } from './${k}';`);
       for (const flavor of ['simd', 'scalar']) expect(wasmExports(flavor), `dist/darkscan-${flavor}.wasm`).toContain(k);
+      // A WebGL2 version (optional) keeps its GLSL beside the kernel: kernels/<k>/<k>.glsl.
+      if (desc.webgl2?.glsl !== undefined) expect(desc.webgl2.glsl).toBe(read(`kernels/${k}/${k}.glsl`));
+      else expect(has(`kernels/${k}/${k}.glsl`), `kernels/${k}/${k}.glsl without desc.webgl2`).toBe(false);
     });
   }
   it('every kernel folder and every wasm kernel file is registered', () => {

@@ -5,6 +5,7 @@
 // First: the page's host math is Node's (see hostmath.ts), before any engine module runs.
 import { HOST_MATH, NATIVE_DIFFERS } from './hostmath.js';
 import { BROWSER_BACKENDS, fingerprint, makeBrowserBackend, runPhilox, toySample, windowSums, type BackendHandle, type BrowserBackendChoice } from './lib.js';
+import { kernelByName } from '../kernels/index.js';
 import { makeEventTable, type EventTable } from '../engine/events.js';
 import { parseCsv, parseJson, parseParquet, parseRoot, hepdataLimitYaml, type ColumnTable, type LimitTable } from '../engine/io/index.js';
 import { upperLimitAsymptotic } from '../engine/stats/index.js';
@@ -403,6 +404,19 @@ function init(): void {
         const h = await backendFor(choice);
         const sums = await windowSums(h.backend, NAMED_GRIDS[o.grid](), toySample(o.seed, o.events, { peakEvents: 50, weighted: o.weighted }));
         return { backend: h.name, info: h.backend.info(), ...sums };
+      },
+      /**
+       * Any registered kernel on a browser backend, for the browser conformance test: inputs as
+       * 32-bit words, outputs as words (the test compares them with the reference in Node).
+       */
+      runKernel: async (choice: BrowserBackendChoice, name: string, a: { count: number; itemOffset?: number; params?: Record<string, number>; inputs?: Record<string, number[]> }) => {
+        const h = await backendFor(choice);
+        const inputs = Object.fromEntries(Object.entries(a.inputs ?? {}).map(([k, v]) => [k, Uint32Array.from(v)]));
+        const computed = () => ((h.backend.info().details.items_computed ?? {}) as Record<string, number>)[name] ?? 0;
+        const before = computed();
+        const out = await h.backend.run(kernelByName(name), { count: a.count, itemOffset: a.itemOffset, params: a.params, inputs });
+        const outputs = Object.fromEntries(Object.entries(out).map(([k, v]) => [k, Array.from(v)]));
+        return { backend: h.name, itemsComputedHere: computed() - before, outputs };
       },
       runScan: scanBtn,
       /** The demo as the button runs it; `o` (backend, workers and demo settings) is written into the form first. */

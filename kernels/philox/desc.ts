@@ -1,5 +1,6 @@
 import type { KernelDesc } from '../types.js';
 import { philoxRef } from './ref.js';
+import { philoxWebgl2 } from './webgl2.js';
 import lib from './philox_lib.wgsl?raw';
 import wgsl from './philox.wgsl?raw';
 
@@ -22,5 +23,6 @@ export const philox: KernelDesc = {
   inputs: [],
   outputs: [{ name: 'words', type: 'u32', perItem: 4 }],
   ref: philoxRef,
+  webgl2: philoxWebgl2,
   exactness: 'bits',
 };

@@ -1,5 +1,6 @@
 import type { KernelDesc } from '../types.js';
 import { windowCountRef } from './ref.js';
+import { windowCountWebgl2 } from './webgl2.js';
 import wgsl from './window_count.wgsl?raw';
 
 export const windowCount: KernelDesc = {
@@ -19,5 +20,6 @@ export const windowCount: KernelDesc = {
   ],
   outputs: [{ name: 'sums', type: 'u32', perItem: 6, doc: '[n, sum_w lo, hi, sum_w2 lo, mid, hi]' }],
   ref: windowCountRef,
+  webgl2: windowCountWebgl2,
   exactness: 'bits',
 };
