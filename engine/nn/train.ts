@@ -29,6 +29,11 @@ export interface TrainResult {
   readonly seed: number;
 }
 
+/** tanh from exp (fdlibm on the page, as in Node): Math.tanh rounds differently between V8 builds. */
+function tanh(z: number): number {
+  return 1 - 2 / (Math.exp(2 * z) + 1);
+}
+
 /** Philox-driven uniforms and normals: stream of blocks (counter, key = seed). */
 class Rng {
   private buf = new Uint32Array(4);
@@ -46,9 +51,16 @@ class Rng {
   uniform(): number {
     return ((this.u32() >>> 8) + 0.5) / 16777216;
   }
-  /** Standard normal: Box-Muller (Box & Muller 1958). */
+  /** Standard normal: Marsaglia polar method (Marsaglia & Bray 1964). Only log (fdlibm on the page,
+   *  as in Node) and correctly rounded + - * / sqrt: no Math.cos, whose last bit differs between
+   *  Node's V8 and Chromium's, which made the page's trained loss differ from the CLI's. */
   normal(): number {
-    return Math.sqrt(-2 * Math.log(this.uniform())) * Math.cos(2 * Math.PI * this.uniform());
+    for (;;) {
+      const u = 2 * this.uniform() - 1;
+      const v = 2 * this.uniform() - 1;
+      const s = u * u + v * v;
+      if (s < 1 && s > 0) return u * Math.sqrt((-2 * Math.log(s)) / s);
+    }
   }
 }
 
@@ -96,7 +108,7 @@ export function trainClassifier(x: ArrayLike<number>, labels: ArrayLike<number>,
   const Z = widths.map((n) => new Float64Array(n));
   const order = Uint32Array.from({ length: rows }, (_, i) => i);
   const b1 = 0.9, b2 = 0.999, eps = 1e-8;
-  let t = 0;
+  let t = 0, b1t = 1, b2t = 1;
   const history: { epoch: number; loss: number }[] = [];
 
   for (let ep = 0; ep < epochs; ep++) {
@@ -119,7 +131,7 @@ export function trainClassifier(x: ArrayLike<number>, labels: ArrayLike<number>,
             let z = B[k][o];
             for (let i = 0; i < ni; i++) z += W[k][o * ni + i] * H[k][i];
             Z[k + 1][o] = z;
-            H[k + 1][o] = k === L - 1 ? 1 / (1 + Math.exp(-z)) : act === 'relu' ? Math.max(0, z) : Math.tanh(z);
+            H[k + 1][o] = k === L - 1 ? 1 / (1 + Math.exp(-z)) : act === 'relu' ? Math.max(0, z) : tanh(z);
           }
         }
         const y = labels[r], w = y ? wSig : wBkg, p = H[L][0];
@@ -140,13 +152,17 @@ export function trainClassifier(x: ArrayLike<number>, labels: ArrayLike<number>,
               let s = 0;
               for (let o = 0; o < no; o++) s += W[k][o * ni + i] * D[k + 1][o];
               const z = Z[k][i];
-              D[k][i] = s * (act === 'relu' ? (z > 0 ? 1 : 0) : 1 - Math.tanh(z) ** 2);
+              D[k][i] = s * (act === 'relu' ? (z > 0 ? 1 : 0) : 1 - tanh(z) * tanh(z));
             }
           }
         }
       }
+      // Adam's bias corrections 1 - beta^t from running products: `**` (Math.pow) rounds differently
+      // between Node's V8 and Chromium's, which made the page's training differ from the CLI's.
       t++;
-      const c1 = 1 - b1 ** t, c2 = 1 - b2 ** t;
+      b1t *= b1;
+      b2t *= b2;
+      const c1 = 1 - b1t, c2 = 1 - b2t;
       const adam = (p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, decay: number): void => {
         for (let j = 0; j < p.length; j++) {
           const gj = g[j] / wsum + decay * p[j];
