@@ -12,11 +12,12 @@ const wgslRaw = {
   },
 };
 
-// AssemblyScript layouts (params, buffer table, strides) from each kernel's desc: wasm/gen/<name>.ts.
+// AssemblyScript layouts (params, buffer table, strides) from each kernel's desc: wasm/gen/<name>.ts;
+// the build's entry wasm/gen/index.ts exports every registered kernel.
 {
   const { mkdirSync, writeFileSync } = await import('node:fs');
   const gen = await esbuild.build({
-    stdin: { contents: "import { KERNELS } from './kernels/index.ts'; import { asLayout } from './kernels/aslayout.ts'; export default KERNELS.map((d) => [d.name, asLayout(d)]);", resolveDir: '.', loader: 'ts' },
+    stdin: { contents: "import { KERNELS } from './kernels/index.ts'; import { asIndex, asLayout } from './kernels/aslayout.ts'; export default [...KERNELS.map((d) => [d.name, asLayout(d)]), ['index', asIndex(KERNELS)]];", resolveDir: '.', loader: 'ts' },
     bundle: true, format: 'esm', platform: 'node', write: false, plugins: [wgslRaw], logLevel: 'warning',
   });
   const { default: layouts } = await import(`data:text/javascript,${encodeURIComponent(gen.outputFiles[0].text)}`);
@@ -24,7 +25,7 @@ const wgslRaw = {
   for (const [name, src] of layouts) writeFileSync(`wasm/gen/${name}.ts`, src);
 }
 const asc = (target) =>
-  execFileSync(process.execPath, ['node_modules/assemblyscript/bin/asc.js', 'wasm/index.ts', '--config', 'asconfig.json', '--target', target], {
+  execFileSync(process.execPath, ['node_modules/assemblyscript/bin/asc.js', 'wasm/gen/index.ts', '--config', 'asconfig.json', '--target', target], {
     stdio: 'inherit',
   });
 asc('simd');

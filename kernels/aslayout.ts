@@ -1,6 +1,7 @@
 // The AssemblyScript side of a kernel's layout, generated from its desc at build time (build.mjs
 // writes wasm/gen/<name>.ts) as host/wgsl.ts generates the WGSL prelude: so no offset in wasm/ is
-// written by hand and neither side can drift from the host.
+// written by hand and neither side can drift from the host. build.mjs also writes the build's
+// entry wasm/gen/index.ts from the registry (asIndex): a kernel is exported by being registered.
 //   const P = changetype<Params>(params);   P.item_count, P.<param>        (kernels/types.ts order)
 //   const B = changetype<Bufs>(bufs);       B.in_<input>, B.out_<output>   (pointers)
 //   <IN|OUT>_<NAME>_STRIDE                   bytes per item (perItem) or per record (record)
@@ -34,6 +35,16 @@ export function asLayout(desc: KernelDesc): string {
     '}',
     '',
     ...bufs.filter((b) => b.words !== undefined).map((b) => `export const ${b.field.toUpperCase()}_STRIDE: usize = ${4 * b.words!};`),
+    '',
+  ].join('\n');
+}
+
+/** The AssemblyScript entry: `export { <name> } from '../<name>'` for every registered kernel. */
+export function asIndex(descs: readonly KernelDesc[]): string {
+  return [
+    '// Generated from kernels/index.ts by build.mjs (kernels/aslayout.ts): do not edit.',
+    '// The AssemblyScript build exports one function per registered kernel: wasm/<name>.ts `<name>`.',
+    ...descs.map((d) => `export { ${d.name} } from '../${d.name}';`),
     '',
   ].join('\n');
 }

@@ -7,7 +7,7 @@ import { mlp } from './mlp/desc.js';
 import { toys } from './toys/desc.js';
 import { df32Probe } from './df32/desc.js';
 
-/** Every kernel the engine dispatches. A new kernel adds one line here (and its wasm export). */
+/** Every kernel the engine dispatches. A new kernel adds one line here (build.mjs exports its wasm twin). */
 export const KERNELS: readonly KernelDesc[] = [
   philox,
   exactmathProbe,

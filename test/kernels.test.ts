@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KERNELS } from '../kernels/index.js';
-import { asLayout } from '../kernels/aslayout.js';
+import { asIndex, asLayout } from '../kernels/aslayout.js';
 
 const root = new URL('../', import.meta.url);
 const read = (p: string) => readFileSync(new URL(p, root), 'utf8');
@@ -15,12 +15,11 @@ const wasmExports = (flavor: string) =>
 describe('one name per kernel', () => {
   for (const desc of KERNELS) {
     const k = desc.name;
-    it(`${k}: folder, wgsl, ref, wasm file, wasm/index.ts export, built export`, async () => {
+    it(`${k}: folder, wgsl, ref, cases, wasm file and its export in both builds`, async () => {
       for (const f of [`kernels/${k}/desc.ts`, `kernels/${k}/${k}.wgsl`, `kernels/${k}/ref.ts`, `kernels/${k}/cases.ts`, `wasm/${k}.ts`]) expect(has(f), f).toBe(true);
       const mod = (await import(`../kernels/${k}/desc.ts`)) as Record<string, unknown>;
       expect(Object.values(mod), `kernels/${k}/desc.ts exports the registered desc`).toContain(desc);
       expect(read(`wasm/${k}.ts`)).toContain(`export function ${k}(params: usize, bufs: usize): void {`);
-      expect(read('wasm/index.ts')).toContain(`export { ${k} } from './${k}';`);
       for (const flavor of ['simd', 'scalar']) expect(wasmExports(flavor), `dist/darkscan-${flavor}.wasm`).toContain(k);
       // A WebGL2 version (optional) keeps its GLSL beside the kernel: kernels/<k>/<k>.glsl.
       if (desc.webgl2?.glsl !== undefined) expect(desc.webgl2.glsl).toBe(read(`kernels/${k}/${k}.glsl`));
@@ -31,7 +30,7 @@ describe('one name per kernel', () => {
     const names = KERNELS.map((d) => d.name).sort();
     const folders = readdirSync(new URL('kernels/', root), { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'lib').map((d) => d.name);
     expect(folders.sort()).toEqual(names);
-    const files = readdirSync(new URL('wasm/', root)).filter((f) => f.endsWith('.ts') && f !== 'index.ts').map((f) => f.slice(0, -3));
+    const files = readdirSync(new URL('wasm/', root)).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
     expect(files.sort()).toEqual(names);
     expect(new Set(names).size).toBe(names.length);
   });
@@ -40,6 +39,7 @@ describe('one name per kernel', () => {
 describe('AssemblyScript layouts are generated, not written', () => {
   it('wasm/gen/<name>.ts is what kernels/aslayout.ts makes of the desc (build.mjs wrote it)', () => {
     for (const desc of KERNELS) expect(read(`wasm/gen/${desc.name}.ts`), desc.name).toBe(asLayout(desc));
+    expect(read('wasm/gen/index.ts'), 'the entry exports every registered kernel').toBe(asIndex(KERNELS));
   });
   it('no kernel or library in wasm/ reads params or the buffer table by a literal offset', () => {
     const srcs = [...readdirSync(new URL('wasm/', root)).filter((f) => f.endsWith('.ts')), ...readdirSync(new URL('wasm/lib/', root)).map((f) => `lib/${f}`)];
