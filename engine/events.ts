@@ -1,6 +1,8 @@
 // Columnar event tables: named Float32Array columns of equal length, an optional weight column.
 // Validation happens once, on ingestion: a bad value is an error naming the column and the first
 // bad row, unless the caller asks (dropInvalid) to drop such rows, and then the count is reported.
+import { asBytes, CsvRows, type SlowLine } from './io/csvbytes.js';
+import { readCsvBytes } from './io/csv.js';
 import { notANumber, parseNumberText, readText, splitCsvLine } from './io/text.js';
 
 export interface EventTable {
@@ -126,43 +128,59 @@ export function column(t: EventTable, name: string, source = ''): Float32Array {
 }
 
 /**
- * Parses CSV text: a header line of column names, then one numeric row per event ('#' lines are
- * comments; quoted fields as RFC 4180; numbers by engine/io/text.ts parseNumberText, '' is NaN).
+ * The event-file rule for a CSV line the byte fast path (engine/io/csvbytes.ts) left to it: blank
+ * and '#' lines are skipped, the first other line is the header (names trimmed, none empty or
+ * twice), then one row per line (quoted fields as RFC 4180; numbers by engine/io/text.ts
+ * parseNumberText, '' is NaN); errors name the file, line, row and column. `row()` is the number
+ * of data rows before this line.
  */
-export function parseCsvColumns(text: string, source = 'csv'): Record<string, number[]> {
-  const lines = text.split(/\r?\n/);
-  let li = 0;
-  while (li < lines.length && (lines[li].trim() === '' || lines[li].trimStart().startsWith('#'))) li++;
-  if (li === lines.length) throw new Error(`${source}: no header line`);
-  const split = (k: number) => {
+export function eventLineRule(source: string, row: () => number, onHeader: (header: string[]) => void): SlowLine {
+  let header: string[] | undefined;
+  return (raw, lineNo) => {
+    const s = raw.trim();
+    if (s === '' || s.startsWith('#')) return undefined;
+    let f: string[];
     try {
-      return splitCsvLine(lines[k]);
+      f = splitCsvLine(s);
     } catch (e) {
-      throw new Error(`${source}: line ${k + 1}: ${(e as Error).message}`);
+      throw new Error(`${source}: line ${lineNo}: ${(e as Error).message}`);
     }
-  };
-  const header = split(li).map((s) => s.trim());
-  header.forEach((h, j) => {
-    if (h === '') throw new Error(`${source}: line ${li + 1}: column ${j + 1} of the header has no name`);
-    if (header.indexOf(h) !== j) throw new Error(`${source}: line ${li + 1}: column '${h}' appears twice`);
-  });
-  const cols: Record<string, number[]> = {};
-  for (const h of header) cols[h] = [];
-  let row = 0;
-  for (li++; li < lines.length; li++) {
-    const s = lines[li].trim();
-    if (s === '' || s.startsWith('#')) continue;
-    const f = split(li);
-    if (f.length !== header.length) throw new Error(`${source}: line ${li + 1} (row ${row}): ${f.length} fields, header has ${header.length}`);
-    for (let j = 0; j < f.length; j++) {
-      const t = f[j].trim();
+    if (!header) {
+      const h = f.map((x) => x.trim());
+      h.forEach((name, j) => {
+        if (name === '') throw new Error(`${source}: line ${lineNo}: column ${j + 1} of the header has no name`);
+        if (h.indexOf(name) !== j) throw new Error(`${source}: line ${lineNo}: column '${name}' appears twice`);
+      });
+      header = h;
+      onHeader(h);
+      return undefined;
+    }
+    if (f.length !== header.length) throw new Error(`${source}: line ${lineNo} (row ${row()}): ${f.length} fields, header has ${header.length}`);
+    const hd = header;
+    return f.map((t0, j) => {
+      const t = t0.trim();
       const v = t === '' ? NaN : parseNumberText(t);
-      if (v === undefined) throw new EventValidationError(header[j], row, `${notANumber(t)} (line ${li + 1})`, source);
-      cols[header[j]].push(v);
-    }
-    row++;
-  }
-  return cols;
+      if (v === undefined) throw new EventValidationError(hd[j], row(), `${notANumber(t)} (line ${lineNo})`, source);
+      return v;
+    });
+  };
+}
+
+/**
+ * Parses CSV text or UTF-8 bytes: a header line of column names, then one numeric row per event
+ * (eventLineRule; plain numeric lines parsed from the bytes, engine/io/csvbytes.ts).
+ */
+export function parseCsvColumns(text: string | Uint8Array, source = 'csv'): Record<string, Float64Array> {
+  const b = asBytes(text);
+  let header: string[] | undefined;
+  const rows: CsvRows = new CsvRows(eventLineRule(source, () => rows.row, (h) => {
+    header = h;
+    rows.header(h.length, h.map((_, j) => j));
+  }), ',', 1024, true);
+  rows.lines(b, 0, b.length, true);
+  if (!header) throw new Error(`${source}: no header line`);
+  const cols = rows.block();
+  return Object.fromEntries(header.map((h, j) => [h, cols[j]]));
 }
 
 /**
@@ -212,11 +230,11 @@ export function parseJsonColumns(text: string, source = 'json'): { columns: Reco
 /** Reads a CSV or JSON event file (by extension) into a validated table. */
 export async function loadEventFile(path: string, opts: TableOptions = {}): Promise<TableResult> {
   const lower = path.toLowerCase();
-  const text = await readText(path, lower.endsWith('.json') ? 'a JSON text file' : 'a CSV text file');
   if (lower.endsWith('.json')) {
-    const { columns, weightColumn } = parseJsonColumns(text, path);
+    const { columns, weightColumn } = parseJsonColumns(await readText(path, 'a JSON text file'), path);
     return makeEventTable(columns, { source: path, ...opts, weightColumn: opts.weightColumn ?? weightColumn });
   }
-  if (lower.endsWith('.csv')) return makeEventTable(parseCsvColumns(text, path), { source: path, ...opts });
+  if (lower.endsWith('.csv')) return makeEventTable(parseCsvColumns(await readCsvBytes(path), path), { source: path, ...opts });
   throw new Error(`${path}: unknown event file type (expected .csv or .json)`);
 }
+

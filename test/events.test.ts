@@ -67,7 +67,7 @@ describe('event tables', () => {
 describe('event files', () => {
   it('parses CSV and names bad cells', () => {
     const c = parseCsvColumns('# comment\nm_mumu_GeV, m_recoil_GeV\n1.5,2\n\n2.5,3e-1\n');
-    expect(c).toEqual({ m_mumu_GeV: [1.5, 2.5], m_recoil_GeV: [2, 0.3] });
+    expect(c).toEqual({ m_mumu_GeV: Float64Array.of(1.5, 2.5), m_recoil_GeV: Float64Array.of(2, 0.3) });
     const e = err(() => parseCsvColumns('a,b\n1,2\n3,x\n', 'f.csv'));
     expect([e.column, e.row]).toEqual(['b', 1]);
     expect(() => parseCsvColumns('a,b\n1,2,3\n', 'f.csv')).toThrow(/line 2.*3 fields/);

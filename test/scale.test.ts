@@ -173,7 +173,7 @@ describe('streaming CSV reader', () => {
         next += c.rows;
         for (const k of Object.keys(got)) got[k].push(...c.columns[k]);
       }
-      expect(got).toEqual(whole);
+      expect(got).toEqual(Object.fromEntries(Object.entries(whole).map(([k, v]) => [k, Array.from(v)])));
     }
   });
 

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { readText } from '../io/text.js';
 import { DARKSCAN_VERSION, fileDigest, textDigest } from '../provenance.js';
+import { readCsvBytes } from '../io/csv.js';
 import { B_FLOOR_RULE, flooredBackground } from '../stats/pvalue.js';
 import { COORD_MAX } from '../../kernels/window_count/layout.js';
 import { checkOutputPath, FORCE_FLAG, writeAtomic } from '../output.js';
@@ -67,12 +68,11 @@ function prepareColumns(cols0: Record<string, ArrayLike<number>>, grid: WindowGr
  * lab muon momenta mu{1,2}_p{x,y,z}_GeV are there, they are computed (engine/kinematics, Belle II beams).
  */
 export async function loadSample(path: string, grid: WindowGrid, o: SampleOptions): Promise<Loaded> {
-  const text = await readText(path, path.toLowerCase().endsWith('.json') ? 'a JSON text file' : 'a CSV text file');
   if (path.toLowerCase().endsWith('.json')) {
-    const j = parseJsonColumns(text, path);
+    const j = parseJsonColumns(await readText(path, 'a JSON text file'), path);
     return prepareColumns(j.columns, grid, path, o, j.weightColumn);
   }
-  if (path.toLowerCase().endsWith('.csv')) return prepareColumns(parseCsvColumns(text, path), grid, path, o);
+  if (path.toLowerCase().endsWith('.csv')) return prepareColumns(parseCsvColumns(await readCsvBytes(path), path), grid, path, o);
   throw new Error(`${path}: unknown event file type (expected .csv or .json)`);
 }
 

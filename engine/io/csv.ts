@@ -2,7 +2,8 @@
 // are comments; '# key: value' comment lines before the header are metadata (darkscan writes the
 // seed, process and luminosity there, with JSON values). Errors name the line (1-based).
 import { FileFormatError, selectColumns, type ColumnMapping, type ColumnTable, type NumericColumn } from './columns.js';
-import { notANumber, parseNumberText, readText, splitCsvLine as splitLine } from './text.js';
+import { asBytes, CsvRows } from './csvbytes.js';
+import { checkText, notANumber, parseNumberText, readBytes, splitCsvLine as splitLine } from './text.js';
 
 export interface CsvReadOptions {
   readonly columns?: ColumnMapping;
@@ -11,63 +12,75 @@ export interface CsvReadOptions {
   readonly source?: string;
 }
 
-export function parseCsv(text: string, o: CsvReadOptions = {}): ColumnTable {
+export function parseCsv(text: string | Uint8Array, o: CsvReadOptions = {}): ColumnTable {
   const source = o.source ?? 'csv';
   const d = o.delimiter ?? ',';
-  const lines = text.split(/\r?\n/);
+  const b = asBytes(text);
   const meta: Record<string, unknown> = {};
-  let li = 0;
-  for (; li < lines.length; li++) {
-    const s = lines[li].trim();
-    if (s === '') continue;
-    if (!s.startsWith('#')) break;
-    const m = /^#\s*([A-Za-z_][\w.-]*)\s*:\s*(.*)$/.exec(s);
-    if (m) {
-      try { meta[m[1]] = JSON.parse(m[2]); } catch { meta[m[1]] = m[2]; }
-    }
-  }
-  if (li >= lines.length) throw new FileFormatError(source, 'no header line (empty file?)');
-  let header: string[];
-  try {
-    header = splitLine(lines[li], d).map((h) => h.trim());
-  } catch (e) {
-    throw new FileFormatError(source, `line ${li + 1}: ${(e as Error).message}`);
-  }
-  header.forEach((h, j) => {
-    if (h === '') throw new FileFormatError(source, `line ${li + 1}: header field ${j + 1} is empty`);
-    if (header.indexOf(h) !== j) throw new FileFormatError(source, `line ${li + 1}: column '${h}' appears twice in the header`);
-  });
-  const vals: number[][] = header.map(() => []);
-  let rows = 0;
-  for (let k = li + 1; k < lines.length; k++) {
-    const raw = lines[k];
+  let header: string[] | undefined;
+  // Lines the byte fast path (csvbytes.ts) leaves: metadata, header, blanks, comments, odd fields.
+  const slow = (raw: string, lineNo: number, next: number): number[] | undefined => {
     const s = raw.trim();
-    if (s === '' || s.startsWith('#')) continue;
+    if (!header) {
+      if (s === '') return undefined;
+      if (s.startsWith('#')) {
+        const m = /^#\s*([A-Za-z_][\w.-]*)\s*:\s*(.*)$/.exec(s);
+        if (m) {
+          try { meta[m[1]] = JSON.parse(m[2]); } catch { meta[m[1]] = m[2]; }
+        }
+        return undefined;
+      }
+      let h: string[];
+      try {
+        h = splitLine(raw, d).map((x) => x.trim());
+      } catch (e) {
+        throw new FileFormatError(source, `line ${lineNo}: ${(e as Error).message}`);
+      }
+      h.forEach((name, j) => {
+        if (name === '') throw new FileFormatError(source, `line ${lineNo}: header field ${j + 1} is empty`);
+        if (h.indexOf(name) !== j) throw new FileFormatError(source, `line ${lineNo}: column '${name}' appears twice in the header`);
+      });
+      header = h;
+      rows.header(h.length, h.map((_, j) => j));
+      return undefined;
+    }
+    if (s === '' || s.startsWith('#')) return undefined;
     let f: string[];
     try {
       f = splitLine(raw, d);
     } catch (e) {
-      throw new FileFormatError(source, `line ${k + 1}: ${(e as Error).message}`);
+      throw new FileFormatError(source, `line ${lineNo}: ${(e as Error).message}`);
     }
     if (f.length !== header.length) {
-      const last = k === lines.length - 1 || lines.slice(k + 1).every((x) => x.trim() === '');
-      throw new FileFormatError(source, `line ${k + 1}: ${f.length} fields, the header has ${header.length}${last && f.length < header.length ? ' (truncated file?)' : ''}`);
+      const last = new TextDecoder().decode(b.subarray(next)).trim() === '';
+      throw new FileFormatError(source, `line ${lineNo}: ${f.length} fields, the header has ${header.length}${last && f.length < header.length ? ' (truncated file?)' : ''}`);
     }
-    for (let j = 0; j < f.length; j++) {
-      const t = f[j].trim();
+    const hd = header;
+    return f.map((t0, j) => {
+      const t = t0.trim();
       const v = parseNumberText(t);
-      if (v === undefined) throw new FileFormatError(source, `line ${k + 1}, column '${header[j]}': ${t === '' ? 'empty field' : notANumber(t)}`);
-      vals[j].push(v);
-    }
-    rows++;
-  }
+      if (v === undefined) throw new FileFormatError(source, `line ${lineNo}, column '${hd[j]}': ${t === '' ? 'empty field' : notANumber(t)}`);
+      return v;
+    });
+  };
+  const rows = new CsvRows(slow, d, 1024, true);
+  rows.lines(b, 0, b.length, true);
+  if (!header) throw new FileFormatError(source, 'no header line (empty file?)');
+  const cols = rows.block();
   const all: Record<string, NumericColumn> = {};
-  header.forEach((h, j) => (all[h] = Float64Array.from(vals[j])));
-  return { length: rows, columns: selectColumns(source, all, o.columns), meta, source };
+  header.forEach((h, j) => (all[h] = cols[j]));
+  return { length: rows.row, columns: selectColumns(source, all, o.columns), meta, source };
 }
 
 export async function readCsv(path: string, o: Omit<CsvReadOptions, 'source'> = {}): Promise<ColumnTable> {
-  return parseCsv(await readText(path, 'a CSV text file'), { ...o, source: path });
+  return parseCsv(await readCsvBytes(path), { ...o, source: path });
+}
+
+/** A CSV file's bytes: errors name the path; gzip / UTF-16 / binary content is named as such. */
+export async function readCsvBytes(path: string): Promise<Uint8Array> {
+  const b = await readBytes(path);
+  checkText(b.subarray(0, 4096), path, 'a CSV text file');
+  return b;
 }
 
 /** Shortest text that reads back to the same number (f32 columns: the f32 value's shortest form). */

@@ -1,7 +1,7 @@
 // File I/O for darkscan: readers for CSV, JSON, Parquet and ROOT TTrees (by extension, with
 // column mapping), writers for CSV, JSON and HEPData YAML.
 import { FileFormatError, type ColumnMapping, type ColumnTable } from './columns.js';
-import { parseCsv, readCsv, toCsv } from './csv.js';
+import { parseCsv, readCsv, readCsvBytes, toCsv } from './csv.js';
 import { readBytes, readText } from './text.js';
 import { parseJson, toJson } from './json.js';
 import { parseParquet, readParquet } from './parquet.js';
@@ -20,7 +20,7 @@ export interface ReadOptions {
 /** Reads an event file by extension: .csv, .json, .parquet/.pq, .root. */
 export async function readEvents(path: string, o: ReadOptions = {}): Promise<ColumnTable> {
   const lower = path.toLowerCase();
-  if (lower.endsWith('.csv')) return parseCsv(await readText(path, 'a CSV text file'), { columns: o.columns, source: path });
+  if (lower.endsWith('.csv')) return parseCsv(await readCsvBytes(path), { columns: o.columns, source: path });
   if (lower.endsWith('.json')) return parseJson(await readText(path, 'a JSON text file'), { columns: o.columns, source: path });
   if (lower.endsWith('.parquet') || lower.endsWith('.pq')) return parseParquet(await readBytes(path), { columns: o.columns, source: path });
   if (lower.endsWith('.root')) return parseRoot(await readBytes(path), { columns: o.columns, tree: o.tree, source: path });

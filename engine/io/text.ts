@@ -23,19 +23,6 @@ export function notANumber(t: string): string {
   return /^[+-]?0[xXbBoO]/.test(t) ? `'${t}' is not a number (hexadecimal, binary and octal forms are not read: decimal or exponent form expected)` : `'${t}' is not a number`;
 }
 
-/**
- * Number(t) when it equals parseNumberText(t), for hot loops: a field that starts with a digit,
- * '.', '+' or '-' and has no letter x / b / o (any case) as second character (Number() reads
- * nothing else the rule refuses); undefined otherwise (then take parseNumberText).
- */
-export function fastNumber(t: string): number | undefined {
-  const c0 = t.charCodeAt(0), c1 = t.charCodeAt(1) | 32;
-  if (!((c0 >= 48 && c0 <= 57) || c0 === 46 || c0 === 43 || c0 === 45) || c1 === 120 || c1 === 98 || c1 === 111) return undefined;
-  const v = Number(t);
-  // NaN needs the rule's special names; 0 may come from a field the rule refuses ('+', '-').
-  return v !== v ? undefined : v === 0 ? parseNumberText(t.trim()) : v;
-}
-
 /** Splits one CSV line into fields (RFC 4180 quotes: "a,b" is one field, "" inside is a quote). */
 export function splitCsvLine(line: string, d = ','): string[] {
   if (!line.includes('"')) return line.split(d);
