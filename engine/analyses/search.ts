@@ -545,7 +545,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
     if (k % 10 === 0) progress(`look-elsewhere: pseudo-experiment ${k} / ${nPE}`);
     const pe = candidates(poissonResample(bgEvents, bgEvents.weight, foldIn(kPE, k), keep), false);
     return (await countInWindows(backend, grid, table(pe), {}, o.signal)).n;
-  }, { pseudoExperiments: nDone, seed: o.seed });
+  }, { pseudoExperiments: nDone, seed: o.seed, signal: o.signal });
   let best = 0;
   for (let w = 1; w < W; w++) if (zLocal[w] > zLocal[best]) best = w;
   if (g) best = g.window; // the same maximum; ties broken by the smaller local p

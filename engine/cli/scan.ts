@@ -17,6 +17,7 @@ import { missingColumnProblem, withColumnNames } from '../io/columns.js';
 import { parseLimitMethod, windowLimits, type WindowLimits } from '../stats/windows.js';
 import { scanGlobalSignificance, type GlobalSignificance } from '../stats/lee.js';
 import type { EventTable } from '../events.js';
+import { checkpoint } from '../cancel.js';
 
 const SIGNED_COLUMNS = new Set(['m_recoil_GeV']);
 const MUON_COLUMNS = ['mu1_px_GeV', 'mu1_py_GeV', 'mu1_pz_GeV', 'mu2_px_GeV', 'mu2_py_GeV', 'mu2_pz_GeV'];
@@ -218,10 +219,10 @@ export const scan: Command = {
       }
       if (values.global) {
         ctx?.progress?.(`scan: look-elsewhere, ${nPE} pseudo-experiments`);
-        global = await scanGlobalSignificance(backend, grid, r.data.n, r.b!, r.sigmaB!, bgTable!, { pseudoExperiments: nPE, seed: seed! });
+        global = await scanGlobalSignificance(backend, grid, r.data.n, r.b!, r.sigmaB!, bgTable!, { pseudoExperiments: nPE, seed: seed!, signal });
       }
       const seconds = (performance.now() - t0) / 1000;
-      signal?.throwIfAborted();
+      await checkpoint(signal); // a Ctrl-C during the (synchronous) last step is seen here, before any output
       // After the run: a WebGPU backend that lost its device reports the failover, and which backend computed how many items.
       const items = backend.itemsByBackend?.();
       const backendDetails = { ...backend.info().details, ...(items ? { items_by_backend: items } : {}) };
@@ -266,6 +267,7 @@ export const scan: Command = {
         ...(limits.failed[i] ? { limit_error: limits.failed[i] } : {}),
       } : row)),
     };
+    await checkpoint(signal);
     writeAtomic(outPath, JSON.stringify(doc));
     const nFailed = limits ? limits.failed.filter((f) => f).length : 0;
     if (nFailed) out(`scan: ${nFailed} windows without a ${method} limit (null, reason in limit_error), e.g. ${limits!.failed.find((f) => f)}`);

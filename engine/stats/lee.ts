@@ -11,6 +11,7 @@ import { foldIn, key, type Key } from '../random.js';
 import { newStream, rsInit, rsPoisson, rsUniform } from '../../kernels/lib/sampling.js';
 import { localSignificance } from './pvalue.js';
 import { normQuantile } from './special.js';
+import { checkpoint, ticker } from '../cancel.js';
 
 /** Philox stream of the pseudo-experiments: key(seed, LEE_STREAM), counter (block, 0, experiment, tag). */
 export const LEE_STREAM = 0x1ee00001;
@@ -57,7 +58,7 @@ export function thresholdCount(z: number, b: number, sigmaB: number): number {
 export async function globalSignificance(
   observed: ArrayLike<number>, b: ArrayLike<number>, sigmaB: ArrayLike<number> | undefined,
   countsOf: (i: number) => Promise<ArrayLike<number>> | ArrayLike<number>,
-  o: { pseudoExperiments: number; seed: number },
+  o: { pseudoExperiments: number; seed: number; signal?: AbortSignal },
 ): Promise<GlobalSignificance> {
   const m = observed.length;
   if (b.length !== m || (sigmaB && sigmaB.length !== m)) throw new RangeError(`globalSignificance: ${m} observed windows but ${b.length} backgrounds${sigmaB ? ` and ${sigmaB.length} uncertainties` : ''}`);
@@ -68,9 +69,16 @@ export async function globalSignificance(
     const s = localSignificance(observed[w], b[w], sigmaB ? sigmaB[w] : 0);
     if (s.z > zMax || (s.z === zMax && s.p < pMin)) { zMax = s.z; wMax = w; pMin = s.p; }
   }
-  const thr = Float64Array.from({ length: m }, (_, w) => thresholdCount(zMax, b[w], sigmaB ? sigmaB[w] : 0));
+  // The count each window needs to reach zMax (a search per window: seconds for ~9000 windows, so it yields to a cancel).
+  const thr = new Float64Array(m);
+  const tick = ticker(o.signal);
+  for (let w = 0; w < m; w++) {
+    await tick();
+    thr[w] = thresholdCount(zMax, b[w], sigmaB ? sigmaB[w] : 0);
+  }
   let exceeding = 0;
   for (let i = 0; i < N; i++) {
+    await checkpoint(o.signal);
     const c = await countsOf(i);
     if (c.length !== m) throw new RangeError(`pseudo-experiment ${i}: ${c.length} windows, expected ${m}`);
     for (let w = 0; w < m; w++) if (c[w] >= thr[w]) { exceeding++; break; }
@@ -122,7 +130,7 @@ export function backgroundPseudoExperiment(bg: EventTable, seed: number, i: numb
 /** The look-elsewhere result of a window scan: pseudo-experiments from the background sample, rescanned on the backend. */
 export async function scanGlobalSignificance(
   backend: Backend, grid: WindowGrid, observed: ArrayLike<number>, b: ArrayLike<number>, sigmaB: ArrayLike<number> | undefined,
-  background: EventTable, o: { pseudoExperiments: number; seed: number },
+  background: EventTable, o: { pseudoExperiments: number; seed: number; signal?: AbortSignal },
 ): Promise<GlobalSignificance> {
-  return globalSignificance(observed, b, sigmaB, async (i) => (await countInWindows(backend, grid, backgroundPseudoExperiment(background, o.seed, i))).n, o);
+  return globalSignificance(observed, b, sigmaB, async (i) => (await countInWindows(backend, grid, backgroundPseudoExperiment(background, o.seed, i), {}, o.signal)).n, o);
 }

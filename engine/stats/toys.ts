@@ -11,6 +11,7 @@ import { key, split, type Key } from '../random.js';
 import { BAND_N, muScale, upperLimitAsymptotic } from './asymptotic.js';
 import { makeModel, profile, type CountingModel, type Model } from './model.js';
 import { normCdf, normQuantile } from './special.js';
+import { checkpoint, ticker } from '../cancel.js';
 
 /** The Philox stream of the toys: key(seed, TOYS_STREAM), split into (s+b, b-only) keys. */
 export const TOYS_STREAM = 0x70790001;
@@ -21,7 +22,7 @@ export interface ToyOptions {
   readonly seed: number;
   /** Toys per window (and per hypothesis). */
   readonly toys: number;
-  /** Largest dispatch in items (default 2^22); results do not depend on it. */
+  /** Largest dispatch in items (default 2^20: a cancel waits for at most one); results do not depend on it. */
   readonly chunkItems?: number;
   /** Checked before every dispatch: an abort stops the work within one dispatch. */
   readonly signal?: AbortSignal;
@@ -58,12 +59,15 @@ export function toyRow(m: Model, mu: number, where = 'window'): { row: ToyRow; k
 /** q~ of every toy (s+b and b-only) for each row: arrays of rows x toys, row-major. */
 export async function toyQ(rows: readonly ToyRow[], kind: number, o: DispatchOptions): Promise<{ qsb: Float32Array; qb: Float32Array }> {
   const K = checkToys(o.toys);
-  const total = rows.length * K;
+  // Arrays span only the rows dispatched (from the first range's first row): row r's toys start at (r - first) K.
+  const first = o.rowRanges?.length ? o.rowRanges[0][0] : 0, end = o.rowRanges?.length ? o.rowRanges[o.rowRanges.length - 1][1] : rows.length;
+  const total = (end - first) * K;
+  if (total > 1 << 28) throw new RangeError(`toys: ${end - first} rows x ${K} toys is too many to keep at once (2^28); split the rows`);
   const qsb = new Float32Array(total), qb = new Float32Array(total);
   await dispatch(rows, kind, o, (from, q) => {
-    for (let i = 0; i < q.length / 2; i++) {
-      qsb[from + i] = q[2 * i];
-      qb[from + i] = q[2 * i + 1];
+    for (let i = 0, at = from - first * K; i < q.length / 2; i++) {
+      qsb[at + i] = q[2 * i];
+      qb[at + i] = q[2 * i + 1];
     }
   });
   return { qsb, qb };
@@ -107,10 +111,10 @@ async function dispatch(rows: readonly ToyRow[], kind: number, o: DispatchOption
   });
   const k = toyKeys(o.seed);
   const params = { key_sb0: k.sb[0], key_sb1: k.sb[1], key_b0: k.b[0], key_b1: k.b[1], toys: K, toy0: o.toy0 ?? 0, kind, stat: o.stat ?? 0 };
-  const chunk = Math.max(1, Math.floor(o.chunkItems ?? 1 << 22));
+  const chunk = Math.max(1, Math.floor(o.chunkItems ?? 1 << 20));
   for (const [r0, r1] of o.rowRanges ?? [[0, rows.length]]) {
     for (let from = r0 * K; from < r1 * K; from += chunk) {
-      o.signal?.throwIfAborted();
+      await checkpoint(o.signal);
       const count = Math.min(chunk, r1 * K - from);
       const out = await o.backend.run(toysKernel, { count, itemOffset: from, params, inputs: { win } });
       take(from, new Float32Array(out.q.buffer, out.q.byteOffset, out.q.length));
@@ -219,12 +223,15 @@ export async function upperLimitsToys(models: readonly (CountingModel | Model)[]
   });
   const targets = o.expected ? 6 : 1; // 0: observed, 1..5: expected at BAND_N[t - 1]
   const lo = new Float64Array(M * targets), hi = new Float64Array(M * targets);
-  ms.forEach((m, i) => {
+  // Host-side work between dispatches (asymptotic brackets, profiles, sorting toys) yields to a cancel every 50 ms.
+  const tick = ticker(o.signal);
+  for (const [i, m] of ms.entries()) {
+    await tick();
     let h: number;
     try { h = 3 * upperLimitAsymptotic(m, cl).expected![4]; } catch { h = 3 * muScale(m); }
     h = Math.max(h, 1e-6);
     for (let t = 0; t < targets; t++) hi[i * targets + t] = h;
-  });
+  }
   let dispatches = 0;
   const K = o.toys;
   // CLs - alpha for every (window, target) at the given mus: > 0 means not excluded (NaN: failed window).
@@ -235,6 +242,7 @@ export async function upperLimitsToys(models: readonly (CountingModel | Model)[]
     const rows: ToyRow[] = new Array(M * targets).fill(EMPTY_ROW);
     for (let i = 0; i < M; i++) {
       if (failed[i]) continue;
+      await tick();
       for (let t = 0; t < targets; t++) {
         const j = i * targets + t;
         try {
@@ -254,12 +262,16 @@ export async function upperLimitsToys(models: readonly (CountingModel | Model)[]
         for (const [a, b] of runs) for (let i = a; i < b; i++) out[i] = (nb[i] > 0 ? nsb[i] / nb[i] : 1) - alpha;
         continue;
       }
-      const { qsb, qb } = await toyQ(rows, kind, { ...o, rowRanges: runs });
-      dispatches++;
-      for (const [r0, r1] of runs) {
+      // Blocks of rows whose toys fit in memory at once (2^22 per hypothesis), each row kept where it is.
+      const per = Math.max(1, Math.floor((1 << 22) / K));
+      for (const [a0, a1] of runs) for (let r0 = a0; r0 < a1; r0 += per) {
+        const r1 = Math.min(a1, r0 + per);
+        const { qsb, qb } = await toyQ(rows, kind, { ...o, rowRanges: [[r0, r1]] });
+        dispatches++;
         for (let r = r0; r < r1; r++) {
+          await tick();
           const t = r % targets;
-          const a = qsb.subarray(r * K, (r + 1) * K), b = qb.subarray(r * K, (r + 1) * K);
+          const a = qsb.subarray((r - r0) * K, (r - r0 + 1) * K), b = qb.subarray((r - r0) * K, (r - r0 + 1) * K);
           if (t === 0) {
             let nsb = 0, nb = 0;
             const q0 = rows[r].qObs;

@@ -1,0 +1,72 @@
+// Issue 21, item 3: Ctrl-C stops a long in-memory scan (limits, look-elsewhere) within a second or
+// two, leaves no output and exits 130; a second Ctrl-C exits at once. The real CLI (bin/, dist/)
+// in a child process, sent SIGINT while it computes.
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { testWords } from '../kernels/testing.js';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'darkscan.js');
+const dir = mkdtempSync('/tmp/darkscan-cancel-');
+
+function sample(name: string, n: number, stream: number, weight?: number): string {
+  const w = testWords(2 * n, stream);
+  const lines = [weight === undefined ? 'm_mumu_GeV,m_recoil_GeV' : 'm_mumu_GeV,m_recoil_GeV,weight'];
+  for (let i = 0; i < n; i++) {
+    const x = 0.3 + 9 * (w[2 * i] >>> 8) / 16777216, y = x * ((w[2 * i + 1] >>> 8) / 16777216);
+    lines.push(`${x.toFixed(5)},${y.toFixed(5)}${weight === undefined ? '' : `,${weight}`}`);
+  }
+  const f = join(dir, name);
+  writeFileSync(f, lines.join('\n') + '\n');
+  return f;
+}
+
+/** Runs the CLI, sends SIGINT `signals` times (100 ms apart) once `after` ms have passed; resolves with the exit code and the seconds from the first SIGINT to the exit. */
+function interrupt(args: string[], after: number, signals = 1): Promise<{ code: number | null; seconds: number; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '', t0 = 0;
+    p.stderr.on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => {
+      t0 = performance.now();
+      for (let k = 0; k < signals; k++) setTimeout(() => p.kill('SIGINT'), 100 * k);
+    }, after);
+    p.on('error', reject);
+    p.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, seconds: t0 ? (performance.now() - t0) / 1000 : -1, stderr });
+    });
+  });
+}
+
+describe('Ctrl-C during long work', () => {
+  const data = sample('data.csv', 3000, 1);
+  const bkg = sample('bkg.csv', 6000, 2, 0.5);
+  const base = ['scan', '--data', data, '--background', bkg, '--grid', 'dark-higgsstrahlung', '--backend', 'cpu'];
+
+  for (const [what, extra] of [
+    ['scan --limits (bayes, 8960 windows, in memory)', ['--limits', '--method', 'bayes']],
+    ['scan --global (pseudo-experiments)', ['--global', '--pseudo-experiments', '100000', '--seed', '1']],
+    ['scan --limits --method cls (toys)', ['--limits', '--method', 'cls', '--toys', '20000', '--seed', '1']],
+  ] as const) {
+    it(`${what}: stops within 2 s of Ctrl-C, exit 130, no output`, async () => {
+      const out = join(dir, `${extra.join('').replace(/\W/g, '')}.json`);
+      const r = await interrupt([...base, ...extra, '--out', out], 2500);
+      expect(r.seconds).toBeGreaterThan(0); // it was still running when interrupted
+      expect(r.code).toBe(130);
+      expect(r.seconds).toBeLessThan(2);
+      expect(existsSync(out)).toBe(false);
+      expect(readdirSync(dir).filter((f) => f.includes('.partial'))).toEqual([]);
+      expect(r.stderr).toMatch(/interrupted/);
+    }, 60_000);
+  }
+
+  it('a second Ctrl-C exits at once', async () => {
+    const out = join(dir, 'twice.json');
+    const r = await interrupt([...base, '--limits', '--method', 'bayes', '--out', out], 2500, 2);
+    expect(r.code).toBe(130);
+    expect(r.seconds).toBeLessThan(1);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+});
