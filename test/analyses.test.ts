@@ -152,6 +152,29 @@ describe('1D searches', () => {
     expect(r.global.pseudo_experiments).toBe(0); // candidates cannot be resampled event by event: said so
     expect(String(r.global.method)).toMatch(/not computed/);
   }, 60_000);
+
+  it('a window whose limit cannot be computed gets NaN and its reason; the other windows are computed', async () => {
+    const dir = mkdtempSync('/tmp/darkscan-fail-');
+    // background of ~1e5 events per window where the data have none (a luminosity mix-up): n = 0
+    // against b ~ 1e5 with sigma_b ~ b has no normalisable posterior; elsewhere a normal background
+    const x = Float64Array.from({ length: 4000 }, (_, i) => 0.3 + (9.4 * ((i * 0.6180339887) % 1)));
+    const w = Float64Array.from(x, (v) => (v > 5 && v < 5.3 ? 3e5 : 0.5));
+    writeFileSync(join(dir, 'bg.csv'), toCsv({ Mrec: x, w }, {}));
+    writeFileSync(join(dir, 'data.csv'), toCsv({ Mrec: x.filter((v, i) => i % 2 === 0 && !(v > 4.8 && v < 5.5)) }, {}));
+    const cfg = {
+      analysis: 'zprime-invisible' as const, seed: 1, pseudo_experiments: 0, quick: true, method: 'bayes' as const,
+      inputs: { data: { path: 'data.csv', selected: true, columns: { m_recoil_GeV: 'Mrec' } }, backgrounds: [{ path: 'bg.csv', selected: true, columns: { m_recoil_GeV: 'Mrec' }, weight_column: 'w' }] },
+    };
+    const r = (await runConfig(backend, cfg, { baseDir: dir })) as SearchResult;
+    const failed = r.windows.filter((win) => win.limit_method_reason.startsWith('failed:'));
+    expect(failed.length).toBeGreaterThan(0);
+    for (const win of failed) {
+      expect(Number.isNaN(win.s_up)).toBe(true);
+      expect(win.sigma_up_fb).toBeNull();
+    }
+    expect(r.windows.filter((win) => Number.isFinite(win.s_up)).length).toBeGreaterThan(r.windows.length / 2);
+    expect(r.notes.join(' ')).toMatch(/windows have no limit/);
+  }, 60_000);
 });
 
 describe('coupling translations and the four-muon proxy', () => {

@@ -508,6 +508,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
   t = performance.now();
   const windows: SearchWindow[] = [];
   const methodCounts: Record<string, number> = {};
+  let failedWindows = 0;
   const effPoints = effMap.map((e) => e.masses_GeV), effValues = effMap.map((e) => e.efficiency);
   for (let w = 0; w < W; w++) {
     if (w % 500 === 0) {
@@ -519,13 +520,19 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
     try {
       lim = limitOne({ n, b, sigmaB: sb, uncertainty: sb > 0 ? 'gauss' : 'none' }, method, cl);
     } catch (e) {
-      throw new Error(`limits: window ${w} (${JSON.stringify(def.windowFields(grid, w))}; n = ${n}, b = ${b}, sigma_b = ${sb}): ${(e as Error).message}`);
+      // One window that cannot be computed (e.g. n = 0 against b ~ 1e5: data and background from
+      // different luminosities) does not stop the others: NaN limits and the reason (limit_error).
+      const reason = `failed: ${(e as Error).message} (n = ${n}, b = ${b}, sigma_b = ${sb})`;
+      lim = { up: NaN, exp: [NaN, NaN, NaN, NaN, NaN], used: method, reason };
+      failedWindows++;
     }
-    const tag = `${lim.used}: ${lim.reason}`;
-    methodCounts[tag] = (methodCounts[tag] ?? 0) + 1;
+    if (Number.isFinite(lim.up)) {
+      const tag = `${lim.used}: ${lim.reason}`;
+      methodCounts[tag] = (methodCounts[tag] ?? 0) + 1;
+    }
     const masses = def.massesOf(grid, w);
     const eff = interpolateEfficiency(effPoints, effValues, masses);
-    const toSigma = (s: number) => (eff > 0 ? s / (eff * lumi) : null);
+    const toSigma = (s: number) => (eff > 0 && Number.isFinite(s) ? s / (eff * lumi) : null);
     const sUp = toSigma(lim.up), sExp = lim.exp.map(toSigma);
     windows.push({
       window: w, ...def.windowFields(grid, w), n, b: res.b![w], sigma_b: sb, p_local: pLocal[w], z_local: zLocal[w],
@@ -593,6 +600,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
       `Coupling ${c.symbol}: ${c.formula} (${c.illustrative ? 'ILLUSTRATIVE: ' : ''}${c.source}).`,
       `Windows with less simulated background than ${B_FLOOR} events use b = ${B_FLOOR} (local Z and limits).`,
       `Limit methods (windows): ${Object.entries(methodCounts).map(([k, v]) => `${v} ${k}`).join('; ')} (limit_method, limit_method_reason per window).`,
+      ...(failedWindows ? [`${failedWindows} windows have no limit (NaN; limit_method_reason starts with 'failed:').`] : []),
       'Signal efficiency of a window: selection x containment of the simulated signal in the window nearest its peak, interpolated between the simulated masses (linear in 1D, bilinear in 2D).',
       'The observed data are a background-only pseudo-experiment of the (weighted) background simulation, the same construction as the look-elsewhere pseudo-experiments; with weighted simulation, pseudo-data from an independent sample would put w copies of each event at one point, so they are not independent of the background estimate.',
     ],
