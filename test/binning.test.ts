@@ -1,0 +1,77 @@
+// binEvents (kernels/window_count/layout.ts) is the scan's binning: its fused passes must give
+// the same bits as the plain definition below (quantise each coordinate, range, cell by
+// cellIndex, counting sort by cell keeping row order, weights in sorted order), on samples that
+// reach every branch: 1D and 2D, weighted with and without a forced exponent, negative and -0
+// coordinates, forced cell grids, empty, single and constant samples, and the same errors.
+import { describe, expect, it } from 'vitest';
+import { binEvents, cellIndex, quantiseCoord, weightExponent, COORD_MAX, type BinnedEvents, type BinOptions } from '../kernels/window_count/layout.js';
+import { testWords } from '../kernels/testing.js';
+
+function plainBin(x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: ArrayLike<number> | undefined, o: BinOptions = {}): BinnedEvents {
+  const n = x.length;
+  for (const [a, name] of [[x, o.xName ?? 'x'], ...(y ? [[y, o.yName ?? 'y']] : [])] as [ArrayLike<number>, string][]) {
+    for (let i = 0; i < n; i++) if (!(Math.abs(a[i]) <= COORD_MAX)) throw new RangeError(`column '${name}', row ${i}: ${a[i]} is not within [-${COORD_MAX}, ${COORD_MAX}] GeV`);
+  }
+  const qx = Float32Array.from(x, quantiseCoord), qy = y ? Float32Array.from(y, quantiseCoord) : new Float32Array(n);
+  let xmin = n ? Math.min(...qx) : 0, xmax = n ? Math.max(...qx) : 0, ymin = n ? Math.min(...qy) : 0, ymax = n ? Math.max(...qy) : 0;
+  if (n === 0) xmin = xmax = ymin = ymax = 0;
+  const k = Math.max(1, Math.min(1024, Math.round(Math.sqrt(n / 4))));
+  const nx = o.nx ?? (y ? k : Math.max(1, Math.min(1024 * 64, Math.round(n / 4)))), ny = y ? (o.ny ?? k) : 1;
+  const cellW = xmax > xmin ? (xmax - xmin) / nx : 1, cellH = ymax > ymin ? (ymax - ymin) / ny : 1;
+  const cell = Array.from({ length: n }, (_, i) => cellIndex(qy[i], ymin, cellH, ny) * nx + cellIndex(qx[i], xmin, cellW, nx));
+  const order = Uint32Array.from(Array.from({ length: n }, (_, i) => i).sort((a, b) => cell[a] - cell[b] || a - b));
+  const off = new Uint32Array(nx * ny + 1);
+  for (const c of cell) off[c + 1]++;
+  for (let c = 0; c < nx * ny; c++) off[c + 1] += off[c];
+  let wq = new Uint32Array(1), e = 0;
+  if (w) {
+    e = o.weightExp ?? weightExponent(Math.max(0, ...Array.from(w)));
+    wq = Uint32Array.from(order, (i) => Math.round(w[i] * 2 ** e));
+    if (n === 0) wq = new Uint32Array(1);
+  }
+  return { count: n, x: Float32Array.from(order, (i) => qx[i]), y: Float32Array.from(order, (i) => qy[i]), w: wq, weighted: !!w, weightExp: e, cellOff: off, nx, ny, x0: xmin, y0: ymin, cellW, cellH, order };
+}
+
+function sample(n: number, seed: number, signed: boolean): { x: Float32Array; y: Float32Array; w: Float32Array } {
+  const u = testWords(3 * n, seed);
+  const x = new Float32Array(n), y = new Float32Array(n), w = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = 0.2 + 10.3 * u[3 * i] * 2 ** -32;
+    y[i] = (signed ? -2 : 0) + 5 * (u[3 * i + 1] * 2 ** -32) ** 2;
+    if (i % 17 === 0) y[i] = -1e-9; // quantises to -0
+    w[i] = (u[3 * i + 2] % 1000) / 250;
+  }
+  return { x, y, w };
+}
+
+const same = (a: BinnedEvents, b: BinnedEvents) => {
+  for (const k of ['x', 'y', 'w', 'cellOff', 'order'] as const) expect(Buffer.from(a[k].buffer, a[k].byteOffset, a[k].byteLength).equals(Buffer.from(b[k].buffer, b[k].byteOffset, b[k].byteLength)), k).toBe(true);
+  for (const k of ['count', 'weighted', 'weightExp', 'nx', 'ny', 'x0', 'y0', 'cellW', 'cellH'] as const) expect(Object.is(a[k], b[k]), `${k}: ${a[k]} vs ${b[k]}`).toBe(true);
+};
+
+describe('binEvents equals the plain binning bit for bit', () => {
+  it('2D and 1D, weighted and not, forced grids and exponents, edge samples', () => {
+    for (const [n, seed] of [[20000, 1], [3001, 2], [1, 3], [0, 4], [7, 5]]) {
+      for (const signed of [false, true]) {
+        const { x, y, w } = sample(n, seed, signed);
+        same(binEvents(x, y, undefined), plainBin(x, y, undefined));
+        same(binEvents(x, undefined, undefined), plainBin(x, undefined, undefined));
+        same(binEvents(x, y, w), plainBin(x, y, w));
+        same(binEvents(y, undefined, w, { weightExp: 20 }), plainBin(y, undefined, w, { weightExp: 20 }));
+        same(binEvents(x, y, w, { nx: 37, ny: 3 }), plainBin(x, y, w, { nx: 37, ny: 3 }));
+        same(binEvents(Float64Array.from(x, (v) => v * 1.0000001), y, undefined), plainBin(Float64Array.from(x, (v) => v * 1.0000001), y, undefined));
+      }
+    }
+    const z = new Float32Array([0, -1e-9, 1, 0.5]); // +0 before -0: the range starts at -0 (Math.min)
+    same(binEvents(z, z, undefined), plainBin(z, z, undefined));
+    const c = new Float32Array(50).fill(2.5);
+    same(binEvents(c, c, undefined), plainBin(c, c, undefined));
+  });
+
+  it('the same errors: the first bad row of x before any of y; weights', () => {
+    const x = new Float32Array([1, 2, 2e4, 3]), y = new Float32Array([1, NaN, 1, 1]);
+    expect(() => binEvents(x, y, undefined, { xName: 'm' })).toThrow("column 'm', row 2: 20000 is not within");
+    expect(() => binEvents(y, x, undefined)).toThrow("column 'x', row 1: NaN is not within");
+    expect(() => binEvents(new Float32Array([1, 2]), undefined, new Float32Array([1, -1]))).toThrow('weight column, row 1: -1 is not a finite weight >= 0');
+  });
+});
