@@ -36,8 +36,10 @@ export function parsePointer(ptr: string, where: string): string[] {
 const isObj = (x: Json): x is Obj => x !== null && typeof x === 'object' && !Array.isArray(x);
 const hasOwn = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
+// python-jsonpointer (2.3) tests an index with re.match('0|[1-9][0-9]*$'), anchored at the start
+// only, then int(): any run of digits passes, '01' being index 1 (RFC 6901 would refuse it).
 function arrayIndex(part: string, ptr: string, where: string): number {
-  if (!/^(0|[1-9][0-9]*)$/.test(part)) throw new JsonPatchError(`${where}: '${part}' in '${ptr}' is not a valid array index`);
+  if (!/^[0-9]+$/.test(part)) throw new JsonPatchError(`${where}: '${part}' in '${ptr}' is not a valid array index`);
   return Number(part);
 }
 
@@ -203,6 +205,7 @@ export function applyJsonPatch(doc: Json, ops: readonly unknown[], where = 'patc
         break;
       }
       case 'move': {
+        if (op.from === '') throw new JsonPatchError(`${w}.from: cannot move the whole document (python-jsonpatch refuses it)`);
         if (op.from === op.path) break;
         const fromParts = parsePointer(op.from, w);
         const toParts = parsePointer(op.path, w);
@@ -214,6 +217,7 @@ export function applyJsonPatch(doc: Json, ops: readonly unknown[], where = 'patc
         break;
       }
       case 'copy': {
+        if (op.from === '') throw new JsonPatchError(`${w}.from: cannot copy the whole document (python-jsonpatch refuses it)`);
         const src = resolve(out, op.from, `${w}.from`);
         out = add(out, op.path, { value: cloneJson(src.value), isFloat: src.parent !== undefined && isPyFloat(src.parent, src.key!) }, w);
         break;
