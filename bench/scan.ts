@@ -5,6 +5,10 @@
 //   npx vite-node bench/scan.ts -- --events 1e5,1e6 --steps 2 [--brute-max 1e10] [--no-numpy]
 //        [--backends cpu,wasm-scalar,wasm-simd,wasm-simd-all,webgpu] [--reps 3] [--out FILE.json]
 //
+// --e2e: also the end-to-end scan per backend (events in memory -> per-window counts: binning and
+// packing, kernel, decoding, each stage timed; the first call reported apart, JIT warm-up
+// included) beside numpy with its sort timed (scan_numpy.py e2e), on the same events.
+//
 // --steps: grid steps in sigma for the default dark Higgsstrahlung grid (k = 2): 5.5 -> 1019
 // windows, 2 -> 8960, 1 -> 36693. Events: Philox-generated dimuon-like sample in the kinematic
 // triangle, M_mumu uniform in [2 m_mu, 10.5] GeV, M_recoil = y_max u^2 (piling up at low recoil).
@@ -15,7 +19,8 @@ import { windowCountBrute } from '../kernels/window_count/ref.js';
 import { windowCountArgs, OUT_WORDS } from '../kernels/window_count/layout.js';
 import { makeEventTable, type EventTable } from '../engine/events.js';
 import { darkHiggsstrahlungGrid, type WindowGrid } from '../engine/windows.js';
-import { prepareCounts } from '../engine/scan.js';
+import { decodeWindowSums, prepareCounts } from '../engine/scan.js';
+import { quantiseCoord } from '../kernels/window_count/layout.js';
 import { sqrtS } from '../engine/kinematics.js';
 import type { Scenario } from './runner.js';
 
@@ -52,6 +57,70 @@ export function scanScenario(events = 1e6): Scenario {
 
 const now = () => performance.now() / 1000;
 
+interface E2eRow { events: number; windows: number; impl: string; end_to_end: true; first_call_s?: number; median_s: number; stages_median_s: Record<string, number>; counts_match_reference?: boolean; vs_numpy_with_sort?: number }
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[(v.length - 1) >> 1];
+
+/**
+ * Events in memory -> per-window counts on each backend, stage by stage (what countInWindows
+ * does: prepareCounts = binning + packing, the kernel, decodeWindowSums), beside numpy timing its
+ * own sort; the counts of all are compared with the first backend's.
+ */
+async function endToEnd(grid: WindowGrid, table: EventTable, backends: { label: string; b: Backend }[], reps: number, tmp: string, rows: (Row | E2eRow)[], noNumpy: boolean): Promise<void> {
+  const { writeFileSync, readFileSync } = await import('node:fs');
+  const { execFileSync } = await import('node:child_process');
+  const { join } = await import('node:path');
+  const N = table.length, W = grid.cx.length;
+  let ref: Uint32Array | undefined;
+  const mine: E2eRow[] = [];
+  for (const { label, b } of backends) {
+    const stages: Record<string, number[]> = { bin_and_pack: [], kernel: [], decode: [] };
+    const total: number[] = [];
+    let n: Uint32Array | undefined;
+    const slow = label === 'cpu' || label === 'webgpu';
+    for (let r = 0; r < (slow ? 2 : reps + 1); r++) {
+      const t0 = now();
+      const { ev, win } = prepareCounts(grid, table);
+      const t1 = now();
+      const out = (await b.run(windowCount, windowCountArgs(ev, win))).sums;
+      const t2 = now();
+      n = decodeWindowSums(out, ev).n;
+      const t3 = now();
+      stages.bin_and_pack.push(t1 - t0); stages.kernel.push(t2 - t1); stages.decode.push(t3 - t2); total.push(t3 - t0);
+    }
+    ref ??= n;
+    const first = total.shift()!;
+    for (const k in stages) stages[k].shift();
+    const row: E2eRow = {
+      events: N, windows: W, impl: `end-to-end ${label}`, end_to_end: true, first_call_s: first, median_s: median(total),
+      stages_median_s: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, median(v)])), counts_match_reference: n!.every((v, i) => v === ref![i]),
+    };
+    mine.push(row);
+    rows.push(row);
+    console.error(`${N} ev x ${W} win  ${row.impl.padEnd(26)} ${(row.median_s * 1e3).toFixed(1)} ms (first call ${(first * 1e3).toFixed(1)} ms) stages ${Object.entries(row.stages_median_s).map(([k, v]) => `${k} ${(v * 1e3).toFixed(1)}`).join(', ')} ms`);
+  }
+  if (noNumpy) return;
+  // numpy gets the events in their own order (quantised like darkscan's), sorts them itself, every rep.
+  writeFileSync(join(tmp, 'x.f32'), Float32Array.from(table.columns[grid.variables[0]], quantiseCoord));
+  writeFileSync(join(tmp, 'y.f32'), Float32Array.from(table.columns[grid.variables[1]], quantiseCoord));
+  writeFileSync(join(tmp, 'win.u32'), prepareCounts(grid, table).win);
+  try {
+    const res = JSON.parse(execFileSync(process.env.PYTHON ?? 'python3', [new URL('./scan_numpy.py', import.meta.url).pathname, tmp, String(reps), 'e2e'], { encoding: 'utf8', maxBuffer: 1 << 30 }));
+    const counts = new Uint32Array(readFileSync(join(tmp, 'counts.u32')).buffer.slice(0));
+    const row: E2eRow = {
+      events: N, windows: W, impl: `end-to-end numpy ${res.numpy} (argsort + searchsorted + f32 test)`, end_to_end: true, median_s: res.median_s,
+      stages_median_s: { sort: res.sort_s, scan: res.median_s - res.sort_s }, counts_match_reference: ref ? counts.every((v, i) => v === ref![i]) : undefined,
+    };
+    rows.push(row);
+    for (const m of mine) m.vs_numpy_with_sort = res.median_s / m.median_s;
+    console.error(`${N} ev x ${W} win  ${row.impl} ${(res.median_s * 1e3).toFixed(1)} ms (sort ${(res.sort_s * 1e3).toFixed(1)} ms) ${row.counts_match_reference === false ? 'COUNTS DIFFER' : ''}`);
+    for (const m of mine) console.error(`  ${m.impl}: ${m.vs_numpy_with_sort!.toFixed(2)}x numpy with its sort`);
+  } catch (e) {
+    rows.push({ events: N, windows: W, impl: 'end-to-end numpy', end_to_end: true, median_s: NaN, stages_median_s: {}, counts_match_reference: undefined });
+    console.error(`numpy not run: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
 async function timeIt(fn: () => Promise<unknown> | unknown, reps: number): Promise<{ median_s: number; all_s: number[] }> {
   const all: number[] = [];
   for (let i = 0; i < reps; i++) {
@@ -87,6 +156,8 @@ async function main(): Promise<void> {
       'no-numpy': { type: 'boolean' },
       reps: { type: 'string', default: '3' },
       out: { type: 'string' },
+      e2e: { type: 'boolean' },
+      'no-kernel': { type: 'boolean' },
     },
   });
   const sizes = values.events!.split(',').map(Number);
@@ -110,7 +181,7 @@ async function main(): Promise<void> {
       console.error(`bench: ${name} not measured: ${(e as Error).message}`);
     }
   }
-  const rows: Row[] = [];
+  const rows: (Row | E2eRow)[] = [];
   const log = (r: Row) => {
     rows.push(r);
     console.error(`${r.events} ev x ${r.windows} win  ${r.impl.padEnd(22)} ${r.median_s !== undefined ? `${(r.median_s * 1e3).toFixed(1)} ms` : ''} ${r.counts_match_reference === false ? 'COUNTS DIFFER' : ''} ${r.note ?? ''}`);
@@ -128,6 +199,8 @@ async function main(): Promise<void> {
         log({ events: N, windows: W, impl: 'host binning + packing', median_s: prep, note: `cells ${ev.nx}x${ev.ny}` });
         const args = windowCountArgs(ev, win);
         let ref: Uint32Array | undefined;
+        if (values.e2e) await endToEnd(grid, table, backends, reps, tmp, rows, values['no-numpy'] ?? false);
+        if (values['no-kernel']) continue;
         for (const { label, b } of backends) {
           let out: Uint32Array | undefined;
           await b.run(windowCount, args); // warm-up (pipelines, workers, memory growth)
