@@ -28,9 +28,9 @@ fn df32_op(i: u32, a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let l = item_index(gid, nwg);
   if (l >= P.item_count) { return; }
-  let a = vec2<f32>(in_ab[4u * l], in_ab[4u * l + 1u]);
-  let b = vec2<f32>(in_ab[4u * l + 2u], in_ab[4u * l + 3u]);
-  let o = 28u * l;
+  let a = vec2<f32>(in_ab[IN_AB_STRIDE * l], in_ab[IN_AB_STRIDE * l + 1u]);
+  let b = vec2<f32>(in_ab[IN_AB_STRIDE * l + 2u], in_ab[IN_AB_STRIDE * l + 3u]);
+  let o = OUT_R_STRIDE * l; // u32
   for (var i = 0u; i < 13u; i++) {
     var r = vec2<u32>(0u, 0u);
     if (((P.ops >> i) & 1u) != 0u) { r = bitcast<vec2<u32>>(df32_op(i, a, b)); }

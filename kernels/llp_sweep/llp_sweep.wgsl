@@ -27,12 +27,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let nl = P.n_life;
   let g = i / nl;
   let j = i - g * nl; // u32
-  let start = in_grp_range[2u * g];
-  let end = in_grp_range[2u * g + 1u];
-  let mlo = in_grp_win[4u * g];
-  let mhi = in_grp_win[4u * g + 1u];
-  let llo = in_grp_win[4u * g + 2u];
-  let lhi = in_grp_win[4u * g + 3u];
+  let start = in_grp_range[IN_GRP_RANGE_STRIDE * g];
+  let end = in_grp_range[IN_GRP_RANGE_STRIDE * g + 1u];
+  let mlo = in_grp_win[IN_GRP_WIN_STRIDE * g];
+  let mhi = in_grp_win[IN_GRP_WIN_STRIDE * g + 1u];
+  let llo = in_grp_win[IN_GRP_WIN_STRIDE * g + 2u];
+  let lhi = in_grp_win[IN_GRP_WIN_STRIDE * g + 3u];
   let rate = in_life[j];
   let ratio = in_life[nl + j];
   let sw = in_life[2u * nl + j];
@@ -50,7 +50,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     a = llp_add96(a, llp_split96(opaque(w * sw)));
     b = llp_add96(b, llp_split96(opaque(ftz(opaque(w * w)) * sw2)));
   }
-  let o = 8u * l;
+  let o = OUT_ACC_STRIDE * l; // u32
   out_acc[o] = a.x;
   out_acc[o + 1u] = a.y;
   out_acc[o + 2u] = a.z;

@@ -5,14 +5,14 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let ctr = vec4<u32>(P.ctr0 + P.item_offset + l, P.ctr1, P.ctr2, P.ctr3);
   let r = philox4x32_10(ctr, vec2<u32>(P.key0, P.key1));
   if (P.format == 1u) {
-    out_words[4u * l]      = bitcast<u32>(philox_uniform(r.x));
-    out_words[4u * l + 1u] = bitcast<u32>(philox_uniform(r.y));
-    out_words[4u * l + 2u] = bitcast<u32>(philox_uniform(r.z));
-    out_words[4u * l + 3u] = bitcast<u32>(philox_uniform(r.w));
+    out_words[OUT_WORDS_STRIDE * l]      = bitcast<u32>(philox_uniform(r.x));
+    out_words[OUT_WORDS_STRIDE * l + 1u] = bitcast<u32>(philox_uniform(r.y));
+    out_words[OUT_WORDS_STRIDE * l + 2u] = bitcast<u32>(philox_uniform(r.z));
+    out_words[OUT_WORDS_STRIDE * l + 3u] = bitcast<u32>(philox_uniform(r.w));
   } else {
-    out_words[4u * l]      = r.x;
-    out_words[4u * l + 1u] = r.y;
-    out_words[4u * l + 2u] = r.z;
-    out_words[4u * l + 3u] = r.w;
+    out_words[OUT_WORDS_STRIDE * l]      = r.x;
+    out_words[OUT_WORDS_STRIDE * l + 1u] = r.y;
+    out_words[OUT_WORDS_STRIDE * l + 2u] = r.z;
+    out_words[OUT_WORDS_STRIDE * l + 3u] = r.w;
   }
 }

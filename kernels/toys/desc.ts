@@ -1,5 +1,5 @@
 import type { KernelDesc } from '../types.js';
-import { toysRef } from './ref.js';
+import { toysRef, WIN_WORDS } from './ref.js';
 import philoxLib from '../philox/philox_lib.wgsl?raw';
 import mathLib from '../lib/exactmath.wgsl?raw';
 import samplingLib from '../lib/sampling.wgsl?raw';
@@ -21,7 +21,7 @@ export const toys: KernelDesc = {
     { name: 'kind', type: 'u32', doc: '0 known b, 1 gauss, 2 poisson (shapesys), 3 lognormal' },
     { name: 'stat', type: 'u32', doc: '0: q~_mu (limits), 1: q_0 (discovery)' },
   ],
-  inputs: [{ name: 'win', type: 'f32', record: 8, doc: 'per window (shared): s = mu s_ref, b, sigma_b / tau / ln kappa, theta_sb, theta_b, 0, 0, 0' }],
+  inputs: [{ name: 'win', type: 'f32', record: WIN_WORDS, doc: 'per window (shared): s = mu s_ref, b, sigma_b / tau / ln kappa, theta_sb, theta_b, 0, 0, 0' }],
   outputs: [{ name: 'q', type: 'f32', perItem: 2, doc: 'q~_mu of the s+b toy and of the b-only toy' }],
   ref: toysRef,
   exactness: 'bits',

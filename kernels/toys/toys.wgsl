@@ -97,11 +97,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let a = P.item_offset + l;
   let w = a / P.toys;
   let t = P.toy0 + (a - w * P.toys); // u32
-  let s = in_win[8u * w];
-  let b = in_win[8u * w + 1u];
-  let par = in_win[8u * w + 2u];
+  let s = in_win[IN_WIN_STRIDE * w];
+  let b = in_win[IN_WIN_STRIDE * w + 1u];
+  let par = in_win[IN_WIN_STRIDE * w + 2u];
   rs_init(vec2<u32>(P.key_sb0, P.key_sb1), w, t, 0u);
-  out_q[2u * l] = toy_f32(s, s, b, par, in_win[8u * w + 3u], P.kind);
+  out_q[OUT_Q_STRIDE * l] = toy_f32(s, s, b, par, in_win[IN_WIN_STRIDE * w + 3u], P.kind);
   rs_init(vec2<u32>(P.key_b0, P.key_b1), w, t, 0u);
-  out_q[2u * l + 1u] = toy_f32(0.0, s, b, par, in_win[8u * w + 4u], P.kind);
+  out_q[OUT_Q_STRIDE * l + 1u] = toy_f32(0.0, s, b, par, in_win[IN_WIN_STRIDE * w + 4u], P.kind);
 }

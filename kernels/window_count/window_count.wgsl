@@ -11,7 +11,7 @@ fn add_carry(a: u32, b: u32) -> vec2<u32> {
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let l = item_index(gid, nwg);
   if (l >= P.item_count) { return; }
-  let o = 8u * l;
+  let o = IN_WIN_STRIDE * l; // u32
   let cx = bitcast<f32>(in_win[o]);
   let cy = bitcast<f32>(in_win[o + 1u]);
   let ia = bitcast<f32>(in_win[o + 2u]);
@@ -48,7 +48,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       }
     }
   }
-  let p = 6u * l;
+  let p = OUT_SUMS_STRIDE * l; // u32
   out_sums[p] = n;
   out_sums[p + 1u] = w0;
   out_sums[p + 2u] = w1;
