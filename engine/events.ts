@@ -1,7 +1,7 @@
 // Columnar event tables: named Float32Array columns of equal length, an optional weight column.
 // Validation happens once, on ingestion: a bad value is an error naming the column and the first
 // bad row, unless the caller asks (dropInvalid) to drop such rows, and then the count is reported.
-import { asBytes, CsvRows, type SlowLine } from './io/csvbytes.js';
+import { asBytes, CsvRows, expectedRows, type SlowLine } from './io/csvbytes.js';
 import { readCsvBytes } from './io/csv.js';
 import { notANumber, parseNumberText, readText, splitCsvLine } from './io/text.js';
 
@@ -176,7 +176,7 @@ export function parseCsvColumns(text: string | Uint8Array, source = 'csv'): Reco
   const rows: CsvRows = new CsvRows(eventLineRule(source, () => rows.row, (h) => {
     header = h;
     rows.header(h.length, h.map((_, j) => j));
-  }), ',', 1024, true);
+  }), ',', expectedRows(b), true);
   rows.lines(b, 0, b.length, true);
   if (!header) throw new Error(`${source}: no header line`);
   const cols = rows.block();

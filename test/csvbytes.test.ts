@@ -89,6 +89,15 @@ describe('CSV readers on the byte path', () => {
     });
   });
 
+  it('columns grow past the estimate from the first 64 KiB (short lines later); an empty text has no header', () => {
+    const long = '1.000000000000000000000001,2.5e-300\n'.repeat(3000), short = '1,2\n'.repeat(60000);
+    const c = parseCsvColumns(`a,b\n${long}${short}`);
+    expect(c.a.length).toBe(63000);
+    expect([c.a[62999], c.b[0], c.b[62999]]).toEqual([1, 2.5e-300, 2]);
+    expect(() => parseCsvColumns('', 'e.csv')).toThrow('e.csv: no header line');
+    expect(() => parseCsv('', { source: 'e.csv' })).toThrow('e.csv: no header line');
+  });
+
   it('a hexadecimal field in an otherwise plain line is refused with line and column', async () => {
     expect(() => parseCsv('x,y\n1,2\n3,0x10\n', { source: 'h.csv' })).toThrow("h.csv: line 3, column 'y': '0x10' is not a number (hexadecimal");
     expect(() => parseCsvColumns('x,y\n1,2\n0b1,2\n', 'h.csv')).toThrow(/h\.csv: column 'x', row 1: '0b1' is not a number \(hexadecimal.*\(line 3\)/);

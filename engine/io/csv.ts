@@ -2,7 +2,7 @@
 // are comments; '# key: value' comment lines before the header are metadata (darkscan writes the
 // seed, process and luminosity there, with JSON values). Errors name the line (1-based).
 import { FileFormatError, selectColumns, type ColumnMapping, type ColumnTable, type NumericColumn } from './columns.js';
-import { asBytes, CsvRows } from './csvbytes.js';
+import { asBytes, CsvRows, expectedRows } from './csvbytes.js';
 import { checkText, notANumber, parseNumberText, readBytes, splitCsvLine as splitLine } from './text.js';
 
 export interface CsvReadOptions {
@@ -63,7 +63,7 @@ export function parseCsv(text: string | Uint8Array, o: CsvReadOptions = {}): Col
       return v;
     });
   };
-  const rows = new CsvRows(slow, d, 1024, true);
+  const rows = new CsvRows(slow, d, expectedRows(b), true);
   rows.lines(b, 0, b.length, true);
   if (!header) throw new FileFormatError(source, 'no header line (empty file?)');
   const cols = rows.block();

@@ -192,6 +192,18 @@ export class CsvRows {
   }
 }
 
+/**
+ * Rows to allocate for a whole text: its length over the mean line length of its first 64 KiB,
+ * plus 1/16 (the columns grow if the rest has shorter lines; a fixed start would copy them ~log2(rows) times).
+ */
+export function expectedRows(b: Uint8Array): number {
+  const head = Math.min(b.length, 1 << 16);
+  if (head === 0) return 16;
+  let lines = 1;
+  for (let i = b.indexOf(10); i >= 0 && i < head; i = b.indexOf(10, i + 1)) lines++;
+  return Math.ceil((b.length / head) * lines * 1.0625) + 16;
+}
+
 /** Text as UTF-8 bytes (readers take both). */
 export function asBytes(t: string | Uint8Array): Uint8Array {
   return typeof t === 'string' ? new TextEncoder().encode(t) : t;
