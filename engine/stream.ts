@@ -89,14 +89,19 @@ export async function* csvChunks(input: AsyncIterable<string | Uint8Array> | Ite
       checkText(piece.subarray(0, 4096), source, 'a CSV text file');
       sniffed = true;
     }
-    const bytes = typeof piece === 'string' ? enc.encode(piece) : piece;
-    let buf = bytes;
+    let bytes = typeof piece === 'string' ? enc.encode(piece) : piece;
+    const full: ColumnChunk[] = [];
     if (rest.length) {
-      buf = new Uint8Array(rest.length + bytes.length);
-      buf.set(rest);
-      buf.set(bytes, rest.length);
+      // only the line split between pieces is copied; the piece is read where it lies
+      const nl = bytes.indexOf(10);
+      const head = new Uint8Array(rest.length + (nl < 0 ? bytes.length : nl + 1));
+      head.set(rest);
+      head.set(nl < 0 ? bytes : bytes.subarray(0, nl + 1), rest.length);
+      full.push(...feed(head, false));
+      bytes = nl < 0 ? bytes.subarray(bytes.length) : bytes.subarray(nl + 1);
+      if (nl < 0 && rest.length <= maxLine) continue;
     }
-    const full = feed(buf, false);
+    if (rest.length === 0) full.push(...feed(bytes, false));
     if (rest.length > maxLine) throw new Error(`${source}: line ${rows.lineNo + 1} is longer than ${maxLine} characters (not a CSV event file?)`);
     for (const c of full) yield c;
   }
