@@ -57,7 +57,7 @@ export function scanScenario(events = 1e6): Scenario {
 
 const now = () => performance.now() / 1000;
 
-interface E2eRow { events: number; windows: number; impl: string; end_to_end: true; first_call_s?: number; median_s: number; stages_median_s: Record<string, number>; counts_match_reference?: boolean; vs_numpy_with_sort?: number }
+interface E2eRow { events: number; windows: number; impl: string; end_to_end: true; first_call_s?: number; median_s: number; stages_median_s: Record<string, number>; stages_cpu_median_s?: Record<string, number>; counts_match_reference?: boolean; vs_numpy_with_sort?: number }
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[(v.length - 1) >> 1];
 
@@ -75,12 +75,16 @@ async function endToEnd(grid: WindowGrid, table: EventTable, backends: { label: 
   const mine: E2eRow[] = [];
   for (const { label, b } of backends) {
     const stages: Record<string, number[]> = { bin_and_pack: [], kernel: [], decode: [] };
+    // this thread's CPU time of the host stages: on a loaded machine it is what the wall time would be alone
+    const cpu: Record<string, number[]> = { bin_and_pack: [] };
+    const cpuS = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
     const total: number[] = [];
     let n: Uint32Array | undefined;
     const slow = label === 'cpu' || label === 'webgpu';
     for (let r = 0; r < (slow ? 2 : reps + 1); r++) {
-      const t0 = now();
+      const t0 = now(), c0 = process.cpuUsage();
       const { ev, win } = prepareCounts(grid, table);
+      cpu.bin_and_pack.push(cpuS(process.cpuUsage(c0)));
       const t1 = now();
       const out = (await b.run(windowCount, windowCountArgs(ev, win))).sums;
       const t2 = now();
@@ -91,13 +95,14 @@ async function endToEnd(grid: WindowGrid, table: EventTable, backends: { label: 
     ref ??= n;
     const first = total.shift()!;
     for (const k in stages) stages[k].shift();
+    cpu.bin_and_pack.shift();
     const row: E2eRow = {
       events: N, windows: W, impl: `end-to-end ${label}`, end_to_end: true, first_call_s: first, median_s: median(total),
-      stages_median_s: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, median(v)])), counts_match_reference: n!.every((v, i) => v === ref![i]),
+      stages_median_s: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, median(v)])), stages_cpu_median_s: { bin_and_pack: median(cpu.bin_and_pack) }, counts_match_reference: n!.every((v, i) => v === ref![i]),
     };
     mine.push(row);
     rows.push(row);
-    console.error(`${N} ev x ${W} win  ${row.impl.padEnd(26)} ${(row.median_s * 1e3).toFixed(1)} ms (first call ${(first * 1e3).toFixed(1)} ms) stages ${Object.entries(row.stages_median_s).map(([k, v]) => `${k} ${(v * 1e3).toFixed(1)}`).join(', ')} ms`);
+    console.error(`${N} ev x ${W} win  ${row.impl.padEnd(26)} ${(row.median_s * 1e3).toFixed(1)} ms (first call ${(first * 1e3).toFixed(1)} ms) stages ${Object.entries(row.stages_median_s).map(([k, v]) => `${k} ${(v * 1e3).toFixed(1)}`).join(', ')} ms; bin_and_pack cpu ${(row.stages_cpu_median_s!.bin_and_pack * 1e3).toFixed(1)} ms`);
   }
   if (noNumpy) return;
   // numpy gets the events in their own order (quantised like darkscan's), sorts them itself, every rep.
@@ -109,11 +114,11 @@ async function endToEnd(grid: WindowGrid, table: EventTable, backends: { label: 
     const counts = new Uint32Array(readFileSync(join(tmp, 'counts.u32')).buffer.slice(0));
     const row: E2eRow = {
       events: N, windows: W, impl: `end-to-end numpy ${res.numpy} (argsort + searchsorted + f32 test)`, end_to_end: true, median_s: res.median_s,
-      stages_median_s: { sort: res.sort_s, scan: res.median_s - res.sort_s }, counts_match_reference: ref ? counts.every((v, i) => v === ref![i]) : undefined,
+      stages_median_s: { sort: res.sort_s, scan: res.median_s - res.sort_s }, stages_cpu_median_s: { sort: res.sort_cpu_s, total: res.cpu_s }, counts_match_reference: ref ? counts.every((v, i) => v === ref![i]) : undefined,
     };
     rows.push(row);
     for (const m of mine) m.vs_numpy_with_sort = res.median_s / m.median_s;
-    console.error(`${N} ev x ${W} win  ${row.impl} ${(res.median_s * 1e3).toFixed(1)} ms (sort ${(res.sort_s * 1e3).toFixed(1)} ms) ${row.counts_match_reference === false ? 'COUNTS DIFFER' : ''}`);
+    console.error(`${N} ev x ${W} win  ${row.impl} ${(res.median_s * 1e3).toFixed(1)} ms (sort ${(res.sort_s * 1e3).toFixed(1)} ms; cpu ${(res.cpu_s * 1e3).toFixed(1)} ms, sort ${(res.sort_cpu_s * 1e3).toFixed(1)} ms) ${row.counts_match_reference === false ? 'COUNTS DIFFER' : ''}`);
     for (const m of mine) console.error(`  ${m.impl}: ${m.vs_numpy_with_sort!.toFixed(2)}x numpy with its sort`);
   } catch (e) {
     rows.push({ events: N, windows: W, impl: 'end-to-end numpy', end_to_end: true, median_s: NaN, stages_median_s: {}, counts_match_reference: undefined });
