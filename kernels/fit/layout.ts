@@ -1,0 +1,188 @@
+// The packed layout the fit kernel reads (twins: fit.wgsl, wasm/fit.ts read the same words).
+// A binned HistFactory likelihood reduced to what the kernel computes: parameters with bounds,
+// main bins made of sample entries (a nominal, additive and multiplicative modifier records),
+// Gaussian and Poisson constraint terms. engine/likelihood/model.ts builds a FitModel from a pyhf
+// workspace; packModels writes many of them into one Uint32Array (one dispatch fits them all).
+//
+// Model block at word m of the shared `model` input (f32 words travel as bits):
+//   m+0 P      parameters (<= MAXP)            m+4 nQ     Poisson constraints
+//   m+1 B      main bins                        m+5 binsOff  (relative to m)
+//   m+2 poi    index of the POI                 m+6 consOff  (relative to m)
+//   m+3 nG     Gaussian constraints             m+7 words of the block
+//   m+8 + 4p   parameter p: init f32, lo f32, hi f32, fixed u32 (1 = held at init)
+//   m+binsOff  for each bin: nE, then for each sample entry:
+//                nom f32, nA, nM,
+//                nA additive (histosys, code 4p) records: p, du f32, dd f32, S f32, A f32
+//                nM multiplicative records: REC_LINEAR p             (factor theta_p)
+//                                           REC_NORMSYS p lnUp lnDn a1..a6 (code 4, 10 words)
+//   m+consOff  nG x (p, 1/sigma^2 f32), then nQ x (p, tau f32)
+// Data block at word d of the shared `data` input (f32): B main counts, nG Gaussian auxiliary
+// values, nQ Poisson auxiliary counts (an Asimov data set is just another block).
+// Item (perItem input `items`, 4 words): model offset, data offset, poi mode (0 free, 1 fixed),
+// poi value f32.
+
+export const MAXP = 64; // parameters per model (private arrays of the kernel)
+export const MAXA = 32; // additive records per sample entry
+export const MAXM = 32; // multiplicative records per sample entry
+export const MODEL_HEADER = 8;
+export const PARAM_WORDS = 4;
+export const REC_LINEAR = 0;
+export const REC_NORMSYS = 1;
+export const ITEM_WORDS = 4;
+export const POI_FREE = 0;
+export const POI_FIXED = 1;
+
+export interface FitParam {
+  readonly init: number;
+  readonly lo: number;
+  readonly hi: number;
+  readonly fixed: boolean;
+}
+
+/** histosys on one sample entry: du = hi - nom, dd = nom - lo (pyhf code 4p). */
+export interface AddRec { readonly p: number; readonly du: number; readonly dd: number }
+
+/** A multiplicative factor: theta_p itself (normfactor, lumi, shapefactor, shapesys, staterror) or normsys code 4. */
+export type MulRec =
+  | { readonly kind: 'linear'; readonly p: number }
+  | { readonly kind: 'normsys'; readonly p: number; readonly up: number; readonly dn: number };
+
+export interface FitEntry { readonly nom: number; readonly add: readonly AddRec[]; readonly mul: readonly MulRec[] }
+
+export interface FitModel {
+  readonly params: readonly FitParam[];
+  readonly poi: number;
+  /** Main bins (all channels concatenated), each a list of sample entries. */
+  readonly bins: readonly (readonly FitEntry[])[];
+  /** Gaussian constraints N(aux | theta_p, sigma); aux from the data block. */
+  readonly gauss: readonly { readonly p: number; readonly sigma: number }[];
+  /** Poisson constraints Pois(aux | tau theta_p); aux from the data block. */
+  readonly pois: readonly { readonly p: number; readonly tau: number }[];
+}
+
+/**
+ * Code-4 coefficients a1..a6 (pyhf interpolators/code4.py with alpha0 = 1): the degree-6
+ * polynomial 1 + sum a_i alpha^i matching kappa^alpha in value, first and second derivative at
+ * alpha = +-1 (ROOT HistFactory, CERN-OPEN-2012-016; the inverse matrix is pyhf's A_inverse).
+ */
+export function code4Coefficients(up: number, dn: number): number[] {
+  const lu = Math.log(up), ld = Math.log(dn);
+  const b = [up - 1, dn - 1, lu * up, -ld * dn, lu * lu * up, ld * ld * dn];
+  const Ainv = [
+    [15 / 16, -15 / 16, -7 / 16, -7 / 16, 1 / 16, -1 / 16],
+    [3 / 2, 3 / 2, -9 / 16, 9 / 16, 1 / 16, 1 / 16],
+    [-5 / 8, 5 / 8, 5 / 8, 5 / 8, -1 / 8, 1 / 8],
+    [3 / -2, 3 / -2, -7 / -8, 7 / -8, -1 / 8, -1 / 8],
+    [3 / 16, -3 / 16, -3 / 16, -3 / 16, 1 / 16, -1 / 16],
+    [1 / 2, 1 / 2, -5 / 16, 5 / 16, 1 / 16, 1 / 16],
+  ];
+  return Ainv.map((row) => row.reduce((s, a, j) => s + a * b[j], 0));
+}
+
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
+function fbits(v: number): number {
+  F32[0] = v;
+  return U32[0];
+}
+
+/** Words of one packed model (for sizing). */
+export function modelWords(m: FitModel): number {
+  let n = MODEL_HEADER + PARAM_WORDS * m.params.length;
+  for (const bin of m.bins) {
+    n += 1;
+    for (const e of bin) {
+      n += 3 + 5 * e.add.length;
+      for (const r of e.mul) n += r.kind === 'linear' ? 2 : 10;
+    }
+  }
+  return n + 2 * m.gauss.length + 2 * m.pois.length;
+}
+
+/** Checks the kernel's limits; the message names what is too large. */
+export function checkFitModel(m: FitModel, what = 'model'): void {
+  if (m.params.length > MAXP) throw new RangeError(`${what}: ${m.params.length} parameters; the fit kernel takes at most ${MAXP}`);
+  if (!(m.poi >= 0 && m.poi < m.params.length)) throw new RangeError(`${what}: POI index ${m.poi} outside the ${m.params.length} parameters`);
+  m.bins.forEach((bin, b) => bin.forEach((e, s) => {
+    if (e.add.length > MAXA) throw new RangeError(`${what}: bin ${b}, sample entry ${s}: ${e.add.length} histosys modifiers; the fit kernel takes at most ${MAXA}`);
+    if (e.mul.length > MAXM) throw new RangeError(`${what}: bin ${b}, sample entry ${s}: ${e.mul.length} multiplicative modifiers; the fit kernel takes at most ${MAXM}`);
+    for (const r of e.mul) {
+      if (r.kind === 'normsys' && !(r.up > 0 && r.dn > 0 && Number.isFinite(r.up) && Number.isFinite(r.dn))) {
+        throw new RangeError(`${what}: bin ${b}, sample entry ${s}: normsys factors must be finite and > 0 (hi ${r.up}, lo ${r.dn})`);
+      }
+    }
+  }));
+}
+
+/** Writes one model at word `at` of `out`; returns the next free word. */
+export function packModelInto(m: FitModel, out: Uint32Array, at: number): number {
+  checkFitModel(m);
+  const P = m.params.length;
+  let w = at + MODEL_HEADER;
+  for (const p of m.params) {
+    out[w++] = fbits(p.init);
+    out[w++] = fbits(p.lo);
+    out[w++] = fbits(p.hi);
+    out[w++] = p.fixed ? 1 : 0;
+  }
+  const binsOff = w - at;
+  for (const bin of m.bins) {
+    out[w++] = bin.length;
+    for (const e of bin) {
+      out[w++] = fbits(e.nom);
+      out[w++] = e.add.length;
+      out[w++] = e.mul.length;
+      for (const r of e.add) {
+        out[w++] = r.p;
+        out[w++] = fbits(r.du);
+        out[w++] = fbits(r.dd);
+        out[w++] = fbits(0.5 * (r.du + r.dd)); // S (code 4p)
+        out[w++] = fbits(0.0625 * (r.du - r.dd)); // A
+      }
+      for (const r of e.mul) {
+        if (r.kind === 'linear') {
+          out[w++] = REC_LINEAR;
+          out[w++] = r.p;
+        } else {
+          out[w++] = REC_NORMSYS;
+          out[w++] = r.p;
+          out[w++] = fbits(Math.log(r.up));
+          out[w++] = fbits(Math.log(r.dn));
+          for (const a of code4Coefficients(r.up, r.dn)) out[w++] = fbits(a);
+        }
+      }
+    }
+  }
+  const consOff = w - at;
+  for (const g of m.gauss) {
+    out[w++] = g.p;
+    out[w++] = fbits(1 / (g.sigma * g.sigma));
+  }
+  for (const q of m.pois) {
+    out[w++] = q.p;
+    out[w++] = fbits(q.tau);
+  }
+  out.set([P, m.bins.length, m.poi, m.gauss.length, m.pois.length, binsOff, consOff, w - at], at);
+  return w;
+}
+
+/** Many models in one buffer; offsets[i] is model i's first word. */
+export function packModels(models: readonly FitModel[]): { words: Uint32Array; offsets: number[] } {
+  const offsets: number[] = [];
+  let n = 0;
+  for (const m of models) {
+    offsets.push(n);
+    n += modelWords(m);
+  }
+  const words = new Uint32Array(n);
+  models.forEach((m, i) => {
+    const end = packModelInto(m, words, offsets[i]);
+    if (end !== offsets[i] + modelWords(m)) throw new Error('packModels: size mismatch (bug)');
+  });
+  return { words, offsets };
+}
+
+/** Data words of a model: B main counts, nG + nQ auxiliary values. */
+export function dataWords(m: FitModel): number {
+  return m.bins.length + m.gauss.length + m.pois.length;
+}
