@@ -7,9 +7,14 @@ import { lnGamma } from '../stats/special.js';
 
 const LN_2PI = Math.log(2 * Math.PI);
 
-/** Multiplicative factor and its derivative (pyhf code 4 for normsys, theta itself otherwise). */
+/** Multiplicative factor and its derivative (pyhf code 4 or 1 for normsys, theta itself otherwise). */
 function mulFactor(r: FitModel['bins'][number][number]['mul'][number], al: number, coef: Map<object, number[]>): [number, number] {
   if (r.kind === 'linear') return [al, 1];
+  if (r.code === 1) {
+    // pyhf interpolators/code1.py
+    const f = al >= 0 ? Math.pow(r.up, al) : Math.pow(r.dn, -al);
+    return [f, (al >= 0 ? Math.log(r.up) : -Math.log(r.dn)) * f];
+  }
   // pyhf interpolators/code4.py (alpha0 = 1)
   if (al >= 1) { const f = Math.pow(r.up, al); return [f, Math.log(r.up) * f]; }
   if (al <= -1) { const f = Math.pow(r.dn, -al); return [f, -Math.log(r.dn) * f]; }
@@ -23,10 +28,11 @@ function mulFactor(r: FitModel['bins'][number][number]['mul'][number], al: numbe
   return [f, fd];
 }
 
-/** histosys delta and derivative (pyhf interpolators/code4p.py). */
-function addDelta(du: number, dd: number, al: number): [number, number] {
-  if (al > 1) return [al * du, du];
-  if (al < -1) return [al * dd, dd];
+/** histosys delta and derivative (pyhf interpolators/code4p.py; code 0: piecewise linear, code0.py). */
+function addDelta(du: number, dd: number, al: number, code: 0 | 4): [number, number] {
+  const edge = code === 0 ? 0 : 1;
+  if (al >= edge) return [al * du, du]; // at code 0's kink: the right derivative (as kernels/fit/ref.ts)
+  if (al < -edge) return [al * dd, dd];
   const S = 0.5 * (du + dd), A = 0.0625 * (du - dd), a2 = al * al;
   return [al * (S + al * A * (15 + a2 * (-10 + 3 * a2))), S + al * A * (30 + a2 * (-40 + 18 * a2))];
 }
@@ -45,7 +51,7 @@ export class ModelEvaluator {
         let base = e.nom;
         const dAdd: [number, number][] = [];
         for (const r of e.add) {
-          const [dv, dp] = addDelta(r.du, r.dd, theta[r.p]);
+          const [dv, dp] = addDelta(r.du, r.dd, theta[r.p], r.code ?? 4);
           base += dv;
           dAdd.push([r.p, dp]);
         }

@@ -45,7 +45,7 @@ export function randomFitModel(u: () => number, scale: number): FitModel {
       const bkg = scale * (0.2 + u());
       const entries: FitEntry[] = [];
       const sigMul: MulRec[] = [{ kind: 'linear', p: mu }, { kind: 'linear', p: lumi }];
-      if (u() < 0.5) sigMul.push({ kind: 'normsys', p: ns[1], up: 1 + 0.2 * u(), dn: 1 - 0.2 * u() });
+      if (u() < 0.5) sigMul.push({ kind: 'normsys', p: ns[1], up: 1 + 0.2 * u(), dn: 1 - 0.2 * u(), code: u() < 0.3 ? 1 : 4 });
       entries.push({ nom: sig, add: [], mul: sigMul });
       const bMul: MulRec[] = [{ kind: 'linear', p: lumi }, { kind: 'normsys', p: ns[0], up: 1.02 + 0.3 * u(), dn: 0.98 - 0.3 * u() }];
       const p = add(1, 1e-10, 10);
@@ -64,7 +64,7 @@ export function randomFitModel(u: () => number, scale: number): FitModel {
       entries.push({ nom: bkg, add: [{ p: hs, du: bkg * 0.1 * u(), dd: bkg * 0.1 * u() }], mul: bMul });
       if (u() < 0.5) {
         const nom = bkg * (0.05 + 0.3 * u());
-        entries.push({ nom, add: [{ p: hs, du: -nom * 0.1 * u(), dd: nom * 0.1 * u() }], mul: [{ kind: 'normsys', p: ns[1], up: 1.1, dn: 0.85 }] });
+        entries.push({ nom, add: [{ p: hs, du: -nom * 0.1 * u(), dd: nom * 0.1 * u(), code: u() < 0.5 ? 0 : 4 }], mul: [{ kind: 'normsys', p: ns[1], up: 1.1, dn: 0.85 }] });
       }
       bins.push(entries);
     }

@@ -12,9 +12,11 @@
 //   m+8 + 4p   parameter p: init f32, lo f32, hi f32, fixed u32 (1 = held at init)
 //   m+binsOff  for each bin: nE, then for each sample entry:
 //                nom f32, nA, nM,
-//                nA additive (histosys, code 4p) records: p, du f32, dd f32, S f32, A f32
+//                nA additive (histosys) records: p, du f32, dd f32, S f32, A f32, edge f32
+//                  (code 4p: edge 1, S = (du + dd) / 2, A = (du - dd) / 16; code 0: edge 0, A 0)
 //                nM multiplicative records: REC_LINEAR p             (factor theta_p)
 //                                           REC_NORMSYS p lnUp lnDn a1..a6 (code 4, 10 words)
+//                                           REC_NORMSYS1 p lnUp lnDn     (code 1, 4 words)
 //   m+consOff  nG x (p, 1/sigma^2 f32), then nQ x (p, tau f32)
 // Data block at word d of the shared `data` input (f32): B main counts, nG Gaussian auxiliary
 // values, nQ Poisson auxiliary counts (an Asimov data set is just another block).
@@ -28,6 +30,7 @@ export const MODEL_HEADER = 8;
 export const PARAM_WORDS = 4;
 export const REC_LINEAR = 0;
 export const REC_NORMSYS = 1;
+export const REC_NORMSYS1 = 2;
 export const ITEM_WORDS = 4;
 export const POI_FREE = 0;
 export const POI_FIXED = 1;
@@ -39,13 +42,16 @@ export interface FitParam {
   readonly fixed: boolean;
 }
 
-/** histosys on one sample entry: du = hi - nom, dd = nom - lo (pyhf code 4p). */
-export interface AddRec { readonly p: number; readonly du: number; readonly dd: number }
+/** histosys on one sample entry: du = hi - nom, dd = nom - lo; pyhf code 4p (default) or 0 (piecewise linear). */
+export interface AddRec { readonly p: number; readonly du: number; readonly dd: number; readonly code?: 0 | 4 }
 
-/** A multiplicative factor: theta_p itself (normfactor, lumi, shapefactor, shapesys, staterror) or normsys code 4. */
+/**
+ * A multiplicative factor: theta_p itself (normfactor, lumi, shapefactor, shapesys, staterror) or
+ * normsys with pyhf's interpolation code 4 (the default) or code 1 (piecewise exponential).
+ */
 export type MulRec =
   | { readonly kind: 'linear'; readonly p: number }
-  | { readonly kind: 'normsys'; readonly p: number; readonly up: number; readonly dn: number };
+  | { readonly kind: 'normsys'; readonly p: number; readonly up: number; readonly dn: number; readonly code?: 1 | 4 };
 
 export interface FitEntry { readonly nom: number; readonly add: readonly AddRec[]; readonly mul: readonly MulRec[] }
 
@@ -92,8 +98,8 @@ export function modelWords(m: FitModel): number {
   for (const bin of m.bins) {
     n += 1;
     for (const e of bin) {
-      n += 3 + 5 * e.add.length;
-      for (const r of e.mul) n += r.kind === 'linear' ? 2 : 10;
+      n += 3 + 6 * e.add.length;
+      for (const r of e.mul) n += r.kind === 'linear' ? 2 : r.code === 1 ? 4 : 10;
     }
   }
   return n + 2 * m.gauss.length + 2 * m.pois.length;
@@ -136,19 +142,20 @@ export function packModelInto(m: FitModel, out: Uint32Array, at: number): number
         out[w++] = r.p;
         out[w++] = fbits(r.du);
         out[w++] = fbits(r.dd);
-        out[w++] = fbits(0.5 * (r.du + r.dd)); // S (code 4p)
-        out[w++] = fbits(0.0625 * (r.du - r.dd)); // A
+        out[w++] = fbits(0.5 * (r.du + r.dd)); // S
+        out[w++] = fbits(r.code === 0 ? 0 : 0.0625 * (r.du - r.dd)); // A
+        out[w++] = fbits(r.code === 0 ? 0 : 1); // edge of the polynomial region
       }
       for (const r of e.mul) {
         if (r.kind === 'linear') {
           out[w++] = REC_LINEAR;
           out[w++] = r.p;
         } else {
-          out[w++] = REC_NORMSYS;
+          out[w++] = r.code === 1 ? REC_NORMSYS1 : REC_NORMSYS;
           out[w++] = r.p;
           out[w++] = fbits(Math.log(r.up));
           out[w++] = fbits(Math.log(r.dn));
-          for (const a of code4Coefficients(r.up, r.dn)) out[w++] = fbits(a);
+          if (r.code !== 1) for (const a of code4Coefficients(r.up, r.dn)) out[w++] = fbits(a);
         }
       }
     }

@@ -5,8 +5,8 @@
 // - Layout: kernels/fit/layout.ts (packed model blocks, data blocks, 4-word items).
 // - Expected rate of main bin b (pyhf's HistFactory, CERN-OPEN-2012-016 eq. 1 / pyhf docs
 //   "Likelihood specification"): lambda_b = sum over entries e of base_e * F_e, with
-//   base_e = nom_e + sum of histosys deltas (code 4p) and F_e = product of the multiplicative
-//   factors in record order (code-4 normsys, or theta_p for normfactor / lumi / shapefactor /
+//   base_e = nom_e + sum of histosys deltas (code 4p or 0) and F_e = product of the multiplicative
+//   factors in record order (normsys code 4 or code 1, or theta_p for normfactor / lumi / shapefactor /
 //   shapesys / staterror). Entries summed in order; lambda < LAM_MIN is raised to LAM_MIN and the
 //   bin then contributes no derivative.
 // - Objective (f32 terms, summed in df32 by dfAddF of kernels/lib/df32 in a fixed order: bins,
@@ -42,7 +42,7 @@ import type { RefKernel } from '../types.js';
 import { xrecip, xexp } from '../lib/exactmath.js';
 import { DF_ZERO, dfAddF, dfLt, type DF } from '../lib/df32.js';
 import { devF32 } from '../toys/ref.js';
-import { MAXA, MAXM, MAXP, MODEL_HEADER, PARAM_WORDS, POI_FIXED, REC_LINEAR } from './layout.js';
+import { MAXA, MAXM, MAXP, MODEL_HEADER, PARAM_WORDS, POI_FIXED, REC_LINEAR, REC_NORMSYS1 } from './layout.js';
 
 const fr = Math.fround;
 export const LAM_MIN = 2 ** -30;
@@ -123,17 +123,20 @@ function readEntry(mw: Uint32Array, mf: Float32Array, w: number, t: Float32Array
   let base = mf[w];
   w += 3;
   for (let a = 0; a < nA; a++) {
-    // histosys, pyhf code 4p: alpha du (alpha > 1), alpha dd (alpha < -1), else
-    // alpha (S + alpha A (15 + alpha^2 (-10 + 3 alpha^2))) (pyhf interpolators/code4p.py)
-    const p = mw[w], du = mf[w + 1], dd = mf[w + 2], S = mf[w + 3], A = mf[w + 4];
-    w += 5;
+    // histosys, pyhf code 4p (edge 1): alpha du (alpha >= 1), alpha dd (alpha < -1), else
+    // alpha (S + alpha A (15 + alpha^2 (-10 + 3 alpha^2))) (pyhf interpolators/code4p.py; C2 at
+    // +-1, so the side taken at the edge does not matter); code 0 (edge 0): alpha du (alpha >= 0),
+    // alpha dd (alpha < 0) (interpolators/code0.py): at the kink alpha = 0 the slope is du's, the
+    // right derivative, as the forward differences of pyhf's scipy minimiser see it.
+    const p = mw[w], du = mf[w + 1], dd = mf[w + 2], S = mf[w + 3], A = mf[w + 4], edge = mf[w + 5];
+    w += 6;
     const al = t[p];
     let dv: number, dp: number, dq: number;
-    if (al > 1) {
+    if (al >= edge) {
       dv = fr(al * du);
       dp = du;
       dq = 0;
-    } else if (al < -1) {
+    } else if (al < fr(-edge)) {
       dv = fr(al * dd);
       dp = dd;
       dq = 0;
@@ -160,6 +163,20 @@ function readEntry(mw: Uint32Array, mf: Float32Array, w: number, t: Float32Array
       fd = 1;
       fq = 0;
       w += 2;
+    } else if (mw[w] === REC_NORMSYS1) {
+      // normsys, pyhf code 1: kappa_up^alpha (alpha >= 0), kappa_dn^-alpha (alpha < 0)
+      // (pyhf interpolators/code1.py)
+      const lu = mf[w + 2], ld = mf[w + 3];
+      if (al >= 0) {
+        f = xexp(fr(al * lu));
+        fd = fr(lu * f);
+        fq = fr(lu * fd);
+      } else {
+        f = xexp(fr(fr(-al) * ld));
+        fd = fr(fr(-ld) * f);
+        fq = fr(fr(-ld) * fd);
+      }
+      w += 4;
     } else {
       // normsys, pyhf code 4 (alpha0 = 1): kappa_up^alpha (alpha >= 1), kappa_dn^-alpha
       // (alpha <= -1), else 1 + sum_i a_i alpha^i (pyhf interpolators/code4.py)
