@@ -147,7 +147,6 @@ function cases(): ConformanceCase[] {
 
 export const fit: KernelDesc = {
   name: 'fit',
-  wasmExport: 'fit',
   wgsl,
   wgslLibs: [],
   workgroupSize: 64,
