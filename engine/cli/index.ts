@@ -13,6 +13,9 @@ import { hypotest } from './hypotest.js';
 import { discovery } from './discovery.js';
 import { demo } from './demo.js';
 import { run } from './run.js';
+import { cls } from './cls.js';
+import { fitCmd } from './fit.js';
+import { upperLimit } from './upper-limit.js';
 
 export const COMMANDS: Record<string, Command> = {
   demo,
@@ -28,6 +31,9 @@ export const COMMANDS: Record<string, Command> = {
   hypotest,
   discovery,
   run,
+  cls,
+  fit: fitCmd,
+  'upper-limit': upperLimit,
 };
 
 function usage(): string {

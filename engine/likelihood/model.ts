@@ -187,12 +187,12 @@ export function compileModel(ws: Workspace, opts: ModelOptions = {}): CompiledMo
   };
 }
 
-/** pyhf-style {name: value | [values]} from a parameter vector. */
+/** pyhf-style {name: value | [values]}: a list for a parameter with several components (pyhf par_slice). */
 export function namedValues(m: CompiledModel, theta: ArrayLike<number>): Record<string, number | number[]> {
   const out: Record<string, number | number[]> = {};
   for (const s of m.params) {
     const v = Array.from({ length: s.n }, (_, i) => theta[s.start + i]);
-    out[s.name] = s.n === 1 && s.kind !== 'poisson' && !s.types.some((t) => t === 'shapefactor' || t === 'staterror') ? v[0] : v;
+    out[s.name] = s.n === 1 ? v[0] : v;
   }
   return out;
 }

@@ -1,0 +1,31 @@
+// `darkscan fit`: the maximum-likelihood fit of a pyhf workspace (pyhf fit): best-fit values,
+// Hessian uncertainties and twice the negative log-likelihood with its constants.
+import { parseArgs } from 'node:util';
+import { bestFits } from '../likelihood/infer.js';
+import type { Command } from './args.js';
+import { LIKELIHOOD_FLAGS, loadModels, perPatch, poiValue, runRecord, targetsOf, withSession } from './likelihood.js';
+
+export const fitCmd: Command = {
+  summary: 'maximum-likelihood fit of a pyhf JSON workspace: bestfit, uncertainties, twice_nll (POI free or held at --poi-value)',
+  usage: 'fit WS.json [--patchset PS.json [--patch NAME]] [--measurement NAME] [--poi-value MU] [--backend B] [--json]',
+  async run(args, out, ctx) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...LIKELIHOOD_FLAGS, 'poi-value': { type: 'string' } } });
+    if (positionals.length > 1) throw new Error(`fit: one workspace file, got ${positionals.join(' ')}`);
+    const mu = poiValue(values['poi-value']);
+    const loaded = loadModels(positionals[0], values);
+    const { result, session } = await withSession(values, loaded.models, ctx, (s) => bestFits(s, targetsOf(loaded.models), mu));
+    if (values.json) {
+      out(JSON.stringify({ ...perPatch(loaded, result), ...(mu === undefined ? {} : { poi_value: mu }), ...runRecord(session, loaded) }));
+      return 0;
+    }
+    result.forEach((r, i) => {
+      out(`# ${loaded.patches ? `patch ${loaded.patches[i]}: ` : ''}fit on ${session.backend.name} (${r.status}, ${r.iterations} iterations), twice_nll ${r.twice_nll.toFixed(6)}`);
+      for (const [k, v] of Object.entries(r.bestfit)) {
+        const u = r.uncertainties[k];
+        const fmt = (x: number | number[]) => (Array.isArray(x) ? `[${x.map((y) => y.toPrecision(6)).join(', ')}]` : x.toPrecision(6));
+        out(`${k.padEnd(24)} ${fmt(v)} +- ${fmt(u)}`);
+      }
+    });
+    return 0;
+  },
+};
