@@ -12,7 +12,7 @@
 // - Objective (f32 terms, summed in df32 by dfAddF of kernels/lib/df32 in a fixed order: bins,
 //   Gaussian, Poisson):
 //   t(theta) = sum_b dev(n_b, lambda_b) + sum_G (theta_p - a)^2 / sigma^2 + sum_Q dev(a, tau theta_p),
-//   dev(n, lam) = 2 [n ln(n / lam) - n + lam] (devF32 of kernels/toys/ref.ts: Taylor series near
+//   dev(n, lam) = 2 [n ln(n / lam) - n + lam] (devF32 of kernels/lib/deviance.ts: Taylor series near
 //   n = lam, so large-count bins keep their differences). t is -2 ln L up to constants that do not
 //   depend on theta (pyhf's twice_nll minus the saturated model); q = t(cond) - t(free) is sound.
 // - Derivatives (NLL scale, f32; free parameters only), exact first and second derivatives:
@@ -41,7 +41,7 @@
 import type { RefKernel } from '../types.js';
 import { xrecip, xexp } from '../lib/exactmath.js';
 import { DF_ZERO, dfAddF, dfLt, type DF } from '../lib/df32.js';
-import { devF32 } from '../toys/ref.js';
+import { devF32 } from '../lib/deviance.js';
 import { MAXA, MAXM, MAXP, MODEL_HEADER, PARAM_WORDS, POI_FIXED, REC_LINEAR, REC_NORMSYS1 } from './layout.js';
 
 const fr = Math.fround;
