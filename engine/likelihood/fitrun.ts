@@ -6,7 +6,7 @@ import { ITEM_WORDS, MAXP, POI_FIXED, POI_FREE, dataWords, packModels, type FitM
 import { STATUS } from '../../kernels/fit/ref.js';
 
 export const DEFAULT_MAX_ITER = 200;
-export const FIT_STATUS_NAMES = ['max_iter', 'converged', 'no_descent'] as const;
+export const FIT_STATUS_NAMES = ['max_iter', 'converged', 'converged_noise_floor', 'no_descent'] as const;
 
 /** Models packed once (the kernel input stays resident on a GPU between dispatches). */
 export interface PackedModels {

@@ -7,7 +7,7 @@ import type { Backend } from '../../host/backend.js';
 import { BAND_N, clsFromQ } from '../stats/asymptotic.js';
 import { normCdf, normSf } from '../stats/special.js';
 import { ModelEvaluator } from './evaluate.js';
-import { converged, packFitModels, runFits, type FitRequest, type FitResult, type PackedModels } from './fitrun.js';
+import { FIT_STATUS_NAMES, converged, packFitModels, runFits, type FitRequest, type FitResult, type PackedModels } from './fitrun.js';
 import { namedValues, type CompiledModel } from './model.js';
 
 export type TestStat = 'qtilde' | 'q' | 'q0';
@@ -263,7 +263,7 @@ export async function bestFits(s: FitSession, targets: readonly Target[], poi?: 
       bestfit: namedValues(m, r.theta),
       uncertainties: namedValues(m, unc),
       twice_nll: ev.twiceNll(r.theta, t.data),
-      status: ['max_iter', 'converged', 'no_descent'][r.status] ?? String(r.status),
+      status: FIT_STATUS_NAMES[r.status] ?? String(r.status),
       iterations: r.iterations,
     };
   });

@@ -159,7 +159,7 @@ export const fit: KernelDesc = {
   outputs: [
     { name: 'pars', type: 'f32', perItem: MAXP, doc: 'fitted parameters (zero past the model P)' },
     { name: 'deviance', type: 'f32', perItem: 2, doc: '-2 ln L up to theta-independent constants at the fit, df32 (hi, lo)' },
-    { name: 'info', type: 'u32', perItem: 2, doc: 'iterations, status (0 max_iter reached, 1 converged, 2 no further descent)' },
+    { name: 'info', type: 'u32', perItem: 2, doc: 'iterations, status (0 max_iter reached, 1 converged, 2 converged at the noise floor of t, 3 no descent)' },
   ],
   ref: fitRef,
   exactness: 'bits',

@@ -29,14 +29,17 @@
 //   bound the gradient pushes against (theta <= lo and g > 0, or theta >= hi and g < 0); none:
 //   converged (status 1). Solve (H + nu diag D) delta = rhs on the active set by LDL^T (packed
 //   lower triangle, other rows / columns the identity, rhs = -g); a pivot not above 2^-24 of its
-//   diagonal means "not positive definite": nu *= 16 (nu > NU_MAX: status 2) and next iteration.
+//   diagonal means "not positive definite": nu *= 16 (nu > NU_MAX: status 3) and next iteration.
 //   Active parameters whose theta + delta leaves [lo, hi] are moved onto the bound (step fixed,
 //   removed from the active set), rhs = -g - H step, derivatives swept again (the LDL^T
-//   overwrote H) and solved again, at most P rounds. dec = -g.step; nu <= NU_SMALL and
-//   dec <= DEC_TOL: converged (status 1). Else the trial theta + step (clipped) is accepted when
-//   t decreases strictly (dfLt on the df32 sums): nu = max(nu / 4, NU_MIN); otherwise nu *= 16
-//   and nu > NU_MAX ends the fit (status 2: no descent at the resolution of t). status 0:
-//   max_iter reached. Constants are powers of two.
+//   overwrote H) and solved again, at most P rounds. dec = -g.step; nu <= NU_SMALL and either
+//   dec <= DEC_TOL or every |step_p| <= STEP_TOL (1 + |theta_p|): converged (status 1) (the
+//   parameters matter beyond the likelihood: Asimov data are built from them). Else the trial
+//   theta + step (clipped) is accepted when t decreases strictly (dfLt on the df32 sums):
+//   nu = max(nu / 4, NU_MIN); when t does not decrease but nu <= NU_SMALL and dec <= DEC_ACCEPT
+//   (a Newton step below what t, a sum of f32 terms, resolves), the step is taken and the fit
+//   ends (status 2, converged at the noise floor of t); otherwise nu *= 16, and nu > NU_MAX ends
+//   the fit (status 3: no descent). status 0: max_iter reached. Constants are powers of two.
 // - Outputs: theta (MAXP words, zero past P), t as df32 (hi, lo), (iterations, status).
 import type { RefKernel } from '../types.js';
 import { xrecip, xexp } from '../lib/exactmath.js';
@@ -50,8 +53,10 @@ export const NU0 = 2 ** -4;
 export const NU_MIN = 2 ** -20;
 export const NU_SMALL = 2 ** -4;
 export const NU_MAX = 2 ** 8;
-export const DEC_TOL = 2 ** -22;
-export const STATUS = { maxIter: 0, converged: 1, noDescent: 2 } as const;
+export const DEC_TOL = 2 ** -33;
+export const DEC_ACCEPT = 2 ** -20;
+export const STEP_TOL = 2 ** -22;
+export const STATUS = { maxIter: 0, converged: 1, noiseFloor: 2, noDescent: 3 } as const;
 const TRI = (MAXP * (MAXP + 1)) / 2;
 
 // Per-item state (private arrays in the twins).
@@ -458,12 +463,13 @@ export function fitOne(mw: Uint32Array, mf: Float32Array, df: Float32Array, m: n
       }
       continue;
     }
-    let dec = 0;
+    let dec = 0, small = 1;
     for (let p = 0; p < P; p++) {
       if (act[p] !== 0) step[p] = x[p];
       dec = fr(dec - fr(g[p] * step[p]));
+      if (Math.abs(step[p]) > fr(STEP_TOL * fr(1 + Math.abs(th[p])))) small = 0;
     }
-    if (nu <= NU_SMALL && dec <= DEC_TOL) {
+    if (nu <= NU_SMALL && (dec <= DEC_TOL || small === 1)) {
       status = STATUS.converged;
       break;
     }
@@ -479,6 +485,14 @@ export function fitOne(mw: Uint32Array, mf: Float32Array, df: Float32Array, m: n
       f = acc;
       nu = fr(nu * 0.25);
       if (nu < NU_MIN) nu = NU_MIN;
+    } else if (nu <= NU_SMALL && dec <= DEC_ACCEPT) {
+      // A near-Newton step whose predicted decrease is below what t (f32 terms) resolves: taken,
+      // and the fit ends there (the parameters are then within about sqrt(DEC_ACCEPT) sigma of
+      // the minimum, and usually much closer: the step itself is the Newton correction).
+      for (let p = 0; p < P; p++) th[p] = th2[p];
+      f = acc;
+      status = STATUS.noiseFloor;
+      break;
     } else {
       nu = fr(nu * 16);
       if (nu > NU_MAX) {
