@@ -9,6 +9,7 @@
 //   LLP          generateLlpSample, runSweep, analyse (B -> K S lifetime sweep and limits)
 //   analyses     runSearch + SEARCHES (every search, DARK_HIGGSSTRAHLUNG the demo), parseConfig
 //   plots        linePlot, brazilPlot, mapPlot (SVG strings)
+//   likelihoods  readWorkspace, readPatchset, applyPatch, compileModel, FitSession, hypotests, upperLimits, bestFits (pyhf JSON)
 // File readers that take a path (readEvents, loadModelFile, loadSignal, ...) need Node; the parse*
 // functions take bytes or text and run anywhere. Every result records the backend it ran on.
 export * from '../host/index.js';
@@ -34,3 +35,4 @@ export { LIMIT_METHODS, parseLimitMethod, type WindowLimitMethod } from './stats
 export { parseConfig, ConfigError, type AnalysisConfig } from './config.js';
 export { linePlot, brazilPlot, mapPlot } from './plot/svg.js';
 export { parseShard, shardRange, mergeShards } from './shard.js';
+export { readWorkspace, parseWorkspace, readPatchset, parsePatchset, applyPatch, patchedWorkspace, workspaceDigest, WorkspaceError, compileModel, FitSession, hypotests, upperLimits, bestFits, type Workspace, type Patchset, type CompiledModel, type HypoTestResult, type UpperLimitResult, type BestFit } from './likelihood/index.js';
