@@ -2,7 +2,7 @@
 import type { Backend } from '../../host/backend.js';
 import { KERNELS } from '../../kernels/index.js';
 import { fit as fitDesc } from '../../kernels/fit/desc.js';
-import { ITEM_WORDS, MAXP, POI_FIXED, POI_FREE, dataWords, packModels, type FitModel } from '../../kernels/fit/layout.js';
+import { ITEM_WORDS, MAXP, POI_FIXED, POI_FREE, dataWords, packData, packModels, type FitModel } from '../../kernels/fit/layout.js';
 import { STATUS } from '../../kernels/fit/ref.js';
 
 export const DEFAULT_MAX_ITER = 200;
@@ -66,14 +66,15 @@ export async function runFits(backend: Backend, packed: PackedModels, reqs: read
     }
   }
   const data = new Float32Array(n);
-  for (const b of blocks) data.set(Array.from(b), blockOf.get(b)!);
+  for (const b of blocks) packData(b, data, blockOf.get(b)!);
   const items = new Uint32Array(reqs.length * ITEM_WORDS);
   const itemF = new Float32Array(items.buffer);
   reqs.forEach((r, l) => {
     items[4 * l] = packed.offsets[r.model];
     items[4 * l + 1] = blockOf.get(r.data)!;
     items[4 * l + 2] = r.poi === undefined ? POI_FREE : POI_FIXED;
-    itemF[4 * l + 3] = r.poi ?? 0;
+    const v = r.poi ?? 0;
+    itemF[4 * l + 3] = Math.abs(v) < 2 ** -100 ? 0 : v; // no subnormal reaches the kernel
   });
   const out = await backend.run(fitDesc, {
     count: reqs.length,

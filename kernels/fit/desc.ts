@@ -1,7 +1,7 @@
 import type { ConformanceCase, KernelDesc } from '../types.js';
 import { testWords } from '../testing.js';
 import { fitRef } from './ref.js';
-import { ITEM_WORDS, MAXP, dataWords, packModels, type FitEntry, type FitModel, type MulRec } from './layout.js';
+import { ITEM_WORDS, MAXP, dataWords, packData, packModels, type FitEntry, type FitModel, type MulRec } from './layout.js';
 
 // The WGSL and AssemblyScript twins (fit.wgsl, wasm/fit.ts) are written from ref.ts's design
 // block; until they land this desc is not in kernels/index.ts and engine/likelihood runs it on the
@@ -120,7 +120,7 @@ function mk(name: string, count: number, nModels: number, stream: number, scale:
   }
   const data = new Float32Array(n);
   let o = 0;
-  for (const d of datas) { data.set(d, o); o += d.length; }
+  for (const d of datas) { packData(d, data, o); o += d.length; }
   const items = new Uint32Array(count * ITEM_WORDS);
   const iv = new Float32Array(items.buffer);
   for (let l = 0; l < count; l++) {
@@ -142,6 +142,7 @@ function cases(): ConformanceCase[] {
     mk('300 fits, 20 models, counts ~1e6', 300, 20, 5, 1e6),
     mk('200 fits stopped after 3 iterations', 200, 10, 6, 50, 3),
     mk('1000 fits, 40 models, counts ~5', 1000, 40, 7, 5),
+    mk('100 fits, tiny rates ~1e-28 (the ftz paths)', 100, 5, 8, 1e-28),
   ];
 }
 

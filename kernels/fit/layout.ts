@@ -87,9 +87,10 @@ export function code4Coefficients(up: number, dn: number): number[] {
 
 const F32 = new Float32Array(1);
 const U32 = new Uint32Array(F32.buffer);
+/** f32 bits, flushed to a signed zero below 2^-100 (exactmath's ftz: no subnormal reaches a kernel). */
 function fbits(v: number): number {
   F32[0] = v;
-  return U32[0];
+  return (U32[0] & 0x7fffffff) < 0x0d800000 ? (U32[0] & 0x80000000) >>> 0 : U32[0];
 }
 
 /** Words of one packed model (for sizing). */
@@ -190,6 +191,12 @@ export function packModels(models: readonly FitModel[]): { words: Uint32Array; o
 }
 
 /** Data words of a model: B main counts, nG + nQ auxiliary values. */
+/** A data block as the kernel reads it: f32, flushed to 0 below 2^-100. */
+export function packData(values: ArrayLike<number>, out: Float32Array, at: number): void {
+  const u = new Uint32Array(out.buffer, out.byteOffset, out.length);
+  for (let i = 0; i < values.length; i++) u[at + i] = fbits(values[i]);
+}
+
 export function dataWords(m: FitModel): number {
   return m.bins.length + m.gauss.length + m.pois.length;
 }

@@ -23,6 +23,9 @@
 //   (entryH: record pairs in order, products of the other factors formed left to right).
 //   Gaussian: g += (theta - a) / sigma^2, H += D += 1 / sigma^2. Poisson constraint: as a bin with
 //   J = tau.
+// - Subnormals (GPUs may flush them): ftz of kernels/lib/exactmath on every term accumulated into
+//   J, g, D, H, lambda and the histosys sums, on the running factor product and on the updated
+//   parameters; the host flushes model numbers and data below 2^-100 to 0 when packing.
 // - Minimiser: projected Levenberg-Marquardt. theta_0 = init clipped to [lo, hi] (fixed
 //   parameters and a fixed POI are held at their value, not clipped); nu = NU0. Iteration
 //   k < max_iter: derivatives at theta; active set = free parameters with D > 0 not sitting on a
@@ -42,7 +45,7 @@
 //   the fit (status 3: no descent). status 0: max_iter reached. Constants are powers of two.
 // - Outputs: theta (MAXP words, zero past P), t as df32 (hi, lo), (iterations, status).
 import type { RefKernel } from '../types.js';
-import { xrecip, xexp } from '../lib/exactmath.js';
+import { ftz, xrecip, xexp } from '../lib/exactmath.js';
 import { DF_ZERO, dfAddF, dfLt, type DF } from '../lib/df32.js';
 import { devF32 } from '../lib/deviance.js';
 import { MAXA, MAXM, MAXP, MODEL_HEADER, PARAM_WORDS, POI_FIXED, REC_LINEAR, REC_NORMSYS1 } from './layout.js';
@@ -82,12 +85,12 @@ function addJ(p: number, c: number): void {
     tl[nt] = p;
     nt++;
   }
-  jv[p] = fr(jv[p] + c);
+  jv[p] = fr(jv[p] + ftz(c));
 }
 
 function addH(p: number, q: number, c: number): void {
   const k = tri(p, q);
-  H[k] = fr(H[k] + c);
+  H[k] = fr(H[k] + ftz(c));
 }
 
 /** Clears the touched Jacobian. */
@@ -108,8 +111,8 @@ function poissonDerivs(n: number, lam: number): void {
   for (let a = 0; a < nt; a++) {
     const p = tl[a];
     const J = jv[p];
-    g[p] = fr(g[p] + fr(wg * J));
-    dg[p] = fr(dg[p] + fr(fr(rl * J) * J));
+    g[p] = fr(g[p] + ftz(fr(wg * J)));
+    dg[p] = fr(dg[p] + ftz(fr(ftz(fr(rl * J)) * J)));
     const whJ = fr(wh * J);
     for (let b = 0; b <= a; b++) addH(p, tl[b], fr(whJ * jv[tl[b]]));
   }
@@ -153,7 +156,7 @@ function readEntry(mw: Uint32Array, mf: Float32Array, w: number, t: Float32Array
       dp = fr(S + fr(aA * fr(30 + fr(a2 * fr(-40 + fr(18 * a2))))));
       dq = fr(A * fr(30 + fr(a2 * fr(-120 + fr(90 * a2)))));
     }
-    base = fr(base + dv);
+    base = fr(base + ftz(dv));
     addP[a] = p;
     addD[a] = dp;
     addD2[a] = dq;
@@ -222,7 +225,7 @@ function readEntry(mw: Uint32Array, mf: Float32Array, w: number, t: Float32Array
     mulD[k] = fd;
     mulD2[k] = fq;
     pre[k] = F;
-    F = fr(F * f);
+    F = ftz(fr(F * f));
   }
   eBase = base;
   eF = F;
@@ -298,7 +301,7 @@ function sweep(mw: Uint32Array, mf: Float32Array, m: number, df: Float32Array, d
     let lam = 0;
     for (let e = 0; e < nE; e++) {
       w = readEntry(mw, mf, w, t);
-      lam = fr(lam + fr(eBase * eF));
+      lam = fr(lam + ftz(fr(eBase * eF)));
       if (derivs === 1) entryJ();
     }
     const n = df[d + b];
@@ -477,7 +480,7 @@ export function fitOne(mw: Uint32Array, mf: Float32Array, df: Float32Array, m: n
       let v = fr(th[p] + step[p]);
       if (v < lo[p]) v = lo[p];
       if (v > hi[p]) v = hi[p];
-      th2[p] = free[p] !== 0 ? v : th[p];
+      th2[p] = free[p] !== 0 ? ftz(v) : th[p];
     }
     sweep(mw, mf, m, df, d, th2, 0);
     if (dfLt(acc, f)) {
