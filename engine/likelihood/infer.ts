@@ -47,8 +47,11 @@ export interface Target {
  * q_0 is t at mu = 0, or 0 when mu-hat < 0 (eq. 12).
  */
 export function testStatistic(stat: TestStat, mu: number, cond: FitResult, free: FitResult, poi: number): number {
-  const t = Math.max(cond.deviance - free.deviance, 0);
   const muhat = free.theta[poi];
+  // The free fit ended at the tested value (e.g. on the bound mu = 0): both fits solved the same
+  // problem, so q is 0 (their deviances differ only by the noise of t).
+  if (muhat === mu) return 0;
+  const t = Math.max(cond.deviance - free.deviance, 0);
   if (stat === 'q0') return muhat < 0 ? 0 : t;
   return muhat > mu ? 0 : t;
 }
@@ -255,10 +258,19 @@ export async function bestFits(s: FitSession, targets: readonly Target[], poi?: 
   const res = await s.run(targets.map((t) => ({ model: t.model, data: t.data, poi })), 'best fits');
   return targets.map((t, i) => {
     const m = s.models[t.model], ev = s.evaluators[t.model], r = res[i];
+    // Inverse Hessian over the free parameters inside their bounds; a parameter the fit left on a
+    // bound is held there for the others (as minuit's HESSE effectively does through its bound
+    // transformation) and gets its own value from the inverse over all free parameters.
     const free = m.fit.params.map((p, j) => (!p.fixed && !(poi !== undefined && j === m.poi) ? j : -1)).filter((j) => j >= 0);
-    const cov = invertFree(ev.hessianNll(r.theta, t.data), free);
+    const inside = free.filter((j) => r.theta[j] > m.fit.params[j].lo && r.theta[j] < m.fit.params[j].hi);
+    const H = ev.hessianNll(r.theta, t.data);
     const unc = new Float64Array(m.fit.params.length);
-    free.forEach((j, k) => { unc[j] = Math.sqrt(Math.max(cov[k][k], 0)); });
+    const cov = invertFree(H, inside);
+    inside.forEach((j, k) => { unc[j] = Math.sqrt(Math.max(cov[k][k], 0)); });
+    if (inside.length < free.length) {
+      const all = invertFree(H, free);
+      free.forEach((j, k) => { if (!inside.includes(j)) unc[j] = Math.sqrt(Math.max(all[k][k], 0)); });
+    }
     return {
       bestfit: namedValues(m, r.theta),
       uncertainties: namedValues(m, unc),

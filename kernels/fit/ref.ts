@@ -35,7 +35,8 @@
 //   diagonal means "not positive definite": nu *= 16 (nu > NU_MAX: status 3) and next iteration.
 //   Active parameters whose theta + delta leaves [lo, hi] are moved onto the bound (step fixed,
 //   removed from the active set), rhs = -g - H step, derivatives swept again (the LDL^T
-//   overwrote H) and solved again, at most P rounds. dec = -g.step; nu <= NU_SMALL and either
+//   overwrote H) and solved again, at most P rounds. dec = -g.step; dec < 0 (the step with its
+//   clamped parameters does not descend): nu *= 16 as for a rejection. nu <= NU_SMALL and either
 //   dec <= DEC_TOL or every |step_p| <= STEP_TOL (1 + |theta_p|): converged (status 1) (the
 //   parameters matter beyond the likelihood: Asimov data are built from them). Else the trial
 //   theta + step (clipped) is accepted when t decreases strictly (dfLt on the df32 sums):
@@ -471,6 +472,15 @@ export function fitOne(mw: Uint32Array, mf: Float32Array, df: Float32Array, m: n
       if (act[p] !== 0) step[p] = x[p];
       dec = fr(dec - fr(g[p] * step[p]));
       if (Math.abs(step[p]) > fr(STEP_TOL * fr(1 + Math.abs(th[p])))) small = 0;
+    }
+    if (dec < 0) {
+      // the step, with its parameters moved onto bounds, does not descend: more damping
+      nu = fr(nu * 16);
+      if (nu > NU_MAX) {
+        status = STATUS.noDescent;
+        break;
+      }
+      continue;
     }
     if (nu <= NU_SMALL && (dec <= DEC_TOL || small === 1)) {
       status = STATUS.converged;
