@@ -66,7 +66,7 @@ describe('--columns NAME=COLUMN', () => {
 describe('--help of every command', () => {
   const names = Object.keys(COMMANDS);
   it('covers every command', () => {
-    expect(names.sort()).toEqual(['backends', 'demo', 'discovery', 'generate', 'hypotest', 'infer', 'limit', 'llp', 'merge', 'random', 'run', 'scan', 'serve']);
+    expect(names.sort()).toEqual(['backends', 'cls', 'demo', 'discovery', 'fit', 'generate', 'hypotest', 'infer', 'limit', 'llp', 'merge', 'random', 'run', 'scan', 'serve', 'upper-limit']);
   });
   for (const name of names) {
     it(`${name}: usage, a blank line, the description, the options with defaults`, async () => {

@@ -10,14 +10,19 @@ export function testStatOf(s: string): TestStat {
   return s;
 }
 
+const OPTIONS = {
+  ...LIKELIHOOD_FLAGS,
+  'poi-value': { type: 'string', default: '1', arg: 'MU', help: 'the POI value tested' },
+  'test-stat': { type: 'string', default: 'qtilde', arg: 'T', help: 'qtilde (q~_mu, arXiv:1007.1727 eq. 16) or q (q_mu, eq. 14)' },
+  calculator: { type: 'string', default: 'asymptotic', arg: 'C', help: 'asymptotic (toys for workspaces: issue 14)' },
+} as const;
+
 export const cls: Command = {
   summary: 'asymptotic CLs of a pyhf JSON workspace (or of every patch of a patchset) at one POI value',
   usage: 'cls WS.json [--patchset PS.json [--patch NAME]] [--measurement NAME] [--poi-value 1] [--test-stat qtilde|q] [--calculator asymptotic] [--backend B] [--json]',
+  options: OPTIONS,
   async run(args, out, ctx) {
-    const { values, positionals } = parseArgs({
-      args, allowPositionals: true,
-      options: { ...LIKELIHOOD_FLAGS, 'poi-value': { type: 'string' }, 'test-stat': { type: 'string', default: 'qtilde' }, calculator: { type: 'string', default: 'asymptotic' } },
-    });
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
     if (values.calculator !== 'asymptotic') throw new Error(`--calculator: only asymptotic is implemented for workspaces, got '${values.calculator}'`);
     if (positionals.length > 1) throw new Error(`cls: one workspace file, got ${positionals.join(' ')}`);
     const stat = testStatOf(values['test-stat']!);

@@ -5,11 +5,14 @@ import { bestFits } from '../likelihood/infer.js';
 import type { Command } from './args.js';
 import { LIKELIHOOD_FLAGS, loadModels, perPatch, poiValue, runRecord, targetsOf, withSession } from './likelihood.js';
 
+const OPTIONS = { ...LIKELIHOOD_FLAGS, 'poi-value': { type: 'string', arg: 'MU', help: 'hold the POI at MU (default: fitted)' } } as const;
+
 export const fitCmd: Command = {
   summary: 'maximum-likelihood fit of a pyhf JSON workspace: bestfit, uncertainties, twice_nll (POI free or held at --poi-value)',
   usage: 'fit WS.json [--patchset PS.json [--patch NAME]] [--measurement NAME] [--poi-value MU] [--backend B] [--json]',
+  options: OPTIONS,
   async run(args, out, ctx) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...LIKELIHOOD_FLAGS, 'poi-value': { type: 'string' } } });
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
     if (positionals.length > 1) throw new Error(`fit: one workspace file, got ${positionals.join(' ')}`);
     const mu = poiValue(values['poi-value']);
     const loaded = loadModels(positionals[0], values);

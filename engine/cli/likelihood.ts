@@ -12,10 +12,10 @@ import { BACKEND_FLAGS, backendOptions, numArg, type Context } from './args.js';
 
 export const LIKELIHOOD_FLAGS = {
   ...BACKEND_FLAGS,
-  patchset: { type: 'string' },
-  patch: { type: 'string' },
-  measurement: { type: 'string' },
-  json: { type: 'boolean' },
+  patchset: { type: 'string', arg: 'PS.json', help: 'a pyhf patchset for WS.json (its background-only workspace): every patch, or the one --patch names' },
+  patch: { type: 'string', arg: 'NAME', help: 'one patch of --patchset, by name' },
+  measurement: { type: 'string', arg: 'NAME', help: "the workspace's measurement (default: the first, as pyhf)" },
+  json: { type: 'boolean', help: "JSON on stdout with pyhf's keys, the backend, the workspace digest and fit counts" },
 } as const;
 
 export interface LikelihoodFlagValues {

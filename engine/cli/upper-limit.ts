@@ -6,14 +6,19 @@ import { numArg, type Command } from './args.js';
 import { testStatOf } from './cls.js';
 import { LIKELIHOOD_FLAGS, loadModels, perPatch, runRecord, targetsOf, withSession } from './likelihood.js';
 
+const OPTIONS = {
+  ...LIKELIHOOD_FLAGS,
+  cl: { type: 'string', default: '0.95', arg: 'CL', help: 'confidence level: the limit is where CLs = 1 - CL' },
+  'test-stat': { type: 'string', default: 'qtilde', arg: 'T', help: 'qtilde or q' },
+  calculator: { type: 'string', default: 'asymptotic', arg: 'C', help: 'asymptotic (toys for workspaces: issue 14)' },
+} as const;
+
 export const upperLimit: Command = {
   summary: 'asymptotic CLs upper limit on the POI of a pyhf JSON workspace (or of every patch), observed and expected set',
   usage: 'upper-limit WS.json [--patchset PS.json [--patch NAME]] [--measurement NAME] [--cl 0.95] [--test-stat qtilde|q] [--backend B] [--json]',
+  options: OPTIONS,
   async run(args, out, ctx) {
-    const { values, positionals } = parseArgs({
-      args, allowPositionals: true,
-      options: { ...LIKELIHOOD_FLAGS, cl: { type: 'string', default: '0.95' }, 'test-stat': { type: 'string', default: 'qtilde' }, calculator: { type: 'string', default: 'asymptotic' } },
-    });
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: OPTIONS });
     if (values.calculator !== 'asymptotic') throw new Error(`--calculator: only asymptotic is implemented for workspaces, got '${values.calculator}'`);
     if (positionals.length > 1) throw new Error(`upper-limit: one workspace file, got ${positionals.join(' ')}`);
     const cl = numArg(values.cl!, '--cl', 0, 1);
