@@ -123,15 +123,17 @@ export interface UpperLimitResult {
   readonly rounds: number;
 }
 
-const ROUNDS = 7; // the scan, then six rounds that each shrink every bracket 7-fold
-const POINTS = 6;
+const MAX_ROUNDS = 10; // the scan, then refinement rounds
+const REL_TOL = 1e-5; // a curve is done when its bracket is this narrow (relative)
 
 /**
  * Upper limits on the POI at confidence level `cl` (CLs = 1 - cl), observed and expected set, for
  * every target at once: a scan at mu-hat + (0.5 .. 15) sigma (sigma of the POI from the Hessian of
- * the Asimov free fit), then rounds that split each bracket into POINTS + 1 parts, every round one
- * dispatch for all targets and all six curves; the root is interpolated linearly in ln CLs within
- * the last bracket. Fits at fixed mu use pyhf's q~_mu (or q_mu) as hypotest does.
+ * the Asimov free fit), then rounds that try, per curve, the root interpolated linearly in
+ * ln CLs within its bracket and two points at +-eps around it (eps = 2e-2, 2e-3, ...; plus the
+ * midpoint while the bracket is wide), every round one dispatch for all targets and all six
+ * curves, until each bracket is narrower than REL_TOL; the root is then interpolated.
+ * Fits at fixed mu use pyhf's q~_mu (or q_mu) as hypotest does.
  */
 export async function upperLimits(s: FitSession, targets: readonly Target[], opts: { cl?: number; stat?: 'qtilde' | 'q' } = {}): Promise<UpperLimitResult[]> {
   const cl = opts.cl ?? 0.95;
@@ -150,31 +152,40 @@ export async function upperLimits(s: FitSession, targets: readonly Target[], opt
   const done: boolean[][] = targets.map(() => new Array(6).fill(false));
   const muhat = targets.map((t, i) => Math.max(r0[2 * i].theta[s.models[t.model].poi], 0));
   let grid: number[][] = targets.map((_, i) => [0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 6.5, 8, 11, 15].map((c) => muhat[i] + c * sigma[i]));
+  let dataGrid: number[][] = grid;
   let rounds = 0;
-  while (grid.some((g) => g.length > 0) && rounds < ROUNDS + 10) {
-    const res = await evalCls(s, targets, grid, grid.map((g, i) => (done[i][0] ? [] : g)), asimov, r0, rA, stat);
+  while (grid.some((g) => g.length > 0) && rounds < MAX_ROUNDS) {
+    const res = await evalCls(s, targets, grid, dataGrid, asimov, r0, rA, stat);
     rounds++;
+    const nextData: number[][] = [];
     grid = targets.map((_, i) => {
       const next = new Set<number>();
+      const obsNext = new Set<number>();
       grid[i].forEach((mu, k) => {
         const v = [res[i][k].obs, ...res[i][k].exp];
         v.forEach((x, j) => { if (x !== undefined && !done[i][j]) pts[i][j].push({ mu, f: Math.log(Math.max(x, 1e-300) / alpha) }); });
       });
       for (let j = 0; j < 6; j++) {
         if (done[i][j]) continue;
+        const add = (x: number) => { next.add(x); if (j === 0) obsNext.add(x); };
         const br = bracket(pts[i][j], alpha);
         if (!br) {
           const top = Math.max(...pts[i][j].map((p) => p.mu));
           if (top > 1e6 * Math.max(sigma[i], 1e-12)) { done[i][j] = true; continue; } // no crossing: NaN
-          for (let k = 1; k <= POINTS; k++) next.add(top * (1 + 0.5 * k));
-        } else if (rounds >= ROUNDS || br.hi.mu - br.lo.mu <= 1e-7 * br.hi.mu) {
+          for (let k = 1; k <= 4; k++) add(top * (1 + 0.5 * k));
+        } else if (br.hi.mu - br.lo.mu <= REL_TOL * br.hi.mu || rounds >= MAX_ROUNDS - 1) {
           done[i][j] = true;
         } else {
-          for (let k = 1; k <= POINTS; k++) next.add(br.lo.mu + ((br.hi.mu - br.lo.mu) * k) / (POINTS + 1));
+          const w = br.hi.mu - br.lo.mu;
+          const r = br.lo.mu + (w * br.lo.f) / (br.lo.f - br.hi.f);
+          const eps = 2e-2 / 10 ** Math.max(0, rounds - 1);
+          for (const x of [r * (1 - eps), r, r * (1 + eps), ...(w > 20 * eps * r ? [br.lo.mu + 0.5 * w] : [])]) if (x > br.lo.mu && x < br.hi.mu) add(x);
         }
       }
+      nextData.push([...obsNext]);
       return [...next];
     });
+    dataGrid = nextData;
   }
   return targets.map((_, i) => {
     const root = (j: number) => {
