@@ -1,6 +1,7 @@
 // The fit kernel's reference against the host f64 evaluator: derivatives, objective, optimality.
 import { describe, expect, it } from 'vitest';
-import { fit, randomData, randomFitModel } from '../kernels/fit/desc.js';
+import { fit } from '../kernels/fit/desc.js';
+import { randomData, randomFitModel } from '../kernels/fit/cases.js';
 import { derivativesAt } from '../kernels/fit/ref.js';
 import { MAXP, packModels, type FitModel } from '../kernels/fit/layout.js';
 import { runReference } from '../host/cpu.js';
