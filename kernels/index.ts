@@ -6,6 +6,7 @@ import { llpSweep } from './llp_sweep/desc.js';
 import { mlp } from './mlp/desc.js';
 import { toys } from './toys/desc.js';
 import { df32Probe } from './df32/desc.js';
+import { fit } from './fit/desc.js';
 
 /** Every kernel the engine dispatches. A new kernel adds one line here (build.mjs exports its wasm twin). */
 export const KERNELS: readonly KernelDesc[] = [
@@ -16,6 +17,7 @@ export const KERNELS: readonly KernelDesc[] = [
   mlp,
   toys,
   df32Probe,
+  fit,
 ];
 
 export function kernelByName(name: string): KernelDesc {

@@ -1,16 +1,15 @@
 import type { KernelDesc } from '../types.js';
 import { fitRef } from './ref.js';
 import { ITEM_WORDS, MAXP } from './layout.js';
-
-// The WGSL and AssemblyScript twins (fit.wgsl, wasm/fit.ts) are written from ref.ts's design
-// block; until they land this desc is not in kernels/index.ts and engine/likelihood runs it on the
-// cpu backend only (engine/likelihood/fitrun.ts says so when another backend is asked for).
-const wgsl = '';
+import mathLib from '../lib/exactmath.wgsl?raw';
+import dfLib from '../lib/df32.wgsl?raw';
+import devLib from '../lib/deviance.wgsl?raw';
+import wgsl from './fit.wgsl?raw';
 
 export const fit: KernelDesc = {
   name: 'fit',
   wgsl,
-  wgslLibs: [],
+  wgslLibs: [mathLib, dfLib, devLib],
   workgroupSize: 64,
   params: [{ name: 'max_iter', type: 'u32', doc: 'iterations at most (each: derivatives, one LDL solve, one trial)' }],
   inputs: [

@@ -1,0 +1,492 @@
+// Maximum-likelihood fits of binned HistFactory likelihoods, one fit per item: twin of
+// kernels/fit/ref.ts (its DESIGN block; layout kernels/fit/layout.ts) and fit.wgsl. Same
+// operations in the same order. The reference's per-item arrays live in one of SLOTS static
+// scratch slots (wasm/lib/slots.ts: workers share the memory); leading f32 literals are cast (<f32>) so that no expression widens to f64.
+import { ftz, xexp, xrecip } from './lib/exactmath';
+import { DF, dfAddF, dfHi, dfLo, dfLt } from './lib/df32';
+import { devF32 } from './lib/deviance';
+import { claimSlot, releaseSlot } from './lib/slots';
+import { Bufs, IN_ITEMS_STRIDE, OUT_DEVIANCE_STRIDE, OUT_INFO_STRIDE, OUT_PARS_STRIDE, Params } from './gen/fit';
+
+const MAXP: u32 = 64; // kernels/fit/layout.ts
+const REC_NORMSYS1: u32 = 2; // record kinds: 0 linear, 1 normsys code 4, 2 normsys code 1
+const MAXA: u32 = 32;
+const MAXM: u32 = 32;
+const TRI: u32 = (MAXP * (MAXP + 1)) / 2;
+// Word offsets of the arrays in a slot.
+const TH: u32 = 0, TH2: u32 = MAXP, LO: u32 = 2 * MAXP, HI: u32 = 3 * MAXP, FREE: u32 = 4 * MAXP, ACT: u32 = 5 * MAXP;
+const G: u32 = 6 * MAXP, DG: u32 = 7 * MAXP, STEP: u32 = 8 * MAXP, RHS: u32 = 9 * MAXP, DL: u32 = 10 * MAXP;
+const RDL: u32 = 11 * MAXP, VV: u32 = 12 * MAXP, X: u32 = 13 * MAXP, JV: u32 = 14 * MAXP, MARK: u32 = 15 * MAXP;
+const TL: u32 = 16 * MAXP, H: u32 = 17 * MAXP;
+const ADDP: u32 = H + TRI, ADDD: u32 = ADDP + MAXA, ADDD2: u32 = ADDD + MAXA;
+const MULP: u32 = ADDD2 + MAXA, MULF: u32 = MULP + MAXM, MULD: u32 = MULF + MAXM, MULD2: u32 = MULD + MAXM, PRE: u32 = MULD2 + MAXM;
+const SLOT_WORDS: u32 = PRE + MAXM;
+const SLOTS: u32 = 16;
+const scratch: usize = memory.data(<i32>(SLOTS * SLOT_WORDS * 4), 16);
+const locks: usize = memory.data(<i32>(SLOTS * 4), 4);
+
+const LAM_MIN: f32 = 9.313225746154785e-10; // 2^-30
+const NU0: f32 = 0.0625; // 2^-4
+const NU_MIN: f32 = 9.5367431640625e-7; // 2^-20
+const NU_SMALL: f32 = 0.0625;
+const NU_MAX: f32 = 256.0;
+const DEC_TOL: f32 = 1.1641532182693481e-10; // 2^-33
+const DEC_ACCEPT: f32 = 9.5367431640625e-7; // 2^-20
+const STEP_TOL: f32 = 2.384185791015625e-7; // 2^-22
+// Status (ref.ts STATUS): 0 max_iter, 1 converged, 2 noise floor of t, 3 no descent.
+const EPS24: f32 = 5.9604644775390625e-8; // 2^-24
+
+// This call's slot, model and data (instance globals: each worker has its own).
+let S: usize = 0;
+let M: usize = 0;
+let D: usize = 0;
+let acc: DF = 0;
+let nt: u32 = 0;
+let eBase: f32 = 0, eF: f32 = 1;
+let eNA: u32 = 0, eNM: u32 = 0;
+
+// @ts-ignore: decorator
+@inline function lf(off: u32, i: u32): f32 { return load<f32>(S + (<usize>(off + i) << 2)); }
+// @ts-ignore: decorator
+@inline function sf(off: u32, i: u32, v: f32): void { store<f32>(S + (<usize>(off + i) << 2), v); }
+// @ts-ignore: decorator
+@inline function lu(off: u32, i: u32): u32 { return load<u32>(S + (<usize>(off + i) << 2)); }
+// @ts-ignore: decorator
+@inline function su(off: u32, i: u32, v: u32): void { store<u32>(S + (<usize>(off + i) << 2), v); }
+// @ts-ignore: decorator
+@inline function mw(w: u32): u32 { return load<u32>(M + (<usize>w << 2)); }
+// @ts-ignore: decorator
+@inline function mf(w: u32): f32 { return load<f32>(M + (<usize>w << 2)); }
+// @ts-ignore: decorator
+@inline function dat(i: u32): f32 { return load<f32>(D + (<usize>i << 2)); }
+
+// @ts-ignore: decorator
+@inline function tri(i: u32, j: u32): u32 {
+  return i >= j ? (i * (i + 1)) / 2 + j : (j * (j + 1)) / 2 + i;
+}
+
+function addJ(p: u32, c: f32): void {
+  if (lu(FREE, p) == 0) return;
+  if (lu(MARK, p) == 0) {
+    su(MARK, p, 1);
+    su(TL, nt, p);
+    nt++;
+  }
+  sf(JV, p, lf(JV, p) + ftz(c));
+}
+
+// @ts-ignore: decorator
+@inline function addH(p: u32, q: u32, c: f32): void {
+  const k = tri(p, q);
+  sf(H, k, lf(H, k) + ftz(c));
+}
+
+function clearJ(): void {
+  for (let a: u32 = 0; a < nt; a++) {
+    const p = lu(TL, a);
+    sf(JV, p, 0);
+    su(MARK, p, 0);
+  }
+  nt = 0;
+}
+
+function poissonDerivs(n: f32, lam: f32): void {
+  const rl = xrecip(lam);
+  const r = n * rl;
+  const wg = <f32>1.0 - r;
+  const wh = r * rl;
+  for (let a: u32 = 0; a < nt; a++) {
+    const p = lu(TL, a);
+    const J = lf(JV, p);
+    sf(G, p, lf(G, p) + ftz(wg * J));
+    sf(DG, p, lf(DG, p) + ftz(ftz(rl * J) * J));
+    const whJ = wh * J;
+    for (let b: u32 = 0; b <= a; b++) addH(p, lu(TL, b), whJ * lf(JV, lu(TL, b)));
+  }
+  clearJ();
+}
+
+function readEntry(w0: u32, t: u32): u32 {
+  let w = w0;
+  const nA = mw(w + 1), nM = mw(w + 2);
+  let base = mf(w);
+  w += 3;
+  for (let a: u32 = 0; a < nA; a++) {
+    const p = mw(w), du = mf(w + 1), dd = mf(w + 2), S_ = mf(w + 3), A = mf(w + 4), edge = mf(w + 5);
+    w += 6;
+    const al = lf(t, p);
+    let dv: f32, dp: f32, dq: f32;
+    if (al >= edge) {
+      dv = al * du;
+      dp = du;
+      dq = 0;
+    } else if (al < -edge) {
+      dv = al * dd;
+      dp = dd;
+      dq = 0;
+    } else {
+      const a2 = al * al;
+      const aA = al * A;
+      dv = al * (S_ + aA * (<f32>15.0 + a2 * (<f32>-10.0 + <f32>3.0 * a2)));
+      dp = S_ + aA * (<f32>30.0 + a2 * (<f32>-40.0 + <f32>18.0 * a2));
+      dq = A * (<f32>30.0 + a2 * (<f32>-120.0 + <f32>90.0 * a2));
+    }
+    base = base + ftz(dv);
+    su(ADDP, a, p);
+    sf(ADDD, a, dp);
+    sf(ADDD2, a, dq);
+  }
+  let Fp: f32 = 1.0;
+  for (let k: u32 = 0; k < nM; k++) {
+    const p = mw(w + 1);
+    const al = lf(t, p);
+    let f: f32, fd: f32, fq: f32;
+    if (mw(w) == 0) {
+      f = al;
+      fd = 1.0;
+      fq = 0;
+      w += 2;
+    } else if (mw(w) == REC_NORMSYS1) {
+      const lu_ = mf(w + 2), ld = mf(w + 3);
+      if (al >= 0.0) {
+        f = xexp(al * lu_);
+        fd = lu_ * f;
+        fq = lu_ * fd;
+      } else {
+        f = xexp((-al) * ld);
+        fd = (-ld) * f;
+        fq = (-ld) * fd;
+      }
+      w += 4;
+    } else {
+      const lu_ = mf(w + 2), ld = mf(w + 3);
+      if (al >= 1.0) {
+        f = xexp(al * lu_);
+        fd = lu_ * f;
+        fq = lu_ * fd;
+      } else if (al <= -1.0) {
+        f = xexp((-al) * ld);
+        fd = (-ld) * f;
+        fq = (-ld) * fd;
+      } else {
+        const a1 = mf(w + 4), a2 = mf(w + 5), a3 = mf(w + 6), a4 = mf(w + 7), a5 = mf(w + 8), a6 = mf(w + 9);
+        let pv = a6, pd = <f32>6.0 * a6, pq = <f32>30.0 * a6;
+        pv = pv * al + a5;
+        pd = pd * al + <f32>5.0 * a5;
+        pq = pq * al + <f32>20.0 * a5;
+        pv = pv * al + a4;
+        pd = pd * al + <f32>4.0 * a4;
+        pq = pq * al + <f32>12.0 * a4;
+        pv = pv * al + a3;
+        pd = pd * al + <f32>3.0 * a3;
+        pq = pq * al + <f32>6.0 * a3;
+        pv = pv * al + a2;
+        pd = pd * al + <f32>2.0 * a2;
+        pq = pq * al + <f32>2.0 * a2;
+        pv = pv * al + a1;
+        pd = pd * al + a1;
+        f = <f32>1.0 + pv * al;
+        fd = pd;
+        fq = pq;
+      }
+      w += 10;
+    }
+    su(MULP, k, p);
+    sf(MULF, k, f);
+    sf(MULD, k, fd);
+    sf(MULD2, k, fq);
+    sf(PRE, k, Fp);
+    Fp = ftz(Fp * f);
+  }
+  eBase = base;
+  eF = Fp;
+  eNA = nA;
+  eNM = nM;
+  return w;
+}
+
+function prodExcept(k1: u32, k2: u32): f32 {
+  let r: f32 = 1.0;
+  for (let j: u32 = 0; j < eNM; j++) if (j != k1 && j != k2) r = r * lf(MULF, j);
+  return r;
+}
+
+function entryJ(): void {
+  for (let a: u32 = 0; a < eNA; a++) addJ(lu(ADDP, a), lf(ADDD, a) * eF);
+  let suf: f32 = 1.0;
+  for (let kk = <i32>eNM - 1; kk >= 0; kk--) {
+    const k = <u32>kk;
+    addJ(lu(MULP, k), (eBase * lf(MULD, k)) * (lf(PRE, k) * suf));
+    suf = suf * lf(MULF, k);
+  }
+}
+
+function entryH(w2: f32): void {
+  for (let a: u32 = 0; a < eNA; a++) {
+    const p = lu(ADDP, a);
+    if (lu(FREE, p) == 0) continue;
+    addH(p, p, w2 * (lf(ADDD2, a) * eF));
+    for (let k: u32 = 0; k < eNM; k++) {
+      const q = lu(MULP, k);
+      if (lu(FREE, q) == 0) continue;
+      const c = w2 * ((lf(ADDD, a) * lf(MULD, k)) * prodExcept(k, k));
+      addH(p, q, p == q ? <f32>2.0 * c : c);
+    }
+  }
+  for (let k: u32 = 0; k < eNM; k++) {
+    const p = lu(MULP, k);
+    if (lu(FREE, p) == 0) continue;
+    const bw = w2 * eBase;
+    if (lf(MULD2, k) != 0) addH(p, p, bw * (lf(MULD2, k) * prodExcept(k, k)));
+    for (let j: u32 = 0; j < k; j++) {
+      const q = lu(MULP, j);
+      if (lu(FREE, q) == 0) continue;
+      const c = bw * ((lf(MULD, k) * lf(MULD, j)) * prodExcept(j, k));
+      addH(p, q, p == q ? <f32>2.0 * c : c);
+    }
+  }
+}
+
+function sweep(m: u32, d: u32, t: u32, derivs: u32): void {
+  const np = mw(m), B = mw(m + 1), nG = mw(m + 3), nQ = mw(m + 4);
+  if (derivs == 1) {
+    for (let p: u32 = 0; p < np; p++) {
+      sf(G, p, 0);
+      sf(DG, p, 0);
+    }
+    for (let k: u32 = 0; k < (np * (np + 1)) / 2; k++) sf(H, k, 0);
+  } else {
+    acc = 0;
+  }
+  let w = m + mw(m + 5);
+  for (let b: u32 = 0; b < B; b++) {
+    const nE = mw(w);
+    w++;
+    const w0 = w;
+    let lam: f32 = 0;
+    for (let e: u32 = 0; e < nE; e++) {
+      w = readEntry(w, t);
+      lam = lam + ftz(eBase * eF);
+      if (derivs == 1) entryJ();
+    }
+    const n = dat(d + b);
+    let clamped = 0;
+    if (!(lam >= LAM_MIN)) {
+      lam = LAM_MIN;
+      clamped = 1;
+      clearJ();
+    }
+    if (derivs == 1) {
+      poissonDerivs(n, lam);
+      if (clamped == 0) {
+        const w2 = <f32>1.0 - n * xrecip(lam);
+        let v = w0;
+        for (let e: u32 = 0; e < nE; e++) {
+          v = readEntry(v, t);
+          entryH(w2);
+        }
+      }
+    } else {
+      acc = dfAddF(acc, devF32(n, lam));
+    }
+  }
+  const c = m + mw(m + 6);
+  for (let i: u32 = 0; i < nG; i++) {
+    const p = mw(c + 2 * i), iv = mf(c + 2 * i + 1), a = dat(d + B + i);
+    const r = lf(t, p) - a;
+    if (derivs == 1) {
+      if (lu(FREE, p) != 0) {
+        sf(G, p, lf(G, p) + r * iv);
+        addH(p, p, iv);
+        sf(DG, p, lf(DG, p) + iv);
+      }
+    } else {
+      acc = dfAddF(acc, (r * r) * iv);
+    }
+  }
+  for (let i: u32 = 0; i < nQ; i++) {
+    const q = c + 2 * nG + 2 * i;
+    const p = mw(q), tau = mf(q + 1), a = dat(d + B + nG + i);
+    let lam = tau * lf(t, p);
+    if (!(lam >= LAM_MIN)) lam = LAM_MIN;
+    else if (derivs == 1) addJ(p, tau);
+    if (derivs == 1) poissonDerivs(a, lam);
+    else acc = dfAddF(acc, devF32(a, lam));
+  }
+}
+
+function solve(np: u32, nu: f32): u32 {
+  let ok: u32 = 1;
+  for (let i: u32 = 0; i < np; i++) {
+    for (let j: u32 = 0; j <= i; j++) {
+      const k = tri(i, j);
+      if (lu(ACT, i) == 0 || lu(ACT, j) == 0) sf(H, k, i == j ? 1.0 : 0.0);
+      else if (i == j) sf(H, k, lf(H, k) + nu * lf(DG, i));
+    }
+  }
+  for (let j: u32 = 0; j < np; j++) {
+    const mjj = lf(H, tri(j, j));
+    let s = mjj;
+    for (let k: u32 = 0; k < j; k++) {
+      const ljk = lf(H, tri(j, k));
+      const v = ljk * lf(DL, k);
+      sf(VV, k, v);
+      s = s - ljk * v;
+    }
+    if (!(s > mjj * EPS24)) {
+      ok = 0;
+      s = mjj > 0 ? mjj : 1.0;
+    }
+    sf(DL, j, s);
+    sf(RDL, j, xrecip(s));
+    for (let i = j + 1; i < np; i++) {
+      let u = lf(H, tri(i, j));
+      for (let k: u32 = 0; k < j; k++) u = u - lf(H, tri(i, k)) * lf(VV, k);
+      sf(H, tri(i, j), u * lf(RDL, j));
+    }
+  }
+  for (let i: u32 = 0; i < np; i++) {
+    let y: f32 = lu(ACT, i) != 0 ? lf(RHS, i) : 0;
+    for (let k: u32 = 0; k < i; k++) y = y - lf(H, tri(i, k)) * lf(X, k);
+    sf(X, i, y);
+  }
+  for (let i: u32 = 0; i < np; i++) sf(X, i, lf(X, i) * lf(RDL, i));
+  for (let ii = <i32>np - 1; ii >= 0; ii--) {
+    const i = <u32>ii;
+    let y = lf(X, i);
+    for (let k = i + 1; k < np; k++) y = y - lf(H, tri(k, i)) * lf(X, k);
+    sf(X, i, y);
+  }
+  return ok;
+}
+
+function fitOne(m: u32, d: u32, poiMode: u32, poiValue: f32, maxIter: u32, pars: usize, dev: usize, info: usize): void {
+  const np = mw(m), poi = mw(m + 2);
+  for (let p: u32 = 0; p < np; p++) {
+    const q = m + 8 + 4 * p;
+    sf(LO, p, mf(q + 1));
+    sf(HI, p, mf(q + 2));
+    const held = p == poi && poiMode == 1;
+    const fixed = mw(q + 3) != 0 || held;
+    su(FREE, p, fixed ? 0 : 1);
+    let v = held ? poiValue : mf(q);
+    if (!fixed) {
+      if (v < lf(LO, p)) v = lf(LO, p);
+      if (v > lf(HI, p)) v = lf(HI, p);
+    }
+    sf(TH, p, v);
+  }
+  sweep(m, d, TH, 0);
+  let f = acc;
+  let nu = NU0;
+  let status: u32 = 0, it: u32 = 0;
+  while (it < maxIter) {
+    it++;
+    sweep(m, d, TH, 1);
+    let nact: u32 = 0;
+    for (let p: u32 = 0; p < np; p++) {
+      const th = lf(TH, p), g = lf(G, p);
+      const blocked = (th <= lf(LO, p) && g > 0) || (th >= lf(HI, p) && g < 0);
+      const a: u32 = lu(FREE, p) != 0 && !blocked && lf(DG, p) > 0 ? 1 : 0;
+      su(ACT, p, a);
+      nact += a;
+    }
+    if (nact == 0) {
+      status = 1;
+      break;
+    }
+    for (let p: u32 = 0; p < np; p++) sf(STEP, p, 0);
+    let pd: u32 = 1;
+    for (let rd: u32 = 0; rd <= np; rd++) {
+      for (let i: u32 = 0; i < np; i++) {
+        let r = -lf(G, i);
+        for (let j: u32 = 0; j < np; j++) if (lf(STEP, j) != 0) r = r - lf(H, tri(i, j)) * lf(STEP, j);
+        sf(RHS, i, r);
+      }
+      pd = solve(np, nu);
+      if (pd == 0) break;
+      let crossed = 0;
+      for (let p: u32 = 0; p < np; p++) {
+        if (lu(ACT, p) == 0) continue;
+        const v = lf(TH, p) + lf(X, p);
+        if (v < lf(LO, p) || v > lf(HI, p)) {
+          su(ACT, p, 0);
+          sf(STEP, p, (v < lf(LO, p) ? lf(LO, p) : lf(HI, p)) - lf(TH, p));
+          crossed = 1;
+        }
+      }
+      if (crossed == 0) break;
+      sweep(m, d, TH, 1);
+    }
+    if (pd == 0) {
+      nu = nu * <f32>16.0;
+      if (nu > NU_MAX) {
+        status = 3;
+        break;
+      }
+      continue;
+    }
+    let dec: f32 = 0;
+    let small = 1;
+    for (let p: u32 = 0; p < np; p++) {
+      if (lu(ACT, p) != 0) sf(STEP, p, lf(X, p));
+      dec = dec - lf(G, p) * lf(STEP, p);
+      if (Mathf.abs(lf(STEP, p)) > STEP_TOL * (<f32>1.0 + Mathf.abs(lf(TH, p)))) small = 0;
+    }
+    if (dec < 0) {
+      nu = nu * <f32>16.0;
+      if (nu > NU_MAX) {
+        status = 3;
+        break;
+      }
+      continue;
+    }
+    if (nu <= NU_SMALL && (dec <= DEC_TOL || small == 1)) {
+      status = 1;
+      break;
+    }
+    for (let p: u32 = 0; p < np; p++) {
+      let v = lf(TH, p) + lf(STEP, p);
+      if (v < lf(LO, p)) v = lf(LO, p);
+      if (v > lf(HI, p)) v = lf(HI, p);
+      sf(TH2, p, lu(FREE, p) != 0 ? ftz(v) : lf(TH, p));
+    }
+    sweep(m, d, TH2, 0);
+    if (dfLt(acc, f)) {
+      for (let p: u32 = 0; p < np; p++) sf(TH, p, lf(TH2, p));
+      f = acc;
+      nu = nu * <f32>0.25;
+      if (nu < NU_MIN) nu = NU_MIN;
+    } else if (nu <= NU_SMALL && dec <= DEC_ACCEPT) {
+      for (let p: u32 = 0; p < np; p++) sf(TH, p, lf(TH2, p));
+      f = acc;
+      status = 2;
+      break;
+    } else {
+      nu = nu * <f32>16.0;
+      if (nu > NU_MAX) {
+        status = 3;
+        break;
+      }
+    }
+  }
+  for (let p: u32 = 0; p < MAXP; p++) store<f32>(pars + (<usize>p << 2), p < np ? lf(TH, p) : 0);
+  store<f32>(dev, dfHi(f));
+  store<f32>(dev, dfLo(f), 4);
+  store<u32>(info, it);
+  store<u32>(info, status, 4);
+}
+
+export function fit(params: usize, bufs: usize): void {
+  const P = changetype<Params>(params), B = changetype<Bufs>(bufs);
+  M = B.in_model;
+  D = B.in_data;
+  const s = claimSlot(locks, SLOTS);
+  S = scratch + <usize>s * SLOT_WORDS * 4;
+  for (let l: u32 = 0; l < P.item_count; l++) {
+    const it = B.in_items + <usize>l * IN_ITEMS_STRIDE;
+    fitOne(load<u32>(it), load<u32>(it, 4), load<u32>(it, 8), load<f32>(it, 12), P.max_iter,
+      B.out_pars + <usize>l * OUT_PARS_STRIDE, B.out_deviance + <usize>l * OUT_DEVIANCE_STRIDE, B.out_info + <usize>l * OUT_INFO_STRIDE);
+  }
+  releaseSlot(locks, s);
+}
