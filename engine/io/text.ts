@@ -82,7 +82,8 @@ export function ioError(path: string, e: unknown): Error {
 export async function readBytes(path: string): Promise<Uint8Array> {
   const { readFile } = await import('node:fs/promises');
   try {
-    return new Uint8Array(await readFile(path));
+    const b = await readFile(path);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength); // a view, not a copy
   } catch (e) {
     throw ioError(path, e);
   }
