@@ -203,3 +203,26 @@ describe('integrity: content digests, merge, outputs', () => {
     expect(readFileSync(join(dir, 'elsewhere', 'results.json'), 'utf8')).toBe('{}');
   });
 });
+
+describe('ROOT: what is not read is named, everything else is read', () => {
+  it('branch kinds: flat numbers read; jagged, arrays, strings, objects, Double32 / Float16 named', async () => {
+    const { branchProblem } = await import('../engine/io/root.js');
+    const leaf = (t: string, extra: Record<string, unknown> = {}) => ({ fName: 'x', fLeaves: { arr: [{ _typename: t, fLen: 1, ...extra }] } });
+    for (const t of ['TLeafD', 'TLeafF', 'TLeafI', 'TLeafL', 'TLeafS', 'TLeafB', 'TLeafO', 'TLeafG']) expect(branchProblem(leaf(t))).toBeUndefined();
+    expect(branchProblem(leaf('TLeafD32'))).toMatch(/Double32_t/);
+    expect(branchProblem(leaf('TLeafF16'))).toMatch(/Float16_t/);
+    expect(branchProblem(leaf('TLeafF', { fLeafCount: {} }))).toMatch(/jagged branch/);
+    expect(branchProblem(leaf('TLeafF', { fLen: 3 }))).toMatch(/fixed-size array branch \(3 values/);
+    expect(branchProblem(leaf('TLeafC'))).toMatch(/a string/);
+    expect(branchProblem(leaf('TLeafElement'))).toMatch(/object/);
+    expect(branchProblem({ fName: 'y', fLeaves: { arr: [] } })).toMatch(/without leaves/);
+  });
+  it('a string branch is skipped and listed, and named when asked for; a missing tree points to DIR/TREE', async () => {
+    const f = join(FIX, 'root', 'uproot-Zmumu.root');
+    const t = await readEvents(f, { tree: 'events' });
+    expect(t.meta.root_skipped_branches).toEqual(['Type']);
+    expect(t.length).toBe(2304);
+    await expect(readEvents(f, { columns: ['Type'] })).rejects.toThrow(/branch 'Type' of TTree 'events' is a string: darkscan reads flat numeric branches/);
+    await expect(readEvents(f, { tree: 'nope' })).rejects.toThrow(/a tree in a folder is named DIR\/TREE/);
+  });
+});

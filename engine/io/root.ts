@@ -50,6 +50,30 @@ interface JsrootTree {
   fBranches: { arr: { fName: string; fLeaves?: { arr: { fLen?: number; fLeafCount?: unknown; _typename: string }[] } }[] };
 }
 
+type JsrootBranch = JsrootTree['fBranches']['arr'][number];
+
+const LEAF_TYPES: Record<string, string> = {
+  TLeafC: 'a string', TLeafElement: 'an object (class) member', TLeafObject: 'an object',
+  TLeafD32: 'Double32_t (a reduced-precision float jsroot does not decode here)', TLeafF16: 'Float16_t (a reduced-precision float jsroot does not decode here)',
+};
+
+/**
+ * Why a branch is not read as one number per entry (undefined when it is): darkscan reads flat
+ * numeric branches; jagged (variable-length) and fixed-size arrays, strings, objects and the
+ * reduced-precision Double32_t / Float16_t are named, never silently mangled.
+ */
+export function branchProblem(b: JsrootBranch): string | undefined {
+  const leaves = b.fLeaves?.arr ?? [];
+  if (leaves.length === 0) return 'a branch without leaves (a split object or a folder of sub-branches)';
+  if (leaves.length > 1) return `a branch of ${leaves.length} leaves (a leaf list; read each as its own branch)`;
+  const l = leaves[0];
+  if (LEAF_TYPES[l._typename]) return LEAF_TYPES[l._typename];
+  if (l.fLeafCount) return 'a jagged branch (a variable-length array per entry)';
+  if ((l.fLen ?? 1) !== 1) return `a fixed-size array branch (${l.fLen} values per entry)`;
+  if (!/^TLeaf[BSILDFOG]$/.test(l._typename)) return `a ${l._typename} leaf`;
+  return undefined;
+}
+
 export async function parseRoot(bytes: ArrayBuffer | Uint8Array, o: RootReadOptions = {}): Promise<ColumnTable> {
   const source = o.source ?? 'root';
   const file = toArrayBuffer(bytes);
@@ -64,25 +88,30 @@ export async function parseRoot(bytes: ArrayBuffer | Uint8Array, o: RootReadOpti
   const trees = f.fKeys.filter((k) => k.fClassName === 'TTree' || k.fClassName === 'TNtuple' || k.fClassName === 'TNtupleD').map((k) => k.fName);
   const uniq = [...new Set(trees)];
   const name = o.tree ?? (uniq.length === 1 ? uniq[0] : undefined);
-  if (!name) throw new FileFormatError(source, uniq.length ? `several TTrees (${uniq.join(', ')}): choose one with the tree option` : 'no TTree in the file');
-  if (!uniq.includes(name)) throw new FileFormatError(source, `no TTree '${name}' (trees: ${uniq.join(', ') || 'none'})`);
+  if (!name) throw new FileFormatError(source, uniq.length ? `several TTrees (${uniq.join(', ')}): choose one with the tree option` : 'no TTree at the top level of the file (a tree in a folder is named by its path, e.g. DIR/TREE)');
+  // A tree in a folder (TDirectory) is named by its path, DIR/TREE (jsroot's readObject follows it).
+  if (!uniq.includes(name) && !name.includes('/')) throw new FileFormatError(source, `no TTree '${name}' (trees: ${uniq.join(', ') || 'none'}); a tree in a folder is named DIR/TREE`);
   const got = await capturingErrors(() => f.readObject(name) as Promise<JsrootTree>);
   if (!got.value) throw new FileFormatError(source, `cannot read TTree '${name}': ${String((got.error as Error)?.message ?? got.error ?? got.logged.join('; '))}`);
   const tree = got.value;
+  if (tree._typename !== 'TTree' && tree._typename !== 'TNtuple' && tree._typename !== 'TNtupleD') throw new FileFormatError(source, `'${name}' is a ${tree._typename}, not a TTree`);
   const branches = tree.fBranches.arr;
-  const flat = branches.filter((b) => {
-    const leaves = b.fLeaves?.arr ?? [];
-    return leaves.length === 1 && (leaves[0].fLen ?? 1) === 1 && !leaves[0].fLeafCount && leaves[0]._typename !== 'TLeafC' && leaves[0]._typename !== 'TLeafElement';
-  }).map((b) => b.fName);
+  const why = new Map(branches.map((b) => [b.fName, branchProblem(b)]));
+  // Every supported branch is read; the others are listed in meta.root_skipped_branches (and named if asked for).
+  const flat = branches.filter((b) => !why.get(b.fName)).map((b) => b.fName);
   const all = branches.map((b) => b.fName);
   const want = neededColumns(o.columns) ?? flat;
   for (const w of want) {
     if (!all.includes(w)) throw new FileFormatError(source, `branch '${w}' not found in TTree '${name}'; branches: ${all.join(', ')}`);
-    if (!flat.includes(w)) throw new FileFormatError(source, `branch '${w}' is not a flat numeric branch (arrays, strings and objects are not read)`);
+    if (why.get(w)) throw new FileFormatError(source, `branch '${w}' of TTree '${name}' is ${why.get(w)}: darkscan reads flat numeric branches (one number per entry; readable here: ${flat.join(', ') || 'none'})`);
   }
+  const skipped = all.filter((b) => why.get(b) && !want.includes(b));
+  const meta = { root_tree: name, ...(skipped.length ? { root_skipped_branches: skipped } : {}) };
   const n = tree.fEntries;
   const cols: Record<string, NumericColumn> = {};
   for (const w of want) cols[w] = new Float64Array(n);
+  // An empty tree is zero events (jsroot has no baskets to process).
+  if (n === 0) return { length: 0, columns: selectColumns(source, cols, o.columns), meta, source };
   const sel = new TSelector();
   for (const w of want) sel.addBranch(w);
   let row = 0, bad = '';
@@ -102,7 +131,7 @@ export async function parseRoot(bytes: ArrayBuffer | Uint8Array, o: RootReadOpti
     const why = done.error ? String((done.error as Error).message ?? done.error) : done.logged.join('; ') || 'decoding stopped early';
     throw new FileFormatError(source, `TTree '${name}': read ${row} of ${n} entries (corrupt, truncated or undecodable baskets: ${why})`);
   }
-  return { length: n, columns: selectColumns(source, cols, o.columns), meta: { root_tree: name }, source };
+  return { length: n, columns: selectColumns(source, cols, o.columns), meta, source };
 }
 
 export async function readRoot(path: string, o: Omit<RootReadOptions, 'source'> = {}): Promise<ColumnTable> {
