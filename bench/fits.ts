@@ -8,10 +8,9 @@
 //        [--cpu-max 500] [--pyhf-max 40] [--no-pyhf] [--out FILE.json]
 //
 // Building the models (patching, compiling, packing) is timed apart from the fits, for both.
-// A backend that cannot run the fit kernel yet (twins not registered) is reported, not timed.
 import { readFileSync } from 'node:fs';
 import { createBackend, type Backend } from '../host/index.js';
-import { fitKernelOn, runFits, packFitModels, type FitRequest } from '../engine/likelihood/fitrun.js';
+import { runFits, packFitModels, type FitRequest } from '../engine/likelihood/fitrun.js';
 import { compileModel } from '../engine/likelihood/model.js';
 import { applyPatch } from '../engine/likelihood/patchset.js';
 import { readWorkspace, workspaceDigest } from '../engine/likelihood/workspace.js';
@@ -89,10 +88,6 @@ async function main(): Promise<void> {
           continue;
         }
         try {
-          if (!fitKernelOn(b)) {
-            (row.backends as Record<string, unknown>)[label] = { skipped: `the fit kernel has no ${b.name} twin registered` };
-            continue;
-          }
           const n = label === 'cpu' ? Math.min(N, cpuMax) : N;
           const reqs: FitRequest[] = [];
           for (let i = 0; i < n; i++) reqs.push({ model: i, data: models[i].observed }, { model: i, data: models[i].observed, poi: 1 });

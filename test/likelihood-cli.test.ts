@@ -8,9 +8,9 @@ import { main } from '../engine/cli/index.js';
 
 const WS = 'test/fixtures/pyhf/workspaces/';
 const PS = 'test/fixtures/pyhf/patchsets/';
-async function json(argv: string[]) {
+async function json(argv: string[], backend = 'cpu') {
   const lines: string[] = [];
-  const code = await main([...argv, '--json', '--backend', 'cpu'], (s) => lines.push(s));
+  const code = await main([...argv, '--json', '--backend', backend], (s) => lines.push(s));
   expect(code).toBe(0);
   return JSON.parse(lines.join('\n'));
 }
@@ -47,6 +47,18 @@ describe('darkscan cls', () => {
     expect(one.patch).toBe(names[2]);
     expect(one.CLs_obs).toBe(all.patches[names[2]].CLs_obs);
     expect(one.CLs_exp).toEqual(all.patches[names[2]].CLs_exp);
+  });
+  it('the same numbers on wasm (1 and 2 workers) as on the TypeScript reference: the fits are bit-identical', async () => {
+    const args = ['cls', PS + 'mass_scan_bkg.json', '--patchset', PS + 'mass_scan_patchset.json'];
+    const cpu = await json(args);
+    for (const workers of ['1', '2']) {
+      const w = await json([...args, '--workers', workers], 'wasm');
+      expect(w.backend).toBe('wasm');
+      expect(w.patches).toEqual(cpu.patches);
+    }
+    const ul = ['upper-limit', WS + 'sr_cr_shapefactor.json'];
+    const a = await json(ul), b = await json(ul, 'wasm');
+    expect([b.obs, ...b.exp]).toEqual([a.obs, ...a.exp]);
   });
   it('errors name the file and the JSON path; refused options say why', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ds-ws-'));

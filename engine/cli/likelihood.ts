@@ -1,14 +1,11 @@
 // What `darkscan cls`, `fit` and `upper-limit` share: reading a pyhf workspace (and a patchset),
 // building the models, choosing the backend, and the provenance every output records.
 import { readFileSync } from 'node:fs';
-import { CpuBackend, selectBackend, type Backend } from '../../host/index.js';
-import { KERNELS } from '../../kernels/index.js';
-import { fit as fitDesc } from '../../kernels/fit/desc.js';
 import { FitSession, type Target } from '../likelihood/infer.js';
 import { compileModel, type CompiledModel } from '../likelihood/model.js';
 import { applyPatch, findPatch, readPatchset, verifyPatchset } from '../likelihood/patchset.js';
 import { readWorkspace, workspaceDigest } from '../likelihood/workspace.js';
-import { BACKEND_FLAGS, backendOptions, numArg, type Context } from './args.js';
+import { BACKEND_FLAGS, numArg, withBackend, type Context } from './args.js';
 
 export const LIKELIHOOD_FLAGS = {
   ...BACKEND_FLAGS,
@@ -65,27 +62,12 @@ export function loadModels(file: string | undefined, v: LikelihoodFlagValues): L
   return { models, patches: chosen.map((p) => p.metadata.name), provenance };
 }
 
-/**
- * The backend for fits: as --backend / auto chooses, when the fit kernel's WASM and WGSL twins are
- * registered; until then the TypeScript reference (cpu), and an explicit other choice is refused.
- */
-export async function fitBackend(v: LikelihoodFlagValues): Promise<Backend> {
-  if (KERNELS.includes(fitDesc)) return selectBackend(backendOptions(v));
-  const o = backendOptions(v);
-  const chosen = o.backend ?? (typeof process !== 'undefined' ? process.env?.DARKSCAN_BACKEND : undefined);
-  if (chosen && chosen !== 'cpu' && chosen !== 'auto') throw new Error(`--backend ${chosen}: the fit kernel has no ${chosen} twin registered yet; use --backend cpu`);
-  return new CpuBackend();
-}
-
 /** A session over the models, run on the chosen backend; disposes the backend afterwards. */
 export async function withSession<T>(v: LikelihoodFlagValues, models: CompiledModel[], ctx: Context, f: (s: FitSession) => Promise<T>): Promise<{ result: T; session: FitSession }> {
-  const backend = await fitBackend(v);
-  try {
+  return withBackend(v, async (backend) => {
     const session = new FitSession(backend, models, { signal: ctx.signal, progress: ctx.progress });
     return { result: await f(session), session };
-  } finally {
-    await backend.dispose();
-  }
+  });
 }
 
 export function targetsOf(models: readonly CompiledModel[]): Target[] {

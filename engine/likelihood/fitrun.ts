@@ -1,6 +1,5 @@
 // Many maximum-likelihood fits in one dispatch of the fit kernel (kernels/fit) on any backend.
 import type { Backend } from '../../host/backend.js';
-import { KERNELS } from '../../kernels/index.js';
 import { fit as fitDesc } from '../../kernels/fit/desc.js';
 import { ITEM_WORDS, MAXP, POI_FIXED, POI_FREE, dataWords, packData, packModels, type FitModel } from '../../kernels/fit/layout.js';
 import { STATUS } from '../../kernels/fit/ref.js';
@@ -37,16 +36,8 @@ export interface FitResult {
   readonly status: number;
 }
 
-/** Whether the backend can run the fit kernel (its WASM / WGSL twins registered). */
-export function fitKernelOn(backend: Backend): boolean {
-  return backend.name === 'cpu' || KERNELS.includes(fitDesc);
-}
-
 /** Runs every request as one item of one dispatch; results in request order. */
 export async function runFits(backend: Backend, packed: PackedModels, reqs: readonly FitRequest[], opts: { maxIter?: number; signal?: AbortSignal } = {}): Promise<FitResult[]> {
-  if (!fitKernelOn(backend)) {
-    throw new Error(`the fit kernel has no ${backend.name} twin registered yet (kernels/fit: WGSL and AssemblyScript pending); use --backend cpu`);
-  }
   // Data blocks: one copy per distinct array object.
   const blockOf = new Map<ArrayLike<number>, number>();
   const blocks: ArrayLike<number>[] = [];

@@ -5,5 +5,5 @@ export { applyJsonPatch, JsonPatchError, parsePointer, pyEqual, type JsonPatchOp
 export { cloneJson, JsonSyntaxError, parsePyJson, pyFloatRepr, pyJsonDumps } from './pyjson.js';
 export { compileModel, namedValues, type CompiledModel, type ModelOptions, type ParamSlice } from './model.js';
 export { ModelEvaluator } from './evaluate.js';
-export { runFits, packFitModels, fitKernelOn, FIT_STATUS_NAMES, type FitRequest, type FitResult, type PackedModels } from './fitrun.js';
+export { runFits, packFitModels, FIT_STATUS_NAMES, type FitRequest, type FitResult, type PackedModels } from './fitrun.js';
 export { FitSession, hypotests, upperLimits, bestFits, testStatistic, asymptoticPvalues, type Target, type TestStat, type HypoTestResult, type UpperLimitResult, type BestFit } from './infer.js';
