@@ -47,6 +47,10 @@ export async function parseParquet(bytes: ArrayBuffer | Uint8Array, o: ParquetRe
   const all: Record<string, NumericColumn> = {};
   const got: Record<string, number> = {};
   for (const w of want) { all[w] = new Float64Array(n); got[w] = 0; }
+  // onChunk must not throw: hyparquet calls it inside a `.then` nobody awaits, so a throw there is
+  // an unhandled rejection and never reaches this function. The first problem is kept and thrown
+  // after the read.
+  let chunkError: FileFormatError | undefined;
   try {
     await parquetRead({
       file,
@@ -54,14 +58,18 @@ export async function parseParquet(bytes: ArrayBuffer | Uint8Array, o: ParquetRe
       columns: want,
       onChunk: ({ columnName, columnData, rowStart }) => {
         const dst = all[columnName];
-        if (!dst) return;
-        if (rowStart + columnData.length > n) throw new FileFormatError(source, `column '${columnName}' holds more rows (${rowStart + columnData.length}) than the footer's ${n}: corrupt file`);
+        if (!dst || chunkError) return;
+        if (rowStart + columnData.length > n) {
+          chunkError = new FileFormatError(source, `column '${columnName}' holds more rows (${rowStart + columnData.length}) than the footer's ${n}: corrupt file`);
+          return;
+        }
         got[columnName] += columnData.length;
         for (let i = 0; i < columnData.length; i++) {
           const v = columnData[i] as unknown;
           const x = typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : typeof v === 'boolean' ? +v : v === null || v === undefined ? NaN : NaN;
           if (typeof v !== 'bigint' && typeof v !== 'number' && typeof v !== 'boolean' && v !== null && v !== undefined) {
-            throw new FileFormatError(source, `column '${columnName}' is not numeric (row ${rowStart + i}: ${String(v).slice(0, 40)})`);
+            chunkError = new FileFormatError(source, `column '${columnName}' is not numeric (row ${rowStart + i}: ${String(v).slice(0, 40)})`);
+            return;
           }
           dst[rowStart + i] = x;
         }
@@ -74,6 +82,7 @@ export async function parseParquet(bytes: ArrayBuffer | Uint8Array, o: ParquetRe
     if (codec) throw new FileFormatError(source, `Parquet compression codec ${codec[1]} is not supported by this reader (hyparquet: snappy and uncompressed only); rewrite the file with snappy or no compression`);
     throw new FileFormatError(source, `corrupt or truncated Parquet data: ${msg}`);
   }
+  if (chunkError) throw chunkError;
   for (const w of want) if (got[w] !== n) throw new FileFormatError(source, `column '${w}': the pages hold ${got[w]} rows, the footer says ${n}: corrupt or truncated file`);
   const skipped = leaves.filter((l) => why.get(l) && !want.includes(l));
   return { length: n, columns: selectColumns(source, all, o.columns), meta: { parquet_created_by: meta.created_by ?? '', ...(skipped.length ? { parquet_skipped_columns: skipped } : {}) }, source };
