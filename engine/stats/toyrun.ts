@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { Backend } from '../../host/backend.js';
 import { writeAtomic } from '../output.js';
+import { checkpoint } from '../cancel.js';
 import { type Model } from './model.js';
 import { toyQ, toyRow } from './toys.js';
 
@@ -60,7 +61,7 @@ export async function runToys(m: Model, mu: number, o: ToyRunOptions): Promise<T
   const resumed = done;
   const block = Math.max(1, Math.floor(o.block ?? 1 << 20));
   while (done < n) {
-    o.signal?.throwIfAborted();
+    await checkpoint(o.signal); // a macrotask turn, so that Ctrl-C is seen between blocks on any backend
     const k = Math.min(block, n - done);
     const q = await toyQ([row], kind, { backend: o.backend, seed: o.seed, toys: k, toy0: o.first + done });
     qsb.set(q.qsb, done);
