@@ -101,3 +101,21 @@ describe('withBackend (every command that computes)', () => {
     }
   });
 });
+
+describe('scan in steps: validate before any work', () => {
+  it('validateScan plans the shard and digests the inputs; a bad flag or missing input fails there, before a backend exists', async () => {
+    const { validateScan } = await import('../engine/cli/scan.js');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'darkscan-validate-'));
+    const data = join(dir, 'd.csv');
+    writeFileSync(data, 'm_mumu_GeV,m_recoil_GeV\n4,2\n');
+    const plan = await validateScan({ data, grid: 'dark-higgsstrahlung', out: join(dir, 'o.json'), shard: '1/4' });
+    expect([plan.first, plan.end, plan.total]).toEqual([2240, 4480, 8960]);
+    expect(plan.grid.cx.length).toBe(2240);
+    expect(plan.digests.get(data)).toMatch(/^sha256:[0-9a-f]{64}$/);
+    await expect(validateScan({ data: join(dir, 'missing.csv'), grid: 'dark-higgsstrahlung', out: join(dir, 'o.json') })).rejects.toThrow(/missing\.csv/);
+    await expect(validateScan({ data, grid: 'dark-higgsstrahlung', out: join(dir, 'o.json'), method: 'bayes' })).rejects.toThrow(/--method applies only with --limits/);
+  });
+});
