@@ -1,11 +1,12 @@
 import type { KernelDesc } from '../kernels/types.js';
-import { paramWords, HEADER_WORDS } from '../kernels/types.js';
+import { layoutConstants, paramWords, HEADER_WORDS } from '../kernels/types.js';
 
 /**
  * The WGSL declarations a kernel's source relies on, generated from its desc so that the
  * shader's layout cannot drift from the host's: the params struct `P`, one binding per input
  * (`in_<name>`) and output (`out_<name>`), their strides `IN_<NAME>_STRIDE` / `OUT_<NAME>_STRIDE`
- * (elements per item, or per record of a shared input), the workgroup size `WG` and `item_index`.
+ * (elements per item, or per record of a shared input), the desc's layout constants (`const NAME: u32`),
+ * the workgroup size `WG` and `item_index`.
  */
 export function wgslPrelude(desc: KernelDesc): string {
   const fields = ['item_offset: u32', 'item_count: u32', 'opaque_zero: u32', 'reserved: u32', ...desc.params.map((p) => `${p.name}: ${p.type}`)];
@@ -18,6 +19,7 @@ export function wgslPrelude(desc: KernelDesc): string {
   // Strides in array elements (words) of per-item buffers and of shared inputs read by record.
   for (const s of desc.inputs) if ((s.perItem ?? s.record) !== undefined) lines.push(`const IN_${s.name.toUpperCase()}_STRIDE: u32 = ${s.perItem ?? s.record}u;`);
   for (const s of desc.outputs) lines.push(`const OUT_${s.name.toUpperCase()}_STRIDE: u32 = ${s.perItem}u;`);
+  for (const [k, v] of layoutConstants(desc)) lines.push(`const ${k}: u32 = ${v}u;`);
   lines.push(`override WG: u32 = ${desc.workgroupSize}u;`);
   lines.push('// Dispatches wider than maxComputeWorkgroupsPerDimension use a second dimension.');
   lines.push('fn item_index(gid: vec3<u32>, nwg: vec3<u32>) -> u32 { return gid.x + gid.y * nwg.x * WG; }');

@@ -5,7 +5,8 @@
 //   const P = changetype<Params>(params);   P.item_count, P.<param>        (kernels/types.ts order)
 //   const B = changetype<Bufs>(bufs);       B.in_<input>, B.out_<output>   (pointers)
 //   <IN|OUT>_<NAME>_STRIDE                   bytes per item (perItem) or per record (record)
-import { HEADER_WORDS, paramWords, type KernelDesc } from './types.js';
+//   <CONSTANT>: u32                          desc.constants (layout offsets of a packed input)
+import { HEADER_WORDS, layoutConstants, paramWords, type KernelDesc } from './types.js';
 
 const HEADER = ['item_offset', 'item_count', 'opaque_zero', 'reserved'];
 
@@ -35,6 +36,7 @@ export function asLayout(desc: KernelDesc): string {
     '}',
     '',
     ...bufs.filter((b) => b.words !== undefined).map((b) => `export const ${b.field.toUpperCase()}_STRIDE: usize = ${4 * b.words!};`),
+    ...layoutConstants(desc).map(([k, v]) => `export const ${k}: u32 = ${v};`),
     '',
   ].join('\n');
 }

@@ -98,6 +98,12 @@ export interface KernelDesc {
   readonly params: readonly ParamSpec[];
   readonly inputs: readonly BufferSpec[];
   readonly outputs: readonly OutputSpec[];
+  /**
+   * Named u32 constants of a layout the kernel reads (e.g. offsets into a packed shared input),
+   * defined once on the host side: generated as WGSL `const NAME: u32` (host/wgsl.ts prelude) and
+   * AssemblyScript `export const NAME: u32` (wasm/gen/<name>.ts), so neither twin spells an offset.
+   */
+  readonly constants?: Readonly<Record<string, number>>;
   readonly ref: RefKernel;
   /** The WebGL2 (gpu.js) version, where there is one. */
   readonly webgl2?: WebGl2Kernel;
@@ -110,6 +116,15 @@ export const HEADER_WORDS = 4;
 export function paramWords(desc: KernelDesc): number {
   const n = HEADER_WORDS + desc.params.length;
   return Math.ceil(n / 4) * 4;
+}
+
+/** desc.constants as [name, value] pairs, checked: UPPER_CASE names, u32 values. */
+export function layoutConstants(desc: KernelDesc): [string, number][] {
+  return Object.entries(desc.constants ?? {}).map(([k, v]) => {
+    if (!/^[A-Z][A-Z0-9_]*$/.test(k)) throw new Error(`kernel '${desc.name}': constant name '${k}' is not UPPER_CASE`);
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new RangeError(`kernel '${desc.name}': constant ${k} = ${v} is not a u32`);
+    return [k, v];
+  });
 }
 
 export function encodeParam(type: ScalarType, v: number): number {

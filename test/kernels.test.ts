@@ -5,6 +5,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KERNELS } from '../kernels/index.js';
 import { asIndex, asLayout } from '../kernels/aslayout.js';
+import { MLP_CONSTANTS, MLP_H_TABLE, MLP_LAYER_WORDS } from '../kernels/mlp/layout.js';
+import { wgslPrelude } from '../host/wgsl.js';
 
 const root = new URL('../', import.meta.url);
 const read = (p: string) => readFileSync(new URL(p, root), 'utf8');
@@ -55,6 +57,49 @@ describe('AssemblyScript layouts are generated, not written', () => {
     expect(fields).toEqual(['item_offset', 'item_count', 'opaque_zero', 'reserved', 'nx', 'weighted', '_pad0', '_pad1']);
     expect(src).toContain('export const IN_WIN_STRIDE: usize = 32;');
     expect(src).toContain('export const OUT_SUMS_STRIDE: usize = 24;');
+  });
+});
+
+describe('the packed MLP layout has one source (kernels/mlp/layout.ts)', () => {
+  // Each index expression that follows an opener, up to its matching bracket.
+  const indexExprs = (src: string, opener: RegExp): string[] => {
+    const out: string[] = [];
+    for (const m of src.matchAll(opener)) {
+      const open = src[m.index! + m[0].length - 1], close = open === '[' ? ']' : ')';
+      let depth = 1, j = m.index! + m[0].length;
+      for (; j < src.length && depth > 0; j++) depth += src[j] === open ? 1 : src[j] === close ? -1 : 0;
+      out.push(src.slice(m.index! + m[0].length, j - 1));
+    }
+    return out;
+  };
+  // A literal in a word index is a hand-written offset; the only literal allowed is the factor of
+  // n_in that steps over the input affine's sub / mul / add blocks.
+  const literalOffsets = (exprs: string[]) =>
+    exprs.filter((e) => /\b\d+u?\b/.test(e.replace(/\b\d+u?\s*\*\s*(m\.)?n_?[iI]n\b/g, '')));
+  const sources: [string, RegExp][] = [
+    ['kernels/mlp/mlp.wgsl', /(?<!fn )\b(in_net\[|netf\()/g],
+    ['wasm/mlp.ts', /\b(netu|netf|neta)\(net,/g],
+    ['kernels/mlp/ref.ts', /\bnet\[/g],
+    ['kernels/mlp/layout.ts', /\b(net|out)\[/g],
+  ];
+  for (const [f, opener] of sources) {
+    it(`${f} reads and writes the net by named offsets only`, () => {
+      const exprs = indexExprs(read(f), opener);
+      expect(exprs.length, `${f}: the net is read somewhere`).toBeGreaterThan(3);
+      expect(literalOffsets(exprs), f).toEqual([]);
+    });
+  }
+  it('wasm/mlp.ts addresses the net only through neta()', () => {
+    expect(read('wasm/mlp.ts').match(/\bnet\s*\+/g)).toHaveLength(1);
+  });
+  it('the check sees an offset spelled by hand', () => {
+    expect(literalOffsets(indexExprs('let n = in_net[1]; let a = netf(t + 3u); let x = netf(MLP_HEADER_WORDS + 2u * n_in + i);', sources[0][1]))).toEqual(['1', 't + 3u']);
+  });
+  it('the desc carries the layout constants into the WGSL prelude and wasm/gen/mlp.ts', () => {
+    const mlp = KERNELS.find((d) => d.name === 'mlp')!;
+    expect(mlp.constants).toEqual(MLP_CONSTANTS);
+    expect(wgslPrelude(mlp)).toContain(`const MLP_H_TABLE: u32 = ${MLP_H_TABLE}u;`);
+    expect(asLayout(mlp)).toContain(`export const MLP_LAYER_WORDS: u32 = ${MLP_LAYER_WORDS};`);
   });
 });
 

@@ -14,9 +14,13 @@
 import { F, ftz, xexp, xrecip } from './lib/exactmath';
 import { claimSlot, releaseSlot } from './lib/slots';
 import { ftz4, xexp4, xrecip4 } from './lib/exactmath4';
-import { Bufs, OUT_SCORE_STRIDE, Params } from './gen/mlp';
+import {
+  Bufs, OUT_SCORE_STRIDE, Params, MLP_H_N_IN, MLP_H_N_LAYERS, MLP_H_SCORE, MLP_H_TABLE, MLP_HEADER_WORDS,
+  MLP_LAYER_WORDS, MLP_L_N_IN, MLP_L_N_OUT, MLP_L_ACT, MLP_L_ALPHA, MLP_L_W, MLP_L_B, MLP_MAX_WIDTH, MLP_MAX_LAYERS,
+} from './gen/mlp';
+// The net's layout offsets (MLP_*) come from kernels/mlp/layout.ts through wasm/gen/mlp.ts: none is spelled here.
 
-const MAXW: u32 = 256;
+const MAXW: u32 = MLP_MAX_WIDTH;
 const EV: u32 = 8; // events per SIMD block
 const SLOTS: u32 = 16;
 const SLOT_BYTES: u32 = 2 * MAXW * EV * 4; // two activation buffers of MAXW x EV f32
@@ -24,7 +28,7 @@ const scratch: usize = memory.data(<i32>(SLOTS * SLOT_BYTES), 16);
 const locks: usize = memory.data(<i32>(SLOTS * 4), 4);
 const EV16: u32 = 16; // events per block on the fast path
 const MAXW16: u32 = MAXW * EV / EV16; // widest layer of the fast path (its blocks fit the slot)
-const MAXL: u32 = 16; // kernels/mlp/layout.ts MLP_MAX_LAYERS
+const MAXL: u32 = MLP_MAX_LAYERS;
 // Interleaved weights of the fast path: one copy shared by all workers (concurrent calls of one
 // run share their net). pkState: [lock, readers, n_layers, then n_in, n_out per layer].
 const PKW: u32 = 32768;
@@ -34,10 +38,13 @@ const pkState: usize = memory.data(<i32>((3 + 2 * MAXL) * 4), 4);
 const TINY: f32 = 9.094947017729282e-13; // 2^-40
 const HUGE: f32 = 18446744073709551616.0; // 2^64
 
+// Word i of the net: its address, as f32, as u32.
 // @ts-ignore: decorator
-@inline function netf(net: usize, i: u32): f32 { return load<f32>(net + (<usize>i << 2)); }
+@inline function neta(net: usize, i: u32): usize { return net + (<usize>i << 2); }
 // @ts-ignore: decorator
-@inline function netu(net: usize, i: u32): u32 { return load<u32>(net + (<usize>i << 2)); }
+@inline function netf(net: usize, i: u32): f32 { return load<f32>(neta(net, i)); }
+// @ts-ignore: decorator
+@inline function netu(net: usize, i: u32): u32 { return load<u32>(neta(net, i)); }
 
 // @ts-ignore: decorator
 @inline function guard(v: f32): f32 {
@@ -157,9 +164,9 @@ function activateLayer(g: usize, no: u32, ev: u32, stride: u32, act: u32, alpha:
 
 /** Input stage for `ev` events from row `row0`: h[i * stride + e]. */
 function inputStage(net: usize, x: usize, row0: u32, ev: u32, stride: u32, h: usize): void {
-  const nIn = netu(net, 1);
+  const nIn = netu(net, MLP_H_N_IN);
   for (let i: u32 = 0; i < nIn; i++) {
-    const sub = netf(net, 8 + i), mul = netf(net, 8 + nIn + i), add = netf(net, 8 + 2 * nIn + i);
+    const sub = netf(net, MLP_HEADER_WORDS + i), mul = netf(net, MLP_HEADER_WORDS + nIn + i), add = netf(net, MLP_HEADER_WORDS + 2 * nIn + i);
     for (let e: u32 = 0; e < ev; e++) {
       const v = load<f32>(x + ((<usize>(row0 + e) * nIn + i) << 2));
       const d = guard(guard(v) - sub);
@@ -172,11 +179,11 @@ function inputStage(net: usize, x: usize, row0: u32, ev: u32, stride: u32, h: us
 function scoreOne(net: usize, x: usize, row: u32, slot: usize): f32 {
   let h = slot, g = slot + (<usize>MAXW << 2);
   inputStage(net, x, row, 1, 1, h);
-  const nl = netu(net, 2), table = netu(net, 4);
+  const nl = netu(net, MLP_H_N_LAYERS), table = netu(net, MLP_H_TABLE);
   for (let k: u32 = 0; k < nl; k++) {
-    const t = table + 8 * k;
-    const ni = netu(net, t), no = netu(net, t + 1), act = netu(net, t + 2), alpha = netf(net, t + 3);
-    const w = net + (<usize>netu(net, t + 4) << 2), b = net + (<usize>netu(net, t + 5) << 2);
+    const t = table + MLP_LAYER_WORDS * k;
+    const ni = netu(net, t + MLP_L_N_IN), no = netu(net, t + MLP_L_N_OUT), act = netu(net, t + MLP_L_ACT), alpha = netf(net, t + MLP_L_ALPHA);
+    const w = neta(net, netu(net, t + MLP_L_W)), b = neta(net, netu(net, t + MLP_L_B));
     for (let o: u32 = 0; o < no; o++) {
       let acc = load<f32>(b + (<usize>o << 2));
       const row = w + ((<usize>o * ni) << 2);
@@ -186,18 +193,18 @@ function scoreOne(net: usize, x: usize, row: u32, slot: usize): f32 {
     activateLayer(g, no, 1, 1, act, alpha);
     const tmp = h; h = g; g = tmp;
   }
-  return load<f32>(h + (<usize>netu(net, 3) << 2));
+  return load<f32>(h + (<usize>netu(net, MLP_H_SCORE) << 2));
 }
 
 /** EV events from row0 at once (SIMD build): lanes are events. Writes EV scores at out. */
 function scoreBlock(net: usize, x: usize, row0: u32, slot: usize, out: usize): void {
   let h = slot, g = slot + (<usize>(MAXW * EV) << 2);
   inputStage(net, x, row0, EV, EV, h);
-  const nl = netu(net, 2), table = netu(net, 4);
+  const nl = netu(net, MLP_H_N_LAYERS), table = netu(net, MLP_H_TABLE);
   for (let k: u32 = 0; k < nl; k++) {
-    const t = table + 8 * k;
-    const ni = netu(net, t), no = netu(net, t + 1), act = netu(net, t + 2), alpha = netf(net, t + 3);
-    const w = net + (<usize>netu(net, t + 4) << 2), b = net + (<usize>netu(net, t + 5) << 2);
+    const t = table + MLP_LAYER_WORDS * k;
+    const ni = netu(net, t + MLP_L_N_IN), no = netu(net, t + MLP_L_N_OUT), act = netu(net, t + MLP_L_ACT), alpha = netf(net, t + MLP_L_ALPHA);
+    const w = neta(net, netu(net, t + MLP_L_W)), b = neta(net, netu(net, t + MLP_L_B));
     const rowBytes = <usize>ni << 2;
     let o: u32 = 0;
     for (; o + 4 <= no; o += 4) {
@@ -238,17 +245,17 @@ function scoreBlock(net: usize, x: usize, row0: u32, slot: usize, out: usize): v
     activateLayer(g, no, EV, EV, act, alpha);
     const tmp = h; h = g; g = tmp;
   }
-  const sp = h + (<usize>(netu(net, 3) * EV) << 2);
+  const sp = h + (<usize>(netu(net, MLP_H_SCORE) * EV) << 2);
   for (let e: u32 = 0; e < EV; e++) store<f32>(out + (<usize>e << 2), load<f32>(sp + (<usize>e << 2)));
 }
 
 /** Whether the net has a fast path: every width <= 128 and the interleaved copy within PKW words. */
 function fastPathFits(net: usize): bool {
-  const nIn = netu(net, 1), nl = netu(net, 2), table = netu(net, 4);
+  const nIn = netu(net, MLP_H_N_IN), nl = netu(net, MLP_H_N_LAYERS), table = netu(net, MLP_H_TABLE);
   if (nIn > MAXW16) return false;
   let words: u32 = 0;
   for (let k: u32 = 0; k < nl; k++) {
-    const ni = netu(net, table + 8 * k), no = netu(net, table + 8 * k + 1);
+    const ni = netu(net, table + MLP_LAYER_WORDS * k + MLP_L_N_IN), no = netu(net, table + MLP_LAYER_WORDS * k + MLP_L_N_OUT);
     if (no > MAXW16) return false;
     words += (no & ~3) * ni;
   }
@@ -261,20 +268,20 @@ function fastPathFits(net: usize): bool {
  * are read from the net itself. Returns whether the copy matched (always true when writing).
  */
 function packPass(net: usize, write: bool): bool {
-  const nl = netu(net, 2), table = netu(net, 4);
+  const nl = netu(net, MLP_H_N_LAYERS), table = netu(net, MLP_H_TABLE);
   if (!write && load<u32>(pkState, 8) != nl) return false;
   if (write) store<u32>(pkState, nl, 8);
   let at: usize = pk;
   for (let k: u32 = 0; k < nl; k++) {
-    const t = table + 8 * k;
-    const ni = netu(net, t), no = netu(net, t + 1);
+    const t = table + MLP_LAYER_WORDS * k;
+    const ni = netu(net, t + MLP_L_N_IN), no = netu(net, t + MLP_L_N_OUT);
     const sp = pkState + 12 + (<usize>k << 3);
     if (write) {
       store<u32>(sp, ni); store<u32>(sp, no, 4);
     } else if (load<u32>(sp) != ni || load<u32>(sp, 4) != no) {
       return false;
     }
-    const w = net + (<usize>netu(net, t + 4) << 2);
+    const w = neta(net, netu(net, t + MLP_L_W));
     const rowBytes = <usize>ni << 2;
     for (let q: u32 = 0; q + 4 <= no; q += 4) {
       const r0 = w + <usize>q * rowBytes;
@@ -309,12 +316,12 @@ function acquirePacked(net: usize): bool {
 
 /** Input stage on the fast path: 16 events from row0, four lanes at a time, h[i * 16 + e]. */
 function inputStage16(net: usize, x: usize, row0: u32, h: usize): void {
-  const nIn = netu(net, 1);
+  const nIn = netu(net, MLP_H_N_IN);
   const rb = <usize>nIn << 2;
   for (let i: u32 = 0; i < nIn; i++) {
-    const sub = v128.load32_splat(net + (<usize>(8 + i) << 2));
-    const mul = v128.load32_splat(net + (<usize>(8 + nIn + i) << 2));
-    const add = v128.load32_splat(net + (<usize>(8 + 2 * nIn + i) << 2));
+    const sub = v128.load32_splat(neta(net, MLP_HEADER_WORDS + i));
+    const mul = v128.load32_splat(neta(net, MLP_HEADER_WORDS + nIn + i));
+    const add = v128.load32_splat(neta(net, MLP_HEADER_WORDS + 2 * nIn + i));
     let p = x + (<usize>row0 * nIn + i << 2);
     const hp = h + (<usize>i << 6);
     for (let e: u32 = 0; e < EV16; e += 4) {
@@ -353,17 +360,17 @@ function inputStage16(net: usize, x: usize, row0: u32, h: usize): void {
 function scoreBlock16(net: usize, x: usize, row0: u32, slot: usize, out: usize): void {
   let h = slot, g = slot + (<usize>(MAXW * EV) << 2);
   inputStage16(net, x, row0, h);
-  const nl = netu(net, 2), table = netu(net, 4);
+  const nl = netu(net, MLP_H_N_LAYERS), table = netu(net, MLP_H_TABLE);
   let wp: usize = pk;
   for (let k: u32 = 0; k < nl; k++) {
-    const t = table + 8 * k;
-    const ni = netu(net, t), no = netu(net, t + 1), act = netu(net, t + 2);
-    const al = v128.load32_splat(net + (<usize>(t + 3) << 2));
-    const w = net + (<usize>netu(net, t + 4) << 2), b = net + (<usize>netu(net, t + 5) << 2);
+    const t = table + MLP_LAYER_WORDS * k;
+    const ni = netu(net, t + MLP_L_N_IN), no = netu(net, t + MLP_L_N_OUT), act = netu(net, t + MLP_L_ACT);
+    const al = v128.load32_splat(neta(net, t + MLP_L_ALPHA));
+    const w = neta(net, netu(net, t + MLP_L_W)), b = neta(net, netu(net, t + MLP_L_B));
     const rowBytes = <usize>ni << 2;
     if (k + 1 == nl && act != 5) {
       // Only the score unit of a last layer without softmax reaches the output.
-      const si = netu(net, 3);
+      const si = netu(net, MLP_H_SCORE);
       unit16(out, w + <usize>si * rowBytes, b + (<usize>si << 2), ni, h, act, al);
       return;
     }
@@ -405,7 +412,7 @@ function scoreBlock16(net: usize, x: usize, row0: u32, slot: usize, out: usize):
     if (act == 5) activateLayer(g, no, EV16, EV16, act, 0.0);
     const tmp = h; h = g; g = tmp;
   }
-  const sp = h + (<usize>(netu(net, 3) * EV16) << 2);
+  const sp = h + (<usize>(netu(net, MLP_H_SCORE) * EV16) << 2);
   for (let e: u32 = 0; e < EV16; e++) store<f32>(out + (<usize>e << 2), load<f32>(sp + (<usize>e << 2)));
 }
 

@@ -1,4 +1,5 @@
 import type { KernelDesc } from '../types.js';
+import { MLP_CONSTANTS } from './layout.js';
 import { mlpRef } from './ref.js';
 import lib from '../lib/exactmath.wgsl?raw';
 import wgsl from './mlp.wgsl?raw';
@@ -14,6 +15,7 @@ export const mlp: KernelDesc = {
     { name: 'x', type: 'f32', doc: 'features, row-major [rows][n_in], row = absolute item index (shared)' },
   ],
   outputs: [{ name: 'score', type: 'f32', perItem: 1, doc: "the score unit of the last layer's output" }],
+  constants: MLP_CONSTANTS,
   ref: mlpRef,
   exactness: 'bits',
 };

@@ -1,7 +1,7 @@
 // MLP inference, one event per invocation: twin of kernels/mlp/ref.ts (layout and operation order
 // in kernels/mlp/layout.ts). Every product that feeds a sum goes through opaque() (no FMA).
-
-const MLP_MAXW: u32 = 256u;
+// The layout's offsets (MLP_H_*, MLP_L_*, MLP_HEADER_WORDS, MLP_LAYER_WORDS, MLP_MAX_WIDTH) are
+// WGSL consts the host generates from kernels/mlp/layout.ts (desc.constants): none is spelled here.
 
 fn netf(i: u32) -> f32 { return bitcast<f32>(in_net[i]); }
 
@@ -42,25 +42,25 @@ fn activate(act: u32, alpha: f32, a: f32) -> f32 {
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let l = item_index(gid, nwg);
   if (l >= P.item_count) { return; }
-  var hb: array<f32, 512>; // two halves of MLP_MAXW: the layer's input and output
-  let n_in = in_net[1];
-  let nl = in_net[2];
-  let table = in_net[4];
+  var hb: array<f32, 2u * MLP_MAX_WIDTH>; // two halves: the layer's input and output
+  let n_in = in_net[MLP_H_N_IN];
+  let nl = in_net[MLP_H_N_LAYERS];
+  let table = in_net[MLP_H_TABLE];
   let base = (P.item_offset + l) * n_in; // u32
   for (var i = 0u; i < n_in; i++) {
-    let d = guard(guard(in_x[base + i]) - netf(8u + i));
-    hb[i] = guard(guard(opaque(d * netf(8u + n_in + i))) + netf(8u + 2u * n_in + i));
+    let d = guard(guard(in_x[base + i]) - netf(MLP_HEADER_WORDS + i));
+    hb[i] = guard(guard(opaque(d * netf(MLP_HEADER_WORDS + n_in + i))) + netf(MLP_HEADER_WORDS + 2u * n_in + i));
   }
   var cur = 0u;
   for (var k = 0u; k < nl; k++) {
-    let t = table + 8u * k;
-    let ni = in_net[t];
-    let no = in_net[t + 1u];
-    let act = in_net[t + 2u];
-    let alpha = netf(t + 3u);
-    let w = in_net[t + 4u];
-    let b = in_net[t + 5u];
-    let nxt = MLP_MAXW - cur;
+    let t = table + MLP_LAYER_WORDS * k; // u32
+    let ni = in_net[t + MLP_L_N_IN];
+    let no = in_net[t + MLP_L_N_OUT];
+    let act = in_net[t + MLP_L_ACT];
+    let alpha = netf(t + MLP_L_ALPHA);
+    let w = in_net[t + MLP_L_W];
+    let b = in_net[t + MLP_L_B];
+    let nxt = MLP_MAX_WIDTH - cur;
     for (var o = 0u; o < no; o++) {
       var acc = netf(b + o);
       let row = w + o * ni; // u32
@@ -83,5 +83,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     }
     cur = nxt;
   }
-  out_score[l] = hb[cur + in_net[3]];
+  out_score[l] = hb[cur + in_net[MLP_H_SCORE]];
 }

@@ -1,6 +1,9 @@
 import type { RefKernel } from '../types.js';
 import { bitsToF32, f32ToBits, ftz, xexp, xrecip } from '../lib/exactmath.js';
-import { ACT, GUARD_HUGE, GUARD_TINY, MLP_HEADER_WORDS, MLP_LAYER_WORDS, MLP_MAX_WIDTH } from './layout.js';
+import {
+  ACT, GUARD_HUGE, GUARD_TINY, MLP_H_N_IN, MLP_H_N_LAYERS, MLP_H_SCORE, MLP_H_TABLE, MLP_HEADER_WORDS,
+  MLP_L_ACT, MLP_L_ALPHA, MLP_L_B, MLP_L_N_IN, MLP_L_N_OUT, MLP_L_W, MLP_LAYER_WORDS, MLP_MAX_WIDTH,
+} from './layout.js';
 
 // TypeScript reference of the `mlp` kernel (layout and operation order: kernels/mlp/layout.ts).
 // Twins: kernels/mlp/mlp.wgsl, wasm/mlp.ts.
@@ -55,7 +58,7 @@ export function activate(act: number, alpha: number, a: number): number {
 
 /** Scores one event (features at x[row * n_in ..]) with a packed net; h0, h1: scratch. */
 export function mlpScore(net: Uint32Array, x: Uint32Array, row: number, h0: Float32Array, h1: Float32Array): number {
-  const nIn = net[1], nl = net[2], table = net[4];
+  const nIn = net[MLP_H_N_IN], nl = net[MLP_H_N_LAYERS], table = net[MLP_H_TABLE];
   const base = row * nIn;
   for (let i = 0; i < nIn; i++) {
     const sub = bitsToF32(net[MLP_HEADER_WORDS + i]);
@@ -67,7 +70,8 @@ export function mlpScore(net: Uint32Array, x: Uint32Array, row: number, h0: Floa
   let h = h0, g = h1;
   for (let k = 0; k < nl; k++) {
     const t = table + MLP_LAYER_WORDS * k;
-    const ni = net[t], no = net[t + 1], act = net[t + 2], alpha = bitsToF32(net[t + 3]), w = net[t + 4], b = net[t + 5];
+    const ni = net[t + MLP_L_N_IN], no = net[t + MLP_L_N_OUT], act = net[t + MLP_L_ACT];
+    const alpha = bitsToF32(net[t + MLP_L_ALPHA]), w = net[t + MLP_L_W], b = net[t + MLP_L_B];
     for (let o = 0; o < no; o++) {
       let acc = bitsToF32(net[b + o]);
       const row0 = w + o * ni;
@@ -89,7 +93,7 @@ export function mlpScore(net: Uint32Array, x: Uint32Array, row: number, h0: Floa
     }
     const tmp = h; h = g; g = tmp;
   }
-  return h[net[3]];
+  return h[net[MLP_H_SCORE]];
 }
 
 // inputs: [net (shared u32), x (shared f32, row = absolute item index)]; output: score (f32 bits).
