@@ -7,6 +7,7 @@ import { KERNELS } from '../kernels/index.js';
 import { asIndex, asLayout } from '../kernels/aslayout.js';
 import { MLP_CONSTANTS, MLP_H_TABLE, MLP_LAYER_WORDS } from '../kernels/mlp/layout.js';
 import { wgslPrelude } from '../host/wgsl.js';
+import { FIT_CONSTANTS, MODEL_CONS_OFF, PARAM_WORDS } from '../kernels/fit/layout.js';
 
 const root = new URL('../', import.meta.url);
 const read = (p: string) => readFileSync(new URL(p, root), 'utf8');
@@ -60,7 +61,7 @@ describe('AssemblyScript layouts are generated, not written', () => {
   });
 });
 
-describe('the packed MLP layout has one source (kernels/mlp/layout.ts)', () => {
+describe('packed layouts have one source (kernels/mlp/layout.ts, kernels/fit/layout.ts)', () => {
   // Each index expression that follows an opener, up to its matching bracket.
   const indexExprs = (src: string, opener: RegExp): string[] => {
     const out: string[] = [];
@@ -81,14 +82,21 @@ describe('the packed MLP layout has one source (kernels/mlp/layout.ts)', () => {
     ['wasm/mlp.ts', /\b(netu|netf|neta)\(net,/g],
     ['kernels/mlp/ref.ts', /\bnet\[/g],
     ['kernels/mlp/layout.ts', /\b(net|out)\[/g],
+    ['kernels/fit/fit.wgsl', /(?<!fn )\b(in_model\[|in_items\[|mf\()/g],
+    ['wasm/fit.ts', /(?<!function )\b(mw\(|mf\(|itemWord\(it,)/g],
+    ['kernels/fit/ref.ts', /\b(mw|mf|items|iv)\[/g],
   ];
   for (const [f, opener] of sources) {
-    it(`${f} reads and writes the net by named offsets only`, () => {
+    it(`${f} reads and writes packed words by named offsets only`, () => {
       const exprs = indexExprs(read(f), opener);
-      expect(exprs.length, `${f}: the net is read somewhere`).toBeGreaterThan(3);
+      expect(exprs.length, `${f}: the packed input is read somewhere`).toBeGreaterThan(3);
       expect(literalOffsets(exprs), f).toEqual([]);
     });
   }
+  it('the fit twins step through records by named sizes', () => {
+    expect(read('wasm/fit.ts'), 'items are read through itemWord()').not.toMatch(/load<\w+>\(it\b/);
+    for (const f of ['kernels/fit/fit.wgsl', 'wasm/fit.ts', 'kernels/fit/ref.ts']) expect(read(f), f).not.toMatch(/\bw\s*(\+=\s*\d|=\s*w\s*\+\s*\d|\+\+)/);
+  });
   it('wasm/mlp.ts addresses the net only through neta()', () => {
     expect(read('wasm/mlp.ts').match(/\bnet\s*\+/g)).toHaveLength(1);
   });
@@ -100,6 +108,12 @@ describe('the packed MLP layout has one source (kernels/mlp/layout.ts)', () => {
     expect(mlp.constants).toEqual(MLP_CONSTANTS);
     expect(wgslPrelude(mlp)).toContain(`const MLP_H_TABLE: u32 = ${MLP_H_TABLE}u;`);
     expect(asLayout(mlp)).toContain(`export const MLP_LAYER_WORDS: u32 = ${MLP_LAYER_WORDS};`);
+  });
+  it('the fit desc carries its layout constants', () => {
+    const fit = KERNELS.find((d) => d.name === 'fit')!;
+    expect(fit.constants).toEqual(FIT_CONSTANTS);
+    expect(wgslPrelude(fit)).toContain(`const MODEL_CONS_OFF: u32 = ${MODEL_CONS_OFF}u;`);
+    expect(asLayout(fit)).toContain(`export const PARAM_WORDS: u32 = ${PARAM_WORDS};`);
   });
 });
 

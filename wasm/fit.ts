@@ -6,12 +6,16 @@ import { ftz, xexp, xrecip } from './lib/exactmath';
 import { DF, dfAddF, dfHi, dfLo, dfLt } from './lib/df32';
 import { devF32 } from './lib/deviance';
 import { claimSlot, releaseSlot } from './lib/slots';
-import { Bufs, IN_ITEMS_STRIDE, OUT_DEVIANCE_STRIDE, OUT_INFO_STRIDE, OUT_PARS_STRIDE, Params } from './gen/fit';
+import {
+  Bufs, IN_ITEMS_STRIDE, OUT_DEVIANCE_STRIDE, OUT_INFO_STRIDE, OUT_PARS_STRIDE, Params, MAXP, MAXA, MAXM,
+  MODEL_NPARAMS, MODEL_NBINS, MODEL_POI, MODEL_NGAUSS, MODEL_NPOIS, MODEL_BINS_OFF, MODEL_CONS_OFF, MODEL_HEADER,
+  PARAM_WORDS, PARAM_INIT, PARAM_LO, PARAM_HI, PARAM_FIXED, BIN_WORDS, BIN_NENTRIES, ENTRY_WORDS, ENTRY_NOM, ENTRY_NADD,
+  ENTRY_NMUL, ADD_WORDS, ADD_P, ADD_DU, ADD_DD, ADD_S, ADD_A, ADD_EDGE, MUL_KIND, MUL_P, MUL_LNUP, MUL_LNDN, MUL_A1,
+  MUL_A2, MUL_A3, MUL_A4, MUL_A5, MUL_A6, MUL_LINEAR_WORDS, MUL_NORMSYS1_WORDS, MUL_NORMSYS_WORDS, REC_LINEAR,
+  REC_NORMSYS1, CONS_WORDS, CONS_P, CONS_VALUE, ITEM_MODEL, ITEM_DATA, ITEM_MODE, ITEM_POI, POI_FIXED,
+} from './gen/fit';
+// The layout's sizes and word offsets come from kernels/fit/layout.ts through wasm/gen/fit.ts: none is spelled here.
 
-const MAXP: u32 = 64; // kernels/fit/layout.ts
-const REC_NORMSYS1: u32 = 2; // record kinds: 0 linear, 1 normsys code 4, 2 normsys code 1
-const MAXA: u32 = 32;
-const MAXM: u32 = 32;
 const TRI: u32 = (MAXP * (MAXP + 1)) / 2;
 // Word offsets of the arrays in a slot.
 const TH: u32 = 0, TH2: u32 = MAXP, LO: u32 = 2 * MAXP, HI: u32 = 3 * MAXP, FREE: u32 = 4 * MAXP, ACT: u32 = 5 * MAXP;
@@ -108,12 +112,12 @@ function poissonDerivs(n: f32, lam: f32): void {
 
 function readEntry(w0: u32, t: u32): u32 {
   let w = w0;
-  const nA = mw(w + 1), nM = mw(w + 2);
-  let base = mf(w);
-  w += 3;
+  const nA = mw(w + ENTRY_NADD), nM = mw(w + ENTRY_NMUL);
+  let base = mf(w + ENTRY_NOM);
+  w += ENTRY_WORDS;
   for (let a: u32 = 0; a < nA; a++) {
-    const p = mw(w), du = mf(w + 1), dd = mf(w + 2), S_ = mf(w + 3), A = mf(w + 4), edge = mf(w + 5);
-    w += 6;
+    const p = mw(w + ADD_P), du = mf(w + ADD_DU), dd = mf(w + ADD_DD), S_ = mf(w + ADD_S), A = mf(w + ADD_A), edge = mf(w + ADD_EDGE);
+    w += ADD_WORDS;
     const al = lf(t, p);
     let dv: f32, dp: f32, dq: f32;
     if (al >= edge) {
@@ -138,16 +142,16 @@ function readEntry(w0: u32, t: u32): u32 {
   }
   let Fp: f32 = 1.0;
   for (let k: u32 = 0; k < nM; k++) {
-    const p = mw(w + 1);
+    const p = mw(w + MUL_P);
     const al = lf(t, p);
     let f: f32, fd: f32, fq: f32;
-    if (mw(w) == 0) {
+    if (mw(w + MUL_KIND) == REC_LINEAR) {
       f = al;
       fd = 1.0;
       fq = 0;
-      w += 2;
-    } else if (mw(w) == REC_NORMSYS1) {
-      const lu_ = mf(w + 2), ld = mf(w + 3);
+      w += MUL_LINEAR_WORDS;
+    } else if (mw(w + MUL_KIND) == REC_NORMSYS1) {
+      const lu_ = mf(w + MUL_LNUP), ld = mf(w + MUL_LNDN);
       if (al >= 0.0) {
         f = xexp(al * lu_);
         fd = lu_ * f;
@@ -157,9 +161,9 @@ function readEntry(w0: u32, t: u32): u32 {
         fd = (-ld) * f;
         fq = (-ld) * fd;
       }
-      w += 4;
+      w += MUL_NORMSYS1_WORDS;
     } else {
-      const lu_ = mf(w + 2), ld = mf(w + 3);
+      const lu_ = mf(w + MUL_LNUP), ld = mf(w + MUL_LNDN);
       if (al >= 1.0) {
         f = xexp(al * lu_);
         fd = lu_ * f;
@@ -169,7 +173,7 @@ function readEntry(w0: u32, t: u32): u32 {
         fd = (-ld) * f;
         fq = (-ld) * fd;
       } else {
-        const a1 = mf(w + 4), a2 = mf(w + 5), a3 = mf(w + 6), a4 = mf(w + 7), a5 = mf(w + 8), a6 = mf(w + 9);
+        const a1 = mf(w + MUL_A1), a2 = mf(w + MUL_A2), a3 = mf(w + MUL_A3), a4 = mf(w + MUL_A4), a5 = mf(w + MUL_A5), a6 = mf(w + MUL_A6);
         let pv = a6, pd = <f32>6.0 * a6, pq = <f32>30.0 * a6;
         pv = pv * al + a5;
         pd = pd * al + <f32>5.0 * a5;
@@ -189,7 +193,7 @@ function readEntry(w0: u32, t: u32): u32 {
         fd = pd;
         fq = pq;
       }
-      w += 10;
+      w += MUL_NORMSYS_WORDS;
     }
     su(MULP, k, p);
     sf(MULF, k, f);
@@ -248,7 +252,7 @@ function entryH(w2: f32): void {
 }
 
 function sweep(m: u32, d: u32, t: u32, derivs: u32): void {
-  const np = mw(m), B = mw(m + 1), nG = mw(m + 3), nQ = mw(m + 4);
+  const np = mw(m + MODEL_NPARAMS), B = mw(m + MODEL_NBINS), nG = mw(m + MODEL_NGAUSS), nQ = mw(m + MODEL_NPOIS);
   if (derivs == 1) {
     for (let p: u32 = 0; p < np; p++) {
       sf(G, p, 0);
@@ -258,10 +262,10 @@ function sweep(m: u32, d: u32, t: u32, derivs: u32): void {
   } else {
     acc = 0;
   }
-  let w = m + mw(m + 5);
+  let w = m + mw(m + MODEL_BINS_OFF);
   for (let b: u32 = 0; b < B; b++) {
-    const nE = mw(w);
-    w++;
+    const nE = mw(w + BIN_NENTRIES);
+    w += BIN_WORDS;
     const w0 = w;
     let lam: f32 = 0;
     for (let e: u32 = 0; e < nE; e++) {
@@ -290,9 +294,10 @@ function sweep(m: u32, d: u32, t: u32, derivs: u32): void {
       acc = dfAddF(acc, devF32(n, lam));
     }
   }
-  const c = m + mw(m + 6);
+  const c = m + mw(m + MODEL_CONS_OFF);
   for (let i: u32 = 0; i < nG; i++) {
-    const p = mw(c + 2 * i), iv = mf(c + 2 * i + 1), a = dat(d + B + i);
+    const ci = c + CONS_WORDS * i;
+    const p = mw(ci + CONS_P), iv = mf(ci + CONS_VALUE), a = dat(d + B + i);
     const r = lf(t, p) - a;
     if (derivs == 1) {
       if (lu(FREE, p) != 0) {
@@ -305,8 +310,8 @@ function sweep(m: u32, d: u32, t: u32, derivs: u32): void {
     }
   }
   for (let i: u32 = 0; i < nQ; i++) {
-    const q = c + 2 * nG + 2 * i;
-    const p = mw(q), tau = mf(q + 1), a = dat(d + B + nG + i);
+    const q = c + CONS_WORDS * (nG + i);
+    const p = mw(q + CONS_P), tau = mf(q + CONS_VALUE), a = dat(d + B + nG + i);
     let lam = tau * lf(t, p);
     if (!(lam >= LAM_MIN)) lam = LAM_MIN;
     else if (derivs == 1) addJ(p, tau);
@@ -361,15 +366,15 @@ function solve(np: u32, nu: f32): u32 {
 }
 
 function fitOne(m: u32, d: u32, poiMode: u32, poiValue: f32, maxIter: u32, pars: usize, dev: usize, info: usize): void {
-  const np = mw(m), poi = mw(m + 2);
+  const np = mw(m + MODEL_NPARAMS), poi = mw(m + MODEL_POI);
   for (let p: u32 = 0; p < np; p++) {
-    const q = m + 8 + 4 * p;
-    sf(LO, p, mf(q + 1));
-    sf(HI, p, mf(q + 2));
-    const held = p == poi && poiMode == 1;
-    const fixed = mw(q + 3) != 0 || held;
+    const q = m + MODEL_HEADER + PARAM_WORDS * p;
+    sf(LO, p, mf(q + PARAM_LO));
+    sf(HI, p, mf(q + PARAM_HI));
+    const held = p == poi && poiMode == POI_FIXED;
+    const fixed = mw(q + PARAM_FIXED) != 0 || held;
     su(FREE, p, fixed ? 0 : 1);
-    let v = held ? poiValue : mf(q);
+    let v = held ? poiValue : mf(q + PARAM_INIT);
     if (!fixed) {
       if (v < lf(LO, p)) v = lf(LO, p);
       if (v > lf(HI, p)) v = lf(HI, p);
@@ -477,6 +482,10 @@ function fitOne(m: u32, d: u32, poiMode: u32, poiValue: f32, maxIter: u32, pars:
   store<u32>(info, status, 4);
 }
 
+/** Address of word k of the item at `it`. */
+// @ts-ignore: decorator
+@inline function itemWord(it: usize, k: u32): usize { return it + (<usize>k << 2); }
+
 export function fit(params: usize, bufs: usize): void {
   const P = changetype<Params>(params), B = changetype<Bufs>(bufs);
   M = B.in_model;
@@ -485,7 +494,7 @@ export function fit(params: usize, bufs: usize): void {
   S = scratch + <usize>s * SLOT_WORDS * 4;
   for (let l: u32 = 0; l < P.item_count; l++) {
     const it = B.in_items + <usize>l * IN_ITEMS_STRIDE;
-    fitOne(load<u32>(it), load<u32>(it, 4), load<u32>(it, 8), load<f32>(it, 12), P.max_iter,
+    fitOne(load<u32>(itemWord(it, ITEM_MODEL)), load<u32>(itemWord(it, ITEM_DATA)), load<u32>(itemWord(it, ITEM_MODE)), load<f32>(itemWord(it, ITEM_POI)), P.max_iter,
       B.out_pars + <usize>l * OUT_PARS_STRIDE, B.out_deviance + <usize>l * OUT_DEVIANCE_STRIDE, B.out_info + <usize>l * OUT_INFO_STRIDE);
   }
   releaseSlot(locks, s);

@@ -1,7 +1,7 @@
 // Many maximum-likelihood fits in one dispatch of the fit kernel (kernels/fit) on any backend.
 import type { Backend } from '../../host/backend.js';
 import { fit as fitDesc } from '../../kernels/fit/desc.js';
-import { ITEM_WORDS, MAXP, POI_FIXED, POI_FREE, dataWords, packData, packModels, type FitModel } from '../../kernels/fit/layout.js';
+import { ITEM_DATA, ITEM_MODE, ITEM_MODEL, ITEM_POI, ITEM_WORDS, MAXP, POI_FIXED, POI_FREE, dataWords, packData, packModels, type FitModel } from '../../kernels/fit/layout.js';
 import { STATUS } from '../../kernels/fit/ref.js';
 
 export const DEFAULT_MAX_ITER = 200;
@@ -61,11 +61,11 @@ export async function runFits(backend: Backend, packed: PackedModels, reqs: read
   const items = new Uint32Array(reqs.length * ITEM_WORDS);
   const itemF = new Float32Array(items.buffer);
   reqs.forEach((r, l) => {
-    items[4 * l] = packed.offsets[r.model];
-    items[4 * l + 1] = blockOf.get(r.data)!;
-    items[4 * l + 2] = r.poi === undefined ? POI_FREE : POI_FIXED;
+    items[ITEM_WORDS * l + ITEM_MODEL] = packed.offsets[r.model];
+    items[ITEM_WORDS * l + ITEM_DATA] = blockOf.get(r.data)!;
+    items[ITEM_WORDS * l + ITEM_MODE] = r.poi === undefined ? POI_FREE : POI_FIXED;
     const v = r.poi ?? 0;
-    itemF[4 * l + 3] = Math.abs(v) < 2 ** -100 ? 0 : v; // no subnormal reaches the kernel
+    itemF[ITEM_WORDS * l + ITEM_POI] = Math.abs(v) < 2 ** -100 ? 0 : v; // no subnormal reaches the kernel
   });
   const out = await backend.run(fitDesc, {
     count: reqs.length,

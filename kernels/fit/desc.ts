@@ -1,6 +1,6 @@
 import type { KernelDesc } from '../types.js';
 import { fitRef } from './ref.js';
-import { ITEM_WORDS, MAXP } from './layout.js';
+import { FIT_CONSTANTS, ITEM_WORDS, MAXP } from './layout.js';
 import mathLib from '../lib/exactmath.wgsl?raw';
 import dfLib from '../lib/df32.wgsl?raw';
 import devLib from '../lib/deviance.wgsl?raw';
@@ -22,6 +22,7 @@ export const fit: KernelDesc = {
     { name: 'deviance', type: 'f32', perItem: 2, doc: '-2 ln L up to theta-independent constants at the fit, df32 (hi, lo)' },
     { name: 'info', type: 'u32', perItem: 2, doc: 'iterations, status (0 max_iter reached, 1 converged, 2 converged at the noise floor of t, 3 no descent)' },
   ],
+  constants: FIT_CONSTANTS,
   ref: fitRef,
   exactness: 'bits',
 };

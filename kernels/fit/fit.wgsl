@@ -4,10 +4,10 @@
 // Record kinds (layout.ts): 0 REC_LINEAR, 1 REC_NORMSYS (code 4), 2 REC_NORMSYS1 (code 1).
 // Status (ref.ts STATUS): 0 max_iter, 1 converged, 2 noise floor of t, 3 no descent.
 
-const MAXP = 64u; // layout.ts MAXP (= OUT_PARS_STRIDE: the `pars` output has MAXP words per item)
-const MAXA = 32u;
-const MAXM = 32u;
-const TRI = 2080u; // MAXP (MAXP + 1) / 2
+// MAXP, MAXA, MAXM, REC_*, and every word offset into the model and the items (MODEL_*, PARAM_*,
+// BIN_*, ENTRY_*, ADD_*, MUL_*, CONS_*, ITEM_*) are WGSL consts the host generates from
+// kernels/fit/layout.ts (desc.constants): none is spelled here. MAXP = OUT_PARS_STRIDE.
+const TRI = MAXP * (MAXP + 1u) / 2u; // u32
 
 // Per-item state (the reference's module arrays).
 var<private> f_th: array<f32, MAXP>;
@@ -91,18 +91,18 @@ fn poisson_derivs(n: f32, lam: f32) {
 
 fn read_entry(w_in: u32, t: ptr<private, array<f32, MAXP>>) -> u32 {
   var w = w_in;
-  let nA = in_model[w + 1u];
-  let nM = in_model[w + 2u];
-  var base = mf(w);
-  w = w + 3u;
+  let nA = in_model[w + ENTRY_NADD];
+  let nM = in_model[w + ENTRY_NMUL];
+  var base = mf(w + ENTRY_NOM);
+  w = w + ENTRY_WORDS;
   for (var a = 0u; a < nA; a++) {
-    let p = in_model[w];
-    let du = mf(w + 1u);
-    let dd = mf(w + 2u);
-    let S = mf(w + 3u);
-    let A = mf(w + 4u);
-    let edge = mf(w + 5u);
-    w = w + 6u;
+    let p = in_model[w + ADD_P];
+    let du = mf(w + ADD_DU);
+    let dd = mf(w + ADD_DD);
+    let S = mf(w + ADD_S);
+    let A = mf(w + ADD_A);
+    let edge = mf(w + ADD_EDGE);
+    w = w + ADD_WORDS;
     let al = (*t)[p];
     var dv: f32;
     var dp: f32;
@@ -129,19 +129,19 @@ fn read_entry(w_in: u32, t: ptr<private, array<f32, MAXP>>) -> u32 {
   }
   var Fp = 1.0;
   for (var k = 0u; k < nM; k++) {
-    let p = in_model[w + 1u];
+    let p = in_model[w + MUL_P];
     let al = (*t)[p];
     var f: f32;
     var fd: f32;
     var fq: f32;
-    if (in_model[w] == 0u) {
+    if (in_model[w + MUL_KIND] == REC_LINEAR) {
       f = al;
       fd = 1.0;
       fq = 0.0;
-      w = w + 2u;
-    } else if (in_model[w] == 2u) {
-      let lu = mf(w + 2u);
-      let ld = mf(w + 3u);
+      w = w + MUL_LINEAR_WORDS;
+    } else if (in_model[w + MUL_KIND] == REC_NORMSYS1) {
+      let lu = mf(w + MUL_LNUP);
+      let ld = mf(w + MUL_LNDN);
       if (al >= 0.0) {
         f = xexp(opaque(al * lu));
         fd = opaque(lu * f);
@@ -151,10 +151,10 @@ fn read_entry(w_in: u32, t: ptr<private, array<f32, MAXP>>) -> u32 {
         fd = opaque((-ld) * f);
         fq = opaque((-ld) * fd);
       }
-      w = w + 4u;
+      w = w + MUL_NORMSYS1_WORDS;
     } else {
-      let lu = mf(w + 2u);
-      let ld = mf(w + 3u);
+      let lu = mf(w + MUL_LNUP);
+      let ld = mf(w + MUL_LNDN);
       if (al >= 1.0) {
         f = xexp(opaque(al * lu));
         fd = opaque(lu * f);
@@ -164,12 +164,12 @@ fn read_entry(w_in: u32, t: ptr<private, array<f32, MAXP>>) -> u32 {
         fd = opaque((-ld) * f);
         fq = opaque((-ld) * fd);
       } else {
-        let a1 = mf(w + 4u);
-        let a2 = mf(w + 5u);
-        let a3 = mf(w + 6u);
-        let a4 = mf(w + 7u);
-        let a5 = mf(w + 8u);
-        let a6 = mf(w + 9u);
+        let a1 = mf(w + MUL_A1);
+        let a2 = mf(w + MUL_A2);
+        let a3 = mf(w + MUL_A3);
+        let a4 = mf(w + MUL_A4);
+        let a5 = mf(w + MUL_A5);
+        let a6 = mf(w + MUL_A6);
         var pv = a6;
         var pd = opaque(6.0 * a6);
         var pq = opaque(30.0 * a6);
@@ -191,7 +191,7 @@ fn read_entry(w_in: u32, t: ptr<private, array<f32, MAXP>>) -> u32 {
         fd = pd;
         fq = pq;
       }
-      w = w + 10u;
+      w = w + MUL_NORMSYS_WORDS;
     }
     e_mulp[k] = p;
     e_mulf[k] = f;
@@ -254,10 +254,10 @@ fn entry_h(w2: f32) {
 const LAM_MIN = 9.313225746154785e-10; // 2^-30
 
 fn sweep(m: u32, d: u32, t: ptr<private, array<f32, MAXP>>, derivs: u32) {
-  let np = in_model[m];
-  let nb = in_model[m + 1u];
-  let nG = in_model[m + 3u];
-  let nQ = in_model[m + 4u];
+  let np = in_model[m + MODEL_NPARAMS];
+  let nb = in_model[m + MODEL_NBINS];
+  let nG = in_model[m + MODEL_NGAUSS];
+  let nQ = in_model[m + MODEL_NPOIS];
   if (derivs == 1u) {
     for (var p = 0u; p < np; p++) {
       f_g[p] = 0.0;
@@ -267,10 +267,10 @@ fn sweep(m: u32, d: u32, t: ptr<private, array<f32, MAXP>>, derivs: u32) {
   } else {
     f_acc = vec2<f32>(0.0, 0.0);
   }
-  var w = m + in_model[m + 5u];
+  var w = m + in_model[m + MODEL_BINS_OFF];
   for (var b = 0u; b < nb; b++) {
-    let nE = in_model[w];
-    w = w + 1u;
+    let nE = in_model[w + BIN_NENTRIES];
+    w = w + BIN_WORDS;
     let w0 = w;
     var lam = 0.0;
     for (var e = 0u; e < nE; e++) {
@@ -299,10 +299,11 @@ fn sweep(m: u32, d: u32, t: ptr<private, array<f32, MAXP>>, derivs: u32) {
       f_acc = df_add_f(f_acc, dev_f32(n, lam));
     }
   }
-  let c = m + in_model[m + 6u];
+  let c = m + in_model[m + MODEL_CONS_OFF];
   for (var i = 0u; i < nG; i++) {
-    let p = in_model[c + 2u * i];
-    let iv = mf(c + 2u * i + 1u);
+    let ci = c + CONS_WORDS * i; // u32
+    let p = in_model[ci + CONS_P];
+    let iv = mf(ci + CONS_VALUE);
     let a = in_data[d + nb + i];
     let r = (*t)[p] - a;
     if (derivs == 1u) {
@@ -316,9 +317,9 @@ fn sweep(m: u32, d: u32, t: ptr<private, array<f32, MAXP>>, derivs: u32) {
     }
   }
   for (var i = 0u; i < nQ; i++) {
-    let q = c + 2u * nG + 2u * i;
-    let p = in_model[q];
-    let tau = mf(q + 1u);
+    let q = c + CONS_WORDS * (nG + i); // u32
+    let p = in_model[q + CONS_P];
+    let tau = mf(q + CONS_VALUE);
     let a = in_data[d + nb + nG + i];
     var lam = opaque(tau * (*t)[p]);
     if (!(lam >= LAM_MIN)) {
@@ -386,16 +387,16 @@ const DEC_ACCEPT = 9.5367431640625e-7; // 2^-20
 const STEP_TOL = 2.384185791015625e-7; // 2^-22
 
 fn fit_one(m: u32, d: u32, poi_mode: u32, poi_value: f32, max_iter: u32, l: u32) {
-  let np = in_model[m];
-  let poi = in_model[m + 2u];
+  let np = in_model[m + MODEL_NPARAMS];
+  let poi = in_model[m + MODEL_POI];
   for (var p = 0u; p < np; p++) {
-    let q = m + 8u + 4u * p;
-    f_lo[p] = mf(q + 1u);
-    f_hi[p] = mf(q + 2u);
-    let held = p == poi && poi_mode == 1u;
-    let fixed = in_model[q + 3u] != 0u || held;
+    let q = m + MODEL_HEADER + PARAM_WORDS * p; // u32
+    f_lo[p] = mf(q + PARAM_LO);
+    f_hi[p] = mf(q + PARAM_HI);
+    let held = p == poi && poi_mode == POI_FIXED;
+    let fixed = in_model[q + PARAM_FIXED] != 0u || held;
     f_free[p] = select(1u, 0u, fixed);
-    var v = select(mf(q), poi_value, held);
+    var v = select(mf(q + PARAM_INIT), poi_value, held);
     if (!fixed) {
       if (v < f_lo[p]) { v = f_lo[p]; }
       if (v > f_hi[p]) { v = f_hi[p]; }
@@ -509,5 +510,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let l = item_index(gid, nwg);
   if (l >= P.item_count) { return; }
   let it = IN_ITEMS_STRIDE * l; // u32
-  fit_one(in_items[it], in_items[it + 1u], in_items[it + 2u], bitcast<f32>(in_items[it + 3u]), P.max_iter, l);
+  fit_one(in_items[it + ITEM_MODEL], in_items[it + ITEM_DATA], in_items[it + ITEM_MODE], bitcast<f32>(in_items[it + ITEM_POI]), P.max_iter, l);
 }

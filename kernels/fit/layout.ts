@@ -26,14 +26,82 @@
 export const MAXP = 64; // parameters per model (private arrays of the kernel)
 export const MAXA = 32; // additive records per sample entry
 export const MAXM = 32; // multiplicative records per sample entry
+// Word offsets of every field above, the one source of the layout: the fit desc passes
+// FIT_CONSTANTS on, generated as WGSL and AssemblyScript consts (host/wgsl.ts, wasm/gen/fit.ts).
+/** Model header (at m). */
+export const MODEL_NPARAMS = 0;
+export const MODEL_NBINS = 1;
+export const MODEL_POI = 2;
+export const MODEL_NGAUSS = 3;
+export const MODEL_NPOIS = 4;
+export const MODEL_BINS_OFF = 5;
+export const MODEL_CONS_OFF = 6;
+export const MODEL_WORDS = 7;
 export const MODEL_HEADER = 8;
+/** Parameter p (at m + MODEL_HEADER + PARAM_WORDS p). */
 export const PARAM_WORDS = 4;
+export const PARAM_INIT = 0;
+export const PARAM_LO = 1;
+export const PARAM_HI = 2;
+export const PARAM_FIXED = 3;
+/** Bin head (at m + binsOff, then after each bin's entries): number of sample entries. */
+export const BIN_WORDS = 1;
+export const BIN_NENTRIES = 0;
+/** Sample entry head: nom, nA, nM (then nA additive, nM multiplicative records). */
+export const ENTRY_WORDS = 3;
+export const ENTRY_NOM = 0;
+export const ENTRY_NADD = 1;
+export const ENTRY_NMUL = 2;
+/** Additive (histosys) record. */
+export const ADD_WORDS = 6;
+export const ADD_P = 0;
+export const ADD_DU = 1;
+export const ADD_DD = 2;
+export const ADD_S = 3;
+export const ADD_A = 4;
+export const ADD_EDGE = 5;
+/** Multiplicative record: kind, p, then (normsys) ln up, ln dn, then (code 4) a1..a6. */
+export const MUL_KIND = 0;
+export const MUL_P = 1;
+export const MUL_LNUP = 2;
+export const MUL_LNDN = 3;
+export const MUL_A1 = 4;
+export const MUL_A2 = 5;
+export const MUL_A3 = 6;
+export const MUL_A4 = 7;
+export const MUL_A5 = 8;
+export const MUL_A6 = 9;
+export const MUL_LINEAR_WORDS = 2;
+export const MUL_NORMSYS1_WORDS = 4;
+export const MUL_NORMSYS_WORDS = 10;
 export const REC_LINEAR = 0;
 export const REC_NORMSYS = 1;
 export const REC_NORMSYS1 = 2;
+/** Constraint term (at m + consOff): p, then 1/sigma^2 (Gaussian) or tau (Poisson). */
+export const CONS_WORDS = 2;
+export const CONS_P = 0;
+export const CONS_VALUE = 1;
+/** Item (the `items` input). */
 export const ITEM_WORDS = 4;
+export const ITEM_MODEL = 0;
+export const ITEM_DATA = 1;
+export const ITEM_MODE = 2;
+export const ITEM_POI = 3;
 export const POI_FREE = 0;
 export const POI_FIXED = 1;
+
+/** What the kernels see of the layout (KernelDesc.constants: generated into WGSL and AssemblyScript). */
+export const FIT_CONSTANTS = {
+  MAXP, MAXA, MAXM,
+  MODEL_NPARAMS, MODEL_NBINS, MODEL_POI, MODEL_NGAUSS, MODEL_NPOIS, MODEL_BINS_OFF, MODEL_CONS_OFF, MODEL_WORDS, MODEL_HEADER,
+  PARAM_WORDS, PARAM_INIT, PARAM_LO, PARAM_HI, PARAM_FIXED,
+  BIN_WORDS, BIN_NENTRIES, ENTRY_WORDS, ENTRY_NOM, ENTRY_NADD, ENTRY_NMUL,
+  ADD_WORDS, ADD_P, ADD_DU, ADD_DD, ADD_S, ADD_A, ADD_EDGE,
+  MUL_KIND, MUL_P, MUL_LNUP, MUL_LNDN, MUL_A1, MUL_A2, MUL_A3, MUL_A4, MUL_A5, MUL_A6,
+  MUL_LINEAR_WORDS, MUL_NORMSYS1_WORDS, MUL_NORMSYS_WORDS, REC_LINEAR, REC_NORMSYS, REC_NORMSYS1,
+  CONS_WORDS, CONS_P, CONS_VALUE,
+  ITEM_WORDS, ITEM_MODEL, ITEM_DATA, ITEM_MODE, ITEM_POI, POI_FREE, POI_FIXED,
+} as const;
 
 export interface FitParam {
   readonly init: number;
@@ -170,7 +238,9 @@ export function packModelInto(m: FitModel, out: Uint32Array, at: number): number
     out[w++] = q.p;
     out[w++] = fbits(q.tau);
   }
-  out.set([P, m.bins.length, m.poi, m.gauss.length, m.pois.length, binsOff, consOff, w - at], at);
+  out[at + MODEL_NPARAMS] = P; out[at + MODEL_NBINS] = m.bins.length; out[at + MODEL_POI] = m.poi;
+  out[at + MODEL_NGAUSS] = m.gauss.length; out[at + MODEL_NPOIS] = m.pois.length;
+  out[at + MODEL_BINS_OFF] = binsOff; out[at + MODEL_CONS_OFF] = consOff; out[at + MODEL_WORDS] = w - at;
   return w;
 }
 

@@ -49,7 +49,13 @@ import type { RefKernel } from '../types.js';
 import { ftz, xrecip, xexp } from '../lib/exactmath.js';
 import { DF_ZERO, dfAddF, dfLt, type DF } from '../lib/df32.js';
 import { devF32 } from '../lib/deviance.js';
-import { MAXA, MAXM, MAXP, MODEL_HEADER, PARAM_WORDS, POI_FIXED, REC_LINEAR, REC_NORMSYS1 } from './layout.js';
+import {
+  ADD_A, ADD_DD, ADD_DU, ADD_EDGE, ADD_P, ADD_S, ADD_WORDS, BIN_NENTRIES, BIN_WORDS, CONS_P, CONS_VALUE, CONS_WORDS,
+  ENTRY_NADD, ENTRY_NMUL, ENTRY_NOM, ENTRY_WORDS, ITEM_DATA, ITEM_MODE, ITEM_MODEL, ITEM_POI, ITEM_WORDS, MAXA, MAXM, MAXP,
+  MODEL_BINS_OFF, MODEL_CONS_OFF, MODEL_HEADER, MODEL_NBINS, MODEL_NGAUSS, MODEL_NPARAMS, MODEL_NPOIS, MODEL_POI,
+  MUL_A1, MUL_A2, MUL_A3, MUL_A4, MUL_A5, MUL_A6, MUL_KIND, MUL_LINEAR_WORDS, MUL_LNDN, MUL_LNUP, MUL_NORMSYS1_WORDS,
+  MUL_NORMSYS_WORDS, MUL_P, PARAM_FIXED, PARAM_HI, PARAM_INIT, PARAM_LO, PARAM_WORDS, POI_FIXED, REC_LINEAR, REC_NORMSYS1,
+} from './layout.js';
 
 const fr = Math.fround;
 export const LAM_MIN = 2 ** -30;
@@ -128,17 +134,17 @@ const addD2 = new Float32Array(MAXA), mulD2 = new Float32Array(MAXM);
 
 /** Reads the entry at word w at parameters t into the e* state; returns the next word. */
 function readEntry(mw: Uint32Array, mf: Float32Array, w: number, t: Float32Array): number {
-  const nA = mw[w + 1], nM = mw[w + 2];
-  let base = mf[w];
-  w += 3;
+  const nA = mw[w + ENTRY_NADD], nM = mw[w + ENTRY_NMUL];
+  let base = mf[w + ENTRY_NOM];
+  w += ENTRY_WORDS;
   for (let a = 0; a < nA; a++) {
     // histosys, pyhf code 4p (edge 1): alpha du (alpha >= 1), alpha dd (alpha < -1), else
     // alpha (S + alpha A (15 + alpha^2 (-10 + 3 alpha^2))) (pyhf interpolators/code4p.py; C2 at
     // +-1, so the side taken at the edge does not matter); code 0 (edge 0): alpha du (alpha >= 0),
     // alpha dd (alpha < 0) (interpolators/code0.py): at the kink alpha = 0 the slope is du's, the
     // right derivative, as the forward differences of pyhf's scipy minimiser see it.
-    const p = mw[w], du = mf[w + 1], dd = mf[w + 2], S = mf[w + 3], A = mf[w + 4], edge = mf[w + 5];
-    w += 6;
+    const p = mw[w + ADD_P], du = mf[w + ADD_DU], dd = mf[w + ADD_DD], S = mf[w + ADD_S], A = mf[w + ADD_A], edge = mf[w + ADD_EDGE];
+    w += ADD_WORDS;
     const al = t[p];
     let dv: number, dp: number, dq: number;
     if (al >= edge) {
@@ -164,18 +170,18 @@ function readEntry(mw: Uint32Array, mf: Float32Array, w: number, t: Float32Array
   }
   let F = 1;
   for (let k = 0; k < nM; k++) {
-    const p = mw[w + 1];
+    const p = mw[w + MUL_P];
     const al = t[p];
     let f: number, fd: number, fq: number;
-    if (mw[w] === REC_LINEAR) {
+    if (mw[w + MUL_KIND] === REC_LINEAR) {
       f = al;
       fd = 1;
       fq = 0;
-      w += 2;
-    } else if (mw[w] === REC_NORMSYS1) {
+      w += MUL_LINEAR_WORDS;
+    } else if (mw[w + MUL_KIND] === REC_NORMSYS1) {
       // normsys, pyhf code 1: kappa_up^alpha (alpha >= 0), kappa_dn^-alpha (alpha < 0)
       // (pyhf interpolators/code1.py)
-      const lu = mf[w + 2], ld = mf[w + 3];
+      const lu = mf[w + MUL_LNUP], ld = mf[w + MUL_LNDN];
       if (al >= 0) {
         f = xexp(fr(al * lu));
         fd = fr(lu * f);
@@ -185,11 +191,11 @@ function readEntry(mw: Uint32Array, mf: Float32Array, w: number, t: Float32Array
         fd = fr(fr(-ld) * f);
         fq = fr(fr(-ld) * fd);
       }
-      w += 4;
+      w += MUL_NORMSYS1_WORDS;
     } else {
       // normsys, pyhf code 4 (alpha0 = 1): kappa_up^alpha (alpha >= 1), kappa_dn^-alpha
       // (alpha <= -1), else 1 + sum_i a_i alpha^i (pyhf interpolators/code4.py)
-      const lu = mf[w + 2], ld = mf[w + 3];
+      const lu = mf[w + MUL_LNUP], ld = mf[w + MUL_LNDN];
       if (al >= 1) {
         f = xexp(fr(al * lu));
         fd = fr(lu * f);
@@ -199,7 +205,7 @@ function readEntry(mw: Uint32Array, mf: Float32Array, w: number, t: Float32Array
         fd = fr(fr(-ld) * f);
         fq = fr(fr(-ld) * fd);
       } else {
-        const a1 = mf[w + 4], a2 = mf[w + 5], a3 = mf[w + 6], a4 = mf[w + 7], a5 = mf[w + 8], a6 = mf[w + 9];
+        const a1 = mf[w + MUL_A1], a2 = mf[w + MUL_A2], a3 = mf[w + MUL_A3], a4 = mf[w + MUL_A4], a5 = mf[w + MUL_A5], a6 = mf[w + MUL_A6];
         let pv = a6, pd = fr(6 * a6), pq = fr(30 * a6);
         pv = fr(fr(pv * al) + a5);
         pd = fr(fr(pd * al) + fr(5 * a5));
@@ -219,7 +225,7 @@ function readEntry(mw: Uint32Array, mf: Float32Array, w: number, t: Float32Array
         fd = pd;
         fq = pq;
       }
-      w += 10;
+      w += MUL_NORMSYS_WORDS;
     }
     mulP[k] = p;
     mulF[k] = f;
@@ -284,7 +290,7 @@ function entryH(w2: number): void {
  * accumulates g, H (exact: Gauss-Newton term plus (1 - n / lambda) d^2 lambda) and D (cleared first).
  */
 function sweep(mw: Uint32Array, mf: Float32Array, m: number, df: Float32Array, d: number, t: Float32Array, derivs: number): void {
-  const P = mw[m], B = mw[m + 1], nG = mw[m + 3], nQ = mw[m + 4];
+  const P = mw[m + MODEL_NPARAMS], B = mw[m + MODEL_NBINS], nG = mw[m + MODEL_NGAUSS], nQ = mw[m + MODEL_NPOIS];
   if (derivs === 1) {
     for (let p = 0; p < P; p++) {
       g[p] = 0;
@@ -294,10 +300,10 @@ function sweep(mw: Uint32Array, mf: Float32Array, m: number, df: Float32Array, d
   } else {
     acc = DF_ZERO;
   }
-  let w = m + mw[m + 5];
+  let w = m + mw[m + MODEL_BINS_OFF];
   for (let b = 0; b < B; b++) {
-    const nE = mw[w];
-    w++;
+    const nE = mw[w + BIN_NENTRIES];
+    w += BIN_WORDS;
     const w0 = w;
     let lam = 0;
     for (let e = 0; e < nE; e++) {
@@ -326,10 +332,11 @@ function sweep(mw: Uint32Array, mf: Float32Array, m: number, df: Float32Array, d
       acc = dfAddF(acc, devF32(n, lam));
     }
   }
-  const c = m + mw[m + 6];
+  const c = m + mw[m + MODEL_CONS_OFF];
   for (let i = 0; i < nG; i++) {
     // Gaussian constraint N(a | theta_p, sigma) (pyhf constraints.py, normal_logpdf)
-    const p = mw[c + 2 * i], iv = mf[c + 2 * i + 1], a = df[d + B + i];
+    const ci = c + CONS_WORDS * i;
+    const p = mw[ci + CONS_P], iv = mf[ci + CONS_VALUE], a = df[d + B + i];
     const r = fr(t[p] - a);
     if (derivs === 1) {
       if (free[p] !== 0) {
@@ -343,8 +350,8 @@ function sweep(mw: Uint32Array, mf: Float32Array, m: number, df: Float32Array, d
   }
   for (let i = 0; i < nQ; i++) {
     // Poisson constraint Pois(a | tau gamma) (pyhf shapesys, constrained_by_poisson)
-    const q = c + 2 * nG + 2 * i;
-    const p = mw[q], tau = mf[q + 1], a = df[d + B + nG + i];
+    const q = c + CONS_WORDS * (nG + i);
+    const p = mw[q + CONS_P], tau = mf[q + CONS_VALUE], a = df[d + B + nG + i];
     let lam = fr(tau * t[p]);
     if (!(lam >= LAM_MIN)) lam = LAM_MIN;
     else if (derivs === 1) addJ(p, tau);
@@ -404,14 +411,14 @@ function solve(P: number, nu: number): number {
 /** One fit; writes theta, t (df32) and (iterations, status). */
 export function fitOne(mw: Uint32Array, mf: Float32Array, df: Float32Array, m: number, d: number, poiMode: number, poiValue: number, maxIter: number,
   outPars: Float32Array, outNll: Float32Array, outInfo: Uint32Array, l: number): void {
-  const P = mw[m], poi = mw[m + 2];
+  const P = mw[m + MODEL_NPARAMS], poi = mw[m + MODEL_POI];
   for (let p = 0; p < P; p++) {
     const q = m + MODEL_HEADER + PARAM_WORDS * p;
-    lo[p] = mf[q + 1];
-    hi[p] = mf[q + 2];
-    const fixed = mw[q + 3] !== 0 || (p === poi && poiMode === POI_FIXED);
+    lo[p] = mf[q + PARAM_LO];
+    hi[p] = mf[q + PARAM_HI];
+    const fixed = mw[q + PARAM_FIXED] !== 0 || (p === poi && poiMode === POI_FIXED);
     free[p] = fixed ? 0 : 1;
-    let v = p === poi && poiMode === POI_FIXED ? poiValue : mf[q];
+    let v = p === poi && poiMode === POI_FIXED ? poiValue : mf[q + PARAM_INIT];
     if (!fixed) {
       if (v < lo[p]) v = lo[p];
       if (v > hi[p]) v = hi[p];
@@ -532,7 +539,8 @@ export const fitRef: RefKernel = (p, [model, data, items], [pars, dev, info]) =>
   const on = new Float32Array(dev.buffer, dev.byteOffset, dev.length);
   const iv = new Float32Array(items.buffer, items.byteOffset, items.length);
   for (let l = 0; l < count; l++) {
-    fitOne(model, mf, df, items[4 * l], items[4 * l + 1], items[4 * l + 2], iv[4 * l + 3], maxIter, op, on, info, l);
+    const it = ITEM_WORDS * l;
+    fitOne(model, mf, df, items[it + ITEM_MODEL], items[it + ITEM_DATA], items[it + ITEM_MODE], iv[it + ITEM_POI], maxIter, op, on, info, l);
   }
 };
 
