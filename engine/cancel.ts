@@ -3,6 +3,10 @@
 // runs synchronously never sees Ctrl-C. Long paths call `checkpoint` between kernel dispatches,
 // chunks, toy batches, pseudo-experiments and windows: it yields one macrotask turn (so the
 // signal can be raised) and throws if it was.
+import type { Backend } from '../host/backend.js';
+import { allocOutputs, placeOutputs, sliceArgs } from '../host/slice.js';
+import type { KernelArgs, KernelDesc, KernelOutputs } from '../kernels/types.js';
+
 const turn: (f: () => void) => void = typeof setImmediate === 'function' ? (f) => setImmediate(f) : (f) => setTimeout(f, 0);
 
 export async function checkpoint(signal?: AbortSignal): Promise<void> {
@@ -20,4 +24,28 @@ export function ticker(signal?: AbortSignal, ms = 50): () => Promise<void> {
     await checkpoint(signal);
     last = performance.now();
   };
+}
+
+/**
+ * One kernel run in blocks of items with a checkpoint between blocks, so that a long dispatch (the
+ * whole LLP grid, every fit of a patchset) can be stopped: blocks start at 64 items and double
+ * while a block takes under 100 ms (halve above 400 ms). Items are independent and indexed from
+ * `itemOffset`, so the result is the same bits as one dispatch. Without a signal: one dispatch.
+ */
+export async function runCancellable(backend: Backend, desc: KernelDesc, args: KernelArgs, signal?: AbortSignal): Promise<KernelOutputs> {
+  if (!signal) return backend.run(desc, args);
+  const out = allocOutputs(desc, args.count);
+  let chunk = Math.min(64, args.count);
+  for (let a = 0; a < args.count; ) {
+    await checkpoint(signal);
+    const b = Math.min(args.count, a + chunk);
+    const t0 = performance.now();
+    placeOutputs(desc, out, await backend.run(desc, { ...sliceArgs(desc, args, a, b), signal }), a);
+    const dt = performance.now() - t0;
+    a = b;
+    if (dt < 100) chunk *= 2;
+    else if (dt > 400 && chunk > 1) chunk = Math.ceil(chunk / 2);
+  }
+  signal.throwIfAborted();
+  return out;
 }

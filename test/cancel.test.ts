@@ -3,7 +3,7 @@
 // in a child process, sent SIGINT while it computes.
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testWords } from '../kernels/testing.js';
 
@@ -23,11 +23,12 @@ function sample(name: string, n: number, stream: number, weight?: number): strin
 }
 
 /** Runs the CLI, sends SIGINT `signals` times (100 ms apart) once `after` ms have passed; resolves with the exit code and the seconds from the first SIGINT to the exit. */
-function interrupt(args: string[], after: number, signals = 1): Promise<{ code: number | null; seconds: number; stderr: string }> {
+function interrupt(args: string[], after: number, signals = 1): Promise<{ code: number | null; seconds: number; stderr: string; stdout: string }> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '', t0 = 0;
+    let stderr = '', stdout = '', t0 = 0;
     p.stderr.on('data', (d) => { stderr += d; });
+    p.stdout.on('data', (d) => { stdout += d; });
     const timer = setTimeout(() => {
       t0 = performance.now();
       for (let k = 0; k < signals; k++) setTimeout(() => p.kill('SIGINT'), 100 * k);
@@ -35,7 +36,7 @@ function interrupt(args: string[], after: number, signals = 1): Promise<{ code: 
     p.on('error', reject);
     p.on('exit', (code) => {
       clearTimeout(timer);
-      resolve({ code, seconds: t0 ? (performance.now() - t0) / 1000 : -1, stderr });
+      resolve({ code, seconds: t0 ? (performance.now() - t0) / 1000 : -1, stderr, stdout });
     });
   });
 }
@@ -68,5 +69,38 @@ describe('Ctrl-C during long work', () => {
     expect(r.code).toBe(130);
     expect(r.seconds).toBeLessThan(1);
     expect(existsSync(out)).toBe(false);
+  }, 60_000);
+});
+
+// The LLP sweep (one grid of 52 x 2000 cells: ~20 s on one core) and the binned-likelihood fits (an
+// upper limit on each of 2000 patches: every fit stage is one kernel run over all patches) run in
+// blocks with a checkpoint between them (engine/cancel.ts runCancellable).
+describe('Ctrl-C during an LLP sweep and a patchset upper limit', () => {
+  it('llp --demo (2000 lifetimes, bayes): stops within 2 s of Ctrl-C, exit 130, no output', async () => {
+    const out = join(dir, 'llp.json'), plot = join(dir, 'llp.svg');
+    const r = await interrupt(['llp', '--demo', '--backend', 'cpu', '--lifetimes', '1e-3:1e3:2000', '--method', 'bayes', '--out', out, '--plot', plot], 2500);
+    expect(r.seconds).toBeGreaterThan(0);
+    expect(r.code).toBe(130);
+    expect(r.seconds).toBeLessThan(2);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(plot)).toBe(false);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/interrupted/);
+  }, 60_000);
+
+  it('upper-limit over a patchset of 2000 patches: stops within 2 s of Ctrl-C, exit 130, nothing on stdout', async () => {
+    const PS = join(import.meta.dirname, 'fixtures', 'pyhf', 'patchsets');
+    const ps = JSON.parse(readFileSync(join(PS, 'mass_scan_patchset.json'), 'utf8'));
+    const base = ps.patches as { metadata: { name: string; values: number[] } }[];
+    // The fixture's patches repeated under new names (the background-only workspace and digests unchanged).
+    ps.patches = Array.from({ length: Math.ceil(2000 / base.length) }, (_, k) => base.map((p) => ({ ...p, metadata: { name: `${p.metadata.name}_r${k}`, values: p.metadata.values.map((v) => v + 1000 * k) } }))).flat();
+    const big = join(dir, 'big_patchset.json');
+    writeFileSync(big, JSON.stringify(ps));
+    const r = await interrupt(['upper-limit', join(PS, 'mass_scan_bkg.json'), '--patchset', big, '--backend', 'cpu', '--json'], 2500);
+    expect(r.seconds).toBeGreaterThan(0);
+    expect(r.code).toBe(130);
+    expect(r.seconds).toBeLessThan(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/interrupted/);
   }, 60_000);
 });

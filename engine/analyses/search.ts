@@ -19,6 +19,7 @@ import { describeModel, type Mlp } from '../nn/model.js';
 import { scoreEvents } from '../nn/infer.js';
 import { limitOne, PIPELINE_LIMIT_METHODS, type PipelineLimitMethod } from '../stats/windows.js';
 import { globalSignificance } from '../stats/lee.js';
+import { checkpoint } from '../cancel.js';
 import { couplingLimit, type Coupling } from './couplings.js';
 import { B_FLOOR, concatColumns, poissonResample, rows, sampleInfo, scanWithFloor, seedOf, selectRows, table, type Columns } from './samples.js';
 
@@ -305,7 +306,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
   const timing: Record<string, number> = {};
   const lap = (name: string, since: number) => (timing[name] = Math.round(performance.now() - since) / 1000);
   const progress = o.progress ?? (() => {});
-  const check = () => o.signal?.throwIfAborted();
+  const check = () => checkpoint(o.signal); // a macrotask turn: Ctrl-C is seen between stages (engine/cancel.ts)
   const lumi = o.lumiFb ?? def.paper.lumiFb, cl = o.cl ?? def.paper.cl, method = o.method ?? def.paper.method;
   const nPE = o.pseudoExperiments ?? 100, cap = o.maxEventsPerBackground ?? 150_000, perPoint = o.signalEventsPerPoint ?? def.signalEventsPerPoint;
   const nTrain = o.trainEvents ?? def.mlp?.trainEvents ?? 0;
@@ -371,7 +372,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
     }
   } else {
     for (const [i, bg] of def.backgrounds.entries()) {
-      check();
+      await check();
       progress(`simulating ${bg.name} at ${lumi} fb^-1`);
       const seed = seedOf(foldIn(kMc, i));
       const s = atLuminosity(bg.name, bg.params, lumi, seed, cap);
@@ -404,7 +405,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
       // The selection keeps few events of some backgrounds: simulate up to 5 x 20000 to train on.
       let c: Columns | null = null;
       for (let chunk = 0; chunk < 5 && (c === null || rows(c) < nTrain / def.backgrounds.length); chunk++) {
-        check();
+        await check();
         const s = generate({ process: bg.name, params: bg.params, events: 20_000, firstEvent: chunk * 20_000, seed: seedOf(foldIn(kTrain, 1000 + i)) });
         const part = selectSample(s.columns, s.length, bg.name);
         c = c ? concatColumns([c, part], keep) : part;
@@ -479,7 +480,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
   progress(`signal efficiency map (${def.signalPoints.length} mass points)`);
   const effMap: SearchResult['signal_efficiency_map'] = [];
   for (const [j, p] of def.signalPoints.entries()) {
-    check();
+    await check();
     const peak = def.peakOf(p);
     let w = -1, bd = Infinity;
     for (let i = 0; i < W; i++) {
@@ -512,7 +513,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
   const effPoints = effMap.map((e) => e.masses_GeV), effValues = effMap.map((e) => e.efficiency);
   for (let w = 0; w < W; w++) {
     if (w % 500 === 0) {
-      check();
+      await check();
       progress(`limits: window ${w} / ${W}`);
     }
     const n = res.data.n[w], b = bEff[w], sb = res.sigmaB![w];
@@ -548,7 +549,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
   const canResample = bgParts.length > 0 && !bgCandFromFiles.length;
   const nDone = canResample ? nPE : 0;
   const g = nDone === 0 ? null : await globalSignificance(res.data.n, bEff, res.sigmaB!, async (k) => {
-    check();
+    await check();
     if (k % 10 === 0) progress(`look-elsewhere: pseudo-experiment ${k} / ${nPE}`);
     const pe = candidates(poissonResample(bgEvents, bgEvents.weight, foldIn(kPE, k), keep), false);
     return (await countInWindows(backend, grid, table(pe), {}, o.signal)).n;

@@ -43,7 +43,7 @@ export const llp: Command = {
   summary: 'LLP B -> K S lifetime sweep: efficiency per (mass, channel, c tau), limits per channel and combined',
   usage: 'llp (--signal FILE --data FILE [--columns NAME=COLUMN,...] | --demo [--seed S]) [--lifetimes 1e-3:1e3:50] [--channels ee,mumu,pipi,KK] [--masses m1,m2,..] [--lxy 0.05:60] [--nsigma 2] [--method cls-n|bayes|cls-asymptotic] [--cl 0.95] [--nbb 198e6] [--ctau-gen CM] [--out FILE.json] [--plot FILE.svg] [--shard i/n]',
   options: OPTIONS,
-  async run(args, out) {
+  async run(args, out, ctx) {
     const { values } = parseArgs({ args, options: OPTIONS });
     const channels = parseChannels(values.channels!);
     const ctaus = parseLogGrid(values.lifetimes!, '--lifetimes');
@@ -64,7 +64,7 @@ export const llp: Command = {
         if (values.signal || values.data || values.columns) throw new Error('--demo generates its own samples: drop --signal / --data / --columns');
         masses ??= Array.from({ length: 13 }, (_, i) => 1 + 0.25 * i);
         const perCell = intArg(values['per-cell']!, '--per-cell', 10, 1e6);
-        ({ signal, data } = await demoInputs(backend, seed, channels, masses, perCell, values['ctau-gen'] ? numArg(values['ctau-gen'], '--ctau-gen', 1e-6) : 1));
+        ({ signal, data } = await demoInputs(backend, seed, channels, masses, perCell, values['ctau-gen'] ? numArg(values['ctau-gen'], '--ctau-gen', 1e-6) : 1, ctx?.signal));
         Object.assign(meta, { demo: true, seed, signal: signal.meta, data: 'illustrative flat M_red background, lxy exponential (mean 0.2 cm), 20000 events per channel' });
       } else {
         if (!values.signal || !values.data) throw new Error('--signal FILE and --data FILE are required (or --demo)');
@@ -80,7 +80,7 @@ export const llp: Command = {
       const allMasses = masses;
       const [first, end] = shard ? shardRange(allMasses.length, shard) : [0, allMasses.length];
       masses = allMasses.slice(first, end);
-      const { json, limits } = await analyse(backend, signal, data, { masses, channels, ctaus, lxyWindow, nSigma, method, cl, nBBbar }, meta);
+      const { json, limits } = await analyse(backend, signal, data, { masses, channels, ctaus, lxyWindow, nSigma, method, cl, nBBbar, signal: ctx?.signal }, meta);
       Object.assign(json, { kind: 'llp', masses_GeV: allMasses });
       if (shard) json.shard = { index: shard.index, count: shard.count, total: allMasses.length, first, end, key: 'cells', per_shard: ['backend', 'sweep_ms'] };
       const text = JSON.stringify(json, null, 1);

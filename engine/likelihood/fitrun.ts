@@ -3,6 +3,7 @@ import type { Backend } from '../../host/backend.js';
 import { fit as fitDesc } from '../../kernels/fit/desc.js';
 import { ITEM_DATA, ITEM_MODE, ITEM_MODEL, ITEM_POI, ITEM_WORDS, MAXP, POI_FIXED, POI_FREE, dataWords, packData, packModels, type FitModel } from '../../kernels/fit/layout.js';
 import { STATUS } from '../../kernels/fit/ref.js';
+import { runCancellable } from '../cancel.js';
 
 export const DEFAULT_MAX_ITER = 200;
 export const FIT_STATUS_NAMES = ['max_iter', 'converged', 'converged_noise_floor', 'no_descent'] as const;
@@ -67,12 +68,12 @@ export async function runFits(backend: Backend, packed: PackedModels, reqs: read
     const v = r.poi ?? 0;
     itemF[ITEM_WORDS * l + ITEM_POI] = Math.abs(v) < 2 ** -100 ? 0 : v; // no subnormal reaches the kernel
   });
-  const out = await backend.run(fitDesc, {
+  // In blocks with a checkpoint between them (Ctrl-C during a patchset's fits); the same bits.
+  const out = await runCancellable(backend, fitDesc, {
     count: reqs.length,
     params: { max_iter: opts.maxIter ?? DEFAULT_MAX_ITER },
     inputs: { model: packed.words, data, items },
-    signal: opts.signal,
-  });
+  }, opts.signal);
   const pars = new Float32Array(out.pars.buffer, out.pars.byteOffset, out.pars.length);
   const dev = new Float32Array(out.deviance.buffer, out.deviance.byteOffset, out.deviance.length);
   return reqs.map((r, l) => {

@@ -3,6 +3,7 @@ import type { Backend } from '../../host/backend.js';
 import { loadEventFile, type EventTable } from '../events.js';
 import { withColumnNames } from '../io/columns.js';
 import { uniforms, key, foldIn } from '../random.js';
+import { checkpoint } from '../cancel.js';
 import { CHANNELS, DAUGHTER_MASS, generateLlpSample, reducedMass, type Channel, type LlpSample } from './sample.js';
 import { runSweep, type SweepOptions, type SweepResult } from './sweep.js';
 import { sidebandCounts, type DataSample } from './background.js';
@@ -67,11 +68,12 @@ export async function loadData(path: string, columns?: Readonly<Record<string, s
  * in [0, 4.8] GeV, lxy exponential with mean 0.2 cm (prompt tracks with a displaced tail).
  * Philox key foldIn(key(seed, 0x11b00002), channel), one block per event.
  */
-export async function demoData(backend: Backend, seed: number, perChannel: number, channels: readonly Channel[]): Promise<DataSample> {
+export async function demoData(backend: Backend, seed: number, perChannel: number, channels: readonly Channel[], signal?: AbortSignal): Promise<DataSample> {
   const n = perChannel * channels.length;
   const mred = new Float64Array(n), lxy = new Float64Array(n), channel = new Uint8Array(n);
   let i = 0;
   for (const c of channels) {
+    await checkpoint(signal);
     const u = await uniforms(backend, foldIn(key(seed, 0x11b00002), CHANNELS.indexOf(c)), { event: 0 }, perChannel);
     for (let k = 0; k < perChannel; k++, i++) {
       mred[i] = 4.8 * u[4 * k];
@@ -101,7 +103,7 @@ export async function analyse(backend: Backend, signal: LlpSample, data: DataSam
   const sweepMs = performance.now() - t0;
   const counts = sidebandCounts(data, sweep.windows, o.channels, o.lxyWindow, o.sidebandK ?? 2);
   const nB = chargedBCount(o.nBBbar);
-  const limits = limitGrid(sweep, counts, { method: o.method, cl: o.cl, nB });
+  const limits = await limitGrid(sweep, counts, { method: o.method, cl: o.cl, nB, signal: o.signal });
   const nM = o.masses.length, nC = o.channels.length, L = o.ctaus.length;
   const r = (x: number) => (Number.isFinite(x) ? +x.toPrecision(6) : null);
   const json = {
@@ -139,8 +141,8 @@ export async function analyse(backend: Backend, signal: LlpSample, data: DataSam
 }
 
 /** The demo inputs: a generated signal grid and an illustrative background. */
-export async function demoInputs(backend: Backend, seed: number, channels: readonly Channel[], masses: readonly number[], perCell: number, ctauGenCm: number) {
-  const signal = await generateLlpSample({ masses, channels, perCell, ctauGenCm, seed, backend });
-  const data = await demoData(backend, seed, 20000, channels);
+export async function demoInputs(backend: Backend, seed: number, channels: readonly Channel[], masses: readonly number[], perCell: number, ctauGenCm: number, abort?: AbortSignal) {
+  const signal = await generateLlpSample({ masses, channels, perCell, ctauGenCm, seed, backend, signal: abort });
+  const data = await demoData(backend, seed, 20000, channels, abort);
   return { signal, data };
 }

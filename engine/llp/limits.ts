@@ -3,6 +3,7 @@
 // branching.ts), per-channel and combined limits on B(B+ -> K+ S) and on the mixing angle theta^2.
 import { upperOne, type WindowLimitMethod } from '../stats/windows.js';
 import { scalarBranchingFractions, SCALAR_BRANCHING_SOURCE } from '../generate/branching.js';
+import { ticker } from '../cancel.js';
 import type { Channel } from './sample.js';
 import type { SweepResult } from './sweep.js';
 
@@ -44,6 +45,8 @@ export interface LimitOptions {
   readonly nB: number;
   /** The model of B(S -> x x) the per-channel B(B -> K S) limits and the combination are made under (default: the Higgs-mixed scalar's). */
   readonly brModel?: ScalarBrModel;
+  /** Ctrl-C: checked between limits (engine/cancel.ts). */
+  readonly signal?: AbortSignal;
 }
 
 export interface LimitGrid {
@@ -64,10 +67,15 @@ export interface LimitGrid {
  * Per channel: B x B_up = s_up / (N_B eff), s_up the limit on the signal count in the channel's
  * window (independent of the lifetime, so computed once per mass and channel).
  */
-export function limitGrid(sweep: SweepResult, counts: readonly WindowCounts[], o: LimitOptions): LimitGrid {
+export async function limitGrid(sweep: SweepResult, counts: readonly WindowCounts[], o: LimitOptions): Promise<LimitGrid> {
+  const tick = ticker(o.signal);
   const nM = sweep.masses.length, nC = sweep.channels.length, L = sweep.ctaus.length;
   if (counts.length !== nM * nC) throw new Error(`limits: ${counts.length} window counts for ${nM} masses x ${nC} channels`);
-  const sUp = Float64Array.from(counts, (w) => signalUpperLimit(w, o.method, o.cl));
+  const sUp = new Float64Array(counts.length);
+  for (const [g, w] of counts.entries()) {
+    await tick();
+    sUp[g] = signalUpperLimit(w, o.method, o.cl);
+  }
   const perChannel = new Float64Array(nM * nC * L);
   for (let g = 0; g < nM * nC; g++) {
     for (let j = 0; j < L; j++) {
@@ -84,6 +92,7 @@ export function limitGrid(sweep: SweepResult, counts: readonly WindowCounts[], o
   const combined = new Float64Array(nM * L);
   for (let im = 0; im < nM; im++) {
     for (let j = 0; j < L; j++) {
+      await tick();
       const chans = sweep.channels.map((_, ic) => ({
         n: counts[im * nC + ic].n, b: counts[im * nC + ic].b,
         a: o.nB * sweep.eff[(im * nC + ic) * L + j] * br[im * nC + ic],

@@ -2,6 +2,7 @@
 // columns the llp_sweep kernel reads. Units: lengths in cm, masses in GeV.
 import type { Backend } from '../../host/backend.js';
 import { foldIn, key, uniforms } from '../random.js';
+import { checkpoint } from '../cancel.js';
 import { M_B, M_E, M_K, M_MU, M_PI, boost, twoBody, twoBodyP } from '../generate/lorentz.js';
 
 export const CHANNELS = ['ee', 'mumu', 'pipi', 'KK'] as const;
@@ -61,6 +62,8 @@ export interface GenerateLlpOptions {
   readonly fixedBgT?: number;
   /** Draws the Philox uniforms (the same bits on every backend). */
   readonly backend: Backend;
+  /** Ctrl-C: checked between cells (engine/cancel.ts). */
+  readonly signal?: AbortSignal;
 }
 
 /** Illustrative reduced-mass resolution, GeV: sigma = 0.002 + 0.003 m (a few MeV, as for displaced two-track vertices). */
@@ -89,6 +92,7 @@ export async function generateLlpSample(o: GenerateLlpOptions): Promise<LlpSampl
     for (const [ic, c] of o.channels.entries()) {
       const mx = DAUGHTER_MASS[c];
       if (!(m > 2 * mx && m < M_B - M_K)) throw new RangeError(`mass ${m} GeV is outside (${2 * mx}, ${M_B - M_K}) for channel ${c}`);
+      await checkpoint(o.signal);
       const u = await uniforms(backend, foldIn(base, im * o.channels.length + ic), { event: 0 }, 2 * o.perCell);
       const mr = reducedMass(m, mx), sg = sigma(m, c);
       for (let k = 0; k < o.perCell; k++, i++) {

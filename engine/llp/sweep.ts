@@ -1,6 +1,7 @@
 // Lifetime sweep: signal efficiency for every (mass hypothesis, channel, lifetime) cell in one
 // kernel dispatch (kernels/llp_sweep), from decays simulated at one c*tau_gen and reweighted.
 import type { Backend } from '../../host/backend.js';
+import { runCancellable } from '../cancel.js';
 import { llpSweep, lifetimeTable, decode96 } from '../../kernels/llp_sweep/desc.js';
 import { CHANNELS, DAUGHTER_MASS, reducedMass, resolution, type Channel, type LlpSample } from './sample.js';
 
@@ -14,6 +15,8 @@ export interface SweepOptions {
   /** Reduced-mass window: M_red(m) +- nSigma * sigma(m, channel). */
   readonly nSigma?: number;
   readonly sigma?: (m: number, c: Channel) => number;
+  /** Ctrl-C: checked between blocks of cells (engine/cancel.ts runCancellable). */
+  readonly signal?: AbortSignal;
 }
 
 export interface MassWindow { readonly lo: number; readonly hi: number }
@@ -94,7 +97,7 @@ export async function runSweep(backend: Backend, sample: LlpSample, o: SweepOpti
   const L = o.ctaus.length;
   if (L === 0) throw new RangeError('no lifetimes given');
   const { G, inputs, windows, nGenerated } = sweepInputs(sample, o);
-  const out = await backend.run(llpSweep, { count: G * L, params: { n_life: L }, inputs });
+  const out = await runCancellable(backend, llpSweep, { count: G * L, params: { n_life: L }, inputs }, o.signal);
   return decodeSweep(out.acc, inputs.life, o, G, windows, nGenerated, backend.name);
 }
 
