@@ -61,7 +61,7 @@ describe('AssemblyScript layouts are generated, not written', () => {
   });
 });
 
-describe('packed layouts have one source (kernels/mlp/layout.ts, kernels/fit/layout.ts)', () => {
+describe('packed layouts have one source (kernels/<k>/layout.ts: mlp, fit, window_count)', () => {
   // Each index expression that follows an opener, up to its matching bracket.
   const indexExprs = (src: string, opener: RegExp): string[] => {
     const out: string[] = [];
@@ -85,6 +85,10 @@ describe('packed layouts have one source (kernels/mlp/layout.ts, kernels/fit/lay
     ['kernels/fit/fit.wgsl', /(?<!fn )\b(in_model\[|in_items\[|mf\()/g],
     ['wasm/fit.ts', /(?<!function )\b(mw\(|mf\(|itemWord\(it,)/g],
     ['kernels/fit/ref.ts', /\b(mw|mf|items|iv)\[/g],
+    ['kernels/window_count/window_count.wgsl', /\b(in_win|out_sums)\[/g],
+    ['wasm/window_count.ts', /(?<!function )\bword\(/g],
+    ['kernels/window_count/ref.ts', /\b(win|out)\[/g],
+    ['kernels/window_count/layout.ts', /\bout\[/g],
   ];
   for (const [f, opener] of sources) {
     it(`${f} reads and writes packed words by named offsets only`, () => {
@@ -96,6 +100,9 @@ describe('packed layouts have one source (kernels/mlp/layout.ts, kernels/fit/lay
   it('the fit twins step through records by named sizes', () => {
     expect(read('wasm/fit.ts'), 'items are read through itemWord()').not.toMatch(/load<\w+>\(it\b/);
     for (const f of ['kernels/fit/fit.wgsl', 'wasm/fit.ts', 'kernels/fit/ref.ts']) expect(read(f), f).not.toMatch(/\bw\s*(\+=\s*\d|=\s*w\s*\+\s*\d|\+\+)/);
+  });
+  it('wasm/window_count.ts reads windows and writes sums through word()', () => {
+    expect(read('wasm/window_count.ts')).not.toMatch(/\b(load<\w+>\(o\b|store<\w+>\(p\b)/);
   });
   it('wasm/mlp.ts addresses the net only through neta()', () => {
     expect(read('wasm/mlp.ts').match(/\bnet\s*\+/g)).toHaveLength(1);

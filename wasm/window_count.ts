@@ -2,7 +2,14 @@
 // inside (f32 test, no FMA in WebAssembly) and exact integer sums of w_q and w_q^2 (w_q < 2^24).
 // The SIMD build tests four events per step (f32x4 ops are the same IEEE roundings) and takes
 // the weights of the accepted lanes one by one.
-import { Bufs, IN_WIN_STRIDE, OUT_SUMS_STRIDE, Params } from './gen/window_count';
+import {
+  Bufs, IN_WIN_STRIDE, OUT_SUMS_STRIDE, Params, WIN_CX, WIN_CY, WIN_IAX2, WIN_IAY2, WIN_COL0, WIN_COL1, WIN_ROW0, WIN_ROW1,
+  SUM_N, SUM_W_LO, SUM_W_HI, SUM_W2_LO, SUM_W2_MID, SUM_W2_HI,
+} from './gen/window_count';
+
+/** Address of word k of the record at r. */
+// @ts-ignore: decorator
+@inline function word(r: usize, k: u32): usize { return r + (<usize>k << 2); }
 
 let n: u32 = 0;
 let sw: u64 = 0;
@@ -24,8 +31,8 @@ export function window_count(params: usize, bufs: usize): void {
   const win = B.in_win, ex = B.in_ev_x, ey = B.in_ev_y, ew = B.in_ev_w, off = B.in_cell_off, out = B.out_sums;
   for (let l: u32 = 0; l < count; l++) {
     const o = win + <usize>l * IN_WIN_STRIDE;
-    const cx = load<f32>(o), cy = load<f32>(o, 4), ia = load<f32>(o, 8), ib = load<f32>(o, 12);
-    const c0 = load<u32>(o, 16), c1 = load<u32>(o, 20), r0 = load<u32>(o, 24), r1 = load<u32>(o, 28);
+    const cx = load<f32>(word(o, WIN_CX)), cy = load<f32>(word(o, WIN_CY)), ia = load<f32>(word(o, WIN_IAX2)), ib = load<f32>(word(o, WIN_IAY2));
+    const c0 = load<u32>(word(o, WIN_COL0)), c1 = load<u32>(word(o, WIN_COL1)), r0 = load<u32>(word(o, WIN_ROW0)), r1 = load<u32>(word(o, WIN_ROW1));
     n = 0; sw = 0; sq = 0; sqHi = 0;
     if (c0 <= c1) {
       for (let r = r0; r <= r1; r++) {
@@ -64,11 +71,11 @@ export function window_count(params: usize, bufs: usize): void {
       }
     }
     const p = out + <usize>l * OUT_SUMS_STRIDE;
-    store<u32>(p, n);
-    store<u32>(p, <u32>sw, 4);
-    store<u32>(p, <u32>(sw >> 32), 8);
-    store<u32>(p, <u32>sq, 12);
-    store<u32>(p, <u32>(sq >> 32), 16);
-    store<u32>(p, sqHi, 20);
+    store<u32>(word(p, SUM_N), n);
+    store<u32>(word(p, SUM_W_LO), <u32>sw);
+    store<u32>(word(p, SUM_W_HI), <u32>(sw >> 32));
+    store<u32>(word(p, SUM_W2_LO), <u32>sq);
+    store<u32>(word(p, SUM_W2_MID), <u32>(sq >> 32));
+    store<u32>(word(p, SUM_W2_HI), sqHi);
   }
 }

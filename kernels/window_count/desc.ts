@@ -1,6 +1,6 @@
 import type { KernelDesc } from '../types.js';
 import { windowCountRef } from './ref.js';
-import { OUT_WORDS, WIN_WORDS } from './layout.js';
+import { OUT_WORDS, WIN_WORDS, WINDOW_COUNT_CONSTANTS } from './layout.js';
 import { windowCountWebgl2 } from './webgl2.js';
 import wgsl from './window_count.wgsl?raw';
 
@@ -20,6 +20,7 @@ export const windowCount: KernelDesc = {
     { name: 'cell_off', type: 'u32', doc: 'nx * ny + 1 cell offsets' },
   ],
   outputs: [{ name: 'sums', type: 'u32', perItem: OUT_WORDS, doc: '[n, sum_w lo, hi, sum_w2 lo, mid, hi]' }],
+  constants: WINDOW_COUNT_CONSTANTS,
   ref: windowCountRef,
   webgl2: windowCountWebgl2,
   exactness: 'bits',

@@ -9,7 +9,26 @@
 // f32, no FMA), event inside when t <= 1. Intervals are ellipses with iay2 = 0.
 
 export const WIN_WORDS = 8;
+export const WIN_CX = 0;
+export const WIN_CY = 1;
+export const WIN_IAX2 = 2;
+export const WIN_IAY2 = 3;
+export const WIN_COL0 = 4;
+export const WIN_COL1 = 5;
+export const WIN_ROW0 = 6;
+export const WIN_ROW1 = 7;
 export const OUT_WORDS = 6; // [n, sum_w lo, sum_w hi, sum_w2 lo, sum_w2 mid, sum_w2 hi]
+export const SUM_N = 0;
+export const SUM_W_LO = 1;
+export const SUM_W_HI = 2;
+export const SUM_W2_LO = 3;
+export const SUM_W2_MID = 4;
+export const SUM_W2_HI = 5;
+/** The record fields as the kernels see them (KernelDesc.constants: generated into WGSL and AssemblyScript). */
+export const WINDOW_COUNT_CONSTANTS = {
+  WIN_CX, WIN_CY, WIN_IAX2, WIN_IAY2, WIN_COL0, WIN_COL1, WIN_ROW0, WIN_ROW1,
+  SUM_N, SUM_W_LO, SUM_W_HI, SUM_W2_LO, SUM_W2_MID, SUM_W2_HI,
+} as const;
 
 /** Coordinates are rounded to multiples of 2^-24 GeV (60 eV): a non-zero f32 difference is >= 2^-24, its square normal. */
 export const COORD_QUANTUM = 2 ** -24;
@@ -196,10 +215,10 @@ export function packWindows(
       throw new RangeError(`window ${i}: semi-axes must be within [${AXIS_MIN}, ${AXIS_MAX}] GeV, got ${a1}${twoD ? `, ${a2}` : ''}`);
     }
     const o = i * WIN_WORDS;
-    out[o] = f32bits(c1);
-    out[o + 1] = f32bits(c2);
-    out[o + 2] = f32bits(1 / (a1 * a1));
-    out[o + 3] = twoD ? f32bits(1 / (a2 * a2)) : 0;
+    out[o + WIN_CX] = f32bits(c1);
+    out[o + WIN_CY] = f32bits(c2);
+    out[o + WIN_IAX2] = f32bits(1 / (a1 * a1));
+    out[o + WIN_IAY2] = twoD ? f32bits(1 / (a2 * a2)) : 0;
     const p1 = a1 * 1.0001 + 1e-6 * (Math.abs(c1) + a1) + 2 * COORD_QUANTUM;
     let col0 = cellIndex(c1 - p1, ev.x0, ev.cellW, ev.nx), col1 = cellIndex(c1 + p1, ev.x0, ev.cellW, ev.nx);
     let row0 = 0, row1 = ev.ny - 1;
@@ -210,7 +229,7 @@ export function packWindows(
       if (c2 + p2 < ev.y0 || c2 - p2 > ev.y0 + ev.cellH * ev.ny) { row0 = 1; row1 = 0; }
     }
     if (ev.count === 0 || c1 + p1 < ev.x0 || c1 - p1 > ev.x0 + ev.cellW * ev.nx) { col0 = 1; col1 = 0; }
-    out[o + 4] = col0; out[o + 5] = col1; out[o + 6] = row0; out[o + 7] = row1;
+    out[o + WIN_COL0] = col0; out[o + WIN_COL1] = col1; out[o + WIN_ROW0] = row0; out[o + WIN_ROW1] = row1;
   }
   return out;
 }
@@ -228,7 +247,7 @@ export function windowCountArgs(ev: BinnedEvents, win: Uint32Array) {
 export function decodeSums(out: Uint32Array, i: number, weightExp: number): { n: number; sumW: number; sumW2: number } {
   const o = i * OUT_WORDS;
   const s = 2 ** -weightExp;
-  const sumW = (out[o + 1] + out[o + 2] * 2 ** 32) * s;
-  const sumW2 = (out[o + 3] + out[o + 4] * 2 ** 32 + out[o + 5] * 2 ** 64) * s * s;
-  return { n: out[o], sumW, sumW2 };
+  const sumW = (out[o + SUM_W_LO] + out[o + SUM_W_HI] * 2 ** 32) * s;
+  const sumW2 = (out[o + SUM_W2_LO] + out[o + SUM_W2_MID] * 2 ** 32 + out[o + SUM_W2_HI] * 2 ** 64) * s * s;
+  return { n: out[o + SUM_N], sumW, sumW2 };
 }

@@ -1,6 +1,9 @@
 import type { RefKernel } from '../types.js';
 import { bitsToF32 } from '../bits.js';
-import { OUT_WORDS, WIN_WORDS } from './layout.js';
+import {
+  OUT_WORDS, SUM_N, SUM_W2_HI, SUM_W2_LO, SUM_W2_MID, SUM_W_HI, SUM_W_LO, WIN_COL0, WIN_COL1, WIN_CX, WIN_CY, WIN_IAX2, WIN_IAY2,
+  WIN_ROW0, WIN_ROW1, WIN_WORDS,
+} from './layout.js';
 
 // TypeScript reference of window_count (see layout.ts for the record layout and membership rule).
 // Every f32 operation is rounded with Math.fround; integer sums are exact (no order dependence).
@@ -29,7 +32,8 @@ class Acc {
     this.q2 = (this.q2 + Math.floor(m / 0x100000000)) >>> 0;
   }
   store(out: Uint32Array, o: number): void {
-    out[o] = this.n; out[o + 1] = this.w0; out[o + 2] = this.w1; out[o + 3] = this.q0; out[o + 4] = this.q1; out[o + 5] = this.q2;
+    out[o + SUM_N] = this.n; out[o + SUM_W_LO] = this.w0; out[o + SUM_W_HI] = this.w1;
+    out[o + SUM_W2_LO] = this.q0; out[o + SUM_W2_MID] = this.q1; out[o + SUM_W2_HI] = this.q2;
   }
 }
 
@@ -40,8 +44,8 @@ export const windowCountRef: RefKernel = (p, [win, ex, ey, ew, off], [out]) => {
   const X = new Float32Array(ex.buffer, ex.byteOffset, ex.length), Y = new Float32Array(ey.buffer, ey.byteOffset, ey.length);
   for (let l = 0; l < n; l++) {
     const o = l * WIN_WORDS;
-    const cx = asF32(win[o]), cy = asF32(win[o + 1]), ia = asF32(win[o + 2]), ib = asF32(win[o + 3]);
-    const c0 = win[o + 4], c1 = win[o + 5], r0 = win[o + 6], r1 = win[o + 7];
+    const cx = asF32(win[o + WIN_CX]), cy = asF32(win[o + WIN_CY]), ia = asF32(win[o + WIN_IAX2]), ib = asF32(win[o + WIN_IAY2]);
+    const c0 = win[o + WIN_COL0], c1 = win[o + WIN_COL1], r0 = win[o + WIN_ROW0], r1 = win[o + WIN_ROW1];
     const acc = new Acc();
     if (c0 <= c1) {
       for (let r = r0; r <= r1; r++) {
@@ -59,7 +63,7 @@ export function windowCountBrute(win: Uint32Array, x: Float32Array, y: Float32Ar
   const out = new Uint32Array(m * OUT_WORDS);
   for (let l = 0; l < m; l++) {
     const o = l * WIN_WORDS;
-    const cx = asF32(win[o]), cy = asF32(win[o + 1]), ia = asF32(win[o + 2]), ib = asF32(win[o + 3]);
+    const cx = asF32(win[o + WIN_CX]), cy = asF32(win[o + WIN_CY]), ia = asF32(win[o + WIN_IAX2]), ib = asF32(win[o + WIN_IAY2]);
     const acc = new Acc();
     for (let j = 0; j < nEvents; j++) if (inside(x[j], y[j], cx, cy, ia, ib)) acc.add(w ? w[j] : 0);
     acc.store(out, l * OUT_WORDS);

@@ -12,14 +12,14 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let l = item_index(gid, nwg);
   if (l >= P.item_count) { return; }
   let o = IN_WIN_STRIDE * l; // u32
-  let cx = bitcast<f32>(in_win[o]);
-  let cy = bitcast<f32>(in_win[o + 1u]);
-  let ia = bitcast<f32>(in_win[o + 2u]);
-  let ib = bitcast<f32>(in_win[o + 3u]);
-  let c0 = in_win[o + 4u];
-  let c1 = in_win[o + 5u];
-  let r0 = in_win[o + 6u];
-  let r1 = in_win[o + 7u];
+  let cx = bitcast<f32>(in_win[o + WIN_CX]);
+  let cy = bitcast<f32>(in_win[o + WIN_CY]);
+  let ia = bitcast<f32>(in_win[o + WIN_IAX2]);
+  let ib = bitcast<f32>(in_win[o + WIN_IAY2]);
+  let c0 = in_win[o + WIN_COL0];
+  let c1 = in_win[o + WIN_COL1];
+  let r0 = in_win[o + WIN_ROW0];
+  let r1 = in_win[o + WIN_ROW1];
   var n = 0u;
   var w0 = 0u; var w1 = 0u;
   var q0 = 0u; var q1 = 0u; var q2 = 0u;
@@ -49,10 +49,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     }
   }
   let p = OUT_SUMS_STRIDE * l; // u32
-  out_sums[p] = n;
-  out_sums[p + 1u] = w0;
-  out_sums[p + 2u] = w1;
-  out_sums[p + 3u] = q0;
-  out_sums[p + 4u] = q1;
-  out_sums[p + 5u] = q2;
+  out_sums[p + SUM_N] = n;
+  out_sums[p + SUM_W_LO] = w0;
+  out_sums[p + SUM_W_HI] = w1;
+  out_sums[p + SUM_W2_LO] = q0;
+  out_sums[p + SUM_W2_MID] = q1;
+  out_sums[p + SUM_W2_HI] = q2;
 }
