@@ -61,7 +61,7 @@ describe('AssemblyScript layouts are generated, not written', () => {
   });
 });
 
-describe('packed layouts have one source (kernels/<k>/layout.ts: mlp, fit, window_count)', () => {
+describe('packed layouts have one source (kernels/<k>/layout.ts or ref.ts: mlp, fit, window_count, toys)', () => {
   // Each index expression that follows an opener, up to its matching bracket.
   const indexExprs = (src: string, opener: RegExp): string[] => {
     const out: string[] = [];
@@ -89,6 +89,9 @@ describe('packed layouts have one source (kernels/<k>/layout.ts: mlp, fit, windo
     ['wasm/window_count.ts', /(?<!function )\bword\(/g],
     ['kernels/window_count/ref.ts', /\b(win|out)\[/g],
     ['kernels/window_count/layout.ts', /\bout\[/g],
+    ['kernels/toys/toys.wgsl', /\b(in_win|out_q)\[/g],
+    ['wasm/toys.ts', /(?<!function )\bword\(/g],
+    ['kernels/toys/ref.ts', /\b(win|out)\[/g],
   ];
   for (const [f, opener] of sources) {
     it(`${f} reads and writes packed words by named offsets only`, () => {
@@ -103,6 +106,9 @@ describe('packed layouts have one source (kernels/<k>/layout.ts: mlp, fit, windo
   });
   it('wasm/window_count.ts reads windows and writes sums through word()', () => {
     expect(read('wasm/window_count.ts')).not.toMatch(/\b(load<\w+>\(o\b|store<\w+>\(p\b)/);
+  });
+  it('wasm/toys.ts reads windows through word()', () => {
+    expect(read('wasm/toys.ts')).not.toMatch(/\bload<\w+>\(wp\b/);
   });
   it('wasm/mlp.ts addresses the net only through neta()', () => {
     expect(read('wasm/mlp.ts').match(/\bnet\s*\+/g)).toHaveLength(1);

@@ -4,7 +4,11 @@ import { DEV_POLY, devF32 } from './lib/deviance';
 import { C, S, ftz4, horner4, sel, xdiv4, xexp4, xlog4, xrecip4, xsqrt4 } from './lib/exactmath4';
 import { LNF_POLY, drawPois, pA, pA2, pB, pLam, pLinv, pP0, pVr, rsInit, rsNormal, setPois } from './lib/sampling';
 import { Q0, Q1, Q2, Q3, philoxBlock4 } from './philox';
-import { Bufs, IN_WIN_STRIDE, OUT_Q_STRIDE, Params } from './gen/toys';
+import { Bufs, IN_WIN_STRIDE, OUT_Q_STRIDE, Params, Q_B, Q_SB, WIN_B, WIN_PAR, WIN_S, WIN_THETA_B, WIN_THETA_SB } from './gen/toys';
+
+/** Address of word k of the record at r. */
+// @ts-ignore: decorator
+@inline function word(r: usize, k: u32): usize { return r + (<usize>k << 2); }
 
 // Per-window constants (set by setWindow / setDraw; hoisted out of the per-toy code, same values).
 let wK: f32 = 0;
@@ -329,12 +333,13 @@ export function toys(params: usize, bufs: usize): void {
     const left = count - l;
     const run: u32 = toys - j < left ? toys - j : left;
     const wp = win + <usize>w * IN_WIN_STRIDE;
-    const s = load<f32>(wp), b = load<f32>(wp, 4), par = load<f32>(wp, 8);
+    const s = load<f32>(word(wp, WIN_S)), b = load<f32>(word(wp, WIN_B)), par = load<f32>(word(wp, WIN_PAR));
     wK = kind == 2 ? xdiv(par, b) : 0.0;
     for (let h: u32 = 0; h < 2; h++) {
       const k0 = h == 0 ? ks0 : kb0, k1 = h == 0 ? ks1 : kb1;
-      setDraw(h == 0 ? s : 0.0, b, par, load<f32>(wp + (<usize>h << 2), 12), kind);
-      const o = out + <usize>l * OUT_Q_STRIDE + (<usize>h << 2);
+      const th = h == 0 ? WIN_THETA_SB : WIN_THETA_B, qk = h == 0 ? Q_SB : Q_B; // the s+b toys, then the b-only ones
+      setDraw(h == 0 ? s : 0.0, b, par, load<f32>(word(wp, th)), kind);
+      const o = word(out + <usize>l * OUT_Q_STRIDE, qk);
       let i: u32 = 0;
       if (ASC_FEATURE_SIMD) {
         for (; i + 4 <= run; i += 4) group4(k0, k1, w, toy0 + j + i, s, b, par, kind, stat, o + <usize>i * OUT_Q_STRIDE);

@@ -6,7 +6,7 @@
 // whatever the backend or the way the work is split.
 import type { Backend } from '../../host/backend.js';
 import { toys as toysKernel } from '../../kernels/toys/desc.js';
-import { q0F32, qtildeF32, TOY_KIND, WIN_WORDS } from '../../kernels/toys/ref.js';
+import { Q_B, Q_SB, Q_WORDS, q0F32, qtildeF32, TOY_KIND, WIN_B, WIN_PAR, WIN_S, WIN_THETA_B, WIN_THETA_SB, WIN_WORDS } from '../../kernels/toys/ref.js';
 import { key, split, type Key } from '../random.js';
 import { BAND_N, muScale, upperLimitAsymptotic } from './asymptotic.js';
 import { makeModel, profile, type CountingModel, type Model } from './model.js';
@@ -65,9 +65,9 @@ export async function toyQ(rows: readonly ToyRow[], kind: number, o: DispatchOpt
   if (total > 1 << 28) throw new RangeError(`toys: ${end - first} rows x ${K} toys is too many to keep at once (2^28); split the rows`);
   const qsb = new Float32Array(total), qb = new Float32Array(total);
   await dispatch(rows, kind, o, (from, q) => {
-    for (let i = 0, at = from - first * K; i < q.length / 2; i++) {
-      qsb[at + i] = q[2 * i];
-      qb[at + i] = q[2 * i + 1];
+    for (let i = 0, at = from - first * K; i < q.length / Q_WORDS; i++) {
+      qsb[at + i] = q[Q_WORDS * i + Q_SB];
+      qb[at + i] = q[Q_WORDS * i + Q_B];
     }
   });
   return { qsb, qb };
@@ -79,10 +79,10 @@ export async function toyCounts(rows: readonly ToyRow[], kind: number, o: Dispat
   const nsb = new Uint32Array(rows.length), nb = new Uint32Array(rows.length);
   const qo = Float32Array.from(rows, (r) => r.qObs);
   await dispatch(rows, kind, o, (from, q) => {
-    for (let i = 0; i < q.length / 2; i++) {
+    for (let i = 0; i < q.length / Q_WORDS; i++) {
       const w = Math.floor((from + i) / K);
-      if (q[2 * i] >= qo[w]) nsb[w]++;
-      if (q[2 * i + 1] >= qo[w]) nb[w]++;
+      if (q[Q_WORDS * i + Q_SB] >= qo[w]) nsb[w]++;
+      if (q[Q_WORDS * i + Q_B] >= qo[w]) nb[w]++;
     }
   });
   return { nsb, nb };
@@ -107,7 +107,8 @@ async function dispatch(rows: readonly ToyRow[], kind: number, o: DispatchOption
     for (const [j, v] of [r.s, r.b, r.par, r.thSb, r.thB].entries()) {
       if (!Number.isFinite(v) || v < -1e30 || v > 1e30) throw new RangeError(`toys: row ${i} has a non-finite input (${j})`);
     }
-    win.set([r.s, r.b, r.par, r.thSb, r.thB], i * WIN_WORDS);
+    const at = i * WIN_WORDS;
+    win[at + WIN_S] = r.s; win[at + WIN_B] = r.b; win[at + WIN_PAR] = r.par; win[at + WIN_THETA_SB] = r.thSb; win[at + WIN_THETA_B] = r.thB;
   });
   const k = toyKeys(o.seed);
   const params = { key_sb0: k.sb[0], key_sb1: k.sb[1], key_b0: k.b[0], key_b1: k.b[1], toys: K, toy0: o.toy0 ?? 0, kind, stat: o.stat ?? 0 };

@@ -1,5 +1,5 @@
 import type { KernelDesc } from '../types.js';
-import { toysRef, WIN_WORDS } from './ref.js';
+import { Q_WORDS, TOYS_CONSTANTS, toysRef, WIN_WORDS } from './ref.js';
 import philoxLib from '../philox/philox_lib.wgsl?raw';
 import mathLib from '../lib/exactmath.wgsl?raw';
 import samplingLib from '../lib/sampling.wgsl?raw';
@@ -22,7 +22,8 @@ export const toys: KernelDesc = {
     { name: 'stat', type: 'u32', doc: '0: q~_mu (limits), 1: q_0 (discovery)' },
   ],
   inputs: [{ name: 'win', type: 'f32', record: WIN_WORDS, doc: 'per window (shared): s = mu s_ref, b, sigma_b / tau / ln kappa, theta_sb, theta_b, 0, 0, 0' }],
-  outputs: [{ name: 'q', type: 'f32', perItem: 2, doc: 'q~_mu of the s+b toy and of the b-only toy' }],
+  outputs: [{ name: 'q', type: 'f32', perItem: Q_WORDS, doc: 'q~_mu of the s+b toy and of the b-only toy' }],
+  constants: TOYS_CONSTANTS,
   ref: toysRef,
   exactness: 'bits',
 };

@@ -12,6 +12,17 @@ export { devF32 };
 const fr = Math.fround;
 export const TOY_KIND = { none: 0, gauss: 1, poisson: 2, lognormal: 3 } as const;
 export const WIN_WORDS = 8; // per window: s = mu s_ref, b, par (sigma, tau or ln kappa), theta_sb, theta_b, 0, 0, 0
+export const WIN_S = 0;
+export const WIN_B = 1;
+export const WIN_PAR = 2;
+export const WIN_THETA_SB = 3;
+export const WIN_THETA_B = 4;
+/** Output per item: q~ of the s+b toy, of the b-only toy. */
+export const Q_WORDS = 2;
+export const Q_SB = 0;
+export const Q_B = 1;
+/** The window record and output fields as the kernels see them (KernelDesc.constants: generated into WGSL and AssemblyScript). */
+export const TOYS_CONSTANTS = { WIN_S, WIN_B, WIN_PAR, WIN_THETA_SB, WIN_THETA_B, Q_SB, Q_B } as const;
 /** Positive root of A x^2 + B x - C = 0 (A > 0, C >= 0) without cancellation. */
 export function posRootF32(A: number, B: number, C: number): number {
   const D = xsqrt(fr(fr(B * B) + fr(fr(4 * A) * C)));
@@ -108,10 +119,11 @@ export const toysRef: RefKernel = (p, [win], [out]) => {
     const a = (off + l) >>> 0;
     const w = Math.floor(a / toys);
     const t = (toy0 + (a - w * toys)) >>> 0;
-    const s = F(win[8 * w]), b = F(win[8 * w + 1]), par = F(win[8 * w + 2]);
+    const r = WIN_WORDS * w, o = Q_WORDS * l;
+    const s = F(win[r + WIN_S]), b = F(win[r + WIN_B]), par = F(win[r + WIN_PAR]);
     rsInit(st, ks0, ks1, w, t, 0);
-    out[2 * l] = f32ToBits(toyF32(st, s, s, b, par, F(win[8 * w + 3]), kind, stat));
+    out[o + Q_SB] = f32ToBits(toyF32(st, s, s, b, par, F(win[r + WIN_THETA_SB]), kind, stat));
     rsInit(st, kb0, kb1, w, t, 0);
-    out[2 * l + 1] = f32ToBits(toyF32(st, 0, s, b, par, F(win[8 * w + 4]), kind, stat));
+    out[o + Q_B] = f32ToBits(toyF32(st, 0, s, b, par, F(win[r + WIN_THETA_B]), kind, stat));
   }
 };

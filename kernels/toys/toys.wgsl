@@ -97,11 +97,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let a = P.item_offset + l;
   let w = a / P.toys;
   let t = P.toy0 + (a - w * P.toys); // u32
-  let s = in_win[IN_WIN_STRIDE * w];
-  let b = in_win[IN_WIN_STRIDE * w + 1u];
-  let par = in_win[IN_WIN_STRIDE * w + 2u];
+  let r = IN_WIN_STRIDE * w; // u32
+  let s = in_win[r + WIN_S];
+  let b = in_win[r + WIN_B];
+  let par = in_win[r + WIN_PAR];
   rs_init(vec2<u32>(P.key_sb0, P.key_sb1), w, t, 0u);
-  out_q[OUT_Q_STRIDE * l] = toy_f32(s, s, b, par, in_win[IN_WIN_STRIDE * w + 3u], P.kind);
+  out_q[OUT_Q_STRIDE * l + Q_SB] = toy_f32(s, s, b, par, in_win[r + WIN_THETA_SB], P.kind);
   rs_init(vec2<u32>(P.key_b0, P.key_b1), w, t, 0u);
-  out_q[OUT_Q_STRIDE * l + 1u] = toy_f32(0.0, s, b, par, in_win[IN_WIN_STRIDE * w + 4u], P.kind);
+  out_q[OUT_Q_STRIDE * l + Q_B] = toy_f32(0.0, s, b, par, in_win[r + WIN_THETA_B], P.kind);
 }
