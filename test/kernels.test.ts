@@ -8,6 +8,8 @@ import { asIndex, asLayout } from '../kernels/aslayout.js';
 import { MLP_CONSTANTS, MLP_H_TABLE, MLP_LAYER_WORDS } from '../kernels/mlp/layout.js';
 import { wgslPrelude } from '../host/wgsl.js';
 import { FIT_CONSTANTS, MODEL_CONS_OFF, PARAM_WORDS } from '../kernels/fit/layout.js';
+import { ACC_COUNT, ACC_HALF, LLP_SWEEP_CONSTANTS } from '../kernels/llp_sweep/layout.js';
+import { DF32_CONSTANTS, DF_OUT_LT_AB } from '../kernels/df32/layout.js';
 
 const root = new URL('../', import.meta.url);
 const read = (p: string) => readFileSync(new URL(p, root), 'utf8');
@@ -61,7 +63,7 @@ describe('AssemblyScript layouts are generated, not written', () => {
   });
 });
 
-describe('packed layouts have one source (kernels/<k>/layout.ts or ref.ts: mlp, fit, window_count, toys)', () => {
+describe('packed layouts have one source (kernels/<k>/layout.ts or ref.ts: mlp, fit, window_count, toys, llp_sweep, df32)', () => {
   // Each index expression that follows an opener, up to its matching bracket.
   const indexExprs = (src: string, opener: RegExp): string[] => {
     const out: string[] = [];
@@ -92,6 +94,15 @@ describe('packed layouts have one source (kernels/<k>/layout.ts or ref.ts: mlp, 
     ['kernels/toys/toys.wgsl', /\b(in_win|out_q)\[/g],
     ['wasm/toys.ts', /(?<!function )\bword\(/g],
     ['kernels/toys/ref.ts', /\b(win|out)\[/g],
+    ['kernels/llp_sweep/llp_sweep.wgsl', /\b(in_grp_range|in_grp_win|in_life|out_acc)\[/g],
+    ['wasm/llp_sweep.ts', /(?<!function )\b(word|lifeAt)\(/g],
+    ['kernels/llp_sweep/ref.ts', /(?<!function )\b(range\[|win\[|life\[|out\[|acc\[|x\[|add96\()/g],
+    ['kernels/llp_sweep/desc.ts', /\b(t|acc)\[/g],
+    ['kernels/llp_sweep/cases.ts', /\b(range|win)\[/g],
+    ['engine/llp/sweep.ts', /\b(range|win|acc|life|r|w)\[/g],
+    ['kernels/df32/df32.wgsl', /\b(in_ab|out_r)\[/g],
+    ['wasm/df32.ts', /(?<!function )\bword\(/g],
+    ['kernels/df32/ref.ts', /\b(ab|out)\[/g],
   ];
   for (const [f, opener] of sources) {
     it(`${f} reads and writes packed words by named offsets only`, () => {
@@ -109,6 +120,18 @@ describe('packed layouts have one source (kernels/<k>/layout.ts or ref.ts: mlp, 
   });
   it('wasm/toys.ts reads windows through word()', () => {
     expect(read('wasm/toys.ts')).not.toMatch(/\bload<\w+>\(wp\b/);
+  });
+  it('wasm/llp_sweep.ts and wasm/df32.ts address records only through word() and lifeAt()', () => {
+    expect(read('wasm/llp_sweep.ts')).not.toMatch(/\b(load<\w+>|v128\.load)\((rp|wp|lp|life)\b|\b(store<\w+>|storeT4)\(o\b/);
+    expect(read('wasm/df32.ts')).not.toMatch(/\b(load|store)<\w+>\((p|o)\b/);
+  });
+  it('the llp_sweep and df32 descs carry their layout constants', () => {
+    const llp = KERNELS.find((d) => d.name === 'llp_sweep')!, df = KERNELS.find((d) => d.name === 'df32')!;
+    expect(llp.constants).toEqual(LLP_SWEEP_CONSTANTS);
+    expect(df.constants).toEqual(DF32_CONSTANTS);
+    expect(wgslPrelude(llp)).toContain(`const ACC_COUNT: u32 = ${ACC_COUNT}u;`);
+    expect(asLayout(llp)).toContain(`export const ACC_HALF: u32 = ${ACC_HALF};`);
+    expect(wgslPrelude(df)).toContain(`const DF_OUT_LT_AB: u32 = ${DF_OUT_LT_AB}u;`);
   });
   it('wasm/mlp.ts addresses the net only through neta()', () => {
     expect(read('wasm/mlp.ts').match(/\bnet\s*\+/g)).toHaveLength(1);

@@ -3,7 +3,14 @@ import {
   DF, accAdd, accValue, df, dfAdd, dfAddF, dfDiv, dfExp, dfHi, dfLo, dfLog, dfLt, dfMul, dfMulF, dfNeg, dfSub, fastTwoSum,
   split, twoProd, twoSum,
 } from './lib/df32';
-import { Bufs, IN_AB_STRIDE, OUT_R_STRIDE, Params } from './gen/df32';
+import {
+  Bufs, IN_AB_STRIDE, OUT_R_STRIDE, Params, DF_A_HI, DF_A_LO, DF_B_HI, DF_B_LO, DF_OUT_OP_WORDS, DF_OUT_HI, DF_OUT_LO,
+  DF_VALUE_OPS, DF_OP_LT, DF_OUT_LT_AB, DF_OUT_LT_BA,
+} from './gen/df32';
+
+/** Address of word k of the record at r. */
+// @ts-ignore: decorator
+@inline function word(r: usize, k: u32): usize { return r + (<usize>k << 2); }
 
 function op(i: u32, a: DF, b: DF): DF {
   const ah = dfHi(a), bh = dfHi(b);
@@ -30,15 +37,15 @@ export function df32(params: usize, bufs: usize): void {
   const ab = B.in_ab, out = B.out_r;
   for (let l: u32 = 0; l < n; l++) {
     const p = ab + <usize>l * IN_AB_STRIDE;
-    const a = df(load<f32>(p), load<f32>(p, 4)), b = df(load<f32>(p, 8), load<f32>(p, 12));
+    const a = df(load<f32>(word(p, DF_A_HI)), load<f32>(word(p, DF_A_LO))), b = df(load<f32>(word(p, DF_B_HI)), load<f32>(word(p, DF_B_LO)));
     const o = out + <usize>l * OUT_R_STRIDE;
-    for (let i: u32 = 0; i < 13; i++) {
+    for (let i: u32 = 0; i < DF_VALUE_OPS; i++) {
       const r: DF = ((ops >> i) & 1) != 0 ? op(i, a, b) : 0;
-      store<f32>(o + (<usize>i << 3), dfHi(r));
-      store<f32>(o + (<usize>i << 3), dfLo(r), 4);
+      store<f32>(word(o, DF_OUT_OP_WORDS * i + DF_OUT_HI), dfHi(r));
+      store<f32>(word(o, DF_OUT_OP_WORDS * i + DF_OUT_LO), dfLo(r));
     }
-    const on = ((ops >> 13) & 1) != 0;
-    store<u32>(o, on && dfLt(a, b) ? 1 : 0, 104);
-    store<u32>(o, on && dfLt(b, a) ? 1 : 0, 108);
+    const on = ((ops >> DF_OP_LT) & 1) != 0;
+    store<u32>(word(o, DF_OUT_LT_AB), on && dfLt(a, b) ? 1 : 0);
+    store<u32>(word(o, DF_OUT_LT_BA), on && dfLt(b, a) ? 1 : 0);
   }
 }

@@ -5,7 +5,19 @@
 // paths return the same bits.
 import { F, ftz, xexp } from './lib/exactmath';
 import { ftz4, storeT4, xexp4 } from './lib/exactmath4';
-import { Bufs, IN_GRP_RANGE_STRIDE, IN_GRP_WIN_STRIDE, OUT_ACC_STRIDE, Params } from './gen/llp_sweep';
+import {
+  Bufs, IN_GRP_RANGE_STRIDE, IN_GRP_WIN_STRIDE, OUT_ACC_STRIDE, Params, RANGE_START, RANGE_END, WIN_MRED_LO, WIN_MRED_HI,
+  WIN_LXY_LO, WIN_LXY_HI, LIFE_RATE, LIFE_RATIO, LIFE_SCALE_W, LIFE_SCALE_W2, LIMB_LO, LIMB_HI, ACC_W, ACC_W2, ACC_COUNT,
+  ACC_ZERO, ACC_HALF,
+} from './gen/llp_sweep';
+
+/** Address of word k of the record at r. */
+// @ts-ignore: decorator
+@inline function word(r: usize, k: u32): usize { return r + (<usize>k << 2); }
+
+/** Address of lifetime j's entry of life row k (rows of `row` bytes). */
+// @ts-ignore: decorator
+@inline function lifeAt(life: usize, row: usize, k: u32, j: u32): usize { return life + <usize>k * row + (<usize>j << 2); }
 
 // Whether a decay (reduced mass m, transverse distance d) is inside the group's windows.
 // @ts-ignore: decorator
@@ -75,11 +87,12 @@ export function llp_sweep(params: usize, bufs: usize): void {
     const i = off + l;
     const g = i / nl, j = i - g * nl;
     const rp = range + <usize>g * IN_GRP_RANGE_STRIDE, wp = win + <usize>g * IN_GRP_WIN_STRIDE;
-    const start = load<u32>(rp), end = load<u32>(rp, 4);
-    const mlo = load<f32>(wp), mhi = load<f32>(wp, 4), llo = load<f32>(wp, 8), lhi = load<f32>(wp, 12);
-    const lp = life + (<usize>j << 2);
+    const start = load<u32>(word(rp, RANGE_START)), end = load<u32>(word(rp, RANGE_END));
+    const mlo = load<f32>(word(wp, WIN_MRED_LO)), mhi = load<f32>(word(wp, WIN_MRED_HI));
+    const llo = load<f32>(word(wp, WIN_LXY_LO)), lhi = load<f32>(word(wp, WIN_LXY_HI));
     if (ASC_FEATURE_SIMD && j + 4 <= nl && l + 4 <= n) {
-      const rate = v128.load(lp), ratio = v128.load(lp + row), sw = v128.load(lp + 2 * row), sw2 = v128.load(lp + 3 * row);
+      const rate = v128.load(lifeAt(life, row, LIFE_RATE, j)), ratio = v128.load(lifeAt(life, row, LIFE_RATIO, j));
+      const sw = v128.load(lifeAt(life, row, LIFE_SCALE_W, j)), sw2 = v128.load(lifeAt(life, row, LIFE_SCALE_W2, j));
       let A0 = i32x4.splat(0), A1 = i32x4.splat(0), A2 = i32x4.splat(0);
       let B0 = i32x4.splat(0), B1 = i32x4.splat(0), B2 = i32x4.splat(0);
       let count: u32 = 0;
@@ -94,14 +107,15 @@ export function llp_sweep(params: usize, bufs: usize): void {
         split4(f32x4.mul(ftz4(f32x4.mul(w, w)), sw2));
         add96x4(B0, B1, B2); B0 = Z0; B1 = Z1; B2 = Z2;
       }
-      // lanes are items: words 0-3 and 4-7 of the four 8-word records
+      // lanes are items: the two 4-word halves of the four records (layout.ts ACC_HALF)
       const o = out + <usize>l * OUT_ACC_STRIDE;
-      storeT4(o, OUT_ACC_STRIDE, A0, A1, A2, B0);
-      storeT4(o + 16, OUT_ACC_STRIDE, B1, B2, i32x4.splat(count), i32x4.splat(0));
+      storeT4(word(o, ACC_W), OUT_ACC_STRIDE, A0, A1, A2, B0);
+      storeT4(word(o, ACC_HALF), OUT_ACC_STRIDE, B1, B2, i32x4.splat(count), i32x4.splat(0));
       l += 4;
       continue;
     }
-    const rate = load<f32>(lp), ratio = load<f32>(lp + row), sw = load<f32>(lp + 2 * row), sw2 = load<f32>(lp + 3 * row);
+    const rate = load<f32>(lifeAt(life, row, LIFE_RATE, j)), ratio = load<f32>(lifeAt(life, row, LIFE_RATIO, j));
+    const sw = load<f32>(lifeAt(life, row, LIFE_SCALE_W, j)), sw2 = load<f32>(lifeAt(life, row, LIFE_SCALE_W2, j));
     let aLo: u64 = 0, aHi: u32 = 0, bLo: u64 = 0, bHi: u32 = 0;
     let count: u32 = 0;
     for (let k = start; k < end; k++) {
@@ -116,9 +130,9 @@ export function llp_sweep(params: usize, bufs: usize): void {
       bLo += xLo; bHi += x2 + <u32>(bLo < xLo);
     }
     const o = out + <usize>l * OUT_ACC_STRIDE;
-    store<u64>(o, aLo); store<u32>(o, aHi, 8);
-    store<u64>(o, bLo, 12); store<u32>(o, bHi, 20);
-    store<u32>(o, count, 24); store<u32>(o, 0, 28);
+    store<u64>(word(o, ACC_W + LIMB_LO), aLo); store<u32>(word(o, ACC_W + LIMB_HI), aHi);
+    store<u64>(word(o, ACC_W2 + LIMB_LO), bLo); store<u32>(word(o, ACC_W2 + LIMB_HI), bHi);
+    store<u32>(word(o, ACC_COUNT), count); store<u32>(word(o, ACC_ZERO), 0);
     l++;
   }
 }

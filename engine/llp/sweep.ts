@@ -3,6 +3,7 @@
 import type { Backend } from '../../host/backend.js';
 import { runCancellable } from '../cancel.js';
 import { llpSweep, lifetimeTable, decode96 } from '../../kernels/llp_sweep/desc.js';
+import * as LY from '../../kernels/llp_sweep/layout.js';
 import { CHANNELS, DAUGHTER_MASS, reducedMass, resolution, type Channel, type LlpSample } from './sample.js';
 
 export interface SweepOptions {
@@ -74,17 +75,18 @@ export function sweepInputs(sample: LlpSample, o: SweepOptions) {
     if (!Number.isFinite(lxy[k]) || !Number.isFinite(mred[k])) throw new Error(`llp sample: row ${i}: lxy and mred must be finite`);
     ctMax = Math.max(ctMax, ct[k]); gwMax = Math.max(gwMax, gw[k]);
   }
-  const range = new Uint32Array(2 * G), win = new Float32Array(4 * G);
+  const range = new Uint32Array(LY.RANGE_WORDS * G), win = new Float32Array(LY.WIN_WORDS * G);
   const windows: MassWindow[] = [];
   const nGenerated = new Uint32Array(G);
   o.masses.forEach((m, im) => o.channels.forEach((c, ic) => {
     const g = im * nC + ic;
     if (counts[g] === 0) throw new Error(`llp sample has no decays for mass ${m} GeV, channel ${c} (masses in the sample: ${[...new Set(sample.mS)].slice(0, 8).join(', ')}...)`);
-    range[2 * g] = start[g]; range[2 * g + 1] = start[g + 1];
+    range[LY.RANGE_WORDS * g + LY.RANGE_START] = start[g]; range[LY.RANGE_WORDS * g + LY.RANGE_END] = start[g + 1];
     maxRange = Math.max(maxRange, counts[g]);
     const w = massWindow(m, c, o.nSigma ?? 2, o.sigma ?? resolution);
     windows.push(w);
-    win[4 * g] = w.lo; win[4 * g + 1] = w.hi; win[4 * g + 2] = o.lxyWindow[0]; win[4 * g + 3] = o.lxyWindow[1];
+    const q = LY.WIN_WORDS * g;
+    win[q + LY.WIN_MRED_LO] = w.lo; win[q + LY.WIN_MRED_HI] = w.hi; win[q + LY.WIN_LXY_LO] = o.lxyWindow[0]; win[q + LY.WIN_LXY_HI] = o.lxyWindow[1];
     nGenerated[g] = sample.nGenerated?.get(`${m}|${c}`) ?? counts[g];
   }));
   const life = lifetimeTable(sample.ctauGen, o.ctaus, ctMax, gwMax, maxRange);
@@ -108,10 +110,10 @@ export function decodeSweep(acc: Uint32Array, life: Float32Array, o: SweepOption
     for (let j = 0; j < L; j++) {
       const i = g * L + j;
       const n = nGenerated[g];
-      eff[i] = decode96(acc, 8 * i, life[2 * L + j]) / n;
-      effErr[i] = Math.sqrt(decode96(acc, 8 * i + 3, life[3 * L + j])) / n;
+      eff[i] = decode96(acc, LY.LLP_OUT_WORDS * i + LY.ACC_W, life[LY.LIFE_SCALE_W * L + j]) / n;
+      effErr[i] = Math.sqrt(decode96(acc, LY.LLP_OUT_WORDS * i + LY.ACC_W2, life[LY.LIFE_SCALE_W2 * L + j])) / n;
     }
-    accepted[g] = acc[8 * g * L + 6];
+    accepted[g] = acc[LY.LLP_OUT_WORDS * g * L + LY.ACC_COUNT];
   }
   return { masses: o.masses, channels: o.channels, ctaus: o.ctaus, eff, effErr, accepted, nGenerated, windows, backend };
 }
@@ -126,8 +128,9 @@ export function sweepDirect(sample: LlpSample, o: SweepOptions): Float64Array {
     for (let j = 0; j < L; j++) {
       const tau = o.ctaus[j], t0 = sample.ctauGen;
       let s = 0;
-      for (let k = r[2 * g]; k < r[2 * g + 1]; k++) {
-        if (mred[k] >= w[4 * g] && mred[k] < w[4 * g + 1] && lxy[k] >= w[4 * g + 2] && lxy[k] < w[4 * g + 3]) {
+      const rg = LY.RANGE_WORDS * g, wg = LY.WIN_WORDS * g;
+      for (let k = r[rg + LY.RANGE_START]; k < r[rg + LY.RANGE_END]; k++) {
+        if (mred[k] >= w[wg + LY.WIN_MRED_LO] && mred[k] < w[wg + LY.WIN_MRED_HI] && lxy[k] >= w[wg + LY.WIN_LXY_LO] && lxy[k] < w[wg + LY.WIN_LXY_HI]) {
           s += gw[k] * (t0 / tau) * Math.exp(-ct[k] / tau + ct[k] / t0); // w = (tau_gen/tau) exp(-t/tau + t/tau_gen): ratio of exponential decay-time densities
         }
       }

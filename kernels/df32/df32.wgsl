@@ -28,17 +28,18 @@ fn df32_op(i: u32, a: vec2<f32>, b: vec2<f32>) -> vec2<f32> {
 fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let l = item_index(gid, nwg);
   if (l >= P.item_count) { return; }
-  let a = vec2<f32>(in_ab[IN_AB_STRIDE * l], in_ab[IN_AB_STRIDE * l + 1u]);
-  let b = vec2<f32>(in_ab[IN_AB_STRIDE * l + 2u], in_ab[IN_AB_STRIDE * l + 3u]);
+  let p = IN_AB_STRIDE * l; // u32
+  let a = vec2<f32>(in_ab[p + DF_A_HI], in_ab[p + DF_A_LO]);
+  let b = vec2<f32>(in_ab[p + DF_B_HI], in_ab[p + DF_B_LO]);
   let o = OUT_R_STRIDE * l; // u32
-  for (var i = 0u; i < 13u; i++) {
+  for (var i = 0u; i < DF_VALUE_OPS; i++) {
     var r = vec2<u32>(0u, 0u);
     if (((P.ops >> i) & 1u) != 0u) { r = bitcast<vec2<u32>>(df32_op(i, a, b)); }
-    out_r[o + 2u * i] = r.x;
-    out_r[o + 2u * i + 1u] = r.y;
+    out_r[o + DF_OUT_OP_WORDS * i + DF_OUT_HI] = r.x;
+    out_r[o + DF_OUT_OP_WORDS * i + DF_OUT_LO] = r.y;
   }
   var lt = vec2<u32>(0u, 0u);
-  if (((P.ops >> 13u) & 1u) != 0u) { lt = vec2<u32>(select(0u, 1u, df_lt(a, b)), select(0u, 1u, df_lt(b, a))); }
-  out_r[o + 26u] = lt.x;
-  out_r[o + 27u] = lt.y;
+  if (((P.ops >> DF_OP_LT) & 1u) != 0u) { lt = vec2<u32>(select(0u, 1u, df_lt(a, b)), select(0u, 1u, df_lt(b, a))); }
+  out_r[o + DF_OUT_LT_AB] = lt.x;
+  out_r[o + DF_OUT_LT_BA] = lt.y;
 }

@@ -4,12 +4,14 @@ import {
   accAdd, accValue, dfAdd, dfAddF, dfDiv, dfExp, dfLog, dfLt, dfMul, dfMulF, dfSub, fastTwoSum, split, twoProd, twoSum,
   DF_ZERO, type DF,
 } from '../lib/df32.js';
+import { DF_AB_WORDS, DF_A_HI, DF_A_LO, DF_B_HI, DF_B_LO, DF_OP_LT, DF_OUT_HI, DF_OUT_LO, DF_OUT_OP_WORDS } from './layout.js';
 
 /** The probe's operations, in output order (bit i of param `ops` enables operation i). */
 export const DF32_OPS = [
   'twoSum', 'fastTwoSum', 'twoProd', 'add', 'sub', 'addF', 'mul', 'mulF', 'div', 'log', 'exp', 'accSum', 'split', 'lt',
 ] as const;
-export const DF32_OUT_WORDS = 2 * DF32_OPS.length;
+export const DF32_OUT_WORDS = DF_OUT_OP_WORDS * DF32_OPS.length;
+if (DF32_OPS.indexOf('lt') !== DF_OP_LT || DF32_OPS.length !== DF_OP_LT + 1) throw new Error('df32: DF32_OPS out of step with layout.ts');
 
 /** The op applied to item operands a, b (df32); `lt` gives [a < b, b < a] as 0/1 words. */
 function op(i: number, a: DF, b: DF): DF | [number, number] {
@@ -35,21 +37,22 @@ function op(i: number, a: DF, b: DF): DF | [number, number] {
 export const df32ProbeRef: RefKernel = (p, [ab], [out]) => {
   const n = p[1], ops = p[4];
   for (let l = 0; l < n; l++) {
-    const a: DF = { hi: F(ab[4 * l]), lo: F(ab[4 * l + 1]) }, b: DF = { hi: F(ab[4 * l + 2]), lo: F(ab[4 * l + 3]) };
+    const p = DF_AB_WORDS * l;
+    const a: DF = { hi: F(ab[p + DF_A_HI]), lo: F(ab[p + DF_A_LO]) }, b: DF = { hi: F(ab[p + DF_B_HI]), lo: F(ab[p + DF_B_LO]) };
     const o = DF32_OUT_WORDS * l;
     for (let i = 0; i < DF32_OPS.length; i++) {
       if (((ops >>> i) & 1) === 0) {
-        out[o + 2 * i] = 0;
-        out[o + 2 * i + 1] = 0;
+        out[o + DF_OUT_OP_WORDS * i + DF_OUT_HI] = 0;
+        out[o + DF_OUT_OP_WORDS * i + DF_OUT_LO] = 0;
         continue;
       }
       const r = op(i, a, b);
       if (Array.isArray(r)) {
-        out[o + 2 * i] = r[0];
-        out[o + 2 * i + 1] = r[1];
+        out[o + DF_OUT_OP_WORDS * i + DF_OUT_HI] = r[0];
+        out[o + DF_OUT_OP_WORDS * i + DF_OUT_LO] = r[1];
       } else {
-        out[o + 2 * i] = f32ToBits(r.hi);
-        out[o + 2 * i + 1] = f32ToBits(r.lo);
+        out[o + DF_OUT_OP_WORDS * i + DF_OUT_HI] = f32ToBits(r.hi);
+        out[o + DF_OUT_OP_WORDS * i + DF_OUT_LO] = f32ToBits(r.lo);
       }
     }
   }

@@ -3,6 +3,7 @@
 import type { ConformanceCase } from '../types.js';
 import { testSizes, testWords } from '../testing.js';
 import { llpSweep, lifetimeTable } from './desc.js';
+import { RANGE_END, RANGE_START, RANGE_WORDS, WIN_LXY_HI, WIN_LXY_LO, WIN_MRED_HI, WIN_MRED_LO, WIN_WORDS } from './layout.js';
 
 function unif(w: number): number {
   return ((w >>> 8) + 0.5) / 16777216;
@@ -18,19 +19,20 @@ export function llpTestInputs(n: number, groups: number, ctaus: readonly number[
     mred[k] = k % 89 === 0 ? 2.5 : 5 * unif(w[4 * k + 2]);
     gw[k] = 0.25 + 1.5 * unif(w[4 * k + 3]);
   }
-  const range = new Uint32Array(2 * groups), win = new Float32Array(4 * groups);
+  const range = new Uint32Array(RANGE_WORDS * groups), win = new Float32Array(WIN_WORDS * groups);
   let maxRange = 0;
   for (let g = 0; g < groups; g++) {
     const q = w.subarray(4 * n + 6 * g, 4 * n + 6 * g + 6);
     const a = q[0] % (n + 1), b = q[1] % (n + 1);
-    range[2 * g] = Math.min(a, b);
-    range[2 * g + 1] = g === 0 ? Math.min(a, b) : Math.max(a, b); // group 0 is empty
-    maxRange = Math.max(maxRange, range[2 * g + 1] - range[2 * g]);
+    const r = RANGE_WORDS * g, v = WIN_WORDS * g;
+    range[r + RANGE_START] = Math.min(a, b);
+    range[r + RANGE_END] = g === 0 ? Math.min(a, b) : Math.max(a, b); // group 0 is empty
+    maxRange = Math.max(maxRange, range[r + RANGE_END] - range[r + RANGE_START]);
     const m0 = 5 * unif(q[2]), m1 = 5 * unif(q[3]);
-    win[4 * g] = g === 1 ? 2.5 : Math.min(m0, m1);
-    win[4 * g + 1] = g === 1 ? 5 : Math.max(m0, m1) + 0.5;
-    win[4 * g + 2] = g === 2 ? 0 : 0.05 * unif(q[4]);
-    win[4 * g + 3] = g === 2 ? 1e30 : 0.5 + 10 * unif(q[5]);
+    win[v + WIN_MRED_LO] = g === 1 ? 2.5 : Math.min(m0, m1);
+    win[v + WIN_MRED_HI] = g === 1 ? 5 : Math.max(m0, m1) + 0.5;
+    win[v + WIN_LXY_LO] = g === 2 ? 0 : 0.05 * unif(q[4]);
+    win[v + WIN_LXY_HI] = g === 2 ? 1e30 : 0.5 + 10 * unif(q[5]);
   }
   let ctMax = 0;
   for (const c of ct) ctMax = Math.max(ctMax, c);

@@ -1,5 +1,8 @@
 import type { KernelDesc } from '../types.js';
-import { llpSweepRef, LLP_OUT_WORDS } from './ref.js';
+import { llpSweepRef } from './ref.js';
+import {
+  LIFE_RATE, LIFE_RATIO, LIFE_ROWS, LIFE_SCALE_W, LIFE_SCALE_W2, LIMB_HI, LIMB_LO, LIMB_MID, LLP_OUT_WORDS, LLP_SWEEP_CONSTANTS, RANGE_WORDS, WIN_WORDS,
+} from './layout.js';
 import lib from '../lib/exactmath.wgsl?raw';
 import wgsl from './llp_sweep.wgsl?raw';
 
@@ -17,7 +20,7 @@ export const LLP_MAX_WEIGHT = 1e18;
 export function lifetimeTable(ctauGen: number, ctaus: readonly number[], ctMax: number, maxGenWeight: number, maxRange: number): Float32Array {
   if (!(ctauGen > 0) || !Number.isFinite(ctauGen)) throw new RangeError(`llp: generated c*tau must be a positive finite number, got ${ctauGen}`);
   const L = ctaus.length;
-  const t = new Float32Array(4 * L);
+  const t = new Float32Array(LIFE_ROWS * L);
   const n = Math.max(1, maxRange);
   ctaus.forEach((c, j) => {
     if (!(c > 0) || !Number.isFinite(c)) throw new RangeError(`llp: lifetime ${j} (c*tau = ${c}) must be a positive finite number`);
@@ -29,17 +32,17 @@ export function lifetimeTable(ctauGen: number, ctaus: readonly number[], ctMax: 
       throw new RangeError(`llp: lifetime ${j} (c*tau = ${c}): weights reach ${bound.toExponential(2)} > ${LLP_MAX_WEIGHT} (c*t up to ${ctMax} with c*tau_gen = ${ctauGen}): generate with a longer c*tau_gen`);
     }
     const scaleExp = (b: number) => Math.max(-100, Math.min(120, Math.floor(94 - Math.log2(n * b))));
-    t[j] = rate;
-    t[L + j] = ratio;
-    t[2 * L + j] = 2 ** scaleExp(bound);
-    t[3 * L + j] = 2 ** scaleExp(bound * bound);
+    t[LIFE_RATE * L + j] = rate;
+    t[LIFE_RATIO * L + j] = ratio;
+    t[LIFE_SCALE_W * L + j] = 2 ** scaleExp(bound);
+    t[LIFE_SCALE_W2 * L + j] = 2 ** scaleExp(bound * bound);
   });
   return t;
 }
 
-/** Decodes the three u32 limbs at acc[at..] scaled by 1 / scale (a power of two) into a double. */
+/** Decodes the three u32 limbs at acc[at + LIMB_*] scaled by 1 / scale (a power of two) into a double. */
 export function decode96(acc: ArrayLike<number>, at: number, scale: number): number {
-  return (acc[at] + acc[at + 1] * 4294967296 + acc[at + 2] * 18446744073709551616) / scale;
+  return (acc[at + LIMB_LO] + acc[at + LIMB_MID] * 4294967296 + acc[at + LIMB_HI] * 18446744073709551616) / scale;
 }
 
 export const llpSweep: KernelDesc = {
@@ -53,11 +56,12 @@ export const llpSweep: KernelDesc = {
     { name: 'lxy', type: 'f32', doc: 'transverse flight distance of each decay' },
     { name: 'mred', type: 'f32', doc: 'reduced mass of each decay' },
     { name: 'gw', type: 'f32', doc: 'generator weight of each decay (>= 0)' },
-    { name: 'grp_range', type: 'u32', record: 2, doc: 'per group: first decay, end (exclusive)' },
-    { name: 'grp_win', type: 'f32', record: 4, doc: 'per group: mred window [lo, hi), lxy window [lo, hi)' },
+    { name: 'grp_range', type: 'u32', record: RANGE_WORDS, doc: 'per group: first decay, end (exclusive)' },
+    { name: 'grp_win', type: 'f32', record: WIN_WORDS, doc: 'per group: mred window [lo, hi), lxy window [lo, hi)' },
     { name: 'life', type: 'f32', doc: 'rows of n_life: rate, ratio, 2^F, 2^G (lifetimeTable)' },
   ],
   outputs: [{ name: 'acc', type: 'u32', perItem: LLP_OUT_WORDS, doc: 'sum w (3 limbs, units 2^-F), sum w^2 (3 limbs, 2^-G), accepted count, 0' }],
+  constants: LLP_SWEEP_CONSTANTS,
   ref: llpSweepRef,
   exactness: 'bits',
 };

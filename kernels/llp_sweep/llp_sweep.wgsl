@@ -27,16 +27,16 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let nl = P.n_life;
   let g = i / nl;
   let j = i - g * nl; // u32
-  let start = in_grp_range[IN_GRP_RANGE_STRIDE * g];
-  let end = in_grp_range[IN_GRP_RANGE_STRIDE * g + 1u];
-  let mlo = in_grp_win[IN_GRP_WIN_STRIDE * g];
-  let mhi = in_grp_win[IN_GRP_WIN_STRIDE * g + 1u];
-  let llo = in_grp_win[IN_GRP_WIN_STRIDE * g + 2u];
-  let lhi = in_grp_win[IN_GRP_WIN_STRIDE * g + 3u];
-  let rate = in_life[j];
-  let ratio = in_life[nl + j];
-  let sw = in_life[2u * nl + j];
-  let sw2 = in_life[3u * nl + j];
+  let start = in_grp_range[IN_GRP_RANGE_STRIDE * g + RANGE_START];
+  let end = in_grp_range[IN_GRP_RANGE_STRIDE * g + RANGE_END];
+  let mlo = in_grp_win[IN_GRP_WIN_STRIDE * g + WIN_MRED_LO];
+  let mhi = in_grp_win[IN_GRP_WIN_STRIDE * g + WIN_MRED_HI];
+  let llo = in_grp_win[IN_GRP_WIN_STRIDE * g + WIN_LXY_LO];
+  let lhi = in_grp_win[IN_GRP_WIN_STRIDE * g + WIN_LXY_HI];
+  let rate = in_life[LIFE_RATE * nl + j];
+  let ratio = in_life[LIFE_RATIO * nl + j];
+  let sw = in_life[LIFE_SCALE_W * nl + j];
+  let sw2 = in_life[LIFE_SCALE_W2 * nl + j];
   var a = vec3<u32>(0u, 0u, 0u);
   var b = vec3<u32>(0u, 0u, 0u);
   var count = 0u;
@@ -51,12 +51,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     b = llp_add96(b, llp_split96(opaque(ftz(opaque(w * w)) * sw2)));
   }
   let o = OUT_ACC_STRIDE * l; // u32
-  out_acc[o] = a.x;
-  out_acc[o + 1u] = a.y;
-  out_acc[o + 2u] = a.z;
-  out_acc[o + 3u] = b.x;
-  out_acc[o + 4u] = b.y;
-  out_acc[o + 5u] = b.z;
-  out_acc[o + 6u] = count;
-  out_acc[o + 7u] = 0u;
+  out_acc[o + ACC_W + LIMB_LO] = a.x;
+  out_acc[o + ACC_W + LIMB_MID] = a.y;
+  out_acc[o + ACC_W + LIMB_HI] = a.z;
+  out_acc[o + ACC_W2 + LIMB_LO] = b.x;
+  out_acc[o + ACC_W2 + LIMB_MID] = b.y;
+  out_acc[o + ACC_W2 + LIMB_HI] = b.z;
+  out_acc[o + ACC_COUNT] = count;
+  out_acc[o + ACC_ZERO] = 0u;
 }

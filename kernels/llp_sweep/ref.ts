@@ -1,5 +1,11 @@
 import type { RefKernel } from '../types.js';
 import { bitsToF32, ftz, xexp } from '../lib/exactmath.js';
+import {
+  ACC_COUNT, ACC_W, ACC_W2, LIFE_RATE, LIFE_RATIO, LIFE_SCALE_W, LIFE_SCALE_W2, LIMB_HI, LIMB_LO, LIMB_MID, LLP_OUT_WORDS,
+  RANGE_END, RANGE_START, RANGE_WORDS, WIN_LXY_HI, WIN_LXY_LO, WIN_MRED_HI, WIN_MRED_LO, WIN_WORDS,
+} from './layout.js';
+
+export { LLP_OUT_WORDS };
 
 // LLP lifetime sweep: item i is the cell (group g = floor(i / n_life), lifetime j = i mod n_life).
 // A group is a range of decays (one mass hypothesis and channel) with its acceptance windows.
@@ -9,7 +15,7 @@ import { bitsToF32, ftz, xexp } from '../lib/exactmath.js';
 //   (lifetime reweighting: w = (tau_gen/tau) exp(-t/tau + t/tau_gen), the ratio of exponential decay-time densities),
 // and w and ftz(w * w) are added exactly as 96-bit fixed point numbers with 2^-F_j units
 // (scaleW_j = 2^F_j, scaleW2_j = 2^G_j): the sums are independent of order and of splitting.
-// Outputs per item (8 words): sumW limbs (lo, mid, hi), sumW2 limbs, accepted count, 0.
+// Outputs per item (LLP_OUT_WORDS words, layout.ts): sumW limbs (lo, mid, hi), sumW2 limbs, accepted count, 0.
 
 const fr = Math.fround;
 export const TWO_M64 = bitsToF32(0x1f800000);
@@ -20,30 +26,29 @@ export const TWO_32 = bitsToF32(0x4f800000);
 /** v >= 0, v < 2^96, as three u32 limbs (exact f32 operations only: products by powers of two). */
 export function split96(v: number, out: number[]): void {
   if (!(v >= 1)) {
-    out[0] = 0; out[1] = 0; out[2] = 0;
+    out[LIMB_LO] = 0; out[LIMB_MID] = 0; out[LIMB_HI] = 0;
     return;
   }
   const h = Math.floor(fr(v * TWO_M64));
   const r = fr(v - fr(h * TWO_64));
   const m = Math.floor(fr(r * TWO_M32));
   const lo = Math.floor(fr(r - fr(m * TWO_32)));
-  out[0] = lo >>> 0; out[1] = m >>> 0; out[2] = h >>> 0;
+  out[LIMB_LO] = lo >>> 0; out[LIMB_MID] = m >>> 0; out[LIMB_HI] = h >>> 0;
 }
 
-/** acc (3 u32 limbs at acc[at..at+2]) += x (3 limbs), modulo 2^96. */
+/** acc (3 u32 limbs at acc[at + LIMB_*]) += x (3 limbs), modulo 2^96. */
 export function add96(acc: Uint32Array, at: number, x: readonly number[]): void {
-  const s0 = (acc[at] + x[0]) >>> 0;
-  const c0 = s0 < x[0] ? 1 : 0;
-  let s1 = (acc[at + 1] + x[1]) >>> 0;
-  let c1 = s1 < x[1] ? 1 : 0;
+  const s0 = (acc[at + LIMB_LO] + x[LIMB_LO]) >>> 0;
+  const c0 = s0 < x[LIMB_LO] ? 1 : 0;
+  let s1 = (acc[at + LIMB_MID] + x[LIMB_MID]) >>> 0;
+  let c1 = s1 < x[LIMB_MID] ? 1 : 0;
   s1 = (s1 + c0) >>> 0;
   if (s1 < c0) c1 = 1;
-  acc[at] = s0;
-  acc[at + 1] = s1;
-  acc[at + 2] = (acc[at + 2] + x[2] + c1) >>> 0;
+  acc[at + LIMB_LO] = s0;
+  acc[at + LIMB_MID] = s1;
+  acc[at + LIMB_HI] = (acc[at + LIMB_HI] + x[LIMB_HI] + c1) >>> 0;
 }
 
-export const LLP_OUT_WORDS = 8;
 
 // params: [item_offset, item_count, opaque_zero, reserved, n_life]
 // inputs: ct, lxy, mred, gw (per decay, f32), grp_range (u32: start, end per group),
@@ -57,9 +62,10 @@ export const llpSweepRef: RefKernel = (p, inputs, [out]) => {
   for (let l = 0; l < n; l++) {
     const i = off + l;
     const g = Math.floor(i / nLife), j = i - g * nLife;
-    const start = range[2 * g], end = range[2 * g + 1];
-    const mlo = win[4 * g], mhi = win[4 * g + 1], llo = win[4 * g + 2], lhi = win[4 * g + 3];
-    const rate = life[j], ratio = life[nLife + j], sW = life[2 * nLife + j], sW2 = life[3 * nLife + j];
+    const r = RANGE_WORDS * g, q = WIN_WORDS * g;
+    const start = range[r + RANGE_START], end = range[r + RANGE_END];
+    const mlo = win[q + WIN_MRED_LO], mhi = win[q + WIN_MRED_HI], llo = win[q + WIN_LXY_LO], lhi = win[q + WIN_LXY_HI];
+    const rate = life[LIFE_RATE * nLife + j], ratio = life[LIFE_RATIO * nLife + j], sW = life[LIFE_SCALE_W * nLife + j], sW2 = life[LIFE_SCALE_W2 * nLife + j];
     const o = LLP_OUT_WORDS * l;
     for (let q = 0; q < LLP_OUT_WORDS; q++) out[o + q] = 0;
     let count = 0;
@@ -70,10 +76,10 @@ export const llpSweepRef: RefKernel = (p, inputs, [out]) => {
       const e = xexp(fr(ct[k] * rate));
       const w = ftz(fr(ftz(fr(ratio * e)) * gw[k]));
       split96(fr(w * sW), v);
-      add96(out, o, v);
+      add96(out, o + ACC_W, v);
       split96(fr(ftz(fr(w * w)) * sW2), v);
-      add96(out, o + 3, v);
+      add96(out, o + ACC_W2, v);
     }
-    out[o + 6] = count;
+    out[o + ACC_COUNT] = count;
   }
 };
