@@ -103,6 +103,7 @@ describe('packed layouts have one source (kernels/<k>/layout.ts or ref.ts: mlp, 
     ['kernels/df32/df32.wgsl', /\b(in_ab|out_r)\[/g],
     ['wasm/df32.ts', /(?<!function )\bword\(/g],
     ['kernels/df32/ref.ts', /\b(ab|out)\[/g],
+    ['kernels/df32/cases.ts', /\bab\[/g],
   ];
   for (const [f, opener] of sources) {
     it(`${f} reads and writes packed words by named offsets only`, () => {

@@ -5,6 +5,7 @@ import { testSizes, testWords } from '../testing.js';
 import { dfAddF, dfFromF32 } from '../lib/df32.js';
 import { DF32_OPS } from './ref.js';
 import { df32Probe } from './desc.js';
+import { DF_AB_WORDS, DF_A_HI, DF_A_LO, DF_B_HI, DF_B_LO } from './layout.js';
 
 const fr = Math.fround;
 const ALL = (1 << DF32_OPS.length) - 1;
@@ -19,7 +20,15 @@ function dfOf(v: number): [number, number] {
   return [d.hi, d.lo];
 }
 
-const pack = (pairs: [number, number][]) => Float32Array.from(pairs.flatMap(([a, b]) => [...dfOf(a), ...dfOf(b)]));
+function pack(pairs: [number, number][]): Float32Array {
+  const ab = new Float32Array(DF_AB_WORDS * pairs.length);
+  pairs.forEach(([a, b], l) => {
+    const p = DF_AB_WORDS * l;
+    [ab[p + DF_A_HI], ab[p + DF_A_LO]] = dfOf(a);
+    [ab[p + DF_B_HI], ab[p + DF_B_LO]] = dfOf(b);
+  });
+  return ab;
+}
 
 /** Pairs (a, b) with |a|, |b| in 2^[e0, e1 + 1) (both signs, random 53-bit values): every op in domain. */
 function randomPairs(n: number, stream: number, e0 = -50, e1 = 50): Float32Array {
