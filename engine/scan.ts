@@ -7,6 +7,7 @@ import { binEvents, decodeSums, packWindows, weightExponent, windowCountArgs, OU
 import { column, type EventTable } from './events.js';
 import type { WindowGrid } from './windows.js';
 import { flooredBackground, localSignificance } from './stats/pvalue.js';
+import { runCancellable } from './cancel.js';
 
 export interface WindowSums {
   /** Events inside each window. */
@@ -62,7 +63,7 @@ export async function countInWindows(backend: Backend, grid: WindowGrid, table: 
     checkWeightRange(table.source, table.weightColumn, s.maxW, s.minPos, s.below);
   }
   const { ev, win } = prepareCounts(grid, table, bin);
-  const out = (await backend.run(windowCount, { ...windowCountArgs(ev, win), signal })).sums;
+  const out = (await runCancellable(backend, windowCount, windowCountArgs(ev, win), signal)).sums; // blocks of windows, a checkpoint between
   return decodeWindowSums(out, ev);
 }
 

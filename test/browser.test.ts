@@ -477,6 +477,26 @@ describe('dark Higgsstrahlung demo', () => {
 });
 
 describe('file input', () => {
+  it('Stop aborts a long scan between blocks of windows (issue 21): the status says stopped within 2 s, no result kept', async () => {
+    await page.selectOption('#backend', 'cpu');
+    await page.fill('#events', '1000000');
+    await page.click('#run-scan');
+    // Stop as soon as the scan has started: the click is a task the page runs only between blocks of windows.
+    await page.waitForFunction(() => !(document.getElementById('scan-stop') as HTMLButtonElement).disabled, undefined, { timeout: 60_000, polling: 20 });
+    const t0 = performance.now();
+    // A plain DOM click (a task of its own): playwright's click waits for animation frames, which a busy page does not give.
+    await page.evaluate(() => (document.getElementById('scan-stop') as HTMLButtonElement).click());
+    await page.waitForFunction(() => /^(done|error)/.test(document.getElementById('status')!.textContent ?? ''), undefined, { timeout: 60_000 });
+    const seconds = (performance.now() - t0) / 1000;
+    console.log(`page scan stopped ${seconds.toFixed(2)} s after Stop`);
+    expect(await page.textContent('#status')).toMatch(/^error: stopped by the user/);
+    expect(seconds).toBeLessThan(2);
+    expect(await page.isEnabled('#scan-stop')).toBe(false);
+    expect(await page.isEnabled('#run-scan')).toBe(true);
+    await page.fill('#events', '8000');
+    await page.selectOption('#backend', 'auto');
+  }, 120_000);
+
   it('scans a CSV chosen in the file picker (1D M_mumu grid), naming a bad column in the error', async () => {
     const t = toySample(5, 3000);
     const csv = 'm_mumu_GeV,m_recoil_GeV\n' + Array.from(t.columns.m_mumu_GeV, (x, i) => `${x},${t.columns.m_recoil_GeV[i]}`).join('\n') + '\n';

@@ -27,6 +27,7 @@ let lastDoc: unknown;
 let lastLimits: LimitTable | undefined;
 let lastDemo: DemoRun | undefined;
 let demoAbort: AbortController | undefined;
+let scanAbort: AbortController | undefined;
 const demoUrls: string[] = [];
 
 function log(s: string): void {
@@ -186,7 +187,16 @@ async function runScan(): Promise<unknown> {
   status(`scanning ${grid.cx.length} windows on ${h.name}…`);
   log(`scan: ${inp.data.length} data events${inp.background ? `, ${inp.background.length} background` : ''}, grid ${grid.name} (${grid.cx.length} windows), backend ${h.name}`);
   const t0 = performance.now();
-  const r = await scan(h.backend, grid, inp.data, { background: inp.background, relBackgroundSyst: rel });
+  // Stop aborts between blocks of windows (engine/cancel.ts runCancellable).
+  scanAbort = new AbortController();
+  ($('scan-stop') as HTMLButtonElement).disabled = false;
+  let r: ScanResult;
+  try {
+    r = await scan(h.backend, grid, inp.data, { background: inp.background, relBackgroundSyst: rel, abort: scanAbort.signal });
+  } finally {
+    scanAbort = undefined;
+    ($('scan-stop') as HTMLButtonElement).disabled = true;
+  }
   const seconds = (performance.now() - t0) / 1000;
   progress(0.8);
   status('limits…');
@@ -371,7 +381,7 @@ function guard(f: () => Promise<unknown>): () => Promise<unknown> {
       throw e;
     } finally {
       running = false;
-      buttons.forEach((b) => (b.disabled = b.id === 'demo-stop' || (b.id === 'download' && !lastDoc) || (b.id === 'hepdata' && !lastLimits) || (b.id.startsWith('demo-') && !lastDemo)));
+      buttons.forEach((b) => (b.disabled = b.id === 'demo-stop' || b.id === 'scan-stop' || (b.id === 'download' && !lastDoc) || (b.id === 'hepdata' && !lastLimits) || (b.id.startsWith('demo-') && !lastDemo)));
     }
   };
 }
@@ -386,6 +396,7 @@ function init(): void {
   $('demo-hepdata').addEventListener('click', () => lastDemo && save(demoFile('hepdata.yaml')!, 'application/x-yaml', 'hepdata.yaml'));
   $('demo-zip').addEventListener('click', () => lastDemo && save(hepdataZip(lastDemo.files), 'application/zip', 'hepdata-submission.zip'));
   $('run-scan').addEventListener('click', () => void scanBtn().catch(() => {}));
+  $('scan-stop').addEventListener('click', () => scanAbort?.abort(new Error('stopped by the user')));
   $('run-philox').addEventListener('click', () => void philoxBtn().catch(() => {}));
   $('download').addEventListener('click', download);
   $('hepdata').addEventListener('click', downloadHepdata);
