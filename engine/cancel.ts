@@ -28,9 +28,11 @@ export function ticker(signal?: AbortSignal, ms = 50): () => Promise<void> {
 
 /**
  * One kernel run in blocks of items with a checkpoint between blocks, so that a long dispatch (the
- * whole LLP grid, every fit of a patchset) can be stopped: blocks start at 64 items and double
- * while a block takes under 100 ms (halve above 400 ms). Items are independent and indexed from
- * `itemOffset`, so the result is the same bits as one dispatch. Without a signal: one dispatch.
+ * whole LLP grid, every fit of a patchset) can be stopped: blocks start at 64 items and are sized
+ * from the last block's time to take about 250 ms (at most 16x larger, at least half as large;
+ * each block repeats the upload of the shared inputs, so few blocks on fast runs). Items are
+ * independent and indexed from `itemOffset`, so the result is the same bits as one dispatch.
+ * Without a signal: one dispatch.
  */
 export async function runCancellable(backend: Backend, desc: KernelDesc, args: KernelArgs, signal?: AbortSignal): Promise<KernelOutputs> {
   if (!signal) return backend.run(desc, args);
@@ -43,8 +45,7 @@ export async function runCancellable(backend: Backend, desc: KernelDesc, args: K
     placeOutputs(desc, out, await backend.run(desc, { ...sliceArgs(desc, args, a, b), signal }), a);
     const dt = performance.now() - t0;
     a = b;
-    if (dt < 100) chunk *= 2;
-    else if (dt > 400 && chunk > 1) chunk = Math.ceil(chunk / 2);
+    chunk = Math.max(1, Math.ceil(chunk / 2), Math.min(16 * chunk, Math.round((chunk * 250) / Math.max(dt, 1))));
   }
   signal.throwIfAborted();
   return out;
