@@ -217,6 +217,23 @@ describe('ROOT: what is not read is named, everything else is read', () => {
     expect(branchProblem(leaf('TLeafElement'))).toMatch(/object/);
     expect(branchProblem({ fName: 'y', fLeaves: { arr: [] } })).toMatch(/without leaves/);
   });
+  it('real ROOT files with jagged, fixed-array and string branches: the flat ones read, the others listed and named', async () => {
+    // uproot-HZZ.root and uproot-sample-6.20.04-zlib.root (scikit-hep-testdata, written by ROOT).
+    const hzz = join(FIX, 'root', 'uproot-HZZ.root');
+    const h = await readEvents(hzz, { tree: 'events' });
+    expect(h.length).toBe(2421);
+    expect(Array.from(h.columns.NMuon as ArrayLike<number>).slice(0, 4)).toEqual([2, 1, 2, 2]);
+    expect(h.meta.root_skipped_branches).toContain('Muon_Px');
+    await expect(readEvents(hzz, { tree: 'events', columns: ['Muon_Px'] })).rejects.toThrow(/uproot-HZZ\.root: branch 'Muon_Px' of TTree 'events' is a jagged branch/);
+    const smp = join(FIX, 'root', 'uproot-sample-6.20.04-zlib.root');
+    const t = await readEvents(smp, { tree: 'sample' });
+    expect(Object.keys(t.columns)).toEqual(['n', 'b', 'i1', 'u1', 'i2', 'u2', 'i4', 'u4', 'i8', 'u8', 'f4', 'f8']);
+    expect(Array.from(t.columns.i4 as ArrayLike<number>)).toEqual(Array.from({ length: 30 }, (_, i) => i - 15));
+    expect(t.meta.root_skipped_branches).toEqual(['ab', 'Ab', 'ai1', 'Ai1', 'au1', 'Au1', 'ai2', 'Ai2', 'au2', 'Au2', 'ai4', 'Ai4', 'au4', 'Au4', 'ai8', 'Ai8', 'au8', 'Au8', 'af4', 'Af4', 'af8', 'Af8', 'str']);
+    await expect(readEvents(smp, { tree: 'sample', columns: ['ai4'] })).rejects.toThrow(/branch 'ai4' of TTree 'sample' is a fixed-size array branch \(3 values per entry\)/);
+    await expect(readEvents(smp, { tree: 'sample', columns: ['Ai4'] })).rejects.toThrow(/branch 'Ai4' of TTree 'sample' is a jagged branch/);
+    await expect(readEvents(smp, { tree: 'sample', columns: ['str'] })).rejects.toThrow(/branch 'str' of TTree 'sample' is a string/);
+  });
   it('a string branch is skipped and listed, and named when asked for; a missing tree points to DIR/TREE', async () => {
     const f = join(FIX, 'root', 'uproot-Zmumu.root');
     const t = await readEvents(f, { tree: 'events' });
