@@ -479,7 +479,9 @@ describe('dark Higgsstrahlung demo', () => {
 describe('file input', () => {
   it('Stop aborts a long scan between blocks of windows (issue 21): the status says stopped within 2 s, no result kept', async () => {
     await page.selectOption('#backend', 'cpu');
-    await page.fill('#events', '1000000');
+    // 4e6 events: several seconds of scanning on the TypeScript backend even on a quiet machine, so
+    // the Stop click (a round trip through playwright) lands mid-scan (1e6 finished first: 0.67 s).
+    await page.fill('#events', '4000000');
     await page.click('#run-scan');
     // Stop as soon as the scan has started: the click is a task the page runs only between blocks of windows.
     await page.waitForFunction(() => !(document.getElementById('scan-stop') as HTMLButtonElement).disabled, undefined, { timeout: 60_000, polling: 20 });
