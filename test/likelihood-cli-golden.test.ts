@@ -1,4 +1,4 @@
-// The CLI end to end (darkscan cls | fit | upper-limit --json, a patchset's patches in one run)
+// The CLI end to end (darkscan cls | fit | upper-limit | discovery --json, a patchset's patches in one run)
 // against pyhf 0.7.6 (test/golden/pyhf/make_golden.py -> results.json) with issue 13's tolerances:
 // CLs within 2e-4 + 0.1%, mu-hat within 2e-3, twice NLL within 2e-3, upper limits within 1%.
 // mu-hat and twice_nll are compared with whichever of pyhf's two fits (SLSQP, minuit) reached the
@@ -29,6 +29,7 @@ interface Golden {
   fixed_poi_fit: Fit;
   cls: Record<'qtilde' | 'q', { CLs_obs: number; CLs_exp: Band }>;
   upper_limit: Record<'0.95' | '0.90', { obs: number; exp: Band }>;
+  discovery: { q0: number; z: number; p0: number; p0_exp: Band };
 }
 const results = JSON.parse(readFileSync(new URL('./golden/pyhf/results.json', import.meta.url), 'utf8')) as {
   workspaces: Record<string, Golden>;
@@ -92,6 +93,15 @@ describe('darkscan against pyhf 0.7.6 (CLs 2e-4 + 0.1%, mu-hat 2e-3, twice NLL 2
         expect(Object.keys(f.bestfit).sort(), k).toEqual(Object.keys(g.fit.bestfit).sort());
         if (g.fit.hessian!.at_bound.length === 0)
           for (const [name, u] of Object.entries(g.fit.hessian!.uncertainties)) near(`${k} uncertainty of ${name}`, f.uncertainties![name], u, 1e-9, 1e-3);
+      }
+    });
+    it(`${rel}: discovery WS.json (q0): p0, Z = sqrt(q0) and the expected p0 set`, async () => {
+      const got = items(await cli(['discovery', ...args]));
+      for (const [k, g] of Object.entries(golden)) {
+        const r = got[k] as { p0: number; z: number; q0: number; p0_exp: Band };
+        near(`${k} p0`, r.p0, g.discovery.p0, 2e-4, 1e-3);
+        near(`${k} p0_exp`, r.p0_exp, g.discovery.p0_exp, 2e-4, 1e-3);
+        near(`${k} z`, r.z, g.discovery.z, 2e-3, 1e-3);
       }
     });
     it(`${rel}: upper limits at 95% and 90% CL`, async () => {
