@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { checkOutputPath, FORCE_FLAG, writeAtomic } from '../output.js';
 import { parseShard, shardRange } from '../shard.js';
 import { BACKEND_FLAGS, columnMapArg, COLUMNS_FLAG, intArg, numArg, withBackend, type Command } from './args.js';
-import { parseChannels, CHANNELS } from '../llp/sample.js';
+import { parseChannels, parseProduction, CHANNELS, PRODUCTIONS, PRODUCTION_NAMES } from '../llp/sample.js';
 import { parseLogGrid } from '../llp/sweep.js';
 import { LIMIT_METHODS, type LimitMethod } from '../llp/limits.js';
 import { parseLimitMethod } from '../stats/windows.js';
@@ -21,6 +21,7 @@ const OPTIONS = {
   data: { type: 'string', arg: 'FILE', help: 'data: mred_GeV, lxy_cm, channel' },
   demo: { type: 'boolean', help: 'generate illustrative signal and background samples instead of --signal/--data' },
   seed: { type: 'string', default: '1', arg: 'S', help: 'seed of the --demo samples' },
+  production: { type: 'string', default: 'K+', arg: 'MODE', help: `production mode: ${PRODUCTION_NAMES.map((p) => `${p} (${PRODUCTIONS[p].name})`).join(' or ')}, as in Belle II PRD 108 (2023) L111104` },
   lifetimes: { type: 'string', default: '1e-3:1e3:50', arg: 'LO:HI:N', help: 'c tau grid in cm, log-spaced' },
   channels: { type: 'string', default: CHANNELS.join(','), arg: 'LIST', help: 'decay channels' },
   masses: { type: 'string', arg: 'M1,M2,..', help: 'scalar masses in GeV (default: those of the signal file)' },
@@ -40,12 +41,13 @@ const OPTIONS = {
 } as const;
 
 export const llp: Command = {
-  summary: 'LLP B -> K S lifetime sweep: efficiency per (mass, channel, c tau), limits per channel and combined',
-  usage: 'llp (--signal FILE --data FILE [--columns NAME=COLUMN,...] | --demo [--seed S]) [--lifetimes 1e-3:1e3:50] [--channels ee,mumu,pipi,KK] [--masses m1,m2,..] [--lxy 0.05:60] [--nsigma 2] [--method cls-n|bayes|cls-asymptotic] [--cl 0.95] [--nbb 198e6] [--ctau-gen CM] [--out FILE.json] [--plot FILE.svg] [--shard i/n]',
+  summary: 'LLP B+ -> K+ S / B0 -> K*0 S lifetime sweep: efficiency per (mass, channel, c tau), limits per channel and combined',
+  usage: 'llp (--signal FILE --data FILE [--columns NAME=COLUMN,...] | --demo [--seed S]) [--production K+|K*0] [--lifetimes 1e-3:1e3:50] [--channels ee,mumu,pipi,KK] [--masses m1,m2,..] [--lxy 0.05:60] [--nsigma 2] [--method cls-n|bayes|cls-asymptotic] [--cl 0.95] [--nbb 198e6] [--ctau-gen CM] [--out FILE.json] [--plot FILE.svg] [--shard i/n]',
   options: OPTIONS,
   async run(args, out, ctx) {
     const { values } = parseArgs({ args, options: OPTIONS });
     const channels = parseChannels(values.channels!);
+    const production = parseProduction(values.production!);
     const ctaus = parseLogGrid(values.lifetimes!, '--lifetimes');
     const lxyWindow = range2(values.lxy!, '--lxy');
     // Defaults as in Belle II PRD 108 (2023) L111104: 189 fb^-1 (198 x 10^6 B Bbar pairs), 95% CL.
@@ -64,7 +66,7 @@ export const llp: Command = {
         if (values.signal || values.data || values.columns) throw new Error('--demo generates its own samples: drop --signal / --data / --columns');
         masses ??= Array.from({ length: 13 }, (_, i) => 1 + 0.25 * i);
         const perCell = intArg(values['per-cell']!, '--per-cell', 10, 1e6);
-        ({ signal, data } = await demoInputs(backend, seed, channels, masses, perCell, values['ctau-gen'] ? numArg(values['ctau-gen'], '--ctau-gen', 1e-6) : 1, ctx?.signal));
+        ({ signal, data } = await demoInputs(backend, seed, channels, masses, perCell, values['ctau-gen'] ? numArg(values['ctau-gen'], '--ctau-gen', 1e-6) : 1, ctx?.signal, production));
         Object.assign(meta, { demo: true, seed, signal: signal.meta, data: 'illustrative flat M_red background, lxy exponential (mean 0.2 cm), 20000 events per channel' });
       } else {
         if (!values.signal || !values.data) throw new Error('--signal FILE and --data FILE are required (or --demo)');
@@ -80,7 +82,7 @@ export const llp: Command = {
       const allMasses = masses;
       const [first, end] = shard ? shardRange(allMasses.length, shard) : [0, allMasses.length];
       masses = allMasses.slice(first, end);
-      const { json, limits } = await analyse(backend, signal, data, { masses, channels, ctaus, lxyWindow, nSigma, method, cl, nBBbar, signal: ctx?.signal }, meta);
+      const { json, limits } = await analyse(backend, signal, data, { masses, channels, ctaus, lxyWindow, nSigma, method, cl, nBBbar, production, signal: ctx?.signal }, meta);
       Object.assign(json, { kind: 'llp', masses_GeV: allMasses });
       if (shard) json.shard = { index: shard.index, count: shard.count, total: allMasses.length, first, end, key: 'cells', per_shard: ['backend', 'sweep_ms'] };
       const text = JSON.stringify(json, null, 1);
@@ -92,12 +94,12 @@ export const llp: Command = {
           series.push({ x: masses, y: masses.map((_, im) => limits.combined[im * L + j]), label: `c tau = ${ctaus[j].toPrecision(3)} cm` });
         }
         writeAtomic(values.plot, linePlot({
-          title: `B+ -> K+ S, S -> ${channels.join(', ')}: ${(cl * 100).toFixed(0)}% CL upper limit (${method}, channels combined)`,
-          x: { label: 'm_S [GeV]' }, y: { label: 'B(B+ -> K+ S) x B(S -> xx)', log: true }, series,
+          title: `${PRODUCTIONS[production].name}, S -> ${channels.join(', ')}: ${(cl * 100).toFixed(0)}% CL upper limit (${method}, channels combined)`,
+          x: { label: 'm_S [GeV]' }, y: { label: production === 'K+' ? 'B(B+ -> K+ S)' : 'B(B0 -> K*0(-> K+ pi-) S)', log: true }, series,
           note: values.demo ? 'demo: generated signal, illustrative background' : undefined,
         }));
       }
-      out(`# llp: ${masses.length} masses x ${channels.length} channels x ${ctaus.length} lifetimes on ${backend.name}, sweep ${json.sweep_ms} ms; ${method} ${cl} CL${values.demo ? `; demo seed=${seed}` : ''}`);
+      out(`# llp: ${PRODUCTIONS[production].name}: ${masses.length} masses x ${channels.length} channels x ${ctaus.length} lifetimes on ${backend.name}, sweep ${json.sweep_ms} ms; ${method} ${cl} CL${values.demo ? `; demo seed=${seed}` : ''}`);
       out('# m_S[GeV]  best combined limit  at c tau [cm]');
       for (const [im, m] of masses.entries()) {
         let best = Infinity, at = 0;

@@ -4,10 +4,10 @@ import { loadEventFile, type EventTable } from '../events.js';
 import { withColumnNames } from '../io/columns.js';
 import { uniforms, key, foldIn } from '../random.js';
 import { checkpoint } from '../cancel.js';
-import { CHANNELS, DAUGHTER_MASS, generateLlpSample, reducedMass, type Channel, type LlpSample } from './sample.js';
+import { CHANNELS, DAUGHTER_MASS, PRODUCTIONS, generateLlpSample, reducedMass, type Channel, type LlpSample, type Production } from './sample.js';
 import { runSweep, type SweepOptions, type SweepResult } from './sweep.js';
 import { sidebandCounts, type DataSample } from './background.js';
-import { brBtoKSPerTheta2, chargedBCount, limitGrid, type LimitGrid, type LimitMethod } from './limits.js';
+import { bMesonCount, limitGrid, productionPerTheta2, type LimitGrid, type LimitMethod } from './limits.js';
 
 export const LLP_RESULT_SCHEMA = 'darkscan-llp/1';
 const C_CM_PER_NS = 29.9792458;
@@ -66,15 +66,16 @@ export async function loadData(path: string, columns?: Readonly<Record<string, s
 /**
  * Demo background (illustrative, not Belle II data): per channel `perChannel` events, M_red flat
  * in [0, 4.8] GeV, lxy exponential with mean 0.2 cm (prompt tracks with a displaced tail).
- * Philox key foldIn(key(seed, 0x11b00002), channel), one block per event.
+ * Philox key foldIn(key(seed, 0x11b00002), channel + 16 p), p the production mode's index (0: K+, 1: K*0), one block per event.
  */
-export async function demoData(backend: Backend, seed: number, perChannel: number, channels: readonly Channel[], signal?: AbortSignal): Promise<DataSample> {
+export async function demoData(backend: Backend, seed: number, perChannel: number, channels: readonly Channel[], signal?: AbortSignal, production: Production = 'K+'): Promise<DataSample> {
+  const p = production === 'K+' ? 0 : 1;
   const n = perChannel * channels.length;
   const mred = new Float64Array(n), lxy = new Float64Array(n), channel = new Uint8Array(n);
   let i = 0;
   for (const c of channels) {
     await checkpoint(signal);
-    const u = await uniforms(backend, foldIn(key(seed, 0x11b00002), CHANNELS.indexOf(c)), { event: 0 }, perChannel);
+    const u = await uniforms(backend, foldIn(key(seed, 0x11b00002), CHANNELS.indexOf(c) + 16 * p), { event: 0 }, perChannel);
     for (let k = 0; k < perChannel; k++, i++) {
       mred[i] = 4.8 * u[4 * k];
       lxy[i] = -0.2 * Math.log(1 - u[4 * k + 1]);
@@ -89,6 +90,8 @@ export interface AnalysisOptions extends SweepOptions {
   readonly cl: number;
   readonly nBBbar: number;
   readonly sidebandK?: number;
+  /** Production mode (default 'K+': B+ -> K+ S; 'K*0': B0 -> K*0(-> K+ pi-) S). */
+  readonly production?: Production;
 }
 
 export interface AnalysisResult {
@@ -102,7 +105,10 @@ export async function analyse(backend: Backend, signal: LlpSample, data: DataSam
   const sweep = await runSweep(backend, signal, o);
   const sweepMs = performance.now() - t0;
   const counts = sidebandCounts(data, sweep.windows, o.channels, o.lxyWindow, o.sidebandK ?? 2);
-  const nB = chargedBCount(o.nBBbar);
+  const production = o.production ?? 'K+', prod = PRODUCTIONS[production];
+  const nB = bMesonCount(o.nBBbar, production);
+  const perTheta2 = (m: number) => productionPerTheta2(production, m);
+  const bf = production === 'K+' ? 'B(B+ -> K+ S)' : 'B(B0 -> K*0 S) x B(K*0 -> K+ pi-)';
   const limits = await limitGrid(sweep, counts, { method: o.method, cl: o.cl, nB, signal: o.signal });
   const nM = o.masses.length, nC = o.channels.length, L = o.ctaus.length;
   const r = (x: number) => (Number.isFinite(x) ? +x.toPrecision(6) : null);
@@ -110,14 +116,18 @@ export async function analyse(backend: Backend, signal: LlpSample, data: DataSam
     schema: LLP_RESULT_SCHEMA,
     ...meta,
     backend: backend.name,
-    units: { mass: 'GeV', ctau: 'cm', lxy: 'cm', limits: 'channels[].limit: B(B+ -> K+ S) x B(S -> x x); combined_limit: B(B+ -> K+ S) under br_model' },
-    method: o.method, cl: o.cl, n_BBbar: o.nBBbar, n_Bcharged: nB,
+    production, production_mode: prod.name,
+    units: { mass: 'GeV', ctau: 'cm', lxy: 'cm', limits: `channels[].limit: ${bf} x B(S -> x x); combined_limit: ${bf} under br_model` },
+    method: o.method, cl: o.cl, n_BBbar: o.nBBbar, n_B: nB, n_B_kind: `${prod.bMesons} (2 N_BB x ${prod.fB}, PDG 2024)`,
+    ...(production === 'K+' ? { n_Bcharged: nB } : {}),
     ctau_gen_cm: signal.ctauGen, lxy_window_cm: o.lxyWindow, mass_window_nsigma: o.nSigma ?? 2,
     masses_GeV: o.masses, channels: o.channels, ctaus_cm: o.ctaus.map(r),
     sweep_ms: +sweepMs.toFixed(1),
     combination: 'product of the channel Poisson likelihoods, flat prior on B(B -> K S), each channel weighted by the model\'s B(S -> xx) (br_model)',
     br_model: limits.brModel,
-    theta2_formula: 'B(B+ -> K+ S) = theta^2 x brBtoKSPerTheta2(mS) (Batell-Pospelov-Ritz arXiv:0911.4938; Winkler arXiv:1809.01876; Boiarska et al. arXiv:1904.10447), B(S -> xx) from br_model',
+    theta2_formula: production === 'K+'
+      ? 'B(B+ -> K+ S) = theta^2 x brBtoKSPerTheta2(mS) (Batell-Pospelov-Ritz arXiv:0911.4938; Winkler arXiv:1809.01876; Boiarska et al. arXiv:1904.10447), B(S -> xx) from br_model'
+      : 'B(B0 -> K*0 S) x B(K*0 -> K+ pi-) = theta^2 x brB0toKstarSPerTheta2(mS) x 2/3 (A0 form factor of Ball & Zwicky PRD 71 (2005) 014029; Boiarska et al. arXiv:1904.10447), B(S -> xx) from br_model',
     cells: o.masses.map((m, im) => ({
       m_S_GeV: m,
       channels: o.channels.map((c, ic) => {
@@ -130,19 +140,19 @@ export async function analyse(backend: Backend, signal: LlpSample, data: DataSam
           efficiency_err: Array.from(sweep.effErr.subarray(g * L, (g + 1) * L), r),
           limit: Array.from(limits.perChannel.subarray(g * L, (g + 1) * L), r),
           br_model: r(limits.br[g]),
-          theta2_limit: Array.from(limits.perChannel.subarray(g * L, (g + 1) * L), (x) => r(x / (limits.br[g] * brBtoKSPerTheta2(m)))),
+          theta2_limit: Array.from(limits.perChannel.subarray(g * L, (g + 1) * L), (x) => r(x / (limits.br[g] * perTheta2(m)))),
         };
       }),
       combined_limit: Array.from(limits.combined.subarray(im * L, (im + 1) * L), r),
-      theta2_limit: Array.from(limits.combined.subarray(im * L, (im + 1) * L), (x) => r(x / brBtoKSPerTheta2(m))),
+      theta2_limit: Array.from(limits.combined.subarray(im * L, (im + 1) * L), (x) => r(x / perTheta2(m))),
     })),
   };
   return { sweep, limits, json };
 }
 
 /** The demo inputs: a generated signal grid and an illustrative background. */
-export async function demoInputs(backend: Backend, seed: number, channels: readonly Channel[], masses: readonly number[], perCell: number, ctauGenCm: number, abort?: AbortSignal) {
-  const signal = await generateLlpSample({ masses, channels, perCell, ctauGenCm, seed, backend, signal: abort });
-  const data = await demoData(backend, seed, 20000, channels, abort);
+export async function demoInputs(backend: Backend, seed: number, channels: readonly Channel[], masses: readonly number[], perCell: number, ctauGenCm: number, abort?: AbortSignal, production: Production = 'K+') {
+  const signal = await generateLlpSample({ masses, channels, perCell, ctauGenCm, seed, backend, signal: abort, production });
+  const data = await demoData(backend, seed, 20000, channels, abort, production);
   return { signal, data };
 }

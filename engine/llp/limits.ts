@@ -4,7 +4,7 @@
 import { upperOne, type WindowLimitMethod } from '../stats/windows.js';
 import { scalarBranchingFractions, SCALAR_BRANCHING_SOURCE } from '../generate/branching.js';
 import { ticker } from '../cancel.js';
-import type { Channel } from './sample.js';
+import { PRODUCTIONS, type Channel, type Production } from './sample.js';
 import type { SweepResult } from './sweep.js';
 
 /** The LLP limit methods: those of the one table (engine/stats/windows.ts) that need no toys. */
@@ -36,6 +36,11 @@ export function signalUpperLimit(w: WindowCounts, method: LimitMethod, cl: numbe
 /** Number of B+ (and B-) mesons: 2 N_BB f+- (f+- = B(Y(4S) -> B+ B-) = 0.514, PDG 2024). */
 export function chargedBCount(nBBbar: number, fPlusMinus = 0.514): number {
   return 2 * nBBbar * fPlusMinus;
+}
+
+/** B mesons of a production mode's charge in N_BB pairs: 2 N_BB f (f+- = 0.514, f00 = 0.486, PDG 2024). */
+export function bMesonCount(nBBbar: number, production: Production): number {
+  return chargedBCount(nBBbar, PRODUCTIONS[production].fB);
 }
 
 export interface LimitOptions {
@@ -171,6 +176,30 @@ export function brBtoKSPerTheta2(mS: number, p: ScalarModel = HIGGS_MIXED_SCALAR
   const lam = a * a + b * b + c * c - 2 * (a * b + a * c + b * c);
   const width = (M * M * Math.sqrt(Math.max(0, lam))) / (16 * Math.PI * p.mB ** 3);
   return width / (HBAR_GeV_s / p.tauB_s);
+}
+
+/**
+ * B(B0 -> K*0 S) / theta^2 with the same b -> s S coupling: only the pseudoscalar part of S sbar_L b_R
+ * contributes, <K*| sbar g5 b |B> = 2 mK* (eps*.q) A0(q^2) / (mb + ms), so
+ * Gamma = |xi mb / v|^2 A0^2 lambda^(3/2) / (64 pi mB^3 (mb + ms)^2) (Boiarska et al. arXiv:1904.10447
+ * sec. 3; Winkler arXiv:1809.01876); A0(q^2) = 1.364 / (1 - q^2 / 27.88) - 0.990 / (1 - q^2 / 36.78)
+ * (Ball & Zwicky, PRD 71 (2005) 014029, LCSR fit); tau(B0) = 1.517 ps, mB0 = 5.27966, mK*0 = 0.89555 (PDG 2024).
+ */
+export function brB0toKstarSPerTheta2(mS: number, p: ScalarModel = HIGGS_MIXED_SCALAR): number {
+  const mB = PRODUCTIONS['K*0'].mB, mV = PRODUCTIONS['K*0'].mK, tauB0 = 1.517e-12;
+  if (!(mS >= 0 && mS < mB - mV)) throw new RangeError(`mixing angle: mS = ${mS} GeV is outside [0, ${mB - mV}) for B0 -> K*0 S`);
+  const xi = (3 * Math.SQRT2 * p.GF * p.mt * p.mt * p.VtsVtb) / (16 * Math.PI * Math.PI);
+  const q2 = mS * mS;
+  const A0 = 1.364 / (1 - q2 / 27.88) - 0.99 / (1 - q2 / 36.78);
+  const a = mB ** 2, b = mV ** 2, c = q2;
+  const lam = Math.max(0, a * a + b * b + c * c - 2 * (a * b + a * c + b * c));
+  const width = ((xi * p.mb / p.v) ** 2 * A0 * A0 * lam ** 1.5) / (64 * Math.PI * mB ** 3 * (p.mb + p.ms) ** 2);
+  return width / (HBAR_GeV_s / tauB0);
+}
+
+/** The branching fraction the limits are on, per theta^2: B(B+ -> K+ S), or B(B0 -> K*0 S) x B(K*0 -> K+ pi-). */
+export function productionPerTheta2(production: Production, mS: number): number {
+  return production === 'K+' ? brBtoKSPerTheta2(mS) : brB0toKstarSPerTheta2(mS) * PRODUCTIONS['K*0'].kDecay;
 }
 
 /** theta^2 limit from a limit on B(B -> K S) x B(S -> x x) and the model's B(S -> x x) (no default: B = 1 is not a model). */

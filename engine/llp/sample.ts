@@ -43,6 +43,27 @@ export interface LlpSample {
 }
 
 export const LLP_STREAM = 0x11b00001;
+/** The B0 -> K*0 S samples' stream (B+ -> K+ S keeps LLP_STREAM and its bits). */
+export const LLP_STREAM_KSTAR0 = 0x11b00003;
+const M_B0 = 5.27966, M_KSTAR0 = 0.89555; // PDG 2024
+
+/**
+ * The production modes of Belle II PRD 108 (2023) L111104 (arXiv:2306.02830): B+ -> K+ S and
+ * B0 -> K*0(892) (-> K+ pi-) S. fB: B(Upsilon(4S) -> B+ B- or B0 B0bar) (PDG 2024: f+- = 0.514,
+ * f00 = 0.486); kDecay: B(K*0 -> K+ pi-) = 2/3 (isospin), part of the paper's limited product. The
+ * K*0 is generated at its pole mass (the 47 MeV width is not simulated).
+ */
+export const PRODUCTIONS = {
+  'K+': { name: 'B+ -> K+ S', mB: M_B, mK: M_K, fB: 0.514, kDecay: 1, stream: LLP_STREAM, bMesons: 'B+ and B-' },
+  'K*0': { name: 'B0 -> K*0(-> K+ pi-) S', mB: M_B0, mK: M_KSTAR0, fB: 0.486, kDecay: 2 / 3, stream: LLP_STREAM_KSTAR0, bMesons: 'B0 and B0bar' },
+} as const;
+export type Production = keyof typeof PRODUCTIONS;
+export const PRODUCTION_NAMES = Object.keys(PRODUCTIONS) as Production[];
+
+export function parseProduction(s: string, flag = '--production'): Production {
+  if (!(PRODUCTION_NAMES as string[]).includes(s)) throw new Error(`${flag}: unknown production mode '${s}' (expected ${PRODUCTION_NAMES.join(' or ')}: ${PRODUCTION_NAMES.map((p) => PRODUCTIONS[p].name).join(', ')})`);
+  return s as Production;
+}
 export const LLP_SAMPLE_VERSION = 1;
 /** Upsilon(4S) boost in the Belle II lab (7 GeV e- on 4 GeV e+): beta gamma = (7 - 4) / sqrt(4 * 7 * 4) = 0.284. */
 export const BG_Y4S = 3 / Math.sqrt(112);
@@ -60,6 +81,8 @@ export interface GenerateLlpOptions {
   readonly sigma?: (m: number, c: Channel) => number;
   /** Test mode: every S flies with this transverse beta gamma (lxy = bgT * ct), no B kinematics. */
   readonly fixedBgT?: number;
+  /** Production mode (default 'K+': B+ -> K+ S). */
+  readonly production?: Production;
   /** Draws the Philox uniforms (the same bits on every backend). */
   readonly backend: Backend;
   /** Ctrl-C: checked between cells (engine/cancel.ts). */
@@ -72,10 +95,11 @@ export function resolution(m: number, _c: Channel): number {
 }
 
 /**
- * B+ -> K+ S, S -> x x decays: B isotropic with p* = P_B_Y4S in the Upsilon(4S) frame, boosted
+ * B+ -> K+ S (or B0 -> K*0 S, o.production), S -> x x decays: B isotropic with p* = P_B_Y4S in the Upsilon(4S) frame, boosted
  * along z by BG_Y4S; S isotropic in the B frame; c*t exponential with ctauGen; lxy = c*t * pT / m
  * (flight L = beta gamma c t, its transverse part); M_red smeared with a Gaussian. Randomness:
- * Philox, key foldIn(key(seed, LLP_STREAM), cell), two blocks per decay at counters 2i, 2i + 1.
+ * Philox, key foldIn(key(seed, stream), cell) (stream: LLP_STREAM, or LLP_STREAM_KSTAR0 for B0 -> K*0 S),
+ * two blocks per decay at counters 2i, 2i + 1.
  */
 export async function generateLlpSample(o: GenerateLlpOptions): Promise<LlpSample> {
   if (!Number.isInteger(o.perCell) || o.perCell < 1) throw new RangeError(`perCell must be a positive integer, got ${o.perCell}`);
@@ -86,12 +110,13 @@ export async function generateLlpSample(o: GenerateLlpOptions): Promise<LlpSampl
   const ct = new Float32Array(N), lxy = new Float32Array(N), mred = new Float32Array(N), gw = new Float32Array(N).fill(1);
   const channel = new Uint8Array(N), mS = new Float64Array(N);
   const backend = o.backend;
-  const base = key(o.seed, LLP_STREAM);
+  const prod = PRODUCTIONS[o.production ?? 'K+'];
+  const base = key(o.seed, prod.stream);
   let i = 0;
   for (const [im, m] of o.masses.entries()) {
     for (const [ic, c] of o.channels.entries()) {
       const mx = DAUGHTER_MASS[c];
-      if (!(m > 2 * mx && m < M_B - M_K)) throw new RangeError(`mass ${m} GeV is outside (${2 * mx}, ${M_B - M_K}) for channel ${c}`);
+      if (!(m > 2 * mx && m < prod.mB - prod.mK)) throw new RangeError(`mass ${m} GeV is outside (${2 * mx}, ${+(prod.mB - prod.mK).toFixed(5)}) for channel ${c} in ${prod.name}`);
       await checkpoint(o.signal);
       const u = await uniforms(backend, foldIn(base, im * o.channels.length + ic), { event: 0 }, 2 * o.perCell);
       const mr = reducedMass(m, mx), sg = sigma(m, c);
@@ -101,8 +126,8 @@ export async function generateLlpSample(o: GenerateLlpOptions): Promise<LlpSampl
         if (o.fixedBgT !== undefined) {
           bgT = o.fixedBgT;
         } else {
-          const [B] = twoBody(10.5794, M_B, M_B, 2 * r[0] - 1, 2 * Math.PI * r[1]); // B in the Y(4S) frame
-          const [, S0] = twoBody(M_B, M_K, m, 2 * r[2] - 1, 2 * Math.PI * r[3]); // S in the B frame
+          const [B] = twoBody(10.5794, prod.mB, prod.mB, 2 * r[0] - 1, 2 * Math.PI * r[1]); // B in the Y(4S) frame
+          const [, S0] = twoBody(prod.mB, prod.mK, m, 2 * r[2] - 1, 2 * Math.PI * r[3]); // S in the B frame
           const S1 = boost(S0, B[1] / B[0], B[2] / B[0], B[3] / B[0]);
           const S = boost(S1, 0, 0, BG_Y4S / Math.sqrt(1 + BG_Y4S * BG_Y4S)); // to the lab
           bgT = Math.hypot(S[1], S[2]) / m;
@@ -119,6 +144,6 @@ export async function generateLlpSample(o: GenerateLlpOptions): Promise<LlpSampl
   }
   return {
     ct, lxy, mred, gw, channel, mS, ctauGen: o.ctauGenCm,
-    meta: { generator: 'darkscan llp B+ -> K+ S', version: LLP_SAMPLE_VERSION, seed: o.seed, stream: LLP_STREAM, perCell: o.perCell, ctau_gen_cm: o.ctauGenCm, fixedBgT: o.fixedBgT ?? null },
+    meta: { generator: `darkscan llp ${prod.name}`, production: o.production ?? 'K+', version: LLP_SAMPLE_VERSION, seed: o.seed, stream: prod.stream, perCell: o.perCell, ctau_gen_cm: o.ctauGenCm, fixedBgT: o.fixedBgT ?? null },
   };
 }
