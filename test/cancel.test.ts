@@ -104,3 +104,36 @@ describe('Ctrl-C during an LLP sweep and a patchset upper limit', () => {
     expect(r.stderr).toMatch(/interrupted/);
   }, 60_000);
 });
+
+// Issue 21, the gap left by item 3: MLP training was one synchronous call (seconds with a large
+// training sample), so Ctrl-C during `run --config` waited for it. Training now checks the signal
+// between minibatch steps (engine/nn/train.ts trainClassifierAsync) and reports each epoch
+// (DARKSCAN_PROGRESS=1 prints progress lines when stderr is not a terminal).
+describe('Ctrl-C during MLP training (run --config)', () => {
+  it('stops within 1 s of Ctrl-C sent after epoch 2 has started, exit 130, no output', async () => {
+    const sub = mkdtempSync(join(dir, 'train-'));
+    const cfg = join(sub, 'config.json'), out = join(sub, 'out');
+    // 40000 training events per class: about 0.3 s per epoch, 12 epochs.
+    writeFileSync(cfg, JSON.stringify({ analysis: 'dark-higgsstrahlung', seed: 1, lumi_fb: 8.34, cl: 0.9, method: 'bayes', pseudo_experiments: 10, simulation: { train_events: 40000 } }));
+    const r = await new Promise<{ code: number | null; seconds: number; stderr: string }>((resolve, reject) => {
+      const p = spawn(process.execPath, [BIN, 'run', '--config', cfg, '--backend', 'cpu', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DARKSCAN_PROGRESS: '1' } });
+      let stderr = '', t0 = 0;
+      p.stderr.on('data', (d) => {
+        stderr += d;
+        if (!t0 && /training the MLP: epoch 2 \//.test(stderr)) {
+          t0 = performance.now();
+          p.kill('SIGINT');
+        }
+      });
+      p.on('error', reject);
+      p.on('exit', (code) => resolve({ code, seconds: t0 ? (performance.now() - t0) / 1000 : -1, stderr }));
+    });
+    expect(r.stderr).toMatch(/training the MLP: epoch 1 \/ 12/);
+    expect(r.seconds).toBeGreaterThan(0); // interrupted during training
+    expect(r.code).toBe(130);
+    expect(r.seconds).toBeLessThan(1);
+    expect(r.stderr).toMatch(/interrupted/);
+    expect(r.stderr).not.toMatch(/epoch 4 \//); // stopped in epoch 2 (3 at most)
+    expect(readdirSync(sub)).toEqual(['config.json']);
+  }, 120_000);
+});

@@ -14,7 +14,7 @@ import { countInWindows } from '../scan.js';
 import type { WindowGrid } from '../windows.js';
 import { countKey, expectedEvents, generate, generateAtLuminosity, getProcess, poisson, EventRandom, FAMILY_COLUMNS, GENERATOR_VERSION, type EventSample, type Params } from '../generate/index.js';
 import { foldIn, key, split, RANDOM_STREAM_VERSION } from '../random.js';
-import { trainClassifier, rocAuc } from '../nn/train.js';
+import { trainClassifierAsync, rocAuc } from '../nn/train.js';
 import { describeModel, type Mlp } from '../nn/model.js';
 import { scoreEvents } from '../nn/infer.js';
 import { limitOne, PIPELINE_LIMIT_METHODS, type PipelineLimitMethod } from '../stats/windows.js';
@@ -416,7 +416,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
     const sigT = concatColumns(sigTrain, keep), bgT = concatColumns(bgTrain, keep);
     const xs = featureMatrix(concatColumns([sigT, bgT], keep));
     const labels = new Uint8Array(rows(sigT) + rows(bgT)).fill(1, 0, rows(sigT));
-    const trained = trainClassifier(xs, labels, F, { seed: seedOf(kTrain), hidden: [...spec.hidden], epochs: spec.epochs, inputNames: spec.features });
+    const trained = await trainClassifierAsync(xs, labels, F, { seed: seedOf(kTrain), hidden: [...spec.hidden], epochs: spec.epochs, inputNames: spec.features }, { signal: o.signal, progress });
     const model: Mlp = trained.model;
     const trainScores = await scoreEvents(backend, model, xs);
     const sigScores = trainScores.subarray(0, rows(sigT));

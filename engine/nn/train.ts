@@ -7,6 +7,7 @@
 import { philoxBlock } from '../../kernels/philox/ref.js';
 import { xlog } from '../../kernels/lib/exactmath.js';
 import type { DenseLayer, Mlp } from './model.js';
+import { ticker } from '../cancel.js';
 
 export interface TrainOptions {
   readonly seed: number;
@@ -64,7 +65,38 @@ class Rng {
   }
 }
 
+/** Synchronous training (tests, small models). Long runs in the CLI use trainClassifierAsync. */
 export function trainClassifier(x: ArrayLike<number>, labels: ArrayLike<number>, nIn: number, opts: TrainOptions): TrainResult {
+  const it = trainSteps(x, labels, nIn, opts);
+  for (;;) {
+    const r = it.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * The same training (the same weights, bit for bit) with a checkpoint between minibatch steps
+ * (engine/cancel.ts ticker: a macrotask turn every 50 ms), so that Ctrl-C stops it within a
+ * fraction of a second (issue 21), and `progress` once per epoch.
+ */
+export async function trainClassifierAsync(
+  x: ArrayLike<number>, labels: ArrayLike<number>, nIn: number, opts: TrainOptions,
+  o: { signal?: AbortSignal; progress?: (msg: string) => void } = {},
+): Promise<TrainResult> {
+  const it = trainSteps(x, labels, nIn, opts);
+  const tick = ticker(o.signal);
+  for (;;) {
+    const r = it.next();
+    if (r.done) return r.value;
+    if (r.value.step === 0) o.progress?.(`training the MLP: epoch ${r.value.epoch + 1} / ${r.value.epochs}`);
+    await tick();
+  }
+}
+
+/** One minibatch step done (step within the epoch), for the drivers above. */
+interface StepInfo { epoch: number; epochs: number; step: number }
+
+function* trainSteps(x: ArrayLike<number>, labels: ArrayLike<number>, nIn: number, opts: TrainOptions): Generator<StepInfo, TrainResult> {
   const rows = labels.length;
   if (x.length !== rows * nIn) throw new RangeError(`train: ${x.length} feature values for ${rows} labels x ${nIn} features`);
   let nSig = 0;
@@ -118,6 +150,7 @@ export function trainClassifier(x: ArrayLike<number>, labels: ArrayLike<number>,
     }
     let lossSum = 0;
     for (let a = 0; a < rows; a += batch) {
+      yield { epoch: ep, epochs, step: a / batch };
       const end = Math.min(rows, a + batch);
       for (const g of gW) g.fill(0);
       for (const g of gB) g.fill(0);
