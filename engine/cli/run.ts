@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { checkOutputDir, FORCE_FLAG } from '../output.js';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { checkOutputDir, FORCE_FLAG, writeAtomic } from '../output.js';
 import { ioError } from '../io/text.js';
 import { DARKSCAN_VERSION, fileDigest, textDigest } from '../provenance.js';
 import { loadConfig, outputDir, runConfig } from '../analyses/run.js';
 import { writeReport } from '../analyses/report.js';
+import { configAnalysis, LLP_TYPE_ANALYSES, parseIdmConfig, renderIdm, runIdm } from '../analyses/idm.js';
+import type { AnalysisConfig } from '../config.js';
 import { BACKEND_FLAGS, required, withBackend, type Command } from './args.js';
 
 const OPTIONS = {
@@ -19,7 +21,7 @@ const OPTIONS = {
 } as const;
 
 export const run: Command = {
-  summary: 'run an analysis from a JSON config (dark-higgsstrahlung, zprime-invisible, zprime-mumu, invisible-dark-photon, alp-gammagamma): results.json, HEPData, SVG',
+  summary: 'run an analysis from a JSON config (dark-higgsstrahlung, zprime-invisible, zprime-mumu, invisible-dark-photon, alp-gammagamma, idm-darkhiggs): results.json, HEPData, SVG',
   usage: 'run --config FILE [--out DIR] [--quick] [--json] [--backend auto|webgpu|wasm|cpu]   (--quick: small samples whatever the config sets)',
   options: OPTIONS,
   async run(args, out, ctx) {
@@ -31,7 +33,9 @@ export const run: Command = {
     } catch (e) {
       throw new Error(`--config: cannot read ${path}: ${ioError(path, e).message.replace(`${path}: `, '')}`);
     }
-    const cfg = loadConfig(text, path);
+    // LLP-type searches (engine/analyses/idm.ts) have their own config schema and runner.
+    const llpType = (LLP_TYPE_ANALYSES as readonly string[]).includes(configAnalysis(text) ?? '');
+    const cfg = llpType ? (parseIdmConfig(text, path) as unknown as AnalysisConfig) : loadConfig(text, path);
     // Where the results go, checked before the work: a config may not send them outside its own
     // folder unless asked, nor replace existing results without --force.
     const dir = outputDir(cfg, path, values.out);
@@ -42,6 +46,26 @@ export const run: Command = {
       }
     }
     checkOutputDir(dir, 'results.json', values.force, values.out !== undefined ? '--out' : 'config.output.dir');
+    if (llpType) {
+      return withBackend({ backend: values.backend ?? (cfg.backend === 'auto' ? undefined : cfg.backend), workers: values.workers }, async (backend) => {
+        const r = await runIdm(backend, parseIdmConfig(text, path), { quick: values.quick ? true : undefined, progress: ctx.progress, signal: ctx.signal });
+        Object.assign(r, { darkscan_version: DARKSCAN_VERSION, config: { file: path, sha256: textDigest(text) } });
+        mkdirSync(dir, { recursive: true });
+        const files = renderIdm(r).map((f) => (writeAtomic(join(dir, f.name), f.text), join(dir, f.name)));
+        const timing = r.timing_s as Record<string, number>;
+        if (values.json) out(JSON.stringify({ analysis: r.analysis, out: dir, files, timing_s: timing, seed: r.seed }));
+        else {
+          out(`darkscan run: ${r.analysis}, ${r.lumi_fb} fb^-1, seed ${r.seed}, backend ${backend.name}; ${Math.round((r.cl as number) * 100)}% CL (${r.method}); time ${timing.total.toFixed(1)} s (sweep ${timing.sweep} s)`);
+          for (const s of r.parameter_sets as { label: string; points: { m_h_GeV: number; excluded_sin_theta?: number[] | null }[] }[]) {
+            const ex = s.points.filter((p) => p.excluded_sin_theta);
+            out(`  ${s.label}: ${ex.length} of ${s.points.length} m_h' points with an excluded sin(theta) range${ex.length ? `, e.g. m_h' = ${ex[0].m_h_GeV.toFixed(3)} GeV: ${ex[0].excluded_sin_theta!.join(' - ')}` : ''}`);
+          }
+          out(`  files in ${dir}:`);
+          for (const f of files) out(`    ${f.slice(dir.length + 1)}`);
+        }
+        return 0;
+      });
+    }
     const inputDigests: Record<string, string> = {};
     for (const inp of [cfg.inputs?.data, ...(cfg.inputs?.backgrounds ?? [])]) {
       if (inp) inputDigests[inp.path] = await fileDigest(isAbsolute(inp.path) ? inp.path : resolve(dirname(path), inp.path));
