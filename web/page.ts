@@ -15,6 +15,7 @@ import { scan, scanRows, type ScanResult } from '../engine/scan.js';
 import { generate, PROCESSES } from '../engine/generate/index.js';
 import { brazilPlot, linePlot, mapPlot } from '../engine/plot/svg.js';
 import { checkSettings, hepdataZip, QUICK, runDemo, type DemoRun, type DemoSettings } from './demo.js';
+import { initLikelihood, likelihoodButtonDisabled } from './likelihood-page.js';
 
 const $ = <T extends HTMLElement>(id: string): T => {
   const e = document.getElementById(id);
@@ -381,7 +382,7 @@ function guard(f: () => Promise<unknown>): () => Promise<unknown> {
       throw e;
     } finally {
       running = false;
-      buttons.forEach((b) => (b.disabled = b.id === 'demo-stop' || b.id === 'scan-stop' || (b.id === 'download' && !lastDoc) || (b.id === 'hepdata' && !lastLimits) || (b.id.startsWith('demo-') && !lastDemo)));
+      buttons.forEach((b) => (b.disabled = b.id === 'demo-stop' || b.id === 'scan-stop' || (b.id === 'download' && !lastDoc) || (b.id === 'hepdata' && !lastLimits) || (b.id.startsWith('demo-') && !lastDemo) || (b.id.startsWith('lh-') && likelihoodButtonDisabled(b.id))));
     }
   };
 }
@@ -400,6 +401,7 @@ function init(): void {
   $('run-philox').addEventListener('click', () => void philoxBtn().catch(() => {}));
   $('download').addEventListener('click', download);
   $('hepdata').addEventListener('click', downloadHepdata);
+  const likelihood = initLikelihood({ $, currentBackend, status, progress, log, save, guard });
   const iso = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
   status(`ready${iso ? '' : ' (not cross-origin isolated: WASM workers unavailable; serve with `darkscan serve`)'}; navigator.gpu ${'gpu' in navigator ? 'present' : 'missing'}`);
   // The hooks the browser tests (test/browser.test.ts) and scripts use.
@@ -449,6 +451,8 @@ function init(): void {
       philoxCheck: philoxBtn,
       lastDoc: () => lastDoc,
       hepdata: () => (lastLimits ? hepdataLimitYaml(lastLimits) : null),
+      /** The Likelihood section (web/likelihood-page.ts): load files, run fit / cls / upper-limit, read the downloads. */
+      likelihood,
     },
   });
 }

@@ -1,9 +1,10 @@
 // `darkscan cls`: asymptotic CLs and the expected set of a pyhf workspace (pyhf cls), for every
 // patch of a patchset in one batched dispatch.
 import { parseArgs } from 'node:util';
-import { hypotests, type TestStat } from '../likelihood/infer.js';
+import type { TestStat } from '../likelihood/infer.js';
+import { clsDocument } from '../likelihood/report.js';
 import type { Command } from './args.js';
-import { LIKELIHOOD_FLAGS, loadModels, perPatch, poiValue, runRecord, targetsOf, withSession } from './likelihood.js';
+import { LIKELIHOOD_FLAGS, loadModels, poiValue, withSession } from './likelihood.js';
 
 export function testStatOf(s: string): TestStat {
   if (s !== 'qtilde' && s !== 'q') throw new Error(`--test-stat: expected qtilde or q, got '${s}'`);
@@ -28,10 +29,9 @@ export const cls: Command = {
     const stat = testStatOf(values['test-stat']!);
     const mu = poiValue(values['poi-value'], 1)!;
     const loaded = loadModels(positionals[0], values);
-    const { result, session } = await withSession(values, loaded.models, ctx, (s) => hypotests(s, targetsOf(loaded.models), loaded.models.map(() => [mu]), stat));
-    const rows = result.map(([r]) => ({ CLs_obs: r.cls, CLs_exp: r.expected }));
+    const { result: { doc, rows }, session } = await withSession(values, loaded.models, ctx, (s) => clsDocument(s, loaded, { mu, stat }));
     if (values.json) {
-      out(JSON.stringify({ ...perPatch(loaded, rows), poi_value: mu, test_stat: stat, calculator: 'asymptotic', ...runRecord(session, loaded) }));
+      out(JSON.stringify(doc));
       return 0;
     }
     out(`# CLs at ${loaded.models[0].poiName} = ${mu} (${stat}, asymptotic; ${session.fits} fits on ${session.backend.name}${session.unconverged ? `, ${session.unconverged} not converged` : ''})`);

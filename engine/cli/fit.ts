@@ -1,9 +1,9 @@
 // `darkscan fit`: the maximum-likelihood fit of a pyhf workspace (pyhf fit): best-fit values,
 // Hessian uncertainties and twice the negative log-likelihood with its constants.
 import { parseArgs } from 'node:util';
-import { bestFits } from '../likelihood/infer.js';
+import { fitDocument } from '../likelihood/report.js';
 import type { Command } from './args.js';
-import { LIKELIHOOD_FLAGS, loadModels, perPatch, poiValue, runRecord, targetsOf, withSession } from './likelihood.js';
+import { LIKELIHOOD_FLAGS, loadModels, poiValue, withSession } from './likelihood.js';
 
 const OPTIONS = { ...LIKELIHOOD_FLAGS, 'poi-value': { type: 'string', arg: 'MU', help: 'hold the POI at MU (default: fitted)' } } as const;
 
@@ -16,9 +16,9 @@ export const fitCmd: Command = {
     if (positionals.length > 1) throw new Error(`fit: one workspace file, got ${positionals.join(' ')}`);
     const mu = poiValue(values['poi-value']);
     const loaded = loadModels(positionals[0], values);
-    const { result, session } = await withSession(values, loaded.models, ctx, (s) => bestFits(s, targetsOf(loaded.models), mu));
+    const { result: { doc, rows: result }, session } = await withSession(values, loaded.models, ctx, (s) => fitDocument(s, loaded, mu));
     if (values.json) {
-      out(JSON.stringify({ ...perPatch(loaded, result), ...(mu === undefined ? {} : { poi_value: mu }), ...runRecord(session, loaded) }));
+      out(JSON.stringify(doc));
       return 0;
     }
     result.forEach((r, i) => {

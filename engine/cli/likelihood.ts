@@ -1,10 +1,10 @@
 // What `darkscan cls`, `fit` and `upper-limit` share: reading a pyhf workspace (and a patchset),
 // building the models, choosing the backend, and the provenance every output records.
 import { readFileSync } from 'node:fs';
-import { FitSession, type Target } from '../likelihood/infer.js';
-import { compileModel, type CompiledModel } from '../likelihood/model.js';
-import { applyPatch, findPatch, readPatchset, verifyPatchset } from '../likelihood/patchset.js';
-import { readWorkspace, workspaceDigest } from '../likelihood/workspace.js';
+import { FitSession } from '../likelihood/infer.js';
+import type { CompiledModel } from '../likelihood/model.js';
+import { loadModelsFromText, type LoadedModels } from '../likelihood/report.js';
+export { perPatch, runRecord, targetsOf, type LoadedModels } from '../likelihood/report.js';
 import { BACKEND_FLAGS, numArg, withBackend, type Context } from './args.js';
 
 export const LIKELIHOOD_FLAGS = {
@@ -23,14 +23,6 @@ export interface LikelihoodFlagValues {
   measurement?: string;
 }
 
-/** The models to fit: the workspace itself, one patch, or every patch of a patchset. */
-export interface LoadedModels {
-  readonly models: CompiledModel[];
-  /** Patch names (one per model) when a patchset was given without --patch (every patch). */
-  readonly patches?: string[];
-  readonly provenance: Record<string, unknown>;
-}
-
 function readText(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
@@ -41,25 +33,9 @@ function readText(path: string, what: string): string {
 
 export function loadModels(file: string | undefined, v: LikelihoodFlagValues): LoadedModels {
   if (!file) throw new Error('a pyhf workspace JSON file is required (darkscan <command> WS.json ...)');
-  const ws = readWorkspace(readText(file, 'workspace'), file);
-  const provenance: Record<string, unknown> = { workspace: file, workspace_digest: `sha256:${workspaceDigest(ws)}` };
-  if (v.measurement !== undefined) provenance.measurement = v.measurement;
-  if (v.patch !== undefined && v.patchset === undefined) throw new Error('--patch needs --patchset');
-  if (v.patchset === undefined) return { models: [compileModel(ws, { measurement: v.measurement, source: file })], provenance };
-  const ps = readPatchset(readText(v.patchset, 'patchset'), v.patchset);
-  verifyPatchset(ps, ws, v.patchset);
-  provenance.patchset = v.patchset;
-  provenance.patchset_digest = `sha256:${workspaceDigest(ps)}`;
-  const chosen = v.patch === undefined ? ps.patches : [findPatch(ps, v.patch, v.patchset)];
-  const models = chosen.map((p) => {
-    const src = `${v.patchset} (patch '${p.metadata.name}')`;
-    return compileModel(applyPatch(ws, p, v.patchset), { measurement: v.measurement, source: src });
-  });
-  if (v.patch !== undefined) {
-    provenance.patch = v.patch;
-    return { models, provenance };
-  }
-  return { models, patches: chosen.map((p) => p.metadata.name), provenance };
+  const ws = { name: file, text: readText(file, 'workspace') };
+  const patchset = v.patchset === undefined ? undefined : { name: v.patchset, text: readText(v.patchset, 'patchset') };
+  return loadModelsFromText(ws, { patchset, patch: v.patch, measurement: v.measurement });
 }
 
 /** A session over the models, run on the chosen backend; disposes the backend afterwards. */
@@ -70,21 +46,7 @@ export async function withSession<T>(v: LikelihoodFlagValues, models: CompiledMo
   });
 }
 
-export function targetsOf(models: readonly CompiledModel[]): Target[] {
-  return models.map((m, i) => ({ model: i, data: m.observed }));
-}
-
-/** What every likelihood output records besides its results. */
-export function runRecord(session: FitSession, loaded: LoadedModels): Record<string, unknown> {
-  return { backend: session.backend.name, ...loaded.provenance, fits: session.fits, fits_not_converged: session.unconverged };
-}
-
 export function poiValue(s: string | undefined, def?: number): number | undefined {
   return s === undefined ? def : numArg(s, '--poi-value');
 }
 
-/** One value per patch keyed by patch name, or the single result itself. */
-export function perPatch<T extends object>(loaded: LoadedModels, results: T[]): T | { patches: Record<string, T> } {
-  if (!loaded.patches) return results[0];
-  return { patches: Object.fromEntries(loaded.patches.map((n, i) => [n, results[i]])) };
-}

@@ -1,10 +1,10 @@
 // `darkscan upper-limit`: asymptotic CLs upper limits on the POI, observed and expected set
 // (pyhf upper-limit), at any confidence level, for every patch of a patchset in batched dispatches.
 import { parseArgs } from 'node:util';
-import { upperLimits } from '../likelihood/infer.js';
+import { upperLimitDocument } from '../likelihood/report.js';
 import { numArg, type Command } from './args.js';
 import { testStatOf } from './cls.js';
-import { LIKELIHOOD_FLAGS, loadModels, perPatch, runRecord, targetsOf, withSession } from './likelihood.js';
+import { LIKELIHOOD_FLAGS, loadModels, withSession } from './likelihood.js';
 
 const OPTIONS = {
   ...LIKELIHOOD_FLAGS,
@@ -26,10 +26,9 @@ export const upperLimit: Command = {
     const stat = testStatOf(values['test-stat']!);
     if (stat !== 'qtilde' && stat !== 'q') throw new Error('--test-stat: qtilde or q');
     const loaded = loadModels(positionals[0], values);
-    const { result, session } = await withSession(values, loaded.models, ctx, (s) => upperLimits(s, targetsOf(loaded.models), { cl, stat }));
-    const rows = result.map((r) => ({ obs: r.obs, exp: r.exp }));
+    const { result: { doc, rows }, session } = await withSession(values, loaded.models, ctx, (s) => upperLimitDocument(s, loaded, { cl, stat }));
     if (values.json) {
-      out(JSON.stringify({ ...perPatch(loaded, rows), cl, test_stat: stat, calculator: 'asymptotic', ...runRecord(session, loaded) }));
+      out(JSON.stringify(doc));
       return 0;
     }
     out(`# ${cl * 100}% CL upper limits on ${loaded.models[0].poiName} (${stat}, asymptotic; ${session.fits} fits on ${session.backend.name}${session.unconverged ? `, ${session.unconverged} not converged` : ''})`);

@@ -7,3 +7,4 @@ export { compileModel, namedValues, type CompiledModel, type ModelOptions, type 
 export { ModelEvaluator } from './evaluate.js';
 export { runFits, packFitModels, FIT_STATUS_NAMES, type FitRequest, type FitResult, type PackedModels } from './fitrun.js';
 export { FitSession, hypotests, upperLimits, bestFits, testStatistic, asymptoticPvalues, type Target, type TestStat, type HypoTestResult, type UpperLimitResult, type BestFit } from './infer.js';
+export * from './report.js';
