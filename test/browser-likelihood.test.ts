@@ -187,6 +187,34 @@ describe('page: Likelihood section', () => {
     }, 120_000);
   }
 
+  it('drag and drop of a .zip resource onto the drop zone loads it', async () => {
+    await page.evaluate(() => (document.getElementById('lh-summary')!.innerHTML = ''));
+    const bytes = Array.from(readFileSync(join(HEPDATA, 'likelihood-resource.zip')));
+    await inPage(async (b) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([Uint8Array.from(b)], 'dropped.zip'));
+      document.getElementById('lh-drop')!.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    }, bytes);
+    await page.waitForSelector('#lh-summary-table');
+    expect(await inPage(async () => (document.getElementById('lh-ws') as HTMLSelectElement).selectedOptions[0].text, null)).toBe('dropped.zip:mass_scan/BkgOnly.json');
+  });
+
+  it('a two-label patchset (mass x lifetime): one Brazil plot per lifetime, HEPData as a submission .zip with one table each', async () => {
+    await pick([join(PS_DIR, 'mass_lifetime_bkg.json'), join(PS_DIR, 'mass_lifetime_patchset.json')]);
+    expect(await lh.error()).toBe('');
+    expect(await lh.run('upper-limit', { backend: 'wasm', cl: 0.95, stat: 'qtilde' })).toBeNull();
+    const ref = await cli(['upper-limit', 'mass_lifetime_bkg.json', '--patchset', 'mass_lifetime_patchset.json', '--json', '--backend', 'wasm']);
+    expect(await lh.json()).toBe(ref.stdout.trim());
+    const titles = await inPage(async () => Array.from(document.querySelectorAll('#lh-plots svg'), (e) => Array.from(e.querySelectorAll('text'), (t) => t.textContent!).find((t) => t.startsWith('95%'))), null);
+    expect(titles).toHaveLength(2);
+    for (const t of titles) expect(t).toMatch(/^95% CL upper limit on \S+ \(asymptotic CLs, q̃_μ\), ctau_mm = \d+$/);
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#lh-hepdata')]);
+    expect(dl.suggestedFilename()).toBe('hepdata-submission.zip');
+    const z = readFileSync((await dl.path())!);
+    expect(z.subarray(0, 4)).toEqual(Buffer.from([0x50, 0x4b, 3, 4]));
+    expect(z.toString('latin1')).toContain('limits_1.yaml');
+  }, 120_000);
+
   it('bad files: the message names the file and the JSON path, as the CLI does; runs stay off', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'darkscan-lh-'));
     try {
