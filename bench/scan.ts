@@ -19,7 +19,7 @@ import { windowCountBrute } from '../kernels/window_count/ref.js';
 import { windowCountArgs, OUT_WORDS } from '../kernels/window_count/layout.js';
 import { makeEventTable, type EventTable } from '../engine/events.js';
 import { darkHiggsstrahlungGrid, type WindowGrid } from '../engine/windows.js';
-import { decodeWindowSums, prepareCounts } from '../engine/scan.js';
+import { decodeWindowSums, prepareCounts, prepareCountsOn } from '../engine/scan.js';
 import { quantiseCoord } from '../kernels/window_count/layout.js';
 import { sqrtS } from '../engine/kinematics.js';
 import type { Scenario } from './runner.js';
@@ -83,7 +83,7 @@ async function endToEnd(grid: WindowGrid, table: EventTable, backends: { label: 
     const slow = label === 'cpu' || label === 'webgpu';
     for (let r = 0; r < (slow ? 2 : reps + 1); r++) {
       const t0 = now(), c0 = process.cpuUsage();
-      const { ev, win } = prepareCounts(grid, table);
+      const { ev, win } = await prepareCountsOn(b, grid, table); // bin_cells on the backend, the counting sort on the host
       cpu.bin_and_pack.push(cpuS(process.cpuUsage(c0)));
       const t1 = now();
       const out = (await b.run(windowCount, windowCountArgs(ev, win))).sums;

@@ -3,7 +3,8 @@
 
 import type { Backend } from '../host/backend.js';
 import { windowCount } from '../kernels/window_count/desc.js';
-import { binEvents, decodeSums, packWindows, weightExponent, windowCountArgs, OUT_WORDS, WEIGHT_BITS, type BinOptions, type BinnedEvents } from '../kernels/window_count/layout.js';
+import { binCells } from '../kernels/bin_cells/desc.js';
+import { binCellsArgs, binEvents, decodeSums, finishBinning, packWindows, planBinning, weightExponent, windowCountArgs, OUT_WORDS, WEIGHT_BITS, type BinOptions, type BinnedEvents } from '../kernels/window_count/layout.js';
 import { column, type EventTable } from './events.js';
 import type { WindowGrid } from './windows.js';
 import { flooredBackground, localSignificance } from './stats/pvalue.js';
@@ -28,6 +29,29 @@ export function prepareCounts(grid: WindowGrid, table: EventTable, bin: BinOptio
   const y = grid.shape === 'ellipse' ? column(table, yv) : undefined;
   const w = table.weightColumn ? column(table, table.weightColumn) : undefined;
   const ev = binEvents(x, y, w, { xName: xv, yName: yv, ...bin });
+  const win = packWindows(grid.cx, grid.shape === 'ellipse' ? grid.cy : undefined, grid.ax, grid.shape === 'ellipse' ? grid.ay : undefined, ev);
+  return { ev, win };
+}
+
+/**
+ * binEvents with its per-event pass (quantisation and cell) as the bin_cells kernel on the
+ * backend; the counting sort's integer passes stay on the host. The same bits as binEvents.
+ */
+export async function binEventsOn(backend: Backend, x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: ArrayLike<number> | undefined, bin: BinOptions = {}, signal?: AbortSignal): Promise<BinnedEvents> {
+  const plan = planBinning(x, y, w, bin);
+  if (plan.count === 0) return finishBinning(plan, new Float32Array(0), new Float32Array(0), new Uint32Array(0));
+  const out = await backend.run(binCells, { ...binCellsArgs(plan), signal });
+  const f32 = (u: Uint32Array) => new Float32Array(u.buffer, u.byteOffset, u.length);
+  return finishBinning(plan, f32(out.qx), f32(out.qy), out.cell);
+}
+
+/** prepareCounts with the binning's per-event pass on the backend (binEventsOn): the same bits. */
+export async function prepareCountsOn(backend: Backend, grid: WindowGrid, table: EventTable, bin: BinOptions = {}, signal?: AbortSignal): Promise<{ ev: BinnedEvents; win: Uint32Array }> {
+  const [xv, yv] = grid.variables;
+  const x = column(table, xv);
+  const y = grid.shape === 'ellipse' ? column(table, yv) : undefined;
+  const w = table.weightColumn ? column(table, table.weightColumn) : undefined;
+  const ev = await binEventsOn(backend, x, y, w, { xName: xv, yName: yv, ...bin }, signal);
   const win = packWindows(grid.cx, grid.shape === 'ellipse' ? grid.cy : undefined, grid.ax, grid.shape === 'ellipse' ? grid.ay : undefined, ev);
   return { ev, win };
 }
@@ -62,7 +86,7 @@ export async function countInWindows(backend: Backend, grid: WindowGrid, table: 
     const s = weightStats(column(table, table.weightColumn));
     checkWeightRange(table.source, table.weightColumn, s.maxW, s.minPos, s.below);
   }
-  const { ev, win } = prepareCounts(grid, table, bin);
+  const { ev, win } = await prepareCountsOn(backend, grid, table, bin, signal);
   const out = (await runCancellable(backend, windowCount, windowCountArgs(ev, win), signal)).sums; // blocks of windows, a checkpoint between
   return decodeWindowSums(out, ev);
 }
@@ -202,7 +226,7 @@ export async function countInWindowsStreamed(
   for await (const t of source()) {
     o.signal?.throwIfAborted();
     if ((t.weightColumn !== undefined) !== !!weighted) throw new Error('streamed sample: chunks disagree on the weight column');
-    const ev = binEvents(column(t, xv), two ? column(t, yv) : undefined, weighted ? column(t, t.weightColumn!) : undefined, { xName: xv, yName: yv, ...o.bin, weightExp });
+    const ev = await binEventsOn(backend, column(t, xv), two ? column(t, yv) : undefined, weighted ? column(t, t.weightColumn!) : undefined, { xName: xv, yName: yv, ...o.bin, weightExp }, o.signal);
     if (chunks === 0) cells = { nx: ev.nx, ny: ev.ny };
     chunks++;
     events += t.length;

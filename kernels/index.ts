@@ -7,6 +7,7 @@ import { mlp } from './mlp/desc.js';
 import { toys } from './toys/desc.js';
 import { df32Probe } from './df32/desc.js';
 import { fit } from './fit/desc.js';
+import { binCells } from './bin_cells/desc.js';
 
 /** Every kernel the engine dispatches. A new kernel adds one line here (build.mjs exports its wasm twin). */
 export const KERNELS: readonly KernelDesc[] = [
@@ -18,6 +19,7 @@ export const KERNELS: readonly KernelDesc[] = [
   toys,
   df32Probe,
   fit,
+  binCells,
 ];
 
 export function kernelByName(name: string): KernelDesc {

@@ -3,8 +3,11 @@
 // cellIndex, counting sort by cell keeping row order, weights in sorted order), on samples that
 // reach every branch: 1D and 2D, weighted with and without a forced exponent, negative and -0
 // coordinates, forced cell grids, empty, single and constant samples, and the same errors.
-import { describe, expect, it } from 'vitest';
-import { binEvents, cellIndex, quantiseCoord, weightExponent, COORD_MAX, type BinnedEvents, type BinOptions } from '../kernels/window_count/layout.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CpuBackend, WasmBackend } from '../host/index.js';
+import { binEventsOn } from '../engine/scan.js';
+import { binEvents, quantiseCoord, weightExponent, COORD_MAX, type BinnedEvents, type BinOptions } from '../kernels/window_count/layout.js';
+import { cellOf, quantiseF32 } from '../kernels/bin_cells/ref.js';
 import { testWords } from '../kernels/testing.js';
 
 function plainBin(x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: ArrayLike<number> | undefined, o: BinOptions = {}): BinnedEvents {
@@ -18,7 +21,9 @@ function plainBin(x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: Arr
   const k = Math.max(1, Math.min(1024, Math.round(Math.sqrt(n / 4))));
   const nx = o.nx ?? (y ? k : Math.max(1, Math.min(1024 * 64, Math.round(n / 4)))), ny = y ? (o.ny ?? k) : 1;
   const cellW = xmax > xmin ? (xmax - xmin) / nx : 1, cellH = ymax > ymin ? (ymax - ymin) / ny : 1;
-  const cell = Array.from({ length: n }, (_, i) => cellIndex(qy[i], ymin, cellH, ny) * nx + cellIndex(qx[i], xmin, cellW, nx));
+  // the f32 cell function of the bin_cells kernel: floor(fl(fl(q - q0) * fl(n / range))), clamped
+  const sx = xmax > xmin ? Math.fround(nx / (xmax - xmin)) : 1, sy = ymax > ymin ? Math.fround(ny / (ymax - ymin)) : 1;
+  const cell = Array.from({ length: n }, (_, i) => cellOf(qy[i], ymin, sy, ny) * nx + cellOf(qx[i], xmin, sx, nx));
   const order = Uint32Array.from(Array.from({ length: n }, (_, i) => i).sort((a, b) => cell[a] - cell[b] || a - b));
   const off = new Uint32Array(nx * ny + 1);
   for (const c of cell) off[c + 1]++;
@@ -29,7 +34,7 @@ function plainBin(x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: Arr
     wq = Uint32Array.from(order, (i) => Math.round(w[i] * 2 ** e));
     if (n === 0) wq = new Uint32Array(1);
   }
-  return { count: n, x: Float32Array.from(order, (i) => qx[i]), y: Float32Array.from(order, (i) => qy[i]), w: wq, weighted: !!w, weightExp: e, cellOff: off, nx, ny, x0: xmin, y0: ymin, cellW, cellH, order };
+  return { count: n, x: Float32Array.from(order, (i) => qx[i]), y: Float32Array.from(order, (i) => qy[i]), w: wq, weighted: !!w, weightExp: e, cellOff: off, nx, ny, x0: xmin, y0: ymin, cellW, cellH, sx, sy, order };
 }
 
 function sample(n: number, seed: number, signed: boolean): { x: Float32Array; y: Float32Array; w: Float32Array } {
@@ -46,7 +51,7 @@ function sample(n: number, seed: number, signed: boolean): { x: Float32Array; y:
 
 const same = (a: BinnedEvents, b: BinnedEvents) => {
   for (const k of ['x', 'y', 'w', 'cellOff', 'order'] as const) expect(Buffer.from(a[k].buffer, a[k].byteOffset, a[k].byteLength).equals(Buffer.from(b[k].buffer, b[k].byteOffset, b[k].byteLength)), k).toBe(true);
-  for (const k of ['count', 'weighted', 'weightExp', 'nx', 'ny', 'x0', 'y0', 'cellW', 'cellH'] as const) expect(Object.is(a[k], b[k]), `${k}: ${a[k]} vs ${b[k]}`).toBe(true);
+  for (const k of ['count', 'weighted', 'weightExp', 'nx', 'ny', 'x0', 'y0', 'cellW', 'cellH', 'sx', 'sy'] as const) expect(Object.is(a[k], b[k]), `${k}: ${a[k]} vs ${b[k]}`).toBe(true);
 };
 
 describe('binEvents equals the plain binning bit for bit', () => {
@@ -68,10 +73,48 @@ describe('binEvents equals the plain binning bit for bit', () => {
     same(binEvents(c, c, undefined), plainBin(c, c, undefined));
   });
 
+  it('the kernel quantisation (f32 operations) equals quantiseCoord on every kind of f32 value', () => {
+    const u = testWords(200000, 77);
+    const vals: number[] = [0, -0, 2 ** -149, -(2 ** -149), 2 ** -126, 2 ** -25, -(2 ** -25), 2 ** -25 * 3, 0.5, -0.5, 1e4, -1e4];
+    for (let k = 0; k < 2 ** 12; k++) vals.push((k + 0.5) * 2 ** -24, -(k + 0.5) * 2 ** -24, (2 ** 23 - k - 0.5) * 2 ** -24);
+    const f = new Float32Array(1), b = new Uint32Array(f.buffer);
+    for (const w of u) {
+      b[0] = w; // every exponent and sign, kept within the coordinate bounds
+      if (Math.abs(f[0]) <= COORD_MAX) vals.push(f[0]);
+      vals.push(Math.fround((w * 2 ** -32 - 0.5) * 4));
+    }
+    for (const v of vals) {
+      const a = quantiseF32(Math.fround(v)), e = quantiseCoord(Math.fround(v));
+      if (!Object.is(a, e)) expect(`${v}: ${a}`).toBe(`${v}: ${e}`);
+      expect(Object.is(quantiseF32(a), a)).toBe(true); // idempotent: f64 columns are quantised on the host first
+    }
+  });
+
   it('the same errors: the first bad row of x before any of y; weights', () => {
     const x = new Float32Array([1, 2, 2e4, 3]), y = new Float32Array([1, NaN, 1, 1]);
     expect(() => binEvents(x, y, undefined, { xName: 'm' })).toThrow("column 'm', row 2: 20000 is not within");
     expect(() => binEvents(y, x, undefined)).toThrow("column 'x', row 1: NaN is not within");
     expect(() => binEvents(new Float32Array([1, 2]), undefined, new Float32Array([1, -1]))).toThrow('weight column, row 1: -1 is not a finite weight >= 0');
+  });
+});
+
+describe('binEventsOn (bin_cells on a backend, the counting sort on the host) equals binEvents bit for bit', () => {
+  const backends = [new CpuBackend(), WasmBackend.create({ workers: 2, minItemsPerWorker: 64 })];
+  afterAll(async () => (await backends[1]).dispose());
+  it('2D and 1D, weighted, forced grids, f64 columns, empty and constant samples, on cpu and wasm (2 workers)', async () => {
+    for (const bp of backends) {
+      const b = await bp;
+      for (const [n, seed] of [[30000, 11], [997, 12], [1, 13], [0, 14]]) {
+        const { x, y, w } = sample(n, seed, true);
+        same(await binEventsOn(b, x, y, w), binEvents(x, y, w));
+        same(await binEventsOn(b, x, undefined, undefined), binEvents(x, undefined, undefined));
+        same(await binEventsOn(b, y, x, undefined, { nx: 13, ny: 29 }), binEvents(y, x, undefined, { nx: 13, ny: 29 }));
+        const x64 = Float64Array.from(x, (v) => v * 1.0000001);
+        same(await binEventsOn(b, x64, y, w, { weightExp: 20 }), binEvents(x64, y, w, { weightExp: 20 }));
+      }
+      const c = new Float32Array(40).fill(-0);
+      same(await binEventsOn(b, c, c, undefined), binEvents(c, c, undefined));
+      await expect(binEventsOn(b, new Float32Array([1, 2e4]), undefined, undefined, { xName: 'm' })).rejects.toThrow("column 'm', row 1: 20000 is not within");
+    }
   });
 });

@@ -41,7 +41,8 @@ export const WEIGHT_BITS = 24;
 /** Maximum cells per dimension of the binning grid. */
 export const MAX_CELLS_PER_DIM = 1024;
 
-import { f32ToBits as f32bits } from '../bits.js';
+import { bitsToF32, f32ToBits as f32bits } from '../bits.js';
+import { binCellsLoop, cellOf, quantiseF32 } from '../bin_cells/ref.js';
 
 export { f32bits };
 
@@ -75,8 +76,12 @@ export interface BinnedEvents {
   readonly ny: number;
   readonly x0: number;
   readonly y0: number;
+  /** Cell width and height (the range over the cells; informational and for empty-window tests). */
   readonly cellW: number;
   readonly cellH: number;
+  /** Columns (rows) per unit x (y) as the f32 the cell function multiplies by (kernels/bin_cells/ref.ts cellOf). */
+  readonly sx: number;
+  readonly sy: number;
   /** Sorted position -> original row. */
   readonly order: Uint32Array;
 }
@@ -108,58 +113,67 @@ function defaultCells(n: number, twoD: boolean): [number, number] {
   return [k, k];
 }
 
+/** A sample validated and its grid chosen: what the bin_cells kernel and the counting sort need. */
+export interface BinPlan {
+  readonly count: number;
+  /** The coordinates as f32 (an f64 column is quantised here already: quantising again is the identity). */
+  readonly x: Float32Array;
+  readonly y: Float32Array | undefined;
+  readonly w: ArrayLike<number> | undefined;
+  readonly weightExp: number;
+  readonly nx: number;
+  readonly ny: number;
+  readonly x0: number;
+  readonly y0: number;
+  readonly cellW: number;
+  readonly cellH: number;
+  readonly sx: number;
+  readonly sy: number;
+}
+
 /**
- * Quantises, bins (counting sort by cell, stable) and packs a sample. `y` undefined: a 1D sample
- * (all y = 0, one row of cells). `w` undefined: unweighted. Four passes over the events
- * (check + quantise + range, cells + histogram, offsets, one scatter of coordinates, weights
- * and rows); test/binning.test.ts keeps it bit for bit equal to the plain definition.
+ * One column as f32 with its quantised range. A Float32Array is scanned as it is (quantising is
+ * monotone, so the range of the quantised values is the quantised range, signed zeros included);
+ * any other column is quantised here (double rounding through f32 would differ from quantiseCoord).
  */
-export function binEvents(x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: ArrayLike<number> | undefined, o: BinOptions = {}): BinnedEvents {
+function f32Column(a: ArrayLike<number>, name: string): { v: Float32Array; lo: number; hi: number } {
+  const n = a.length;
+  let lo = Infinity, hi = -Infinity;
+  if (a instanceof Float32Array) {
+    for (let i = 0; i < n; i++) {
+      const v = a[i];
+      if (!(v >= -COORD_MAX && v <= COORD_MAX)) checkCoords(a, name);
+      if (v < lo || (v === 0 && lo === 0 && Object.is(v, -0))) lo = v;
+      if (v > hi || (v === 0 && hi === 0 && Object.is(hi, -0))) hi = v;
+    }
+    return { v: a, lo: n ? quantiseF32(lo) : 0, hi: n ? quantiseF32(hi) : 0 };
+  }
+  const v = new Float32Array(n);
+  const S = 1 / COORD_QUANTUM, Q = COORD_QUANTUM; // quantiseCoord inlined: v / 2^-24 = v * 2^24 exactly
+  for (let i = 0; i < n; i++) {
+    const r = a[i];
+    if (!(Math.abs(r) <= COORD_MAX)) checkCoords(a, name);
+    const q = Math.fround(Math.round(r * S) * Q);
+    v[i] = q;
+    if (q < lo || (q === 0 && lo === 0 && Object.is(q, -0))) lo = q;
+    if (q > hi || (q === 0 && hi === 0 && Object.is(hi, -0))) hi = q;
+  }
+  return { v, lo: n ? lo : 0, hi: n ? hi : 0 };
+}
+
+/** Validates a sample (coordinates, weights) and chooses its cell grid. */
+export function planBinning(x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: ArrayLike<number> | undefined, o: BinOptions = {}): BinPlan {
   const n = x.length;
   const xName = o.xName ?? 'x', yName = o.yName ?? 'y';
   if (y && y.length !== n) throw new RangeError(`column '${yName}' has ${y.length} rows, '${xName}' has ${n}`);
   if (w && w.length !== n) throw new RangeError(`weight column has ${w.length} rows, '${xName}' has ${n}`);
-  const qx = new Float32Array(n), qy = new Float32Array(n);
-  // quantiseCoord inlined: v / 2^-24 = v * 2^24 exactly (a power of two)
-  const S = 1 / COORD_QUANTUM, Q = COORD_QUANTUM;
-  let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity, bad = false;
-  for (let i = 0; i < n; i++) {
-    const v = x[i];
-    if (!(Math.abs(v) <= COORD_MAX)) { bad = true; break; }
-    const q = Math.fround(Math.round(v * S) * Q);
-    qx[i] = q;
-    xmin = Math.min(xmin, q); xmax = Math.max(xmax, q);
-  }
-  if (y && !bad) {
-    for (let i = 0; i < n; i++) {
-      const v = y[i];
-      if (!(Math.abs(v) <= COORD_MAX)) { bad = true; break; }
-      const q = Math.fround(Math.round(v * S) * Q);
-      qy[i] = q;
-      ymin = Math.min(ymin, q); ymax = Math.max(ymax, q);
-    }
-  } else if (n > 0) ymin = ymax = 0;
-  if (bad) { checkCoords(x, xName); if (y) checkCoords(y, yName); }
-  if (n === 0) { xmin = xmax = ymin = ymax = 0; }
+  const cx = f32Column(x, xName);
+  const cy = y ? f32Column(y, yName) : { v: undefined, lo: 0, hi: 0 };
   const [dnx, dny] = defaultCells(n, !!y);
   const nx = o.nx ?? dnx, ny = y ? (o.ny ?? dny) : 1;
   if (!Number.isInteger(nx) || nx < 1 || !Number.isInteger(ny) || ny < 1 || nx * ny > 1 << 26) throw new RangeError(`bad cell grid ${nx} x ${ny}`);
-  const cellW = xmax > xmin ? (xmax - xmin) / nx : 1, cellH = ymax > ymin ? (ymax - ymin) / ny : 1;
-  const cell = new Uint32Array(n);
-  const off = new Uint32Array(nx * ny + 1);
-  for (let i = 0; i < n; i++) {
-    // cellIndex inlined (row, then column)
-    let r = Math.floor((qy[i] - ymin) / cellH);
-    r = r < 0 ? 0 : r >= ny ? ny - 1 : r;
-    let k = Math.floor((qx[i] - xmin) / cellW);
-    k = k < 0 ? 0 : k >= nx ? nx - 1 : k;
-    const c = r * nx + k;
-    cell[i] = c;
-    off[c + 1]++;
-  }
-  for (let c = 0; c < nx * ny; c++) off[c + 1] += off[c];
-  let wq = new Uint32Array(1), e = 0;
-  let ww: ArrayLike<number> | undefined;
+  const xr = cx.hi - cx.lo, yr = cy.hi - cy.lo;
+  let e = 0;
   if (w) {
     let maxW = 0;
     for (let i = 0; i < n; i++) {
@@ -168,32 +182,82 @@ export function binEvents(x: ArrayLike<number>, y: ArrayLike<number> | undefined
     }
     e = o.weightExp ?? weightExponent(maxW);
     if (!Number.isInteger(e) || Math.round(maxW * 2 ** e) >= 2 ** WEIGHT_BITS) throw new RangeError(`weight exponent ${e}: the largest weight ${maxW} does not fit ${WEIGHT_BITS} bits`);
-    wq = new Uint32Array(Math.max(1, n));
-    ww = w;
   }
-  // one stable scatter: event i goes to the next free place of its cell
-  const pos = off.slice(0, nx * ny);
+  return {
+    count: n, x: cx.v, y: cy.v, w, weightExp: e, nx, ny, x0: cx.lo, y0: cy.lo,
+    cellW: xr > 0 ? xr / nx : 1, cellH: yr > 0 ? yr / ny : 1, sx: xr > 0 ? Math.fround(nx / xr) : 1, sy: yr > 0 ? Math.fround(ny / yr) : 1,
+  };
+}
+
+/** Arguments of the bin_cells kernel for a plan (kernels/bin_cells). */
+export function binCellsArgs(p: BinPlan) {
+  return {
+    count: p.count,
+    params: { x0: p.x0, y0: p.y0, sx: p.sx, sy: p.sy, nx: p.nx, ny: p.ny, two_d: p.y ? 1 : 0 },
+    inputs: { x: p.x, y: p.y ?? p.x },
+  };
+}
+
+/**
+ * The counting sort from the per-event cells (bin_cells' outputs): a histogram of the cells,
+ * their offsets, then one stable scatter of coordinates, weights and rows (integer passes).
+ */
+export function finishBinning(p: BinPlan, qx: Float32Array, qy: Float32Array, cell: Uint32Array): BinnedEvents {
+  const n = p.count, nx = p.nx, ny = p.ny, nc = nx * ny;
+  const off = new Uint32Array(nc + 1);
+  for (let i = 0; i < n; i++) off[cell[i] + 1]++;
+  for (let c = 0; c < nc; c++) off[c + 1] += off[c];
+  const pos = off.slice(0, nc);
   const order = new Uint32Array(n), sx = new Float32Array(n), sy = new Float32Array(n);
-  if (ww) {
-    const sc = 2 ** e;
+  let wq = new Uint32Array(1);
+  if (p.w) {
+    wq = new Uint32Array(Math.max(1, n));
+    const ww = p.w, sc = 2 ** p.weightExp;
     for (let i = 0; i < n; i++) {
       const j = pos[cell[i]]++;
       order[j] = i; sx[j] = qx[i]; sy[j] = qy[i];
       wq[j] = Math.round(ww[i] * sc);
     }
-  } else {
+  } else if (p.y) {
     for (let i = 0; i < n; i++) {
       const j = pos[cell[i]]++;
       order[j] = i; sx[j] = qx[i]; sy[j] = qy[i];
     }
+  } else {
+    for (let i = 0; i < n; i++) { // 1D: y stays 0
+      const j = pos[cell[i]]++;
+      order[j] = i; sx[j] = qx[i];
+    }
   }
-  return { count: n, x: sx, y: sy, w: wq, weighted: !!w, weightExp: e, cellOff: off, nx, ny, x0: xmin, y0: ymin, cellW, cellH, order };
+  return { count: n, x: sx, y: sy, w: wq, weighted: !!p.w, weightExp: p.weightExp, cellOff: off, nx, ny, x0: p.x0, y0: p.y0, cellW: p.cellW, cellH: p.cellH, sx: p.sx, sy: p.sy, order };
 }
 
-/** Cell of a coordinate: floor((v - v0) / width), clamped; monotone non-decreasing in v. */
-export function cellIndex(v: number, v0: number, width: number, n: number): number {
-  const k = Math.floor((v - v0) / width);
-  return k < 0 ? 0 : k >= n ? n - 1 : k;
+/**
+ * Quantises, bins (counting sort by cell, stable) and packs a sample on the host: planBinning,
+ * the bin_cells reference loop, finishBinning. `y` undefined: a 1D sample (all y = 0, one row of
+ * cells). `w` undefined: unweighted. engine/scan.ts binEventsOn runs the middle step as the
+ * bin_cells kernel on a backend (the same bits); test/binning.test.ts keeps this equal to the
+ * plain definition.
+ */
+export function binEvents(x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: ArrayLike<number> | undefined, o: BinOptions = {}): BinnedEvents {
+  const p = planBinning(x, y, w, o);
+  const n = p.count, qx = new Float32Array(n), qy = new Float32Array(n), cell = new Uint32Array(n);
+  binCellsLoop(p.x, p.y ?? p.x, qx, qy, cell, n, p.x0, p.y0, p.sx, p.sy, p.nx, p.ny, !!p.y);
+  return finishBinning(p, qx, qy, cell);
+}
+
+/** Cell of a coordinate (any double): the f32 cell function of bin_cells at the nearest f32 at or below (above: `up`) v. */
+export function cellIndex(v: number, v0: number, s: number, n: number, up = false): number {
+  let f = Math.fround(v);
+  if (up ? f < v : f > v) f = nextF32(f, up);
+  return cellOf(f, v0, s, n);
+}
+
+/** The next f32 after f towards +infinity (up) or -infinity. */
+function nextF32(f: number, up: boolean): number {
+  if (f === 0) return up ? 2 ** -149 : -(2 ** -149);
+  const b = f32bits(f);
+  return bitsToF32((f > 0) === up ? b + 1 : b - 1);
 }
 
 /**
@@ -220,12 +284,12 @@ export function packWindows(
     out[o + WIN_IAX2] = f32bits(1 / (a1 * a1));
     out[o + WIN_IAY2] = twoD ? f32bits(1 / (a2 * a2)) : 0;
     const p1 = a1 * 1.0001 + 1e-6 * (Math.abs(c1) + a1) + 2 * COORD_QUANTUM;
-    let col0 = cellIndex(c1 - p1, ev.x0, ev.cellW, ev.nx), col1 = cellIndex(c1 + p1, ev.x0, ev.cellW, ev.nx);
+    let col0 = cellIndex(c1 - p1, ev.x0, ev.sx, ev.nx), col1 = cellIndex(c1 + p1, ev.x0, ev.sx, ev.nx, true);
     let row0 = 0, row1 = ev.ny - 1;
     if (twoD) {
       const p2 = a2 * 1.0001 + 1e-6 * (Math.abs(c2) + a2) + 2 * COORD_QUANTUM;
-      row0 = cellIndex(c2 - p2, ev.y0, ev.cellH, ev.ny);
-      row1 = cellIndex(c2 + p2, ev.y0, ev.cellH, ev.ny);
+      row0 = cellIndex(c2 - p2, ev.y0, ev.sy, ev.ny);
+      row1 = cellIndex(c2 + p2, ev.y0, ev.sy, ev.ny, true);
       if (c2 + p2 < ev.y0 || c2 - p2 > ev.y0 + ev.cellH * ev.ny) { row0 = 1; row1 = 0; }
     }
     if (ev.count === 0 || c1 + p1 < ev.x0 || c1 - p1 > ev.x0 + ev.cellW * ev.nx) { col0 = 1; col1 = 0; }

@@ -1,0 +1,58 @@
+import type { RefKernel } from '../types.js';
+
+// TypeScript reference of bin_cells: per event, the quantised coordinates and the binning cell
+// (the per-event half of the scan's counting sort, kernels/window_count/layout.ts binEvents).
+// Only exact f32 operations: scaling by powers of two, floor, comparisons, one rounded
+// subtraction and one rounded product per coordinate.
+
+const TWO_24 = 16777216;
+const TWO_M24 = 5.9604644775390625e-8;
+
+/**
+ * The coordinate quantisation of layout.ts quantiseCoord for an f32 value v, from f32 operations:
+ * round(v 2^24) 2^-24 with Math.round's ties towards +infinity and its signed zero (the sign of v).
+ * |v 2^24| >= 2^23: v is already a multiple of 2^-24.
+ */
+export function quantiseF32(v: number): number {
+  const t = v * TWO_24; // exact: a power of two
+  if (Math.abs(t) >= 8388608) return v;
+  const f = Math.floor(t);
+  const k = t >= f + 0.5 ? f + 1 : f; // f + 0.5 is exact below 2^23
+  if (k === 0) return v < 0 || Object.is(v, -0) ? -0 : 0;
+  return k * TWO_M24; // exact: |k| <= 2^23
+}
+
+/**
+ * Cell of a quantised coordinate q: floor(fl(fl(q - q0) s)), clamped to [0, n - 1] (s = the f32
+ * inverse cell width). Monotone non-decreasing in q: both roundings and floor are.
+ */
+export function cellOf(q: number, q0: number, s: number, n: number): number {
+  const c = Math.floor(Math.fround(Math.fround(q - q0) * s));
+  return c < 0 ? 0 : c > n - 1 ? n - 1 : c;
+}
+
+/** The per-event loop over typed arrays (the host binning calls it directly; the RefKernel below wraps it). */
+export function binCellsLoop(
+  x: Float32Array, y: Float32Array, qx: Float32Array, qy: Float32Array, cell: Uint32Array, n: number,
+  x0: number, y0: number, sx: number, sy: number, nx: number, ny: number, twoD: boolean,
+): void {
+  for (let i = 0; i < n; i++) {
+    const a = quantiseF32(x[i]);
+    let b = 0, row = 0;
+    if (twoD) {
+      b = quantiseF32(y[i]);
+      row = cellOf(b, y0, sy, ny);
+    }
+    qx[i] = a;
+    qy[i] = b;
+    cell[i] = row * nx + cellOf(a, x0, sx, nx);
+  }
+}
+
+const asF32 = (w: Uint32Array) => new Float32Array(w.buffer, w.byteOffset, w.length);
+
+// params: [item_offset, item_count, opaque_zero, reserved, x0, y0, sx, sy, nx, ny, two_d]
+export const binCellsRef: RefKernel = (p, [x, y], [qx, qy, cell]) => {
+  const f = asF32(p);
+  binCellsLoop(asF32(x), asF32(y), asF32(qx), asF32(qy), cell, p[1], f[4], f[5], f[6], f[7], p[8], p[9], p[10] === 1);
+};
