@@ -129,6 +129,17 @@ function render1D(r: SearchResult): ReportFile[] {
     }));
     tables.push({ name: 'Coupling limit', description: `Observed and expected ${cl} upper limits on ${c.symbol} against ${r.mass_names[0]}`, dataFile: 'hepdata_coupling.yaml', keywords: { reactions: [r.reaction] } });
   }
+  const bf = r.branching_fraction ? limitRows(r, (w) => ({ obs: w.bf_up ?? null, exp: w.bf_up_expected ?? [] })) : null;
+  if (r.branching_fraction && bf?.mass.length) {
+    const b = r.branching_fraction;
+    put('limit_bf.svg', brazilPlot({ title: `${b.symbol} upper limit, ${cl}`, x: { label: massLabel }, y: { label: b.symbol, log: true }, mass: bf.mass, observed: bf.obs, expected: bf.exp, note }));
+    put('hepdata_bf.yaml', hepdataLimitYaml({
+      mass: bf.mass, observed: bf.obs, expected: col(bf.exp, 2), expectedMinus1: col(bf.exp, 1), expectedPlus1: col(bf.exp, 3),
+      expectedMinus2: col(bf.exp, 0), expectedPlus2: col(bf.exp, 4), massName: r.mass_names[0], massUnits: 'GeV', limitName: b.name, limitUnits: '',
+      cl: r.cl, description: `${desc}; ${b.source}`, qualifiers: quals,
+    }));
+    tables.push({ name: 'Branching-fraction limit', description: `Observed and expected ${cl} upper limits on ${b.name} against ${r.mass_names[0]}`, dataFile: 'hepdata_bf.yaml', keywords: { observables: ['BR'], reactions: [r.reaction] } });
+  }
   if (!tables.length) throw new Error(`${r.analysis}: no window has a finite limit (no signal efficiency?); nothing to write to HEPData`);
   put('hepdata.yaml', hepdataSubmissionYaml(tables, `darkscan ${r.analysis}, ${desc}, ${r.lumi_fb} fb^-1`));
   const byMass = [...r.windows].sort((a, b) => a.mass_GeV! - b.mass_GeV!);

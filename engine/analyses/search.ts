@@ -95,6 +95,8 @@ export interface SearchDefinition {
   readonly backgrounds: readonly BackgroundSource[];
   /** Cross section at unit coupling as a function of the masses; limit = (sigma_UL / sigma(1))^(1/power). */
   readonly coupling: Coupling;
+  /** A branching-fraction limit beside the cross section (B = sigma / fbPerUnit), e.g. B(B+ -> K+ a) x B(a -> gamma gamma). */
+  readonly branchingFraction?: { readonly name: string; readonly symbol: string; readonly fbPerUnit: number; readonly source: string };
   readonly notes: readonly string[];
 }
 
@@ -164,6 +166,9 @@ export interface SearchWindow extends WindowLimitFields, WindowCoordinates {
   window: number;
   coupling_up: number | null;
   coupling_up_expected: (number | null)[];
+  /** Searches with a branchingFraction: the limit on it, observed and expected. */
+  bf_up?: number | null;
+  bf_up_expected?: (number | null)[];
 }
 
 export interface SearchResult {
@@ -190,6 +195,7 @@ export interface SearchResult {
   grid: Record<string, unknown>;
   signal_efficiency_map: { masses_GeV: number[]; peak: number[]; window: number; efficiency: number }[];
   coupling: { name: string; symbol: string; units: string; power: number; formula: string; source: string; illustrative: boolean };
+  branching_fraction?: { name: string; symbol: string; fb_per_unit: number; source: string };
   injected: Record<string, unknown> | null;
   global: Record<string, unknown>;
   windows: SearchWindow[];
@@ -539,6 +545,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
       window: w, ...def.windowFields(grid, w), n, b: res.b![w], sigma_b: sb, p_local: pLocal[w], z_local: zLocal[w],
       signal_efficiency: eff, limit_method: lim.used, limit_method_reason: lim.reason, s_up: lim.up, s_up_expected: lim.exp, sigma_up_fb: sUp, sigma_up_expected_fb: sExp,
       coupling_up: couplingLimit(def.coupling, masses, sUp), coupling_up_expected: sExp.map((s) => couplingLimit(def.coupling, masses, s)),
+      ...(def.branchingFraction ? { bf_up: sUp === null ? null : sUp / def.branchingFraction.fbPerUnit, bf_up_expected: sExp.map((s) => (s === null ? null : s / def.branchingFraction!.fbPerUnit)) } : {}),
     });
   }
   lap('limits', t);
@@ -585,6 +592,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
     grid: { name: grid.name, windows: W, variables: grid.variables, ...grid.params },
     signal_efficiency_map: effMap,
     coupling: { name: c.name, symbol: c.symbol, units: c.units, power: c.power, formula: c.formula, source: c.source, illustrative: c.illustrative },
+    ...(def.branchingFraction ? { branching_fraction: { name: def.branchingFraction.name, symbol: def.branchingFraction.symbol, fb_per_unit: def.branchingFraction.fbPerUnit, source: def.branchingFraction.source } } : {}),
     injected,
     global: {
       max_z_local: zLocal[best], window: best, ...def.windowFields(grid, best), p_local: pLocal[best], pseudo_experiments: nDone,

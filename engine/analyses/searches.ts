@@ -9,6 +9,7 @@ import { M_MU } from '../generate/lorentz.js';
 import { darkHiggsstrahlungGrid, grid1D, type Resolution, type WindowGrid } from '../windows.js';
 import { ALP_G, DARKHIGGS_EPS2ALPHAD, DARK_PHOTON_EPS, ZPRIME_G_INVISIBLE, ZPRIME_G_MUMU } from './couplings.js';
 import type { BackgroundSource, GridOverrides, SearchDefinition, SearchName } from './search.js';
+import { B_K_ALP_SPEC } from './bka.js';
 
 type Cols = Readonly<Record<string, ArrayLike<number>>>;
 
@@ -32,7 +33,7 @@ function manyCandidates(cols: readonly string[]) {
 }
 
 /** A 1D bump hunt as written below, turned into a search definition. */
-type Search1DSpec = Pick<SearchDefinition, 'name' | 'id' | 'title' | 'reaction' | 'limitName' | 'paper' | 'eventColumns' | 'selection' | 'select' | 'backgrounds' | 'coupling' | 'notes'> & {
+type Search1DSpec = Pick<SearchDefinition, 'name' | 'id' | 'title' | 'reaction' | 'limitName' | 'paper' | 'eventColumns' | 'selection' | 'select' | 'backgrounds' | 'coupling' | 'branchingFraction' | 'notes'> & {
   readonly signal: { readonly process: string; readonly massParam: string };
   candidates(c: Cols, n: number): { x: Float32Array; from: Uint32Array };
   readonly variable: string;
@@ -64,7 +65,7 @@ function search1D(d: Search1DSpec): SearchDefinition {
     windowFields: (g, w) => ({ x_GeV: g.cx[w], half_width_GeV: g.ax[w], mass_GeV: d.massOf(g.cx[w]) }),
     signalPoints: d.signalMasses.map((m) => [m]),
     signalEventsPerPoint: 2000,
-    backgrounds: d.backgrounds, coupling: d.coupling, notes: d.notes,
+    backgrounds: d.backgrounds, coupling: d.coupling, branchingFraction: d.branchingFraction, notes: d.notes,
   };
 }
 
@@ -313,12 +314,16 @@ export const ALP_GAMMAGAMMA: SearchDefinition = search1D({
   notes: ['e+e- -> e+e- gamma enters only with both electrons lost and three photons in the ECL: rare, so its simulated sample is small and heavily weighted.'],
 });
 
+// ---------------------------------------------------------------------------- B -> K a, a -> gamma gamma (engine/analyses/bka.ts)
+export const B_K_ALP_GAMMAGAMMA: SearchDefinition = search1D({ ...B_K_ALP_SPEC, candidates: oneCandidate('m_gg_GeV'), massOf: (x) => x, peakOf: (m) => m });
+
 export const SEARCHES: Readonly<Record<SearchName, SearchDefinition>> = {
   'dark-higgsstrahlung': DARK_HIGGSSTRAHLUNG,
   'zprime-invisible': ZPRIME_INVISIBLE,
   'zprime-mumu': ZPRIME_MUMU,
   'invisible-dark-photon': INVISIBLE_DARK_PHOTON,
   'alp-gammagamma': ALP_GAMMAGAMMA,
+  'b-k-alp-gammagamma': B_K_ALP_GAMMAGAMMA,
 };
 
 /** Lowest mass the Z' -> mu mu search can hold (both muons of the Z'). */

@@ -47,6 +47,10 @@ export const FAMILY_COLUMNS: Record<Family, Record<string, string>> = {
     p_K_GeV: 'GeV', p_x1_GeV: 'GeV', p_x2_GeV: 'GeV', m_xx_GeV: 'GeV', m_red_GeV: 'GeV', m_Kxx_GeV: 'GeV', p_S_GeV: 'GeV',
     flight_cm: 'cm', flight_rho_cm: 'cm', vtx_z_cm: 'cm', t_proper_ns: 'ns', tau_gen_ns: 'ns', ctau_gen_cm: 'cm', truth_m_S_GeV: 'GeV',
   },
+  bmeson: {
+    p_K_GeV: 'GeV', E_g1_GeV: 'GeV', E_g2_GeV: 'GeV', cos_theta_g1: '1', cos_theta_g2: '1', m_gg_GeV: 'GeV',
+    Mbc_GeV: 'GeV', DeltaE_GeV: 'GeV', n_gamma: 'count', n_tracks: 'count', truth_m_a_GeV: 'GeV',
+  },
 };
 const COMMON_COLUMNS: Record<string, string> = { event: 'index', weight: '1' };
 
@@ -224,6 +228,25 @@ function reconstruct(ev: GenEvent, family: Family, rng: EventRandom, det: Detect
     row.m_recoil_g1_GeV = recoil(g[0]);
     row.m2_recoil_g1_GeV2 = recoil2(g[0]);
     return { row, accepted: photons.length >= 1 };
+  }
+  if (family === 'bmeson') {
+    // B+ -> K+ gamma gamma candidate: M_bc = sqrt(s/4 - p*_B^2), Delta E = E*_B - sqrt(s)/2 (CM frame; Belle, arXiv:2507.01249)
+    row.n_gamma = photons.length;
+    row.n_tracks = tracks.length;
+    row.truth_m_a_GeV = ev.truth.truth_m_a_GeV ?? 0;
+    const K = tracks.find((t) => t.role === 'K');
+    if (!K || photons.length < 2) return { row, accepted: false };
+    const [g1, g2] = photons;
+    const gg = plus(g1, g2), B = toCM(plus(K.p, gg));
+    row.p_K_GeV = pabs(K.p);
+    row.E_g1_GeV = g1[0];
+    row.E_g2_GeV = g2[0];
+    row.cos_theta_g1 = cosTh(g1);
+    row.cos_theta_g2 = cosTh(g2);
+    row.m_gg_GeV = Math.max(0, mass(gg));
+    row.Mbc_GeV = Math.sqrt(Math.max(0, (SQRT_S * SQRT_S) / 4 - pabs(B) ** 2));
+    row.DeltaE_GeV = B[0] - SQRT_S / 2;
+    return { row, accepted: true };
   }
   // llp: K + x+ x- from a displaced vertex
   const llp = ev.llp!;

@@ -7,6 +7,7 @@
 // dependent and marked `illustrative` (their couplings are parameters).
 import type { EventRandom } from './rng.js';
 import { brAPrimeToMuMu } from './branching.js';
+import { B_MESON_PROCESSES, BR_BPLUS_BMINUS, NB, SIGMA_BB_NB } from './bmeson.js';
 import { M_B, M_E, M_K, M_MU, M_PI, M_TAU, boostFrom, type P4 } from './lorentz.js';
 import {
   ALPHA, GEV2_TO_FB, S, SQRT_S, decay2, decay3, gammaGammaAngular, isotropic, isrFractionAbove, noRadiation, produce2,
@@ -28,7 +29,7 @@ export interface GenEvent {
   /** LLP: the decay vertex of the long-lived particle is set by the reconstruction from these. */
   llp?: { p: P4; properTimeNs: number };
 }
-export type Family = 'dimuon' | 'fourmuon' | 'photons' | 'llp';
+export type Family = 'dimuon' | 'fourmuon' | 'photons' | 'llp' | 'bmeson';
 export type Params = Record<string, number>;
 
 export interface ProcessDef {
@@ -50,10 +51,7 @@ export interface ProcessDef {
   generate(rng: EventRandom, p: Params): GenEvent;
 }
 
-const NB = 1e6; // fb per nb
 const BR_TAU_MUNUNU = 0.1739; // PDG 2024
-const BR_BPLUS_BMINUS = 0.514; // Upsilon(4S) -> B+ B- (PDG 2024)
-const SIGMA_BB_NB = 1.05; // e+e- -> Upsilon(4S) -> B Bbar (Belle II Physics Book Table 4)
 
 const mu = (charge: number, p: P4): GenParticle => ({ kind: 'mu', charge, p });
 const gammas = (r: IsrResult): GenParticle[] => r.photons.map((p) => ({ kind: 'gamma' as const, charge: 0, p }));
@@ -485,6 +483,7 @@ export const PROCESSES: readonly ProcessDef[] = [
   darkHiggs, zPrime('inv', 2), zPrime('mumu', 3), zPrime('tautau', 4), gammaAPrime, gammaAlp,
   bToKS('ee', 7), bToKS('mumu', 8), bToKS('pipi', 9), bToKS('KK', 10),
   mumu, tautau, eemumu, gammagamma, eegamma, fourMu,
+  ...B_MESON_PROCESSES,
 ];
 
 export function getProcess(name: string): ProcessDef {
