@@ -32,10 +32,10 @@ export function ticker(signal?: AbortSignal, ms = 50): () => Promise<void> {
  * from the last block's time to take about 250 ms (at most 16x larger, at least half as large;
  * each block repeats the upload of the shared inputs, so few blocks on fast runs). Items are
  * independent and indexed from `itemOffset`, so the result is the same bits as one dispatch.
- * Without a signal: one dispatch.
+ * Without a signal (and no onProgress, called after each block with the items done): one dispatch.
  */
-export async function runCancellable(backend: Backend, desc: KernelDesc, args: KernelArgs, signal?: AbortSignal): Promise<KernelOutputs> {
-  if (!signal) return backend.run(desc, args);
+export async function runCancellable(backend: Backend, desc: KernelDesc, args: KernelArgs, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<KernelOutputs> {
+  if (!signal && !onProgress) return backend.run(desc, args);
   const out = allocOutputs(desc, args.count);
   let chunk = Math.min(64, args.count);
   for (let a = 0; a < args.count; ) {
@@ -45,8 +45,9 @@ export async function runCancellable(backend: Backend, desc: KernelDesc, args: K
     placeOutputs(desc, out, await backend.run(desc, { ...sliceArgs(desc, args, a, b), signal }), a);
     const dt = performance.now() - t0;
     a = b;
+    onProgress?.(a, args.count);
     chunk = Math.max(1, Math.ceil(chunk / 2), Math.min(16 * chunk, Math.round((chunk * 250) / Math.max(dt, 1))));
   }
-  signal.throwIfAborted();
+  signal?.throwIfAborted();
   return out;
 }

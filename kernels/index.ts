@@ -8,6 +8,7 @@ import { toys } from './toys/desc.js';
 import { df32Probe } from './df32/desc.js';
 import { fit } from './fit/desc.js';
 import { binCells } from './bin_cells/desc.js';
+import { toyfit } from './toyfit/desc.js';
 
 /** Every kernel the engine dispatches. A new kernel adds one line here (build.mjs exports its wasm twin). */
 export const KERNELS: readonly KernelDesc[] = [
@@ -20,6 +21,7 @@ export const KERNELS: readonly KernelDesc[] = [
   df32Probe,
   fit,
   binCells,
+  toyfit,
 ];
 
 export function kernelByName(name: string): KernelDesc {

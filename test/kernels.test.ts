@@ -63,7 +63,7 @@ describe('AssemblyScript layouts are generated, not written', () => {
   });
 });
 
-describe('packed layouts have one source (kernels/<k>/layout.ts or ref.ts: mlp, fit, window_count, toys, llp_sweep, df32)', () => {
+describe('packed layouts have one source (kernels/<k>/layout.ts or ref.ts: mlp, fit, toyfit, window_count, toys, llp_sweep, df32)', () => {
   // Each index expression that follows an opener, up to its matching bracket.
   const indexExprs = (src: string, opener: RegExp): string[] => {
     const out: string[] = [];
@@ -87,6 +87,10 @@ describe('packed layouts have one source (kernels/<k>/layout.ts or ref.ts: mlp, 
     ['kernels/fit/fit.wgsl', /(?<!fn )\b(in_model\[|in_items\[|mf\()/g],
     ['wasm/fit.ts', /(?<!function )\b(mw\(|mf\(|itemWord\(it,)/g],
     ['kernels/fit/ref.ts', /\b(mw|mf|items|iv)\[/g],
+    ['kernels/fit/fit_core.wgsl', /(?<!fn )\b(in_model\[|mf\()/g],
+    ['kernels/toyfit/toyfit.wgsl', /(?<!fn )\b(in_model\[|in_sets\[|in_gen\[|mf\()/g],
+    ['wasm/toyfit.ts', /(?<!function )\b(mw\(|mf\(|gen\(|word\(r,)/g],
+    ['kernels/toyfit/ref.ts', /\b(mw|mf|sets|gen)\[/g],
     ['kernels/window_count/window_count.wgsl', /\b(in_win|out_sums)\[/g],
     ['wasm/window_count.ts', /(?<!function )\bword\(/g],
     ['kernels/window_count/ref.ts', /\b(win|out)\[/g],
@@ -114,7 +118,7 @@ describe('packed layouts have one source (kernels/<k>/layout.ts or ref.ts: mlp, 
   }
   it('the fit twins step through records by named sizes', () => {
     expect(read('wasm/fit.ts'), 'items are read through itemWord()').not.toMatch(/load<\w+>\(it\b/);
-    for (const f of ['kernels/fit/fit.wgsl', 'wasm/fit.ts', 'kernels/fit/ref.ts']) expect(read(f), f).not.toMatch(/\bw\s*(\+=\s*\d|=\s*w\s*\+\s*\d|\+\+)/);
+    for (const f of ['kernels/fit/fit.wgsl', 'kernels/fit/fit_core.wgsl', 'wasm/fit.ts', 'kernels/fit/ref.ts']) expect(read(f), f).not.toMatch(/\bw\s*(\+=\s*\d|=\s*w\s*\+\s*\d|\+\+)/);
   });
   it('wasm/window_count.ts reads windows and writes sums through word()', () => {
     expect(read('wasm/window_count.ts')).not.toMatch(/\b(load<\w+>\(o\b|store<\w+>\(p\b)/);

@@ -365,7 +365,8 @@ function solve(np: u32, nu: f32): u32 {
   return ok;
 }
 
-function fitOne(m: u32, d: u32, poiMode: u32, poiValue: f32, maxIter: u32, pars: usize, dev: usize, info: usize): void {
+/** One fit (the fit body shared with wasm/toyfit.ts); writes theta (MAXP f32), t (df32 hi, lo) and (iterations, status) at pars, dev, info. */
+export function fitOne(m: u32, d: u32, poiMode: u32, poiValue: f32, maxIter: u32, pars: usize, dev: usize, info: usize): void {
   const np = mw(m + MODEL_NPARAMS), poi = mw(m + MODEL_POI);
   for (let p: u32 = 0; p < np; p++) {
     const q = m + MODEL_HEADER + PARAM_WORDS * p;
@@ -486,16 +487,34 @@ function fitOne(m: u32, d: u32, poiMode: u32, poiValue: f32, maxIter: u32, pars:
 // @ts-ignore: decorator
 @inline function itemWord(it: usize, k: u32): usize { return it + (<usize>k << 2); }
 
-export function fit(params: usize, bufs: usize): void {
-  const P = changetype<Params>(params), B = changetype<Bufs>(bufs);
-  M = B.in_model;
-  D = B.in_data;
+/** Binds the packed models and the data blocks and claims a scratch slot for this call's fits; returns the slot. */
+export function fitBegin(model: usize, data: usize): u32 {
+  M = model;
+  D = data;
   const s = claimSlot(locks, SLOTS);
   S = scratch + <usize>s * SLOT_WORDS * 4;
+  return s;
+}
+
+/** Rebinds the data blocks (a toy block written between fits). */
+export function fitData(data: usize): void {
+  D = data;
+}
+
+export function fitEnd(s: u32): void {
+  releaseSlot(locks, s);
+}
+
+/** Slots of fitBegin (callers keep per-slot state of their own). */
+export const FIT_SLOTS: u32 = SLOTS;
+
+export function fit(params: usize, bufs: usize): void {
+  const P = changetype<Params>(params), B = changetype<Bufs>(bufs);
+  const s = fitBegin(B.in_model, B.in_data);
   for (let l: u32 = 0; l < P.item_count; l++) {
     const it = B.in_items + <usize>l * IN_ITEMS_STRIDE;
     fitOne(load<u32>(itemWord(it, ITEM_MODEL)), load<u32>(itemWord(it, ITEM_DATA)), load<u32>(itemWord(it, ITEM_MODE)), load<f32>(itemWord(it, ITEM_POI)), P.max_iter,
       B.out_pars + <usize>l * OUT_PARS_STRIDE, B.out_deviance + <usize>l * OUT_DEVIANCE_STRIDE, B.out_info + <usize>l * OUT_INFO_STRIDE);
   }
-  releaseSlot(locks, s);
+  fitEnd(s);
 }

@@ -33,6 +33,8 @@ export interface FitResult {
   readonly theta: Float64Array;
   /** -2 ln L up to theta-independent constants (df32 from the kernel, summed in f64 here). */
   readonly deviance: number;
+  /** The kernel's df32 deviance (hi, lo): what the test statistic is computed from (kernels/toyfit testStatF32). */
+  readonly devianceDf?: { readonly hi: number; readonly lo: number };
   readonly iterations: number;
   readonly status: number;
 }
@@ -81,6 +83,7 @@ export async function runFits(backend: Backend, packed: PackedModels, reqs: read
     return {
       theta: Float64Array.from(pars.subarray(l * MAXP, l * MAXP + P)),
       deviance: dev[2 * l] + dev[2 * l + 1],
+      devianceDf: { hi: dev[2 * l], lo: dev[2 * l + 1] },
       iterations: out.info[2 * l],
       status: out.info[2 * l + 1],
     };

@@ -6,5 +6,6 @@ export { cloneJson, JsonSyntaxError, parsePyJson, pyFloatRepr, pyJsonDumps } fro
 export { compileModel, namedValues, type CompiledModel, type ModelOptions, type ParamSlice } from './model.js';
 export { ModelEvaluator } from './evaluate.js';
 export { runFits, packFitModels, FIT_STATUS_NAMES, type FitRequest, type FitResult, type PackedModels } from './fitrun.js';
+export { generatingData, runToys, type ToyBatch, type ToyOptions, type ToySet } from './toys.js';
 export { FitSession, hypotests, upperLimits, bestFits, testStatistic, asymptoticPvalues, type Target, type TestStat, type HypoTestResult, type UpperLimitResult, type BestFit } from './infer.js';
 export * from './report.js';

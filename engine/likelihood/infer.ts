@@ -9,6 +9,7 @@ import { normCdf, normSf } from '../stats/special.js';
 import { ModelEvaluator } from './evaluate.js';
 import { FIT_STATUS_NAMES, converged, packFitModels, runFits, type FitRequest, type FitResult, type PackedModels } from './fitrun.js';
 import { namedValues, type CompiledModel } from './model.js';
+import { STAT_Q, STAT_Q0, STAT_QTILDE, testStatF32 } from '../../kernels/toyfit/ref.js';
 
 export type TestStat = 'qtilde' | 'q' | 'q0';
 export type Band = [number, number, number, number, number];
@@ -40,20 +41,25 @@ export interface Target {
   readonly data: ArrayLike<number>;
 }
 
+/** The kernels' code of each test statistic (param `stat` of kernels/toyfit). */
+export const STAT_CODE: Record<TestStat, number> = { qtilde: STAT_QTILDE, q: STAT_Q, q0: STAT_Q0 };
+
 /**
  * The profile-likelihood test statistics from a conditional and an unconditional fit
  * (pyhf infer/test_statistics.py): t = max(t(cond) - t(free), 0); q_mu and q~_mu are t, or 0 when
  * mu-hat > mu (arXiv:1007.1727 eqs. 14, 16; with the POI bounded below by 0, pyhf's qmu_tilde);
- * q_0 is t at mu = 0, or 0 when mu-hat < 0 (eq. 12).
+ * q_0 is t at mu = 0, or 0 when mu-hat < 0 (eq. 12). One definition with the toyfit kernel
+ * (kernels/toyfit/ref.ts testStatF32: the df32 deviances, mu and mu-hat in f32).
  */
 export function testStatistic(stat: TestStat, mu: number, cond: FitResult, free: FitResult, poi: number): number {
-  const muhat = free.theta[poi];
-  // The free fit ended at the tested value (e.g. on the bound mu = 0): both fits solved the same
-  // problem, so q is 0 (their deviances differ only by the noise of t).
-  if (muhat === mu) return 0;
-  const t = Math.max(cond.deviance - free.deviance, 0);
-  if (stat === 'q0') return muhat < 0 ? 0 : t;
-  return muhat > mu ? 0 : t;
+  const c = cond.devianceDf ?? dfOf(cond.deviance), f = free.devianceDf ?? dfOf(free.deviance);
+  return testStatF32(STAT_CODE[stat], Math.fround(mu), Math.fround(free.theta[poi]), c.hi, c.lo, f.hi, f.lo);
+}
+
+/** A deviance given as one number, split into df32 (hi, lo). */
+function dfOf(v: number): { hi: number; lo: number } {
+  const hi = Math.fround(v);
+  return { hi, lo: Math.fround(v - hi) };
 }
 
 export interface HypoTestResult {

@@ -4,12 +4,13 @@ import { FIT_CONSTANTS, ITEM_WORDS, MAXP } from './layout.js';
 import mathLib from '../lib/exactmath.wgsl?raw';
 import dfLib from '../lib/df32.wgsl?raw';
 import devLib from '../lib/deviance.wgsl?raw';
+import fitCore from './fit_core.wgsl?raw';
 import wgsl from './fit.wgsl?raw';
 
 export const fit: KernelDesc = {
   name: 'fit',
   wgsl,
-  wgslLibs: [mathLib, dfLib, devLib],
+  wgslLibs: [mathLib, dfLib, devLib, fitCore],
   workgroupSize: 64,
   params: [{ name: 'max_iter', type: 'u32', doc: 'iterations at most (each: derivatives, one LDL solve, one trial)' }],
   inputs: [
