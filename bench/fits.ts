@@ -37,7 +37,8 @@ export function massScanPatchset(bkg: unknown, n: number): Record<string, unknow
 
 const now = () => performance.now() / 1000;
 
-async function makeBackend(label: string): Promise<Backend> {
+/** A backend by bench label (cpu, wasm-simd, wasm-simd-all, wasm-scalar, webgpu); bench/toys_fit.ts uses it too. */
+export async function makeBackend(label: string): Promise<Backend> {
   if (label === 'cpu') return createBackend('cpu');
   if (label === 'wasm-simd') return createBackend('wasm', { wasm: { flavor: 'simd', workers: 1 } });
   if (label === 'wasm-simd-all') return createBackend('wasm', { wasm: { flavor: 'simd' } });

@@ -1,16 +1,17 @@
 // Toys with fits (issue 14, the toyfit kernel through runToys): the sampled pseudo-data have the
 // generating distribution's moments; each toy's q is testStatistic of runFits on the same data
-// (same bits); any split into runs / blocks and the WASM backends (1 and 2 workers) give the same bits.
+// (same bits; runFits on that data: the same conditional fit, the same free minimum); any split into runs / blocks and the WASM backends (1 and 2 workers) give the same bits.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseWorkspace } from '../engine/likelihood/workspace.js';
 import { compileModel } from '../engine/likelihood/model.js';
-import { packFitModels, runFits } from '../engine/likelihood/fitrun.js';
+import { DEFAULT_MAX_ITER, packFitModels, runFits, type FitResult } from '../engine/likelihood/fitrun.js';
 import { testStatistic } from '../engine/likelihood/infer.js';
 import { ModelEvaluator } from '../engine/likelihood/evaluate.js';
 import { generatingData, runToys, TOY_FREE_MAXITER, type ToySet } from '../engine/likelihood/toys.js';
 import { key } from '../engine/random.js';
-import { packData, packModels, dataWords, type FitModel } from '../kernels/fit/layout.js';
+import { MAXP, POI_FIXED, POI_FREE, packData, packModels, dataWords, type FitModel } from '../kernels/fit/layout.js';
+import { fitOne } from '../kernels/fit/ref.js';
 import { sampleToy } from '../kernels/toyfit/ref.js';
 import { newStream } from '../kernels/lib/sampling.js';
 import { CpuBackend } from '../host/cpu.js';
@@ -98,29 +99,48 @@ describe('runToys', () => {
     expect(() => generatingData(toyModel, [1, 1])).toThrow(/2 parameter values for a model of 3/);
   });
 
+  /** The two fits of a toy as the kernel runs them (fitOne of kernels/fit/ref.ts: conditional, then free from its theta). */
+  function toyFits(d: Float32Array, mu: number): [FitResult, FitResult] {
+    const mw = packed.words, mf = new Float32Array(mw.buffer);
+    const pars = new Float32Array(MAXP), dev = new Float32Array(2), info = new Uint32Array(2);
+    const res = (): FitResult => ({ theta: Float64Array.from(pars.subarray(0, 3)), deviance: dev[0] + dev[1], devianceDf: { hi: dev[0], lo: dev[1] }, iterations: info[0], status: info[1] });
+    fitOne(mw, mf, d, 0, 0, POI_FIXED, Math.fround(mu), DEFAULT_MAX_ITER, pars, dev, info, 0);
+    const cond = res();
+    fitOne(mw, mf, d, 0, 0, POI_FREE, 0, DEFAULT_MAX_ITER, pars, dev, info, 0, 1);
+    return [cond, res()];
+  }
+
   for (const stat of ['qtilde', 'q', 'q0'] as const) {
-    it(`${stat}: q and mu-hat of each toy are testStatistic / theta of runFits on the same sampled data (same bits)`, async () => {
+    it(`${stat}: q and mu-hat of each toy are testStatistic of the two fits on the same sampled data (same bits); runFits agrees`, async () => {
       const cpu = new CpuBackend();
       const ss = stat === 'q0' ? sets.map((s) => ({ ...s, mu: 0 })) : sets;
       const b = await runToys(cpu, packed, ss, { seed: 42, firstToy: 5, toys: K, stat });
-      const reqs = ss.flatMap((s) => sampled(toyModel, s.gen, 42, s.stream, K, 5).flatMap((d) => [{ model: 0, data: d, poi: s.mu }, { model: 0, data: d }]));
-      const fits = await runFits(cpu, packed, reqs);
+      const datas = ss.map((s) => sampled(toyModel, s.gen, 42, s.stream, K, 5));
       const q = new Float32Array(ss.length * K), mh = new Float32Array(ss.length * K);
-      ss.forEach((s, i) => {
-        for (let t = 0; t < K; t++) {
-          const c = fits[2 * (i * K + t)], f = fits[2 * (i * K + t) + 1];
-          q[i * K + t] = testStatistic(stat, s.mu, c, f, 0);
-          mh[i * K + t] = f.theta[0];
-          expect(b.iterations[2 * (i * K + t)]).toBe(c.iterations);
-          expect(b.iterations[2 * (i * K + t) + 1]).toBe(f.iterations);
-        }
-      });
+      ss.forEach((s, i) => datas[i].forEach((d, t) => {
+        const [c, f] = toyFits(d, s.mu);
+        q[i * K + t] = testStatistic(stat, s.mu, c, f, 0);
+        mh[i * K + t] = f.theta[0];
+        expect(b.iterations[2 * (i * K + t)]).toBe(c.iterations);
+        expect(b.iterations[2 * (i * K + t) + 1]).toBe(f.iterations);
+      }));
       expectSameBits(bits(b.q), bits(q), 'q');
       expectSameBits(bits(b.muHat), bits(mh), 'mu-hat');
       expect(Array.from(b.status).every((s) => s === 0)).toBe(true);
       // not a degenerate statistic: some toys have q > 0, some 0
       expect(b.q.some((v) => v > 0.5)).toBe(true);
       expect(b.q.some((v) => v === 0)).toBe(true);
+      // runFits (the fit kernel, free fit from init): the conditional fit is the same bits, the
+      // free fit (warm-started in toyfit) the same minimum
+      const reqs = ss.flatMap((s, i) => datas[i].flatMap((d) => [{ model: 0, data: d, poi: s.mu }, { model: 0, data: d }]));
+      const fits = await runFits(cpu, packed, reqs);
+      ss.forEach((s, i) => datas[i].forEach((d, t) => {
+        const l = i * K + t, c = fits[2 * l], f = fits[2 * l + 1];
+        expect(b.iterations[2 * l]).toBe(c.iterations);
+        const qr = testStatistic(stat, s.mu, c, f, 0);
+        expect(Math.abs(qr - b.q[l]), `toy ${l}: q ${b.q[l]} vs ${qr} from runFits`).toBeLessThan(1e-4 * (1 + qr));
+        expect(Math.abs(f.theta[0] - b.muHat[l]), `toy ${l}: mu-hat ${b.muHat[l]} vs ${f.theta[0]}`).toBeLessThan(2e-3 * (1 + f.theta[0]));
+      }));
     });
   }
 

@@ -365,8 +365,8 @@ function solve(np: u32, nu: f32): u32 {
   return ok;
 }
 
-/** One fit (the fit body shared with wasm/toyfit.ts); writes theta (MAXP f32), t (df32 hi, lo) and (iterations, status) at pars, dev, info. */
-export function fitOne(m: u32, d: u32, poiMode: u32, poiValue: f32, maxIter: u32, pars: usize, dev: usize, info: usize): void {
+/** One fit (the fit body shared with wasm/toyfit.ts); writes theta (MAXP f32), t (df32 hi, lo) and (iterations, status) at pars, dev, info; warm 1: free parameters start from the previous fit's theta. */
+export function fitOne(m: u32, d: u32, poiMode: u32, poiValue: f32, maxIter: u32, pars: usize, dev: usize, info: usize, warm: u32): void {
   const np = mw(m + MODEL_NPARAMS), poi = mw(m + MODEL_POI);
   for (let p: u32 = 0; p < np; p++) {
     const q = m + MODEL_HEADER + PARAM_WORDS * p;
@@ -375,7 +375,7 @@ export function fitOne(m: u32, d: u32, poiMode: u32, poiValue: f32, maxIter: u32
     const held = p == poi && poiMode == POI_FIXED;
     const fixed = mw(q + PARAM_FIXED) != 0 || held;
     su(FREE, p, fixed ? 0 : 1);
-    let v = held ? poiValue : mf(q + PARAM_INIT);
+    let v = held ? poiValue : warm != 0 && !fixed ? lf(TH, p) : mf(q + PARAM_INIT);
     if (!fixed) {
       if (v < lf(LO, p)) v = lf(LO, p);
       if (v > lf(HI, p)) v = lf(HI, p);
@@ -514,7 +514,7 @@ export function fit(params: usize, bufs: usize): void {
   for (let l: u32 = 0; l < P.item_count; l++) {
     const it = B.in_items + <usize>l * IN_ITEMS_STRIDE;
     fitOne(load<u32>(itemWord(it, ITEM_MODEL)), load<u32>(itemWord(it, ITEM_DATA)), load<u32>(itemWord(it, ITEM_MODE)), load<f32>(itemWord(it, ITEM_POI)), P.max_iter,
-      B.out_pars + <usize>l * OUT_PARS_STRIDE, B.out_deviance + <usize>l * OUT_DEVIANCE_STRIDE, B.out_info + <usize>l * OUT_INFO_STRIDE);
+      B.out_pars + <usize>l * OUT_PARS_STRIDE, B.out_deviance + <usize>l * OUT_DEVIANCE_STRIDE, B.out_info + <usize>l * OUT_INFO_STRIDE, 0);
   }
   fitEnd(s);
 }

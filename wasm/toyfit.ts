@@ -72,10 +72,10 @@ export function toyfit(params: usize, bufs: usize): void {
     const r = B.in_sets + <usize>st * IN_SETS_STRIDE;
     const m = load<u32>(word(r, SET_MODEL)), mu = load<f32>(word(r, SET_MU));
     sampleToy(m, load<u32>(word(r, SET_GEN)), load<u32>(word(r, SET_KEY0)), load<u32>(word(r, SET_KEY1)), t);
-    fitOne(m, 0, POI_FIXED, mu, P.max_iter, pars, dev, info);
+    fitOne(m, 0, POI_FIXED, mu, P.max_iter, pars, dev, info, 0);
     const cond = df(load<f32>(dev), load<f32>(dev, 4));
     const cIt = load<u32>(info), cSt = load<u32>(info, 4);
-    fitOne(m, 0, POI_FREE, 0, P.max_iter, pars, dev, info);
+    fitOne(m, 0, POI_FREE, 0, P.max_iter, pars, dev, info, 1); // warm: from the conditional fit
     const muhat = load<f32>(pars + (<usize>mw(m + MODEL_POI) << 2));
     store<f32>(B.out_q + (<usize>l << 2), testStat(P.stat, mu, muhat, cond, df(load<f32>(dev), load<f32>(dev, 4))));
     store<f32>(B.out_muhat + (<usize>l << 2), muhat);

@@ -3,7 +3,8 @@
 // kernels/fit/layout.ts). Same operations in the same order; every product through opaque().
 // Needs exactmath.wgsl, df32.wgsl, deviance.wgsl, the kernel's `in_model` input and its
 // `fn fit_data(i: u32) -> f32` (word i of the data blocks: a shared input or a private toy block).
-// fit_one leaves theta in f_th, t in f_dev, iterations and status in f_iters, f_status.
+// fit_one leaves theta in f_th, t in f_dev, iterations and status in f_iters, f_status; warm 1 starts
+// the free parameters from f_th (the previous fit of this invocation) instead of init.
 // Record kinds (layout.ts): 0 REC_LINEAR, 1 REC_NORMSYS (code 4), 2 REC_NORMSYS1 (code 1).
 // Status (ref.ts STATUS): 0 max_iter, 1 converged, 2 noise floor of t, 3 no descent.
 
@@ -393,7 +394,7 @@ const DEC_TOL = 1.1641532182693481e-10; // 2^-33
 const DEC_ACCEPT = 9.5367431640625e-7; // 2^-20
 const STEP_TOL = 2.384185791015625e-7; // 2^-22
 
-fn fit_one(m: u32, d: u32, poi_mode: u32, poi_value: f32, max_iter: u32) {
+fn fit_one(m: u32, d: u32, poi_mode: u32, poi_value: f32, max_iter: u32, warm: u32) {
   let np = in_model[m + MODEL_NPARAMS];
   let poi = in_model[m + MODEL_POI];
   for (var p = 0u; p < np; p++) {
@@ -403,7 +404,7 @@ fn fit_one(m: u32, d: u32, poi_mode: u32, poi_value: f32, max_iter: u32) {
     let held = p == poi && poi_mode == POI_FIXED;
     let fixed = in_model[q + PARAM_FIXED] != 0u || held;
     f_free[p] = select(1u, 0u, fixed);
-    var v = select(mf(q + PARAM_INIT), poi_value, held);
+    var v = select(select(mf(q + PARAM_INIT), f_th[p], warm != 0u && !fixed), poi_value, held);
     if (!fixed) {
       if (v < f_lo[p]) { v = f_lo[p]; }
       if (v > f_hi[p]) { v = f_hi[p]; }

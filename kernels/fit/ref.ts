@@ -26,7 +26,8 @@
 // - Subnormals (GPUs may flush them): ftz of kernels/lib/exactmath on every term accumulated into
 //   J, g, D, H, lambda and the histosys sums, on the running factor product and on the updated
 //   parameters; the host flushes model numbers and data below 2^-100 to 0 when packing.
-// - Minimiser: projected Levenberg-Marquardt. theta_0 = init clipped to [lo, hi] (fixed
+// - Minimiser: projected Levenberg-Marquardt. theta_0 = init (warm start: the previous fit's
+//   theta for free parameters) clipped to [lo, hi] (fixed
 //   parameters and a fixed POI are held at their value, not clipped); nu = NU0. Iteration
 //   k < max_iter: derivatives at theta; active set = free parameters with D > 0 not sitting on a
 //   bound the gradient pushes against (theta <= lo and g > 0, or theta >= hi and g < 0); none:
@@ -408,9 +409,12 @@ function solve(P: number, nu: number): number {
   return ok;
 }
 
-/** One fit; writes theta, t (df32) and (iterations, status). */
+/**
+ * One fit; writes theta, t (df32) and (iterations, status). warm 1: free parameters start from the
+ * previous fit's theta (the toyfit kernel's free fit after its conditional fit) instead of init.
+ */
 export function fitOne(mw: Uint32Array, mf: Float32Array, df: Float32Array, m: number, d: number, poiMode: number, poiValue: number, maxIter: number,
-  outPars: Float32Array, outNll: Float32Array, outInfo: Uint32Array, l: number): void {
+  outPars: Float32Array, outNll: Float32Array, outInfo: Uint32Array, l: number, warm = 0): void {
   const P = mw[m + MODEL_NPARAMS], poi = mw[m + MODEL_POI];
   for (let p = 0; p < P; p++) {
     const q = m + MODEL_HEADER + PARAM_WORDS * p;
@@ -418,7 +422,7 @@ export function fitOne(mw: Uint32Array, mf: Float32Array, df: Float32Array, m: n
     hi[p] = mf[q + PARAM_HI];
     const fixed = mw[q + PARAM_FIXED] !== 0 || (p === poi && poiMode === POI_FIXED);
     free[p] = fixed ? 0 : 1;
-    let v = p === poi && poiMode === POI_FIXED ? poiValue : mf[q + PARAM_INIT];
+    let v = p === poi && poiMode === POI_FIXED ? poiValue : warm !== 0 && !fixed ? th[p] : mf[q + PARAM_INIT];
     if (!fixed) {
       if (v < lo[p]) v = lo[p];
       if (v > hi[p]) v = hi[p];

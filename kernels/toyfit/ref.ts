@@ -17,7 +17,8 @@
 //   rsPoisson(gen_i) for main bins and Poisson aux, gen_i + sigma rsNormal for Gaussian aux with
 //   sigma = xsqrt(xrecip(1 / sigma^2 of the packed constraint)), through ftz.
 // - Then fitOne of kernels/fit/ref.ts (the one minimiser) on that block: POI held at mu, then POI
-//   free; the test statistic testStatF32 below (engine/likelihood/infer.ts testStatistic uses it too).
+//   free, started from the conditional fit's theta (warm start: deterministic, fewer iterations);
+//   the test statistic testStatF32 below (engine/likelihood/infer.ts testStatistic uses it too).
 // - Outputs: q (f32), mu-hat (f32), status (0 both fits converged; TOY_COND_MAXITER |
 //   TOY_FREE_MAXITER for a fit that ended at max_iter), iterations (conditional, free).
 import type { RefKernel } from '../types.js';
@@ -111,7 +112,7 @@ export const toyfitRef: RefKernel = (p, [model, gen, sets], [q, muhat, status, i
     sampleToy(st, model, mf, gf, m, sets[r + SET_GEN], sets[r + SET_KEY0], sets[r + SET_KEY1], t, toyData);
     fitOne(model, mf, toyData, m, 0, POI_FIXED, mu, maxIter, pars, dev, info, 0);
     const cHi = dev[0], cLo = dev[1], cIt = info[0], cSt = info[1];
-    fitOne(model, mf, toyData, m, 0, POI_FREE, 0, maxIter, pars, dev, info, 0);
+    fitOne(model, mf, toyData, m, 0, POI_FREE, 0, maxIter, pars, dev, info, 0, 1); // warm: from the conditional fit
     const mh = pars[model[m + MODEL_POI]];
     oq[l] = testStatF32(stat, mu, mh, cHi, cLo, dev[0], dev[1]);
     om[l] = mh;

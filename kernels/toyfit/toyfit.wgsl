@@ -45,11 +45,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let m = in_sets[r + SET_MODEL];
   let mu = bitcast<f32>(in_sets[r + SET_MU]);
   sample_toy(m, in_sets[r + SET_GEN], vec2<u32>(in_sets[r + SET_KEY0], in_sets[r + SET_KEY1]), t);
-  fit_one(m, 0u, POI_FIXED, mu, P.max_iter);
+  fit_one(m, 0u, POI_FIXED, mu, P.max_iter, 0u);
   let cond = f_dev;
   let c_it = f_iters;
   let c_st = f_status;
-  fit_one(m, 0u, POI_FREE, 0.0, P.max_iter);
+  fit_one(m, 0u, POI_FREE, 0.0, P.max_iter, 1u); // warm: from the conditional fit
   let muhat = f_th[in_model[m + MODEL_POI]];
   out_q[l] = test_stat(P.stat, mu, muhat, cond, f_dev);
   out_muhat[l] = muhat;

@@ -1,0 +1,142 @@
+// Toys with fits per second (issue 14, item 6): one toy = one pseudo-experiment with its two fits
+// (POI fixed at mu = 1 and free), q~_mu, through runToys (the toyfit kernel) per backend, beside
+// pyhf's toybased hypotest (bench/pyhf_peer.py --ntoys: numpy backend, scipy optimizer) on the same
+// workspace in the same run. Workspaces: the one-bin shapesys of pyhf's validation set, the
+// 10-bin / 3-channel LLP workspace (test/fixtures/pyhf/workspaces/llp_3ch_10bin.json) and an
+// illustrative 50-bin / 20-parameter workspace built here (normsys, histosys, lumi, a free
+// background normalisation; written to a temporary file for pyhf).
+//
+//   npx vite-node bench/toys_fit.ts -- [--toys 2000] [--backends wasm-simd-all,wasm-simd,cpu,webgpu]
+//        [--workspaces 1bin,10bin,50bin] [--pyhf-toys 20] [--no-pyhf] [--out FILE.json]
+//
+// Like pyhf, toys are drawn at the fixed-POI fits to the observed data (mu = 1 for s+b, 0 for b-only):
+// two toy sets of --toys toys each, both tested at mu = 1; toys/s counts both sets.
+import { readFileSync } from 'node:fs';
+import type { Backend } from '../host/index.js';
+import { makeBackend } from './fits.js';
+import { packFitModels, runFits } from '../engine/likelihood/fitrun.js';
+import { compileModel, type CompiledModel } from '../engine/likelihood/model.js';
+import { parseWorkspace } from '../engine/likelihood/workspace.js';
+import { generatingData, runToys } from '../engine/likelihood/toys.js';
+
+const now = () => performance.now() / 1000;
+
+/** An illustrative 50-bin workspace with 20 parameters: SR 30 bins + CR 20 bins, smooth backgrounds. */
+export function workspace50(): Record<string, unknown> {
+  const norm = (name: string, k: number) => ({ name, type: 'normsys', data: { hi: 1 + 0.03 * k, lo: 1 - 0.025 * k } });
+  const hist = (name: string, nom: number[], k: number) => ({ name, type: 'histosys', data: { hi_data: nom.map((v, i) => v * (1 + 0.02 * k * Math.cos(i / 5))), lo_data: nom.map((v, i) => v * (1 - 0.02 * k * Math.cos(i / 5))) } });
+  const bins = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => Math.round(f(i) * 1e3) / 1e3);
+  const channel = (name: string, n: number, scale: number, withSig: boolean) => {
+    const b1 = bins(n, (i) => scale * 40 * Math.exp(-i / n));
+    const b2 = bins(n, (i) => scale * (10 + 5 * Math.sin(i / 3)));
+    const b3 = bins(n, (i) => scale * 3);
+    const samples: unknown[] = [
+      { name: 'bkg1', data: b1, modifiers: [{ name: 'lumi', type: 'lumi', data: null }, norm('eff_trk', 1), norm('eff_pid', 2), norm('xsec_b1', 3), norm('trig', 1), hist('shape_b1', b1, 2), hist('res', b1, 1)] },
+      { name: 'bkg2', data: b2, modifiers: [{ name: 'norm_b2', type: 'normfactor', data: null }, norm('eff_trk', 1), norm('xsec_b2', 4), hist('shape_b2', b2, 3), hist('res', b2, 1)] },
+      { name: 'bkg3', data: b3, modifiers: [{ name: 'lumi', type: 'lumi', data: null }, norm('xsec_b3', 5), norm('fake', 6), norm('pileup', 2), hist('shape_b3', b3, 2)] },
+    ];
+    if (withSig) {
+      samples.push({ name: 'signal', data: bins(n, (i) => 12 * Math.exp(-0.5 * ((i - n / 2) / 2) ** 2)), modifiers: [{ name: 'mu', type: 'normfactor', data: null }, { name: 'lumi', type: 'lumi', data: null }, norm('sig_eff', 2), norm('sig_th', 3)] });
+    }
+    return { name, samples };
+  };
+  const channels = [channel('SR', 30, 1, true), channel('CR', 20, 3, false)];
+  const observations = channels.map((c) => {
+    const tot = new Array(c.name === 'SR' ? 30 : 20).fill(0);
+    for (const s of c.samples as { name: string; data: number[] }[]) if (s.name !== 'signal') s.data.forEach((v, i) => { tot[i] += v; });
+    return { name: c.name, data: tot.map((v) => Math.round(v)) };
+  });
+  return {
+    version: '1.0.0', channels, observations,
+    measurements: [{ name: 'meas', config: { poi: 'mu', parameters: [{ name: 'lumi', auxdata: [1], sigmas: [0.02], bounds: [[0.5, 1.5]], inits: [1] }] } }],
+  };
+}
+
+async function main(): Promise<void> {
+  const { parseArgs } = await import('node:util');
+  const { execFileSync } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir, availableParallelism, cpus } = await import('node:os');
+  const { join } = await import('node:path');
+  const { values } = parseArgs({
+    args: process.argv.slice(2).filter((a) => a !== '--'),
+    options: {
+      toys: { type: 'string', default: '2000' },
+      backends: { type: 'string', default: 'wasm-simd-all,wasm-simd' },
+      workspaces: { type: 'string', default: '1bin,10bin,50bin' },
+      'pyhf-toys': { type: 'string', default: '20' },
+      'no-pyhf': { type: 'boolean' },
+      seed: { type: 'string', default: '1' },
+      out: { type: 'string' },
+    },
+  });
+  const K = Number(values.toys), seed = Number(values.seed);
+  const dir = mkdtempSync(join(tmpdir(), 'darkscan-toys-fit-'));
+  const files: Record<string, string> = {
+    '1bin': 'test/fixtures/pyhf/validation/1bin_shapesys.json',
+    '10bin': 'test/fixtures/pyhf/workspaces/llp_3ch_10bin.json',
+    '50bin': join(dir, 'ws50.json'),
+  };
+  writeFileSync(files['50bin'], JSON.stringify(workspace50()));
+  const results: Record<string, unknown>[] = [];
+  try {
+    for (const name of values.workspaces!.split(',')) {
+      const path = files[name];
+      if (!path) throw new Error(`unknown workspace '${name}' (1bin, 10bin, 50bin)`);
+      const model: CompiledModel = compileModel(parseWorkspace(JSON.parse(readFileSync(path, 'utf8'))));
+      const packed = packFitModels([model.fit]);
+      const row: Record<string, unknown> = { workspace: name, file: path.startsWith(dir) ? 'built by bench/toys_fit.ts (illustrative)' : path, bins: model.fit.bins.length, parameters: model.fit.params.length, toys_per_set: K, sets: 2, backends: {} };
+      for (const label of values.backends!.split(',')) {
+        let b: Backend;
+        try {
+          b = await makeBackend(label);
+        } catch (e) {
+          (row.backends as Record<string, unknown>)[label] = { skipped: (e as Error).message };
+          continue;
+        }
+        try {
+          // Generating points: fixed-POI fits to the observed data at mu = 1 (s+b) and 0 (b-only).
+          const [sb, bo] = await runFits(b, packed, [{ model: 0, data: model.observed, poi: 1 }, { model: 0, data: model.observed, poi: 0 }]);
+          const sets = [{ model: 0, mu: 1, gen: generatingData(model, sb.theta), stream: 0 }, { model: 0, mu: 1, gen: generatingData(model, bo.theta), stream: 1 }];
+          await runToys(b, packed, sets, { seed, firstToy: 0, toys: Math.min(K, 16), stat: 'qtilde' }); // warm-up (compile, workers)
+          const t0 = now();
+          const r = await runToys(b, packed, sets, { seed, firstToy: 0, toys: K, stat: 'qtilde' });
+          const s = now() - t0;
+          let it = 0, itCond = 0, bad = 0;
+          for (let i = 0; i < r.iterations.length; i++) it += r.iterations[i];
+          for (let i = 0; i < r.iterations.length; i += 2) itCond += r.iterations[i];
+          for (const v of r.status) if (v !== 0) bad++;
+          const n = 2 * K;
+          (row.backends as Record<string, unknown>)[label] = { seconds: s, toys_per_s: n / s, mean_iterations_per_fit: it / (2 * n), mean_iterations_conditional: itCond / n, mean_iterations_free: (it - itCond) / n, not_converged: bad, threads: label === 'wasm-simd-all' ? availableParallelism() : 1 };
+          console.error(`toys: ${name}, ${label}: ${(n / s).toFixed(1)} toys/s (${n} toys in ${s.toFixed(3)} s, ${(it / (2 * n)).toFixed(2)} iterations per fit (conditional ${(itCond / n).toFixed(2)}, free ${((it - itCond) / n).toFixed(2)}), ${bad} not converged)`);
+        } finally {
+          await b.dispose();
+        }
+      }
+      if (!values['no-pyhf'] && Number(values['pyhf-toys']) > 0) {
+        const py = execFileSync('/usr/bin/python3', ['bench/pyhf_peer.py', path, '--max-items', '1', '--ntoys', values['pyhf-toys']!, '--poi-value', '1'], {
+          env: { ...process.env, PYTHONPATH: '/work/shared/peers/pyhf/src', OMP_NUM_THREADS: '1' }, encoding: 'utf8', maxBuffer: 1 << 26,
+        });
+        row.pyhf = JSON.parse(py.trim().split('\n').pop()!);
+        console.error(`toys: ${name}, pyhf: ${(row.pyhf as { toys_per_s: number }).toys_per_s.toFixed(2)} toys/s`);
+      }
+      results.push(row);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const report = { bench: 'darkscan toys with fits (issue 14)', started: new Date().toISOString(), seed, environment: { node: process.version, cpus: cpus()[0]?.model, threads: availableParallelism() }, results };
+  const text = JSON.stringify(report, null, 2);
+  if (values.out) writeFileSync(values.out, text);
+  console.log(text);
+  for (const r of results) {
+    const py = (r.pyhf as { toys_per_s?: number } | undefined)?.toys_per_s;
+    for (const [k, v] of Object.entries(r.backends as Record<string, { toys_per_s?: number; skipped?: string }>)) {
+      console.error(`${String(r.workspace).padEnd(6)} ${k.padEnd(14)} ${v.toys_per_s ? `${v.toys_per_s.toFixed(1).padStart(10)} toys/s${py ? `  x${(v.toys_per_s / py).toFixed(0)} pyhf` : ''}` : `skipped: ${v.skipped}`}`);
+    }
+    if (py) console.error(`${String(r.workspace).padEnd(6)} ${'pyhf'.padEnd(14)} ${py.toFixed(2).padStart(10)} toys/s`);
+  }
+}
+
+// Run as a script (vite-node bench/toys_fit.ts), not when imported.
+if (import.meta.url.endsWith("/bench/toys_fit.ts") && typeof process !== "undefined") await main();
