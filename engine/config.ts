@@ -3,7 +3,7 @@
 // e.g. `config.selection.cuts[2].max: expected a number, got "abc"`; all errors are reported at once.
 import { PIPELINE_LIMIT_METHODS, type PipelineLimitMethod } from './stats/windows.js';
 
-export const ANALYSES = ['dark-higgsstrahlung', 'zprime-invisible', 'zprime-mumu', 'invisible-dark-photon', 'alp-gammagamma', 'b-k-alp-gammagamma'] as const;
+export const ANALYSES = ['dark-higgsstrahlung', 'zprime-invisible', 'zprime-mumu', 'invisible-dark-photon', 'alp-gammagamma', 'b-k-alp-gammagamma', 'b-k0s-alp-gammagamma', 'b-kstar0-alp-gammagamma', 'b-kstarplus-alp-gammagamma'] as const;
 export type AnalysisName = (typeof ANALYSES)[number];
 /** The methods a search config may ask for: the pipeline's, from the one table (engine/stats/windows.ts). */
 export const CONFIG_METHODS = PIPELINE_LIMIT_METHODS;

@@ -9,7 +9,7 @@ import { WasmBackend } from '../host/index.js';
 import type { Backend } from '../host/backend.js';
 import { main } from '../engine/cli/index.js';
 import { generate } from '../engine/generate/index.js';
-import { CHARGED_B_PER_FB } from '../engine/generate/bmeson.js';
+import { B_MODES, CHARGED_B_PER_FB, bPerFb } from '../engine/generate/bmeson.js';
 import { ALP_G_AW, brBtoKaPerGaw2 } from '../engine/analyses/bka.js';
 import { couplingLimit } from '../engine/analyses/couplings.js';
 import { runSearch } from '../engine/analyses/search.js';
@@ -41,6 +41,23 @@ describe('B-meson generator family', () => {
     const c = generate({ process: 'b_kgg_comb', events: 2000, seed: 4 });
     expect(Array.from(c.columns.Mbc_GeV).filter((m) => m > 5.27).length / c.length).toBeLessThan(0.5);
   });
+  it('the other kaon modes: K*0 -> K+ pi- and K*+ -> K0S pi+ reconstruct the K* mass and the B; K0S -> pi+ pi-', () => {
+    const ks0 = generate({ process: 'b_ka_gg', params: { ma: 1, mode: 2 }, events: 2000, seed: 5 });
+    expect(median(ks0.columns.m_K_GeV)).toBeCloseTo(0.8956, 2);
+    expect(median(ks0.columns.n_tracks)).toBe(2);
+    expect(median(ks0.columns.Mbc_GeV)).toBeCloseTo(5.2797, 2);
+    const ksp = generate({ process: 'b_ka_gg', params: { ma: 1, mode: 3 }, events: 2000, seed: 5 });
+    expect(median(ksp.columns.n_tracks)).toBe(3);
+    expect(median(ksp.columns.m_K_GeV)).toBeCloseTo(0.8917, 2);
+    expect(ksp.length).toBeLessThan(ks0.length); // three tracks must be reconstructed
+    const k0 = generate({ process: 'b_ka_gg', params: { ma: 1, mode: 1 }, events: 500, seed: 5 });
+    expect(median(k0.columns.m_K_GeV)).toBeCloseTo(0.4976, 2);
+    // B counts: f00 = 0.486 and the K decay fractions (K*0 -> K+ pi-: 2/3; K0 -> K0S -> pi+ pi-: 0.346)
+    expect(bPerFb(B_MODES[2]) / CHARGED_B_PER_FB).toBeCloseTo((0.486 / 0.514) * (2 / 3), 10);
+    expect(k0.sigmaFb / generate({ process: 'b_ka_gg', params: { ma: 1 }, events: 1, seed: 5 }).sigmaFb).toBeCloseTo((0.486 / 0.514) * 0.346, 6);
+    expect(() => generate({ process: 'b_ka_gg', params: { ma: 4.4, mode: 2 }, events: 1, seed: 1 })).toThrow(/ma = 4.4 GeV must be in \(0, 4.38.*B0 -> K\*0 a/);
+    expect(() => generate({ process: 'b_kpi0', params: { mode: 7 }, events: 1, seed: 1 })).toThrow(/mode = 7 must be an integer 0..3/);
+  });
 });
 
 describe('g_aW conversion (Izaguirre, Lin, Shuve PRL 118 (2017) 111802)', () => {
@@ -53,6 +70,11 @@ describe('g_aW conversion (Izaguirre, Lin, Shuve PRL 118 (2017) 111802)', () => 
     const s1 = ALP_G_AW.sigmaAtUnitFb(1);
     expect(s1).toBeCloseTo(CHARGED_B_PER_FB * brBtoKaPerGaw2(1), 3);
     expect(couplingLimit(ALP_G_AW, 1, 4 * s1 * 1e-10)).toBeCloseTo(2e-5, 12);
+    // B -> K* a: P wave (lambda^(3/2)), comparable size at small m_a
+    const v0 = brBtoKaPerGaw2(0.1, B_MODES[2]);
+    expect(v0 / b0).toBeGreaterThan(0.3);
+    expect(v0 / b0).toBeLessThan(3);
+    expect(brBtoKaPerGaw2(4.38, B_MODES[2])).toBeLessThan(1e-2 * v0);
   });
 });
 

@@ -9,7 +9,8 @@ import { M_MU } from '../generate/lorentz.js';
 import { darkHiggsstrahlungGrid, grid1D, type Resolution, type WindowGrid } from '../windows.js';
 import { ALP_G, DARKHIGGS_EPS2ALPHAD, DARK_PHOTON_EPS, ZPRIME_G_INVISIBLE, ZPRIME_G_MUMU } from './couplings.js';
 import type { BackgroundSource, GridOverrides, SearchDefinition, SearchName } from './search.js';
-import { B_K_ALP_SPEC } from './bka.js';
+import type { Params } from '../generate/index.js';
+import { bKAlpSpec } from './bka.js';
 
 type Cols = Readonly<Record<string, ArrayLike<number>>>;
 
@@ -34,7 +35,7 @@ function manyCandidates(cols: readonly string[]) {
 
 /** A 1D bump hunt as written below, turned into a search definition. */
 type Search1DSpec = Pick<SearchDefinition, 'name' | 'id' | 'title' | 'reaction' | 'limitName' | 'paper' | 'eventColumns' | 'selection' | 'select' | 'backgrounds' | 'coupling' | 'branchingFraction' | 'notes'> & {
-  readonly signal: { readonly process: string; readonly massParam: string };
+  readonly signal: { readonly process: string; readonly massParam: string; readonly params?: Params };
   candidates(c: Cols, n: number): { x: Float32Array; from: Uint32Array };
   readonly variable: string;
   readonly variableLabel: string;
@@ -48,7 +49,7 @@ type Search1DSpec = Pick<SearchDefinition, 'name' | 'id' | 'title' | 'reaction' 
 function search1D(d: Search1DSpec): SearchDefinition {
   return {
     name: d.name, id: d.id, title: d.title, reaction: d.reaction, limitName: d.limitName, paper: d.paper,
-    signal: { process: d.signal.process, massParams: [d.signal.massParam] },
+    signal: { process: d.signal.process, massParams: [d.signal.massParam], params: d.signal.params },
     eventColumns: d.eventColumns, selection: d.selection, select: d.select,
     candidates(c, n) {
       const { x, from } = d.candidates(c, n);
@@ -315,7 +316,8 @@ export const ALP_GAMMAGAMMA: SearchDefinition = search1D({
 });
 
 // ---------------------------------------------------------------------------- B -> K a, a -> gamma gamma (engine/analyses/bka.ts)
-export const B_K_ALP_GAMMAGAMMA: SearchDefinition = search1D({ ...B_K_ALP_SPEC, candidates: oneCandidate('m_gg_GeV'), massOf: (x) => x, peakOf: (m) => m });
+const bKAlp = (mode: number): SearchDefinition => search1D({ ...bKAlpSpec(mode), candidates: oneCandidate('m_gg_GeV'), massOf: (x) => x, peakOf: (m) => m });
+export const B_K_ALP_GAMMAGAMMA = bKAlp(0), B_K0S_ALP_GAMMAGAMMA = bKAlp(1), B_KSTAR0_ALP_GAMMAGAMMA = bKAlp(2), B_KSTARPLUS_ALP_GAMMAGAMMA = bKAlp(3);
 
 export const SEARCHES: Readonly<Record<SearchName, SearchDefinition>> = {
   'dark-higgsstrahlung': DARK_HIGGSSTRAHLUNG,
@@ -324,6 +326,9 @@ export const SEARCHES: Readonly<Record<SearchName, SearchDefinition>> = {
   'invisible-dark-photon': INVISIBLE_DARK_PHOTON,
   'alp-gammagamma': ALP_GAMMAGAMMA,
   'b-k-alp-gammagamma': B_K_ALP_GAMMAGAMMA,
+  'b-k0s-alp-gammagamma': B_K0S_ALP_GAMMAGAMMA,
+  'b-kstar0-alp-gammagamma': B_KSTAR0_ALP_GAMMAGAMMA,
+  'b-kstarplus-alp-gammagamma': B_KSTARPLUS_ALP_GAMMAGAMMA,
 };
 
 /** Lowest mass the Z' -> mu mu search can hold (both muons of the Z'). */

@@ -21,7 +21,7 @@ const OPTIONS = {
 } as const;
 
 export const run: Command = {
-  summary: 'run an analysis from a JSON config (dark-higgsstrahlung, zprime-invisible, zprime-mumu, invisible-dark-photon, alp-gammagamma, idm-darkhiggs): results.json, HEPData, SVG',
+  summary: 'run an analysis from a JSON config (dark-higgsstrahlung, zprime-invisible, zprime-mumu, invisible-dark-photon, alp-gammagamma, b-k(0s|star0|starplus)-alp-gammagamma, idm-darkhiggs): results.json, HEPData, SVG',
   usage: 'run --config FILE [--out DIR] [--quick] [--json] [--backend auto|webgpu|wasm|cpu]   (--quick: small samples whatever the config sets)',
   options: OPTIONS,
   async run(args, out, ctx) {

@@ -48,7 +48,7 @@ export const FAMILY_COLUMNS: Record<Family, Record<string, string>> = {
     flight_cm: 'cm', flight_rho_cm: 'cm', vtx_z_cm: 'cm', t_proper_ns: 'ns', tau_gen_ns: 'ns', ctau_gen_cm: 'cm', truth_m_S_GeV: 'GeV',
   },
   bmeson: {
-    p_K_GeV: 'GeV', E_g1_GeV: 'GeV', E_g2_GeV: 'GeV', cos_theta_g1: '1', cos_theta_g2: '1', m_gg_GeV: 'GeV',
+    p_K_GeV: 'GeV', m_K_GeV: 'GeV', E_g1_GeV: 'GeV', E_g2_GeV: 'GeV', cos_theta_g1: '1', cos_theta_g2: '1', m_gg_GeV: 'GeV',
     Mbc_GeV: 'GeV', DeltaE_GeV: 'GeV', n_gamma: 'count', n_tracks: 'count', truth_m_a_GeV: 'GeV',
   },
 };
@@ -230,15 +230,18 @@ function reconstruct(ev: GenEvent, family: Family, rng: EventRandom, det: Detect
     return { row, accepted: photons.length >= 1 };
   }
   if (family === 'bmeson') {
-    // B+ -> K+ gamma gamma candidate: M_bc = sqrt(s/4 - p*_B^2), Delta E = E*_B - sqrt(s)/2 (CM frame; Belle, arXiv:2507.01249)
+    // B -> K(*) gamma gamma candidate: the kaon system (every role-'K' track, all needed), M_bc = sqrt(s/4 - p*_B^2),
+    // Delta E = E*_B - sqrt(s)/2 (CM frame; Belle, arXiv:2507.01249)
     row.n_gamma = photons.length;
     row.n_tracks = tracks.length;
     row.truth_m_a_GeV = ev.truth.truth_m_a_GeV ?? 0;
-    const K = tracks.find((t) => t.role === 'K');
-    if (!K || photons.length < 2) return { row, accepted: false };
+    const ks = tracks.filter((t) => t.role === 'K');
+    if (ks.length === 0 || ks.length < ev.particles.filter((q) => q.role === 'K').length || photons.length < 2) return { row, accepted: false };
+    const K = ks.reduce<P4>((a, t) => plus(a, t.p), [0, 0, 0, 0]);
     const [g1, g2] = photons;
-    const gg = plus(g1, g2), B = toCM(plus(K.p, gg));
-    row.p_K_GeV = pabs(K.p);
+    const gg = plus(g1, g2), B = toCM(plus(K, gg));
+    row.p_K_GeV = pabs(K);
+    row.m_K_GeV = mass(K);
     row.E_g1_GeV = g1[0];
     row.E_g2_GeV = g2[0];
     row.cos_theta_g1 = cosTh(g1);

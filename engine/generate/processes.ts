@@ -20,7 +20,7 @@ export interface GenParticle {
   charge: number;
   /** CM-frame four-momentum. */
   p: P4;
-  /** 'K' marks the kaon from B -> K S (the LLP family tells it from S -> K K daughters). */
+  /** 'K' marks the kaon from B -> K S (the LLP family tells it from S -> K K daughters), and the kaon system's tracks of B -> K(*) a (bmeson family). */
   role?: 'K';
 }
 export interface GenEvent {

@@ -185,12 +185,16 @@ export function brBtoKSPerTheta2(mS: number, p: ScalarModel = HIGGS_MIXED_SCALAR
  * sec. 3; Winkler arXiv:1809.01876); A0(q^2) = 1.364 / (1 - q^2 / 27.88) - 0.990 / (1 - q^2 / 36.78)
  * (Ball & Zwicky, PRD 71 (2005) 014029, LCSR fit); tau(B0) = 1.517 ps, mB0 = 5.27966, mK*0 = 0.89555 (PDG 2024).
  */
+export function a0BtoKstar(q2: number): number {
+  return 1.364 / (1 - q2 / 27.88) - 0.99 / (1 - q2 / 36.78); // Ball & Zwicky, PRD 71 (2005) 014029, LCSR fit
+}
+
 export function brB0toKstarSPerTheta2(mS: number, p: ScalarModel = HIGGS_MIXED_SCALAR): number {
   const mB = PRODUCTIONS['K*0'].mB, mV = PRODUCTIONS['K*0'].mK, tauB0 = 1.517e-12;
   if (!(mS >= 0 && mS < mB - mV)) throw new RangeError(`mixing angle: mS = ${mS} GeV is outside [0, ${mB - mV}) for B0 -> K*0 S`);
   const xi = (3 * Math.SQRT2 * p.GF * p.mt * p.mt * p.VtsVtb) / (16 * Math.PI * Math.PI);
   const q2 = mS * mS;
-  const A0 = 1.364 / (1 - q2 / 27.88) - 0.99 / (1 - q2 / 36.78);
+  const A0 = a0BtoKstar(q2);
   const a = mB ** 2, b = mV ** 2, c = q2;
   const lam = Math.max(0, a * a + b * b + c * c - 2 * (a * b + a * c + b * c));
   const width = ((xi * p.mb / p.v) ** 2 * A0 * A0 * lam ** 1.5) / (64 * Math.PI * mB ** 3 * (p.mb + p.ms) ** 2);
