@@ -9,7 +9,8 @@
 //
 // Building the models (patching, compiling, packing) is timed apart from the fits, for both.
 import { readFileSync } from 'node:fs';
-import { createBackend, type Backend } from '../host/index.js';
+import type { Backend } from '../host/index.js';
+import { makeBackend } from './backends.js';
 import { runFits, packFitModels, type FitRequest } from '../engine/likelihood/fitrun.js';
 import { compileModel } from '../engine/likelihood/model.js';
 import { applyPatch } from '../engine/likelihood/patchset.js';
@@ -38,16 +39,7 @@ export function massScanPatchset(bkg: unknown, n: number): Record<string, unknow
 const now = () => performance.now() / 1000;
 
 /** A backend by bench label (cpu, wasm-simd, wasm-simd-all, wasm-scalar, webgpu); bench/toys_fit.ts uses it too. */
-export async function makeBackend(label: string): Promise<Backend> {
-  if (label === 'cpu') return createBackend('cpu');
-  if (label === 'wasm-simd') return createBackend('wasm', { wasm: { flavor: 'simd', workers: 1 } });
-  if (label === 'wasm-simd-all') return createBackend('wasm', { wasm: { flavor: 'simd' } });
-  if (label === 'wasm-scalar') return createBackend('wasm', { wasm: { flavor: 'scalar', workers: 1 } });
-  if (label === 'webgpu') return createBackend('webgpu', { fallback: false });
-  throw new Error(`unknown backend label '${label}'`);
-}
-
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   const { parseArgs } = await import('node:util');
   const { execFileSync } = await import('node:child_process');
   const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');

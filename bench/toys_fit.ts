@@ -13,7 +13,7 @@
 // two toy sets of --toys toys each, both tested at mu = 1; toys/s counts both sets.
 import { readFileSync } from 'node:fs';
 import type { Backend } from '../host/index.js';
-import { makeBackend } from './fits.js';
+import { makeBackend } from './backends.js';
 import { packFitModels, runFits } from '../engine/likelihood/fitrun.js';
 import { compileModel, type CompiledModel } from '../engine/likelihood/model.js';
 import { parseWorkspace } from '../engine/likelihood/workspace.js';
@@ -139,4 +139,4 @@ async function main(): Promise<void> {
 }
 
 // Run as a script (vite-node bench/toys_fit.ts), not when imported.
-if (import.meta.url.endsWith("/bench/toys_fit.ts") && typeof process !== "undefined") await main();
+if (import.meta.url.endsWith('/bench/toys_fit.ts') && typeof process !== 'undefined') await main();
