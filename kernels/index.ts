@@ -9,6 +9,7 @@ import { df32Probe } from './df32/desc.js';
 import { fit } from './fit/desc.js';
 import { binCells } from './bin_cells/desc.js';
 import { toyfit } from './toyfit/desc.js';
+import { eventBlocks } from './event_blocks/desc.js';
 
 /** Every kernel the engine dispatches. A new kernel adds one line here (build.mjs exports its wasm twin). */
 export const KERNELS: readonly KernelDesc[] = [
@@ -22,6 +23,7 @@ export const KERNELS: readonly KernelDesc[] = [
   fit,
   binCells,
   toyfit,
+  eventBlocks,
 ];
 
 export function kernelByName(name: string): KernelDesc {

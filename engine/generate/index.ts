@@ -11,6 +11,8 @@ import { M_E, M_K, M_MU, M_PI, mass, minus, p4, pabs, plus, theta, boost, type P
 import { BETA_CM, C_CM_PER_NS, P_INIT_LAB, SQRT_S, toLab } from './physics.js';
 import { EventRandom, poisson } from './rng.js';
 import { PROCESSES, getProcess, type Family, type GenEvent, type Params, type ProcessDef } from './processes.js';
+import { eventBlocks } from '../../kernels/event_blocks/desc.js';
+import type { Backend } from '../../host/backend.js';
 
 export { PROCESSES, getProcess, EventRandom, poisson, BELLE2_DETECTOR };
 export type { ProcessDef, Family, Params, DetectorModel };
@@ -280,11 +282,24 @@ function reconstruct(ev: GenEvent, family: Family, rng: EventRandom, det: Detect
   return { row, accepted: true };
 }
 
-/**
- * Generates `events` events of a process (indices firstEvent ..). Returns the rows that pass the
- * family's acceptance (all rows with acceptedOnly = false; unseen quantities are then 0).
- */
-export function generate(o: GenerateOptions): EventSample {
+interface GenRun {
+  readonly o: GenerateOptions;
+  readonly proc: ProcessDef;
+  readonly params: Params;
+  readonly first: number;
+  readonly weight: number;
+  readonly det: DetectorModel;
+  readonly acceptedOnly: boolean;
+  readonly key: Key;
+  readonly rng: EventRandom;
+  readonly names: string[];
+  readonly cols: Record<string, Float32Array | Float64Array>;
+  /** Rows kept so far, and the random blocks the events drew (for generateOn's prefetch size). */
+  k: number;
+  blocks: number;
+}
+
+function startRun(o: GenerateOptions): GenRun {
   const proc = getProcess(o.process);
   const params = resolveParams(proc, o.params);
   const first = o.firstEvent ?? 0;
@@ -292,29 +307,37 @@ export function generate(o: GenerateOptions): EventSample {
   if (!Number.isInteger(first) || first < 0 || first + o.events > 2 ** 32) throw new RangeError(`event indices ${first}..${first + o.events - 1} must lie in [0, 2^32)`);
   const weight = o.weight ?? 1;
   if (!(weight >= 0) || !Number.isFinite(weight)) throw new RangeError(`weight must be finite and >= 0, got ${weight}`);
-  const det = o.detector ?? BELLE2_DETECTOR;
-  const acceptedOnly = o.acceptedOnly ?? true;
-  const rng = new EventRandom(eventKey(o.seed, proc));
-  const famCols = FAMILY_COLUMNS[proc.family];
-  const names = Object.keys(famCols);
+  const key = eventKey(o.seed, proc);
+  const names = Object.keys(FAMILY_COLUMNS[proc.family]);
   const cols: Record<string, Float32Array | Float64Array> = { event: new Float64Array(o.events), weight: new Float32Array(o.events) };
   for (const n of names) cols[n] = new Float32Array(o.events);
-  let k = 0;
-  for (let i = 0; i < o.events; i++) {
-    const ev = first + i;
+  return { o, proc, params, first, weight, det: o.detector ?? BELLE2_DETECTOR, acceptedOnly: o.acceptedOnly ?? true, key, rng: new EventRandom(key), names, cols, k: 0, blocks: 0 };
+}
+
+/** Events first + a .. first + b - 1 into the run's columns. */
+function runEvents(r: GenRun, a: number, b: number): void {
+  const { proc, params, rng, det, names, cols } = r;
+  for (let i = a; i < b; i++) {
+    const ev = r.first + i;
     rng.start(ev);
     const g = proc.generate(rng, params);
-    const r = reconstruct(g, proc.family, rng, det);
-    if (acceptedOnly && !r.accepted) continue;
+    const rec = reconstruct(g, proc.family, rng, det);
+    r.blocks += rng.blocksUsed;
+    if (r.acceptedOnly && !rec.accepted) continue;
+    const k = r.k++;
     cols.event[k] = ev;
-    cols.weight[k] = weight;
+    cols.weight[k] = r.weight;
     for (const n of names) {
-      const v = r.row[n] ?? 0;
+      const v = rec.row[n] ?? 0;
       if (!Number.isFinite(v)) throw new Error(`generator: process ${proc.name}, event ${ev}: column ${n} is ${v} (a bug)`);
       cols[n][k] = v;
     }
-    k++;
   }
+}
+
+function endRun(r: GenRun, extra: Record<string, unknown> = {}): EventSample {
+  const { proc, params, o, first, k } = r;
+  const cols = r.cols;
   for (const n of Object.keys(cols)) cols[n] = cols[n].slice(0, k);
   return {
     process: proc.name,
@@ -325,12 +348,47 @@ export function generate(o: GenerateOptions): EventSample {
     firstEvent: first,
     length: k,
     columns: cols,
-    units: { ...COMMON_COLUMNS, ...famCols },
+    units: { ...COMMON_COLUMNS, ...FAMILY_COLUMNS[proc.family] },
     sigmaFb: proc.sigmaFb(params),
     sigmaSource: proc.sigmaSource,
     illustrative: proc.illustrative,
-    meta: metadata(proc, o.seed, params, o.events, first, k, acceptedOnly),
+    meta: { ...metadata(proc, o.seed, params, o.events, first, k, r.acceptedOnly), ...extra },
   };
+}
+
+/**
+ * Generates `events` events of a process (indices firstEvent ..). Returns the rows that pass the
+ * family's acceptance (all rows with acceptedOnly = false; unseen quantities are then 0).
+ */
+export function generate(o: GenerateOptions): EventSample {
+  const r = startRun(o);
+  runEvents(r, 0, o.events);
+  return endRun(r);
+}
+
+/** Items (blocks) per event_blocks dispatch of generateOn: 2^20 blocks = 16 MB of words. */
+const PREFETCH_BLOCKS = 1 << 20;
+
+/**
+ * generate with the events' random blocks computed on a backend (the event_blocks kernel): the
+ * same Philox blocks EventRandom would compute, so the same events bit for bit. In chunks of
+ * events; each chunk prefetches per event about twice the mean blocks the events so far drew (an
+ * event that needs more computes the rest on the host). The physics stays host TypeScript.
+ */
+export async function generateOn(backend: Backend, o: GenerateOptions, signal?: AbortSignal): Promise<EventSample> {
+  const r = startRun(o);
+  let nb = 16, done = 0;
+  while (done < o.events) {
+    signal?.throwIfAborted();
+    const n = Math.min(o.events - done, Math.max(1, Math.floor(PREFETCH_BLOCKS / nb)), 8192);
+    const words = (await backend.run(eventBlocks, { count: n * nb, params: { key0: r.key[0], key1: r.key[1], first: r.first + done, per_event: nb }, signal })).words;
+    r.rng.prefetched(words, r.first + done, n, nb);
+    runEvents(r, done, done + n);
+    done += n;
+    nb = Math.min(1024, Math.max(4, 4 * Math.ceil((2 * r.blocks) / done / 4)));
+  }
+  r.rng.prefetched(null);
+  return endRun(r, { random_blocks: `event_blocks kernel on the ${backend.info().name} backend (the same Philox blocks as the host)` });
 }
 
 function metadata(proc: ProcessDef, seed: number, params: Params, n: number, first: number, kept: number, acceptedOnly: boolean): Record<string, unknown> {
@@ -381,6 +439,19 @@ export interface LumiOptions extends Omit<GenerateOptions, 'events' | 'firstEven
  * events whenever its N is larger).
  */
 export function generateAtLuminosity(o: LumiOptions): EventSample {
+  const c = lumiCount(o);
+  return lumiSample(generate({ ...o, events: c.n, firstEvent: 0, weight: c.weight }), o, c);
+}
+
+/** generateAtLuminosity with the random blocks on a backend (generateOn): the same events. */
+export async function generateAtLuminosityOn(backend: Backend, o: LumiOptions, signal?: AbortSignal): Promise<EventSample> {
+  const c = lumiCount(o);
+  return lumiSample(await generateOn(backend, { ...o, events: c.n, firstEvent: 0, weight: c.weight }, signal), o, c);
+}
+
+interface LumiCount { mu: number; N: number; n: number; weight: number }
+
+function lumiCount(o: LumiOptions): LumiCount {
   const proc = getProcess(o.process);
   const mu = expectedEvents(o.process, o.lumiFb, o.params ?? {});
   const crng = new EventRandom(countKey(o.seed, proc)).start(0);
@@ -393,6 +464,9 @@ export function generateAtLuminosity(o: LumiOptions): EventSample {
     n = maxEvents;
     weight = N / maxEvents;
   }
-  const s = generate({ ...o, events: n, firstEvent: 0, weight });
-  return { ...s, lumiFb: o.lumiFb, meta: { ...s.meta, lumi_fb: o.lumiFb, expected_events: mu, poisson_events: N, oversampled: N > n, event_weight: weight } };
+  return { mu, N, n, weight };
+}
+
+function lumiSample(s: EventSample, o: LumiOptions, c: LumiCount): EventSample {
+  return { ...s, lumiFb: o.lumiFb, meta: { ...s.meta, lumi_fb: o.lumiFb, expected_events: c.mu, poisson_events: c.N, oversampled: c.N > c.n, event_weight: c.weight } };
 }

@@ -15,6 +15,16 @@ export class EventRandom {
   private block = 0;
   private used = 4;
   private spare = NaN;
+  /** The words of the current block: buf at 0, or a prefetched block in `pre` at `at`. */
+  private src: Uint32Array = this.buf;
+  private at = 0;
+  /** Prefetched blocks (the event_blocks kernel): events preFirst .. preFirst + preCount - 1, preNb blocks each. */
+  private pre: Uint32Array | null = null;
+  private preFirst = 0;
+  private preCount = 0;
+  private preNb = 0;
+  /** Offset of the current event's blocks in `pre`, or -1 when it has none there. */
+  private preBase = -1;
 
   constructor(k: Key) {
     this.k0 = k[0];
@@ -28,6 +38,24 @@ export class EventRandom {
     this.block = 0;
     this.used = 4;
     this.spare = NaN;
+    const d = i - this.preFirst;
+    this.preBase = this.pre && d >= 0 && d < this.preCount ? d * this.preNb * 4 : -1;
+    return this;
+  }
+
+  /**
+   * Draws the first `perEvent` blocks of events first .. first + count - 1 from `words` (4 words
+   * per block, event-major: the event_blocks kernel's output) instead of computing them: the same
+   * Philox blocks, so the same draws. Later blocks, and other events, are computed as usual.
+   * `null` turns it off.
+   */
+  prefetched(words: Uint32Array | null, first = 0, count = 0, perEvent = 0): this {
+    if (words && words.length < count * perEvent * 4) throw new RangeError(`prefetched blocks: ${words.length} words for ${count} events x ${perEvent} blocks`);
+    this.pre = words;
+    this.preFirst = first;
+    this.preCount = words ? count : 0;
+    this.preNb = perEvent;
+    this.preBase = -1;
     return this;
   }
 
@@ -38,11 +66,18 @@ export class EventRandom {
 
   u32(): number {
     if (this.used === 4) {
-      if (this.block > 0xffffffff) throw new Error(`event ${this.event}: more than 2^32 random blocks`);
-      philoxBlock(this.event, this.block++, 0, 0, this.k0, this.k1, this.buf, 0);
+      if (this.preBase >= 0 && this.block < this.preNb) {
+        this.src = this.pre!;
+        this.at = this.preBase + 4 * this.block++;
+      } else {
+        if (this.block > 0xffffffff) throw new Error(`event ${this.event}: more than 2^32 random blocks`);
+        philoxBlock(this.event, this.block++, 0, 0, this.k0, this.k1, this.buf, 0);
+        this.src = this.buf;
+        this.at = 0;
+      }
       this.used = 0;
     }
-    return this.buf[this.used++];
+    return this.src[this.at + this.used++];
   }
 
   /** Uniform double in the open interval (0, 1), 53 random bits: ((a >> 5) 2^26 + (b >> 6) + 1/2) 2^-53. */
