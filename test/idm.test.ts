@@ -165,5 +165,8 @@ describe('darkscan run --config engine/analyses/configs/idm-darkhiggs.json', () 
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ ...cfg, parameter_sets: [{ ...cfg.parameter_sets[0], alpha_D: -1 }] }));
     await expect(main(['run', '--config', bad, '--out', join(dir, 'o2')], () => {})).rejects.toThrow(/bad\.json[\s\S]*config\.parameter_sets\[0\]\.alpha_D: expected a number in \[0/);
+    // an unknown analysis: the error lists the LLP-type searches too
+    writeFileSync(bad, JSON.stringify({ ...cfg, analysis: 'idm' }));
+    await expect(main(['run', '--config', bad, '--out', join(dir, 'o3')], () => {})).rejects.toThrow(/config\.analysis: expected one of dark-higgsstrahlung, .*, idm-darkhiggs, got "idm"/);
   }, 60_000);
 });

@@ -7,7 +7,7 @@ import { DARKSCAN_VERSION, fileDigest, textDigest } from '../provenance.js';
 import { loadConfig, outputDir, runConfig } from '../analyses/run.js';
 import { writeReport } from '../analyses/report.js';
 import { configAnalysis, LLP_TYPE_ANALYSES, parseIdmConfig, renderIdm, runIdm } from '../analyses/idm.js';
-import type { AnalysisConfig } from '../config.js';
+import { ANALYSES, ConfigError, type AnalysisConfig } from '../config.js';
 import { BACKEND_FLAGS, required, withBackend, type Command } from './args.js';
 
 const OPTIONS = {
@@ -34,7 +34,11 @@ export const run: Command = {
       throw new Error(`--config: cannot read ${path}: ${ioError(path, e).message.replace(`${path}: `, '')}`);
     }
     // LLP-type searches (engine/analyses/idm.ts) have their own config schema and runner.
-    const llpType = (LLP_TYPE_ANALYSES as readonly string[]).includes(configAnalysis(text) ?? '');
+    const name = configAnalysis(text);
+    const llpType = (LLP_TYPE_ANALYSES as readonly string[]).includes(name ?? '');
+    if (name !== null && !llpType && !(ANALYSES as readonly string[]).includes(name)) {
+      throw new ConfigError(path, [`config.analysis: expected one of ${[...ANALYSES, ...LLP_TYPE_ANALYSES].join(', ')}, got ${JSON.stringify(name)}`]);
+    }
     const cfg = llpType ? (parseIdmConfig(text, path) as unknown as AnalysisConfig) : loadConfig(text, path);
     // Where the results go, checked before the work: a config may not send them outside its own
     // folder unless asked, nor replace existing results without --force.
