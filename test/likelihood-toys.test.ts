@@ -15,6 +15,7 @@ import { fitOne } from '../kernels/fit/ref.js';
 import { sampleToy } from '../kernels/toyfit/ref.js';
 import { newStream } from '../kernels/lib/sampling.js';
 import { CpuBackend } from '../host/cpu.js';
+import { normSf } from '../engine/stats/special.js';
 import { WasmBackend } from '../host/wasm.js';
 import { expectSameBits } from './bits.js';
 
@@ -170,6 +171,24 @@ describe('runToys', () => {
     // a different seed gives different toys
     const other = await runToys(new CpuBackend(), packed, sets, { seed: 10, firstToy: 100, toys: K, stat: 'qtilde' });
     expect(Array.from(other.q)).not.toEqual(Array.from(whole.q));
+  });
+
+  it('large counts: q~_mu of toys drawn at mu follows its asymptotic law, P(q >= x) = Phi(-sqrt x) (arXiv:1007.1727 eq. 65), within 4 sigma', async () => {
+    // One bin, s = 200, b = 2000 with a 5% shapesys: toys at the conditional fit to n = 2200 at mu = 1.
+    const m = ws('validation/1bin_shapesys.json').fit;
+    const big: FitModel = { ...m, bins: [m.bins[0].map((e, j) => ({ ...e, nom: j === 0 ? 200 : 2000 }))], pois: [{ p: m.pois[0].p, tau: 400 }] };
+    const pk = packFitModels([big]);
+    const [cond] = await runFits(new CpuBackend(), pk, [{ model: 0, data: [2200, 400], poi: 1 }]);
+    const N = 4000;
+    const r = await runToys(new CpuBackend(), pk, [{ model: 0, mu: 1, gen: generatingData(big, cond.theta), stream: 0 }], { seed: 3, firstToy: 0, toys: N, stat: 'qtilde' });
+    expect(Array.from(r.status).filter((v) => v !== 0).length).toBe(0);
+    for (const x of [0.5, 1, 2.71]) {
+      const p = normSf(Math.sqrt(x)), got = r.q.filter((q) => q >= x).length / N;
+      expect(Math.abs(got - p), `P(q >= ${x}) = ${got} vs ${p}`).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / N));
+    }
+    // mu-hat is unbiased around the generating mu = 1 (sigma ~ sqrt(2200 + 2000^2 0.05^2) / 200 ~ 0.55)
+    const mean = r.muHat.reduce((a, v) => a + v, 0) / N;
+    expect(Math.abs(mean - 1)).toBeLessThan(0.1);
   });
 
   it('a fit stopped at max_iter is flagged in the status word, not dropped', async () => {
