@@ -14,43 +14,13 @@
 import { readFileSync } from 'node:fs';
 import type { Backend } from '../host/index.js';
 import { makeBackend } from './backends.js';
+import { workspace50 } from './workspaces.js';
 import { packFitModels, runFits } from '../engine/likelihood/fitrun.js';
 import { compileModel, type CompiledModel } from '../engine/likelihood/model.js';
 import { parseWorkspace } from '../engine/likelihood/workspace.js';
 import { generatingData, runToys } from '../engine/likelihood/toys.js';
 
 const now = () => performance.now() / 1000;
-
-/** An illustrative 50-bin workspace with 20 parameters: SR 30 bins + CR 20 bins, smooth backgrounds. */
-export function workspace50(): Record<string, unknown> {
-  const norm = (name: string, k: number) => ({ name, type: 'normsys', data: { hi: 1 + 0.03 * k, lo: 1 - 0.025 * k } });
-  const hist = (name: string, nom: number[], k: number) => ({ name, type: 'histosys', data: { hi_data: nom.map((v, i) => v * (1 + 0.02 * k * Math.cos(i / 5))), lo_data: nom.map((v, i) => v * (1 - 0.02 * k * Math.cos(i / 5))) } });
-  const bins = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => Math.round(f(i) * 1e3) / 1e3);
-  const channel = (name: string, n: number, scale: number, withSig: boolean) => {
-    const b1 = bins(n, (i) => scale * 40 * Math.exp(-i / n));
-    const b2 = bins(n, (i) => scale * (10 + 5 * Math.sin(i / 3)));
-    const b3 = bins(n, (i) => scale * 3);
-    const samples: unknown[] = [
-      { name: 'bkg1', data: b1, modifiers: [{ name: 'lumi', type: 'lumi', data: null }, norm('eff_trk', 1), norm('eff_pid', 2), norm('xsec_b1', 3), norm('trig', 1), hist('shape_b1', b1, 2), hist('res', b1, 1)] },
-      { name: 'bkg2', data: b2, modifiers: [{ name: 'norm_b2', type: 'normfactor', data: null }, norm('eff_trk', 1), norm('xsec_b2', 4), hist('shape_b2', b2, 3), hist('res', b2, 1)] },
-      { name: 'bkg3', data: b3, modifiers: [{ name: 'lumi', type: 'lumi', data: null }, norm('xsec_b3', 5), norm('fake', 6), norm('pileup', 2), hist('shape_b3', b3, 2)] },
-    ];
-    if (withSig) {
-      samples.push({ name: 'signal', data: bins(n, (i) => 12 * Math.exp(-0.5 * ((i - n / 2) / 2) ** 2)), modifiers: [{ name: 'mu', type: 'normfactor', data: null }, { name: 'lumi', type: 'lumi', data: null }, norm('sig_eff', 2), norm('sig_th', 3)] });
-    }
-    return { name, samples };
-  };
-  const channels = [channel('SR', 30, 1, true), channel('CR', 20, 3, false)];
-  const observations = channels.map((c) => {
-    const tot = new Array(c.name === 'SR' ? 30 : 20).fill(0);
-    for (const s of c.samples as { name: string; data: number[] }[]) if (s.name !== 'signal') s.data.forEach((v, i) => { tot[i] += v; });
-    return { name: c.name, data: tot.map((v) => Math.round(v)) };
-  });
-  return {
-    version: '1.0.0', channels, observations,
-    measurements: [{ name: 'meas', config: { poi: 'mu', parameters: [{ name: 'lumi', auxdata: [1], sigmas: [0.02], bounds: [[0.5, 1.5]], inits: [1] }] } }],
-  };
-}
 
 async function main(): Promise<void> {
   const { parseArgs } = await import('node:util');

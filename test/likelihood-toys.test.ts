@@ -205,5 +205,6 @@ describe('runToys', () => {
     await expect(runToys(cpu, packed, [{ model: 0, mu: 1, gen: [1, -2, 0, 25], stream: 0 }], o)).rejects.toThrow(/main bin 1 = -2/);
     await expect(runToys(cpu, packed, [{ model: 0, mu: 1, gen: [1, 2, NaN, 25], stream: 0 }], o)).rejects.toThrow(/Gaussian auxiliary 0 = NaN/);
     await expect(runToys(cpu, packed, sets, { ...o, firstToy: 2 ** 32 - 1 })).rejects.toThrow(/must lie in \[0, 2\^32\)/);
+    await expect(runToys(cpu, packed, sets, { ...o, stat: 'q0' })).rejects.toThrow(/toy set 0: q0 tests mu = 0/);
   });
 });

@@ -78,6 +78,7 @@ export async function runToys(backend: Backend, packed: PackedModels, sets: read
     const m = packed.models[s.model];
     if (!m) throw new RangeError(`toy set ${i}: model ${s.model} of ${packed.models.length}`);
     if (!Number.isFinite(s.mu)) throw new RangeError(`toy set ${i}: mu = ${s.mu}`);
+    if (opts.stat === 'q0' && s.mu !== 0) throw new RangeError(`toy set ${i}: q0 tests mu = 0 (the conditional fit), got mu = ${s.mu}`);
     if (!Number.isInteger(s.stream) || s.stream < 0 || s.stream > 0xffffffff) throw new RangeError(`toy set ${i}: stream ${s.stream} is not a u32`);
     const W = dataWords(m);
     if (W > MAXD) throw new RangeError(`toy set ${i}: a data block of ${W} values (bins + auxiliary data); the toyfit kernel takes at most ${MAXD}`);
