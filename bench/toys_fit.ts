@@ -7,10 +7,17 @@
 // background normalisation; written to a temporary file for pyhf).
 //
 //   npx vite-node bench/toys_fit.ts -- [--toys 2000] [--backends wasm-simd-all,wasm-simd,cpu,webgpu]
-//        [--workspaces 1bin,10bin,50bin] [--pyhf-toys 20] [--no-pyhf] [--out FILE.json]
+//        [--workspaces 1bin,10bin,50bin,patchset] [--pyhf-toys 20] [--no-pyhf] [--out FILE.json]
+//        [--patches 1000] [--patch-toys 1000] [--pyhf-patches 2]
 //
 // Like pyhf, toys are drawn at the fixed-POI fits to the observed data (mu = 1 for s+b, 0 for b-only):
 // two toy sets of --toys toys each, both tested at mu = 1; toys/s counts both sets.
+//
+// `--workspaces patchset`: the illustrative mass-scan patchset (bench/workspaces.ts: --patches P patches
+// of 15 + 3 bins) x --patch-toys K toys per hypothesis through the production path of
+// `darkscan cls --calculator toys` (engine/likelihood/toycls.ts: the fits to the observed data of
+// every patch, then one runToys per block over all 2 P sets; the observed fits timed apart); pyhf
+// runs its toybased hypotest on the first --pyhf-patches patches (its rate is per toy).
 import { readFileSync } from 'node:fs';
 import type { Backend } from '../host/index.js';
 import { makeBackend } from './backends.js';
@@ -19,6 +26,27 @@ import { packFitModels, runFits } from '../engine/likelihood/fitrun.js';
 import { compileModel, type CompiledModel } from '../engine/likelihood/model.js';
 import { parseWorkspace } from '../engine/likelihood/workspace.js';
 import { generatingData, runToys } from '../engine/likelihood/toys.js';
+import { FitSession } from '../engine/likelihood/infer.js';
+import { applyPatch } from '../engine/likelihood/patchset.js';
+import { planToys, runToyBlocks } from '../engine/likelihood/toycls.js';
+import { massScanPatchset } from './workspaces.js';
+
+const MASS_SCAN_BKG = 'test/fixtures/pyhf/patchsets/mass_scan_bkg.json';
+
+/** toys/s of `darkscan cls --calculator toys` on every patch at mu = 1: both hypotheses' K toys per patch. */
+async function patchsetRate(b: Backend, models: CompiledModel[], K: number, seed: number): Promise<Record<string, number>> {
+  const s = new FitSession(b, models);
+  const targets = models.map((m, i) => ({ model: i, data: m.observed }));
+  const t0 = now();
+  const plan = await planToys(s, targets, targets.map((_, t) => ({ target: t, mu: 1 })), 'qtilde');
+  const fitS = now() - t0;
+  await runToyBlocks(b, s.packed, plan, { seed, first: 0, end: 2, keep: false }); // warm-up (compile, workers)
+  const t1 = now();
+  const run = await runToyBlocks(b, s.packed, plan, { seed, first: 0, end: K, keep: false });
+  const toyS = now() - t1;
+  const toys = plan.sets.length * K;
+  return { patches: models.length, toys, seconds: toyS, toys_per_s: toys / toyS, observed_fits_s: fitS, not_converged: run.counts.bad.reduce((a, x) => a + x, 0) };
+}
 
 const now = () => performance.now() / 1000;
 
@@ -37,6 +65,9 @@ async function main(): Promise<void> {
       'pyhf-toys': { type: 'string', default: '20' },
       'no-pyhf': { type: 'boolean' },
       seed: { type: 'string', default: '1' },
+      patches: { type: 'string', default: '1000' },
+      'patch-toys': { type: 'string', default: '1000' },
+      'pyhf-patches': { type: 'string', default: '2' },
       out: { type: 'string' },
     },
   });
@@ -51,6 +82,41 @@ async function main(): Promise<void> {
   const results: Record<string, unknown>[] = [];
   try {
     for (const name of values.workspaces!.split(',')) {
+      if (name === 'patchset') {
+        const P = Number(values.patches), PK = Number(values['patch-toys']);
+        const bkg = parseWorkspace(JSON.parse(readFileSync(MASS_SCAN_BKG, 'utf8')));
+        const ps = massScanPatchset(bkg, P);
+        const psPath = join(dir, `patchset_${P}.json`);
+        writeFileSync(psPath, JSON.stringify(ps));
+        const models = (ps.patches as { patch: unknown[] }[]).map((p) => compileModel(applyPatch(bkg, p.patch, 'bench')));
+        const row: Record<string, unknown> = { workspace: name, file: `${MASS_SCAN_BKG} + ${P} illustrative patches (bench/workspaces.ts)`, bins: models[0].fit.bins.length, parameters: models[0].fit.params.length, toys_per_set: PK, sets: 2 * P, backends: {} };
+        for (const label of values.backends!.split(',')) {
+          let b: Backend;
+          try {
+            b = await makeBackend(label);
+          } catch (e) {
+            (row.backends as Record<string, unknown>)[label] = { skipped: (e as Error).message };
+            continue;
+          }
+          try {
+            const r = await patchsetRate(b, models, PK, seed);
+            (row.backends as Record<string, unknown>)[label] = { ...r, threads: label === 'wasm-simd-all' ? availableParallelism() : 1 };
+            console.error(`toys: ${P} patches x ${PK} toys, ${label}: ${r.toys_per_s.toFixed(1)} toys/s (${r.toys} toys in ${r.seconds.toFixed(2)} s; observed fits ${r.observed_fits_s.toFixed(2)} s; ${r.not_converged} not converged)`);
+          } finally {
+            await b.dispose();
+          }
+        }
+        if (!values['no-pyhf'] && Number(values['pyhf-toys']) > 0) {
+          const n = values['pyhf-patches']!;
+          const py = execFileSync('/usr/bin/python3', ['bench/pyhf_peer.py', MASS_SCAN_BKG, '--patchset', psPath, '--max-items', n, '--toy-items', n, '--ntoys', values['pyhf-toys']!, '--poi-value', '1'], {
+            env: { ...process.env, PYTHONPATH: '/work/shared/peers/pyhf/src', OMP_NUM_THREADS: '1' }, encoding: 'utf8', maxBuffer: 1 << 26,
+          });
+          row.pyhf = JSON.parse(py.trim().split('\n').pop()!);
+          console.error(`toys: patchset, pyhf (${n} patches): ${(row.pyhf as { toys_per_s: number }).toys_per_s.toFixed(2)} toys/s`);
+        }
+        results.push(row);
+        continue;
+      }
       const path = files[name];
       if (!path) throw new Error(`unknown workspace '${name}' (1bin, 10bin, 50bin)`);
       const model: CompiledModel = compileModel(parseWorkspace(JSON.parse(readFileSync(path, 'utf8'))));

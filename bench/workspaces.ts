@@ -1,4 +1,5 @@
 // Workspaces the benches build (illustrative: not from a paper).
+import { workspaceDigest } from '../engine/likelihood/workspace.js';
 
 /** An illustrative 50-bin workspace with 20 parameters: SR 30 bins + CR 20 bins, smooth backgrounds. */
 export function workspace50(): Record<string, unknown> {
@@ -28,5 +29,23 @@ export function workspace50(): Record<string, unknown> {
   return {
     version: '1.0.0', channels, observations,
     measurements: [{ name: 'meas', config: { poi: 'mu', parameters: [{ name: 'lumi', auxdata: [1], sigmas: [0.02], bounds: [[0.5, 1.5]], inits: [1] }] } }],
+  };
+}
+
+/** A patchset of n signal patches over the 15 SR bins (illustrative Gaussian peaks, width 0.8 bins). */
+export function massScanPatchset(bkg: unknown, n: number): Record<string, unknown> {
+  const patches = Array.from({ length: n }, (_, k) => {
+    const pos = n === 1 ? 7 : (14 * k) / (n - 1);
+    const data = Array.from({ length: 15 }, (_, i) => Math.round(20 * Math.exp(-0.5 * ((i - pos) / 0.8) ** 2) * 1e4) / 1e4);
+    const unc = data.map((v) => Math.max(0.01, Math.round(0.1 * v * 1e4) / 1e4));
+    return {
+      metadata: { name: `mass_${k}`, values: [k] },
+      patch: [{ op: 'add', path: '/channels/0/samples/-', value: { name: 'signal', data, modifiers: [{ name: 'mu_sig', type: 'normfactor', data: null }, { name: 'lumi', type: 'lumi', data: null }, { name: 'staterror_SR', type: 'staterror', data: unc }] } }],
+    };
+  });
+  return {
+    metadata: { description: `illustrative mass scan, ${n} patches (darkscan bench)`, digests: { sha256: workspaceDigest(bkg) }, labels: ['index'], references: { hepdata: 'ins0000000' } },
+    patches,
+    version: '1.0.0',
   };
 }

@@ -67,7 +67,8 @@ describe('darkscan cls', () => {
     writeFileSync(join(dir, 'bad.json'), JSON.stringify(ws));
     await expect(main(['cls', join(dir, 'bad.json'), '--json'], () => {})).rejects.toThrow(/bad\.json: channels\[0\]\.samples\[0\]\.modifiers\[\d+\]\.type: unknown modifier type 'shapeshift'/);
     await expect(main(['cls', WS + 'sr_cr_shapefactor.json', '--test-stat', 'q0'], () => {})).rejects.toThrow(/--test-stat/);
-    await expect(main(['cls', WS + 'sr_cr_shapefactor.json', '--calculator', 'toys'], () => {})).rejects.toThrow(/--calculator/);
+    await expect(main(['cls', WS + 'sr_cr_shapefactor.json', '--calculator', 'bootstrap'], () => {})).rejects.toThrow(/--calculator/);
+    await expect(main(['cls', WS + 'sr_cr_shapefactor.json', '--shard', '0/2'], () => {})).rejects.toThrow(/--calculator toys/);
     await expect(main(['cls', PS + 'mass_scan_bkg.json', '--patchset', PS + 'mass_scan_patchset.json', '--patch', 'nope'], () => {})).rejects.toThrow(/no patch named 'nope'/);
   });
 });

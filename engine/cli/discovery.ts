@@ -7,8 +7,10 @@ import { withBackend, type Command, type Context, type Out } from './args.js';
 import { calculatorOf } from './hypotest.js';
 import { MODEL_FLAGS, modelFromFlags, toyFlags } from './limit.js';
 import { LIKELIHOOD_FLAGS, loadModels, perPatch, runRecord, targetsOf, withSession } from './likelihood.js';
+import { planOf, registerToyFinisher, runToyJob, TOY_RUN_FLAGS } from './likelihood-toys.js';
+import { toyDiscovery } from '../likelihood/toycls.js';
 
-const OPTIONS = { ...MODEL_FLAGS, ...LIKELIHOOD_FLAGS, calculator: { type: 'string', default: 'asymptotic', arg: 'C', help: 'asymptotic or toys' } } as const;
+const OPTIONS = { ...MODEL_FLAGS, ...LIKELIHOOD_FLAGS, calculator: { type: 'string', default: 'asymptotic', arg: 'C', help: 'asymptotic or toys' }, ...TOY_RUN_FLAGS } as const;
 type Values = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: typeof OPTIONS }>>['values'];
 
 /** JSON has no infinity: Z is null when no toy reached the observation (p0 = 0). */
@@ -23,7 +25,7 @@ export const discovery: Command = {
     const calc = calculatorOf(values.calculator!);
     if (positionals.length > 1) throw new Error(`discovery: one workspace file, got ${positionals.join(' ')}`);
     if (positionals.length === 1) return workspaceDiscovery(positionals[0], values, calc, out, ctx);
-    for (const f of ['patchset', 'patch', 'measurement'] as const) if (values[f] !== undefined) throw new Error(`discovery: --${f} applies to a workspace (darkscan discovery WS.json ...)`);
+    for (const f of ['patchset', 'patch', 'measurement', 'shard', 'checkpoint', 'block'] as const) if (values[f] !== undefined) throw new Error(`discovery: --${f} applies to a workspace (darkscan discovery WS.json ...)`);
     const m = modelFromFlags(values);
     let r: { p0: number; z: number }, note = '';
     if (calc === 'toys') {
@@ -43,11 +45,36 @@ export const discovery: Command = {
   },
 };
 
-/** q_0 of the workspace's observed data: p0 as pyhf's hypotest(0, test_stat="q0"), Z = sqrt(q_0) (asymptotic, arXiv:1007.1727 eq. 53). */
+registerToyFinisher('discovery', (h, counts) => {
+  const rows = toyDiscovery(planOf(h), counts).map((r) => ({ p0: r.p0, z: zJson(r.z), p0_error: r.p0Error, q0: r.q0, toys_not_converged: r.notConverged }));
+  return { ...perPatch(h, rows), test_stat: 'q0' };
+});
+
+/**
+ * q_0 of the workspace's observed data: p0 as pyhf's hypotest(0, test_stat="q0"), Z = sqrt(q_0)
+ * (asymptotic, arXiv:1007.1727 eq. 53); with toys, p0 = the fraction of toys generated at
+ * fixed_poi_fit(0) with q_0 >= q_0,obs (pyhf's ToyCalculator) and Z = Phi^-1(1 - p0).
+ */
 async function workspaceDiscovery(file: string, values: Values, calc: 'asymptotic' | 'toys', out: Out, ctx: Context): Promise<number> {
   for (const f of ['observed', 'background', 'signal'] as const) if (values[f] !== undefined) throw new Error(`discovery: --${f} describes a counting window; a workspace has its own data`);
-  if (calc === 'toys') throw new Error('discovery: --calculator toys for workspaces is not available yet');
+  if (calc !== 'toys' && (values.shard !== undefined || values.checkpoint !== undefined)) throw new Error('--shard and --checkpoint apply to --calculator toys');
   const loaded = loadModels(file, values);
+  if (calc === 'toys') {
+    const r = await runToyJob(values, loaded, ctx, { command: 'discovery', stat: 'q0', nullOnly: true, config: {}, points: async () => loaded.models.map((_, t) => ({ target: t, mu: 0 })) });
+    if ('shard' in r) {
+      out(JSON.stringify(r.shard));
+      return 0;
+    }
+    if (values.json) {
+      out(JSON.stringify(r.fields));
+      return 0;
+    }
+    const f = r.fields;
+    const each = (loaded.patches ? Object.entries(f.patches as Record<string, Record<string, unknown>>) : [['', f]]) as [string, { p0: number; z: number | null; p0_error: number; toys_not_converged: number }][];
+    out(`# discovery (q0, ${f.toys} toys, seed ${f.seed}; on ${r.session.backend.name})`);
+    for (const [name, x] of each) out(`${name ? `${name}: ` : ''}p0 ${x.p0.toPrecision(5)} +- ${x.p0_error.toPrecision(2)}  Z ${x.z === null ? 'inf' : x.z.toPrecision(5)}${x.toys_not_converged ? `  (${x.toys_not_converged} toys not converged)` : ''}`);
+    return 0;
+  }
   const { result, session } = await withSession(values, loaded.models, ctx, (s) => hypotests(s, targetsOf(loaded.models), loaded.models.map(() => [0]), 'q0'));
   const rows = result.map(([r]) => ({ p0: r.cls, z: Math.sqrt(Math.max(r.q, 0)), q0: r.q, p0_exp: r.expected }));
   if (values.json) {

@@ -4,6 +4,14 @@
 // CLb are the fractions of toys with q~ >= q~_obs; q~_obs uses the kernel's own f32 function,
 // so ties between discrete counts compare exactly. Results are bits of (seed, window, toy),
 // whatever the backend or the way the work is split.
+//
+// Why a second toy engine beside the workspace toys (engine/likelihood/toycls.ts, the toyfit
+// kernel): a counting window has closed-form profiles (one nuisance parameter, solved by a
+// quadratic or a 1-d root in f32), so a toy costs a few operations instead of two iterative fits;
+// window scans run millions of windows x toys with it. Its toys follow the same recipe (pyhf's
+// ToyCalculator: generated at the conditional fits theta^^_mu and theta^^_0, q~_mu per toy), and
+// test/likelihood-toys.test.ts checks that both give the same CLs+b, CLb and CLs within their
+// statistical errors on the same one-bin model (issue 14, item 4).
 import type { Backend } from '../../host/backend.js';
 import { toys as toysKernel } from '../../kernels/toys/desc.js';
 import { Q_B, Q_SB, Q_WORDS, q0F32, qtildeF32, TOY_KIND, WIN_B, WIN_PAR, WIN_S, WIN_THETA_B, WIN_THETA_SB, WIN_WORDS } from '../../kernels/toys/ref.js';
