@@ -3,8 +3,11 @@
 // e.g. `config.selection.cuts[2].max: expected a number, got "abc"`; all errors are reported at once.
 import { PIPELINE_LIMIT_METHODS, type PipelineLimitMethod } from './stats/windows.js';
 
-export const ANALYSES = ['dark-higgsstrahlung', 'zprime-invisible', 'zprime-mumu', 'invisible-dark-photon', 'alp-gammagamma', 'b-k-alp-gammagamma', 'b-k0s-alp-gammagamma', 'b-kstar0-alp-gammagamma', 'b-kstarplus-alp-gammagamma'] as const;
+export const ANALYSES = ['dark-higgsstrahlung', 'zprime-invisible', 'zprime-mumu', 'invisible-dark-photon', 'alp-gammagamma', 'b-k-alp-gammagamma', 'b-k0s-alp-gammagamma', 'b-kstar0-alp-gammagamma', 'b-kstarplus-alp-gammagamma',
+  'zprime-tautau', 'tau-ealpha', 'tau-mualpha'] as const;
 export type AnalysisName = (typeof ANALYSES)[number];
+/** The searches with an MLP stage (config.simulation.train_events applies). */
+export const MLP_ANALYSES: readonly AnalysisName[] = ['dark-higgsstrahlung', 'zprime-tautau'];
 /** The methods a search config may ask for: the pipeline's, from the one table (engine/stats/windows.ts). */
 export const CONFIG_METHODS = PIPELINE_LIMIT_METHODS;
 export const CONFIG_BACKENDS = ['auto', 'webgpu', 'wasm', 'cpu'] as const;
@@ -220,7 +223,7 @@ export function crossChecks(c: AnalysisConfig, columnsOf?: (a: AnalysisName) => 
   }
   if (twoD) {
     for (const k of ['selection', 'grid', 'inputs'] as const) if (c[k] !== undefined) errs.push(`config.${k}: not supported for dark-higgsstrahlung (its selection, MLP and 2D grid are fixed; see engine/analyses/searches.ts DARK_HIGGSSTRAHLUNG)`);
-  } else if (c.simulation?.train_events !== undefined) errs.push(`config.simulation.train_events: only for dark-higgsstrahlung (the 1D searches have no MLP)`);
+  } else if (c.simulation?.train_events !== undefined && !(MLP_ANALYSES as readonly string[]).includes(c.analysis)) errs.push(`config.simulation.train_events: only for ${MLP_ANALYSES.join(', ')} (the other searches have no MLP)`);
   const cols = columnsOf?.(c.analysis);
   (c.selection?.cuts ?? []).forEach((cut, i) => {
     if (cut.min === undefined && cut.max === undefined) errs.push(`config.selection.cuts[${i}]: give min and/or max`);

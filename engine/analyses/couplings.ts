@@ -64,6 +64,7 @@ function zPrimeCoupling(channel: ZPrimeChannel): Coupling {
 }
 export const ZPRIME_G_INVISIBLE = zPrimeCoupling('invisible');
 export const ZPRIME_G_MUMU = zPrimeCoupling('mumu');
+export const ZPRIME_G_TAUTAU = zPrimeCoupling('tautau');
 
 /**
  * Invisible dark photon, e+e- -> gamma A', sigma proportional to epsilon^2: the generator's own

@@ -14,9 +14,7 @@ import { countInWindows } from '../scan.js';
 import type { WindowGrid } from '../windows.js';
 import { countKey, expectedEvents, generateAtLuminosityOn, generateOn, getProcess, poisson, EventRandom, FAMILY_COLUMNS, GENERATOR_VERSION, type EventSample, type Params } from '../generate/index.js';
 import { foldIn, key, split, RANDOM_STREAM_VERSION } from '../random.js';
-import { trainClassifierAsync, rocAuc } from '../nn/train.js';
-import { describeModel, type Mlp } from '../nn/model.js';
-import { scoreEvents } from '../nn/infer.js';
+import { trainMlps, type MlpSpec } from './mlp.js';
 import { limitOne, PIPELINE_LIMIT_METHODS, type PipelineLimitMethod } from '../stats/windows.js';
 import { globalSignificance } from '../stats/lee.js';
 import { checkpoint } from '../cancel.js';
@@ -68,14 +66,18 @@ export interface SearchDefinition {
   readonly limitName: string;
   /** The paper's luminosity, confidence level and method: the defaults of a run. */
   readonly paper: { readonly lumiFb: number; readonly cl: number; readonly method: LimitMethod; readonly source: string };
-  /** Signal process; massParams name its mass parameters, one per scanned mass. */
-  readonly signal: { readonly process: string; readonly massParams: readonly string[]; readonly params?: Params };
+  /**
+   * Signal process; massParams name its mass parameters, one per scanned mass. generatedFraction:
+   * the fraction of the searched final state that the process generates (e.g. both taus 1-prong),
+   * multiplied into the efficiencies so that limits are on the full sigma x B (default 1).
+   */
+  readonly signal: { readonly process: string; readonly massParams: readonly string[]; readonly params?: Params; readonly generatedFraction?: number };
   /** Event columns that the selection, the MLP and the candidates use (file inputs must provide them). */
   readonly eventColumns: readonly string[];
   readonly selection: Readonly<Record<string, string>>;
   select(c: Cols, n: number): Uint8Array;
   /** An MLP trained on the spot on signal (all map points pooled) against the backgrounds, cut to keep keepSignal of the training signal. */
-  readonly mlp?: { readonly features: readonly string[]; readonly hidden: readonly number[]; readonly epochs: number; readonly keepSignal: number; readonly trainEvents: number };
+  readonly mlp?: MlpSpec;
   /** Candidates of selected events: one array per scan variable, and the event each came from (several per event allowed). */
   candidates(c: Cols, n: number): { coords: Float32Array[]; from: Uint32Array };
   /** Scan variables (columns of the candidate table) and their plot labels. */
@@ -220,7 +222,7 @@ export function cutMask(c: Cols, n: number, cuts: readonly Cut[], where = 'cuts'
 
 /** Columns an event sample must have for this search (plus configured cut columns). */
 export function requiredColumns(def: SearchDefinition, cuts: readonly Cut[] = []): string[] {
-  return [...new Set([...def.eventColumns, ...(def.mlp?.features ?? []), ...cuts.map((c) => c.column)])];
+  return [...new Set([...def.eventColumns, ...(def.mlp?.features ?? []), ...(def.mlp?.ranges ? [def.mlp.ranges.column] : []), ...cuts.map((c) => c.column)])];
 }
 
 /** Event columns available from the generator for this search's family. */
@@ -299,11 +301,6 @@ export function interpolateEfficiency(points: readonly (readonly number[])[], va
 function windowDistance(g: WindowGrid, w: number, c: readonly number[]): number {
   const dx = (c[0] - g.cx[w]) / g.ax[w];
   return g.shape === 'ellipse' ? Math.sqrt(dx * dx + ((c[1] - g.cy[w]) / g.ay[w]) ** 2) : Math.abs(dx);
-}
-
-function quantile(a: Float32Array, q: number): number {
-  const s = Float64Array.from(a).sort();
-  return s[Math.min(s.length - 1, Math.max(0, Math.floor(q * s.length)))];
 }
 
 /** Runs one search (a definition from searches.ts) end to end. */
@@ -419,27 +416,15 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
       if (c) bgTrain.push(c);
       training.push({ process: bg.name, selected: c ? rows(c) : 0 });
     }
-    const sigT = concatColumns(sigTrain, keep), bgT = concatColumns(bgTrain, keep);
-    const xs = featureMatrix(concatColumns([sigT, bgT], keep));
-    const labels = new Uint8Array(rows(sigT) + rows(bgT)).fill(1, 0, rows(sigT));
-    const trained = await trainClassifierAsync(xs, labels, F, { seed: seedOf(kTrain), hidden: [...spec.hidden], epochs: spec.epochs, inputNames: spec.features }, { signal: o.signal, progress });
-    const model: Mlp = trained.model;
-    const trainScores = await scoreEvents(backend, model, xs);
-    const sigScores = trainScores.subarray(0, rows(sigT));
-    const cut = quantile(sigScores, 1 - spec.keepSignal);
+    // One model, or one per range of a column (mlp.ts): signal of the map points whose peak lies in
+    // the range, background events whose column value does; a cut per model.
+    const trained = await trainMlps(backend, spec, featureMatrix, keep, kTrain, def.signalPoints.map((p) => def.peakOf(p)[0]), sigTrain, bgTrain, { signal: o.signal, progress });
     applyMlp = async (c: Columns) => {
       if (rows(c) === 0) return c;
-      const score = await scoreEvents(backend, model, featureMatrix(c));
-      const mask = new Uint8Array(score.length);
-      for (let i = 0; i < score.length; i++) mask[i] = score[i] > cut ? 1 : 0;
-      return selectRows(c, mask, keep);
+      return selectRows(c, await trained.pass(c), keep);
     };
-    samples.training = [...training, { process: `${def.signal.process} (all map points)`, selected: rows(sigT) }];
-    mlpInfo = {
-      shape: describeModel(model), features: [...spec.features], trained_on: { signal: rows(sigT), background: rows(bgT) },
-      epochs: trained.history.length, final_loss: trained.history.at(-1)?.loss, roc_auc_train: rocAuc(trainScores, labels), score_cut: cut,
-      signal_efficiency_train: sigScores.filter((v) => v > cut).length / sigScores.length,
-    };
+    samples.training = [...training, { process: `${def.signal.process} (all map points)`, selected: trained.signalRows }];
+    mlpInfo = { features: [...spec.features], ...trained.info };
     lap('train_mlp', t);
     t = performance.now();
     progress('selecting events (MLP on the backend)');
@@ -500,7 +485,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
     const hit = new Uint8Array(rows(sel));
     for (let i = 0; i < from.length; i++) if (windowDistance(grid, w, coords.map((c) => c[i])) <= 1) hit[from[i]] = 1;
     const inside = hit.reduce((a, v) => a + v, 0);
-    effMap.push({ masses_GeV: [...p], peak, window: w, efficiency: perPoint ? inside / perPoint : 0 });
+    effMap.push({ masses_GeV: [...p], peak, window: w, efficiency: perPoint ? (inside / perPoint) * (def.signal.generatedFraction ?? 1) : 0 });
   }
   samples.signal = { process: def.signal.process, events_per_point: perPoint, points: effMap.length, sigma_source: sigProc.sigmaSource };
   lap('signal_map', t);

@@ -6,69 +6,14 @@
 // II's official functions.
 import { S, SQRT_S } from '../generate/physics.js';
 import { M_MU } from '../generate/lorentz.js';
-import { darkHiggsstrahlungGrid, grid1D, type Resolution, type WindowGrid } from '../windows.js';
+import { darkHiggsstrahlungGrid } from '../windows.js';
+import { manyCandidates, oneCandidate, search1D } from './search1d.js';
 import { ALP_G, DARKHIGGS_EPS2ALPHAD, DARK_PHOTON_EPS, ZPRIME_G_INVISIBLE, ZPRIME_G_MUMU } from './couplings.js';
 import type { BackgroundSource, GridOverrides, SearchDefinition, SearchName } from './search.js';
-import type { Params } from '../generate/index.js';
 import { bKAlpSpec } from './bka.js';
+import { TAU_SEARCHES } from './searches-tau.js';
 
 type Cols = Readonly<Record<string, ArrayLike<number>>>;
-
-/** One candidate per event: column `col`. */
-function oneCandidate(col: string) {
-  return (c: Cols, n: number) => {
-    const x = new Float32Array(n), from = new Uint32Array(n);
-    for (let i = 0; i < n; i++) (x[i] = c[col][i]), (from[i] = i);
-    return { x, from };
-  };
-}
-
-/** Several candidates per event: each of the columns `cols`. */
-function manyCandidates(cols: readonly string[]) {
-  return (c: Cols, n: number) => {
-    const x = new Float32Array(n * cols.length), from = new Uint32Array(n * cols.length);
-    let k = 0;
-    for (let i = 0; i < n; i++) for (const col of cols) (x[k] = c[col][i]), (from[k++] = i);
-    return { x, from };
-  };
-}
-
-/** A 1D bump hunt as written below, turned into a search definition. */
-type Search1DSpec = Pick<SearchDefinition, 'name' | 'id' | 'title' | 'reaction' | 'limitName' | 'paper' | 'eventColumns' | 'selection' | 'select' | 'backgrounds' | 'coupling' | 'branchingFraction' | 'notes'> & {
-  readonly signal: { readonly process: string; readonly massParam: string; readonly params?: Params };
-  candidates(c: Cols, n: number): { x: Float32Array; from: Uint32Array };
-  readonly variable: string;
-  readonly variableLabel: string;
-  readonly grid: { readonly min: number; readonly max: number; readonly sigma: Resolution; readonly sigmaDoc: string; readonly k?: number; readonly step?: number };
-  massOf(x: number): number;
-  peakOf(m: number): number;
-  readonly massName: string;
-  readonly signalMasses: readonly number[];
-};
-
-function search1D(d: Search1DSpec): SearchDefinition {
-  return {
-    name: d.name, id: d.id, title: d.title, reaction: d.reaction, limitName: d.limitName, paper: d.paper,
-    signal: { process: d.signal.process, massParams: [d.signal.massParam], params: d.signal.params },
-    eventColumns: d.eventColumns, selection: d.selection, select: d.select,
-    candidates(c, n) {
-      const { x, from } = d.candidates(c, n);
-      return { coords: [x], from };
-    },
-    variables: [d.variable], variableLabels: [d.variableLabel],
-    grid: (o: GridOverrides = {}): WindowGrid => grid1D({
-      name: d.name, variable: d.variable, min: o.min ?? d.grid.min, max: o.max ?? d.grid.max, sigma: d.grid.sigma,
-      sigmaDoc: d.grid.sigmaDoc, k: o.k ?? d.grid.k ?? 2, step: o.step ?? d.grid.step ?? 2,
-    }),
-    massesOf: (g, w) => [d.massOf(g.cx[w])],
-    peakOf: (m) => [d.peakOf(m[0])],
-    massNames: [d.massName],
-    windowFields: (g, w) => ({ x_GeV: g.cx[w], half_width_GeV: g.ax[w], mass_GeV: d.massOf(g.cx[w]) }),
-    signalPoints: d.signalMasses.map((m) => [m]),
-    signalEventsPerPoint: 2000,
-    backgrounds: d.backgrounds, coupling: d.coupling, branchingFraction: d.branchingFraction, notes: d.notes,
-  };
-}
 
 // ---------------------------------------------------------------------------- mu mu + missing momentum
 /** The selection of mu+ mu- plus missing momentum, shared by A'h' (h' invisible) and Z' -> invisible. */
@@ -329,6 +274,7 @@ export const SEARCHES: Readonly<Record<SearchName, SearchDefinition>> = {
   'b-k0s-alp-gammagamma': B_K0S_ALP_GAMMAGAMMA,
   'b-kstar0-alp-gammagamma': B_KSTAR0_ALP_GAMMAGAMMA,
   'b-kstarplus-alp-gammagamma': B_KSTARPLUS_ALP_GAMMAGAMMA,
+  ...TAU_SEARCHES,
 };
 
 /** Lowest mass the Z' -> mu mu search can hold (both muons of the Z'). */

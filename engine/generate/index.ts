@@ -13,6 +13,7 @@ import { EventRandom, poisson } from './rng.js';
 import { PROCESSES, getProcess, type Family, type GenEvent, type Params, type ProcessDef } from './processes.js';
 import { eventBlocks } from '../../kernels/event_blocks/desc.js';
 import type { Backend } from '../../host/backend.js';
+import { FOURTRACK_COLUMNS, reconstructFourTrack } from './tau.js';
 
 export { PROCESSES, getProcess, EventRandom, poisson, BELLE2_DETECTOR };
 export type { ProcessDef, Family, Params, DetectorModel };
@@ -53,6 +54,7 @@ export const FAMILY_COLUMNS: Record<Family, Record<string, string>> = {
     p_K_GeV: 'GeV', m_K_GeV: 'GeV', E_g1_GeV: 'GeV', E_g2_GeV: 'GeV', cos_theta_g1: '1', cos_theta_g2: '1', m_gg_GeV: 'GeV',
     Mbc_GeV: 'GeV', DeltaE_GeV: 'GeV', n_gamma: 'count', n_tracks: 'count', truth_m_a_GeV: 'GeV',
   },
+  fourtrack: FOURTRACK_COLUMNS,
 };
 const COMMON_COLUMNS: Record<string, string> = { event: 'index', weight: '1' };
 
@@ -135,7 +137,7 @@ const cosTh = (p: P4): number => p[3] / Math.max(pabs(p), 1e-300);
  */
 function reconstruct(ev: GenEvent, family: Family, rng: EventRandom, det: DetectorModel): Reco {
   const tracks: { kind: string; charge: number; p: P4; role?: string; muId: boolean }[] = [];
-  const muonFamily = family === 'dimuon' || family === 'fourmuon';
+  const muonFamily = family === 'dimuon' || family === 'fourmuon' || family === 'fourtrack';
   const photons: P4[] = [];
   let lostTracks = 0;
   for (const q of ev.particles) {
@@ -153,6 +155,7 @@ function reconstruct(ev: GenEvent, family: Family, rng: EventRandom, det: Detect
     }
   }
   photons.sort((a, b) => b[0] - a[0]);
+  if (family === 'fourtrack') return reconstructFourTrack(tracks, photons, ev.truth); // tau.ts
   const eGam = photons.reduce((s, g) => s + g[0], 0);
   const row: Record<string, number> = {};
   const put3 = (pre: string, p: P4) => {

@@ -11,8 +11,9 @@ import { B_MESON_PROCESSES, BR_BPLUS_BMINUS, NB, SIGMA_BB_NB } from './bmeson.js
 import { M_B, M_E, M_K, M_MU, M_PI, M_TAU, boostFrom, type P4 } from './lorentz.js';
 import {
   ALPHA, GEV2_TO_FB, S, SQRT_S, decay2, decay3, gammaGammaAngular, isotropic, isrFractionAbove, noRadiation, produce2,
-  radiate, sampleCos, sampleGammaGammaCos, sigmaGammaGammaToLL, tauToMuNuNu, tauToPiNu, type IsrResult,
+  radiate, sampleCos, sampleGammaGammaCos, sigmaGammaGammaToLL, tauToMuNuNu, tauToPiNu, fourMuSpectrumFbPerGeV, type IsrResult,
 } from './physics.js';
+import { TAU_PROCESSES, fourTrackVariant } from './tau.js';
 
 export type Kind = 'mu' | 'e' | 'pi' | 'K' | 'gamma' | 'invisible';
 export interface GenParticle {
@@ -29,7 +30,7 @@ export interface GenEvent {
   /** LLP: the decay vertex of the long-lived particle is set by the reconstruction from these. */
   llp?: { p: P4; properTimeNs: number };
 }
-export type Family = 'dimuon' | 'fourmuon' | 'photons' | 'llp' | 'bmeson';
+export type Family = 'dimuon' | 'fourmuon' | 'photons' | 'llp' | 'bmeson' | 'fourtrack';
 export type Params = Record<string, number>;
 
 export interface ProcessDef {
@@ -138,26 +139,13 @@ function zPrime(decay: 'inv' | 'mumu' | 'tautau', id: number): ProcessDef {
 
 // ------------------------------------------------------------------ SM e+e- -> mu+ mu- mu+ mu-
 // The dominant SM diagram at 10.58 GeV: mu+ mu- with a virtual photon radiated off the muons that
-// converts to a second mu+ mu- pair. The gamma* mass spectrum is
-//   dsigma/dM = sigma_mumu x R(M) x K(M),
-//   K(M) = (2 alpha / (3 pi M)) sqrt(1 - 4 m^2/M^2) (1 + 2 m^2/M^2)   (Kroll & Wada, Phys. Rev. 98
-//          (1955) 1355: conversion of a photon into a lepton pair of mass M, dq^2/q^2 = 2 dM/M),
-//   R(M) = (2 alpha / pi) (ln(s/m^2) - 1) ln((sqrt(s) - 2m)/M)        (leading-log probability of
-//          radiating that photon with energy above ~M, the radiator of physics.ts),
-// m = m_mu, sigma_mumu = 1.148 nb (Belle II Physics Book Table 4); kinematics: mu mu gamma* by flat
-// three-body phase space, gamma* -> mu mu isotropic, ISR. ILLUSTRATIVE (leading-log, no interference,
-// no e e -> e e mu mu with misidentified electrons): Belle II (PRD 109 (2024) 112015) uses AAFH/KKMC.
+// converts to a second mu+ mu- pair, the Kroll-Wada x leading-log gamma* mass spectrum of
+// physics.ts fourMuSpectrumFbPerGeV; kinematics: mu mu gamma* by flat three-body phase space,
+// gamma* -> mu mu isotropic, ISR. ILLUSTRATIVE (leading-log, no interference, no e e -> e e mu mu
+// with misidentified electrons): Belle II (PRD 109 (2024) 112015) uses AAFH/KKMC.
 const FOURMU_M_LO = 2 * M_MU + 1e-3;
 const FOURMU_M_HI = SQRT_S - 2 * M_MU - 1e-3;
-
-/** dsigma/dM of e+e- -> mu mu gamma*(-> mu mu), fb / GeV (formula above). */
-export function fourMuSpectrumFbPerGeV(m: number): number {
-  if (!(m > FOURMU_M_LO && m < FOURMU_M_HI)) return 0;
-  const r = (4 * M_MU * M_MU) / (m * m);
-  const K = ((2 * ALPHA) / (3 * Math.PI * m)) * Math.sqrt(1 - r) * (1 + r / 2);
-  const R = ((2 * ALPHA) / Math.PI) * (Math.log(S / (M_MU * M_MU)) - 1) * Math.log((SQRT_S - 2 * M_MU) / m);
-  return 1.148 * NB * R * K;
-}
+export { fourMuSpectrumFbPerGeV };
 
 const FOURMU_TABLE_N = 20000;
 let fourMuTable: { m: Float64Array; cdf: Float64Array; total: number } | undefined;
@@ -484,6 +472,7 @@ export const PROCESSES: readonly ProcessDef[] = [
   bToKS('ee', 7), bToKS('mumu', 8), bToKS('pipi', 9), bToKS('KK', 10),
   mumu, tautau, eemumu, gammagamma, eegamma, fourMu,
   ...B_MESON_PROCESSES,
+  ...TAU_PROCESSES, fourTrackVariant(eemumu, 'eemumu_4trk', 207, 'reconstructed as four tracks (both electrons in the tracker)'),
 ];
 
 export function getProcess(name: string): ProcessDef {
