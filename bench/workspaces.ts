@@ -12,11 +12,11 @@ export function workspace50(): Record<string, unknown> {
     const b3 = bins(n, (i) => scale * 3);
     const samples: unknown[] = [
       { name: 'bkg1', data: b1, modifiers: [{ name: 'lumi', type: 'lumi', data: null }, norm('eff_trk', 1), norm('eff_pid', 2), norm('xsec_b1', 3), norm('trig', 1), hist('shape_b1', b1, 2), hist('res', b1, 1)] },
-      { name: 'bkg2', data: b2, modifiers: [{ name: 'norm_b2', type: 'normfactor', data: null }, norm('eff_trk', 1), norm('xsec_b2', 4), hist('shape_b2', b2, 3), hist('res', b2, 1)] },
+      { name: 'bkg2', data: b2, modifiers: [{ name: 'norm_b2', type: 'normfactor', data: null }, norm('eff_trk', 1), norm('xsec_b2', 4), norm(`acc_${name}`, 2), hist('shape_b2', b2, 3), hist('res', b2, 1)] },
       { name: 'bkg3', data: b3, modifiers: [{ name: 'lumi', type: 'lumi', data: null }, norm('xsec_b3', 5), norm('fake', 6), norm('pileup', 2), hist('shape_b3', b3, 2)] },
     ];
     if (withSig) {
-      samples.push({ name: 'signal', data: bins(n, (i) => 12 * Math.exp(-0.5 * ((i - n / 2) / 2) ** 2)), modifiers: [{ name: 'mu', type: 'normfactor', data: null }, { name: 'lumi', type: 'lumi', data: null }, norm('sig_eff', 2), norm('sig_th', 3)] });
+      samples.push({ name: 'signal', data: bins(n, (i) => 12 * Math.exp(-0.5 * ((i - n / 2) / 2) ** 2)), modifiers: [{ name: 'mu', type: 'normfactor', data: null }, { name: 'lumi', type: 'lumi', data: null }, norm('sig_eff', 2), norm('sig_th', 3), norm('sig_pdf', 1)] });
     }
     return { name, samples };
   };
