@@ -59,5 +59,7 @@ export function cases(): ConformanceCase[] {
     mk('100 toys, q_0 (mu = 0)', 100, 10, 4, 5, 30, { stat: STAT_Q0 }),
     mk('80 toys stopped after 3 iterations', 80, 8, 4, 6, 50, { maxIter: 3 }),
     mk('70 toys, toy0 wraps 2^32', 70, 7, 3, 7, 10, { toy0: 0xfffffffa }),
+    mk('66 toys, counts ~0.01 (mostly empty toys)', 66, 11, 3, 8, 0.01),
+    mk('40 toys, counts ~1e5 (PTRS sampling)', 40, 4, 2, 9, 1e5),
   ];
 }
