@@ -4,10 +4,10 @@
 import { PIPELINE_LIMIT_METHODS, type PipelineLimitMethod } from './stats/windows.js';
 
 export const ANALYSES = ['dark-higgsstrahlung', 'zprime-invisible', 'zprime-mumu', 'invisible-dark-photon', 'alp-gammagamma', 'b-k-alp-gammagamma', 'b-k0s-alp-gammagamma', 'b-kstar0-alp-gammagamma', 'b-kstarplus-alp-gammagamma',
-  'zprime-tautau', 'tau-ealpha', 'tau-mualpha'] as const;
+  'zprime-tautau', 'scalar-tautau', 'alp-tautau', 'tau-ealpha', 'tau-mualpha'] as const;
 export type AnalysisName = (typeof ANALYSES)[number];
 /** The searches with an MLP stage (config.simulation.train_events applies). */
-export const MLP_ANALYSES: readonly AnalysisName[] = ['dark-higgsstrahlung', 'zprime-tautau'];
+export const MLP_ANALYSES: readonly AnalysisName[] = ['dark-higgsstrahlung', 'zprime-tautau', 'scalar-tautau', 'alp-tautau'];
 /** The methods a search config may ask for: the pipeline's, from the one table (engine/stats/windows.ts). */
 export const CONFIG_METHODS = PIPELINE_LIMIT_METHODS;
 export const CONFIG_BACKENDS = ['auto', 'webgpu', 'wasm', 'cpu'] as const;

@@ -30,7 +30,7 @@ describe('analysis config schema', () => {
       if ((LLP_TYPE_ANALYSES as readonly string[]).includes(configAnalysis(text) ?? '')) continue;
       analyses.add(loadConfig(text, f).analysis);
     }
-    expect([...analyses].sort()).toEqual(['alp-gammagamma', 'b-k-alp-gammagamma', 'b-k0s-alp-gammagamma', 'b-kstar0-alp-gammagamma', 'b-kstarplus-alp-gammagamma', 'dark-higgsstrahlung', 'invisible-dark-photon', 'tau-ealpha', 'tau-mualpha', 'zprime-invisible', 'zprime-mumu', 'zprime-tautau']);
+    expect([...analyses].sort()).toEqual(['alp-gammagamma', 'alp-tautau', 'b-k-alp-gammagamma', 'b-k0s-alp-gammagamma', 'b-kstar0-alp-gammagamma', 'b-kstarplus-alp-gammagamma', 'dark-higgsstrahlung', 'invisible-dark-photon', 'scalar-tautau', 'tau-ealpha', 'tau-mualpha', 'zprime-invisible', 'zprime-mumu', 'zprime-tautau']);
   });
 
   it('names the path of a wrong type deep inside arrays', () => {

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WasmBackend } from '../host/index.js';
 import type { Backend } from '../host/backend.js';
 import { runSearch } from '../engine/analyses/search.js';
-import { TAU_MUALPHA, ZPRIME_TAUTAU, ZPRIME_TAUTAU_RANGES_GeV } from '../engine/analyses/searches-tau.js';
+import { ALP_CLL, LEPTOPHILIC_SCALAR_XI, TAU_MUALPHA, ZPRIME_TAUTAU, ZPRIME_TAUTAU_RANGES_GeV } from '../engine/analyses/searches-tau.js';
+import { SEARCHES } from '../engine/analyses/searches.js';
 import { couplingLimit } from '../engine/analyses/couplings.js';
 import { loadConfig } from '../engine/analyses/run.js';
 import { ConfigError } from '../engine/config.js';
@@ -122,12 +123,36 @@ describe('tau searches through the one pipeline', () => {
   }, 240_000);
 });
 
+describe('the three models of the mu mu tau tau search', () => {
+  it('share the selection, MLPs and backgrounds; only the coupling differs (g\', xi, C_ll/Lambda: sigma = c^2 sigma(1), sigma(1) from the leading-log estimate x B(X -> tau tau))', () => {
+    const [z, s, a] = (['zprime-tautau', 'scalar-tautau', 'alp-tautau'] as const).map((n) => SEARCHES[n]);
+    for (const d of [s, a]) {
+      expect(d.backgrounds).toEqual(z.backgrounds);
+      expect(d.mlp).toEqual(z.mlp);
+      expect(d.signal).toEqual(z.signal);
+      expect(d.coupling.illustrative).toBe(true);
+    }
+    expect(new Set([z.coupling.name, s.coupling.name, a.coupling.name]).size).toBe(3);
+    // sigma(1) = sigma_mumu y_mu^2 / (16 pi^2) (1 - M^2/s)^2 ln(s/M^2) B(tau tau); B(tau tau) ~ 1 far above threshold (m_tau^2 >> m_mu^2)
+    const M = 7, S = 112, y2 = (M_MU / 246.22) ** 2;
+    const approx = 1.148e6 * (y2 / (16 * Math.PI ** 2)) * (1 - (M * M) / S) ** 2 * Math.log(S / (M * M));
+    expect(LEPTOPHILIC_SCALAR_XI.sigmaAtUnitFb(M) / approx).toBeGreaterThan(0.99);
+    expect(LEPTOPHILIC_SCALAR_XI.sigmaAtUnitFb(M) / approx).toBeLessThanOrEqual(1);
+    const r = ALP_CLL.sigmaAtUnitFb(M) / LEPTOPHILIC_SCALAR_XI.sigmaAtUnitFb(M) / 246.22 ** 2; // y = C m / Lambda vs xi m / v; B(tau tau) differs by beta^1 vs beta^3 weights
+    expect(r).toBeGreaterThan(0.99);
+    expect(r).toBeLessThan(1.01);
+    expect(couplingLimit(ALP_CLL, M, 4 * ALP_CLL.sigmaAtUnitFb(M))).toBeCloseTo(2, 12);
+    expect(LEPTOPHILIC_SCALAR_XI.sigmaAtUnitFb(3)).toBeNaN(); // below the tau tau threshold
+  });
+});
+
 describe('tau search configs', () => {
   it('bad configs: the errors name the JSON path', () => {
     expect(errorsOf({ analysis: 'zprime-tautau', inject: { mass_GeV: 2, events: 10 } })[0]).toMatch(/^config\.inject\.mass_GeV: parameter mX = 2 GeV must be in \(3\.55/);
     expect(errorsOf({ analysis: 'tau-mualpha', inject: { mass_GeV: 1.7, events: 10 } })[0]).toMatch(/^config\.inject\.mass_GeV: parameter mAlpha = 1\.7 GeV must be in \[0, 1\.67/);
-    expect(errorsOf({ analysis: 'tau-ealpha', simulation: { train_events: 100 } })).toEqual(['config.simulation.train_events: only for dark-higgsstrahlung, zprime-tautau (the other searches have no MLP)']);
+    expect(errorsOf({ analysis: 'tau-ealpha', simulation: { train_events: 100 } })).toEqual(['config.simulation.train_events: only for dark-higgsstrahlung, zprime-tautau, scalar-tautau, alp-tautau (the other searches have no MLP)']);
     expect(errorsOf({ analysis: 'zprime-tautau', simulation: { train_events: 100 } })).toEqual([]);
+    expect(errorsOf({ analysis: 'alp-tautau', grid: { min_GeV: 5, max_GeV: 4 } })).toEqual(['config.grid.max_GeV: must be > min_GeV (5), got 4']);
     expect(errorsOf({ analysis: 'tau-ealpha', selection: { cuts: [{ column: 'm_mumu_13_GeV', max: 1 }] } })[0]).toMatch(/^config\.selection\.cuts\[0\]\.column: unknown column "m_mumu_13_GeV" for tau-ealpha/);
     expect(errorsOf({ analysis: 'tau-ealpha', selection: { cuts: [{ column: 'E_extra_GeV', max: 1 }] } })).toEqual([]);
   });

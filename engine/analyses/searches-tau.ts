@@ -6,10 +6,10 @@
 //    62.8 fb^-1, 95% CL, a bump in the lepton energy in the tau pseudo-rest frame over the SM
 //    tau -> l nu nu (Michel) spectrum.
 import { M_E, M_MU, M_TAU } from '../generate/lorentz.js';
-import { S } from '../generate/physics.js';
+import { S, SQRT_S } from '../generate/physics.js';
 import { BR_TAU } from '../generate/tau.js';
 import { getProcess, resolveParams } from '../generate/index.js';
-import { ZPRIME_G_TAUTAU, type Coupling } from './couplings.js';
+import { SIGMA_MUMU_FB, ZPRIME_G_TAUTAU, type Coupling } from './couplings.js';
 import { oneCandidate, search1D } from './search1d.js';
 import type { SearchDefinition } from './search.js';
 
@@ -30,53 +30,96 @@ export const ZPRIME_TAUTAU_FEATURES = [
 export const ZPRIME_TAUTAU_RANGES_GeV = [3.6, 4.2, 4.8, 5.4, 6.0, 6.8, 7.6, 8.6, 10.3] as const;
 const ONE_PRONG_FRACTION = BR_TAU.e + BR_TAU.mu + BR_TAU.pi + BR_TAU.rho;
 
-export const ZPRIME_TAUTAU: SearchDefinition = search1D({
-  name: 'zprime-tautau',
-  id: 16,
-  title: "e+e- -> mu+ mu- Z', Z' -> tau+ tau- (L_mu - L_tau; also leptophilic scalar, ALP): bump in M_recoil(mu mu) of four-track events",
-  reaction: "E+ E- --> MU+ MU- Z', Z' --> TAU+ TAU-",
-  limitName: "sigma(e+e- -> mu+mu- Z') x B(Z' -> tau+tau-)",
-  paper: { lumiFb: 62.8, cl: 0.9, method: 'cls-asymptotic', source: 'Belle II, PRL 131 (2023) 121802 (62.8 fb^-1, 90% CL; the paper fits per mass hypothesis, here counting windows)' },
-  signal: { process: 'zp_tautau_1p', massParam: 'mX', generatedFraction: ONE_PRONG_FRACTION ** 2 },
-  eventColumns: ['n_tracks', 'charge_sum', 'has_mumu', 'm_4trk_GeV', 'm_recoil_GeV'],
-  selection: {
-    tracks: 'exactly four tracks, total charge 0 (1-prong tau decays, neutrals allowed)',
-    mumu: 'an opposite-charge pair of identified muons (the pair with the largest CM momentum sum is the candidate)',
-    m_4trk_GeV: 'M(4 tracks) < 9.5 GeV',
-    mlp: 'one MLP per M_recoil(mu mu) range (8 ranges), each cut to keep 70% of its training signal',
-  },
-  select(c, n) {
-    const m = new Uint8Array(n);
-    for (let i = 0; i < n; i++) m[i] = c.n_tracks[i] === 4 && c.charge_sum[i] === 0 && c.has_mumu[i] === 1 && c.m_4trk_GeV[i] < 9.5 && c.m_recoil_GeV[i] > 0 ? 1 : 0;
-    return m;
-  },
-  mlp: { features: ZPRIME_TAUTAU_FEATURES, hidden: [16, 16], epochs: 20, keepSignal: 0.7, trainEvents: 12000, ranges: { column: 'm_recoil_GeV', edges: ZPRIME_TAUTAU_RANGES_GeV } },
-  candidates: oneCandidate('m_recoil_GeV'),
-  variable: 'm_recoil_GeV',
-  variableLabel: 'M_recoil(μμ) [GeV]',
-  grid: { min: 3.6, max: 10.2, sigma: SIGMA_RECOIL_4TRK, sigmaDoc: 'sigma(M_recoil) = max(0.004, 0.0045 (s - M^2) / (2 M)) [GeV] (fit to the fast simulation)' },
-  massOf: (x) => x,
-  peakOf: (m) => m,
-  massName: "M_{Z'}",
-  signalMasses: [3.6, 4, 4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 8.5, 9, 9.5, 10.2],
-  signalEventsPerPoint: 1500,
-  backgrounds: [
-    { name: 'tautau_1x3', params: { oneProng: 2, forceFake: 1 }, note: 'tau tau 1+3 prong, tau -> mu nu nu + a pion misidentified as a muon (forced fake, sigma scaled)' },
-    { name: 'tautau_1x3', params: { oneProng: 1, forceFake: 1 }, note: 'tau tau 1+3 prong, tau -> e nu nu: two pions misidentified as muons (forced fakes, sigma scaled)' },
-    { name: 'tautau_1x3', params: { oneProng: 3, forceFake: 1 }, note: 'tau tau 1+3 prong, tau -> pi nu / rho nu: two pions misidentified as muons (forced fakes, sigma scaled)' },
-    { name: 'qqbar_4trk', params: { forceFake: 1 }, note: 'ILLUSTRATIVE continuum stand-in (4 pions + pi0s), two pions misidentified as muons (forced fakes, sigma scaled)' },
-    { name: 'mumutautau', note: 'SM mu mu gamma*(-> tau tau), both taus 1-prong (illustrative leading-log cross section)' },
-    { name: 'eemumu_4trk', note: 'two-photon e e mu mu with both electrons in the tracker' },
-  ],
-  coupling: ZPRIME_G_TAUTAU,
-  notes: [
-    "One signal sample serves the Z', the leptophilic scalar and the ALP: flat mu mu X phase space (spin and radiation matrix element neglected), so the sigma x B limits apply to each; only the Z' coupling g' is translated (illustrative cross section).",
-    'Backgrounds that reach the mu mu selection only through pions misidentified as muons are generated with those pions forced to fake (engine/generate/tau.ts forceMuonFakes) and their cross sections scaled by the misidentification probability (first order in the 4.1% fake rate), so their simulated samples are not diluted by events that cannot pass.',
-    "Signal efficiencies include the 1-prong fraction of both taus (e, mu, pi, rho: (B_e + B_mu + B_pi + B_rho)^2, PDG 2024): the limits are on sigma x B(X -> tau tau).",
-    'Not simulated: e+e- -> e+e- tau+ tau- (two-photon), e+e- -> mu mu pi pi and e+e- -> e+e- X_had (the paper does not simulate the last two either).',
-    'The paper fits the M_recoil spectrum per mass hypothesis; here the counts in windows of +-2 sigma are used.',
-  ],
-});
+/** Higgs vacuum expectation value, GeV (PDG 2024: (sqrt2 G_F)^(-1/2)). */
+const V_EW = 246.22;
+
+/**
+ * A spin-0 particle X coupled to leptons in proportion to their mass (y_l = c m_l / Lambda), radiated
+ * off a final-state muon of e+e- -> mu+ mu- and decaying to tau tau. ILLUSTRATIVE production
+ * estimate (PRL 131 (2023) 121802 computes it with MadGraph): the leading collinear logarithm of
+ * spin-0 emission off each muon (splitting x dx, no soft pole), sigma = sigma_mumu (y_mu^2 / (16 pi^2))
+ * (1 - M^2/s)^2 ln(s/M^2), times B(X -> tau tau) with widths proportional to m_l^2 M beta^p (p = 3
+ * scalar, 1 pseudoscalar; only leptons: the leptophilic scalar of Batell, Freitas, Ismail, McKeen,
+ * PRD 98 (2018) 055026, and an ALP with lepton couplings only, Bauer, Neubert, Thamm, JHEP 12 (2017) 044).
+ */
+function spin0Coupling(kind: 'scalar' | 'alp'): Coupling {
+  const scalar = kind === 'scalar';
+  const yOverC = (m: number) => (scalar ? m / V_EW : m); // y_l at unit coupling: xi m_l / v, or (C_ll / Lambda) m_l
+  const width = (M: number, m: number) => (M > 2 * m ? m * m * M * Math.sqrt(1 - (4 * m * m) / (M * M)) ** (scalar ? 3 : 1) : 0);
+  return {
+    name: scalar ? 'xi' : 'C_ll_over_Lambda_GeV-1',
+    symbol: scalar ? 'ξ' : 'C_ℓℓ/Λ',
+    units: scalar ? '' : 'GeV^-1',
+    power: 2,
+    sigmaAtUnitFb(M) {
+      if (!(M > 2 * M_TAU && M < SQRT_S - 2 * M_MU)) return NaN;
+      const bTauTau = width(M, M_TAU) / (width(M, M_E) + width(M, M_MU) + width(M, M_TAU));
+      return SIGMA_MUMU_FB * (yOverC(M_MU) ** 2 / (16 * Math.PI * Math.PI)) * (1 - (M * M) / S) ** 2 * Math.log(S / (M * M)) * bTauTau;
+    },
+    formula: `sigma = sigma_mumu (y_mu^2 / (16 pi^2)) (1 - M^2/s)^2 ln(s/M^2) x B(${scalar ? 'S' : 'a'} -> tau tau), y_mu = ${scalar ? 'xi m_mu / v' : '(C_ll / Lambda) m_mu'}, widths ~ m_l^2 M beta^${scalar ? 3 : 1}; limit = sqrt(sigma_UL / sigma(1))`,
+    source: `illustrative leading collinear-log estimate; sigma_mumu = 1.148 nb (Belle II Physics Book Table 4); ${scalar ? 'leptophilic scalar: Batell et al., PRD 98 (2018) 055026' : 'ALP with lepton couplings: Bauer, Neubert, Thamm, JHEP 12 (2017) 044'}; the paper (PRL 131 (2023) 121802) uses MadGraph`,
+    illustrative: true,
+  };
+}
+export const LEPTOPHILIC_SCALAR_XI = spin0Coupling('scalar');
+export const ALP_CLL = spin0Coupling('alp');
+
+/** The mu mu tau tau search for one of the paper's three models (only the coupling translation differs). */
+function tauTauResonance(model: 'zprime' | 'scalar' | 'alp', id: number): SearchDefinition {
+  const X = model === 'zprime' ? "Z'" : model === 'scalar' ? 'S' : 'a';
+  const what = model === 'zprime' ? "Z' (L_mu - L_tau)" : model === 'scalar' ? 'leptophilic scalar S' : 'ALP a (lepton couplings)';
+  return search1D({
+    name: model === 'zprime' ? 'zprime-tautau' : model === 'scalar' ? 'scalar-tautau' : 'alp-tautau',
+    id,
+    title: `e+e- -> mu+ mu- ${X}, ${X} -> tau+ tau- (${what}): bump in M_recoil(mu mu) of four-track events`,
+    reaction: `E+ E- --> MU+ MU- ${X}, ${X} --> TAU+ TAU-`,
+    limitName: `sigma(e+e- -> mu+mu- ${X}) x B(${X} -> tau+tau-)`,
+    paper: { lumiFb: 62.8, cl: 0.9, method: 'cls-asymptotic', source: 'Belle II, PRL 131 (2023) 121802 (62.8 fb^-1, 90% CL; the paper fits per mass hypothesis, here counting windows)' },
+    signal: { process: 'zp_tautau_1p', massParam: 'mX', generatedFraction: ONE_PRONG_FRACTION ** 2 },
+    eventColumns: ['n_tracks', 'charge_sum', 'has_mumu', 'm_4trk_GeV', 'm_recoil_GeV'],
+    selection: {
+      tracks: 'exactly four tracks, total charge 0 (1-prong tau decays, neutrals allowed)',
+      mumu: 'an opposite-charge pair of identified muons (the pair with the largest CM momentum sum is the candidate)',
+      m_4trk_GeV: 'M(4 tracks) < 9.5 GeV',
+      mlp: 'one MLP per M_recoil(mu mu) range (8 ranges), each cut to keep 70% of its training signal',
+    },
+    select(c, n) {
+      const m = new Uint8Array(n);
+      for (let i = 0; i < n; i++) m[i] = c.n_tracks[i] === 4 && c.charge_sum[i] === 0 && c.has_mumu[i] === 1 && c.m_4trk_GeV[i] < 9.5 && c.m_recoil_GeV[i] > 0 ? 1 : 0;
+      return m;
+    },
+    mlp: { features: ZPRIME_TAUTAU_FEATURES, hidden: [16, 16], epochs: 20, keepSignal: 0.7, trainEvents: 12000, ranges: { column: 'm_recoil_GeV', edges: ZPRIME_TAUTAU_RANGES_GeV } },
+    candidates: oneCandidate('m_recoil_GeV'),
+    variable: 'm_recoil_GeV',
+    variableLabel: 'M_recoil(μμ) [GeV]',
+    grid: { min: 3.6, max: 10.2, sigma: SIGMA_RECOIL_4TRK, sigmaDoc: 'sigma(M_recoil) = max(0.004, 0.0045 (s - M^2) / (2 M)) [GeV] (fit to the fast simulation)' },
+    massOf: (x) => x,
+    peakOf: (m) => m,
+    massName: `M_{${X}}`,
+    signalMasses: [3.6, 4, 4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 8.5, 9, 9.5, 10.2],
+    signalEventsPerPoint: 1500,
+    backgrounds: [
+      { name: 'tautau_1x3', params: { oneProng: 2, forceFake: 1 }, note: 'tau tau 1+3 prong, tau -> mu nu nu + a pion misidentified as a muon (forced fake, sigma scaled)' },
+      { name: 'tautau_1x3', params: { oneProng: 1, forceFake: 1 }, note: 'tau tau 1+3 prong, tau -> e nu nu: two pions misidentified as muons (forced fakes, sigma scaled)' },
+      { name: 'tautau_1x3', params: { oneProng: 3, forceFake: 1 }, note: 'tau tau 1+3 prong, tau -> pi nu / rho nu: two pions misidentified as muons (forced fakes, sigma scaled)' },
+      { name: 'qqbar_4trk', params: { forceFake: 1 }, note: 'ILLUSTRATIVE continuum stand-in (4 pions + pi0s), two pions misidentified as muons (forced fakes, sigma scaled)' },
+      { name: 'mumutautau', note: 'SM mu mu gamma*(-> tau tau), both taus 1-prong (illustrative leading-log cross section)' },
+      { name: 'eemumu_4trk', note: 'two-photon e e mu mu with both electrons in the tracker' },
+    ],
+    coupling: model === 'zprime' ? ZPRIME_G_TAUTAU : model === 'scalar' ? LEPTOPHILIC_SCALAR_XI : ALP_CLL,
+    notes: [
+      "One signal sample serves the Z', the leptophilic scalar and the ALP (analyses zprime-tautau, scalar-tautau, alp-tautau): flat mu mu X phase space (spin and radiation matrix element neglected), so the sigma x B limits are the same for each; the coupling translations (g', xi, C_ll/Lambda) use illustrative cross sections.",
+      'Backgrounds that reach the mu mu selection only through pions misidentified as muons are generated with those pions forced to fake (engine/generate/tau.ts forceMuonFakes) and their cross sections scaled by the misidentification probability (first order in the 4.1% fake rate), so their simulated samples are not diluted by events that cannot pass.',
+      "Signal efficiencies include the 1-prong fraction of both taus (e, mu, pi, rho: (B_e + B_mu + B_pi + B_rho)^2, PDG 2024): the limits are on sigma x B(X -> tau tau).",
+      'Not simulated: e+e- -> e+e- tau+ tau- (two-photon), e+e- -> mu mu pi pi and e+e- -> e+e- X_had (the paper does not simulate the last two either).',
+      'The paper fits the M_recoil spectrum per mass hypothesis; here the counts in windows of +-2 sigma are used.',
+    ],
+    });
+}
+
+export const ZPRIME_TAUTAU = tauTauResonance('zprime', 16);
+export const SCALAR_TAUTAU = tauTauResonance('scalar', 19);
+export const ALP_TAUTAU = tauTauResonance('alp', 20);
 
 // ---------------------------------------------------------------------------- tau -> l alpha
 /** E*_l resolution in the pseudo-rest frame (the tau direction and energy approximated): 0.21 E (fit to this fast simulation's signal, 0 < m_alpha < 1.5 GeV). */
@@ -152,4 +195,4 @@ function tauToLAlpha(lepton: 'e' | 'mu', id: number): SearchDefinition {
 export const TAU_EALPHA = tauToLAlpha('e', 17);
 export const TAU_MUALPHA = tauToLAlpha('mu', 18);
 
-export const TAU_SEARCHES = { 'zprime-tautau': ZPRIME_TAUTAU, 'tau-ealpha': TAU_EALPHA, 'tau-mualpha': TAU_MUALPHA } as const;
+export const TAU_SEARCHES = { 'zprime-tautau': ZPRIME_TAUTAU, 'scalar-tautau': SCALAR_TAUTAU, 'alp-tautau': ALP_TAUTAU, 'tau-ealpha': TAU_EALPHA, 'tau-mualpha': TAU_MUALPHA } as const;
