@@ -246,11 +246,11 @@ export function signalParams(def: SearchDefinition, masses: readonly number[]): 
  * 20 fb^-1): there only `cap` events are simulated anyway, each weighted N / cap with N ~ Poisson(sigma L)
  * drawn from the sample's own count key, as generateAtLuminosity does below that size.
  */
-async function atLuminosity(backend: Backend, process: string, params: Params | undefined, lumiFb: number, seed: number, cap: number): Promise<EventSample> {
+async function atLuminosity(backend: Backend, process: string, params: Params | undefined, lumiFb: number, seed: number, cap: number, signal?: AbortSignal): Promise<EventSample> {
   const mu = expectedEvents(process, lumiFb, params ?? {});
-  if (mu < 2 ** 31) return generateAtLuminosityOn(backend, { process, params, lumiFb, seed, maxEvents: cap });
+  if (mu < 2 ** 31) return generateAtLuminosityOn(backend, { process, params, lumiFb, seed, maxEvents: cap }, signal);
   const N = poisson(new EventRandom(countKey(seed, getProcess(process))).start(0), mu);
-  const s = await generateOn(backend, { process, params, events: cap, seed, weight: N / cap });
+  const s = await generateOn(backend, { process, params, events: cap, seed, weight: N / cap }, signal);
   return { ...s, lumiFb, meta: { ...s.meta, lumi_fb: lumiFb, expected_events: mu, poisson_events: N, oversampled: true, event_weight: N / cap } };
 }
 
@@ -378,7 +378,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
       await check();
       progress(`simulating ${bg.name} at ${lumi} fb^-1`);
       const seed = seedOf(foldIn(kMc, i));
-      const s = await atLuminosity(backend, bg.name, bg.params, lumi, seed, cap);
+      const s = await atLuminosity(backend, bg.name, bg.params, lumi, seed, cap, o.signal);
       const c = selectSample(s.columns, s.length, bg.name);
       bgParts.push({ name: bg.name, c });
       (samples.background as unknown[]).push({ ...sampleInfo(s, rows(c)), note: bg.note });
@@ -400,7 +400,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
     };
     const sigTrain: Columns[] = [], bgTrain: Columns[] = [];
     for (const [j, p] of def.signalPoints.entries()) {
-      const s = await generateOn(backend, { process: def.signal.process, params: signalParams(def, p), events: Math.ceil(nTrain / def.signalPoints.length / 0.6), seed: seedOf(foldIn(kTrain, j)) });
+      const s = await generateOn(backend, { process: def.signal.process, params: signalParams(def, p), events: Math.ceil(nTrain / def.signalPoints.length / 0.6), seed: seedOf(foldIn(kTrain, j)) }, o.signal);
       sigTrain.push(selectSample(s.columns, s.length, def.signal.process));
     }
     const training: unknown[] = [];
@@ -409,7 +409,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
       let c: Columns | null = null;
       for (let chunk = 0; chunk < 5 && (c === null || rows(c) < nTrain / def.backgrounds.length); chunk++) {
         await check();
-        const s = await generateOn(backend, { process: bg.name, params: bg.params, events: 20_000, firstEvent: chunk * 20_000, seed: seedOf(foldIn(kTrain, 1000 + i)) });
+        const s = await generateOn(backend, { process: bg.name, params: bg.params, events: 20_000, firstEvent: chunk * 20_000, seed: seedOf(foldIn(kTrain, 1000 + i)) }, o.signal);
         const part = selectSample(s.columns, s.length, bg.name);
         c = c ? concatColumns([c, part], keep) : part;
       }
@@ -456,7 +456,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
   let injected: Record<string, unknown> | null = null;
   if (o.inject) {
     const { masses, events } = o.inject;
-    const s = await generateOn(backend, { process: def.signal.process, params: signalParams(def, masses), events, seed: seedOf(kInject) });
+    const s = await generateOn(backend, { process: def.signal.process, params: signalParams(def, masses), events, seed: seedOf(kInject) }, o.signal);
     const sel = await applyMlp(selectSample(s.columns, s.length, `injected ${def.signal.process}`));
     const cands = candidates(sel, false);
     dataParts.push(cands);
@@ -479,7 +479,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
       if (d < bd) (bd = d), (w = i);
     }
     if (grid.shape === 'interval' && bd > 1) continue; // the peak is outside the scanned range
-    const s = await generateOn(backend, { process: def.signal.process, params: signalParams(def, p), events: perPoint, seed: seedOf(foldIn(kSig, j)) });
+    const s = await generateOn(backend, { process: def.signal.process, params: signalParams(def, p), events: perPoint, seed: seedOf(foldIn(kSig, j)) }, o.signal);
     const sel = await applyMlp(selectSample(s.columns, s.length, def.signal.process));
     const { coords, from } = def.candidates(sel, rows(sel));
     const hit = new Uint8Array(rows(sel));

@@ -380,15 +380,23 @@ const PREFETCH_BLOCKS = 1 << 20;
  */
 export async function generateOn(backend: Backend, o: GenerateOptions, signal?: AbortSignal): Promise<EventSample> {
   const r = startRun(o);
-  let nb = 16, done = 0;
-  while (done < o.events) {
+  // The blocks of chunk i + 1 are computed (a backend with workers: on another core) while the
+  // host generates chunk i; the prefetch size follows the chunks finished so far.
+  const dispatch = (a: number, nb: number) => {
+    const n = Math.min(o.events - a, Math.max(1, Math.floor(PREFETCH_BLOCKS / nb)), 8192);
+    const words = backend.run(eventBlocks, { count: n * nb, params: { key0: r.key[0], key1: r.key[1], first: r.first + a, per_event: nb }, signal });
+    words.catch(() => undefined); // awaited below; a run abandoned by an abort must not surface as unhandled
+    return { a, n, nb, words };
+  };
+  let next = o.events > 0 ? dispatch(0, 16) : null;
+  while (next) {
     signal?.throwIfAborted();
-    const n = Math.min(o.events - done, Math.max(1, Math.floor(PREFETCH_BLOCKS / nb)), 8192);
-    const words = (await backend.run(eventBlocks, { count: n * nb, params: { key0: r.key[0], key1: r.key[1], first: r.first + done, per_event: nb }, signal })).words;
-    r.rng.prefetched(words, r.first + done, n, nb);
-    runEvents(r, done, done + n);
-    done += n;
-    nb = Math.min(1024, Math.max(4, 4 * Math.ceil((2 * r.blocks) / done / 4)));
+    const cur = next;
+    const words = (await cur.words).words;
+    const a = cur.a + cur.n;
+    next = a < o.events ? dispatch(a, cur.a > 0 ? Math.min(1024, Math.max(4, 4 * Math.ceil((2 * r.blocks) / cur.a / 4))) : cur.nb) : null;
+    r.rng.prefetched(words, r.first + cur.a, cur.n, cur.nb);
+    runEvents(r, cur.a, a);
   }
   r.rng.prefetched(null);
   return endRun(r, { random_blocks: `event_blocks kernel on the ${backend.info().name} backend (the same Philox blocks as the host)` });
