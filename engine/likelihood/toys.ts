@@ -22,7 +22,9 @@ export const MAX_POISSON_MEAN = 1e7;
 /**
  * A set of toys: index into the packed models, the POI of the conditional fit (`mu`), the generating
  * block (generatingData: main rates, Gaussian aux centres, Poisson aux means at the generating
- * parameters) and the Philox stream of the set (key(seed, stream)).
+ * parameters) and the Philox stream of the set (key(seed, stream)). Value i of toy t draws from
+ * counter (block, i, t, 0) of that key: sets sharing a stream draw the same numbers (common random
+ * numbers); give each set its own stream unless that is what is wanted.
  */
 export interface ToySet { model: number; mu: number; gen: ArrayLike<number>; stream: number }
 
