@@ -17,6 +17,9 @@ import { compileModel } from '../engine/likelihood/model.js';
 import { readWorkspace } from '../engine/likelihood/workspace.js';
 import { planToys, runToyBlocks, toyHypoTests } from '../engine/likelihood/toycls.js';
 import { hypotestToys } from '../engine/stats/toys.js';
+import { ALLOW_NO_WEBGPU, probeWebGPU } from './backends.js';
+
+const webgpu = await probeWebGPU();
 
 const FIX = 'test/fixtures/pyhf/';
 const PS = [FIX + 'patchsets/mass_scan_bkg.json', '--patchset', FIX + 'patchsets/mass_scan_patchset.json'];
@@ -79,6 +82,15 @@ describe('the same bits on every backend, worker count, shard split, checkpoint 
     const ref = await run(cls, 'cpu');
     for (const w of ['1', '2']) expect(strip(await run([...cls, '--workers', w], 'wasm'))).toEqual(strip(ref));
   });
+  // The toyfit kernel's own bits are compared on every backend by test/conformance.test.ts; this is
+  // the calculator end to end (SwiftShader compiles the fit shader for ~40 s on a loaded machine).
+  it.skipIf(ALLOW_NO_WEBGPU && !webgpu.adapter)(`webgpu (${webgpu.adapter ?? webgpu.error}) = the TypeScript reference`, async () => {
+    expect(webgpu.adapter, 'a WebGPU adapter (set DARKSCAN_ALLOW_NO_WEBGPU=1 only to run without it on purpose)').toBeDefined();
+    const small = [...cls.slice(0, -4), '--toys', '16', '--seed', '3'];
+    const g = await run(small, 'webgpu');
+    expect(g.backend).toBe('webgpu');
+    expect(strip(g)).toEqual(strip(await run(small, 'cpu')));
+  }, 300_000);
   it('shards 0/3, 1/3, 2/3 merged = the unsharded run (cls, upper-limit, discovery); merge refuses a mismatch', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ds-toyshard-'));
     const jobs: [string, string[]][] = [
