@@ -24,7 +24,7 @@ import { makeBackend } from './backends.js';
 import { workspace50 } from './workspaces.js';
 import { packFitModels, runFits } from '../engine/likelihood/fitrun.js';
 import { compileModel, type CompiledModel } from '../engine/likelihood/model.js';
-import { parseWorkspace } from '../engine/likelihood/workspace.js';
+import { parseWorkspace, readWorkspace } from '../engine/likelihood/workspace.js';
 import { generatingData, runToys } from '../engine/likelihood/toys.js';
 import { FitSession } from '../engine/likelihood/infer.js';
 import { applyPatch } from '../engine/likelihood/patchset.js';
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
     for (const name of values.workspaces!.split(',')) {
       if (name === 'patchset') {
         const P = Number(values.patches), PK = Number(values['patch-toys']);
-        const bkg = parseWorkspace(JSON.parse(readFileSync(MASS_SCAN_BKG, 'utf8')));
+        const bkg = readWorkspace(readFileSync(MASS_SCAN_BKG, 'utf8'), MASS_SCAN_BKG); // pyhf's digest needs the file's number forms (parsePyJson)
         const ps = massScanPatchset(bkg, P);
         const psPath = join(dir, `patchset_${P}.json`);
         writeFileSync(psPath, JSON.stringify(ps));
