@@ -75,6 +75,18 @@ describe('toy CLs on large counts agrees with asymptotic CLs', () => {
   });
 });
 
+describe('toy upper limits on large counts agree with asymptotic ones', () => {
+  it('workspaces/large_counts.json, 95% CL: observed and expected within 3 sigma (toys) + 2% (the scan\'s linear interpolation)', async () => {
+    const ws = FIX + 'workspaces/large_counts.json';
+    const a = await run(['upper-limit', ws]);
+    const t = await run(['upper-limit', ws, '--calculator', 'toys', '--toys', '1000']);
+    expect(t.scan.poi_values).toHaveLength(16);
+    const near = (what: string, x: number, e: number, y: number) => expect(Math.abs(x - y), `${what}: toys ${x} +- ${e}, asymptotic ${y}`).toBeLessThan(3 * e + 0.02 * y);
+    near('obs', t.obs, t.obs_error, a.obs);
+    t.exp.forEach((v: number, k: number) => near(`exp[${k}]`, v, t.exp_error[k], a.exp[k]));
+  });
+});
+
 describe('the same bits on every backend, worker count, shard split, checkpoint and patch selection', () => {
   const cls = ['cls', ...PS, '--calculator', 'toys', '--toys', '48', '--seed', '3'];
   const strip = (j: Record<string, any>) => j.patches;
