@@ -173,7 +173,7 @@ function tauToLAlpha(lepton: 'e' | 'mu', id: number): SearchDefinition {
     candidates: oneCandidate('E_lep_pseudo_GeV'),
     variable: 'E_lep_pseudo_GeV',
     variableLabel: `E*_${lepton === 'e' ? 'e' : 'μ'} (τ pseudo-rest frame) [GeV]`,
-    grid: { min: 0.2, max: 0.93, k: 1, step: 0.12, sigma: SIGMA_E_PSEUDO, sigmaDoc: 'sigma(E*) = 0.21 E* [GeV] (fit to the fast simulation, pseudo-rest frame)' },
+    grid: { min: 0.171, max: 0.89, k: 1, step: 0.12, sigma: SIGMA_E_PSEUDO, sigmaDoc: 'sigma(E*) = 0.21 E* [GeV] (fit to the fast simulation, pseudo-rest frame)' },
     massOf: (x) => Math.sqrt(Math.max(0, M_TAU * M_TAU + ml * ml - 2 * M_TAU * x)),
     peakOf: peak,
     massName: 'm_α',
