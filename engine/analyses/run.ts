@@ -5,7 +5,7 @@ import type { Backend } from '../../host/backend.js';
 import { getProcess, resolveParams } from '../generate/index.js';
 import { ConfigError, parseConfig, type AnalysisConfig, type AnalysisName, type InputConfig } from '../config.js';
 import { readEvents } from '../io/index.js';
-import { availableColumns, runSearch, signalParams, type InputEvents, type SearchResult } from './search.js';
+import { availableColumns, runSearch, signalParams, type InputEvents, type SearchOptions, type SearchResult } from './search.js';
 import { SEARCHES } from './searches.js';
 
 /** Event columns a configured cut may use, per analysis (null: cuts not supported). */
@@ -39,6 +39,8 @@ export interface RunOptions {
   readonly quick?: boolean;
   readonly progress?: (s: string) => void;
   readonly signal?: AbortSignal;
+  /** Fit-model searches: the fitted pyhf workspace and patchset (for --export-pyhf). */
+  readonly onFitModels?: SearchOptions['onFitModels'];
 }
 
 
@@ -85,7 +87,7 @@ export async function runConfig(backend: Backend, c: AnalysisConfig, o: RunOptio
     inject,
     cuts: c.selection?.cuts,
     grid: c.grid ? { min: c.grid.min_GeV, max: c.grid.max_GeV, k: c.grid.k, step: c.grid.step } : undefined,
-    inputs, progress: o.progress, signal: o.signal,
+    inputs, progress: o.progress, signal: o.signal, onFitModels: o.onFitModels,
   });
 }
 

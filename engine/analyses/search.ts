@@ -19,10 +19,14 @@ import { limitOne, PIPELINE_LIMIT_METHODS, type PipelineLimitMethod } from '../s
 import { globalSignificance } from '../stats/lee.js';
 import { checkpoint } from '../cancel.js';
 import { couplingLimit, type Coupling } from './couplings.js';
+import { buildFitModels, fitHypotheses, FIT_MIN_B, type FitModels, type FitSpec } from './fit.js';
 import { B_FLOOR, concatColumns, poissonResample, rows, sampleInfo, scanWithFloor, seedOf, selectRows, table, type Columns } from './samples.js';
 
 export type LimitMethod = PipelineLimitMethod;
 export { B_FLOOR };
+
+/** Backgrounds with at most this many events at the luminosity get pseudo-data of their own (independent, unweighted). */
+export const DATA_MAX_EVENTS = 400_000;
 
 /** The pipeline's random stream (engine/random.ts key(seed, stream)); the search's id is folded in. */
 export const SEARCH_STREAM = 0x51d1;
@@ -72,6 +76,12 @@ export interface SearchDefinition {
    * multiplied into the efficiencies so that limits are on the full sigma x B (default 1).
    */
   readonly signal: { readonly process: string; readonly massParams: readonly string[]; readonly params?: Params; readonly generatedFraction?: number };
+  /**
+   * How the limits are set: 'window' counts events in each window of the grid; 'fit' fits a binned
+   * model of the scan variable around each window centre (engine/analyses/fit.ts, `fit`).
+   */
+  readonly model: 'window' | 'fit';
+  readonly fit?: FitSpec;
   /** Event columns that the selection, the MLP and the candidates use (file inputs must provide them). */
   readonly eventColumns: readonly string[];
   readonly selection: Readonly<Record<string, string>>;
@@ -144,6 +154,8 @@ export interface SearchOptions {
   readonly inputs?: { readonly data?: InputEvents; readonly backgrounds?: readonly InputEvents[] };
   readonly progress?: (s: string) => void;
   readonly signal?: AbortSignal;
+  /** Fit-model searches: receives the pyhf background-only workspace and patchset that were fitted (--export-pyhf). */
+  readonly onFitModels?: (m: FitModels) => void;
 }
 
 /** What every search reports per window: counts, local significance, limits. */
@@ -164,8 +176,26 @@ export interface WindowLimitFields {
   sigma_up_expected_fb: (number | null)[];
 }
 
+/** A fitted window (fit-model searches): the fit's own numbers. */
+export interface WindowFit {
+  /** Patch of the exported patchset. */
+  patch: string;
+  range_GeV: [number, number];
+  bins: number;
+  background_in_range: number;
+  signal_events_per_mu: number;
+  mu_hat: number;
+  mu_up: number;
+  mu_up_expected: number[];
+  p_local: number;
+  z_local: number;
+  /** Whether the window's limit and local significance are the fit's (else: background in range below FIT_MIN_B, the window's counting limit). */
+  used: boolean;
+}
+
 export interface SearchWindow extends WindowLimitFields, WindowCoordinates {
   window: number;
+  fit?: WindowFit;
   coupling_up: number | null;
   coupling_up_expected: (number | null)[];
   /** Searches with a branchingFraction: the limit on it, observed and expected. */
@@ -199,6 +229,8 @@ export interface SearchResult {
   coupling: { name: string; symbol: string; units: string; power: number; formula: string; source: string; illustrative: boolean };
   branching_fraction?: { name: string; symbol: string; fb_per_unit: number; source: string };
   injected: Record<string, unknown> | null;
+  /** Fit-model searches: how the hypotheses were fitted (null for counting windows). */
+  fit: Record<string, unknown> | null;
   global: Record<string, unknown>;
   windows: SearchWindow[];
   timing_s: Record<string, number>;
@@ -443,6 +475,8 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
   t = performance.now();
   const dataParts: Columns[] = [];
   let dataSource: Record<string, unknown>;
+  /** Per background part: are its pseudo-data independent of the estimate (then pseudo-experiments bootstrap the estimate too)? */
+  const independentData: boolean[] = bgParts.map(() => false);
   if (o.inputs?.data) {
     const r = fromFile(o.inputs.data, 'data');
     dataParts.push(r.events ? candidates(await applyMlp(r.events), false) : Object.fromEntries(candVars.map((v) => [v, r.cands![v]])));
@@ -450,8 +484,37 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
   } else {
     if (bgCandFromFiles.length && !bgParts.length) throw new Error('data: background files given as selected candidates cannot be resampled into pseudo-data; give a data file or background events');
     if (bgCandFromFiles.length) throw new Error('data: mixing candidate-level background files with pseudo-data is not supported; give a data file');
-    dataParts.push(candidates(poissonResample(bgEvents, bgEvents.weight ?? new Float32Array(0), kData, keep), false));
-    dataSource = { pseudo_data: 'background-only pseudo-experiment of the background events (Poisson-resampled weights)', key_stream: SEARCH_STREAM };
+    if (o.inputs?.backgrounds?.length) {
+      dataParts.push(candidates(poissonResample(bgEvents, bgEvents.weight ?? new Float32Array(0), kData, keep), false));
+      dataSource = { pseudo_data: 'background-only pseudo-experiment of the background files\' events (Poisson-resampled weights): not independent of the background estimate', key_stream: SEARCH_STREAM };
+    } else {
+      // Pseudo-data independent of the background estimate: per background an unweighted sample
+      // of its own (the data key: N ~ Poisson(sigma L) events, each once) where N is at most
+      // DATA_MAX_EVENTS; above (weighted simulation), a Poisson resampling of the estimate's own
+      // events, since a resampled independent weighted sample would put ~w copies of each event at
+      // one point (count variance ~ (1 + w) b).
+      const parts: Record<string, unknown>[] = [];
+      independentData.fill(false, 0, def.backgrounds.length);
+      for (const [i, bg] of def.backgrounds.entries()) {
+        await check();
+        const mu = expectedEvents(bg.name, lumi, bg.params ?? {});
+        if (mu <= DATA_MAX_EVENTS) {
+          progress(`simulating pseudo-data: ${bg.name} at ${lumi} fb^-1`);
+          const s = await generateAtLuminosityOn(backend, { process: bg.name, params: bg.params, lumiFb: lumi, seed: seedOf(foldIn(kData, i)), maxEvents: 2 * DATA_MAX_EVENTS }, o.signal);
+          const sel = await applyMlp(selectSample(s.columns, s.length, `pseudo-data ${bg.name}`));
+          const w = sel.weight;
+          const cands = w.every((v) => v === 1) ? candidates(sel, false) : candidates(poissonResample(sel, w, foldIn(kData, 1000 + i), keep), false);
+          dataParts.push(cands);
+          parts.push({ process: bg.name, independent: true, seed: s.seed, events: s.nGenerated, poisson_events: s.meta.poisson_events, selected: rows(sel) });
+          independentData[i] = true;
+        } else {
+          const c = bgParts[i].c;
+          dataParts.push(candidates(poissonResample(c, c.weight, foldIn(kData, 1000 + i), keep), false));
+          parts.push({ process: bg.name, independent: false, expected_events: mu, note: `more than ${DATA_MAX_EVENTS} events: a Poisson resampling of the background estimate's weighted events (correlated with b)` });
+        }
+      }
+      dataSource = { pseudo_data: 'background-only pseudo-data, per background an independent unweighted sample where it has at most DATA_MAX_EVENTS events', data_max_events: DATA_MAX_EVENTS, backgrounds: parts, key_stream: SEARCH_STREAM };
+    }
   }
   let injected: Record<string, unknown> | null = null;
   if (o.inject) {
@@ -470,6 +533,9 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
   t = performance.now();
   progress(`signal efficiency map (${def.signalPoints.length} mass points)`);
   const effMap: SearchResult['signal_efficiency_map'] = [];
+  const fitSpec = def.model === 'fit' ? def.fit : undefined;
+  if (def.model === 'fit' && (!fitSpec || def.variables.length !== 1)) throw new Error(`${def.name}: the fit model needs a fit specification and one scan variable`);
+  const fitEff: number[] = [];
   for (const [j, p] of def.signalPoints.entries()) {
     await check();
     const peak = def.peakOf(p);
@@ -486,6 +552,13 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
     for (let i = 0; i < from.length; i++) if (windowDistance(grid, w, coords.map((c) => c[i])) <= 1) hit[from[i]] = 1;
     const inside = hit.reduce((a, v) => a + v, 0);
     effMap.push({ masses_GeV: [...p], peak, window: w, efficiency: perPoint ? (inside / perPoint) * (def.signal.generatedFraction ?? 1) : 0 });
+    if (fitSpec) {
+      // The fit's efficiency: events with a candidate in the fit range around the peak.
+      const half = fitSpec.halfRangeSigma * fitSpec.sigma(peak[0]);
+      const inRange = new Uint8Array(rows(sel));
+      for (let i = 0; i < from.length; i++) if (Math.abs(coords[0][i] - peak[0]) <= half) inRange[from[i]] = 1;
+      fitEff.push(perPoint ? (inRange.reduce((a, v) => a + v, 0) / perPoint) * (def.signal.generatedFraction ?? 1) : 0);
+    }
   }
   samples.signal = { process: def.signal.process, events_per_point: perPoint, points: effMap.length, sigma_source: sigProc.sigmaSource };
   lap('signal_map', t);
@@ -502,6 +575,30 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
   const methodCounts: Record<string, number> = {};
   let failedWindows = 0;
   const effPoints = effMap.map((e) => e.masses_GeV), effValues = effMap.map((e) => e.efficiency);
+  // The fit model: one binned model per window centre, all fitted in batched dispatches.
+  const fitOf = new Map<number, WindowFit>();
+  let fitInfo: Record<string, unknown> | null = null;
+  if (fitSpec) {
+    progress(`fitting ${W} mass hypotheses`);
+    const models = buildFitModels({
+      spec: fitSpec, lumiFb: lumi, description: `darkscan ${def.name} (${def.paper.source}): seed ${o.seed}, ${lumi} fb^-1; ${fitSpec.doc}.`,
+      windows: Array.from({ length: W }, (_, w) => {
+        const masses = def.massesOf(grid, w);
+        return { window: w, x: grid.cx[w], mass: masses[0], efficiency: interpolateEfficiency(effPoints, fitEff, masses) };
+      }),
+      data: data[candVars[0]], background: bgCands[candVars[0]], backgroundWeight: bgCands.weight,
+    });
+    const f = await fitHypotheses(backend, models, cl, { signal: o.signal, progress });
+    models.hypotheses.forEach((h, k) => {
+      const r = f.results[k], md = models.patchset.patches[k].metadata;
+      fitOf.set(h.window, {
+        patch: md.name, range_GeV: [h.lo_GeV, h.hi_GeV], bins: h.bins, background_in_range: h.background, signal_events_per_mu: h.signalEventsPerMu,
+        mu_hat: r.muHat, mu_up: r.muUp, mu_up_expected: r.muUpExpected, p_local: r.pLocal, z_local: r.zLocal, used: h.background >= FIT_MIN_B,
+      });
+    });
+    fitInfo = { hypotheses: models.hypotheses.length, fits: f.fits, fits_not_converged: f.unconverged, doc: fitSpec.doc, half_range_sigma: fitSpec.halfRangeSigma, bins_per_sigma: fitSpec.binsPerSigma, min_background_in_range: FIT_MIN_B };
+    o.onFitModels?.(models);
+  }
   for (let w = 0; w < W; w++) {
     if (w % 500 === 0) {
       await check();
@@ -523,14 +620,25 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
       methodCounts[tag] = (methodCounts[tag] ?? 0) + 1;
     }
     const masses = def.massesOf(grid, w);
-    const eff = interpolateEfficiency(effPoints, effValues, masses);
+    let eff = interpolateEfficiency(effPoints, effValues, masses);
+    const fw = fitOf.get(w);
+    let p = pLocal[w], z = zLocal[w], sUpEvents = lim.up, sUpExp = lim.exp, used = lim.used, reason = lim.reason;
+    if (fw?.used) {
+      // The fit's limit: mu in units of signal_events_per_mu, the efficiency that of the fit range.
+      eff = interpolateEfficiency(effPoints, fitEff, masses);
+      (p = fw.p_local), (z = fw.z_local), (sUpEvents = fw.mu_up * fw.signal_events_per_mu), (sUpExp = fw.mu_up_expected.map((v) => v * fw.signal_events_per_mu));
+      used = 'cls-asymptotic';
+      reason = `binned likelihood fit per mass hypothesis (${fw.patch}; asymptotic CLs, q~_mu; local significance from q_0)`;
+    } else if (fw) reason = `${lim.reason}; fit range holds b = ${fw.background_in_range.toPrecision(3)} < ${FIT_MIN_B}: counting window (asymptotic fit invalid)`;
+    if (fw) methodCounts[`fit: ${fw.used ? 'used' : 'not used (little background)'}`] = (methodCounts[`fit: ${fw.used ? 'used' : 'not used (little background)'}`] ?? 0) + 1;
     const toSigma = (s: number) => (eff > 0 && Number.isFinite(s) ? s / (eff * lumi) : null);
-    const sUp = toSigma(lim.up), sExp = lim.exp.map(toSigma);
+    const sUp = toSigma(sUpEvents), sExp = sUpExp.map(toSigma);
     windows.push({
-      window: w, ...def.windowFields(grid, w), n, b: res.b![w], sigma_b: sb, p_local: pLocal[w], z_local: zLocal[w],
-      signal_efficiency: eff, limit_method: lim.used, limit_method_reason: lim.reason, s_up: lim.up, s_up_expected: lim.exp, sigma_up_fb: sUp, sigma_up_expected_fb: sExp,
+      window: w, ...def.windowFields(grid, w), n, b: res.b![w], sigma_b: sb, p_local: p, z_local: z,
+      signal_efficiency: eff, limit_method: used, limit_method_reason: reason, s_up: sUpEvents, s_up_expected: sUpExp, sigma_up_fb: sUp, sigma_up_expected_fb: sExp,
       coupling_up: couplingLimit(def.coupling, masses, sUp), coupling_up_expected: sExp.map((s) => couplingLimit(def.coupling, masses, s)),
       ...(def.branchingFraction ? { bf_up: sUp === null ? null : sUp / def.branchingFraction.fbPerUnit, bf_up_expected: sExp.map((s) => (s === null ? null : s / def.branchingFraction!.fbPerUnit)) } : {}),
+      ...(fw ? { fit: fw } : {}),
     });
   }
   lap('limits', t);
@@ -540,15 +648,34 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
   t = performance.now();
   const canResample = bgParts.length > 0 && !bgCandFromFiles.length;
   const nDone = canResample ? nPE : 0;
+  const fromIndependent = new Uint8Array(rows(bgEvents));
+  {
+    let at = 0;
+    bgParts.forEach((p, i) => {
+      if (independentData[i]) fromIndependent.fill(1, at, at + rows(p.c));
+      at += rows(p.c);
+    });
+  }
+  const peWeights = (k: ReturnType<typeof foldIn>): Float32Array => {
+    if (!independentData.some((v) => v)) return bgEvents.weight;
+    const rng = new EventRandom(foldIn(k, 0xb007));
+    return Float32Array.from(bgEvents.weight, (w, i) => (fromIndependent[i] ? w * poisson(rng.start(i), 1) : w));
+  };
   const g = nDone === 0 ? null : await globalSignificance(res.data.n, bEff, res.sigmaB!, async (k) => {
     await check();
     if (k % 10 === 0) progress(`look-elsewhere: pseudo-experiment ${k} / ${nPE}`);
-    const pe = candidates(poissonResample(bgEvents, bgEvents.weight, foldIn(kPE, k), keep), false);
+    // Drawn like the data: where the data are independent of the estimate, n - b also carries the
+    // estimate's fluctuation, so those events are first bootstrapped (m ~ Poisson(1) copies, Efron
+    // 1979), then Poisson-resampled: var(n - b) = b + sum w^2, as for the data.
+    const pe = candidates(poissonResample(bgEvents, peWeights(foldIn(kPE, k)), foldIn(kPE, k), keep), false);
     return (await countInWindows(backend, grid, table(pe), {}, o.signal)).n;
   }, { pseudoExperiments: nDone, seed: o.seed, signal: o.signal });
   let best = 0;
   for (let w = 1; w < W; w++) if (zLocal[w] > zLocal[best]) best = w;
   if (g) best = g.window; // the same maximum; ties broken by the smaller local p
+  // The fit model: the largest local significance is the fits' (the global p stays the counting windows').
+  let bestFit = -1;
+  if (fitSpec) for (let w = 0; w < W; w++) if (windows[w].fit?.used && (bestFit < 0 || windows[w].z_local > windows[bestFit].z_local)) bestFit = w;
   lap('look_elsewhere', t);
   timing.total = Math.round(performance.now() - t0) / 1000;
 
@@ -579,11 +706,13 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
     coupling: { name: c.name, symbol: c.symbol, units: c.units, power: c.power, formula: c.formula, source: c.source, illustrative: c.illustrative },
     ...(def.branchingFraction ? { branching_fraction: { name: def.branchingFraction.name, symbol: def.branchingFraction.symbol, fb_per_unit: def.branchingFraction.fbPerUnit, source: def.branchingFraction.source } } : {}),
     injected,
+    fit: fitInfo,
     global: {
+      ...(bestFit >= 0 ? { fit_max_z_local: windows[bestFit].z_local, fit_window: bestFit, fit_mass_GeV: def.massesOf(grid, bestFit)[0], fit_p_local: windows[bestFit].p_local } : {}),
       max_z_local: zLocal[best], window: best, ...def.windowFields(grid, best), p_local: pLocal[best], pseudo_experiments: nDone,
       exceeding: g?.exceeding ?? null, p_global: g?.pGlobal ?? null, p_global_error: g?.pGlobalError ?? null, z_global: g?.zGlobal ?? null, trials_factor: g?.trialsFactor ?? null,
       method: canResample
-        ? 'background-only pseudo-data (Poisson-resampled background events, candidates rebuilt), every window rescanned; p = (exceeding + 1) / (N + 1)'
+        ? `background-only pseudo-data (Poisson-resampled background events${independentData.some((v) => v) ? ', bootstrapped first where the data are independent of the estimate' : ''}, candidates rebuilt), every window rescanned${fitSpec ? ' by counting (not refitted: fit_max_z_local is the fits\' largest local significance)' : ''}; p = (exceeding + 1) / (N + 1)`
         : 'not computed: background given as candidates cannot be resampled event by event',
     },
     windows,
@@ -596,7 +725,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
       `Limit methods (windows): ${Object.entries(methodCounts).map(([k, v]) => `${v} ${k}`).join('; ')} (limit_method, limit_method_reason per window).`,
       ...(failedWindows ? [`${failedWindows} windows have no limit (NaN; limit_method_reason starts with 'failed:').`] : []),
       'Signal efficiency of a window: selection x containment of the simulated signal in the window nearest its peak, interpolated between the simulated masses (linear in 1D, bilinear in 2D).',
-      'The observed data are a background-only pseudo-experiment of the (weighted) background simulation, the same construction as the look-elsewhere pseudo-experiments; with weighted simulation, pseudo-data from an independent sample would put w copies of each event at one point, so they are not independent of the background estimate.',
+      `The observed data are background-only pseudo-data: per background an independent unweighted sample (its own random stream) where it has at most ${DATA_MAX_EVENTS} events at the luminosity; larger backgrounds (weighted simulation) a Poisson resampling of the estimate's events, correlated with b (samples.data.backgrounds says which). Look-elsewhere pseudo-experiments resample the background estimate.`,
     ],
   };
 }

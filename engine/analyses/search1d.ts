@@ -37,6 +37,8 @@ export type Search1DSpec = Pick<SearchDefinition, 'name' | 'id' | 'title' | 'rea
   readonly massName: string;
   readonly signalMasses: readonly number[];
   readonly signalEventsPerPoint?: number;
+  /** The fit model (the paper fits the spectrum per mass hypothesis): range and bins in units of the grid's resolution; absent: counting windows. */
+  readonly fit?: { readonly halfRangeSigma: number; readonly binsPerSigma: number; readonly doc: string };
 };
 
 export function search1D(d: Search1DSpec): SearchDefinition {
@@ -44,6 +46,8 @@ export function search1D(d: Search1DSpec): SearchDefinition {
     name: d.name, id: d.id, title: d.title, reaction: d.reaction, limitName: d.limitName, paper: d.paper,
     signal: { process: d.signal.process, massParams: [d.signal.massParam], params: d.signal.params, generatedFraction: d.signal.generatedFraction },
     mlp: d.mlp,
+    model: d.fit ? 'fit' : 'window',
+    fit: d.fit ? { ...d.fit, sigma: d.grid.sigma } : undefined,
     eventColumns: d.eventColumns, selection: d.selection, select: d.select,
     candidates(c, n) {
       const { x, from } = d.candidates(c, n);

@@ -71,6 +71,7 @@ export const DARK_HIGGSSTRAHLUNG: SearchDefinition = {
   limitName: "sigma(e+e- -> A'h', A' -> mu+mu-, h' invisible)",
   paper: { lumiFb: 8.34, cl: 0.9, method: 'bayes', source: 'Belle II, PRL 130 (2023) 071804 (8.34 fb^-1, 90% CL Bayesian)' },
   signal: { process: 'darkhiggs', massParams: ['mA', 'mh'] },
+  model: 'window',
   eventColumns: [...DIMUON_RECOIL.eventColumns, 'm_mumu_GeV'],
   selection: { ...DIMUON_RECOIL.selection, mlp: 'MLP score above the cut that keeps 85% of the training signal' },
   select: DIMUON_RECOIL.select,
@@ -156,6 +157,8 @@ export const ZPRIME_MUMU: SearchDefinition = search1D({
     return m;
   },
   candidates: manyCandidates(PAIRS),
+  // PRD 109 (2024) 112015 fits M(mu mu) per mass hypothesis (signal shape + background).
+  fit: { halfRangeSigma: 5, binsPerSigma: 2, doc: 'binned fit of M_mumu in +-5 sigma(M) (20 bins): Gaussian signal of the resolution, background shape a quadratic fitted to the simulation over 3 times the range, its statistical uncertainty as a tilt and a curvature (histosys), a free normalisation' },
   variable: 'm_mumu_GeV',
   variableLabel: 'M_μμ [GeV]',
   grid: { min: 0.22, max: 10, sigma: SIGMA_MUMU_4MU, sigmaDoc: 'sigma(M_mumu) = 0.0008 + 0.0022 M + 0.00015 M^2 [GeV] (fit to the fast simulation)' },

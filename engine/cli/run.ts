@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { checkOutputDir, FORCE_FLAG, writeAtomic } from '../output.js';
+import type { FitModels } from '../analyses/fit.js';
+import { SEARCHES } from '../analyses/searches.js';
 import { ioError } from '../io/text.js';
 import { DARKSCAN_VERSION, fileDigest, textDigest } from '../provenance.js';
 import { loadConfig, outputDir, runConfig } from '../analyses/run.js';
@@ -15,6 +17,7 @@ const OPTIONS = {
   out: { type: 'string', arg: 'DIR', help: "output folder (default: the config's, else next to it)" },
   quick: { type: 'boolean', help: 'small samples whatever the config sets' },
   json: { type: 'boolean', help: 'print the summary as JSON' },
+  'export-pyhf': { type: 'string', arg: 'DIR', help: 'fit-model searches: write the fitted models as pyhf JSON, DIR/bkgonly.json and DIR/patchset.json (one patch per mass hypothesis)' },
   'output-outside-config': { type: 'boolean', help: "allow the config's output.dir to point outside the config's folder" },
   ...FORCE_FLAG,
   ...BACKEND_FLAGS,
@@ -22,7 +25,7 @@ const OPTIONS = {
 
 export const run: Command = {
   summary: 'run an analysis from a JSON config (dark-higgsstrahlung, zprime-invisible, zprime-mumu, invisible-dark-photon, alp-gammagamma, b-k(0s|star0|starplus)-alp-gammagamma, idm-darkhiggs): results.json, HEPData, SVG',
-  usage: 'run --config FILE [--out DIR] [--quick] [--json] [--backend auto|webgpu|wasm|cpu]   (--quick: small samples whatever the config sets)',
+  usage: 'run --config FILE [--out DIR] [--quick] [--json] [--export-pyhf DIR] [--backend auto|webgpu|wasm|cpu]   (--quick: small samples whatever the config sets)',
   options: OPTIONS,
   async run(args, out, ctx) {
     const { values } = parseArgs({ args, options: OPTIONS });
@@ -50,6 +53,15 @@ export const run: Command = {
       }
     }
     checkOutputDir(dir, 'results.json', values.force, values.out !== undefined ? '--out' : 'config.output.dir');
+    const pyhfDir = values['export-pyhf'] === undefined ? undefined : resolve(values['export-pyhf']);
+    if (pyhfDir !== undefined) {
+      if (llpType || SEARCHES[cfg.analysis as keyof typeof SEARCHES]?.model !== 'fit') {
+        const fits = Object.values(SEARCHES).filter((d) => d.model === 'fit').map((d) => d.name);
+        throw new Error(`--export-pyhf: ${cfg.analysis} counts events in windows (no fit model to export); fit-model searches: ${fits.join(', ')}`);
+      }
+      for (const f of ['bkgonly.json', 'patchset.json']) checkOutputDir(pyhfDir, f, values.force, '--export-pyhf');
+    }
+    let fitModels: FitModels | undefined;
     if (llpType) {
       return withBackend({ backend: values.backend ?? (cfg.backend === 'auto' ? undefined : cfg.backend), workers: values.workers }, async (backend) => {
         const r = await runIdm(backend, parseIdmConfig(text, path), { quick: values.quick ? true : undefined, progress: ctx.progress, signal: ctx.signal });
@@ -75,9 +87,17 @@ export const run: Command = {
       if (inp) inputDigests[inp.path] = await fileDigest(isAbsolute(inp.path) ? inp.path : resolve(dirname(path), inp.path));
     }
     return withBackend({ backend: values.backend ?? (cfg.backend === 'auto' ? undefined : cfg.backend), workers: values.workers }, async (backend) => {
-      const r = await runConfig(backend, cfg, { baseDir: dirname(path), quick: values.quick ? true : undefined, progress: ctx.progress, signal: ctx.signal });
+      const r = await runConfig(backend, cfg, { baseDir: dirname(path), quick: values.quick ? true : undefined, progress: ctx.progress, signal: ctx.signal, onFitModels: (m) => (fitModels = m) });
       const provenance = { darkscan_version: DARKSCAN_VERSION, config: { file: path, sha256: textDigest(text) }, input_digests: inputDigests };
       const files = writeReport({ ...r, ...provenance } as typeof r, dir);
+      if (pyhfDir !== undefined && fitModels) {
+        mkdirSync(pyhfDir, { recursive: true });
+        const ps = { ...fitModels.patchset, metadata: { ...fitModels.patchset.metadata, darkscan_version: DARKSCAN_VERSION, seed: r.seed, config_sha256: textDigest(text) } };
+        for (const [f, v] of [['bkgonly.json', fitModels.workspace], ['patchset.json', ps]] as const) {
+          writeAtomic(join(pyhfDir, f), `${JSON.stringify(v)}\n`);
+          files.push(join(pyhfDir, f));
+        }
+      }
       if (values.json) {
         out(JSON.stringify({ analysis: r.analysis, out: dir, files, global: r.global, timing_s: r.timing_s, seed: r.seed }));
         return 0;
