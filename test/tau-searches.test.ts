@@ -84,7 +84,7 @@ describe('tau searches through the one pipeline', () => {
 
   it("Z' -> tau tau: an injected signal at 6 GeV is found there, one trained MLP per recoil range; without it no excess", async () => {
     const o = { seed: 7, lumiFb: 20, pseudoExperiments: 10, ...quick };
-    const r = await runSearch(backend, ZPRIME_TAUTAU, { ...o, inject: { masses: [6], events: 600 } });
+    const r = await runSearch(backend, ZPRIME_TAUTAU, { ...o, inject: { masses: [6], events: 1500 } });
     const ranges = (r.mlp as { ranges: { min: number; max: number; roc_auc_train?: number }[] }).ranges;
     expect(ranges.map((x) => x.min)).toEqual(ZPRIME_TAUTAU_RANGES_GeV.slice(0, 8));
     expect(ranges.filter((x) => x.roc_auc_train !== undefined).length).toBeGreaterThanOrEqual(6);
