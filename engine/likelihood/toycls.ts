@@ -17,9 +17,9 @@
 // Toys whose fits did not converge (status != 0) are kept in the distributions (their q is what
 // the fits reached, as pyhf keeps every toy) and counted per set: never dropped, never fatal.
 // Memory: observed p-values come from running counts per block of toys; the expected set needs
-// the q of every toy of both hypotheses, kept as one Float32Array per set (8 bytes per toy per
-// tested point), plus one byte per toy for its status; without the expected set (discovery)
-// nothing per toy is kept.
+// the q of every toy of both hypotheses, kept as one Float32Array per set, and a status byte per
+// toy: 10 bytes per toy and tested point (1000 patches x 1e4 toys: 100 MB); without the expected
+// set (discovery) nothing per toy is kept, whatever the number of toys.
 import type { Backend } from '../../host/backend.js';
 import { checkpoint as yieldTurn } from '../cancel.js';
 import { clsError } from '../stats/toys.js';
@@ -147,7 +147,7 @@ export async function runToyBlocks(backend: Backend, packed: PackedModels, plan:
     const base = o.first + done;
     const out = await runToys(backend, packed, plan.sets, {
       seed: o.seed, firstToy: base, toys: k, stat: plan.stat, maxIter: o.maxIter, signal: o.signal,
-      onProgress: o.progress ? (d, total) => o.progress!(`toys: block [${base}, ${base + k}): ${d} of ${total}`) : undefined,
+      onProgress: o.progress ? (d, total) => o.progress!(`toys: [${base}, ${base + k}) of [${o.first}, ${o.end}) per set, ${S} sets: ${d} of ${total} pseudo-experiments`) : undefined,
     });
     for (let j = 0; j < S; j++) {
       const q0 = qo(j);

@@ -16,9 +16,9 @@ checks its vectorised expected set against pyhf's expected_pvalues on the origin
 
 Run from the repository root (about 10-30 minutes on one core):
   PYTHONPATH=/work/shared/peers/pyhf/src /usr/bin/python3 test/golden/pyhf/make_toys_golden.py
-Writes test/golden/pyhf/toys.json. Options: --only SUBSTRING (writes toys.partial.json), --ntoys K,
---merge-partial (adds the cases of toys.partial.json to toys.json: cases run in parallel processes;
-each case reseeds numpy, so its toys do not depend on the other cases).
+Writes test/golden/pyhf/toys.json. Options: --only SUBSTRING (writes toys.partial.SUBSTRING.json),
+--ntoys K, --merge-partial (adds the cases of every toys.partial*.json to toys.json: cases run in
+parallel processes; each case reseeds numpy, so its toys do not depend on the other cases).
 """
 
 import argparse
@@ -131,15 +131,17 @@ def main():
     a = ap.parse_args()
     if a.merge_partial:
         here = Path(__file__).resolve().parent
-        full, part = json.loads((here / "toys.json").read_text()), json.loads((here / "toys.partial.json").read_text())
-        full["cases"].update(part["cases"])
+        full = json.loads((here / "toys.json").read_text())
+        for p in sorted(here.glob("toys.partial*.json")):
+            part = json.loads(p.read_text())
+            full["cases"].update(part["cases"])
+            p.unlink()
         full["cases"] = {k: full["cases"][k] for k in [f"{r}@{t}:{m}" for r, m, t in CASES] if k in full["cases"]}
         (here / "toys.json").write_text(json.dumps(full, indent=1) + "\n", encoding="utf-8")
-        (here / "toys.partial.json").unlink()
         return
     logging.getLogger("pyhf.infer.test_statistics").setLevel(logging.ERROR)
     pyhf.set_backend("numpy", "scipy")
-    dest = Path(__file__).resolve().parent / ("toys.json" if not a.only else "toys.partial.json")
+    dest = Path(__file__).resolve().parent / ("toys.json" if not a.only else f"toys.partial.{''.join(c for c in a.only if c.isalnum() or c in '_-')}.json")
     out = {
         "generator": {
             "command": COMMAND,
