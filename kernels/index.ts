@@ -10,6 +10,7 @@ import { fit } from './fit/desc.js';
 import { binCells } from './bin_cells/desc.js';
 import { toyfit } from './toyfit/desc.js';
 import { eventBlocks } from './event_blocks/desc.js';
+import { bayesLimit } from './bayes_limit/desc.js';
 
 /** Every kernel the engine dispatches. A new kernel adds one line here (build.mjs exports its wasm twin). */
 export const KERNELS: readonly KernelDesc[] = [
@@ -24,6 +25,7 @@ export const KERNELS: readonly KernelDesc[] = [
   binCells,
   toyfit,
   eventBlocks,
+  bayesLimit,
 ];
 
 export function kernelByName(name: string): KernelDesc {

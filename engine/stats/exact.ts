@@ -28,8 +28,11 @@ export function clsN(n: number, s: number, b: number): { cls: number; clsb: numb
 
 interface Node { nu: number; eps: number; w: number }
 
+/** Midpoint nodes of a Gaussian background prior over [-9, 9] sigma (also the bayes_limit kernel's). */
+export const PRIOR_POINTS = 401;
+
 /** Quadrature nodes over the nuisance priors (background and efficiency). */
-function priorNodes(m: Model, points = 401): Node[] {
+function priorNodes(m: Model, points = PRIOR_POINTS): Node[] {
   const bNodes: { nu: number; w: number }[] = [];
   if (m.kind === 'none') bNodes.push({ nu: m.b, w: 1 });
   else if (m.kind === 'poisson') {
@@ -177,10 +180,15 @@ export function feldmanCousins(n0: number, b: number, cl = 0.9, step = 0.005): {
  * the limit at the quantiles Phi(-2), ..., Phi(2) of n ~ Poisson(b) (background only).
  */
 export function expectedFromCounts(b: number, limitOf: (n: number) => number): [number, number, number, number, number] {
+  return expectedCounts(b).map(limitOf) as [number, number, number, number, number];
+}
+
+/** The counts n at the quantiles Phi(-2), ..., Phi(2) of Poisson(b): the smallest n with P(N <= n) >= p (one walk up for all five). */
+export function expectedCounts(b: number): number[] {
+  let n = 0;
   return [-2, -1, 0, 1, 2].map((k) => {
     const p = normCdf(k);
-    let n = 0;
     while (poissonCdf(n, b) < p) n++;
-    return limitOf(n);
-  }) as [number, number, number, number, number];
+    return n;
+  });
 }

@@ -3,10 +3,11 @@
 import type { Backend } from '../../host/backend.js';
 import { upperLimitAsymptotic } from './asymptotic.js';
 import { NoBracketError } from './special.js';
-import { bayesUpper, clsNUpper, expectedFromCounts, feldmanCousins } from './exact.js';
+import { bayesUpper, clsNUpper, expectedCounts, expectedFromCounts, feldmanCousins } from './exact.js';
 import { makeModel, type CountingModel, type Model, type UncertaintyModel } from './model.js';
 import { upperLimitsToys } from './toys.js';
 import { ticker } from '../cancel.js';
+import { bayesLimitsOnBackend, inBayesKernelDomain } from './bayeskernel.js';
 
 /**
  * The limit methods: ONE table, used by the CLI (`limit`, `scan --limits`, `demo`, `run`), the
@@ -83,11 +84,11 @@ export function limitOne(model: CountingModel, method: 'cls-asymptotic' | 'bayes
     const up = bayesUpper(model, cl);
     // Expected limits at the Poisson quantiles of n (normal quantiles for large b, where
     // expectedFromCounts' walk from n = 0 would be long).
-    const exp = b > 1e4 ? [-2, -1, 0, 1, 2].map((k) => bayesUpper({ ...model, n: Math.max(0, Math.round(b + k * Math.sqrt(b))) }, cl)) : expectedFromCounts(b, (k) => bayesUpper({ ...model, n: k }, cl));
+    const exp = bandCounts(b).map((k) => bayesUpper({ ...model, n: k }, cl));
     return { up, exp, used: 'bayes', reason };
   };
-  if (method === 'bayes') return bayes('requested');
-  if (!(model.b >= ASYMPTOTIC_MIN_B)) return bayes(`b < ${ASYMPTOTIC_MIN_B}: asymptotic formulae invalid for small counts; exact Bayesian limit`);
+  const why = bayesReason(model, method);
+  if (why) return bayes(why);
   try {
     const u = upperLimitAsymptotic(model, cl);
     return { up: u.upper, exp: [...u.expected!], used: 'cls-asymptotic', reason: 'requested' };
@@ -95,6 +96,75 @@ export function limitOne(model: CountingModel, method: 'cls-asymptotic' | 'bayes
     if (!(e instanceof NoBracketError)) throw e;
     return bayes('asymptotic CLs root not bracketed (sigma_b comparable to b); exact Bayesian limit');
   }
+}
+
+/** Why a window takes the Bayesian limit under `method` (null: it takes the asymptotic one). */
+function bayesReason(model: CountingModel, method: 'cls-asymptotic' | 'bayes'): string | null {
+  if (method === 'bayes') return 'requested';
+  if (!(model.b >= ASYMPTOTIC_MIN_B)) return `b < ${ASYMPTOTIC_MIN_B}: asymptotic formulae invalid for small counts; exact Bayesian limit`;
+  return null;
+}
+
+/**
+ * limitOne for every window, with the Bayesian limits (method 'bayes', and the windows that
+ * cls-asymptotic gives the Bayesian limit for b < ASYMPTOTIC_MIN_B) batched on the backend: the
+ * observed limit and the five band points of every window in one `bayes_limit` kernel run
+ * (engine/stats/bayeskernel.ts). Windows outside the kernel's domain, and any item it leaves
+ * unsolved, are computed by limitOne on the host. A window that cannot be computed gets its Error
+ * (one window never stops the others).
+ */
+export async function limitsBatch(
+  backend: Backend, models: readonly CountingModel[], method: 'cls-asymptotic' | 'bayes', cl: number, signal?: AbortSignal,
+): Promise<(OneLimit | Error)[]> {
+  const out: (OneLimit | Error)[] = new Array(models.length);
+  const queued: number[] = [], reasons: string[] = [];
+  const n: number[] = [], b: number[] = [], sb: number[] = [];
+  const host = (i: number): void => {
+    try {
+      out[i] = limitOne(models[i], method, cl);
+    } catch (e) {
+      out[i] = e as Error;
+    }
+  };
+  for (let i = 0; i < models.length; i++) {
+    let m: Model;
+    try {
+      m = makeModel(models[i]);
+    } catch {
+      continue; // limitOne on the host reports it, as for a single window
+    }
+    const why = bayesReason(models[i], method);
+    if (why === null || !inBayesKernelDomain(m)) continue; // the host, below
+    queued.push(i);
+    reasons.push(why);
+    for (const k of [m.n, ...bandCounts(m.b)]) {
+      n.push(k);
+      b.push(m.b);
+      sb.push(m.kind === 'gauss' ? m.sigmaB : 0);
+    }
+  }
+  const up = await bayesLimitsOnBackend(backend, n, b, sb, cl, signal);
+  queued.forEach((i, q) => {
+    const v = Array.from(up.subarray(6 * q, 6 * q + 6), (x) => x / (models[i].sRef ?? 1));
+    if (v.some((x) => Number.isNaN(x))) host(i); // an item the kernel did not solve
+    else out[i] = { up: v[0], exp: v.slice(1), used: 'bayes', reason: reasons[q] };
+  });
+  const tick = ticker(signal);
+  for (let i = 0; i < models.length; i++) {
+    if (out[i] !== undefined) continue;
+    await tick();
+    host(i);
+  }
+  return out;
+}
+
+/**
+ * The counts at which the expected band [-2s, -1s, median, +1s, +2s] of the Bayesian limit is
+ * taken: the Poisson quantiles of n under b (normal quantiles for large b, where the walk from
+ * n = 0 would be long).
+ */
+export function bandCounts(b: number): number[] {
+  return b > 1e4 ? [-2, -1, 0, 1, 2].map((k) => Math.max(0, Math.round(b + k * Math.sqrt(b)))) : expectedCounts(b);
 }
 
 export interface WindowLimits {
