@@ -1,7 +1,8 @@
 // The page's Likelihood section (issue 20) in headless Chromium (Debian's /usr/bin/chromium via
 // playwright-core, served by `darkscan serve` with COOP/COEP): a workspace + patchset loaded
 // through the file picker, a HEPData .tar.gz / .zip resource unpacked in the page, MLE fits,
-// asymptotic CLs and upper limits on WebGPU (SwiftShader) and WASM workers; each results JSON
+// asymptotic CLs, upper limits and toy CLs (1000 toys per hypothesis) on WebGPU (SwiftShader) and
+// WASM workers; each results JSON
 // must equal, byte for byte, `darkscan fit / cls / upper-limit ... --json` on the same backend
 // (JSON text of doubles round-trips, so equal text = equal bits). Bad files get a message naming
 // the JSON path, the CLI's own message; Stop ends a long run and the page stays responsive.
@@ -31,9 +32,9 @@ const pageErrors: string[] = [];
 let webgpu = true;
 
 /** `darkscan ARGS` in the patchset folder (file names as the page sees them): stdout, stderr, exit code. */
-async function cli(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+async function cli(args: string[], cwd = PS_DIR): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
-    const r = await promisify(execFile)(process.execPath, [join(ROOT, 'bin', 'darkscan.js'), ...args], { cwd: PS_DIR, maxBuffer: 1 << 26 });
+    const r = await promisify(execFile)(process.execPath, [join(ROOT, 'bin', 'darkscan.js'), ...args], { cwd, maxBuffer: 1 << 26 });
     return { stdout: r.stdout, stderr: r.stderr, code: 0 };
   } catch (e) {
     const x = e as { stdout: string; stderr: string; code: number };
@@ -137,6 +138,45 @@ describe('page: Likelihood section', () => {
       }, 300_000);
     }
   }
+
+  // Toys: every patch on WASM; on WebGPU (SwiftShader runs about 40 toy fit pairs a second here)
+  // one workspace, the CLI on the same backend beside it, and the page's WASM run equal to both.
+  it('toy CLs of every patch on wasm, 1000 toys per hypothesis, seed 7: `darkscan cls --calculator toys` JSON, byte for byte', async () => {
+    await pick([join(PS_DIR, BKG), join(PS_DIR, PATCHSET)]);
+    const o = { backend: 'wasm', poi: 1, stat: 'qtilde', calculator: 'toys', toys: 1000, seed: 7 };
+    const [ref, err] = await Promise.all([cli(['cls', BKG, '--patchset', PATCHSET, '--calculator', 'toys', '--toys', '1000', '--seed', '7', '--json', '--backend', 'wasm']), lh.run('cls', o)]);
+    expect(err).toBeNull();
+    expect(ref.code, ref.stderr).toBe(0);
+    const got = await lh.json();
+    expect(got).toBe(ref.stdout.trim());
+    const doc = JSON.parse(got!);
+    expect([doc.calculator, doc.toys, doc.seed]).toEqual(['toys', 1000, 7]);
+    expect(Object.keys(doc.patches)).toHaveLength(8);
+    for (const r of Object.values(doc.patches) as { CLs_obs: number; CLs_obs_error: number; CLs_exp: number[] }[]) {
+      expect(r.CLs_obs_error).toBeGreaterThan(0);
+      expect(r.CLs_exp).toHaveLength(5);
+    }
+    const table = await inPage(async () => document.getElementById('lh-table')!.textContent, null);
+    expect(table).toMatch(/toys not converged/);
+    expect(table).toContain(' ± ');
+  }, 600_000);
+
+  it('toy CLs of a workspace on webgpu and wasm, 1000 toys, seed 3: the CLI on webgpu byte for byte, the same numbers on wasm', async (t) => {
+    if (!webgpu) return t.skip();
+    const WS_DIR = join(ROOT, 'test', 'fixtures', 'pyhf', 'workspaces');
+    await pick([join(WS_DIR, 'sr_cr_shapefactor.json')]);
+    const o = { poi: 1, stat: 'qtilde', calculator: 'toys', toys: 1000, seed: 3 };
+    const [ref, err] = await Promise.all([cli(['cls', 'sr_cr_shapefactor.json', '--calculator', 'toys', '--toys', '1000', '--seed', '3', '--json', '--backend', 'webgpu'], WS_DIR), lh.run('cls', { ...o, backend: 'webgpu' })]);
+    expect(err).toBeNull();
+    expect(ref.code, ref.stderr).toBe(0);
+    const gpu = await lh.json();
+    expect(JSON.parse(gpu!).backend).toBe('webgpu');
+    expect(gpu).toBe(ref.stdout.trim());
+    expect(await lh.run('cls', { ...o, backend: 'wasm' })).toBeNull();
+    const wasm = JSON.parse((await lh.json())!);
+    expect(wasm.backend).toBe('wasm');
+    expect({ ...wasm, backend: 'webgpu' }).toEqual(JSON.parse(gpu!));
+  }, 600_000);
 
   it('downloads: the JSON, the Brazil plot as SVG, the HEPData table of the limits', async () => {
     expect(await lh.run('upper-limit', { backend: 'wasm', cl: 0.95, stat: 'qtilde' })).toBeNull();

@@ -121,8 +121,11 @@ export function initLikelihood(d: PageDeps) {
       body = r.map((x, i) => `<details${i === 0 ? ' open' : ''}><summary>${esc(names[i])}: twice_nll ${fmt(x.twice_nll, 10)} (${esc(x.status)})</summary><table class="summary lh-fit"><tr><th>parameter</th><th>best fit</th><th>uncertainty</th></tr>${Object.keys(x.bestfit).map((k) => `<tr><td>${esc(k)}</td><td class="num">${fmt(x.bestfit[k])}</td><td class="num">${fmt(x.uncertainties[k])}</td></tr>`).join('')}</table></details>`).join('');
     } else {
       const ul = run.kind === 'upper-limit';
-      const r = out.rows as { obs?: number; exp?: number[]; CLs_obs?: number; CLs_exp?: number[] }[];
-      body = `<table class="summary" id="lh-table"><tr><th>patch</th><th>${ul ? 'observed limit' : 'CLs observed'}</th>${['−2σ', '−1σ', 'median', '+1σ', '+2σ'].map((s) => `<th>expected ${s}</th>`).join('')}</tr>${r.map((x, i) => `<tr><td>${esc(names[i])}</td><td class="num">${fmt(x.obs ?? x.CLs_obs)}</td>${(x.exp ?? x.CLs_exp!).map((v) => `<td class="num">${fmt(v, 5)}</td>`).join('')}</tr>`).join('')}</table>`;
+      const r = out.rows as { obs?: number; exp?: number[]; CLs_obs?: number; CLs_exp?: number[]; CLs_obs_error?: number; CLs_exp_error?: number[]; toys_not_converged?: { s_plus_b: number; b_only: number } }[];
+      const err = (e: number | undefined) => (e === undefined ? '' : ` ± ${fmt(e, 2)}`);
+      const nc = (x: { toys_not_converged?: { s_plus_b: number; b_only: number } }) => (x.toys_not_converged ? `<td class="num">${x.toys_not_converged.s_plus_b} / ${x.toys_not_converged.b_only}</td>` : '');
+      const toys = doc.calculator === 'toys';
+      body = `${toys ? `<p>${esc(doc.toys)} toys per hypothesis, seed ${esc(doc.seed)}; errors are the toys' statistical errors</p>` : ''}<table class="summary" id="lh-table"><tr><th>patch</th><th>${ul ? 'observed limit' : 'CLs observed'}</th>${['−2σ', '−1σ', 'median', '+1σ', '+2σ'].map((s) => `<th>expected ${s}</th>`).join('')}${toys ? '<th>toys not converged (s+b / b)</th>' : ''}</tr>${r.map((x, i) => `<tr><td>${esc(names[i])}</td><td class="num">${fmt(x.obs ?? x.CLs_obs)}${err(x.CLs_obs_error)}</td>${(x.exp ?? x.CLs_exp!).map((v, k) => `<td class="num">${fmt(v, 5)}${err(x.CLs_exp_error?.[k])}</td>`).join('')}${nc(x)}</tr>`).join('')}</table>`;
     }
     $('lh-result').innerHTML = head + body;
     const box = $('lh-plots');
@@ -145,7 +148,17 @@ export function initLikelihood(d: PageDeps) {
     };
     const stat = sel('lh-stat').value as TestStat;
     if (kind === 'fit') return { kind };
-    if (kind === 'cls') return { kind, poi: num('lh-poi', 'POI value'), stat };
+    const toys = sel('lh-calc').value === 'toys';
+    if (kind === 'cls') {
+      if (!toys) return { kind, poi: num('lh-poi', 'POI value'), stat };
+      const int = (id: string, what: string, lo: number, hi: number) => {
+        const v = num(id, what);
+        if (!Number.isInteger(v) || v < lo || v > hi) throw new Error(`${what}: expected an integer in [${lo}, ${hi}], got ${v}`);
+        return v;
+      };
+      return { kind, poi: num('lh-poi', 'POI value'), stat, toys: { toys: int('lh-toys', 'toys', 1, 1e7), seed: int('lh-seed', 'seed', 0, 2 ** 32 - 1) } };
+    }
+    if (toys) throw new Error('toys on the page: CLs at a POI value (upper limits from toys: `darkscan upper-limit --calculator toys`)');
     const cl = num('lh-cl', 'CL');
     if (!(cl > 0 && cl < 1)) throw new Error(`CL: expected a number in (0, 1), got ${cl}`);
     return { kind, cl, stat: stat as 'qtilde' | 'q' };
@@ -232,12 +245,15 @@ export function initLikelihood(d: PageDeps) {
   /** The hooks the browser test uses: the form is filled, then the buttons' own code runs. */
   return {
     load: (list: { name: string; bytes: number[] }[]) => takeFiles(list.map((f) => new File([Uint8Array.from(f.bytes)], f.name))).then(() => ({ error: $('lh-error').textContent, summary: loaded && summarize(loaded) })),
-    run: async (kind: LikelihoodRun['kind'], o: { backend?: string; workers?: number; poi?: number; cl?: number; stat?: string } = {}) => {
+    run: async (kind: LikelihoodRun['kind'], o: { backend?: string; workers?: number; poi?: number; cl?: number; stat?: string; calculator?: string; toys?: number; seed?: number } = {}) => {
       if (o.backend) sel('backend').value = o.backend;
       if (o.workers !== undefined) $<HTMLInputElement>('workers').value = String(o.workers);
       if (o.poi !== undefined) $<HTMLInputElement>('lh-poi').value = String(o.poi);
       if (o.cl !== undefined) $<HTMLInputElement>('lh-cl').value = String(o.cl);
       if (o.stat !== undefined) sel('lh-stat').value = o.stat;
+      sel('lh-calc').value = o.calculator ?? 'asymptotic';
+      if (o.toys !== undefined) $<HTMLInputElement>('lh-toys').value = String(o.toys);
+      if (o.seed !== undefined) $<HTMLInputElement>('lh-seed').value = String(o.seed);
       return (kind === 'fit' ? fitBtn : kind === 'cls' ? clsBtn : ulBtn)();
     },
     /** What the downloads hold: the JSON text, the SVG(s), the HEPData YAML. */

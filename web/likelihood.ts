@@ -5,7 +5,7 @@
 import type { Backend } from '../host/backend.js';
 import { FitSession, type TestStat } from '../engine/likelihood/infer.js';
 import { parsePyJson } from '../engine/likelihood/pyjson.js';
-import { clsDocument, fitDocument, loadModelsFromText, upperLimitDocument, type LoadedModels, type NamedText } from '../engine/likelihood/report.js';
+import { clsDocument, clsToysDocument, fitDocument, loadModelsFromText, upperLimitDocument, type LoadedModels, type NamedText } from '../engine/likelihood/report.js';
 import { hepdataLimitYaml, hepdataSubmissionYaml, type LimitTable } from '../engine/io/hepdata.js';
 import { brazilPlot } from '../engine/plot/svg.js';
 import { unpack } from './archive.js';
@@ -126,7 +126,7 @@ export function summarize(l: LoadedModels): Summary {
 
 export type LikelihoodRun =
   | { kind: 'fit'; poi?: number }
-  | { kind: 'cls'; poi: number; stat: TestStat }
+  | { kind: 'cls'; poi: number; stat: TestStat; toys?: { toys: number; seed: number } }
   | { kind: 'upper-limit'; cl: number; stat: 'qtilde' | 'q' };
 
 /** Dispatches (batched fit rounds) a run usually takes: the page's progress fraction. */
@@ -150,9 +150,21 @@ export async function runLikelihood(backend: Backend, loaded: LoadedModels, r: L
   });
   const t0 = performance.now();
   const res = r.kind === 'fit' ? await fitDocument(session, loaded, r.poi)
-    : r.kind === 'cls' ? await clsDocument(session, loaded, { mu: r.poi, stat: r.stat })
-      : await upperLimitDocument(session, loaded, { cl: r.cl, stat: r.stat });
+    : r.kind === 'cls' && r.toys ? await clsToysDocument(session, loaded, { mu: r.poi, stat: r.stat, ...r.toys, progress: (msg) => o.progress?.(msg, toyFraction(msg, r.toys!.toys)) })
+      : r.kind === 'cls' ? await clsDocument(session, loaded, { mu: r.poi, stat: r.stat })
+        : await upperLimitDocument(session, loaded, { cl: r.cl, stat: r.stat });
   return { doc: res.doc, rows: res.rows, seconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * The fraction of a toy run done, from runToyBlocks' messages: `toys: block [a, b): d of n` (items
+ * of the block's dispatch done) and `toys: e of [0, K) per set` (blocks done).
+ */
+export function toyFraction(msg: string, toys: number): number {
+  const b = /block \[(\d+), (\d+)\): (\d+) of (\d+)/.exec(msg);
+  if (b) return Math.min(0.99, (Number(b[1]) + ((Number(b[2]) - Number(b[1])) * Number(b[3])) / Math.max(1, Number(b[4]))) / toys);
+  const e = /toys: (\d+) of \[/.exec(msg);
+  return e ? Math.min(0.99, Number(e[1]) / toys) : 0.02;
 }
 
 /** Patches grouped for plots: x = the first metadata value, one group per value of the others. */

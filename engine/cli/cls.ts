@@ -2,11 +2,10 @@
 // (pyhf's ToyCalculator), for every patch of a patchset in one batched run.
 import { parseArgs } from 'node:util';
 import type { TestStat } from '../likelihood/infer.js';
-import { clsDocument } from '../likelihood/report.js';
-import { toyHypoTests, type ToyTestResult } from '../likelihood/toycls.js';
+import { clsDocument, clsToyFields } from '../likelihood/report.js';
 import type { Command } from './args.js';
 import { calculatorOf } from './hypotest.js';
-import { LIKELIHOOD_FLAGS, loadModels, perPatch, poiValue, withSession } from './likelihood.js';
+import { LIKELIHOOD_FLAGS, loadModels, poiValue, withSession } from './likelihood.js';
 import { planOf, registerToyFinisher, runToyJob, TOY_FLAGS } from './likelihood-toys.js';
 
 export function testStatOf(s: string): TestStat {
@@ -22,19 +21,7 @@ const OPTIONS = {
   ...TOY_FLAGS,
 } as const;
 
-/** The JSON of one toy hypothesis test: pyhf's keys, the tail probabilities and every statistical error. */
-export function toyTestJson(r: ToyTestResult): Record<string, unknown> {
-  return {
-    CLs_obs: r.cls, CLs_exp: r.expected ?? null, CLsb_obs: r.clsb, CLb_obs: r.clb,
-    CLs_obs_error: r.clsError, CLsb_obs_error: r.clsbError, CLb_obs_error: r.clbError, CLs_exp_error: r.expectedError ?? null,
-    q_obs: r.qObs, toys_not_converged: { s_plus_b: r.notConverged.sb, b_only: r.notConverged.b },
-  };
-}
-
-registerToyFinisher('cls', (h, counts, arrays) => {
-  const rows = toyHypoTests(planOf(h), counts, arrays).map(toyTestJson);
-  return { ...perPatch(h, rows), poi_value: h.config.poi_value, test_stat: h.test_stat };
-});
+registerToyFinisher('cls', (h, counts, arrays) => clsToyFields(planOf(h), h, counts, arrays, h.config.poi_value as number, h.test_stat).fields);
 
 export const cls: Command = {
   summary: 'CLs of a pyhf JSON workspace (or of every patch of a patchset) at one POI value, asymptotic or from toys',

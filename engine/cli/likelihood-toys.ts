@@ -11,6 +11,7 @@ import { countsOf, planToys, runToyBlocks, type ToyArrays, type ToyCounts, type 
 import { writeAtomic } from '../output.js';
 import { DARKSCAN_VERSION } from '../provenance.js';
 import { parseShard, registerMergeFinalizer, shardRange, type ShardedOutput } from '../shard.js';
+import { toyRunDocument } from '../likelihood/report.js';
 import { intArg, type Context } from './args.js';
 import { runRecord, targetsOf, withSession, type LikelihoodFlagValues, type LoadedModels } from './likelihood.js';
 
@@ -120,7 +121,7 @@ export async function runToyJob(values: ToyFlagValues, loaded: LoadedModels, ctx
     const items = Array.from({ length: end - first }, (_, i) => [Array.from({ length: S }, (_, j) => a.q[j][i]), Array.from({ length: S }, (_, j) => a.status[j][i])]);
     return { shard: { ...header, ...runRecord(session, loaded), shard: { index: shard.index, count: shard.count, total: K, first, end, key: 'q', per_shard: ['backend', 'fits', 'fits_not_converged'] }, q: items } };
   }
-  return { fields: { ...finish(header, run.counts, run.arrays), calculator: 'toys', toys: K, seed, ...runRecord(session, loaded) }, header, session, resumed: run.resumed };
+  return { fields: toyRunDocument(finish(header, run.counts, run.arrays), K, seed, session, loaded), header, session, resumed: run.resumed };
 }
 
 function readCheckpoint(path: string, identity: string, sets: number, keep: boolean): ToyState {

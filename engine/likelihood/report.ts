@@ -1,10 +1,11 @@
 // What `darkscan fit`, `cls` and `upper-limit` and the page's Likelihood section share (issue 20):
 // the models from a workspace text (and a patchset text), and the runs that build the JSON the
-// CLI prints with --json. One function per command builds its document, so the page's downloads
+// CLI prints with --json (asymptotic and, for cls, toys). One function per command builds its document, so the page's downloads
 // and the CLI's output are the same bytes for the same inputs and backend bits.
 import { bestFits, hypotests, upperLimits, type BestFit, type FitSession, type Target, type TestStat } from './infer.js';
 import { compileModel, type CompiledModel } from './model.js';
 import { applyPatch, findPatch, readPatchset, verifyPatchset, type Patchset } from './patchset.js';
+import { planToys, runToyBlocks, toyHypoTests, type ToyArrays, type ToyCounts, type ToyPlanHeader, type ToyTestResult } from './toycls.js';
 import { readWorkspace, workspaceDigest, type Workspace } from './workspace.js';
 
 /** A named JSON text: a file's path on the CLI, a file (or archive member) name on the page. */
@@ -93,4 +94,39 @@ export async function upperLimitDocument(s: FitSession, loaded: LoadedModels, o:
   const res = await upperLimits(s, targetsOf(loaded.models), { cl: o.cl, stat: o.stat });
   const rows = res.map((r) => ({ obs: r.obs, exp: r.exp }));
   return { rows, doc: { ...perPatch(loaded, rows), cl: o.cl, test_stat: o.stat, calculator: 'asymptotic', ...runRecord(s, loaded) } };
+}
+
+/** The JSON of one toy hypothesis test: pyhf's keys, the tail probabilities and every statistical error. */
+export function toyTestJson(r: ToyTestResult): Record<string, unknown> {
+  return {
+    CLs_obs: r.cls, CLs_exp: r.expected ?? null, CLsb_obs: r.clsb, CLb_obs: r.clb,
+    CLs_obs_error: r.clsError, CLsb_obs_error: r.clsbError, CLb_obs_error: r.clbError, CLs_exp_error: r.expectedError ?? null,
+    q_obs: r.qObs, toys_not_converged: { s_plus_b: r.notConverged.sb, b_only: r.notConverged.b },
+  };
+}
+
+/** The results of `cls --calculator toys` from a finished run (or merged shards): rows and their fields. */
+export function clsToyFields(plan: ToyPlanHeader, loaded: { readonly patches?: readonly string[] | null }, counts: ToyCounts, arrays: ToyArrays | undefined, mu: number, stat: TestStat): { rows: Record<string, unknown>[]; fields: Record<string, unknown> } {
+  const rows = toyHypoTests(plan, counts, arrays).map(toyTestJson);
+  return { rows, fields: { ...perPatch(loaded, rows), poi_value: mu, test_stat: stat } };
+}
+
+/** A finished toy run's document: the command's fields, the toy count and seed, the run record. */
+export function toyRunDocument(fields: Record<string, unknown>, toys: number, seed: number, s: FitSession, loaded: LoadedModels): Record<string, unknown> {
+  return { ...fields, calculator: 'toys', toys, seed, ...runRecord(s, loaded) };
+}
+
+/**
+ * `darkscan cls --calculator toys --json` in one go (no shards, no checkpoint: the page): the
+ * observed-data fits, `toys` s+b and b-only toys per patch from `seed` (streams by the patch's
+ * index in the patchset, as the CLI), the document of toyRunDocument.
+ */
+export async function clsToysDocument(s: FitSession, loaded: LoadedModels, o: { mu: number; stat: TestStat; toys: number; seed: number; progress?: (msg: string) => void }): Promise<{ doc: Record<string, unknown>; rows: Record<string, unknown>[] }> {
+  if (!(Number.isSafeInteger(o.toys) && o.toys >= 1)) throw new RangeError(`toys: expected an integer >= 1, got ${o.toys}`);
+  if (!(Number.isInteger(o.seed) && o.seed >= 0 && o.seed <= 2 ** 32 - 1)) throw new RangeError(`seed: expected an integer in [0, 2^32 - 1], got ${o.seed}`);
+  const points = loaded.models.map((_, t) => ({ target: t, mu: o.mu }));
+  const plan = await planToys(s, targetsOf(loaded.models), points, o.stat, { stream: (t) => loaded.indices[t] });
+  const run = await runToyBlocks(s.backend, s.packed, plan, { seed: o.seed, first: 0, end: o.toys, keep: true, maxIter: s.opts.maxIter, signal: s.opts.signal, progress: o.progress });
+  const { rows, fields } = clsToyFields(plan, loaded, run.counts, run.arrays, o.mu, o.stat);
+  return { rows, doc: toyRunDocument(fields, o.toys, o.seed, s, loaded) };
 }
