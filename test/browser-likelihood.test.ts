@@ -58,6 +58,7 @@ async function pick(paths: string[]): Promise<void> {
   await page.evaluate(() => {
     document.getElementById('lh-summary')!.innerHTML = '';
     document.getElementById('lh-error')!.textContent = '';
+    (document.getElementById('lh-files') as HTMLInputElement).value = ''; // the same files again fire 'change' too
   });
   await page.setInputFiles('#lh-files', paths);
   await page.waitForFunction(() => document.getElementById('lh-summary')!.innerHTML !== '' || document.getElementById('lh-error')!.textContent !== '', undefined, { timeout: 30_000 });
@@ -179,8 +180,10 @@ describe('page: Likelihood section', () => {
   }, 600_000);
 
   it('downloads: the JSON, the Brazil plot as SVG, the HEPData table of the limits', async () => {
+    await pick([join(PS_DIR, BKG), join(PS_DIR, PATCHSET)]);
     expect(await lh.run('upper-limit', { backend: 'wasm', cl: 0.95, stat: 'qtilde' })).toBeNull();
     const files = new Map<string, string>();
+    expect(await inPage(async () => ['lh-json', 'lh-svg', 'lh-hepdata'].map((id) => (document.getElementById(id) as HTMLButtonElement).disabled), null)).toEqual([false, false, false]);
     for (const id of ['lh-json', 'lh-svg', 'lh-hepdata']) {
       const [dl] = await Promise.all([page.waitForEvent('download'), page.click(`#${id}`)]);
       files.set(dl.suggestedFilename(), readFileSync((await dl.path())!, 'utf8'));
