@@ -1,6 +1,7 @@
 // The page's archive reader (web/archive.ts, issue 20) in Node (DecompressionStream is a Node 20
 // global): GNU tar.gz with a long name, POSIX pax tar written by GNU tar here, zip (deflate and
-// stored), each file's bytes equal to the original; corrupt archives fail with their name.
+// stored), each file's bytes equal to the original; corrupt archives fail with their name. And
+// the page's toy progress bar reads runToyBlocks' real messages.
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { readTar, readZip, unpack } from '../web/archive.js';
 import { zipStore } from '../web/zip.js';
-import { sortFiles } from '../web/likelihood.js';
+import { loadModelsFromText, runLikelihood, sortFiles, toyFraction } from '../web/likelihood.js';
+import { CpuBackend } from '../host/cpu.js';
 
 const PS = join(import.meta.dirname, 'fixtures', 'pyhf', 'patchsets');
 const HEP = join(import.meta.dirname, 'fixtures', 'hepdata');
@@ -77,5 +79,19 @@ describe('web/archive.ts', () => {
     expect(f.patchsets.map((w) => w.name)).toEqual(['r.zip:mass_scan/patchset.json']);
     expect(f.ignored.map((i) => i.name)).toEqual(['r.zip:mass_scan/README.txt', 'x.json', 'y.json']);
     expect(f.ignored[2].why).toMatch(/^y\.json: invalid JSON at line 1 column 7/);
+  });
+});
+
+describe('web/likelihood.ts toyFraction', () => {
+  it("reads runToyBlocks' progress messages: rising fractions up to 0.99", async () => {
+    const seen: [string, number][] = [];
+    const l = loadModelsFromText({ name: 'bkg.json', text: bkg.toString() }, { patchset: { name: 'ps.json', text: patchset.toString() }, patch: 'mass_15' });
+    await runLikelihood(new CpuBackend(), l, { kind: 'cls', poi: 1, stat: 'qtilde', toys: { toys: 40, seed: 1 } }, { progress: (m, f) => seen.push([m, f]) });
+    const toyMsgs = seen.filter(([m]) => m.startsWith('toys: ['));
+    expect(toyMsgs.length).toBeGreaterThan(0);
+    const f = toyMsgs.map(([m]) => toyFraction(m, 40));
+    expect(f.every((x) => x > 0.02)).toBe(true);
+    for (let i = 1; i < f.length; i++) expect(f[i]).toBeGreaterThanOrEqual(f[i - 1]);
+    expect(toyFraction(seen.at(-1)![0], 40)).toBe(0.99);
   });
 });

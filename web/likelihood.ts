@@ -157,11 +157,12 @@ export async function runLikelihood(backend: Backend, loaded: LoadedModels, r: L
 }
 
 /**
- * The fraction of a toy run done, from runToyBlocks' messages: `toys: block [a, b): d of n` (items
- * of the block's dispatch done) and `toys: e of [0, K) per set` (blocks done).
+ * The fraction of a toy run done, from runToyBlocks' progress messages: `toys: [a, b) of [0, K)
+ * per set, S sets: d of n pseudo-experiments` (within a block) and `toys: e of [0, K) per set, ...`
+ * (blocks done); test/archive.test.ts reads real messages through it.
  */
 export function toyFraction(msg: string, toys: number): number {
-  const b = /block \[(\d+), (\d+)\): (\d+) of (\d+)/.exec(msg);
+  const b = /\[(\d+), (\d+)\) of \[\d+, \d+\) per set, \d+ sets: (\d+) of (\d+)/.exec(msg);
   if (b) return Math.min(0.99, (Number(b[1]) + ((Number(b[2]) - Number(b[1])) * Number(b[3])) / Math.max(1, Number(b[4]))) / toys);
   const e = /toys: (\d+) of \[/.exec(msg);
   return e ? Math.min(0.99, Number(e[1]) / toys) : 0.02;
