@@ -296,6 +296,9 @@ describe('page: Likelihood section', () => {
     await pick([join(PS_DIR, BKG), join(PS_DIR, 'mass_scan_100_patchset.json')]);
     expect(await lh.error()).toBe('');
     const backend = webgpu ? 'webgpu' : 'wasm';
+    // The fit kernel's pipeline compiled first (SwiftShader: seconds), as after any earlier run:
+    // Stop then waits at most for the block of fits in flight.
+    expect(await lh.run('fit', { backend })).toBeNull();
     const p = lh.run('upper-limit', { backend, cl: 0.95, stat: 'qtilde' });
     await page.waitForFunction(() => !(document.getElementById('lh-stop') as HTMLButtonElement).disabled, undefined, { timeout: 30_000 });
     const t0 = Date.now();
