@@ -53,6 +53,16 @@ describe('darkscan run: every example config, quick', () => {
       }
       const hep = readFileSync(join(out, 'hepdata.yaml'), 'utf8');
       expect(hep).toMatch(/data_file: "hepdata_/);
+      // Background composition after the selection: a simulated source with no event left is bounded
+      // at 90% CL by 2.303 times its event weight, never reported as absent without the bound.
+      for (const c of r.samples.background_composition as { simulated_rows: number; event_weight?: number; selected_events_upper_90?: number; fraction_upper_90?: number }[]) {
+        if (c.event_weight === undefined) continue;
+        if (c.simulated_rows === 0) {
+          expect(c.selected_events_upper_90).toBeCloseTo(2.303 * c.event_weight, 6);
+          expect(c.fraction_upper_90).toBeGreaterThan(0);
+          expect(c.fraction_upper_90).toBeLessThan(1);
+        } else expect(c.selected_events_upper_90).toBeUndefined();
+      }
       if (r.variables.length === 1) {
         // Cross-section and coupling limits where the signal efficiency is known, bands ordered.
         const withSigma = r.windows.filter((w: { sigma_up_fb: number | null }) => w.sigma_up_fb !== null);

@@ -397,7 +397,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
 
   // 1. Backgrounds: simulated at the luminosity (weighted where capped), or from files.
   let t = performance.now();
-  const bgParts: { name: string; c: Columns }[] = [], bgCandFromFiles: Columns[] = [];
+  const bgParts: { name: string; c: Columns; eventWeight?: number }[] = [], bgCandFromFiles: Columns[] = [];
   if (o.inputs?.backgrounds?.length) {
     for (const inp of o.inputs.backgrounds) {
       const r = fromFile(inp, 'background');
@@ -412,7 +412,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
       const seed = seedOf(foldIn(kMc, i));
       const s = await atLuminosity(backend, bg.name, bg.params, lumi, seed, cap, o.signal);
       const c = selectSample(s.columns, s.length, bg.name);
-      bgParts.push({ name: bg.name, c });
+      bgParts.push({ name: bg.name, c, eventWeight: Number((s.meta as Record<string, unknown>).event_weight ?? 1) });
       (samples.background as unknown[]).push({ ...sampleInfo(s, rows(c)), note: bg.note });
     }
   }
@@ -466,9 +466,18 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
   const bgEvents = bgParts.length ? concatColumns(bgParts.map((p) => p.c), keep) : selectRows({}, new Uint8Array(0), []);
   const bgCands = concatColumns([...(bgParts.length ? [candidates(bgEvents, true)] : []), ...bgCandFromFiles], [...candVars, 'weight']);
   // Selected background per source (weighted, at the luminosity).
-  const composition = bgParts.map((p) => ({ source: p.name, selected_events: p.c.weight.reduce((a, v) => a + v, 0), simulated_rows: rows(p.c), fraction: 0 }));
+  // A source with no simulated event left is not known to be absent: with event weight w, 0
+  // simulated events bound it below 2.303 w events at 90% CL (Poisson, -ln 0.1).
+  const composition = bgParts.map((p) => ({
+    source: p.name, selected_events: p.c.weight.reduce((a, v) => a + v, 0), simulated_rows: rows(p.c), fraction: 0,
+    ...(p.eventWeight !== undefined ? { event_weight: p.eventWeight } : {}),
+    ...(rows(p.c) === 0 && p.eventWeight !== undefined ? { selected_events_upper_90: 2.303 * p.eventWeight, fraction_upper_90: 0 } : {}),
+  }));
   const totalSel = composition.reduce((a, c) => a + c.selected_events, 0);
-  for (const c of composition) c.fraction = totalSel > 0 ? c.selected_events / totalSel : 0;
+  for (const c of composition) {
+    c.fraction = totalSel > 0 ? c.selected_events / totalSel : 0;
+    if (c.selected_events_upper_90 !== undefined) c.fraction_upper_90 = c.selected_events_upper_90 / (totalSel + c.selected_events_upper_90);
+  }
 
   // 3. Data: from a file, or one background-only pseudo-experiment of the background events
   // (event i appears k ~ Poisson(w_i) times, keyed by the seed; candidates follow their event).
