@@ -106,8 +106,8 @@ class Sorted {
   }
 }
 
-/** Largest relative tilt / curvature variation (|alpha| <= 5 then keeps the background >= 0). */
-export const SHAPE_MAX_REL = 0.2;
+/** Largest relative tilt / curvature variation: both at |alpha| = 5 at once shift a bin by at most 2 x 5 x 0.1 = 100%, so the background stays >= 0. */
+export const SHAPE_MAX_REL = 0.1;
 
 /**
  * The background shape in a fit range from the weighted simulation. A quadratic (Legendre P0..P2
@@ -118,7 +118,7 @@ export const SHAPE_MAX_REL = 0.2;
  * Beeston, CPC 77 (1993) 219: a weighted template needs one), the largest relative sqrt(P^T C P)
  * over the fit bins (C the coefficients' covariance) clamped to [1%, SHAPE_MAX_REL], enters as a
  * tilt and a curvature of that relative size (histosys, nominal x (1 +- t P1(u)) and
- * x (1 +- t P2(u)), multiplicative in shape so the background stays >= 0 for |alpha| <= 5);
+ * x (1 +- t P2(u)), multiplicative in shape so the background stays >= 0 with both at |alpha| <= 5);
  * the normalisation is free in the fit.
  */
 export function smoothBackground(sum: readonly number[], sum2: readonly number[], meanW: number, wide: number): { nominal: number[]; rel: number; tilt: { hi: number[]; lo: number[] }; curvature: { hi: number[]; lo: number[] } } {
