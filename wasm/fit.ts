@@ -22,9 +22,8 @@ const TH: u32 = 0, TH2: u32 = MAXP, LO: u32 = 2 * MAXP, HI: u32 = 3 * MAXP, FREE
 const G: u32 = 6 * MAXP, DG: u32 = 7 * MAXP, STEP: u32 = 8 * MAXP, RHS: u32 = 9 * MAXP, DL: u32 = 10 * MAXP;
 const RDL: u32 = 11 * MAXP, VV: u32 = 12 * MAXP, X: u32 = 13 * MAXP, JV: u32 = 14 * MAXP, MARK: u32 = 15 * MAXP;
 const TL: u32 = 16 * MAXP, H: u32 = 17 * MAXP;
-const ADDP: u32 = H + TRI, ADDD: u32 = ADDP + MAXA, ADDD2: u32 = ADDD + MAXA;
-const MULP: u32 = ADDD2 + MAXA, MULF: u32 = MULP + MAXM, MULD: u32 = MULF + MAXM, MULD2: u32 = MULD + MAXM, PRE: u32 = MULD2 + MAXM;
-const SLOT_WORDS: u32 = PRE + MAXM;
+const CACHE: u32 = H + TRI, CACHE_WORDS: u32 = 2048; // the bin cache (readEntry)
+const SLOT_WORDS: u32 = CACHE + CACHE_WORDS;
 const SLOTS: u32 = 16;
 const scratch: usize = memory.data(<i32>(SLOTS * SLOT_WORDS * 4), 16);
 const locks: usize = memory.data(<i32>(SLOTS * 4), 4);
@@ -47,7 +46,6 @@ let D: usize = 0;
 let acc: DF = 0;
 let nt: u32 = 0;
 let eBase: f32 = 0, eF: f32 = 1;
-let eNA: u32 = 0, eNM: u32 = 0;
 
 // @ts-ignore: decorator
 @inline function lf(off: u32, i: u32): f32 { return load<f32>(S + (<usize>(off + i) << 2)); }
@@ -110,9 +108,31 @@ function poissonDerivs(n: f32, lam: f32): void {
   clearJ();
 }
 
-function readEntry(w0: u32, t: u32): u32 {
+// A sample entry decoded once per derivative sweep into the slot's bin cache (at address e):
+// base f32, F f32, nA u32, nM u32, then addP, addD, addD2 (nA each), mulP, mulF, mulD, mulD2, pre
+// (nM each). The second (Hessian) walk of a bin reads the records back instead of decoding the
+// model words again; a bin whose records outgrow the cache decodes each entry again at cache word 0.
+const E_BASE: u32 = 0, E_F: u32 = 1, E_NA: u32 = 2, E_NM: u32 = 3, E_HEAD: u32 = 4;
+const E_MAX: u32 = E_HEAD + 3 * MAXA + 5 * MAXM; // words of the largest record
+
+// @ts-ignore: decorator
+@inline function ef(e: usize, i: u32): f32 { return load<f32>(e + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline function eu(e: usize, i: u32): u32 { return load<u32>(e + (<usize>i << 2)); }
+// @ts-ignore: decorator
+@inline function esf(e: usize, i: u32, v: f32): void { store<f32>(e + (<usize>i << 2), v); }
+// @ts-ignore: decorator
+@inline function esu(e: usize, i: u32, v: u32): void { store<u32>(e + (<usize>i << 2), v); }
+// @ts-ignore: decorator
+@inline function eWords(e: usize): u32 { return E_HEAD + 3 * eu(e, E_NA) + 5 * eu(e, E_NM); }
+// @ts-ignore: decorator
+@inline function cacheAt(c: u32): usize { return S + (<usize>(CACHE + c) << 2); }
+
+/** Decodes the entry at model word w0 at theta t into the record at e; returns the next entry's word. */
+function readEntry(w0: u32, t: u32, e: usize): u32 {
   let w = w0;
   const nA = mw(w + ENTRY_NADD), nM = mw(w + ENTRY_NMUL);
+  const oD = E_HEAD + nA, oD2 = oD + nA, oMP = oD2 + nA, oMF = oMP + nM, oMD = oMF + nM, oMD2 = oMD + nM, oPre = oMD2 + nM;
   let base = mf(w + ENTRY_NOM);
   w += ENTRY_WORDS;
   for (let a: u32 = 0; a < nA; a++) {
@@ -136,21 +156,21 @@ function readEntry(w0: u32, t: u32): u32 {
       dq = A * (<f32>30.0 + a2 * (<f32>-120.0 + <f32>90.0 * a2));
     }
     base = base + ftz(dv);
-    su(ADDP, a, p);
-    sf(ADDD, a, dp);
-    sf(ADDD2, a, dq);
+    esu(e, E_HEAD + a, p);
+    esf(e, oD + a, dp);
+    esf(e, oD2 + a, dq);
   }
   let Fp: f32 = 1.0;
   for (let k: u32 = 0; k < nM; k++) {
-    const p = mw(w + MUL_P);
+    const kind = mw(w + MUL_KIND), p = mw(w + MUL_P);
     const al = lf(t, p);
     let f: f32, fd: f32, fq: f32;
-    if (mw(w + MUL_KIND) == REC_LINEAR) {
+    if (kind == REC_LINEAR) {
       f = al;
       fd = 1.0;
       fq = 0;
       w += MUL_LINEAR_WORDS;
-    } else if (mw(w + MUL_KIND) == REC_NORMSYS1) {
+    } else if (kind == REC_NORMSYS1) {
       const lu_ = mf(w + MUL_LNUP), ld = mf(w + MUL_LNDN);
       if (al >= 0.0) {
         f = xexp(al * lu_);
@@ -195,57 +215,118 @@ function readEntry(w0: u32, t: u32): u32 {
       }
       w += MUL_NORMSYS_WORDS;
     }
-    su(MULP, k, p);
-    sf(MULF, k, f);
-    sf(MULD, k, fd);
-    sf(MULD2, k, fq);
-    sf(PRE, k, Fp);
+    esu(e, oMP + k, p);
+    esf(e, oMF + k, f);
+    esf(e, oMD + k, fd);
+    esf(e, oMD2 + k, fq);
+    esf(e, oPre + k, Fp);
+    Fp = ftz(Fp * f);
+  }
+  esf(e, E_BASE, base);
+  esf(e, E_F, Fp);
+  esu(e, E_NA, nA);
+  esu(e, E_NM, nM);
+  return w;
+}
+
+/** The entry's value base * F only (the trial sweeps): readEntry's value operations, no derivatives; sets eBase, eF. */
+function readValue(w0: u32, t: u32): u32 {
+  let w = w0;
+  const nA = mw(w + ENTRY_NADD), nM = mw(w + ENTRY_NMUL);
+  let base = mf(w + ENTRY_NOM);
+  w += ENTRY_WORDS;
+  for (let a: u32 = 0; a < nA; a++) {
+    const p = mw(w + ADD_P);
+    const al = lf(t, p);
+    let dv: f32;
+    if (al >= mf(w + ADD_EDGE)) {
+      dv = al * mf(w + ADD_DU);
+    } else if (al < -mf(w + ADD_EDGE)) {
+      dv = al * mf(w + ADD_DD);
+    } else {
+      const a2 = al * al;
+      const aA = al * mf(w + ADD_A);
+      dv = al * (mf(w + ADD_S) + aA * (<f32>15.0 + a2 * (<f32>-10.0 + <f32>3.0 * a2)));
+    }
+    w += ADD_WORDS;
+    base = base + ftz(dv);
+  }
+  let Fp: f32 = 1.0;
+  for (let k: u32 = 0; k < nM; k++) {
+    const kind = mw(w + MUL_KIND);
+    const al = lf(t, mw(w + MUL_P));
+    let f: f32;
+    if (kind == REC_LINEAR) {
+      f = al;
+      w += MUL_LINEAR_WORDS;
+    } else if (kind == REC_NORMSYS1) {
+      f = al >= 0.0 ? xexp(al * mf(w + MUL_LNUP)) : xexp((-al) * mf(w + MUL_LNDN));
+      w += MUL_NORMSYS1_WORDS;
+    } else {
+      if (al >= 1.0) {
+        f = xexp(al * mf(w + MUL_LNUP));
+      } else if (al <= -1.0) {
+        f = xexp((-al) * mf(w + MUL_LNDN));
+      } else {
+        let pv = mf(w + MUL_A6);
+        pv = pv * al + mf(w + MUL_A5);
+        pv = pv * al + mf(w + MUL_A4);
+        pv = pv * al + mf(w + MUL_A3);
+        pv = pv * al + mf(w + MUL_A2);
+        pv = pv * al + mf(w + MUL_A1);
+        f = <f32>1.0 + pv * al;
+      }
+      w += MUL_NORMSYS_WORDS;
+    }
     Fp = ftz(Fp * f);
   }
   eBase = base;
   eF = Fp;
-  eNA = nA;
-  eNM = nM;
   return w;
 }
 
-function prodExcept(k1: u32, k2: u32): f32 {
+/** Product of the record's factors but k1 and k2 (in record order). */
+function prodExcept(e: usize, oMF: u32, nM: u32, k1: u32, k2: u32): f32 {
   let r: f32 = 1.0;
-  for (let j: u32 = 0; j < eNM; j++) if (j != k1 && j != k2) r = r * lf(MULF, j);
+  for (let j: u32 = 0; j < nM; j++) if (j != k1 && j != k2) r = r * ef(e, oMF + j);
   return r;
 }
 
-function entryJ(): void {
-  for (let a: u32 = 0; a < eNA; a++) addJ(lu(ADDP, a), lf(ADDD, a) * eF);
+function entryJ(e: usize): void {
+  const nA = eu(e, E_NA), nM = eu(e, E_NM), F = ef(e, E_F), base = ef(e, E_BASE);
+  const oD = E_HEAD + nA, oMP = oD + 2 * nA, oMF = oMP + nM, oMD = oMF + nM, oPre = oMD + 2 * nM;
+  for (let a: u32 = 0; a < nA; a++) addJ(eu(e, E_HEAD + a), ef(e, oD + a) * F);
   let suf: f32 = 1.0;
-  for (let kk = <i32>eNM - 1; kk >= 0; kk--) {
+  for (let kk = <i32>nM - 1; kk >= 0; kk--) {
     const k = <u32>kk;
-    addJ(lu(MULP, k), (eBase * lf(MULD, k)) * (lf(PRE, k) * suf));
-    suf = suf * lf(MULF, k);
+    addJ(eu(e, oMP + k), (base * ef(e, oMD + k)) * (ef(e, oPre + k) * suf));
+    suf = suf * ef(e, oMF + k);
   }
 }
 
-function entryH(w2: f32): void {
-  for (let a: u32 = 0; a < eNA; a++) {
-    const p = lu(ADDP, a);
+function entryH(e: usize, w2: f32): void {
+  const nA = eu(e, E_NA), nM = eu(e, E_NM), F = ef(e, E_F);
+  const oD = E_HEAD + nA, oD2 = oD + nA, oMP = oD2 + nA, oMF = oMP + nM, oMD = oMF + nM, oMD2 = oMD + nM;
+  for (let a: u32 = 0; a < nA; a++) {
+    const p = eu(e, E_HEAD + a);
     if (lu(FREE, p) == 0) continue;
-    addH(p, p, w2 * (lf(ADDD2, a) * eF));
-    for (let k: u32 = 0; k < eNM; k++) {
-      const q = lu(MULP, k);
+    addH(p, p, w2 * (ef(e, oD2 + a) * F));
+    for (let k: u32 = 0; k < nM; k++) {
+      const q = eu(e, oMP + k);
       if (lu(FREE, q) == 0) continue;
-      const c = w2 * ((lf(ADDD, a) * lf(MULD, k)) * prodExcept(k, k));
+      const c = w2 * ((ef(e, oD + a) * ef(e, oMD + k)) * prodExcept(e, oMF, nM, k, k));
       addH(p, q, p == q ? <f32>2.0 * c : c);
     }
   }
-  for (let k: u32 = 0; k < eNM; k++) {
-    const p = lu(MULP, k);
+  const bw = w2 * ef(e, E_BASE);
+  for (let k: u32 = 0; k < nM; k++) {
+    const p = eu(e, oMP + k);
     if (lu(FREE, p) == 0) continue;
-    const bw = w2 * eBase;
-    if (lf(MULD2, k) != 0) addH(p, p, bw * (lf(MULD2, k) * prodExcept(k, k)));
+    if (ef(e, oMD2 + k) != 0) addH(p, p, bw * (ef(e, oMD2 + k) * prodExcept(e, oMF, nM, k, k)));
     for (let j: u32 = 0; j < k; j++) {
-      const q = lu(MULP, j);
+      const q = eu(e, oMP + j);
       if (lu(FREE, q) == 0) continue;
-      const c = bw * ((lf(MULD, k) * lf(MULD, j)) * prodExcept(j, k));
+      const c = bw * ((ef(e, oMD + k) * ef(e, oMD + j)) * prodExcept(e, oMF, nM, j, k));
       addH(p, q, p == q ? <f32>2.0 * c : c);
     }
   }
@@ -268,10 +349,22 @@ function sweep(m: u32, d: u32, t: u32, derivs: u32): void {
     w += BIN_WORDS;
     const w0 = w;
     let lam: f32 = 0;
+    let c: u32 = 0, spill: u32 = 0;
     for (let e: u32 = 0; e < nE; e++) {
-      w = readEntry(w, t);
-      lam = lam + ftz(eBase * eF);
-      if (derivs == 1) entryJ();
+      if (derivs == 1) {
+        if (c + E_MAX > CACHE_WORDS) {
+          c = 0;
+          spill = 1;
+        }
+        const r = cacheAt(c);
+        w = readEntry(w, t, r);
+        lam = lam + ftz(ef(r, E_BASE) * ef(r, E_F));
+        entryJ(r);
+        c += eWords(r);
+      } else {
+        w = readValue(w, t);
+        lam = lam + ftz(eBase * eF);
+      }
     }
     const n = dat(d + b);
     let clamped = 0;
@@ -284,10 +377,18 @@ function sweep(m: u32, d: u32, t: u32, derivs: u32): void {
       poissonDerivs(n, lam);
       if (clamped == 0) {
         const w2 = <f32>1.0 - n * xrecip(lam);
-        let v = w0;
-        for (let e: u32 = 0; e < nE; e++) {
-          v = readEntry(v, t);
-          entryH(w2);
+        if (spill == 0) {
+          let r = cacheAt(0);
+          for (let e: u32 = 0; e < nE; e++) {
+            entryH(r, w2);
+            r += <usize>eWords(r) << 2;
+          }
+        } else {
+          let v = w0;
+          for (let e: u32 = 0; e < nE; e++) {
+            v = readEntry(v, t, cacheAt(0));
+            entryH(cacheAt(0), w2);
+          }
         }
       }
     } else {

@@ -101,10 +101,28 @@ export function randomData(m: FitModel, u: () => number, mu: number, integer: bo
   return out;
 }
 
+/**
+ * A random model plus one wide bin: 16 sample entries of 32 multiplicative records (mu, lumi, then
+ * normsys of both codes) and a histosys each, more record words than the WASM twin's bin cache
+ * (wasm/fit.ts CACHE_WORDS) holds: its derivative sweeps take the re-decoding path.
+ */
+export function wideFitModel(u: () => number, scale: number): FitModel {
+  const m = randomFitModel(u, scale);
+  const [mu, lumi, ns0, ns1, hs] = [0, 1, 2, 3, 4]; // randomFitModel's first parameters
+  const wide: FitEntry[] = [];
+  for (let e = 0; e < 16; e++) {
+    const mul: MulRec[] = [{ kind: 'linear', p: e % 2 === 0 ? mu : lumi }, { kind: 'linear', p: lumi }];
+    for (let k = 0; k < 30; k++) mul.push({ kind: 'normsys', p: k % 2 === 0 ? ns0 : ns1, up: 1 + 0.05 * u(), dn: 1 - 0.05 * u(), code: u() < 0.3 ? 1 : 4 });
+    const nom = scale * (0.05 + 0.2 * u());
+    wide.push({ nom, add: [{ p: hs, du: nom * 0.1 * u(), dd: nom * 0.1 * u() }], mul });
+  }
+  return { ...m, bins: [...m.bins, wide] };
+}
+
 /** A case: `count` fits over `nModels` random models, two data sets each, POI free or fixed. */
-function mk(name: string, count: number, nModels: number, stream: number, scale: number, maxIter = 100, itemOffset = 0): ConformanceCase {
+function mk(name: string, count: number, nModels: number, stream: number, scale: number, maxIter = 100, itemOffset = 0, make = randomFitModel): ConformanceCase {
   const u = uniforms(stream);
-  const models = Array.from({ length: nModels }, () => randomFitModel(u, scale));
+  const models = Array.from({ length: nModels }, () => make(u, scale));
   const { words, offsets } = packModels(models);
   const datas: Float32Array[] = [];
   const dOff: number[][] = [];
@@ -139,6 +157,7 @@ export function cases(): ConformanceCase[] {
     mk('200 fits stopped after 3 iterations', 200, 10, 6, 50, 3),
     mk('1000 fits, 40 models, counts ~5', 1000, 40, 7, 5),
     mk('100 fits, tiny rates ~1e-28 (the ftz paths)', 100, 5, 8, 1e-28),
+    mk('16 fits, a bin of 16 entries x 32 factors (bin cache spill)', 16, 2, 9, 20, 100, 0, wideFitModel),
   ];
 }
 
