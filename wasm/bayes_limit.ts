@@ -21,7 +21,7 @@ let gL: f32 = 0.0, gD: f32 = 0.0;
 
 function evalG(S: f32, n: f32, b: f32, sigma: f32, K: f32, x0: f32, rx0: f32, points: u32, step: f32): void {
   let m: f32 = 0.0, s: f32 = 0.0, sp: f32 = 0.0;
-  let first = true;
+  let first = true, prevL: f32 = 0.0;
   const nodes: u32 = sigma > 0.0 ? points : 1;
   for (let j: u32 = 0; j < nodes; j++) {
     let lw: f32 = 0.0, d: f32 = b - x0;
@@ -60,6 +60,8 @@ function evalG(S: f32, n: f32, b: f32, sigma: f32, K: f32, x0: f32, rx0: f32, po
       lqS = (xlog(q) - K) + S;
     }
     const L: f32 = lw + lqS, Lp: f32 = lw + relS;
+    if (!first && L < m - 40.0 && L < prevL) break; // the rest adds < e^-40 (ref.ts)
+    prevL = L;
     if (first || L > m) {
       const sc: f32 = first ? 0.0 : xexp(m - L);
       s = ftz(s * sc) + 1.0;

@@ -13,6 +13,7 @@ fn bl_eval(S: f32, n: f32, b: f32, sigma: f32, K: f32, x0: f32, rx0: f32) -> vec
   var s = 0.0;
   var sp = 0.0;
   var first = true;
+  var prevL = 0.0;
   let nodes = select(1u, P.points, sigma > 0.0);
   for (var j = 0u; j < nodes; j++) {
     var lw = 0.0;
@@ -56,6 +57,8 @@ fn bl_eval(S: f32, n: f32, b: f32, sigma: f32, K: f32, x0: f32, rx0: f32) -> vec
     }
     let L = lw + lqS;
     let Lp = lw + relS;
+    if (!first && L < m - 40.0 && L < prevL) { break; } // the rest adds < e^-40 (ref.ts)
+    prevL = L;
     if (first || L > m) {
       var sc = 0.0;
       if (!first) { sc = xexp(m - L); }

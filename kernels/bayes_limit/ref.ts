@@ -38,7 +38,7 @@ export function xlog1p(v: number): number {
  * is exact where A does not depend on S (n = 0: the limit is -ln(1 - cl) for any background).
  */
 function evalG(S: number, n: number, b: number, sigma: number, K: number, x0: number, rx0: number, points: number, step: number, out: Float64Array): void {
-  let m = 0, s = 0, sp = 0, first = true;
+  let m = 0, s = 0, sp = 0, first = true, prevL = 0;
   const nodes = sigma > 0 ? points : 1;
   for (let j = 0; j < nodes; j++) {
     let lw = 0, d = fr(b - x0);
@@ -78,6 +78,10 @@ function evalG(S: number, n: number, b: number, sigma: number, K: number, x0: nu
       lqS = fr(fr(xlog(q) - K) + S);
     }
     const L = fr(lw + lqS), Lp = fr(lw + relS);
+    // L is concave in th (a Gaussian log-weight plus ln Q(n + 1, x), log-concave in x): once it falls
+    // 40 below the maximum, every later node adds less than e^-40 relative: the sum is done.
+    if (!first && L < fr(m - 40) && L < prevL) break;
+    prevL = L;
     if (first || L > m) {
       const sc = first ? 0 : xexp(fr(m - L));
       s = fr(ftz(fr(s * sc)) + 1);
