@@ -27,6 +27,11 @@ export { B_FLOOR };
 
 /** Backgrounds with at most this many events at the luminosity get pseudo-data of their own (independent, unweighted). */
 export const DATA_MAX_EVENTS = 400_000;
+/**
+ * The same for fit-model searches: a fit compares the data bin by bin with a smooth background,
+ * so data resampled from weighted simulation (~w copies of each event) would look like structure.
+ */
+export const FIT_DATA_MAX_EVENTS = 2_000_000;
 
 /** The pipeline's random stream (engine/random.ts key(seed, stream)); the search's id is folded in. */
 export const SEARCH_STREAM = 0x51d1;
@@ -503,13 +508,14 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
       // events, since a resampled independent weighted sample would put ~w copies of each event at
       // one point (count variance ~ (1 + w) b).
       const parts: Record<string, unknown>[] = [];
+      const dataMax = def.model === 'fit' ? FIT_DATA_MAX_EVENTS : DATA_MAX_EVENTS;
       independentData.fill(false, 0, def.backgrounds.length);
       for (const [i, bg] of def.backgrounds.entries()) {
         await check();
         const mu = expectedEvents(bg.name, lumi, bg.params ?? {});
-        if (mu <= DATA_MAX_EVENTS) {
+        if (mu <= dataMax) {
           progress(`simulating pseudo-data: ${bg.name} at ${lumi} fb^-1`);
-          const s = await generateAtLuminosityOn(backend, { process: bg.name, params: bg.params, lumiFb: lumi, seed: seedOf(foldIn(kData, i)), maxEvents: 2 * DATA_MAX_EVENTS }, o.signal);
+          const s = await generateAtLuminosityOn(backend, { process: bg.name, params: bg.params, lumiFb: lumi, seed: seedOf(foldIn(kData, i)), maxEvents: 2 * dataMax }, o.signal);
           const sel = await applyMlp(selectSample(s.columns, s.length, `pseudo-data ${bg.name}`));
           const w = sel.weight;
           const cands = w.every((v) => v === 1) ? candidates(sel, false) : candidates(poissonResample(sel, w, foldIn(kData, 1000 + i), keep), false);
@@ -519,10 +525,10 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
         } else {
           const c = bgParts[i].c;
           dataParts.push(candidates(poissonResample(c, c.weight, foldIn(kData, 1000 + i), keep), false));
-          parts.push({ process: bg.name, independent: false, expected_events: mu, note: `more than ${DATA_MAX_EVENTS} events: a Poisson resampling of the background estimate's weighted events (correlated with b)` });
+          parts.push({ process: bg.name, independent: false, expected_events: mu, note: `more than ${dataMax} events: a Poisson resampling of the background estimate's weighted events (correlated with b)` });
         }
       }
-      dataSource = { pseudo_data: 'background-only pseudo-data, per background an independent unweighted sample where it has at most DATA_MAX_EVENTS events', data_max_events: DATA_MAX_EVENTS, backgrounds: parts, key_stream: SEARCH_STREAM };
+      dataSource = { pseudo_data: 'background-only pseudo-data, per background an independent unweighted sample where it has at most data_max_events events', data_max_events: dataMax, backgrounds: parts, key_stream: SEARCH_STREAM };
     }
   }
   let injected: Record<string, unknown> | null = null;
@@ -738,7 +744,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
       'Bayesian limits (and the Bayesian fallback of cls-asymptotic) are computed by the bayes_limit kernel on the backend (f32 from exact operations, the same bits on every backend; within 5e-5 relative of the f64 host computation, engine/stats/bayeskernel.ts); windows beyond n, b = 1000 on the host.',
       ...(failedWindows ? [`${failedWindows} windows have no limit (NaN; limit_method_reason starts with 'failed:').`] : []),
       'Signal efficiency of a window: selection x containment of the simulated signal in the window nearest its peak, interpolated between the simulated masses (linear in 1D, bilinear in 2D).',
-      `The observed data are background-only pseudo-data: per background an independent unweighted sample (its own random stream) where it has at most ${DATA_MAX_EVENTS} events at the luminosity; larger backgrounds (weighted simulation) a Poisson resampling of the estimate's events, correlated with b (samples.data.backgrounds says which). Look-elsewhere pseudo-experiments resample the background estimate.`,
+      `The observed data are background-only pseudo-data: per background an independent unweighted sample (its own random stream) where it has at most ${def.model === 'fit' ? FIT_DATA_MAX_EVENTS : DATA_MAX_EVENTS} events at the luminosity; larger backgrounds (weighted simulation) a Poisson resampling of the estimate's events, correlated with b (samples.data.backgrounds says which). Look-elsewhere pseudo-experiments resample the background estimate.`,
     ],
   };
 }

@@ -248,6 +248,8 @@ export const ALP_GAMMAGAMMA: SearchDefinition = search1D({
     return m;
   },
   candidates: manyCandidates(GG_PAIRS),
+  // PRL 125 (2020) 161806 fits the diphoton mass per mass hypothesis (signal shape + background).
+  fit: { halfRangeSigma: 5, binsPerSigma: 2, doc: 'binned fit of M_gammagamma in +-5 sigma(M) (20 bins): Gaussian signal of the resolution, background shape a quadratic fitted to the simulation over 3 times the range, its statistical uncertainty as a tilt and a curvature (histosys), a free normalisation' },
   variable: 'm_gg_GeV',
   variableLabel: 'M_γγ [GeV]',
   grid: { min: 0.2, max: 9.7, sigma: SIGMA_MGG, sigmaDoc: 'sigma(M_gg) = sqrt(0.0125^2 + (0.0115 M)^2) [GeV] (fit to the fast simulation)' },
