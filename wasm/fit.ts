@@ -22,7 +22,10 @@ const TH: u32 = 0, TH2: u32 = MAXP, LO: u32 = 2 * MAXP, HI: u32 = 3 * MAXP, FREE
 const G: u32 = 6 * MAXP, DG: u32 = 7 * MAXP, STEP: u32 = 8 * MAXP, RHS: u32 = 9 * MAXP, DL: u32 = 10 * MAXP;
 const RDL: u32 = 11 * MAXP, VV: u32 = 12 * MAXP, X: u32 = 13 * MAXP, JV: u32 = 14 * MAXP, MARK: u32 = 15 * MAXP;
 const TL: u32 = 16 * MAXP, H: u32 = 17 * MAXP;
-const CACHE: u32 = H + TRI, CACHE_WORDS: u32 = 2048; // the bin cache (readEntry)
+const JL: u32 = H + TRI, RO: u32 = JL + MAXP; // poissonDerivs: J and tri row of the touched parameters
+// entryH: products of an entry's factors before k (1 f0 ... f(k-1), unflushed) and of all but k.
+const PF: u32 = RO + MAXP, PX: u32 = PF + MAXM;
+const CACHE: u32 = PX + MAXM, CACHE_WORDS: u32 = 2048; // the bin cache (readEntry)
 const SLOT_WORDS: u32 = CACHE + CACHE_WORDS;
 const SLOTS: u32 = 16;
 const scratch: usize = memory.data(<i32>(SLOTS * SLOT_WORDS * 4), 16);
@@ -92,20 +95,32 @@ function clearJ(): void {
   nt = 0;
 }
 
-function poissonDerivs(n: f32, lam: f32): void {
+/** The Poisson term's derivatives (the touched parameters' J, then cleared); returns 1 - n / lam (the Hessian walk's weight). */
+function poissonDerivs(n: f32, lam: f32): f32 {
   const rl = xrecip(lam);
   const r = n * rl;
   const wg = <f32>1.0 - r;
   const wh = r * rl;
+  // Each G, DG and H cell takes at most one term here: gather the touched parameters' J and rows first.
   for (let a: u32 = 0; a < nt; a++) {
     const p = lu(TL, a);
     const J = lf(JV, p);
+    sf(JL, a, J);
+    su(RO, a, (p * (p + 1)) / 2);
     sf(G, p, lf(G, p) + ftz(wg * J));
     sf(DG, p, lf(DG, p) + ftz(ftz(rl * J) * J));
-    const whJ = wh * J;
-    for (let b: u32 = 0; b <= a; b++) addH(p, lu(TL, b), whJ * lf(JV, lu(TL, b)));
+  }
+  for (let a: u32 = 0; a < nt; a++) {
+    const p = lu(TL, a), ra = lu(RO, a);
+    const whJ = wh * lf(JL, a);
+    for (let b: u32 = 0; b <= a; b++) {
+      const q = lu(TL, b);
+      const k = p >= q ? ra + q : lu(RO, b) + p;
+      sf(H, k, lf(H, k) + ftz(whJ * lf(JL, b)));
+    }
   }
   clearJ();
+  return wg;
 }
 
 // A sample entry decoded once per derivative sweep into the slot's bin cache (at address e):
@@ -285,10 +300,10 @@ function readValue(w0: u32, t: u32): u32 {
   return w;
 }
 
-/** Product of the record's factors but k1 and k2 (in record order). */
-function prodExcept(e: usize, oMF: u32, nM: u32, k1: u32, k2: u32): f32 {
-  let r: f32 = 1.0;
-  for (let j: u32 = 0; j < nM; j++) if (j != k1 && j != k2) r = r * ef(e, oMF + j);
+/** Product of the record's factors but k1 <= k2 (in record order), from pf = the product of those before k1 (the same multiplications). */
+function prodExcept(e: usize, oMF: u32, nM: u32, pf: f32, k1: u32, k2: u32): f32 {
+  let r = pf;
+  for (let j = k1 + 1; j < nM; j++) if (j != k2) r = r * ef(e, oMF + j);
   return r;
 }
 
@@ -307,6 +322,12 @@ function entryJ(e: usize): void {
 function entryH(e: usize, w2: f32): void {
   const nA = eu(e, E_NA), nM = eu(e, E_NM), F = ef(e, E_F);
   const oD = E_HEAD + nA, oD2 = oD + nA, oMP = oD2 + nA, oMF = oMP + nM, oMD = oMF + nM, oMD2 = oMD + nM;
+  let pf: f32 = 1.0;
+  for (let k: u32 = 0; k < nM; k++) {
+    sf(PF, k, pf);
+    sf(PX, k, prodExcept(e, oMF, nM, pf, k, k));
+    pf = pf * ef(e, oMF + k);
+  }
   for (let a: u32 = 0; a < nA; a++) {
     const p = eu(e, E_HEAD + a);
     if (lu(FREE, p) == 0) continue;
@@ -314,7 +335,7 @@ function entryH(e: usize, w2: f32): void {
     for (let k: u32 = 0; k < nM; k++) {
       const q = eu(e, oMP + k);
       if (lu(FREE, q) == 0) continue;
-      const c = w2 * ((ef(e, oD + a) * ef(e, oMD + k)) * prodExcept(e, oMF, nM, k, k));
+      const c = w2 * ((ef(e, oD + a) * ef(e, oMD + k)) * lf(PX, k));
       addH(p, q, p == q ? <f32>2.0 * c : c);
     }
   }
@@ -322,11 +343,11 @@ function entryH(e: usize, w2: f32): void {
   for (let k: u32 = 0; k < nM; k++) {
     const p = eu(e, oMP + k);
     if (lu(FREE, p) == 0) continue;
-    if (ef(e, oMD2 + k) != 0) addH(p, p, bw * (ef(e, oMD2 + k) * prodExcept(e, oMF, nM, k, k)));
+    if (ef(e, oMD2 + k) != 0) addH(p, p, bw * (ef(e, oMD2 + k) * lf(PX, k)));
     for (let j: u32 = 0; j < k; j++) {
       const q = eu(e, oMP + j);
       if (lu(FREE, q) == 0) continue;
-      const c = bw * ((ef(e, oMD + k) * ef(e, oMD + j)) * prodExcept(e, oMF, nM, j, k));
+      const c = bw * ((ef(e, oMD + k) * ef(e, oMD + j)) * prodExcept(e, oMF, nM, lf(PF, j), j, k));
       addH(p, q, p == q ? <f32>2.0 * c : c);
     }
   }
@@ -374,9 +395,8 @@ function sweep(m: u32, d: u32, t: u32, derivs: u32): void {
       clearJ();
     }
     if (derivs == 1) {
-      poissonDerivs(n, lam);
+      const w2 = poissonDerivs(n, lam); // = 1 - n * xrecip(lam)
       if (clamped == 0) {
-        const w2 = <f32>1.0 - n * xrecip(lam);
         if (spill == 0) {
           let r = cacheAt(0);
           for (let e: u32 = 0; e < nE; e++) {
