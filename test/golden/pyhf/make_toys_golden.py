@@ -16,6 +16,9 @@ checks its vectorised expected set against pyhf's expected_pvalues on the origin
 
 Run from the repository root (about 10-30 minutes on one core):
   PYTHONPATH=/work/shared/peers/pyhf/src /usr/bin/python3 test/golden/pyhf/make_toys_golden.py
+The committed toys.json: the default run for three cases; workspaces/llp_3ch_10bin.json with
+--only llp_3ch --ntoys 2000 (pyhf ran ~1.4 toys/s on it on the loaded 2-core machine), and
+couplednorm with --only, both merged by --merge-partial.
 Writes test/golden/pyhf/toys.json. Options: --only SUBSTRING (writes toys.partial.SUBSTRING.json),
 --ntoys K, --merge-partial (adds the cases of every toys.partial*.json to toys.json: cases run in
 parallel processes; each case reseeds numpy, so its toys do not depend on the other cases).
