@@ -4,7 +4,8 @@
 // (session start to results document) and the wall time seen from here; rep 0 of a run includes
 // the fit kernel's pipeline compilation (WebGPU) on its first use. Optionally writes a
 // screenshot of the Brazil plot. After `node build.mjs`:
-//   npx vite-node bench/page-likelihood.ts -- [--patchset test/fixtures/pyhf/patchsets/mass_scan_100_patchset.json] [--screenshot docs/likelihood-brazil.png]
+//   npx vite-node bench/page-likelihood.ts -- [--patchset test/fixtures/pyhf/patchsets/mass_scan_100_patchset.json]
+//     [--runs fit,cls,upper-limit,toys] [--toys webgpu=10,wasm=1000] [--reps 2] [--screenshot docs/likelihood-brazil.png]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: 'fit,cls,upper-limit' },
     screenshot: { type: 'string' },
     reps: { type: 'string', default: '2' },
+    /** Toys per hypothesis per backend for the run 'toys' (CLs at mu = 1 from toys), e.g. webgpu=10,wasm=1000. */
+    toys: { type: 'string', default: 'webgpu=10,wasm=1000' },
   },
 });
 const server = await startServer({ port: 0, root: join(ROOT, 'dist', 'web') });
@@ -42,12 +45,14 @@ try {
     await page.evaluate((b) => (globalThis as any).darkscan.backend(b), backend);
     for (const kind of values.runs!.split(',')) for (let rep = 0; rep < Number(values.reps); rep++) {
       const t0 = performance.now();
-      const err = await page.evaluate(([k, b]) => (globalThis as any).darkscan.likelihood.run(k, { backend: b, poi: 1, cl: 0.95, stat: 'qtilde' }).then(() => null, (e: Error) => e.message), [kind, backend]);
+      const K = Number(Object.fromEntries(values.toys!.split(',').map((x) => x.split('=')))[backend] ?? 100);
+      const o = kind === 'toys' ? { backend, poi: 1, stat: 'qtilde', calculator: 'toys', toys: K, seed: 1 } : { backend, poi: 1, cl: 0.95, stat: 'qtilde' };
+      const err = await page.evaluate(([k, x]) => (globalThis as any).darkscan.likelihood.run(k, x).then(() => null, (e: Error) => e.message), [kind === 'toys' ? 'cls' : kind, o] as const);
       const wall = (performance.now() - t0) / 1000;
       if (err) throw new Error(`${kind} on ${backend}: ${err}`);
       const doc = JSON.parse(await page.evaluate(() => (globalThis as any).darkscan.likelihood.json()));
       const s = await page.evaluate(() => (globalThis as any).darkscan.likelihood.seconds());
-      rows.push({ backend: doc.backend, run: kind, rep, patches: Object.keys(doc.patches ?? { one: 1 }).length, fits: doc.fits, not_converged: doc.fits_not_converged, page_s: +s.toFixed(3), wall_s: +wall.toFixed(3) });
+      rows.push({ backend: doc.backend, run: kind, rep, ...(kind === 'toys' ? { toys_per_hypothesis: doc.toys, toy_fit_pairs: 2 * doc.toys * Object.keys(doc.patches ?? { one: 1 }).length } : {}), patches: Object.keys(doc.patches ?? { one: 1 }).length, fits: doc.fits, not_converged: doc.fits_not_converged, page_s: +s.toFixed(3), wall_s: +wall.toFixed(3) });
       console.log(JSON.stringify(rows.at(-1)));
     }
   }
