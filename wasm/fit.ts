@@ -441,20 +441,25 @@ function sweep(m: u32, d: u32, t: u32, derivs: u32): void {
   }
 }
 
+// @ts-ignore: decorator
+@inline function row(i: u32): u32 { return (i * (i + 1)) / 2; } // tri(i, j) = row(i) + j for i >= j
+
 function solve(np: u32, nu: f32): u32 {
   let ok: u32 = 1;
   for (let i: u32 = 0; i < np; i++) {
+    const ri = row(i), ai = lu(ACT, i);
     for (let j: u32 = 0; j <= i; j++) {
-      const k = tri(i, j);
-      if (lu(ACT, i) == 0 || lu(ACT, j) == 0) sf(H, k, i == j ? 1.0 : 0.0);
+      const k = ri + j;
+      if (ai == 0 || lu(ACT, j) == 0) sf(H, k, i == j ? 1.0 : 0.0);
       else if (i == j) sf(H, k, lf(H, k) + nu * lf(DG, i));
     }
   }
   for (let j: u32 = 0; j < np; j++) {
-    const mjj = lf(H, tri(j, j));
+    const rj = row(j);
+    const mjj = lf(H, rj + j);
     let s = mjj;
     for (let k: u32 = 0; k < j; k++) {
-      const ljk = lf(H, tri(j, k));
+      const ljk = lf(H, rj + k);
       const v = ljk * lf(DL, k);
       sf(VV, k, v);
       s = s - ljk * v;
@@ -464,23 +469,26 @@ function solve(np: u32, nu: f32): u32 {
       s = mjj > 0 ? mjj : 1.0;
     }
     sf(DL, j, s);
-    sf(RDL, j, xrecip(s));
+    const rs = xrecip(s);
+    sf(RDL, j, rs);
     for (let i = j + 1; i < np; i++) {
-      let u = lf(H, tri(i, j));
-      for (let k: u32 = 0; k < j; k++) u = u - lf(H, tri(i, k)) * lf(VV, k);
-      sf(H, tri(i, j), u * lf(RDL, j));
+      const ri = row(i);
+      let u = lf(H, ri + j);
+      for (let k: u32 = 0; k < j; k++) u = u - lf(H, ri + k) * lf(VV, k);
+      sf(H, ri + j, u * rs);
     }
   }
   for (let i: u32 = 0; i < np; i++) {
+    const ri = row(i);
     let y: f32 = lu(ACT, i) != 0 ? lf(RHS, i) : 0;
-    for (let k: u32 = 0; k < i; k++) y = y - lf(H, tri(i, k)) * lf(X, k);
+    for (let k: u32 = 0; k < i; k++) y = y - lf(H, ri + k) * lf(X, k);
     sf(X, i, y);
   }
   for (let i: u32 = 0; i < np; i++) sf(X, i, lf(X, i) * lf(RDL, i));
   for (let ii = <i32>np - 1; ii >= 0; ii--) {
     const i = <u32>ii;
     let y = lf(X, i);
-    for (let k = i + 1; k < np; k++) y = y - lf(H, tri(k, i)) * lf(X, k);
+    for (let k = i + 1; k < np; k++) y = y - lf(H, row(k) + i) * lf(X, k);
     sf(X, i, y);
   }
   return ok;
