@@ -615,10 +615,11 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
     o.onFitModels?.(models);
   }
   progress(`limits for ${W} windows (${method})`);
+  progress(`limits: window 0 / ${W}`);
   const lims = await limitsBatch(backend, Array.from({ length: W }, (_, w) => {
     const sb = res.sigmaB![w];
     return { n: res.data.n[w], b: bEff[w], sigmaB: sb, uncertainty: sb > 0 ? 'gauss' as const : 'none' as const };
-  }), method, cl, o.signal);
+  }), method, cl, o.signal, (d, t) => progress(`limits: window ${d} / ${t}`)); // the page's progress bar reads these
   for (let w = 0; w < W; w++) {
     if (w % 500 === 0) await check();
     const n = res.data.n[w], b = bEff[w], sb = res.sigmaB![w];

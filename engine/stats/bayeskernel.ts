@@ -41,12 +41,13 @@ export function bayesRecords(n: ArrayLike<number>, b: ArrayLike<number>, sigmaB:
 /** Limits on the signal count for each (n, b, sigma_b); NaN where the kernel left the item to the host. */
 export async function bayesLimitsOnBackend(
   backend: Backend, n: ArrayLike<number>, b: ArrayLike<number>, sigmaB: ArrayLike<number>, cl: number, signal?: AbortSignal,
+  onProgress?: (done: number, total: number) => void,
 ): Promise<Float64Array> {
   const count = n.length, out = new Float64Array(count);
   if (count === 0) return out;
   const r = await runCancellable(backend, bayesLimit, {
     count, params: { alpha: 1 - cl, points: PRIOR_POINTS, step: 18 / PRIOR_POINTS }, inputs: { win: bayesRecords(n, b, sigmaB) },
-  }, signal);
+  }, signal, onProgress);
   const up = new Float32Array(r.up.buffer, r.up.byteOffset, count);
   for (let i = 0; i < count; i++) out[i] = r.status[i] === BAYES_OK ? up[i] : NaN;
   return out;

@@ -115,6 +115,7 @@ function bayesReason(model: CountingModel, method: 'cls-asymptotic' | 'bayes'): 
  */
 export async function limitsBatch(
   backend: Backend, models: readonly CountingModel[], method: 'cls-asymptotic' | 'bayes', cl: number, signal?: AbortSignal,
+  onProgress?: (windowsDone: number, windows: number) => void,
 ): Promise<(OneLimit | Error)[]> {
   const out: (OneLimit | Error)[] = new Array(models.length);
   const queued: number[] = [], reasons: string[] = [];
@@ -143,17 +144,19 @@ export async function limitsBatch(
       sb.push(m.kind === 'gauss' ? m.sigmaB : 0);
     }
   }
-  const up = await bayesLimitsOnBackend(backend, n, b, sb, cl, signal);
+  // Progress in windows: six kernel items (the limit and its band) per queued window.
+  const up = await bayesLimitsOnBackend(backend, n, b, sb, cl, signal, onProgress && ((d) => onProgress(Math.floor(d / 6), models.length)));
   queued.forEach((i, q) => {
     const v = Array.from(up.subarray(6 * q, 6 * q + 6), (x) => x / (models[i].sRef ?? 1));
     if (v.some((x) => Number.isNaN(x))) host(i); // an item the kernel did not solve
     else out[i] = { up: v[0], exp: v.slice(1), used: 'bayes', reason: reasons[q] };
   });
   const tick = ticker(signal);
-  for (let i = 0; i < models.length; i++) {
+  for (let i = 0, done = queued.length; i < models.length; i++) {
     if (out[i] !== undefined) continue;
     await tick();
     host(i);
+    if (onProgress && ++done % 100 === 0) onProgress(done, models.length);
   }
   return out;
 }
