@@ -35,7 +35,7 @@ const common = { bundle: true, format: 'esm', sourcemap: true, plugins: [wgslRaw
 await esbuild.build({
   ...common,
   platform: 'node',
-  entryPoints: { cli: 'engine/cli/index.ts', darkscan: 'engine/index.ts', 'wasm-worker': 'host/wasm-worker.ts', 'bench-node': 'bench/node.ts' },
+  entryPoints: { cli: 'engine/cli/index.ts', darkscan: 'engine/index.ts', 'wasm-worker': 'host/wasm-worker.ts', 'generate-worker': 'host/generate-worker.ts', 'bench-node': 'bench/node.ts' },
   outdir: 'dist',
   external: ['webgpu', 'jsroot'], // jsroot: ESM with wasm/__dirname-using deps (zstd); loaded from node_modules at run time
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },

@@ -12,7 +12,8 @@ import type { ColumnTable } from '../io/columns.js';
 import { ANALYSES, type AnalysisName } from '../config.js';
 import { countInWindows } from '../scan.js';
 import type { WindowGrid } from '../windows.js';
-import { countKey, expectedEvents, generateAtLuminosityOn, generateOn, getProcess, poisson, EventRandom, FAMILY_COLUMNS, GENERATOR_VERSION, type EventSample, type Params } from '../generate/index.js';
+import { countKey, expectedEvents, generateAtLuminosityOn, generateOn, getProcess, poisson, EventRandom, FAMILY_COLUMNS, GENERATOR_VERSION, type EventSample, type Params, type ParallelGenerator } from '../generate/index.js';
+import { GeneratorPool } from '../../host/generate-pool.js';
 import { foldIn, key, split, RANDOM_STREAM_VERSION } from '../random.js';
 import { trainMlps, type MlpSpec } from './mlp.js';
 import { limitsBatch, PIPELINE_LIMIT_METHODS, type OneLimit, type PipelineLimitMethod } from '../stats/windows.js';
@@ -159,6 +160,8 @@ export interface SearchOptions {
   readonly inputs?: { readonly data?: InputEvents; readonly backgrounds?: readonly InputEvents[] };
   readonly progress?: (s: string) => void;
   readonly signal?: AbortSignal;
+  /** Worker threads of the host event generation (Node; default the backend's workers, 1 without: the calling thread). */
+  readonly generatorWorkers?: number;
   /** Fit-model searches: receives the pyhf background-only workspace and patchset that were fitted (--export-pyhf). */
   readonly onFitModels?: (m: FitModels) => void;
 }
@@ -283,11 +286,11 @@ export function signalParams(def: SearchDefinition, masses: readonly number[]): 
  * 20 fb^-1): there only `cap` events are simulated anyway, each weighted N / cap with N ~ Poisson(sigma L)
  * drawn from the sample's own count key, as generateAtLuminosity does below that size.
  */
-async function atLuminosity(backend: Backend, process: string, params: Params | undefined, lumiFb: number, seed: number, cap: number, signal?: AbortSignal): Promise<EventSample> {
+async function atLuminosity(backend: Backend, process: string, params: Params | undefined, lumiFb: number, seed: number, cap: number, signal?: AbortSignal, gen?: ParallelGenerator): Promise<EventSample> {
   const mu = expectedEvents(process, lumiFb, params ?? {});
-  if (mu < 2 ** 31) return generateAtLuminosityOn(backend, { process, params, lumiFb, seed, maxEvents: cap }, signal);
+  if (mu < 2 ** 31) return generateAtLuminosityOn(backend, { process, params, lumiFb, seed, maxEvents: cap }, signal, gen);
   const N = poisson(new EventRandom(countKey(seed, getProcess(process))).start(0), mu);
-  const s = await generateOn(backend, { process, params, events: cap, seed, weight: N / cap }, signal);
+  const s = await generateOn(backend, { process, params, events: cap, seed, weight: N / cap }, signal, gen);
   return { ...s, lumiFb, meta: { ...s.meta, lumi_fb: lumiFb, expected_events: mu, poisson_events: N, oversampled: true, event_weight: N / cap } };
 }
 
@@ -342,6 +345,17 @@ function windowDistance(g: WindowGrid, w: number, c: readonly number[]): number 
 
 /** Runs one search (a definition from searches.ts) end to end. */
 export async function runSearch(backend: Backend, def: SearchDefinition, o: SearchOptions): Promise<SearchResult> {
+  // The host event generation on worker threads (Node): as many as the backend's workers (--workers), the same events.
+  const w = o.generatorWorkers ?? backend.info().details.workers;
+  const gen = await GeneratorPool.create(typeof w === 'number' ? w : 1);
+  try {
+    return await searchWith(backend, def, o, gen ?? undefined);
+  } finally {
+    await gen?.dispose();
+  }
+}
+
+async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOptions, gen: ParallelGenerator | undefined): Promise<SearchResult> {
   const t0 = performance.now();
   const timing: Record<string, number> = {};
   const lap = (name: string, since: number) => (timing[name] = Math.round(performance.now() - since) / 1000);
@@ -415,7 +429,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
       await check();
       progress(`simulating ${bg.name} at ${lumi} fb^-1`);
       const seed = seedOf(foldIn(kMc, i));
-      const s = await atLuminosity(backend, bg.name, bg.params, lumi, seed, cap, o.signal);
+      const s = await atLuminosity(backend, bg.name, bg.params, lumi, seed, cap, o.signal, gen);
       const c = selectSample(s.columns, s.length, bg.name);
       bgParts.push({ name: bg.name, c, eventWeight: Number((s.meta as Record<string, unknown>).event_weight ?? 1) });
       (samples.background as unknown[]).push({ ...sampleInfo(s, rows(c)), note: bg.note });
@@ -437,7 +451,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
     };
     const sigTrain: Columns[] = [], bgTrain: Columns[] = [];
     for (const [j, p] of def.signalPoints.entries()) {
-      const s = await generateOn(backend, { process: def.signal.process, params: signalParams(def, p), events: Math.ceil(nTrain / def.signalPoints.length / 0.6), seed: seedOf(foldIn(kTrain, j)) }, o.signal);
+      const s = await generateOn(backend, { process: def.signal.process, params: signalParams(def, p), events: Math.ceil(nTrain / def.signalPoints.length / 0.6), seed: seedOf(foldIn(kTrain, j)) }, o.signal, gen);
       sigTrain.push(selectSample(s.columns, s.length, def.signal.process));
     }
     const training: unknown[] = [];
@@ -446,7 +460,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
       let c: Columns | null = null;
       for (let chunk = 0; chunk < 5 && (c === null || rows(c) < nTrain / def.backgrounds.length); chunk++) {
         await check();
-        const s = await generateOn(backend, { process: bg.name, params: bg.params, events: 20_000, firstEvent: chunk * 20_000, seed: seedOf(foldIn(kTrain, 1000 + i)) }, o.signal);
+        const s = await generateOn(backend, { process: bg.name, params: bg.params, events: 20_000, firstEvent: chunk * 20_000, seed: seedOf(foldIn(kTrain, 1000 + i)) }, o.signal, gen);
         const part = selectSample(s.columns, s.length, bg.name);
         c = c ? concatColumns([c, part], keep) : part;
       }
@@ -515,7 +529,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
         const mu = expectedEvents(bg.name, lumi, bg.params ?? {});
         if (mu <= dataMax) {
           progress(`simulating pseudo-data: ${bg.name} at ${lumi} fb^-1`);
-          const s = await generateAtLuminosityOn(backend, { process: bg.name, params: bg.params, lumiFb: lumi, seed: seedOf(foldIn(kData, i)), maxEvents: 2 * dataMax }, o.signal);
+          const s = await generateAtLuminosityOn(backend, { process: bg.name, params: bg.params, lumiFb: lumi, seed: seedOf(foldIn(kData, i)), maxEvents: 2 * dataMax }, o.signal, gen);
           const sel = await applyMlp(selectSample(s.columns, s.length, `pseudo-data ${bg.name}`));
           const w = sel.weight;
           const cands = w.every((v) => v === 1) ? candidates(sel, false) : candidates(poissonResample(sel, w, foldIn(kData, 1000 + i), keep), false);
@@ -534,7 +548,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
   let injected: Record<string, unknown> | null = null;
   if (o.inject) {
     const { masses, events } = o.inject;
-    const s = await generateOn(backend, { process: def.signal.process, params: signalParams(def, masses), events, seed: seedOf(kInject) }, o.signal);
+    const s = await generateOn(backend, { process: def.signal.process, params: signalParams(def, masses), events, seed: seedOf(kInject) }, o.signal, gen);
     const sel = await applyMlp(selectSample(s.columns, s.length, `injected ${def.signal.process}`));
     const cands = candidates(sel, false);
     dataParts.push(cands);
@@ -560,7 +574,7 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
       if (d < bd) (bd = d), (w = i);
     }
     if (grid.shape === 'interval' && bd > 1) continue; // the peak is outside the scanned range
-    const s = await generateOn(backend, { process: def.signal.process, params: signalParams(def, p), events: perPoint, seed: seedOf(foldIn(kSig, j)) }, o.signal);
+    const s = await generateOn(backend, { process: def.signal.process, params: signalParams(def, p), events: perPoint, seed: seedOf(foldIn(kSig, j)) }, o.signal, gen);
     const sel = await applyMlp(selectSample(s.columns, s.length, def.signal.process));
     const { coords, from } = def.candidates(sel, rows(sel));
     const hit = new Uint8Array(rows(sel));

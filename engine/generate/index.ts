@@ -369,6 +369,40 @@ export function generate(o: GenerateOptions): EventSample {
   return endRun(r);
 }
 
+/** Rows of generate's output for an event range (a part of a sample generated elsewhere, e.g. a worker). */
+export interface EventPart {
+  readonly length: number;
+  readonly columns: Readonly<Record<string, Float32Array | Float64Array>>;
+}
+
+/**
+ * The sample of `o` from generate's outputs for contiguous event ranges that cover o's events in
+ * order (generate({ ...o, firstEvent: first + a, events: b - a }) for each [a, b)): event i is a
+ * pure function of its index, so the concatenation is generate(o) bit for bit.
+ */
+export function assembleParts(o: GenerateOptions, parts: readonly EventPart[], extra: Record<string, unknown> = {}): EventSample {
+  const r = startRun(o);
+  for (const p of parts) {
+    for (const n of Object.keys(r.cols)) {
+      const c = p.columns[n];
+      if (!c || c.length !== p.length) throw new Error(`generator: a part of ${o.process} lacks column ${n} (a bug)`);
+      r.cols[n].set(c, r.k);
+    }
+    r.k += p.length;
+  }
+  return endRun(r, extra);
+}
+
+/**
+ * Generates a sample's events elsewhere (host/generate-pool.ts: Node worker threads), the same
+ * events as generate; generateOn hands samples of at least minEvents events to it.
+ */
+export interface ParallelGenerator {
+  readonly workers: number;
+  readonly minEvents: number;
+  generate(o: GenerateOptions, signal?: AbortSignal): Promise<EventSample>;
+}
+
 /** Items (blocks) per event_blocks dispatch of generateOn: 2^20 blocks = 16 MB of words. */
 const PREFETCH_BLOCKS = 1 << 20;
 
@@ -378,7 +412,8 @@ const PREFETCH_BLOCKS = 1 << 20;
  * events; each chunk prefetches per event about twice the mean blocks the events so far drew (an
  * event that needs more computes the rest on the host). The physics stays host TypeScript.
  */
-export async function generateOn(backend: Backend, o: GenerateOptions, signal?: AbortSignal): Promise<EventSample> {
+export async function generateOn(backend: Backend, o: GenerateOptions, signal?: AbortSignal, parallel?: ParallelGenerator): Promise<EventSample> {
+  if (parallel && o.events >= parallel.minEvents) return parallel.generate(o, signal);
   const r = startRun(o);
   // The blocks of chunk i + 1 are computed (a backend with workers: on another core) while the
   // host generates chunk i; the prefetch size follows the chunks finished so far.
@@ -455,9 +490,9 @@ export function generateAtLuminosity(o: LumiOptions): EventSample {
 }
 
 /** generateAtLuminosity with the random blocks on a backend (generateOn): the same events. */
-export async function generateAtLuminosityOn(backend: Backend, o: LumiOptions, signal?: AbortSignal): Promise<EventSample> {
+export async function generateAtLuminosityOn(backend: Backend, o: LumiOptions, signal?: AbortSignal, parallel?: ParallelGenerator): Promise<EventSample> {
   const c = lumiCount(o);
-  return lumiSample(await generateOn(backend, { ...o, events: c.n, firstEvent: 0, weight: c.weight }, signal), o, c);
+  return lumiSample(await generateOn(backend, { ...o, events: c.n, firstEvent: 0, weight: c.weight }, signal, parallel), o, c);
 }
 
 interface LumiCount { mu: number; N: number; n: number; weight: number }
