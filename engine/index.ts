@@ -32,6 +32,7 @@ export { analyse as analyseLlp, loadSignal as loadLlpSignal, loadData as loadLlp
 export { runSearch, SEARCH_NAMES, type SearchDefinition, type SearchOptions, type SearchResult, type SearchWindow } from './analyses/search.js';
 export { SEARCHES, DARK_HIGGSSTRAHLUNG } from './analyses/searches.js';
 export { runIdm, parseIdmConfig, renderIdm, IDM_ANALYSIS, type IdmConfig } from './analyses/idm.js';
+export { runLlpB, parseLlpBConfig, renderLlpB, LLP_B_ANALYSES, type LlpBConfig } from './analyses/llp-b.js';
 export { LIMIT_METHODS, parseLimitMethod, type WindowLimitMethod } from './stats/windows.js';
 export { parseConfig, ConfigError, type AnalysisConfig } from './config.js';
 export { linePlot, brazilPlot, mapPlot } from './plot/svg.js';

@@ -26,7 +26,7 @@ function ordered(e: readonly (number | null)[]): boolean {
 
 describe('darkscan run: every example config, quick', () => {
   const dir = mkdtempSync('/tmp/darkscan-run-');
-  // LLP-type searches (idm-darkhiggs) write another result shape: test/idm.test.ts runs their configs.
+  // LLP-type searches (idm-darkhiggs, b-kplus-llp, b-kstar0-llp) write another result shape: test/idm.test.ts and test/llp-run.test.ts run their configs.
   for (const f of readdirSync(CONFIGS).filter((x) => x.endsWith('.json') && !(LLP_TYPE_ANALYSES as readonly string[]).includes(configAnalysis(readFileSync(join(CONFIGS, x), 'utf8')) ?? '')).sort()) {
     it(`${f}: results.json, hepdata.yaml and SVG plots; finite limits with ordered bands`, async () => {
       const out = join(dir, f.replace('.json', ''));

@@ -26,7 +26,7 @@ describe('analysis config schema', () => {
     const analyses = new Set<string>();
     for (const f of files) {
       const text = readFileSync(join(DIR, f), 'utf8');
-      // LLP-type searches have their own schema (engine/analyses/idm.ts parseIdmConfig; test/idm.test.ts)
+      // LLP-type searches have their own schema (engine/analyses/idm.ts, llp-b.ts; test/idm.test.ts, test/llp-run.test.ts)
       if ((LLP_TYPE_ANALYSES as readonly string[]).includes(configAnalysis(text) ?? '')) continue;
       analyses.add(loadConfig(text, f).analysis);
     }

@@ -31,10 +31,11 @@ import { demoData } from '../llp/analysis.js';
 import { mapPlot } from '../plot/svg.js';
 import { hepdataSubmissionYaml } from '../io/hepdata.js';
 import type { ReportFile } from './render.js';
+import { LLP_B_ANALYSES } from './llp-b.js';
 
 export const IDM_ANALYSIS = 'idm-darkhiggs';
 /** Analyses that `darkscan run` hands to an LLP-type runner rather than the one window pipeline (search.ts). */
-export const LLP_TYPE_ANALYSES = [IDM_ANALYSIS] as const;
+export const LLP_TYPE_ANALYSES = [...LLP_B_ANALYSES, IDM_ANALYSIS] as const;
 export const IDM_PAPER = 'Belle II, arXiv:2505.09705 (2025), "Search for a dark Higgs boson produced in association with inelastic dark matter at the Belle II experiment": 365 fb^-1, 95% CL, cut and count, background from sidebands';
 
 // ---------------------------------------------------------------- config
@@ -50,7 +51,7 @@ export const IDM_SCHEMA: Schema = {
     $schema: { type: 'string' },
     description: { type: 'string' },
     paper: { type: 'string' },
-    analysis: { type: 'string', enum: LLP_TYPE_ANALYSES },
+    analysis: { type: 'string', enum: [IDM_ANALYSIS] },
     seed: { type: 'number', integer: true, min: 0, max: Number.MAX_SAFE_INTEGER },
     lumi_fb: { type: 'number', min: 0, max: 1e5, exclusiveMin: true },
     cl: { type: 'number', min: 0.5, max: 1, exclusiveMax: true },

@@ -6,8 +6,7 @@ import { parseChannels, parseProduction, CHANNELS, PRODUCTIONS, PRODUCTION_NAMES
 import { parseLogGrid } from '../llp/sweep.js';
 import { LIMIT_METHODS, type LimitMethod } from '../llp/limits.js';
 import { parseLimitMethod } from '../stats/windows.js';
-import { analyse, demoInputs, loadData, loadSignal } from '../llp/analysis.js';
-import { linePlot } from '../plot/svg.js';
+import { analyse, limitLabel, limitVsMassSvg, LLP_DEMO_MASSES, loadData, loadSignal, runLlpDemo } from '../llp/analysis.js';
 import { fileDigest } from '../provenance.js';
 
 function range2(s: string, flag: string): [number, number] {
@@ -59,44 +58,39 @@ export const llp: Command = {
     const seed = intArg(values.seed!, '--seed');
     if (values.out) checkOutputPath(values.out, values.force);
     if (values.plot) checkOutputPath(values.plot, values.force, '--plot');
+    // --shard i/n: a block of the mass hypotheses (each mass's cells and limits depend only on it).
+    const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+    if (shard && !values.out) throw new Error('llp: --shard needs --out FILE.json (for `darkscan merge`)');
     return withBackend(values, async (backend) => {
-      let signal, data;
-      const meta: Record<string, unknown> = {};
+      const common = { channels, ctaus, lxyWindow, nSigma, method, cl, nBBbar, production, signal: ctx?.signal };
+      let res, allMasses: number[], first: number, end: number;
       if (values.demo) {
         if (values.signal || values.data || values.columns) throw new Error('--demo generates its own samples: drop --signal / --data / --columns');
-        masses ??= Array.from({ length: 13 }, (_, i) => 1 + 0.25 * i);
+        allMasses = masses ?? [...LLP_DEMO_MASSES];
+        [first, end] = shard ? shardRange(allMasses.length, shard) : [0, allMasses.length];
         const perCell = intArg(values['per-cell']!, '--per-cell', 10, 1e6);
-        ({ signal, data } = await demoInputs(backend, seed, channels, masses, perCell, values['ctau-gen'] ? numArg(values['ctau-gen'], '--ctau-gen', 1e-6) : 1, ctx?.signal, production));
-        Object.assign(meta, { demo: true, seed, signal: signal.meta, data: 'illustrative flat M_red background, lxy exponential (mean 0.2 cm), 20000 events per channel' });
+        res = await runLlpDemo(backend, { ...common, seed, masses: allMasses, perCell, ctauGenCm: values['ctau-gen'] ? numArg(values['ctau-gen'], '--ctau-gen', 1e-6) : 1, range: [first, end] });
       } else {
         if (!values.signal || !values.data) throw new Error('--signal FILE and --data FILE are required (or --demo)');
-        signal = await loadSignal(values.signal, values['ctau-gen'] ? numArg(values['ctau-gen'], '--ctau-gen', 1e-6) : undefined, columnMapArg(values.columns));
-        data = await loadData(values.data, columnMapArg(values.columns));
-        masses ??= [...new Set(signal.mS)].sort((a, b) => a - b);
-        masses = masses.map((m) => Math.fround(m));
-        Object.assign(meta, { signal: values.signal, signal_sha256: await fileDigest(values.signal), data: values.data, data_sha256: await fileDigest(values.data) });
+        const signal = await loadSignal(values.signal, values['ctau-gen'] ? numArg(values['ctau-gen'], '--ctau-gen', 1e-6) : undefined, columnMapArg(values.columns));
+        const data = await loadData(values.data, columnMapArg(values.columns));
+        allMasses = (masses ?? [...new Set(signal.mS)].sort((a, b) => a - b)).map((m) => Math.fround(m));
+        [first, end] = shard ? shardRange(allMasses.length, shard) : [0, allMasses.length];
+        const meta = { signal: values.signal, signal_sha256: await fileDigest(values.signal), data: values.data, data_sha256: await fileDigest(values.data) };
+        res = await analyse(backend, signal, data, { ...common, masses: allMasses.slice(first, end) }, meta);
+        Object.assign(res.json, { kind: 'llp', masses_GeV: allMasses });
       }
-      // --shard i/n: a block of the mass hypotheses (each mass's cells and limits depend only on it).
-      const shard = values.shard === undefined ? undefined : parseShard(values.shard);
-      if (shard && !values.out) throw new Error('llp: --shard needs --out FILE.json (for `darkscan merge`)');
-      const allMasses = masses;
-      const [first, end] = shard ? shardRange(allMasses.length, shard) : [0, allMasses.length];
       masses = allMasses.slice(first, end);
-      const { json, limits } = await analyse(backend, signal, data, { masses, channels, ctaus, lxyWindow, nSigma, method, cl, nBBbar, production, signal: ctx?.signal }, meta);
-      Object.assign(json, { kind: 'llp', masses_GeV: allMasses });
+      const { json, limits } = res;
       if (shard) json.shard = { index: shard.index, count: shard.count, total: allMasses.length, first, end, key: 'cells', per_shard: ['backend', 'sweep_ms'] };
       const text = JSON.stringify(json, null, 1);
       if (values.out) writeAtomic(values.out, text);
       if (values.plot) {
-        const L = ctaus.length, step = Math.max(1, Math.floor(L / 6));
-        const series = [];
-        for (let j = 0; j < L; j += step) {
-          series.push({ x: masses, y: masses.map((_, im) => limits.combined[im * L + j]), label: `c tau = ${ctaus[j].toPrecision(3)} cm` });
-        }
-        writeAtomic(values.plot, linePlot({
+        const L = ctaus.length;
+        writeAtomic(values.plot, limitVsMassSvg({
+          masses, ctaus, value: (im, j) => limits.combined[im * L + j],
           title: `${PRODUCTIONS[production].name}, S -> ${channels.join(', ')}: ${(cl * 100).toFixed(0)}% CL upper limit (${method}, channels combined)`,
-          x: { label: 'm_S [GeV]' }, y: { label: production === 'K+' ? 'B(B+ -> K+ S)' : 'B(B0 -> K*0(-> K+ pi-) S)', log: true }, series,
-          note: values.demo ? 'demo: generated signal, illustrative background' : undefined,
+          yLabel: limitLabel(production), note: values.demo ? 'demo: generated signal, illustrative background' : undefined,
         }));
       }
       out(`# llp: ${PRODUCTIONS[production].name}: ${masses.length} masses x ${channels.length} channels x ${ctaus.length} lifetimes on ${backend.name}, sweep ${json.sweep_ms} ms; ${method} ${cl} CL${values.demo ? `; demo seed=${seed}` : ''}`);

@@ -9,6 +9,7 @@ import { DARKSCAN_VERSION, fileDigest, textDigest } from '../provenance.js';
 import { loadConfig, outputDir, runConfig } from '../analyses/run.js';
 import { writeReport } from '../analyses/report.js';
 import { configAnalysis, LLP_TYPE_ANALYSES, parseIdmConfig, renderIdm, runIdm } from '../analyses/idm.js';
+import { LLP_B_ANALYSES, parseLlpBConfig, renderLlpB, runLlpB, type LlpBConfig } from '../analyses/llp-b.js';
 import { ANALYSES, ConfigError, type AnalysisConfig } from '../config.js';
 import { BACKEND_FLAGS, required, withBackend, type Command } from './args.js';
 
@@ -24,7 +25,7 @@ const OPTIONS = {
 } as const;
 
 export const run: Command = {
-  summary: 'run an analysis from a JSON config (dark-higgsstrahlung, zprime-invisible, zprime-mumu, invisible-dark-photon, alp-gammagamma, b-k(0s|star0|starplus)-alp-gammagamma, idm-darkhiggs): results.json, HEPData, SVG',
+  summary: 'run an analysis from a JSON config (dark-higgsstrahlung, zprime-invisible, zprime-mumu, invisible-dark-photon, alp-gammagamma, b-k(0s|star0|starplus)-alp-gammagamma, b-kplus-llp, b-kstar0-llp, idm-darkhiggs): results.json, HEPData, SVG',
   usage: 'run --config FILE [--out DIR] [--quick] [--json] [--export-pyhf DIR] [--backend auto|webgpu|wasm|cpu]   (--quick: small samples whatever the config sets)',
   options: OPTIONS,
   async run(args, out, ctx) {
@@ -42,7 +43,9 @@ export const run: Command = {
     if (name !== null && !llpType && !(ANALYSES as readonly string[]).includes(name)) {
       throw new ConfigError(path, [`config.analysis: expected one of ${[...ANALYSES, ...LLP_TYPE_ANALYSES].join(', ')}, got ${JSON.stringify(name)}`]);
     }
-    const cfg = llpType ? (parseIdmConfig(text, path) as unknown as AnalysisConfig) : loadConfig(text, path);
+    const llpB = (LLP_B_ANALYSES as readonly string[]).includes(name ?? '');
+    const parseLlp = (): { backend?: string; output?: { dir?: string } } => (llpB ? parseLlpBConfig(text, path) : parseIdmConfig(text, path));
+    const cfg = llpType ? (parseLlp() as unknown as AnalysisConfig) : loadConfig(text, path);
     // Where the results go, checked before the work: a config may not send them outside its own
     // folder unless asked, nor replace existing results without --force.
     const dir = outputDir(cfg, path, values.out);
@@ -64,10 +67,22 @@ export const run: Command = {
     let fitModels: FitModels | undefined;
     if (llpType) {
       return withBackend({ backend: values.backend ?? (cfg.backend === 'auto' ? undefined : cfg.backend), workers: values.workers }, async (backend) => {
-        const r = await runIdm(backend, parseIdmConfig(text, path), { quick: values.quick ? true : undefined, progress: ctx.progress, signal: ctx.signal });
+        const o = { quick: values.quick ? true : undefined, progress: ctx.progress, signal: ctx.signal };
+        const r = llpB ? await runLlpB(backend, cfg as unknown as LlpBConfig, o) : await runIdm(backend, parseIdmConfig(text, path), o);
         Object.assign(r, { darkscan_version: DARKSCAN_VERSION, config: { file: path, sha256: textDigest(text) } });
         mkdirSync(dir, { recursive: true });
-        const files = renderIdm(r).map((f) => (writeAtomic(join(dir, f.name), f.text), join(dir, f.name)));
+        const files = (llpB ? renderLlpB(r) : renderIdm(r)).map((f) => (writeAtomic(join(dir, f.name), f.text), join(dir, f.name)));
+        if (llpB) {
+          const cells = r.cells as { m_S_GeV: number; combined_limit: (number | null)[] }[];
+          if (values.json) out(JSON.stringify({ analysis: r.analysis, out: dir, files, timing_s: r.timing_s, seed: r.seed }));
+          else {
+            out(`darkscan run: ${r.analysis} (${r.production_mode}), N_BB = ${r.n_BBbar}, seed ${r.seed}, backend ${backend.name}; ${Math.round((r.cl as number) * 100)}% CL (${r.method}); time ${(r.timing_s as { total: number }).total.toFixed(1)} s (sweep ${r.sweep_ms} ms)`);
+            for (const c of cells) out(`  m_S = ${c.m_S_GeV.toFixed(3)} GeV: best combined limit ${Math.min(...c.combined_limit.map((x) => x ?? Infinity)).toExponential(3)}`);
+            out(`  files in ${dir}:`);
+            for (const f of files) out(`    ${f.slice(dir.length + 1)}`);
+          }
+          return 0;
+        }
         const timing = r.timing_s as Record<string, number>;
         if (values.json) out(JSON.stringify({ analysis: r.analysis, out: dir, files, timing_s: timing, seed: r.seed }));
         else {

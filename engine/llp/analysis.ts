@@ -7,6 +7,7 @@ import { checkpoint } from '../cancel.js';
 import { CHANNELS, DAUGHTER_MASS, PRODUCTIONS, generateLlpSample, reducedMass, type Channel, type LlpSample, type Production } from './sample.js';
 import { runSweep, type SweepOptions, type SweepResult } from './sweep.js';
 import { sidebandCounts, type DataSample } from './background.js';
+import { linePlot } from '../plot/svg.js';
 import { bMesonCount, limitGrid, productionPerTheta2, type LimitGrid, type LimitMethod } from './limits.js';
 
 export const LLP_RESULT_SCHEMA = 'darkscan-llp/1';
@@ -156,3 +157,38 @@ export async function demoInputs(backend: Backend, seed: number, channels: reado
   const data = await demoData(backend, seed, 20000, channels, abort, production);
   return { signal, data };
 }
+
+/** The --demo mass grid, GeV: 1 to 4 in steps of 0.25. */
+export const LLP_DEMO_MASSES: readonly number[] = Array.from({ length: 13 }, (_, i) => 1 + 0.25 * i);
+export const LLP_DEMO_DATA = 'illustrative flat M_red background, lxy exponential (mean 0.2 cm), 20000 events per channel';
+
+export interface LlpDemoOptions extends Omit<AnalysisOptions, 'masses'> {
+  readonly seed: number;
+  /** All mass hypotheses of the demo grid (the signal is generated for all of them). */
+  readonly masses: readonly number[];
+  readonly perCell: number;
+  readonly ctauGenCm: number;
+  /** masses[first, end) analysed (a shard); default all. */
+  readonly range?: readonly [number, number];
+}
+
+/** The `llp --demo` computation (also `run --config b-kplus-llp / b-kstar0-llp`): demo samples, sweep, limits; json.kind 'llp'. */
+export async function runLlpDemo(backend: Backend, o: LlpDemoOptions): Promise<AnalysisResult & { masses: number[] }> {
+  const { signal, data } = await demoInputs(backend, o.seed, o.channels, o.masses, o.perCell, o.ctauGenCm, o.signal, o.production);
+  const [first, end] = o.range ?? [0, o.masses.length];
+  const masses = o.masses.slice(first, end);
+  const r = await analyse(backend, signal, data, { ...o, masses }, { demo: true, seed: o.seed, signal: signal.meta, data: LLP_DEMO_DATA });
+  Object.assign(r.json, { kind: 'llp', masses_GeV: [...o.masses] });
+  return { ...r, masses };
+}
+
+/** SVG: a limit against m_S, one line per (every ~L/6-th) lifetime; value(im, j) at mass im, lifetime j. */
+export function limitVsMassSvg(p: { masses: readonly number[]; ctaus: readonly number[]; value: (im: number, j: number) => number; title: string; yLabel: string; note?: string }): string {
+  const L = p.ctaus.length, step = Math.max(1, Math.floor(L / 6));
+  const series = [];
+  for (let j = 0; j < L; j += step) series.push({ x: [...p.masses], y: p.masses.map((_, im) => p.value(im, j)), label: `c tau = ${p.ctaus[j].toPrecision(3)} cm` });
+  return linePlot({ title: p.title, x: { label: 'm_S [GeV]' }, y: { label: p.yLabel, log: true }, series, note: p.note });
+}
+
+/** The branching-fraction label of a production mode's limits. */
+export const limitLabel = (production: Production) => (production === 'K+' ? 'B(B+ -> K+ S)' : 'B(B0 -> K*0(-> K+ pi-) S)');
