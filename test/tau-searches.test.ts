@@ -14,7 +14,7 @@ import { loadConfig } from '../engine/analyses/run.js';
 import { ConfigError } from '../engine/config.js';
 import { generate } from '../engine/generate/index.js';
 import { BR_TAU } from '../engine/generate/tau.js';
-import { smoothBackground, SHAPE_MAX_REL } from '../engine/analyses/fit.js';
+import { buildFitModels, fitRange, smoothBackground, SHAPE_MAX_REL, type FitSpec } from '../engine/analyses/fit.js';
 
 const M_TAU = 1.77686, M_MU = 0.1056583755;
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
@@ -162,6 +162,53 @@ describe('fit model: the background shape variations', () => {
         expect(shifted, `bin ${j}, alphas ${aT}, ${aC}`).toBeGreaterThanOrEqual(-1e-9 * v);
       });
     }
+  });
+});
+
+describe('fit model: ranges stop at the MLP range edges', () => {
+  // A background that steps at 2 (as at an MLP range edge): 4000 events per unit below, 16000 above, evenly spread.
+  const spread = (a: number, b: number, perUnit: number) => Array.from({ length: Math.round((b - a) * perUnit) }, (_, i) => a + (i + 0.5) / perUnit);
+  const bg = [...spread(0, 2, 4000), ...spread(2, 4, 16000)];
+  const base: FitSpec = { sigma: () => 0.05, halfRangeSigma: 5, binsPerSigma: 2, doc: 'test' };
+  const withEdges: FitSpec = { ...base, edges: [0, 1, 2, 3, 4] };
+  const models = (spec: FitSpec) => buildFitModels({
+    spec, windows: [1.5, 1.9, 2.0, 2.05].map((x, window) => ({ window, x, mass: x, efficiency: 0.5 })),
+    data: bg, background: bg, backgroundWeight: bg.map(() => 1), lumiFb: 1, description: 'test',
+  });
+
+  it('fitRange: x +- 5 sigma, clipped to the interval holding x (only with edges)', () => {
+    expect(fitRange(base, 1.9)).toEqual({ lo: 1.65, hi: 1.9 + 0.25, clipped: false });
+    expect(fitRange(withEdges, 1.5)).toEqual({ lo: 1.25, hi: 1.75, clipped: false });
+    expect(fitRange(withEdges, 1.9)).toEqual({ lo: 1.65, hi: 2, clipped: true });
+    expect(fitRange(withEdges, 2)).toEqual({ lo: 2, hi: 2.25, clipped: true });
+    const last = fitRange(withEdges, 4.1); // beyond the last edge: the last interval
+    expect([last.lo, last.hi, last.clipped]).toEqual([4.1 - 0.25, 4, true]);
+    expect(fitRange(withEdges, 1.5, 3)).toEqual({ lo: 1, hi: 2, clipped: true });
+  });
+
+  it('each hypothesis\' range and background curve stay on one side of an edge, so the curve is smooth; without edges it spans the step', () => {
+    const m = models(withEdges);
+    expect(m.hypotheses.map((h) => [h.lo_GeV, h.hi_GeV])).toEqual([[1.25, 1.75], [1.65, 2], [2, 2.25], [2, 2.3]]);
+    m.workspace.channels.forEach((c, k) => {
+      const nominal = c.samples[0].data as number[], obs = m.workspace.observations[k].data;
+      expect(nominal.length).toBe(20);
+      expect(obs.length).toBe(20);
+      // flat on each side of the step: the curve follows the data within 5%
+      nominal.forEach((v, j) => expect(Math.abs(v - obs[j]) / obs[j], `hypothesis ${k}, bin ${j}`).toBeLessThan(0.05));
+      const sig = (m.patchset.patches[k].patch.at(-1) as { value: { data: number[] } }).value.data;
+      expect(sig.reduce((a, v) => a + v, 0)).toBeCloseTo(m.hypotheses[k].signalEventsPerMu, 9);
+    });
+    // without edges the range at 1.9 spans the step and the curve misses the data by far more
+    const u = models(base), nominal = u.workspace.channels[1].samples[0].data as number[], obs = u.workspace.observations[1].data;
+    expect(Math.max(...nominal.map((v, j) => Math.abs(v - obs[j]) / obs[j]))).toBeGreaterThan(0.2);
+    // at 1.5 the fit range is the same with and without edges (only its background curve's range, +-3 x 0.25, stops at 1 and 2)
+    expect([u.hypotheses[0].lo_GeV, u.hypotheses[0].hi_GeV]).toEqual([m.hypotheses[0].lo_GeV, m.hypotheses[0].hi_GeV]);
+    expect(u.workspace.observations[0]).toEqual(m.workspace.observations[0]);
+  });
+
+  it('smoothBackground: the fit range given as bins of the wide histogram equals the centred default', () => {
+    const sum = Array.from({ length: 60 }, (_, j) => 10 + j + ((j * 7) % 5)), sum2 = sum.slice();
+    expect(smoothBackground(sum, sum2, 1, 3, { first: 20, bins: 20 })).toEqual(smoothBackground(sum, sum2, 1, 3));
   });
 });
 

@@ -5,7 +5,9 @@
 //               normalised to `signal_events_per_mu` events; normfactor 'mu' (the POI)
 //   background  the selected simulation (weighted) in the same bins, smoothed by a quadratic
 //               (smoothBackground), its statistical uncertainty as a tilt and a curvature (histosys), and a free
-//               normalisation (normfactor bkg_norm_<channel>: the data's sidebands set the level)
+//               normalisation (normfactor bkg_norm_<channel>: the data's sidebands set the level);
+//               with `edges` (one MLP per range of the scan variable) both ranges stop at the edges
+//               of the range holding the hypothesis, where the background steps
 //   data        the selected (pseudo-)data in the same bins.
 // All hypotheses form ONE background-only workspace (one channel per hypothesis) and ONE patchset
 // (one patch per hypothesis: keep its channel and observation, add the signal), so that pyhf reads
@@ -30,6 +32,31 @@ export interface FitSpec {
   readonly binsPerSigma: number;
   /** One line on the signal and background shapes, for results and the patchset description. */
   readonly doc: string;
+  /**
+   * Edges in the scan variable that no fit range crosses (the MLP ranges' edges: each range has its
+   * own score cut, so the background steps there and a quadratic cannot follow): the fit range and
+   * the background curve's range stop at the edges of the interval holding the hypothesis.
+   */
+  readonly edges?: readonly number[];
+}
+
+/**
+ * The fit range of a hypothesis at x: x +- halfRangeSigma sigma(x), clipped to the interval
+ * [edges[k], edges[k + 1]) holding x when the spec has edges (`clipped`: whether it was cut). `wide`: the
+ * same for WIDE times the half range (the background curve's range).
+ */
+export function fitRange(spec: FitSpec, x: number, wide = 1): { lo: number; hi: number; clipped: boolean } {
+  const half = wide * spec.halfRangeSigma * spec.sigma(x);
+  let lo = x - half, hi = x + half;
+  const e = spec.edges;
+  if (!e || e.length < 2) return { lo, hi, clipped: false };
+  let k = 0;
+  while (k + 2 < e.length && x >= e[k + 1]) k++;
+  const a = e[k], b = e[k + 1];
+  const clipped = lo < a || hi > b;
+  lo = Math.max(lo, a);
+  hi = Math.min(hi, b);
+  return { lo, hi, clipped };
 }
 
 /** The POI's upper bound (in units of signal_events_per_mu). */
@@ -121,8 +148,9 @@ export const SHAPE_MAX_REL = 0.1;
  * x (1 +- t P2(u)), multiplicative in shape so the background stays >= 0 with both at |alpha| <= 5);
  * the normalisation is free in the fit.
  */
-export function smoothBackground(sum: readonly number[], sum2: readonly number[], meanW: number, wide: number): { nominal: number[]; rel: number; tilt: { hi: number[]; lo: number[] }; curvature: { hi: number[]; lo: number[] } } {
-  const nw = sum.length, nb = Math.round(nw / wide), first = (nw - nb) / 2, floor = binFloor(nb);
+export function smoothBackground(sum: readonly number[], sum2: readonly number[], meanW: number, wide: number, range?: { first: number; bins: number }): { nominal: number[]; rel: number; tilt: { hi: number[]; lo: number[] }; curvature: { hi: number[]; lo: number[] } } {
+  // range: the fit range's bins within the wide histogram (default: the middle 1/wide of it).
+  const nw = sum.length, nb = range ? range.bins : Math.round(nw / wide), first = range ? range.first : (nw - nb) / 2, floor = binFloor(nb);
   const legendre = (u: number) => [1, u, (3 * u * u - 1) / 2];
   const P = sum.map((_, j) => legendre(-1 + (2 * j + 1) / nw));
   const A = [[0, 0, 0], [0, 0, 0], [0, 0, 0]], r = [0, 0, 0];
@@ -209,14 +237,27 @@ export function buildFitModels(inp: FitInputs): FitModels {
   for (const win of inp.windows) {
     if (!(win.efficiency > 0)) continue;
     const s = spec.sigma(win.x);
-    const lo = win.x - spec.halfRangeSigma * s, width = s / spec.binsPerSigma;
-    const edges = Array.from({ length: nb + 1 }, (_, j) => (j === nb ? win.x + spec.halfRangeSigma * s : lo + j * width));
+    const r = fitRange(spec, win.x), w = fitRange(spec, win.x, WIDE);
+    let edges: number[], wEdges: number[], fitBins: { first: number; bins: number } | undefined;
+    if (!r.clipped && !w.clipped) {
+      const lo = win.x - spec.halfRangeSigma * s, width = s / spec.binsPerSigma;
+      edges = Array.from({ length: nb + 1 }, (_, j) => (j === nb ? win.x + spec.halfRangeSigma * s : lo + j * width));
+      // The simulation over WIDE times the range for the background curve.
+      const half = WIDE * spec.halfRangeSigma * s;
+      wEdges = Array.from({ length: WIDE * nb + 1 }, (_, j) => win.x - half + (j * 2 * half) / (WIDE * nb));
+    } else {
+      // The range or the background curve's range reaches an edge: nb bins over the (clipped) range;
+      // the curve's range, clipped at the same interval's edges, in bins of the same width around it.
+      const width = (r.hi - r.lo) / nb;
+      const left = Math.floor((r.lo - w.lo) / width + 1e-9), right = Math.floor((w.hi - r.hi) / width + 1e-9);
+      edges = Array.from({ length: nb + 1 }, (_, j) => (j === nb ? r.hi : r.lo + j * width));
+      wEdges = Array.from({ length: left + nb + right + 1 }, (_, j) => (j === left + nb ? r.hi : r.lo + (j - left) * width));
+      fitBins = { first: left, bins: nb };
+    }
     const h = bg.histogram(edges), d = data.histogram(edges);
-    // The simulation over WIDE times the range for the background curve.
-    const half = WIDE * spec.halfRangeSigma * s, wEdges = Array.from({ length: WIDE * nb + 1 }, (_, j) => win.x - half + (j * 2 * half) / (WIDE * nb));
     const hw = bg.histogram(wEdges);
     const total = h.sum.reduce((a, v) => a + v, 0);
-    const shape = smoothBackground(hw.sum, hw.sum2, bg.meanWeight(wEdges[0], wEdges[WIDE * nb]), WIDE);
+    const shape = smoothBackground(hw.sum, hw.sum2, bg.meanWeight(wEdges[0], wEdges[wEdges.length - 1]), WIDE, fitBins);
     // Signal: the resolution's Gaussian, bin by bin, renormalised to the range (PDG Statistics, the normal distribution).
     const g = edges.map((e) => normCdf((e - win.x) / s));
     const frac = g.slice(1).map((v, j) => v - g[j]);

@@ -20,7 +20,7 @@ import { limitsBatch, PIPELINE_LIMIT_METHODS, type OneLimit, type PipelineLimitM
 import { globalSignificance } from '../stats/lee.js';
 import { checkpoint } from '../cancel.js';
 import { couplingLimit, type Coupling } from './couplings.js';
-import { buildFitModels, fitHypotheses, FIT_MIN_B, type FitModels, type FitSpec } from './fit.js';
+import { buildFitModels, fitHypotheses, fitRange, FIT_MIN_B, type FitModels, type FitSpec } from './fit.js';
 import { B_FLOOR, concatColumns, poissonResample, rows, sampleInfo, scanWithFloor, seedOf, selectRows, table, type Columns } from './samples.js';
 
 export type LimitMethod = PipelineLimitMethod;
@@ -583,9 +583,9 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
     effMap.push({ masses_GeV: [...p], peak, window: w, efficiency: perPoint ? (inside / perPoint) * (def.signal.generatedFraction ?? 1) : 0 });
     if (fitSpec) {
       // The fit's efficiency: events with a candidate in the fit range around the peak.
-      const half = fitSpec.halfRangeSigma * fitSpec.sigma(peak[0]);
+      const half = fitSpec.halfRangeSigma * fitSpec.sigma(peak[0]), r = fitRange(fitSpec, peak[0]);
       const inRange = new Uint8Array(rows(sel));
-      for (let i = 0; i < from.length; i++) if (Math.abs(coords[0][i] - peak[0]) <= half) inRange[from[i]] = 1;
+      for (let i = 0; i < from.length; i++) if (r.clipped ? coords[0][i] >= r.lo && coords[0][i] < r.hi : Math.abs(coords[0][i] - peak[0]) <= half) inRange[from[i]] = 1;
       fitEff.push(perPoint ? (inRange.reduce((a, v) => a + v, 0) / perPoint) * (def.signal.generatedFraction ?? 1) : 0);
     }
   }
@@ -625,7 +625,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
         mu_hat: r.muHat, mu_up: r.muUp, mu_up_expected: r.muUpExpected, p_local: r.pLocal, z_local: r.zLocal, used: h.background >= FIT_MIN_B,
       });
     });
-    fitInfo = { hypotheses: models.hypotheses.length, fits: f.fits, fits_not_converged: f.unconverged, doc: fitSpec.doc, half_range_sigma: fitSpec.halfRangeSigma, bins_per_sigma: fitSpec.binsPerSigma, min_background_in_range: FIT_MIN_B };
+    fitInfo = { hypotheses: models.hypotheses.length, fits: f.fits, fits_not_converged: f.unconverged, doc: fitSpec.doc, half_range_sigma: fitSpec.halfRangeSigma, bins_per_sigma: fitSpec.binsPerSigma, ...(fitSpec.edges ? { range_edges_GeV: [...fitSpec.edges] } : {}), min_background_in_range: FIT_MIN_B };
     o.onFitModels?.(models);
   }
   progress(`limits for ${W} windows (${method})`);

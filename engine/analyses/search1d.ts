@@ -47,7 +47,8 @@ export function search1D(d: Search1DSpec): SearchDefinition {
     signal: { process: d.signal.process, massParams: [d.signal.massParam], params: d.signal.params, generatedFraction: d.signal.generatedFraction },
     mlp: d.mlp,
     model: d.fit ? 'fit' : 'window',
-    fit: d.fit ? { ...d.fit, sigma: d.grid.sigma } : undefined,
+    // A search with one MLP per range of the scan variable: no fit range crosses a range edge (the background steps there).
+    fit: d.fit ? { ...d.fit, sigma: d.grid.sigma, ...(d.mlp?.ranges?.column === d.variable ? { edges: d.mlp.ranges.edges } : {}) } : undefined,
     eventColumns: d.eventColumns, selection: d.selection, select: d.select,
     candidates(c, n) {
       const { x, from } = d.candidates(c, n);
