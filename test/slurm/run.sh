@@ -7,7 +7,9 @@
 #     the merge job never runs; resubmitting only that task and the merge completes the run, equal
 #     to the unsharded scan;
 #  3. a toy hypotest with --checkpoint killed with SIGKILL (scancel --signal=KILL --full) resumes,
-#     resubmitted, to the same bits as an uninterrupted run.
+#     resubmitted, to the same bits as an uninterrupted run;
+#  4. toy CLs of every patch of a pyhf patchset (toys with fits) as a 4-task job array and a
+#     dependent merge job == the unsharded run, bit for bit.
 #
 # Exit 0: passed. Exit 1: failed. Exit 77: SKIPPED (Slurm cannot start here, e.g. not root); with
 # DARKSCAN_REQUIRE_SLURM=1 (CI) a skip is a failure. Needs dist/ (node build.mjs). Every daemon it
@@ -248,6 +250,25 @@ grep -q "$kept resumed from ck.json" <<<"$note" || fail "text-mode resume did no
 echo "   $note"
 phase_end
 
+# --- 4. toy CLs of every patch of a patchset as a job array -----------------------------------------
+phase_start "patchset toy CLs: job array + merge"
+W4="$SLURM_T/w4"
+mkdir -p "$W4/shards"
+PSD="$REPO/test/fixtures/pyhf/patchsets"
+CLS="darkscan cls $PSD/mass_scan_bkg.json --patchset $PSD/mass_scan_patchset.json --calculator toys --toys 4000 --seed 3 --backend wasm --json"
+(cd "$W4" && $CLS >whole.json) || fail "unsharded patchset toy CLs"
+printf '#!/bin/bash\n#SBATCH --array=0-3\n%s --workers 1 --shard "$SLURM_ARRAY_TASK_ID/4" >"shards/cls-$SLURM_ARRAY_TASK_ID.json"\n' "$CLS" >"$W4/cls.sbatch"
+J4=$(cd "$W4" && sbatch --parsable cls.sbatch) || fail "sbatch cls.sbatch"
+M4=$(cd "$W4" && sbatch --parsable --dependency=afterok:$J4 --wrap 'darkscan merge shards/cls-*.json --out cls.json') || fail "sbatch the merge job"
+wait_gone "$J4 $M4" 180
+st=$(array_states "$J4")
+[ "$st" = "0:COMPLETED 1:COMPLETED 2:COMPLETED 3:COMPLETED " ] || fail "cls array tasks: $st"
+[ "$(state "$M4")" = COMPLETED ] || fail "cls merge job $M4: $(state "$M4")"
+# Not compared: where it ran, the shard list, and the observed-data fit counts (every shard fits the data).
+node "$HERE/same.mjs" "$W4/cls.json" "$W4/whole.json" --ignore kind,shards,backend,darkscan_version,fits,fits_not_converged || fail "merged patchset toy CLs != unsharded"
+echo "   $(node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(Object.keys(d.patches).length + " patches x " + d.toys + " toys per hypothesis, seed " + d.seed)' "$W4/cls.json")"
+phase_end
+
 TOTAL=$(secs "$T0" "$(now)")
-echo "PASS: slurm: $SLURM_VERSION; README job array + merge == unsharded; cancelled task resubmitted == unsharded; SIGKILLed toy run resumed == uninterrupted"
+echo "PASS: slurm: $SLURM_VERSION; README job array + merge == unsharded; cancelled task resubmitted == unsharded; SIGKILLed toy run resumed == uninterrupted; patchset toy CLs job array + merge == unsharded"
 echo "wall times: $(IFS=';'; echo "${TIMES[*]}" | sed 's/;/; /g'); total ${TOTAL}s"
