@@ -6,7 +6,7 @@ import { clsDocument, clsToyFields } from '../likelihood/report.js';
 import type { Command } from './args.js';
 import { calculatorOf } from './hypotest.js';
 import { LIKELIHOOD_FLAGS, loadModels, poiValue, withSession } from './likelihood.js';
-import { planOf, registerToyFinisher, runToyJob, TOY_FLAGS } from './likelihood-toys.js';
+import { planOf, printToyJson, registerToyFinisher, runToyJob, TOY_FLAGS } from './likelihood-toys.js';
 
 export function testStatOf(s: string): TestStat {
   if (s !== 'qtilde' && s !== 'q') throw new Error(`--test-stat: expected qtilde or q, got '${s}'`);
@@ -36,16 +36,10 @@ export const cls: Command = {
     const mu = poiValue(values['poi-value'], 1)!;
     const loaded = loadModels(positionals[0], values);
     if (calc === 'toys') {
-      const r = await runToyJob(values, loaded, ctx, { command: 'cls', stat, config: { poi_value: mu }, points: async () => loaded.models.map((_, t) => ({ target: t, mu })) });
-      if ('shard' in r) {
-        out(JSON.stringify(r.shard));
-        return 0;
-      }
-      if (values.json) {
-        out(JSON.stringify(r.fields));
-        return 0;
-      }
-      const f = r.fields as Record<string, unknown>;
+      const job = await runToyJob(values, loaded, ctx, { command: 'cls', stat, config: { poi_value: mu }, points: async () => loaded.models.map((_, t) => ({ target: t, mu })) });
+      const r = printToyJson(job, values.json, out);
+      if (!r) return 0;
+      const f = r.fields;
       const each = (loaded.patches ? Object.entries(f.patches as Record<string, Record<string, unknown>>) : [['', f]]) as [string, Record<string, unknown>][];
       out(`# CLs at ${loaded.models[0].poiName} = ${mu} (${stat}, ${f.toys} toys per hypothesis, seed ${f.seed}; on ${r.session.backend.name}${r.resumed ? `, ${r.resumed} resumed` : ''})`);
       for (const [name, x] of each) {

@@ -7,7 +7,7 @@ import { withBackend, type Command, type Context, type Out } from './args.js';
 import { calculatorOf } from './hypotest.js';
 import { MODEL_FLAGS, modelFromFlags, toyFlags } from './limit.js';
 import { LIKELIHOOD_FLAGS, loadModels, perPatch, runRecord, targetsOf, withSession } from './likelihood.js';
-import { planOf, registerToyFinisher, runToyJob, TOY_RUN_FLAGS } from './likelihood-toys.js';
+import { planOf, printToyJson, registerToyFinisher, runToyJob, TOY_RUN_FLAGS } from './likelihood-toys.js';
 import { toyDiscovery } from '../likelihood/toycls.js';
 
 const OPTIONS = { ...MODEL_FLAGS, ...LIKELIHOOD_FLAGS, calculator: { type: 'string', default: 'asymptotic', arg: 'C', help: 'asymptotic or toys' }, ...TOY_RUN_FLAGS } as const;
@@ -60,15 +60,9 @@ async function workspaceDiscovery(file: string, values: Values, calc: 'asymptoti
   if (calc !== 'toys' && (values.shard !== undefined || values.checkpoint !== undefined)) throw new Error('--shard and --checkpoint apply to --calculator toys');
   const loaded = loadModels(file, values);
   if (calc === 'toys') {
-    const r = await runToyJob(values, loaded, ctx, { command: 'discovery', stat: 'q0', nullOnly: true, config: {}, points: async () => loaded.models.map((_, t) => ({ target: t, mu: 0 })) });
-    if ('shard' in r) {
-      out(JSON.stringify(r.shard));
-      return 0;
-    }
-    if (values.json) {
-      out(JSON.stringify(r.fields));
-      return 0;
-    }
+    const job = await runToyJob(values, loaded, ctx, { command: 'discovery', stat: 'q0', nullOnly: true, config: {}, points: async () => loaded.models.map((_, t) => ({ target: t, mu: 0 })) });
+    const r = printToyJson(job, values.json, out);
+    if (!r) return 0;
     const f = r.fields;
     const each = (loaded.patches ? Object.entries(f.patches as Record<string, Record<string, unknown>>) : [['', f]]) as [string, { p0: number; z: number | null; p0_error: number; toys_not_converged: number }][];
     out(`# discovery (q0, ${f.toys} toys, seed ${f.seed}; on ${r.session.backend.name})`);

@@ -83,6 +83,17 @@ const unF32 = (s: string) => { const b = Buffer.from(s, 'base64'); return new Fl
 const unU8 = (s: string) => Uint8Array.from(Buffer.from(s, 'base64'));
 
 /**
+ * Prints what a toy job writes as JSON (the shard record with --shard, else the fields with --json)
+ * and returns undefined; without JSON output, returns the run for the command's text summary.
+ */
+export function printToyJson<T extends { fields: Record<string, unknown> }>(r: T | { shard: ShardedOutput }, json: boolean | undefined, out: (s: string) => void): T | undefined {
+  if ('shard' in r) out(JSON.stringify(r.shard));
+  else if (json) out(JSON.stringify(r.fields));
+  else return r;
+  return undefined;
+}
+
+/**
  * Runs a toy job: prints the shard JSON (with --shard) and returns undefined, or returns the
  * command's JSON fields (results + run record) for the caller to print.
  */

@@ -9,7 +9,7 @@ import { intArg, numArg, type Command } from './args.js';
 import { testStatOf } from './cls.js';
 import { calculatorOf } from './hypotest.js';
 import { LIKELIHOOD_FLAGS, loadModels, perPatch, targetsOf, withSession } from './likelihood.js';
-import { planOf, registerToyFinisher, runToyJob, TOY_FLAGS } from './likelihood-toys.js';
+import { planOf, printToyJson, registerToyFinisher, runToyJob, TOY_FLAGS } from './likelihood-toys.js';
 
 const OPTIONS = {
   ...LIKELIHOOD_FLAGS,
@@ -60,7 +60,7 @@ export const upperLimit: Command = {
     const loaded = loadModels(positionals[0], values);
     if (calc === 'toys') {
       const given = values.scan === undefined ? undefined : scanArg(values.scan);
-      const r = await runToyJob(values, loaded, ctx, {
+      const job = await runToyJob(values, loaded, ctx, {
         command: 'upper-limit', stat, config: { cl, scan: values.scan ?? null },
         async points(s) {
           let grids: number[][];
@@ -77,15 +77,9 @@ export const upperLimit: Command = {
           return grids.flatMap((g, t) => g.map((mu) => ({ target: t, mu })));
         },
       });
-      if ('shard' in r) {
-        out(JSON.stringify(r.shard));
-        return 0;
-      }
+      const r = printToyJson(job, values.json, out);
+      if (!r) return 0;
       const f = r.fields;
-      if (values.json) {
-        out(JSON.stringify(f));
-        return 0;
-      }
       const each = (loaded.patches ? Object.entries(f.patches as Record<string, Record<string, unknown>>) : [['', f]]) as [string, { obs: number; exp: number[]; obs_error: number; exp_error: number[] }][];
       out(`# ${cl * 100}% CL upper limits on ${loaded.models[0].poiName} (${stat}, ${f.toys} toys per hypothesis and POI value, seed ${f.seed}; on ${r.session.backend.name}${f.toys_not_converged ? `, ${f.toys_not_converged} toys not converged` : ''})`);
       for (const [name, x] of each) out(`${name ? `${name}: ` : ''}obs ${x.obs.toPrecision(5)} +- ${x.obs_error.toPrecision(2)}  exp [${x.exp.map((v, k) => `${v.toPrecision(4)} +- ${x.exp_error[k].toPrecision(2)}`).join(', ')}]`);
