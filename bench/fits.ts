@@ -9,8 +9,7 @@
 //
 // Building the models (patching, compiling, packing) is timed apart from the fits, for both.
 import { readFileSync } from 'node:fs';
-import type { Backend } from '../host/index.js';
-import { makeBackend } from './backends.js';
+import { perBackend, pyhfPeer } from './backends.js';
 import { runFits, packFitModels, type FitRequest } from '../engine/likelihood/fitrun.js';
 import { compileModel } from '../engine/likelihood/model.js';
 import { applyPatch } from '../engine/likelihood/patchset.js';
@@ -24,7 +23,6 @@ const now = () => performance.now() / 1000;
 /** A backend by bench label (cpu, wasm-simd, wasm-simd-all, wasm-scalar, webgpu); bench/toys_fit.ts uses it too. */
 export async function main(): Promise<void> {
   const { parseArgs } = await import('node:util');
-  const { execFileSync } = await import('node:child_process');
   const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
   const { tmpdir, availableParallelism, cpus } = await import('node:os');
   const { join } = await import('node:path');
@@ -55,36 +53,22 @@ export async function main(): Promise<void> {
       const packed = packFitModels(models.map((m) => m.fit));
       const buildS = now() - t0;
       const row: Record<string, unknown> = { patches: N, build_s: buildS, backends: {} as Record<string, unknown> };
-      for (const label of values.backends!.split(',')) {
-        let b: Backend;
-        try {
-          b = await makeBackend(label);
-        } catch (e) {
-          (row.backends as Record<string, unknown>)[label] = { skipped: (e as Error).message };
-          continue;
-        }
-        try {
-          const n = label === 'cpu' ? Math.min(N, cpuMax) : N;
-          const reqs: FitRequest[] = [];
-          for (let i = 0; i < n; i++) reqs.push({ model: i, data: models[i].observed }, { model: i, data: models[i].observed, poi: 1 });
-          await runFits(b, packed, reqs.slice(0, Math.min(reqs.length, 8))); // warm-up (compile, upload)
-          const t1 = now();
-          const out = await runFits(b, packed, reqs);
-          const s = now() - t1;
-          (row.backends as Record<string, unknown>)[label] = {
-            patches_fitted: n, fits: reqs.length, fit_s: s, fits_per_s: reqs.length / s,
-            not_converged: out.filter((r) => r.status === 0).length, first_mu_hat: out[0].theta[models[0].poi],
-          };
-          console.error(`fits: ${N} patches, ${label}: ${(reqs.length / s).toFixed(1)} fits/s (${reqs.length} fits in ${s.toFixed(3)} s)`);
-        } finally {
-          await b.dispose();
-        }
-      }
+      row.backends = await perBackend(values.backends!, async (b, label) => {
+        const n = label === 'cpu' ? Math.min(N, cpuMax) : N;
+        const reqs: FitRequest[] = [];
+        for (let i = 0; i < n; i++) reqs.push({ model: i, data: models[i].observed }, { model: i, data: models[i].observed, poi: 1 });
+        await runFits(b, packed, reqs.slice(0, Math.min(reqs.length, 8))); // warm-up (compile, upload)
+        const t1 = now();
+        const out = await runFits(b, packed, reqs);
+        const s = now() - t1;
+        console.error(`fits: ${N} patches, ${label}: ${(reqs.length / s).toFixed(1)} fits/s (${reqs.length} fits in ${s.toFixed(3)} s)`);
+        return {
+          patches_fitted: n, fits: reqs.length, fit_s: s, fits_per_s: reqs.length / s,
+          not_converged: out.filter((r) => r.status === 0).length, first_mu_hat: out[0].theta[models[0].poi],
+        };
+      });
       if (!values['no-pyhf']) {
-        const py = execFileSync('/usr/bin/python3', ['bench/pyhf_peer.py', BKG, '--patchset', psPath, '--max-items', String(pyhfMax), '--ntoys', '0'], {
-          env: { ...process.env, PYTHONPATH: '/work/shared/peers/pyhf/src', OMP_NUM_THREADS: '1' }, encoding: 'utf8', maxBuffer: 1 << 26,
-        });
-        row.pyhf = JSON.parse(py.trim().split('\n').pop()!);
+        row.pyhf = pyhfPeer([BKG, '--patchset', psPath, '--max-items', String(pyhfMax), '--ntoys', '0']);
         console.error(`fits: ${N} patches, pyhf: ${(row.pyhf as { fits_per_s: number }).fits_per_s.toFixed(1)} fits/s`);
       }
       results.push(row);

@@ -20,7 +20,7 @@
 // runs its toybased hypotest on the first --pyhf-patches patches (its rate is per toy).
 import { readFileSync } from 'node:fs';
 import type { Backend } from '../host/index.js';
-import { makeBackend } from './backends.js';
+import { perBackend, pyhfPeer } from './backends.js';
 import { workspace50 } from './workspaces.js';
 import { packFitModels, runFits } from '../engine/likelihood/fitrun.js';
 import { compileModel, type CompiledModel } from '../engine/likelihood/model.js';
@@ -52,7 +52,6 @@ const now = () => performance.now() / 1000;
 
 async function main(): Promise<void> {
   const { parseArgs } = await import('node:util');
-  const { execFileSync } = await import('node:child_process');
   const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
   const { tmpdir, availableParallelism, cpus } = await import('node:os');
   const { join } = await import('node:path');
@@ -90,28 +89,14 @@ async function main(): Promise<void> {
         writeFileSync(psPath, JSON.stringify(ps));
         const models = (ps.patches as { patch: unknown[] }[]).map((p) => compileModel(applyPatch(bkg, p.patch, 'bench')));
         const row: Record<string, unknown> = { workspace: name, file: `${MASS_SCAN_BKG} + ${P} illustrative patches (bench/workspaces.ts)`, bins: models[0].fit.bins.length, parameters: models[0].fit.params.length, toys_per_set: PK, sets: 2 * P, backends: {} };
-        for (const label of values.backends!.split(',')) {
-          let b: Backend;
-          try {
-            b = await makeBackend(label);
-          } catch (e) {
-            (row.backends as Record<string, unknown>)[label] = { skipped: (e as Error).message };
-            continue;
-          }
-          try {
-            const r = await patchsetRate(b, models, PK, seed);
-            (row.backends as Record<string, unknown>)[label] = { ...r, threads: label === 'wasm-simd-all' ? availableParallelism() : 1 };
-            console.error(`toys: ${P} patches x ${PK} toys, ${label}: ${r.toys_per_s.toFixed(1)} toys/s (${r.toys} toys in ${r.seconds.toFixed(2)} s; observed fits ${r.observed_fits_s.toFixed(2)} s; ${r.not_converged} not converged)`);
-          } finally {
-            await b.dispose();
-          }
-        }
+        row.backends = await perBackend(values.backends!, async (b, label) => {
+          const r = await patchsetRate(b, models, PK, seed);
+          console.error(`toys: ${P} patches x ${PK} toys, ${label}: ${r.toys_per_s.toFixed(1)} toys/s (${r.toys} toys in ${r.seconds.toFixed(2)} s; observed fits ${r.observed_fits_s.toFixed(2)} s; ${r.not_converged} not converged)`);
+          return { ...r, threads: label === 'wasm-simd-all' ? availableParallelism() : 1 };
+        });
         if (!values['no-pyhf'] && Number(values['pyhf-toys']) > 0) {
           const n = values['pyhf-patches']!;
-          const py = execFileSync('/usr/bin/python3', ['bench/pyhf_peer.py', MASS_SCAN_BKG, '--patchset', psPath, '--max-items', n, '--toy-items', n, '--ntoys', values['pyhf-toys']!, '--poi-value', '1'], {
-            env: { ...process.env, PYTHONPATH: '/work/shared/peers/pyhf/src', OMP_NUM_THREADS: '1' }, encoding: 'utf8', maxBuffer: 1 << 26,
-          });
-          row.pyhf = JSON.parse(py.trim().split('\n').pop()!);
+          row.pyhf = pyhfPeer([MASS_SCAN_BKG, '--patchset', psPath, '--max-items', n, '--toy-items', n, '--ntoys', values['pyhf-toys']!, '--poi-value', '1']);
           console.error(`toys: patchset, pyhf (${n} patches): ${(row.pyhf as { toys_per_s: number }).toys_per_s.toFixed(2)} toys/s`);
         }
         results.push(row);
@@ -122,38 +107,24 @@ async function main(): Promise<void> {
       const model: CompiledModel = compileModel(parseWorkspace(JSON.parse(readFileSync(path, 'utf8'))));
       const packed = packFitModels([model.fit]);
       const row: Record<string, unknown> = { workspace: name, file: path.startsWith(dir) ? 'built by bench/toys_fit.ts (illustrative)' : path, bins: model.fit.bins.length, parameters: model.fit.params.length, toys_per_set: K, sets: 2, backends: {} };
-      for (const label of values.backends!.split(',')) {
-        let b: Backend;
-        try {
-          b = await makeBackend(label);
-        } catch (e) {
-          (row.backends as Record<string, unknown>)[label] = { skipped: (e as Error).message };
-          continue;
-        }
-        try {
-          // Generating points: fixed-POI fits to the observed data at mu = 1 (s+b) and 0 (b-only).
-          const [sb, bo] = await runFits(b, packed, [{ model: 0, data: model.observed, poi: 1 }, { model: 0, data: model.observed, poi: 0 }]);
-          const sets = [{ model: 0, mu: 1, gen: generatingData(model, sb.theta), stream: 0 }, { model: 0, mu: 1, gen: generatingData(model, bo.theta), stream: 1 }];
-          await runToys(b, packed, sets, { seed, firstToy: 0, toys: Math.min(K, 16), stat: 'qtilde' }); // warm-up (compile, workers)
-          const t0 = now();
-          const r = await runToys(b, packed, sets, { seed, firstToy: 0, toys: K, stat: 'qtilde' });
-          const s = now() - t0;
-          let it = 0, itCond = 0, bad = 0;
-          for (let i = 0; i < r.iterations.length; i++) it += r.iterations[i];
-          for (let i = 0; i < r.iterations.length; i += 2) itCond += r.iterations[i];
-          for (const v of r.status) if (v !== 0) bad++;
-          const n = 2 * K;
-          (row.backends as Record<string, unknown>)[label] = { seconds: s, toys_per_s: n / s, mean_iterations_per_fit: it / (2 * n), mean_iterations_conditional: itCond / n, mean_iterations_free: (it - itCond) / n, not_converged: bad, threads: label === 'wasm-simd-all' ? availableParallelism() : 1 };
-          console.error(`toys: ${name}, ${label}: ${(n / s).toFixed(1)} toys/s (${n} toys in ${s.toFixed(3)} s, ${(it / (2 * n)).toFixed(2)} iterations per fit (conditional ${(itCond / n).toFixed(2)}, free ${((it - itCond) / n).toFixed(2)}), ${bad} not converged)`);
-        } finally {
-          await b.dispose();
-        }
-      }
+      row.backends = await perBackend(values.backends!, async (b, label) => {
+        // Generating points: fixed-POI fits to the observed data at mu = 1 (s+b) and 0 (b-only).
+        const [sb, bo] = await runFits(b, packed, [{ model: 0, data: model.observed, poi: 1 }, { model: 0, data: model.observed, poi: 0 }]);
+        const sets = [{ model: 0, mu: 1, gen: generatingData(model, sb.theta), stream: 0 }, { model: 0, mu: 1, gen: generatingData(model, bo.theta), stream: 1 }];
+        await runToys(b, packed, sets, { seed, firstToy: 0, toys: Math.min(K, 16), stat: 'qtilde' }); // warm-up (compile, workers)
+        const t0 = now();
+        const r = await runToys(b, packed, sets, { seed, firstToy: 0, toys: K, stat: 'qtilde' });
+        const s = now() - t0;
+        let it = 0, itCond = 0, bad = 0;
+        for (let i = 0; i < r.iterations.length; i++) it += r.iterations[i];
+        for (let i = 0; i < r.iterations.length; i += 2) itCond += r.iterations[i];
+        for (const v of r.status) if (v !== 0) bad++;
+        const n = 2 * K;
+        console.error(`toys: ${name}, ${label}: ${(n / s).toFixed(1)} toys/s (${n} toys in ${s.toFixed(3)} s, ${(it / (2 * n)).toFixed(2)} iterations per fit (conditional ${(itCond / n).toFixed(2)}, free ${((it - itCond) / n).toFixed(2)}), ${bad} not converged)`);
+        return { seconds: s, toys_per_s: n / s, mean_iterations_per_fit: it / (2 * n), mean_iterations_conditional: itCond / n, mean_iterations_free: (it - itCond) / n, not_converged: bad, threads: label === 'wasm-simd-all' ? availableParallelism() : 1 };
+      });
       if (!values['no-pyhf'] && Number(values['pyhf-toys']) > 0) {
-        const py = execFileSync('/usr/bin/python3', ['bench/pyhf_peer.py', path, '--max-items', '1', '--ntoys', values['pyhf-toys']!, '--poi-value', '1'], {
-          env: { ...process.env, PYTHONPATH: '/work/shared/peers/pyhf/src', OMP_NUM_THREADS: '1' }, encoding: 'utf8', maxBuffer: 1 << 26,
-        });
-        row.pyhf = JSON.parse(py.trim().split('\n').pop()!);
+        row.pyhf = pyhfPeer([path, '--max-items', '1', '--ntoys', values['pyhf-toys']!, '--poi-value', '1']);
         console.error(`toys: ${name}, pyhf: ${(row.pyhf as { toys_per_s: number }).toys_per_s.toFixed(2)} toys/s`);
       }
       results.push(row);
