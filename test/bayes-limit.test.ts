@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WasmBackend, type Backend } from '../host/index.js';
 import { limitOne, limitsBatch, type OneLimit } from '../engine/stats/windows.js';
-import { BAYES_KERNEL_MAX } from '../engine/stats/bayeskernel.js';
+import { BAYES_KERNEL_MAX, bayesLimitsOnBackend } from '../engine/stats/bayeskernel.js';
 import type { CountingModel } from '../engine/stats/model.js';
 import { testWords } from '../kernels/testing.js';
 
@@ -87,4 +87,18 @@ describe('limitsBatch (bayes_limit kernel) against limitOne on the host', () => 
     const far = await limitsBatch(wasm, hi, 'bayes', 1 - 1e-9);
     hi.forEach((m, i) => expect(far[i], `window ${i}`).toEqual(limitOne(m, 'bayes', 1 - 1e-9)));
   }, 120_000);
+
+  it('repeated items (same n, f32 b and sigma_b) are computed once, with the bits of computing each alone', async () => {
+    const n = [2, 3, 2, 3, 2, 7, 3, 2], b = [0.5, 2, 0.5, 2, 0.5, 2, 2.0000000001, 0.5], sb = [0, 0.4, 0, 0.4, 0.1, 0.4, 0.4, -0];
+    const seen: number[] = [];
+    const got = await bayesLimitsOnBackend(wasm, n, b, sb, 0.9, undefined, (d, t) => seen.push(d / t));
+    for (let i = 0; i < n.length; i++) {
+      const alone = await bayesLimitsOnBackend(wasm, [n[i]], [b[i]], [sb[i]], 0.9);
+      expect(Object.is(got[i], alone[0]), `item ${i}: ${got[i]} vs ${alone[0]}`).toBe(true);
+    }
+    expect(got[0]).toBe(got[2]);
+    expect(got[0]).not.toBe(got[4]); // another sigma_b
+    expect(got[1]).toBe(got[6]); // b equal in f32
+    expect(seen.at(-1)).toBe(1); // progress in the caller's items, ending at all of them
+  });
 });

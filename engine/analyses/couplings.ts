@@ -25,11 +25,21 @@ export interface Coupling {
 
 /** coupling_UL = (sigma_UL / sigma(1))^(1/power) at the masses (GeV); null when either is missing or not positive. */
 export function couplingLimit(c: Coupling, masses: number | readonly number[], sigmaUpFb: number | null): number | null {
-  if (sigmaUpFb === null || !(sigmaUpFb > 0)) return null;
-  const m = typeof masses === 'number' ? [masses] : masses;
-  const s1 = c.sigmaAtUnitFb(m[0], m[1]);
-  if (!(s1 > 0) || !Number.isFinite(s1)) return null;
-  return (sigmaUpFb / s1) ** (1 / c.power);
+  return couplingLimitsAt(c, masses)(sigmaUpFb);
+}
+
+/** couplingLimit at fixed masses for several limits (observed and expected): sigma(1) computed once. */
+export function couplingLimitsAt(c: Coupling, masses: number | readonly number[]): (sigmaUpFb: number | null) => number | null {
+  let s1: number | undefined;
+  return (sigmaUpFb) => {
+    if (sigmaUpFb === null || !(sigmaUpFb > 0)) return null;
+    if (s1 === undefined) {
+      const m = typeof masses === 'number' ? [masses] : masses;
+      s1 = c.sigmaAtUnitFb(m[0], m[1]);
+    }
+    if (!(s1 > 0) || !Number.isFinite(s1)) return null;
+    return (sigmaUpFb / s1) ** (1 / c.power);
+  };
 }
 
 /** sigma(e+e- -> mu+ mu-(gamma)) at sqrt(s) = 10.58 GeV, fb: 1.148 nb (Belle II Physics Book, PTEP 2019 123C01, Table 4). */

@@ -19,7 +19,7 @@ import { trainMlps, type MlpSpec } from './mlp.js';
 import { limitsBatch, PIPELINE_LIMIT_METHODS, type OneLimit, type PipelineLimitMethod } from '../stats/windows.js';
 import { globalSignificance } from '../stats/lee.js';
 import { checkpoint } from '../cancel.js';
-import { couplingLimit, type Coupling } from './couplings.js';
+import { couplingLimitsAt, type Coupling } from './couplings.js';
 import { buildFitModels, fitHypotheses, fitRange, FIT_MIN_B, type FitModels, type FitSpec } from './fit.js';
 import { B_FLOOR, concatColumns, poissonResample, rows, sampleInfo, scanWithFloor, seedOf, selectRows, table, type Columns } from './samples.js';
 
@@ -301,10 +301,25 @@ async function atLuminosity(backend: Backend, process: string, params: Params | 
  * lattice corner around x the nearest point's value.
  */
 export function interpolateEfficiency(points: readonly (readonly number[])[], values: readonly number[], x: readonly number[]): number {
-  if (!points.length) return 0;
-  const dims = x.length;
+  return efficiencyInterpolator(points, values)(x);
+}
+
+/** interpolateEfficiency with the lattice built once (per window of a scan: the same numbers). */
+export function efficiencyInterpolator(points: readonly (readonly number[])[], values: readonly number[]): (x: readonly number[]) => number {
+  if (!points.length) return () => 0;
+  const dims = points[0].length;
   const axes = Array.from({ length: dims }, (_, d) => [...new Set(points.map((p) => p[d]))].sort((a, b) => a - b));
-  const at = new Map(points.map((p, i) => [p.join(','), values[i]]));
+  // The lattice's values, row-major over the axes (has: a simulated point at that corner; a
+  // repeated point keeps its last value).
+  const stride: number[] = [];
+  let size = 1;
+  for (let d = 0; d < dims; d++) (stride[d] = size), (size *= axes[d].length);
+  const lattice = new Float64Array(size), has = new Uint8Array(size);
+  points.forEach((p, i) => {
+    let at = 0;
+    for (let d = 0; d < dims; d++) at += axes[d].indexOf(p[d]) * stride[d];
+    (lattice[at] = values[i]), (has[at] = 1);
+  });
   const cell = (v: number, a: number[]): [number, number, number] => {
     if (v <= a[0]) return [0, 0, 0];
     if (v >= a[a.length - 1]) return [a.length - 1, a.length - 1, 0];
@@ -312,29 +327,30 @@ export function interpolateEfficiency(points: readonly (readonly number[])[], va
     while (a[i] < v) i++;
     return [i - 1, i, (v - a[i - 1]) / (a[i] - a[i - 1])];
   };
-  const cells = axes.map((a, d) => cell(x[d], a));
-  let sum = 0, wsum = 0;
-  for (let corner = 0; corner < 1 << dims; corner++) {
-    let wgt = 1;
-    const p: number[] = [];
-    for (let d = 0; d < dims; d++) {
-      const [i0, i1, f] = cells[d];
-      const hi = (corner >> d) & 1;
-      wgt *= hi ? f : 1 - f;
-      p.push(axes[d][hi ? i1 : i0]);
+  return (x) => {
+    if (x.length !== dims) throw new RangeError(`efficiency interpolation: ${x.length} masses, the simulated points have ${dims}`);
+    const cells = axes.map((a, d) => cell(x[d], a));
+    let sum = 0, wsum = 0;
+    for (let corner = 0; corner < 1 << dims; corner++) {
+      let wgt = 1, at = 0;
+      for (let d = 0; d < dims; d++) {
+        const [i0, i1, f] = cells[d];
+        const hi = (corner >> d) & 1;
+        wgt *= hi ? f : 1 - f;
+        at += (hi ? i1 : i0) * stride[d];
+      }
+      if (!has[at] || wgt === 0) continue;
+      sum += wgt * lattice[at];
+      wsum += wgt;
     }
-    const v = at.get(p.join(','));
-    if (v === undefined || wgt === 0) continue;
-    sum += wgt * v;
-    wsum += wgt;
-  }
-  if (wsum > 0) return sum / wsum;
-  let best = 0, bd = Infinity;
-  points.forEach((p, i) => {
-    const d = p.reduce((s, v, k) => s + (v - x[k]) ** 2, 0);
-    if (d < bd) (bd = d), (best = i);
-  });
-  return values[best];
+    if (wsum > 0) return sum / wsum;
+    let best = 0, bd = Infinity;
+    points.forEach((p, i) => {
+      const d = p.reduce((s, v, k) => s + (v - x[k]) ** 2, 0);
+      if (d < bd) (bd = d), (best = i);
+    });
+    return values[best];
+  };
 }
 
 /** Distance of scan coordinates from window w's centre in units of its semi-axes (<= 1: inside). */
@@ -603,7 +619,8 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   const windows: SearchWindow[] = [];
   const methodCounts: Record<string, number> = {};
   let failedWindows = 0;
-  const effPoints = effMap.map((e) => e.masses_GeV), effValues = effMap.map((e) => e.efficiency);
+  const effPoints = effMap.map((e) => e.masses_GeV);
+  const effAt = efficiencyInterpolator(effPoints, effMap.map((e) => e.efficiency)), fitEffAt = efficiencyInterpolator(effPoints, fitEff);
   // The fit model: one binned model per window centre, all fitted in batched dispatches.
   const fitOf = new Map<number, WindowFit>();
   let fitInfo: Record<string, unknown> | null = null;
@@ -613,7 +630,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       spec: fitSpec, lumiFb: lumi, description: `darkscan ${def.name} (${def.paper.source}): seed ${o.seed}, ${lumi} fb^-1; ${fitSpec.doc}.`,
       windows: Array.from({ length: W }, (_, w) => {
         const masses = def.massesOf(grid, w);
-        return { window: w, x: grid.cx[w], mass: masses[0], efficiency: interpolateEfficiency(effPoints, fitEff, masses) };
+        return { window: w, x: grid.cx[w], mass: masses[0], efficiency: fitEffAt(masses) };
       }),
       data: data[candVars[0]], background: bgCands[candVars[0]], backgroundWeight: bgCands.weight,
     });
@@ -653,23 +670,23 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       methodCounts[tag] = (methodCounts[tag] ?? 0) + 1;
     }
     const masses = def.massesOf(grid, w);
-    let eff = interpolateEfficiency(effPoints, effValues, masses);
+    let eff = effAt(masses);
     const fw = fitOf.get(w);
     let p = pLocal[w], z = zLocal[w], sUpEvents = lim.up, sUpExp = lim.exp, used = lim.used, reason = lim.reason;
     if (fw?.used) {
       // The fit's limit: mu in units of signal_events_per_mu, the efficiency that of the fit range.
-      eff = interpolateEfficiency(effPoints, fitEff, masses);
+      eff = fitEffAt(masses);
       (p = fw.p_local), (z = fw.z_local), (sUpEvents = fw.mu_up * fw.signal_events_per_mu), (sUpExp = fw.mu_up_expected.map((v) => v * fw.signal_events_per_mu));
       used = 'cls-asymptotic';
       reason = `binned likelihood fit per mass hypothesis (${fw.patch}; asymptotic CLs, q~_mu; local significance from q_0)`;
     } else if (fw) reason = `${lim.reason}; fit range holds b = ${fw.background_in_range.toPrecision(3)} < ${FIT_MIN_B}: counting window (asymptotic fit invalid)`;
     if (fw) methodCounts[`fit: ${fw.used ? 'used' : 'not used (little background)'}`] = (methodCounts[`fit: ${fw.used ? 'used' : 'not used (little background)'}`] ?? 0) + 1;
     const toSigma = (s: number) => (eff > 0 && Number.isFinite(s) ? s / (eff * lumi) : null);
-    const sUp = toSigma(sUpEvents), sExp = sUpExp.map(toSigma);
+    const sUp = toSigma(sUpEvents), sExp = sUpExp.map(toSigma), couplingAt = couplingLimitsAt(def.coupling, masses);
     windows.push({
       window: w, ...def.windowFields(grid, w), n, b: res.b![w], sigma_b: sb, p_local: p, z_local: z,
       signal_efficiency: eff, limit_method: used, limit_method_reason: reason, s_up: sUpEvents, s_up_expected: sUpExp, sigma_up_fb: sUp, sigma_up_expected_fb: sExp,
-      coupling_up: couplingLimit(def.coupling, masses, sUp), coupling_up_expected: sExp.map((s) => couplingLimit(def.coupling, masses, s)),
+      coupling_up: couplingAt(sUp), coupling_up_expected: sExp.map(couplingAt),
       ...(def.branchingFraction ? { bf_up: sUp === null ? null : sUp / def.branchingFraction.fbPerUnit, bf_up_expected: sExp.map((s) => (s === null ? null : s / def.branchingFraction!.fbPerUnit)) } : {}),
       ...(fw ? { fit: fw } : {}),
     });

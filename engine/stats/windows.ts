@@ -120,6 +120,7 @@ export async function limitsBatch(
   const out: (OneLimit | Error)[] = new Array(models.length);
   const queued: number[] = [], reasons: string[] = [];
   const n: number[] = [], b: number[] = [], sb: number[] = [];
+  const bands = new Map<number, number[]>(); // bandCounts per background (windows share few: the B_FLOOR of empty ones)
   const host = (i: number): void => {
     try {
       out[i] = limitOne(models[i], method, cl);
@@ -138,7 +139,9 @@ export async function limitsBatch(
     if (why === null || !inBayesKernelDomain(m)) continue; // the host, below
     queued.push(i);
     reasons.push(why);
-    for (const k of [m.n, ...bandCounts(m.b)]) {
+    let band = bands.get(m.b);
+    if (!band) bands.set(m.b, (band = bandCounts(m.b)));
+    for (const k of [m.n, ...band]) {
       n.push(k);
       b.push(m.b);
       sb.push(m.kind === 'gauss' ? m.sigmaB : 0);
