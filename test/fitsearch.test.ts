@@ -21,7 +21,7 @@ import { compileModel } from '../engine/likelihood/model.js';
 import { bestFits, FitSession, hypotests, upperLimits } from '../engine/likelihood/infer.js';
 
 const GOLDEN = join(import.meta.dirname, 'golden/pyhf/zprime-mumu-fit');
-const golden = JSON.parse(readFileSync(join(GOLDEN, 'golden.json'), 'utf8')) as {
+type Golden = {
   cl: number;
   patches: Record<string, { upper_limit: { obs: number; exp: number[] }; discovery: { p0: number; z: number }; fit: { mu_hat: number; twice_nll: number } }>;
 };
@@ -30,43 +30,49 @@ function near(what: string, got: number, want: number, rtol: number, atol = 0) {
   if (!(Math.abs(got - want) <= atol + rtol * Math.abs(want))) expect.fail(`${what}: darkscan ${got}, pyhf ${want}`);
 }
 
-describe('fit model: the exported patchset against pyhf 0.7.6', () => {
-  const text = (f: string) => readFileSync(join(GOLDEN, f), 'utf8');
-  const ws = readWorkspace(text('bkgonly.json'), 'bkgonly.json');
-  const ps = readPatchset(text('patchset.json'), 'patchset.json');
+// Each fit search's export (make_golden.py beside it, ../fit_golden.py): Z' -> mu mu (one patch per
+// mass), B+ -> K+ S (one patch per (m_S, channel), engine/llp/fit.ts; test/llpfit.test.ts checks the run reproduces it).
+for (const [dir, labels] of [['zprime-mumu-fit', ['mass_GeV']], ['b-kplus-llp-fit', ['m_S_GeV', 'channel']]] as const) {
+  const at = join(import.meta.dirname, 'golden/pyhf', dir);
+  const golden = JSON.parse(readFileSync(join(at, 'golden.json'), 'utf8')) as Golden;
+  describe(`fit model: the exported patchset (${dir}) against pyhf 0.7.6`, () => {
+    const text = (f: string) => readFileSync(join(at, f), 'utf8');
+    const ws = readWorkspace(text('bkgonly.json'), 'bkgonly.json');
+    const ps = readPatchset(text('patchset.json'), 'patchset.json');
 
-  it('is a background-only workspace (one channel per mass hypothesis) and one patch per hypothesis, digest-checked', () => {
-    expect(ws.channels.length).toBe(ps.patches.length);
-    expect(ps.metadata.labels).toEqual(['mass_GeV']);
-    for (const p of ps.patches) {
-      const m = compileModel(patchedWorkspace(ps, ws, p.metadata.name, 'patchset.json'));
-      expect(m.channels.length).toBe(1);
-      expect(m.poiName).toBe('mu');
-      expect(m.params.map((q) => q.name).sort()).toEqual([`bkg_curvature_${m.channels[0].name}`, `bkg_norm_${m.channels[0].name}`, `bkg_tilt_${m.channels[0].name}`, 'mu'].sort());
-    }
-    expect(() => patchedWorkspace(ps, { ...ws, observations: ws.observations.slice(1) }, ps.patches[0].metadata.name)).toThrow(/digest verification failed/);
-  });
-
-  it('gives pyhf\'s upper limits (90% CL, q~), discovery p-values and best fits on the golden patches', async () => {
-    const names = Object.keys(golden.patches);
-    const models = names.map((n) => compileModel(patchedWorkspace(ps, ws, n, 'patchset.json')));
-    const s = new FitSession(new CpuBackend(), models);
-    const targets = models.map((m, i) => ({ model: i, data: m.observed }));
-    const ul = await upperLimits(s, targets, { cl: golden.cl, stat: 'qtilde' });
-    const disc = await hypotests(s, targets, targets.map(() => [0]), 'q0');
-    const fits = await bestFits(s, targets);
-    names.forEach((n, i) => {
-      const g = golden.patches[n];
-      near(`${n} obs`, ul[i].obs, g.upper_limit.obs, 1e-3);
-      ul[i].exp.forEach((e, k) => near(`${n} exp[${k}]`, e, g.upper_limit.exp[k], 1e-3));
-      near(`${n} p0`, disc[i][0].cls, g.discovery.p0, 1e-3, 1e-6);
-      near(`${n} z`, Math.sqrt(disc[i][0].q), g.discovery.z, 1e-3, 2e-3); // at mu-hat = 0 pyhf's q0 is its optimiser's noise (z ~ 4e-4)
-      near(`${n} mu_hat`, fits[i].bestfit.mu as number, g.fit.mu_hat, 1e-3, 1e-4);
-      near(`${n} twice_nll`, fits[i].twice_nll, g.fit.twice_nll, 1e-6);
+    it('is a background-only workspace (one channel per hypothesis) and one patch per hypothesis, digest-checked', () => {
+      expect(ws.channels.length).toBe(ps.patches.length);
+      expect(ps.metadata.labels).toEqual(labels);
+      for (const p of ps.patches) {
+        const m = compileModel(patchedWorkspace(ps, ws, p.metadata.name, 'patchset.json'));
+        expect(m.channels.length).toBe(1);
+        expect(m.poiName).toBe('mu');
+        expect(m.params.map((q) => q.name).sort()).toEqual([`bkg_curvature_${m.channels[0].name}`, `bkg_norm_${m.channels[0].name}`, `bkg_tilt_${m.channels[0].name}`, 'mu'].sort());
+      }
+      expect(() => patchedWorkspace(ps, { ...ws, observations: ws.observations.slice(1) }, ps.patches[0].metadata.name)).toThrow(/digest verification failed/);
     });
-    expect(s.unconverged).toBe(0);
+
+    it(`gives pyhf's upper limits (${golden.cl * 100}% CL, q~), discovery p-values and best fits on the golden patches`, async () => {
+      const names = Object.keys(golden.patches);
+      const models = names.map((n) => compileModel(patchedWorkspace(ps, ws, n, 'patchset.json')));
+      const s = new FitSession(new CpuBackend(), models);
+      const targets = models.map((m, i) => ({ model: i, data: m.observed }));
+      const ul = await upperLimits(s, targets, { cl: golden.cl, stat: 'qtilde' });
+      const disc = await hypotests(s, targets, targets.map(() => [0]), 'q0');
+      const fits = await bestFits(s, targets);
+      names.forEach((n, i) => {
+        const g = golden.patches[n];
+        near(`${n} obs`, ul[i].obs, g.upper_limit.obs, 1e-3);
+        ul[i].exp.forEach((e, k) => near(`${n} exp[${k}]`, e, g.upper_limit.exp[k], 1e-3));
+        near(`${n} p0`, disc[i][0].cls, g.discovery.p0, 1e-3, 1e-6);
+        near(`${n} z`, Math.sqrt(disc[i][0].q), g.discovery.z, 1e-3, 2e-3); // at mu-hat = 0 pyhf's q0 is its optimiser's noise (z ~ 4e-4)
+        near(`${n} mu_hat`, fits[i].bestfit.mu as number, g.fit.mu_hat, 1e-3, 1e-4);
+        near(`${n} twice_nll`, fits[i].twice_nll, g.fit.twice_nll, 1e-6);
+      });
+      expect(s.unconverged).toBe(0);
+    });
   });
-});
+}
 
 describe('fit model in the pipeline', () => {
   let backend: Backend;

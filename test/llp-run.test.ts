@@ -40,7 +40,8 @@ describe('B -> K S LLP configs', () => {
 
 describe('darkscan run --config b-kstar0-llp / b-kplus-llp', () => {
   const dir = mkdtempSync(join(tmpdir(), 'darkscan-llprun-'));
-  const small = { seed: 7, masses_GeV: [1.5, 2.5, 3.5], lifetimes_cm: { min: 0.01, max: 100, n: 5 }, channels: ['mumu', 'pipi'], simulation: { events_per_cell: 200 } };
+  // model 'window': the counting limits of `llp --demo` (the fit model: test/llpfit.test.ts).
+  const small = { seed: 7, model: 'window', masses_GeV: [1.5, 2.5, 3.5], lifetimes_cm: { min: 0.01, max: 100, n: 5 }, channels: ['mumu', 'pipi'], simulation: { events_per_cell: 200 } };
 
   for (const [analysis, production] of Object.entries(LLP_B_PRODUCTION)) {
     it(`${analysis}: results.json, hepdata.yaml, SVGs; limits equal llp --demo --production ${production}`, async () => {

@@ -24,8 +24,8 @@ import type { Patchset } from '../likelihood/patchset.js';
 
 /** How a search fits each mass hypothesis (the definition's `fit`). */
 export interface FitSpec {
-  /** Resolution of the scan variable at x (GeV): the width of the signal Gaussian and of the bins. */
-  readonly sigma: (x: number) => number;
+  /** Resolution of the scan variable at x (GeV): the width of the signal Gaussian and of the bins (absent: each hypothesis gives its own, FitWindowInput.sigma). */
+  readonly sigma?: (x: number) => number;
   /** The fit range: x +- halfRangeSigma sigma(x). */
   readonly halfRangeSigma: number;
   /** Bins per sigma(x) (2 halfRangeSigma binsPerSigma bins in all). */
@@ -45,10 +45,10 @@ export interface FitSpec {
  * [edges[k], edges[k + 1]) holding x when the spec has edges (`clipped`: whether it was cut). `wide`: the
  * same for WIDE times the half range (the background curve's range).
  */
-export function fitRange(spec: FitSpec, x: number, wide = 1): { lo: number; hi: number; clipped: boolean } {
-  const half = wide * spec.halfRangeSigma * spec.sigma(x);
+export function fitRange(spec: FitSpec, x: number, wide = 1, sigma = fitSigma(spec, x), edges = spec.edges): { lo: number; hi: number; clipped: boolean } {
+  const half = wide * spec.halfRangeSigma * sigma;
   let lo = x - half, hi = x + half;
-  const e = spec.edges;
+  const e = edges;
   if (!e || e.length < 2) return { lo, hi, clipped: false };
   let k = 0;
   while (k + 2 < e.length && x >= e[k + 1]) k++;
@@ -57,6 +57,12 @@ export function fitRange(spec: FitSpec, x: number, wide = 1): { lo: number; hi: 
   lo = Math.max(lo, a);
   hi = Math.min(hi, b);
   return { lo, hi, clipped };
+}
+
+/** The spec's resolution at x (a hypothesis without its own sigma needs the spec's). */
+export function fitSigma(spec: FitSpec, x: number): number {
+  if (!spec.sigma) throw new Error(`fit model: no resolution at x = ${x} (the spec has no sigma and the hypothesis gives none)`);
+  return spec.sigma(x);
 }
 
 /** The POI's upper bound (in units of signal_events_per_mu). */
@@ -68,6 +74,8 @@ export interface FitHypothesis {
   /** Window index in the grid. */
   readonly window: number;
   readonly mass_GeV: number;
+  /** The sample (FitInputs.samples) it is fitted in, e.g. a decay channel; absent: the inputs' own. */
+  readonly channel?: string;
   /** Centre and range in the scan variable. */
   readonly x_GeV: number;
   readonly lo_GeV: number;
@@ -198,16 +206,41 @@ export const WIDE = 3;
 /** Background floor per bin: a bin without simulated background holds B_FLOOR spread over the range (engine/stats/pvalue.ts). */
 const binFloor = (bins: number) => 0.01 / bins;
 
-export interface FitInputs {
-  readonly spec: FitSpec;
-  /** Windows to fit: centre (scan variable), mass and signal efficiency (selection x containment in the fit range). */
-  readonly windows: readonly { readonly window: number; readonly x: number; readonly mass: number; readonly efficiency: number }[];
+/** Data and background of one fit sample (scan-variable values). */
+export interface FitSample {
   /** Scan-variable values of the data candidates. */
   readonly data: ArrayLike<number>;
   /** Background candidates and their weights (at the luminosity). */
   readonly background: ArrayLike<number>;
   readonly backgroundWeight: ArrayLike<number>;
-  readonly lumiFb: number;
+}
+
+/** One hypothesis to fit. */
+export interface FitWindowInput {
+  readonly window: number;
+  /** Centre in the scan variable, mass and signal efficiency (selection x containment in the fit range; hypotheses with none are skipped). */
+  readonly x: number;
+  readonly mass: number;
+  readonly efficiency: number;
+  /** The sample it is fitted in (a key of FitInputs.samples, e.g. a decay channel; also ends its patch name); absent: the inputs' own data and background. */
+  readonly channel?: string;
+  /** Its resolution and range edges where they are not the spec's (e.g. per channel). */
+  readonly sigma?: number;
+  readonly edges?: readonly number[];
+  /** Patch values (default [mass]; FitInputs.labels names them) and extra patch metadata. */
+  readonly values?: readonly (number | string)[];
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+export interface FitInputs extends Partial<FitSample> {
+  readonly spec: FitSpec;
+  readonly windows: readonly FitWindowInput[];
+  /** Samples by name (FitWindowInput.channel): several spectra in one workspace and patchset. */
+  readonly samples?: Readonly<Record<string, FitSample>>;
+  /** With a luminosity the patches carry sigma_fb_per_mu (signal_events_per_mu / (efficiency x lumi)). */
+  readonly lumiFb?: number;
+  /** The patchset's labels (default ['mass_GeV']). */
+  readonly labels?: readonly string[];
   readonly description: string;
 }
 
@@ -230,14 +263,25 @@ function signalUnit(b: number): number {
 export function buildFitModels(inp: FitInputs): FitModels {
   const { spec } = inp;
   const nb = Math.round(2 * spec.halfRangeSigma * spec.binsPerSigma);
-  const data = new Sorted(inp.data), bg = new Sorted(inp.background, inp.backgroundWeight);
+  const sorted = new Map<string | undefined, { data: Sorted; bg: Sorted }>();
+  const sampleOf = (ch: string | undefined) => {
+    let s = sorted.get(ch);
+    if (!s) {
+      const f = ch === undefined ? (inp.data && inp.background && inp.backgroundWeight ? (inp as FitSample) : undefined) : inp.samples?.[ch];
+      if (!f) throw new Error(`fit model: no sample ${ch === undefined ? '(the inputs give no data / background)' : `'${ch}' (samples: ${Object.keys(inp.samples ?? {}).join(', ') || 'none'})`}`);
+      sorted.set(ch, (s = { data: new Sorted(f.data), bg: new Sorted(f.background, f.backgroundWeight) }));
+    }
+    return s;
+  };
   const channels: Channel[] = [], observations: Observation[] = [];
   const hypotheses: FitHypothesis[] = [];
   const patches: Patchset['patches'] = [];
   for (const win of inp.windows) {
     if (!(win.efficiency > 0)) continue;
-    const s = spec.sigma(win.x);
-    const r = fitRange(spec, win.x), w = fitRange(spec, win.x, WIDE);
+    const { data, bg } = sampleOf(win.channel);
+    const s = win.sigma ?? fitSigma(spec, win.x), ed = win.edges ?? spec.edges;
+    if (!(s > 0)) throw new Error(`fit model: hypothesis at x = ${win.x}${win.channel ? ` (${win.channel})` : ''}: resolution ${s} must be > 0`);
+    const r = fitRange(spec, win.x, 1, s, ed), w = fitRange(spec, win.x, WIDE, s, ed);
     let edges: number[], wEdges: number[], fitBins: { first: number; bins: number } | undefined;
     if (!r.clipped && !w.clipped) {
       const lo = win.x - spec.halfRangeSigma * s, width = s / spec.binsPerSigma;
@@ -277,9 +321,12 @@ export function buildFitModels(inp: FitInputs): FitModels {
       }],
     });
     observations.push({ name, data: d.sum });
-    hypotheses.push({ window: win.window, mass_GeV: win.mass, x_GeV: win.x, lo_GeV: edges[0], hi_GeV: edges[nb], bins: nb, signalEventsPerMu: unit, background: total });
+    hypotheses.push({ window: win.window, mass_GeV: win.mass, ...(win.channel !== undefined ? { channel: win.channel } : {}), x_GeV: win.x, lo_GeV: edges[0], hi_GeV: edges[nb], bins: nb, signalEventsPerMu: unit, background: total });
     patches.push({
-      metadata: { name: patchName(win.mass), values: [win.mass], signal_events_per_mu: unit, sigma_fb_per_mu: unit / (win.efficiency * inp.lumiFb), window: win.window, range_GeV: [edges[0], edges[nb]] },
+      metadata: {
+        name: patchName(win.mass) + (win.channel !== undefined ? `_${win.channel}` : ''), values: [...(win.values ?? [win.mass])], signal_events_per_mu: unit,
+        ...(inp.lumiFb !== undefined ? { sigma_fb_per_mu: unit / (win.efficiency * inp.lumiFb) } : {}), window: win.window, range_GeV: [edges[0], edges[nb]], ...win.metadata,
+      },
       patch: [
         // Keep this hypothesis' channel and observation only (RFC 6902 move / replace), then add the signal.
         { op: 'move', from: `/channels/${k}`, path: '/hypothesis_channel' },
@@ -301,7 +348,7 @@ export function buildFitModels(inp: FitInputs): FitModels {
       // The schema requires a HEPData reference: these models are simulation and have none.
       references: { hepdata: 'ins0000000' },
       digests: { sha256: workspaceDigest(workspace) },
-      labels: ['mass_GeV'],
+      labels: [...(inp.labels ?? ['mass_GeV'])],
       description: `${inp.description} One patch per mass hypothesis; mu is in units of the patch's signal_events_per_mu; sigma = mu x sigma_fb_per_mu. (hepdata ins0000000: simulation, no HEPData record.)`,
     },
     patches,

@@ -3,6 +3,7 @@
 // computation is `darkscan llp --demo --production K+|K*0` (engine/llp/analysis.ts runLlpDemo);
 // this file reads the config (seed, N_BB or luminosity, CL, lifetimes, channels, ...) and renders
 // results.json, hepdata.yaml (limits per channel vs mass, one table per lifetime) and SVG plots.
+// model 'fit' (the default, as the paper fits M_red): a binned fit per (m_S, channel), engine/llp/fit.ts.
 import type { Backend } from '../../host/backend.js';
 import { CHANNELS, PRODUCTIONS, type Channel, type Production } from '../llp/sample.js';
 import { parseLogGrid } from '../llp/sweep.js';
@@ -11,6 +12,7 @@ import { limitLabel, limitVsMassSvg, LLP_DEMO_MASSES, runLlpDemo } from '../llp/
 import { ConfigError, validate, type Schema } from '../config.js';
 import { hepdataSubmissionYaml } from '../io/hepdata.js';
 import type { ReportFile } from './render.js';
+import type { FitModels } from './fit.js';
 
 /** Analysis name -> production mode. */
 export const LLP_B_PRODUCTION = { 'b-kplus-llp': 'K+', 'b-kstar0-llp': 'K*0' } as const satisfies Record<string, Production>;
@@ -35,7 +37,9 @@ export const LLP_B_SCHEMA: Schema = {
     n_BBbar: num(1, 1e12, 'number of B Bbar pairs (default 198e6)'),
     lumi_fb: { type: 'number', min: 0, max: 1e5, exclusiveMin: true, doc: 'luminosity; N_BB = lumi_fb x 198e6 / 189' },
     cl: num(0.5, 0.9999),
-    method: { type: 'string', enum: LIMIT_METHODS },
+    method: { type: 'string', enum: LIMIT_METHODS, doc: "counting limits (model 'window'; the fit model's cells with little background)" },
+    model: { type: 'string', enum: ['fit', 'window'], doc: "'fit' (default, as the paper): binned fit of M_red per (m_S, channel); 'window': counting in +-nsigma windows" },
+    inject: { type: 'object', required: ['m_S_GeV', 'channel', 'events'], properties: { m_S_GeV: num(0, 5), channel: { type: 'string', enum: CHANNELS }, events: { type: 'number', integer: true, min: 1, max: 1e7 }, ctau_cm: { type: 'number', min: 1e-6, max: 1e6 } } },
     backend: { type: 'string', enum: ['auto', 'webgpu', 'wasm', 'cpu'] },
     quick: { type: 'boolean' },
     masses_GeV: { type: 'array', items: num(0, 5), minItems: 1, maxItems: 400 },
@@ -58,6 +62,8 @@ export interface LlpBConfig {
   readonly lumi_fb?: number;
   readonly cl?: number;
   readonly method?: LimitMethod;
+  readonly model?: 'fit' | 'window';
+  readonly inject?: { m_S_GeV: number; channel: Channel; events: number; ctau_cm?: number };
   readonly backend?: 'auto' | 'webgpu' | 'wasm' | 'cpu';
   readonly quick?: boolean;
   readonly masses_GeV?: readonly number[];
@@ -90,7 +96,7 @@ export function parseLlpBConfig(text: string, source = 'config'): LlpBConfig {
 }
 
 /** Runs the config: the `llp --demo` computation with its settings; the llp JSON plus analysis, paper, timing. */
-export async function runLlpB(backend: Backend, c: LlpBConfig, o: { quick?: boolean; progress?: (s: string) => void; signal?: AbortSignal } = {}): Promise<Record<string, unknown>> {
+export async function runLlpB(backend: Backend, c: LlpBConfig, o: { quick?: boolean; progress?: (s: string) => void; signal?: AbortSignal; onFitModels?: (m: FitModels) => void } = {}): Promise<Record<string, unknown>> {
   const t0 = performance.now();
   const quick = o.quick ?? c.quick ?? false;
   const production = LLP_B_PRODUCTION[c.analysis];
@@ -103,7 +109,9 @@ export async function runLlpB(backend: Backend, c: LlpBConfig, o: { quick?: bool
   const { json } = await runLlpDemo(backend, {
     seed: c.seed ?? 1, masses: [...(c.masses_GeV ?? LLP_DEMO_MASSES)], perCell: quick ? Math.min(perCell, LLP_B_QUICK.perCell) : perCell,
     ctauGenCm: c.ctau_gen_cm ?? 1, channels, ctaus, lxyWindow: [...(c.lxy_cm ?? [0.05, 60])] as [number, number], nSigma: c.nsigma ?? 2,
-    method: c.method ?? 'cls-n', cl: c.cl ?? 0.95, nBBbar, production, signal: o.signal,
+    method: c.method ?? 'cls-n', cl: c.cl ?? 0.95, nBBbar, production, signal: o.signal, progress: o.progress,
+    model: c.model ?? 'fit', onFitModels: o.onFitModels,
+    ...(c.inject ? { inject: { mass: c.inject.m_S_GeV, channel: c.inject.channel, events: c.inject.events, ctauCm: c.inject.ctau_cm } } : {}),
   });
   return {
     analysis: c.analysis, paper: c.paper ?? LLP_B_PAPER, ...(c.lumi_fb !== undefined ? { lumi_fb: c.lumi_fb } : {}), quick,

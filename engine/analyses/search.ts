@@ -20,7 +20,7 @@ import { limitsBatch, PIPELINE_LIMIT_METHODS, type OneLimit, type PipelineLimitM
 import { globalSignificance } from '../stats/lee.js';
 import { checkpoint } from '../cancel.js';
 import { couplingLimitsAt, type Coupling } from './couplings.js';
-import { buildFitModels, fitHypotheses, fitRange, FIT_MIN_B, type FitModels, type FitSpec } from './fit.js';
+import { buildFitModels, fitHypotheses, fitRange, fitSigma, FIT_MIN_B, type FitModels, type FitSpec } from './fit.js';
 import { B_FLOOR, concatColumns, poissonResample, rows, sampleInfo, scanWithFloor, seedOf, selectRows, table, type Columns } from './samples.js';
 
 export type LimitMethod = PipelineLimitMethod;
@@ -599,7 +599,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
     effMap.push({ masses_GeV: [...p], peak, window: w, efficiency: perPoint ? (inside / perPoint) * (def.signal.generatedFraction ?? 1) : 0 });
     if (fitSpec) {
       // The fit's efficiency: events with a candidate in the fit range around the peak.
-      const half = fitSpec.halfRangeSigma * fitSpec.sigma(peak[0]), r = fitRange(fitSpec, peak[0]);
+      const half = fitSpec.halfRangeSigma * fitSigma(fitSpec, peak[0]), r = fitRange(fitSpec, peak[0]);
       const inRange = new Uint8Array(rows(sel));
       for (let i = 0; i < from.length; i++) if (r.clipped ? coords[0][i] >= r.lo && coords[0][i] < r.hi : Math.abs(coords[0][i] - peak[0]) <= half) inRange[from[i]] = 1;
       fitEff.push(perPoint ? (inRange.reduce((a, v) => a + v, 0) / perPoint) * (def.signal.generatedFraction ?? 1) : 0);

@@ -24,6 +24,13 @@ const OPTIONS = {
   ...BACKEND_FLAGS,
 } as const;
 
+/** --export-pyhf: DIR/bkgonly.json and DIR/patchset.json (with version, seed and the config's digest); the paths written. */
+function writePyhf(dir: string, m: FitModels, seed: number, configText: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const ps = { ...m.patchset, metadata: { ...m.patchset.metadata, darkscan_version: DARKSCAN_VERSION, seed, config_sha256: textDigest(configText) } };
+  return ([['bkgonly.json', m.workspace], ['patchset.json', ps]] as const).map(([f, v]) => (writeAtomic(join(dir, f), `${JSON.stringify(v)}\n`), join(dir, f)));
+}
+
 export const run: Command = {
   summary: 'run an analysis from a JSON config (dark-higgsstrahlung, zprime-invisible, zprime-mumu, invisible-dark-photon, alp-gammagamma, b-k(0s|star0|starplus)-alp-gammagamma, b-kplus-llp, b-kstar0-llp, idm-darkhiggs): results.json, HEPData, SVG',
   usage: 'run --config FILE [--out DIR] [--quick] [--json] [--export-pyhf DIR] [--backend auto|webgpu|wasm|cpu]   (--quick: small samples whatever the config sets)',
@@ -58,8 +65,9 @@ export const run: Command = {
     checkOutputDir(dir, 'results.json', values.force, values.out !== undefined ? '--out' : 'config.output.dir');
     const pyhfDir = values['export-pyhf'] === undefined ? undefined : resolve(values['export-pyhf']);
     if (pyhfDir !== undefined) {
-      if (llpType || SEARCHES[cfg.analysis as keyof typeof SEARCHES]?.model !== 'fit') {
-        const fits = Object.values(SEARCHES).filter((d) => d.model === 'fit').map((d) => d.name);
+      const llpFit = llpB && (cfg as unknown as LlpBConfig).model !== 'window';
+      if (llpType ? !llpFit : SEARCHES[cfg.analysis as keyof typeof SEARCHES]?.model !== 'fit') {
+        const fits = [...Object.values(SEARCHES).filter((d) => d.model === 'fit').map((d) => d.name), ...LLP_B_ANALYSES];
         throw new Error(`--export-pyhf: ${cfg.analysis} counts events in windows (no fit model to export); fit-model searches: ${fits.join(', ')}`);
       }
       for (const f of ['bkgonly.json', 'patchset.json']) checkOutputDir(pyhfDir, f, values.force, '--export-pyhf');
@@ -67,11 +75,12 @@ export const run: Command = {
     let fitModels: FitModels | undefined;
     if (llpType) {
       return withBackend({ backend: values.backend ?? (cfg.backend === 'auto' ? undefined : cfg.backend), workers: values.workers }, async (backend) => {
-        const o = { quick: values.quick ? true : undefined, progress: ctx.progress, signal: ctx.signal };
+        const o = { quick: values.quick ? true : undefined, progress: ctx.progress, signal: ctx.signal, onFitModels: (m: FitModels) => (fitModels = m) };
         const r = llpB ? await runLlpB(backend, cfg as unknown as LlpBConfig, o) : await runIdm(backend, parseIdmConfig(text, path), o);
         Object.assign(r, { darkscan_version: DARKSCAN_VERSION, config: { file: path, sha256: textDigest(text) } });
         mkdirSync(dir, { recursive: true });
         const files = (llpB ? renderLlpB(r) : renderIdm(r)).map((f) => (writeAtomic(join(dir, f.name), f.text), join(dir, f.name)));
+        if (pyhfDir !== undefined && fitModels) files.push(...writePyhf(pyhfDir, fitModels, r.seed as number, text));
         if (llpB) {
           const cells = r.cells as { m_S_GeV: number; combined_limit: (number | null)[] }[];
           if (values.json) out(JSON.stringify({ analysis: r.analysis, out: dir, files, timing_s: r.timing_s, seed: r.seed }));
@@ -79,7 +88,7 @@ export const run: Command = {
             out(`darkscan run: ${r.analysis} (${r.production_mode}), N_BB = ${r.n_BBbar}, seed ${r.seed}, backend ${backend.name}; ${Math.round((r.cl as number) * 100)}% CL (${r.method}); time ${(r.timing_s as { total: number }).total.toFixed(1)} s (sweep ${r.sweep_ms} ms)`);
             for (const c of cells) out(`  m_S = ${c.m_S_GeV.toFixed(3)} GeV: best combined limit ${Math.min(...c.combined_limit.map((x) => x ?? Infinity)).toExponential(3)}`);
             out(`  files in ${dir}:`);
-            for (const f of files) out(`    ${f.slice(dir.length + 1)}`);
+            for (const f of files) out(`    ${relative(dir, f)}`);
           }
           return 0;
         }
@@ -92,7 +101,7 @@ export const run: Command = {
             out(`  ${s.label}: ${ex.length} of ${s.points.length} m_h' points with an excluded sin(theta) range${ex.length ? `, e.g. m_h' = ${ex[0].m_h_GeV.toFixed(3)} GeV: ${ex[0].excluded_sin_theta!.join(' - ')}` : ''}`);
           }
           out(`  files in ${dir}:`);
-          for (const f of files) out(`    ${f.slice(dir.length + 1)}`);
+          for (const f of files) out(`    ${relative(dir, f)}`);
         }
         return 0;
       });
@@ -105,14 +114,7 @@ export const run: Command = {
       const r = await runConfig(backend, cfg, { baseDir: dirname(path), quick: values.quick ? true : undefined, progress: ctx.progress, signal: ctx.signal, onFitModels: (m) => (fitModels = m) });
       const provenance = { darkscan_version: DARKSCAN_VERSION, config: { file: path, sha256: textDigest(text) }, input_digests: inputDigests };
       const files = writeReport({ ...r, ...provenance } as typeof r, dir);
-      if (pyhfDir !== undefined && fitModels) {
-        mkdirSync(pyhfDir, { recursive: true });
-        const ps = { ...fitModels.patchset, metadata: { ...fitModels.patchset.metadata, darkscan_version: DARKSCAN_VERSION, seed: r.seed, config_sha256: textDigest(text) } };
-        for (const [f, v] of [['bkgonly.json', fitModels.workspace], ['patchset.json', ps]] as const) {
-          writeAtomic(join(pyhfDir, f), `${JSON.stringify(v)}\n`);
-          files.push(join(pyhfDir, f));
-        }
-      }
+      if (pyhfDir !== undefined && fitModels) files.push(...writePyhf(pyhfDir, fitModels, r.seed, text));
       if (values.json) {
         out(JSON.stringify({ analysis: r.analysis, out: dir, files, global: r.global, timing_s: r.timing_s, seed: r.seed }));
         return 0;
@@ -122,7 +124,7 @@ export const run: Command = {
       out(`  ${r.windows.length} windows; largest local Z = ${Number(g.max_z_local).toFixed(2)}; global p = ${g.p_global === null ? 'n/a' : g.p_global.toPrecision(3)} from ${g.pseudo_experiments} pseudo-experiments`);
       out(`  ${Math.round(r.cl * 100)}% CL limits (${r.method}); time ${r.timing_s.total.toFixed(1)} s`);
       out(`  files in ${dir}:`);
-      for (const f of files) out(`    ${f.slice(dir.length + 1)}`);
+      for (const f of files) out(`    ${relative(dir, f)}`);
       return 0;
     });
   },

@@ -4,7 +4,9 @@ import { loadEventFile, type EventTable } from '../events.js';
 import { withColumnNames } from '../io/columns.js';
 import { uniforms, key, foldIn } from '../random.js';
 import { checkpoint } from '../cancel.js';
-import { CHANNELS, DAUGHTER_MASS, PRODUCTIONS, generateLlpSample, reducedMass, type Channel, type LlpSample, type Production } from './sample.js';
+import { CHANNELS, DAUGHTER_MASS, LLP_STREAM_INJECT, PRODUCTIONS, generateLlpSample, reducedMass, type Channel, type LlpSample, type Production } from './sample.js';
+import { fitCells, LLP_FIT } from './fit.js';
+import { FIT_MIN_B, type FitModels } from '../analyses/fit.js';
 import { runSweep, type SweepOptions, type SweepResult } from './sweep.js';
 import { sidebandCounts, type DataSample } from './background.js';
 import { linePlot } from '../plot/svg.js';
@@ -64,26 +66,31 @@ export async function loadData(path: string, columns?: Readonly<Record<string, s
   return { mred: pick(t, ['mred_GeV', 'm_red_GeV'], path), lxy: pick(t, ['lxy_cm', 'flight_rho_cm'], path), channel: channelColumn(t, path) };
 }
 
+/** The demo data's random stream, and that of the background simulation the fit model takes the M_red shape from. */
+export const LLP_DATA_STREAM = 0x11b00002;
+export const LLP_BKG_SIM_STREAM = 0x11b00004;
+
 /**
  * Demo background (illustrative, not Belle II data): per channel `perChannel` events, M_red flat
  * in [0, 4.8] GeV, lxy exponential with mean 0.2 cm (prompt tracks with a displaced tail).
- * Philox key foldIn(key(seed, 0x11b00002), channel + 16 p), p the production mode's index (0: K+, 1: K*0), one block per event.
+ * Philox key foldIn(key(seed, stream), channel + 16 p), p the production mode's index (0: K+, 1: K*0), one block per event;
+ * stream LLP_DATA_STREAM for the data, LLP_BKG_SIM_STREAM for the background simulation (weight: each event's).
  */
-export async function demoData(backend: Backend, seed: number, perChannel: number, channels: readonly Channel[], signal?: AbortSignal, production: Production = 'K+'): Promise<DataSample> {
+export async function demoData(backend: Backend, seed: number, perChannel: number, channels: readonly Channel[], signal?: AbortSignal, production: Production = 'K+', stream = LLP_DATA_STREAM, weight?: number): Promise<DataSample> {
   const p = production === 'K+' ? 0 : 1;
   const n = perChannel * channels.length;
   const mred = new Float64Array(n), lxy = new Float64Array(n), channel = new Uint8Array(n);
   let i = 0;
   for (const c of channels) {
     await checkpoint(signal);
-    const u = await uniforms(backend, foldIn(key(seed, 0x11b00002), CHANNELS.indexOf(c) + 16 * p), { event: 0 }, perChannel);
+    const u = await uniforms(backend, foldIn(key(seed, stream), CHANNELS.indexOf(c) + 16 * p), { event: 0 }, perChannel);
     for (let k = 0; k < perChannel; k++, i++) {
       mred[i] = 4.8 * u[4 * k];
       lxy[i] = -0.2 * Math.log(1 - u[4 * k + 1]);
       channel[i] = CHANNELS.indexOf(c);
     }
   }
-  return { mred, lxy, channel };
+  return weight === undefined ? { mred, lxy, channel } : { mred, lxy, channel, weight: new Float64Array(n).fill(weight) };
 }
 
 export interface AnalysisOptions extends SweepOptions {
@@ -93,6 +100,17 @@ export interface AnalysisOptions extends SweepOptions {
   readonly sidebandK?: number;
   /** Production mode (default 'K+': B+ -> K+ S; 'K*0': B0 -> K*0(-> K+ pi-) S). */
   readonly production?: Production;
+  /**
+   * 'window' (default): count events in M_red windows of +-nSigma resolutions, background from the
+   * sidebands; 'fit': a binned fit of M_red per (m_S, channel) (engine/llp/fit.ts), the background
+   * shape from `background`.
+   */
+  readonly model?: 'window' | 'fit';
+  /** The fit model's background simulation (weighted): its M_red shape in the displaced-vertex window. */
+  readonly background?: DataSample;
+  /** The fit model: receives the pyhf background-only workspace and patchset that were fitted (--export-pyhf). */
+  readonly onFitModels?: (m: FitModels) => void;
+  readonly progress?: (s: string) => void;
 }
 
 export interface AnalysisResult {
@@ -103,14 +121,31 @@ export interface AnalysisResult {
 
 export async function analyse(backend: Backend, signal: LlpSample, data: DataSample, o: AnalysisOptions, meta: Record<string, unknown> = {}): Promise<AnalysisResult> {
   const t0 = performance.now();
-  const sweep = await runSweep(backend, signal, o);
+  const fitModel = o.model === 'fit';
+  if (fitModel && !o.background) throw new Error('llp: the fit model needs a background simulation (the M_red shape of the background)');
+  // The fit's efficiency: decays in the fit range (+-halfRangeSigma resolutions) and the lxy window.
+  const nSigma = fitModel ? LLP_FIT.halfRangeSigma : o.nSigma ?? 2;
+  const sweep = await runSweep(backend, signal, { ...o, nSigma });
   const sweepMs = performance.now() - t0;
+  // Counts in the windows (the fit model: in the fit ranges, for the combination and cells with little background).
   const counts = sidebandCounts(data, sweep.windows, o.channels, o.lxyWindow, o.sidebandK ?? 2);
   const production = o.production ?? 'K+', prod = PRODUCTIONS[production];
   const nB = bMesonCount(o.nBBbar, production);
+  const fit = fitModel
+    ? await fitCells(backend, sweep, data, o.background!, {
+        lxyWindow: o.lxyWindow, sigma: o.sigma, cl: o.cl, nB, production, signal: o.signal, progress: o.progress,
+        description: `darkscan llp ${prod.name} (Belle II PRD 108 (2023) L111104)${meta.seed !== undefined ? `, seed ${meta.seed}` : ''}, N_BB = ${o.nBBbar}.`,
+      })
+    : null;
+  if (fit) o.onFitModels?.(fit.models);
   const perTheta2 = (m: number) => productionPerTheta2(production, m);
   const bf = production === 'K+' ? 'B(B+ -> K+ S)' : 'B(B0 -> K*0 S) x B(K*0 -> K+ pi-)';
-  const limits = await limitGrid(sweep, counts, { method: o.method, cl: o.cl, nB, signal: o.signal });
+  const limits = await limitGrid(sweep, counts, { method: o.method, cl: o.cl, nB, signal: o.signal, sUp: fit ? Float64Array.from(fit.cells, (c) => (c?.used ? c.s_up : NaN)) : undefined });
+  let best: { z: number; g: number } | null = null;
+  fit?.cells.forEach((c, g) => {
+    if (c?.used && (!best || c.z_local > best.z)) best = { z: c.z_local, g };
+  });
+  const bestFit = best as { z: number; g: number } | null;
   const nM = o.masses.length, nC = o.channels.length, L = o.ctaus.length;
   const r = (x: number) => (Number.isFinite(x) ? +x.toPrecision(6) : null);
   const json = {
@@ -121,10 +156,18 @@ export async function analyse(backend: Backend, signal: LlpSample, data: DataSam
     units: { mass: 'GeV', ctau: 'cm', lxy: 'cm', limits: `channels[].limit: ${bf} x B(S -> x x); combined_limit: ${bf} under br_model` },
     method: o.method, cl: o.cl, n_BBbar: o.nBBbar, n_B: nB, n_B_kind: `${prod.bMesons} (2 N_BB x ${prod.fB}, PDG 2024)`,
     ...(production === 'K+' ? { n_Bcharged: nB } : {}),
-    ctau_gen_cm: signal.ctauGen, lxy_window_cm: o.lxyWindow, mass_window_nsigma: o.nSigma ?? 2,
+    ctau_gen_cm: signal.ctauGen, lxy_window_cm: o.lxyWindow, mass_window_nsigma: nSigma,
+    model: fitModel ? 'fit' : 'window',
+    ...(fit ? {
+      fit: {
+        doc: LLP_FIT.doc, half_range_sigma: LLP_FIT.halfRangeSigma, bins_per_sigma: LLP_FIT.binsPerSigma, hypotheses: fit.models.hypotheses.length, fits: fit.fits, fits_not_converged: fit.unconverged,
+        limits: `asymptotic CLs (q~_mu, Cowan et al. EPJC 71 (2011) 1554) on the signal count per (m_S, channel); cells with less than ${FIT_MIN_B} background events in the fit range: ${o.method} counting in it`,
+        ...(bestFit ? { max_z_local: bestFit.z, max_z_at: { m_S_GeV: o.masses[Math.floor(bestFit.g / o.channels.length)], channel: o.channels[bestFit.g % o.channels.length] } } : {}),
+      },
+    } : {}),
     masses_GeV: o.masses, channels: o.channels, ctaus_cm: o.ctaus.map(r),
     sweep_ms: +sweepMs.toFixed(1),
-    combination: 'product of the channel Poisson likelihoods, flat prior on B(B -> K S), each channel weighted by the model\'s B(S -> xx) (br_model)',
+    combination: `product of the channel Poisson likelihoods${fitModel ? ' of the counts in the fit ranges (background from the sidebands)' : ''}, flat prior on B(B -> K S), each channel weighted by the model's B(S -> xx) (br_model)`,
     br_model: limits.brModel,
     theta2_formula: production === 'K+'
       ? 'B(B+ -> K+ S) = theta^2 x brBtoKSPerTheta2(mS) (Batell-Pospelov-Ritz arXiv:0911.4938; Winkler arXiv:1809.01876; Boiarska et al. arXiv:1904.10447), B(S -> xx) from br_model'
@@ -136,6 +179,7 @@ export async function analyse(backend: Backend, signal: LlpSample, data: DataSam
         return {
           channel: c, mred_GeV: r(reducedMass(m, DAUGHTER_MASS[c])), window_GeV: [r(sweep.windows[g].lo), r(sweep.windows[g].hi)],
           n_obs: counts[g].n, b: r(counts[g].b), sigma_b: r(counts[g].sigmaB ?? 0), s_up: r(limits.sUp[g]),
+          ...(fit ? { limit_method: fit.cells[g]?.used ? 'fit: cls-asymptotic (q~_mu)' : `${o.method}: counting in the fit range (${fit.cells[g] ? `b = ${fit.cells[g]!.background_in_range.toPrecision(3)} < ${FIT_MIN_B}` : 'no efficiency'})`, fit: fit.cells[g] } : {}),
           n_generated: sweep.nGenerated[g],
           efficiency: Array.from(sweep.eff.subarray(g * L, (g + 1) * L), r),
           efficiency_err: Array.from(sweep.effErr.subarray(g * L, (g + 1) * L), r),
@@ -154,7 +198,7 @@ export async function analyse(backend: Backend, signal: LlpSample, data: DataSam
 /** The demo inputs: a generated signal grid and an illustrative background. */
 export async function demoInputs(backend: Backend, seed: number, channels: readonly Channel[], masses: readonly number[], perCell: number, ctauGenCm: number, abort?: AbortSignal, production: Production = 'K+') {
   const signal = await generateLlpSample({ masses, channels, perCell, ctauGenCm, seed, backend, signal: abort, production });
-  const data = await demoData(backend, seed, 20000, channels, abort, production);
+  const data = await demoData(backend, seed, LLP_DEMO_PER_CHANNEL, channels, abort, production);
   return { signal, data };
 }
 
@@ -170,14 +214,39 @@ export interface LlpDemoOptions extends Omit<AnalysisOptions, 'masses'> {
   readonly ctauGenCm: number;
   /** masses[first, end) analysed (a shard); default all. */
   readonly range?: readonly [number, number];
+  /** Signal added to the data: `events` decays at m_S = mass in `channel` with c tau = ctauCm (default ctauGenCm), before the lxy window (stream LLP_STREAM_INJECT). */
+  readonly inject?: { readonly mass: number; readonly channel: Channel; readonly events: number; readonly ctauCm?: number };
 }
+
+/** The fit model's background simulation: LLP_BKG_SIM_MULT times the demo data per channel, each event weighted 1 / LLP_BKG_SIM_MULT. */
+export const LLP_BKG_SIM_MULT = 5;
+const LLP_DEMO_PER_CHANNEL = 20000;
 
 /** The `llp --demo` computation (also `run --config b-kplus-llp / b-kstar0-llp`): demo samples, sweep, limits; json.kind 'llp'. */
 export async function runLlpDemo(backend: Backend, o: LlpDemoOptions): Promise<AnalysisResult & { masses: number[] }> {
-  const { signal, data } = await demoInputs(backend, o.seed, o.channels, o.masses, o.perCell, o.ctauGenCm, o.signal, o.production);
+  const { signal, data: bkgData } = await demoInputs(backend, o.seed, o.channels, o.masses, o.perCell, o.ctauGenCm, o.signal, o.production);
+  let data = bkgData, injected: Record<string, unknown> | undefined;
+  if (o.inject) {
+    const { mass, channel, events } = o.inject, ctau = o.inject.ctauCm ?? o.ctauGenCm;
+    const s = await generateLlpSample({ masses: [mass], channels: [channel], perCell: events, ctauGenCm: ctau, seed: o.seed, backend, signal: o.signal, production: o.production, stream: LLP_STREAM_INJECT });
+    const cat = <T extends Float64Array | Uint8Array>(a: ArrayLike<number>, b: ArrayLike<number>, make: (n: number) => T): T => {
+      const out = make(a.length + b.length);
+      out.set(a, 0);
+      out.set(b, a.length);
+      return out;
+    };
+    data = { mred: cat(bkgData.mred, s.mred, (n) => new Float64Array(n)), lxy: cat(bkgData.lxy, s.lxy, (n) => new Float64Array(n)), channel: cat(bkgData.channel, s.channel, (n) => new Uint8Array(n)) };
+    injected = { m_S_GeV: mass, channel, ctau_cm: ctau, decays: events, in_lxy_window: Array.from(s.lxy).filter((v) => v >= o.lxyWindow[0] && v < o.lxyWindow[1]).length, stream: LLP_STREAM_INJECT };
+  }
+  // The fit model's background shape: an independent simulation of the same illustrative background.
+  const background = o.model === 'fit' ? await demoData(backend, o.seed, LLP_BKG_SIM_MULT * LLP_DEMO_PER_CHANNEL, o.channels, o.signal, o.production, LLP_BKG_SIM_STREAM, 1 / LLP_BKG_SIM_MULT) : undefined;
   const [first, end] = o.range ?? [0, o.masses.length];
   const masses = o.masses.slice(first, end);
-  const r = await analyse(backend, signal, data, { ...o, masses }, { demo: true, seed: o.seed, signal: signal.meta, data: LLP_DEMO_DATA });
+  const r = await analyse(backend, signal, data, { ...o, masses, background }, {
+    demo: true, seed: o.seed, signal: signal.meta, data: LLP_DEMO_DATA,
+    ...(background ? { background_simulation: `${LLP_DEMO_DATA.replace('20000', String(LLP_BKG_SIM_MULT * LLP_DEMO_PER_CHANNEL))}, weight 1/${LLP_BKG_SIM_MULT}, independent stream` } : {}),
+    ...(injected ? { injected } : {}),
+  });
   Object.assign(r.json, { kind: 'llp', masses_GeV: [...o.masses] });
   return { ...r, masses };
 }

@@ -52,6 +52,8 @@ export interface LimitOptions {
   readonly brModel?: ScalarBrModel;
   /** Ctrl-C: checked between limits (engine/cancel.ts). */
   readonly signal?: AbortSignal;
+  /** Upper limits on the signal count per (mass, channel) set elsewhere (the fit model, engine/llp/fit.ts); NaN entries take the counting limit. */
+  readonly sUp?: Float64Array;
 }
 
 export interface LimitGrid {
@@ -79,7 +81,7 @@ export async function limitGrid(sweep: SweepResult, counts: readonly WindowCount
   const sUp = new Float64Array(counts.length);
   for (const [g, w] of counts.entries()) {
     await tick();
-    sUp[g] = signalUpperLimit(w, o.method, o.cl);
+    sUp[g] = o.sUp && !Number.isNaN(o.sUp[g]) ? o.sUp[g] : signalUpperLimit(w, o.method, o.cl);
   }
   const perChannel = new Float64Array(nM * nC * L);
   for (let g = 0; g < nM * nC; g++) {

@@ -45,6 +45,8 @@ export interface LlpSample {
 export const LLP_STREAM = 0x11b00001;
 /** The B0 -> K*0 S samples' stream (B+ -> K+ S keeps LLP_STREAM and its bits). */
 export const LLP_STREAM_KSTAR0 = 0x11b00003;
+/** Signal injected into the data (engine/llp/analysis.ts runLlpDemo inject): its own stream, independent of the efficiency sample. */
+export const LLP_STREAM_INJECT = 0x11b00005;
 const M_B0 = 5.27966, M_KSTAR0 = 0.89555; // PDG 2024
 
 /**
@@ -83,6 +85,8 @@ export interface GenerateLlpOptions {
   readonly fixedBgT?: number;
   /** Production mode (default 'K+': B+ -> K+ S). */
   readonly production?: Production;
+  /** Random stream (default the production mode's; e.g. LLP_STREAM_INJECT for signal injected into data). */
+  readonly stream?: number;
   /** Draws the Philox uniforms (the same bits on every backend). */
   readonly backend: Backend;
   /** Ctrl-C: checked between cells (engine/cancel.ts). */
@@ -111,7 +115,7 @@ export async function generateLlpSample(o: GenerateLlpOptions): Promise<LlpSampl
   const channel = new Uint8Array(N), mS = new Float64Array(N);
   const backend = o.backend;
   const prod = PRODUCTIONS[o.production ?? 'K+'];
-  const base = key(o.seed, prod.stream);
+  const base = key(o.seed, o.stream ?? prod.stream);
   let i = 0;
   for (const [im, m] of o.masses.entries()) {
     for (const [ic, c] of o.channels.entries()) {
@@ -144,6 +148,6 @@ export async function generateLlpSample(o: GenerateLlpOptions): Promise<LlpSampl
   }
   return {
     ct, lxy, mred, gw, channel, mS, ctauGen: o.ctauGenCm,
-    meta: { generator: `darkscan llp ${prod.name}`, production: o.production ?? 'K+', version: LLP_SAMPLE_VERSION, seed: o.seed, stream: prod.stream, perCell: o.perCell, ctau_gen_cm: o.ctauGenCm, fixedBgT: o.fixedBgT ?? null },
+    meta: { generator: `darkscan llp ${prod.name}`, production: o.production ?? 'K+', version: LLP_SAMPLE_VERSION, seed: o.seed, stream: o.stream ?? prod.stream, perCell: o.perCell, ctau_gen_cm: o.ctauGenCm, fixedBgT: o.fixedBgT ?? null },
   };
 }

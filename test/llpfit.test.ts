@@ -1,0 +1,107 @@
+// B -> K S as a fit search (issue 15, item 3; Belle II PRD 108 (2023) L111104 fits M_red per
+// channel): engine/llp/fit.ts builds one binned M_red model per (m_S, channel) with the pipeline's
+// fit model (engine/analyses/fit.ts). `run --config ... --export-pyhf` reproduces the committed
+// export of test/golden/pyhf/b-kplus-llp-fit (whose pyhf numbers test/fitsearch.test.ts compares), each
+// cell reports the fit of its patch, an injected S -> mu mu is found where it was injected, the
+// background-only default config shows no excess, and 'window' keeps the counting limits.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../engine/cli/index.js';
+import { readWorkspace } from '../engine/likelihood/workspace.js';
+import { patchedWorkspace, readPatchset } from '../engine/likelihood/patchset.js';
+import { compileModel } from '../engine/likelihood/model.js';
+import { CpuBackend } from '../host/cpu.js';
+import { FitSession, upperLimits } from '../engine/likelihood/infer.js';
+import { FIT_MIN_B } from '../engine/analyses/fit.js';
+
+const GOLDEN = join(import.meta.dirname, 'golden/pyhf/b-kplus-llp-fit');
+const CONFIGS = join(import.meta.dirname, '../engine/analyses/configs');
+const golden = JSON.parse(readFileSync(join(GOLDEN, 'golden.json'), 'utf8')) as { cl: number; patches: Record<string, { upper_limit: { obs: number; exp: number[] }; discovery: { z: number }; fit: { mu_hat: number } }> };
+
+type Cell = { m_S_GeV: number; channels: { channel: string; s_up: number; limit: (number | null)[]; efficiency: number[]; limit_method: string; fit: { patch: string; mu_up: number; mu_hat: number; z_local: number; s_up: number; s_up_expected: number[]; signal_events_per_mu: number; background_in_range: number; used: boolean } }[] };
+
+async function run(cfg: Record<string, unknown>, extra: string[] = []) {
+  const dir = mkdtempSync(join(tmpdir(), 'darkscan-llpfit-'));
+  const path = join(dir, 'c.json');
+  writeFileSync(path, JSON.stringify(cfg));
+  const lines: string[] = [];
+  expect(await main(['run', '--config', path, '--out', join(dir, 'out'), '--backend', 'wasm', '--json', ...extra.map((a) => a.replace('DIR', dir))], (s) => lines.push(s))).toBe(0);
+  return { dir, r: JSON.parse(readFileSync(join(dir, 'out/results.json'), 'utf8')) as Record<string, unknown> & { cells: Cell[] } };
+}
+
+describe('B -> K S fit model (run --config b-kplus-llp, model fit)', () => {
+  it('run --export-pyhf reproduces the committed export; each cell is the fit of its patch; the injected S -> mu mu is found', async () => {
+    const cfg = JSON.parse(readFileSync(join(GOLDEN, 'config.json'), 'utf8'));
+    const { dir, r } = await run(cfg, ['--export-pyhf', 'DIR/pyhf']);
+    const ws = JSON.parse(readFileSync(join(dir, 'pyhf/bkgonly.json'), 'utf8'));
+    const ps = JSON.parse(readFileSync(join(dir, 'pyhf/patchset.json'), 'utf8'));
+    const cws = JSON.parse(readFileSync(join(GOLDEN, 'bkgonly.json'), 'utf8'));
+    const cps = JSON.parse(readFileSync(join(GOLDEN, 'patchset.json'), 'utf8'));
+    expect(ws).toEqual(cws);
+    expect(ps.patches).toEqual(cps.patches);
+    const { darkscan_version: _v, config_sha256: _h, ...md } = ps.metadata, { darkscan_version: _c, config_sha256: _ch, ...cmd } = cps.metadata;
+    expect(md).toEqual(cmd);
+    expect(ps.metadata.labels).toEqual(['m_S_GeV', 'channel']);
+    expect(r).toMatchObject({ model: 'fit', mass_window_nsigma: 5, cl: 0.95, fit: { hypotheses: 6, fits_not_converged: 0 } });
+    // One patch per (m_S, channel); the cell's numbers are its patch's (re-fitted from the export, digest checked).
+    const w = readWorkspace(JSON.stringify(ws)), p = readPatchset(JSON.stringify(ps));
+    for (const c of r.cells) for (const ch of c.channels) {
+      expect(ch.fit.patch).toBe(`mass_${c.m_S_GeV.toFixed(5).replace('.', 'p')}_GeV_${ch.channel}`);
+      expect(ch.fit.used).toBe(true);
+      expect(ch.limit_method).toMatch(/^fit: cls-asymptotic/);
+      expect(Math.abs(ch.s_up / (ch.fit.mu_up * ch.fit.signal_events_per_mu) - 1)).toBeLessThan(1e-5); // results round to 6 digits
+      const meta = p.patches.find((q) => q.metadata.name === ch.fit.patch)!.metadata;
+      expect(meta.values).toEqual([c.m_S_GeV, ch.channel]);
+      // B(B -> K S) x B(S -> xx) at lifetime j = mu_up x signal_events_per_mu / (n_B x efficiency[j]).
+      (meta.efficiency as number[]).forEach((e, j) => {
+        const want = (ch.fit.mu_up * ch.fit.signal_events_per_mu) / ((meta.n_B as number) * e);
+        if (e > 0) expect(Math.abs(ch.limit[j]! / want - 1)).toBeLessThan(1e-5); // results round to 6 digits
+      });
+      const g = golden.patches[ch.fit.patch];
+      if (g) {
+        expect(Math.abs(ch.fit.mu_up - g.upper_limit.obs)).toBeLessThan(1e-3 * g.upper_limit.obs);
+        expect(Math.abs(ch.fit.z_local - g.discovery.z)).toBeLessThan(2e-3 + 1e-3 * g.discovery.z);
+      }
+    }
+    const best = r.cells[1].channels[0];
+    const s = new FitSession(new CpuBackend(), [compileModel(patchedWorkspace(p, w, best.fit.patch))]);
+    const [ul] = await upperLimits(s, [{ model: 0, data: compileModel(patchedWorkspace(p, w, best.fit.patch)).observed }], { cl: 0.95 });
+    expect(ul.obs).toBe(best.fit.mu_up); // the same bits on the TS reference as on WASM
+    // The injected signal (150 decays at 2.5 GeV, S -> mu mu) is the largest local significance, above 5.
+    expect((r.fit as { max_z_at: unknown }).max_z_at).toEqual({ m_S_GeV: 2.5, channel: 'mumu' });
+    expect((r.fit as { max_z_local: number }).max_z_local).toBeGreaterThan(5);
+    expect(best.fit.mu_hat * best.fit.signal_events_per_mu).toBeGreaterThan(80);
+    expect(best.fit.s_up).toBeGreaterThan(best.fit.s_up_expected[4]);
+    for (const c of r.cells) for (const ch of c.channels) if (ch !== best) expect(ch.fit.z_local).toBeLessThan(3);
+  }, 60_000);
+
+  it('background only (the committed config): no excess over 13 masses x 4 channels, observed limits inside the expected band', async () => {
+    const cfg = JSON.parse(readFileSync(join(CONFIGS, 'b-kplus-llp.json'), 'utf8'));
+    const { r } = await run({ ...cfg, lifetimes_cm: { min: 1e-3, max: 1e3, n: 5 } });
+    expect(r.model).toBe('fit');
+    const cells = r.cells.flatMap((c) => c.channels);
+    expect(cells.length).toBe(52);
+    const z = cells.map((c) => c.fit.z_local);
+    expect(Math.max(...z)).toBeLessThan(3);
+    expect(z.filter((v) => v > 2).length).toBeLessThanOrEqual(0.1 * z.length);
+    let outside = 0;
+    for (const c of cells) {
+      expect(c.fit.background_in_range).toBeGreaterThan(FIT_MIN_B);
+      if (c.fit.s_up < c.fit.s_up_expected[0] || c.fit.s_up > c.fit.s_up_expected[4]) outside++;
+    }
+    expect(outside).toBeLessThanOrEqual(0.1 * cells.length);
+  }, 60_000);
+
+  it("model 'window' counts in +-nsigma windows; --export-pyhf needs the fit model", async () => {
+    const small = { analysis: 'b-kplus-llp', seed: 3, masses_GeV: [2, 2.5], channels: ['mumu', 'pipi'], lifetimes_cm: { min: 1, max: 10, n: 2 }, simulation: { events_per_cell: 200 } };
+    const { r } = await run({ ...small, model: 'window' });
+    expect(r).toMatchObject({ model: 'window', mass_window_nsigma: 2 });
+    expect(r.fit).toBeUndefined();
+    expect(r.cells[0].channels[0].fit).toBeUndefined();
+    const dir = mkdtempSync(join(tmpdir(), 'darkscan-llpfit-'));
+    writeFileSync(join(dir, 'w.json'), JSON.stringify({ ...small, model: 'window' }));
+    await expect(main(['run', '--config', join(dir, 'w.json'), '--out', join(dir, 'o'), '--export-pyhf', join(dir, 'p')], () => {})).rejects.toThrow(/--export-pyhf: b-kplus-llp counts events in windows/);
+  }, 60_000);
+});
