@@ -20,7 +20,7 @@ const GOLDEN = join(import.meta.dirname, 'golden/pyhf/b-kplus-llp-fit');
 const CONFIGS = join(import.meta.dirname, '../engine/analyses/configs');
 const golden = JSON.parse(readFileSync(join(GOLDEN, 'golden.json'), 'utf8')) as { cl: number; patches: Record<string, { upper_limit: { obs: number; exp: number[] }; discovery: { z: number }; fit: { mu_hat: number } }> };
 
-type Cell = { m_S_GeV: number; channels: { channel: string; s_up: number; limit: (number | null)[]; efficiency: number[]; limit_method: string; fit: { patch: string; mu_up: number; mu_hat: number; z_local: number; s_up: number; s_up_expected: number[]; signal_events_per_mu: number; background_in_range: number; used: boolean } }[] };
+type Cell = { m_S_GeV: number; combined_limit: (number | null)[]; channels: { channel: string; br_model: number; s_up: number; limit: (number | null)[]; efficiency: number[]; limit_method: string; fit: { patch: string; mu_up: number; mu_hat: number; z_local: number; s_up: number; s_up_expected: number[]; signal_events_per_mu: number; background_in_range: number; used: boolean } }[] };
 
 async function run(cfg: Record<string, unknown>, extra: string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), 'darkscan-llpfit-'));
@@ -44,7 +44,7 @@ describe('B -> K S fit model (run --config b-kplus-llp, model fit)', () => {
     const { darkscan_version: _v, config_sha256: _h, ...md } = ps.metadata, { darkscan_version: _c, config_sha256: _ch, ...cmd } = cps.metadata;
     expect(md).toEqual(cmd);
     expect(ps.metadata.labels).toEqual(['m_S_GeV', 'channel']);
-    expect(r).toMatchObject({ model: 'fit', mass_window_nsigma: 5, cl: 0.95, fit: { hypotheses: 6, fits_not_converged: 0 } });
+    expect(r).toMatchObject({ model: 'fit', mass_window_nsigma: 5, cl: 0.95, fit: { hypotheses: 6, fits_not_converged: 0, combination_fits_not_converged: 0, combination_counting: 0 } });
     // One patch per (m_S, channel); the cell's numbers are its patch's (re-fitted from the export, digest checked).
     const w = readWorkspace(JSON.stringify(ws)), p = readPatchset(JSON.stringify(ps));
     for (const c of r.cells) for (const ch of c.channels) {
@@ -75,6 +75,16 @@ describe('B -> K S fit model (run --config b-kplus-llp, model fit)', () => {
     expect(best.fit.mu_hat * best.fit.signal_events_per_mu).toBeGreaterThan(80);
     expect(best.fit.s_up).toBeGreaterThan(best.fit.s_up_expected[4]);
     for (const c of r.cells) for (const ch of c.channels) if (ch !== best) expect(ch.fit.z_local).toBeLessThan(3);
+    // The combination under br_model: at 2-3 GeV the Higgs-mixed scalar has B(S -> KK) = 0, so the
+    // simultaneous fit is the mu mu fit with its signal scaled by B(S -> mu mu).
+    for (const c of r.cells) {
+      const [mm, kk] = c.channels;
+      expect(kk.br_model).toBe(0);
+      expect(mm.br_model).toBeGreaterThan(0);
+      c.combined_limit.forEach((v, j) => {
+        if (mm.efficiency[j] > 0) expect(Math.abs(v! / (mm.limit[j]! / mm.br_model) - 1)).toBeLessThan(2e-5);
+      });
+    }
   }, 60_000);
 
   it('background only (the committed config): no excess over 13 masses x 4 channels, observed limits inside the expected band', async () => {
@@ -92,6 +102,14 @@ describe('B -> K S fit model (run --config b-kplus-llp, model fit)', () => {
       if (c.fit.s_up < c.fit.s_up_expected[0] || c.fit.s_up > c.fit.s_up_expected[4]) outside++;
     }
     expect(outside).toBeLessThanOrEqual(0.1 * cells.length);
+    // The channels combined by one simultaneous fit per (m_S, c tau): never far above the best single
+    // channel's limit on B(B -> K S) (limit / B(S -> xx)), below it where several channels carry signal (1 GeV: mu mu, pi pi, KK).
+    expect(r.fit).toMatchObject({ combination_fits_not_converged: 0, combination_counting: 0 });
+    for (const c of r.cells) c.combined_limit.forEach((v, j) => {
+      const single = Math.min(...c.channels.filter((ch) => ch.br_model > 0 && ch.limit[j] !== null).map((ch) => ch.limit[j]! / ch.br_model));
+      if (Number.isFinite(single)) expect(v! / single).toBeLessThan(1.5);
+      if (c.m_S_GeV === 1 && j === 2) expect(v! / single).toBeLessThan(1);
+    });
   }, 60_000);
 
   it("model 'window' counts in +-nsigma windows; --export-pyhf needs the fit model", async () => {

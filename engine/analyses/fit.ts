@@ -85,6 +85,8 @@ export interface FitHypothesis {
   readonly signalEventsPerMu: number;
   /** Background expected in the fit range (simulation, weighted). */
   readonly background: number;
+  /** The signal per bin at mu = 1 (signalEventsPerMu events in all). */
+  readonly signal: readonly number[];
 }
 
 export interface FitWindow {
@@ -307,6 +309,7 @@ export function buildFitModels(inp: FitInputs): FitModels {
     const frac = g.slice(1).map((v, j) => v - g[j]);
     const fsum = frac.reduce((a, v) => a + v, 0);
     const unit = signalUnit(total);
+    const sig = frac.map((f) => (unit * f) / fsum);
     const k = hypotheses.length, name = channelName(k);
     channels.push({
       name,
@@ -321,7 +324,7 @@ export function buildFitModels(inp: FitInputs): FitModels {
       }],
     });
     observations.push({ name, data: d.sum });
-    hypotheses.push({ window: win.window, mass_GeV: win.mass, ...(win.channel !== undefined ? { channel: win.channel } : {}), x_GeV: win.x, lo_GeV: edges[0], hi_GeV: edges[nb], bins: nb, signalEventsPerMu: unit, background: total });
+    hypotheses.push({ window: win.window, mass_GeV: win.mass, ...(win.channel !== undefined ? { channel: win.channel } : {}), x_GeV: win.x, lo_GeV: edges[0], hi_GeV: edges[nb], bins: nb, signalEventsPerMu: unit, background: total, signal: sig });
     patches.push({
       metadata: {
         name: patchName(win.mass) + (win.channel !== undefined ? `_${win.channel}` : ''), values: [...(win.values ?? [win.mass])], signal_events_per_mu: unit,
@@ -335,7 +338,7 @@ export function buildFitModels(inp: FitInputs): FitModels {
         { op: 'move', from: `/observations/${k}`, path: '/hypothesis_observation' },
         { op: 'replace', path: '/observations', value: [] },
         { op: 'move', from: '/hypothesis_observation', path: '/observations/-' },
-        { op: 'add', path: '/channels/0/samples/-', value: { name: 'signal', data: frac.map((f) => (unit * f) / fsum), modifiers: [{ name: POI, type: 'normfactor', data: null }] } },
+        { op: 'add', path: '/channels/0/samples/-', value: { name: 'signal', data: sig, modifiers: [{ name: POI, type: 'normfactor', data: null }] } },
       ],
     });
   }

@@ -5,7 +5,7 @@ import { withColumnNames } from '../io/columns.js';
 import { uniforms, key, foldIn } from '../random.js';
 import { checkpoint } from '../cancel.js';
 import { CHANNELS, DAUGHTER_MASS, LLP_STREAM_INJECT, PRODUCTIONS, generateLlpSample, reducedMass, type Channel, type LlpSample, type Production } from './sample.js';
-import { fitCells, LLP_FIT } from './fit.js';
+import { combineFits, fitCells, LLP_FIT } from './fit.js';
 import { FIT_MIN_B, type FitModels } from '../analyses/fit.js';
 import { runSweep, type SweepOptions, type SweepResult } from './sweep.js';
 import { sidebandCounts, type DataSample } from './background.js';
@@ -141,6 +141,10 @@ export async function analyse(backend: Backend, signal: LlpSample, data: DataSam
   const perTheta2 = (m: number) => productionPerTheta2(production, m);
   const bf = production === 'K+' ? 'B(B+ -> K+ S)' : 'B(B0 -> K*0 S) x B(K*0 -> K+ pi-)';
   const limits = await limitGrid(sweep, counts, { method: o.method, cl: o.cl, nB, signal: o.signal, sUp: fit ? Float64Array.from(fit.cells, (c) => (c?.used ? c.s_up : NaN)) : undefined });
+  // The fit model's combination: a simultaneous fit of the channels per (m_S, c tau) under br_model (the counting one where a channel's fit is not usable).
+  const comb = fit ? await combineFits(backend, fit, sweep, limits.br, nB, o.cl, { signal: o.signal, progress: o.progress }) : null;
+  let countingCombined = 0;
+  comb?.combined.forEach((v, i) => (Number.isNaN(v) ? countingCombined++ : (limits.combined[i] = v)));
   let best: { z: number; g: number } | null = null;
   fit?.cells.forEach((c, g) => {
     if (c?.used && (!best || c.z_local > best.z)) best = { z: c.z_local, g };
@@ -161,13 +165,16 @@ export async function analyse(backend: Backend, signal: LlpSample, data: DataSam
     ...(fit ? {
       fit: {
         doc: LLP_FIT.doc, half_range_sigma: LLP_FIT.halfRangeSigma, bins_per_sigma: LLP_FIT.binsPerSigma, hypotheses: fit.models.hypotheses.length, fits: fit.fits, fits_not_converged: fit.unconverged,
+        combination_fits: comb!.fits, combination_fits_not_converged: comb!.unconverged, combination_counting: countingCombined,
         limits: `asymptotic CLs (q~_mu, Cowan et al. EPJC 71 (2011) 1554) on the signal count per (m_S, channel); cells with less than ${FIT_MIN_B} background events in the fit range: ${o.method} counting in it`,
         ...(bestFit ? { max_z_local: bestFit.z, max_z_at: { m_S_GeV: o.masses[Math.floor(bestFit.g / o.channels.length)], channel: o.channels[bestFit.g % o.channels.length] } } : {}),
       },
     } : {}),
     masses_GeV: o.masses, channels: o.channels, ctaus_cm: o.ctaus.map(r),
     sweep_ms: +sweepMs.toFixed(1),
-    combination: `product of the channel Poisson likelihoods${fitModel ? ' of the counts in the fit ranges (background from the sidebands)' : ''}, flat prior on B(B -> K S), each channel weighted by the model's B(S -> xx) (br_model)`,
+    combination: fitModel
+      ? 'simultaneous binned fit of the channels\' M_red models per (m_S, c tau), the signal in channel c = B(B -> K S) x N_B x eff_c(c tau) x B(S -> x_c x_c) of br_model with one POI, asymptotic CLs (q~_mu); where a channel with signal has no usable fit (fit.combination_counting cells): the product of the channels\' Poisson likelihoods of the counts in the fit ranges, flat prior'
+      : 'product of the channel Poisson likelihoods, flat prior on B(B -> K S), each channel weighted by the model\'s B(S -> xx) (br_model)',
     br_model: limits.brModel,
     theta2_formula: production === 'K+'
       ? 'B(B+ -> K+ S) = theta^2 x brBtoKSPerTheta2(mS) (Batell-Pospelov-Ritz arXiv:0911.4938; Winkler arXiv:1809.01876; Boiarska et al. arXiv:1904.10447), B(S -> xx) from br_model'

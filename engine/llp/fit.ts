@@ -5,7 +5,9 @@
 // workspace + patchset, batched fits). The M_red shape does not depend on the lifetime, so one fit
 // per (m_S, channel) gives s_up; the lifetime enters through the efficiency (limit = s_up / (N_B eff)).
 import type { Backend } from '../../host/backend.js';
-import { buildFitModels, fitHypotheses, FIT_MIN_B, type FitModels, type FitSample, type FitSpec, type FitWindowInput } from '../analyses/fit.js';
+import { compileModel, type CompiledModel } from '../likelihood/model.js';
+import { FitSession, upperLimits } from '../likelihood/infer.js';
+import { buildFitModels, fitHypotheses, FIT_MIN_B, POI, type FitModels, type FitSample, type FitSpec, type FitWindowInput } from '../analyses/fit.js';
 import { CHANNELS, DAUGHTER_MASS, PRODUCTIONS, reducedMass, resolution, type Channel, type Production } from './sample.js';
 import type { SweepResult } from './sweep.js';
 import type { DataSample } from './background.js';
@@ -73,4 +75,48 @@ export async function fitCells(backend: Backend, sweep: SweepResult, data: DataS
     };
   });
   return { models, cells, fits: f.fits, unconverged: f.unconverged };
+}
+
+/**
+ * The channels combined under a model of B(S -> xx) (`br`, per (mass, channel)): per (mass, lifetime)
+ * one simultaneous fit of that mass's channel models, the signal in channel c being
+ * B(B -> K S) N_B eff_c(c tau) B(S -> x_c x_c) times its resolution shape, with one POI; asymptotic CLs
+ * (q~_mu) as per channel. combined[im * lifetimes + j]: the upper limit on B(B -> K S); Infinity where
+ * no channel has signal; NaN where a channel with signal has no usable fit (little background: the
+ * caller keeps its counting combination there).
+ */
+export async function combineFits(backend: Backend, fit: { models: FitModels; cells: readonly (LlpCellFit | null)[] }, sweep: SweepResult, br: Float64Array, nB: number, cl: number, o: { signal?: AbortSignal; progress?: (s: string) => void } = {}): Promise<{ combined: Float64Array; fits: number; unconverged: number }> {
+  const nC = sweep.channels.length, L = sweep.ctaus.length, { workspace: ws, hypotheses: hyps } = fit.models;
+  const hypOf = new Map(hyps.map((h, k) => [h.window, k]));
+  const combined = new Float64Array(sweep.masses.length * L).fill(Infinity);
+  const models: CompiledModel[] = [], at: number[] = [], scale: number[] = [];
+  for (let im = 0; im < sweep.masses.length; im++) {
+    for (let j = 0; j < L; j++) {
+      const parts: { k: number; a: number }[] = [];
+      let usable = true;
+      for (let ic = 0; ic < nC; ic++) {
+        const g = im * nC + ic, a = nB * sweep.eff[g * L + j] * br[g], k = hypOf.get(g);
+        if (!(a > 0)) continue;
+        if (k === undefined || !fit.cells[g]?.used) usable = false;
+        else parts.push({ k, a });
+      }
+      if (!usable) combined[im * L + j] = NaN;
+      if (!usable || !parts.length) continue;
+      // mu in units of the B(B -> K S) at which the best channel expects its signal_events_per_mu events.
+      const u = Math.min(...parts.map((p) => hyps[p.k].signalEventsPerMu / p.a));
+      const channels = parts.map((p) => {
+        const h = hyps[p.k], ch = ws.channels[p.k];
+        return { ...ch, samples: [...ch.samples, { name: 'signal', data: h.signal.map((v) => (v / h.signalEventsPerMu) * p.a * u), modifiers: [{ name: POI, type: 'normfactor' as const, data: null }] }] };
+      });
+      models.push(compileModel({ ...ws, channels, observations: parts.map((p) => ws.observations[p.k]) }, { source: `m_S = ${sweep.masses[im]} GeV, c tau = ${sweep.ctaus[j]} cm, channels combined` }));
+      at.push(im * L + j);
+      scale.push(u);
+    }
+  }
+  if (!models.length) return { combined, fits: 0, unconverged: 0 };
+  o.progress?.(`fitting ${models.length} (m_S, c tau) channel combinations`);
+  const session = new FitSession(backend, models, { signal: o.signal, progress: o.progress });
+  const ul = await upperLimits(session, models.map((m, i) => ({ model: i, data: m.observed })), { cl, stat: 'qtilde' });
+  ul.forEach((r, i) => (combined[at[i]] = r.obs * scale[i]));
+  return { combined, fits: session.fits, unconverged: session.unconverged };
 }
