@@ -112,6 +112,20 @@ describe('B -> K S fit model (run --config b-kplus-llp, model fit)', () => {
     });
   }, 60_000);
 
+  it('darkscan llp --demo --model fit: the same cells as run (one code path); two shards merge to the unsharded cells', async () => {
+    const small = { analysis: 'b-kplus-llp', seed: 5, masses_GeV: [1.5, 2.5, 3.5], channels: ['mumu', 'pipi'], lifetimes_cm: { min: 0.1, max: 10, n: 3 }, simulation: { events_per_cell: 300 } };
+    const { dir, r } = await run(small);
+    const args = ['llp', '--demo', '--model', 'fit', '--seed', '5', '--masses', '1.5,2.5,3.5', '--channels', 'mumu,pipi', '--lifetimes', '0.1:10:3', '--per-cell', '300', '--backend', 'wasm'];
+    await main([...args, '--out', join(dir, 'l.json')], () => {});
+    const l = JSON.parse(readFileSync(join(dir, 'l.json'), 'utf8'));
+    expect(l.model).toBe('fit');
+    expect(l.cells).toEqual(r.cells);
+    for (const i of [0, 1]) await main([...args, '--shard', `${i}/2`, '--out', join(dir, `s${i}.json`)], () => {});
+    await main(['merge', join(dir, 's0.json'), join(dir, 's1.json'), '--out', join(dir, 'm.json')], () => {});
+    expect(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).cells).toEqual(l.cells);
+    await expect(main(['llp', '--signal', 'x.csv', '--data', 'y.csv', '--model', 'fit'], () => {})).rejects.toThrow(/--model fit needs --background FILE/);
+  }, 60_000);
+
   it("model 'window' counts in +-nsigma windows; --export-pyhf needs the fit model", async () => {
     const small = { analysis: 'b-kplus-llp', seed: 3, masses_GeV: [2, 2.5], channels: ['mumu', 'pipi'], lifetimes_cm: { min: 1, max: 10, n: 2 }, simulation: { events_per_cell: 200 } };
     const { r } = await run({ ...small, model: 'window' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brazilPlot, mapPlot } from '../engine/plot/svg.js';
+import { brazilPlot, linePlot, mapPlot } from '../engine/plot/svg.js';
 
 describe('svg plots', () => {
   it('a Brazil plot has both bands, both curves, axis labels, and escapes text', () => {
@@ -14,6 +14,11 @@ describe('svg plots', () => {
     expect(svg).toContain('limit &lt;90% CL&gt;');
     expect(svg).toContain('M_A&#39;'.replace('&#39;', "'"));
     expect(svg).not.toContain('NaN');
+  });
+  it('a log axis without one finite positive value (every limit infinite) gets a default range instead of looping', () => {
+    const svg = linePlot({ title: 't', x: { label: 'm' }, y: { label: 'limit', log: true }, series: [{ x: [2], y: [Infinity], label: 'a' }] });
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('>10<');
   });
   it('a map has one marker per finite value, colour scale, no NaN coordinates', () => {
     const svg = mapPlot({ title: 'local Z', x: { label: 'x' }, y: { label: 'y' }, px: [1, 2, 3], py: [1, 2, 3], value: [0, 1, Number.NaN], valueLabel: 'Z' });

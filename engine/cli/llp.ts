@@ -25,7 +25,9 @@ const OPTIONS = {
   channels: { type: 'string', default: CHANNELS.join(','), arg: 'LIST', help: 'decay channels' },
   masses: { type: 'string', arg: 'M1,M2,..', help: 'scalar masses in GeV (default: those of the signal file)' },
   lxy: { type: 'string', default: '0.05:60', arg: 'LO:HI', help: 'transverse displacement window, cm' },
-  nsigma: { type: 'string', default: '2', arg: 'K', help: 'mass window half-width in resolutions' },
+  nsigma: { type: 'string', default: '2', arg: 'K', help: 'mass window half-width in resolutions (--model window)' },
+  model: { type: 'string', default: 'window', arg: 'M', help: "'window': count in M_red windows, sideband background; 'fit': binned fit of M_red per (mass, channel) as the paper (engine/llp/fit.ts; the run configs' default)" },
+  background: { type: 'string', arg: 'FILE', help: '--model fit: background simulation for the M_red shape: mred_GeV, lxy_cm, channel, optional weight (--demo: generated)' },
   method: { type: 'string', default: 'cls-n', arg: 'M', help: 'limit method: cls-n, bayes or cls-asymptotic (engine/stats/windows.ts LIMIT_METHODS)' },
   cl: { type: 'string', default: '0.95', arg: 'CL', help: 'confidence level' },
   nbb: { type: 'string', default: '198e6', arg: 'N', help: 'number of B Bbar pairs (198e6: the 189 fb^-1 of Belle II PRD 108 (2023) L111104)' },
@@ -41,7 +43,7 @@ const OPTIONS = {
 
 export const llp: Command = {
   summary: 'LLP B+ -> K+ S / B0 -> K*0 S lifetime sweep: efficiency per (mass, channel, c tau), limits per channel and combined',
-  usage: 'llp (--signal FILE --data FILE [--columns NAME=COLUMN,...] | --demo [--seed S]) [--production K+|K*0] [--lifetimes 1e-3:1e3:50] [--channels ee,mumu,pipi,KK] [--masses m1,m2,..] [--lxy 0.05:60] [--nsigma 2] [--method cls-n|bayes|cls-asymptotic] [--cl 0.95] [--nbb 198e6] [--ctau-gen CM] [--out FILE.json] [--plot FILE.svg] [--shard i/n]',
+  usage: 'llp (--signal FILE --data FILE [--columns NAME=COLUMN,...] | --demo [--seed S]) [--model window|fit [--background FILE]] [--production K+|K*0] [--lifetimes 1e-3:1e3:50] [--channels ee,mumu,pipi,KK] [--masses m1,m2,..] [--lxy 0.05:60] [--nsigma 2] [--method cls-n|bayes|cls-asymptotic] [--cl 0.95] [--nbb 198e6] [--ctau-gen CM] [--out FILE.json] [--plot FILE.svg] [--shard i/n]',
   options: OPTIONS,
   async run(args, out, ctx) {
     const { values } = parseArgs({ args, options: OPTIONS });
@@ -56,13 +58,17 @@ export const llp: Command = {
     const nSigma = numArg(values.nsigma!, '--nsigma', 0.1, 100);
     let masses = values.masses?.split(',').map((s) => numArg(s, '--masses', 0, 5));
     const seed = intArg(values.seed!, '--seed');
+    if (values.model !== 'window' && values.model !== 'fit') throw new Error(`--model: expected window or fit, got '${values.model}'`);
+    const model: 'window' | 'fit' = values.model;
+    if (values.background && (model !== 'fit' || values.demo)) throw new Error('--background: only with --model fit and --signal / --data (--demo generates its own)');
+    if (model === 'fit' && !values.demo && !values.background) throw new Error('--model fit needs --background FILE (the background simulation whose M_red shape the fit uses) or --demo');
     if (values.out) checkOutputPath(values.out, values.force);
     if (values.plot) checkOutputPath(values.plot, values.force, '--plot');
     // --shard i/n: a block of the mass hypotheses (each mass's cells and limits depend only on it).
     const shard = values.shard === undefined ? undefined : parseShard(values.shard);
     if (shard && !values.out) throw new Error('llp: --shard needs --out FILE.json (for `darkscan merge`)');
     return withBackend(values, async (backend) => {
-      const common = { channels, ctaus, lxyWindow, nSigma, method, cl, nBBbar, production, signal: ctx?.signal };
+      const common = { channels, ctaus, lxyWindow, nSigma, method, cl, nBBbar, production, model, signal: ctx?.signal };
       let res, allMasses: number[], first: number, end: number;
       if (values.demo) {
         if (values.signal || values.data || values.columns) throw new Error('--demo generates its own samples: drop --signal / --data / --columns');
@@ -77,12 +83,14 @@ export const llp: Command = {
         allMasses = (masses ?? [...new Set(signal.mS)].sort((a, b) => a - b)).map((m) => Math.fround(m));
         [first, end] = shard ? shardRange(allMasses.length, shard) : [0, allMasses.length];
         const meta = { signal: values.signal, signal_sha256: await fileDigest(values.signal), data: values.data, data_sha256: await fileDigest(values.data) };
-        res = await analyse(backend, signal, data, { ...common, masses: allMasses.slice(first, end) }, meta);
+        const background = values.background ? await loadData(values.background, columnMapArg(values.columns)) : undefined;
+        if (values.background) Object.assign(meta, { background: values.background, background_sha256: await fileDigest(values.background) });
+        res = await analyse(backend, signal, data, { ...common, background, masses: allMasses.slice(first, end) }, meta);
         Object.assign(res.json, { kind: 'llp', masses_GeV: allMasses });
       }
       masses = allMasses.slice(first, end);
       const { json, limits } = res;
-      if (shard) json.shard = { index: shard.index, count: shard.count, total: allMasses.length, first, end, key: 'cells', per_shard: ['backend', 'sweep_ms'] };
+      if (shard) json.shard = { index: shard.index, count: shard.count, total: allMasses.length, first, end, key: 'cells', per_shard: ['backend', 'sweep_ms', ...(model === 'fit' ? ['fit'] : [])] };
       const text = JSON.stringify(json, null, 1);
       if (values.out) writeAtomic(values.out, text);
       if (values.plot) {

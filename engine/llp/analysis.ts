@@ -60,10 +60,11 @@ export async function loadSignal(path: string, ctauGenCm?: number, columns?: Rea
   };
 }
 
-/** Data file: columns mred_GeV (or m_red_GeV), lxy_cm (or flight_rho_cm), channel (0..3). */
+/** Data file (or the fit model's background simulation): columns mred_GeV (or m_red_GeV), lxy_cm (or flight_rho_cm), channel (0..3), optional weight (the simulation's; data counts are unweighted). */
 export async function loadData(path: string, columns?: Readonly<Record<string, string>>): Promise<DataSample> {
   const t = await loadMapped(path, columns);
-  return { mred: pick(t, ['mred_GeV', 'm_red_GeV'], path), lxy: pick(t, ['lxy_cm', 'flight_rho_cm'], path), channel: channelColumn(t, path) };
+  const d = { mred: pick(t, ['mred_GeV', 'm_red_GeV'], path), lxy: pick(t, ['lxy_cm', 'flight_rho_cm'], path), channel: channelColumn(t, path) };
+  return t.columns.weight ? { ...d, weight: pick(t, ['weight'], path) } : d;
 }
 
 /** The demo data's random stream, and that of the background simulation the fit model takes the M_red shape from. */

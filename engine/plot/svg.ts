@@ -50,8 +50,9 @@ function fmt(v: number): string {
 
 function extent(values: number[], axis: Axis): [number, number] {
   const ok = values.filter((v) => Number.isFinite(v) && (!axis.log || v > 0));
-  let lo = axis.min ?? (ok.length ? Math.min(...ok) : 0);
-  let hi = axis.max ?? (ok.length ? Math.max(...ok) : 1);
+  // No finite value (e.g. every limit infinite): a default range, [1, 10] on a log axis (log10(0) has no ticks).
+  let lo = axis.min ?? (ok.length ? Math.min(...ok) : axis.log ? 1 : 0);
+  let hi = axis.max ?? (ok.length ? Math.max(...ok) : axis.log ? 10 : 1);
   if (lo === hi) {
     lo = axis.log ? lo / 10 : lo - 1;
     hi = axis.log ? hi * 10 : hi + 1;
