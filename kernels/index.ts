@@ -11,6 +11,7 @@ import { binCells } from './bin_cells/desc.js';
 import { toyfit } from './toyfit/desc.js';
 import { eventBlocks } from './event_blocks/desc.js';
 import { bayesLimit } from './bayes_limit/desc.js';
+import { mlpTrain } from './mlp_train/desc.js';
 
 /** Every kernel the engine dispatches. A new kernel adds one line here (build.mjs exports its wasm twin). */
 export const KERNELS: readonly KernelDesc[] = [
@@ -26,6 +27,7 @@ export const KERNELS: readonly KernelDesc[] = [
   toyfit,
   eventBlocks,
   bayesLimit,
+  mlpTrain,
 ];
 
 export function kernelByName(name: string): KernelDesc {

@@ -12,6 +12,7 @@
 // duration of a call (workers share the memory).
 
 import { F, ftz, xexp, xrecip } from './lib/exactmath';
+import { activate, guard, HUGE, TINY } from './lib/activation';
 import { claimSlot, releaseSlot } from './lib/slots';
 import { ftz4, xexp4, xrecip4 } from './lib/exactmath4';
 import {
@@ -35,8 +36,6 @@ const PKW: u32 = 32768;
 const pk: usize = memory.data(<i32>(PKW * 4), 16);
 const pkState: usize = memory.data(<i32>((3 + 2 * MAXL) * 4), 4);
 
-const TINY: f32 = 9.094947017729282e-13; // 2^-40
-const HUGE: f32 = 18446744073709551616.0; // 2^64
 
 // Word i of the net: its address, as f32, as u32.
 // @ts-ignore: decorator
@@ -45,12 +44,6 @@ const HUGE: f32 = 18446744073709551616.0; // 2^64
 @inline function netf(net: usize, i: u32): f32 { return load<f32>(neta(net, i)); }
 // @ts-ignore: decorator
 @inline function netu(net: usize, i: u32): u32 { return load<u32>(neta(net, i)); }
-
-// @ts-ignore: decorator
-@inline function guard(v: f32): f32 {
-  if (Mathf.abs(v) < TINY) return 0.0;
-  return v < -HUGE ? -HUGE : v > HUGE ? HUGE : v;
-}
 
 // guard on four lanes: pmax(v, lo) = v < lo ? lo : v and pmin(c, hi) = hi < c ? hi : c are the
 // scalar selects, then |v| < 2^-40 -> +0.
@@ -91,30 +84,6 @@ const HUGE: f32 = 18446744073709551616.0; // 2^64
   if (act == 2) return guard4(v128.bitselect(f32x4.mul(al, a), a, f32x4.lt(a, f32x4.splat(0.0))));
   if (act == 3) return guard4(xtanh4(a));
   return guard4(xrecip4(f32x4.add(f32x4.splat(1.0), xexp4(f32x4.neg(a)))));
-}
-
-function xtanh(x: f32): f32 {
-  const z = Mathf.abs(x);
-  if (z > 44.0) return x < 0.0 ? -1.0 : 1.0;
-  if (z >= 0.625) {
-    const e = xexp(z + z);
-    const r: f32 = 1.0 - 2.0 * xrecip(e + 1.0);
-    return x < 0.0 ? -r : r;
-  }
-  const s = ftz(x * x);
-  let p = F(0xbbbaf0ea) * s + F(0x3ca9134e);
-  p = p * s + F(0xbd5c1e2d);
-  p = p * s + F(0x3e088393);
-  p = p * s + F(0xbeaaaa99);
-  return x + ftz((p * s) * x);
-}
-
-function activate(act: u32, alpha: f32, a: f32): f32 {
-  if (act == 1) return a > 0.0 ? a : 0.0;
-  if (act == 2) return a < 0.0 ? alpha * a : a;
-  if (act == 3) return xtanh(a);
-  if (act == 4) return xrecip(1.0 + xexp(-a));
-  return a;
 }
 
 /** Activation pass over `no` units of `ev` events, stored h[o * stride + e]. */

@@ -5,7 +5,7 @@
 // `keepSignal` of its training signal; events outside every range fail.
 import type { Backend } from '../../host/backend.js';
 import { foldIn, type Key } from '../random.js';
-import { trainClassifierAsync, rocAuc } from '../nn/train.js';
+import { trainClassifierAsync, trainClassifiers, rocAuc, TRAINER_VERSION, type TrainResult } from '../nn/train.js';
 import { describeModel, type Mlp } from '../nn/model.js';
 import { scoreEvents } from '../nn/infer.js';
 import { scoreByRange, type ModelSet } from '../nn/ranges.js';
@@ -45,23 +45,31 @@ export async function trainMlps(
   peaks: readonly number[], sigByPoint: readonly Columns[], bgBySource: readonly Columns[], o: { signal?: AbortSignal; progress: (s: string) => void },
 ): Promise<TrainedMlps> {
   const F = spec.features.length;
-  /** One model on these events: the model, its cut and what it reports. */
-  const trainOne = async (sig: Columns, back: Columns, seed: number) => {
-    const xs = featureMatrix(concatColumns([sig, back], keep));
-    const labels = new Uint8Array(rows(sig) + rows(back)).fill(1, 0, rows(sig));
-    const trained = await trainClassifierAsync(xs, labels, F, { seed, hidden: [...spec.hidden], epochs: spec.epochs, inputNames: spec.features }, o);
+  const run = { backend, signal: o.signal, progress: o.progress };
+  const options = (seed: number) => ({ seed, hidden: [...spec.hidden], epochs: spec.epochs, inputNames: spec.features });
+  /** A model's training events: features and labels (signal first). */
+  const events = (sig: Columns, back: Columns) => ({
+    xs: featureMatrix(concatColumns([sig, back], keep)),
+    labels: new Uint8Array(rows(sig) + rows(back)).fill(1, 0, rows(sig)),
+  });
+  /** A trained model: its cut and what it reports. */
+  const finish = async (trained: TrainResult, ev: { xs: Float32Array; labels: Uint8Array }, sig: Columns, back: Columns) => {
     const model: Mlp = trained.model;
-    const trainScores = await scoreEvents(backend, model, xs);
+    const trainScores = await scoreEvents(backend, model, ev.xs);
     const sigScores = trainScores.subarray(0, rows(sig));
     const cut = quantile(sigScores, 1 - spec.keepSignal);
     return {
       model, cut,
       info: {
-        shape: describeModel(model), trained_on: { signal: rows(sig), background: rows(back) },
-        epochs: trained.history.length, final_loss: trained.history.at(-1)?.loss, roc_auc_train: rocAuc(trainScores, labels), score_cut: cut,
+        shape: describeModel(model), trained_on: { signal: rows(sig), background: rows(back) }, trainer_version: TRAINER_VERSION,
+        epochs: trained.history.length, final_loss: trained.history.at(-1)?.loss, roc_auc_train: rocAuc(trainScores, ev.labels), score_cut: cut,
         signal_efficiency_train: sigScores.filter((v) => v > cut).length / sigScores.length,
       },
     };
+  };
+  const trainOne = async (sig: Columns, back: Columns, seed: number) => {
+    const ev = events(sig, back);
+    return finish(await trainClassifierAsync(ev.xs, ev.labels, F, options(seed), run), ev, sig, back);
   };
   const allSig = concatColumns(sigByPoint, keep);
   if (!spec.ranges) {
@@ -85,9 +93,10 @@ export async function trainMlps(
   };
   const models: { min: number; max: number; model: Mlp; cut: number; info: Record<string, unknown> }[] = [];
   const untrained: { min: number; max: number; info: Record<string, unknown> }[] = [];
+  // Every range's model trains in the same dispatches (one kernel item each): the same weights as one by one.
+  const pending: { lo: number; hi: number; sig: Columns; back: Columns; seed: number }[] = [];
   for (let k = 0; k + 1 < edges.length; k++) {
     const lo = edges[k], hi = edges[k + 1];
-    o.progress(`training the MLP of range ${k + 1} / ${edges.length - 1} (${column} in [${lo}, ${hi}))`);
     const pts = sigByPoint.filter((_, j) => peaks[j] >= lo && peaks[j] < hi);
     if (!pts.length) throw new Error(`mlp.ranges: no signal point has its peak in [${lo}, ${hi}) of ${column}; add signal points or change the edges`);
     const sig = concatColumns(pts, keep), sigIn = selectRows(sig, inRange(sig, lo, hi), keep);
@@ -102,8 +111,16 @@ export async function trainMlps(
       untrained.push({ min: lo, max: hi, info: { min: lo, max: hi, model: null, trained_on: { signal: rows(sigIn), background: rows(bgIn) }, note: 'no training events of one class in this range: no MLP cut' } });
       continue;
     }
-    const one = await trainOne(sigIn, bgIn, seedOf(foldIn(kTrain, 2000 + k)));
-    models.push({ min: lo, max: hi, model: one.model, cut: one.cut, info: { min: lo, max: hi, ...one.info } });
+    pending.push({ lo, hi, sig: sigIn, back: bgIn, seed: seedOf(foldIn(kTrain, 2000 + k)) });
+  }
+  if (pending.length) {
+    o.progress(`training the MLPs of ${pending.length} ranges of ${column} together`);
+    const evs = pending.map((p) => events(p.sig, p.back));
+    const trained = await trainClassifiers(evs.map((ev, j) => ({ x: ev.xs, labels: ev.labels, nIn: F, opts: options(pending[j].seed) })), run);
+    for (const [j, p] of pending.entries()) {
+      const one = await finish(trained[j], evs[j], p.sig, p.back);
+      models.push({ min: p.lo, max: p.hi, model: one.model, cut: one.cut, info: { min: p.lo, max: p.hi, ...one.info } });
+    }
   }
   const set: ModelSet | null = models.length ? { column, unit: 'GeV', outside: 'nan', ranges: models.map((m) => ({ min: m.min, max: m.max, model: m.model })) } : null;
   return {

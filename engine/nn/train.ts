@@ -1,13 +1,24 @@
-// A small CPU trainer for signal-vs-background MLPs: dense layers (ReLU or tanh) and a sigmoid
-// output, binary cross-entropy with class-balanced weights, Adam (Kingma & Ba, "Adam: a method for
+// A trainer for signal-vs-background MLPs: dense layers (ReLU or tanh) and a sigmoid output,
+// binary cross-entropy with class-balanced weights, Adam (Kingma & Ba, "Adam: a method for
 // stochastic optimization", ICLR 2015, Algorithm 1), He / Glorot normal initialisation, inputs
 // standardised by the training set's mean and standard deviation (part of the returned model).
-// Computed in doubles; the model's weights are rounded to f32 at the end. All randomness (initial
-// weights, shuffling) is Philox4x32-10 keyed by the seed, so a seed gives the same model.
+// The minibatch steps run as the `mlp_train` kernel (kernels/mlp_train) on a Backend: f32 with the
+// engine's exact math and a fixed summation order, so a seed gives the same weights, bit for bit, on
+// every backend and however the steps are split into dispatches. The host draws the initial
+// weights and the per-epoch shuffles from Philox4x32-10 keyed by the seed, and reads back the state.
 import { philoxBlock } from '../../kernels/philox/ref.js';
-import { xlog } from '../../kernels/lib/exactmath.js';
+import { guard } from '../../kernels/lib/activation.js';
+import { ACT, packWeight } from '../../kernels/mlp/layout.js';
+import { mlpTrain } from '../../kernels/mlp_train/desc.js';
+import { initState, MT_HEADER, MT_MAX_PARAMS, MT_MAX_STEPS, MT_STATE_WORDS, packShape, paramCount } from '../../kernels/mlp_train/layout.js';
+import { wguard } from '../../kernels/mlp_train/ref.js';
+import type { KernelArgs, KernelOutputs } from '../../kernels/types.js';
+import type { Backend } from '../../host/backend.js';
+import { runReference } from '../../host/cpu.js';
 import type { DenseLayer, Mlp } from './model.js';
-import { ticker } from '../cancel.js';
+import { checkpoint } from '../cancel.js';
+
+const fr = Math.fround;
 
 export interface TrainOptions {
   readonly seed: number;
@@ -28,11 +39,6 @@ export interface TrainResult {
   /** Mean weighted BCE on the training set per epoch. */
   readonly history: readonly { epoch: number; loss: number }[];
   readonly seed: number;
-}
-
-/** tanh from exp (fdlibm on the page, as in Node): Math.tanh rounds differently between V8 builds. */
-function tanh(z: number): number {
-  return 1 - 2 / (Math.exp(2 * z) + 1);
 }
 
 /** Philox-driven uniforms and normals: stream of blocks (counter, key = seed). */
@@ -65,38 +71,86 @@ class Rng {
   }
 }
 
-/** Synchronous training (tests, small models). Long runs in the CLI use trainClassifierAsync. */
+/** Version of the trained weights for a given seed and data (recorded with every trained model). */
+export const TRAINER_VERSION = 2; // 2: f32 steps on the backend (mlp_train kernel); 1 was the f64 host trainer
+
+/** Synchronous training on the TypeScript reference (tests, small models): the same weights as on any backend. */
 export function trainClassifier(x: ArrayLike<number>, labels: ArrayLike<number>, nIn: number, opts: TrainOptions): TrainResult {
-  const it = trainSteps(x, labels, nIn, opts);
+  const it = trainSteps([{ x, labels, nIn, opts }]);
+  let out: KernelOutputs | undefined;
   for (;;) {
-    const r = it.next();
-    if (r.done) return r.value;
+    const r = it.next(out!);
+    if (r.done) return r.value[0];
+    out = runReference(mlpTrain, r.value.args(MT_MAX_STEPS));
   }
+}
+
+export interface TrainRun {
+  /** Where the steps run (default: the TypeScript reference). */
+  backend?: Backend;
+  signal?: AbortSignal;
+  progress?: (msg: string) => void;
 }
 
 /**
- * The same training (the same weights, bit for bit) with a checkpoint between minibatch steps
- * (engine/cancel.ts ticker: a macrotask turn every 50 ms), so that Ctrl-C stops it within a
- * fraction of a second (issue 21), and `progress` once per epoch.
+ * Training on a backend, with a checkpoint between dispatches so that Ctrl-C stops it within a
+ * fraction of a second (issue 21), and `progress` once per epoch. A dispatch takes as many steps
+ * as fit in about 100 ms, within one epoch (sized from the last one's time; the split never changes the weights).
  */
 export async function trainClassifierAsync(
-  x: ArrayLike<number>, labels: ArrayLike<number>, nIn: number, opts: TrainOptions,
-  o: { signal?: AbortSignal; progress?: (msg: string) => void } = {},
+  x: ArrayLike<number>, labels: ArrayLike<number>, nIn: number, opts: TrainOptions, o: TrainRun = {},
 ): Promise<TrainResult> {
-  const it = trainSteps(x, labels, nIn, opts);
-  const tick = ticker(o.signal);
+  return (await trainClassifiers([{ x, labels, nIn, opts }], o))[0];
+}
+
+/** One network to train: its events, labels and options. */
+export interface TrainJob {
+  readonly x: ArrayLike<number>;
+  readonly labels: ArrayLike<number>;
+  readonly nIn: number;
+  readonly opts: TrainOptions;
+}
+
+/**
+ * Several networks at once, one kernel item each (e.g. one per mass range): each gets exactly
+ * the weights it would get alone. They must share the input width, hidden layers, activation,
+ * epochs, batch size and Adam settings (their data and seeds differ).
+ */
+export async function trainClassifiers(jobs: readonly TrainJob[], o: TrainRun = {}): Promise<TrainResult[]> {
+  const it = trainSteps(jobs);
+  const tick = checkpoint;
+  let out: KernelOutputs | undefined;
+  let steps = 8, lastEpoch = -1;
   for (;;) {
-    const r = it.next();
+    const r = it.next(out!);
     if (r.done) return r.value;
-    if (r.value.step === 0) o.progress?.(`training the MLP: epoch ${r.value.epoch + 1} / ${r.value.epochs}`);
-    await tick();
+    if (r.value.epoch !== lastEpoch) {
+      lastEpoch = r.value.epoch;
+      o.progress?.(`training the MLP: epoch ${r.value.epoch + 1} / ${r.value.epochs}`);
+    }
+    await tick(o.signal);
+    const t0 = performance.now();
+    out = o.backend ? await o.backend.run(mlpTrain, r.value.args(steps)) : runReference(mlpTrain, r.value.args(steps));
+    const ms = performance.now() - t0;
+    steps = Math.max(1, Math.min(MT_MAX_STEPS, Math.round(steps * Math.min(4, Math.max(0.5, DISPATCH_MS / Math.max(ms, 1))))));
   }
 }
 
-/** One minibatch step done (step within the epoch), for the drivers above. */
-interface StepInfo { epoch: number; epochs: number; step: number }
+/** Target time of one training dispatch (a checkpoint between dispatches: Ctrl-C within ~2x this). */
+const DISPATCH_MS = 100;
 
-function* trainSteps(x: ArrayLike<number>, labels: ArrayLike<number>, nIn: number, opts: TrainOptions): Generator<StepInfo, TrainResult> {
+/** What the driver yields: the next dispatch's arguments for a number of steps, and where training is. */
+interface Dispatch { args(steps: number): KernelArgs; epoch: number; epochs: number }
+
+interface Prepared {
+  widths: number[]; act: 'relu' | 'tanh'; epochs: number; batch: number; lr: number; l2: number;
+  rows: number; xs: Float32Array; yw: Float32Array; state: Uint32Array; sub: Float32Array; mul: Float32Array;
+  shuffle: Rng; order: Uint32Array;
+}
+
+/** Checks one job's data and options, standardises its features, draws its initial weights. */
+function prepare(job: TrainJob): Prepared {
+  const { x, labels, nIn, opts } = job;
   const rows = labels.length;
   if (x.length !== rows * nIn) throw new RangeError(`train: ${x.length} feature values for ${rows} labels x ${nIn} features`);
   let nSig = 0;
@@ -109,116 +163,137 @@ function* trainSteps(x: ArrayLike<number>, labels: ArrayLike<number>, nIn: numbe
   const hidden = opts.hidden ?? [32, 32];
   const act = opts.activation ?? 'relu';
   const epochs = opts.epochs ?? 20, batch = opts.batch ?? 256, lr = opts.learningRate ?? 3e-3, l2 = opts.l2 ?? 1e-5;
-  const rng = new Rng(opts.seed, 1), shuffleRng = new Rng(opts.seed, 2);
+  if (!Number.isInteger(epochs) || epochs < 1) throw new RangeError(`train: epochs must be a positive integer, got ${epochs}`);
+  if (!Number.isInteger(batch) || batch < 1 || batch > 65536) throw new RangeError(`train: batch must be an integer in 1..65536, got ${batch}`);
+  if (!(lr > 0 && lr < 1e3) || !(l2 >= 0 && l2 < 1e3)) throw new RangeError(`train: learning rate ${lr} / l2 ${l2} out of range`);
+  const widths = [nIn, ...hidden, 1];
+  packShape(widths, ACT[act]); // checks the kernel's limits
+  if (paramCount(widths) > MT_MAX_PARAMS) throw new RangeError(`train: a ${widths.join('-')} network has ${paramCount(widths)} parameters, over the training kernel's ${MT_MAX_PARAMS}`);
 
-  // Standardisation from the training set.
+  // Standardisation from the training set (f64), then rounded as the model holds it (packMlp):
+  // the network trains on exactly what the model's input affine computes.
   const mean = new Float64Array(nIn), std = new Float64Array(nIn);
   for (let r = 0; r < rows; r++) for (let i = 0; i < nIn; i++) mean[i] += x[r * nIn + i] / rows;
   for (let r = 0; r < rows; r++) for (let i = 0; i < nIn; i++) std[i] += (x[r * nIn + i] - mean[i]) ** 2 / rows;
   for (let i = 0; i < nIn; i++) std[i] = Math.sqrt(std[i]) || 1;
-  // Round the affine to f32 first: the network trains on exactly what the model will compute.
-  const sub = Float32Array.from(mean), mul = Float32Array.from(std, (s) => 1 / s);
-  const xs = new Float64Array(rows * nIn);
-  for (let r = 0; r < rows; r++) for (let i = 0; i < nIn; i++) xs[r * nIn + i] = (x[r * nIn + i] - sub[i]) * mul[i];
+  const sub = Float32Array.from(mean, (m, i) => packWeight(m, `input shift ${i}`));
+  const mul = Float32Array.from(std, (s, i) => packWeight(1 / s, `input scale ${i}`));
+  const xs = new Float32Array(rows * nIn);
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < nIn; i++) {
+      const d = guard(fr(guard(fr(x[r * nIn + i])) - sub[i])); // as kernels/mlp/ref.ts mlpScore, add = 0
+      xs[r * nIn + i] = guard(fr(guard(fr(d * mul[i])) + 0));
+    }
+  }
   // Class-balanced weights: signal and background each weigh rows / 2 in total.
-  const wSig = rows / (2 * nSig), wBkg = rows / (2 * (rows - nSig));
-
-  const widths = [nIn, ...hidden, 1];
-  const L = widths.length - 1;
-  const W: Float64Array[] = [], B: Float64Array[] = [];
-  for (let k = 0; k < L; k++) {
+  const wSig = fr(rows / (2 * nSig)), wBkg = fr(rows / (2 * (rows - nSig)));
+  const yw = new Float32Array(2 * rows);
+  for (let r = 0; r < rows; r++) {
+    yw[2 * r] = labels[r];
+    yw[2 * r + 1] = labels[r] ? wSig : wBkg;
+  }
+  const rng = new Rng(opts.seed, 1);
+  const params: number[] = [];
+  for (let k = 0; k + 1 < widths.length; k++) {
     const a = widths[k], b = widths[k + 1];
-    const s = Math.sqrt((act === 'relu' && k < L - 1 ? 2 : 1) / a); // He (ReLU) or Glorot-style normal
-    W.push(Float64Array.from({ length: a * b }, () => s * rng.normal()));
-    B.push(new Float64Array(b));
+    const s = Math.sqrt((act === 'relu' && k < widths.length - 2 ? 2 : 1) / a); // He (ReLU) or Glorot-style normal
+    for (let j = 0; j < a * b; j++) params.push(wguard(fr(s * rng.normal())));
+    for (let j = 0; j < b; j++) params.push(0);
   }
-  const mW = W.map((w) => new Float64Array(w.length)), vW = W.map((w) => new Float64Array(w.length));
-  const mB = B.map((b) => new Float64Array(b.length)), vB = B.map((b) => new Float64Array(b.length));
-  const gW = W.map((w) => new Float64Array(w.length)), gB = B.map((b) => new Float64Array(b.length));
-  const H = widths.map((n) => new Float64Array(n)); // activations of one event
-  const D = widths.map((n) => new Float64Array(n)); // dLoss/d(pre-activation)
-  const Z = widths.map((n) => new Float64Array(n));
-  const order = Uint32Array.from({ length: rows }, (_, i) => i);
-  const b1 = 0.9, b2 = 0.999, eps = 1e-8;
-  let t = 0, b1t = 1, b2t = 1;
-  const history: { epoch: number; loss: number }[] = [];
-
-  for (let ep = 0; ep < epochs; ep++) {
-    for (let i = rows - 1; i > 0; i--) { // Fisher-Yates
-      const j = Math.floor(shuffleRng.uniform() * (i + 1));
-      const tmp = order[i]; order[i] = order[j]; order[j] = tmp;
-    }
-    let lossSum = 0;
-    for (let a = 0; a < rows; a += batch) {
-      yield { epoch: ep, epochs, step: a / batch };
-      const end = Math.min(rows, a + batch);
-      for (const g of gW) g.fill(0);
-      for (const g of gB) g.fill(0);
-      let wsum = 0;
-      for (let q = a; q < end; q++) {
-        const r = order[q];
-        for (let i = 0; i < nIn; i++) H[0][i] = xs[r * nIn + i];
-        for (let k = 0; k < L; k++) {
-          const ni = widths[k], no = widths[k + 1];
-          for (let o = 0; o < no; o++) {
-            let z = B[k][o];
-            for (let i = 0; i < ni; i++) z += W[k][o * ni + i] * H[k][i];
-            Z[k + 1][o] = z;
-            H[k + 1][o] = k === L - 1 ? 1 / (1 + Math.exp(-z)) : act === 'relu' ? Math.max(0, z) : tanh(z);
-          }
-        }
-        const y = labels[r], w = y ? wSig : wBkg, p = H[L][0];
-        wsum += w;
-        // The reported loss uses the engine's own log (exact f32 ops): Math.log may differ in the last
-        // bit between JavaScript engines (Node and the browser), and the loss is part of the results.
-        lossSum += -w * (y ? xlog(Math.fround(Math.max(p, 1e-12))) : xlog(Math.fround(Math.max(1 - p, 1e-12))));
-        D[L][0] = w * (p - y); // d BCE / dz for a sigmoid output
-        for (let k = L - 1; k >= 0; k--) {
-          const ni = widths[k], no = widths[k + 1];
-          for (let o = 0; o < no; o++) {
-            const d = D[k + 1][o];
-            gB[k][o] += d;
-            for (let i = 0; i < ni; i++) gW[k][o * ni + i] += d * H[k][i];
-          }
-          if (k > 0) {
-            for (let i = 0; i < ni; i++) {
-              let s = 0;
-              for (let o = 0; o < no; o++) s += W[k][o * ni + i] * D[k + 1][o];
-              const z = Z[k][i];
-              D[k][i] = s * (act === 'relu' ? (z > 0 ? 1 : 0) : 1 - tanh(z) * tanh(z));
-            }
-          }
-        }
-      }
-      // Adam's bias corrections 1 - beta^t from running products: `**` (Math.pow) rounds differently
-      // between Node's V8 and Chromium's, which made the page's training differ from the CLI's.
-      t++;
-      b1t *= b1;
-      b2t *= b2;
-      const c1 = 1 - b1t, c2 = 1 - b2t;
-      const adam = (p: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, decay: number): void => {
-        for (let j = 0; j < p.length; j++) {
-          const gj = g[j] / wsum + decay * p[j];
-          m[j] = b1 * m[j] + (1 - b1) * gj;
-          v[j] = b2 * v[j] + (1 - b2) * gj * gj;
-          p[j] -= (lr * (m[j] / c1)) / (Math.sqrt(v[j] / c2) + eps);
-        }
-      };
-      for (let k = 0; k < L; k++) {
-        adam(W[k], gW[k], mW[k], vW[k], l2);
-        adam(B[k], gB[k], mB[k], vB[k], 0);
-      }
-    }
-    history.push({ epoch: ep + 1, loss: lossSum / rows });
-  }
-  const layers: DenseLayer[] = W.map((w, k) => ({
-    nIn: widths[k], nOut: widths[k + 1], weights: Float32Array.from(w), bias: Float32Array.from(B[k]),
-    activation: k === L - 1 ? 'sigmoid' : act,
-  }));
   return {
-    model: { nIn, sub, mul, layers, scoreIndex: 0, inputNames: opts.inputNames, source: `darkscan trainClassifier seed=${opts.seed} ${widths.join('-')} ${act} epochs=${epochs}` },
-    history, seed: opts.seed,
+    widths, act, epochs, batch, lr, l2, rows, xs, yw, sub, mul, state: initState(widths, params),
+    shuffle: new Rng(opts.seed, 2), order: Uint32Array.from({ length: rows }, (_, i) => i),
   };
+}
+
+/**
+ * The training schedule of every job, as kernel dispatches: yields each dispatch (the caller runs
+ * it and passes back its outputs), returns the trained models. Job j's step s covers rows
+ * [s b, (s + 1) b) of its epoch's Fisher-Yates order (Philox stream 2, as the f64 trainer drew it).
+ */
+function* trainSteps(jobs: readonly TrainJob[]): Generator<Dispatch, TrainResult[], KernelOutputs> {
+  if (jobs.length < 1) throw new RangeError('train: no networks to train');
+  const prep = jobs.map(prepare);
+  const p0 = prep[0];
+  for (const [j, p] of prep.entries()) {
+    if (p.widths.join() !== p0.widths.join() || p.act !== p0.act || p.epochs !== p0.epochs || p.batch !== p0.batch || p.lr !== p0.lr || p.l2 !== p0.l2) {
+      throw new RangeError(`train: network ${j} differs from network 0 in shape or training options (trained together, they must share them)`);
+    }
+  }
+  const { widths, act, epochs, batch, lr, l2 } = p0;
+  const nIn = widths[0];
+  // Shared inputs: every job's rows, one after another.
+  const first: number[] = [];
+  let total = 0;
+  for (const p of prep) (first.push(total), (total += p.rows));
+  const x = new Float32Array(total * nIn), yw = new Float32Array(2 * total);
+  prep.forEach((p, j) => (x.set(p.xs, first[j] * nIn), yw.set(p.yw, 2 * first[j])));
+  const shape = packShape(widths, ACT[act]);
+  const perEpoch = prep.map((p) => Math.ceil(p.rows / batch));
+  const totalSteps = prep.map((p, j) => epochs * perEpoch[j]);
+  const longest = Math.max(...totalSteps);
+  const lossSum = prep.map(() => new Float64Array(epochs));
+  let state: Uint32Array = new Uint32Array(jobs.length * MT_STATE_WORDS);
+  prep.forEach((p, j) => state.set(p.state, j * MT_STATE_WORDS));
+  const adam = { lr: fr(lr), l2: fr(l2), beta1: fr(0.9), beta2: fr(0.999), ob1: fr(1 - fr(0.9)), ob2: fr(1 - fr(0.999)), eps: fr(1e-8) };
+  const spe = perEpoch[totalSteps.indexOf(longest)];
+  for (let s0 = 0; s0 < longest;) {
+    const epoch = Math.floor(s0 / spe);
+    let used = 0;
+    const out: KernelOutputs = yield {
+      epoch, epochs,
+      args: (want) => {
+        // A dispatch stays within one epoch of the longest job (progress once per epoch).
+        const steps = Math.min(want, MT_MAX_STEPS, (epoch + 1) * spe - s0);
+        used = steps;
+        const plan = new Uint32Array(jobs.length * steps * (batch + 1));
+        prep.forEach((p, j) => {
+          for (let t = 0; t < steps; t++) {
+            const g = s0 + t;
+            if (g >= totalSteps[j]) continue; // done: n = 0
+            const e = g % perEpoch[j];
+            if (e === 0) {
+              for (let i = p.rows - 1; i > 0; i--) { // Fisher-Yates
+                const k = Math.floor(p.shuffle.uniform() * (i + 1));
+                const tmp = p.order[i]; p.order[i] = p.order[k]; p.order[k] = tmp;
+              }
+            }
+            const a = e * batch, n = Math.min(batch, p.rows - a), b = (j * steps + t) * (batch + 1);
+            plan[b] = n;
+            for (let q = 0; q < n; q++) plan[b + 1 + q] = first[j] + p.order[a + q];
+          }
+        });
+        return { count: jobs.length, params: { steps, batch, ...adam }, inputs: { shape, x, yw, plan, state } };
+      },
+    };
+    const loss = new Float32Array(out.loss.buffer, out.loss.byteOffset, out.loss.length);
+    prep.forEach((_, j) => {
+      for (let t = 0; t < used && s0 + t < totalSteps[j]; t++) lossSum[j][Math.floor((s0 + t) / perEpoch[j])] += loss[j * MT_MAX_STEPS + t];
+    });
+    state = out.trained;
+    s0 += used;
+  }
+  return prep.map((p, j) => {
+    const st = new Float32Array(state.buffer, state.byteOffset + 4 * j * MT_STATE_WORDS, MT_STATE_WORDS);
+    let at = MT_HEADER;
+    const layers: DenseLayer[] = [];
+    for (let k = 0; k + 1 < widths.length; k++) {
+      const a = widths[k], b = widths[k + 1];
+      const weights = st.slice(at, at + a * b);
+      const bias = st.slice(at + a * b, at + a * b + b);
+      at += a * b + b;
+      layers.push({ nIn: a, nOut: b, weights, bias, activation: k === widths.length - 2 ? 'sigmoid' : act });
+    }
+    const opts = jobs[j].opts;
+    return {
+      model: {
+        nIn, sub: p.sub, mul: p.mul, layers, scoreIndex: 0, inputNames: opts.inputNames,
+        source: `darkscan trainClassifier v${TRAINER_VERSION} seed=${opts.seed} ${widths.join('-')} ${act} epochs=${epochs}`,
+      },
+      history: Array.from(lossSum[j], (l, e) => ({ epoch: e + 1, loss: l / p.rows })),
+      seed: opts.seed,
+    };
+  });
 }
 
 /** Area under the ROC curve (Mann-Whitney U / (n_s n_b), ties counted 1/2). */
