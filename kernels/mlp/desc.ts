@@ -2,12 +2,13 @@ import type { KernelDesc } from '../types.js';
 import { MLP_CONSTANTS } from './layout.js';
 import { mlpRef } from './ref.js';
 import lib from '../lib/exactmath.wgsl?raw';
+import act from '../lib/activation.wgsl?raw';
 import wgsl from './mlp.wgsl?raw';
 
 export const mlp: KernelDesc = {
   name: 'mlp',
   wgsl,
-  wgslLibs: [lib],
+  wgslLibs: [lib, act],
   workgroupSize: 64,
   params: [],
   inputs: [
