@@ -83,7 +83,7 @@ async function endToEnd(grid: WindowGrid, table: EventTable, backends: { label: 
     const slow = label === 'cpu' || label === 'webgpu';
     for (let r = 0; r < (slow ? 2 : reps + 1); r++) {
       const t0 = now(), c0 = process.cpuUsage();
-      const { ev, win } = await prepareCountsOn(b, grid, table); // bin_cells on the backend, the counting sort on the host
+      const { ev, win } = await prepareCountsOn(b, grid, table); // the counting sort (bin_count, bin_scatter) on the backend
       cpu.bin_and_pack.push(cpuS(process.cpuUsage(c0)));
       const t1 = now();
       const out = (await b.run(windowCount, windowCountArgs(ev, win))).sums;

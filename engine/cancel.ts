@@ -36,7 +36,7 @@ export function ticker(signal?: AbortSignal, ms = 50): () => Promise<void> {
  */
 export async function runCancellable(backend: Backend, desc: KernelDesc, args: KernelArgs, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<KernelOutputs> {
   if (!signal && !onProgress) return backend.run(desc, args);
-  const out = allocOutputs(desc, args.count);
+  const out = allocOutputs(desc, args.count, args.params);
   let chunk = Math.min(64, args.count);
   for (let a = 0; a < args.count; ) {
     await checkpoint(signal);

@@ -3,8 +3,9 @@
 
 import type { Backend } from '../host/backend.js';
 import { windowCount } from '../kernels/window_count/desc.js';
-import { binCells } from '../kernels/bin_cells/desc.js';
-import { binCellsArgs, binEvents, decodeSums, finishBinning, packWindows, planBinning, weightExponent, windowCountArgs, OUT_WORDS, WEIGHT_BITS, type BinOptions, type BinnedEvents } from '../kernels/window_count/layout.js';
+import { binCount } from '../kernels/bin_count/desc.js';
+import { binScatter } from '../kernels/bin_scatter/desc.js';
+import { binEvents, binPrefix, binSortArgs, decodeSums, finishBinning, packWindows, planBinning, sortedBinning, weightExponent, windowCountArgs, OUT_WORDS, WEIGHT_BITS, type BinOptions, type BinnedEvents } from '../kernels/window_count/layout.js';
 import { column, type EventTable } from './events.js';
 import type { WindowGrid } from './windows.js';
 import { flooredBackground, localSignificance } from './stats/pvalue.js';
@@ -34,15 +35,31 @@ export function prepareCounts(grid: WindowGrid, table: EventTable, bin: BinOptio
 }
 
 /**
- * binEvents with its per-event pass (quantisation and cell) as the bin_cells kernel on the
- * backend; the counting sort's integer passes stay on the host. The same bits as binEvents.
+ * Events per item of the binning kernels on a backend: one chunk per WASM worker; on a GPU
+ * enough chunks for some parallelism while chunks x cells (binPrefix) stays below 2^22 words. Any chunk
+ * size sorts to the same bits (bin_scatter), so this is a speed choice only.
+ */
+export function binChunk(backend: Backend, n: number, cells: number): number {
+  const d = backend.info().details as { workers?: unknown };
+  let items = 1;
+  if (typeof d.workers === 'number') items = d.workers;
+  else if (backend.name === 'webgpu') items = Math.max(1, Math.min(256, Math.floor(2 ** 22 / cells), Math.ceil(n / 4096)));
+  return Math.max(1, Math.ceil(n / items));
+}
+
+/**
+ * binEvents on a backend: the counting sort as the bin_count kernel (per chunk of events, the
+ * cell histogram), the prefix sums over cells on the host (binPrefix, per cell) and the
+ * bin_scatter kernel (the stable placement); the weights follow on the host through `order`.
+ * The same bits as binEvents.
  */
 export async function binEventsOn(backend: Backend, x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: ArrayLike<number> | undefined, bin: BinOptions = {}, signal?: AbortSignal): Promise<BinnedEvents> {
   const plan = planBinning(x, y, w, bin);
   if (plan.count === 0) return finishBinning(plan, new Float32Array(0), new Float32Array(0), new Uint32Array(0));
-  const out = await backend.run(binCells, { ...binCellsArgs(plan), signal });
-  const f32 = (u: Uint32Array) => new Float32Array(u.buffer, u.byteOffset, u.length);
-  return finishBinning(plan, f32(out.qx), f32(out.qy), out.cell);
+  const a = binSortArgs(plan, binChunk(backend, plan.count, plan.nx * plan.ny));
+  const { hist } = await backend.run(binCount, { ...a.count, signal });
+  const { start, off } = binPrefix(hist, a.items, a.cells);
+  return sortedBinning(plan, await backend.run(binScatter, { ...a.scatter(start), signal }), off);
 }
 
 /** prepareCounts with the binning's per-event pass on the backend (binEventsOn): the same bits. */

@@ -1,4 +1,5 @@
 import type { KernelArgs, KernelDesc, KernelOutputs } from '../kernels/types.js';
+import { outputLength } from '../kernels/types.js';
 
 /** Every backend; 'webgl2' (host/gpujs.ts, gpu.js) runs in a browser page only. */
 export type BackendName = 'webgpu' | 'wasm' | 'cpu' | 'webgl2';
@@ -33,10 +34,10 @@ export class BackendUnavailableError extends Error {
   }
 }
 
-/** Output arrays sized for `count` items. */
-export function allocOutputs(desc: KernelDesc, count: number): KernelOutputs {
+/** Output arrays sized for a run of `count` items (scatter targets: their length param), zeroed. */
+export function allocOutputs(desc: KernelDesc, count: number, params?: KernelArgs['params']): KernelOutputs {
   const out: KernelOutputs = {};
-  for (const o of desc.outputs) out[o.name] = new Uint32Array(count * o.perItem);
+  for (const o of desc.outputs) out[o.name] = new Uint32Array(outputLength(desc, o, count, params));
   return out;
 }
 

@@ -20,7 +20,7 @@ export class CpuBackend implements Backend {
 export function runReference(desc: KernelDesc, args: KernelArgs): KernelOutputs {
   validateArgs(desc, args);
   const inputs = inputWords(desc, args);
-  const outputs = allocOutputs(desc, args.count);
+  const outputs = allocOutputs(desc, args.count, args.params);
   if (args.count > 0) {
     desc.ref(packParams(desc, args, args.itemOffset ?? 0, args.count), inputs, desc.outputs.map((o) => outputs[o.name]));
   }

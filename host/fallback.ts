@@ -49,7 +49,7 @@ export class FallbackBackend implements Backend {
 
   async run(desc: KernelDesc, args: KernelArgs): Promise<KernelOutputs> {
     validateArgs(desc, args);
-    const out = allocOutputs(desc, args.count);
+    const out = allocOutputs(desc, args.count, args.params);
     const chunk = Math.max(1, this.opts.chunkItems ?? this.primary.chunkItems?.(desc) ?? args.count);
     for (let a = 0; a < args.count; a += chunk) {
       args.signal?.throwIfAborted();

@@ -115,7 +115,7 @@ export class GpuJsBackend {
     validateArgs(desc, args);
     const gl = desc.webgl2;
     if (!gl) throw new Error(`webgl2 (gpu.js) backend has no kernel '${desc.name}' (it has ${GPUJS_KERNELS.join(', ')})`);
-    const out = allocOutputs(desc, args.count);
+    const out = allocOutputs(desc, args.count, args.params);
     const outputs = desc.outputs.map((o) => out[o.name]);
     const inputs = inputWords(desc, args);
     const k = this.kernel(desc.name, () =>

@@ -14,9 +14,16 @@ export function sliceArgs(desc: KernelDesc, args: KernelArgs, a: number, b: numb
   return { ...args, count: b - a, itemOffset: (args.itemOffset ?? 0) + a, inputs };
 }
 
-/** Puts the outputs of items [a, b) in place in the outputs of the whole run. */
+/** Puts the outputs of items [a, b) in place in the outputs of the whole run (scatter targets: OR, their slots are disjoint). */
 export function placeOutputs(desc: KernelDesc, whole: KernelOutputs, part: KernelOutputs, a: number): void {
-  for (const o of desc.outputs) whole[o.name].set(part[o.name], a * o.perItem);
+  for (const o of desc.outputs) {
+    if (o.length === undefined) {
+      whole[o.name].set(part[o.name], a * o.perItem!);
+    } else {
+      const w = whole[o.name], p = part[o.name];
+      for (let i = 0; i < p.length; i++) w[i] |= p[i];
+    }
+  }
 }
 
 export { allocOutputs };

@@ -125,9 +125,10 @@ export class WasmBackend implements Backend {
     const fn = this.kernels[desc.name];
     if (typeof fn !== 'function') throw new Error(`wasm build has no export '${desc.name}': rebuild with 'npm run build'`);
     const inputs = inputWords(desc, args);
-    const outputs = allocOutputs(desc, args.count);
+    const outputs = allocOutputs(desc, args.count, args.params);
     if (args.count === 0) return outputs;
-    const ranges = this.pool.length > 1 ? splitRange(args.count, this.pool.length, this.minItems) : [[0, args.count] as [number, number]];
+    const minItems = Math.min(this.minItems, desc.minItemsPerWorker ?? this.minItems);
+    const ranges = this.pool.length > 1 ? splitRange(args.count, this.pool.length, minItems) : [[0, args.count] as [number, number]];
 
     // Layout in the shared memory: inputs, outputs, then a params block and a pointer table per range.
     let top = ARENA_BASE;
@@ -137,7 +138,7 @@ export class WasmBackend implements Backend {
       return p;
     };
     const inPtr = inputs.map((w) => place(w.byteLength));
-    const outPtr = desc.outputs.map((o) => place(args.count * o.perItem * 4));
+    const outPtr = desc.outputs.map((o) => place(outputs[o.name].byteLength));
     const pw = paramWords(desc);
     const nb = desc.inputs.length + desc.outputs.length;
     const ctl = ranges.map(() => ({ params: place(pw * 4), bufs: place(nb * 4) }));
@@ -149,12 +150,13 @@ export class WasmBackend implements Backend {
     if (pages > have) this.memory.grow(pages - have);
     const mem = new Uint32Array(this.memory.buffer);
     inputs.forEach((w, j) => mem.set(w, inPtr[j] >>> 2));
+    desc.outputs.forEach((o, j) => { if (o.length !== undefined) mem.fill(0, outPtr[j] >>> 2, (outPtr[j] >>> 2) + outputs[o.name].length); });
     const itemOffset = args.itemOffset ?? 0;
     ranges.forEach(([a, b], r) => {
       mem.set(packParams(desc, args, itemOffset + a, b - a), ctl[r].params >>> 2);
       const table = [
         ...desc.inputs.map((s, j) => inPtr[j] + (s.perItem ? a * s.perItem * 4 : 0)),
-        ...desc.outputs.map((o, j) => outPtr[j] + a * o.perItem * 4),
+        ...desc.outputs.map((o, j) => outPtr[j] + (o.perItem ? a * o.perItem * 4 : 0)), // scatter targets: whole
       ];
       mem.set(table, ctl[r].bufs >>> 2);
     });
@@ -175,7 +177,7 @@ export class WasmBackend implements Backend {
     }
     args.signal?.throwIfAborted();
     const view = new Uint32Array(this.memory.buffer);
-    desc.outputs.forEach((o, j) => outputs[o.name].set(view.subarray(outPtr[j] >>> 2, (outPtr[j] >>> 2) + args.count * o.perItem)));
+    desc.outputs.forEach((o, j) => outputs[o.name].set(view.subarray(outPtr[j] >>> 2, (outPtr[j] >>> 2) + outputs[o.name].length)));
     return outputs;
   }
 

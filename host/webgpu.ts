@@ -192,7 +192,7 @@ export class WebGPUBackend implements Backend {
     validateArgs(desc, args);
     this.checkLost();
     const inputs = inputWords(desc, args);
-    const outputs = allocOutputs(desc, args.count);
+    const outputs = allocOutputs(desc, args.count, args.params);
     if (args.count === 0) return outputs;
     const dev = this.device;
     const L = dev.limits;
@@ -219,6 +219,17 @@ export class WebGPUBackend implements Backend {
       else temp.push(b);
       return b;
     });
+    // Scatter targets (OutputSpec.length): one zeroed buffer bound whole in every chunk, read once at the end.
+    const whole = desc.outputs.map((o) => {
+      if (o.length === undefined) return undefined;
+      const bytes = outputs[o.name].byteLength;
+      if (bytes > maxBinding) throw new GpuError('limit', `output '${o.name}' of ${desc.name} is ${bytes} bytes, over maxStorageBufferBindingSize ${maxBinding}`);
+      const size = Math.max(16, Math.ceil(bytes / 16) * 16);
+      const buf = dev.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+      const read = dev.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      temp.push(buf, read);
+      return { buf, read, size };
+    });
     const chunk = this.chunkItems(desc);
     const itemOffset = args.itemOffset ?? 0;
     try {
@@ -239,7 +250,12 @@ export class WebGPUBackend implements Backend {
           entries.push({ binding: 1 + j, resource: { buffer: buf! } });
         });
         const outBufs = desc.outputs.map((o, j) => {
-          const size = Math.max(16, Math.ceil((n * o.perItem * 4) / 16) * 16);
+          const w = whole[j];
+          if (w) {
+            entries.push({ binding: 1 + desc.inputs.length + j, resource: { buffer: w.buf } });
+            return undefined;
+          }
+          const size = Math.max(16, Math.ceil((n * o.perItem! * 4) / 16) * 16);
           const buf = dev.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
           const read = dev.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
           perChunk.push(buf, read);
@@ -255,25 +271,44 @@ export class WebGPUBackend implements Backend {
         pass.setBindGroup(0, dev.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries }));
         pass.dispatchWorkgroups(gx, gy);
         pass.end();
-        for (const o of outBufs) enc.copyBufferToBuffer(o.buf, 0, o.read, 0, o.size);
+        for (const o of outBufs) if (o) enc.copyBufferToBuffer(o.buf, 0, o.read, 0, o.size);
         dev.queue.submit([enc.finish()]);
         const validation = await dev.popErrorScope();
         const oom = await dev.popErrorScope();
         if (oom) throw new GpuError('out-of-memory', oom.message);
         if (validation) throw new GpuError('validation', validation.message);
         try {
-          await Promise.all(outBufs.map((o) => o.read.mapAsync(GPUMapMode.READ)));
+          await Promise.all(outBufs.map((o) => o?.read.mapAsync(GPUMapMode.READ)));
         } catch (e) {
           this.checkLost();
           throw e;
         }
         desc.outputs.forEach((o, j) => {
-          const words = n * o.perItem;
-          outputs[o.name].set(new Uint32Array(outBufs[j].read.getMappedRange(), 0, words), a * o.perItem);
-          outBufs[j].read.unmap();
+          const ob = outBufs[j];
+          if (!ob) return;
+          const words = n * o.perItem!;
+          outputs[o.name].set(new Uint32Array(ob.read.getMappedRange(), 0, words), a * o.perItem!);
+          ob.read.unmap();
         });
         for (const b of perChunk) b.destroy();
         this.checkLost();
+      }
+      if (whole.some((w) => w)) {
+        const enc = dev.createCommandEncoder({ label: `${desc.name} scatter targets` });
+        for (const w of whole) if (w) enc.copyBufferToBuffer(w.buf, 0, w.read, 0, w.size);
+        dev.queue.submit([enc.finish()]);
+        try {
+          await Promise.all(whole.map((w) => w?.read.mapAsync(GPUMapMode.READ)));
+        } catch (e) {
+          this.checkLost();
+          throw e;
+        }
+        desc.outputs.forEach((o, j) => {
+          const w = whole[j];
+          if (!w) return;
+          outputs[o.name].set(new Uint32Array(w.read.getMappedRange(), 0, outputs[o.name].length));
+          w.read.unmap();
+        });
       }
     } finally {
       for (const b of temp) b.destroy();

@@ -18,7 +18,7 @@ export function wgslPrelude(desc: KernelDesc): string {
   for (const s of desc.outputs) lines.push(`@group(0) @binding(${b++}) var<storage, read_write> out_${s.name}: array<${s.type}>;`);
   // Strides in array elements (words) of per-item buffers and of shared inputs read by record.
   for (const s of desc.inputs) if ((s.perItem ?? s.record) !== undefined) lines.push(`const IN_${s.name.toUpperCase()}_STRIDE: u32 = ${s.perItem ?? s.record}u;`);
-  for (const s of desc.outputs) lines.push(`const OUT_${s.name.toUpperCase()}_STRIDE: u32 = ${s.perItem}u;`);
+  for (const s of desc.outputs) if (s.perItem !== undefined) lines.push(`const OUT_${s.name.toUpperCase()}_STRIDE: u32 = ${s.perItem}u;`);
   for (const [k, v] of layoutConstants(desc)) lines.push(`const ${k}: u32 = ${v}u;`);
   lines.push(`override WG: u32 = ${desc.workgroupSize}u;`);
   lines.push('// Dispatches wider than maxComputeWorkgroupsPerDimension use a second dimension.');

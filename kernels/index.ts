@@ -7,7 +7,8 @@ import { mlp } from './mlp/desc.js';
 import { toys } from './toys/desc.js';
 import { df32Probe } from './df32/desc.js';
 import { fit } from './fit/desc.js';
-import { binCells } from './bin_cells/desc.js';
+import { binCount } from './bin_count/desc.js';
+import { binScatter } from './bin_scatter/desc.js';
 import { toyfit } from './toyfit/desc.js';
 import { eventBlocks } from './event_blocks/desc.js';
 import { bayesLimit } from './bayes_limit/desc.js';
@@ -23,7 +24,8 @@ export const KERNELS: readonly KernelDesc[] = [
   toys,
   df32Probe,
   fit,
-  binCells,
+  binCount,
+  binScatter,
   toyfit,
   eventBlocks,
   bayesLimit,

@@ -12,7 +12,8 @@
 // opaque_zero is always 0 but unknown to shader compilers: WGSL `opaque(x)` xors it into a
 // product's bits so that no driver can fuse a*b+c into an FMA (Tint emits no NoContraction).
 // Per-item buffers arrive sliced to the chunk (index them with the local index l); shared
-// buffers arrive whole.
+// buffers arrive whole. An output declared with `length` instead of `perItem` (a scatter target:
+// OutputSpec.length) is bound whole too; its item-to-slot assignment comes from the inputs.
 import { f32ToBits } from './bits.js';
 
 export type ScalarType = 'u32' | 'i32' | 'f32';
@@ -41,8 +42,26 @@ export interface BufferSpec {
 export interface OutputSpec {
   readonly name: string;
   readonly type: ScalarType;
-  readonly perItem: number;
+  /** Words per item: item l writes words [l perItem, (l + 1) perItem) of the range's slice. */
+  readonly perItem?: number;
+  /**
+   * Instead of perItem, a scatter target: the u32 param of this name is the output's length in
+   * words, and the output is bound whole on every range and chunk (index it with absolute item
+   * numbers). Each item writes only the slots the kernel assigns it from its inputs and params,
+   * disjoint between items and independent of how the range is split (e.g. a counting sort's
+   * precomputed positions). Backends zero it first, so a run's words are the bitwise OR of its
+   * ranges' words (host/slice.ts placeOutputs).
+   */
+  readonly length?: string;
   readonly doc?: string;
+}
+
+/** Words of an output for a run of `count` items with these params (perItem, or a scatter target's length param). */
+export function outputLength(desc: KernelDesc, o: OutputSpec, count: number, params: Readonly<Record<string, number>> | undefined): number {
+  if (o.length === undefined) return count * (o.perItem ?? 0);
+  const v = params?.[o.length];
+  if (!Number.isInteger(v) || v! < 0 || v! > 0xffffffff) throw new RangeError(`kernel ${desc.name}: output '${o.name}' needs its length param '${o.length}' (a u32), got ${v}`);
+  return v!;
 }
 
 /** Arrays as the kernels see them: raw 32-bit words. */
@@ -95,6 +114,8 @@ export interface KernelDesc {
   /** WGSL libraries the kernel calls (concatenated before `wgsl`, each once). */
   readonly wgslLibs?: readonly string[];
   readonly workgroupSize: number;
+  /** Fewest items worth a WASM worker thread (items that are chunks of work: 1); default: the backend's setting. */
+  readonly minItemsPerWorker?: number;
   readonly params: readonly ParamSpec[];
   readonly inputs: readonly BufferSpec[];
   readonly outputs: readonly OutputSpec[];

@@ -4,10 +4,12 @@
 // reach every branch: 1D and 2D, weighted with and without a forced exponent, negative and -0
 // coordinates, forced cell grids, empty, single and constant samples, and the same errors.
 import { afterAll, describe, expect, it } from 'vitest';
-import { CpuBackend, WasmBackend } from '../host/index.js';
+import { allocOutputs, CpuBackend, WasmBackend, placeOutputs, runReference, sliceArgs } from '../host/index.js';
+import { binCount } from '../kernels/bin_count/desc.js';
+import { binScatter } from '../kernels/bin_scatter/desc.js';
 import { binEventsOn } from '../engine/scan.js';
-import { binEvents, quantiseCoord, weightExponent, COORD_MAX, type BinnedEvents, type BinOptions } from '../kernels/window_count/layout.js';
-import { cellOf, quantiseF32 } from '../kernels/bin_cells/ref.js';
+import { binEvents, binPrefix, binSortArgs, planBinning, quantiseCoord, weightExponent, COORD_MAX, type BinnedEvents, type BinOptions } from '../kernels/window_count/layout.js';
+import { cellOf, quantiseF32 } from '../kernels/lib/binning.js';
 import { testWords } from '../kernels/testing.js';
 
 function plainBin(x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: ArrayLike<number> | undefined, o: BinOptions = {}): BinnedEvents {
@@ -21,7 +23,7 @@ function plainBin(x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: Arr
   const k = Math.max(1, Math.min(1024, Math.round(Math.sqrt(n / 4))));
   const nx = o.nx ?? (y ? k : Math.max(1, Math.min(1024 * 64, Math.round(n / 4)))), ny = y ? (o.ny ?? k) : 1;
   const cellW = xmax > xmin ? (xmax - xmin) / nx : 1, cellH = ymax > ymin ? (ymax - ymin) / ny : 1;
-  // the f32 cell function of the bin_cells kernel: floor(fl(fl(q - q0) * fl(n / range))), clamped
+  // the f32 cell function of the binning kernels: floor(fl(fl(q - q0) * fl(n / range))), clamped
   const sx = xmax > xmin ? Math.fround(nx / (xmax - xmin)) : 1, sy = ymax > ymin ? Math.fround(ny / (ymax - ymin)) : 1;
   const cell = Array.from({ length: n }, (_, i) => cellOf(qy[i], ymin, sy, ny) * nx + cellOf(qx[i], xmin, sx, nx));
   const order = Uint32Array.from(Array.from({ length: n }, (_, i) => i).sort((a, b) => cell[a] - cell[b] || a - b));
@@ -98,7 +100,7 @@ describe('binEvents equals the plain binning bit for bit', () => {
   });
 });
 
-describe('binEventsOn (bin_cells on a backend, the counting sort on the host) equals binEvents bit for bit', () => {
+describe('binEventsOn (the counting sort as bin_count + bin_scatter on a backend) equals binEvents bit for bit', () => {
   const backends = [new CpuBackend(), WasmBackend.create({ workers: 2, minItemsPerWorker: 64 })];
   afterAll(async () => (await backends[1]).dispose());
   it('2D and 1D, weighted, forced grids, f64 columns, empty and constant samples, on cpu and wasm (2 workers)', async () => {
@@ -115,6 +117,40 @@ describe('binEventsOn (bin_cells on a backend, the counting sort on the host) eq
       const c = new Float32Array(40).fill(-0);
       same(await binEventsOn(b, c, c, undefined), binEvents(c, c, undefined));
       await expect(binEventsOn(b, new Float32Array([1, 2e4]), undefined, undefined, { xName: 'm' })).rejects.toThrow("column 'm', row 1: 20000 is not within");
+    }
+  });
+});
+
+describe('the counting sort kernels: any chunk size, any split of the items, the same bits', () => {
+  const { x, y } = sample(5000, 21, true);
+  const plan = planBinning(x, y, undefined, { nx: 40, ny: 30 });
+  const sorted = (chunk: number) => {
+    const a = binSortArgs(plan, chunk);
+    const { start, off } = binPrefix(runReference(binCount, a.count).hist, a.items, a.cells);
+    return { ...runReference(binScatter, a.scatter(start)), cell_off: off } as Record<string, Uint32Array>;
+  };
+  const whole = sorted(5000);
+  it('chunks of 1, 7, 999 and 5000 events sort to the same slots and cell offsets', () => {
+    expect(whole.cell_off[40 * 30]).toBe(5000);
+    for (const chunk of [1, 7, 999]) {
+      const s = sorted(chunk);
+      for (const k of ['ev_x', 'ev_y', 'order', 'cell_off']) expect(Buffer.from(s[k].buffer).equals(Buffer.from(whole[k].buffer)), `${k}, chunk ${chunk}`).toBe(true);
+    }
+  });
+  it('bin_scatter over item ranges, placed with placeOutputs (scatter targets OR), equals the whole run, on cpu and wasm', async () => {
+    const a = binSortArgs(plan, 97); // 52 items
+    const args = a.scatter(binPrefix(runReference(binCount, a.count).hist, a.items, a.cells).start);
+    const want = runReference(binScatter, args);
+    const wasm = await WasmBackend.create({ workers: 2, minItemsPerWorker: 64 });
+    try {
+      for (const b of [new CpuBackend(), wasm]) {
+        expect(Buffer.from((await b.run(binScatter, args)).order.buffer).equals(Buffer.from(want.order.buffer))).toBe(true);
+        const out = allocOutputs(binScatter, args.count, args.params);
+        for (const [lo, hi] of [[0, 5], [5, 6], [6, 40], [40, 52]]) placeOutputs(binScatter, out, await b.run(binScatter, sliceArgs(binScatter, args, lo, hi)), lo);
+        for (const o of binScatter.outputs) expect(Buffer.from(out[o.name].buffer).equals(Buffer.from(want[o.name].buffer)), `${b.name} ${o.name}`).toBe(true);
+      }
+    } finally {
+      await wasm.dispose();
     }
   });
 });

@@ -42,7 +42,7 @@ export const WEIGHT_BITS = 24;
 export const MAX_CELLS_PER_DIM = 1024;
 
 import { bitsToF32, f32ToBits as f32bits } from '../bits.js';
-import { binCellsLoop, cellOf, quantiseF32 } from '../bin_cells/ref.js';
+import { binCellsLoop, cellOf, quantiseF32 } from '../lib/binning.js';
 
 export { f32bits };
 
@@ -79,7 +79,7 @@ export interface BinnedEvents {
   /** Cell width and height (the range over the cells; informational and for empty-window tests). */
   readonly cellW: number;
   readonly cellH: number;
-  /** Columns (rows) per unit x (y) as the f32 the cell function multiplies by (kernels/bin_cells/ref.ts cellOf). */
+  /** Columns (rows) per unit x (y) as the f32 the cell function multiplies by (kernels/lib/binning.ts cellOf). */
   readonly sx: number;
   readonly sy: number;
   /** Sorted position -> original row. */
@@ -113,7 +113,7 @@ function defaultCells(n: number, twoD: boolean): [number, number] {
   return [k, k];
 }
 
-/** A sample validated and its grid chosen: what the bin_cells kernel and the counting sort need. */
+/** A sample validated and its grid chosen: what the counting sort (binEvents, or bin_count + bin_scatter) needs. */
 export interface BinPlan {
   readonly count: number;
   /** The coordinates as f32 (an f64 column is quantised here already: quantising again is the identity). */
@@ -189,18 +189,69 @@ export function planBinning(x: ArrayLike<number>, y: ArrayLike<number> | undefin
   };
 }
 
-/** Arguments of the bin_cells kernel for a plan (kernels/bin_cells). */
-export function binCellsArgs(p: BinPlan) {
+/**
+ * Arguments of the counting sort's kernels for a plan, `chunk` events per item (any chunk gives
+ * the same result): bin_count's (`count`), and bin_scatter's from binPrefix's start (`scatter`).
+ */
+export function binSortArgs(p: BinPlan, chunk: number) {
+  const n = p.count, nc = p.nx * p.ny;
+  if (!Number.isInteger(chunk) || chunk < 1) throw new RangeError(`binning chunk must be a positive integer, got ${chunk}`);
+  const items = Math.max(1, Math.ceil(n / chunk));
+  if (items * nc > 2 ** 31) throw new RangeError(`binning: ${items} chunks x ${nc} cells exceed the histogram's 2^31 words (use larger chunks)`);
+  const params = { x0: p.x0, y0: p.y0, sx: p.sx, sy: p.sy, nx: p.nx, ny: p.ny, two_d: p.y ? 1 : 0, n_events: n, chunk, hist_words: items * nc };
+  const inputs = { x: p.x, y: p.y ?? p.x };
   return {
-    count: p.count,
-    params: { x0: p.x0, y0: p.y0, sx: p.sx, sy: p.sy, nx: p.nx, ny: p.ny, two_d: p.y ? 1 : 0 },
-    inputs: { x: p.x, y: p.y ?? p.x },
+    items, cells: nc,
+    count: { count: items, params, inputs },
+    scatter: (start: Uint32Array) => ({ count: items, params, inputs: { ...inputs, start } }),
   };
 }
 
 /**
- * The counting sort from the per-event cells (bin_cells' outputs): a histogram of the cells,
- * their offsets, then one stable scatter of coordinates, weights and rows (integer passes).
+ * The counting sort's prefix pass (integer, per cell, not per event) over bin_count's hist
+ * (items rows of nc cells): start[g nc + c] = chunk g's first slot in cell c (all events of
+ * lower cells, then those of cell c in earlier chunks), off[c] = cell c's first slot (off[nc] = n).
+ */
+export function binPrefix(hist: Uint32Array, items: number, nc: number): { start: Uint32Array; off: Uint32Array } {
+  const start = new Uint32Array(items * nc), off = new Uint32Array(nc + 1);
+  let pos = 0;
+  if (items === 1) {
+    for (let c = 0; c < nc; c++) {
+      off[c] = start[c] = pos;
+      pos += hist[c];
+    }
+  } else {
+    for (let c = 0; c < nc; c++) {
+      off[c] = pos;
+      for (let k = 0, i = c; k < items; k++, i += nc) {
+        start[i] = pos;
+        pos += hist[i];
+      }
+    }
+  }
+  off[nc] = pos;
+  return { start, off };
+}
+
+/** BinnedEvents from bin_scatter's outputs and the cell offsets (the weights placed on the host through `order`). */
+export function sortedBinning(p: BinPlan, out: Readonly<Record<string, Uint32Array>>, cellOff: Uint32Array): BinnedEvents {
+  const n = p.count, order = out.order;
+  const f32 = (u: Uint32Array) => new Float32Array(u.buffer, u.byteOffset, u.length);
+  let wq = new Uint32Array(1);
+  if (p.w && n > 0) {
+    wq = new Uint32Array(n);
+    const ww = p.w, sc = 2 ** p.weightExp;
+    for (let j = 0; j < n; j++) wq[j] = Math.round(ww[order[j]] * sc);
+  }
+  return {
+    count: n, x: f32(out.ev_x), y: f32(out.ev_y), w: wq, weighted: !!p.w, weightExp: p.weightExp, cellOff,
+    nx: p.nx, ny: p.ny, x0: p.x0, y0: p.y0, cellW: p.cellW, cellH: p.cellH, sx: p.sx, sy: p.sy, order,
+  };
+}
+
+/**
+ * The host's counting sort from the per-event cells: a histogram of the cells, their offsets,
+ * then one stable scatter of coordinates, weights and rows (integer passes).
  */
 export function finishBinning(p: BinPlan, qx: Float32Array, qy: Float32Array, cell: Uint32Array): BinnedEvents {
   const n = p.count, nx = p.nx, ny = p.ny, nc = nx * ny;
@@ -234,10 +285,10 @@ export function finishBinning(p: BinPlan, qx: Float32Array, qy: Float32Array, ce
 
 /**
  * Quantises, bins (counting sort by cell, stable) and packs a sample on the host: planBinning,
- * the bin_cells reference loop, finishBinning. `y` undefined: a 1D sample (all y = 0, one row of
- * cells). `w` undefined: unweighted. engine/scan.ts binEventsOn runs the middle step as the
- * bin_cells kernel on a backend (the same bits); test/binning.test.ts keeps this equal to the
- * plain definition.
+ * the per-event loop (kernels/lib/binning.ts), finishBinning. `y` undefined: a 1D sample (all
+ * y = 0, one row of cells). `w` undefined: unweighted. engine/scan.ts binEventsOn runs the sort
+ * as the bin_count and bin_scatter kernels on a backend (the same bits); test/binning.test.ts
+ * keeps both equal to the plain definition.
  */
 export function binEvents(x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: ArrayLike<number> | undefined, o: BinOptions = {}): BinnedEvents {
   const p = planBinning(x, y, w, o);
@@ -246,7 +297,7 @@ export function binEvents(x: ArrayLike<number>, y: ArrayLike<number> | undefined
   return finishBinning(p, qx, qy, cell);
 }
 
-/** Cell of a coordinate (any double): the f32 cell function of bin_cells at the nearest f32 at or below (above: `up`) v. */
+/** Cell of a coordinate (any double): the f32 cell function of the binning at the nearest f32 at or below (above: `up`) v. */
 export function cellIndex(v: number, v0: number, s: number, n: number, up = false): number {
   let f = Math.fround(v);
   if (up ? f < v : f > v) f = nextF32(f, up);

@@ -1,9 +1,10 @@
 import type { RefKernel } from '../types.js';
 
-// TypeScript reference of bin_cells: per event, the quantised coordinates and the binning cell
-// (the per-event half of the scan's counting sort, kernels/window_count/layout.ts binEvents).
-// Only exact f32 operations: scaling by powers of two, floor, comparisons, one rounded
-// subtraction and one rounded product per coordinate.
+// The scan binning's per-event functions (twins: kernels/lib/binning.wgsl, wasm/lib/binning.ts):
+// the quantised coordinates and the binning cell of an event, as the bin_count and bin_scatter
+// kernels and the host's binEvents (kernels/window_count/layout.ts) compute them. Only exact f32
+// operations: scaling by powers of two, floor, comparisons, one rounded subtraction and one
+// rounded product per coordinate.
 
 const TWO_24 = 16777216;
 const TWO_M24 = 5.9604644775390625e-8;
@@ -31,7 +32,7 @@ export function cellOf(q: number, q0: number, s: number, n: number): number {
   return c < 0 ? 0 : c > n - 1 ? n - 1 : c;
 }
 
-/** The per-event loop over typed arrays (the host binning calls it directly; the RefKernel below wraps it). */
+/** The per-event loop over typed arrays (the host binning binEvents). */
 export function binCellsLoop(
   x: Float32Array, y: Float32Array, qx: Float32Array, qy: Float32Array, cell: Uint32Array, n: number,
   x0: number, y0: number, sx: number, sy: number, nx: number, ny: number, twoD: boolean,
@@ -48,11 +49,3 @@ export function binCellsLoop(
     cell[i] = row * nx + cellOf(a, x0, sx, nx);
   }
 }
-
-const asF32 = (w: Uint32Array) => new Float32Array(w.buffer, w.byteOffset, w.length);
-
-// params: [item_offset, item_count, opaque_zero, reserved, x0, y0, sx, sy, nx, ny, two_d]
-export const binCellsRef: RefKernel = (p, [x, y], [qx, qy, cell]) => {
-  const f = asF32(p);
-  binCellsLoop(asF32(x), asF32(y), asF32(qx), asF32(qy), cell, p[1], f[4], f[5], f[6], f[7], p[8], p[9], p[10] === 1);
-};
