@@ -332,11 +332,16 @@ export function buildFitModels(inp: FitInputs): FitModels {
       },
       patch: [
         // Keep this hypothesis' channel and observation only (RFC 6902 move / replace), then add the signal.
+        // The copy onto itself makes the emptied list a fresh one (copy is a deep copy): python-jsonpatch
+        // (pyhf) puts the patch's own [] into the workspace, and appending to it would change the patch,
+        // so that applying it a second time gave two channels.
         { op: 'move', from: `/channels/${k}`, path: '/hypothesis_channel' },
         { op: 'replace', path: '/channels', value: [] },
+        { op: 'copy', from: '/channels', path: '/channels' },
         { op: 'move', from: '/hypothesis_channel', path: '/channels/-' },
         { op: 'move', from: `/observations/${k}`, path: '/hypothesis_observation' },
         { op: 'replace', path: '/observations', value: [] },
+        { op: 'copy', from: '/observations', path: '/observations' },
         { op: 'move', from: '/hypothesis_observation', path: '/observations/-' },
         { op: 'add', path: '/channels/0/samples/-', value: { name: 'signal', data: sig, modifiers: [{ name: POI, type: 'normfactor', data: null }] } },
       ],

@@ -120,6 +120,9 @@ export async function runLlpB(backend: Backend, c: LlpBConfig, o: { quick?: bool
   };
 }
 
+/** How the limits of an llp result were set: the fit model, or the counting method. */
+export const llpLimitHow = (r: Record<string, unknown>): string => (r.model === 'fit' ? 'binned M_red fit per (m_S, channel), asymptotic CLs' : String(r.method));
+
 type Cell = { m_S_GeV: number; channels: { channel: string; limit: (number | null)[] }[]; combined_limit: (number | null)[] };
 
 /** results.json, hepdata.yaml (one table per lifetime: limit per channel vs m_S), an SVG per channel and the combination. */
@@ -138,11 +141,11 @@ export function renderLlpB(res: Record<string, unknown>): ReportFile[] {
     }
     const name = `hepdata_ctau${j}.yaml`;
     files.push({ name, kind: 'hepdata', text: `# ${PRODUCTIONS[production].name}, c tau = ${ct} cm\n${lines.join('\n')}\n` });
-    tables.push({ name: `Limits, c tau = ${ct} cm`, description: `${pct} CL upper limits (${res.method}) on ${label} x B(S -> xx) per channel and combined, against m_S, at c tau = ${ct} cm; ${note}`, dataFile: name, keywords: { reactions: [production === 'K+' ? 'B+ --> K+ S' : 'B0 --> K*0 S'] } });
+    tables.push({ name: `Limits, c tau = ${ct} cm`, description: `${pct} CL upper limits (${llpLimitHow(res)}) on ${label} x B(S -> xx) per channel and combined, against m_S, at c tau = ${ct} cm; ${note}`, dataFile: name, keywords: { reactions: [production === 'K+' ? 'B+ --> K+ S' : 'B0 --> K*0 S'] } });
   }
   files.push({ name: 'hepdata.yaml', kind: 'hepdata', text: hepdataSubmissionYaml(tables, `darkscan ${res.analysis}, seed ${res.seed}, N_BB = ${res.n_BBbar}; ${res.paper}`) });
   const plot = (name: string, what: string, yLabel: string, value: (im: number, j: number) => number | null) =>
-    files.push({ name, kind: 'svg', text: limitVsMassSvg({ masses, ctaus, value: (im, j) => value(im, j) ?? NaN, title: `${PRODUCTIONS[production].name}, ${what}: ${pct} CL upper limit (${res.method})`, yLabel, note }) });
+    files.push({ name, kind: 'svg', text: limitVsMassSvg({ masses, ctaus, value: (im, j) => value(im, j) ?? NaN, title: `${PRODUCTIONS[production].name}, ${what}: ${pct} CL upper limit (${llpLimitHow(res)})`, yLabel, note }) });
   channels.forEach((ch, ic) => plot(`limit_${ch}.svg`, `S -> ${ch}`, `${label} x B(S -> ${ch})`, (im, j) => cells[im].channels[ic].limit[j]));
   plot('limit_combined.svg', `channels combined`, label, (im, j) => cells[im].combined_limit[j]);
   return files;

@@ -101,7 +101,7 @@ export const llp: Command = {
           yLabel: limitLabel(production), note: values.demo ? 'demo: generated signal, illustrative background' : undefined,
         }));
       }
-      out(`# llp: ${PRODUCTIONS[production].name}: ${masses.length} masses x ${channels.length} channels x ${ctaus.length} lifetimes on ${backend.name}, sweep ${json.sweep_ms} ms; ${method} ${cl} CL${values.demo ? `; demo seed=${seed}` : ''}`);
+      out(`# llp: ${PRODUCTIONS[production].name}: ${masses.length} masses x ${channels.length} channels x ${ctaus.length} lifetimes on ${backend.name}, sweep ${json.sweep_ms} ms; ${model === 'fit' ? 'binned M_red fit, asymptotic CLs' : method} ${cl} CL${values.demo ? `; demo seed=${seed}` : ''}`);
       out('# m_S[GeV]  best combined limit  at c tau [cm]');
       for (const [im, m] of masses.entries()) {
         let best = Infinity, at = 0;

@@ -9,7 +9,7 @@ import { DARKSCAN_VERSION, fileDigest, textDigest } from '../provenance.js';
 import { loadConfig, outputDir, runConfig } from '../analyses/run.js';
 import { writeReport } from '../analyses/report.js';
 import { configAnalysis, LLP_TYPE_ANALYSES, parseIdmConfig, renderIdm, runIdm } from '../analyses/idm.js';
-import { LLP_B_ANALYSES, parseLlpBConfig, renderLlpB, runLlpB, type LlpBConfig } from '../analyses/llp-b.js';
+import { LLP_B_ANALYSES, llpLimitHow, parseLlpBConfig, renderLlpB, runLlpB, type LlpBConfig } from '../analyses/llp-b.js';
 import { ANALYSES, ConfigError, type AnalysisConfig } from '../config.js';
 import { BACKEND_FLAGS, required, withBackend, type Command } from './args.js';
 
@@ -85,7 +85,7 @@ export const run: Command = {
           const cells = r.cells as { m_S_GeV: number; combined_limit: (number | null)[] }[];
           if (values.json) out(JSON.stringify({ analysis: r.analysis, out: dir, files, timing_s: r.timing_s, seed: r.seed }));
           else {
-            out(`darkscan run: ${r.analysis} (${r.production_mode}), N_BB = ${r.n_BBbar}, seed ${r.seed}, backend ${backend.name}; ${Math.round((r.cl as number) * 100)}% CL (${r.method}); time ${(r.timing_s as { total: number }).total.toFixed(1)} s (sweep ${r.sweep_ms} ms)`);
+            out(`darkscan run: ${r.analysis} (${r.production_mode}), N_BB = ${r.n_BBbar}, seed ${r.seed}, backend ${backend.name}; ${Math.round((r.cl as number) * 100)}% CL (${llpLimitHow(r)}); time ${(r.timing_s as { total: number }).total.toFixed(1)} s (sweep ${r.sweep_ms} ms)`);
             for (const c of cells) out(`  m_S = ${c.m_S_GeV.toFixed(3)} GeV: best combined limit ${Math.min(...c.combined_limit.map((x) => x ?? Infinity)).toExponential(3)}`);
             out(`  files in ${dir}:`);
             for (const f of files) out(`    ${relative(dir, f)}`);
