@@ -29,6 +29,7 @@ export { CHANNELS, parseChannels, generateLlpSample, PRODUCTIONS as LLP_PRODUCTI
 export { runSweep, sweepDirect, massWindow, parseLogGrid, type SweepOptions, type SweepResult } from './llp/sweep.js';
 export { limitGrid, combineChannels, theta2Limit, signalUpperLimit, LIMIT_METHODS as LLP_LIMIT_METHODS, type LimitMethod as LlpLimitMethod } from './llp/limits.js';
 export { analyse as analyseLlp, loadSignal as loadLlpSignal, loadData as loadLlpData, demoInputs as llpDemoInputs, LLP_RESULT_SCHEMA, type AnalysisOptions as LlpAnalysisOptions, type AnalysisResult as LlpAnalysisResult } from './llp/analysis.js';
+export { fitCells as fitLlpCells, combineFits as combineLlpFits, LLP_FIT, type LlpCellFit } from './llp/fit.js';
 export { runSearch, SEARCH_NAMES, type SearchDefinition, type SearchOptions, type SearchResult, type SearchWindow } from './analyses/search.js';
 export { SEARCHES, DARK_HIGGSSTRAHLUNG } from './analyses/searches.js';
 export { runIdm, parseIdmConfig, renderIdm, IDM_ANALYSIS, type IdmConfig } from './analyses/idm.js';

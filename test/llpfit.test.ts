@@ -15,6 +15,10 @@ import { compileModel } from '../engine/likelihood/model.js';
 import { CpuBackend } from '../host/cpu.js';
 import { FitSession, upperLimits } from '../engine/likelihood/infer.js';
 import { FIT_MIN_B } from '../engine/analyses/fit.js';
+import { WasmBackend } from '../host/index.js';
+import { analyse, demoData, LLP_BKG_SIM_STREAM } from '../engine/llp/analysis.js';
+import { generateLlpSample } from '../engine/llp/sample.js';
+import { signalUpperLimit } from '../engine/llp/limits.js';
 
 const GOLDEN = join(import.meta.dirname, 'golden/pyhf/b-kplus-llp-fit');
 const CONFIGS = join(import.meta.dirname, '../engine/analyses/configs');
@@ -124,6 +128,27 @@ describe('B -> K S fit model (run --config b-kplus-llp, model fit)', () => {
     await main(['merge', join(dir, 's0.json'), join(dir, 's1.json'), '--out', join(dir, 'm.json')], () => {});
     expect(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).cells).toEqual(l.cells);
     await expect(main(['llp', '--signal', 'x.csv', '--data', 'y.csv', '--model', 'fit'], () => {})).rejects.toThrow(/--model fit needs --background FILE/);
+  }, 60_000);
+
+  it('a cell with less than FIT_MIN_B background in its fit range keeps the counting limit (asymptotic fit invalid), and says so', async () => {
+    const backend = await WasmBackend.create({ workers: 1 });
+    try {
+      const o = { masses: [2, 3], channels: ['mumu'] as const, ctaus: [1, 10], lxyWindow: [0.05, 60] as [number, number], method: 'cls-n' as const, cl: 0.95, nBBbar: 198e6, model: 'fit' as const };
+      const signal = await generateLlpSample({ masses: o.masses, channels: o.channels, perCell: 200, ctauGenCm: 1, seed: 2, backend });
+      // 200 data events per channel over 0-4.8 GeV: ~3 in a +-5 sigma range.
+      const data = await demoData(backend, 2, 200, o.channels), background = await demoData(backend, 2, 1000, o.channels, undefined, 'K+', LLP_BKG_SIM_STREAM, 0.2);
+      const { json, limits } = await analyse(backend, signal, data, { ...o, channels: [...o.channels], background });
+      const cells = (json.cells as { channels: { n_obs: number; b: number; s_up: number; limit_method: string; fit: { used: boolean; background_in_range: number } }[] }[]).map((c) => c.channels[0]);
+      for (const [g, c] of cells.entries()) {
+        expect(c.fit.background_in_range).toBeLessThan(FIT_MIN_B);
+        expect(c.fit.used).toBe(false);
+        expect(c.limit_method).toMatch(/^cls-n: counting in the fit range \(b = .* < 10\)/);
+        expect(limits.sUp[g]).toBe(signalUpperLimit({ n: c.n_obs, b: c.b }, 'cls-n', 0.95));
+      }
+      expect((json.fit as { combination_counting: number }).combination_counting).toBe(4);
+    } finally {
+      await backend.dispose();
+    }
   }, 60_000);
 
   it("model 'window' counts in +-nsigma windows; --export-pyhf needs the fit model", async () => {
