@@ -52,7 +52,10 @@ function sample(n: number, seed: number, signed: boolean): { x: Float32Array; y:
 }
 
 const same = (a: BinnedEvents, b: BinnedEvents) => {
-  for (const k of ['x', 'y', 'w', 'cellOff', 'order'] as const) expect(Buffer.from(a[k].buffer, a[k].byteOffset, a[k].byteLength).equals(Buffer.from(b[k].buffer, b[k].byteOffset, b[k].byteLength)), k).toBe(true);
+  const bytes = (v: Uint32Array | Float32Array) => Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  for (const k of ['x', 'y', 'w', 'cellOff'] as const) expect(bytes(a[k]).equals(bytes(b[k])), k).toBe(true);
+  expect(a.order !== undefined || !a.weighted, 'a weighted sample carries its order').toBe(true);
+  if (a.order && b.order) expect(bytes(a.order).equals(bytes(b.order)), 'order').toBe(true);
   for (const k of ['count', 'weighted', 'weightExp', 'nx', 'ny', 'x0', 'y0', 'cellW', 'cellH', 'sx', 'sy'] as const) expect(Object.is(a[k], b[k]), `${k}: ${a[k]} vs ${b[k]}`).toBe(true);
 };
 
@@ -127,11 +130,12 @@ describe('the counting sort kernels: any chunk size, any split of the items, the
   const sorted = (chunk: number) => {
     const a = binSortArgs(plan, chunk);
     const { start, off } = binPrefix(runReference(binCount, a.count).hist, a.items, a.cells);
-    return { ...runReference(binScatter, a.scatter(start)), cell_off: off } as Record<string, Uint32Array>;
+    return { ...runReference(binScatter, a.scatter(start, true)), cell_off: off } as Record<string, Uint32Array>;
   };
   const whole = sorted(5000);
   it('chunks of 1, 7, 999 and 5000 events sort to the same slots and cell offsets', () => {
     expect(whole.cell_off[40 * 30]).toBe(5000);
+    expect(whole.order.length).toBe(5000);
     for (const chunk of [1, 7, 999]) {
       const s = sorted(chunk);
       for (const k of ['ev_x', 'ev_y', 'order', 'cell_off']) expect(Buffer.from(s[k].buffer).equals(Buffer.from(whole[k].buffer)), `${k}, chunk ${chunk}`).toBe(true);
@@ -139,7 +143,7 @@ describe('the counting sort kernels: any chunk size, any split of the items, the
   });
   it('bin_scatter over item ranges, placed with placeOutputs (scatter targets OR), equals the whole run, on cpu and wasm', async () => {
     const a = binSortArgs(plan, 97); // 52 items
-    const args = a.scatter(binPrefix(runReference(binCount, a.count).hist, a.items, a.cells).start);
+    const args = a.scatter(binPrefix(runReference(binCount, a.count).hist, a.items, a.cells).start, true);
     const want = runReference(binScatter, args);
     const wasm = await WasmBackend.create({ workers: 2, minItemsPerWorker: 64 });
     try {

@@ -19,7 +19,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if (j < P.n_events) {
       out_ev_x[j] = e.qx;
       out_ev_y[j] = e.qy;
-      out_order[j] = i;
+      if (j < P.order_words) { out_order[j] = i; }
     }
   }
 }

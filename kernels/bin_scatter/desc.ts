@@ -17,7 +17,7 @@ export const binScatter: KernelDesc = {
   wgslLibs: [lib],
   workgroupSize: 64,
   minItemsPerWorker: 1,
-  params: BIN_PARAMS,
+  params: [...BIN_PARAMS, { name: 'order_words', type: 'u32', doc: 'n_events: write order; 0: do not (unweighted scans need no order)' }],
   inputs: [
     ...BIN_INPUTS,
     { name: 'start', type: 'u32', doc: "row g: chunk g's first slot per cell (binPrefix of bin_count's hist for the same params)" },
@@ -25,7 +25,7 @@ export const binScatter: KernelDesc = {
   outputs: [
     { name: 'ev_x', type: 'f32', length: 'n_events', doc: 'quantised x, sorted by cell (event order within a cell)' },
     { name: 'ev_y', type: 'f32', length: 'n_events', doc: 'quantised y (0 for 1D), same order' },
-    { name: 'order', type: 'u32', length: 'n_events', doc: 'sorted slot -> event index' },
+    { name: 'order', type: 'u32', length: 'order_words', doc: 'sorted slot -> event index (when order_words = n_events)' },
     { name: 'cursor', type: 'u32', length: 'hist_words', doc: "row g: each cell's slot after chunk g's events" },
   ],
   ref: binScatterRef,

@@ -6,8 +6,8 @@ import { binParams, eventCell } from '../bin_count/ref.js';
 
 const asF32 = (w: Uint32Array) => new Float32Array(w.buffer, w.byteOffset, w.length);
 
-// params: [item_offset, item_count, opaque_zero, reserved, x0, y0, sx, sy, nx, ny, two_d, n_events, chunk, hist_words]
-// outputs (scatter targets): ev_x, ev_y, order (n_events), cursor (hist_words)
+// params: [item_offset, item_count, opaque_zero, reserved, x0, y0, sx, sy, nx, ny, two_d, n_events, chunk, hist_words, order_words]
+// outputs (scatter targets): ev_x, ev_y (n_events), order (order_words), cursor (hist_words)
 export const binScatterRef: RefKernel = (p, [xw, yw, start], [ex, ey, order, cursor]) => {
   const b = binParams(p), x = asF32(xw), y = asF32(yw), qx = asF32(ex), qy = asF32(ey), q = new Float64Array(2);
   const nc = b.nx * b.ny;
@@ -20,7 +20,8 @@ export const binScatterRef: RefKernel = (p, [xw, yw, start], [ex, ey, order, cur
       const k = base + eventCell(x, y, i, b, q);
       const j = cursor[k]++;
       if (j < b.nEvents) {
-        qx[j] = q[0]; qy[j] = q[1]; order[j] = i;
+        qx[j] = q[0]; qy[j] = q[1];
+        if (j < p[14]) order[j] = i;
       }
     }
   }

@@ -82,8 +82,8 @@ export interface BinnedEvents {
   /** Columns (rows) per unit x (y) as the f32 the cell function multiplies by (kernels/lib/binning.ts cellOf). */
   readonly sx: number;
   readonly sy: number;
-  /** Sorted position -> original row. */
-  readonly order: Uint32Array;
+  /** Sorted position -> original row (binEvents; binEventsOn for weighted samples only, where it places the weights). */
+  readonly order?: Uint32Array;
 }
 
 export interface BinOptions {
@@ -191,7 +191,8 @@ export function planBinning(x: ArrayLike<number>, y: ArrayLike<number> | undefin
 
 /**
  * Arguments of the counting sort's kernels for a plan, `chunk` events per item (any chunk gives
- * the same result): bin_count's (`count`), and bin_scatter's from binPrefix's start (`scatter`).
+ * the same result): bin_count's (`count`), and bin_scatter's from binPrefix's start (`scatter`;
+ * `order` written for weighted samples, or when asked).
  */
 export function binSortArgs(p: BinPlan, chunk: number) {
   const n = p.count, nc = p.nx * p.ny;
@@ -203,7 +204,7 @@ export function binSortArgs(p: BinPlan, chunk: number) {
   return {
     items, cells: nc,
     count: { count: items, params, inputs },
-    scatter: (start: Uint32Array) => ({ count: items, params, inputs: { ...inputs, start } }),
+    scatter: (start: Uint32Array, withOrder = !!p.w) => ({ count: items, params: { ...params, order_words: withOrder ? n : 0 }, inputs: { ...inputs, start } }),
   };
 }
 
@@ -235,10 +236,11 @@ export function binPrefix(hist: Uint32Array, items: number, nc: number): { start
 
 /** BinnedEvents from bin_scatter's outputs and the cell offsets (the weights placed on the host through `order`). */
 export function sortedBinning(p: BinPlan, out: Readonly<Record<string, Uint32Array>>, cellOff: Uint32Array): BinnedEvents {
-  const n = p.count, order = out.order;
+  const n = p.count, order = out.order.length === n ? out.order : undefined;
   const f32 = (u: Uint32Array) => new Float32Array(u.buffer, u.byteOffset, u.length);
   let wq = new Uint32Array(1);
   if (p.w && n > 0) {
+    if (!order) throw new Error('sortedBinning: a weighted sample needs bin_scatter to write order');
     wq = new Uint32Array(n);
     const ww = p.w, sc = 2 ** p.weightExp;
     for (let j = 0; j < n; j++) wq[j] = Math.round(ww[order[j]] * sc);
