@@ -5,6 +5,10 @@
 // The scenario `mlp` (bench/scenarios.ts) times darkscan alone under `npm run bench -- --scenario mlp`.
 // Models: 12-64-64-1 and 32-128-128-1 (ReLU, ReLU, sigmoid; input standardisation), weights from
 // Philox (seed 20261125): the same model is written as ONNX for onnxruntime.
+// Training (--train ROWS, e.g. 10000: the demo's sample): the mlp_train kernel per backend (engine/nn/
+// train.ts, the same weights on each, checked) beside the f64 host trainer it replaced
+// (bench/train-f64.ts), a 9-16-16-1 ReLU net, 12 epochs, batch 256, as the demo trains:
+//   DARKSCAN_BENCH=mlp npx vite-node bench/mlp.ts -- --train 10000 [--epochs 12 --reps 3]
 import type { Backend } from '../host/backend.js';
 import type { Scenario } from './runner.js';
 import { testWords } from '../kernels/testing.js';
@@ -72,11 +76,16 @@ async function main(): Promise<void> {
       events: { type: 'string', default: '1000000' }, reps: { type: 'string', default: '3' }, out: { type: 'string' },
       'cpu-events': { type: 'string', default: '20000' }, 'webgpu-events': { type: 'string', default: '100000' }, threads: { type: 'string' },
       models: { type: 'string', default: '12-64-64-1,32-128-128-1' }, skip: { type: 'string', default: '' },
+      train: { type: 'string' }, epochs: { type: 'string', default: '12' },
     },
   });
   const events = Number(values.events), reps = Number(values.reps);
   const threads = values.threads ? Number(values.threads) : os.availableParallelism();
   const skip = new Set(values.skip!.split(',').filter(Boolean));
+  if (values.train) {
+    await trainBench(Number(values.train), Number(values.epochs), reps, skip, values.out);
+    process.exit(0);
+  }
   // Peers, not bundled: loaded at run time from bench/node_modules (`npm run peers` installs them).
   const { loadPeer } = await import('./peers.js');
   const ortNode = await loadPeer('onnxruntime-node');
@@ -150,6 +159,58 @@ async function main(): Promise<void> {
   if (values.out) writeFileSync(values.out, JSON.stringify(report, null, 2));
   console.log(JSON.stringify(report, null, 2));
   process.exit(0);
+}
+
+/** Training: the mlp_train kernel per backend and the f64 host trainer (version 1), same data and seed. */
+async function trainBench(rows: number, epochs: number, reps: number, skip: Set<string>, out?: string): Promise<void> {
+  const os = await import('node:os');
+  const { writeFileSync } = await import('node:fs');
+  const { createBackend } = await import('../host/index.js');
+  const { trainClassifierAsync, rocAuc } = await import('../engine/nn/train.js');
+  const { trainClassifierF64 } = await import('./train-f64.js');
+  const nIn = 9;
+  const x = benchFeatures(rows, nIn, 11);
+  // Labels: a non-linear function of the features, so the net has something to learn.
+  const y = Uint8Array.from({ length: rows }, (_, r) => (x[r * nIn] * x[r * nIn + 1] + x[r * nIn + 2] > 0.5 ? 1 : 0));
+  const opts = { seed: 3, hidden: [16, 16], epochs, batch: 256 };
+  const threads = os.availableParallelism();
+  const results: Record<string, unknown>[] = [];
+  const log = (r: Record<string, unknown>): void => {
+    results.push(r);
+    console.error(`train 9-16-16-1 x ${rows} rows x ${epochs} epochs  ${String(r.runtime).padEnd(34)} median ${(Number(r.median_s) * 1e3).toFixed(1).padStart(8)} ms  final loss ${Number(r.final_loss).toFixed(5)}  train AUC ${Number(r.auc).toFixed(4)}`);
+  };
+  const runs: [string, () => Promise<Backend | undefined>][] = [
+    ['darkscan cpu (TS reference)', () => createBackend('cpu')],
+    ['darkscan wasm-scalar x1', () => createBackend('wasm', { wasm: { flavor: 'scalar', workers: 1 } })],
+    ['darkscan wasm-simd x1', () => createBackend('wasm', { wasm: { flavor: 'simd', workers: 1 } })],
+    [`darkscan wasm-simd x${threads}`, () => createBackend('wasm', { wasm: { flavor: 'simd', workers: threads } })],
+    ['darkscan webgpu', () => createBackend('webgpu')],
+  ];
+  let ref: Uint32Array | undefined;
+  for (const [label, make] of runs) {
+    if ([...skip].some((s) => label.includes(s))) continue;
+    let b: Backend | undefined;
+    try {
+      b = await make();
+    } catch (e) {
+      console.error(`bench: ${label} not measured: ${(e as Error).message}`);
+      continue;
+    }
+    let r: Awaited<ReturnType<typeof trainClassifierAsync>> | undefined;
+    const t = await timeIt(label.includes('cpu') || label.includes('webgpu') ? 1 : reps, async () => { r = await trainClassifierAsync(x, y, nIn, opts, { backend: b }); });
+    const w = new Uint32Array(r!.model.layers[0].weights.slice().buffer);
+    if (!ref) ref = w;
+    else if (w.some((v, i) => v !== ref![i])) throw new Error(`${label}: trained weights differ from the first backend's`);
+    log({ runtime: label, details: b!.info().details, rows, epochs, ...t, final_loss: r!.history.at(-1)!.loss, auc: rocAuc(await scoreEvents(b!, r!.model, x), y) });
+    await b!.dispose();
+  }
+  let old: ReturnType<typeof trainClassifierF64> | undefined;
+  const t = await timeIt(reps, async () => { old = trainClassifierF64(x, y, nIn, opts); });
+  const cpu = await createBackend('cpu');
+  log({ runtime: 'f64 host trainer (version 1)', rows, epochs, ...t, final_loss: old!.history.at(-1)!.loss, auc: rocAuc(await scoreEvents(cpu, old!.model, x), y) });
+  const report = { schema: 'darkscan-bench-mlp-train/1', started: new Date().toISOString(), environment: { node: process.version, cpus: os.cpus()[0]?.model, threads, platform: `${process.platform}-${process.arch}` }, results };
+  if (out) writeFileSync(out, JSON.stringify(report, null, 2));
+  console.log(JSON.stringify(report, null, 2));
 }
 
 const argv1 = typeof process !== 'undefined' ? process.argv[1] ?? '' : '';

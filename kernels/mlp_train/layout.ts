@@ -12,7 +12,8 @@
 //          [MT_S_T] Adam steps taken (u32)  [MT_S_B1T] beta1^t  [MT_S_B2T] beta2^t  [MT_S_P] parameter count P (u32)
 //          [MT_HEADER ..) the parameters: per layer k, W_k row-major [n_{k+1}][n_k], then b_k [n_{k+1}]
 //          then Adam's first moments m (P words), second moments v (P), the last step's summed gradient (P),
-//          then zeros to MT_STATE_WORDS
+//          then zeros to MT_STATE_WORDS (the P words after the gradient: scratch of wasm/mlp_train.ts's
+//          SIMD build, the weights transposed; zero again when a dispatch returns)
 // Output `loss`: per step of this dispatch the weighted BCE summed over the step's rows (f32; 0 for no step).
 //
 // One step (kernels/mlp_train/ref.ts spells out each f32 operation; the twins follow it op by op):
@@ -37,7 +38,7 @@ export const MT_S_B1T = 1;
 export const MT_S_B2T = 2;
 export const MT_S_P = 3;
 export const MT_HEADER = 8;
-export const MT_STATE_WORDS = MT_HEADER + 4 * MT_MAX_PARAMS;
+export const MT_STATE_WORDS = MT_HEADER + 5 * MT_MAX_PARAMS;
 /** Word offsets in `shape`. */
 export const MT_SH_LAYERS = 0;
 export const MT_SH_ACT = 1;
