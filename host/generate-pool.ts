@@ -3,6 +3,13 @@
 // in event order, so the sample is generate's bit for bit (events are pure functions of their
 // index). Node only: in a browser GeneratorPool.create returns null and generation stays on the
 // page's thread (generateOn).
+//
+// One queue of chunks for all samples requested, served by priority and then in request order:
+// a caller can request the samples of later stages at once, and the workers generate them while
+// the calling thread does other work (the search pipeline trains its MLP meanwhile). Each worker
+// holds up to two chunks (the next one waits in its message queue, so a busy calling thread does
+// not leave it idle), one while the queue is short (so that the last chunks go to whichever
+// worker frees up first).
 import { assembleParts, type EventPart, type EventSample, type GenerateOptions, type ParallelGenerator } from '../engine/generate/index.js';
 import type { GenerateReply, GenerateRequest } from './generate-worker.js';
 
@@ -10,34 +17,53 @@ type NodeWorker = import('node:worker_threads').Worker;
 
 /** Events per chunk (default): small enough for the workers to share the work and to see an abort soon. */
 const CHUNK_EVENTS = 8192;
+/** Chunks a worker holds at most (running and waiting). */
+const DEPTH = 2;
 
 export interface GeneratorPoolOptions {
   /** Events per chunk handed to a worker (default 8192). */
   readonly chunkEvents?: number;
-  /** Samples under this many events stay on the calling thread (default 2 chunks). */
+  /** Samples under this many events stay on the calling thread in generateOn (default 2 chunks). */
   readonly minEvents?: number;
+}
+
+/** A requested sample: its chunks' parts as they arrive. */
+interface Job {
+  readonly parts: EventPart[];
+  left: number;
+  failed: boolean;
+  readonly resolve: () => void;
+  readonly reject: (e: Error) => void;
+}
+
+interface Chunk {
+  readonly job: Job;
+  readonly part: number;
+  readonly o: GenerateOptions;
+  readonly priority: number;
 }
 
 export class GeneratorPool implements ParallelGenerator {
   private nextId = 0;
-  private readonly pending = new Map<number, { resolve: (p: EventPart) => void; reject: (e: Error) => void }>();
+  private readonly queue: Chunk[] = [];
+  private readonly held: number[];
+  private readonly running = new Map<number, { chunk: Chunk; worker: number }>();
   private disposed = false;
+  /** Signals of the samples in progress (one abort listener per signal, however many samples share it). */
+  private readonly watched = new Map<AbortSignal, number>();
+  private readonly onAbort = () => void this.dispose();
 
   private constructor(private readonly pool: NodeWorker[], readonly minEvents: number, private readonly chunkEvents: number) {
-    for (const w of pool) {
-      w.on('message', (m: GenerateReply) => {
-        const p = this.pending.get(m.id);
-        if (!p) return;
-        this.pending.delete(m.id);
-        if ('error' in m) p.reject(new Error(m.error));
-        else p.resolve(m);
-      });
-      w.on('error', (e) => this.failAll(e instanceof Error ? e : new Error(String(e))));
+    this.held = pool.map(() => 0);
+    pool.forEach((w, k) => {
+      w.on('message', (m: GenerateReply) => this.done(k, m));
+      // A worker that dies ends the pool: every pending sample rejects with the reason.
+      w.on('error', (e) => this.broken(e instanceof Error ? e : new Error(String(e))));
       w.on('exit', (code) => {
-        if (!this.disposed) this.failAll(new Error(`generator worker exited (code ${code})`));
+        if (!this.disposed) this.broken(new Error(`generator worker exited (code ${code})`));
       });
       w.unref(); // an idle pool never keeps the process alive
-    }
+    });
   }
 
   /**
@@ -59,49 +85,102 @@ export class GeneratorPool implements ParallelGenerator {
     return this.pool.length;
   }
 
-  /** generate(o) on the workers: chunks of chunkEvents events handed out as workers free up; the signal is checked between chunks and an abort terminates the workers. */
-  async generate(o: GenerateOptions, signal?: AbortSignal): Promise<EventSample> {
+  /**
+   * generate(o) on the workers: its chunks join the queue behind those of lower or equal
+   * `priority` (0 first; default 0) requested before; an abort of `signal` terminates the workers
+   * (every pending sample rejects).
+   */
+  async generate(o: GenerateOptions, signal?: AbortSignal, priority = 0): Promise<EventSample> {
     if (this.disposed) throw new Error('generator pool used after dispose');
     signal?.throwIfAborted();
     const first = o.firstEvent ?? 0;
-    const ranges: [number, number][] = [];
-    for (let a = 0; a < o.events; a += this.chunkEvents) ranges.push([a, Math.min(o.events, a + this.chunkEvents)]);
-    const parts: EventPart[] = new Array(ranges.length);
-    let next = 0;
-    const onAbort = () => void this.dispose();
-    signal?.addEventListener('abort', onAbort, { once: true });
-    const lane = async (w: NodeWorker) => {
-      while (next < ranges.length) {
-        signal?.throwIfAborted();
-        const i = next++;
-        const [a, b] = ranges[i];
-        parts[i] = await this.request(w, { ...o, firstEvent: first + a, events: b - a });
-      }
-    };
+    const parts: EventPart[] = [];
+    this.watch(signal, 1);
     try {
-      await Promise.all(this.pool.map(lane));
+      await new Promise<void>((resolve, reject) => {
+        const job: Job = { parts, left: 0, failed: false, resolve, reject };
+        const chunks: Chunk[] = [];
+        for (let a = 0; a < o.events; a += this.chunkEvents) {
+          chunks.push({ job, part: chunks.length, o: { ...o, firstEvent: first + a, events: Math.min(o.events, a + this.chunkEvents) - a }, priority });
+        }
+        job.left = chunks.length;
+        if (!chunks.length) return resolve();
+        let at = this.queue.length;
+        while (at > 0 && this.queue[at - 1].priority > priority) at--;
+        this.queue.splice(at, 0, ...chunks);
+        this.pump();
+      });
       signal?.throwIfAborted();
     } catch (e) {
       signal?.throwIfAborted(); // an abort ends the run with its reason, not 'pool disposed'
       throw e;
     } finally {
-      signal?.removeEventListener('abort', onAbort);
+      this.watch(signal, -1);
     }
     return assembleParts(o, parts, { generator_threads: `${this.pool.length} worker threads, ${this.chunkEvents} events per chunk` });
   }
 
-  private request(w: NodeWorker, o: GenerateOptions): Promise<EventPart> {
-    const id = this.nextId++;
-    return new Promise<EventPart>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      w.ref();
-      w.postMessage({ id, o } satisfies GenerateRequest);
-    }).finally(() => w.unref());
+  private watch(signal: AbortSignal | undefined, d: 1 | -1): void {
+    if (!signal) return;
+    const n = (this.watched.get(signal) ?? 0) + d;
+    if (n === 1 && d === 1) signal.addEventListener('abort', this.onAbort, { once: true });
+    if (n === 0) {
+      signal.removeEventListener('abort', this.onAbort);
+      this.watched.delete(signal);
+    } else this.watched.set(signal, n);
+  }
+
+  /** Hands queued chunks to the workers holding the fewest. */
+  private pump(): void {
+    while (this.queue.length && !this.disposed) {
+      let k = 0;
+      for (let j = 1; j < this.pool.length; j++) if (this.held[j] < this.held[k]) k = j;
+      if (this.held[k] >= (this.queue.length > this.pool.length ? DEPTH : 1)) return;
+      const chunk = this.queue.shift()!;
+      if (chunk.job.failed) continue;
+      const id = this.nextId++;
+      this.running.set(id, { chunk, worker: k });
+      if (this.held[k]++ === 0) this.pool[k].ref();
+      this.pool[k].postMessage({ id, o: chunk.o } satisfies GenerateRequest);
+    }
+  }
+
+  private done(k: number, m: GenerateReply): void {
+    const r = this.running.get(m.id);
+    if (!r) return;
+    this.running.delete(m.id);
+    if (--this.held[k] === 0) this.pool[k].unref();
+    const job = r.chunk.job;
+    if (!job.failed) {
+      if ('error' in m) {
+        job.failed = true;
+        job.reject(new Error(m.error));
+      } else {
+        job.parts[r.chunk.part] = m;
+        if (--job.left === 0) job.resolve();
+      }
+    }
+    this.pump();
+  }
+
+  private broken(e: Error): void {
+    this.failAll(e);
+    void this.dispose();
   }
 
   private failAll(e: Error): void {
-    for (const p of this.pending.values()) p.reject(e);
-    this.pending.clear();
+    const jobs = new Set([...this.queue.map((c) => c.job), ...[...this.running.values()].map((r) => r.chunk.job)]);
+    this.queue.length = 0;
+    this.running.clear();
+    this.held.forEach((h, k) => {
+      if (h > 0) this.pool[k].unref();
+      this.held[k] = 0;
+    });
+    for (const j of jobs) {
+      if (j.failed) continue;
+      j.failed = true;
+      j.reject(e);
+    }
   }
 
   /** Terminates the workers; pending chunks reject (an abort's reason, when aborted). */

@@ -1,7 +1,13 @@
 // A generator worker (host/generate-pool.ts): runs the event generator (engine/generate) over an
-// event range on request and sends the columns back (transferred, not copied).
+// event range on request and sends the columns back (transferred, not copied). The events' Philox
+// blocks come from the event_blocks kernel on a WASM instance of the worker's own (generateOn, the
+// calling thread: SIMD Philox instead of Philox in JS, the same blocks, so the same events);
+// without WebAssembly threads the worker generates as generate does. Requests run one at a time,
+// in the order they arrive (the pool's order).
 import { parentPort } from 'node:worker_threads';
-import { generate, type GenerateOptions } from '../engine/generate/index.js';
+import { generate, generateOn, type GenerateOptions } from '../engine/generate/index.js';
+import { WasmBackend } from './wasm.js';
+import type { Backend } from './backend.js';
 
 export interface GenerateRequest {
   readonly id: number;
@@ -11,11 +17,20 @@ export type GenerateReply =
   | { readonly id: number; readonly length: number; readonly columns: Record<string, Float32Array | Float64Array> }
   | { readonly id: number; readonly error: string };
 
-parentPort!.on('message', (m: GenerateRequest) => {
+// Started at once, so that the module compiles while the first request is on its way.
+const blocks: Promise<Backend | null> = WasmBackend.create({ workers: 1 }).catch(() => null);
+let queue: Promise<void> = Promise.resolve();
+
+async function reply(m: GenerateRequest): Promise<void> {
   try {
-    const s = generate(m.o);
+    const b = await blocks;
+    const s = b ? await generateOn(b, m.o) : generate(m.o);
     parentPort!.postMessage({ id: m.id, length: s.length, columns: s.columns } satisfies GenerateReply, Object.values(s.columns).map((c) => c.buffer as ArrayBuffer));
   } catch (e) {
     parentPort!.postMessage({ id: m.id, error: e instanceof Error ? e.message : String(e) } satisfies GenerateReply);
   }
+}
+
+parentPort!.on('message', (m: GenerateRequest) => {
+  queue = queue.then(() => reply(m));
 });

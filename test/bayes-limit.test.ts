@@ -3,7 +3,7 @@
 // Bits across backends: test/conformance.test.ts (kernel bayes_limit).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WasmBackend, type Backend } from '../host/index.js';
-import { limitOne, limitsBatch, type OneLimit } from '../engine/stats/windows.js';
+import { limitOne, limitsBatch, windowLimits, type OneLimit } from '../engine/stats/windows.js';
 import { BAYES_KERNEL_MAX, bayesLimitsOnBackend } from '../engine/stats/bayeskernel.js';
 import type { CountingModel } from '../engine/stats/model.js';
 import { testWords } from '../kernels/testing.js';
@@ -100,5 +100,26 @@ describe('limitsBatch (bayes_limit kernel) against limitOne on the host', () => 
     expect(got[0]).not.toBe(got[4]); // another sigma_b
     expect(got[1]).toBe(got[6]); // b equal in f32
     expect(seen.at(-1)).toBe(1); // progress in the caller's items, ending at all of them
+  });
+
+  it('windowLimits with a backend (scan --limits): bayes and cls-asymptotic through limitsBatch, bad windows named', async () => {
+    const w = { n: [0, 3, 12, 40, 2, -1], b: [0.5, 2, 15, 30, 1, 1], sigmaB: [0, 0.4, 3, 5, 0.8, 0], sRef: [1, 2, 1, 0.5, 1, 1] };
+    for (const method of ['bayes', 'cls-asymptotic'] as const) {
+      const r = await windowLimits(w, method, 0.9, { backend: wasm });
+      const ms = w.n.slice(0, 5).map((n, i) => ({ n, b: w.b[i], sigmaB: w.sigmaB[i], sRef: w.sRef[i], uncertainty: w.sigmaB[i] > 0 ? 'gauss' as const : 'none' as const }));
+      const want = await limitsBatch(wasm, ms, method, 0.9);
+      want.forEach((l, i) => {
+        const x = l as OneLimit;
+        expect([r.upper[i], ...r.expected.map((e) => e[i]), r.used![i]], `${method} window ${i}`).toEqual([x.up, ...x.exp, x.used]);
+      });
+      expect(r.failed.slice(0, 5)).toEqual([null, null, null, null, null]);
+      expect(r.failed[5]).toMatch(/^window 5/);
+      expect(r.upper[5]).toBeNaN();
+      expect(r.computed).toMatch(/bayes_limit kernel/);
+      if (method === 'cls-asymptotic') expect(r.used!.slice(0, 5)).toEqual(['bayes', 'bayes', 'cls-asymptotic', 'cls-asymptotic', 'bayes']);
+      // Without a backend: the host computation, within the kernel's tolerance.
+      const host = await windowLimits(w, method, 0.9);
+      for (let i = 0; i < 5; i++) expect(Math.abs(r.upper[i] / host.upper[i] - 1), `${method} window ${i}`).toBeLessThan(5e-5);
+    }
   });
 });

@@ -10,12 +10,13 @@ import { testWords } from '../kernels/testing.js';
 const BIN = join(import.meta.dirname, '..', 'bin', 'darkscan.js');
 const dir = mkdtempSync('/tmp/darkscan-cancel-');
 
-function sample(name: string, n: number, stream: number, weight?: number): string {
+/** `vary`: weights spread over [0.5, 1.5) x weight, so that windows have distinct backgrounds (the bayes_limit kernel computes each distinct window once). */
+function sample(name: string, n: number, stream: number, weight?: number, vary = false): string {
   const w = testWords(2 * n, stream);
   const lines = [weight === undefined ? 'm_mumu_GeV,m_recoil_GeV' : 'm_mumu_GeV,m_recoil_GeV,weight'];
   for (let i = 0; i < n; i++) {
     const x = 0.3 + 9 * (w[2 * i] >>> 8) / 16777216, y = x * ((w[2 * i + 1] >>> 8) / 16777216);
-    lines.push(`${x.toFixed(5)},${y.toFixed(5)}${weight === undefined ? '' : `,${weight}`}`);
+    lines.push(`${x.toFixed(5)},${y.toFixed(5)}${weight === undefined ? '' : `,${vary ? (weight * (0.5 + (i % 97) / 97)).toFixed(4) : weight}`}`);
   }
   const f = join(dir, name);
   writeFileSync(f, lines.join('\n') + '\n');
@@ -43,17 +44,18 @@ function interrupt(args: string[], after: number, signals = 1): Promise<{ code: 
 
 describe('Ctrl-C during long work', () => {
   const data = sample('data.csv', 3000, 1);
-  const bkg = sample('bkg.csv', 6000, 2, 0.5);
+  const bkg = sample('bkg.csv', 6000, 2, 0.5), bkgVaried = sample('bkg-varied.csv', 6000, 2, 0.5, true);
   const base = ['scan', '--data', data, '--background', bkg, '--grid', 'dark-higgsstrahlung', '--backend', 'cpu'];
+  const varied = ['scan', '--data', data, '--background', bkgVaried, '--grid', 'dark-higgsstrahlung', '--backend', 'cpu'];
 
   for (const [what, extra] of [
-    ['scan --limits (bayes, 8960 windows, in memory)', ['--limits', '--method', 'bayes']],
+    ['scan --limits (bayes, 8960 distinct windows, in memory)', ['--limits', '--method', 'bayes']],
     ['scan --global (pseudo-experiments)', ['--global', '--pseudo-experiments', '100000', '--seed', '1']],
     ['scan --limits --method cls (toys)', ['--limits', '--method', 'cls', '--toys', '20000', '--seed', '1']],
   ] as const) {
     it(`${what}: stops within 2 s of Ctrl-C, exit 130, no output`, async () => {
       const out = join(dir, `${extra.join('').replace(/\W/g, '')}.json`);
-      const r = await interrupt([...base, ...extra, '--out', out], 2500);
+      const r = await interrupt([...(extra[2] === 'bayes' ? varied : base), ...extra, '--out', out], 2500);
       expect(r.seconds).toBeGreaterThan(0); // it was still running when interrupted
       expect(r.code).toBe(130);
       expect(r.seconds).toBeLessThan(2);
@@ -65,7 +67,7 @@ describe('Ctrl-C during long work', () => {
 
   it('a second Ctrl-C exits at once', async () => {
     const out = join(dir, 'twice.json');
-    const r = await interrupt([...base, '--limits', '--method', 'bayes', '--out', out], 2500, 2);
+    const r = await interrupt([...varied, '--limits', '--method', 'bayes', '--out', out], 2500, 2);
     expect(r.code).toBe(130);
     expect(r.seconds).toBeLessThan(1);
     expect(existsSync(out)).toBe(false);

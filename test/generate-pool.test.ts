@@ -70,6 +70,17 @@ describe('GeneratorPool: the same events as generate, bit for bit', () => {
     expect(a.meta.event_weight).toBe(b.meta.event_weight);
     expect(a.meta.oversampled).toBe(true);
   });
+  it('samples requested at once share the queue: each is generate\'s; a higher priority (lower number) requested later is served first', async () => {
+    const big = { process: 'tautau', events: 40 * 397, seed: 4 }, small = { process: 'mumu', events: 500, seed: 5 };
+    const order: string[] = [];
+    const a = two.generate(big, undefined, 1).then((s) => (order.push('big'), s));
+    const others = ['darkhiggs', 'eemumu', 'mumu'].map((p, i) => two.generate({ process: p, events: 300 + 401 * i, seed: 6 + i }, undefined, 1));
+    const b = two.generate(small, undefined, 0).then((s) => (order.push('small'), s));
+    sameSample(await a, generate(big));
+    sameSample(await b, generate(small));
+    expect(order).toEqual(['small', 'big']);
+    for (const [i, p] of ['darkhiggs', 'eemumu', 'mumu'].entries()) sameSample(await others[i], generate({ process: p, events: 300 + 401 * i, seed: 6 + i }));
+  });
   it('a generator error in a worker surfaces with its message; the pool stays usable', async () => {
     await expect(two.generate({ process: 'mumu', events: 3000, seed: 1, params: { nope: 1 } })).rejects.toThrow(/unknown parameter 'nope'/);
     sameSample(await two.generate({ process: 'mumu', events: 2500, seed: 2 }), generate({ process: 'mumu', events: 2500, seed: 2 }));

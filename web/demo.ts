@@ -41,13 +41,13 @@ export function checkSettings(s: Partial<DemoSettings>): DemoSettings {
   return out;
 }
 
-/** The fraction of the run done when the pipeline reports `msg` (stages weighted by their usual time). */
+/** The fraction of the run done when the pipeline reports `msg` (stages in the pipeline's order, weighted by their usual time). */
 export function progressFraction(msg: string): number | undefined {
   let m: RegExpMatchArray | null;
-  if (msg.startsWith('simulating')) return 0.03;
-  if (msg.startsWith('training')) return 0.12;
-  if (msg.startsWith('selecting')) return 0.3;
-  if (msg.startsWith('signal efficiency')) return 0.35;
+  if (msg.startsWith('training')) return 0.03;
+  if (msg.startsWith('signal efficiency')) return 0.15;
+  if (msg.startsWith('simulating')) return 0.2;
+  if (msg.startsWith('selecting')) return 0.4;
   if (msg.startsWith('scanning')) return 0.45;
   if ((m = msg.match(/^limits: window (\d+) \/ (\d+)/))) return 0.5 + (0.2 * Number(m[1])) / Number(m[2]);
   if ((m = msg.match(/^look-elsewhere: pseudo-experiment (\d+) \/ (\d+)/))) return 0.7 + (0.3 * Number(m[1])) / Number(m[2]);

@@ -6,7 +6,10 @@
 // injected signal; the signal efficiency map, interpolated between simulated masses; the scan; per
 // window limits with the method recorded and why (engine/stats/windows.ts limitOne, batched: limitsBatch); the
 // look-elsewhere effect from background-only pseudo-experiments; the cross-section limits turned
-// into the definition's coupling. Every random number derives from one seed.
+// into the definition's coupling. Every random number derives from one seed. The stages run in the
+// order MLP, signal map, backgrounds, data, scan, limits, look-elsewhere; with a generator pool
+// (host/generate-pool.ts) every sample is requested at the start, so that the MLP trains while the
+// workers generate (samples are keyed by seed and event index: the same numbers in any order).
 import type { Backend } from '../../host/backend.js';
 import type { ColumnTable } from '../io/columns.js';
 import { ANALYSES, type AnalysisName } from '../config.js';
@@ -16,7 +19,7 @@ import { countKey, expectedEvents, generateAtLuminosityOn, generateOn, getProces
 import { GeneratorPool } from '../../host/generate-pool.js';
 import { foldIn, key, split, RANDOM_STREAM_VERSION } from '../random.js';
 import { trainMlps, type MlpSpec } from './mlp.js';
-import { limitsBatch, PIPELINE_LIMIT_METHODS, type OneLimit, type PipelineLimitMethod } from '../stats/windows.js';
+import { BAYES_KERNEL_HOW, limitsBatch, PIPELINE_LIMIT_METHODS, type OneLimit, type PipelineLimitMethod } from '../stats/windows.js';
 import { globalSignificance } from '../stats/lee.js';
 import { checkpoint } from '../cancel.js';
 import { couplingLimitsAt, type Coupling } from './couplings.js';
@@ -365,13 +368,13 @@ export async function runSearch(backend: Backend, def: SearchDefinition, o: Sear
   const w = o.generatorWorkers ?? backend.info().details.workers;
   const gen = await GeneratorPool.create(typeof w === 'number' ? w : 1);
   try {
-    return await searchWith(backend, def, o, gen ?? undefined);
+    return await searchWith(backend, def, o, gen);
   } finally {
     await gen?.dispose();
   }
 }
 
-async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOptions, gen: ParallelGenerator | undefined): Promise<SearchResult> {
+async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOptions, gen: GeneratorPool | null): Promise<SearchResult> {
   const t0 = performance.now();
   const timing: Record<string, number> = {};
   const lap = (name: string, since: number) => (timing[name] = Math.round(performance.now() - since) / 1000);
@@ -430,7 +433,41 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   };
   const samples: Record<string, unknown> = { background: [] };
 
-  // 1. Backgrounds: simulated at the luminosity (weighted where capped), or from files.
+  // Generation. With a generator pool every sample is requested here, at once, in the order the
+  // stages need them (priority 0: the MLP's training samples; 1: the signal map; 2: backgrounds,
+  // pseudo-data, the injected signal): the workers generate the signal map and the backgrounds
+  // while this thread trains the MLP, and this thread evaluates the signal map while they finish
+  // the backgrounds. Samples are keyed by seed and event index, so they are the
+  // same in any order. Without a pool each sample is generated when its stage asks for it.
+  const lane = (priority: number): ParallelGenerator | undefined => gen ? { workers: gen.workers, minEvents: 1, generate: (go, s) => gen.generate(go, s, priority) } : undefined;
+  const early = <T>(f: () => Promise<T>): (() => Promise<T>) => {
+    if (!gen) return f;
+    const p = f();
+    p.catch(() => undefined); // awaited by its stage; a run stopped before must not leave it unhandled
+    return () => p;
+  };
+  const simulatedBackgrounds = !o.inputs?.backgrounds?.length;
+  const bgSamples = simulatedBackgrounds ? def.backgrounds.map((bg, i) => early(() => atLuminosity(backend, bg.name, bg.params, lumi, seedOf(foldIn(kMc, i)), cap, o.signal, lane(2)))) : [];
+  const dataMax = def.model === 'fit' ? FIT_DATA_MAX_EVENTS : DATA_MAX_EVENTS;
+  const pseudoData = !o.inputs?.data && simulatedBackgrounds
+    ? def.backgrounds.map((bg, i) => (expectedEvents(bg.name, lumi, bg.params ?? {}) <= dataMax
+      ? early(() => generateAtLuminosityOn(backend, { process: bg.name, params: bg.params, lumiFb: lumi, seed: seedOf(foldIn(kData, i)), maxEvents: 2 * dataMax }, o.signal, lane(2)))
+      : null))
+    : [];
+  const injectSample = o.inject ? early(() => generateOn(backend, { process: def.signal.process, params: signalParams(def, o.inject!.masses), events: o.inject!.events, seed: seedOf(kInject) }, o.signal, lane(2))) : null;
+  /** The signal map's points: the window nearest each peak, and its sample (null: the peak lies outside the scanned range). */
+  const mapPoints = def.signalPoints.map((p, j) => {
+    const peak = def.peakOf(p);
+    let w = -1, bd = Infinity;
+    for (let i = 0; i < W; i++) {
+      const d = windowDistance(grid, i, peak);
+      if (d < bd) (bd = d), (w = i);
+    }
+    if (grid.shape === 'interval' && bd > 1) return null;
+    return { p, peak, w, sample: early(() => generateOn(backend, { process: def.signal.process, params: signalParams(def, p), events: perPoint, seed: seedOf(foldIn(kSig, j)) }, o.signal, lane(1))) };
+  });
+
+  // 1. Backgrounds from files (simulated ones: after the MLP's training, below).
   let t = performance.now();
   const bgParts: { name: string; c: Columns; eventWeight?: number }[] = [], bgCandFromFiles: Columns[] = [];
   if (o.inputs?.backgrounds?.length) {
@@ -440,22 +477,35 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       else bgCandFromFiles.push(r.cands!);
       (samples.background as unknown[]).push({ file: inp.table.source, rows: inp.table.length, selected: r.events ? rows(r.events) : rows(r.cands!), as: inp.selected ? 'candidates' : 'events' });
     }
-  } else {
+    lap('backgrounds', t);
+  }
+  /** Simulated backgrounds at the luminosity (weighted where capped), selected. */
+  const simulate = async () => {
+    t = performance.now();
     for (const [i, bg] of def.backgrounds.entries()) {
       await check();
       progress(`simulating ${bg.name} at ${lumi} fb^-1`);
-      const seed = seedOf(foldIn(kMc, i));
-      const s = await atLuminosity(backend, bg.name, bg.params, lumi, seed, cap, o.signal, gen);
+      const s = await bgSamples[i]();
       const c = selectSample(s.columns, s.length, bg.name);
       bgParts.push({ name: bg.name, c, eventWeight: Number((s.meta as Record<string, unknown>).event_weight ?? 1) });
       (samples.background as unknown[]).push({ ...sampleInfo(s, rows(c)), note: bg.note });
     }
-  }
-  lap('backgrounds', t);
+    lap('backgrounds', t);
+  };
 
   // 2. The MLP (searches that have one), trained on independent samples: signal of every map point pooled.
   let mlpInfo: Record<string, unknown> | null = null;
-  let applyMlp = async (c: Columns): Promise<Columns> => c;
+  /** The MLP's verdict per event (null: no MLP stage). */
+  let mlpPass: ((c: Columns) => Promise<Uint8Array>) | null = null;
+  const applyMlp = async (c: Columns): Promise<Columns> => (mlpPass && rows(c) > 0 ? selectRows(c, await mlpPass(c), keep) : c);
+  /** applyMlp on several samples in one pass (one inference dispatch; each event's score is its own). */
+  const applyMlpAll = async (cs: Columns[]): Promise<Columns[]> => {
+    const all = mlpPass ? concatColumns(cs, keep) : null;
+    if (!all || rows(all) === 0) return cs;
+    const m = await mlpPass!(all);
+    let at = 0;
+    return cs.map((c) => selectRows(c, m.subarray(at, (at += rows(c))), keep));
+  };
   if (def.mlp) {
     t = performance.now();
     progress('training the MLP');
@@ -465,34 +515,76 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) x[i * F + j] = c[spec.features[j]][i];
       return x;
     };
-    const sigTrain: Columns[] = [], bgTrain: Columns[] = [];
-    for (const [j, p] of def.signalPoints.entries()) {
-      const s = await generateOn(backend, { process: def.signal.process, params: signalParams(def, p), events: Math.ceil(nTrain / def.signalPoints.length / 0.6), seed: seedOf(foldIn(kTrain, j)) }, o.signal, gen);
-      sigTrain.push(selectSample(s.columns, s.length, def.signal.process));
-    }
-    const training: unknown[] = [];
-    for (const [i, bg] of def.backgrounds.entries()) {
-      // The selection keeps few events of some backgrounds: simulate up to 5 x 20000 to train on.
+    const sigSamples = def.signalPoints.map((p, j) => early(() => generateOn(backend, { process: def.signal.process, params: signalParams(def, p), events: Math.ceil(nTrain / def.signalPoints.length / 0.6), seed: seedOf(foldIn(kTrain, j)) }, o.signal, lane(0))));
+    // The selection keeps few events of some backgrounds: simulate up to 5 x 20000 of each to train
+    // on (the backgrounds' chunks one after another, the backgrounds side by side on a pool).
+    const bgTraining = def.backgrounds.map((bg, i) => early(async () => {
       let c: Columns | null = null;
       for (let chunk = 0; chunk < 5 && (c === null || rows(c) < nTrain / def.backgrounds.length); chunk++) {
         await check();
-        const s = await generateOn(backend, { process: bg.name, params: bg.params, events: 20_000, firstEvent: chunk * 20_000, seed: seedOf(foldIn(kTrain, 1000 + i)) }, o.signal, gen);
+        const s = await generateOn(backend, { process: bg.name, params: bg.params, events: 20_000, firstEvent: chunk * 20_000, seed: seedOf(foldIn(kTrain, 1000 + i)) }, o.signal, lane(0));
         const part = selectSample(s.columns, s.length, bg.name);
         c = c ? concatColumns([c, part], keep) : part;
       }
+      return c;
+    }));
+    const sigTrain: Columns[] = [], bgTrain: Columns[] = [];
+    for (const s of sigSamples) {
+      const x = await s();
+      sigTrain.push(selectSample(x.columns, x.length, def.signal.process));
+    }
+    const training: unknown[] = [];
+    for (const [i, bg] of def.backgrounds.entries()) {
+      const c = await bgTraining[i]();
       if (c) bgTrain.push(c);
       training.push({ process: bg.name, selected: c ? rows(c) : 0 });
     }
     // One model, or one per range of a column (mlp.ts): signal of the map points whose peak lies in
     // the range, background events whose column value does; a cut per model.
     const trained = await trainMlps(backend, spec, featureMatrix, keep, kTrain, def.signalPoints.map((p) => def.peakOf(p)[0]), sigTrain, bgTrain, { signal: o.signal, progress });
-    applyMlp = async (c: Columns) => {
-      if (rows(c) === 0) return c;
-      return selectRows(c, await trained.pass(c), keep);
-    };
+    mlpPass = (c) => trained.pass(c);
     samples.training = [...training, { process: `${def.signal.process} (all map points)`, selected: trained.signalRows }];
     mlpInfo = { features: [...spec.features], ...trained.info };
     lap('train_mlp', t);
+  }
+
+  // 3. Signal efficiency map: selection (x MLP) x containment (events with a candidate in the
+  // window nearest the expected peak), at each simulated mass point.
+  t = performance.now();
+  progress(`signal efficiency map (${def.signalPoints.length} mass points)`);
+  const effMap: SearchResult['signal_efficiency_map'] = [];
+  const fitSpec = def.model === 'fit' ? def.fit : undefined;
+  if (def.model === 'fit' && (!fitSpec || def.variables.length !== 1)) throw new Error(`${def.name}: the fit model needs a fit specification and one scan variable`);
+  const fitEff: number[] = [];
+  const inRangePoints = mapPoints.filter((m) => m !== null); // the others' peaks lie outside the scanned range
+  const mapSelected: Columns[] = [];
+  for (const point of inRangePoints) {
+    await check();
+    const s = await point.sample();
+    mapSelected.push(selectSample(s.columns, s.length, def.signal.process));
+  }
+  const mapPassed = await applyMlpAll(mapSelected);
+  for (const [k, { p, peak, w }] of inRangePoints.entries()) {
+    const sel = mapPassed[k];
+    const { coords, from } = def.candidates(sel, rows(sel));
+    const hit = new Uint8Array(rows(sel));
+    for (let i = 0; i < from.length; i++) if (windowDistance(grid, w, coords.map((c) => c[i])) <= 1) hit[from[i]] = 1;
+    const inside = hit.reduce((a, v) => a + v, 0);
+    effMap.push({ masses_GeV: [...p], peak, window: w, efficiency: perPoint ? (inside / perPoint) * (def.signal.generatedFraction ?? 1) : 0 });
+    if (fitSpec) {
+      // The fit's efficiency: events with a candidate in the fit range around the peak.
+      const half = fitSpec.halfRangeSigma * fitSigma(fitSpec, peak[0]), r = fitRange(fitSpec, peak[0]);
+      const inRange = new Uint8Array(rows(sel));
+      for (let i = 0; i < from.length; i++) if (r.clipped ? coords[0][i] >= r.lo && coords[0][i] < r.hi : Math.abs(coords[0][i] - peak[0]) <= half) inRange[from[i]] = 1;
+      fitEff.push(perPoint ? (inRange.reduce((a, v) => a + v, 0) / perPoint) * (def.signal.generatedFraction ?? 1) : 0);
+    }
+  }
+  samples.signal = { process: def.signal.process, events_per_point: perPoint, points: effMap.length, sigma_source: sigProc.sigmaSource };
+  lap('signal_map', t);
+
+  // 4. Simulated backgrounds; the MLP applied to every background.
+  if (simulatedBackgrounds) await simulate();
+  if (def.mlp) {
     t = performance.now();
     progress('selecting events (MLP on the backend)');
     for (const p of bgParts) p.c = await applyMlp(p.c);
@@ -514,7 +606,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
     if (c.selected_events_upper_90 !== undefined) c.fraction_upper_90 = c.selected_events_upper_90 / (totalSel + c.selected_events_upper_90);
   }
 
-  // 3. Data: from a file, or one background-only pseudo-experiment of the background events
+  // 5. Data: from a file, or one background-only pseudo-experiment of the background events
   // (event i appears k ~ Poisson(w_i) times, keyed by the seed; candidates follow their event).
   t = performance.now();
   const dataParts: Columns[] = [];
@@ -538,14 +630,13 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       // events, since a resampled independent weighted sample would put ~w copies of each event at
       // one point (count variance ~ (1 + w) b).
       const parts: Record<string, unknown>[] = [];
-      const dataMax = def.model === 'fit' ? FIT_DATA_MAX_EVENTS : DATA_MAX_EVENTS;
       independentData.fill(false, 0, def.backgrounds.length);
       for (const [i, bg] of def.backgrounds.entries()) {
         await check();
         const mu = expectedEvents(bg.name, lumi, bg.params ?? {});
         if (mu <= dataMax) {
           progress(`simulating pseudo-data: ${bg.name} at ${lumi} fb^-1`);
-          const s = await generateAtLuminosityOn(backend, { process: bg.name, params: bg.params, lumiFb: lumi, seed: seedOf(foldIn(kData, i)), maxEvents: 2 * dataMax }, o.signal, gen);
+          const s = await pseudoData[i]!();
           const sel = await applyMlp(selectSample(s.columns, s.length, `pseudo-data ${bg.name}`));
           const w = sel.weight;
           const cands = w.every((v) => v === 1) ? candidates(sel, false) : candidates(poissonResample(sel, w, foldIn(kData, 1000 + i), keep), false);
@@ -564,7 +655,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   let injected: Record<string, unknown> | null = null;
   if (o.inject) {
     const { masses, events } = o.inject;
-    const s = await generateOn(backend, { process: def.signal.process, params: signalParams(def, masses), events, seed: seedOf(kInject) }, o.signal, gen);
+    const s = await injectSample!();
     const sel = await applyMlp(selectSample(s.columns, s.length, `injected ${def.signal.process}`));
     const cands = candidates(sel, false);
     dataParts.push(cands);
@@ -573,48 +664,13 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   const data = concatColumns(dataParts, candVars);
   lap('data', t);
 
-  // 4. Signal efficiency map: selection (x MLP) x containment (events with a candidate in the
-  // window nearest the expected peak), at each simulated mass point.
-  t = performance.now();
-  progress(`signal efficiency map (${def.signalPoints.length} mass points)`);
-  const effMap: SearchResult['signal_efficiency_map'] = [];
-  const fitSpec = def.model === 'fit' ? def.fit : undefined;
-  if (def.model === 'fit' && (!fitSpec || def.variables.length !== 1)) throw new Error(`${def.name}: the fit model needs a fit specification and one scan variable`);
-  const fitEff: number[] = [];
-  for (const [j, p] of def.signalPoints.entries()) {
-    await check();
-    const peak = def.peakOf(p);
-    let w = -1, bd = Infinity;
-    for (let i = 0; i < W; i++) {
-      const d = windowDistance(grid, i, peak);
-      if (d < bd) (bd = d), (w = i);
-    }
-    if (grid.shape === 'interval' && bd > 1) continue; // the peak is outside the scanned range
-    const s = await generateOn(backend, { process: def.signal.process, params: signalParams(def, p), events: perPoint, seed: seedOf(foldIn(kSig, j)) }, o.signal, gen);
-    const sel = await applyMlp(selectSample(s.columns, s.length, def.signal.process));
-    const { coords, from } = def.candidates(sel, rows(sel));
-    const hit = new Uint8Array(rows(sel));
-    for (let i = 0; i < from.length; i++) if (windowDistance(grid, w, coords.map((c) => c[i])) <= 1) hit[from[i]] = 1;
-    const inside = hit.reduce((a, v) => a + v, 0);
-    effMap.push({ masses_GeV: [...p], peak, window: w, efficiency: perPoint ? (inside / perPoint) * (def.signal.generatedFraction ?? 1) : 0 });
-    if (fitSpec) {
-      // The fit's efficiency: events with a candidate in the fit range around the peak.
-      const half = fitSpec.halfRangeSigma * fitSigma(fitSpec, peak[0]), r = fitRange(fitSpec, peak[0]);
-      const inRange = new Uint8Array(rows(sel));
-      for (let i = 0; i < from.length; i++) if (r.clipped ? coords[0][i] >= r.lo && coords[0][i] < r.hi : Math.abs(coords[0][i] - peak[0]) <= half) inRange[from[i]] = 1;
-      fitEff.push(perPoint ? (inRange.reduce((a, v) => a + v, 0) / perPoint) * (def.signal.generatedFraction ?? 1) : 0);
-    }
-  }
-  samples.signal = { process: def.signal.process, events_per_point: perPoint, points: effMap.length, sigma_source: sigProc.sigmaSource };
-  lap('signal_map', t);
-
-  // 5. The scan.
+  // 6. The scan.
   t = performance.now();
   progress(`scanning ${W} windows`);
   const { res, bEff, zLocal, pLocal } = await scanWithFloor(backend, grid, data, bgCands, o.signal);
   lap('scan', t);
 
-  // 6. Limits per window, in events, cross section and coupling.
+  // 7. Limits per window, in events, cross section and coupling.
   t = performance.now();
   const windows: SearchWindow[] = [];
   const methodCounts: Record<string, number> = {};
@@ -693,7 +749,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   }
   lap('limits', t);
 
-  // 7. Look-elsewhere (engine/stats/lee.ts): background-only pseudo-experiments drawn like the
+  // 8. Look-elsewhere (engine/stats/lee.ts): background-only pseudo-experiments drawn like the
   // data (Poisson-resampled background events, candidates rebuilt), each rescanned.
   t = performance.now();
   const canResample = bgParts.length > 0 && !bgCandFromFiles.length;
@@ -773,7 +829,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       `Coupling ${c.symbol}: ${c.formula} (${c.illustrative ? 'ILLUSTRATIVE: ' : ''}${c.source}).`,
       `Windows with less simulated background than ${B_FLOOR} events use b = ${B_FLOOR} (local Z and limits).`,
       `Limit methods (windows): ${Object.entries(methodCounts).map(([k, v]) => `${v} ${k}`).join('; ')} (limit_method, limit_method_reason per window).`,
-      'Bayesian limits (and the Bayesian fallback of cls-asymptotic) are computed by the bayes_limit kernel on the backend (f32 from exact operations, the same bits on every backend; within 5e-5 relative of the f64 host computation, engine/stats/bayeskernel.ts); windows beyond n, b = 1000 on the host.',
+      `Bayesian limits (and the Bayesian fallback of cls-asymptotic) are computed by ${BAYES_KERNEL_HOW}.`,
       ...(failedWindows ? [`${failedWindows} windows have no limit (NaN; limit_method_reason starts with 'failed:').`] : []),
       'Signal efficiency of a window: selection x containment of the simulated signal in the window nearest its peak, interpolated between the simulated masses (linear in 1D, bilinear in 2D).',
       `The observed data are background-only pseudo-data: per background an independent unweighted sample (its own random stream) where it has at most ${def.model === 'fit' ? FIT_DATA_MAX_EVENTS : DATA_MAX_EVENTS} events at the luminosity; larger backgrounds (weighted simulation) a Poisson resampling of the estimate's events, correlated with b (samples.data.backgrounds says which). Look-elsewhere pseudo-experiments resample the background estimate.`,

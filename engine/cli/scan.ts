@@ -281,7 +281,7 @@ async function writeScan(plan: ScanPlan, run: ScanRun, out: Out, signal: AbortSi
     ...(r.b ? { b_floor: B_FLOOR_RULE } : {}),
     scan_seconds: seconds,
     ...(shard ? { shard: { index: shard.index, count: shard.count, total, first, end, key: 'windows', per_shard: ['backend', 'backend_details', 'scan_seconds'] } } : {}),
-    ...(limits ? { limits: { method: limits.method, cl: limits.cl, toys: limits.toys, seed: limits.seed, on: 'signal events in the window' } } : {}),
+    ...(limits ? { limits: { method: limits.method, cl: limits.cl, toys: limits.toys, seed: limits.seed, on: 'signal events in the window', ...(limits.computed ? { computed: limits.computed } : {}) } } : {}),
     ...(global ? { global: { ...global, method: 'background-only pseudo-experiments from the --background sample, every window rescanned' } } : {}),
     windows: scanRows(r, first).map((row, i) => (limits ? {
       ...row,

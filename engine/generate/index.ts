@@ -417,19 +417,21 @@ export async function generateOn(backend: Backend, o: GenerateOptions, signal?: 
   const r = startRun(o);
   // The blocks of chunk i + 1 are computed (a backend with workers: on another core) while the
   // host generates chunk i; the prefetch size follows the chunks finished so far.
-  const dispatch = (a: number, nb: number) => {
-    const n = Math.min(o.events - a, Math.max(1, Math.floor(PREFETCH_BLOCKS / nb)), 8192);
+  // The first two chunks (dispatched before any event has run) are short, so that the block
+  // count per event is learnt early (a worker's 8192-event request is otherwise one chunk of 16).
+  const dispatch = (a: number, nb: number, most = 8192) => {
+    const n = Math.min(o.events - a, Math.max(1, Math.floor(PREFETCH_BLOCKS / nb)), most);
     const words = backend.run(eventBlocks, { count: n * nb, params: { key0: r.key[0], key1: r.key[1], first: r.first + a, per_event: nb }, signal });
     words.catch(() => undefined); // awaited below; a run abandoned by an abort must not surface as unhandled
     return { a, n, nb, words };
   };
-  let next = o.events > 0 ? dispatch(0, 16) : null;
+  let next = o.events > 0 ? dispatch(0, 16, 256) : null;
   while (next) {
     signal?.throwIfAborted();
     const cur = next;
     const words = (await cur.words).words;
     const a = cur.a + cur.n;
-    next = a < o.events ? dispatch(a, cur.a > 0 ? Math.min(1024, Math.max(4, 4 * Math.ceil((2 * r.blocks) / cur.a / 4))) : cur.nb) : null;
+    next = a < o.events ? (cur.a > 0 ? dispatch(a, Math.min(1024, Math.max(4, 4 * Math.ceil((2 * r.blocks) / cur.a / 4)))) : dispatch(a, cur.nb, 256)) : null;
     r.rng.prefetched(words, r.first + cur.a, cur.n, cur.nb);
     runEvents(r, cur.a, a);
   }

@@ -188,7 +188,12 @@ export interface WindowLimits {
   readonly failed: (string | null)[];
   readonly toys: number | null;
   readonly seed: number | null;
+  /** How the limits were computed, where the method alone does not say (the bayes_limit kernel). */
+  readonly computed?: string;
 }
+
+/** How limitsBatch computes Bayesian limits (recorded in outputs beside the method). */
+export const BAYES_KERNEL_HOW = 'the bayes_limit kernel on the backend (f32 from exact operations, the same bits on every backend; within 5e-5 relative of the f64 host computation, engine/stats/bayeskernel.ts); windows beyond n, b = 1000 on the host';
 
 /** The counting model of every window, or why a window has none (e.g. b beyond the model's range). */
 export function windowModels(w: WindowInputs): (Model | string)[] {
@@ -244,8 +249,31 @@ export async function windowLimits(
     }
     return { method, cl, upper, lower, expected, failed, toys: o.toys, seed: o.seed };
   }
-  if (method === 'fc') lower = new Float64Array(M).fill(NaN);
   const used: string[] = [];
+  if ((method === 'cls-asymptotic' || method === 'bayes') && o.backend) {
+    // The pipeline methods through limitsBatch (the Bayesian limits batched on the backend), as
+    // the search pipeline computes them.
+    const at: number[] = [], models: CountingModel[] = [];
+    all.forEach((m, i) => {
+      used.push(method);
+      if (typeof m === 'string') return;
+      at.push(i);
+      models.push({ n: m.n, b: m.b, sigmaB: m.sigmaB, sRef: m.sRef, uncertainty: m.kind, effUnc: m.effUnc, aux: m.aux });
+    });
+    const got = await limitsBatch(o.backend, models, method, cl, o.signal);
+    got.forEach((r, k) => {
+      const i = at[k];
+      if (r instanceof Error) {
+        failed[i] = r.message.startsWith(`window ${i}`) ? r.message : `window ${i}: ${r.message}`;
+        return;
+      }
+      upper[i] = r.up;
+      setExp(i, r.exp);
+      used[i] = r.used;
+    });
+    return { method, cl, used, upper, lower, expected, failed, toys: null, seed: null, computed: `Bayesian limits (and the Bayesian fallback of cls-asymptotic) by ${BAYES_KERNEL_HOW}` };
+  }
+  if (method === 'fc') lower = new Float64Array(M).fill(NaN);
   const tick = ticker(o.signal);
   for (let i = 0; i < M; i++) {
     used.push(method);
