@@ -139,13 +139,14 @@ export interface BinPlan {
 function f32Column(a: ArrayLike<number>, name: string): { v: Float32Array; lo: number; hi: number } {
   const n = a.length;
   let lo = Infinity, hi = -Infinity;
+  // Math.min / Math.max order -0 below +0 and propagate NaN: one range check after the loop finds
+  // any value out of bounds (checkCoords then names its row).
   if (a instanceof Float32Array) {
     for (let i = 0; i < n; i++) {
-      const v = a[i];
-      if (!(v >= -COORD_MAX && v <= COORD_MAX)) checkCoords(a, name);
-      if (v < lo || (v === 0 && lo === 0 && Object.is(v, -0))) lo = v;
-      if (v > hi || (v === 0 && hi === 0 && Object.is(hi, -0))) hi = v;
+      lo = Math.min(lo, a[i]);
+      hi = Math.max(hi, a[i]);
     }
+    if (n && !(lo >= -COORD_MAX && hi <= COORD_MAX)) checkCoords(a, name);
     return { v: a, lo: n ? quantiseF32(lo) : 0, hi: n ? quantiseF32(hi) : 0 };
   }
   const v = new Float32Array(n);
@@ -155,8 +156,8 @@ function f32Column(a: ArrayLike<number>, name: string): { v: Float32Array; lo: n
     if (!(Math.abs(r) <= COORD_MAX)) checkCoords(a, name);
     const q = Math.fround(Math.round(r * S) * Q);
     v[i] = q;
-    if (q < lo || (q === 0 && lo === 0 && Object.is(q, -0))) lo = q;
-    if (q > hi || (q === 0 && hi === 0 && Object.is(hi, -0))) hi = q;
+    lo = Math.min(lo, q);
+    hi = Math.max(hi, q);
   }
   return { v, lo: n ? lo : 0, hi: n ? hi : 0 };
 }
@@ -214,20 +215,22 @@ export function binSortArgs(p: BinPlan, chunk: number) {
  * lower cells, then those of cell c in earlier chunks), off[c] = cell c's first slot (off[nc] = n).
  */
 export function binPrefix(hist: Uint32Array, items: number, nc: number): { start: Uint32Array; off: Uint32Array } {
-  const start = new Uint32Array(items * nc), off = new Uint32Array(nc + 1);
+  const off = new Uint32Array(nc + 1);
   let pos = 0;
-  if (items === 1) {
-    for (let c = 0; c < nc; c++) {
-      off[c] = start[c] = pos;
-      pos += hist[c];
-    }
-  } else {
+  if (items === 1) { // one chunk: its first slots are the cell offsets
     for (let c = 0; c < nc; c++) {
       off[c] = pos;
-      for (let k = 0, i = c; k < items; k++, i += nc) {
-        start[i] = pos;
-        pos += hist[i];
-      }
+      pos += hist[c];
+    }
+    off[nc] = pos;
+    return { start: off.subarray(0, nc), off };
+  }
+  const start = new Uint32Array(items * nc);
+  for (let c = 0; c < nc; c++) {
+    off[c] = pos;
+    for (let k = 0, i = c; k < items; k++, i += nc) {
+      start[i] = pos;
+      pos += hist[i];
     }
   }
   off[nc] = pos;
