@@ -2,44 +2,13 @@
 // until 2026-11-30), kept as a peer: bench/mlp.ts times the kernel against it, and test/mlp-train.test.ts
 // checks that the kernel's networks separate as well as its did. Not part of the engine.
 // Dense ReLU/tanh layers, sigmoid output, class-balanced BCE, Adam, computed in doubles.
-import { philoxBlock } from '../kernels/philox/ref.js';
 import { xlog } from '../kernels/lib/exactmath.js';
 import type { DenseLayer } from '../engine/nn/model.js';
-import type { TrainOptions, TrainResult } from '../engine/nn/train.js';
+import { checkTrainingData, Rng, type TrainOptions, type TrainResult } from '../engine/nn/train.js';
 
 /** tanh from exp (fdlibm on the page, as in Node): Math.tanh rounds differently between V8 builds. */
 function tanh(z: number): number {
   return 1 - 2 / (Math.exp(2 * z) + 1);
-}
-
-/** Philox-driven uniforms and normals: stream of blocks (counter, key = seed). */
-class Rng {
-  private buf = new Uint32Array(4);
-  private i = 4;
-  private ctr = 0;
-  constructor(private readonly seed: number, private readonly stream: number) {}
-  u32(): number {
-    if (this.i === 4) {
-      philoxBlock(this.ctr++, this.stream, 0, 0, this.seed >>> 0, 0x7a11, this.buf, 0);
-      this.i = 0;
-    }
-    return this.buf[this.i++];
-  }
-  /** Uniform in (0, 1). */
-  uniform(): number {
-    return ((this.u32() >>> 8) + 0.5) / 16777216;
-  }
-  /** Standard normal: Marsaglia polar method (Marsaglia & Bray 1964). Only log (fdlibm on the page,
-   *  as in Node) and correctly rounded + - * / sqrt: no Math.cos, whose last bit differs between
-   *  Node's V8 and Chromium's, which made the page's trained loss differ from the CLI's. */
-  normal(): number {
-    for (;;) {
-      const u = 2 * this.uniform() - 1;
-      const v = 2 * this.uniform() - 1;
-      const s = u * u + v * v;
-      if (s < 1 && s > 0) return u * Math.sqrt((-2 * Math.log(s)) / s);
-    }
-  }
 }
 
 /** The version-1 training, synchronous. */
@@ -56,14 +25,7 @@ interface StepInfo { epoch: number; epochs: number; step: number }
 
 function* trainSteps(x: ArrayLike<number>, labels: ArrayLike<number>, nIn: number, opts: TrainOptions): Generator<StepInfo, TrainResult> {
   const rows = labels.length;
-  if (x.length !== rows * nIn) throw new RangeError(`train: ${x.length} feature values for ${rows} labels x ${nIn} features`);
-  let nSig = 0;
-  for (let r = 0; r < rows; r++) {
-    if (labels[r] !== 0 && labels[r] !== 1) throw new RangeError(`train: label of row ${r} is ${labels[r]} (must be 0 = background or 1 = signal)`);
-    nSig += labels[r];
-  }
-  if (nSig === 0 || nSig === rows) throw new RangeError('train: needs both signal (1) and background (0) events');
-  for (let j = 0; j < x.length; j++) if (!Number.isFinite(x[j])) throw new RangeError(`train: row ${Math.floor(j / nIn)}, feature ${j % nIn} is not finite`);
+  const nSig = checkTrainingData(x, labels, nIn);
   const hidden = opts.hidden ?? [32, 32];
   const act = opts.activation ?? 'relu';
   const epochs = opts.epochs ?? 20, batch = opts.batch ?? 256, lr = opts.learningRate ?? 3e-3, l2 = opts.l2 ?? 1e-5;

@@ -9,31 +9,9 @@ import { trainClassifier, trainClassifierAsync, trainClassifiers, rocAuc, type T
 import { scoreEvents } from '../engine/nn/infer.js';
 import { trainClassifierF64 } from '../bench/train-f64.js';
 import { ALLOW_NO_WEBGPU, probeWebGPU } from './backends.js';
-import { testWords } from '../kernels/testing.js';
+import { synthetic as base } from './synthetic.js';
 
-/** Background N(0, 1) per feature; signal shifted in features 0-2, narrower in 3, correlated 4-5 (raw scale 5 + 2 v). */
-function synthetic(rows: number, nIn: number, stream: number): { x: Float32Array; y: Uint8Array } {
-  const w = testWords(rows * (nIn + 1) * 2, stream);
-  const x = new Float32Array(rows * nIn), y = new Uint8Array(rows);
-  let q = 0;
-  const normal = (): number => {
-    const u1 = ((w[q++] >>> 8) + 0.5) / 16777216, u2 = ((w[q++] >>> 8) + 0.5) / 16777216;
-    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-  };
-  for (let r = 0; r < rows; r++) {
-    y[r] = w[q++] & 1; q++;
-    let prev = 0;
-    for (let i = 0; i < nIn; i++) {
-      let v = normal();
-      if (y[r] && i < 3) v += 0.6;
-      if (y[r] && i === 3) v *= 0.6;
-      if (y[r] && i === 5) v = 0.7 * prev + 0.7 * v;
-      prev = v;
-      x[r * nIn + i] = 5 + 2 * v;
-    }
-  }
-  return { x, y };
-}
+const synthetic = (rows: number, nIn: number, stream: number) => base(rows, nIn, stream, { shift: 0.6, correlate: true });
 
 const bitsOf = (r: TrainResult): number[] => r.model.layers.flatMap((l) => [...new Uint32Array(l.weights.slice().buffer), ...new Uint32Array(l.bias.slice().buffer)]);
 

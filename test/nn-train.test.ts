@@ -7,31 +7,10 @@ import { CpuBackend, WasmBackend, type Backend } from '../host/index.js';
 import { trainClassifier, rocAuc } from '../engine/nn/train.js';
 import { mlpToOnnx } from '../engine/nn/onnx-write.js';
 import { loadOnnx, parseMlpJson, mlpToJson, scoreEvents, scoreByRange, loadModelSet, type ModelSet, type Mlp } from '../engine/nn/index.js';
-import { testWords } from '../kernels/testing.js';
+import { synthetic } from './synthetic.js';
 import { loadPeer } from '../bench/peers.js';
 
 const ort = await loadPeer('onnxruntime-node'); // a benchmark peer: `npm run peers` installs it into bench/
-
-/** Synthetic events: background N(0, 1) in every feature; signal shifted by 0.8 in features 0-2 and narrower (0.6) in feature 3. */
-function synthetic(rows: number, nIn: number, stream: number): { x: Float32Array; y: Uint8Array } {
-  const w = testWords(rows * (nIn + 1) * 2, stream);
-  const x = new Float32Array(rows * nIn), y = new Uint8Array(rows);
-  let q = 0;
-  const normal = (): number => {
-    const u1 = ((w[q++] >>> 8) + 0.5) / 16777216, u2 = ((w[q++] >>> 8) + 0.5) / 16777216;
-    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-  };
-  for (let r = 0; r < rows; r++) {
-    y[r] = w[q++] & 1; q++;
-    for (let i = 0; i < nIn; i++) {
-      let v = normal();
-      if (y[r] && i < 3) v += 0.8;
-      if (y[r] && i === 3) v *= 0.6;
-      x[r * nIn + i] = 5 + 2 * v; // raw scale != standard: the model's standardisation matters
-    }
-  }
-  return { x, y };
-}
 
 let wasm: Backend;
 const cpu = new CpuBackend();

@@ -42,7 +42,7 @@ export interface TrainResult {
 }
 
 /** Philox-driven uniforms and normals: stream of blocks (counter, key = seed). */
-class Rng {
+export class Rng {
   private buf = new Uint32Array(4);
   private i = 4;
   private ctr = 0;
@@ -148,9 +148,8 @@ interface Prepared {
   shuffle: Rng; order: Uint32Array;
 }
 
-/** Checks one job's data and options, standardises its features, draws its initial weights. */
-function prepare(job: TrainJob): Prepared {
-  const { x, labels, nIn, opts } = job;
+/** Checks features and labels (names the bad row); returns the number of signal rows. */
+export function checkTrainingData(x: ArrayLike<number>, labels: ArrayLike<number>, nIn: number): number {
   const rows = labels.length;
   if (x.length !== rows * nIn) throw new RangeError(`train: ${x.length} feature values for ${rows} labels x ${nIn} features`);
   let nSig = 0;
@@ -160,6 +159,14 @@ function prepare(job: TrainJob): Prepared {
   }
   if (nSig === 0 || nSig === rows) throw new RangeError('train: needs both signal (1) and background (0) events');
   for (let j = 0; j < x.length; j++) if (!Number.isFinite(x[j])) throw new RangeError(`train: row ${Math.floor(j / nIn)}, feature ${j % nIn} is not finite`);
+  return nSig;
+}
+
+/** Checks one job's data and options, standardises its features, draws its initial weights. */
+function prepare(job: TrainJob): Prepared {
+  const { x, labels, nIn, opts } = job;
+  const rows = labels.length;
+  const nSig = checkTrainingData(x, labels, nIn);
   const hidden = opts.hidden ?? [32, 32];
   const act = opts.activation ?? 'relu';
   const epochs = opts.epochs ?? 20, batch = opts.batch ?? 256, lr = opts.learningRate ?? 3e-3, l2 = opts.l2 ?? 1e-5;
