@@ -20,7 +20,7 @@ function plainBin(x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: Arr
   const qx = Float32Array.from(x, quantiseCoord), qy = y ? Float32Array.from(y, quantiseCoord) : new Float32Array(n);
   let xmin = n ? Math.min(...qx) : 0, xmax = n ? Math.max(...qx) : 0, ymin = n ? Math.min(...qy) : 0, ymax = n ? Math.max(...qy) : 0;
   if (n === 0) xmin = xmax = ymin = ymax = 0;
-  const k = Math.max(1, Math.min(1024, Math.round(Math.sqrt(n / 4))));
+  const k = Math.max(1, Math.min(1024, Math.round(Math.sqrt(n / 16))));
   const nx = o.nx ?? (y ? k : Math.max(1, Math.min(1024 * 64, Math.round(n / 4)))), ny = y ? (o.ny ?? k) : 1;
   const cellW = xmax > xmin ? (xmax - xmin) / nx : 1, cellH = ymax > ymin ? (ymax - ymin) / ny : 1;
   // the f32 cell function of the binning kernels: floor(fl(fl(q - q0) * fl(n / range))), clamped

@@ -107,9 +107,15 @@ function checkCoords(a: ArrayLike<number>, name: string): void {
   }
 }
 
+/**
+ * Default cell grid: 1D ~4 events per cell; 2D square, ~16 events per cell. The grid changes no
+ * count (the windows' cell boxes are padded), only speed: for the dark Higgsstrahlung grid
+ * (8960 windows) at 1e5 / 1e6 / 3e6 events, 16 per cell beat 4 in window_count (1.8 -> 1.3,
+ * 6.1 -> 4.6, 12.7 -> 10.1 ms CPU, wasm SIMD) and in the counting sort (smaller histograms).
+ */
 function defaultCells(n: number, twoD: boolean): [number, number] {
   if (!twoD) return [Math.max(1, Math.min(MAX_CELLS_PER_DIM * 64, Math.round(n / 4))), 1];
-  const k = Math.max(1, Math.min(MAX_CELLS_PER_DIM, Math.round(Math.sqrt(n / 4))));
+  const k = Math.max(1, Math.min(MAX_CELLS_PER_DIM, Math.round(Math.sqrt(n / 16))));
   return [k, k];
 }
 
