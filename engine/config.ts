@@ -51,6 +51,8 @@ export const CONFIG_SCHEMA: Schema = {
     cl: num(0.5, 1, { exclusiveMax: true, doc: 'confidence level (default 0.9)' }),
     method: { type: 'string', enum: CONFIG_METHODS },
     pseudo_experiments: int(0, 1_000_000, 'background-only pseudo-experiments for the look-elsewhere effect'),
+    fit_pseudo_experiments: int(0, 1_000_000, 'fit searches: pseudo-experiments refitted for the fits\' look-elsewhere effect (default 100, at most pseudo_experiments)'),
+    fit_pseudo_data: { type: 'string', enum: ['model', 'simulation'], doc: 'fit searches: those pseudo-experiments from the fits\' background model (default) or simulated again as the data are (slow)' },
     quick: { type: 'boolean', doc: 'small samples (tests, a first look)' },
     backend: { type: 'string', enum: CONFIG_BACKENDS },
     simulation: {
@@ -186,6 +188,8 @@ export interface AnalysisConfig {
   readonly cl?: number;
   readonly method?: PipelineLimitMethod;
   readonly pseudo_experiments?: number;
+  readonly fit_pseudo_experiments?: number;
+  readonly fit_pseudo_data?: 'model' | 'simulation';
   readonly quick?: boolean;
   readonly backend?: (typeof CONFIG_BACKENDS)[number];
   readonly simulation?: { readonly max_events_per_background?: number; readonly signal_events_per_point?: number; readonly train_events?: number };

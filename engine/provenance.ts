@@ -5,8 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { ioError } from './io/text.js';
 
-/** The package version (test/integrity.test.ts checks it against package.json). */
-export const DARKSCAN_VERSION = '0.1.0';
+export { DARKSCAN_VERSION } from './version.js';
 
 /** 'sha256:<hex>' of a file's bytes, read in a stream (memory bounded for any file size). */
 export async function fileDigest(path: string): Promise<string> {

@@ -43,7 +43,7 @@ describe('analysis config schema', () => {
 
   it('reports unknown fields, wrong types, out-of-range values and missing fields, all at once', () => {
     const errs = errorsOf({ analysis: 'zprime-mumu', lumi: 3, seed: -1, cl: 1.5, pseudo_experiments: 2.5, quick: 'yes', inject: { mass_GeV: 3 }, output: { dir: 7 } });
-    expect(errs).toContain('config.lumi: unknown field (allowed: $schema, description, analysis, seed, lumi_fb, cl, method, pseudo_experiments, quick, backend, simulation, inject, selection, grid, inputs, output)');
+    expect(errs).toContain('config.lumi: unknown field (allowed: $schema, description, analysis, seed, lumi_fb, cl, method, pseudo_experiments, fit_pseudo_experiments, fit_pseudo_data, quick, backend, simulation, inject, selection, grid, inputs, output)');
     expect(errs).toContain(`config.seed: expected an integer in [0, ${Number.MAX_SAFE_INTEGER}], got -1`);
     expect(errs).toContain('config.cl: expected a number in [0.5, 1), got 1.5');
     expect(errs).toContain(`config.pseudo_experiments: expected an integer in [0, 1000000], got 2.5`);

@@ -113,3 +113,20 @@ describe('darkscan upper-limit', () => {
     expect(Math.abs(e.CLs_exp[2] - 0.05)).toBeLessThan(2e-4);
   });
 });
+
+describe('provenance of every likelihood output (engine/likelihood/report.ts runRecord)', () => {
+  it('fit | cls | upper-limit | discovery --json carry darkscan_version; toy runs also their seed', async () => {
+    const { DARKSCAN_VERSION } = await import('../engine/provenance.js');
+    const ws = WS + 'sr_cr_shapefactor.json';
+    for (const argv of [['fit', ws], ['cls', ws], ['upper-limit', ws], ['discovery', ws], ['fit', PS + 'mass_scan_bkg.json', '--patchset', PS + 'mass_scan_patchset.json']]) {
+      const j = await json(argv);
+      expect(j.darkscan_version, argv.join(' ')).toBe(DARKSCAN_VERSION);
+      expect(j.seed, argv.join(' ')).toBeUndefined(); // asymptotic: nothing random
+    }
+    for (const argv of [['cls', ws, '--calculator', 'toys', '--toys', '50', '--seed', '5'], ['discovery', ws, '--calculator', 'toys', '--toys', '50', '--seed', '6']]) {
+      const j = await json(argv);
+      expect(j.darkscan_version, argv.join(' ')).toBe(DARKSCAN_VERSION);
+      expect(j.seed, argv.join(' ')).toBe(Number(argv[argv.length - 1]));
+    }
+  });
+});

@@ -120,7 +120,7 @@ describe('the same bits on every backend, worker count, shard split, checkpoint 
       }
       const merged = JSON.parse(await new Promise<string>((res, rej) => { const l: string[] = []; main(['merge', ...files.reverse()], (s) => l.push(s)).then(() => res(l.join('\n')), rej); }));
       expect(merged.kind).toBe(what);
-      const { backend: _b, shards: _s, kind: _k, darkscan_version: _v, fits: _f, fits_not_converged: _n, ...m } = merged;
+      const { backend: _b, shards: _s, kind: _k, fits: _f, fits_not_converged: _n, ...m } = merged; // darkscan_version: in both
       const { backend: _b2, fits: _f2, fits_not_converged: _n2, ...w } = whole;
       expect(m, what).toEqual(w);
     }
@@ -150,7 +150,7 @@ describe('the same bits on every backend, worker count, shard split, checkpoint 
   it('one patch alone (--patch) gets the toys it gets among all patches', async () => {
     const all = await run(cls);
     const one = await run([...cls, '--patch', 'mass_45']);
-    const { backend: _a, fits: _b, fits_not_converged: _c, workspace: _d, workspace_digest: _e, patchset: _f, patchset_digest: _g, patch: _h, calculator: _i, toys: _j, seed: _k, poi_value: _l, test_stat: _m, ...r } = one;
+    const { backend: _a, fits: _b, fits_not_converged: _c, workspace: _d, workspace_digest: _e, patchset: _f, patchset_digest: _g, patch: _h, calculator: _i, toys: _j, seed: _k, poi_value: _l, test_stat: _m, darkscan_version: _v, ...r } = one;
     expect(r).toEqual(all.patches.mass_45);
   });
 });

@@ -81,6 +81,8 @@ export interface FitHypothesis {
   readonly lo_GeV: number;
   readonly hi_GeV: number;
   readonly bins: number;
+  /** The bins' edges in the scan variable (bins + 1): pseudo-experiments are histogrammed in them (fitlee.ts). */
+  readonly edges: readonly number[];
   /** Signal events at mu = 1 (all of the signal in the fit range). */
   readonly signalEventsPerMu: number;
   /** Background expected in the fit range (simulation, weighted). */
@@ -99,7 +101,7 @@ export interface FitWindow {
 }
 
 /** Sorted values with prefix sums of the weights and squared weights (histograms by binary search). */
-class Sorted {
+export class Sorted {
   readonly x: Float64Array;
   readonly w1: Float64Array;
   readonly w2: Float64Array;
@@ -324,7 +326,7 @@ export function buildFitModels(inp: FitInputs): FitModels {
       }],
     });
     observations.push({ name, data: d.sum });
-    hypotheses.push({ window: win.window, mass_GeV: win.mass, ...(win.channel !== undefined ? { channel: win.channel } : {}), x_GeV: win.x, lo_GeV: edges[0], hi_GeV: edges[nb], bins: nb, signalEventsPerMu: unit, background: total, signal: sig });
+    hypotheses.push({ window: win.window, mass_GeV: win.mass, ...(win.channel !== undefined ? { channel: win.channel } : {}), x_GeV: win.x, lo_GeV: edges[0], hi_GeV: edges[nb], bins: nb, edges, signalEventsPerMu: unit, background: total, signal: sig });
     patches.push({
       metadata: {
         name: patchName(win.mass) + (win.channel !== undefined ? `_${win.channel}` : ''), values: [...(win.values ?? [win.mass])], signal_events_per_mu: unit,

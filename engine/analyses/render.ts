@@ -144,7 +144,9 @@ function render1D(r: SearchResult): ReportFile[] {
   put('hepdata.yaml', hepdataSubmissionYaml(tables, `darkscan ${r.analysis}, ${desc}, ${r.lumi_fb} fb^-1`));
   const byMass = [...r.windows].sort((a, b) => a.mass_GeV! - b.mass_GeV!);
   put('local_z.svg', linePlot({
-    title: `local significance per window (${r.variable_labels[0]}; max Z = ${Number(r.global.max_z_local).toFixed(2)})`,
+    title: r.global.fit_max_z_local !== undefined
+      ? `local significance per window (${r.variable_labels[0]}; fits: max Z = ${Number(r.global.fit_max_z_local).toFixed(2)}, global p = ${r.global.fit_p_global === null ? 'n/a' : Number(r.global.fit_p_global).toPrecision(2)})`
+      : `local significance per window (${r.variable_labels[0]}; max Z = ${Number(r.global.max_z_local).toFixed(2)})`,
     x: { label: massLabel }, y: { label: 'local Z' }, note,
     series: [{ x: byMass.map((w) => w.mass_GeV!), y: byMass.map((w) => w.z_local), label: 'local Z', color: '#1f77b4' }],
   }));

@@ -68,7 +68,7 @@ export async function runConfig(backend: Backend, c: AnalysisConfig, o: RunOptio
   // --quick (o.quick) forces the quick sizes; config.quick only fills the sizes the config leaves out.
   const quick = o.quick ?? c.quick ?? false;
   const sim = o.quick ? {} : (c.simulation ?? {});
-  if (o.quick) c = { ...c, pseudo_experiments: undefined };
+  if (o.quick) c = { ...c, pseudo_experiments: undefined, fit_pseudo_experiments: undefined };
   const def = SEARCHES[c.analysis];
   const inputs = c.inputs
     ? {
@@ -81,6 +81,7 @@ export async function runConfig(backend: Backend, c: AnalysisConfig, o: RunOptio
   return runSearch(backend, def, {
     seed: c.seed ?? 1, lumiFb: c.lumi_fb, cl: c.cl, method: c.method,
     pseudoExperiments: c.pseudo_experiments ?? (quick ? (twoD ? QUICK.darkHiggsPseudo : QUICK.pseudoExperiments) : undefined),
+    fitPseudoExperiments: c.fit_pseudo_experiments, fitPseudoData: c.fit_pseudo_data,
     maxEventsPerBackground: sim.max_events_per_background ?? (quick ? QUICK.maxEventsPerBackground : undefined),
     signalEventsPerPoint: sim.signal_events_per_point ?? (quick ? (twoD ? QUICK.darkHiggsSignal : QUICK.signalEventsPerPoint) : undefined),
     trainEvents: sim.train_events ?? (quick && def.mlp ? QUICK.trainEvents : undefined),

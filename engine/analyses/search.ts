@@ -21,6 +21,7 @@ import { foldIn, key, split, RANDOM_STREAM_VERSION } from '../random.js';
 import { trainMlps, type MlpSpec } from './mlp.js';
 import { BAYES_KERNEL_HOW, limitsBatch, PIPELINE_LIMIT_METHODS, type OneLimit, type PipelineLimitMethod } from '../stats/windows.js';
 import { globalSignificance } from '../stats/lee.js';
+import { backgroundCells, drawFromCells, fitGlobalSignificance, type FitGlobalSignificance } from './fitlee.js';
 import { checkpoint } from '../cancel.js';
 import { couplingLimitsAt, type Coupling } from './couplings.js';
 import { buildFitModels, fitHypotheses, fitRange, fitSigma, FIT_MIN_B, type FitModels, type FitSpec } from './fit.js';
@@ -36,6 +37,11 @@ export const DATA_MAX_EVENTS = 400_000;
  * so data resampled from weighted simulation (~w copies of each event) would look like structure.
  */
 export const FIT_DATA_MAX_EVENTS = 2_000_000;
+
+/** Fit-model searches: default number of pseudo-experiments refitted for the fits' global significance (cost: README, fitlee.ts). */
+export const FIT_PSEUDO_EXPERIMENTS = 100;
+/** Folded into a pseudo-experiment's key for the fits' pseudo-data (apart from the counting windows' resampling). */
+const FIT_PE_TAG = 0xf17;
 
 /** The pipeline's random stream (engine/random.ts key(seed, stream)); the search's id is folded in. */
 export const SEARCH_STREAM = 0x51d1;
@@ -150,6 +156,14 @@ export interface SearchOptions {
   readonly method?: LimitMethod;
   /** Background-only pseudo-experiments for the global significance (default 100). */
   readonly pseudoExperiments?: number;
+  /** Fit-model searches: pseudo-experiments refitted for the fits' global significance (default: FIT_PSEUDO_EXPERIMENTS, at most pseudoExperiments; 0: none). */
+  readonly fitPseudoExperiments?: number;
+  /**
+   * Fit-model searches: how those pseudo-experiments are drawn: 'model' (default) from the fits'
+   * background-only model over the whole spectrum (fitlee.ts backgroundCells); 'simulation' every
+   * background simulated again as the data are (exact, costs the data's simulation per pseudo-experiment).
+   */
+  readonly fitPseudoData?: 'model' | 'simulation';
   /** At most this many events simulated per background sample (weighted above). */
   readonly maxEventsPerBackground?: number;
   /** Signal events simulated per mass point of the efficiency map. */
@@ -386,7 +400,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   if (!(lumi > 0) || !Number.isFinite(lumi)) throw new RangeError(`luminosity must be > 0 fb^-1, got ${lumi}`);
   if (!(cl > 0 && cl < 1)) throw new RangeError(`cl must be in (0, 1), got ${cl}`);
   if (!(PIPELINE_LIMIT_METHODS as readonly string[]).includes(method)) throw new RangeError(`method must be ${PIPELINE_LIMIT_METHODS.join(' or ')}, got '${method}'`);
-  for (const [v, name] of [[nPE, 'pseudo-experiments'], [cap, 'events per background'], [perPoint, 'signal events per point'], [nTrain, 'training events']] as const) {
+  for (const [v, name] of [[nPE, 'pseudo-experiments'], [o.fitPseudoExperiments ?? 0, 'fit pseudo-experiments'], [cap, 'events per background'], [perPoint, 'signal events per point'], [nTrain, 'training events']] as const) {
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
   }
   if (o.trainEvents !== undefined && !def.mlp) throw new RangeError(`${def.name} has no MLP stage: training events do not apply`);
@@ -680,6 +694,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   // The fit model: one binned model per window centre, all fitted in batched dispatches.
   const fitOf = new Map<number, WindowFit>();
   let fitInfo: Record<string, unknown> | null = null;
+  let fitted: { models: FitModels; z: number[]; used: boolean[] } | undefined;
   if (fitSpec) {
     progress(`fitting ${W} mass hypotheses`);
     const models = buildFitModels({
@@ -698,6 +713,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
         mu_hat: r.muHat, mu_up: r.muUp, mu_up_expected: r.muUpExpected, p_local: r.pLocal, z_local: r.zLocal, used: h.background >= FIT_MIN_B,
       });
     });
+    fitted = { models, z: f.results.map((r) => r.zLocal), used: models.hypotheses.map((h) => h.background >= FIT_MIN_B) };
     fitInfo = { hypotheses: models.hypotheses.length, fits: f.fits, fits_not_converged: f.unconverged, doc: fitSpec.doc, half_range_sigma: fitSpec.halfRangeSigma, bins_per_sigma: fitSpec.binsPerSigma, ...(fitSpec.edges ? { range_edges_GeV: [...fitSpec.edges] } : {}), min_background_in_range: FIT_MIN_B };
     o.onFitModels?.(models);
   }
@@ -776,13 +792,45 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
     const pe = candidates(poissonResample(bgEvents, peWeights(foldIn(kPE, k)), foldIn(kPE, k), keep), false);
     return (await countInWindows(backend, grid, table(pe), {}, o.signal)).n;
   }, { pseudoExperiments: nDone, seed: o.seed, signal: o.signal });
+  lap('look_elsewhere', t);
+  // 7b. The fits' look-elsewhere (fitlee.ts): background-only pseudo-experiments from the fits'
+  // background model over the whole spectrum (or simulated as the data are: fitPseudoData), each
+  // histogrammed in every hypothesis' bins, all hypotheses refitted in batched dispatches (q_0).
+  const fileBackgrounds = !!o.inputs?.backgrounds?.length;
+  const fitPseudo = o.fitPseudoData ?? 'model';
+  if (fitPseudo !== 'model' && fitPseudo !== 'simulation') throw new RangeError(`fitPseudoData must be 'model' or 'simulation', got '${fitPseudo}'`);
+  const nFit = fitted && (fitPseudo === 'model' || canResample) && fitted.used.some((v) => v) ? (o.fitPseudoExperiments ?? Math.min(FIT_PSEUDO_EXPERIMENTS, nPE)) : 0;
+  let fg: FitGlobalSignificance | null = null;
+  let cells: ReturnType<typeof backgroundCells> | undefined;
+  if (fitted && nFit > 0) {
+    t = performance.now();
+    fg = await fitGlobalSignificance(backend, fitted.models, {
+      include: fitted.used, observedZ: fitted.z, pseudoExperiments: nFit, signal: o.signal, progress,
+      pseudoData: async (k) => {
+        const kk = foldIn(foldIn(kPE, k), FIT_PE_TAG);
+        if (fitPseudo === 'model') return drawFromCells(cells ??= backgroundCells(fitted!.models), kk);
+        // As the data (section 5) with the pseudo-experiment's key: independent samples up to dataMax events, else the estimate resampled.
+        const parts: Columns[] = [];
+        for (const [i, bg] of (fileBackgrounds ? [] : def.backgrounds).entries()) {
+          if (expectedEvents(bg.name, lumi, bg.params ?? {}) > dataMax) parts.push(candidates(poissonResample(bgParts[i].c, bgParts[i].c.weight, foldIn(kk, 1000 + i), keep), false));
+          else {
+            const sim = await generateAtLuminosityOn(backend, { process: bg.name, params: bg.params, lumiFb: lumi, seed: seedOf(foldIn(kk, i)), maxEvents: 2 * dataMax }, o.signal, lane(2));
+            const sel = await applyMlp(selectSample(sim.columns, sim.length, `pseudo-data ${bg.name}`));
+            parts.push(candidates(sel.weight.every((v) => v === 1) ? sel : poissonResample(sel, sel.weight, foldIn(kk, 1000 + i), keep), false));
+          }
+        }
+        if (fileBackgrounds) parts.push(candidates(poissonResample(bgEvents, bgEvents.weight, kk, keep), false));
+        return concatColumns(parts, candVars)[candVars[0]];
+      },
+    });
+    lap('look_elsewhere_fits', t);
+  }
   let best = 0;
   for (let w = 1; w < W; w++) if (zLocal[w] > zLocal[best]) best = w;
   if (g) best = g.window; // the same maximum; ties broken by the smaller local p
   // The fit model: the largest local significance is the fits' (the global p stays the counting windows').
   let bestFit = -1;
   if (fitSpec) for (let w = 0; w < W; w++) if (windows[w].fit?.used && (bestFit < 0 || windows[w].z_local > windows[bestFit].z_local)) bestFit = w;
-  lap('look_elsewhere', t);
   timing.total = Math.round(performance.now() - t0) / 1000;
 
   const c = def.coupling;
@@ -815,6 +863,15 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
     fit: fitInfo,
     global: {
       ...(bestFit >= 0 ? { fit_max_z_local: windows[bestFit].z_local, fit_window: bestFit, fit_mass_GeV: def.massesOf(grid, bestFit)[0], fit_p_local: windows[bestFit].p_local } : {}),
+      ...(fitted ? {
+        fit_pseudo_experiments: nFit, fit_pseudo_data: fitPseudo, fit_exceeding: fg?.exceeding ?? null, fit_p_global: fg?.pGlobal ?? null, fit_p_global_error: fg?.pGlobalError ?? null,
+        fit_z_global: fg?.zGlobal ?? null, fit_trials_factor: fg?.trialsFactor ?? null, fit_pseudo_max_z_local: fg?.pseudoMaxZ ?? [],
+        fit_refits: fg?.fits ?? 0, fit_refits_not_converged: fg?.unconverged ?? 0,
+        fit_method: nFit > 0
+          ? `fit_*: the binned fits' look-elsewhere: ${nFit} background-only pseudo-experiments ${fitPseudo === 'model' ? "drawn from the fits' background-only model over the whole spectrum (each hypothesis' nominal background between the midpoints to its neighbours; Poisson per bin, uniform within)" : `drawn like the data (${fileBackgrounds ? 'Poisson-resampled background file events' : 'per background an independent sample where the data have one, else the estimate Poisson-resampled'})`} (key: seed ${o.seed}, stream ${SEARCH_STREAM}, search id ${def.id}, pseudo-experiment k and ${FIT_PE_TAG} folded in), each histogrammed in every fitted hypothesis' bins (${fg!.hypotheses} hypotheses with background >= ${FIT_MIN_B}), all refitted in batched dispatches (q_0: free fit and mu = 0); the largest local Z per pseudo-experiment (fit_pseudo_max_z_local); fit_p_global = (fit_exceeding + 1) / (N + 1), N = fit_pseudo_experiments`
+          : `fit_*: no fit look-elsewhere (${fitPseudo === 'simulation' && !canResample ? 'background given as candidates cannot be resampled' : fitted.used.some((v) => v) ? '0 fit pseudo-experiments' : 'no hypothesis has enough background to be fitted'})`,
+        counting_windows: 'the unprefixed fields (max_z_local .. trials_factor, method) are the counting windows\' look-elsewhere (engine/scan.ts window counts), not the fits\'',
+      } : {}),
       max_z_local: zLocal[best], window: best, ...def.windowFields(grid, best), p_local: pLocal[best], pseudo_experiments: nDone,
       exceeding: g?.exceeding ?? null, p_global: g?.pGlobal ?? null, p_global_error: g?.pGlobalError ?? null, z_global: g?.zGlobal ?? null, trials_factor: g?.trialsFactor ?? null,
       method: canResample

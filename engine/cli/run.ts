@@ -121,7 +121,8 @@ export const run: Command = {
       }
       const g = r.global as Record<string, number | null>;
       out(`darkscan run: ${r.analysis}, ${r.lumi_fb} fb^-1, seed ${r.seed}, backend ${r.backend.name}`);
-      out(`  ${r.windows.length} windows; largest local Z = ${Number(g.max_z_local).toFixed(2)}; global p = ${g.p_global === null ? 'n/a' : g.p_global.toPrecision(3)} from ${g.pseudo_experiments} pseudo-experiments`);
+      out(`  ${r.windows.length} windows; ${g.fit_max_z_local !== undefined ? 'counting windows: ' : ''}largest local Z = ${Number(g.max_z_local).toFixed(2)}; global p = ${g.p_global === null ? 'n/a' : g.p_global.toPrecision(3)} from ${g.pseudo_experiments} pseudo-experiments`);
+      if (g.fit_max_z_local !== undefined) out(`  fits: largest local Z = ${Number(g.fit_max_z_local).toFixed(2)} at ${Number(g.fit_mass_GeV).toFixed(4)} GeV; global p = ${g.fit_p_global === null || g.fit_p_global === undefined ? 'n/a' : `${g.fit_p_global.toPrecision(3)} +- ${Number(g.fit_p_global_error).toPrecision(2)}`} from ${g.fit_pseudo_experiments} refitted pseudo-experiments`);
       out(`  ${Math.round(r.cl * 100)}% CL limits (${r.method}); time ${r.timing_s.total.toFixed(1)} s`);
       out(`  files in ${dir}:`);
       for (const f of files) out(`    ${relative(dir, f)}`);

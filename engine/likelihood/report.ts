@@ -7,6 +7,7 @@ import { compileModel, type CompiledModel } from './model.js';
 import { applyPatch, findPatch, readPatchset, verifyPatchset, type Patchset } from './patchset.js';
 import { planToys, runToyBlocks, toyHypoTests, type ToyArrays, type ToyCounts, type ToyPlanHeader, type ToyTestResult } from './toycls.js';
 import { readWorkspace, workspaceDigest, type Workspace } from './workspace.js';
+import { DARKSCAN_VERSION } from '../version.js';
 
 /** A named JSON text: a file's path on the CLI, a file (or archive member) name on the page. */
 export interface NamedText {
@@ -55,9 +56,9 @@ export function targetsOf(models: readonly CompiledModel[]): Target[] {
   return models.map((m, i) => ({ model: i, data: m.observed }));
 }
 
-/** What every likelihood output records besides its results. */
+/** What every likelihood output records besides its results (toy runs add their seed: toyRunDocument). */
 export function runRecord(session: FitSession, loaded: LoadedModels): Record<string, unknown> {
-  return { backend: session.backend.name, ...loaded.provenance, fits: session.fits, fits_not_converged: session.unconverged };
+  return { backend: session.backend.name, ...loaded.provenance, fits: session.fits, fits_not_converged: session.unconverged, darkscan_version: DARKSCAN_VERSION };
 }
 
 /** One value per patch keyed by patch name, or the single result itself. */

@@ -83,15 +83,19 @@ export async function globalSignificance(
     if (c.length !== m) throw new RangeError(`pseudo-experiment ${i}: ${c.length} windows, expected ${m}`);
     for (let w = 0; w < m; w++) if (c[w] >= thr[w]) { exceeding++; break; }
   }
+  return { maxLocalZ: zMax, window: wMax, pLocal: pMin, ...globalFromExceeding(exceeding, N, pMin), pseudoExperiments: N, exceeding, seed: o.seed };
+}
+
+/** The global p-value (with its binomial error, Z and trials factor) from `exceeding` of N pseudo-experiments reaching the observed maximum of local p `pLocal`. */
+export function globalFromExceeding(exceeding: number, N: number, pLocal: number): { pGlobal: number; pGlobalError: number; zGlobal: number; trialsFactor: number } {
   // (k + 1) / (N + 1): the observation counts as one of the pseudo-experiments, so p > 0 and an
   // exact test (Davison & Hinkley, Bootstrap Methods (1997) eq. 4.11; North et al., AJHG 71 (2002) 439).
   const pGlobal = (exceeding + 1) / (N + 1);
   return {
-    maxLocalZ: zMax, window: wMax, pLocal: pMin, pGlobal,
+    pGlobal,
     pGlobalError: Math.sqrt(Math.max(pGlobal * (1 - pGlobal), 1 / N) / N),
     zGlobal: pGlobal >= 0.5 ? 0 : -normQuantile(pGlobal), // Z = 0 for p >= 1/2, as for local Z
-    trialsFactor: pMin > 0 ? pGlobal / pMin : Infinity,
-    pseudoExperiments: N, exceeding, seed: o.seed,
+    trialsFactor: pLocal > 0 ? pGlobal / pLocal : Infinity,
   };
 }
 
