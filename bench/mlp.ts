@@ -8,7 +8,9 @@
 // Training (--train ROWS, e.g. 10000: the demo's sample): the mlp_train kernel per backend (engine/nn/
 // train.ts, the same weights on each, checked) beside the f64 host trainer it replaced
 // (bench/train-f64.ts), a 9-16-16-1 ReLU net, 12 epochs, batch 256, as the demo trains:
-//   DARKSCAN_BENCH=mlp npx vite-node bench/mlp.ts -- --train 10000 [--epochs 12 --reps 3]
+//   DARKSCAN_BENCH=mlp npx vite-node bench/mlp.ts -- --train 10000 [--epochs 12 --reps 3 --networks 1]
+// --networks N: the rows split into N networks trained together (one kernel item each, as the
+// mass ranges of a search; WASM spreads them over its workers).
 import type { Backend } from '../host/backend.js';
 import type { Scenario } from './runner.js';
 import { testWords } from '../kernels/testing.js';
@@ -76,14 +78,14 @@ async function main(): Promise<void> {
       events: { type: 'string', default: '1000000' }, reps: { type: 'string', default: '3' }, out: { type: 'string' },
       'cpu-events': { type: 'string', default: '20000' }, 'webgpu-events': { type: 'string', default: '100000' }, threads: { type: 'string' },
       models: { type: 'string', default: '12-64-64-1,32-128-128-1' }, skip: { type: 'string', default: '' },
-      train: { type: 'string' }, epochs: { type: 'string', default: '12' },
+      train: { type: 'string' }, epochs: { type: 'string', default: '12' }, networks: { type: 'string', default: '1' },
     },
   });
   const events = Number(values.events), reps = Number(values.reps);
   const threads = values.threads ? Number(values.threads) : os.availableParallelism();
   const skip = new Set(values.skip!.split(',').filter(Boolean));
   if (values.train) {
-    await trainBench(Number(values.train), Number(values.epochs), reps, skip, values.out);
+    await trainBench(Number(values.train), Number(values.epochs), reps, skip, Number(values.networks), values.out);
     process.exit(0);
   }
   // Peers, not bundled: loaded at run time from bench/node_modules (`npm run peers` installs them).
@@ -162,11 +164,11 @@ async function main(): Promise<void> {
 }
 
 /** Training: the mlp_train kernel per backend and the f64 host trainer (version 1), same data and seed. */
-async function trainBench(rows: number, epochs: number, reps: number, skip: Set<string>, out?: string): Promise<void> {
+async function trainBench(rows: number, epochs: number, reps: number, skip: Set<string>, networks: number, out?: string): Promise<void> {
   const os = await import('node:os');
   const { writeFileSync } = await import('node:fs');
   const { createBackend } = await import('../host/index.js');
-  const { trainClassifierAsync, rocAuc } = await import('../engine/nn/train.js');
+  const { trainClassifiers, rocAuc } = await import('../engine/nn/train.js');
   const { trainClassifierF64 } = await import('./train-f64.js');
   const nIn = 9;
   const x = benchFeatures(rows, nIn, 11);
@@ -174,10 +176,15 @@ async function trainBench(rows: number, epochs: number, reps: number, skip: Set<
   const y = Uint8Array.from({ length: rows }, (_, r) => (x[r * nIn] * x[r * nIn + 1] + x[r * nIn + 2] > 0.5 ? 1 : 0));
   const opts = { seed: 3, hidden: [16, 16], epochs, batch: 256 };
   const threads = os.availableParallelism();
+  // N networks: rows [j rows / N, (j + 1) rows / N) each, seeds 3 + j (the first is reported).
+  const jobs = Array.from({ length: networks }, (_, j) => {
+    const a = Math.floor((j * rows) / networks), e = Math.floor(((j + 1) * rows) / networks);
+    return { x: x.subarray(a * nIn, e * nIn), labels: y.subarray(a, e), nIn, opts: { ...opts, seed: 3 + j } };
+  });
   const results: Record<string, unknown>[] = [];
   const log = (r: Record<string, unknown>): void => {
     results.push(r);
-    console.error(`train 9-16-16-1 x ${rows} rows x ${epochs} epochs  ${String(r.runtime).padEnd(34)} median ${(Number(r.median_s) * 1e3).toFixed(1).padStart(8)} ms  final loss ${Number(r.final_loss).toFixed(5)}  train AUC ${Number(r.auc).toFixed(4)}`);
+    console.error(`train 9-16-16-1 x ${rows} rows${networks > 1 ? ` in ${networks} networks` : ''} x ${epochs} epochs  ${String(r.runtime).padEnd(34)} median ${(Number(r.median_s) * 1e3).toFixed(1).padStart(8)} ms  final loss ${Number(r.final_loss).toFixed(5)}  train AUC ${Number(r.auc).toFixed(4)}`);
   };
   const runs: [string, () => Promise<Backend | undefined>][] = [
     ['darkscan cpu (TS reference)', () => createBackend('cpu')],
@@ -196,18 +203,18 @@ async function trainBench(rows: number, epochs: number, reps: number, skip: Set<
       console.error(`bench: ${label} not measured: ${(e as Error).message}`);
       continue;
     }
-    let r: Awaited<ReturnType<typeof trainClassifierAsync>> | undefined;
-    const t = await timeIt(label.includes('cpu') || label.includes('webgpu') ? 1 : reps, async () => { r = await trainClassifierAsync(x, y, nIn, opts, { backend: b }); });
+    let r: Awaited<ReturnType<typeof trainClassifiers>>[0] | undefined;
+    const t = await timeIt(label.includes('cpu') || label.includes('webgpu') ? 1 : reps, async () => { r = (await trainClassifiers(jobs, { backend: b }))[0]; });
     const w = new Uint32Array(r!.model.layers[0].weights.slice().buffer);
     if (!ref) ref = w;
     else if (w.some((v, i) => v !== ref![i])) throw new Error(`${label}: trained weights differ from the first backend's`);
-    log({ runtime: label, details: b!.info().details, rows, epochs, ...t, final_loss: r!.history.at(-1)!.loss, auc: rocAuc(await scoreEvents(b!, r!.model, x), y) });
+    log({ runtime: label, details: b!.info().details, rows, epochs, networks, ...t, final_loss: r!.history.at(-1)!.loss, auc: rocAuc(await scoreEvents(b!, r!.model, jobs[0].x as Float32Array), jobs[0].labels) });
     await b!.dispose();
   }
   let old: ReturnType<typeof trainClassifierF64> | undefined;
-  const t = await timeIt(reps, async () => { old = trainClassifierF64(x, y, nIn, opts); });
+  const t = await timeIt(reps, async () => { for (const [j, job] of jobs.entries()) { const m = trainClassifierF64(job.x, job.labels, nIn, job.opts); if (j === 0) old = m; } });
   const cpu = await createBackend('cpu');
-  log({ runtime: 'f64 host trainer (version 1)', rows, epochs, ...t, final_loss: old!.history.at(-1)!.loss, auc: rocAuc(await scoreEvents(cpu, old!.model, x), y) });
+  log({ runtime: 'f64 host trainer (version 1)', rows, epochs, networks, ...t, final_loss: old!.history.at(-1)!.loss, auc: rocAuc(await scoreEvents(cpu, old!.model, jobs[0].x as Float32Array), jobs[0].labels) });
   const report = { schema: 'darkscan-bench-mlp-train/1', started: new Date().toISOString(), environment: { node: process.version, cpus: os.cpus()[0]?.model, threads, platform: `${process.platform}-${process.arch}` }, results };
   if (out) writeFileSync(out, JSON.stringify(report, null, 2));
   console.log(JSON.stringify(report, null, 2));

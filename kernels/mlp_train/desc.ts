@@ -10,6 +10,7 @@ export const mlpTrain: KernelDesc = {
   wgsl,
   wgslLibs: [lib, act],
   workgroupSize: 64,
+  minItemsPerWorker: 1, // an item is a whole network's training
   params: [
     { name: 'steps', type: 'u32', doc: 'minibatch steps in this dispatch (plan entries per item, <= MT_MAX_STEPS)' },
     { name: 'batch', type: 'u32', doc: 'most rows of one step (a plan step is batch + 1 words)' },
