@@ -3,7 +3,7 @@
 // `npm run bench -- --scenario llp [--size DECAYS]`; the sample is generated once (not timed).
 import type { Scenario } from './runner.js';
 import { llpSweep } from '../kernels/llp_sweep/desc.js';
-import { generateLlpSample, CHANNELS, type LlpSample } from '../engine/llp/sample.js';
+import { generateLlpSample, llpMixture, CHANNELS, type LlpSample } from '../engine/llp/sample.js';
 import { decodeSweep, parseLogGrid, sweepInputs, type SweepOptions } from '../engine/llp/sweep.js';
 
 export const LLP_BENCH_SEED = 20261125;
@@ -19,7 +19,7 @@ export function llpScenario(decays = 1_000_000): Scenario {
     unit: 'decay x lifetime evaluations',
     amount: perCell * nM * nC * nL,
     async setup(b) {
-      sample ??= generateLlpSample({ masses, channels: [...CHANNELS], perCell, ctauGenCm: 1, seed: LLP_BENCH_SEED, backend: b });
+      sample ??= generateLlpSample({ masses, channels: [...CHANNELS], perCell, ctauGenCm: llpMixture(o.ctaus), seed: LLP_BENCH_SEED, backend: b });
       const { G, inputs, windows, nGenerated } = sweepInputs(await sample, o);
       return async () => {
         const out = await b.run(llpSweep, { count: G * nL, params: { n_life: nL }, inputs });

@@ -25,7 +25,7 @@ export * from './nn/index.js';
 export { trainClassifier, rocAuc } from './nn/train.js';
 export { mlpToOnnx } from './nn/onnx-write.js';
 export { PROCESSES, getProcess, generate, generateAtLuminosity, FAMILY_COLUMNS, GENERATOR_VERSION, type EventSample, type ProcessDef } from './generate/index.js';
-export { CHANNELS, parseChannels, generateLlpSample, PRODUCTIONS as LLP_PRODUCTIONS, type Channel, type LlpSample, type GenerateLlpOptions, type Production as LlpProduction } from './llp/sample.js';
+export { CHANNELS, parseChannels, generateLlpSample, llpMixture, PRODUCTIONS as LLP_PRODUCTIONS, type Channel, type LlpSample, type GenerateLlpOptions, type Production as LlpProduction } from './llp/sample.js';
 export { runSweep, sweepDirect, massWindow, parseLogGrid, type SweepOptions, type SweepResult } from './llp/sweep.js';
 export { limitGrid, combineChannels, theta2Limit, signalUpperLimit, LIMIT_METHODS as LLP_LIMIT_METHODS, type LimitMethod as LlpLimitMethod } from './llp/limits.js';
 export { analyse as analyseLlp, loadSignal as loadLlpSignal, loadData as loadLlpData, demoInputs as llpDemoInputs, LLP_RESULT_SCHEMA, type AnalysisOptions as LlpAnalysisOptions, type AnalysisResult as LlpAnalysisResult } from './llp/analysis.js';

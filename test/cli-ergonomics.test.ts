@@ -54,7 +54,7 @@ describe('--columns NAME=COLUMN', () => {
     for (let i = 0; i < s.ct.length; i++) rows.push(`${s.ct[i]},${s.lxy[i]},${s.mred[i]},${s.mS[i]},${s.channel[i]},2`);
     writeFileSync(join(dir, 'sig.csv'), rows.join('\n'));
     writeFileSync(join(dir, 'data.csv'), 'Mred,Lxy,chan\n1.9,1,0\n1.5,1,3\n');
-    const args = ['llp', '--signal', join(dir, 'sig.csv'), '--data', join(dir, 'data.csv'), '--channels', 'ee,KK', '--lifetimes', '0.1:10:3', '--backend', 'cpu'];
+    const args = ['llp', '--signal', join(dir, 'sig.csv'), '--data', join(dir, 'data.csv'), '--channels', 'ee,KK', '--lifetimes', '0.1:2:3', '--backend', 'cpu']; // lifetimes <= the file's one c tau_gen
     await expect(main([...args, '--out', join(dir, 'l0.json')], quiet)).rejects.toThrow(/sig\.csv: missing column 'channel' .*the file's columns: ct_cm, lxy_cm, mred_GeV, m_S_GeV, chan, ctau_gen_cm; map yours with --columns channel=THAT_COLUMN/);
     expect(await main([...args, '--columns', 'channel=chan,mred_GeV=Mred,lxy_cm=Lxy', '--out', join(dir, 'l1.json')], quiet)).toBe(0);
     const j = JSON.parse(readFileSync(join(dir, 'l1.json'), 'utf8'));

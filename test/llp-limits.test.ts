@@ -108,10 +108,12 @@ describe('darkscan llp', () => {
     writeFileSync(join(dir, 'sig.csv'), rows.join('\n'));
     writeFileSync(join(dir, 'data.csv'), 'mred_GeV,lxy_cm,channel\n1.9,1,0\n1.5,1,3\n');
     const out = join(dir, 'files.json');
-    expect(await main(['llp', '--signal', join(dir, 'sig.csv'), '--data', join(dir, 'data.csv'), '--channels', 'ee,KK', '--lifetimes', '0.1:10:3', '--backend', 'cpu', '--out', out], () => {})).toBe(0);
+    expect(await main(['llp', '--signal', join(dir, 'sig.csv'), '--data', join(dir, 'data.csv'), '--channels', 'ee,KK', '--lifetimes', '0.1:2:3', '--backend', 'cpu', '--out', out], () => {})).toBe(0);
     const j = JSON.parse(readFileSync(out, 'utf8'));
     expect(j.masses_GeV).toEqual([2]);
     expect(j.cells[0].channels[0].efficiency[1]).toBeGreaterThan(0.3);
+    // one generated c tau (2 cm): longer lifetimes would need unbounded weights, refused
+    await expect(main(['llp', '--signal', join(dir, 'sig.csv'), '--data', join(dir, 'data.csv'), '--channels', 'ee,KK', '--lifetimes', '0.1:10:3', '--backend', 'cpu'], () => {})).rejects.toThrow(/c\*tau = 10 cm\) is above the longest generated c\*tau \(2 cm\)/);
     writeFileSync(join(dir, 'bad.csv'), 'mred_GeV,channel\n1,0\n');
     await expect(main(['llp', '--signal', join(dir, 'sig.csv'), '--data', join(dir, 'bad.csv'), '--backend', 'cpu'], () => {})).rejects.toThrow(/bad.csv: missing column: one of lxy_cm, flight_rho_cm/);
     await expect(main(['llp', '--demo', '--method', 'fc'], () => {})).rejects.toThrow(/--method/);

@@ -2,7 +2,7 @@
 // computation without the kernel, and the same bits on every backend.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend, WasmBackend } from '../host/index.js';
-import { generateLlpSample, type LlpSample } from '../engine/llp/sample.js';
+import { generateLlpSample, llpMixture, type LlpSample } from '../engine/llp/sample.js';
 import { parseLogGrid, runSweep, sweepDirect, type SweepOptions } from '../engine/llp/sweep.js';
 
 const cpu = new CpuBackend();
@@ -21,7 +21,7 @@ describe('efficiency vs the analytic decay probability (fixed boost)', () => {
   const ctaus = parseLogGrid('0.05:100:12', 'test');
   let sample: LlpSample;
   beforeAll(async () => {
-    sample = await generateLlpSample({ masses: [1], channels: ['mumu'], perCell: 40000, ctauGenCm: ctauGen, seed: 7, backend: cpu, fixedBgT: bgT });
+    sample = await generateLlpSample({ masses: [1], channels: ['mumu'], perCell: 40000, ctauGenCm: llpMixture(ctaus), seed: 7, backend: cpu, fixedBgT: bgT });
   });
   it('agrees within 4 sigma (MC stat from sum w^2) at every lifetime', async () => {
     const r = await runSweep(cpu, sample, { masses: [1], channels: ['mumu'], ctaus, lxyWindow: [L1, L2], nSigma: 100 });
@@ -30,8 +30,9 @@ describe('efficiency vs the analytic decay probability (fixed boost)', () => {
       expect(Math.abs(r.eff[j] - P), `c tau = ${tau} cm: eff ${r.eff[j]} +- ${r.effErr[j]} vs P ${P}`).toBeLessThan(4 * r.effErr[j] + 1e-9);
       expect(r.effErr[j]).toBeGreaterThan(0);
     });
-    // at c tau = c tau_gen the weights are 1: the efficiency is the accepted fraction.
-    const r1 = await runSweep(cpu, sample, { masses: [1], channels: ['mumu'], ctaus: [ctauGen], lxyWindow: [L1, L2], nSigma: 100 });
+    // one generated lifetime, swept at it: the weights are 1, the efficiency is the accepted fraction.
+    const one = await generateLlpSample({ masses: [1], channels: ['mumu'], perCell: 40000, ctauGenCm: ctauGen, seed: 7, backend: cpu, fixedBgT: bgT });
+    const r1 = await runSweep(cpu, one, { masses: [1], channels: ['mumu'], ctaus: [ctauGen], lxyWindow: [L1, L2], nSigma: 100 });
     expect(r1.eff[0]).toBeCloseTo(r1.accepted[0] / 40000, 6);
   });
   it('fails the check when the acceptance window is wrong (the test can fail)', async () => {
@@ -47,7 +48,7 @@ describe('B -> K S sample, several masses and channels', () => {
   };
   let sample: LlpSample;
   beforeAll(async () => {
-    sample = await generateLlpSample({ masses: o.masses, channels: o.channels, perCell: 3000, ctauGenCm: 5, seed: 11, backend: cpu });
+    sample = await generateLlpSample({ masses: o.masses, channels: o.channels, perCell: 3000, ctauGenCm: llpMixture(o.ctaus), seed: 11, backend: cpu });
   });
   it('kernel efficiencies match an f64 computation with Math.exp (relative 1e-4)', async () => {
     const r = await runSweep(cpu, sample, o);

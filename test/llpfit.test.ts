@@ -17,7 +17,7 @@ import { FitSession, upperLimits } from '../engine/likelihood/infer.js';
 import { FIT_MIN_B } from '../engine/analyses/fit.js';
 import { WasmBackend } from '../host/index.js';
 import { analyse, demoData, LLP_BKG_SIM_STREAM } from '../engine/llp/analysis.js';
-import { generateLlpSample } from '../engine/llp/sample.js';
+import { generateLlpSample, llpMixture } from '../engine/llp/sample.js';
 import { signalUpperLimit } from '../engine/llp/limits.js';
 
 const GOLDEN = join(import.meta.dirname, 'golden/pyhf/b-kplus-llp-fit');
@@ -134,7 +134,7 @@ describe('B -> K S fit model (run --config b-kplus-llp, model fit)', () => {
     const backend = await WasmBackend.create({ workers: 1 });
     try {
       const o = { masses: [2, 3], channels: ['mumu'] as const, ctaus: [1, 10], lxyWindow: [0.05, 60] as [number, number], method: 'cls-n' as const, cl: 0.95, nBBbar: 198e6, model: 'fit' as const };
-      const signal = await generateLlpSample({ masses: o.masses, channels: o.channels, perCell: 200, ctauGenCm: 1, seed: 2, backend });
+      const signal = await generateLlpSample({ masses: o.masses, channels: o.channels, perCell: 200, ctauGenCm: llpMixture(o.ctaus), seed: 2, backend });
       // 200 data events per channel over 0-4.8 GeV: ~3 in a +-5 sigma range.
       const data = await demoData(backend, 2, 200, o.channels), background = await demoData(backend, 2, 1000, o.channels, undefined, 'K+', LLP_BKG_SIM_STREAM, 0.2);
       const { json, limits } = await analyse(backend, signal, data, { ...o, channels: [...o.channels], background });

@@ -47,7 +47,7 @@ export const LLP_B_SCHEMA: Schema = {
     channels: { type: 'array', items: { type: 'string', enum: CHANNELS }, minItems: 1, maxItems: 4 },
     lxy_cm: { type: 'array', items: num(0, 1000), minItems: 2, maxItems: 2 },
     nsigma: num(0.1, 100),
-    ctau_gen_cm: { type: 'number', min: 1e-6, max: 1e6 },
+    ctau_gen_cm: { type: 'number', min: 1e-6, max: 1e6, doc: 'one generated c tau (lifetimes above it are refused); default: a log-spaced mixture spanning lifetimes_cm' },
     simulation: { type: 'object', properties: { events_per_cell: { type: 'number', integer: true, min: 10, max: 1_000_000 } } },
     output: { type: 'object', properties: { dir: { type: 'string', nonEmpty: true } } },
   },
@@ -108,7 +108,7 @@ export async function runLlpB(backend: Backend, c: LlpBConfig, o: { quick?: bool
   o.progress?.(`${PRODUCTIONS[production].name}: demo samples, sweep and limits on ${backend.name}`);
   const { json } = await runLlpDemo(backend, {
     seed: c.seed ?? 1, masses: [...(c.masses_GeV ?? LLP_DEMO_MASSES)], perCell: quick ? Math.min(perCell, LLP_B_QUICK.perCell) : perCell,
-    ctauGenCm: c.ctau_gen_cm ?? 1, channels, ctaus, lxyWindow: [...(c.lxy_cm ?? [0.05, 60])] as [number, number], nSigma: c.nsigma ?? 2,
+    ctauGenCm: c.ctau_gen_cm, channels, ctaus, lxyWindow: [...(c.lxy_cm ?? [0.05, 60])] as [number, number], nSigma: c.nsigma ?? 2,
     method: c.method ?? 'cls-n', cl: c.cl ?? 0.95, nBBbar, production, signal: o.signal, progress: o.progress,
     model: c.model ?? 'fit', onFitModels: o.onFitModels,
     ...(c.inject ? { inject: { mass: c.inject.m_S_GeV, channel: c.inject.channel, events: c.inject.events, ctauCm: c.inject.ctau_cm } } : {}),

@@ -31,7 +31,7 @@ const OPTIONS = {
   method: { type: 'string', default: 'cls-n', arg: 'M', help: 'limit method: cls-n, bayes or cls-asymptotic (engine/stats/windows.ts LIMIT_METHODS)' },
   cl: { type: 'string', default: '0.95', arg: 'CL', help: 'confidence level' },
   nbb: { type: 'string', default: '198e6', arg: 'N', help: 'number of B Bbar pairs (198e6: the 189 fb^-1 of Belle II PRD 108 (2023) L111104)' },
-  'ctau-gen': { type: 'string', arg: 'CM', help: "c tau the signal was generated with (default: the file's ctau_gen_cm; --demo: 1)" },
+  'ctau-gen': { type: 'string', arg: 'CM', help: "c tau the signal was generated with (default: the file's ctau_gen_cm; --demo: a log-spaced mixture spanning --ctaus)" },
   'per-cell': { type: 'string', default: '2000', arg: 'N', help: '--demo: signal events per (mass, channel)' },
   out: { type: 'string', arg: 'FILE', help: 'results JSON' },
   plot: { type: 'string', arg: 'FILE', help: 'SVG plot of the limits against c tau' },
@@ -75,7 +75,7 @@ export const llp: Command = {
         allMasses = masses ?? [...LLP_DEMO_MASSES];
         [first, end] = shard ? shardRange(allMasses.length, shard) : [0, allMasses.length];
         const perCell = intArg(values['per-cell']!, '--per-cell', 10, 1e6);
-        res = await runLlpDemo(backend, { ...common, seed, masses: allMasses, perCell, ctauGenCm: values['ctau-gen'] ? numArg(values['ctau-gen'], '--ctau-gen', 1e-6) : 1, range: [first, end] });
+        res = await runLlpDemo(backend, { ...common, seed, masses: allMasses, perCell, ctauGenCm: values['ctau-gen'] ? numArg(values['ctau-gen'], '--ctau-gen', 1e-6) : undefined, range: [first, end] });
       } else {
         if (!values.signal || !values.data) throw new Error('--signal FILE and --data FILE are required (or --demo)');
         const signal = await loadSignal(values.signal, values['ctau-gen'] ? numArg(values['ctau-gen'], '--ctau-gen', 1e-6) : undefined, columnMapArg(values.columns));

@@ -4,7 +4,7 @@ import { loadEventFile, type EventTable } from '../events.js';
 import { withColumnNames } from '../io/columns.js';
 import { uniforms, key, foldIn } from '../random.js';
 import { checkpoint } from '../cancel.js';
-import { CHANNELS, DAUGHTER_MASS, LLP_STREAM_INJECT, PRODUCTIONS, generateLlpSample, reducedMass, type Channel, type LlpSample, type Production } from './sample.js';
+import { CHANNELS, DAUGHTER_MASS, LLP_STREAM_INJECT, PRODUCTIONS, generateLlpSample, llpMixture, reducedMass, type Channel, type LlpSample, type Production } from './sample.js';
 import { combineFits, fitCells, LLP_FIT } from './fit.js';
 import { FIT_MIN_B, type FitModels } from '../analyses/fit.js';
 import { runSweep, type SweepOptions, type SweepResult } from './sweep.js';
@@ -56,7 +56,7 @@ export async function loadSignal(path: string, ctauGenCm?: number, columns?: Rea
     ct: Float32Array.from(ct), lxy: Float32Array.from(pick(t, ['lxy_cm', 'flight_rho_cm'], path)), mred: Float32Array.from(pick(t, ['mred_GeV', 'm_red_GeV'], path)),
     gw: t.columns.weight ? Float32Array.from(t.columns.weight) : new Float32Array(t.length).fill(1),
     channel: channelColumn(t, path), mS: Float64Array.from(pick(t, ['m_S_GeV', 'truth_m_S_GeV'], path), (v) => Math.fround(v)),
-    ctauGen: gen, meta: { source: path },
+    ctauGen: [gen], ctauGenFrac: [1], meta: { source: path },
   };
 }
 
@@ -161,7 +161,8 @@ export async function analyse(backend: Backend, signal: LlpSample, data: DataSam
     units: { mass: 'GeV', ctau: 'cm', lxy: 'cm', limits: `channels[].limit: ${bf} x B(S -> x x); combined_limit: ${bf} under br_model` },
     method: o.method, cl: o.cl, n_BBbar: o.nBBbar, n_B: nB, n_B_kind: `${prod.bMesons} (2 N_BB x ${prod.fB}, PDG 2024)`,
     ...(production === 'K+' ? { n_Bcharged: nB } : {}),
-    ctau_gen_cm: signal.ctauGen, lxy_window_cm: o.lxyWindow, mass_window_nsigma: nSigma,
+    ctau_gen_cm: signal.ctauGen.length === 1 ? signal.ctauGen[0] : signal.ctauGen, ...(signal.ctauGen.length > 1 ? { ctau_gen_shares: signal.ctauGenFrac, reweighting: 'balance heuristic over the generated lifetime mixture (Veach & Guibas 1995): w = f_j(t) / sum_c a_c f_c(t)' } : {}),
+    sample_version: signal.meta.version ?? null, lxy_window_cm: o.lxyWindow, mass_window_nsigma: nSigma,
     model: fitModel ? 'fit' : 'window',
     ...(fit ? {
       fit: {
@@ -204,7 +205,7 @@ export async function analyse(backend: Backend, signal: LlpSample, data: DataSam
 }
 
 /** The demo inputs: a generated signal grid and an illustrative background. */
-export async function demoInputs(backend: Backend, seed: number, channels: readonly Channel[], masses: readonly number[], perCell: number, ctauGenCm: number, abort?: AbortSignal, production: Production = 'K+') {
+export async function demoInputs(backend: Backend, seed: number, channels: readonly Channel[], masses: readonly number[], perCell: number, ctauGenCm: number | readonly number[], abort?: AbortSignal, production: Production = 'K+') {
   const signal = await generateLlpSample({ masses, channels, perCell, ctauGenCm, seed, backend, signal: abort, production });
   const data = await demoData(backend, seed, LLP_DEMO_PER_CHANNEL, channels, abort, production);
   return { signal, data };
@@ -219,10 +220,11 @@ export interface LlpDemoOptions extends Omit<AnalysisOptions, 'masses'> {
   /** All mass hypotheses of the demo grid (the signal is generated for all of them). */
   readonly masses: readonly number[];
   readonly perCell: number;
-  readonly ctauGenCm: number;
+  /** One generated c*tau, cm; default a mixture spanning the swept lifetimes (llpMixture(ctaus)). */
+  readonly ctauGenCm?: number;
   /** masses[first, end) analysed (a shard); default all. */
   readonly range?: readonly [number, number];
-  /** Signal added to the data: `events` decays at m_S = mass in `channel` with c tau = ctauCm (default ctauGenCm), before the lxy window (stream LLP_STREAM_INJECT). */
+  /** Signal added to the data: `events` decays at m_S = mass in `channel` with c tau = ctauCm (default ctauGenCm, else 1 cm), before the lxy window (stream LLP_STREAM_INJECT). */
   readonly inject?: { readonly mass: number; readonly channel: Channel; readonly events: number; readonly ctauCm?: number };
 }
 
@@ -232,10 +234,10 @@ const LLP_DEMO_PER_CHANNEL = 20000;
 
 /** The `llp --demo` computation (also `run --config b-kplus-llp / b-kstar0-llp`): demo samples, sweep, limits; json.kind 'llp'. */
 export async function runLlpDemo(backend: Backend, o: LlpDemoOptions): Promise<AnalysisResult & { masses: number[] }> {
-  const { signal, data: bkgData } = await demoInputs(backend, o.seed, o.channels, o.masses, o.perCell, o.ctauGenCm, o.signal, o.production);
+  const { signal, data: bkgData } = await demoInputs(backend, o.seed, o.channels, o.masses, o.perCell, o.ctauGenCm ?? llpMixture(o.ctaus), o.signal, o.production);
   let data = bkgData, injected: Record<string, unknown> | undefined;
   if (o.inject) {
-    const { mass, channel, events } = o.inject, ctau = o.inject.ctauCm ?? o.ctauGenCm;
+    const { mass, channel, events } = o.inject, ctau = o.inject.ctauCm ?? o.ctauGenCm ?? 1;
     const s = await generateLlpSample({ masses: [mass], channels: [channel], perCell: events, ctauGenCm: ctau, seed: o.seed, backend, signal: o.signal, production: o.production, stream: LLP_STREAM_INJECT });
     const cat = <T extends Float64Array | Uint8Array>(a: ArrayLike<number>, b: ArrayLike<number>, make: (n: number) => T): T => {
       const out = make(a.length + b.length);

@@ -35,8 +35,13 @@ export interface LlpSample {
   readonly channel: Uint8Array;
   /** Generated S mass of each decay, GeV (the mass hypothesis it belongs to). */
   readonly mS: Float64Array;
-  /** c*tau the sample was generated with, cm (one value for the whole sample). */
-  readonly ctauGen: number;
+  /**
+   * c*tau of each component of the generated lifetime mixture, cm (one value: a single lifetime),
+   * ascending; every (mass, channel) cell holds the fraction ctauGenFrac[c] of its decays from
+   * component c (engine/llp/sweep.ts weights them with the balance heuristic).
+   */
+  readonly ctauGen: readonly number[];
+  readonly ctauGenFrac: readonly number[];
   /** Decays generated per (mass, channel) cell before any selection, keyed `${mS}|${channel}`; default: the rows. */
   readonly nGenerated?: ReadonlyMap<string, number>;
   readonly meta: Record<string, unknown>;
@@ -66,7 +71,27 @@ export function parseProduction(s: string, flag = '--production'): Production {
   if (!(PRODUCTION_NAMES as string[]).includes(s)) throw new Error(`${flag}: unknown production mode '${s}' (expected ${PRODUCTION_NAMES.join(' or ')}: ${PRODUCTION_NAMES.map((p) => PRODUCTIONS[p].name).join(', ')})`);
   return s as Production;
 }
-export const LLP_SAMPLE_VERSION = 1;
+// 2: c*t drawn from a log-spaced mixture of lifetimes spanning the sweep (bounded reweighting weights; v1 had one c*tau_gen).
+export const LLP_SAMPLE_VERSION = 2;
+
+/**
+ * The generated lifetime mixture for a sweep over [min(ctaus), max(ctaus)]: log-spaced components,
+ * both ends included, neighbours a factor <= sqrt(10) apart (so every swept lifetime has a
+ * component within that factor above it: its weights stay below ~ sqrt(10) x components).
+ */
+export function llpMixture(ctaus: readonly number[]): number[] {
+  let lo = Infinity, hi = 0;
+  for (const c of ctaus) {
+    if (!(c > 0) || !Number.isFinite(c)) throw new RangeError(`llp: lifetime c*tau = ${c} must be a positive finite number`);
+    lo = Math.min(lo, c); hi = Math.max(hi, c);
+  }
+  if (!(hi > 0)) throw new RangeError('llp: no lifetimes given');
+  const n = hi > lo ? Math.ceil(2 * Math.log10(hi / lo) - 1e-9) + 1 : 1;
+  return Array.from({ length: n }, (_, i) => (i === 0 ? lo : i === n - 1 ? hi : lo * Math.pow(hi / lo, i / (n - 1))));
+}
+
+/** Decays of component c of a cell of n decays split into k components: [start(c), start(c + 1)). */
+export const mixtureStart = (n: number, k: number, c: number) => Math.floor((c * n) / k);
 /** Upsilon(4S) boost in the Belle II lab (7 GeV e- on 4 GeV e+): beta gamma = (7 - 4) / sqrt(4 * 7 * 4) = 0.284. */
 export const BG_Y4S = 3 / Math.sqrt(112);
 /** B momentum in the Upsilon(4S) frame: two-body p* for M = 10.5794 GeV -> B+ B- (PDG 2024): ~0.33 GeV. */
@@ -77,7 +102,8 @@ export interface GenerateLlpOptions {
   readonly channels: readonly Channel[];
   /** Decays per (mass, channel) cell. */
   readonly perCell: number;
-  readonly ctauGenCm: number;
+  /** c*tau to generate with, cm: one lifetime, or the components of a mixture (llpMixture), each a contiguous block of every cell's decays. */
+  readonly ctauGenCm: number | readonly number[];
   readonly seed: number;
   /** Reduced-mass resolution sigma(m) in GeV for the smearing (default resolution()). */
   readonly sigma?: (m: number, c: Channel) => number;
@@ -100,14 +126,23 @@ export function resolution(m: number, _c: Channel): number {
 
 /**
  * B+ -> K+ S (or B0 -> K*0 S, o.production), S -> x x decays: B isotropic with p* = P_B_Y4S in the Upsilon(4S) frame, boosted
- * along z by BG_Y4S; S isotropic in the B frame; c*t exponential with ctauGen; lxy = c*t * pT / m
- * (flight L = beta gamma c t, its transverse part); M_red smeared with a Gaussian. Randomness:
- * Philox, key foldIn(key(seed, stream), cell) (stream: LLP_STREAM, or LLP_STREAM_KSTAR0 for B0 -> K*0 S),
- * two blocks per decay at counters 2i, 2i + 1.
+ * along z by BG_Y4S; S isotropic in the B frame; c*t exponential with the decay's component of
+ * ctauGenCm (component c: decays [mixtureStart(c), mixtureStart(c + 1)) of each cell, its own
+ * counter range); lxy = c*t * pT / m (flight L = beta gamma c t, its transverse part); M_red smeared
+ * with a Gaussian. Randomness: Philox, key foldIn(key(seed, stream), cell) (stream: LLP_STREAM, or
+ * LLP_STREAM_KSTAR0 for B0 -> K*0 S), two blocks per decay at counters 2i, 2i + 1.
  */
 export async function generateLlpSample(o: GenerateLlpOptions): Promise<LlpSample> {
   if (!Number.isInteger(o.perCell) || o.perCell < 1) throw new RangeError(`perCell must be a positive integer, got ${o.perCell}`);
-  if (!(o.ctauGenCm > 0)) throw new RangeError(`ctauGenCm must be > 0, got ${o.ctauGenCm}`);
+  const mix = typeof o.ctauGenCm === 'number' ? [o.ctauGenCm] : [...o.ctauGenCm];
+  mix.forEach((c, i) => {
+    if (!(c > 0) || !Number.isFinite(c)) throw new RangeError(`ctauGenCm[${i}] must be a positive finite number, got ${c}`);
+    if (i > 0 && !(c > mix[i - 1])) throw new RangeError(`ctauGenCm: the mixture's lifetimes must ascend, got ${mix[i - 1]} then ${c}`);
+  });
+  if (mix.length === 0) throw new RangeError('ctauGenCm: no lifetime given');
+  if (o.perCell < mix.length) throw new RangeError(`perCell (${o.perCell}) must be >= the mixture's ${mix.length} lifetimes`);
+  const K = mix.length, comp = new Float64Array(o.perCell);
+  for (let c = 0; c < K; c++) comp.fill(mix[c], mixtureStart(o.perCell, K, c), mixtureStart(o.perCell, K, c + 1));
   const sigma = o.sigma ?? resolution;
   const nCells = o.masses.length * o.channels.length;
   const N = nCells * o.perCell;
@@ -136,7 +171,7 @@ export async function generateLlpSample(o: GenerateLlpOptions): Promise<LlpSampl
           const S = boost(S1, 0, 0, BG_Y4S / Math.sqrt(1 + BG_Y4S * BG_Y4S)); // to the lab
           bgT = Math.hypot(S[1], S[2]) / m;
         }
-        ct[i] = -o.ctauGenCm * Math.log(1 - r[4]); // exponential decay, r in [0, 1)
+        ct[i] = -comp[k] * Math.log(1 - r[4]); // exponential decay, r in [0, 1)
         lxy[i] = ct[i] * bgT;
         // Box-Muller (1 - r5 in (0, 1]).
         const gauss = Math.sqrt(-2 * Math.log(1 - r[5])) * Math.cos(2 * Math.PI * r[6]);
@@ -147,7 +182,12 @@ export async function generateLlpSample(o: GenerateLlpOptions): Promise<LlpSampl
     }
   }
   return {
-    ct, lxy, mred, gw, channel, mS, ctauGen: o.ctauGenCm,
-    meta: { generator: `darkscan llp ${prod.name}`, production: o.production ?? 'K+', version: LLP_SAMPLE_VERSION, seed: o.seed, stream: o.stream ?? prod.stream, perCell: o.perCell, ctau_gen_cm: o.ctauGenCm, fixedBgT: o.fixedBgT ?? null },
+    ct, lxy, mred, gw, channel, mS, ctauGen: mix,
+    ctauGenFrac: mix.map((_, c) => (mixtureStart(o.perCell, K, c + 1) - mixtureStart(o.perCell, K, c)) / o.perCell),
+    meta: {
+      generator: `darkscan llp ${prod.name}`, production: o.production ?? 'K+', version: LLP_SAMPLE_VERSION, seed: o.seed, stream: o.stream ?? prod.stream, perCell: o.perCell,
+      ctau_gen_cm: mix.length === 1 ? mix[0] : mix, ...(mix.length > 1 ? { ctau_gen_mixture: `${mix.length} log-spaced lifetimes, equal shares, each a contiguous block of every cell's decays; weights by the balance heuristic` } : {}),
+      fixedBgT: o.fixedBgT ?? null,
+    },
   };
 }

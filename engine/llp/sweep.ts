@@ -1,5 +1,12 @@
 // Lifetime sweep: signal efficiency for every (mass hypothesis, channel, lifetime) cell in one
-// kernel dispatch (kernels/llp_sweep), from decays simulated at one c*tau_gen and reweighted.
+// kernel dispatch (kernels/llp_sweep), from decays simulated with a mixture of lifetimes
+// c*tau_c (shares a_c) and reweighted to each c*tau_j by the balance heuristic:
+//   w = f_j(t) / sum_c a_c f_c(t),  f(t) = e^(-t/tau) / tau   (Veach & Guibas, SIGGRAPH 1995, eq. 8)
+// bounded by 1 / a_c x tau_c / tau_j for the nearest component c with tau_c >= tau_j, so no lifetime
+// above the longest component is swept (one-lifetime reweighting f_j / f_gen is unbounded there).
+// The kernel computes w = (tau_R/tau_j) e^(t (1/tau_R - 1/tau_j)) x gw' with tau_R the longest
+// component and gw' = gw / sum_c a_c (tau_R/tau_c) e^(t (1/tau_R - 1/tau_c)) (host, f64, once per
+// decay; the sum is >= a_R, so gw' <= gw / a_R; one component: gw' = gw, the plain reweighting).
 import type { Backend } from '../../host/backend.js';
 import { runCancellable } from '../cancel.js';
 import { llpSweep, lifetimeTable, decode96 } from '../../kernels/llp_sweep/desc.js';
@@ -42,6 +49,35 @@ export function massWindow(m: number, c: Channel, nSigma = 2, sigma = resolution
   return { lo: Math.max(0, r - nSigma * s), hi: r + nSigma * s };
 }
 
+/** The balance-heuristic factor 1 / sum_c a_c (tau_R/tau_c) e^(t (1/tau_R - 1/tau_c)) of a decay at c*t = t (tau_R: the longest component). */
+export function mixtureFactor(ctauGen: readonly number[], frac: readonly number[], t: number): number {
+  const R = ctauGen[ctauGen.length - 1];
+  let s = 0;
+  for (let c = 0; c < ctauGen.length; c++) if (frac[c] > 0) s += frac[c] * (R / ctauGen[c]) * Math.exp(t * (1 / R - 1 / ctauGen[c]));
+  return 1 / s;
+}
+
+/** Checks a sample's mixture and that every swept lifetime is within it (weights bounded); returns tau_R, the longest component. */
+export function checkMixture(sample: LlpSample, ctaus: readonly number[]): number {
+  const g = sample.ctauGen, a = sample.ctauGenFrac;
+  if (g.length === 0 || g.length !== a.length) throw new Error(`llp sample: ${g.length} generated lifetimes but ${a.length} shares`);
+  let sum = 0;
+  g.forEach((c, i) => {
+    if (!(c > 0) || !Number.isFinite(c) || (i > 0 && !(c > g[i - 1]))) throw new RangeError(`llp sample: generated c*tau ${i} = ${c} cm must be positive, finite and ascending`);
+    if (!(a[i] >= 0 && a[i] <= 1)) throw new RangeError(`llp sample: share ${a[i]} of generated c*tau ${c} cm must be in [0, 1]`);
+    sum += a[i];
+  });
+  if (Math.abs(sum - 1) > 1e-9) throw new RangeError(`llp sample: the mixture's shares sum to ${sum}, not 1`);
+  if (!(a[g.length - 1] > 0)) throw new RangeError(`llp sample: no decays generated at the longest c*tau (${g[g.length - 1]} cm)`);
+  const R = g[g.length - 1];
+  ctaus.forEach((c, j) => {
+    if (c > R * (1 + 1e-6)) {
+      throw new RangeError(`llp: lifetime ${j} (c*tau = ${c} cm) is above the longest generated c*tau (${R} cm): reweighting to it has unbounded weights (infinite variance above 2 x ${R} cm); generate up to ${c} cm (darkscan llp --demo generates a mixture spanning --ctaus) or sweep c*tau <= ${R} cm`);
+    }
+  });
+  return R;
+}
+
 /** Kernel inputs for a sweep: decays sorted by (mass, channel), one group per (mass, channel). */
 export function sweepInputs(sample: LlpSample, o: SweepOptions) {
   const nC = o.channels.length, G = o.masses.length * nC;
@@ -52,6 +88,8 @@ export function sweepInputs(sample: LlpSample, o: SweepOptions) {
   });
   const chanPos = new Int32Array(CHANNELS.length).fill(-1);
   o.channels.forEach((c, ic) => { chanPos[CHANNELS.indexOf(c)] = ic; });
+  const tauR = checkMixture(sample, o.ctaus);
+  const mixed = sample.ctauGen.length > 1;
   const N = sample.ct.length;
   const cell = new Int32Array(N).fill(-1);
   const counts = new Uint32Array(G);
@@ -69,9 +107,10 @@ export function sweepInputs(sample: LlpSample, o: SweepOptions) {
     const g = cell[i];
     if (g < 0) continue;
     const k = fill[g]++;
-    ct[k] = sample.ct[i]; lxy[k] = sample.lxy[i]; mred[k] = sample.mred[i]; gw[k] = sample.gw[i];
+    ct[k] = sample.ct[i]; lxy[k] = sample.lxy[i]; mred[k] = sample.mred[i];
     if (!(ct[k] >= 0) || !Number.isFinite(ct[k])) throw new Error(`llp sample: row ${i}: c*t = ${sample.ct[i]} must be finite and >= 0`);
-    if (!(gw[k] >= 0) || !Number.isFinite(gw[k])) throw new Error(`llp sample: row ${i}: weight = ${sample.gw[i]} must be finite and >= 0`);
+    if (!(sample.gw[i] >= 0) || !Number.isFinite(sample.gw[i])) throw new Error(`llp sample: row ${i}: weight = ${sample.gw[i]} must be finite and >= 0`);
+    gw[k] = mixed ? sample.gw[i] * mixtureFactor(sample.ctauGen, sample.ctauGenFrac, ct[k]) : sample.gw[i];
     if (!Number.isFinite(lxy[k]) || !Number.isFinite(mred[k])) throw new Error(`llp sample: row ${i}: lxy and mred must be finite`);
     ctMax = Math.max(ctMax, ct[k]); gwMax = Math.max(gwMax, gw[k]);
   }
@@ -89,7 +128,7 @@ export function sweepInputs(sample: LlpSample, o: SweepOptions) {
     win[q + LY.WIN_MRED_LO] = w.lo; win[q + LY.WIN_MRED_HI] = w.hi; win[q + LY.WIN_LXY_LO] = o.lxyWindow[0]; win[q + LY.WIN_LXY_HI] = o.lxyWindow[1];
     nGenerated[g] = sample.nGenerated?.get(`${m}|${c}`) ?? counts[g];
   }));
-  const life = lifetimeTable(sample.ctauGen, o.ctaus, ctMax, gwMax, maxRange);
+  const life = lifetimeTable(tauR, o.ctaus, ctMax, gwMax, maxRange);
   return { G, inputs: { ct, lxy, mred, gw, grp_range: range, grp_win: win, life }, windows, nGenerated };
 }
 
@@ -118,20 +157,21 @@ export function decodeSweep(acc: Uint32Array, life: Float32Array, o: SweepOption
   return { masses: o.masses, channels: o.channels, ctaus: o.ctaus, eff, effErr, accepted, nGenerated, windows, backend };
 }
 
-/** The same efficiencies in f64 with Math.exp, without the kernel (an independent check). */
+/** The same efficiencies in f64 with Math.exp, without the kernel (an independent check of its arithmetic). */
 export function sweepDirect(sample: LlpSample, o: SweepOptions): Float64Array {
   const { G, inputs, nGenerated } = sweepInputs(sample, o);
   const L = o.ctaus.length;
   const out = new Float64Array(G * L);
   const { ct, lxy, mred, gw, grp_range: r, grp_win: w } = inputs;
+  const R = sample.ctauGen[sample.ctauGen.length - 1];
   for (let g = 0; g < G; g++) {
     for (let j = 0; j < L; j++) {
-      const tau = o.ctaus[j], t0 = sample.ctauGen;
+      const tau = o.ctaus[j];
       let s = 0;
       const rg = LY.RANGE_WORDS * g, wg = LY.WIN_WORDS * g;
       for (let k = r[rg + LY.RANGE_START]; k < r[rg + LY.RANGE_END]; k++) {
         if (mred[k] >= w[wg + LY.WIN_MRED_LO] && mred[k] < w[wg + LY.WIN_MRED_HI] && lxy[k] >= w[wg + LY.WIN_LXY_LO] && lxy[k] < w[wg + LY.WIN_LXY_HI]) {
-          s += gw[k] * (t0 / tau) * Math.exp(-ct[k] / tau + ct[k] / t0); // w = (tau_gen/tau) exp(-t/tau + t/tau_gen): ratio of exponential decay-time densities
+          s += gw[k] * (R / tau) * Math.exp(ct[k] * (1 / R - 1 / tau)); // gw carries the balance-heuristic factor (mixtureFactor)
         }
       }
       out[g * L + j] = s / nGenerated[g];
