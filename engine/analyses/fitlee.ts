@@ -13,7 +13,7 @@ import { FitSession, testStatistic } from '../likelihood/infer.js';
 import type { FitRequest, FitResult } from '../likelihood/fitrun.js';
 import { checkpoint } from '../cancel.js';
 import { normSf } from '../stats/special.js';
-import { globalFromExceeding } from '../stats/lee.js';
+import { globalFromExceeding, type GlobalSignificance } from '../stats/lee.js';
 import { EventRandom, poisson } from '../generate/rng.js';
 import type { Key } from '../random.js';
 import { hypothesisWorkspace, Sorted, type FitModels } from './fit.js';
@@ -35,18 +35,10 @@ export interface FitLeeOptions {
   readonly progress?: (s: string) => void;
 }
 
-export interface FitGlobalSignificance {
-  /** The observed largest local Z over the included hypotheses, its hypothesis and local p. */
-  readonly maxLocalZ: number;
+/** The look-elsewhere result of the fits: as the counting windows' (lee.ts), per hypothesis instead of window. */
+export interface FitGlobalSignificance extends Omit<GlobalSignificance, 'window' | 'seed'> {
+  /** Index of the hypothesis with the observed largest local Z (maxLocalZ, pLocal) among the included ones. */
   readonly hypothesis: number;
-  readonly pLocal: number;
-  readonly pGlobal: number;
-  /** Binomial standard error of pGlobal. */
-  readonly pGlobalError: number;
-  readonly zGlobal: number;
-  readonly trialsFactor: number;
-  readonly pseudoExperiments: number;
-  readonly exceeding: number;
   /** Largest local Z of each pseudo-experiment, in order. */
   readonly pseudoMaxZ: number[];
   readonly hypotheses: number;
@@ -114,30 +106,55 @@ export interface BackgroundCell {
 
 /**
  * The fits' background-only model as one spectrum over the scanned range, to draw pseudo-data from
- * (a parametric bootstrap: toys from the background-only model, Gross, Vitells, EPJC 70 (2010) 525,
- * sec. 4): each hypothesis' nominal background (the quadratic through the simulation, per bin,
- * constant within a bin) holds from the midpoint to its neighbours' centres, within its fit range (a
- * range clipped at an MLP range edge hands over at that edge). Resampling the simulated events
- * instead (the counting windows' look-elsewhere) puts the simulation's own fluctuation into every
- * bin, which the smooth fitted background does not have (background-only largest local Z ~5
- * instead of ~3 for Z' -> mu mu); regenerating every background per pseudo-experiment as the data
- * are (search.ts fitPseudoData 'simulation') is exact but costs the data's simulation each time.
+ * (a parametric bootstrap: toys from the background-only fit, Gross, Vitells, EPJC 70 (2010) 525,
+ * sec. 4). Each hypothesis gives a curve in its bins (`curves[k]`, expected events per bin: its
+ * background-only fit to the data, backgroundOnlyCurves; default its nominal background); at x the
+ * spectrum is the average of the curves of every hypothesis whose range holds x, weighted by
+ * 1 - |x - x_k| / half range (a smooth blend: the hypotheses' separate quadratics differ by a few
+ * per cent where they overlap, and a step between them would look like a signal). Cells: the
+ * intervals between all hypotheses' bin edges. Resampling the simulated events instead (the
+ * counting windows' look-elsewhere) puts the simulation's own fluctuation into every bin, which
+ * the smooth fitted background does not have (background-only largest local Z ~5 instead of ~3
+ * for Z' -> mu mu); simulating every background again as the data are (search.ts fitPseudoData
+ * 'simulation') is exact but costs the data's simulation each time.
  */
-export function backgroundCells(m: FitModels): BackgroundCell[] {
+export function backgroundCells(m: FitModels, curves?: readonly (ArrayLike<number> | undefined)[]): BackgroundCell[] {
   oneSpectrum(m);
-  const order = m.hypotheses.map((_, k) => k).sort((a, b) => m.hypotheses[a].x_GeV - m.hypotheses[b].x_GeV || a - b);
+  const H = m.hypotheses;
+  const edges = [...new Set(H.flatMap((h) => h.edges))].sort((a, b) => a - b);
   const cells: BackgroundCell[] = [];
-  order.forEach((k, r) => {
-    const h = m.hypotheses[k], prev = r > 0 ? m.hypotheses[order[r - 1]] : undefined, next = r + 1 < order.length ? m.hypotheses[order[r + 1]] : undefined;
-    const a = prev ? Math.max(h.lo_GeV, Math.min((prev.x_GeV + h.x_GeV) / 2, prev.hi_GeV)) : h.lo_GeV;
-    const b = next ? Math.min(h.hi_GeV, Math.max((h.x_GeV + next.x_GeV) / 2, next.lo_GeV)) : h.hi_GeV;
-    const nominal = m.workspace.channels[k].samples[0].data;
-    for (let j = 0; j < h.bins; j++) {
-      const lo = Math.max(a, h.edges[j]), hi = Math.min(b, h.edges[j + 1]);
-      if (hi > lo) cells.push({ lo, hi, mean: (nominal[j] * (hi - lo)) / (h.edges[j + 1] - h.edges[j]) });
+  const byLo = H.map((_, k) => k).sort((a, b) => H[a].lo_GeV - H[b].lo_GeV || a - b);
+  let first = 0;
+  for (let e = 0; e + 1 < edges.length; e++) {
+    const lo = edges[e], hi = edges[e + 1], x = (lo + hi) / 2;
+    while (first < byLo.length && H[byLo[first]].hi_GeV <= lo) first++; // never needed again (edges ascend)
+    let sw = 0, sf = 0;
+    for (let r = first; r < byLo.length && H[byLo[r]].lo_GeV <= x; r++) {
+      const k = byLo[r], h = H[k];
+      if (!(x < h.hi_GeV)) continue;
+      let j = 0;
+      while (j + 1 < h.bins && x >= h.edges[j + 1]) j++;
+      const w = 1 - Math.abs(x - h.x_GeV) / Math.max(h.x_GeV - h.lo_GeV, h.hi_GeV - h.x_GeV);
+      const c = curves?.[k] ?? m.workspace.channels[k].samples[0].data;
+      if (w > 0) (sw += w), (sf += (w * c[j]) / (h.edges[j + 1] - h.edges[j]));
     }
-  });
+    if (sw > 0) cells.push({ lo, hi, mean: (sf / sw) * (hi - lo) });
+  }
   return cells;
+}
+
+/**
+ * Per hypothesis the background-only fit (mu = 0) to its observed data: expected events per bin
+ * (the included hypotheses; others undefined), for backgroundCells. One batched dispatch.
+ */
+export async function backgroundOnlyCurves(backend: Backend, m: FitModels, include: readonly boolean[], signal?: AbortSignal): Promise<(Float64Array | undefined)[]> {
+  const used = m.hypotheses.map((_, k) => k).filter((k) => include[k]);
+  const models = used.map((k) => compileModel(hypothesisWorkspace(m, k), { source: `hypothesis ${k}` }));
+  const session = new FitSession(backend, models, { signal });
+  const r = await session.run(models.map((mod, j) => ({ model: j, data: mod.observed, poi: 0 })), 'background-only fits');
+  const out: (Float64Array | undefined)[] = m.hypotheses.map(() => undefined);
+  used.forEach((k, j) => (out[k] = session.evaluators[j].asimov(r[j].theta).slice(0, m.hypotheses[k].bins)));
+  return out;
 }
 
 /** Pseudo-data from the cells with key k: per cell n ~ Poisson(mean) events, uniform in the cell (Philox: event index = cell index). */

@@ -21,7 +21,7 @@ import { foldIn, key, split, RANDOM_STREAM_VERSION } from '../random.js';
 import { trainMlps, type MlpSpec } from './mlp.js';
 import { BAYES_KERNEL_HOW, limitsBatch, PIPELINE_LIMIT_METHODS, type OneLimit, type PipelineLimitMethod } from '../stats/windows.js';
 import { globalSignificance } from '../stats/lee.js';
-import { backgroundCells, drawFromCells, fitGlobalSignificance, type FitGlobalSignificance } from './fitlee.js';
+import { backgroundCells, backgroundOnlyCurves, drawFromCells, fitGlobalSignificance, type FitGlobalSignificance } from './fitlee.js';
 import { checkpoint } from '../cancel.js';
 import { couplingLimitsAt, type Coupling } from './couplings.js';
 import { buildFitModels, fitHypotheses, fitRange, fitSigma, FIT_MIN_B, type FitModels, type FitSpec } from './fit.js';
@@ -808,7 +808,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       include: fitted.used, observedZ: fitted.z, pseudoExperiments: nFit, signal: o.signal, progress,
       pseudoData: async (k) => {
         const kk = foldIn(foldIn(kPE, k), FIT_PE_TAG);
-        if (fitPseudo === 'model') return drawFromCells(cells ??= backgroundCells(fitted!.models), kk);
+        if (fitPseudo === 'model') return drawFromCells(cells ??= backgroundCells(fitted!.models, await backgroundOnlyCurves(backend, fitted!.models, fitted!.used, o.signal)), kk);
         // As the data (section 5) with the pseudo-experiment's key: independent samples up to dataMax events, else the estimate resampled.
         const parts: Columns[] = [];
         for (const [i, bg] of (fileBackgrounds ? [] : def.backgrounds).entries()) {
@@ -868,7 +868,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
         fit_z_global: fg?.zGlobal ?? null, fit_trials_factor: fg?.trialsFactor ?? null, fit_pseudo_max_z_local: fg?.pseudoMaxZ ?? [],
         fit_refits: fg?.fits ?? 0, fit_refits_not_converged: fg?.unconverged ?? 0,
         fit_method: nFit > 0
-          ? `fit_*: the binned fits' look-elsewhere: ${nFit} background-only pseudo-experiments ${fitPseudo === 'model' ? "drawn from the fits' background-only model over the whole spectrum (each hypothesis' nominal background between the midpoints to its neighbours; Poisson per bin, uniform within)" : `drawn like the data (${fileBackgrounds ? 'Poisson-resampled background file events' : 'per background an independent sample where the data have one, else the estimate Poisson-resampled'})`} (key: seed ${o.seed}, stream ${SEARCH_STREAM}, search id ${def.id}, pseudo-experiment k and ${FIT_PE_TAG} folded in), each histogrammed in every fitted hypothesis' bins (${fg!.hypotheses} hypotheses with background >= ${FIT_MIN_B}), all refitted in batched dispatches (q_0: free fit and mu = 0); the largest local Z per pseudo-experiment (fit_pseudo_max_z_local); fit_p_global = (fit_exceeding + 1) / (N + 1), N = fit_pseudo_experiments`
+          ? `fit_*: the binned fits' look-elsewhere: ${nFit} background-only pseudo-experiments ${fitPseudo === 'model' ? "drawn from the fits' background-only model over the whole spectrum (each hypothesis' background-only fit to the data, blended where the ranges overlap, weight 1 - |x - x_k| / half range; Poisson per cell, uniform within)" : `drawn like the data (${fileBackgrounds ? 'Poisson-resampled background file events' : 'per background an independent sample where the data have one, else the estimate Poisson-resampled'})`} (key: seed ${o.seed}, stream ${SEARCH_STREAM}, search id ${def.id}, pseudo-experiment k and ${FIT_PE_TAG} folded in), each histogrammed in every fitted hypothesis' bins (${fg!.hypotheses} hypotheses with background >= ${FIT_MIN_B}), all refitted in batched dispatches (q_0: free fit and mu = 0); the largest local Z per pseudo-experiment (fit_pseudo_max_z_local); fit_p_global = (fit_exceeding + 1) / (N + 1), N = fit_pseudo_experiments`
           : `fit_*: no fit look-elsewhere (${fitPseudo === 'simulation' && !canResample ? 'background given as candidates cannot be resampled' : fitted.used.some((v) => v) ? '0 fit pseudo-experiments' : 'no hypothesis has enough background to be fitted'})`,
         counting_windows: 'the unprefixed fields (max_z_local .. trials_factor, method) are the counting windows\' look-elsewhere (engine/scan.ts window counts), not the fits\'',
       } : {}),
