@@ -465,7 +465,8 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   const dataMax = def.model === 'fit' ? FIT_DATA_MAX_EVENTS : DATA_MAX_EVENTS;
   const pseudoData = !o.inputs?.data && simulatedBackgrounds
     ? def.backgrounds.map((bg, i) => (expectedEvents(bg.name, lumi, bg.params ?? {}) <= dataMax
-      ? early(() => generateAtLuminosityOn(backend, { process: bg.name, params: bg.params, lumiFb: lumi, seed: seedOf(foldIn(kData, i)), maxEvents: 2 * dataMax }, o.signal, lane(2)))
+      // unit-weight events where the process has importance weights: data are counts, each event once
+      ? early(() => generateAtLuminosityOn(backend, { process: bg.name, params: { ...bg.params, ...getProcess(bg.name).unweighted }, lumiFb: lumi, seed: seedOf(foldIn(kData, i)), maxEvents: 2 * dataMax }, o.signal, lane(2)))
       : null))
     : [];
   const injectSample = o.inject ? early(() => generateOn(backend, { process: def.signal.process, params: signalParams(def, o.inject!.masses), events: o.inject!.events, seed: seedOf(kInject) }, o.signal, lane(2))) : null;
@@ -536,7 +537,8 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       let c: Columns | null = null;
       for (let chunk = 0; chunk < 5 && (c === null || rows(c) < nTrain / def.backgrounds.length); chunk++) {
         await check();
-        const s = await generateOn(backend, { process: bg.name, params: bg.params, events: 20_000, firstEvent: chunk * 20_000, seed: seedOf(foldIn(kTrain, 1000 + i)) }, o.signal, lane(0));
+        // training takes rows at face value: a process with importance weights (e e mu mu's tail) gives unit-weight events here
+        const s = await generateOn(backend, { process: bg.name, params: { ...bg.params, ...getProcess(bg.name).unweighted }, events: 20_000, firstEvent: chunk * 20_000, seed: seedOf(foldIn(kTrain, 1000 + i)) }, o.signal, lane(0));
         const part = selectSample(s.columns, s.length, bg.name);
         c = c ? concatColumns([c, part], keep) : part;
       }

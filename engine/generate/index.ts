@@ -21,7 +21,8 @@ export type { ProcessDef, Family, Params, DetectorModel };
 /** The random stream number of the generator (engine/random.ts key(seed, stream)). */
 export const GENERATOR_STREAM = 0x6e670001;
 /** Bumped whenever a change alters what a given (seed, process, params, event) produces. */
-export const GENERATOR_VERSION = 2;
+// 3: e e mu mu drawn by an efficient rejection sampler with a weighted large-pT tail (twophoton.ts): new draws and per-event weights.
+export const GENERATOR_VERSION = 3;
 
 const DEG = 180 / Math.PI;
 
@@ -69,7 +70,7 @@ export interface GenerateOptions {
   /** Keep only events that pass the detector acceptance of the family (default true). */
   readonly acceptedOnly?: boolean;
   readonly detector?: DetectorModel;
-  /** Weight given to every event (default 1; generateAtLuminosity sets it when oversampling). */
+  /** Weight given to every event (default 1; generateAtLuminosity sets it when oversampling), times the process's per-event importance weight (GenEvent.weight). */
   readonly weight?: number;
 }
 
@@ -329,7 +330,7 @@ function runEvents(r: GenRun, a: number, b: number): void {
     if (r.acceptedOnly && !rec.accepted) continue;
     const k = r.k++;
     cols.event[k] = ev;
-    cols.weight[k] = r.weight;
+    cols.weight[k] = g.weight === undefined ? r.weight : r.weight * g.weight;
     for (const n of names) {
       const v = rec.row[n] ?? 0;
       if (!Number.isFinite(v)) throw new Error(`generator: process ${proc.name}, event ${ev}: column ${n} is ${v} (a bug)`);

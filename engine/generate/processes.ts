@@ -14,6 +14,7 @@ import {
   radiate, sampleCos, sampleGammaGammaCos, sigmaGammaGammaToLL, tauToMuNuNu, tauToPiNu, fourMuSpectrumFbPerGeV, type IsrResult,
 } from './physics.js';
 import { TAU_PROCESSES, fourTrackVariant } from './tau.js';
+import { sampleEpa } from './twophoton.js';
 
 export type Kind = 'mu' | 'e' | 'pi' | 'K' | 'gamma' | 'invisible';
 export interface GenParticle {
@@ -29,6 +30,8 @@ export interface GenEvent {
   truth: Record<string, number>;
   /** LLP: the decay vertex of the long-lived particle is set by the reconstruction from these. */
   llp?: { p: P4; properTimeNs: number };
+  /** Importance weight of this event (default 1), multiplied into the sample's weight column; its mean over events is 1. */
+  weight?: number;
 }
 export type Family = 'dimuon' | 'fourmuon' | 'photons' | 'llp' | 'bmeson' | 'fourtrack';
 export type Params = Record<string, number>;
@@ -50,6 +53,8 @@ export interface ProcessDef {
   /** Throws a RangeError naming the parameter when the parameters are unphysical. */
   check?(p: Params): void;
   generate(rng: EventRandom, p: Params): GenEvent;
+  /** Parameter overrides under which every event has weight 1 (processes whose generate returns importance weights). */
+  readonly unweighted?: Readonly<Params>;
 }
 
 const BR_TAU_MUNUNU = 0.1739; // PDG 2024
@@ -348,31 +353,8 @@ const tautau: ProcessDef = {
   },
 };
 
-// Two-photon e+e- -> e+e- mu+ mu- in the equivalent-photon approximation with the photons' virtualities.
+// Two-photon e+e- -> e+e- mu+ mu-: the EPA sampler of twophoton.ts.
 const EEMM_WMIN = 0.5;
-function eemumuSigmaMax(wmin: number): number {
-  let m = 0;
-  for (let w = wmin; w <= SQRT_S; w += 0.001) m = Math.max(m, sigmaGammaGammaToLL(w, M_MU));
-  return m * 1.01;
-}
-const eemumuMax = new Map<number, number>();
-/** ln Q^2 range the virtualities are drawn from (GeV^2): below every Q^2_min, above every Q^2_max. */
-const LNQ2_LO = Math.log(1e-14), LNQ2_HI = Math.log(S);
-
-/**
- * The scattered beam lepton after radiating a photon of energy fraction y and virtuality Q^2, or
- * null outside the kinematic range: E' = E (1 - y), Q^2 = 2 (E E' - p p' cos theta) - 2 m^2.
- * `dir` is +1 for the beam along +z, -1 for the other.
- */
-function scattered(y: number, q2: number, phi: number, dir: number): P4 | null {
-  const E = SQRT_S / 2, E2 = E * (1 - y);
-  if (!(E2 > M_E)) return null;
-  const p = Math.sqrt(E * E - M_E * M_E), p2 = Math.sqrt(E2 * E2 - M_E * M_E);
-  const c = (2 * E * E2 - 2 * M_E * M_E - q2) / (2 * p * p2);
-  if (!(c >= -1 && c <= 1)) return null;
-  const st = Math.sqrt(1 - c * c);
-  return [E2, p2 * st * Math.cos(phi), p2 * st * Math.sin(phi), dir * p2 * c];
-}
 
 const eemumu: ProcessDef = {
   name: 'eemumu',
@@ -380,45 +362,29 @@ const eemumu: ProcessDef = {
   kind: 'background',
   family: 'dimuon',
   description: 'e+e- -> e+e- mu+ mu- via gamma* gamma* fusion: equivalent photons with their energy and virtuality spectra (Budnev et al. 1975), Breit-Wheeler gamma gamma -> mu mu; the scattered e+ e- at their angles, so tagged (an e in the tracker) and untagged events both appear',
-  defaults: { wMin: EEMM_WMIN },
-  paramDocs: { wMin: 'generator cut on the mu mu mass W, GeV (the cited sigma assumes 0.5)' },
+  defaults: { wMin: EEMM_WMIN, tailBias: 1 },
+  paramDocs: {
+    wMin: 'generator cut on the mu mu mass W, GeV (the cited sigma assumes 0.5)',
+    tailBias: '1: oversample scattered leptons with large pT that escape the tracker, events weighted (mean weight 1; engine/generate/twophoton.ts); 0: unweighted',
+  },
   check(p) {
     if (!(p.wMin > 2 * M_MU && p.wMin < SQRT_S)) throw new RangeError(`parameter wMin = ${p.wMin} GeV must be in (${2 * M_MU}, sqrt(s))`);
+    if (p.tailBias !== 0 && p.tailBias !== 1) throw new RangeError(`parameter tailBias must be 0 or 1, got ${p.tailBias}`);
   },
   sigmaFb: () => 18.9 * NB,
   sigmaSource: 'Belle II Physics Book Table 4: 18.9 nb (AAFH, W_mumu > 0.5 GeV); the EPA shape here is approximate',
   illustrative: false,
+  unweighted: { tailBias: 0 },
   generate(rng, p) {
-    let smax = eemumuMax.get(p.wMin);
-    if (smax === undefined) eemumuMax.set(p.wMin, (smax = eemumuSigmaMax(p.wMin)));
-    const yMin = (p.wMin * p.wMin) / S;
-    const ly = Math.log(yMin);
-    for (;;) {
-      // Photon spectra dn = (alpha/pi) (dy/y) (dQ^2/Q^2) [1 - y + y^2/2 - (1 - y) Q^2_min/Q^2], Q^2_min = m_e^2 y^2/(1 - y)
-      // (Budnev, Ginzburg, Meledin, Serbo, Phys. Rep. 15 (1975) 181, eq. D.4): y and ln Q^2 drawn flat, the bracket by rejection.
-      const y1 = Math.exp(ly * rng.uniform()), y2 = Math.exp(ly * rng.uniform());
-      const q1 = Math.exp(LNQ2_LO + (LNQ2_HI - LNQ2_LO) * rng.uniform()), q2 = Math.exp(LNQ2_LO + (LNQ2_HI - LNQ2_LO) * rng.uniform());
-      const f1 = rng.between(0, 2 * Math.PI), f2 = rng.between(0, 2 * Math.PI);
-      const em = scattered(y1, q1, f1, 1), ep = scattered(y2, q2, f2, -1);
-      if (!em || !ep) continue;
-      const flux = (y: number, q: number) => 1 - y + (y * y) / 2 - ((1 - y) * M_E * M_E * y * y) / ((1 - y) * q);
-      const E = SQRT_S / 2;
-      const sys: P4 = [2 * E - em[0] - ep[0], -em[1] - ep[1], -em[2] - ep[2], -em[3] - ep[3]];
-      const W2 = sysMass2(sys);
-      if (!(W2 > p.wMin * p.wMin)) continue;
-      const W = Math.sqrt(W2);
-      // Transverse gamma* gamma* -> mu mu taken as the real-photon cross section at W, damped by
-      // W^2 / (W^2 + Q^2) per photon once Q^2 exceeds W^2 (illustrative form of the suppression, Budnev et al. sec. 5).
-      const damp = (W2 / (W2 + q1)) * (W2 / (W2 + q2));
-      if (rng.uniform() > flux(y1, q1) * flux(y2, q2) * damp * (sigmaGammaGammaToLL(W, M_MU) / smax)) continue;
-      const b = Math.sqrt(1 - (4 * M_MU * M_MU) / W2);
-      const c = sampleGammaGammaCos(rng, b);
-      const [a, d] = produce2(sys, M_MU, M_MU, c, rng.between(0, 2 * Math.PI));
-      return {
-        particles: [mu(-1, a), mu(1, d), { kind: 'e', charge: -1, p: em }, { kind: 'e', charge: 1, p: ep }],
-        truth: { truth_W_GeV: W },
-      };
-    }
+    const { em, ep, sys, w, weight } = sampleEpa(rng, p.wMin, p.tailBias !== 0);
+    const b = Math.sqrt(1 - (4 * M_MU * M_MU) / (w * w));
+    const c = sampleGammaGammaCos(rng, b);
+    const [a, d] = produce2(sys, M_MU, M_MU, c, rng.between(0, 2 * Math.PI));
+    return {
+      particles: [mu(-1, a), mu(1, d), { kind: 'e', charge: -1, p: em }, { kind: 'e', charge: 1, p: ep }],
+      truth: { truth_W_GeV: w },
+      weight,
+    };
   },
 };
 
@@ -472,7 +438,7 @@ export const PROCESSES: readonly ProcessDef[] = [
   bToKS('ee', 7), bToKS('mumu', 8), bToKS('pipi', 9), bToKS('KK', 10),
   mumu, tautau, eemumu, gammagamma, eegamma, fourMu,
   ...B_MESON_PROCESSES,
-  ...TAU_PROCESSES, fourTrackVariant(eemumu, 'eemumu_4trk', 207, 'reconstructed as four tracks (both electrons in the tracker)'),
+  ...TAU_PROCESSES, fourTrackVariant(eemumu, 'eemumu_4trk', 207, 'reconstructed as four tracks (both electrons in the tracker; unweighted by default: the tail bias favours electrons outside it)', { tailBias: 0 }),
 ];
 
 export function getProcess(name: string): ProcessDef {

@@ -86,6 +86,11 @@ export class EventRandom {
     return (a * 67108864 + b + 0.5) * TWO_M53;
   }
 
+  /** Uniform double in (0, 1) from one 32-bit word, (a + 1/2) 2^-32: for draws that need no more resolution (the e e mu mu sampler's trials). */
+  uniform32(): number {
+    return (this.u32() + 0.5) * 2.3283064365386963e-10;
+  }
+
   /** Uniform in (lo, hi). */
   between(lo: number, hi: number): number {
     return lo + (hi - lo) * this.uniform();

@@ -294,8 +294,8 @@ const qq4: ProcessDef = {
 };
 
 /** A process's events reconstructed as four tracks (e.g. the two-photon e e mu mu with both electrons in the tracker). */
-export function fourTrackVariant(p: ProcessDef, name: string, id: number, note: string): ProcessDef {
-  return { ...p, name, id, family: 'fourtrack', description: `${p.description}; ${note}` };
+export function fourTrackVariant(p: ProcessDef, name: string, id: number, note: string, defaults: Params = {}): ProcessDef {
+  return { ...p, name, id, family: 'fourtrack', description: `${p.description}; ${note}`, defaults: { ...p.defaults, ...defaults } };
 }
 
 export const TAU_PROCESSES: readonly ProcessDef[] = [tautau1x3, tauToLAlpha('e', 205), tauToLAlpha('mu', 206), muMuTauTau, smMuMuTauTau, qq4];
