@@ -162,15 +162,18 @@ export interface EpaEvent {
 // (a = acceptance probability; E[K] = M/Z), so the accepted trial outside T (weight 1) and every
 // trial inside T = {(v, d) in photon k's tail cells, t_k in I_k; k = 1 or 2} (weight a_j) form an
 // unbiased weighted set. One of them is returned, candidate j with probability pi_j and weight (its
-// weight)/pi_j: a tail trial with probability TAIL_PICK (j in proportion to a_j b_j, weight
-// sum(a b) / (TAIL_PICK b_j)), else the accepted one (weight 1 / (1 - TAIL_PICK)); with no tail
-// trial the accepted one, weight 1. Every weight is exact (no normalisation constant), E[weight] = 1.
+// weight)/pi_j: a tail trial with probability p = TAIL_PICK S/(S + TAIL_C0), S = sum_T a_j b_j
+// (j in proportion to a_j b_j, weight S / (p b_j)), else the accepted one (weight 1 / (1 - p));
+// with no tail trial the accepted one, weight 1; with the accepted trial in T a tail trial (p = 1).
+// Every weight is exact (no normalisation constant), E[weight] = 1.
 const TAIL_ALPHA = 0.5;
 const TAIL_PICK = 0.75;
+/** S/(S + TAIL_C0) scales the tail's pick: an event whose tail trials carry little weight returns its accepted trial (weights stay within ~1e-4..15). */
+const TAIL_C0 = 0.05;
 /** pT (GeV) above which a scattered lepton counts as the tail. */
 export const TAIL_PT_GeV = 0.5;
-/** Tail trials are picked in proportion to a_j b_j, b = (pT / TAIL_PT)^TAIL_POWER of the larger tail pT: the pairs that pass need pT(mu mu) ~ 2 GeV. */
-const TAIL_POWER = 6;
+/** Tail trials are picked in proportion to a_j b_j, b = min(TAIL_B_MAX, (pT / TAIL_PT)^TAIL_POWER) of the larger tail pT: the pairs that pass need pT(mu mu) ~ 2 GeV. */
+const TAIL_POWER = 6, TAIL_B_MAX = 729;
 /** The tracker's polar acceptance (17-150 deg lab, detector.ts) as a CM cone around each beam: cos(theta*) = (cos theta_lab -+ beta)/(1 -+ beta cos theta_lab). */
 const COS_ESCAPE = [(Math.cos((17 * Math.PI) / 180) - BETA_CM) / (1 - BETA_CM * Math.cos((17 * Math.PI) / 180)), (Math.cos((30 * Math.PI) / 180) + BETA_CM) / (1 + BETA_CM * Math.cos((30 * Math.PI) / 180))];
 
@@ -259,7 +262,7 @@ function trial(rng: EventRandom, env: Envelope, tail: boolean): Trial {
   const a = f12 * damp(w2, q1) * damp(w2, q2) * sigmaGammaGammaToLL(w, M_MU);
   if (a > 1 + 1e-9) throw new Error(`e e mu mu sampler: acceptance ${a} > 1 at y = ${y1}, ${y2}, Q^2 = ${q1}, ${q2} (a bug in the envelope)`);
   const pt = (ph: EpaPhoton) => ph.p2 * Math.sqrt(Math.max(0, 1 - ph.cos * ph.cos));
-  const b = inT ? (Math.max(in1 ? pt(ph1) : 0, in2 ? pt(ph2) : 0) / TAIL_PT_GeV) ** TAIL_POWER : 0;
+  const b = inT ? Math.min(TAIL_B_MAX, (Math.max(in1 ? pt(ph1) : 0, in2 ? pt(ph2) : 0) / TAIL_PT_GeV) ** TAIL_POWER) : 0;
   return { ev: { ph1, ph2, phi1, phi2, em, ep, sys, w, weight: 1 }, a, tail: inT, b, accepted: uAcc < a };
 }
 
@@ -281,11 +284,12 @@ export function sampleEpa(rng: EventRandom, wMin: number, tail = false): EpaEven
     if (!t.accepted) continue;
     const bulk = t.tail ? null : t.ev!;
     if (!tails.length) return bulk!;
+    // a tail trial with probability p = TAIL_PICK S/(S + TAIL_C0), S = sum a b (1 without an accepted trial outside T), picked in proportion to a b
+    const pT = bulk ? (TAIL_PICK * sumAb) / (sumAb + TAIL_C0) : 1;
     const u = rng.uniform32();
-    if (bulk && u >= TAIL_PICK) return { ...bulk, weight: 1 / (1 - TAIL_PICK) };
-    const pick = bulk ? TAIL_PICK : 1;
-    let x = (u / pick) * sumAb, k = 0;
+    if (u >= pT) return { ...bulk!, weight: 1 / (1 - pT) };
+    let x = (u / pT) * sumAb, k = 0;
     while (k < tails.length - 1 && x >= tails[k].ab) x -= tails[k++].ab;
-    return { ...tails[k].ev, weight: sumAb / (pick * tails[k].b) };
+    return { ...tails[k].ev, weight: sumAb / (pT * tails[k].b) };
   }
 }
