@@ -2,10 +2,11 @@
 // pseudo-experiments drawn like the data, every mass hypothesis refitted (q_0), global p of the fits'
 // largest local Z. Checks: the refit of the data itself reproduces the fits' local Z (so every
 // pseudo-experiment that is the data "reaches" it: p = 1); the same numbers on the CPU reference and
-// on WASM with 1 or 2 workers and any batch size; global p >= local p; background-only runs give
+// on WASM with 1 or 2 workers, on WebGPU, and any batch size; global p >= local p; background-only runs give
 // global p spread over (0, 1); an injected Z' gives a small global p; cancellation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WasmBackend } from '../host/index.js';
+import { BackendUnavailableError, WasmBackend, WebGPUBackend } from '../host/index.js';
+import { ALLOW_NO_WEBGPU, TEST_CHUNK_ITEMS } from './backends.js';
 import { CpuBackend } from '../host/cpu.js';
 import type { Backend } from '../host/backend.js';
 import { runSearch, type SearchOptions } from '../engine/analyses/search.js';
@@ -63,13 +64,20 @@ describe("fit look-elsewhere (Z' -> mu mu)", () => {
     const run = async (b: Backend, batch?: number) => fitGlobalSignificance(b, m, { include, observedZ: z, pseudoData: (i) => pes[i], pseudoExperiments: 5, batch });
     const ref = await run(new CpuBackend());
     const wasm1 = await WasmBackend.create({ workers: 1 });
+    const gpu = await WebGPUBackend.create({ maxChunkItems: TEST_CHUNK_ITEMS }).catch((e) => {
+      if (ALLOW_NO_WEBGPU && e instanceof BackendUnavailableError) return (console.warn(`fitlee: WebGPU NOT TESTED: ${e.message}`), null);
+      throw e;
+    });
     try {
-      for (const [name, got] of [['wasm 2 workers', await run(wasm2)], ['wasm 1 worker, batch 2', await run(wasm1, 2)], ['cpu, batch 1', await run(new CpuBackend(), 1)]] as const) {
+      const runs: [string, Awaited<ReturnType<typeof run>>][] = [['wasm 2 workers', await run(wasm2)], ['wasm 1 worker, batch 2', await run(wasm1, 2)], ['cpu, batch 1', await run(new CpuBackend(), 1)]];
+      if (gpu) runs.push([`webgpu, chunks of ${TEST_CHUNK_ITEMS} fits, batch 3`, await run(gpu, 3)]);
+      for (const [name, got] of runs) {
         expect(got.pseudoMaxZ, name).toEqual(ref.pseudoMaxZ);
         expect(got.pGlobal, name).toBe(ref.pGlobal);
       }
     } finally {
       await wasm1.dispose();
+      await gpu?.dispose();
     }
     expect(ref.hypotheses).toBe(include.filter((v) => v).length);
     expect(ref.fits).toBe(5 * 2 * ref.hypotheses);
