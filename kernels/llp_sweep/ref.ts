@@ -12,7 +12,9 @@ export { LLP_OUT_WORDS };
 // For every decay k in the group's range with mlo <= mred < mhi and llo <= lxy < lhi:
 //   w = ftz(ftz(ratio_j * xexp(opaque(ct_k * rate_j))) * gw_k),
 //   ratio_j = ctau_gen / ctau_j, rate_j = 1/ctau_gen - 1/ctau_j
-//   (lifetime reweighting: w = (tau_gen/tau) exp(-t/tau + t/tau_gen), the ratio of exponential decay-time densities),
+//   (lifetime reweighting: w = (tau_gen/tau) exp(-t/tau + t/tau_gen), the ratio of exponential decay-time densities;
+//   for a generated mixture of lifetimes engine/llp/sweep.ts passes the longest as tau_gen and folds the
+//   balance-heuristic factor into gw, so that w = f_j(t) / sum_c a_c f_c(t), bounded),
 // and w and ftz(w * w) are added exactly as 96-bit fixed point numbers with 2^-F_j units
 // (scaleW_j = 2^F_j, scaleW2_j = 2^G_j): the sums are independent of order and of splitting.
 // Outputs per item (LLP_OUT_WORDS words, layout.ts): sumW limbs (lo, mid, hi), sumW2 limbs, accepted count, 0.
