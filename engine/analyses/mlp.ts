@@ -4,6 +4,7 @@
 // ranges of M_recoil(mu mu) (PRL 131 (2023) 121802). Each model gets its own score cut, keeping
 // `keepSignal` of its training signal; events outside every range fail.
 import type { Backend } from '../../host/backend.js';
+import { softwareAdapter } from '../../host/index.js';
 import { foldIn, type Key } from '../random.js';
 import { trainClassifierAsync, trainClassifiers, rocAuc, TRAINER_VERSION, type TrainResult } from '../nn/train.js';
 import { describeModel, type Mlp } from '../nn/model.js';
@@ -45,7 +46,10 @@ export async function trainMlps(
   peaks: readonly number[], sigByPoint: readonly Columns[], bgBySource: readonly Columns[], o: { signal?: AbortSignal; progress: (s: string) => void },
 ): Promise<TrainedMlps> {
   const F = spec.features.length;
-  const run = { backend, signal: o.signal, progress: o.progress };
+  // mlp_train runs one invocation per network: on a GPU emulated on the CPU (SwiftShader) that is
+  // ~10x slower than the TypeScript reference, which gives the same weights, so the steps run there.
+  const emulated = backend.name === 'webgpu' && softwareAdapter(backend.info().details) !== undefined;
+  const run = { backend: emulated ? undefined : backend, signal: o.signal, progress: o.progress };
   const options = (seed: number) => ({ seed, hidden: [...spec.hidden], epochs: spec.epochs, inputNames: spec.features });
   /** A model's training events: features and labels (signal first). */
   const events = (sig: Columns, back: Columns) => ({
