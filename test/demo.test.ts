@@ -65,6 +65,25 @@ describe('dark Higgsstrahlung demo', () => {
   });
 });
 
+describe('dark Higgsstrahlung demo, background composition', () => {
+  it('two-photon e e mu mu events reach the A\'h\' selection (MLP included) with per-event weights far below the luminosity weight', async () => {
+    const backend = await WasmBackend.create({ workers: 2 });
+    try {
+      // the demo's samples (150k events per background, 6000 training events), without pseudo-experiments
+      const r = await runSearch(backend, DARK_HIGGSSTRAHLUNG, { seed: 1, pseudoExperiments: 0 });
+      const comp = r.samples.background_composition as { source: string; selected_events: number; simulated_rows: number; fraction: number; event_weight: number }[];
+      const ee = comp.find((c) => c.source === 'eemumu')!;
+      // generator version 2 (unweighted, 1051 per event at 8.34 fb^-1): none of 2227 preselected events passed
+      expect(ee.simulated_rows).toBeGreaterThanOrEqual(1);
+      expect(ee.selected_events / ee.simulated_rows).toBeLessThan(0.1 * ee.event_weight);
+      expect(ee.fraction).toBeGreaterThan(0);
+      expect(ee.fraction).toBeLessThan(0.5);
+    } finally {
+      await backend.dispose();
+    }
+  }, 120_000);
+});
+
 describe('dark Higgsstrahlung demo, degenerate inputs', () => {
   it('a scan whose observed maximum ties every pseudo-experiment gives p = 1 and Z = 0, not an error', async () => {
     const backend = await WasmBackend.create({ workers: 1 });
