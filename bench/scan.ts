@@ -20,7 +20,7 @@ import { windowCountBrute } from '../kernels/window_count/ref.js';
 import { windowCountArgs, OUT_WORDS } from '../kernels/window_count/layout.js';
 import { makeEventTable, type EventTable } from '../engine/events.js';
 import { darkHiggsstrahlungGrid, type WindowGrid } from '../engine/windows.js';
-import { decodeWindowSums, prepareCounts, prepareCountsOn } from '../engine/scan.js';
+import { countInWindows, prepareCounts } from '../engine/scan.js';
 import { quantiseCoord } from '../kernels/window_count/layout.js';
 import { sqrtS } from '../engine/kinematics.js';
 import type { Scenario } from './runner.js';
@@ -63,8 +63,8 @@ interface E2eRow { events: number; windows: number; impl: string; end_to_end: tr
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[(v.length - 1) >> 1];
 
 /**
- * Events in memory -> per-window counts on each backend, stage by stage (what countInWindows
- * does: prepareCounts = binning + packing, the kernel, decodeWindowSums), beside numpy timing its
+ * Events in memory -> per-window counts on each backend, stage by stage (countInWindows:
+ * binning + packing, then the kernel and decodeWindowSums, chained on the backend), beside numpy timing its
  * own sort; the counts of all are compared with the first backend's.
  */
 async function endToEnd(grid: WindowGrid, table: EventTable, backends: { label: string; b: Backend }[], reps: number, tmp: string, rows: (Row | E2eRow)[], noNumpy: boolean): Promise<void> {
@@ -75,7 +75,7 @@ async function endToEnd(grid: WindowGrid, table: EventTable, backends: { label: 
   let ref: Uint32Array | undefined;
   const mine: E2eRow[] = [];
   for (const { label, b } of backends) {
-    const stages: Record<string, number[]> = { bin_and_pack: [], kernel: [], decode: [] };
+    const stages: Record<string, number[]> = { bin_and_pack: [], kernel_and_decode: [] };
     // this thread's CPU time of the host stages: on a loaded machine it is what the wall time would be alone
     const cpu: Record<string, number[]> = { bin_and_pack: [], total: [] };
     const cpuS = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
@@ -84,15 +84,12 @@ async function endToEnd(grid: WindowGrid, table: EventTable, backends: { label: 
     const slow = label === 'cpu' || label === 'webgpu';
     for (let r = 0; r < (slow ? 2 : reps + 1); r++) {
       const t0 = now(), c0 = process.cpuUsage();
-      const { ev, win } = await prepareCountsOn(b, grid, table); // the counting sort (bin_count, bin_scatter) on the backend
-      cpu.bin_and_pack.push(cpuS(process.cpuUsage(c0)));
-      const t1 = now();
-      const out = (await b.run(windowCount, windowCountArgs(ev, win))).sums;
-      const t2 = now();
-      n = decodeWindowSums(out, ev).n;
+      let t1 = t0;
+      // countInWindows: the counting sort (bin_count, bin_scatter) and window_count chained on the backend
+      n = (await countInWindows(b, grid, table, {}, undefined, () => { cpu.bin_and_pack.push(cpuS(process.cpuUsage(c0))); t1 = now(); })).n;
       const t3 = now();
       cpu.total.push(cpuS(process.cpuUsage(c0))); // the process: this thread and the WASM workers
-      stages.bin_and_pack.push(t1 - t0); stages.kernel.push(t2 - t1); stages.decode.push(t3 - t2); total.push(t3 - t0);
+      stages.bin_and_pack.push(t1 - t0); stages.kernel_and_decode.push(t3 - t1); total.push(t3 - t0);
     }
     ref ??= n;
     const first = total.shift()!;

@@ -34,7 +34,7 @@ export function ticker(signal?: AbortSignal, ms = 50): () => Promise<void> {
  * independent and indexed from `itemOffset`, so the result is the same bits as one dispatch.
  * Without a signal (and no onProgress, called after each block with the items done): one dispatch.
  */
-export async function runCancellable(backend: Backend, desc: KernelDesc, args: KernelArgs, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<KernelOutputs> {
+export async function runCancellable(backend: Pick<Backend, 'run'>, desc: KernelDesc, args: KernelArgs, signal?: AbortSignal, onProgress?: (done: number, total: number) => void): Promise<KernelOutputs> {
   if (!signal && !onProgress) return backend.run(desc, args);
   const out = allocOutputs(desc, args.count, args.params);
   let chunk = Math.min(64, args.count);

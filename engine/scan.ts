@@ -1,7 +1,7 @@
 // Window scans: bins each sample (counting sort into cells), runs the window_count kernel on a
 // backend, decodes the exact fixed-point sums, and attaches the local p-value and Z per window.
 
-import type { Backend } from '../host/backend.js';
+import { chain, type Backend, type ChainRun } from '../host/backend.js';
 import { windowCount } from '../kernels/window_count/desc.js';
 import { binCount } from '../kernels/bin_count/desc.js';
 import { binScatter } from '../kernels/bin_scatter/desc.js';
@@ -54,12 +54,17 @@ export function binChunk(backend: Backend, n: number, cells: number): number {
  * The same bits as binEvents.
  */
 export async function binEventsOn(backend: Backend, x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: ArrayLike<number> | undefined, bin: BinOptions = {}, signal?: AbortSignal): Promise<BinnedEvents> {
+  return binEventsWith((d, a) => backend.run(d, a), binChunk, backend, x, y, w, bin, signal);
+}
+
+/** binEventsOn through `run` (a chain's: the sorted events then stay in the backend's memory). */
+async function binEventsWith(run: ChainRun, chunkOf: typeof binChunk, backend: Backend, x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: ArrayLike<number> | undefined, bin: BinOptions, signal?: AbortSignal): Promise<BinnedEvents> {
   const plan = planBinning(x, y, w, bin);
   if (plan.count === 0) return finishBinning(plan, new Float32Array(0), new Float32Array(0), new Uint32Array(0));
-  const a = binSortArgs(plan, binChunk(backend, plan.count, plan.nx * plan.ny));
-  const { hist } = await backend.run(binCount, { ...a.count, signal });
+  const a = binSortArgs(plan, chunkOf(backend, plan.count, plan.nx * plan.ny));
+  const { hist } = await run(binCount, { ...a.count, signal });
   const { start, off } = binPrefix(hist, a.items, a.cells);
-  return sortedBinning(plan, await backend.run(binScatter, { ...a.scatter(start), signal }), off);
+  return sortedBinning(plan, await run(binScatter, { ...a.scatter(start), signal }), off);
 }
 
 /** prepareCounts with the binning's per-event pass on the backend (binEventsOn): the same bits. */
@@ -97,15 +102,27 @@ function weightStats(w: ArrayLike<number>, quantumOf?: number): { maxW: number; 
   return { maxW, minPos, below };
 }
 
-/** Per window: events inside and weight sums, on the given backend. */
-export async function countInWindows(backend: Backend, grid: WindowGrid, table: EventTable, bin: BinOptions = {}, signal?: AbortSignal): Promise<WindowSums> {
+/**
+ * Per window: events inside and weight sums, on the given backend: binning and window_count as one
+ * chain (host/backend.ts chain: on WASM the sorted events stay in its memory for window_count).
+ * `onBinned` (benchmarks) is called when the sample is binned and the windows packed.
+ */
+export async function countInWindows(backend: Backend, grid: WindowGrid, table: EventTable, bin: BinOptions = {}, signal?: AbortSignal, onBinned?: () => void): Promise<WindowSums> {
   if (table.weightColumn !== undefined) {
     const s = weightStats(column(table, table.weightColumn));
     checkWeightRange(table.source, table.weightColumn, s.maxW, s.minPos, s.below);
   }
-  const { ev, win } = await prepareCountsOn(backend, grid, table, bin, signal);
-  const out = (await runCancellable(backend, windowCount, windowCountArgs(ev, win), signal)).sums; // blocks of windows, a checkpoint between
-  return decodeWindowSums(out, ev);
+  const [xv, yv] = grid.variables;
+  const two = grid.shape === 'ellipse';
+  const x = column(table, xv), y = two ? column(table, yv) : undefined;
+  const w = table.weightColumn ? column(table, table.weightColumn) : undefined;
+  return chain(backend, async (run) => {
+    const ev = await binEventsWith(run, binChunk, backend, x, y, w, { xName: xv, yName: yv, ...bin }, signal);
+    const win = packWindows(grid.cx, two ? grid.cy : undefined, grid.ax, two ? grid.ay : undefined, ev);
+    onBinned?.();
+    const out = (await runCancellable({ run }, windowCount, windowCountArgs(ev, win), signal)).sums; // blocks of windows, a checkpoint between
+    return decodeWindowSums(out, ev); // copies out of the chain's memory
+  });
 }
 
 export function decodeWindowSums(out: Uint32Array, ev: BinnedEvents): WindowSums {

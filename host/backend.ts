@@ -24,7 +24,22 @@ export interface Backend {
    * the primary, and the fallback after a fault); absent on one that computes everything itself.
    */
   itemsByBackend?(): Readonly<Record<string, number>>;
+  /**
+   * Runs `fn` with exclusive use of the backend, its runs chained (WasmBackend): their outputs are
+   * views into the backend's memory, valid until `fn` returns, and read where they lie when handed
+   * to a later run of the chain as inputs (no copies in or out); the same bits as plain runs. Inside
+   * `fn` call only `run`, never the backend's own run (it would wait for the chain). Use `chain()`.
+   */
+  chain?<T>(fn: (run: ChainRun) => Promise<T>): Promise<T>;
   dispose(): Promise<void>;
+}
+
+/** A kernel run inside a chain (Backend.chain): outputs valid until the chain's callback returns. */
+export type ChainRun = (desc: KernelDesc, args: KernelArgs) => Promise<KernelOutputs>;
+
+/** The backend's chained runs where it has them, else its plain runs (the same bits either way). */
+export function chain<T>(backend: Backend, fn: (run: ChainRun) => Promise<T>): Promise<T> {
+  return backend.chain ? backend.chain(fn) : fn((d, a) => backend.run(d, a));
 }
 
 export class BackendUnavailableError extends Error {

@@ -1,7 +1,7 @@
 import * as Comlink from 'comlink';
 import type { KernelArgs, KernelDesc, KernelOutputs } from '../kernels/types.js';
-import { inputWords, packParams, paramWords, validateArgs } from '../kernels/types.js';
-import { allocOutputs, BackendUnavailableError, splitRange, type Backend, type BackendInfo } from './backend.js';
+import { inputWords, outputLength, packParams, paramWords, validateArgs } from '../kernels/types.js';
+import { allocOutputs, BackendUnavailableError, splitRange, type Backend, type BackendInfo, type ChainRun } from './backend.js';
 import { instantiate, wasmFeatures, type KernelFn, type WasmFlavor } from './wasm-instance.js';
 import type { WorkerApi } from './wasm-worker.js';
 
@@ -17,6 +17,18 @@ export interface WasmOptions {
 const PAGE = 65536;
 const MAX_PAGES = 32768; // asconfig.json maximumMemory: 2 GiB
 const ARENA_BASE = 1 << 20; // below: the module's own static data
+
+/**
+ * The memory a chain (WasmBackend.chain) has placed: its runs are laid out one after another from
+ * `top`; host inputs already copied in (by identity: a chain's inputs must not change while it
+ * runs) and the outputs handed out as views are read where they lie.
+ */
+interface ChainArena {
+  top: number;
+  readonly copied: Map<object, number>;
+  /** Output views handed out: byte offset -> byte length. */
+  readonly outs: Map<number, number>;
+}
 
 function hardwareThreads(): number {
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
@@ -76,6 +88,8 @@ async function spawnWorker(module: WebAssembly.Module, memory: WebAssembly.Memor
 export class WasmBackend implements Backend {
   readonly name = 'wasm' as const;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The memory's buffers chained runs handed out views on (a grown shared memory gets a new buffer object, same bytes). */
+  private readonly views = new WeakSet<ArrayBufferLike>();
 
   private constructor(
     private readonly flavor: WasmFlavor,
@@ -120,25 +134,40 @@ export class WasmBackend implements Backend {
     return job;
   }
 
-  private async runNow(desc: KernelDesc, args: KernelArgs): Promise<KernelOutputs> {
+  chain<T>(fn: (run: ChainRun) => Promise<T>): Promise<T> {
+    const arena: ChainArena = { top: ARENA_BASE, copied: new Map(), outs: new Map() };
+    const job = this.queue.then(() => fn((d, a) => this.runNow(d, a, arena)));
+    this.queue = job.catch(() => undefined);
+    return job;
+  }
+
+  private async runNow(desc: KernelDesc, args: KernelArgs, arena?: ChainArena): Promise<KernelOutputs> {
     validateArgs(desc, args);
     const fn = this.kernels[desc.name];
     if (typeof fn !== 'function') throw new Error(`wasm build has no export '${desc.name}': rebuild with 'npm run build'`);
     const inputs = inputWords(desc, args);
-    const outputs = allocOutputs(desc, args.count, args.params);
-    if (args.count === 0) return outputs;
+    if (args.count === 0) return allocOutputs(desc, args.count, args.params);
+    const outLen = desc.outputs.map((o) => outputLength(desc, o, args.count, args.params));
     const minItems = Math.min(this.minItems, desc.minItemsPerWorker ?? this.minItems);
     const ranges = this.pool.length > 1 ? splitRange(args.count, this.pool.length, minItems) : [[0, args.count] as [number, number]];
 
-    // Layout in the shared memory: inputs, outputs, then a params block and a pointer table per range.
-    let top = ARENA_BASE;
+    // Layout in the shared memory: inputs, outputs, then a params block and a pointer table per range
+    // (in a chain after the chain's earlier runs; its own outputs and inputs already copied in stay put).
+    let top = arena?.top ?? ARENA_BASE;
     const place = (bytes: number): number => {
       const p = top;
       top += Math.ceil(bytes / 16) * 16;
       return p;
     };
-    const inPtr = inputs.map((w) => place(w.byteLength));
-    const outPtr = desc.outputs.map((o) => place(outputs[o.name].byteLength));
+    const given = desc.inputs.map((s) => args.inputs![s.name] as object);
+    const resident = inputs.map((w, j) => {
+      if (!arena) return -1;
+      const len = w.buffer instanceof SharedArrayBuffer ? arena.outs.get(w.byteOffset) : undefined;
+      if (len !== undefined && w.byteLength <= len && this.views.has(w.buffer)) return w.byteOffset;
+      return arena.copied.get(given[j]) ?? -1;
+    });
+    const inPtr = inputs.map((w, j) => (resident[j] >= 0 ? resident[j] : place(w.byteLength)));
+    const outPtr = outLen.map((n) => place(n * 4));
     const pw = paramWords(desc);
     const nb = desc.inputs.length + desc.outputs.length;
     const ctl = ranges.map(() => ({ params: place(pw * 4), bufs: place(nb * 4) }));
@@ -149,8 +178,12 @@ export class WasmBackend implements Backend {
     const have = this.memory.buffer.byteLength / PAGE;
     if (pages > have) this.memory.grow(pages - have);
     const mem = new Uint32Array(this.memory.buffer);
-    inputs.forEach((w, j) => mem.set(w, inPtr[j] >>> 2));
-    desc.outputs.forEach((o, j) => { if (o.length !== undefined) mem.fill(0, outPtr[j] >>> 2, (outPtr[j] >>> 2) + outputs[o.name].length); });
+    inputs.forEach((w, j) => {
+      if (resident[j] >= 0) return;
+      mem.set(w, inPtr[j] >>> 2);
+      arena?.copied.set(given[j], inPtr[j]);
+    });
+    desc.outputs.forEach((o, j) => { if (o.length !== undefined) mem.fill(0, outPtr[j] >>> 2, (outPtr[j] >>> 2) + outLen[j]); });
     const itemOffset = args.itemOffset ?? 0;
     ranges.forEach(([a, b], r) => {
       mem.set(packParams(desc, args, itemOffset + a, b - a), ctl[r].params >>> 2);
@@ -176,8 +209,19 @@ export class WasmBackend implements Backend {
       );
     }
     args.signal?.throwIfAborted();
-    const view = new Uint32Array(this.memory.buffer);
-    desc.outputs.forEach((o, j) => outputs[o.name].set(view.subarray(outPtr[j] >>> 2, (outPtr[j] >>> 2) + outputs[o.name].length)));
+    const buffer = this.memory.buffer as unknown as SharedArrayBuffer;
+    const outputs: KernelOutputs = {};
+    if (arena) { // views where the outputs lie; the chain's later runs go above them
+      arena.top = top;
+      this.views.add(buffer);
+      desc.outputs.forEach((o, j) => {
+        outputs[o.name] = new Uint32Array(buffer, outPtr[j], outLen[j]);
+        arena.outs.set(outPtr[j], outLen[j] * 4);
+      });
+      return outputs;
+    }
+    const view = new Uint32Array(buffer);
+    desc.outputs.forEach((o, j) => { outputs[o.name] = view.slice(outPtr[j] >>> 2, (outPtr[j] >>> 2) + outLen[j]); });
     return outputs;
   }
 
