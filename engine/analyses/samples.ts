@@ -74,6 +74,36 @@ export function poissonResample(c: Columns, weight: Float32Array, k: Key, names:
   return out;
 }
 
+/**
+ * Split of a sample's events by index: 1 where event i belongs to the first part (probability f),
+ * from Philox keyed by k with counter i, so the same for any chunking, worker count or backend.
+ */
+export function splitMask(n: number, k: Key, f: number): Uint8Array {
+  if (!(f > 0 && f < 1)) throw new RangeError(`splitMask: fraction must lie in (0, 1), got ${f}`);
+  const rng = new EventRandom(k), m = new Uint8Array(n);
+  for (let i = 0; i < n; i++) m[i] = rng.start(i).uniform() < f ? 1 : 0;
+  return m;
+}
+
+/**
+ * A weighted sample split in two by event index (splitMask): the selected events of the first
+ * part (probability f) with weights x 1 / f, those of the rest with weights x 1 / (1 - f). Each
+ * part's weight sum is an unbiased estimate of the whole's; no event is in both.
+ */
+export function splitSample(cols: Readonly<Record<string, ArrayLike<number>>>, n: number, selected: Uint8Array, k: Key, f: number, names: readonly string[]): { first: Columns; rest: Columns; firstEvents: number } {
+  const half = splitMask(n, k, f), m1 = new Uint8Array(n), m2 = new Uint8Array(n);
+  let firstEvents = 0;
+  for (let i = 0; i < n; i++) {
+    m1[i] = selected[i] & half[i];
+    m2[i] = selected[i] & (half[i] ^ 1);
+    firstEvents += half[i];
+  }
+  const first = selectRows(cols, m1, names), rest = selectRows(cols, m2, names);
+  first.weight = first.weight.map((w) => w / f);
+  rest.weight = rest.weight.map((w) => w / (1 - f));
+  return { first, rest, firstEvents };
+}
+
 /** Provenance of a generated sample, small enough for results.json. */
 export function sampleInfo(s: EventSample, kept: number): Record<string, unknown> {
   const m = s.meta as Record<string, unknown>;

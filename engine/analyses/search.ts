@@ -25,7 +25,7 @@ import { backgroundCells, backgroundOnlyCurves, drawFromCells, fitGlobalSignific
 import { checkpoint } from '../cancel.js';
 import { couplingLimitsAt, type Coupling } from './couplings.js';
 import { buildFitModels, fitHypotheses, fitRange, fitSigma, FIT_MIN_B, type FitModels, type FitSpec } from './fit.js';
-import { B_FLOOR, concatColumns, poissonResample, rows, sampleInfo, scanWithFloor, seedOf, selectRows, table, type Columns } from './samples.js';
+import { B_FLOOR, concatColumns, poissonResample, rows, sampleInfo, scanWithFloor, seedOf, selectRows, splitSample, table, type Columns } from './samples.js';
 
 export type LimitMethod = PipelineLimitMethod;
 export { B_FLOOR };
@@ -42,6 +42,17 @@ export const FIT_DATA_MAX_EVENTS = 2_000_000;
 export const FIT_PSEUDO_EXPERIMENTS = 100;
 /** Folded into a pseudo-experiment's key for the fits' pseudo-data (apart from the counting windows' resampling). */
 const FIT_PE_TAG = 0xf17;
+
+/**
+ * Backgrounds above DATA_MAX_EVENTS (FIT_DATA_MAX_EVENTS) are simulated once, weighted, and split
+ * event by event: this fraction makes the background estimate (weights x 1 / f), the rest the
+ * pseudo-data (weights x 1 / (1 - f), Poisson-resampled), so n and b share no simulated event.
+ * f = 1/2 minimises var(n - b) = b + sum w^2 (1 / f + 1 / (1 - f)) for events of weight w, and
+ * x 2 is exact in f32.
+ */
+export const SPLIT_ESTIMATE_FRACTION = 0.5;
+/** Folded into the data key (then the background's index) for the estimate / pseudo-data split. */
+const SPLIT_TAG = 0x5b17;
 
 /** The pipeline's random stream (engine/random.ts key(seed, stream)); the search's id is folded in. */
 export const SEARCH_STREAM = 0x51d1;
@@ -414,12 +425,13 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   const sigProc = getProcess(def.signal.process);
 
   /** Selected events of a sample (definition's selection and the extra cuts). */
-  const selectSample = (c: Cols, n: number, source: string): Columns => {
+  const selectMask = (c: Cols, n: number, source: string): Uint8Array => {
     requireColumns(c, keep, source);
     const m = def.select(c, n), e = cutMask(c, n, cuts, 'selection.cuts');
     for (let i = 0; i < n; i++) m[i] &= e[i];
-    return selectRows(c, m, keep);
+    return m;
   };
+  const selectSample = (c: Cols, n: number, source: string): Columns => selectRows(c, selectMask(c, n, source), keep);
   /** Candidate table: the scan variables and the weight of the event each came from. */
   const candidates = (ev: Columns, weighted: boolean): Columns => {
     const { coords, from } = def.candidates(ev, rows(ev));
@@ -463,6 +475,10 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   const simulatedBackgrounds = !o.inputs?.backgrounds?.length;
   const bgSamples = simulatedBackgrounds ? def.backgrounds.map((bg, i) => early(() => atLuminosity(backend, bg.name, bg.params, lumi, seedOf(foldIn(kMc, i)), cap, o.signal, lane(2)))) : [];
   const dataMax = def.model === 'fit' ? FIT_DATA_MAX_EVENTS : DATA_MAX_EVENTS;
+  /** Per simulated background: pseudo-data from the other half of its own sample (more than dataMax events, no data file)? */
+  const splitData = def.backgrounds.map((bg) => !o.inputs?.data && simulatedBackgrounds && expectedEvents(bg.name, lumi, bg.params ?? {}) > dataMax);
+  /** The pseudo-data halves of split backgrounds (selected; the MLP applied with the estimate's). */
+  const dataHalves: (Columns | null)[] = def.backgrounds.map(() => null);
   const pseudoData = !o.inputs?.data && simulatedBackgrounds
     ? def.backgrounds.map((bg, i) => (expectedEvents(bg.name, lumi, bg.params ?? {}) <= dataMax
       // unit-weight events where the process has importance weights: data are counts, each event once
@@ -501,9 +517,23 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       await check();
       progress(`simulating ${bg.name} at ${lumi} fb^-1`);
       const s = await bgSamples[i]();
-      const c = selectSample(s.columns, s.length, bg.name);
-      bgParts.push({ name: bg.name, c, eventWeight: Number((s.meta as Record<string, unknown>).event_weight ?? 1) });
-      (samples.background as unknown[]).push({ ...sampleInfo(s, rows(c)), note: bg.note });
+      const eventWeight = Number((s.meta as Record<string, unknown>).event_weight ?? 1);
+      if (!splitData[i]) {
+        const c = selectSample(s.columns, s.length, bg.name);
+        bgParts.push({ name: bg.name, c, eventWeight });
+        (samples.background as unknown[]).push({ ...sampleInfo(s, rows(c)), note: bg.note });
+        continue;
+      }
+      // Split by event index (Philox keyed by the data key, SPLIT_TAG and the background): the
+      // estimate's half weighted x 1 / f, the pseudo-data's x 1 / (1 - f); no event in both.
+      const f = SPLIT_ESTIMATE_FRACTION;
+      const { first: c, rest: d, firstEvents: estimateEvents } = splitSample(s.columns, s.length, selectMask(s.columns, s.length, bg.name), foldIn(foldIn(kData, SPLIT_TAG), i), f, keep);
+      dataHalves[i] = d;
+      bgParts.push({ name: bg.name, c, eventWeight: eventWeight / f });
+      (samples.background as unknown[]).push({
+        ...sampleInfo(s, rows(c)), note: bg.note,
+        split: { estimate_fraction: f, estimate_events: estimateEvents, pseudo_data_events: s.length - estimateEvents, pseudo_data_selected: rows(d), estimate_weight_factor: 1 / f, pseudo_data_weight_factor: 1 / (1 - f) },
+      });
     }
     lap('backgrounds', t);
   };
@@ -604,6 +634,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
     t = performance.now();
     progress('selecting events (MLP on the backend)');
     for (const p of bgParts) p.c = await applyMlp(p.c);
+    for (const [i, d] of dataHalves.entries()) if (d) dataHalves[i] = await applyMlp(d);
     lap('select', t);
   }
   const bgEvents = bgParts.length ? concatColumns(bgParts.map((p) => p.c), keep) : selectRows({}, new Uint8Array(0), []);
@@ -627,8 +658,13 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   t = performance.now();
   const dataParts: Columns[] = [];
   let dataSource: Record<string, unknown>;
-  /** Per background part: are its pseudo-data independent of the estimate (then pseudo-experiments bootstrap the estimate too)? */
-  const independentData: boolean[] = bgParts.map(() => false);
+  /**
+   * Per background part, how its pseudo-data relate to the estimate: 'independent' (a sample of
+   * its own), 'split' (the other half of its simulated sample), 'same' (a resampling of the
+   * estimate's events: background files). The first two are independent of b, so the
+   * pseudo-experiments bootstrap the estimate (section 8).
+   */
+  const dataOrigin: ('independent' | 'split' | 'same')[] = bgParts.map(() => 'same');
   if (o.inputs?.data) {
     const r = fromFile(o.inputs.data, 'data');
     dataParts.push(r.events ? candidates(await applyMlp(r.events), false) : Object.fromEntries(candVars.map((v) => [v, r.cands![v]])));
@@ -642,11 +678,9 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
     } else {
       // Pseudo-data independent of the background estimate: per background an unweighted sample
       // of its own (the data key: N ~ Poisson(sigma L) events, each once) where N is at most
-      // DATA_MAX_EVENTS; above (weighted simulation), a Poisson resampling of the estimate's own
-      // events, since a resampled independent weighted sample would put ~w copies of each event at
-      // one point (count variance ~ (1 + w) b).
+      // DATA_MAX_EVENTS; above (weighted simulation, a second sample would cost its generation),
+      // a Poisson resampling of the half of the simulated events the estimate does not use.
       const parts: Record<string, unknown>[] = [];
-      independentData.fill(false, 0, def.backgrounds.length);
       for (const [i, bg] of def.backgrounds.entries()) {
         await check();
         const mu = expectedEvents(bg.name, lumi, bg.params ?? {});
@@ -657,15 +691,19 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
           const w = sel.weight;
           const cands = w.every((v) => v === 1) ? candidates(sel, false) : candidates(poissonResample(sel, w, foldIn(kData, 1000 + i), keep), false);
           dataParts.push(cands);
-          parts.push({ process: bg.name, independent: true, seed: s.seed, events: s.nGenerated, poisson_events: s.meta.poisson_events, selected: rows(sel) });
-          independentData[i] = true;
+          parts.push({ process: bg.name, independent: true, made_from: 'independent sample (own random stream)', seed: s.seed, events: s.nGenerated, poisson_events: s.meta.poisson_events, selected: rows(sel) });
+          dataOrigin[i] = 'independent';
         } else {
-          const c = bgParts[i].c;
-          dataParts.push(candidates(poissonResample(c, c.weight, foldIn(kData, 1000 + i), keep), false));
-          parts.push({ process: bg.name, independent: false, expected_events: mu, note: `more than ${dataMax} events: a Poisson resampling of the background estimate's weighted events (correlated with b)` });
+          const d = dataHalves[i]!, f = SPLIT_ESTIMATE_FRACTION;
+          dataParts.push(candidates(poissonResample(d, d.weight, foldIn(kData, 1000 + i), keep), false));
+          parts.push({
+            process: bg.name, independent: true, made_from: 'split half', estimate_fraction: f, pseudo_data_fraction: 1 - f, expected_events: mu, selected: rows(d),
+            note: `more than ${dataMax} events: the weighted simulated sample is split event by event (Philox, data key, tag ${SPLIT_TAG}, background ${i}); the estimate uses a fraction ${f} (weights x ${1 / f}), the pseudo-data are a Poisson resampling of the other events (weights x ${1 / (1 - f)}): no event in both`,
+          });
+          dataOrigin[i] = 'split';
         }
       }
-      dataSource = { pseudo_data: 'background-only pseudo-data, per background an independent unweighted sample where it has at most data_max_events events', data_max_events: dataMax, backgrounds: parts, key_stream: SEARCH_STREAM };
+      dataSource = { pseudo_data: 'background-only pseudo-data independent of the background estimate: per background an independent unweighted sample where it has at most data_max_events events, else a Poisson resampling of the half of its simulated events the estimate does not use', data_max_events: dataMax, split_estimate_fraction: SPLIT_ESTIMATE_FRACTION, backgrounds: parts, key_stream: SEARCH_STREAM };
     }
   }
   let injected: Record<string, unknown> | null = null;
@@ -772,26 +810,33 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   t = performance.now();
   const canResample = bgParts.length > 0 && !bgCandFromFiles.length;
   const nDone = canResample ? nPE : 0;
-  const fromIndependent = new Uint8Array(rows(bgEvents));
+  // The events the pseudo-experiments resample: per background its estimate's events, except
+  // split backgrounds, whose data half is resampled again with the pseudo-experiment's key (the
+  // data and the pseudo-experiments are then exchangeable: Poisson draws from the same events).
+  const peParts = bgParts.map((p, i) => (dataOrigin[i] === 'split' ? dataHalves[i]! : p.c));
+  const peSource = dataOrigin.includes('split') ? concatColumns(peParts, keep) : bgEvents;
+  /** Per resampled event: are its data an independent sample (then bootstrapped first)? */
+  const fromIndependent = new Uint8Array(rows(peSource));
   {
     let at = 0;
-    bgParts.forEach((p, i) => {
-      if (independentData[i]) fromIndependent.fill(1, at, at + rows(p.c));
-      at += rows(p.c);
+    peParts.forEach((c, i) => {
+      if (dataOrigin[i] === 'independent') fromIndependent.fill(1, at, at + rows(c));
+      at += rows(c);
     });
   }
   const peWeights = (k: ReturnType<typeof foldIn>): Float32Array => {
-    if (!independentData.some((v) => v)) return bgEvents.weight;
+    if (!dataOrigin.includes('independent')) return peSource.weight;
     const rng = new EventRandom(foldIn(k, 0xb007));
-    return Float32Array.from(bgEvents.weight, (w, i) => (fromIndependent[i] ? w * poisson(rng.start(i), 1) : w));
+    return Float32Array.from(peSource.weight, (w, i) => (fromIndependent[i] ? w * poisson(rng.start(i), 1) : w));
   };
   const g = nDone === 0 ? null : await globalSignificance(res.data.n, bEff, res.sigmaB!, async (k) => {
     await check();
     if (k % 10 === 0) progress(`look-elsewhere: pseudo-experiment ${k} / ${nPE}`);
     // Drawn like the data: where the data are independent of the estimate, n - b also carries the
     // estimate's fluctuation, so those events are first bootstrapped (m ~ Poisson(1) copies, Efron
-    // 1979), then Poisson-resampled: var(n - b) = b + sum w^2, as for the data.
-    const pe = candidates(poissonResample(bgEvents, peWeights(foldIn(kPE, k)), foldIn(kPE, k), keep), false);
+    // 1979), then Poisson-resampled: var(n - b) = b + sum w^2, as for the data. Split halves: the
+    // data half Poisson-resampled again, exactly as the data were.
+    const pe = candidates(poissonResample(peSource, peWeights(foldIn(kPE, k)), foldIn(kPE, k), keep), false);
     return (await countInWindows(backend, grid, table(pe), {}, o.signal)).n;
   }, { pseudoExperiments: nDone, seed: o.seed, signal: o.signal });
   lap('look_elsewhere', t);
@@ -811,10 +856,10 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       pseudoData: async (k) => {
         const kk = foldIn(foldIn(kPE, k), FIT_PE_TAG);
         if (fitPseudo === 'model') return drawFromCells(cells ??= backgroundCells(fitted!.models, await backgroundOnlyCurves(backend, fitted!.models, fitted!.used, o.signal)), kk);
-        // As the data (section 5) with the pseudo-experiment's key: independent samples up to dataMax events, else the estimate resampled.
+        // As the data (section 5) with the pseudo-experiment's key: independent samples up to dataMax events, else the split's data half resampled.
         const parts: Columns[] = [];
         for (const [i, bg] of (fileBackgrounds ? [] : def.backgrounds).entries()) {
-          if (expectedEvents(bg.name, lumi, bg.params ?? {}) > dataMax) parts.push(candidates(poissonResample(bgParts[i].c, bgParts[i].c.weight, foldIn(kk, 1000 + i), keep), false));
+          if (expectedEvents(bg.name, lumi, bg.params ?? {}) > dataMax) parts.push(candidates(poissonResample(dataHalves[i]!, dataHalves[i]!.weight, foldIn(kk, 1000 + i), keep), false));
           else {
             const sim = await generateAtLuminosityOn(backend, { process: bg.name, params: bg.params, lumiFb: lumi, seed: seedOf(foldIn(kk, i)), maxEvents: 2 * dataMax }, o.signal, lane(2));
             const sel = await applyMlp(selectSample(sim.columns, sim.length, `pseudo-data ${bg.name}`));
@@ -870,14 +915,14 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
         fit_z_global: fg?.zGlobal ?? null, fit_trials_factor: fg?.trialsFactor ?? null, fit_pseudo_max_z_local: fg?.pseudoMaxZ ?? [],
         fit_refits: fg?.fits ?? 0, fit_refits_not_converged: fg?.unconverged ?? 0,
         fit_method: nFit > 0
-          ? `fit_*: the binned fits' look-elsewhere: ${nFit} background-only pseudo-experiments ${fitPseudo === 'model' ? "drawn from the fits' background-only model over the whole spectrum (each hypothesis' background-only fit to the data, blended where the ranges overlap, weight 1 - |x - x_k| / half range; Poisson per cell, uniform within)" : `drawn like the data (${fileBackgrounds ? 'Poisson-resampled background file events' : 'per background an independent sample where the data have one, else the estimate Poisson-resampled'})`} (key: seed ${o.seed}, stream ${SEARCH_STREAM}, search id ${def.id}, pseudo-experiment k and ${FIT_PE_TAG} folded in), each histogrammed in every fitted hypothesis' bins (${fg!.hypotheses} hypotheses with background >= ${FIT_MIN_B}), all refitted in batched dispatches (q_0: free fit and mu = 0); the largest local Z per pseudo-experiment (fit_pseudo_max_z_local); fit_p_global = (fit_exceeding + 1) / (N + 1), N = fit_pseudo_experiments`
+          ? `fit_*: the binned fits' look-elsewhere: ${nFit} background-only pseudo-experiments ${fitPseudo === 'model' ? "drawn from the fits' background-only model over the whole spectrum (each hypothesis' background-only fit to the data, blended where the ranges overlap, weight 1 - |x - x_k| / half range; Poisson per cell, uniform within)" : `drawn like the data (${fileBackgrounds ? 'Poisson-resampled background file events' : 'per background an independent sample where the data have one, else the data half of the split sample Poisson-resampled again'})`} (key: seed ${o.seed}, stream ${SEARCH_STREAM}, search id ${def.id}, pseudo-experiment k and ${FIT_PE_TAG} folded in), each histogrammed in every fitted hypothesis' bins (${fg!.hypotheses} hypotheses with background >= ${FIT_MIN_B}), all refitted in batched dispatches (q_0: free fit and mu = 0); the largest local Z per pseudo-experiment (fit_pseudo_max_z_local); fit_p_global = (fit_exceeding + 1) / (N + 1), N = fit_pseudo_experiments`
           : `fit_*: no fit look-elsewhere (${fitPseudo === 'simulation' && !canResample ? 'background given as candidates cannot be resampled' : fitted.used.some((v) => v) ? '0 fit pseudo-experiments' : 'no hypothesis has enough background to be fitted'})`,
         counting_windows: 'the unprefixed fields (max_z_local .. trials_factor, method) are the counting windows\' look-elsewhere (engine/scan.ts window counts), not the fits\'',
       } : {}),
       max_z_local: zLocal[best], window: best, ...def.windowFields(grid, best), p_local: pLocal[best], pseudo_experiments: nDone,
       exceeding: g?.exceeding ?? null, p_global: g?.pGlobal ?? null, p_global_error: g?.pGlobalError ?? null, z_global: g?.zGlobal ?? null, trials_factor: g?.trialsFactor ?? null,
       method: canResample
-        ? `background-only pseudo-data (Poisson-resampled background events${independentData.some((v) => v) ? ', bootstrapped first where the data are independent of the estimate' : ''}, candidates rebuilt), every window rescanned${fitSpec ? ' by counting (not refitted: fit_max_z_local is the fits\' largest local significance)' : ''}; p = (exceeding + 1) / (N + 1)`
+        ? `background-only pseudo-data (Poisson-resampled background events${dataOrigin.includes('independent') ? ', bootstrapped first where the data are an independent sample' : ''}${dataOrigin.includes('split') ? '; split backgrounds: their data half resampled again, as the data were' : ''}, candidates rebuilt), every window rescanned${fitSpec ? ' by counting (not refitted: fit_max_z_local is the fits\' largest local significance)' : ''}; p = (exceeding + 1) / (N + 1)`
         : 'not computed: background given as candidates cannot be resampled event by event',
     },
     windows,
@@ -891,7 +936,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       `Bayesian limits (and the Bayesian fallback of cls-asymptotic) are computed by ${BAYES_KERNEL_HOW}.`,
       ...(failedWindows ? [`${failedWindows} windows have no limit (NaN; limit_method_reason starts with 'failed:').`] : []),
       'Signal efficiency of a window: selection x containment of the simulated signal in the window nearest its peak, interpolated between the simulated masses (linear in 1D, bilinear in 2D).',
-      `The observed data are background-only pseudo-data: per background an independent unweighted sample (its own random stream) where it has at most ${def.model === 'fit' ? FIT_DATA_MAX_EVENTS : DATA_MAX_EVENTS} events at the luminosity; larger backgrounds (weighted simulation) a Poisson resampling of the estimate's events, correlated with b (samples.data.backgrounds says which). Look-elsewhere pseudo-experiments resample the background estimate.`,
+      `The observed data are background-only pseudo-data: per background an independent unweighted sample (its own random stream) where it has at most ${def.model === 'fit' ? FIT_DATA_MAX_EVENTS : DATA_MAX_EVENTS} events at the luminosity; larger backgrounds (weighted simulation) a Poisson resampling of the half of their simulated events the estimate does not use (the estimate: the other half, weights x ${1 / SPLIT_ESTIMATE_FRACTION}), so n and b share no simulated event (samples.data.backgrounds says which). Look-elsewhere pseudo-experiments resample the background estimate (bootstrapped where the data are an independent sample), and for split backgrounds their data half, as the data were.`,
     ],
   };
 }
