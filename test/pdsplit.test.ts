@@ -55,7 +55,7 @@ describe('splitSample', () => {
 });
 
 describe('the A\'h\' search: large backgrounds split into estimate and pseudo-data', () => {
-  const SMALL = { seed: 4, maxEventsPerBackground: 20_000, signalEventsPerPoint: 300, trainEvents: 2000, pseudoExperiments: 3 };
+  const SMALL = { seed: 4, splitPseudoData: true, maxEventsPerBackground: 20_000, signalEventsPerPoint: 300, trainEvents: 2000, pseudoExperiments: 3 };
   it('records the split per background; the same split, data and limits on cpu and wasm with 1 or 2 workers', async () => {
     const runs = [];
     for (const make of [async () => new CpuBackend(), () => WasmBackend.create({ workers: 1 }), () => WasmBackend.create({ workers: 2, minItemsPerWorker: 1 })] as (() => Promise<Backend>)[]) {
@@ -86,4 +86,19 @@ describe('the A\'h\' search: large backgrounds split into estimate and pseudo-da
       expect(other.global).toEqual(r.global);
     }
   }, 180_000);
+});
+
+describe('the A\'h\' search without splitPseudoData (the default)', () => {
+  it('resamples the estimate\'s own events for the large backgrounds and says so', async () => {
+    const b = await WasmBackend.create({ workers: 2 });
+    try {
+      const r = await runSearch(b, DARK_HIGGSSTRAHLUNG, { seed: 4, maxEventsPerBackground: 20_000, signalEventsPerPoint: 300, trainEvents: 2000, pseudoExperiments: 0 });
+      const data = r.samples.data as { split_pseudo_data: boolean; backgrounds: { process: string; independent: boolean; made_from: string }[] };
+      expect(data.split_pseudo_data).toBe(false);
+      expect(data.backgrounds.map((x) => [x.process, x.independent, x.made_from])).toEqual(['mumu', 'tautau', 'eemumu'].map((p) => [p, false, 'estimate resampled']));
+      for (const s of r.samples.background as Record<string, unknown>[]) expect(s.split).toBeUndefined();
+    } finally {
+      await b.dispose();
+    }
+  }, 120_000);
 });

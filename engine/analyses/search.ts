@@ -167,6 +167,14 @@ export interface SearchOptions {
   readonly method?: LimitMethod;
   /** Background-only pseudo-experiments for the global significance (default 100). */
   readonly pseudoExperiments?: number;
+  /**
+   * Backgrounds above DATA_MAX_EVENTS (FIT_DATA_MAX_EVENTS): split the weighted simulated sample
+   * into estimate and pseudo-data halves (SPLIT_ESTIMATE_FRACTION), so n and b share no event.
+   * Default false: the pseudo-data are a Poisson resampling of the estimate's own events (n and b
+   * correlated), because each split data event is ~w copies at one point and, where the estimate's
+   * half has no event nearby, makes a large local Z (README, "pseudo-data").
+   */
+  readonly splitPseudoData?: boolean;
   /** Fit-model searches: pseudo-experiments refitted for the fits' global significance (default: FIT_PSEUDO_EXPERIMENTS, at most pseudoExperiments; 0: none). */
   readonly fitPseudoExperiments?: number;
   /**
@@ -476,7 +484,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   const bgSamples = simulatedBackgrounds ? def.backgrounds.map((bg, i) => early(() => atLuminosity(backend, bg.name, bg.params, lumi, seedOf(foldIn(kMc, i)), cap, o.signal, lane(2)))) : [];
   const dataMax = def.model === 'fit' ? FIT_DATA_MAX_EVENTS : DATA_MAX_EVENTS;
   /** Per simulated background: pseudo-data from the other half of its own sample (more than dataMax events, no data file)? */
-  const splitData = def.backgrounds.map((bg) => !o.inputs?.data && simulatedBackgrounds && expectedEvents(bg.name, lumi, bg.params ?? {}) > dataMax);
+  const splitData = def.backgrounds.map((bg) => !!o.splitPseudoData && !o.inputs?.data && simulatedBackgrounds && expectedEvents(bg.name, lumi, bg.params ?? {}) > dataMax);
   /** The pseudo-data halves of split backgrounds (selected; the MLP applied with the estimate's). */
   const dataHalves: (Columns | null)[] = def.backgrounds.map(() => null);
   const pseudoData = !o.inputs?.data && simulatedBackgrounds
@@ -693,6 +701,10 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
           dataParts.push(cands);
           parts.push({ process: bg.name, independent: true, made_from: 'independent sample (own random stream)', seed: s.seed, events: s.nGenerated, poisson_events: s.meta.poisson_events, selected: rows(sel) });
           dataOrigin[i] = 'independent';
+        } else if (!splitData[i]) {
+          const c = bgParts[i].c;
+          dataParts.push(candidates(poissonResample(c, c.weight, foldIn(kData, 1000 + i), keep), false));
+          parts.push({ process: bg.name, independent: false, made_from: 'estimate resampled', expected_events: mu, note: `more than ${dataMax} events: a Poisson resampling of the background estimate's weighted events (correlated with b; splitPseudoData splits the sample instead)` });
         } else {
           const d = dataHalves[i]!, f = SPLIT_ESTIMATE_FRACTION;
           dataParts.push(candidates(poissonResample(d, d.weight, foldIn(kData, 1000 + i), keep), false));
@@ -703,7 +715,10 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
           dataOrigin[i] = 'split';
         }
       }
-      dataSource = { pseudo_data: 'background-only pseudo-data independent of the background estimate: per background an independent unweighted sample where it has at most data_max_events events, else a Poisson resampling of the half of its simulated events the estimate does not use', data_max_events: dataMax, split_estimate_fraction: SPLIT_ESTIMATE_FRACTION, backgrounds: parts, key_stream: SEARCH_STREAM };
+      dataSource = {
+        pseudo_data: `background-only pseudo-data: per background an independent unweighted sample where it has at most data_max_events events, else ${o.splitPseudoData ? 'a Poisson resampling of the half of its simulated events the estimate does not use (independent of b)' : "a Poisson resampling of the estimate's events (correlated with b)"}`,
+        data_max_events: dataMax, split_pseudo_data: !!o.splitPseudoData, ...(o.splitPseudoData ? { split_estimate_fraction: SPLIT_ESTIMATE_FRACTION } : {}), backgrounds: parts, key_stream: SEARCH_STREAM,
+      };
     }
   }
   let injected: Record<string, unknown> | null = null;
@@ -859,7 +874,10 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
         // As the data (section 5) with the pseudo-experiment's key: independent samples up to dataMax events, else the split's data half resampled.
         const parts: Columns[] = [];
         for (const [i, bg] of (fileBackgrounds ? [] : def.backgrounds).entries()) {
-          if (expectedEvents(bg.name, lumi, bg.params ?? {}) > dataMax) parts.push(candidates(poissonResample(dataHalves[i]!, dataHalves[i]!.weight, foldIn(kk, 1000 + i), keep), false));
+          if (expectedEvents(bg.name, lumi, bg.params ?? {}) > dataMax) {
+            const c = splitData[i] ? dataHalves[i]! : bgParts[i].c;
+            parts.push(candidates(poissonResample(c, c.weight, foldIn(kk, 1000 + i), keep), false));
+          }
           else {
             const sim = await generateAtLuminosityOn(backend, { process: bg.name, params: bg.params, lumiFb: lumi, seed: seedOf(foldIn(kk, i)), maxEvents: 2 * dataMax }, o.signal, lane(2));
             const sel = await applyMlp(selectSample(sim.columns, sim.length, `pseudo-data ${bg.name}`));
@@ -936,7 +954,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       `Bayesian limits (and the Bayesian fallback of cls-asymptotic) are computed by ${BAYES_KERNEL_HOW}.`,
       ...(failedWindows ? [`${failedWindows} windows have no limit (NaN; limit_method_reason starts with 'failed:').`] : []),
       'Signal efficiency of a window: selection x containment of the simulated signal in the window nearest its peak, interpolated between the simulated masses (linear in 1D, bilinear in 2D).',
-      `The observed data are background-only pseudo-data: per background an independent unweighted sample (its own random stream) where it has at most ${def.model === 'fit' ? FIT_DATA_MAX_EVENTS : DATA_MAX_EVENTS} events at the luminosity; larger backgrounds (weighted simulation) a Poisson resampling of the half of their simulated events the estimate does not use (the estimate: the other half, weights x ${1 / SPLIT_ESTIMATE_FRACTION}), so n and b share no simulated event (samples.data.backgrounds says which). Look-elsewhere pseudo-experiments resample the background estimate (bootstrapped where the data are an independent sample), and for split backgrounds their data half, as the data were.`,
+      `The observed data are background-only pseudo-data: per background an independent unweighted sample (its own random stream) where it has at most ${def.model === 'fit' ? FIT_DATA_MAX_EVENTS : DATA_MAX_EVENTS} events at the luminosity; larger backgrounds (weighted simulation) ${o.splitPseudoData ? `a Poisson resampling of the half of their simulated events the estimate does not use (the estimate: the other half, weights x ${1 / SPLIT_ESTIMATE_FRACTION}), so n and b share no simulated event` : "a Poisson resampling of the estimate's events, correlated with b (splitPseudoData: split the sample instead)"} (samples.data.backgrounds says which). Look-elsewhere pseudo-experiments resample the background estimate (bootstrapped where the data are an independent sample), and for split backgrounds their data half, as the data were.`,
     ],
   };
 }
