@@ -7,6 +7,7 @@ import { WasmBackend } from '../host/index.js';
 import { runSearch } from '../engine/analyses/search.js';
 import { DARK_HIGGSSTRAHLUNG } from '../engine/analyses/searches.js';
 import { main } from '../engine/cli/index.js';
+import { DARKSCAN_VERSION } from '../engine/version.js';
 
 const SMALL = { maxEventsPerBackground: 20_000, signalEventsPerPoint: 300, trainEvents: 2000, pseudoExperiments: 10 };
 
@@ -50,7 +51,8 @@ describe('dark Higgsstrahlung demo', () => {
     for (const f of ['results.json', 'hepdata.yaml', 'map_local_z.svg', 'map_limit.svg']) expect(existsSync(join(dir, 'a', f)), f).toBe(true);
     expect(summary.files.filter((f: string) => f.includes('limit_sigma_mh_')).length).toBeGreaterThanOrEqual(3);
     const res = JSON.parse(readFileSync(join(dir, 'a', 'results.json'), 'utf8'));
-    expect(res).toMatchObject({ kind: 'darkscan-analysis', analysis: 'dark-higgsstrahlung', seed: 3, lumi_fb: 8.34, cl: 0.9, method: 'bayes', stream_version: 1 });
+    expect(res).toMatchObject({ kind: 'darkscan-analysis', analysis: 'dark-higgsstrahlung', seed: 3, lumi_fb: 8.34, cl: 0.9, method: 'bayes', stream_version: 1, darkscan_version: DARKSCAN_VERSION });
+    expect(res.generator_version).toBeGreaterThanOrEqual(3);
     // 90% CL Bayesian as in the paper: every window with n = 0 has s_up >= 2.30 (the asymptotic formula gave 1.37)
     for (const w of res.windows) if (w.n === 0) expect(w.s_up, `window ${w.window}`).toBeGreaterThanOrEqual(2.302);
     expect(res.windows).toHaveLength(8960);

@@ -16,6 +16,7 @@ import { llpSweep, lifetimeTable, decode96 } from '../../kernels/llp_sweep/desc.
 import * as LY from '../../kernels/llp_sweep/layout.js';
 import { ConfigError, validate, type Schema } from '../config.js';
 import { RANDOM_STREAM_VERSION } from '../random.js';
+import { DARKSCAN_VERSION } from '../version.js';
 import { GENERATOR_VERSION } from '../generate/index.js';
 import { SQRT_S } from '../generate/physics.js';
 import { scalarBranchingFractions, SCALAR_BRANCHING_SOURCE } from '../generate/branching.js';
@@ -316,7 +317,7 @@ export async function runIdm(backend: Backend, c: IdmConfig, o: IdmRunOptions = 
     kind: 'darkscan-llp-search', schema: 'darkscan-idm/1', analysis: IDM_ANALYSIS,
     title: "e+e- -> A' h', A' -> chi1 chi2, chi2 -> chi1 e+e-, h' -> mu mu / pi pi / K K (displaced): (m_h', sin theta) scan",
     paper: c.paper ?? IDM_PAPER, description: c.description ?? null,
-    seed, stream: IDM_STREAM, stream_version: RANDOM_STREAM_VERSION, generator_version: GENERATOR_VERSION,
+    seed, stream: IDM_STREAM, stream_version: RANDOM_STREAM_VERSION, generator_version: GENERATOR_VERSION, darkscan_version: DARKSCAN_VERSION,
     lumi_fb: lumi, cl, method, backend: { name: backend.name, ...backend.info().details }, quick,
     units: { mass: 'GeV', ctau: 'cm', lxy: 'cm', limit_fb: "fb: sigma(e+e- -> A'h') x B(A' -> chi1 chi2) x B(chi2 -> chi1 ee) x B(h' -> xx) per final state", combined_limit_fb: "fb: sigma x B(chi2 -> chi1 ee) under br_model", ratio_to_model: 'combined_limit_fb / sigma_fb (< 1: excluded)' },
     m_h_GeV: masses, sin_theta: sinT.map((x) => +x.toPrecision(6)), final_states: fs, lxy_window_cm: lxyWin, chi2_lxy_max_cm: chi2Max,

@@ -17,6 +17,7 @@ import { countInWindows } from '../scan.js';
 import type { WindowGrid } from '../windows.js';
 import { countKey, expectedEvents, generateAtLuminosityOn, generateOn, getProcess, poisson, EventRandom, FAMILY_COLUMNS, GENERATOR_VERSION, type EventSample, type Params, type ParallelGenerator } from '../generate/index.js';
 import { GeneratorPool } from '../../host/generate-pool.js';
+import { DARKSCAN_VERSION } from '../version.js';
 import { foldIn, key, split, RANDOM_STREAM_VERSION } from '../random.js';
 import { trainMlps, type MlpSpec } from './mlp.js';
 import { BAYES_KERNEL_HOW, limitsBatch, PIPELINE_LIMIT_METHODS, type OneLimit, type PipelineLimitMethod } from '../stats/windows.js';
@@ -255,6 +256,8 @@ export interface SearchResult {
   seed: number;
   stream_version: number;
   generator_version: number;
+  /** The package version (engine/version.ts). */
+  darkscan_version: string;
   lumi_fb: number;
   cl: number;
   method: LimitMethod;
@@ -907,6 +910,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
     seed: o.seed,
     stream_version: RANDOM_STREAM_VERSION,
     generator_version: GENERATOR_VERSION,
+    darkscan_version: DARKSCAN_VERSION,
     lumi_fb: lumi,
     cl,
     method,

@@ -11,6 +11,7 @@ import { runSweep, type SweepOptions, type SweepResult } from './sweep.js';
 import { sidebandCounts, type DataSample } from './background.js';
 import { linePlot } from '../plot/svg.js';
 import { bMesonCount, limitGrid, productionPerTheta2, type LimitGrid, type LimitMethod } from './limits.js';
+import { DARKSCAN_VERSION } from '../version.js';
 
 export const LLP_RESULT_SCHEMA = 'darkscan-llp/1';
 const C_CM_PER_NS = 29.9792458;
@@ -155,6 +156,7 @@ export async function analyse(backend: Backend, signal: LlpSample, data: DataSam
   const r = (x: number) => (Number.isFinite(x) ? +x.toPrecision(6) : null);
   const json = {
     schema: LLP_RESULT_SCHEMA,
+    darkscan_version: DARKSCAN_VERSION,
     ...meta,
     backend: backend.name,
     production, production_mode: prod.name,
