@@ -2,22 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ANALYSES, ConfigError, parseConfig, validate, CONFIG_SCHEMA } from '../engine/config.js';
+import { ANALYSES, parseConfig, validate, CONFIG_SCHEMA } from '../engine/config.js';
 import { loadConfig } from '../engine/analyses/run.js';
+import { errorsOf } from './config-errors.js';
 import { configAnalysis, LLP_TYPE_ANALYSES } from '../engine/analyses/idm.js';
 
 const DIR = join(import.meta.dirname, '../engine/analyses/configs');
-
-/** The error lines of loading `cfg` (an object, serialised), or [] when it is valid. */
-function errorsOf(cfg: unknown): string[] {
-  try {
-    loadConfig(JSON.stringify(cfg), 'test.json');
-    return [];
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return [...(e as ConfigError).errors];
-  }
-}
 
 describe('analysis config schema', () => {
   it('accepts every committed example config', () => {

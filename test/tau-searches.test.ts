@@ -10,24 +10,13 @@ import { runSearch } from '../engine/analyses/search.js';
 import { ALP_CLL, LEPTOPHILIC_SCALAR_XI, TAU_MUALPHA, ZPRIME_TAUTAU, ZPRIME_TAUTAU_RANGES_GeV } from '../engine/analyses/searches-tau.js';
 import { SEARCHES } from '../engine/analyses/searches.js';
 import { couplingLimit } from '../engine/analyses/couplings.js';
-import { loadConfig } from '../engine/analyses/run.js';
-import { ConfigError } from '../engine/config.js';
+import { errorsOf } from './config-errors.js';
 import { generate } from '../engine/generate/index.js';
 import { BR_TAU } from '../engine/generate/tau.js';
 import { buildFitModels, fitRange, smoothBackground, SHAPE_MAX_REL, type FitSpec } from '../engine/analyses/fit.js';
 
 const M_TAU = 1.77686, M_MU = 0.1056583755;
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
-
-function errorsOf(cfg: unknown): string[] {
-  try {
-    loadConfig(JSON.stringify(cfg), 'test.json');
-    return [];
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return [...(e as ConfigError).errors];
-  }
-}
 
 describe('four-track tau generator', () => {
   it('tau -> mu alpha: the muon energy in the pseudo-rest frame peaks at the two-body value (m_tau^2 + m_mu^2 - m_alpha^2) / 2 m_tau', () => {
