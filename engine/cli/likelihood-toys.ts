@@ -12,6 +12,7 @@ import { writeAtomic } from '../output.js';
 import { DARKSCAN_VERSION } from '../provenance.js';
 import { parseShard, registerMergeFinalizer, shardRange, type ShardedOutput } from '../shard.js';
 import { toyRunDocument } from '../likelihood/report.js';
+import { b64, unb64 } from '../stats/toyrun.js';
 import { intArg, type Context } from './args.js';
 import { runRecord, targetsOf, withSession, type LikelihoodFlagValues, type LoadedModels } from './likelihood.js';
 
@@ -78,8 +79,6 @@ export interface ToyJob {
   points(s: FitSession): Promise<ToyPoint[]>;
 }
 
-const b64 = (a: Float32Array | Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-const unF32 = (s: string) => { const b = Buffer.from(s, 'base64'); return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)); };
 const unU8 = (s: string) => Uint8Array.from(Buffer.from(s, 'base64'));
 
 /**
@@ -147,7 +146,7 @@ function readCheckpoint(path: string, identity: string, sets: number, keep: bool
     const k = Object.keys(a).find((x) => JSON.stringify(a[x]) !== JSON.stringify(b[x])) ?? 'identity';
     throw new Error(`checkpoint ${path}: was written for a different run (${k} differs); delete it to start over`);
   }
-  const q = c.q?.map(unF32), status = c.status?.map(unU8);
+  const q = c.q?.map(unb64), status = c.status?.map(unU8);
   const ok = Number.isSafeInteger(c.done) && c.done >= 0 && c.above?.length === sets && c.bad?.length === sets && (!keep || (q?.length === sets && q.every((x) => x.length === c.done) && status?.every((x) => x.length === c.done)));
   if (!ok) throw new Error(`checkpoint ${path}: inconsistent (done = ${c.done}); delete it to start over`);
   return { done: c.done, counts: { toys: c.done, above: Uint32Array.from(c.above), bad: Uint32Array.from(c.bad) }, arrays: keep ? { q: q!, status: status! } : undefined };

@@ -30,8 +30,9 @@ export interface ToyRun {
   readonly resumed: number;
 }
 
-const b64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-const unb64 = (s: string) => {
+/** Checkpoint encoding of toy arrays (also engine/cli/likelihood-toys.ts): the bytes as base64. */
+export const b64 = (a: Float32Array | Uint8Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+export const unb64 = (s: string) => {
   const b = Buffer.from(s, 'base64');
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 };
