@@ -5,7 +5,7 @@ import type { TestStat } from '../likelihood/infer.js';
 import { clsDocument, clsToyFields } from '../likelihood/report.js';
 import type { Command } from './args.js';
 import { calculatorOf } from './hypotest.js';
-import { LIKELIHOOD_FLAGS, loadModels, poiValue, withSession } from './likelihood.js';
+import { LIKELIHOOD_FLAGS, loadModels, patchRows, poiValue, withSession } from './likelihood.js';
 import { planOf, printToyJson, registerToyFinisher, runToyJob, TOY_FLAGS } from './likelihood-toys.js';
 
 export function testStatOf(s: string): TestStat {
@@ -40,7 +40,7 @@ export const cls: Command = {
       const r = printToyJson(job, values.json, out);
       if (!r) return 0;
       const f = r.fields;
-      const each = (loaded.patches ? Object.entries(f.patches as Record<string, Record<string, unknown>>) : [['', f]]) as [string, Record<string, unknown>][];
+      const each = patchRows<Record<string, unknown>>(loaded, f);
       out(`# CLs at ${loaded.models[0].poiName} = ${mu} (${stat}, ${f.toys} toys per hypothesis, seed ${f.seed}; on ${r.session.backend.name}${r.resumed ? `, ${r.resumed} resumed` : ''})`);
       for (const [name, x] of each) {
         const nc = x.toys_not_converged as { s_plus_b: number; b_only: number };

@@ -6,7 +6,7 @@ import { hypotests } from '../likelihood/infer.js';
 import { withBackend, type Command, type Context, type Out } from './args.js';
 import { calculatorOf } from './hypotest.js';
 import { MODEL_FLAGS, modelFromFlags, toyFlags } from './limit.js';
-import { LIKELIHOOD_FLAGS, loadModels, perPatch, runRecord, targetsOf, withSession } from './likelihood.js';
+import { LIKELIHOOD_FLAGS, loadModels, patchRows, perPatch, runRecord, targetsOf, withSession } from './likelihood.js';
 import { planOf, printToyJson, registerToyFinisher, runToyJob, TOY_RUN_FLAGS } from './likelihood-toys.js';
 import { toyDiscovery } from '../likelihood/toycls.js';
 
@@ -64,7 +64,7 @@ async function workspaceDiscovery(file: string, values: Values, calc: 'asymptoti
     const r = printToyJson(job, values.json, out);
     if (!r) return 0;
     const f = r.fields;
-    const each = (loaded.patches ? Object.entries(f.patches as Record<string, Record<string, unknown>>) : [['', f]]) as [string, { p0: number; z: number | null; p0_error: number; toys_not_converged: number }][];
+    const each = patchRows<{ p0: number; z: number | null; p0_error: number; toys_not_converged: number }>(loaded, f);
     out(`# discovery (q0, ${f.toys} toys, seed ${f.seed}; on ${r.session.backend.name})`);
     for (const [name, x] of each) out(`${name ? `${name}: ` : ''}p0 ${x.p0.toPrecision(5)} +- ${x.p0_error.toPrecision(2)}  Z ${x.z === null ? 'inf' : x.z.toPrecision(5)}${x.toys_not_converged ? `  (${x.toys_not_converged} toys not converged)` : ''}`);
     return 0;

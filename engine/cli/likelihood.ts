@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { FitSession } from '../likelihood/infer.js';
 import type { CompiledModel } from '../likelihood/model.js';
 import { loadModelsFromText, type LoadedModels } from '../likelihood/report.js';
-export { perPatch, runRecord, targetsOf, type LoadedModels } from '../likelihood/report.js';
+export { patchRows, perPatch, runRecord, targetsOf, type LoadedModels } from '../likelihood/report.js';
 import { BACKEND_FLAGS, numArg, withBackend, type Context } from './args.js';
 
 export const LIKELIHOOD_FLAGS = {

@@ -8,7 +8,7 @@ import { toyHypoTests, toyUpperLimits } from '../likelihood/toycls.js';
 import { intArg, numArg, type Command } from './args.js';
 import { testStatOf } from './cls.js';
 import { calculatorOf } from './hypotest.js';
-import { LIKELIHOOD_FLAGS, loadModels, perPatch, targetsOf, withSession } from './likelihood.js';
+import { LIKELIHOOD_FLAGS, loadModels, patchRows, perPatch, targetsOf, withSession } from './likelihood.js';
 import { planOf, printToyJson, registerToyFinisher, runToyJob, TOY_FLAGS } from './likelihood-toys.js';
 
 const OPTIONS = {
@@ -80,7 +80,7 @@ export const upperLimit: Command = {
       const r = printToyJson(job, values.json, out);
       if (!r) return 0;
       const f = r.fields;
-      const each = (loaded.patches ? Object.entries(f.patches as Record<string, Record<string, unknown>>) : [['', f]]) as [string, { obs: number; exp: number[]; obs_error: number; exp_error: number[] }][];
+      const each = patchRows<{ obs: number; exp: number[]; obs_error: number; exp_error: number[] }>(loaded, f);
       out(`# ${cl * 100}% CL upper limits on ${loaded.models[0].poiName} (${stat}, ${f.toys} toys per hypothesis and POI value, seed ${f.seed}; on ${r.session.backend.name}${f.toys_not_converged ? `, ${f.toys_not_converged} toys not converged` : ''})`);
       for (const [name, x] of each) out(`${name ? `${name}: ` : ''}obs ${x.obs.toPrecision(5)} +- ${x.obs_error.toPrecision(2)}  exp [${x.exp.map((v, k) => `${v.toPrecision(4)} +- ${x.exp_error[k].toPrecision(2)}`).join(', ')}]`);
       return 0;

@@ -67,6 +67,11 @@ export function perPatch<T extends object>(loaded: { readonly patches?: readonly
   return { patches: Object.fromEntries(loaded.patches.map((n, i) => [n, results[i]])) };
 }
 
+/** perPatch's inverse for a command's text output: [patch name ('' for a single workspace), row] per target. */
+export function patchRows<T>(loaded: { readonly patches?: readonly string[] | null }, fields: Record<string, unknown>): [string, T][] {
+  return loaded.patches ? Object.entries(fields.patches as Record<string, T>) : [['', fields as T]];
+}
+
 /** `darkscan fit --json`: best fits (POI free, or held at `mu`) with uncertainties and twice_nll. */
 export async function fitDocument(s: FitSession, loaded: LoadedModels, mu?: number): Promise<{ doc: Record<string, unknown>; rows: BestFit[] }> {
   const rows = await bestFits(s, targetsOf(loaded.models), mu);
