@@ -215,7 +215,9 @@ export async function demoInputs(backend: Backend, seed: number, channels: reado
 
 /** The --demo mass grid, GeV: 1 to 4 in steps of 0.25. */
 export const LLP_DEMO_MASSES: readonly number[] = Array.from({ length: 13 }, (_, i) => 1 + 0.25 * i);
-export const LLP_DEMO_DATA = 'illustrative flat M_red background, lxy exponential (mean 0.2 cm), 20000 events per channel';
+const LLP_DEMO_PER_CHANNEL = 20000;
+const demoDataDoc = (perChannel: number) => `illustrative flat M_red background, lxy exponential (mean 0.2 cm), ${perChannel} events per channel`;
+export const LLP_DEMO_DATA = demoDataDoc(LLP_DEMO_PER_CHANNEL);
 
 export interface LlpDemoOptions extends Omit<AnalysisOptions, 'masses'> {
   readonly seed: number;
@@ -232,7 +234,6 @@ export interface LlpDemoOptions extends Omit<AnalysisOptions, 'masses'> {
 
 /** The fit model's background simulation: LLP_BKG_SIM_MULT times the demo data per channel, each event weighted 1 / LLP_BKG_SIM_MULT. */
 export const LLP_BKG_SIM_MULT = 5;
-const LLP_DEMO_PER_CHANNEL = 20000;
 
 /** The `llp --demo` computation (also `run --config b-kplus-llp / b-kstar0-llp`): demo samples, sweep, limits; json.kind 'llp'. */
 export async function runLlpDemo(backend: Backend, o: LlpDemoOptions): Promise<AnalysisResult & { masses: number[] }> {
@@ -256,7 +257,7 @@ export async function runLlpDemo(backend: Backend, o: LlpDemoOptions): Promise<A
   const masses = o.masses.slice(first, end);
   const r = await analyse(backend, signal, data, { ...o, masses, background }, {
     demo: true, seed: o.seed, signal: signal.meta, data: LLP_DEMO_DATA,
-    ...(background ? { background_simulation: `${LLP_DEMO_DATA.replace('20000', String(LLP_BKG_SIM_MULT * LLP_DEMO_PER_CHANNEL))}, weight 1/${LLP_BKG_SIM_MULT}, independent stream` } : {}),
+    ...(background ? { background_simulation: `${demoDataDoc(LLP_BKG_SIM_MULT * LLP_DEMO_PER_CHANNEL)}, weight 1/${LLP_BKG_SIM_MULT}, independent stream` } : {}),
     ...(injected ? { injected } : {}),
   });
   Object.assign(r.json, { kind: 'llp', masses_GeV: [...o.masses] });
