@@ -23,15 +23,24 @@ export interface WindowSums {
   readonly cells: { nx: number; ny: number };
 }
 
+/** A grid's columns of a table, the binning options naming them, and the windows packed for a binned sample. */
+function scanInputs(grid: WindowGrid, table: EventTable, bin: BinOptions) {
+  const [xv, yv] = grid.variables;
+  const two = grid.shape === 'ellipse';
+  return {
+    x: column(table, xv),
+    y: two ? column(table, yv) : undefined,
+    w: table.weightColumn ? column(table, table.weightColumn) : undefined,
+    bin: { xName: xv, yName: yv, ...bin },
+    pack: (ev: BinnedEvents) => packWindows(grid.cx, two ? grid.cy : undefined, grid.ax, two ? grid.ay : undefined, ev),
+  };
+}
+
 /** The binned sample and packed windows the kernel sees (exposed for tests and benchmarks). */
 export function prepareCounts(grid: WindowGrid, table: EventTable, bin: BinOptions = {}): { ev: BinnedEvents; win: Uint32Array } {
-  const [xv, yv] = grid.variables;
-  const x = column(table, xv);
-  const y = grid.shape === 'ellipse' ? column(table, yv) : undefined;
-  const w = table.weightColumn ? column(table, table.weightColumn) : undefined;
-  const ev = binEvents(x, y, w, { xName: xv, yName: yv, ...bin });
-  const win = packWindows(grid.cx, grid.shape === 'ellipse' ? grid.cy : undefined, grid.ax, grid.shape === 'ellipse' ? grid.ay : undefined, ev);
-  return { ev, win };
+  const s = scanInputs(grid, table, bin);
+  const ev = binEvents(s.x, s.y, s.w, s.bin);
+  return { ev, win: s.pack(ev) };
 }
 
 /**
@@ -54,28 +63,17 @@ export function binChunk(backend: Backend, n: number, cells: number): number {
  * The same bits as binEvents.
  */
 export async function binEventsOn(backend: Backend, x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: ArrayLike<number> | undefined, bin: BinOptions = {}, signal?: AbortSignal): Promise<BinnedEvents> {
-  return binEventsWith((d, a) => backend.run(d, a), binChunk, backend, x, y, w, bin, signal);
+  return binEventsWith((d, a) => backend.run(d, a), backend, x, y, w, bin, signal);
 }
 
 /** binEventsOn through `run` (a chain's: the sorted events then stay in the backend's memory). */
-async function binEventsWith(run: ChainRun, chunkOf: typeof binChunk, backend: Backend, x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: ArrayLike<number> | undefined, bin: BinOptions, signal?: AbortSignal): Promise<BinnedEvents> {
+async function binEventsWith(run: ChainRun, backend: Backend, x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: ArrayLike<number> | undefined, bin: BinOptions, signal?: AbortSignal): Promise<BinnedEvents> {
   const plan = planBinning(x, y, w, bin);
   if (plan.count === 0) return finishBinning(plan, new Float32Array(0), new Float32Array(0), new Uint32Array(0));
-  const a = binSortArgs(plan, chunkOf(backend, plan.count, plan.nx * plan.ny));
+  const a = binSortArgs(plan, binChunk(backend, plan.count, plan.nx * plan.ny));
   const { hist } = await run(binCount, { ...a.count, signal });
   const { start, off } = binPrefix(hist, a.items, a.cells);
   return sortedBinning(plan, await run(binScatter, { ...a.scatter(start), signal }), off);
-}
-
-/** prepareCounts with the binning's per-event pass on the backend (binEventsOn): the same bits. */
-export async function prepareCountsOn(backend: Backend, grid: WindowGrid, table: EventTable, bin: BinOptions = {}, signal?: AbortSignal): Promise<{ ev: BinnedEvents; win: Uint32Array }> {
-  const [xv, yv] = grid.variables;
-  const x = column(table, xv);
-  const y = grid.shape === 'ellipse' ? column(table, yv) : undefined;
-  const w = table.weightColumn ? column(table, table.weightColumn) : undefined;
-  const ev = await binEventsOn(backend, x, y, w, { xName: xv, yName: yv, ...bin }, signal);
-  const win = packWindows(grid.cx, grid.shape === 'ellipse' ? grid.cy : undefined, grid.ax, grid.shape === 'ellipse' ? grid.ay : undefined, ev);
-  return { ev, win };
 }
 
 /**
@@ -112,13 +110,10 @@ export async function countInWindows(backend: Backend, grid: WindowGrid, table: 
     const s = weightStats(column(table, table.weightColumn));
     checkWeightRange(table.source, table.weightColumn, s.maxW, s.minPos, s.below);
   }
-  const [xv, yv] = grid.variables;
-  const two = grid.shape === 'ellipse';
-  const x = column(table, xv), y = two ? column(table, yv) : undefined;
-  const w = table.weightColumn ? column(table, table.weightColumn) : undefined;
+  const s = scanInputs(grid, table, bin);
   return chain(backend, async (run) => {
-    const ev = await binEventsWith(run, binChunk, backend, x, y, w, { xName: xv, yName: yv, ...bin }, signal);
-    const win = packWindows(grid.cx, two ? grid.cy : undefined, grid.ax, two ? grid.ay : undefined, ev);
+    const ev = await binEventsWith(run, backend, s.x, s.y, s.w, s.bin, signal);
+    const win = s.pack(ev);
     onBinned?.();
     const out = (await runCancellable({ run }, windowCount, windowCountArgs(ev, win), signal)).sums; // blocks of windows, a checkpoint between
     return decodeWindowSums(out, ev); // copies out of the chain's memory
