@@ -80,11 +80,8 @@ export interface OneLimit {
  */
 export function limitOne(model: CountingModel, method: 'cls-asymptotic' | 'bayes', cl: number): OneLimit {
   const bayes = (reason: string): OneLimit => {
-    const b = model.b;
     const up = bayesUpper(model, cl);
-    // Expected limits at the Poisson quantiles of n (normal quantiles for large b, where
-    // expectedFromCounts' walk from n = 0 would be long).
-    const exp = bandCounts(b).map((k) => bayesUpper({ ...model, n: k }, cl));
+    const exp = bandCounts(model.b).map((k) => bayesUpper({ ...model, n: k }, cl)); // expected limits at the band's counts
     return { up, exp, used: 'bayes', reason };
   };
   const why = bayesReason(model, method);
