@@ -1,5 +1,5 @@
 import type { RefKernel } from '../types.js';
-import { cellOf, quantiseF32 } from '../lib/binning.js';
+import { eventCell, type BinCells } from '../lib/binning.js';
 
 // TypeScript reference of bin_count (kernels/bin_count/desc.ts): item g counts the events of its
 // chunk per cell into its own row of hist.
@@ -7,23 +7,11 @@ import { cellOf, quantiseF32 } from '../lib/binning.js';
 const asF32 = (w: Uint32Array) => new Float32Array(w.buffer, w.byteOffset, w.length);
 
 /** Params after the header, as both binning kernels declare them (desc order). */
-export interface BinParams { x0: number; y0: number; sx: number; sy: number; nx: number; ny: number; twoD: boolean; nEvents: number; chunk: number; histWords: number }
+export interface BinParams extends BinCells { nEvents: number; chunk: number; histWords: number }
 
 export function binParams(p: Uint32Array): BinParams {
   const f = asF32(p);
   return { x0: f[4], y0: f[5], sx: f[6], sy: f[7], nx: p[8], ny: p[9], twoD: p[10] === 1, nEvents: p[11], chunk: p[12], histWords: p[13] };
-}
-
-/** The cell of event i (and its quantised coordinates into q[0], q[1]). */
-export function eventCell(x: Float32Array, y: Float32Array, i: number, b: BinParams, q: Float64Array): number {
-  const a = quantiseF32(x[i]);
-  let c = 0, row = 0;
-  if (b.twoD) {
-    c = quantiseF32(y[i]);
-    row = cellOf(c, b.y0, b.sy, b.ny);
-  }
-  q[0] = a; q[1] = c;
-  return row * b.nx + cellOf(a, b.x0, b.sx, b.nx);
 }
 
 // params: [item_offset, item_count, opaque_zero, reserved, x0, y0, sx, sy, nx, ny, two_d, n_events, chunk, hist_words]

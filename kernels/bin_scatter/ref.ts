@@ -1,5 +1,6 @@
 import type { RefKernel } from '../types.js';
-import { binParams, eventCell } from '../bin_count/ref.js';
+import { binParams } from '../bin_count/ref.js';
+import { eventCell } from '../lib/binning.js';
 
 // TypeScript reference of bin_scatter (kernels/bin_scatter/desc.ts): item g's cursor row from
 // start's row g, then its events, in order, each to its cell's next slot.

@@ -1,5 +1,3 @@
-import type { RefKernel } from '../types.js';
-
 // The scan binning's per-event functions (twins: kernels/lib/binning.wgsl, wasm/lib/binning.ts):
 // the quantised coordinates and the binning cell of an event, as the bin_count and bin_scatter
 // kernels and the host's binEvents (kernels/window_count/layout.ts) compute them. Only exact f32
@@ -32,20 +30,30 @@ export function cellOf(q: number, q0: number, s: number, n: number): number {
   return c < 0 ? 0 : c > n - 1 ? n - 1 : c;
 }
 
+/** A binning's cells: origins, f32 inverse cell widths, counts, and whether y is binned. */
+export interface BinCells { x0: number; y0: number; sx: number; sy: number; nx: number; ny: number; twoD: boolean }
+
+/** The cell of event i (and its quantised coordinates into q[0], q[1]). */
+export function eventCell(x: Float32Array, y: Float32Array, i: number, b: BinCells, q: Float64Array): number {
+  const a = quantiseF32(x[i]);
+  let c = 0, row = 0;
+  if (b.twoD) {
+    c = quantiseF32(y[i]);
+    row = cellOf(c, b.y0, b.sy, b.ny);
+  }
+  q[0] = a; q[1] = c;
+  return row * b.nx + cellOf(a, b.x0, b.sx, b.nx);
+}
+
 /** The per-event loop over typed arrays (the host binning binEvents). */
 export function binCellsLoop(
   x: Float32Array, y: Float32Array, qx: Float32Array, qy: Float32Array, cell: Uint32Array, n: number,
   x0: number, y0: number, sx: number, sy: number, nx: number, ny: number, twoD: boolean,
 ): void {
+  const b: BinCells = { x0, y0, sx, sy, nx, ny, twoD }, q = new Float64Array(2);
   for (let i = 0; i < n; i++) {
-    const a = quantiseF32(x[i]);
-    let b = 0, row = 0;
-    if (twoD) {
-      b = quantiseF32(y[i]);
-      row = cellOf(b, y0, sy, ny);
-    }
-    qx[i] = a;
-    qy[i] = b;
-    cell[i] = row * nx + cellOf(a, x0, sx, nx);
+    cell[i] = eventCell(x, y, i, b, q);
+    qx[i] = q[0];
+    qy[i] = q[1];
   }
 }
