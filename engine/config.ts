@@ -240,17 +240,22 @@ export function crossChecks(c: AnalysisConfig, columnsOf?: (a: AnalysisName) => 
   return errs;
 }
 
-/** Parses and validates a config; throws a ConfigError listing every problem with its JSON path. */
-export function parseConfig(text: string, source = 'config', columnsOf?: (a: AnalysisName) => readonly string[] | null): AnalysisConfig {
+/** JSON.parse + schema check shared by every config parser; throws a ConfigError listing every problem with its JSON path. */
+export function parseValidated<T>(text: string, schema: Schema, source: string): T {
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch (e) {
     throw new ConfigError(source, [`config: invalid JSON: ${(e as Error).message}`]);
   }
-  const errs = validate(v, CONFIG_SCHEMA);
+  const errs = validate(v, schema);
   if (errs.length) throw new ConfigError(source, errs);
-  const c = v as AnalysisConfig;
+  return v as T;
+}
+
+/** Parses and validates a config; throws a ConfigError listing every problem with its JSON path. */
+export function parseConfig(text: string, source = 'config', columnsOf?: (a: AnalysisName) => readonly string[] | null): AnalysisConfig {
+  const c = parseValidated<AnalysisConfig>(text, CONFIG_SCHEMA, source);
   const more = crossChecks(c, columnsOf);
   if (more.length) throw new ConfigError(source, more);
   return c;

@@ -14,7 +14,7 @@ import type { Backend } from '../../host/backend.js';
 import { runCancellable, checkpoint } from '../cancel.js';
 import { llpSweep, lifetimeTable, decode96 } from '../../kernels/llp_sweep/desc.js';
 import * as LY from '../../kernels/llp_sweep/layout.js';
-import { ConfigError, validate, type Schema } from '../config.js';
+import { ConfigError, parseValidated, type Schema } from '../config.js';
 import { RANDOM_STREAM_VERSION } from '../random.js';
 import { DARKSCAN_VERSION } from '../version.js';
 import { GENERATOR_VERSION } from '../generate/index.js';
@@ -118,15 +118,8 @@ export function configAnalysis(text: string): string | null {
 
 /** Parses and validates an iDM config; a ConfigError lists every problem with its JSON path. */
 export function parseIdmConfig(text: string, source = 'config'): IdmConfig {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(source, [`config: invalid JSON: ${(e as Error).message}`]);
-  }
-  const errs = validate(v, IDM_SCHEMA);
-  if (errs.length) throw new ConfigError(source, errs);
-  const c = v as IdmConfig;
+  const c = parseValidated<IdmConfig>(text, IDM_SCHEMA, source);
+  const errs: string[] = [];
   c.parameter_sets.forEach((p, i) => {
     for (const m of idmParamProblems(setParams(p))) errs.push(`config.parameter_sets[${i}].${m}`);
   });

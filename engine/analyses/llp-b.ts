@@ -9,7 +9,7 @@ import { CHANNELS, PRODUCTIONS, type Channel, type Production } from '../llp/sam
 import { parseLogGrid } from '../llp/sweep.js';
 import { LIMIT_METHODS, type LimitMethod } from '../llp/limits.js';
 import { limitLabel, limitVsMassSvg, LLP_DEMO_MASSES, runLlpDemo } from '../llp/analysis.js';
-import { ConfigError, validate, type Schema } from '../config.js';
+import { ConfigError, parseValidated, type Schema } from '../config.js';
 import { hepdataSubmissionYaml } from '../io/hepdata.js';
 import type { ReportFile } from './render.js';
 import type { FitModels } from './fit.js';
@@ -78,15 +78,8 @@ export interface LlpBConfig {
 
 /** Parses and validates a B -> K S LLP config; a ConfigError lists every problem with its JSON path. */
 export function parseLlpBConfig(text: string, source = 'config'): LlpBConfig {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(source, [`config: invalid JSON: ${(e as Error).message}`]);
-  }
-  const errs = validate(v, LLP_B_SCHEMA);
-  if (errs.length) throw new ConfigError(source, errs);
-  const c = v as LlpBConfig;
+  const c = parseValidated<LlpBConfig>(text, LLP_B_SCHEMA, source);
+  const errs: string[] = [];
   if (c.n_BBbar !== undefined && c.lumi_fb !== undefined) errs.push('config.lumi_fb: give n_BBbar or lumi_fb, not both');
   const g = c.lifetimes_cm;
   if (g && !(g.min <= g.max)) errs.push(`config.lifetimes_cm.max: must be >= min (${g.min}), got ${g.max}`);
