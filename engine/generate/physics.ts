@@ -226,3 +226,23 @@ export function fourMuSpectrumFbPerGeV(m: number, mPair = M_MU): number {
   const R = ((2 * ALPHA) / Math.PI) * (Math.log(S / (M_MU * M_MU)) - 1) * Math.log((SQRT_S - 2 * M_MU) / m);
   return 1.148e6 * R * K;
 }
+
+/** Inverse-CDF sampler of a density f on [lo, hi] tabulated on a log-spaced grid (trapezoids). */
+export function tabulated(f: (m: number) => number, lo: number, hi: number, n = 4000): { total: number; sample(u: number): number } {
+  const m = new Float64Array(n + 1), cdf = new Float64Array(n + 1);
+  for (let i = 0; i <= n; i++) m[i] = Math.exp(Math.log(lo) + ((Math.log(hi) - Math.log(lo)) * i) / n);
+  for (let i = 1; i <= n; i++) cdf[i] = cdf[i - 1] + 0.5 * (f(m[i - 1]) + f(m[i])) * (m[i] - m[i - 1]);
+  return {
+    total: cdf[n],
+    sample(u) {
+      const target = u * cdf[n];
+      let a = 0, b = n;
+      while (b - a > 1) {
+        const mid = (a + b) >> 1;
+        if (cdf[mid] < target) a = mid;
+        else b = mid;
+      }
+      return m[a] + ((target - cdf[a]) / Math.max(cdf[b] - cdf[a], 1e-300)) * (m[b] - m[a]);
+    },
+  };
+}

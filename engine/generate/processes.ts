@@ -11,7 +11,7 @@ import { B_MESON_PROCESSES, BR_BPLUS_BMINUS, NB, SIGMA_BB_NB } from './bmeson.js
 import { M_B, M_E, M_K, M_MU, M_PI, M_TAU, boostFrom, type P4 } from './lorentz.js';
 import {
   ALPHA, GEV2_TO_FB, S, SQRT_S, decay2, decay3, gammaGammaAngular, isotropic, isrFractionAbove, noRadiation, produce2,
-  radiate, sampleCos, sampleGammaGammaCos, sigmaGammaGammaToLL, tauToMuNuNu, tauToPiNu, fourMuSpectrumFbPerGeV, type IsrResult,
+  radiate, sampleCos, sampleGammaGammaCos, sigmaGammaGammaToLL, tauToMuNuNu, tauToPiNu, fourMuSpectrumFbPerGeV, tabulated, type IsrResult,
 } from './physics.js';
 import { TAU_PROCESSES, fourTrackVariant } from './tau.js';
 import { sampleEpa } from './twophoton.js';
@@ -152,32 +152,9 @@ const FOURMU_M_LO = 2 * M_MU + 1e-3;
 const FOURMU_M_HI = SQRT_S - 2 * M_MU - 1e-3;
 export { fourMuSpectrumFbPerGeV };
 
-const FOURMU_TABLE_N = 20000;
-let fourMuTable: { m: Float64Array; cdf: Float64Array; total: number } | undefined;
-/** Cumulative spectrum on a log-spaced mass grid (trapezoids), for inverse-CDF sampling. */
-function fourMuCdf() {
-  if (fourMuTable) return fourMuTable;
-  const m = new Float64Array(FOURMU_TABLE_N + 1), cdf = new Float64Array(FOURMU_TABLE_N + 1);
-  const l0 = Math.log(FOURMU_M_LO), l1 = Math.log(FOURMU_M_HI);
-  for (let i = 0; i <= FOURMU_TABLE_N; i++) m[i] = Math.exp(l0 + ((l1 - l0) * i) / FOURMU_TABLE_N);
-  for (let i = 1; i <= FOURMU_TABLE_N; i++) cdf[i] = cdf[i - 1] + 0.5 * (fourMuSpectrumFbPerGeV(m[i - 1]) + fourMuSpectrumFbPerGeV(m[i])) * (m[i] - m[i - 1]);
-  fourMuTable = { m, cdf, total: cdf[FOURMU_TABLE_N] };
-  return fourMuTable;
-}
-
-/** gamma* mass with CDF fraction u. */
-function sampleFourMuMass(u: number): number {
-  const t = fourMuCdf();
-  const target = u * t.total;
-  let lo = 0, hi = FOURMU_TABLE_N;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (t.cdf[mid] < target) lo = mid;
-    else hi = mid;
-  }
-  const f = (target - t.cdf[lo]) / Math.max(t.cdf[hi] - t.cdf[lo], 1e-300);
-  return t.m[lo] + f * (t.m[hi] - t.m[lo]);
-}
+let fourMuTable: ReturnType<typeof tabulated> | undefined;
+/** The spectrum tabulated for inverse-CDF sampling of the gamma* mass (20000 log-spaced points). */
+const fourMuCdf = () => (fourMuTable ??= tabulated(fourMuSpectrumFbPerGeV, FOURMU_M_LO, FOURMU_M_HI, 20000));
 
 /** mu+ mu- X, X -> mu+ mu-: shared by the Z' -> mu mu signal (X = Z') and the SM background (X = gamma*). */
 function muMuPair(rng: EventRandom, p: Params, mX: number): GenParticle[] {
@@ -200,7 +177,7 @@ const fourMu: ProcessDef = {
   sigmaSource: 'illustrative: sigma_mumu (1.148 nb, Belle II Physics Book Table 4) x leading-log radiator x Kroll-Wada conversion, integrated over M(gamma*) (engine/generate/processes.ts)',
   illustrative: true,
   generate(rng, p) {
-    const m = sampleFourMuMass(rng.uniform());
+    const m = fourMuCdf().sample(rng.uniform());
     return { particles: muMuPair(rng, p, m), truth: { truth_m_Zp_GeV: m } };
   },
 };

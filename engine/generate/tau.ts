@@ -11,7 +11,7 @@
 // space); tau polarisation and spin correlations neglected.
 import type { EventRandom } from './rng.js';
 import { M_E, M_MU, M_PI, M_TAU, boost, mass, minus, pabs, plus, type P4 } from './lorentz.js';
-import { BETA_CM, P_INIT_LAB, S, SQRT_S, decay2, decay3, fourMuSpectrumFbPerGeV, produce2, radiate, noRadiation, sampleCos, tauToLeptonNuNu, tauToPiNu, type IsrResult } from './physics.js';
+import { BETA_CM, P_INIT_LAB, S, SQRT_S, decay2, decay3, fourMuSpectrumFbPerGeV, tabulated, produce2, radiate, noRadiation, sampleCos, tauToLeptonNuNu, tauToPiNu, type IsrResult } from './physics.js';
 import type { GenParticle, Kind, Params, ProcessDef } from './processes.js';
 import { BELLE2_DETECTOR } from './detector.js';
 
@@ -211,25 +211,6 @@ const muMuTauTau: ProcessDef = {
   },
 };
 
-/** Inverse-CDF sampler of a density f on [lo, hi] tabulated on a log-spaced grid (trapezoids). */
-export function tabulated(f: (m: number) => number, lo: number, hi: number, n = 4000): { total: number; sample(u: number): number } {
-  const m = new Float64Array(n + 1), cdf = new Float64Array(n + 1);
-  for (let i = 0; i <= n; i++) m[i] = Math.exp(Math.log(lo) + ((Math.log(hi) - Math.log(lo)) * i) / n);
-  for (let i = 1; i <= n; i++) cdf[i] = cdf[i - 1] + 0.5 * (f(m[i - 1]) + f(m[i])) * (m[i] - m[i - 1]);
-  return {
-    total: cdf[n],
-    sample(u) {
-      const target = u * cdf[n];
-      let a = 0, b = n;
-      while (b - a > 1) {
-        const mid = (a + b) >> 1;
-        if (cdf[mid] < target) a = mid;
-        else b = mid;
-      }
-      return m[a] + ((target - cdf[a]) / Math.max(cdf[b] - cdf[a], 1e-300)) * (m[b] - m[a]);
-    },
-  };
-}
 let ttSpectrum: ReturnType<typeof tabulated> | undefined;
 const ttTable = () => (ttSpectrum ??= tabulated((m) => fourMuSpectrumFbPerGeV(m, M_TAU), 2 * M_TAU + 1e-3, SQRT_S - 2 * M_MU - 1e-3));
 
