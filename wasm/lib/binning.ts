@@ -41,15 +41,17 @@ export let evQy: f32 = 0;
   const t = f32x4.mul(v, f32x4.splat(16777216.0));
   const f = f32x4.floor(t);
   const k = v128.bitselect(f32x4.add(f, f32x4.splat(1.0)), f, f32x4.ge(t, f32x4.add(f, f32x4.splat(0.5))));
-  let r = f32x4.mul(k, f32x4.splat(5.9604644775390625e-8));
-  r = v128.bitselect(v128.and(v, i32x4.splat(0x80000000)), r, f32x4.eq(k, f32x4.splat(0)));
+  // k 2^-24 has v's sign except where k = 0 (then the scalar's signed zero): v's sign bit on |k 2^-24|
+  const r = v128.bitselect(v, f32x4.mul(k, f32x4.splat(5.9604644775390625e-8)), i32x4.splat(0x80000000));
   return v128.bitselect(v, r, f32x4.ge(f32x4.abs(t), f32x4.splat(8388608.0)));
 }
 
 // @ts-ignore: decorator
 @inline export function cellOf4(q: v128, q0: f32, s: f32, n: u32): v128 {
+  // t is finite (never NaN): pmax / pmin (one instruction each) clamp it as max / min do, a -0 truncates to 0
+  // like +0, and the clamped value is an integer in [0, n - 1] (< 2^31): the signed truncation is exact
   const t = f32x4.floor(f32x4.mul(f32x4.sub(q, f32x4.splat(q0)), f32x4.splat(s)));
-  return i32x4.trunc_sat_f32x4_u(f32x4.min(f32x4.max(t, f32x4.splat(0)), f32x4.splat(<f32>(n - 1))));
+  return i32x4.trunc_sat_f32x4_s(f32x4.pmin(f32x4.splat(<f32>(n - 1)), f32x4.pmax(f32x4.splat(0), t)));
 }
 
 /** Cells of four quantised events (qy ignored unless twoD): lane by lane binEvent's row * nx + column. */
