@@ -13,6 +13,7 @@ import { toyfit } from './toyfit/desc.js';
 import { eventBlocks } from './event_blocks/desc.js';
 import { bayesLimit } from './bayes_limit/desc.js';
 import { mlpTrain } from './mlp_train/desc.js';
+import { genDimuon } from './gen_dimuon/desc.js';
 
 /** Every kernel the engine dispatches. A new kernel adds one line here (build.mjs exports its wasm twin). */
 export const KERNELS: readonly KernelDesc[] = [
@@ -30,6 +31,7 @@ export const KERNELS: readonly KernelDesc[] = [
   eventBlocks,
   bayesLimit,
   mlpTrain,
+  genDimuon,
 ];
 
 export function kernelByName(name: string): KernelDesc {

@@ -97,6 +97,10 @@ export interface EventSample {
 export function eventKey(seed: number, proc: ProcessDef): Key {
   return foldIn(foldIn(key(seed, GENERATOR_STREAM), proc.id), 0);
 }
+/** The key of the events of a process the gen_dimuon kernel generates (gen-dimuon.ts): foldIn(.., 2), its own stream. */
+export function kernelEventKey(seed: number, proc: ProcessDef): Key {
+  return foldIn(foldIn(key(seed, GENERATOR_STREAM), proc.id), 2);
+}
 /** The key of the Poisson count at a luminosity (separate from the events'). */
 export function countKey(seed: number, proc: ProcessDef): Key {
   return foldIn(foldIn(key(seed, GENERATOR_STREAM), proc.id), 1);

@@ -52,7 +52,7 @@ export function samplePeaked(rng: EventRandom, a: number): number {
  * are neither exponentiated nor given the exact O(alpha) matrix element: a documented approximation.
  */
 export const ISR_BETA = ((2 * ALPHA) / Math.PI) * (Math.log(S / (M_E * M_E)) - 1);
-const ISR_A = (M_E * M_E) / (2 * (SQRT_S / 2) ** 2); // 1 - beta_e of a beam in the CM
+export const ISR_A = (M_E * M_E) / (2 * (SQRT_S / 2) ** 2); // 1 - beta_e of a beam in the CM
 
 export interface IsrResult {
   photons: P4[];
