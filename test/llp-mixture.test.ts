@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../host/index.js';
 import { generateLlpSample, llpMixture } from '../engine/llp/sample.js';
 import { mixtureFactor, parseLogGrid, runSweep, type SweepOptions } from '../engine/llp/sweep.js';
-import { parseLlpBConfig, runLlpB } from '../engine/analyses/llp-b.js';
+import { llpBRun, parseLlpBConfig } from '../engine/analyses/llp-b.js';
+import { runSearch } from '../engine/analyses/search.js';
 import { readFileSync } from 'node:fs';
 
 const cpu = new CpuBackend();
@@ -71,7 +72,8 @@ describe("the configs' runs: no efficiency above 1 beyond 3 MC errors", () => {
   for (const name of ['b-kplus-llp', 'b-kstar0-llp']) {
     it(`${name} (quick)`, async () => {
       const c = parseLlpBConfig(readFileSync(`engine/analyses/configs/${name}.json`, 'utf8'), name);
-      const res = await runLlpB(cpu, { ...c, model: 'window' }, { quick: true });
+      const { def, options } = llpBRun({ ...c, model: 'window' }, true);
+      const res = await runSearch(cpu, def, options);
       const cells = res.cells as { channels: { n_generated: number; efficiency: number[]; efficiency_err: number[] }[] }[];
       // bounded weights (w <= W = K sqrt(10), test above) bound the error: sum w^2 <= W sum w, err^2 <= W eff / N;
       // one-lifetime reweighting from 1 cm (darkscan before sample version 2) broke this (eff up to 2.5 in the full run)

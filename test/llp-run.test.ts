@@ -1,7 +1,8 @@
 // `darkscan run --config` for the B -> K S LLP searches (engine/analyses/llp-b.ts; Belle II PRD 108
 // (2023) L111104): the committed configs parse, run writes results.json, hepdata.yaml and SVG
-// plots, its limits equal `darkscan llp --demo` with the same settings (one code path,
-// engine/llp/analysis.ts runLlpDemo), a bad field is named by its JSON path, existing results need --force.
+// plots, its limits equal `darkscan llp --demo` with the same settings (one code path: the
+// pipeline's runSearch with the definitions of engine/analyses/searches-llp.ts), a bad field is
+// named by its JSON path, existing results need --force.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +59,9 @@ describe('darkscan run --config b-kstar0-llp / b-kplus-llp', () => {
       expect(r.darkscan_version).toMatch(/\d/);
       expect(r.config.sha256).toMatch(/^sha256:[0-9a-f]{64}$/);
       expect(r.illustrative).toMatch(/illustrative background/);
+      // the pipeline's per-window method and reason (engine/analyses/cells.ts, the one table's cls-n)
+      for (const c of r.cells) for (const ch of c.channels) expect(ch).toMatchObject({ limit_method: 'cls-n', limit_method_reason: expect.stringMatching(/^requested/) });
+      expect(r.limit_method_counts).toEqual({ 'cls-n: requested': 6 });
       // the same computation as the llp command with the same settings
       const llpOut = join(dir, `llp-${analysis}.json`);
       await main(['llp', '--demo', '--production', production, '--seed', '7', '--masses', '1.5,2.5,3.5', '--lifetimes', '0.01:100:5', '--channels', 'mumu,pipi',
@@ -65,7 +69,8 @@ describe('darkscan run --config b-kstar0-llp / b-kplus-llp', () => {
       const l = JSON.parse(readFileSync(llpOut, 'utf8'));
       expect(r.cells).toEqual(l.cells);
       expect(r.cells.flatMap((c: { combined_limit: (number | null)[] }) => c.combined_limit).some((x: number | null) => x !== null && x > 0 && x < 1)).toBe(true);
-      const { sweep_ms: _a, ...rest } = l;
+      // the run's own: the config's paper text, the timing
+      const { sweep_ms: _a, timing_s: _t, paper: _p, ...rest } = l;
       for (const [k, v] of Object.entries(rest)) expect(r[k], k).toEqual(v);
       // hepdata: a table per lifetime, limits per channel and combined vs m_S
       expect(readFileSync(join(out, 'hepdata.yaml'), 'utf8')).toMatch(/data_file: "hepdata_ctau4\.yaml"/);

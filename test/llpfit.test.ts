@@ -16,7 +16,9 @@ import { CpuBackend } from '../host/cpu.js';
 import { FitSession, upperLimits } from '../engine/likelihood/infer.js';
 import { FIT_MIN_B } from '../engine/analyses/fit.js';
 import { WasmBackend } from '../host/index.js';
-import { analyse, demoData, LLP_BKG_SIM_STREAM } from '../engine/llp/analysis.js';
+import { demoData, LLP_BKG_SIM_STREAM } from '../engine/llp/analysis.js';
+import { runSearch } from '../engine/analyses/search.js';
+import { B_KPLUS_LLP } from '../engine/analyses/searches-llp.js';
 import { generateLlpSample, llpMixture } from '../engine/llp/sample.js';
 import { signalUpperLimit } from '../engine/llp/limits.js';
 
@@ -24,7 +26,7 @@ const GOLDEN = join(import.meta.dirname, 'golden/pyhf/b-kplus-llp-fit');
 const CONFIGS = join(import.meta.dirname, '../engine/analyses/configs');
 const golden = JSON.parse(readFileSync(join(GOLDEN, 'golden.json'), 'utf8')) as { cl: number; patches: Record<string, { upper_limit: { obs: number; exp: number[] }; discovery: { z: number }; fit: { mu_hat: number } }> };
 
-type Cell = { m_S_GeV: number; combined_limit: (number | null)[]; channels: { channel: string; br_model: number; s_up: number; limit: (number | null)[]; efficiency: number[]; limit_method: string; fit: { patch: string; mu_up: number; mu_hat: number; z_local: number; s_up: number; s_up_expected: number[]; signal_events_per_mu: number; background_in_range: number; used: boolean } }[] };
+type Cell = { m_S_GeV: number; combined_limit: (number | null)[]; channels: { channel: string; br_model: number; s_up: number; limit: (number | null)[]; efficiency: number[]; limit_method: string; limit_method_reason: string; fit: { patch: string; mu_up: number; mu_hat: number; z_local: number; s_up: number; s_up_expected: number[]; signal_events_per_mu: number; background_in_range: number; used: boolean } }[] };
 
 async function run(cfg: Record<string, unknown>, extra: string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), 'darkscan-llpfit-'));
@@ -54,7 +56,8 @@ describe('B -> K S fit model (run --config b-kplus-llp, model fit)', () => {
     for (const c of r.cells) for (const ch of c.channels) {
       expect(ch.fit.patch).toBe(`mass_${c.m_S_GeV.toFixed(5).replace('.', 'p')}_GeV_${ch.channel}`);
       expect(ch.fit.used).toBe(true);
-      expect(ch.limit_method).toMatch(/^fit: cls-asymptotic/);
+      expect(ch.limit_method).toBe('cls-asymptotic');
+      expect(ch.limit_method_reason).toBe(`binned M_red fit (${ch.fit.patch}; asymptotic CLs, q~_mu)`);
       expect(Math.abs(ch.s_up / (ch.fit.mu_up * ch.fit.signal_events_per_mu) - 1)).toBeLessThan(1e-5); // results round to 6 digits
       const meta = p.patches.find((q) => q.metadata.name === ch.fit.patch)!.metadata;
       expect(meta.values).toEqual([c.m_S_GeV, ch.channel]);
@@ -133,17 +136,18 @@ describe('B -> K S fit model (run --config b-kplus-llp, model fit)', () => {
   it('a cell with less than FIT_MIN_B background in its fit range keeps the counting limit (asymptotic fit invalid), and says so', async () => {
     const backend = await WasmBackend.create({ workers: 1 });
     try {
-      const o = { masses: [2, 3], channels: ['mumu'] as const, ctaus: [1, 10], lxyWindow: [0.05, 60] as [number, number], method: 'cls-n' as const, cl: 0.95, nBBbar: 198e6, model: 'fit' as const };
+      const o = { masses: [2, 3], channels: ['mumu'] as const, ctaus: [1, 10], lxyWindow: [0.05, 60] as [number, number], nBBbar: 198e6, model: 'fit' as const };
       const signal = await generateLlpSample({ masses: o.masses, channels: o.channels, perCell: 200, ctauGenCm: llpMixture(o.ctaus), seed: 2, backend });
       // 200 data events per channel over 0-4.8 GeV: ~3 in a +-5 sigma range.
       const data = await demoData(backend, 2, 200, o.channels), background = await demoData(backend, 2, 1000, o.channels, undefined, 'K+', LLP_BKG_SIM_STREAM, 0.2);
-      const { json, limits } = await analyse(backend, signal, data, { ...o, channels: [...o.channels], background });
-      const cells = (json.cells as { channels: { n_obs: number; b: number; s_up: number; limit_method: string; fit: { used: boolean; background_in_range: number } }[] }[]).map((c) => c.channels[0]);
-      for (const [g, c] of cells.entries()) {
+      const json = await runSearch(backend, B_KPLUS_LLP, { seed: 2, cl: 0.95, method: 'cls-n', settings: { ...o, files: { signal, data, background, meta: {} } } });
+      const cells = (json.cells as { channels: { n_obs: number; b: number; s_up: number; limit_method: string; limit_method_reason: string; fit: { used: boolean; background_in_range: number } }[] }[]).map((c) => c.channels[0]);
+      for (const c of cells) {
         expect(c.fit.background_in_range).toBeLessThan(FIT_MIN_B);
         expect(c.fit.used).toBe(false);
-        expect(c.limit_method).toMatch(/^cls-n: counting in the fit range \(b = .* < 10\)/);
-        expect(limits.sUp[g]).toBe(signalUpperLimit({ n: c.n_obs, b: c.b }, 'cls-n', 0.95));
+        expect(c.limit_method).toBe('cls-n');
+        expect(c.limit_method_reason).toMatch(/^counting in the fit range \(b = .* < 10: asymptotic fit invalid\); requested/);
+        expect(c.s_up).toBe(+signalUpperLimit({ n: c.n_obs, b: c.b }, 'cls-n', 0.95).toPrecision(6));
       }
       expect((json.fit as { combination_counting: number }).combination_counting).toBe(4);
     } finally {

@@ -1,11 +1,14 @@
 // What a search result looks like as files, as (name, text) pairs: results.json, HEPData and SVG
 // plots. The 2D search: one table and Brazil plot per M_h' slice, maps of local Z and of the
-// coupling limit; 1D searches: cross-section and coupling limits against mass, local Z. Pure (no
-// node: imports): the Node report (report.ts) writes them to a folder, the browser page shows and
-// downloads them.
+// coupling limit; 1D searches: cross-section and coupling limits against mass, local Z; the cell
+// model's B -> K S searches: limits per channel and combined against m_S, a table per lifetime.
+// Pure (no node: imports): the Node report (report.ts) writes them to a folder, the browser page
+// shows and downloads them.
 import { hepdataLimitYaml, hepdataSubmissionYaml } from '../io/hepdata.js';
 import { brazilPlot, linePlot, mapPlot } from '../plot/svg.js';
-import type { SearchResult, SearchWindow } from './search.js';
+import { limitLabel, limitVsMassSvg } from '../llp/analysis.js';
+import { PRODUCTIONS, type Production } from '../llp/sample.js';
+import type { CellSearchResult, SearchResult, SearchWindow } from './search.js';
 
 type DarkHiggsResult = SearchResult;
 type WindowResult = SearchWindow;
@@ -30,13 +33,46 @@ export interface ReportFile {
 }
 
 /** results.json as written: non-finite numbers as null. */
-export function resultsJson(r: SearchResult): string {
+export function resultsJson(r: SearchResult | CellSearchResult): string {
   return JSON.stringify(r, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1);
 }
 
 /** Every report file of a result, in the order writeReport writes them. */
-export function renderReport(r: SearchResult): ReportFile[] {
-  return r.variables.length === 2 ? render2D(r) : render1D(r);
+export function renderReport(r: SearchResult | CellSearchResult): ReportFile[] {
+  if (r.kind !== 'darkscan-analysis') return renderLifetimes(r as CellSearchResult);
+  const e = r as SearchResult;
+  return e.variables.length === 2 ? render2D(e) : render1D(e);
+}
+
+/** How the limits of a B -> K S result were set: the fit model, or the counting method. */
+export const llpLimitHow = (r: Record<string, unknown>): string => (r.model === 'fit' ? 'binned M_red fit per (m_S, channel), asymptotic CLs' : String(r.method));
+
+type LifetimeCell = { m_S_GeV: number; channels: { channel: string; limit: (number | null)[] }[]; combined_limit: (number | null)[] };
+
+/** B -> K S: results.json, hepdata.yaml (one table per lifetime: limit per channel vs m_S), an SVG per channel and the combination. */
+function renderLifetimes(res: CellSearchResult): ReportFile[] {
+  const files: ReportFile[] = [{ name: 'results.json', text: resultsJson(res), kind: 'json' }];
+  const cells = res.cells as LifetimeCell[], ctaus = res.ctaus_cm as number[], channels = res.channels as string[];
+  const production = res.production as Production, cl = res.cl, pct = `${Math.round(cl * 100)}%`;
+  const masses = cells.map((c) => c.m_S_GeV);
+  const label = limitLabel(production), note = 'demo: generated signal, illustrative background';
+  const tables = [];
+  for (const [j, ct] of ctaus.entries()) {
+    const dep = [...channels.map((ch, ic) => ({ name: `${label} x B(S -> ${ch})`, vals: cells.map((c) => c.channels[ic].limit[j]) })), { name: `${label} (channels combined, br_model)`, vals: cells.map((c) => c.combined_limit[j]) }];
+    const lines = ['independent_variables:', '- header: {name: "M(S)", units: GeV}', '  values:', ...masses.map((m) => `  - {value: ${m}}`), 'dependent_variables:'];
+    for (const d of dep) {
+      lines.push(`- header: {name: ${JSON.stringify(d.name)}}`, '  qualifiers:', `  - {name: "CTAU", value: "${ct} cm"}`, `  - {name: CL, value: "${pct}"}`, `  - {name: "N(BBBAR)", value: ${res.n_BBbar}}`, '  values:', ...d.vals.map((v) => (v === null ? "  - {value: '-'}" : `  - {value: ${v}}`)));
+    }
+    const name = `hepdata_ctau${j}.yaml`;
+    files.push({ name, kind: 'hepdata', text: `# ${PRODUCTIONS[production].name}, c tau = ${ct} cm\n${lines.join('\n')}\n` });
+    tables.push({ name: `Limits, c tau = ${ct} cm`, description: `${pct} CL upper limits (${llpLimitHow(res)}) on ${label} x B(S -> xx) per channel and combined, against m_S, at c tau = ${ct} cm; ${note}`, dataFile: name, keywords: { reactions: [production === 'K+' ? 'B+ --> K+ S' : 'B0 --> K*0 S'] } });
+  }
+  files.push({ name: 'hepdata.yaml', kind: 'hepdata', text: hepdataSubmissionYaml(tables, `darkscan ${res.analysis}, seed ${res.seed}, N_BB = ${res.n_BBbar}; ${res.paper}`) });
+  const plot = (name: string, what: string, yLabel: string, value: (im: number, j: number) => number | null) =>
+    files.push({ name, kind: 'svg', text: limitVsMassSvg({ masses, ctaus, value: (im, j) => value(im, j) ?? NaN, title: `${PRODUCTIONS[production].name}, ${what}: ${pct} CL upper limit (${llpLimitHow(res)})`, yLabel, note }) });
+  channels.forEach((ch, ic) => plot(`limit_${ch}.svg`, `S -> ${ch}`, `${label} x B(S -> ${ch})`, (im, j) => cells[im].channels[ic].limit[j]));
+  plot('limit_combined.svg', `channels combined`, label, (im, j) => cells[im].combined_limit[j]);
+  return files;
 }
 
 function render2D(r: DarkHiggsResult): ReportFile[] {

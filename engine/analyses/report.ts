@@ -3,12 +3,12 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomic } from '../output.js';
-import type { SearchResult } from './search.js';
+import type { CellSearchResult, SearchResult } from './search.js';
 import { renderReport } from './render.js';
 
 export { SLICES_GeV, slices } from './render.js';
 
-export function writeReport(r: SearchResult, dir: string): string[] {
+export function writeReport(r: SearchResult | CellSearchResult, dir: string): string[] {
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];
   for (const f of renderReport(r)) {

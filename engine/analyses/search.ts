@@ -10,6 +10,10 @@
 // order MLP, signal map, backgrounds, data, scan, limits, look-elsewhere; with a generator pool
 // (host/generate-pool.ts) every sample is requested at the start, so that the MLP trains while the
 // workers generate (samples are keyed by seed and event index: the same numbers in any order).
+// The long-lived-particle searches (searches-llp.ts: B -> K S, iDM + dark Higgs) are definitions of
+// the cell model (model 'cells', cells.ts): efficiencies per (point, channel, lifetime) cell from one
+// llp_sweep dispatch, counts per window; the same option checks, per-window limits from the one
+// table of methods with the method and reason recorded, provenance fields and report writer.
 import type { Backend } from '../../host/backend.js';
 import type { ColumnTable } from '../io/columns.js';
 import { ANALYSES, type AnalysisName } from '../config.js';
@@ -27,6 +31,8 @@ import { checkpoint } from '../cancel.js';
 import { couplingLimitsAt, type Coupling } from './couplings.js';
 import { buildFitModels, fitHypotheses, fitRange, fitSigma, FIT_MIN_B, type FitModels, type FitSpec } from './fit.js';
 import { B_FLOOR, concatColumns, poissonResample, rows, sampleInfo, scanWithFloor, seedOf, selectRows, splitSample, table, type Columns } from './samples.js';
+import { cellLimits, type CellLimits, type CellProblem } from './cells.js';
+import type { LimitMethod as CellLimitMethod } from '../llp/limits.js';
 
 export type LimitMethod = PipelineLimitMethod;
 export { B_FLOOR };
@@ -138,6 +144,68 @@ export interface SearchDefinition {
   readonly branchingFraction?: { readonly name: string; readonly symbol: string; readonly fbPerUnit: number; readonly source: string };
   readonly notes: readonly string[];
 }
+
+/** The cell-model searches (searches-llp.ts): their own config schemas (llp-b.ts, idm.ts). */
+export const CELL_SEARCH_NAMES = ['b-kplus-llp', 'b-kstar0-llp', 'idm-darkhiggs'] as const;
+export type CellSearchName = (typeof CELL_SEARCH_NAMES)[number];
+
+/**
+ * A search of the cell model (cells.ts) as data: efficiencies per (point, channel, lifetime) from
+ * one llp_sweep dispatch, counts per window with sideband backgrounds; the pipeline checks the
+ * options, sets the limits (per window by a method of the one table, the definition's methods) and
+ * the combination, and writes the result and report.
+ */
+export interface CellSearchDefinition<S = unknown, X = unknown> {
+  readonly name: CellSearchName;
+  readonly title: string;
+  readonly model: 'cells';
+  /** results.json's kind ('llp': `darkscan merge` joins the shards of `darkscan llp`). */
+  readonly kind: string;
+  /** The report (render.ts): limits against the mass, a HEPData table per lifetime ('lifetime'); the (m_h', sin theta) plane per parameter set ('plane'). */
+  readonly report: 'lifetime' | 'plane';
+  /** The paper's luminosity, confidence level and method: the defaults of a run. */
+  readonly paper: { readonly lumiFb: number; readonly cl: number; readonly method: CellLimitMethod; readonly source: string };
+  /** The methods of the one table (engine/stats/windows.ts LIMIT_METHODS) a window's limit may take. */
+  readonly methods: readonly CellLimitMethod[];
+  /** Inputs (settings: the config's or the command's) to the cell problem. */
+  cells(backend: Backend, settings: S, ctx: CellContext): Promise<CellProblem<X>>;
+  /** The result's search-specific fields (optional `notes` are appended to the run's). */
+  describe(p: CellProblem<X>, lim: CellLimits, settings: S, ctx: CellContext): Record<string, unknown>;
+  readonly notes: readonly string[];
+}
+
+/** What a cell definition's stages get from the pipeline: the checked options. */
+export interface CellContext {
+  readonly seed: number;
+  readonly cl: number;
+  readonly method: CellLimitMethod;
+  readonly lumiFb: number;
+  readonly signal?: AbortSignal;
+  readonly progress: (s: string) => void;
+  /** The fit model: receives the pyhf background-only workspace and patchset that were fitted (--export-pyhf). */
+  readonly onFitModels?: (m: FitModels) => void;
+}
+
+export interface CellSearchOptions<S> {
+  readonly seed: number;
+  /** Luminosity, fb^-1 (default: the paper's). */
+  readonly lumiFb?: number;
+  readonly cl?: number;
+  readonly method?: CellLimitMethod;
+  /** The search's own settings (grids, inputs, sample sizes). */
+  readonly settings: S;
+  /** The paper as the config states it (default: the definition's). */
+  readonly paper?: string;
+  readonly progress?: (s: string) => void;
+  readonly signal?: AbortSignal;
+  readonly onFitModels?: (m: FitModels) => void;
+}
+
+/** A cell-model result: the provenance fields, cl, method, backend, the definition's fields, timing and notes. */
+export type CellSearchResult = Record<string, unknown> & {
+  kind: string; analysis: CellSearchName; title: string; paper: string; seed: number; darkscan_version: string;
+  cl: number; method: string; backend: Record<string, unknown>; timing_s: Record<string, number>; notes: string[];
+};
 
 /** The searches (one definition each in searches.ts): the config's analysis names. */
 export const SEARCH_NAMES = ANALYSES;
@@ -398,8 +466,59 @@ function windowDistance(g: WindowGrid, w: number, c: readonly number[]): number 
   return g.shape === 'ellipse' ? Math.sqrt(dx * dx + ((c[1] - g.cy[w]) / g.ay[w]) ** 2) : Math.abs(dx);
 }
 
-/** Runs one search (a definition from searches.ts) end to end. */
-export async function runSearch(backend: Backend, def: SearchDefinition, o: SearchOptions): Promise<SearchResult> {
+/** Runs one search (a definition from searches.ts or searches-llp.ts) end to end. */
+export async function runSearch(backend: Backend, def: SearchDefinition, o: SearchOptions): Promise<SearchResult>;
+export async function runSearch<S, X>(backend: Backend, def: CellSearchDefinition<S, X>, o: CellSearchOptions<S>): Promise<CellSearchResult>;
+export async function runSearch(backend: Backend, def: SearchDefinition | CellSearchDefinition<unknown, unknown>, o: SearchOptions | CellSearchOptions<unknown>): Promise<SearchResult | CellSearchResult> {
+  if (def.model === 'cells') return searchCells(backend, def, o as CellSearchOptions<unknown>);
+  return searchEvents(backend, def, o as SearchOptions);
+}
+
+/** The luminosity, CL and method of a run (default: the paper's), checked (the method against the definition's methods of the one table). */
+function limitOptions(def: { readonly paper: { readonly lumiFb: number; readonly cl: number; readonly method: string } }, o: { readonly seed: number; readonly lumiFb?: number; readonly cl?: number; readonly method?: string }, methods: readonly string[]) {
+  const lumi = o.lumiFb ?? def.paper.lumiFb, cl = o.cl ?? def.paper.cl, method = o.method ?? def.paper.method;
+  if (!Number.isSafeInteger(o.seed) || o.seed < 0) throw new RangeError(`seed must be a non-negative integer, got ${o.seed}`);
+  if (!(lumi > 0) || !Number.isFinite(lumi)) throw new RangeError(`luminosity must be > 0 fb^-1, got ${lumi}`);
+  if (!(cl > 0 && cl < 1)) throw new RangeError(`cl must be in (0, 1), got ${cl}`);
+  if (!methods.includes(method)) throw new RangeError(`method must be ${methods.join(' or ')}, got '${method}'`);
+  return { lumi, cl, method };
+}
+
+/** The fields every result starts with: what ran, after which paper, with which seed and versions. */
+function provenance<N extends string>(def: { readonly name: N; readonly title: string; readonly paper: { readonly source: string } }, seed: number, paper?: string) {
+  return { analysis: def.name, title: def.title, paper: paper ?? def.paper.source, seed, stream_version: RANDOM_STREAM_VERSION, generator_version: GENERATOR_VERSION, darkscan_version: DARKSCAN_VERSION };
+}
+
+/** The cell model (cells.ts): the definition's cell problem, the limits, the result. */
+async function searchCells<S, X>(backend: Backend, def: CellSearchDefinition<S, X>, o: CellSearchOptions<S>): Promise<CellSearchResult> {
+  const t0 = performance.now();
+  const timing: Record<string, number> = {};
+  const { lumi, cl, method } = limitOptions(def, o, def.methods);
+  const progress = o.progress ?? (() => {});
+  const ctx: CellContext = { seed: o.seed, cl, method: method as CellLimitMethod, lumiFb: lumi, signal: o.signal, progress, onFitModels: o.onFitModels };
+  let t = performance.now();
+  const p = await def.cells(backend, o.settings, ctx);
+  timing.cells = Math.round(performance.now() - t) / 1000;
+  t = performance.now();
+  progress(`limits: ${p.counts.length} windows (${method}), ${p.points.length} points x ${p.lifetimes} lifetimes combined`);
+  const lim = await cellLimits(p, ctx.method, cl, o.signal);
+  timing.limits = Math.round(performance.now() - t) / 1000;
+  const { notes, ...body } = def.describe(p, lim, o.settings, ctx);
+  timing.total = Math.round(performance.now() - t0) / 1000;
+  return {
+    kind: def.kind, ...provenance(def, o.seed, o.paper), cl, method, backend: { name: backend.name, ...backend.info().details },
+    ...body,
+    limit_method_counts: lim.methodCounts,
+    timing_s: timing,
+    notes: [
+      ...def.notes, ...((notes as string[] | undefined) ?? []),
+      `Defaults (CL, method) as in ${def.paper.source}.`,
+      'Each count window records the method of its limit and why (limit_method, limit_method_reason; engine/stats/windows.ts LIMIT_METHODS); limit_method_counts counts them.',
+    ],
+  };
+}
+
+async function searchEvents(backend: Backend, def: SearchDefinition, o: SearchOptions): Promise<SearchResult> {
   // The host event generation on worker threads (Node): as many as the backend's workers (--workers), the same events.
   const w = o.generatorWorkers ?? backend.info().details.workers;
   const gen = await GeneratorPool.create(typeof w === 'number' ? w : 1);
@@ -416,12 +535,10 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   const lap = (name: string, since: number) => (timing[name] = Math.round(performance.now() - since) / 1000);
   const progress = o.progress ?? (() => {});
   const check = () => checkpoint(o.signal); // a macrotask turn: Ctrl-C is seen between stages (engine/cancel.ts)
-  const lumi = o.lumiFb ?? def.paper.lumiFb, cl = o.cl ?? def.paper.cl, method = o.method ?? def.paper.method;
+  const { lumi, cl } = limitOptions(def, o, PIPELINE_LIMIT_METHODS);
+  const method = o.method ?? def.paper.method;
   const nPE = o.pseudoExperiments ?? 100, cap = o.maxEventsPerBackground ?? 150_000, perPoint = o.signalEventsPerPoint ?? def.signalEventsPerPoint;
   const nTrain = o.trainEvents ?? def.mlp?.trainEvents ?? 0;
-  if (!(lumi > 0) || !Number.isFinite(lumi)) throw new RangeError(`luminosity must be > 0 fb^-1, got ${lumi}`);
-  if (!(cl > 0 && cl < 1)) throw new RangeError(`cl must be in (0, 1), got ${cl}`);
-  if (!(PIPELINE_LIMIT_METHODS as readonly string[]).includes(method)) throw new RangeError(`method must be ${PIPELINE_LIMIT_METHODS.join(' or ')}, got '${method}'`);
   for (const [v, name] of [[nPE, 'pseudo-experiments'], [o.fitPseudoExperiments ?? 0, 'fit pseudo-experiments'], [cap, 'events per background'], [perPoint, 'signal events per point'], [nTrain, 'training events']] as const) {
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
   }
@@ -904,13 +1021,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   const c = def.coupling;
   return {
     kind: 'darkscan-analysis',
-    analysis: def.name,
-    title: def.title,
-    paper: def.paper.source,
-    seed: o.seed,
-    stream_version: RANDOM_STREAM_VERSION,
-    generator_version: GENERATOR_VERSION,
-    darkscan_version: DARKSCAN_VERSION,
+    ...provenance(def, o.seed),
     lumi_fb: lumi,
     cl,
     method,

@@ -6,7 +6,9 @@ import { parseChannels, parseProduction, CHANNELS, PRODUCTIONS, PRODUCTION_NAMES
 import { parseLogGrid } from '../llp/sweep.js';
 import { LIMIT_METHODS, type LimitMethod } from '../llp/limits.js';
 import { parseLimitMethod } from '../stats/windows.js';
-import { analyse, limitLabel, limitVsMassSvg, LLP_DEMO_MASSES, loadData, loadSignal, runLlpDemo } from '../llp/analysis.js';
+import { limitLabel, limitVsMassSvg, LLP_DEMO_MASSES, loadData, loadSignal } from '../llp/analysis.js';
+import { runSearch } from '../analyses/search.js';
+import { LLP_B_SEARCHES, type LlpBSettings } from '../analyses/searches-llp.js';
 import { fileDigest } from '../provenance.js';
 
 function range2(s: string, flag: string): [number, number] {
@@ -68,14 +70,15 @@ export const llp: Command = {
     const shard = values.shard === undefined ? undefined : parseShard(values.shard);
     if (shard && !values.out) throw new Error('llp: --shard needs --out FILE.json (for `darkscan merge`)');
     return withBackend(values, async (backend) => {
-      const common = { channels, ctaus, lxyWindow, nSigma, method, cl, nBBbar, production, model, signal: ctx?.signal };
-      let res, allMasses: number[], first: number, end: number;
+      // One run of the pipeline (search.ts runSearch) with the B -> K S definition of the production mode (searches-llp.ts).
+      const common = { channels, ctaus, lxyWindow, nSigma, nBBbar, model };
+      let settings: LlpBSettings, allMasses: number[], first: number, end: number;
       if (values.demo) {
         if (values.signal || values.data || values.columns) throw new Error('--demo generates its own samples: drop --signal / --data / --columns');
         allMasses = masses ?? [...LLP_DEMO_MASSES];
         [first, end] = shard ? shardRange(allMasses.length, shard) : [0, allMasses.length];
         const perCell = intArg(values['per-cell']!, '--per-cell', 10, 1e6);
-        res = await runLlpDemo(backend, { ...common, seed, masses: allMasses, perCell, ctauGenCm: values['ctau-gen'] ? numArg(values['ctau-gen'], '--ctau-gen', 1e-6) : undefined, range: [first, end] });
+        settings = { ...common, masses: allMasses, range: [first, end], demo: { perCell, ctauGenCm: values['ctau-gen'] ? numArg(values['ctau-gen'], '--ctau-gen', 1e-6) : undefined } };
       } else {
         if (!values.signal || !values.data) throw new Error('--signal FILE and --data FILE are required (or --demo)');
         const signal = await loadSignal(values.signal, values['ctau-gen'] ? numArg(values['ctau-gen'], '--ctau-gen', 1e-6) : undefined, columnMapArg(values.columns));
@@ -85,18 +88,18 @@ export const llp: Command = {
         const meta = { signal: values.signal, signal_sha256: await fileDigest(values.signal), data: values.data, data_sha256: await fileDigest(values.data) };
         const background = values.background ? await loadData(values.background, columnMapArg(values.columns)) : undefined;
         if (values.background) Object.assign(meta, { background: values.background, background_sha256: await fileDigest(values.background) });
-        res = await analyse(backend, signal, data, { ...common, background, masses: allMasses.slice(first, end) }, meta);
-        Object.assign(res.json, { kind: 'llp', masses_GeV: allMasses });
+        settings = { ...common, masses: allMasses, range: [first, end], files: { signal, data, background, meta } };
       }
+      const json = await runSearch(backend, LLP_B_SEARCHES[production], { seed, cl, method, settings, progress: ctx?.progress, signal: ctx?.signal });
       masses = allMasses.slice(first, end);
-      const { json, limits } = res;
-      if (shard) json.shard = { index: shard.index, count: shard.count, total: allMasses.length, first, end, key: 'cells', per_shard: ['backend', 'sweep_ms', ...(model === 'fit' ? ['fit'] : [])] };
+      const L = ctaus.length;
+      const combinedAt = (im: number, j: number) => (json.cells as { combined_limit: (number | null)[] }[])[im].combined_limit[j] ?? Infinity;
+      if (shard) json.shard = { index: shard.index, count: shard.count, total: allMasses.length, first, end, key: 'cells', per_shard: ['backend', 'sweep_ms', 'timing_s', 'limit_method_counts', ...(model === 'fit' ? ['fit'] : [])] };
       const text = JSON.stringify(json, null, 1);
       if (values.out) writeAtomic(values.out, text);
       if (values.plot) {
-        const L = ctaus.length;
         writeAtomic(values.plot, limitVsMassSvg({
-          masses, ctaus, value: (im, j) => limits.combined[im * L + j],
+          masses, ctaus, value: combinedAt,
           title: `${PRODUCTIONS[production].name}, S -> ${channels.join(', ')}: ${(cl * 100).toFixed(0)}% CL upper limit (${method}, channels combined)`,
           yLabel: limitLabel(production), note: values.demo ? 'demo: generated signal, illustrative background' : undefined,
         }));
@@ -105,7 +108,7 @@ export const llp: Command = {
       out('# m_S[GeV]  best combined limit  at c tau [cm]');
       for (const [im, m] of masses.entries()) {
         let best = Infinity, at = 0;
-        for (let j = 0; j < ctaus.length; j++) if (limits.combined[im * ctaus.length + j] < best) { best = limits.combined[im * ctaus.length + j]; at = ctaus[j]; }
+        for (let j = 0; j < L; j++) if (combinedAt(im, j) < best) { best = combinedAt(im, j); at = ctaus[j]; }
         out(`${m.toFixed(4)}  ${best.toExponential(3)}  ${at.toPrecision(3)}`);
       }
       if (values.out) out(`# wrote ${values.out}`);

@@ -9,7 +9,9 @@ import { DARKSCAN_VERSION, fileDigest, textDigest } from '../provenance.js';
 import { loadConfig, outputDir, runConfig } from '../analyses/run.js';
 import { writeReport } from '../analyses/report.js';
 import { configAnalysis, LLP_TYPE_ANALYSES, parseIdmConfig, renderIdm, runIdm } from '../analyses/idm.js';
-import { LLP_B_ANALYSES, llpLimitHow, parseLlpBConfig, renderLlpB, runLlpB, type LlpBConfig } from '../analyses/llp-b.js';
+import { LLP_B_ANALYSES, llpBRun, parseLlpBConfig, type LlpBConfig } from '../analyses/llp-b.js';
+import { llpLimitHow } from '../analyses/render.js';
+import { runSearch } from '../analyses/search.js';
 import { ANALYSES, ConfigError, type AnalysisConfig } from '../config.js';
 import { BACKEND_FLAGS, required, withBackend, type Command } from './args.js';
 
@@ -76,10 +78,18 @@ export const run: Command = {
     if (llpType) {
       return withBackend({ backend: values.backend ?? (cfg.backend === 'auto' ? undefined : cfg.backend), workers: values.workers }, async (backend) => {
         const o = { quick: values.quick ? true : undefined, progress: ctx.progress, signal: ctx.signal, onFitModels: (m: FitModels) => (fitModels = m) };
-        const r = llpB ? await runLlpB(backend, cfg as unknown as LlpBConfig, o) : await runIdm(backend, parseIdmConfig(text, path), o);
-        Object.assign(r, { darkscan_version: DARKSCAN_VERSION, config: { file: path, sha256: textDigest(text) } });
-        mkdirSync(dir, { recursive: true });
-        const files = (llpB ? renderLlpB(r) : renderIdm(r)).map((f) => (writeAtomic(join(dir, f.name), f.text), join(dir, f.name)));
+        let r: Record<string, unknown>, files: string[];
+        if (llpB) {
+          const { def, options } = llpBRun(cfg as unknown as LlpBConfig, o.quick);
+          r = await runSearch(backend, def, { ...options, progress: o.progress, signal: o.signal, onFitModels: o.onFitModels });
+          Object.assign(r, { config: { file: path, sha256: textDigest(text) } });
+          files = writeReport(r as Parameters<typeof writeReport>[0], dir);
+        } else {
+          r = await runIdm(backend, parseIdmConfig(text, path), o);
+          Object.assign(r, { darkscan_version: DARKSCAN_VERSION, config: { file: path, sha256: textDigest(text) } });
+          mkdirSync(dir, { recursive: true });
+          files = renderIdm(r).map((f) => (writeAtomic(join(dir, f.name), f.text), join(dir, f.name)));
+        }
         if (pyhfDir !== undefined && fitModels) files.push(...writePyhf(pyhfDir, fitModels, r.seed as number, text));
         if (llpB) {
           const cells = r.cells as { m_S_GeV: number; combined_limit: (number | null)[] }[];

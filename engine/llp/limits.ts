@@ -1,11 +1,9 @@
 // Limits on B(B+ -> K+ S) x B(S -> x x) per (mass, channel, lifetime) (model independent), and,
 // under a stated model of B(S -> x x) (by default the Higgs-mixed scalar's, engine/generate/
 // branching.ts), per-channel and combined limits on B(B+ -> K+ S) and on the mixing angle theta^2.
-import { upperOne, type WindowLimitMethod } from '../stats/windows.js';
+import { LIMIT_METHODS as LIMIT_TABLE, upperOne, type WindowLimitMethod } from '../stats/windows.js';
 import { scalarBranchingFractions, SCALAR_BRANCHING_SOURCE } from '../generate/branching.js';
-import { ticker } from '../cancel.js';
 import { PRODUCTIONS, type Channel, type Production } from './sample.js';
-import type { SweepResult } from './sweep.js';
 
 /** The LLP limit methods: those of the one table (engine/stats/windows.ts) that need no toys. */
 export type LimitMethod = Exclude<WindowLimitMethod, 'cls' | 'fc'>;
@@ -25,12 +23,19 @@ export interface WindowCounts { readonly n: number; readonly b: number; readonly
  * Upper limit on the signal count s in one window, by the table's method (engine/stats/windows.ts
  * upperOne): 'cls-n' CLs with n as test statistic with b taken as known (Read 2002), 'bayes' flat
  * prior with the background uncertainty integrated (log-normal), 'cls-asymptotic' CLs with q~_mu
- * (arXiv:1007.1727) where b >= 10, else the exact Bayesian limit.
+ * (arXiv:1007.1727) where b >= 10, else the exact Bayesian limit; the method used and why.
  */
-export function signalUpperLimit(w: WindowCounts, method: LimitMethod, cl: number): number {
-  const sigmaB = method === 'cls-n' ? 0 : w.sigmaB ?? 0;
+export function windowLimit(w: WindowCounts, method: LimitMethod, cl: number): { up: number; used: string; reason: string } {
+  const known = LIMIT_TABLE[method].knownBackground;
+  const sigmaB = known ? 0 : w.sigmaB ?? 0;
   const model = sigmaB > 0 ? { n: w.n, b: Math.max(w.b, 1e-9), sigmaB, uncertainty: 'lognormal' as const } : { n: w.n, b: Math.max(w.b, 1e-9) };
-  return upperOne(model, method, cl).up;
+  const r = upperOne(model, method, cl);
+  return known && (w.sigmaB ?? 0) > 0 ? { ...r, reason: `${r.reason} (${method} takes the background as known: sigma_b = ${+(w.sigmaB ?? 0).toPrecision(4)} not used)` } : r;
+}
+
+/** windowLimit's upper limit alone. */
+export function signalUpperLimit(w: WindowCounts, method: LimitMethod, cl: number): number {
+  return windowLimit(w, method, cl).up;
 }
 
 /** Number of B+ (and B-) mesons: 2 N_BB f+- (f+- = B(Y(4S) -> B+ B-) = 0.514, PDG 2024). */
@@ -41,73 +46,6 @@ export function chargedBCount(nBBbar: number, fPlusMinus = 0.514): number {
 /** B mesons of a production mode's charge in N_BB pairs: 2 N_BB f (f+- = 0.514, f00 = 0.486, PDG 2024). */
 export function bMesonCount(nBBbar: number, production: Production): number {
   return chargedBCount(nBBbar, PRODUCTIONS[production].fB);
-}
-
-export interface LimitOptions {
-  readonly method: LimitMethod;
-  readonly cl: number;
-  /** Charged B mesons in the data (chargedBCount). */
-  readonly nB: number;
-  /** The model of B(S -> x x) the per-channel B(B -> K S) limits and the combination are made under (default: the Higgs-mixed scalar's). */
-  readonly brModel?: ScalarBrModel;
-  /** Ctrl-C: checked between limits (engine/cancel.ts). */
-  readonly signal?: AbortSignal;
-  /** Upper limits on the signal count per (mass, channel) set elsewhere (the fit model, engine/llp/fit.ts); NaN entries take the counting limit. */
-  readonly sUp?: Float64Array;
-}
-
-export interface LimitGrid {
-  readonly method: LimitMethod;
-  readonly cl: number;
-  /** Upper limit on B(B -> K S) x B(S -> xx) (model independent), index ((im * channels + ic) * lifetimes + j); Infinity where eff = 0. */
-  readonly perChannel: Float64Array;
-  /** B(S -> xx) of the model per (mass, channel), index im * channels + ic. */
-  readonly br: Float64Array;
-  /** Upper limit on B(B -> K S) from all channels under the model (index im * lifetimes + j); Infinity where no channel has B(S -> xx) eff > 0. */
-  readonly combined: Float64Array;
-  readonly brModel: string;
-  /** Upper limits on the signal count per (mass, channel). */
-  readonly sUp: Float64Array;
-}
-
-/**
- * Per channel: B x B_up = s_up / (N_B eff), s_up the limit on the signal count in the channel's
- * window (independent of the lifetime, so computed once per mass and channel).
- */
-export async function limitGrid(sweep: SweepResult, counts: readonly WindowCounts[], o: LimitOptions): Promise<LimitGrid> {
-  const tick = ticker(o.signal);
-  const nM = sweep.masses.length, nC = sweep.channels.length, L = sweep.ctaus.length;
-  if (counts.length !== nM * nC) throw new Error(`limits: ${counts.length} window counts for ${nM} masses x ${nC} channels`);
-  const sUp = new Float64Array(counts.length);
-  for (const [g, w] of counts.entries()) {
-    await tick();
-    sUp[g] = o.sUp && !Number.isNaN(o.sUp[g]) ? o.sUp[g] : signalUpperLimit(w, o.method, o.cl);
-  }
-  const perChannel = new Float64Array(nM * nC * L);
-  for (let g = 0; g < nM * nC; g++) {
-    for (let j = 0; j < L; j++) {
-      const a = o.nB * sweep.eff[g * L + j];
-      perChannel[g * L + j] = a > 0 ? sUp[g] / a : Infinity;
-    }
-  }
-  const model = o.brModel ?? HIGGS_MIXED_SCALAR_BR;
-  const br = new Float64Array(nM * nC);
-  sweep.masses.forEach((m, im) => {
-    const b = model.br(m);
-    sweep.channels.forEach((c, ic) => (br[im * nC + ic] = b[c]));
-  });
-  const combined = new Float64Array(nM * L);
-  for (let im = 0; im < nM; im++) {
-    for (let j = 0; j < L; j++) {
-      await tick();
-      const chans = sweep.channels.map((_, ic) => ({
-        n: counts[im * nC + ic].n, b: counts[im * nC + ic].b,
-        a: o.nB * sweep.eff[(im * nC + ic) * L + j] * br[im * nC + ic],
-      }));
-      combined[im * L + j] = combineChannels(chans, o.cl);
-    }
-  }
-  return { method: o.method, cl: o.cl, perChannel, br, combined, sUp, brModel: model.name };
 }
 
 /**
