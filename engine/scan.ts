@@ -5,7 +5,8 @@ import { chain, type Backend, type ChainRun } from '../host/backend.js';
 import { windowCount } from '../kernels/window_count/desc.js';
 import { binCount } from '../kernels/bin_count/desc.js';
 import { binScatter } from '../kernels/bin_scatter/desc.js';
-import { binEvents, binPrefix, binSortArgs, decodeSums, finishBinning, packWindows, planBinning, sortedBinning, weightExponent, windowCountArgs, OUT_WORDS, WEIGHT_BITS, type BinOptions, type BinnedEvents } from '../kernels/window_count/layout.js';
+import { binRange } from '../kernels/bin_range/desc.js';
+import { binEvents, binPrefix, columnRanges, binSortArgs, decodeSums, finishBinning, packWindows, planBinning, sortedBinning, weightExponent, windowCountArgs, OUT_WORDS, WEIGHT_BITS, type BinOptions, type BinnedEvents } from '../kernels/window_count/layout.js';
 import { column, type EventTable } from './events.js';
 import type { WindowGrid } from './windows.js';
 import { flooredBackground, localSignificance } from './stats/pvalue.js';
@@ -21,6 +22,35 @@ export interface WindowSums {
   readonly weightExp: number;
   readonly weighted: boolean;
   readonly cells: { nx: number; ny: number };
+}
+
+/** The cells of a binning as packWindows reads them. */
+function cellsOf(ev: BinnedEvents): number[] {
+  return [ev.count > 0 ? 1 : 0, ev.nx, ev.ny, ev.x0, ev.y0, ev.sx, ev.sy, ev.cellW, ev.cellH];
+}
+
+const sameNumbers = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+};
+
+/** Each grid's last packing: its windows (copied) and the binning's cells, and the records packWindows made of them. */
+const lastPacking = new WeakMap<WindowGrid, { windows: Float64Array[]; cells: number[]; win: Uint32Array }>();
+
+/**
+ * packWindows for a grid and a binned sample, reused while the grid's windows and the binning's
+ * cells are those of the grid's last packing (compared, not assumed): rescanning with a changed
+ * cut keeps the grid, and often the sample's range. The records are read-only (kernel inputs).
+ */
+function packCached(grid: WindowGrid, ev: BinnedEvents): Uint32Array {
+  const two = grid.shape === 'ellipse';
+  const windows = two ? [grid.cx, grid.cy, grid.ax, grid.ay] : [grid.cx, grid.ax];
+  const cells = cellsOf(ev), last = lastPacking.get(grid);
+  if (last && sameNumbers(last.cells, cells) && last.windows.length === windows.length && last.windows.every((a, k) => sameNumbers(a, windows[k]))) return last.win;
+  const win = packWindows(grid.cx, two ? grid.cy : undefined, grid.ax, two ? grid.ay : undefined, ev);
+  lastPacking.set(grid, { windows: windows.map((a) => Float64Array.from(a)), cells, win });
+  return win;
 }
 
 /** A grid's columns of a table, the binning options naming them, and the windows packed for a binned sample. */
@@ -68,12 +98,25 @@ export async function binEventsOn(backend: Backend, x: ArrayLike<number>, y: Arr
 
 /** binEventsOn through `run` (a chain's: the sorted events then stay in the backend's memory). */
 async function binEventsWith(run: ChainRun, backend: Backend, x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: ArrayLike<number> | undefined, bin: BinOptions, signal?: AbortSignal): Promise<BinnedEvents> {
-  const plan = planBinning(x, y, w, bin);
+  const plan = planBinning(x, y, w, bin, await rangesOn(run, backend, x, y, signal));
   if (plan.count === 0) return finishBinning(plan, new Float32Array(0), new Float32Array(0), new Uint32Array(0));
   const a = binSortArgs(plan, binChunk(backend, plan.count, plan.nx * plan.ny));
   const { hist } = await run(binCount, { ...a.count, signal });
   const { start, off } = binPrefix(hist, a.items, a.cells);
   return sortedBinning(plan, await run(binScatter, { ...a.scatter(start), signal }), off);
+}
+
+/**
+ * The ranges of f32 columns x and y as the bin_range kernel (the coordinate validation as a
+ * pass on the backend, reading the events bin_count reads next: in a chain they are copied in
+ * once); other columns (f64: planBinning quantises them on the host) and empty ones: undefined.
+ */
+async function rangesOn(run: ChainRun, backend: Backend, x: ArrayLike<number>, y: ArrayLike<number> | undefined, signal?: AbortSignal) {
+  if (!(x instanceof Float32Array) || (y && !(y instanceof Float32Array)) || x.length === 0 || (y && y.length !== x.length)) return undefined;
+  const n = x.length, chunk = binChunk(backend, n, 1), items = Math.ceil(n / chunk);
+  const { range } = await run(binRange, { count: items, params: { n_events: n, chunk, two_d: y ? 1 : 0 }, inputs: { x, y: y ?? x }, signal });
+  const r = columnRanges(range, items);
+  return { x: r.x, y: y ? r.y : undefined };
 }
 
 /**
@@ -113,7 +156,7 @@ export async function countInWindows(backend: Backend, grid: WindowGrid, table: 
   const s = scanInputs(grid, table, bin);
   return chain(backend, async (run) => {
     const ev = await binEventsWith(run, backend, s.x, s.y, s.w, s.bin, signal);
-    const win = s.pack(ev);
+    const win = packCached(grid, ev);
     onBinned?.();
     const out = (await runCancellable({ run }, windowCount, windowCountArgs(ev, win), signal)).sums; // blocks of windows, a checkpoint between
     return decodeWindowSums(out, ev); // copies out of the chain's memory

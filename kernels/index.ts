@@ -7,6 +7,7 @@ import { mlp } from './mlp/desc.js';
 import { toys } from './toys/desc.js';
 import { df32Probe } from './df32/desc.js';
 import { fit } from './fit/desc.js';
+import { binRange } from './bin_range/desc.js';
 import { binCount } from './bin_count/desc.js';
 import { binScatter } from './bin_scatter/desc.js';
 import { toyfit } from './toyfit/desc.js';
@@ -25,6 +26,7 @@ export const KERNELS: readonly KernelDesc[] = [
   toys,
   df32Probe,
   fit,
+  binRange,
   binCount,
   binScatter,
   toyfit,

@@ -7,8 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { allocOutputs, CpuBackend, WasmBackend, placeOutputs, runReference, sliceArgs } from '../host/index.js';
 import { binCount } from '../kernels/bin_count/desc.js';
 import { binScatter } from '../kernels/bin_scatter/desc.js';
+import { binRange } from '../kernels/bin_range/desc.js';
 import { binEventsOn } from '../engine/scan.js';
-import { binEvents, binPrefix, binSortArgs, planBinning, quantiseCoord, weightExponent, COORD_MAX, type BinnedEvents, type BinOptions } from '../kernels/window_count/layout.js';
+import { binEvents, binPrefix, binSortArgs, columnRanges, planBinning, quantiseCoord, weightExponent, COORD_MAX, type BinnedEvents, type BinOptions } from '../kernels/window_count/layout.js';
 import { cellOf, quantiseF32 } from '../kernels/lib/binning.js';
 import { testWords } from '../kernels/testing.js';
 
@@ -120,6 +121,34 @@ describe('binEventsOn (the counting sort as bin_count + bin_scatter on a backend
       const c = new Float32Array(40).fill(-0);
       same(await binEventsOn(b, c, c, undefined), binEvents(c, c, undefined));
       await expect(binEventsOn(b, new Float32Array([1, 2e4]), undefined, undefined, { xName: 'm' })).rejects.toThrow("column 'm', row 1: 20000 is not within");
+      // bin_range's bounds: NaN and infinities anywhere, in either column, named as binEvents names them
+      const ok = new Float32Array(9).fill(1);
+      for (const bad of [NaN, -NaN, Infinity, -Infinity, -1.0001e4]) {
+        for (const at of [0, 4, 8]) {
+          const v = ok.slice();
+          v[at] = bad;
+          const msg = `column 'y', row ${at}: ${v[at]} is not within`;
+          expect(() => binEvents(ok, v, undefined)).toThrow(msg);
+          await expect(binEventsOn(b, ok, v, undefined)).rejects.toThrow(msg);
+        }
+      }
+      const z = new Float32Array([0, -1e-9, 1, 0.5, 0, 0, 0, 0, 3]); // -0 after +0: the range starts at -0
+      same(await binEventsOn(b, z, z.slice().reverse(), undefined), binEvents(z, z.slice().reverse(), undefined));
+    }
+  });
+
+  it("bin_range's ranges (columnRanges) are Math.min / Math.max over the column, NaN and signed zeros included", () => {
+    const u = testWords(4 * 3000, 78);
+    const f = new Float32Array(u.buffer, u.byteOffset, u.length); // every bit pattern
+    const cols: Float32Array[] = [f.subarray(0, 3000), f.subarray(3000, 6000).map((v) => (Number.isNaN(v) ? 1 : v)), new Float32Array([0, -0, 0]), new Float32Array([-0, 0]), new Float32Array([5e-45, -0, -Infinity, 7])];
+    for (const x of cols) {
+      for (const chunk of [1, 3, 64, x.length]) {
+        const items = Math.ceil(x.length / chunk);
+        const r = columnRanges(runReference(binRange, { count: items, params: { n_events: x.length, chunk, two_d: 1 }, inputs: { x, y: x.slice().reverse() } }).range, items);
+        let lo = Infinity, hi = -Infinity;
+        for (const v of x) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+        for (const c of [r.x, r.y]) expect([Object.is(c.lo, lo), Object.is(c.hi, hi)], `chunk ${chunk}: [${c.lo}, ${c.hi}] vs [${lo}, ${hi}]`).toEqual([true, true]);
+      }
     }
   });
 });

@@ -85,6 +85,27 @@ describe('countInWindows chained on the backend equals the unchained runs bit fo
     sameSums(await countInWindows(b, g2, t), await unchained(new CpuBackend(), g2, t));
   });
 
+  it("a grid's packed windows are reused only while its windows and the sample's cells are unchanged", async () => {
+    const b = await wasm[0], cpu = new CpuBackend();
+    const copy = (g: typeof g2) => ({ ...g, cx: g.cx.slice(), cy: g.cy.slice(), ax: g.ax.slice(), ay: g.ay.slice() });
+    const fresh = (g: typeof g2, t: EventTable) => unchained(cpu, copy(g), t); // a new grid object: packed anew
+    const g = copy(g2);
+    const t1 = toySample(9, 20000, { peakEvents: 100 }), t2 = toySample(10, 3000, { peakEvents: 30 }); // other cells
+    const first = await countInWindows(b, g, t1);
+    sameSums(first, await fresh(g, t1));
+    sameSums(await countInWindows(b, g, t1), first);
+    for (let i = 0; i < g.cx.length; i++) g.cx[i] += 0.05; // the same grid object, its windows moved in place
+    const moved = await countInWindows(b, g, t1);
+    sameSums(moved, await fresh(g, t1));
+    expect(moved.n.some((v, i) => v !== first.n[i])).toBe(true);
+    const k = moved.n.indexOf(Math.max(...moved.n)); // the fullest window, 4 times as wide
+    g.ax[k] *= 4;
+    const wider = await countInWindows(b, g, t1);
+    sameSums(wider, await fresh(g, t1));
+    expect(wider.n[k]).toBeGreaterThan(moved.n[k]);
+    sameSums(await countInWindows(b, g, t2), await fresh(g, t2));
+  });
+
   it('a failing chain releases the backend', async () => {
     const b = await wasm[0];
     await expect(chain(b, async () => { throw new Error('boom'); })).rejects.toThrow('boom');

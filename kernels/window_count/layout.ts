@@ -43,6 +43,7 @@ export const MAX_CELLS_PER_DIM = 1024;
 
 import { bitsToF32, f32ToBits as f32bits } from '../bits.js';
 import { binCellsLoop, cellOf, quantiseF32 } from '../lib/binning.js';
+import { keyBits } from '../bin_range/ref.js';
 
 export { f32bits };
 
@@ -142,15 +143,18 @@ export interface BinPlan {
  * monotone, so the range of the quantised values is the quantised range, signed zeros included);
  * any other column is quantised here (double rounding through f32 would differ from quantiseCoord).
  */
-function f32Column(a: ArrayLike<number>, name: string): { v: Float32Array; lo: number; hi: number } {
+function f32Column(a: ArrayLike<number>, name: string, range?: ColumnRange): { v: Float32Array; lo: number; hi: number } {
   const n = a.length;
   let lo = Infinity, hi = -Infinity;
   // Math.min / Math.max order -0 below +0 and propagate NaN: one range check after the loop finds
   // any value out of bounds (checkCoords then names its row).
   if (a instanceof Float32Array) {
-    for (let i = 0; i < n; i++) {
-      lo = Math.min(lo, a[i]);
-      hi = Math.max(hi, a[i]);
+    if (range) ({ lo, hi } = range);
+    else {
+      for (let i = 0; i < n; i++) {
+        lo = Math.min(lo, a[i]);
+        hi = Math.max(hi, a[i]);
+      }
     }
     if (n && !(lo >= -COORD_MAX && hi <= COORD_MAX)) checkCoords(a, name);
     return { v: a, lo: n ? quantiseF32(lo) : 0, hi: n ? quantiseF32(hi) : 0 };
@@ -168,14 +172,41 @@ function f32Column(a: ArrayLike<number>, name: string): { v: Float32Array; lo: n
   return { v, lo: n ? lo : 0, hi: n ? hi : 0 };
 }
 
-/** Validates a sample (coordinates, weights) and chooses its cell grid. */
-export function planBinning(x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: ArrayLike<number> | undefined, o: BinOptions = {}): BinPlan {
+/**
+ * A Float32Array column's smallest and largest value as Math.min / Math.max over it give them
+ * (-0 below +0; NaN if the column holds one), e.g. from the bin_range kernel (columnRanges).
+ */
+export interface ColumnRange { readonly lo: number; readonly hi: number }
+
+/**
+ * The ranges of x and y from bin_range's output (items x [min x, max x, min y, max y] keys,
+ * kernels/bin_range/ref.ts f32Key): the min / max key over the items, decoded. A NaN key lies
+ * beyond the infinities, so a column with a NaN gets a NaN bound, as with Math.min / Math.max.
+ */
+export function columnRanges(range: Uint32Array, items: number): { x: ColumnRange; y: ColumnRange } {
+  let x0 = 0xffffffff, x1 = 0, y0 = 0xffffffff, y1 = 0;
+  for (let g = 0, k = 0; g < items; g++, k += 4) {
+    if (range[k] < x0) x0 = range[k];
+    if (range[k + 1] > x1) x1 = range[k + 1];
+    if (range[k + 2] < y0) y0 = range[k + 2];
+    if (range[k + 3] > y1) y1 = range[k + 3];
+  }
+  const f = (k: number) => bitsToF32(keyBits(k));
+  return { x: { lo: f(x0), hi: f(x1) }, y: { lo: f(y0), hi: f(y1) } };
+}
+
+/**
+ * Validates a sample (coordinates, weights) and chooses its cell grid. `ranges`: the ranges of
+ * x and y when they are Float32Arrays, computed already (bin_range on a backend: columnRanges);
+ * the same plan as without.
+ */
+export function planBinning(x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: ArrayLike<number> | undefined, o: BinOptions = {}, ranges?: { x: ColumnRange; y?: ColumnRange }): BinPlan {
   const n = x.length;
   const xName = o.xName ?? 'x', yName = o.yName ?? 'y';
   if (y && y.length !== n) throw new RangeError(`column '${yName}' has ${y.length} rows, '${xName}' has ${n}`);
   if (w && w.length !== n) throw new RangeError(`weight column has ${w.length} rows, '${xName}' has ${n}`);
-  const cx = f32Column(x, xName);
-  const cy = y ? f32Column(y, yName) : { v: undefined, lo: 0, hi: 0 };
+  const cx = f32Column(x, xName, ranges?.x);
+  const cy = y ? f32Column(y, yName, ranges?.y) : { v: undefined, lo: 0, hi: 0 };
   const [dnx, dny] = defaultCells(n, !!y);
   const nx = o.nx ?? dnx, ny = y ? (o.ny ?? dny) : 1;
   if (!Number.isInteger(nx) || nx < 1 || !Number.isInteger(ny) || ny < 1 || nx * ny > 1 << 26) throw new RangeError(`bad cell grid ${nx} x ${ny}`);
