@@ -298,13 +298,17 @@ export async function countInWindowsStreamed(
   for await (const t of source()) {
     o.signal?.throwIfAborted();
     if ((t.weightColumn !== undefined) !== !!weighted) throw new Error('streamed sample: chunks disagree on the weight column');
-    const ev = await binEventsOn(backend, column(t, xv), two ? column(t, yv) : undefined, weighted ? column(t, t.weightColumn!) : undefined, { xName: xv, yName: yv, ...o.bin, weightExp }, o.signal);
-    if (chunks === 0) cells = { nx: ev.nx, ny: ev.ny };
+    // binning and window_count chained, as countInWindows (the words added up inside the chain)
+    await chain(backend, async (run) => {
+      const ev = await binEventsWith(run, backend, column(t, xv), two ? column(t, yv) : undefined, weighted ? column(t, t.weightColumn!) : undefined, { xName: xv, yName: yv, ...o.bin, weightExp }, o.signal);
+      if (chunks === 0) cells = { nx: ev.nx, ny: ev.ny };
+      if (t.length > 0) add((await run(windowCount, { ...windowCountArgs(ev, packCached(grid, ev)), signal: o.signal })).sums);
+    });
     chunks++;
     events += t.length;
-    if (t.length === 0) continue;
-    const win = packWindows(grid.cx, two ? grid.cy : undefined, grid.ax, two ? grid.ay : undefined, ev);
-    const out = (await backend.run(windowCount, { ...windowCountArgs(ev, win), signal: o.signal })).sums;
+    if (t.length > 0) o.onChunk?.(chunks, events);
+  }
+  function add(out: Uint32Array): void {
     for (let i = 0, k = 0; i < m; i++, k += OUT_WORDS) {
       n[i] += out[k];
       let s = w0[i] + out[k + 1];
@@ -316,7 +320,6 @@ export async function countInWindowsStreamed(
       q1[i] = s % TWO32;
       q2[i] += out[k + 5] + Math.floor(s / TWO32);
     }
-    o.onChunk?.(chunks, events);
   }
   const words = new Uint32Array(m * OUT_WORDS);
   for (let i = 0, k = 0; i < m; i++, k += OUT_WORDS) {
