@@ -32,9 +32,9 @@ export { loadSignal as loadLlpSignal, loadData as loadLlpData, LLP_RESULT_SCHEMA
 export { fitCells as fitLlpCells, combineFits as combineLlpFits, LLP_FIT, type LlpCellFit } from './llp/fit.js';
 export { runSearch, SEARCH_NAMES, CELL_SEARCH_NAMES, type SearchDefinition, type SearchOptions, type SearchResult, type SearchWindow, type CellSearchDefinition, type CellSearchOptions, type CellSearchResult } from './analyses/search.js';
 export { cellLimits, type CellProblem, type CellLimits } from './analyses/cells.js';
-export { B_KPLUS_LLP, B_KSTAR0_LLP, LLP_B_SEARCHES, type LlpBSettings } from './analyses/searches-llp.js';
+export { B_KPLUS_LLP, B_KSTAR0_LLP, LLP_B_SEARCHES, IDM_DARKHIGGS, type LlpBSettings, type IdmSettings } from './analyses/searches-llp.js';
 export { SEARCHES, DARK_HIGGSSTRAHLUNG } from './analyses/searches.js';
-export { runIdm, parseIdmConfig, renderIdm, IDM_ANALYSIS, type IdmConfig } from './analyses/idm.js';
+export { idmRun, parseIdmConfig, IDM_ANALYSIS, type IdmConfig } from './analyses/idm.js';
 export { llpBRun, parseLlpBConfig, LLP_B_ANALYSES, type LlpBConfig } from './analyses/llp-b.js';
 export { LIMIT_METHODS, parseLimitMethod, type WindowLimitMethod } from './stats/windows.js';
 export { parseConfig, ConfigError, type AnalysisConfig } from './config.js';

@@ -1,4 +1,5 @@
-// Inelastic dark matter with a dark Higgs (engine/analyses/idm.ts, engine/generate/idm.ts): the
+// Inelastic dark matter with a dark Higgs (engine/analyses/idm.ts config, searches-llp.ts IDM_DARKHIGGS run by the
+// pipeline's runSearch, engine/generate/idm.ts): the
 // model's lifetimes, the batched (m_h', sin theta) efficiency sweep against the closed form, the
 // same bits on every backend, an injected signal recovered, background alone without an excess,
 // config errors naming the JSON path, and `darkscan run --config` writing its files.
@@ -12,7 +13,15 @@ import { main } from '../engine/cli/index.js';
 import { ConfigError } from '../engine/config.js';
 import { chi2CtauCm, chi2Width, darkHiggsCtau0Cm, HBARC_GeV_CM, sigmaIdmFb } from '../engine/generate/idm.js';
 import { scalarBranchingFractions } from '../engine/generate/branching.js';
-import { parseIdmConfig, runIdm, type IdmConfig } from '../engine/analyses/idm.js';
+import { idmRun, parseIdmConfig, type IdmConfig } from '../engine/analyses/idm.js';
+import { runSearch } from '../engine/analyses/search.js';
+import type { Backend } from '../host/backend.js';
+
+/** A config run by the one pipeline (search.ts runSearch with IDM_DARKHIGGS). */
+const runConfig = (backend: Backend, c: IdmConfig, o: { fixedBgT?: number } = {}) => {
+  const { def, options } = idmRun(c, o);
+  return runSearch(backend, def, options);
+};
 
 const cpu = new CpuBackend();
 let wasm: WasmBackend;
@@ -54,7 +63,7 @@ describe('efficiency sweep', () => {
     sin_theta: { min: 1e-5, max: 1e-3, n: 9 }, final_states: ['mumu'], lxy_cm: [L1, L2], simulation: { decays_per_point: 6000 }, background: { events_per_final_state: 50 },
   };
   it('agrees with the closed form within 4 sigma at every (m_h\', sin theta)', async () => {
-    const r = await runIdm(cpu, cfg, { fixedBgT: bgT });
+    const r = await runConfig(cpu, cfg, { fixedBgT: bgT });
     const st = r.sin_theta as number[];
     let tested = 0;
     for (const p of sets(r)[0].points) {
@@ -70,7 +79,7 @@ describe('efficiency sweep', () => {
   });
   it('the same bits on the TypeScript reference and WASM (2 workers)', async () => {
     const q = { ...cfg, final_states: ['mumu', 'pipi', 'KK'] as const, m_h_GeV: { min: 0.5, max: 1.8, n: 4 }, simulation: { decays_per_point: 400 } };
-    const a = await runIdm(cpu, q), b = await runIdm(wasm, q);
+    const a = await runConfig(cpu, q), b = await runConfig(wasm, q);
     expect(JSON.stringify(b.parameter_sets)).toBe(JSON.stringify(a.parameter_sets));
     expect(sets(a)[0].points.some((p) => p.channels.some((c) => c.efficiency.some((e) => e > 0.05)))).toBe(true);
   });
@@ -84,7 +93,7 @@ describe('efficiency sweep', () => {
     const gpu = await WebGPUBackend.create();
     try {
       const q = { ...cfg, final_states: ['mumu', 'pipi'] as const, m_h_GeV: { min: 0.5, max: 1.5, n: 3 }, simulation: { decays_per_point: 300 } };
-      const a = await runIdm(cpu, q), b = await runIdm(gpu, q);
+      const a = await runConfig(cpu, q), b = await runConfig(gpu, q);
       expect(b.backend).toMatchObject({ name: 'webgpu' });
       expect(JSON.stringify(b.parameter_sets)).toBe(JSON.stringify(a.parameter_sets));
     } finally {
@@ -99,10 +108,10 @@ describe('injection and background only', () => {
     sin_theta: { min: 1e-6, max: 1e-2, n: 9 }, simulation: { decays_per_point: 400 }, background: { events_per_final_state: 300 },
   };
   it('background only: no window above its sideband estimate; an injected h\' at 1.15 GeV stands out and lifts the exclusion there', async () => {
-    const r0 = await runIdm(wasm, base);
+    const r0 = await runConfig(wasm, base);
     const z = (c: Cell) => (c.n_obs - c.b) / Math.sqrt(c.b + c.sigma_b ** 2 + 1);
     for (const p of sets(r0)[0].points) for (const c of p.channels) expect(z(c), `${p.m_h_GeV} ${c.final_state}`).toBeLessThan(4);
-    const r1 = await runIdm(wasm, { ...base, inject: { set: 0, m_h_GeV: 1.15, sin_theta: 2e-4, events: 3000 } });
+    const r1 = await runConfig(wasm, { ...base, inject: { set: 0, m_h_GeV: 1.15, sin_theta: 2e-4, events: 3000 } });
     const p0 = sets(r0)[0].points[1], p1 = sets(r1)[0].points[1];
     expect(p1.m_h_GeV).toBeCloseTo(1.15, 6);
     const kept = (r1.injected as { kept_with_chi2_inside: Record<string, number> }).kept_with_chi2_inside;
@@ -153,6 +162,9 @@ describe('darkscan run --config engine/analyses/configs/idm-darkhiggs.json', () 
     expect(r.paper).toMatch(/2505\.09705/);
     expect(r.notes.join(' ')).toMatch(/ILLUSTRATIVE/);
     expect(r.parameter_sets).toHaveLength(cfg.parameter_sets.length);
+    // the pipeline's fields: provenance, per window the method of the one table and why
+    expect(r).toMatchObject({ kind: 'darkscan-llp-search', method: 'cls-n', cl: 0.95, report: 'plane', darkscan_version: expect.stringMatching(/\d/), stream_version: expect.any(Number) });
+    for (const c of (r.parameter_sets[0].points as { in_model: boolean; channels?: { limit_method: string; limit_method_reason: string }[] }[]).flatMap((p) => p.channels ?? [])) expect(c).toMatchObject({ limit_method: 'cls-n', limit_method_reason: expect.stringMatching(/^requested/) });
     expect(summary.files.filter((f: string) => f.endsWith('.svg'))).toHaveLength(cfg.parameter_sets.length);
     expect(readFileSync(join(dir, 'exclusion_set0.svg'), 'utf8')).toMatch(/^<svg[\s\S]*sin θ/);
     expect(readFileSync(join(dir, 'hepdata.yaml'), 'utf8')).toMatch(/data_file: "hepdata_set0_ratio.yaml"/);

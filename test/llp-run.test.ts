@@ -14,7 +14,7 @@ import { LLP_B_ANALYSES, LLP_B_PRODUCTION, NBB_PER_FB, parseLlpBConfig } from '.
 const CONFIGS = join(import.meta.dirname, '../engine/analyses/configs');
 
 describe('B -> K S LLP configs', () => {
-  it('one committed config per production mode, each valid and run by `run` as LLP type', () => {
+  it('one committed config per production mode, each valid and run by `run` through the cell model (own schema)', () => {
     const found = new Map<string, string>();
     for (const f of readdirSync(CONFIGS).filter((x) => x.endsWith('.json'))) {
       const text = readFileSync(join(CONFIGS, f), 'utf8');

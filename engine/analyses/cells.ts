@@ -40,6 +40,8 @@ export interface CellProblem<X = unknown> {
   readonly fitted?: { readonly sUp: Float64Array; readonly reason: readonly string[] };
   /** The channels combined by a fit per (point, lifetime), index p * L + j (NaN: not usable there, the counting combination kept). */
   combineFit?(): Promise<{ combined: Float64Array; fits: number; unconverged: number }>;
+  /** Seconds of the definition's stages (merged into the result's timing_s). */
+  readonly timing?: Record<string, number>;
   /** The definition's own state, for its describe(). */
   readonly extra: X;
 }

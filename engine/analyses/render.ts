@@ -1,7 +1,8 @@
 // What a search result looks like as files, as (name, text) pairs: results.json, HEPData and SVG
 // plots. The 2D search: one table and Brazil plot per M_h' slice, maps of local Z and of the
 // coupling limit; 1D searches: cross-section and coupling limits against mass, local Z; the cell
-// model's B -> K S searches: limits per channel and combined against m_S, a table per lifetime.
+// model's B -> K S searches: limits per channel and combined against m_S, a table per lifetime;
+// iDM + dark Higgs: the (m_h', sin theta) plane per parameter set.
 // Pure (no node: imports): the Node report (report.ts) writes them to a folder, the browser page
 // shows and downloads them.
 import { hepdataLimitYaml, hepdataSubmissionYaml } from '../io/hepdata.js';
@@ -39,7 +40,7 @@ export function resultsJson(r: SearchResult | CellSearchResult): string {
 
 /** Every report file of a result, in the order writeReport writes them. */
 export function renderReport(r: SearchResult | CellSearchResult): ReportFile[] {
-  if (r.kind !== 'darkscan-analysis') return renderLifetimes(r as CellSearchResult);
+  if (r.kind !== 'darkscan-analysis') return (r as CellSearchResult).report === 'plane' ? renderPlane(r as CellSearchResult) : renderLifetimes(r as CellSearchResult);
   const e = r as SearchResult;
   return e.variables.length === 2 ? render2D(e) : render1D(e);
 }
@@ -187,5 +188,57 @@ function render1D(r: SearchResult): ReportFile[] {
     series: [{ x: byMass.map((w) => w.mass_GeV!), y: byMass.map((w) => w.z_local), label: 'local Z', color: '#1f77b4' }],
   }));
   put('results.json', resultsJson(r));
+  return files;
+}
+
+function hepdata2D(name: string, xs: number[], ys: number[], zs: (number | null)[], zName: string, zUnits: string, quals: Record<string, string | number>): string {
+  const keep = zs.map((z, i) => (z !== null && Number.isFinite(z) ? i : -1)).filter((i) => i >= 0);
+  if (!keep.length) return `# ${name}\n# no point with a finite value\nindependent_variables: []\ndependent_variables: []\n`;
+  const lines = [
+    'independent_variables:',
+    `- header: {name: "M_{h'}", units: GeV}`, '  values:', ...keep.map((i) => `  - {value: ${xs[i]}}`),
+    '- header: {name: "SIN(THETA)"}', '  values:', ...keep.map((i) => `  - {value: ${ys[i]}}`),
+    'dependent_variables:',
+    `- header: {name: ${JSON.stringify(zName)}, units: ${JSON.stringify(zUnits)}}`,
+    '  qualifiers:', ...Object.entries(quals).map(([k, v]) => `  - {name: ${JSON.stringify(k)}, value: ${JSON.stringify(v)}}`),
+    '  values:', ...keep.map((i) => `  - {value: ${zs[i]}}`),
+  ];
+  return `# ${name}\n${lines.join('\n')}\n`;
+}
+
+/** iDM + dark Higgs: results.json, hepdata.yaml with one table per parameter set, and a 2D exclusion SVG per set. */
+function renderPlane(res: CellSearchResult): ReportFile[] {
+  const files: ReportFile[] = [{ name: 'results.json', text: resultsJson(res), kind: 'json' }];
+  const sinT = res.sin_theta as number[], cl = res.cl as number;
+  const tables: { name: string; description: string; dataFile: string; keywords?: Record<string, string[]> }[] = [];
+  for (const set of res.parameter_sets as { set: number; label: string; m_A_GeV: number; m_chi1_GeV: number; dm_GeV: number; alpha_D: number; epsilon: number; points: { m_h_GeV: number; in_model: boolean; ratio_to_model?: (number | null)[]; combined_limit_fb?: (number | null)[] }[] }[]) {
+    const xs: number[] = [], ys: number[] = [], ratio: (number | null)[] = [], lim: (number | null)[] = [];
+    const ms = set.points.map((p) => p.m_h_GeV);
+    const dmh = ms.length > 1 ? (ms[ms.length - 1] - ms[0]) / (ms.length - 1) / 2 : 0.05;
+    const step = sinT.length > 1 ? Math.sqrt(sinT[1] / sinT[0]) : 1.2;
+    for (const p of set.points) {
+      if (!p.in_model) continue;
+      sinT.forEach((s, j) => (xs.push(p.m_h_GeV), ys.push(s), ratio.push(p.ratio_to_model![j]), lim.push(p.combined_limit_fb![j])));
+    }
+    const tag = `set${set.set}`;
+    const desc = `m_A' = ${set.m_A_GeV} GeV, m(chi1) = ${set.m_chi1_GeV} GeV, dm = ${set.dm_GeV} GeV, alpha_D = ${set.alpha_D}, eps = ${set.epsilon}`;
+    const quals = { 'SQRT(S)': '10.58 GeV', LUMINOSITY: `${res.lumi_fb} fb^-1`, CL: `${Math.round(cl * 100)}%`, PARAMETERS: desc };
+    const reactions = { reactions: ["E+ E- --> A' H', A' --> CHI1 CHI2"] };
+    files.push({ name: `hepdata_${tag}_ratio.yaml`, kind: 'hepdata', text: hepdata2D(`iDM + dark Higgs, ${desc}`, xs, ys, ratio, 'combined limit / model cross section', '', quals) });
+    files.push({ name: `hepdata_${tag}_limit.yaml`, kind: 'hepdata', text: hepdata2D(`iDM + dark Higgs, ${desc}`, xs, ys, lim, 'SIG x B(chi2 -> chi1 e+e-)', 'fb', quals) });
+    tables.push({ name: `Exclusion, ${set.label}`, description: `${Math.round(cl * 100)}% CL combined (mu mu, pi pi, K K) upper limit over the model cross section in the (m_h', sin theta) plane; < 1 excluded. ${desc}`, dataFile: `hepdata_${tag}_ratio.yaml`, keywords: reactions });
+    tables.push({ name: `Combined limit, ${set.label}`, description: `${Math.round(cl * 100)}% CL upper limit on sigma(e+e- -> A'h') x B(chi2 -> chi1 e+e-) in the (m_h', sin theta) plane. ${desc}`, dataFile: `hepdata_${tag}_limit.yaml`, keywords: { ...reactions, observables: ['SIG'] } });
+    const okR = ratio.map((v) => (v === null ? NaN : Math.min(1e4, Math.max(1e-4, v))));
+    files.push({
+      name: `exclusion_${tag}.svg`, kind: 'svg',
+      text: mapPlot({
+        title: `iDM + dark Higgs, ${set.label}: ${Math.round(cl * 100)}% CL σ_UL / σ_model (< 1 excluded)`,
+        x: { label: "m_h' [GeV]" }, y: { label: 'sin θ', log: true }, px: xs, py: ys, value: okR, valueLabel: 'σ_UL / σ_model (log)', logValue: true,
+        rx: xs.map(() => dmh), ry: ys.map((y) => y * (step - 1)),
+        note: `${desc}; ${res.lumi_fb} fb^-1, simulation, illustrative background and cross section`,
+      }),
+    });
+  }
+  files.push({ name: 'hepdata.yaml', kind: 'hepdata', text: hepdataSubmissionYaml(tables, `darkscan ${res.analysis}, simulated data, seed ${res.seed}, ${res.lumi_fb} fb^-1`) });
   return files;
 }

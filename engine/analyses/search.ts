@@ -204,7 +204,7 @@ export interface CellSearchOptions<S> {
 /** A cell-model result: the provenance fields, cl, method, backend, the definition's fields, timing and notes. */
 export type CellSearchResult = Record<string, unknown> & {
   kind: string; analysis: CellSearchName; title: string; paper: string; seed: number; darkscan_version: string;
-  cl: number; method: string; backend: Record<string, unknown>; timing_s: Record<string, number>; notes: string[];
+  cl: number; method: string; backend: Record<string, unknown>; report: CellSearchDefinition['report']; timing_s: Record<string, number>; notes: string[];
 };
 
 /** The searches (one definition each in searches.ts): the config's analysis names. */
@@ -498,7 +498,7 @@ async function searchCells<S, X>(backend: Backend, def: CellSearchDefinition<S, 
   const ctx: CellContext = { seed: o.seed, cl, method: method as CellLimitMethod, lumiFb: lumi, signal: o.signal, progress, onFitModels: o.onFitModels };
   let t = performance.now();
   const p = await def.cells(backend, o.settings, ctx);
-  timing.cells = Math.round(performance.now() - t) / 1000;
+  Object.assign(timing, p.timing, { cells: Math.round(performance.now() - t) / 1000 });
   t = performance.now();
   progress(`limits: ${p.counts.length} windows (${method}), ${p.points.length} points x ${p.lifetimes} lifetimes combined`);
   const lim = await cellLimits(p, ctx.method, cl, o.signal);
@@ -506,7 +506,7 @@ async function searchCells<S, X>(backend: Backend, def: CellSearchDefinition<S, 
   const { notes, ...body } = def.describe(p, lim, o.settings, ctx);
   timing.total = Math.round(performance.now() - t0) / 1000;
   return {
-    kind: def.kind, ...provenance(def, o.seed, o.paper), cl, method, backend: { name: backend.name, ...backend.info().details },
+    kind: def.kind, ...provenance(def, o.seed, o.paper), cl, method, backend: { name: backend.name, ...backend.info().details }, report: def.report,
     ...body,
     limit_method_counts: lim.methodCounts,
     timing_s: timing,

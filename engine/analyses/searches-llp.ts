@@ -1,6 +1,7 @@
 // The long-lived-particle searches as definitions of the one pipeline (search.ts runSearch, the
 // cell model of cells.ts): B+ -> K+ S and B0 -> K*0(-> K+ pi-) S (Belle II PRD 108 (2023) L111104,
-// 189 fb^-1, 95% CL: `run --config b-kplus-llp / b-kstar0-llp`, `darkscan llp`). Each turns its
+// 189 fb^-1, 95% CL: `run --config b-kplus-llp / b-kstar0-llp`, `darkscan llp`), and iDM with a
+// dark Higgs (arXiv:2505.09705, `run --config idm-darkhiggs`, below). Each B search turns its
 // inputs (generated demo samples, or the signal / data / background files of `darkscan llp`) into a
 // cell problem: efficiencies per (m_S, channel, c tau) from one llp_sweep dispatch
 // (engine/llp/sweep.ts), counts and sideband backgrounds per (m_S, channel) M_red window
@@ -11,11 +12,19 @@ import type { Backend } from '../../host/backend.js';
 import { DAUGHTER_MASS, LLP_STREAM_INJECT, PRODUCTIONS, generateLlpSample, llpMixture, reducedMass, type Channel, type LlpSample, type Production } from '../llp/sample.js';
 import { combineFits, fitCells, LLP_FIT } from '../llp/fit.js';
 import { FIT_MIN_B } from './fit.js';
-import { runSweep, type SweepOptions, type SweepResult } from '../llp/sweep.js';
+import { decodeEfficiencies, groupTables, massWindow, runSweep, type MassWindow, type SweepOptions, type SweepResult } from '../llp/sweep.js';
 import { sidebandCounts, type DataSample } from '../llp/background.js';
 import { bMesonCount, HIGGS_MIXED_SCALAR_BR, LIMIT_METHODS, productionPerTheta2, type WindowCounts } from '../llp/limits.js';
 import { demoData, demoDataDoc, LLP_BKG_SIM_MULT, LLP_BKG_SIM_STREAM, LLP_DEMO_PER_CHANNEL, LLP_RESULT_SCHEMA } from '../llp/analysis.js';
-import type { CellProblem, CellLimits } from './cells.js';
+import type { CellGroup, CellProblem, CellLimits } from './cells.js';
+import { runCancellable } from '../cancel.js';
+import { llpSweep, lifetimeTable } from '../../kernels/llp_sweep/desc.js';
+import { SQRT_S } from '../generate/physics.js';
+import { scalarBranchingFractions, SCALAR_BRANCHING_SOURCE } from '../generate/branching.js';
+import {
+  CT_MAX_CM, CT_MIN_CM, IDM_SIGMA_SOURCE, IDM_STREAM, chi2Acceptance, chi2CtauCm, channelIndex, darkHiggsCtau0Cm,
+  generateIdmDecays, sigmaIdmFb, type IdmFinalState, type IdmParams,
+} from '../generate/idm.js';
 import type { CellContext, CellSearchDefinition } from './search.js';
 
 /** N_BB per fb^-1 of PRD 108 (2023) L111104: 198e6 B Bbar pairs in 189 fb^-1. */
@@ -222,3 +231,228 @@ export const B_KPLUS_LLP = llpBDefinition('b-kplus-llp', 'K+');
 export const B_KSTAR0_LLP = llpBDefinition('b-kstar0-llp', 'K*0');
 /** Production mode -> its search. */
 export const LLP_B_SEARCHES: Readonly<Record<Production, CellSearchDefinition<LlpBSettings, LlpBState>>> = { 'K+': B_KPLUS_LLP, 'K*0': B_KSTAR0_LLP };
+
+// ---------------------------------------------------------------- iDM + dark Higgs
+/**
+ * iDM with a dark Higgs (Belle II arXiv:2505.09705, 365 fb^-1, 95% CL): e+e- -> A' h',
+ * A' -> chi1 chi2, chi2 -> chi1 e+e-, h' -> mu mu / pi pi / K K displaced; cut and count per
+ * (m_h', final state) window, background from the M_red sidebands of the data, limits per final
+ * state and combined, the (m_h', sin theta) plane scanned per set of the other parameters.
+ * Points: (set, m_h'); channels: the final states; the lifetime axis: sin theta. Every cell's
+ * efficiency comes from one llp_sweep dispatch: the h' decays are stored with c t in units of
+ * c tau0(m_h') (c tau at sin theta = 1), so the lifetime hypotheses 1 / sin^2(theta) are the same
+ * for every group; the decay lengths are drawn log-uniform and the generator weight turns them
+ * into exponential decays (importance sampling), and it carries the chi2 acceptance of the set.
+ */
+export interface IdmSettings {
+  readonly sets: readonly IdmParams[];
+  /** A label per set (results, plots). */
+  readonly labels: readonly string[];
+  /** The m_h' grid, GeV, and the sin theta grid. */
+  readonly masses: readonly number[];
+  readonly sinTheta: readonly number[];
+  readonly finalStates: readonly IdmFinalState[];
+  /** The h' vertex's lxy window [lo, hi), cm; the chi2 vertex inside lxy < chi2LxyMax. */
+  readonly lxyWindow: readonly [number, number];
+  readonly chi2LxyMax: number;
+  readonly decaysPerPoint: number;
+  /** Illustrative background events per final state; sidebands of sidebandK window widths. */
+  readonly backgroundPerFinalState: number;
+  readonly sidebandK: number;
+  readonly inject?: { readonly set: number; readonly m_h_GeV: number; readonly sin_theta: number; readonly events: number };
+  /** Test mode: every h' flies with this transverse beta gamma (efficiencies then have a closed form). */
+  readonly fixedBgT?: number;
+  /** Fields the result carries as given (the config's description, quick). */
+  readonly resultFields?: Record<string, unknown>;
+}
+
+interface IdmState {
+  readonly s: IdmSettings;
+  readonly windows: readonly MassWindow[];
+  readonly effErr: Float64Array;
+  readonly injected: Record<string, unknown> | null;
+  readonly lumi: number;
+}
+
+export const IDM_PAPER = 'Belle II, arXiv:2505.09705 (2025), "Search for a dark Higgs boson produced in association with inelastic dark matter at the Belle II experiment": 365 fb^-1, 95% CL, cut and count, background from sidebands';
+
+/** Is the h' mass point in the model range of a set (h' decays only through the mixing: m_h' < 2 m(chi1); A' h' on shell)? */
+function inModel(p: IdmParams, mh: number): boolean {
+  return mh < 2 * p.mChi1 && p.mA + mh < SQRT_S;
+}
+
+async function idmCells(backend: Backend, s: IdmSettings, ctx: CellContext): Promise<CellProblem<IdmState>> {
+  const timing: Record<string, number> = {};
+  const lap = (k: string, since: number) => (timing[k] = Math.round(performance.now() - since) / 1000);
+  const { seed, progress } = ctx, lumi = ctx.lumiFb;
+  const fs = s.finalStates, masses = s.masses, sinT = s.sinTheta, sets = s.sets, perPoint = s.decaysPerPoint;
+  const nS = sets.length, nM = masses.length, nC = fs.length, L = sinT.length;
+  // Lifetimes in units of c tau0(m_h'): 1 / sin^2(theta); the reference (generation) lifetime is the longest.
+  const tauNorm = sinT.map((x) => 1 / (x * x));
+  const tauGen = Math.max(...tauNorm);
+  const lnR = Math.log(CT_MAX_CM / CT_MIN_CM);
+
+  // 1. Signal decays per (set, m_h', final state) group, contiguous; weight = density ratio x chi2 acceptance.
+  let t = performance.now();
+  const G = nS * nM * nC;
+  const parts: { ctNorm: Float32Array; lxy: Float32Array; mred: Float32Array; gw: Float32Array }[] = [];
+  const start = new Uint32Array(G + 1), nGen = new Uint32Array(G), groupWindows: MassWindow[] = [];
+  let at = 0, ctMax = 0, gwMax = 0, maxRange = 1;
+  for (let k = 0; k < nS; k++) {
+    const ctau2 = chi2CtauCm(sets[k]);
+    for (let im = 0; im < nM; im++) {
+      progress(`signal decays: set ${k + 1} / ${nS}, m_h' = ${masses[im].toFixed(3)} GeV`);
+      for (let ic = 0; ic < nC; ic++) {
+        const gi = (k * nM + im) * nC + ic, f = fs[ic];
+        groupWindows.push(massWindow(masses[im], f));
+        start[gi] = at;
+        if (inModel(sets[k], masses[im]) && masses[im] > 2 * DAUGHTER_MASS[f]) {
+          const d = await generateIdmDecays({ params: sets[k], mh: masses[im], channel: f, n: perPoint, seed, cell: gi, backend, signal: ctx.signal, fixedBgT: s.fixedBgT });
+          const gw = new Float32Array(perPoint);
+          for (let e = 0; e < perPoint; e++) {
+            // Exp(t'; tauGen) / g(t'), g the log-uniform density 1 / (t' ln R): (t' / tauGen) e^(-t'/tauGen) ln R
+            const x = d.ctNorm[e] / tauGen;
+            gw[e] = x * Math.exp(-x) * lnR * chi2Acceptance(d.bgTChi2[e], ctau2, s.chi2LxyMax);
+            gwMax = Math.max(gwMax, gw[e]);
+            ctMax = Math.max(ctMax, d.ctNorm[e]);
+          }
+          parts.push({ ctNorm: d.ctNorm, lxy: d.lxy, mred: d.mred, gw });
+          at += perPoint;
+          nGen[gi] = perPoint;
+          maxRange = Math.max(maxRange, perPoint);
+        }
+      }
+    }
+  }
+  start[G] = at;
+  const cat = (key: 'ctNorm' | 'lxy' | 'mred' | 'gw') => {
+    const out = new Float32Array(Math.max(1, at));
+    let o2 = 0;
+    for (const p of parts) (out.set(p[key], o2), (o2 += p[key].length));
+    return out;
+  };
+  const inputs = { ct: cat('ctNorm'), lxy: cat('lxy'), mred: cat('mred'), gw: cat('gw'), ...groupTables(start, groupWindows, s.lxyWindow), life: lifetimeTable(tauGen, tauNorm, ctMax, gwMax, maxRange) };
+  lap('signal', t);
+
+  // 2. One llp_sweep dispatch: efficiency of every (set, m_h', final state, sin theta) cell.
+  t = performance.now();
+  progress(`efficiency sweep: ${G} groups x ${L} sin(theta) values on ${backend.name}`);
+  const out = await runCancellable(backend, llpSweep, { count: G * L, params: { n_life: L }, inputs }, ctx.signal);
+  const { eff, effErr } = decodeEfficiencies(out.acc, inputs.life, G, L, nGen);
+  lap('sweep', t);
+
+  // 3. Data (illustrative background, plus any injected signal) and sideband counts per (m_h', final state).
+  t = performance.now();
+  const bg = await demoData(backend, seed, s.backgroundPerFinalState, fs, ctx.signal);
+  let data: DataSample = bg;
+  let injected: Record<string, unknown> | null = null;
+  if (s.inject && s.inject.events > 0) {
+    const inj = await injectedEvents(backend, s, seed);
+    data = { mred: Float64Array.from([...bg.mred, ...inj.mred]), lxy: Float64Array.from([...bg.lxy, ...inj.lxy]), channel: Uint8Array.from([...bg.channel, ...inj.channel]) };
+    injected = inj.info;
+  }
+  const windows = masses.flatMap((m) => fs.map((f) => massWindow(m, f)));
+  const counts = sidebandCounts(data, windows, fs, s.lxyWindow, s.sidebandK);
+  lap('data', t);
+
+  // Limits per final state on sigma x B(chi2 -> chi1 ee) x B(h' -> xx) (norm: the luminosity), combined under the Higgs-mixed scalar's B(h' -> xx).
+  const groups: CellGroup[] = [], points: number[][] = [];
+  for (let k = 0; k < nS; k++) {
+    for (let im = 0; im < nM; im++) {
+      const br = inModel(sets[k], masses[im]) ? scalarBranchingFractions(masses[im]) : null;
+      points.push(fs.map((_, ic) => (k * nM + im) * nC + ic));
+      fs.forEach((f, ic) => groups.push({ window: im * nC + ic, norm: lumi, br: br ? br[f] : 0 }));
+    }
+  }
+  return { lifetimes: L, counts, groups, eff, points, timing, extra: { s, windows, effErr, injected, lumi } };
+}
+
+/** Injected signal: `events` produced A'h' events of set `inject.set` at (m_h', sin theta): each h' decays to a final state drawn from br_model (else not kept), chi2 decays drawn exponentially. */
+async function injectedEvents(backend: Backend, s: IdmSettings, seed: number) {
+  const inj = s.inject!, p = s.sets[inj.set];
+  const ctau = darkHiggsCtau0Cm(inj.m_h_GeV) / (inj.sin_theta * inj.sin_theta), ctau2 = chi2CtauCm(p);
+  const br = scalarBranchingFractions(inj.m_h_GeV);
+  const mred: number[] = [], lxy: number[] = [], channel: number[] = [];
+  const perState: Record<string, number> = {};
+  for (const [ic, f] of s.finalStates.entries()) {
+    // Events of each final state: its share of the produced events (expected count, rounded).
+    const n = Math.round(inj.events * br[f]);
+    perState[f] = 0;
+    if (n === 0 || !(inj.m_h_GeV > 2 * DAUGHTER_MASS[f])) continue;
+    const d = await generateIdmDecays({ params: p, mh: inj.m_h_GeV, channel: f, n, seed: seed + 1, cell: 0x7f000000 + ic, backend, ctauCm: ctau });
+    for (let k = 0; k < n; k++) {
+      const l2 = -ctau2 * Math.log(1 - d.uChi2[k]) * d.bgTChi2[k]; // chi2 transverse flight
+      if (l2 >= s.chi2LxyMax) continue;
+      mred.push(d.mred[k]); lxy.push(d.lxy[k]); channel.push(channelIndex(f));
+      perState[f]++;
+    }
+  }
+  return {
+    mred, lxy, channel,
+    info: { set: inj.set, m_h_GeV: inj.m_h_GeV, sin_theta: inj.sin_theta, ctau_h_cm: +ctau.toPrecision(6), produced: inj.events, kept_with_chi2_inside: perState, key: { seed: seed + 1, stream: IDM_STREAM } },
+  };
+}
+
+function idmDescribe(p: CellProblem<IdmState>, lim: CellLimits): Record<string, unknown> {
+  const { s, windows, effErr, injected, lumi } = p.extra;
+  const fs = s.finalStates, masses = s.masses, sinT = s.sinTheta, nM = masses.length, nC = fs.length, L = sinT.length;
+  const { counts, eff } = p;
+  const r = (x: number) => (Number.isFinite(x) ? +x.toPrecision(5) : null);
+  const resultSets = s.sets.map((set, k) => {
+    const points = masses.map((mh, im) => {
+      if (!inModel(set, mh)) return { m_h_GeV: mh, in_model: false };
+      const sigma = sigmaIdmFb(set, mh); // x B(chi2 -> chi1 ee) = 1 (dm < 2 m_mu)
+      const channels = fs.map((f, ic) => {
+        const gi = (k * nM + im) * nC + ic, w = im * nC + ic;
+        return {
+          final_state: f, br_model: r(p.groups[gi].br), window_GeV: [r(windows[w].lo), r(windows[w].hi)], n_obs: counts[w].n, b: r(counts[w].b), sigma_b: r(counts[w].sigmaB ?? 0), s_up: r(lim.sUp[w]),
+          limit_method: lim.used[w], limit_method_reason: lim.reason[w],
+          efficiency: Array.from(eff.subarray(gi * L, (gi + 1) * L), r), efficiency_err: Array.from(effErr.subarray(gi * L, (gi + 1) * L), r),
+          limit_fb: Array.from(lim.perGroup.subarray(gi * L, (gi + 1) * L), r),
+        };
+      });
+      const mu = lim.combined.subarray((k * nM + im) * L, (k * nM + im + 1) * L);
+      const combined = Array.from(mu, r), ratio = Array.from(mu, (x) => r(x / sigma));
+      const excl = sinT.filter((_, j) => ratio[j] !== null && (ratio[j] as number) < 1);
+      return {
+        m_h_GeV: mh, in_model: true, ctau0_cm: r(darkHiggsCtau0Cm(mh)), ctau_cm: sinT.map((x) => r(darkHiggsCtau0Cm(mh) / (x * x))), sigma_fb: r(sigma),
+        channels, combined_limit_fb: combined, ratio_to_model: ratio,
+        excluded_sin_theta: excl.length ? [r(Math.min(...excl)), r(Math.max(...excl))] : null,
+      };
+    });
+    return { set: k, label: s.labels[k], m_A_GeV: set.mA, m_chi1_GeV: set.mChi1, m_chi2_GeV: +(set.mChi1 + set.dm).toPrecision(8), dm_GeV: set.dm, alpha_D: set.alphaD, epsilon: set.eps, ctau_chi2_cm: r(chi2CtauCm(set)), points };
+  });
+  return {
+    schema: 'darkscan-idm/1', ...s.resultFields,
+    stream: IDM_STREAM, lumi_fb: lumi,
+    units: { mass: 'GeV', ctau: 'cm', lxy: 'cm', limit_fb: "fb: sigma(e+e- -> A'h') x B(A' -> chi1 chi2) x B(chi2 -> chi1 ee) x B(h' -> xx) per final state", combined_limit_fb: "fb: sigma x B(chi2 -> chi1 ee) under br_model", ratio_to_model: 'combined_limit_fb / sigma_fb (< 1: excluded)' },
+    m_h_GeV: masses, sin_theta: sinT.map((x) => +x.toPrecision(6)), final_states: fs, lxy_window_cm: s.lxyWindow, chi2_lxy_max_cm: s.chi2LxyMax,
+    samples: { decays_per_point: s.decaysPerPoint, ct_sampling_cm: [CT_MIN_CM, CT_MAX_CM], background: `ILLUSTRATIVE: flat M_red, lxy exponential (mean 0.2 cm), ${s.backgroundPerFinalState} events per final state (engine/llp/analysis.ts demoData), not Belle II data` },
+    injected,
+    br_model: SCALAR_BRANCHING_SOURCE,
+    sigma_source: IDM_SIGMA_SOURCE,
+    formulas: {
+      ctau_chi2: 'Gamma(chi2 -> chi1 e+e-) = 4 eps^2 alpha alpha_D dm^5 / (15 pi m_A^4) (Izaguirre, Krnjaic, Shuve, PRD 93 (2016) 063523)',
+      ctau_h: "c tau(h') = c tau0(m_h') / sin^2(theta), Gamma(h' -> ll) = sin^2(theta) G_F m_l^2 m_h' beta^3 / (4 sqrt2 pi), total from br_model",
+      sigma: IDM_SIGMA_SOURCE,
+    },
+    parameter_sets: resultSets,
+  };
+}
+
+export const IDM_DARKHIGGS: CellSearchDefinition<IdmSettings, IdmState> = {
+  name: 'idm-darkhiggs', model: 'cells', kind: 'darkscan-llp-search', report: 'plane',
+  title: "e+e- -> A' h', A' -> chi1 chi2, chi2 -> chi1 e+e-, h' -> mu mu / pi pi / K K (displaced): (m_h', sin theta) scan",
+  paper: { lumiFb: 365, cl: 0.95, method: 'cls-n', source: IDM_PAPER },
+  methods: LIMIT_METHODS,
+  cells: idmCells,
+  describe: idmDescribe,
+  notes: [
+    'Selection (simplified from arXiv:2505.09705): a pointing h\' -> xx vertex with lxy in lxy_window_cm and M_red in +-2 sigma of the h\' mass; the chi2 -> chi1 e+e- vertex inside lxy < chi2_lxy_max_cm (its probability enters as an event weight). No tracking, trigger or vertexing efficiency is simulated.',
+    'Efficiencies from one llp_sweep kernel dispatch over every (set, m_h\', final state, sin theta) cell: c t in units of c tau0(m_h\') makes the lifetime hypotheses 1/sin^2(theta) common to all groups; c t drawn log-uniform and reweighted (importance sampling).',
+    'Per final state limits: s_up (the window\'s count limit, by `method`) / (L x efficiency); combination: product of the final states\' Poisson likelihoods, flat prior (engine/llp/limits.ts combineChannels), each weighted by the Higgs-mixed scalar\'s B(h\' -> xx).',
+    "Points with m_h' >= 2 m(chi1) (h' -> chi1 chi1 opens) or m_A' + m_h' >= sqrt(s) are outside the model range (in_model: false).",
+    `Cross section ${IDM_SIGMA_SOURCE}.`,
+    'Parameter sets and background are ILLUSTRATIVE (the paper shows ~30 configurations; its exact parameter values and background yields are not used).',
+  ],
+};

@@ -8,10 +8,10 @@ import { ioError } from '../io/text.js';
 import { DARKSCAN_VERSION, fileDigest, textDigest } from '../provenance.js';
 import { loadConfig, outputDir, runConfig } from '../analyses/run.js';
 import { writeReport } from '../analyses/report.js';
-import { configAnalysis, LLP_TYPE_ANALYSES, parseIdmConfig, renderIdm, runIdm } from '../analyses/idm.js';
+import { configAnalysis, idmRun, LLP_TYPE_ANALYSES, parseIdmConfig } from '../analyses/idm.js';
 import { LLP_B_ANALYSES, llpBRun, parseLlpBConfig, type LlpBConfig } from '../analyses/llp-b.js';
 import { llpLimitHow } from '../analyses/render.js';
-import { runSearch } from '../analyses/search.js';
+import { runSearch, type CellSearchDefinition, type CellSearchOptions } from '../analyses/search.js';
 import { ANALYSES, ConfigError, type AnalysisConfig } from '../config.js';
 import { BACKEND_FLAGS, required, withBackend, type Command } from './args.js';
 
@@ -46,7 +46,7 @@ export const run: Command = {
     } catch (e) {
       throw new Error(`--config: cannot read ${path}: ${ioError(path, e).message.replace(`${path}: `, '')}`);
     }
-    // LLP-type searches (engine/analyses/idm.ts) have their own config schema and runner.
+    // The cell-model searches (B -> K S, iDM: engine/analyses/llp-b.ts, idm.ts) have their own config schemas; the one pipeline runs them.
     const name = configAnalysis(text);
     const llpType = (LLP_TYPE_ANALYSES as readonly string[]).includes(name ?? '');
     if (name !== null && !llpType && !(ANALYSES as readonly string[]).includes(name)) {
@@ -77,19 +77,12 @@ export const run: Command = {
     let fitModels: FitModels | undefined;
     if (llpType) {
       return withBackend({ backend: values.backend ?? (cfg.backend === 'auto' ? undefined : cfg.backend), workers: values.workers }, async (backend) => {
-        const o = { quick: values.quick ? true : undefined, progress: ctx.progress, signal: ctx.signal, onFitModels: (m: FitModels) => (fitModels = m) };
-        let r: Record<string, unknown>, files: string[];
-        if (llpB) {
-          const { def, options } = llpBRun(cfg as unknown as LlpBConfig, o.quick);
-          r = await runSearch(backend, def, { ...options, progress: o.progress, signal: o.signal, onFitModels: o.onFitModels });
-          Object.assign(r, { config: { file: path, sha256: textDigest(text) } });
-          files = writeReport(r as Parameters<typeof writeReport>[0], dir);
-        } else {
-          r = await runIdm(backend, parseIdmConfig(text, path), o);
-          Object.assign(r, { darkscan_version: DARKSCAN_VERSION, config: { file: path, sha256: textDigest(text) } });
-          mkdirSync(dir, { recursive: true });
-          files = renderIdm(r).map((f) => (writeAtomic(join(dir, f.name), f.text), join(dir, f.name)));
-        }
+        // The cell-model searches (searches-llp.ts) through the one pipeline, the report by render.ts.
+        const quick = values.quick ? true : undefined;
+        const { def, options } = (llpB ? llpBRun(cfg as unknown as LlpBConfig, quick) : idmRun(parseIdmConfig(text, path), { quick })) as { def: CellSearchDefinition; options: CellSearchOptions<unknown> };
+        const r = await runSearch(backend, def, { ...options, progress: ctx.progress, signal: ctx.signal, onFitModels: (m: FitModels) => (fitModels = m) });
+        Object.assign(r, { config: { file: path, sha256: textDigest(text) } });
+        const files = writeReport(r, dir);
         if (pyhfDir !== undefined && fitModels) files.push(...writePyhf(pyhfDir, fitModels, r.seed as number, text));
         if (llpB) {
           const cells = r.cells as { m_S_GeV: number; combined_limit: (number | null)[] }[];

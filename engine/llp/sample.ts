@@ -50,7 +50,7 @@ export interface LlpSample {
 export const LLP_STREAM = 0x11b00001;
 /** The B0 -> K*0 S samples' stream (B+ -> K+ S keeps LLP_STREAM and its bits). */
 export const LLP_STREAM_KSTAR0 = 0x11b00003;
-/** Signal injected into the data (engine/llp/analysis.ts runLlpDemo inject): its own stream, independent of the efficiency sample. */
+/** Signal injected into the data (engine/analyses/searches-llp.ts, a demo's inject): its own stream, independent of the efficiency sample. */
 export const LLP_STREAM_INJECT = 0x11b00005;
 const M_B0 = 5.27966, M_KSTAR0 = 0.89555; // PDG 2024
 

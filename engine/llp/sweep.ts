@@ -114,22 +114,29 @@ export function sweepInputs(sample: LlpSample, o: SweepOptions) {
     if (!Number.isFinite(lxy[k]) || !Number.isFinite(mred[k])) throw new Error(`llp sample: row ${i}: lxy and mred must be finite`);
     ctMax = Math.max(ctMax, ct[k]); gwMax = Math.max(gwMax, gw[k]);
   }
-  const range = new Uint32Array(LY.RANGE_WORDS * G), win = new Float32Array(LY.WIN_WORDS * G);
   const windows: MassWindow[] = [];
   const nGenerated = new Uint32Array(G);
   o.masses.forEach((m, im) => o.channels.forEach((c, ic) => {
     const g = im * nC + ic;
     if (counts[g] === 0) throw new Error(`llp sample has no decays for mass ${m} GeV, channel ${c} (masses in the sample: ${[...new Set(sample.mS)].slice(0, 8).join(', ')}...)`);
-    range[LY.RANGE_WORDS * g + LY.RANGE_START] = start[g]; range[LY.RANGE_WORDS * g + LY.RANGE_END] = start[g + 1];
     maxRange = Math.max(maxRange, counts[g]);
-    const w = massWindow(m, c, o.nSigma ?? 2, o.sigma ?? resolution);
-    windows.push(w);
-    const q = LY.WIN_WORDS * g;
-    win[q + LY.WIN_MRED_LO] = w.lo; win[q + LY.WIN_MRED_HI] = w.hi; win[q + LY.WIN_LXY_LO] = o.lxyWindow[0]; win[q + LY.WIN_LXY_HI] = o.lxyWindow[1];
+    windows.push(massWindow(m, c, o.nSigma ?? 2, o.sigma ?? resolution));
     nGenerated[g] = sample.nGenerated?.get(`${m}|${c}`) ?? counts[g];
   }));
   const life = lifetimeTable(tauR, o.ctaus, ctMax, gwMax, maxRange);
-  return { G, inputs: { ct, lxy, mred, gw, grp_range: range, grp_win: win, life }, windows, nGenerated };
+  return { G, inputs: { ct, lxy, mred, gw, ...groupTables(start, windows, o.lxyWindow), life }, windows, nGenerated };
+}
+
+/** The kernel's group tables: group g's decays [start[g], start[g + 1]) and its windows (M_red, and lxy in lxyWindow). */
+export function groupTables(start: ArrayLike<number>, windows: readonly MassWindow[], lxyWindow: readonly [number, number]): { grp_range: Uint32Array; grp_win: Float32Array } {
+  const G = windows.length;
+  const range = new Uint32Array(LY.RANGE_WORDS * G), win = new Float32Array(LY.WIN_WORDS * G);
+  windows.forEach((w, g) => {
+    range[LY.RANGE_WORDS * g + LY.RANGE_START] = start[g]; range[LY.RANGE_WORDS * g + LY.RANGE_END] = start[g + 1];
+    const q = LY.WIN_WORDS * g;
+    win[q + LY.WIN_MRED_LO] = w.lo; win[q + LY.WIN_MRED_HI] = w.hi; win[q + LY.WIN_LXY_LO] = lxyWindow[0]; win[q + LY.WIN_LXY_HI] = lxyWindow[1];
+  });
+  return { grp_range: range, grp_win: win };
 }
 
 /** Efficiencies of every (mass, channel, lifetime) cell on a backend. */
@@ -143,18 +150,23 @@ export async function runSweep(backend: Backend, sample: LlpSample, o: SweepOpti
 }
 
 export function decodeSweep(acc: Uint32Array, life: Float32Array, o: SweepOptions, G: number, windows: MassWindow[], nGenerated: Uint32Array, backend: string): SweepResult {
-  const L = o.ctaus.length;
+  return { masses: o.masses, channels: o.channels, ctaus: o.ctaus, ...decodeEfficiencies(acc, life, G, o.ctaus.length, nGenerated), nGenerated, windows, backend };
+}
+
+/** Efficiency (sum of weights / N_gen) and its MC error per (group, lifetime) from the kernel's accumulators; 0 for a group with no generated decay. */
+export function decodeEfficiencies(acc: Uint32Array, life: Float32Array, G: number, L: number, nGenerated: ArrayLike<number>): { eff: Float64Array; effErr: Float64Array; accepted: Uint32Array } {
   const eff = new Float64Array(G * L), effErr = new Float64Array(G * L), accepted = new Uint32Array(G);
   for (let g = 0; g < G; g++) {
+    const n = nGenerated[g];
+    if (!n) continue;
     for (let j = 0; j < L; j++) {
       const i = g * L + j;
-      const n = nGenerated[g];
       eff[i] = decode96(acc, LY.LLP_OUT_WORDS * i + LY.ACC_W, life[LY.LIFE_SCALE_W * L + j]) / n;
       effErr[i] = Math.sqrt(decode96(acc, LY.LLP_OUT_WORDS * i + LY.ACC_W2, life[LY.LIFE_SCALE_W2 * L + j])) / n;
     }
     accepted[g] = acc[LY.LLP_OUT_WORDS * g * L + LY.ACC_COUNT];
   }
-  return { masses: o.masses, channels: o.channels, ctaus: o.ctaus, eff, effErr, accepted, nGenerated, windows, backend };
+  return { eff, effErr, accepted };
 }
 
 /** The same efficiencies in f64 with Math.exp, without the kernel (an independent check of its arithmetic). */
