@@ -61,7 +61,7 @@ describe('GeneratorPool: the same events as generate, bit for bit', () => {
     const cpu = new CpuBackend();
     const small = await generateOn(cpu, { process: 'mumu', events: 700, seed: 1 }, undefined, two);
     expect(small.meta.generator_threads).toBeUndefined();
-    expect(small.meta.random_blocks).toMatch(/event_blocks kernel/);
+    expect(small.meta.event_kernel).toMatch(/gen_dimuon kernel .* on the cpu backend/);
     const o = { process: 'eemumu', lumiFb: 0.01, seed: 5, maxEvents: 5000 };
     const a = await generateAtLuminosityOn(cpu, o, undefined, two), b = generateAtLuminosity(o);
     expect(a.meta.generator_threads).toMatch(/2 worker threads/);

@@ -17,7 +17,7 @@ const MODES: Readonly<Record<string, number>> = { mumu: 0, darkhiggs: 1 };
 
 /** Whether the gen_dimuon kernel generates this process. */
 export function onDimuonKernel(proc: ProcessDef): boolean {
-  return proc.name in MODES;
+  return proc.kernel === 'gen_dimuon';
 }
 
 const DEG = Math.PI / 180;

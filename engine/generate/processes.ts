@@ -52,7 +52,10 @@ export interface ProcessDef {
   readonly illustrative: boolean;
   /** Throws a RangeError naming the parameter when the parameters are unphysical. */
   check?(p: Params): void;
-  generate(rng: EventRandom, p: Params): GenEvent;
+  /** The host generator (f64); absent where a kernel generates the process (`kernel`). */
+  generate?(rng: EventRandom, p: Params): GenEvent;
+  /** The kernel that generates the process's events and columns (engine/generate/gen-dimuon.ts), instead of `generate`. */
+  readonly kernel?: 'gen_dimuon';
   /** Parameter overrides under which every event has weight 1 (processes whose generate returns importance weights). */
   readonly unweighted?: Readonly<Params>;
 }
@@ -92,18 +95,9 @@ const darkHiggs: ProcessDef = {
   },
   sigmaSource: 'illustrative: e+e- -> Zh shape (Barger et al. PRD 49 (1994) 79) with the A\'h\' normalization of Batell, Pospelov, Ritz PRD 79 (2009) 115008; Born level; x B(A\' -> mu mu) from the R ratio (Ilten et al. arXiv:1801.04847, engine/generate/branching.ts)',
   illustrative: true,
-  generate(rng, p) {
-    const r = isrOrNot(rng, p, p.mA + p.mh);
-    const s2 = sysMass2(r.system);
-    // dsigma/dcos ~ beta^2 sin^2 + 8 mA^2 / s (Z h analogue, Barger et al. 1994 eq. 2)
-    const bt = (2 * (Math.sqrt(((s2 - (p.mA + p.mh) ** 2) * (s2 - (p.mA - p.mh) ** 2))) / (2 * Math.sqrt(s2)))) / Math.sqrt(s2);
-    const k = (8 * p.mA ** 2) / s2;
-    const c = sampleCos(rng, (x) => bt * bt * (1 - x * x) + k, bt * bt + k);
-    const [A, h] = produce2(r.system, p.mA, p.mh, c, rng.between(0, 2 * Math.PI));
-    // A' -> mu mu isotropic in the A' rest frame (A' polarization neglected).
-    const [m1, m2] = decay2(rng, A, M_MU, M_MU);
-    return { particles: [mu(1, m1), mu(-1, m2), { kind: 'invisible', charge: 0, p: h }, ...gammas(r)], truth: { truth_m_A_GeV: p.mA, truth_m_h_GeV: p.mh } };
-  },
+  // kernels/gen_dimuon (mode 1): ISR; dsigma/dcos ~ beta^2 sin^2 + 8 mA^2 / s' (Z h analogue, Barger et al. 1994 eq. 2);
+  // A' -> mu mu isotropic in the A' rest frame (A' polarization neglected)
+  kernel: 'gen_dimuon',
 };
 
 function zPrime(decay: 'inv' | 'mumu' | 'tautau', id: number): ProcessDef {
@@ -285,12 +279,7 @@ const mumu: ProcessDef = {
   sigmaFb: (p) => 1.148 * NB * (p.isr ? isrFractionAbove(p.xMin) : 1),
   sigmaSource: 'Belle II Physics Book (PTEP 2019 123C01) Table 4: 1.148 nb (KKMC), times the ISR-cut fraction of this generator',
   illustrative: false,
-  generate(rng, p) {
-    const r = isrOrNot(rng, p, 2 * M_MU + 1e-3, p.xMin);
-    const c = sampleCos(rng, (x) => 1 + x * x, 2); // e+e- -> mu+ mu- Born (Peskin & Schroeder eq. 5.12)
-    const [a, b] = produce2(r.system, M_MU, M_MU, c, rng.between(0, 2 * Math.PI));
-    return { particles: [mu(-1, a), mu(1, b), ...gammas(r)], truth: {} };
-  },
+  kernel: 'gen_dimuon', // kernels/gen_dimuon (mode 0): ISR with the xMin cut, Born 1 + cos^2 (Peskin & Schroeder eq. 5.12)
 };
 
 // tau decays generated: the leptonic mu mode and pi nu (the mode whose pion fakes a muon most often).

@@ -1,0 +1,52 @@
+// Event generation throughput of the dimuon two-body processes (mumu with the demo's xMin = 0.09
+// skim, darkhiggs at mA = 4, mh = 2): the gen_dimuon kernel (f32, kernels/gen_dimuon) on each
+// backend against the f64 host generator it replaced (test/f64-dimuon.ts through generateHost:
+// Philox, physics and detector in host TypeScript), in the same run:
+//   npx vite-node bench/generate.ts -- [--events 200000] [--backends wasm,cpu] [--workers 1,2] [--out bench-generate.json]
+// Rows: events/s (generated, all events) from the best of 3 repetitions, wall and process CPU time
+// (on a shared machine the CPU time is what the wall time would be alone; with N workers it sums
+// their threads), and the ratio to the f64 host generator of the same process.
+import { parseArgs } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import { createBackend, WasmBackend, type Backend } from '../host/index.js';
+import { generate, generateHost, generateOn, type EventSample } from '../engine/generate/index.js';
+import { f64Def } from '../test/f64-dimuon.js';
+
+const { values: a } = parseArgs({
+  args: process.argv.slice(2).filter((x) => x !== '--'),
+  options: { events: { type: 'string', default: '200000' }, backends: { type: 'string', default: 'wasm,cpu' }, workers: { type: 'string', default: '1,2' }, out: { type: 'string' } },
+});
+const N = Number(a.events);
+const cpuS = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
+
+interface Row { process: string; generator: string; events: number; kept: number; wall_s: number; cpu_s: number; events_per_s: number; ratio_to_f64?: number }
+
+async function best(label: string, proc: string, f: () => EventSample | Promise<EventSample>): Promise<Row> {
+  let row: Row | null = null;
+  for (let rep = 0; rep < 3; rep++) {
+    const c0 = process.cpuUsage(), t0 = performance.now();
+    const s = await f();
+    const wall = (performance.now() - t0) / 1000, cpu = cpuS(process.cpuUsage(c0));
+    if (!row || wall < row.wall_s) row = { process: proc, generator: label, events: N, kept: s.length, wall_s: wall, cpu_s: cpu, events_per_s: N / wall };
+  }
+  console.error(`${proc.padEnd(10)} ${label.padEnd(34)} ${(row!.events_per_s / 1e6).toFixed(3)} M events/s (wall ${row!.wall_s.toFixed(3)} s, cpu ${row!.cpu_s.toFixed(3)} s, kept ${row!.kept})`);
+  return row!;
+}
+
+const rows: Row[] = [];
+const backends: [string, Backend][] = [];
+for (const name of a.backends!.split(',')) {
+  if (name === 'wasm') for (const w of a.workers!.split(',').map(Number)) backends.push([`wasm (${w} worker${w > 1 ? 's' : ''})`, await WasmBackend.create({ workers: w })]);
+  else backends.push([name, await createBackend(name as 'cpu')]);
+}
+for (const [proc, params] of [['mumu', { xMin: 0.09 }], ['darkhiggs', { mA: 4, mh: 2 }]] as [string, Record<string, number>][]) {
+  const o = { process: proc, params, events: N, seed: 1 };
+  const host = await best('f64 host (replaced)', proc, () => generateHost(f64Def(proc), o));
+  rows.push(host);
+  rows.push(await best('kernel, TS reference (generate)', proc, () => generate(o)));
+  for (const [label, b] of backends) rows.push(await best(`kernel on ${label}`, proc, () => generateOn(b, o)));
+  for (const r of rows) if (r.process === proc) r.ratio_to_f64 = Math.round((r.events_per_s / host.events_per_s) * 100) / 100;
+}
+for (const [, b] of backends) b.dispose?.();
+console.error('ratio to the f64 host generator: ' + rows.map((r) => `${r.process} ${r.generator}: ${r.ratio_to_f64}`).join('; '));
+if (a.out) writeFileSync(a.out, JSON.stringify({ events: N, rows }, null, 2));

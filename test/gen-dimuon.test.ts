@@ -1,0 +1,123 @@
+// The gen_dimuon kernel (kernels/gen_dimuon: mumu and darkhiggs in f32 on every backend) against
+// the f64 host generator it replaced, kept only as an independent cross-check (test/f64-dimuon.ts:
+// the former definitions, physics.ts radiate / sampleCos / produce2 / decay2) run through the host
+// chain (generateHost: toLab, detector.ts, reconstruct). Different random streams
+// and arithmetic, so the comparison is statistical: acceptance, means and binned shapes of
+// M_recoil, M_mumu and the other selection variables within their errors. Plus: the kernel's
+// columns are the family's, and its samples do not depend on chunking or first event.
+import { describe, expect, it } from 'vitest';
+import { FAMILY_COLUMNS, generate, generateHost, getProcess, resolveParams, BELLE2_DETECTOR, type EventSample } from '../engine/generate/index.js';
+import { GEN_DIMUON_COLUMNS, dimuonKernelParams } from '../engine/generate/gen-dimuon.js';
+import { SQRT_S } from '../engine/generate/physics.js';
+import type { Params } from '../engine/generate/processes.js';
+import { f64Def } from './f64-dimuon.js';
+
+function mean(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s / a.length;
+}
+function sd(a: ArrayLike<number>): number {
+  const m = mean(a);
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - m) ** 2;
+  return Math.sqrt(s / (a.length - 1));
+}
+
+/** Two-sample chi^2 of binned shapes (bins from the pooled 1st..99th percentiles, plus under/overflow), and its degrees of freedom. */
+function chi2Shapes(a: ArrayLike<number>, b: ArrayLike<number>, bins = 25): { chi2: number; ndf: number } {
+  const pooled = Float64Array.from([...Array.from(a), ...Array.from(b)]).sort();
+  const lo = pooled[Math.floor(0.01 * pooled.length)], hi = pooled[Math.floor(0.99 * pooled.length)];
+  const hist = (x: ArrayLike<number>) => {
+    const h = new Float64Array(bins + 2);
+    for (let i = 0; i < x.length; i++) h[x[i] < lo ? 0 : x[i] >= hi ? bins + 1 : 1 + Math.floor(((x[i] - lo) / (hi - lo)) * bins)]++;
+    return h;
+  };
+  const ha = hist(a), hb = hist(b), na = a.length, nb = b.length;
+  let chi2 = 0, ndf = -1;
+  for (let i = 0; i < ha.length; i++) {
+    if (ha[i] + hb[i] === 0) continue;
+    chi2 += (Math.sqrt(nb / na) * ha[i] - Math.sqrt(na / nb) * hb[i]) ** 2 / (ha[i] + hb[i]);
+    ndf++;
+  }
+  return { chi2, ndf };
+}
+
+function compare(kernel: EventSample, host: EventSample, n: number, columns: readonly string[]): void {
+  // acceptance: binomial, 4 sigma
+  const pa = kernel.length / n, pb = host.length / n;
+  const se = Math.sqrt((pa * (1 - pa) + pb * (1 - pb)) / n);
+  expect(Math.abs(pa - pb), `${kernel.process} acceptance ${pa} vs ${pb}`).toBeLessThan(4 * se);
+  for (const c of columns) {
+    const a = kernel.columns[c], b = host.columns[c];
+    if (sd(a) === 0 && sd(b) === 0) {
+      expect(mean(a), `${kernel.process} ${c}: a constant`).toBe(mean(b)); // e.g. E_extra = 0 without ISR
+      continue;
+    }
+    const z = Math.abs(mean(a) - mean(b)) / Math.sqrt(sd(a) ** 2 / a.length + sd(b) ** 2 / b.length);
+    expect(z, `${kernel.process} ${c}: means ${mean(a)} vs ${mean(b)}`).toBeLessThan(4.5);
+    const { chi2, ndf } = chi2Shapes(a, b);
+    // chi^2 / ndf of 26 bins: mean 1, sd 0.28; 2.2 is about 4 sigma (p ~ 5e-4)
+    expect(chi2 / ndf, `${kernel.process} ${c}: binned shapes chi2 = ${chi2.toFixed(1)} / ${ndf}`).toBeLessThan(2.2);
+  }
+}
+
+const SHAPES = ['m_recoil_GeV', 'm_mumu_GeV', 'm2_recoil_GeV2', 'p_mumu_cm_GeV', 'cos_theta_recoil_cm', 'cos_theta_mu1', 'p_mu2_GeV', 'cos_helicity', 'E_extra_GeV'] as const;
+
+describe('gen_dimuon kernel vs the f64 host generator it replaced (statistical)', () => {
+  const N = 30000;
+  for (const [process, params] of [
+    ['mumu', { xMin: 0.09 }],
+    ['mumu', { xMin: 0 }],
+    ['darkhiggs', { mA: 4, mh: 2 }],
+    ['darkhiggs', { mA: 8, mh: 0.5 }],
+    ['darkhiggs', { mA: 1, mh: 0.5, isr: 0 }],
+  ] as [string, Params][]) {
+    it(`${process} ${JSON.stringify(params)}: acceptance, means and shapes of M_recoil, M_mumu and the selection variables agree (${N} events each)`, () => {
+      const kernel = generate({ process, params, events: N, seed: 21 });
+      const host = generateHost(f64Def(process), { process, params, events: N, seed: 22 });
+      expect(kernel.meta.event_kernel).toMatch(/gen_dimuon/);
+      compare(kernel, host, N, SHAPES);
+      // the number of ISR photons seen (n_gamma) and the selection's pass fraction
+      const pass = (s: EventSample) => {
+        const c = s.columns;
+        let k = 0;
+        for (let i = 0; i < s.length; i++) if (c.n_gamma[i] === 0 && Math.abs(c.cos_theta_recoil_cm[i]) < 0.8 && c.p_mumu_cm_GeV[i] > 0.5 && c.m2_recoil_GeV2[i] > 0) k++;
+        return k / N;
+      };
+      const a = pass(kernel), b = pass(host);
+      expect(Math.abs(a - b), `selection pass fraction ${a} vs ${b}`).toBeLessThan(4 * Math.sqrt((a * (1 - a) + b * (1 - b)) / N) + 1e-9);
+      expect(Math.abs(mean(kernel.columns.n_gamma) - mean(host.columns.n_gamma))).toBeLessThan(4 * Math.sqrt((sd(kernel.columns.n_gamma) ** 2 + sd(host.columns.n_gamma) ** 2) / N) + 1e-9);
+    });
+  }
+});
+
+describe('gen_dimuon kernel processes', () => {
+  it("the kernel's columns are the dimuon family's, in order", () => {
+    expect([...GEN_DIMUON_COLUMNS]).toEqual(Object.keys(FAMILY_COLUMNS.dimuon));
+  });
+  it('a sample is the same whatever the chunking: 70000 events (three kernel dispatches) = parts from other first events', () => {
+    const o = { process: 'mumu', params: { xMin: 0.09 }, events: 70000, seed: 5, acceptedOnly: false };
+    const all = generate(o);
+    const a = generate({ ...o, events: 33000 }), b = generate({ ...o, firstEvent: 33000, events: 37000 });
+    for (const c of Object.keys(all.columns)) {
+      expect(Buffer.from(all.columns[c].buffer).equals(Buffer.concat([Buffer.from(a.columns[c].buffer), Buffer.from(b.columns[c].buffer)])), c).toBe(true);
+    }
+    expect(all.meta.generator_version).toBe(4);
+  });
+  it('darkhiggs with mA + mh at sqrt(s) within reach of the ISR retry only: rejected with a reason; isr = 0 accepted', () => {
+    const p = getProcess('darkhiggs');
+    const near = { mA: 5, mh: SQRT_S - 5 - 1e-7 };
+    expect(() => dimuonKernelParams(p, resolveParams(p, near), BELLE2_DETECTOR, [0, 0], 0)).toThrow(/too close to sqrt\(s\).*isr = 0/);
+    expect(() => generate({ process: 'darkhiggs', events: 1, seed: 1, params: near })).toThrow(/too close/);
+    expect(generate({ process: 'darkhiggs', events: 10, seed: 1, params: { ...near, isr: 0 }, acceptedOnly: false }).length).toBe(10);
+    // the demo's heaviest points are far from the bound
+    expect(() => dimuonKernelParams(p, resolveParams(p, { mA: 10, mh: 0.45 }), BELLE2_DETECTOR, [0, 0], 0)).not.toThrow();
+  });
+  it('a detector model with more than three ECL regions is refused by name', () => {
+    const p = getProcess('mumu');
+    const det = { ...BELLE2_DETECTOR, eclRegionsDeg: [[10, 20], [20, 30], [30, 40], [40, 50]] as [number, number][] };
+    expect(() => generate({ process: 'mumu', events: 1, seed: 1, detector: det })).toThrow(/4 ECL regions; the kernel takes at most 3/);
+    expect(() => dimuonKernelParams(p, resolveParams(p), BELLE2_DETECTOR, [0, 0], 0)).not.toThrow();
+  });
+});
