@@ -6,14 +6,15 @@
 //        [--backends cpu,wasm-scalar,wasm-simd,wasm-simd-all,webgpu] [--reps 3] [--out FILE.json]
 //
 // --e2e: also the end-to-end scan per backend (events in memory -> per-window counts: binning and
-// packing, kernel, decoding, each stage timed; the first call reported apart, JIT warm-up
+// packing, kernel, decoding, each stage timed, and each kernel of the chain with the host stage
+// before it (kernel_stages_median_s); the first call reported apart, JIT warm-up
 // included) beside numpy with its sort timed (scan_numpy.py e2e), on the same events: medians,
 // best of the reps, and the process's CPU time (workers included), the ratios for each.
 //
 // --steps: grid steps in sigma for the default dark Higgsstrahlung grid (k = 2): 5.5 -> 1019
 // windows, 2 -> 8960, 1 -> 36693. Events: Philox-generated dimuon-like sample in the kinematic
 // triangle, M_mumu uniform in [2 m_mu, 10.5] GeV, M_recoil = y_max u^2 (piling up at low recoil).
-import { createBackend, type Backend } from '../host/index.js';
+import { createBackend, type Backend, type ChainRun } from '../host/index.js';
 import { philoxBlock } from '../kernels/philox/ref.js';
 import { windowCount } from '../kernels/window_count/desc.js';
 import { windowCountBrute } from '../kernels/window_count/ref.js';
@@ -58,9 +59,35 @@ export function scanScenario(events = 1e6): Scenario {
 
 const now = () => performance.now() / 1000;
 
-interface E2eRow { events: number; windows: number; impl: string; end_to_end: true; first_call_s?: number; median_s: number; best_s?: number; cpu_median_s?: number; cpu_best_s?: number; stages_median_s: Record<string, number>; stages_cpu_median_s?: Record<string, number>; counts_match_reference?: boolean; vs_numpy_with_sort?: number; vs_numpy_with_sort_best?: number; vs_numpy_with_sort_cpu?: number }
+interface E2eRow { events: number; windows: number; impl: string; end_to_end: true; first_call_s?: number; median_s: number; best_s?: number; cpu_median_s?: number; cpu_best_s?: number; stages_median_s: Record<string, number>; kernel_stages_median_s?: Record<string, number>; stages_cpu_median_s?: Record<string, number>; counts_match_reference?: boolean; vs_numpy_with_sort?: number; vs_numpy_with_sort_best?: number; vs_numpy_with_sort_cpu?: number }
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[(v.length - 1) >> 1];
+
+/** The host stage before each kernel of countInWindows' chain, and after the last (by the kernel that follows). */
+const HOST_STAGE: Record<string, string> = { bin_range: 'host: inputs', bin_count: 'host: plan', bin_scatter: 'host: prefix', window_count: 'host: order + pack', end: 'host: decode' };
+
+/**
+ * `b` with every kernel run timed (its chain's runs too): `marks` gets each kernel's wall time under
+ * its name and the host time before it under HOST_STAGE's name; `end()` closes the last host stage.
+ */
+function timedBackend(b: Backend, marks: Record<string, number>): { backend: Backend; end: () => void } {
+  let last = now();
+  const add = (k: string, t: number) => { marks[k] = (marks[k] ?? 0) + t; };
+  const timed = (run: (d: Parameters<Backend['run']>[0], a: Parameters<Backend['run']>[1]) => ReturnType<Backend['run']>) => async (d: Parameters<Backend['run']>[0], a: Parameters<Backend['run']>[1]) => {
+    const t0 = now();
+    add(HOST_STAGE[d.name] ?? `host: before ${d.name}`, t0 - last);
+    const out = await run(d, a);
+    last = now();
+    add(d.name, last - t0);
+    return out;
+  };
+  const backend: Backend = {
+    name: b.name, info: () => b.info(), dispose: () => b.dispose(),
+    run: timed((d, a) => b.run(d, a)),
+    ...(b.chain ? { chain: <T>(fn: (run: ChainRun) => Promise<T>) => b.chain!((run) => fn(timed(run))) } : {}),
+  };
+  return { backend, end: () => add(HOST_STAGE.end, now() - last) };
+}
 
 /**
  * Events in memory -> per-window counts on each backend, stage by stage (countInWindows:
@@ -82,28 +109,35 @@ async function endToEnd(grid: WindowGrid, table: EventTable, backends: { label: 
     const total: number[] = [];
     let n: Uint32Array | undefined;
     const slow = label === 'cpu' || label === 'webgpu';
+    const fine: Record<string, number>[] = []; // per rep: each kernel and the host stages between them
     for (let r = 0; r < (slow ? 2 : reps + 1); r++) {
+      const marks: Record<string, number> = {}, tb = timedBackend(b, marks);
       const t0 = now(), c0 = process.cpuUsage();
       let t1 = t0;
-      // countInWindows: the counting sort (bin_count, bin_scatter) and window_count chained on the backend
-      n = (await countInWindows(b, grid, table, {}, undefined, () => { cpu.bin_and_pack.push(cpuS(process.cpuUsage(c0))); t1 = now(); })).n;
+      // countInWindows: the counting sort (bin_range, bin_count, bin_scatter) and window_count chained on the backend
+      n = (await countInWindows(tb.backend, grid, table, {}, undefined, () => { cpu.bin_and_pack.push(cpuS(process.cpuUsage(c0))); t1 = now(); })).n;
+      tb.end();
+      fine.push(marks);
       const t3 = now();
       cpu.total.push(cpuS(process.cpuUsage(c0))); // the process: this thread and the WASM workers
       stages.bin_and_pack.push(t1 - t0); stages.kernel_and_decode.push(t3 - t1); total.push(t3 - t0);
     }
     ref ??= n;
     const first = total.shift()!;
+    fine.shift();
     for (const k in stages) stages[k].shift();
     cpu.bin_and_pack.shift();
     cpu.total.shift();
     const row: E2eRow = {
       events: N, windows: W, impl: `end-to-end ${label}`, end_to_end: true, first_call_s: first, median_s: median(total), best_s: Math.min(...total),
       cpu_median_s: median(cpu.total), cpu_best_s: Math.min(...cpu.total),
-      stages_median_s: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, median(v)])), stages_cpu_median_s: { bin_and_pack: median(cpu.bin_and_pack) }, counts_match_reference: n!.every((v, i) => v === ref![i]),
+      stages_median_s: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, median(v)])),
+      kernel_stages_median_s: Object.fromEntries(Object.keys(fine[0] ?? {}).map((k) => [k, median(fine.map((m) => m[k] ?? 0))])), stages_cpu_median_s: { bin_and_pack: median(cpu.bin_and_pack) }, counts_match_reference: n!.every((v, i) => v === ref![i]),
     };
     mine.push(row);
     rows.push(row);
     console.error(`${N} ev x ${W} win  ${row.impl.padEnd(26)} ${(row.median_s * 1e3).toFixed(1)} ms (best ${(row.best_s! * 1e3).toFixed(1)}; cpu ${(row.cpu_median_s! * 1e3).toFixed(1)}, best ${(row.cpu_best_s! * 1e3).toFixed(1)}; first call ${(first * 1e3).toFixed(1)} ms) stages ${Object.entries(row.stages_median_s).map(([k, v]) => `${k} ${(v * 1e3).toFixed(1)}`).join(', ')} ms; bin_and_pack cpu ${(row.stages_cpu_median_s!.bin_and_pack * 1e3).toFixed(1)} ms`);
+    console.error(`    by kernel (medians): ${Object.entries(row.kernel_stages_median_s!).map(([k, v]) => `${k} ${(v * 1e3).toFixed(2)}`).join(', ')} ms`);
   }
   if (noNumpy) return;
   // numpy gets the events in their own order (quantised like darkscan's), sorts them itself, every rep.
