@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { FAMILY_COLUMNS, generate, generateHost, getProcess, resolveParams, BELLE2_DETECTOR, type EventSample } from '../engine/generate/index.js';
 import { GEN_DIMUON_COLUMNS, dimuonKernelParams } from '../engine/generate/gen-dimuon.js';
-import { SQRT_S } from '../engine/generate/physics.js';
+import { ISR_A, SQRT_S, isrAngularFraction } from '../engine/generate/physics.js';
 import type { Params } from '../engine/generate/processes.js';
 import { f64Def } from './f64-dimuon.js';
 
@@ -90,6 +90,48 @@ describe('gen_dimuon kernel vs the f64 host generator it replaced (statistical)'
       expect(Math.abs(mean(kernel.columns.n_gamma) - mean(host.columns.n_gamma))).toBeLessThan(4 * Math.sqrt((sd(kernel.columns.n_gamma) ** 2 + sd(host.columns.n_gamma) ** 2) / N) + 1e-9);
     });
   }
+});
+
+describe("mumu's ISR angular stratum (isrCosStratum) on the kernel", () => {
+  it('inside + outside add up to the whole: cross sections exactly, acceptance and the means of n_gamma, M_recoil, p*(mu mu) as the sigma-weighted mixture', () => {
+    const mumu = getProcess('mumu');
+    const N = 30000, base = { xMin: 0.09, isrCosMin: 0.7, isrCosMax: 0.8 };
+    const sig = (st: number) => mumu.sigmaFb(resolveParams(mumu, { ...base, isrCosStratum: st }));
+    expect(sig(1) + sig(-1)).toBeCloseTo(sig(0), 6);
+    expect(sig(1) / sig(0)).toBeGreaterThan(0.005); // the stratum holds a small, not empty, share
+    const s = [0, 1, -1].map((st) => generate({ process: 'mumu', params: { ...base, isrCosStratum: st }, events: N, seed: 31 + st, acceptedOnly: false }));
+    const fIn = sig(1) / sig(0), fOut = sig(-1) / sig(0);
+    const acc = (x: EventSample) => {
+      let k = 0;
+      for (let i = 0; i < x.length; i++) if (x.columns.m_mumu_GeV[i] !== 0) k++;
+      return k / x.length;
+    };
+    const [a0, aIn, aOut] = s.map(acc);
+    expect(Math.abs(a0 - (fIn * aIn + fOut * aOut))).toBeLessThan(4 * Math.sqrt((a0 * (1 - a0)) / N * (1 + fOut * fOut) + (fIn * fIn * aIn * (1 - aIn)) / N));
+    for (const c of ['n_gamma', 'E_extra_GeV', 'truth_m_recoil_GeV', 'truth_m_mumu_GeV']) {
+      const [m0, mIn, mOut] = s.map((x) => mean(x.columns[c]));
+      const [e0, eIn, eOut] = s.map((x) => sd(x.columns[c]) / Math.sqrt(N));
+      const err = Math.sqrt(e0 ** 2 + (fIn * eIn) ** 2 + (fOut * eOut) ** 2);
+      expect(Math.abs(m0 - (fIn * mIn + fOut * mOut)), `${c}: ${m0} vs ${fIn} x ${mIn} + ${fOut} x ${mOut}`).toBeLessThan(4 * err);
+    }
+    // photons at 0.7 <= |cos theta*| < 0.8 hit the ECL: the inside stratum sees far more of them
+    expect(mean(s[1].columns.n_gamma)).toBeGreaterThan(3 * mean(s[2].columns.n_gamma));
+  });
+  it("the kernel's u intervals are samplePeaked's CDF at -hi, -lo, lo, hi, and their width p gives isrAngularFraction", () => {
+    const mumu = getProcess('mumu');
+    const p = resolveParams(mumu, { isrCosStratum: 1, isrCosMin: 0.3, isrCosMax: 0.9 });
+    const k = dimuonKernelParams(mumu, p, BELLE2_DETECTOR, [0, 0], 0);
+    const a = ISR_A, at = (u: number) => (1 - (2 - a) * Math.pow(a / (2 - a), u)) / (1 - a); // physics.ts samplePeaked at u
+    expect([k.st_f0, k.st_f1, k.st_f2, k.st_f3].map(at).map((c) => Math.round(c * 1e9) / 1e9)).toEqual([-0.9, -0.3, 0.3, 0.9]);
+    expect(k.st_mode).toBe(1);
+    expect(1 - (1 - k.st_p) ** 2).toBeCloseTo(isrAngularFraction({ lo: 0.3, hi: 0.9, inside: true }), 12);
+    expect(dimuonKernelParams(mumu, resolveParams(mumu, { isrCosStratum: -1 }), BELLE2_DETECTOR, [0, 0], 0).st_mode).toBe(2);
+    expect(dimuonKernelParams(mumu, resolveParams(mumu, { isrCosStratum: 1, isr: 0 }), BELLE2_DETECTOR, [0, 0], 0).st_mode).toBe(0);
+  });
+  it('refuses a stratum outside -1, 0, 1 or an empty |cos| range', () => {
+    expect(() => generate({ process: 'mumu', events: 1, seed: 1, params: { isrCosStratum: 2 } })).toThrow(/isrCosStratum must be -1, 0 or 1/);
+    expect(() => generate({ process: 'mumu', events: 1, seed: 1, params: { isrCosStratum: 1, isrCosMin: 0.8, isrCosMax: 0.7 } })).toThrow(/need 0 <= isrCosMin < isrCosMax <= 1/);
+  });
 });
 
 describe('gen_dimuon kernel processes', () => {

@@ -75,8 +75,8 @@ function twoBody(pe: f32, px: f32, py: f32, pz: f32, M: f32, m2: f32, ma: f32, m
   bE = oE; bX = oX; bY = oY; bZ = oZ;
 }
 
-function isrPhoton(P: Params, x: f32, dir: f32): void {
-  const r = xexp(rsUniform() * P.isr_lr);
+function isrPhoton(P: Params, x: f32, uc: f32, dir: f32): void {
+  const r = xexp(uc * P.isr_lr);
   let omc: f32 = <f32>2.0 * r - P.isr_a;
   if (omc < <f32>9.094947017729282e-13) omc = 0.0;
   const st = xsqrt(omc * (<f32>2.0 - omc));
@@ -88,6 +88,40 @@ function isrPhoton(P: Params, x: f32, dir: f32): void {
   oY = ftz(pt * dS);
   const pz = e * (<f32>1.0 - omc);
   oZ = dir > 0.0 ? pz : -pz;
+}
+
+function stratumIn(P: Params): f32 {
+  const v = rsUniform() * P.st_p, w0 = P.st_f1 - P.st_f0;
+  return v < w0 ? P.st_f0 + v : P.st_f2 + (v - w0);
+}
+
+function stratumOut(P: Params): f32 {
+  const v = rsUniform() * (<f32>1.0 - P.st_p), o0 = P.st_f0, o1 = P.st_f2 - P.st_f1;
+  if (v < o0) return v;
+  const v1 = v - o0;
+  return v1 < o1 ? P.st_f1 + v1 : P.st_f3 + (v1 - o1);
+}
+
+let uc1: f32 = 0, uc2: f32 = 0;
+
+function stratumPair(P: Params): void {
+  if (P.st_mode == 2) {
+    uc1 = stratumOut(P);
+    uc2 = stratumOut(P);
+    return;
+  }
+  const p = P.st_p, q: f32 = <f32>1.0 - p;
+  const r = rsUniform() * (<f32>1.0 - q * q);
+  if (r < p * p) {
+    uc1 = stratumIn(P);
+    uc2 = stratumIn(P);
+  } else if (r < p) {
+    uc1 = stratumIn(P);
+    uc2 = stratumOut(P);
+  } else {
+    uc1 = stratumOut(P);
+    uc2 = stratumIn(P);
+  }
 }
 
 function isrX(P: Params, u: f32): f32 {
@@ -163,9 +197,12 @@ function genEvent(P: Params, ev: u32, o: usize): void {
         u2 = rsUniform();
       }
       const x1 = isrX(P, u1), x2 = isrX(P, u2);
-      isrPhoton(P, x1, 1.0);
+      uc1 = -1.0;
+      uc2 = -1.0;
+      if (P.st_mode != 0) stratumPair(P);
+      isrPhoton(P, x1, uc1 >= 0.0 ? uc1 : rsUniform(), 1.0);
       k1e = oE; k1x = oX; k1y = oY; k1z = oZ;
-      isrPhoton(P, x2, -1.0);
+      isrPhoton(P, x2, uc2 >= 0.0 ? uc2 : rsUniform(), -1.0);
       k2e = oE; k2x = oX; k2y = oY; k2z = oZ;
       se = (rs - k1e) - k2e; sx = -k1x - k2x; sy = -k1y - k2y; sz = -k1z - k2z;
       m2 = msq(se, sx, sy, sz);

@@ -7,8 +7,8 @@ import type { Key } from '../random.js';
 import { C_ACC, EV_WORDS, GEN_DIMUON_COLUMNS, ISR_TRIES } from '../../kernels/gen_dimuon/ref.js';
 import type { DetectorModel } from './detector.js';
 import { M_MU } from './lorentz.js';
-import { BETA_CM, ISR_A, ISR_BETA, P_INIT_LAB, SQRT_S } from './physics.js';
-import type { Params, ProcessDef } from './processes.js';
+import { BETA_CM, ISR_A, ISR_BETA, P_INIT_LAB, SQRT_S, peakedCdf } from './physics.js';
+import { isrCosStratum, type Params, type ProcessDef } from './processes.js';
 
 export { C_ACC, EV_WORDS, GEN_DIMUON_COLUMNS };
 
@@ -41,13 +41,16 @@ export function dimuonKernelParams(proc: ProcessDef, p: Params, det: DetectorMod
     if (fail > ISR_FAIL_MAX) throw new RangeError(`process ${proc.name}: mA + mh = ${mMin} GeV lies too close to sqrt(s) = ${SQRT_S} GeV for ISR (the generator's bounded retry would fall back to Born with probability up to ${fail.toExponential(1)}); use isr = 0`);
   }
   const xMin = p.xMin ?? 0;
+  // mumu's angular stratum (processes.ts isrCosStratum): samplePeaked's u intervals of lo <= |c| < hi
+  const st = mode === 0 && isr ? isrCosStratum(p) : undefined;
+  const f = st ? [peakedCdf(-st.hi), peakedCdf(-st.lo), peakedCdf(st.lo), peakedCdf(st.hi)] : [0, 0, 0, 0];
   const g = 1 / Math.sqrt(1 - BETA_CM * BETA_CM);
   const ecl = [0, 1, 2].flatMap((i) => {
     const r = det.eclRegionsDeg[i];
     return r ? [Math.cos(r[1] * DEG), Math.cos(r[0] * DEG)] : [2, 2]; // (cos theta_hi, cos theta_lo); [2, 2]: empty
   });
   return {
-    key0: k[0], key1: k[1], first, mode, isr,
+    key0: k[0], key1: k[1], first, mode, isr, st_mode: st ? (st.inside ? 1 : 2) : 0,
     m_a: mA, m_b: mB, m_min: mMin, t_min: isr && xMin > 0 ? Math.pow(xMin, ISR_BETA / 2) : 0,
     m_mu: M_MU, sqrt_s: SQRT_S, e_beam: SQRT_S / 2, e_tot: P_INIT_LAB[0], pz_tot: P_INIT_LAB[3], g_cm: g, bg_cm: BETA_CM * g,
     isr_exp: 2 / ISR_BETA, isr_a: ISR_A, isr_lr: Math.log(ISR_A / (2 - ISR_A)),
@@ -55,5 +58,6 @@ export function dimuonKernelParams(proc: ProcessDef, p: Params, det: DetectorMod
     trk_ra: det.trackResA, trk_rb: det.trackResB, trk_ang: det.trackAngleResRad, mu_eff: det.muIdEfficiency,
     g_emin: det.photonEMinGeV, ecl_c0: ecl[0], ecl_c1: ecl[1], ecl_c2: ecl[2], ecl_c3: ecl[3], ecl_c4: ecl[4], ecl_c5: ecl[5],
     g_ra: det.photonResA, g_rb: det.photonResB, g_rc: det.photonResC,
+    st_f0: f[0], st_f1: f[1], st_f2: f[2], st_f3: f[3], st_p: f[1] - f[0] + (f[3] - f[2]),
   };
 }

@@ -65,6 +65,34 @@ export function isrFractionAbove(xMin: number): number {
   return xMin <= 0 ? 1 : 1 - Math.pow(xMin, ISR_BETA);
 }
 
+/**
+ * An angular stratum of radiate's phase space: `inside` true keeps events where some ISR photon
+ * has lo <= |cos theta*| < hi, false those where none has.
+ */
+export interface IsrAngularStratum {
+  readonly lo: number;
+  readonly hi: number;
+  readonly inside: boolean;
+}
+
+/**
+ * The cross-section fraction of an angular stratum (1 without one). A photon's cos theta* follows
+ * 1/(1 - b c) on [-1, 1] (samplePeaked; each beam's mirrored, the same for |cos|): P(lo <= |c| < hi)
+ * = p = ln((1 - b lo)(1 + b hi) / ((1 - b hi)(1 + b lo))) / ln((1 + b) / (1 - b)); the photons are
+ * independent of each other and of their energies, so inside: 1 - (1 - p)^2, outside: (1 - p)^2.
+ */
+export function isrAngularFraction(st?: IsrAngularStratum): number {
+  if (!st) return 1;
+  const b = 1 - ISR_A;
+  const p = Math.log(((1 - b * st.lo) * (1 + b * st.hi)) / ((1 - b * st.hi) * (1 + b * st.lo))) / Math.log((2 - ISR_A) / ISR_A);
+  return st.inside ? 1 - (1 - p) ** 2 : (1 - p) ** 2;
+}
+
+/** samplePeaked's CDF: the uniform u whose draw is cos theta* = c. */
+export function peakedCdf(c: number): number {
+  return Math.log((2 - ISR_A) / (1 - (1 - ISR_A) * c)) / Math.log((2 - ISR_A) / ISR_A);
+}
+
 /** Radiates from both beams; retries until the system mass exceeds mMin and max(x1, x2) >= xMin. */
 export function radiate(rng: EventRandom, mMin: number, xMin = 0): IsrResult {
   for (let tries = 0; ; tries++) {

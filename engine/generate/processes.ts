@@ -10,8 +10,8 @@ import { brAPrimeToMuMu } from './branching.js';
 import { B_MESON_PROCESSES, BR_BPLUS_BMINUS, NB, SIGMA_BB_NB } from './bmeson.js';
 import { M_B, M_E, M_K, M_MU, M_PI, M_TAU, boostFrom, type P4 } from './lorentz.js';
 import {
-  ALPHA, GEV2_TO_FB, S, SQRT_S, decay2, decay3, gammaGammaAngular, isotropic, isrFractionAbove, noRadiation, produce2,
-  radiate, sampleCos, sampleGammaGammaCos, sigmaGammaGammaToLL, tauToMuNuNu, tauToPiNu, fourMuSpectrumFbPerGeV, tabulated, type IsrResult,
+  ALPHA, GEV2_TO_FB, S, SQRT_S, decay2, decay3, gammaGammaAngular, isotropic, isrAngularFraction, isrFractionAbove, noRadiation, produce2,
+  radiate, sampleCos, sampleGammaGammaCos, sigmaGammaGammaToLL, tauToMuNuNu, tauToPiNu, fourMuSpectrumFbPerGeV, tabulated, type IsrAngularStratum, type IsrResult,
 } from './physics.js';
 import { TAU_PROCESSES, fourTrackVariant } from './tau.js';
 import { sampleEpa } from './twophoton.js';
@@ -268,18 +268,31 @@ function bToKS(ch: 'ee' | 'mumu' | 'pipi' | 'KK', id: number): ProcessDef {
 }
 
 // ---------------------------------------------------------------------------------- backgrounds
+/** mumu's angular stratum from its parameters (undefined: none). */
+export const isrCosStratum = (p: Params): IsrAngularStratum | undefined => (p.isrCosStratum ? { lo: p.isrCosMin, hi: p.isrCosMax, inside: p.isrCosStratum > 0 } : undefined);
+
 const mumu: ProcessDef = {
   name: 'mumu',
   id: 101,
   kind: 'background',
   family: 'dimuon',
   description: 'e+e- -> mu+ mu- (gamma): Born 1 + cos^2 with leading-log ISR from both beams',
-  defaults: { xMin: 0, isr: 1 },
-  paramDocs: { xMin: 'generator cut: keep events whose harder ISR photon has E > xMin sqrt(s)/2 (sigma scales accordingly)', isr: '1: ISR, 0: Born' },
-  sigmaFb: (p) => 1.148 * NB * (p.isr ? isrFractionAbove(p.xMin) : 1),
+  defaults: { xMin: 0, isr: 1, isrCosStratum: 0, isrCosMin: 0.7, isrCosMax: 0.8 },
+  paramDocs: {
+    xMin: 'generator cut: keep events whose harder ISR photon has E > xMin sqrt(s)/2 (sigma scales accordingly)',
+    isr: '1: ISR, 0: Born',
+    isrCosStratum: 'angular stratum (sigma scales accordingly): 1 some ISR photon has isrCosMin <= |cos theta*| < isrCosMax, -1 none has (the two add up to the whole), 0 no cut',
+    isrCosMin: 'the stratum\'s lower |cos theta*| (CM frame)',
+    isrCosMax: 'the stratum\'s upper |cos theta*|',
+  },
+  check(p) {
+    if (![-1, 0, 1].includes(p.isrCosStratum)) throw new RangeError(`parameter isrCosStratum must be -1, 0 or 1, got ${p.isrCosStratum}`);
+    if (!(p.isrCosMin >= 0 && p.isrCosMin < p.isrCosMax && p.isrCosMax <= 1)) throw new RangeError(`parameters isrCosMin = ${p.isrCosMin}, isrCosMax = ${p.isrCosMax}: need 0 <= isrCosMin < isrCosMax <= 1`);
+  },
+  sigmaFb: (p) => 1.148 * NB * (p.isr ? isrFractionAbove(p.xMin) * isrAngularFraction(isrCosStratum(p)) : 1),
   sigmaSource: 'Belle II Physics Book (PTEP 2019 123C01) Table 4: 1.148 nb (KKMC), times the ISR-cut fraction of this generator',
   illustrative: false,
-  kernel: 'gen_dimuon', // kernels/gen_dimuon (mode 0): ISR with the xMin cut, Born 1 + cos^2 (Peskin & Schroeder eq. 5.12)
+  kernel: 'gen_dimuon', // kernels/gen_dimuon (mode 0): ISR with the xMin cut and the angular stratum, Born 1 + cos^2 (Peskin & Schroeder eq. 5.12)
 };
 
 // tau decays generated: the leptonic mu mode and pi nu (the mode whose pion fakes a muon most often).

@@ -56,8 +56,8 @@ fn two_body(pp: vec4<f32>, M: f32, m2: f32, ma: f32, mb: f32, c: f32, cs: vec2<f
   tb_b = boost_from(pp, M, vec4<f32>(xsqrt(opaque(mb * mb) + p2), -x, -y, -z));
 }
 
-fn isr_photon(x: f32, dir: f32) -> vec4<f32> {
-  let r = xexp(opaque(rs_uniform() * P.isr_lr));
+fn isr_photon(x: f32, uc: f32, dir: f32) -> vec4<f32> {
+  let r = xexp(opaque(uc * P.isr_lr));
   var omc = 2.0 * r - P.isr_a;
   if (omc < 9.094947017729282e-13) { omc = 0.0; }
   let st = xsqrt(opaque(omc * (2.0 - omc)));
@@ -65,6 +65,43 @@ fn isr_photon(x: f32, dir: f32) -> vec4<f32> {
   let e = opaque(x * P.e_beam);
   let pt = opaque(e * st);
   return vec4<f32>(e, ftz(opaque(pt * cs.x)), ftz(opaque(pt * cs.y)), select(-opaque(e * (1.0 - omc)), opaque(e * (1.0 - omc)), dir > 0.0));
+}
+
+fn stratum_in() -> f32 {
+  let v = opaque(rs_uniform() * P.st_p);
+  let w0 = P.st_f1 - P.st_f0;
+  if (v < w0) { return P.st_f0 + v; }
+  return P.st_f2 + (v - w0);
+}
+
+fn stratum_out() -> f32 {
+  let v = opaque(rs_uniform() * (1.0 - P.st_p));
+  let o0 = P.st_f0;
+  let o1 = P.st_f2 - P.st_f1;
+  if (v < o0) { return v; }
+  let v1 = v - o0;
+  if (v1 < o1) { return P.st_f1 + v1; }
+  return P.st_f3 + (v1 - o1);
+}
+
+fn stratum_pair() -> vec2<f32> {
+  if (P.st_mode == 2u) {
+    let a = stratum_out();
+    return vec2<f32>(a, stratum_out());
+  }
+  let p = P.st_p;
+  let q = 1.0 - p;
+  let r = opaque(rs_uniform() * (1.0 - opaque(q * q)));
+  if (r < opaque(p * p)) {
+    let a = stratum_in();
+    return vec2<f32>(a, stratum_in());
+  }
+  if (r < p) {
+    let a = stratum_in();
+    return vec2<f32>(a, stratum_out());
+  }
+  let a = stratum_out();
+  return vec2<f32>(a, stratum_in());
 }
 
 fn isr_x(u: f32) -> f32 {
@@ -158,8 +195,14 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       }
       let x1 = isr_x(u1);
       let x2 = isr_x(u2);
-      k1 = isr_photon(x1, 1.0);
-      k2 = isr_photon(x2, -1.0);
+      var uc = vec2<f32>(-1.0, -1.0);
+      if (P.st_mode != 0u) { uc = stratum_pair(); }
+      var uc1 = uc.x;
+      if (uc1 < 0.0) { uc1 = rs_uniform(); }
+      k1 = isr_photon(x1, uc1, 1.0);
+      var uc2 = uc.y;
+      if (uc2 < 0.0) { uc2 = rs_uniform(); }
+      k2 = isr_photon(x2, uc2, -1.0);
       sys = vec4<f32>((rs - k1.x) - k2.x, -k1.y - k2.y, -k1.z - k2.z, -k1.w - k2.w);
       m2 = msq(sys);
       ok = m2 > m_min2;

@@ -14,6 +14,7 @@ import { newStream, rsInit, rsNormal, rsUniform, type RStream } from '../lib/sam
 // exceeds m_min. The generator cut max(x1, x2) >= xMin is sampled exactly: with t = xMin^(beta/2),
 // (U1, U2) uniform on the unit square less [0, t)^2. Azimuths without trigonometry: a point (u, v)
 // uniform in the unit disc, cos phi = (u^2 - v^2) / r^2, sin phi = 2 u v / r^2.
+// An angular stratum of the ISR photons (st_mode) draws their angles on the inverse CDF's intervals.
 // Every loop is bounded (ISR_TRIES, TRIES): past it the event takes no radiation / the last
 // candidate (probability < 1e-9 for every parameter set the processes allow, see desc.ts).
 // Detector (detector.ts, in the lab): track acceptance on the true momentum (polar-angle window
@@ -39,12 +40,13 @@ const OMC_FLOOR = 9.094947017729282e-13;
 
 /** The kernel's params in desc order (the header's 4 words come first). u32: the first five. */
 export const GEN_DIMUON_PARAM_NAMES = [
-  'key0', 'key1', 'first', 'mode', 'isr',
+  'key0', 'key1', 'first', 'mode', 'isr', 'st_mode',
   'm_a', 'm_b', 'm_min', 't_min', 'm_mu', 'sqrt_s', 'e_beam', 'e_tot', 'pz_tot', 'g_cm', 'bg_cm', 'isr_exp', 'isr_a', 'isr_lr',
   'trk_cmin', 'trk_cmax', 'trk_ptmin', 'trk_ra', 'trk_rb', 'trk_ang', 'mu_eff',
   'g_emin', 'ecl_c0', 'ecl_c1', 'ecl_c2', 'ecl_c3', 'ecl_c4', 'ecl_c5', 'g_ra', 'g_rb', 'g_rc',
+  'st_f0', 'st_f1', 'st_f2', 'st_f3', 'st_p',
 ] as const;
-export const GEN_DIMUON_U32_PARAMS = 5;
+export const GEN_DIMUON_U32_PARAMS = 6;
 export type GenDimuonParams = Record<(typeof GEN_DIMUON_PARAM_NAMES)[number], number>;
 
 /** Output words per event: the dimuon family's columns (engine/generate/index.ts FAMILY_COLUMNS order), then the accepted flag and a pad word. */
@@ -120,9 +122,12 @@ function twoBody(P: V4, M: number, m2: number, ma: number, mb: number, c: number
   return [boostFrom(P, M, a), boostFrom(P, M, b)];
 }
 
-/** An ISR photon of energy fraction x along beam `dir` (+1: e-, -1: e+). Draws 1 uniform and a disc point. */
-function isrPhoton(s: RStream, P: Float32Array, x: number, dir: number): V4 {
-  const r = xexp(mul(rsUniform(s), P[I.isr_lr])); // (a / (2 - a))^u; 1 - c = ((2 - a) r - a) / (1 - a) = 2 r - a in f32
+/**
+ * An ISR photon of energy fraction x along beam `dir` (+1: e-, -1: e+), its polar angle from the
+ * uniform uc (the inverse CDF of 1/(1 - beta_e c), physics.ts samplePeaked). Draws a disc point.
+ */
+function isrPhoton(s: RStream, P: Float32Array, x: number, uc: number, dir: number): V4 {
+  const r = xexp(mul(uc, P[I.isr_lr])); // (a / (2 - a))^u; 1 - c = ((2 - a) r - a) / (1 - a) = 2 r - a in f32
   let omc = sub(mul(2, r), P[I.isr_a]);
   if (omc < OMC_FLOOR) omc = 0;
   const st = xsqrt(mul(omc, sub(2, omc)));
@@ -130,6 +135,41 @@ function isrPhoton(s: RStream, P: Float32Array, x: number, dir: number): V4 {
   const e = mul(x, P[I.e_beam]);
   const pt = mul(e, st);
   return [e, ftz(mul(pt, cs[0])), ftz(mul(pt, cs[1])), dir * mul(e, sub(1, omc))];
+}
+
+/**
+ * The angular stratum (st_mode 1: some ISR photon has st_lo <= |cos theta*| < st_hi, 2: none has;
+ * physics.ts isrAngularFraction): samplePeaked's uniform drawn on the u intervals where |c| lies in
+ * the stratum, [f0, f1) and [f2, f3) (probability p in all), or outside them.
+ */
+function stratumIn(s: RStream, P: Float32Array): number {
+  const v = mul(rsUniform(s), P[I.st_p]), w0 = sub(P[I.st_f1], P[I.st_f0]);
+  return v < w0 ? add(P[I.st_f0], v) : add(P[I.st_f2], sub(v, w0));
+}
+function stratumOut(s: RStream, P: Float32Array): number {
+  const v = mul(rsUniform(s), sub(1, P[I.st_p])), o0 = P[I.st_f0], o1 = sub(P[I.st_f2], P[I.st_f1]);
+  if (v < o0) return v;
+  const v1 = sub(v, o0);
+  return v1 < o1 ? add(P[I.st_f1], v1) : add(P[I.st_f3], sub(v1, o1));
+}
+/** Both photons' angle uniforms in the stratum: inside, (in, in) with probability p^2, (in, out) and (out, in) p (1 - p) each, over 1 - (1 - p)^2. */
+function stratumPair(s: RStream, P: Float32Array, w: Uint32Array): [number, number] {
+  if (w[I.st_mode] === 2) {
+    const a = stratumOut(s, P);
+    return [a, stratumOut(s, P)];
+  }
+  const p = P[I.st_p], q = sub(1, p);
+  const r = mul(rsUniform(s), sub(1, mul(q, q)));
+  if (r < mul(p, p)) {
+    const a = stratumIn(s, P);
+    return [a, stratumIn(s, P)];
+  }
+  if (r < p) {
+    const a = stratumIn(s, P);
+    return [a, stratumOut(s, P)];
+  }
+  const a = stratumOut(s, P);
+  return [a, stratumIn(s, P)];
 }
 
 function isrX(u: number, P: Float32Array): number {
@@ -208,8 +248,9 @@ function genEvent(P: Float32Array, w: Uint32Array, ev: number, s: RStream, out: 
         u2 = rsUniform(s);
       }
       const x1 = isrX(u1, P), x2 = isrX(u2, P);
-      k1 = isrPhoton(s, P, x1, 1);
-      k2 = isrPhoton(s, P, x2, -1);
+      const [uc1, uc2] = w[I.st_mode] !== 0 ? stratumPair(s, P, w) : [-1, -1];
+      k1 = isrPhoton(s, P, x1, uc1 >= 0 ? uc1 : rsUniform(s), 1);
+      k2 = isrPhoton(s, P, x2, uc2 >= 0 ? uc2 : rsUniform(s), -1);
       sys = [sub(sub(rs, k1[0]), k2[0]), sub(-k1[1], k2[1]), sub(-k1[2], k2[2]), sub(-k1[3], k2[3])];
       m2 = msq(sys);
       ok = m2 > mMin2;
