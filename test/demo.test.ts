@@ -80,6 +80,21 @@ describe('dark Higgsstrahlung demo, background composition', () => {
       expect(ee.selected_events / ee.simulated_rows).toBeLessThan(0.1 * ee.event_weight);
       expect(ee.fraction).toBeGreaterThan(0);
       expect(ee.fraction).toBeLessThan(0.5);
+      // Each source's statistical error sqrt(sum w^2): w sqrt(rows) where every event has the luminosity
+      // weight (mu mu, tau tau), between that of the rows' mean weight and the sum where weights vary.
+      const err = comp as unknown as { source: string; selected_events: number; selected_events_error: number; simulated_rows: number; event_weight: number }[];
+      for (const c of err) {
+        if (c.source === 'eemumu') {
+          expect(c.selected_events_error).toBeGreaterThanOrEqual(c.selected_events / Math.sqrt(c.simulated_rows) * (1 - 1e-6));
+          expect(c.selected_events_error).toBeLessThanOrEqual(c.selected_events * (1 + 1e-6));
+        } else expect(c.selected_events_error / (c.event_weight * Math.sqrt(c.simulated_rows))).toBeCloseTo(1, 5);
+      }
+      expect(comp.reduce((a, c) => a + c.fraction, 0)).toBeCloseTo(1, 9);
+      // The MLP keeps a far smaller share of the preselected tau tau than of mu mu (gamma): tau tau's
+      // missing energy sits at large M_recoil, where only its both-muons-hard corner looks like A'h'.
+      const pre = (name: string) => (r.samples.background as { process: string; selected: number }[]).find((b) => b.process === name)!.selected;
+      const kept = (name: string) => comp.find((c) => c.source === name)!.simulated_rows / pre(name);
+      expect(kept('tautau')).toBeLessThan(0.1 * kept('mumu'));
     } finally {
       await backend.dispose();
     }

@@ -767,11 +767,11 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   }
   const bgEvents = bgParts.length ? concatColumns(bgParts.map((p) => p.c), keep) : selectRows({}, new Uint8Array(0), []);
   const bgCands = concatColumns([...(bgParts.length ? [candidates(bgEvents, true)] : []), ...bgCandFromFiles], [...candVars, 'weight']);
-  // Selected background per source (weighted, at the luminosity).
-  // A source with no simulated event left is not known to be absent: with event weight w, 0
-  // simulated events bound it below 2.303 w events at 90% CL (Poisson, -ln 0.1).
+  // Selected background per source (weighted, at the luminosity), with the simulation's statistical
+  // error sqrt(sum w^2). A source with no simulated event left is not known to be absent: with event
+  // weight w, 0 simulated events bound it below 2.303 w events at 90% CL (Poisson, -ln 0.1).
   const composition = bgParts.map((p) => ({
-    source: p.name, selected_events: p.c.weight.reduce((a, v) => a + v, 0), simulated_rows: rows(p.c), fraction: 0,
+    source: p.name, selected_events: p.c.weight.reduce((a, v) => a + v, 0), selected_events_error: Math.sqrt(p.c.weight.reduce((a, v) => a + v * v, 0)), simulated_rows: rows(p.c), fraction: 0,
     ...(p.eventWeight !== undefined ? { event_weight: p.eventWeight } : {}),
     ...(rows(p.c) === 0 && p.eventWeight !== undefined ? { selected_events_upper_90: 2.303 * p.eventWeight, fraction_upper_90: 0 } : {}),
   }));

@@ -169,38 +169,90 @@ export function decay3(rng: EventRandom, parent: P4, m1: number, m2: number, m3:
 
 // ---------------------------------------------------------------- tau -> l nu nu
 /**
- * Leptonic tau decay: lepton energy from the unpolarized Michel spectrum dGamma/dx ~ x^2 (3 - 2x),
- * x = E / E_max, E_max = (m_tau^2 + m_l^2) / 2 m_tau (PDG RPP "Muon decay parameters", rho = 3/4,
- * eta = 0, neglecting m_l in the shape), isotropic in the tau rest frame (tau polarization and
- * spin correlations neglected). Returns the lepton (mass m) and the invisible nu nu-bar system.
+ * Unit vector at cos(theta) = c, azimuth phi about the direction of tau's momentum: the helicity
+ * axis of a decay in the tau rest frame that boostFrom(tau, .) boosts (a pure boost keeps the axes).
  */
-export function tauToLeptonNuNu(rng: EventRandom, tau: P4, m: number): [P4, P4] {
+function aboutFlight(tau: P4, c: number, phi: number): [number, number, number] {
+  const pa = Math.hypot(tau[1], tau[2], tau[3]);
+  const n = pa > 0 ? [tau[1] / pa, tau[2] / pa, tau[3] / pa] : [0, 0, 1];
+  // e1 = a x n normalised, a the coordinate axis least aligned with n; e2 = n x e1
+  const a = Math.abs(n[2]) < 0.9 ? [0, 0, 1] : [1, 0, 0];
+  let e1 = [a[1] * n[2] - a[2] * n[1], a[2] * n[0] - a[0] * n[2], a[0] * n[1] - a[1] * n[0]];
+  const l1 = Math.hypot(e1[0], e1[1], e1[2]);
+  e1 = [e1[0] / l1, e1[1] / l1, e1[2] / l1];
+  const e2 = [n[1] * e1[2] - n[2] * e1[1], n[2] * e1[0] - n[0] * e1[2], n[0] * e1[1] - n[1] * e1[0]];
+  const s = Math.sqrt(Math.max(0, 1 - c * c)), u = s * Math.cos(phi), v = s * Math.sin(phi);
+  return [u * e1[0] + v * e2[0] + c * n[0], u * e1[1] + v * e2[1] + c * n[1], u * e1[2] + v * e2[2] + c * n[2]];
+}
+
+/**
+ * Leptonic tau decay: lepton energy from the Michel spectrum, x = E / E_max, E_max = (m_tau^2 +
+ * m_l^2) / 2 m_tau, with the tau's polarization `pol` along its flight direction (its helicity,
+ * -1..1) and its charge: dGamma/dx dcos ~ x^2 [(3 - 2x) -+ pol cos (2x - 1)] for tau-+ (PDG RPP
+ * "tau-lepton decay parameters" with the SM rho = delta = 3/4, xi = 1, eta = 0; m_l neglected in the
+ * shape), cos the lepton's angle to the flight direction in the tau rest frame. pol = 0: the
+ * unpolarized x^2 (3 - 2x), isotropic. Returns the lepton (mass m) and the invisible nu nu-bar system.
+ */
+export function tauToLeptonNuNu(rng: EventRandom, tau: P4, m: number, pol = 0, charge = -1): [P4, P4] {
   const emax = (M_TAU * M_TAU + m * m) / (2 * M_TAU);
   let e = 0;
-  for (;;) {
-    const x = rng.uniform();
-    if (rng.uniform() <= x * x * (3 - 2 * x) && x * emax > m) {
-      e = x * emax;
-      break;
+  let l: P4;
+  if (pol === 0) {
+    for (;;) {
+      const x = rng.uniform();
+      if (rng.uniform() <= x * x * (3 - 2 * x) && x * emax > m) {
+        e = x * emax;
+        break;
+      }
     }
+    const p = Math.sqrt(e * e - m * m);
+    const [c, phi] = isotropic(rng);
+    const s = Math.sqrt(1 - c * c);
+    l = p4(m, p * s * Math.cos(phi), p * s * Math.sin(phi), p * c);
+  } else {
+    // joint (x, cos) by rejection; the density is at most 1 + |pol| <= 2 (at x = 1)
+    const a = charge < 0 ? -pol : pol;
+    let c = 0;
+    for (;;) {
+      const x = rng.uniform();
+      c = rng.between(-1, 1);
+      if (rng.uniform() * 2 <= x * x * (3 - 2 * x + a * c * (2 * x - 1)) && x * emax > m) {
+        e = x * emax;
+        break;
+      }
+    }
+    const p = Math.sqrt(e * e - m * m);
+    const d = aboutFlight(tau, c, rng.between(0, 2 * Math.PI));
+    l = p4(m, p * d[0], p * d[1], p * d[2]);
   }
-  const p = Math.sqrt(e * e - m * m);
-  const [c, phi] = isotropic(rng);
-  const s = Math.sqrt(1 - c * c);
-  const l = p4(m, p * s * Math.cos(phi), p * s * Math.sin(phi), p * c);
   const nn: P4 = [M_TAU - l[0], -l[1], -l[2], -l[3]];
   return [boostFrom(tau, l), boostFrom(tau, nn)];
 }
 
 /** tau -> mu nu nu (tauToLeptonNuNu with the muon mass). */
-export function tauToMuNuNu(rng: EventRandom, tau: P4): [P4, P4] {
-  return tauToLeptonNuNu(rng, tau, M_MU);
+export function tauToMuNuNu(rng: EventRandom, tau: P4, pol = 0, charge = -1): [P4, P4] {
+  return tauToLeptonNuNu(rng, tau, M_MU, pol, charge);
 }
 
-/** tau -> pi nu: two-body, isotropic in the tau rest frame (tau polarization neglected). Returns the pion and the neutrino. */
-export function tauToPiNu(rng: EventRandom, tau: P4): [P4, P4] {
-  const [c, phi] = isotropic(rng);
-  const [pi, nu] = twoBody(M_TAU, M_PI, 0, c, phi);
+/**
+ * tau -> pi nu, two-body, with the tau's polarization `pol` along its flight direction and its
+ * charge: dGamma/dcos ~ 1 +- pol cos for tau-+ (the pion along the tau- spin: the nu_tau is
+ * left-handed; PDG RPP "tau-lepton decay parameters", Tsai PRD 4 (1971) 2821); pol = 0: isotropic.
+ * Returns the pion and the neutrino.
+ */
+export function tauToPiNu(rng: EventRandom, tau: P4, pol = 0, charge = -1): [P4, P4] {
+  if (pol === 0) {
+    const [c, phi] = isotropic(rng);
+    const [pi, nu] = twoBody(M_TAU, M_PI, 0, c, phi);
+    return [boostFrom(tau, pi), boostFrom(tau, nu)];
+  }
+  const a = charge < 0 ? pol : -pol;
+  let c = 0;
+  do c = rng.between(-1, 1);
+  while (rng.uniform() * (1 + Math.abs(a)) > 1 + a * c);
+  const d = aboutFlight(tau, c, rng.between(0, 2 * Math.PI)), p = twoBodyP(M_TAU, M_PI, 0);
+  const pi = p4(M_PI, p * d[0], p * d[1], p * d[2]);
+  const nu: P4 = [p, -pi[1], -pi[2], -pi[3]];
   return [boostFrom(tau, pi), boostFrom(tau, nu)];
 }
 

@@ -297,15 +297,14 @@ const mumu: ProcessDef = {
 
 // tau decays generated: the leptonic mu mode and pi nu (the mode whose pion fakes a muon most often).
 const BR_TAU_PINU = 0.1082; // PDG 2024
-/** One tau decay: mu nu nu with probability B_mu / (B_mu + B_pi), else pi nu. */
-function tauDecay(rng: EventRandom, tau: P4): GenParticle[] {
-  const charge = 0; // set by the caller
+/** One tau decay (helicity h, charge q): mu nu nu with probability B_mu / (B_mu + B_pi), else pi nu. */
+function tauDecay(rng: EventRandom, tau: P4, h: number, q: number): GenParticle[] {
   if (rng.uniform() * (BR_TAU_MUNUNU + BR_TAU_PINU) < BR_TAU_MUNUNU) {
-    const [m, n] = tauToMuNuNu(rng, tau);
-    return [{ kind: 'mu', charge, p: m }, { kind: 'invisible', charge: 0, p: n }];
+    const [m, n] = tauToMuNuNu(rng, tau, h, q);
+    return [{ kind: 'mu', charge: q, p: m }, { kind: 'invisible', charge: 0, p: n }];
   }
-  const [pi, n] = tauToPiNu(rng, tau);
-  return [{ kind: 'pi', charge, p: pi }, { kind: 'invisible', charge: 0, p: n }];
+  const [pi, n] = tauToPiNu(rng, tau, h, q);
+  return [{ kind: 'pi', charge: q, p: pi }, { kind: 'invisible', charge: 0, p: n }];
 }
 
 const tautau: ProcessDef = {
@@ -313,7 +312,7 @@ const tautau: ProcessDef = {
   id: 102,
   kind: 'background',
   family: 'dimuon',
-  description: 'e+e- -> tau+ tau- (gamma), each tau -> mu nu nu (Michel spectrum) or pi nu; leading-log ISR. A pion passes a dimuon selection only when misidentified as a muon (detector.ts)',
+  description: 'e+e- -> tau+ tau- (gamma), each tau -> mu nu nu (Michel spectrum) or pi nu with the longitudinal tau+ tau- spin correlation; leading-log ISR. A pion passes a dimuon selection only when misidentified as a muon (detector.ts)',
   defaults: { isr: 1 },
   paramDocs: { isr: '1: ISR, 0: Born' },
   sigmaFb: () => 0.919 * NB * (BR_TAU_MUNUNU + BR_TAU_PINU) ** 2,
@@ -325,9 +324,14 @@ const tautau: ProcessDef = {
     // e+e- -> f fbar with mass: 1 + c^2 + (1 - beta^2) sin^2 (Peskin & Schroeder problem 5.2)
     const c = sampleCos(rng, (x) => 1 + x * x + (1 - b2) * (1 - x * x), 2);
     const [t1, t2] = produce2(r.system, M_TAU, M_TAU, c, rng.between(0, 2 * Math.PI));
-    const d1 = tauDecay(rng, t1), d2 = tauDecay(rng, t2);
-    d1[0].charge = -1;
-    d2[0].charge = 1;
+    // Longitudinal spin correlation (Tsai, PRD 4 (1971) 2821): the helicity-conserving part 1 + c^2
+    // has opposite tau- and tau+ helicities, the mass-suppressed (1 - beta^2) sin^2 part equal ones;
+    // h(tau-) = +-1 equally (gamma* exchange, unpolarized beams). The transverse spin correlations
+    // (interference of the two parts) are neglected. Both taus then decay hard or soft together.
+    const hMinus = rng.uniform() < 0.5 ? 1 : -1;
+    const same = (1 - b2) * (1 - c * c);
+    const hPlus = rng.uniform() * (1 + c * c + same) < same ? hMinus : -hMinus;
+    const d1 = tauDecay(rng, t1, hMinus, -1), d2 = tauDecay(rng, t2, hPlus, 1);
     return { particles: [d1[0], d2[0], d1[1], d2[1], ...gammas(r)], truth: {} };
   },
 };
