@@ -7,7 +7,6 @@
 // shows and downloads them.
 import { hepdataLimitYaml, hepdataSubmissionYaml } from '../io/hepdata.js';
 import { brazilPlot, linePlot, mapPlot } from '../plot/svg.js';
-import { limitLabel, limitVsMassSvg } from '../llp/analysis.js';
 import { PRODUCTIONS, type Production } from '../llp/sample.js';
 import type { CellSearchResult, SearchResult, SearchWindow } from './search.js';
 
@@ -44,6 +43,17 @@ export function renderReport(r: SearchResult | CellSearchResult): ReportFile[] {
   const e = r as SearchResult;
   return e.variables.length === 2 ? render2D(e) : render1D(e);
 }
+
+/** SVG (B -> K S): a limit against m_S, one line per (every ~L/6-th) lifetime; value(im, j) at mass im, lifetime j. */
+export function limitVsMassSvg(p: { masses: readonly number[]; ctaus: readonly number[]; value: (im: number, j: number) => number; title: string; yLabel: string; note?: string }): string {
+  const L = p.ctaus.length, step = Math.max(1, Math.floor(L / 6));
+  const series = [];
+  for (let j = 0; j < L; j += step) series.push({ x: [...p.masses], y: p.masses.map((_, im) => p.value(im, j)), label: `c tau = ${p.ctaus[j].toPrecision(3)} cm` });
+  return linePlot({ title: p.title, x: { label: 'm_S [GeV]' }, y: { label: p.yLabel, log: true }, series, note: p.note });
+}
+
+/** The branching-fraction label of a production mode's limits. */
+export const limitLabel = (production: Production) => (production === 'K+' ? 'B(B+ -> K+ S)' : 'B(B0 -> K*0(-> K+ pi-) S)');
 
 /** How the limits of a B -> K S result were set: the fit model, or the counting method. */
 export const llpLimitHow = (r: Record<string, unknown>): string => (r.model === 'fit' ? 'binned M_red fit per (m_S, channel), asymptotic CLs' : String(r.method));

@@ -6,7 +6,8 @@ import { parseChannels, parseProduction, CHANNELS, PRODUCTIONS, PRODUCTION_NAMES
 import { parseLogGrid } from '../llp/sweep.js';
 import { LIMIT_METHODS, type LimitMethod } from '../llp/limits.js';
 import { parseLimitMethod } from '../stats/windows.js';
-import { limitLabel, limitVsMassSvg, LLP_DEMO_MASSES, loadData, loadSignal } from '../llp/analysis.js';
+import { LLP_DEMO_MASSES, loadData, loadSignal } from '../llp/analysis.js';
+import { limitLabel, limitVsMassSvg } from '../analyses/render.js';
 import { runSearch } from '../analyses/search.js';
 import { LLP_B_SEARCHES, type LlpBSettings } from '../analyses/searches-llp.js';
 import { fileDigest } from '../provenance.js';

@@ -1,5 +1,5 @@
-// The LLP searches' inputs: signal and data files (darkscan llp --signal / --data / --background),
-// the demo's illustrative background, and the limit-against-mass plot. The searches themselves are
+// The LLP searches' inputs: signal and data files (darkscan llp --signal / --data / --background)
+// and the demo's illustrative background. The searches themselves are
 // definitions of the one pipeline (engine/analyses/searches-llp.ts, run by search.ts runSearch).
 import type { Backend } from '../../host/backend.js';
 import { loadEventFile, type EventTable } from '../events.js';
@@ -8,7 +8,6 @@ import { uniforms, key, foldIn } from '../random.js';
 import { checkpoint } from '../cancel.js';
 import { CHANNELS, type Channel, type LlpSample, type Production } from './sample.js';
 import type { DataSample } from './background.js';
-import { linePlot } from '../plot/svg.js';
 
 export const LLP_RESULT_SCHEMA = 'darkscan-llp/1';
 const C_CM_PER_NS = 29.9792458;
@@ -100,14 +99,3 @@ export const demoDataDoc = (perChannel: number) => `illustrative flat M_red back
 
 /** The fit model's background simulation: LLP_BKG_SIM_MULT times the demo data per channel, each event weighted 1 / LLP_BKG_SIM_MULT. */
 export const LLP_BKG_SIM_MULT = 5;
-
-/** SVG: a limit against m_S, one line per (every ~L/6-th) lifetime; value(im, j) at mass im, lifetime j. */
-export function limitVsMassSvg(p: { masses: readonly number[]; ctaus: readonly number[]; value: (im: number, j: number) => number; title: string; yLabel: string; note?: string }): string {
-  const L = p.ctaus.length, step = Math.max(1, Math.floor(L / 6));
-  const series = [];
-  for (let j = 0; j < L; j += step) series.push({ x: [...p.masses], y: p.masses.map((_, im) => p.value(im, j)), label: `c tau = ${p.ctaus[j].toPrecision(3)} cm` });
-  return linePlot({ title: p.title, x: { label: 'm_S [GeV]' }, y: { label: p.yLabel, log: true }, series, note: p.note });
-}
-
-/** The branching-fraction label of a production mode's limits. */
-export const limitLabel = (production: Production) => (production === 'K+' ? 'B(B+ -> K+ S)' : 'B(B0 -> K*0(-> K+ pi-) S)');
