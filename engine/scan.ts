@@ -6,7 +6,7 @@ import { windowCount } from '../kernels/window_count/desc.js';
 import { binCount } from '../kernels/bin_count/desc.js';
 import { binScatter } from '../kernels/bin_scatter/desc.js';
 import { binRange } from '../kernels/bin_range/desc.js';
-import { binEvents, binPrefix, columnRanges, binSortArgs, decodeSums, finishBinning, packWindows, planBinning, sortedBinning, weightExponent, windowCountArgs, OUT_WORDS, WEIGHT_BITS, type BinOptions, type BinnedEvents } from '../kernels/window_count/layout.js';
+import { binEvents, binPrefix, columnRanges, sortedCellOffsets, type BinPlan, binSortArgs, decodeSums, finishBinning, packWindows, planBinning, sortedBinning, weightExponent, windowCountArgs, OUT_WORDS, WEIGHT_BITS, type BinOptions, type BinnedEvents } from '../kernels/window_count/layout.js';
 import { column, type EventTable } from './events.js';
 import type { WindowGrid } from './windows.js';
 import { flooredBackground, localSignificance } from './stats/pvalue.js';
@@ -73,37 +73,64 @@ export function prepareCounts(grid: WindowGrid, table: EventTable, bin: BinOptio
   return { ev, win: s.pack(ev) };
 }
 
+/** On a GPU: the most histogram words (chunks x cells) of the binning kernels, the events per chunk wanted, the most chunks. */
+const GPU_HIST_WORDS = 2 ** 22, GPU_CHUNK_EVENTS = 4096, GPU_MAX_CHUNKS = 4096;
+
+/** How binEventsOn splits the counting sort: events per item of the binning kernels, and one or two levels. */
+export interface BinSplit { readonly chunk: number; readonly levels: 1 | 2 }
+
 /**
- * Events per item of the binning kernels on a backend: one chunk per WASM worker; on a GPU
- * enough chunks for some parallelism while chunks x cells (binPrefix) stays below 2^22 words. Any chunk
- * size sorts to the same bits (bin_scatter), so this is a speed choice only.
+ * The counting sort's split on a backend (any split sorts to the same bits: a speed choice only):
+ * one chunk per WASM worker; on a GPU ~n / 4096 chunks (at most 4096) for parallelism while the
+ * histograms (chunks x cells words, binPrefix) stay within 2^22 words. Where the cells leave too
+ * few chunks for that, a 2D sample is sorted in two levels (by column, then stably by row:
+ * histograms of chunks x nx and chunks x ny words), a 1D one with as many chunks as fit.
  */
-export function binChunk(backend: Backend, n: number, cells: number): number {
+export function binSplit(backend: Backend, n: number, nx: number, ny: number): BinSplit {
   const d = backend.info().details as { workers?: unknown };
-  let items = 1;
-  if (typeof d.workers === 'number') items = d.workers;
-  else if (backend.name === 'webgpu') items = Math.max(1, Math.min(256, Math.floor(2 ** 22 / cells), Math.ceil(n / 4096)));
-  return Math.max(1, Math.ceil(n / items));
+  const split = (items: number, levels: 1 | 2): BinSplit => ({ chunk: Math.max(1, Math.ceil(n / Math.max(1, items))), levels });
+  if (typeof d.workers === 'number') return split(d.workers, 1);
+  if (backend.name !== 'webgpu') return split(1, 1);
+  const want = Math.min(GPU_MAX_CHUNKS, Math.ceil(n / GPU_CHUNK_EVENTS)), one = Math.floor(GPU_HIST_WORDS / (nx * ny));
+  if (one >= want || ny === 1) return split(Math.min(want, one), 1);
+  return split(Math.min(want, Math.floor(GPU_HIST_WORDS / Math.max(nx, ny))), 2);
 }
 
 /**
- * binEvents on a backend: the counting sort as the bin_count kernel (per chunk of events, the
- * cell histogram), the prefix sums over cells on the host (binPrefix, per cell) and the
- * bin_scatter kernel (the stable placement); the weights follow on the host through `order`.
- * The same bits as binEvents.
+ * binEvents on a backend: the validation and range as the bin_range kernel, then the counting
+ * sort as the bin_count kernel (per chunk of events, the cell histogram), the prefix sums over
+ * cells on the host (binPrefix, per cell) and the bin_scatter kernel (the stable placement); the
+ * weights follow on the host through `order`. Two levels (binSplit): the same kernels sort by
+ * column (cells nx x 1), then the quantised events stably by row (1 x ny): by cell, each cell's
+ * events in sample order; the cell offsets then from the sorted events on the host. The same
+ * bits as binEvents for any split (`split` overrides binSplit's, for tests).
  */
-export async function binEventsOn(backend: Backend, x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: ArrayLike<number> | undefined, bin: BinOptions = {}, signal?: AbortSignal): Promise<BinnedEvents> {
-  return binEventsWith((d, a) => backend.run(d, a), backend, x, y, w, bin, signal);
+export async function binEventsOn(backend: Backend, x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: ArrayLike<number> | undefined, bin: BinOptions = {}, signal?: AbortSignal, split?: BinSplit): Promise<BinnedEvents> {
+  return binEventsWith((d, a) => backend.run(d, a), backend, x, y, w, bin, signal, split);
 }
 
 /** binEventsOn through `run` (a chain's: the sorted events then stay in the backend's memory). */
-async function binEventsWith(run: ChainRun, backend: Backend, x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: ArrayLike<number> | undefined, bin: BinOptions, signal?: AbortSignal): Promise<BinnedEvents> {
+async function binEventsWith(run: ChainRun, backend: Backend, x: ArrayLike<number>, y: ArrayLike<number> | undefined, w: ArrayLike<number> | undefined, bin: BinOptions, signal?: AbortSignal, split?: BinSplit): Promise<BinnedEvents> {
   const plan = planBinning(x, y, w, bin, await rangesOn(run, backend, x, y, signal));
   if (plan.count === 0) return finishBinning(plan, new Float32Array(0), new Float32Array(0), new Uint32Array(0));
-  const a = binSortArgs(plan, binChunk(backend, plan.count, plan.nx * plan.ny));
+  const { chunk, levels } = split ?? binSplit(backend, plan.count, plan.nx, plan.ny);
+  if (levels === 1 || !plan.y) {
+    const s = await countingSort(run, plan, chunk, signal);
+    return sortedBinning(plan, s.out, s.off);
+  }
+  const f32 = (u: Uint32Array) => new Float32Array(u.buffer, u.byteOffset, u.length);
+  const byCol = (await countingSort(run, { ...plan, ny: 1 }, chunk, signal)).out; // every row clamps to 0
+  const byRow = (await countingSort(run, { ...plan, nx: 1, x: f32(byCol.ev_x), y: f32(byCol.ev_y) }, chunk, signal)).out; // quantising again: the identity
+  const order = plan.w ? Uint32Array.from(byRow.order, (j) => byCol.order[j]) : byRow.order;
+  return sortedBinning(plan, { ev_x: byRow.ev_x, ev_y: byRow.ev_y, order }, sortedCellOffsets(plan, f32(byRow.ev_x), f32(byRow.ev_y)));
+}
+
+/** One counting sort of a plan's events by its cells: bin_count, binPrefix, bin_scatter (order written for weighted samples). */
+async function countingSort(run: ChainRun, plan: BinPlan, chunk: number, signal?: AbortSignal) {
+  const a = binSortArgs(plan, chunk);
   const { hist } = await run(binCount, { ...a.count, signal });
   const { start, off } = binPrefix(hist, a.items, a.cells);
-  return sortedBinning(plan, await run(binScatter, { ...a.scatter(start), signal }), off);
+  return { out: await run(binScatter, { ...a.scatter(start), signal }), off };
 }
 
 /**
@@ -113,7 +140,7 @@ async function binEventsWith(run: ChainRun, backend: Backend, x: ArrayLike<numbe
  */
 async function rangesOn(run: ChainRun, backend: Backend, x: ArrayLike<number>, y: ArrayLike<number> | undefined, signal?: AbortSignal) {
   if (!(x instanceof Float32Array) || (y && !(y instanceof Float32Array)) || x.length === 0 || (y && y.length !== x.length)) return undefined;
-  const n = x.length, chunk = binChunk(backend, n, 1), items = Math.ceil(n / chunk);
+  const n = x.length, chunk = binSplit(backend, n, 1, 1).chunk, items = Math.ceil(n / chunk);
   const { range } = await run(binRange, { count: items, params: { n_events: n, chunk, two_d: y ? 1 : 0 }, inputs: { x, y: y ?? x }, signal });
   const r = columnRanges(range, items);
   return { x: r.x, y: y ? r.y : undefined };

@@ -8,7 +8,9 @@ import { allocOutputs, CpuBackend, WasmBackend, placeOutputs, runReference, slic
 import { binCount } from '../kernels/bin_count/desc.js';
 import { binScatter } from '../kernels/bin_scatter/desc.js';
 import { binRange } from '../kernels/bin_range/desc.js';
-import { binEventsOn } from '../engine/scan.js';
+import { binEventsOn, binSplit, type BinSplit } from '../engine/scan.js';
+import { WebGPUBackend, type Backend } from '../host/index.js';
+import { ALLOW_NO_WEBGPU, probeWebGPU } from './backends.js';
 import { binEvents, binPrefix, binSortArgs, columnRanges, planBinning, quantiseCoord, weightExponent, COORD_MAX, type BinnedEvents, type BinOptions } from '../kernels/window_count/layout.js';
 import { cellOf, quantiseF32 } from '../kernels/lib/binning.js';
 import { testWords } from '../kernels/testing.js';
@@ -120,6 +122,18 @@ describe('binEventsOn (the counting sort as bin_count + bin_scatter on a backend
       }
       const c = new Float32Array(40).fill(-0);
       same(await binEventsOn(b, c, c, undefined), binEvents(c, c, undefined));
+      // two levels (by column, then by row), any chunk: the same bits
+      for (const [n, seed, chunk] of [[30000, 15, 997], [997, 16, 1], [1, 17, 1], [5000, 18, 5000]]) {
+        const { x, y, w } = sample(n, seed, true);
+        for (const split of [{ chunk, levels: 2 as const }, { chunk: 7, levels: 2 as const }]) {
+          same(await binEventsOn(b, x, y, w, {}, undefined, split), binEvents(x, y, w));
+          same(await binEventsOn(b, y, x, undefined, { nx: 13, ny: 29 }, undefined, split), binEvents(y, x, undefined, { nx: 13, ny: 29 }));
+          same(await binEventsOn(b, x, undefined, w, {}, undefined, split), binEvents(x, undefined, w)); // 1D: one level
+          const x64 = Float64Array.from(x, (v) => v * 1.0000001);
+          same(await binEventsOn(b, x64, y, w, { weightExp: 20, nx: 40, ny: 3 }, undefined, split), binEvents(x64, y, w, { weightExp: 20, nx: 40, ny: 3 }));
+        }
+      }
+      same(await binEventsOn(b, c, c, undefined, {}, undefined, { chunk: 3, levels: 2 }), binEvents(c, c, undefined));
       await expect(binEventsOn(b, new Float32Array([1, 2e4]), undefined, undefined, { xName: 'm' })).rejects.toThrow("column 'm', row 1: 20000 is not within");
       // bin_range's bounds: NaN and infinities anywhere, in either column, named as binEvents names them
       const ok = new Float32Array(9).fill(1);
@@ -136,6 +150,43 @@ describe('binEventsOn (the counting sort as bin_count + bin_scatter on a backend
       same(await binEventsOn(b, z, z.slice().reverse(), undefined), binEvents(z, z.slice().reverse(), undefined));
     }
   });
+
+  it('the split on a GPU: ~n / 4096 chunks within 2^22 histogram words, two levels where the cells leave too few', () => {
+    const gpu = { name: 'webgpu', info: () => ({ name: 'webgpu', available: true, details: {} }) } as unknown as Backend;
+    const items = (n: number, s: BinSplit) => Math.ceil(n / s.chunk);
+    expect(binSplit(gpu, 1e6, 16, 16)).toEqual({ chunk: 4082, levels: 1 }); // 245 chunks x 256 cells
+    const s = binSplit(gpu, 1e6, 250, 250); // one level would get 67 chunks (2^22 / 62500)
+    expect(s.levels).toBe(2);
+    expect(items(1e6, s)).toBe(245);
+    const big = binSplit(gpu, 3e7, 1024, 1024);
+    expect([big.levels, items(3e7, big)]).toEqual([2, 4096]);
+    expect(items(3e7, big) * 1024).toBeLessThanOrEqual(2 ** 22);
+    expect(binSplit(gpu, 3e7, 65536, 1)).toEqual({ chunk: Math.ceil(3e7 / 64), levels: 1 }); // 1D: as many chunks as fit
+    expect(binSplit(gpu, 10, 1024, 1024)).toEqual({ chunk: 10, levels: 1 });
+    const wasm = { name: 'wasm', info: () => ({ name: 'wasm', available: true, details: { workers: 2 } }) } as unknown as Backend;
+    expect(binSplit(wasm, 1e6, 250, 250)).toEqual({ chunk: 5e5, levels: 1 });
+  });
+
+  it('on WebGPU: one level and, where the cells leave too few chunks, two levels, the same bits as binEvents', async () => {
+    const probe = await probeWebGPU();
+    if (probe.error) {
+      // A missing adapter fails unless DARKSCAN_ALLOW_NO_WEBGPU=1 says so on purpose (test/backends.ts).
+      expect(ALLOW_NO_WEBGPU, `no WebGPU adapter: ${probe.error}`).toBe(true);
+      return;
+    }
+    const gpu = await WebGPUBackend.create();
+    try {
+      const { x, y, w } = sample(30000, 19, true);
+      const fine = { nx: 1024, ny: 1024 }; // 2^20 cells: one level would get 4 chunks, two levels get 8
+      expect(binSplit(gpu, 30000, 1024, 1024)).toEqual({ chunk: 3750, levels: 2 });
+      same(await binEventsOn(gpu, x, y, w, fine), binEvents(x, y, w, fine));
+      same(await binEventsOn(gpu, x, y, undefined, fine), binEvents(x, y, undefined, fine));
+      expect(binSplit(gpu, 30000, 40, 40).levels).toBe(1);
+      same(await binEventsOn(gpu, x, y, w, { nx: 40, ny: 40 }), binEvents(x, y, w, { nx: 40, ny: 40 }));
+    } finally {
+      await gpu.dispose();
+    }
+  }, 60_000);
 
   it("bin_range's ranges (columnRanges) are Math.min / Math.max over the column, NaN and signed zeros included", () => {
     const u = testWords(4 * 3000, 78);

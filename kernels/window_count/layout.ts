@@ -291,6 +291,14 @@ export function sortedBinning(p: BinPlan, out: Readonly<Record<string, Uint32Arr
   };
 }
 
+/** The cell offsets of a plan's events sorted by cell (quantised coordinates): each event's cell counted, then the prefix sums. */
+export function sortedCellOffsets(p: BinPlan, qx: Float32Array, qy: Float32Array): Uint32Array {
+  const nx = p.nx, nc = nx * p.ny, off = new Uint32Array(nc + 1), twoD = !!p.y;
+  for (let i = 0; i < p.count; i++) off[(twoD ? cellOf(qy[i], p.y0, p.sy, p.ny) * nx : 0) + cellOf(qx[i], p.x0, p.sx, nx) + 1]++;
+  for (let c = 0; c < nc; c++) off[c + 1] += off[c];
+  return off;
+}
+
 /**
  * The host's counting sort from the per-event cells: a histogram of the cells, their offsets,
  * then one stable scatter of coordinates, weights and rows (integer passes).
