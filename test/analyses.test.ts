@@ -2,7 +2,7 @@
 // finite limits, ordered bands), signal injection in a 1D search found at its mass, events from
 // a file with a column mapping, and the coupling translations against their formulas.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WasmBackend } from '../host/index.js';
 import type { Backend } from '../host/backend.js';
@@ -15,6 +15,7 @@ import { generate } from '../engine/generate/index.js';
 import { toCsv } from '../engine/io/index.js';
 import { runConfig } from '../engine/analyses/run.js';
 import { configAnalysis, LLP_TYPE_ANALYSES } from '../engine/analyses/idm.js';
+import { tempDir } from './tmp.js';
 
 const CONFIGS = join(import.meta.dirname, '../engine/analyses/configs');
 const QUICK = { pseudoExperiments: 10, maxEventsPerBackground: 20_000, signalEventsPerPoint: 500 };
@@ -25,7 +26,7 @@ function ordered(e: readonly (number | null)[]): boolean {
 }
 
 describe('darkscan run: every example config, quick', () => {
-  const dir = mkdtempSync('/tmp/darkscan-run-');
+  const dir = tempDir('run');
   // LLP-type searches (idm-darkhiggs, b-kplus-llp, b-kstar0-llp) write another result shape: test/idm.test.ts and test/llp-run.test.ts run their configs.
   for (const f of readdirSync(CONFIGS).filter((x) => x.endsWith('.json') && !(LLP_TYPE_ANALYSES as readonly string[]).includes(configAnalysis(readFileSync(join(CONFIGS, x), 'utf8')) ?? '')).sort()) {
     it(`${f}: results.json, hepdata.yaml and SVG plots; finite limits with ordered bands`, async () => {
@@ -116,7 +117,7 @@ describe('1D searches', () => {
   }, 60_000);
 
   it('reads data events from a CSV file with a column mapping and applies the selection', async () => {
-    const dir = mkdtempSync('/tmp/darkscan-input-');
+    const dir = tempDir('input');
     // "Data": zp_inv signal events plus tau tau events, with the columns renamed as in an ntuple.
     const parts = [generate({ process: 'zp_inv', params: { mZp: 6 }, events: 400, seed: 1 }), generate({ process: 'tautau', events: 3000, seed: 2 })];
     const rename: Record<string, string> = { n_gamma: 'nGamma', n_extra_tracks: 'nExtraTracks', m2_recoil_GeV2: 'M2rec', m_recoil_GeV: 'Mrec', cos_theta_recoil_cm: 'cosRecCM', p_mumu_cm_GeV: 'pMuMuCM' };
@@ -145,7 +146,7 @@ describe('1D searches', () => {
   }, 60_000);
 
   it('takes data and weighted background as selected candidates from files (no simulation)', async () => {
-    const dir = mkdtempSync('/tmp/darkscan-cand-');
+    const dir = tempDir('cand');
     const x = Float64Array.from({ length: 4000 }, (_, i) => 0.3 + (9.4 * ((i * 0.6180339887) % 1))); // spread over the recoil range
     const w = new Float64Array(x.length).fill(0.5);
     writeFileSync(join(dir, 'bg.csv'), toCsv({ Mrec: x, w }, {}));
@@ -166,7 +167,7 @@ describe('1D searches', () => {
   }, 60_000);
 
   it('a window whose limit cannot be computed gets NaN and its reason; the other windows are computed', async () => {
-    const dir = mkdtempSync('/tmp/darkscan-fail-');
+    const dir = tempDir('fail');
     // background of ~1e5 events per window where the data have none (a luminosity mix-up): n = 0
     // against b ~ 1e5 with sigma_b ~ b has no normalisable posterior; elsewhere a normal background
     const x = Float64Array.from({ length: 4000 }, (_, i) => 0.3 + (9.4 * ((i * 0.6180339887) % 1)));

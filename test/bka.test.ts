@@ -2,7 +2,7 @@
 // pipeline: the B-meson generator family (M_bc, Delta E, M_gamma gamma), the g_aW conversion, an
 // injected ALP recovered, background alone without an excess, config errors naming the JSON path,
 // and `darkscan run --config` writing the branching-fraction limit beside sigma and g_aW.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WasmBackend } from '../host/index.js';
@@ -16,6 +16,7 @@ import { runSearch } from '../engine/analyses/search.js';
 import { B_K_ALP_GAMMAGAMMA } from '../engine/analyses/searches.js';
 import { loadConfig } from '../engine/analyses/run.js';
 import { ConfigError } from '../engine/config.js';
+import { tempDir } from './tmp.js';
 
 let backend: Backend;
 beforeAll(async () => {
@@ -115,7 +116,7 @@ describe('config', () => {
     expect(errs({ analysis: 'b-k-alp-gammagamma', inject: { m_A_GeV: 1, events: 10 } })).toMatch(/config\.inject\.m_A_GeV: only for dark-higgsstrahlung/);
   });
   it('darkscan run --config writes the branching-fraction limit (SVG, HEPData) beside sigma and g_aW', async () => {
-    const dir = mkdtempSync('/tmp/darkscan-bka-');
+    const dir = tempDir('bka');
     const cfg = join(import.meta.dirname, '../engine/analyses/configs/b-k-alp-gammagamma.json');
     expect(await main(['run', '--config', cfg, '--quick', '--out', dir, '--backend', 'wasm', '--workers', '2', '--json'], () => {})).toBe(0);
     for (const f of ['results.json', 'hepdata.yaml', 'hepdata_bf.yaml', 'limit_bf.svg', 'limit_coupling.svg']) expect(existsSync(join(dir, f)), f).toBe(true);

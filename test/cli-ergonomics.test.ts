@@ -1,15 +1,15 @@
 // CLI ergonomics (issue 12): the user's own column names (--columns) on every command that reads
 // events, missing-column messages that list the file's columns, and --help of every command.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS, main } from '../engine/cli/index.js';
 import { generateLlpSample } from '../engine/llp/sample.js';
 import { CpuBackend } from '../host/index.js';
 import { testWords } from '../kernels/testing.js';
+import { tempDir } from './tmp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'darkscan-ergo-'));
+const dir = tempDir('ergo');
 const quiet = (): void => {};
 
 /** n events in (M_mumu, M_recoil) from the test stream, written under the given column names. */

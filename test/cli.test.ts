@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { main } from '../engine/cli/index.js';
 import { ALLOW_NO_WEBGPU } from './backends.js';
+import { tempDir } from './tmp.js';
 
 async function run(argv: string[]): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
@@ -62,9 +63,9 @@ describe('darkscan random', () => {
 
 describe('sharding', () => {
   it('random --shard i/n on three shards, merged, equals the unsharded run; gaps and mixes are refused', async () => {
-    const { mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
+    const { writeFileSync, readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const dir = mkdtempSync('/tmp/darkscan-shard-');
+    const dir = tempDir('shard');
     const base = ['random', '--seed', '7', '--blocks', '1001', '--toy', '3', '--json'];
     const whole = JSON.parse((await run([...base, '--backend', 'wasm', '--workers', '2'])).out);
     const files = [];
@@ -105,10 +106,9 @@ describe('withBackend (every command that computes)', () => {
 describe('scan in steps: validate before any work', () => {
   it('validateScan plans the shard and digests the inputs; a bad flag or missing input fails there, before a backend exists', async () => {
     const { validateScan } = await import('../engine/cli/scan.js');
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const dir = mkdtempSync(join(tmpdir(), 'darkscan-validate-'));
+    const dir = tempDir('validate');
     const data = join(dir, 'd.csv');
     writeFileSync(data, 'm_mumu_GeV,m_recoil_GeV\n4,2\n');
     const plan = await validateScan({ data, grid: 'dark-higgsstrahlung', out: join(dir, 'o.json'), shard: '1/4' });

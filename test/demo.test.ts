@@ -1,13 +1,14 @@
 // The dark Higgsstrahlung chain end to end, small: signal injection must be found where it was put,
 // and the observed limit there must rise above the expected one; the CLI writes every file.
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WasmBackend } from '../host/index.js';
 import { runSearch } from '../engine/analyses/search.js';
 import { DARK_HIGGSSTRAHLUNG } from '../engine/analyses/searches.js';
 import { main } from '../engine/cli/index.js';
 import { DARKSCAN_VERSION } from '../engine/version.js';
+import { tempDir } from './tmp.js';
 
 const SMALL = { maxEventsPerBackground: 20_000, signalEventsPerPoint: 300, trainEvents: 2000, pseudoExperiments: 10 };
 
@@ -43,7 +44,7 @@ describe('dark Higgsstrahlung demo', () => {
   });
 
   it('darkscan demo writes results.json, hepdata.yaml and SVG plots, reproducibly from the seed', async () => {
-    const dir = mkdtempSync('/tmp/darkscan-demo-');
+    const dir = tempDir('demo');
     const lines: string[] = [];
     const args = ['demo', '--quick', '--pseudo-experiments', '5', '--backend', 'wasm', '--workers', '2', '--seed', '3', '--json'];
     await main([...args, '--out', join(dir, 'a')], (s) => lines.push(s));

@@ -4,8 +4,7 @@
 // window is the fit of the patch it exports, an injected Z' is found by the fits, and
 // background-only pseudo-data show no excess.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WasmBackend } from '../host/index.js';
 import { CpuBackend } from '../host/cpu.js';
@@ -19,6 +18,7 @@ import { readWorkspace } from '../engine/likelihood/workspace.js';
 import { patchedWorkspace, readPatchset } from '../engine/likelihood/patchset.js';
 import { compileModel } from '../engine/likelihood/model.js';
 import { bestFits, FitSession, hypotests, upperLimits } from '../engine/likelihood/infer.js';
+import { tempDir } from './tmp.js';
 
 const GOLDEN = join(import.meta.dirname, 'golden/pyhf/zprime-mumu-fit');
 type Golden = {
@@ -129,7 +129,7 @@ describe('fit model in the pipeline', () => {
   }, 180_000);
 
   it('run --export-pyhf writes the patchset (fit searches only)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'darkscan-fit-'));
+    const dir = tempDir('fit');
     const lines: string[] = [];
     const cfg = join(GOLDEN, 'config.json');
     expect(await main(['run', '--config', cfg, '--out', join(dir, 'out'), '--export-pyhf', join(dir, 'pyhf'), '--backend', 'wasm', '--json'], (s) => lines.push(s))).toBe(0);

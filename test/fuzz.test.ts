@@ -7,9 +7,8 @@
 // FUZZ_CASES=N changes the number of cases per format (default 200).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import vm from 'node:vm';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { testWords } from '../kernels/testing.js';
 import { makeEventTable, parseCsvColumns, parseJsonColumns } from '../engine/events.js';
 import { gridFromJson, gridToJson, darkHiggsstrahlungGrid } from '../engine/windows.js';
@@ -23,6 +22,7 @@ import { CpuBackend } from '../host/index.js';
 import { main } from '../engine/cli/index.js';
 import { loadConfig } from '../engine/analyses/run.js';
 import { gzipSync } from 'node:zlib';
+import { tempDir } from './tmp.js';
 
 const CASES = Number(process.env.FUZZ_CASES ?? 200);
 const CASE_TIMEOUT_MS = 5000;
@@ -167,7 +167,7 @@ const eventsCsv = (() => {
   return s;
 })();
 const smallTable = makeEventTable(parseCsvColumns(eventsCsv), { required: ['m_mumu_GeV', 'm_recoil_GeV'] }).table;
-const dir = mkdtempSync(join(tmpdir(), 'darkscan-fuzz-'));
+const dir = tempDir('fuzz');
 const gridFile = join(dir, 'grid.json');
 writeFileSync(gridFile, gridToJson(darkHiggsstrahlungGrid({ xMin: 0.5, xMax: 1.5 })));
 const shardDocs: ShardedOutput[] = [];

@@ -10,6 +10,7 @@ import { trackSigmaRel, trackAccepted, photonAccepted, BELLE2_DETECTOR } from '.
 import { aPrimeBranchingFractions, brAPrimeToMuMu, rRatio } from '../engine/generate/branching.js';
 import { fourMuSpectrumFbPerGeV } from '../engine/generate/processes.js';
 import { key } from '../engine/random.js';
+import { tempDir } from './tmp.js';
 
 const median = (a: ArrayLike<number>) => Array.from(a).sort((x, y) => x - y)[Math.floor(a.length / 2)];
 const mean = (a: ArrayLike<number>) => Array.from(a).reduce((s, x) => s + x, 0) / a.length;
@@ -264,10 +265,8 @@ describe('luminosity', () => {
 describe('darkscan generate (CLI)', async () => {
   const { generateCmd } = await import('../engine/cli/generate.js');
   const { readEvents } = await import('../engine/io/index.js');
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
-  const dir = mkdtempSync(join(tmpdir(), 'darkscan-gen-'));
+  const dir = tempDir('gen');
   it('writes CSV with seed, process and luminosity in the comment header, which the reader skips', async () => {
     const lines: string[] = [];
     const f = join(dir, 'tt.csv');

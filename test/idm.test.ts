@@ -3,8 +3,7 @@
 // model's lifetimes, the batched (m_h', sin theta) efficiency sweep against the closed form, the
 // same bits on every backend, an injected signal recovered, background alone without an excess,
 // config errors naming the JSON path, and `darkscan run --config` writing its files.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CpuBackend, WasmBackend, WebGPUBackend } from '../host/index.js';
@@ -16,6 +15,7 @@ import { scalarBranchingFractions } from '../engine/generate/branching.js';
 import { idmRun, parseIdmConfig, type IdmConfig } from '../engine/analyses/idm.js';
 import { runSearch } from '../engine/analyses/search.js';
 import type { Backend } from '../host/backend.js';
+import { tempDir } from './tmp.js';
 
 /** A config run by the one pipeline (search.ts runSearch with IDM_DARKHIGGS). */
 const runConfig = (backend: Backend, c: IdmConfig, o: { fixedBgT?: number } = {}) => {
@@ -149,7 +149,7 @@ describe('config errors name the JSON path', () => {
 
 describe('darkscan run --config engine/analyses/configs/idm-darkhiggs.json', () => {
   it('--quick writes results.json, hepdata.yaml and one exclusion SVG per parameter set', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'darkscan-idm-'));
+    const dir = tempDir('idm');
     const cfgPath = join(import.meta.dirname, '../engine/analyses/configs/idm-darkhiggs.json');
     const lines: string[] = [];
     expect(await main(['run', '--config', cfgPath, '--quick', '--out', dir, '--backend', 'wasm', '--workers', '2', '--json'], (s) => lines.push(s))).toBe(0);

@@ -3,7 +3,7 @@
 // non-numeric columns), precision (weights below the fixed-point quantum), one b = 0 rule,
 // `generate` output accepted by `scan`.
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { main } from '../engine/cli/index.js';
@@ -11,8 +11,9 @@ import { readEvents } from '../engine/io/index.js';
 import { parseParquet } from '../engine/io/parquet.js';
 import { parseNumberText } from '../engine/io/text.js';
 import { DARKSCAN_VERSION } from '../engine/provenance.js';
+import { tempDir } from './tmp.js';
 
-const dir = mkdtempSync('/tmp/darkscan-integrity-');
+const dir = tempDir('integrity');
 const FIX = join(import.meta.dirname, 'fixtures');
 const quiet = () => {};
 const write = (name: string, body: string | Uint8Array) => {

@@ -1,10 +1,10 @@
 // darkscan cls | fit | upper-limit on pyhf workspaces and patchsets: pyhf's keys, provenance,
 // one result per patch, --cl and --poi-value honoured, errors that name the file and JSON path.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../engine/cli/index.js';
+import { tempDir } from './tmp.js';
 
 const WS = 'test/fixtures/pyhf/workspaces/';
 const PS = 'test/fixtures/pyhf/patchsets/';
@@ -61,7 +61,7 @@ describe('darkscan cls', () => {
     expect([b.obs, ...b.exp]).toEqual([a.obs, ...a.exp]);
   });
   it('errors name the file and the JSON path; refused options say why', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ds-ws-'));
+    const dir = tempDir('ws');
     const ws = JSON.parse(readFileSync(WS + 'sr_cr_shapefactor.json', 'utf8'));
     ws.channels[0].samples[0].modifiers.push({ name: 'x', type: 'shapeshift', data: null });
     writeFileSync(join(dir, 'bad.json'), JSON.stringify(ws));

@@ -5,8 +5,7 @@
 // shard split / resumed checkpoint / patch alone or in its patchset, non-converged toys counted,
 // and the one-bin counting toys (engine/stats/toys.ts) against the same test through the
 // workspace machinery.
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../engine/cli/index.js';
@@ -18,6 +17,7 @@ import { readWorkspace } from '../engine/likelihood/workspace.js';
 import { planToys, runToyBlocks, toyHypoTests } from '../engine/likelihood/toycls.js';
 import { hypotestToys } from '../engine/stats/toys.js';
 import { ALLOW_NO_WEBGPU, probeWebGPU } from './backends.js';
+import { tempDir } from './tmp.js';
 
 const webgpu = await probeWebGPU();
 
@@ -104,7 +104,7 @@ describe('the same bits on every backend, worker count, shard split, checkpoint 
     expect(strip(g)).toEqual(strip(await run(small, 'cpu')));
   }, 300_000);
   it('shards 0/3, 1/3, 2/3 merged = the unsharded run (cls, upper-limit, discovery); merge refuses a mismatch', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ds-toyshard-'));
+    const dir = tempDir('toyshard');
     const jobs: [string, string[]][] = [
       ['cls', cls],
       ['upper-limit', ['upper-limit', FIX + 'validation/1bin_shapesys.json', '--calculator', 'toys', '--toys', '40', '--scan', '0.5:4:6']],
@@ -131,7 +131,7 @@ describe('the same bits on every backend, worker count, shard split, checkpoint 
     expect(() => mergeShards([a, { ...b, darkscan_version: '0.0.0' }])).toThrow(/another darkscan version/);
   });
   it('a checkpointed run resumed after an interruption = the uninterrupted run', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ds-toyck-'));
+    const dir = tempDir('toyck');
     const ck = join(dir, 'ck.json');
     const args = [...cls, '--block', '16'];
     const whole = await run(args);

@@ -1,8 +1,7 @@
 // B0 -> K*0(-> K+ pi-) S beside B+ -> K+ S in the LLP search (Belle II PRD 108 (2023) L111104):
 // kinematics and counts of the second production mode, its theta^2 conversion, an injected signal
 // found in its window, background-only pseudo-data without an excess, and the CLI's errors.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../host/index.js';
@@ -12,6 +11,7 @@ import { bMesonCount, brB0toKstarSPerTheta2, brBtoKSPerTheta2, chargedBCount, pr
 import { demoData } from '../engine/llp/analysis.js';
 import { massWindow } from '../engine/llp/sweep.js';
 import { sidebandCounts } from '../engine/llp/background.js';
+import { tempDir } from './tmp.js';
 
 const cpu = new CpuBackend();
 
@@ -66,7 +66,7 @@ describe('B0 -> K*0 S: injected signal and background-only pseudo-data', () => {
 });
 
 describe('darkscan llp --production K*0', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'darkscan-llp-kstar-'));
+  const dir = tempDir('llp-kstar');
   it('writes the B0 -> K*0 S result with its B count and theta^2 conversion', async () => {
     const out = join(dir, 'kstar.json');
     const lines: string[] = [];

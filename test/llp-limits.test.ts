@@ -1,7 +1,6 @@
 // LLP limits, backgrounds, mixing angle and the `darkscan llp` command.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brBtoKSPerTheta2, combineChannels, signalUpperLimit, theta2Limit } from '../engine/llp/limits.js';
 import { scalarBranchingFractions } from '../engine/generate/branching.js';
@@ -9,6 +8,7 @@ import { sidebandCounts } from '../engine/llp/background.js';
 import { generateLlpSample } from '../engine/llp/sample.js';
 import { CpuBackend } from '../host/index.js';
 import { main } from '../engine/cli/index.js';
+import { tempDir } from './tmp.js';
 
 describe('combination (product of Poisson likelihoods, flat prior)', () => {
   it('one channel reproduces the classical Poisson and CLs-n limits', () => {
@@ -81,7 +81,7 @@ describe('sideband background', () => {
 });
 
 describe('darkscan llp', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'darkscan-llp-'));
+  const dir = tempDir('llp');
   it('--demo writes the JSON result with units, seed and finite limits', async () => {
     const lines: string[] = [];
     const out = join(dir, 'demo.json');

@@ -3,13 +3,13 @@
 // plots, its limits equal `darkscan llp --demo` with the same settings (one code path: the
 // pipeline's runSearch with the definitions of engine/analyses/searches-llp.ts), a bad field is
 // named by its JSON path, existing results need --force.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../engine/cli/index.js';
 import { configAnalysis, LLP_TYPE_ANALYSES } from '../engine/analyses/idm.js';
 import { LLP_B_ANALYSES, LLP_B_PRODUCTION, NBB_PER_FB, parseLlpBConfig } from '../engine/analyses/llp-b.js';
+import { tempDir } from './tmp.js';
 
 const CONFIGS = join(import.meta.dirname, '../engine/analyses/configs');
 
@@ -40,7 +40,7 @@ describe('B -> K S LLP configs', () => {
 });
 
 describe('darkscan run --config b-kstar0-llp / b-kplus-llp', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'darkscan-llprun-'));
+  const dir = tempDir('llprun');
   // model 'window': the counting limits of `llp --demo` (the fit model: test/llpfit.test.ts).
   const small = { seed: 7, model: 'window', masses_GeV: [1.5, 2.5, 3.5], lifetimes_cm: { min: 0.01, max: 100, n: 5 }, channels: ['mumu', 'pipi'], simulation: { events_per_cell: 200 } };
 

@@ -4,8 +4,7 @@
 // export of test/golden/pyhf/b-kplus-llp-fit (whose pyhf numbers test/fitsearch.test.ts compares), each
 // cell reports the fit of its patch, an injected S -> mu mu is found where it was injected, the
 // background-only default config shows no excess, and 'window' keeps the counting limits.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../engine/cli/index.js';
@@ -21,6 +20,7 @@ import { runSearch } from '../engine/analyses/search.js';
 import { B_KPLUS_LLP } from '../engine/analyses/searches-llp.js';
 import { generateLlpSample, llpMixture } from '../engine/llp/sample.js';
 import { signalUpperLimit } from '../engine/llp/limits.js';
+import { tempDir } from './tmp.js';
 
 const GOLDEN = join(import.meta.dirname, 'golden/pyhf/b-kplus-llp-fit');
 const CONFIGS = join(import.meta.dirname, '../engine/analyses/configs');
@@ -29,7 +29,7 @@ const golden = JSON.parse(readFileSync(join(GOLDEN, 'golden.json'), 'utf8')) as 
 type Cell = { m_S_GeV: number; combined_limit: (number | null)[]; channels: { channel: string; br_model: number; s_up: number; limit: (number | null)[]; efficiency: number[]; limit_method: string; limit_method_reason: string; fit: { patch: string; mu_up: number; mu_hat: number; z_local: number; s_up: number; s_up_expected: number[]; signal_events_per_mu: number; background_in_range: number; used: boolean } }[] };
 
 async function run(cfg: Record<string, unknown>, extra: string[] = []) {
-  const dir = mkdtempSync(join(tmpdir(), 'darkscan-llpfit-'));
+  const dir = tempDir('llpfit');
   const path = join(dir, 'c.json');
   writeFileSync(path, JSON.stringify(cfg));
   const lines: string[] = [];
@@ -161,7 +161,7 @@ describe('B -> K S fit model (run --config b-kplus-llp, model fit)', () => {
     expect(r).toMatchObject({ model: 'window', mass_window_nsigma: 2 });
     expect(r.fit).toBeUndefined();
     expect(r.cells[0].channels[0].fit).toBeUndefined();
-    const dir = mkdtempSync(join(tmpdir(), 'darkscan-llpfit-'));
+    const dir = tempDir('llpfit');
     writeFileSync(join(dir, 'w.json'), JSON.stringify({ ...small, model: 'window' }));
     await expect(main(['run', '--config', join(dir, 'w.json'), '--out', join(dir, 'o'), '--export-pyhf', join(dir, 'p')], () => {})).rejects.toThrow(/--export-pyhf: b-kplus-llp counts events in windows/);
   }, 60_000);

@@ -1,7 +1,6 @@
 // `darkscan infer` end to end: CSV / JSON in, score column out, model sets, clear errors.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../engine/cli/index.js';
 import { CpuBackend } from '../host/index.js';
@@ -9,10 +8,11 @@ import { loadOnnx, scoreEvents, mlpToJson } from '../engine/nn/index.js';
 import { parseCsv } from '../engine/io/csv.js';
 import { parseJson } from '../engine/io/json.js';
 import { testWords } from '../kernels/testing.js';
+import { tempDir } from './tmp.js';
 
 const FIX = new URL('./fixtures/onnx/', import.meta.url).pathname;
 const MODEL = join(FIX, 'gemm_tanh_softmax_6_20_2.onnx');
-const dir = mkdtempSync(join(tmpdir(), 'darkscan-infer-'));
+const dir = tempDir('infer');
 const COLS = ['a', 'b', 'c', 'd', 'e', 'f'];
 
 function writeData(rows: number): { csv: string; x: Float32Array; m: Float64Array } {

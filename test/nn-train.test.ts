@@ -1,7 +1,6 @@
 // Trainer, ONNX writer (read back by onnxruntime-node and by darkscan), JSON models, mass-range sets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CpuBackend, WasmBackend, type Backend } from '../host/index.js';
 import { trainClassifier, rocAuc } from '../engine/nn/train.js';
@@ -9,6 +8,7 @@ import { mlpToOnnx } from '../engine/nn/onnx-write.js';
 import { loadOnnx, parseMlpJson, mlpToJson, scoreEvents, scoreByRange, loadModelSet, type ModelSet, type Mlp } from '../engine/nn/index.js';
 import { synthetic } from './synthetic.js';
 import { loadPeer } from '../bench/peers.js';
+import { tempDir } from './tmp.js';
 
 const ort = await loadPeer('onnxruntime-node'); // a benchmark peer: `npm run peers` installs it into bench/
 
@@ -120,7 +120,7 @@ describe('mass-range model sets', () => {
     await expect(scoreByRange(cpu, { ...s, ranges: [...s.ranges, { min: 5, max: 6, model: wide }] }, x, m)).rejects.toThrow(/takes 3 features/);
   });
   it('loads a ranges file with models by relative path', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'darkscan-ranges-'));
+    const dir = tempDir('ranges');
     writeFileSync(join(dir, 'a.json'), mlpToJson(tiny(-1, 'identity')));
     writeFileSync(join(dir, 'b.onnx'), mlpToOnnx(tiny(1, 'identity')));
     writeFileSync(join(dir, 'set.json'), JSON.stringify({ format: 'darkscan-mlp-ranges/1', column: 'm', unit: 'GeV', ranges: [{ min: 0, max: 1, model: 'a.json' }, { min: 1, max: 2, model: 'b.onnx' }] }));

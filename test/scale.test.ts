@@ -2,9 +2,8 @@
 // different backends); streamed scans (CSV read in chunks) equal the in-memory scan; an aborted
 // scan writes no output.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
 import { main } from '../engine/cli/index.js';
 import { testWords } from '../kernels/testing.js';
 import { makeEventTable, parseCsvColumns, type EventTable } from '../engine/events.js';
@@ -13,6 +12,7 @@ import { scan, scanStreamed, countInWindows, countInWindowsStreamed, type TableS
 import { darkHiggsstrahlungGrid } from '../engine/windows.js';
 import { WasmBackend, type Backend } from '../host/index.js';
 import { ALLOW_NO_WEBGPU } from './backends.js';
+import { tempDir } from './tmp.js';
 
 const U = 2 ** -32;
 const RS = 10.58;
@@ -63,7 +63,7 @@ function numbersOf(doc: Record<string, unknown>): string {
 }
 
 describe('darkscan scan --shard i/n + merge', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'darkscan-scale-'));
+  const dir = tempDir('scale');
   const data = join(dir, 'data.csv'), bkg = join(dir, 'bkg.csv'), sig = join(dir, 'sig.csv');
   writeFileSync(data, toCsvText(genColumns(20000, 100, false)));
   writeFileSync(bkg, toCsvText(genColumns(8000, 110, true)));

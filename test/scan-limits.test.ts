@@ -1,12 +1,13 @@
 // `darkscan scan --limits / --global`: limits for every window of a scan, and the look-elsewhere
 // global significance of its most significant window.
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../engine/cli/index.js';
 import { testWords } from '../kernels/testing.js';
+import { tempDir } from './tmp.js';
 
-const dir = mkdtempSync('/tmp/darkscan-scanlim-');
+const dir = tempDir('scanlim');
 
 /** m_mumu uniform in [0.5, 10]; `peak` adds events at 5 GeV +- 10 MeV. */
 function csv(name: string, n: number, stream: number, weight?: number, peak = 0): string {

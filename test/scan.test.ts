@@ -9,6 +9,7 @@ import { darkHiggsstrahlungGrid, grid1D } from '../engine/windows.js';
 import { countInWindows, scan, scanRows } from '../engine/scan.js';
 import { betaI, gammaP, localSignificance, normalQuantileUpper, normalTail, poissonUpperTail, zBiPValue } from '../engine/stats/pvalue.js';
 import { testWords } from '../kernels/testing.js';
+import { tempDir } from './tmp.js';
 
 const F32 = new Float32Array(1), U32 = new Uint32Array(F32.buffer);
 const f = (bits: number) => ((U32[0] = bits), F32[0]);
@@ -168,11 +169,10 @@ describe('local p-value and Z', () => {
 });
 
 describe('darkscan scan (CLI)', async () => {
-  const { mkdtempSync, writeFileSync, readFileSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
+  const { writeFileSync, readFileSync } = await import('node:fs');
   const { join } = await import('node:path');
   const { scan: scanCmd } = await import('../engine/cli/scan.js');
-  const dir = mkdtempSync(join(tmpdir(), 'darkscan-scan-'));
+  const dir = tempDir('scan');
   const grid = join(dir, 'grid.json');
   writeFileSync(grid, JSON.stringify({ schema: 'darkscan-windows/1', shape: 'ellipse', variables: ['m_mumu_GeV', 'm_recoil_GeV'], units: 'GeV', windows: [[1, 0.5, 0.1, 0.2], [3, 1, 0.05, 0.1]] }));
   writeFileSync(join(dir, 'data.csv'), 'm_mumu_GeV,m_recoil_GeV\n1,0.5\n1.05,0.6\n3,1\n7,2\n');

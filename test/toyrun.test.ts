@@ -1,11 +1,12 @@
 // Long toy runs: interrupted and resumed from a checkpoint, or split into shards and merged, they
 // give the bits of one uninterrupted run.
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { main } from '../engine/cli/index.js';
+import { tempDir } from './tmp.js';
 
-const dir = mkdtempSync('/tmp/darkscan-toyrun-');
+const dir = tempDir('toyrun');
 const MODEL = ['hypotest', '--observed', '7', '--signal', '4', '--background', '3.2', '--background-uncertainty', '0.8', '--calculator', 'toys', '--toys', '5000', '--seed', '9', '--json'];
 
 async function run(argv: string[], ctx = {}): Promise<string> {
