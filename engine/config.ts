@@ -2,6 +2,7 @@
 // (no dependency), and its validation. Every error names the JSON path of the offending value,
 // e.g. `config.selection.cuts[2].max: expected a number, got "abc"`; all errors are reported at once.
 import { PIPELINE_LIMIT_METHODS, type PipelineLimitMethod } from './stats/windows.js';
+import { parseJsonText } from './io/text.js';
 
 export const ANALYSES = ['dark-higgsstrahlung', 'zprime-invisible', 'zprime-mumu', 'invisible-dark-photon', 'alp-gammagamma', 'b-k-alp-gammagamma', 'b-k0s-alp-gammagamma', 'b-kstar0-alp-gammagamma', 'b-kstarplus-alp-gammagamma',
   'zprime-tautau', 'scalar-tautau', 'alp-tautau', 'tau-ealpha', 'tau-mualpha'] as const;
@@ -244,9 +245,9 @@ export function crossChecks(c: AnalysisConfig, columnsOf?: (a: AnalysisName) => 
 export function parseValidated<T>(text: string, schema: Schema, source: string): T {
   let v: unknown;
   try {
-    v = JSON.parse(text);
+    v = parseJsonText(text);
   } catch (e) {
-    throw new ConfigError(source, [`config: invalid JSON: ${(e as Error).message}`]);
+    throw new ConfigError(source, [`config: ${(e as Error).message}`]);
   }
   const errs = validate(v, schema);
   if (errs.length) throw new ConfigError(source, errs);

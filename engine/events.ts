@@ -3,7 +3,7 @@
 // bad row, unless the caller asks (dropInvalid) to drop such rows, and then the count is reported.
 import { asBytes, CsvRows, expectedRows, type SlowLine } from './io/csvbytes.js';
 import { readCsvBytes } from './io/csv.js';
-import { notANumber, parseNumberText, readText, splitCsvLine } from './io/text.js';
+import { notANumber, parseJsonText, parseNumberText, readText, splitCsvLine } from './io/text.js';
 
 export interface EventTable {
   /** Number of events (rows). */
@@ -190,9 +190,9 @@ export function parseCsvColumns(text: string | Uint8Array, source = 'csv'): Reco
 export function parseJsonColumns(text: string, source = 'json'): { columns: Record<string, number[]>; weightColumn?: string } {
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = parseJsonText(text);
   } catch (e) {
-    throw new Error(`${source}: invalid JSON: ${(e as Error).message}`);
+    throw new Error(`${source}: ${(e as Error).message}`);
   }
   const num = (v: unknown, c: string, r: number): number => {
     if (v === null) return NaN;

@@ -3,6 +3,7 @@
 // multiple of the local resolution; semi-axes are k times the resolution. Units: GeV throughout.
 
 import { sqrtS, BELLE2_BEAMS, MUON_MASS_GeV } from './kinematics.js';
+import { parseJsonText } from './io/text.js';
 
 export type Resolution = (mGeV: number) => number;
 
@@ -159,9 +160,9 @@ export function gridToJson(g: WindowGrid): string {
 export function gridFromJson(text: string, source = 'grid'): WindowGrid {
   let d: Record<string, unknown>;
   try {
-    d = JSON.parse(text);
+    d = parseJsonText(text) as Record<string, unknown>;
   } catch (e) {
-    throw new Error(`${source}: invalid JSON: ${(e as Error).message}`);
+    throw new Error(`${source}: ${(e as Error).message}`);
   }
   if (typeof d !== 'object' || d === null || Array.isArray(d)) throw new Error(`${source}: expected an object`);
   if (d.schema !== GRID_SCHEMA) throw new Error(`${source}: field 'schema' must be '${GRID_SCHEMA}', got ${JSON.stringify(d.schema)}`);

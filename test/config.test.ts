@@ -79,6 +79,7 @@ describe('analysis config schema', () => {
 
   it('rejects invalid JSON with a clear message, and the schema validator stands alone', () => {
     expect(() => parseConfig('{"analysis": ', 'bad.json')).toThrow(/bad\.json: invalid config \(1 error\):\n {2}config: invalid JSON/);
+    expect(() => parseConfig('{\n  "analysis": "zprime-mumu",\n  "seed": 1,\n}', 'bad.json')).toThrow(/config: invalid JSON at line 4 column 1: Expected double-quoted property name/);
     expect(validate({ analysis: 'zprime-mumu' }, CONFIG_SCHEMA)).toEqual([]);
     expect(validate([], CONFIG_SCHEMA)).toEqual(['config: expected an object, got an array']);
   });

@@ -1,14 +1,14 @@
 // File I/O: readers on files written by other software (ROOT itself for the .root fixtures,
 // Apache Arrow's Rust parquet writer for the .parquet fixtures), writers read back, and clear
 // errors (never a crash or a hang) on malformed and truncated files.
-import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   FileFormatError, hepdataLimitYaml, hepdataSubmissionYaml, parseCsv, parseJson, parseParquet, parseRoot, readEvents, toCsv, toJson, writeEvents,
 } from '../engine/io/index.js';
 import { generate } from '../engine/generate/index.js';
+import { tempDir } from './tmp.js';
 
 const FIX = join(import.meta.dirname, 'fixtures');
 const ROOT_FILES = ['uproot-Zmumu.root', 'uproot-Zmumu-lz4.root', 'uproot-Zmumu-lzma.root', 'uproot-Zmumu-zstd.root', 'uproot-Zmumu-uncompressed.root'];
@@ -137,13 +137,16 @@ describe('JSON', () => {
     expect(Array.from(t.columns.m)).toEqual([1, 2.5]);
     expect(t.meta).toEqual({ seed: 3 });
     expect(() => parseJson(text.slice(0, 20), { source: 'e.json' })).toThrow(/e\.json: invalid JSON \(truncated\?\)/);
+    // Where: line and column (1-based) of the syntax error, from JSON.parse's character position.
+    expect(() => parseJson(text.slice(0, 20), { source: 'e.json' })).toThrow(/e\.json: invalid JSON \(truncated\?\) at line 1 column 21: /);
+    expect(() => parseJson('{"columns": {\n  "a": [1, 2],\n}}', { source: 'e.json' })).toThrow(/^e\.json: invalid JSON at line 3 column 1: /);
     expect(() => parseJson('{"columns":{"a":[1,"x"]}}', { source: 'e.json' })).toThrow(`e.json: column 'a', row 1: expected a number, got "x"`);
   });
 });
 
 describe('generated events through the writers and readers', () => {
   it('CSV and JSON files keep every column bit for bit, with seed, process and luminosity', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'darkscan-io-'));
+    const dir = tempDir('io');
     const s = generate({ process: 'darkhiggs', events: 200, seed: 5 });
     const meta = { ...s.meta, lumi_fb: 1.5 };
     for (const ext of ['csv', 'json']) {

@@ -1,6 +1,7 @@
 // JSON events: {"meta": {...}, "units": {...}, "columns": {"name": [...]}} (the form engine/events.ts
 // reads too). Non-finite numbers are written as null.
 import { FileFormatError, selectColumns, type ColumnMapping, type ColumnTable, type NumericColumn } from './columns.js';
+import { parseJsonText } from './text.js';
 
 export function toJson(columns: Readonly<Record<string, ArrayLike<number>>>, meta: Readonly<Record<string, unknown>> = {}, units?: Readonly<Record<string, string>>): string {
   const names = Object.keys(columns);
@@ -16,9 +17,9 @@ export function parseJson(text: string, o: { columns?: ColumnMapping; source?: s
   const source = o.source ?? 'json';
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = parseJsonText(text);
   } catch (e) {
-    throw new FileFormatError(source, `invalid JSON (truncated?): ${(e as Error).message}`);
+    throw new FileFormatError(source, (e as Error).message);
   }
   if (typeof doc !== 'object' || doc === null || !('columns' in doc)) throw new FileFormatError(source, 'expected an object with "columns"');
   const d = doc as { columns: unknown; meta?: unknown };

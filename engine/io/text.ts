@@ -95,3 +95,22 @@ export async function readText(path: string, what?: string): Promise<string> {
   checkText(bytes.subarray(0, 4096), path, what);
   return new TextDecoder('utf-8').decode(bytes);
 }
+
+/**
+ * JSON.parse whose syntax error says where: `invalid JSON at line L column C: reason`, with
+ * `(truncated?)` when the text ends before the JSON does (V8 gives only a character position).
+ */
+export function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const pos = / at position (\d+)/.exec(msg);
+    const at = pos ? Number(pos[1]) : /end of JSON input/.test(msg) ? text.length : undefined;
+    if (at === undefined) throw new SyntaxError(`invalid JSON: ${msg}`);
+    const before = text.slice(0, at);
+    const line = before.split('\n').length, column = at - before.lastIndexOf('\n');
+    const reason = msg.replace(/ (in JSON )?at position \d+.*$/, '');
+    throw new SyntaxError(`invalid JSON${at >= text.length ? ' (truncated?)' : ''} at line ${line} column ${column}: ${reason}`);
+  }
+}
