@@ -14,7 +14,7 @@
 // exactly what was fitted; darkscan compiles the patched models and fits them all in batched
 // kernel dispatches (engine/likelihood: upper limits with q~_mu, and q_0 for the local significance).
 import type { Backend } from '../../host/backend.js';
-import { compileModel } from '../likelihood/model.js';
+import { compileModel, type CompiledModel } from '../likelihood/model.js';
 import { FitSession, hypotests, upperLimits } from '../likelihood/infer.js';
 import { applyPatch } from '../likelihood/patchset.js';
 import { workspaceDigest, type Workspace, type Channel, type Observation } from '../likelihood/workspace.js';
@@ -48,11 +48,10 @@ export interface FitSpec {
 export function fitRange(spec: FitSpec, x: number, wide = 1, sigma = fitSigma(spec, x), edges = spec.edges): { lo: number; hi: number; clipped: boolean } {
   const half = wide * spec.halfRangeSigma * sigma;
   let lo = x - half, hi = x + half;
-  const e = edges;
-  if (!e || e.length < 2) return { lo, hi, clipped: false };
+  if (!edges || edges.length < 2) return { lo, hi, clipped: false };
   let k = 0;
-  while (k + 2 < e.length && x >= e[k + 1]) k++;
-  const a = e[k], b = e[k + 1];
+  while (k + 2 < edges.length && x >= edges[k + 1]) k++;
+  const a = edges[k], b = edges[k + 1];
   const clipped = lo < a || hi > b;
   lo = Math.max(lo, a);
   hi = Math.min(hi, b);
@@ -378,13 +377,18 @@ export function hypothesisWorkspace(m: FitModels, k: number): Workspace {
   return applyPatch(sub, ops, `hypothesis ${k}`);
 }
 
+/** The compiled model of each hypothesis in `ks` (default: all), for a FitSession. */
+export function hypothesisModels(m: FitModels, ks: readonly number[] = m.hypotheses.map((_, k) => k)): CompiledModel[] {
+  return ks.map((k) => compileModel(hypothesisWorkspace(m, k), { source: `hypothesis ${k}` }));
+}
+
 /**
  * Fits every hypothesis in batched dispatches: upper limits on mu (asymptotic CLs, q~_mu, the
  * observed and expected set) and the discovery test (q_0) for the local significance.
  */
 export async function fitHypotheses(backend: Backend, m: FitModels, cl: number, o: { signal?: AbortSignal; progress?: (s: string) => void } = {}): Promise<{ results: FitWindow[]; fits: number; unconverged: number }> {
   if (!m.hypotheses.length) return { results: [], fits: 0, unconverged: 0 };
-  const models = m.hypotheses.map((_, k) => compileModel(hypothesisWorkspace(m, k), { source: `hypothesis ${k}` }));
+  const models = hypothesisModels(m);
   const session = new FitSession(backend, models, { signal: o.signal, progress: o.progress });
   const targets = models.map((mod, i) => ({ model: i, data: mod.observed }));
   const ul = await upperLimits(session, targets, { cl, stat: 'qtilde' });

@@ -8,7 +8,6 @@
 // globalFromExceeding). Every fit is a kernel item, so the result is the same on any backend,
 // worker count and batch size.
 import type { Backend } from '../../host/backend.js';
-import { compileModel } from '../likelihood/model.js';
 import { FitSession, testStatistic } from '../likelihood/infer.js';
 import type { FitRequest, FitResult } from '../likelihood/fitrun.js';
 import { checkpoint } from '../cancel.js';
@@ -16,7 +15,7 @@ import { normSf } from '../stats/special.js';
 import { globalFromExceeding, type GlobalSignificance } from '../stats/lee.js';
 import { EventRandom, poisson } from '../generate/rng.js';
 import type { Key } from '../random.js';
-import { hypothesisWorkspace, Sorted, type FitModels } from './fit.js';
+import { hypothesisModels, Sorted, type FitModels } from './fit.js';
 
 /** Fits per dispatch that the default batch of pseudo-experiments aims at (2 per hypothesis and pseudo-experiment). */
 export const FIT_LEE_ITEMS_PER_BATCH = 8192;
@@ -63,7 +62,7 @@ export async function fitGlobalSignificance(backend: Backend, m: FitModels, o: F
   for (const k of used) if (o.observedZ[k] > zMax) (zMax = o.observedZ[k]), (best = k);
   const B = o.batch ?? Math.max(1, Math.floor(FIT_LEE_ITEMS_PER_BATCH / (2 * used.length)));
   if (!Number.isInteger(B) || B < 1) throw new RangeError(`fit look-elsewhere batch must be an integer >= 1, got ${B}`);
-  const models = used.map((k) => compileModel(hypothesisWorkspace(m, k), { source: `hypothesis ${k}` }));
+  const models = hypothesisModels(m, used);
   const session = new FitSession(backend, models, { signal: o.signal });
   const pseudoMaxZ: number[] = [];
   let exceeding = 0;
@@ -149,7 +148,7 @@ export function backgroundCells(m: FitModels, curves?: readonly (ArrayLike<numbe
  */
 export async function backgroundOnlyCurves(backend: Backend, m: FitModels, include: readonly boolean[], signal?: AbortSignal): Promise<(Float64Array | undefined)[]> {
   const used = m.hypotheses.map((_, k) => k).filter((k) => include[k]);
-  const models = used.map((k) => compileModel(hypothesisWorkspace(m, k), { source: `hypothesis ${k}` }));
+  const models = hypothesisModels(m, used);
   const session = new FitSession(backend, models, { signal });
   const r = await session.run(models.map((mod, j) => ({ model: j, data: mod.observed, poi: 0 })), 'background-only fits');
   const out: (Float64Array | undefined)[] = m.hypotheses.map(() => undefined);

@@ -34,7 +34,7 @@ const OPTIONS = {
   method: { type: 'string', default: 'cls-n', arg: 'M', help: 'limit method: cls-n, bayes or cls-asymptotic (engine/stats/windows.ts LIMIT_METHODS)' },
   cl: { type: 'string', default: '0.95', arg: 'CL', help: 'confidence level' },
   nbb: { type: 'string', default: '198e6', arg: 'N', help: 'number of B Bbar pairs (198e6: the 189 fb^-1 of Belle II PRD 108 (2023) L111104)' },
-  'ctau-gen': { type: 'string', arg: 'CM', help: "c tau the signal was generated with (default: the file's ctau_gen_cm; --demo: a log-spaced mixture spanning --ctaus)" },
+  'ctau-gen': { type: 'string', arg: 'CM', help: "c tau the signal was generated with (default: the file's ctau_gen_cm; --demo: a log-spaced mixture spanning --lifetimes)" },
   'per-cell': { type: 'string', default: '2000', arg: 'N', help: '--demo: signal events per (mass, channel)' },
   out: { type: 'string', arg: 'FILE', help: 'results JSON' },
   plot: { type: 'string', arg: 'FILE', help: 'SVG plot of the limits against c tau' },

@@ -118,7 +118,6 @@ export interface TrainJob {
  */
 export async function trainClassifiers(jobs: readonly TrainJob[], o: TrainRun = {}): Promise<TrainResult[]> {
   const it = trainSteps(jobs);
-  const tick = checkpoint;
   let out: KernelOutputs | undefined;
   let steps = 8, lastEpoch = -1;
   for (;;) {
@@ -128,7 +127,7 @@ export async function trainClassifiers(jobs: readonly TrainJob[], o: TrainRun = 
       lastEpoch = r.value.epoch;
       o.progress?.(`training the MLP: epoch ${r.value.epoch + 1} / ${r.value.epochs}`);
     }
-    await tick(o.signal);
+    await checkpoint(o.signal);
     const t0 = performance.now();
     out = o.backend ? await o.backend.run(mlpTrain, r.value.args(steps)) : runReference(mlpTrain, r.value.args(steps));
     const ms = performance.now() - t0;

@@ -1,5 +1,5 @@
 import type { RefKernel } from '../types.js';
-import { ftz, xdiv, xlog, xrecip, xsqrt } from '../lib/exactmath.js';
+import { bitsToF32, ftz, xdiv, xlog, xrecip, xsqrt } from '../lib/exactmath.js';
 import { ACT } from '../mlp/layout.js';
 import { guard, xsigmoid, xtanh } from '../lib/activation.js';
 import {
@@ -42,7 +42,7 @@ export function trainNet(
   const L = shape[MT_SH_LAYERS], act = shape[MT_SH_ACT], n0 = shape[MT_SH_WIDTHS];
   const P = stU[MT_S_P];
   const mo = P, vo = 2 * P, go = 3 * P; // parameter word j: its m at j + mo, v at j + vo, gradient at j + go
-  const W = MAXW;
+  const W = MT_MAX_WIDTH; // h and d hold layer k's values at k W
   for (let s = 0; s < steps; s++) {
     const base = plan0 + s * (batch + 1);
     const n = plan[base];
@@ -123,15 +123,13 @@ export function trainNet(
   for (let s = steps; s < MT_MAX_STEPS; s++) loss[s] = 0;
 }
 
-const MAXW = MT_MAX_WIDTH;
-
 // inputs: [shape, x, yw, plan (shared), state (per item)]; outputs: trained (per item), loss (per item).
 export const mlpTrainRef: RefKernel = (p, [shape, x, yw, plan, state], [trained, lossOut]) => {
   const off = p[0], n = p[1], steps = p[4], batch = p[5];
-  const f = (i: number) => new Float32Array(Uint32Array.of(p[i]).buffer)[0];
+  const f = (i: number) => bitsToF32(p[i]);
   const a: AdamParams = { lr: f(6), l2: f(7), beta1: f(8), beta2: f(9), ob1: f(10), ob2: f(11), eps: f(12) };
   const L = shape[MT_SH_LAYERS];
-  const h = new Float32Array((L + 1) * MAXW), d = new Float32Array((L + 1) * MAXW);
+  const h = new Float32Array((L + 1) * MT_MAX_WIDTH), d = new Float32Array((L + 1) * MT_MAX_WIDTH);
   const xf = new Float32Array(x.buffer, x.byteOffset, x.length), ywf = new Float32Array(yw.buffer, yw.byteOffset, yw.length);
   for (let l = 0; l < n; l++) {
     const stU = trained.subarray(l * MT_STATE_WORDS, (l + 1) * MT_STATE_WORDS);
