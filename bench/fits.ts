@@ -20,7 +20,7 @@ const BKG = 'test/fixtures/pyhf/patchsets/mass_scan_bkg.json';
 
 const now = () => performance.now() / 1000;
 
-/** A backend by bench label (cpu, wasm-simd, wasm-simd-all, wasm-scalar, webgpu); bench/toys_fit.ts uses it too. */
+/** The benchmark of the header (run when this file is the entry). */
 export async function main(): Promise<void> {
   const { parseArgs } = await import('node:util');
   const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');

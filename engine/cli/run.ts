@@ -17,7 +17,7 @@ import { BACKEND_FLAGS, required, withBackend, type Command } from './args.js';
 
 const OPTIONS = {
   config: { type: 'string', arg: 'FILE', help: 'the analysis config, JSON (see engine/analyses/configs/)' },
-  out: { type: 'string', arg: 'DIR', help: "output folder (default: the config's, else next to it)" },
+  out: { type: 'string', arg: 'DIR', help: "output folder (default: the config's output.dir, relative to the config file; else <analysis>-out in the current folder)" },
   quick: { type: 'boolean', help: 'small samples whatever the config sets' },
   json: { type: 'boolean', help: 'print the summary as JSON' },
   'export-pyhf': { type: 'string', arg: 'DIR', help: 'fit-model searches: write the fitted models as pyhf JSON, DIR/bkgonly.json and DIR/patchset.json (one patch per mass hypothesis)' },

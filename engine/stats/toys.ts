@@ -16,7 +16,7 @@ import type { Backend } from '../../host/backend.js';
 import { toys as toysKernel } from '../../kernels/toys/desc.js';
 import { Q_B, Q_SB, Q_WORDS, q0F32, qtildeF32, TOY_KIND, WIN_B, WIN_PAR, WIN_S, WIN_THETA_B, WIN_THETA_SB, WIN_WORDS } from '../../kernels/toys/ref.js';
 import { key, split, type Key } from '../random.js';
-import { BAND_N, muScale, upperLimitAsymptotic } from './asymptotic.js';
+import { BAND_N, muScale, upperLimitAsymptotic, type HypoTest } from './asymptotic.js';
 import { makeModel, profile, type CountingModel, type Model } from './model.js';
 import { normCdf, normQuantile } from './special.js';
 import { checkpoint, ticker } from '../cancel.js';
@@ -131,13 +131,8 @@ async function dispatch(rows: readonly ToyRow[], kind: number, o: DispatchOption
   }
 }
 
-export interface ToyHypoTest {
-  readonly mu: number;
-  readonly cls: number;
-  readonly clsb: number;
-  readonly clb: number;
-  readonly expected: [number, number, number, number, number];
-  readonly qObs: number;
+/** A hypothesis test from toys: the asymptotic one's fields (no Asimov q), its toys and their error. */
+export interface ToyHypoTest extends Omit<HypoTest, 'qAsimov'> {
   readonly toys: number;
   readonly seed: number;
   /** Binomial standard error of CLs from the number of toys (delta method). */
