@@ -56,6 +56,12 @@ export const CONFIG_SCHEMA: Schema = {
     fit_pseudo_data: { type: 'string', enum: ['model', 'simulation'], doc: 'fit searches: those pseudo-experiments from the fits\' background model (default) or simulated again as the data are (slow)' },
     quick: { type: 'boolean', doc: 'small samples (tests, a first look)' },
     backend: { type: 'string', enum: CONFIG_BACKENDS },
+    mlp: {
+      type: 'object',
+      properties: {
+        keep_signal: num(0, 1, { exclusiveMin: true, doc: "searches with an MLP: its working point, the fraction of the training signal above each model's score cut (default the analysis's: 0.85 dark-higgsstrahlung, 0.7 the tau tau searches)" }),
+      },
+    },
     simulation: {
       type: 'object',
       properties: {
@@ -194,6 +200,7 @@ export interface AnalysisConfig {
   readonly quick?: boolean;
   readonly backend?: (typeof CONFIG_BACKENDS)[number];
   readonly simulation?: { readonly max_events_per_background?: number; readonly signal_events_per_point?: number; readonly train_events?: number };
+  readonly mlp?: { readonly keep_signal?: number };
   readonly inject?: { readonly mass_GeV?: number; readonly m_A_GeV?: number; readonly m_h_GeV?: number; readonly events: number };
   readonly selection?: { readonly cuts?: readonly CutConfig[] };
   readonly grid?: { readonly min_GeV?: number; readonly max_GeV?: number; readonly k?: number; readonly step?: number };
@@ -229,6 +236,7 @@ export function crossChecks(c: AnalysisConfig, columnsOf?: (a: AnalysisName) => 
   if (twoD) {
     for (const k of ['selection', 'grid', 'inputs'] as const) if (c[k] !== undefined) errs.push(`config.${k}: not supported for dark-higgsstrahlung (its selection, MLP and 2D grid are fixed; see engine/analyses/searches.ts DARK_HIGGSSTRAHLUNG)`);
   } else if (c.simulation?.train_events !== undefined && !(MLP_ANALYSES as readonly string[]).includes(c.analysis)) errs.push(`config.simulation.train_events: only for ${MLP_ANALYSES.join(', ')} (the other searches have no MLP)`);
+  if (c.mlp?.keep_signal !== undefined && !(MLP_ANALYSES as readonly string[]).includes(c.analysis)) errs.push(`config.mlp.keep_signal: only for ${MLP_ANALYSES.join(', ')} (the other searches have no MLP)`);
   const cols = columnsOf?.(c.analysis);
   (c.selection?.cuts ?? []).forEach((cut, i) => {
     if (cut.min === undefined && cut.max === undefined) errs.push(`config.selection.cuts[${i}]: give min and/or max`);

@@ -33,7 +33,7 @@ describe('analysis config schema', () => {
 
   it('reports unknown fields, wrong types, out-of-range values and missing fields, all at once', () => {
     const errs = errorsOf({ analysis: 'zprime-mumu', lumi: 3, seed: -1, cl: 1.5, pseudo_experiments: 2.5, quick: 'yes', inject: { mass_GeV: 3 }, output: { dir: 7 } });
-    expect(errs).toContain('config.lumi: unknown field (allowed: $schema, description, analysis, seed, lumi_fb, cl, method, pseudo_experiments, fit_pseudo_experiments, fit_pseudo_data, quick, backend, simulation, inject, selection, grid, inputs, output)');
+    expect(errs).toContain('config.lumi: unknown field (allowed: $schema, description, analysis, seed, lumi_fb, cl, method, pseudo_experiments, fit_pseudo_experiments, fit_pseudo_data, quick, backend, mlp, simulation, inject, selection, grid, inputs, output)');
     expect(errs).toContain(`config.seed: expected an integer in [0, ${Number.MAX_SAFE_INTEGER}], got -1`);
     expect(errs).toContain('config.cl: expected a number in [0.5, 1), got 1.5');
     expect(errs).toContain(`config.pseudo_experiments: expected an integer in [0, 1000000], got 2.5`);
@@ -55,6 +55,14 @@ describe('analysis config schema', () => {
     ]);
     expect(errorsOf({ analysis: 'alp-gammagamma', lumi_fb: 0 })).toEqual(['config.lumi_fb: expected a number in (0, 100000], got 0']);
     expect(errorsOf({ analysis: 'alp-gammagamma', grid: [] })).toEqual(['config.grid: expected an object, got an array']);
+  });
+
+  it('mlp.keep_signal: the MLP working point, in (0, 1], only for searches with an MLP', () => {
+    expect(errorsOf({ analysis: 'dark-higgsstrahlung', mlp: { keep_signal: 0.7 } })).toEqual([]);
+    expect(errorsOf({ analysis: 'zprime-tautau', mlp: { keep_signal: 1 } })).toEqual([]);
+    expect(errorsOf({ analysis: 'dark-higgsstrahlung', mlp: { keep_signal: 0 } })).toEqual(['config.mlp.keep_signal: expected a number in (0, 1], got 0']);
+    expect(errorsOf({ analysis: 'dark-higgsstrahlung', mlp: { keep_signal: 1.2, cut: 3 } })).toEqual(['config.mlp.keep_signal: expected a number in (0, 1], got 1.2', 'config.mlp.cut: unknown field (allowed: keep_signal)']);
+    expect(errorsOf({ analysis: 'zprime-invisible', mlp: { keep_signal: 0.7 } })).toEqual(['config.mlp.keep_signal: only for dark-higgsstrahlung, zprime-tautau, scalar-tautau, alp-tautau (the other searches have no MLP)']);
   });
 
   it('checks what depends on the analysis: injection masses, cut columns, ranges, 2D restrictions', () => {

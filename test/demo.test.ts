@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { WasmBackend } from '../host/index.js';
 import { runSearch } from '../engine/analyses/search.js';
-import { DARK_HIGGSSTRAHLUNG } from '../engine/analyses/searches.js';
+import { DARK_HIGGSSTRAHLUNG, SEARCHES } from '../engine/analyses/searches.js';
 import { main } from '../engine/cli/index.js';
 import { DARKSCAN_VERSION } from '../engine/version.js';
 import { tempDir } from './tmp.js';
@@ -96,6 +96,30 @@ describe('dark Higgsstrahlung demo, background composition', () => {
       const pre = (name: string) => (r.samples.background as { process: string; selected: number }[]).find((b) => b.process === name)!.selected;
       const kept = (name: string) => comp.find((c) => c.source === name)!.simulated_rows / pre(name);
       expect(kept('tautau')).toBeLessThan(0.1 * kept('mumu'));
+    } finally {
+      await backend.dispose();
+    }
+  }, 120_000);
+});
+
+describe('dark Higgsstrahlung demo, the MLP working point', () => {
+  it('a tighter MLP cut (mlpKeepSignal) keeps less training signal and less tau tau; recorded in the results; refused without an MLP', async () => {
+    const backend = await WasmBackend.create({ workers: 2 });
+    try {
+      const o = { seed: 2, pseudoExperiments: 0, maxEventsPerBackground: 30_000, signalEventsPerPoint: 300, trainEvents: 3000 };
+      const [loose, tight] = [await runSearch(backend, DARK_HIGGSSTRAHLUNG, o), await runSearch(backend, DARK_HIGGSSTRAHLUNG, { ...o, mlpKeepSignal: 0.6 })];
+      const mlp = (r: typeof loose) => r.mlp as { keep_signal: number; signal_efficiency_train: number };
+      expect(mlp(loose).keep_signal).toBe(0.85);
+      expect(mlp(tight).keep_signal).toBe(0.6);
+      // the cut is the training signal's (1 - keep) quantile of the scores
+      expect(Math.abs(mlp(loose).signal_efficiency_train - 0.85)).toBeLessThan(0.01);
+      expect(Math.abs(mlp(tight).signal_efficiency_train - 0.6)).toBeLessThan(0.01);
+      expect(loose.selection.mlp).not.toMatch(/this run/);
+      expect(tight.selection.mlp).toMatch(/this run: 60% /);
+      const rowsOf = (r: typeof loose, s: string) => (r.samples.background_composition as { source: string; simulated_rows: number }[]).find((c) => c.source === s)!.simulated_rows;
+      expect(rowsOf(tight, 'tautau')).toBeLessThan(rowsOf(loose, 'tautau'));
+      await expect(runSearch(backend, DARK_HIGGSSTRAHLUNG, { ...o, mlpKeepSignal: 0 })).rejects.toThrow(/kept signal fraction must be in \(0, 1\], got 0/);
+      await expect(runSearch(backend, SEARCHES['zprime-invisible'], { seed: 1, mlpKeepSignal: 0.7 })).rejects.toThrow(/zprime-invisible has no MLP stage/);
     } finally {
       await backend.dispose();
     }

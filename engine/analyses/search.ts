@@ -258,6 +258,8 @@ export interface SearchOptions {
   readonly signalEventsPerPoint?: number;
   /** Events per class in the MLP's training sample (searches with an MLP). */
   readonly trainEvents?: number;
+  /** The MLP working point: the fraction of its training signal above each model's score cut, in (0, 1] (default the definition's keepSignal). */
+  readonly mlpKeepSignal?: number;
   /** Signal added to the data: `events` produced signal events at `masses` (GeV, one per massParam), before any selection. */
   readonly inject?: { readonly masses: readonly number[]; readonly events: number };
   readonly cuts?: readonly Cut[];
@@ -543,6 +545,10 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
     if (!Number.isInteger(v) || v < 0) throw new RangeError(`${name} must be a non-negative integer, got ${v}`);
   }
   if (o.trainEvents !== undefined && !def.mlp) throw new RangeError(`${def.name} has no MLP stage: training events do not apply`);
+  if (o.mlpKeepSignal !== undefined) {
+    if (!def.mlp) throw new RangeError(`${def.name} has no MLP stage: an MLP working point does not apply`);
+    if (!(o.mlpKeepSignal > 0 && o.mlpKeepSignal <= 1)) throw new RangeError(`the MLP's kept signal fraction must be in (0, 1], got ${o.mlpKeepSignal}`);
+  }
   const cuts = o.cuts ?? [];
   const keep = [...requiredColumns(def, cuts), 'weight'];
   const candVars = [...def.variables];
@@ -682,7 +688,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   if (def.mlp) {
     t = performance.now();
     progress('training the MLP');
-    const spec = def.mlp, F = spec.features.length;
+    const spec = o.mlpKeepSignal !== undefined ? { ...def.mlp, keepSignal: o.mlpKeepSignal } : def.mlp, F = spec.features.length;
     const featureMatrix = (c: Columns) => {
       const n = rows(c), x = new Float32Array(n * F);
       for (let i = 0; i < n; i++) for (let j = 0; j < F; j++) x[i * F + j] = c[spec.features[j]][i];
@@ -718,7 +724,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
     const trained = await trainMlps(backend, spec, featureMatrix, keep, kTrain, def.signalPoints.map((p) => def.peakOf(p)[0]), sigTrain, bgTrain, { signal: o.signal, progress });
     mlpPass = (c) => trained.pass(c);
     samples.training = [...training, { process: `${def.signal.process} (all map points)`, selected: trained.signalRows }];
-    mlpInfo = { features: [...spec.features], ...trained.info };
+    mlpInfo = { features: [...spec.features], keep_signal: spec.keepSignal, ...trained.info };
     lap('train_mlp', t);
   }
 
@@ -1032,7 +1038,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
     reaction: def.reaction,
     limit_name: def.limitName,
     samples: { ...samples, data: dataSource, data_candidates: rows(data), background_candidates: rows(bgCands), background_composition: composition },
-    selection: { ...def.selection },
+    selection: { ...def.selection, ...(o.mlpKeepSignal !== undefined && def.selection.mlp ? { mlp: `${def.selection.mlp}; this run: ${+(100 * o.mlpKeepSignal).toFixed(4)}% (MLP working point set by the run)` } : {}) },
     extra_cuts: [...cuts],
     mlp: mlpInfo,
     grid: { name: grid.name, windows: W, variables: grid.variables, ...grid.params },

@@ -14,6 +14,7 @@ const OPTIONS = {
   method: { type: 'string', default: 'bayes', arg: 'M', help: 'limit method: bayes or cls-asymptotic' },
   'pseudo-experiments': { type: 'string', arg: 'N', help: 'background-only pseudo-experiments for the global significance (default: 100, 20 with --quick)' },
   inject: { type: 'string', arg: 'MA,MH,EVENTS', help: "inject a signal: M_A' and M_h' in GeV, number of events" },
+  'mlp-keep-signal': { type: 'string', arg: 'F', help: "the MLP working point: fraction of its training signal above the score cut, in (0, 1] (default 0.85; the tau tau share of the background follows it, README Searches)" },
   quick: { type: 'boolean', help: 'smaller samples and fewer pseudo-experiments (seconds)' },
   json: { type: 'boolean', help: 'print the summary as JSON' },
   ...BACKEND_FLAGS,
@@ -21,7 +22,7 @@ const OPTIONS = {
 
 export const demo: Command = {
   summary: 'the dark Higgsstrahlung search end to end on simulated Belle II data: scan, limits, plots, HEPData',
-  usage: 'demo [--out DIR] [--seed S] [--lumi FB] [--cl 0.9] [--method bayes|cls-asymptotic] [--pseudo-experiments N] [--inject MA,MH,EVENTS] [--quick] [--json]',
+  usage: 'demo [--out DIR] [--seed S] [--lumi FB] [--cl 0.9] [--method bayes|cls-asymptotic] [--pseudo-experiments N] [--inject MA,MH,EVENTS] [--mlp-keep-signal F] [--quick] [--json]',
   options: OPTIONS,
   async run(args, out, ctx) {
     const { values } = parseArgs({ args, options: OPTIONS });
@@ -38,6 +39,7 @@ export const demo: Command = {
         seed: intArg(values.seed!, '--seed'), lumiFb: numArg(values.lumi!, '--lumi', 1e-6, 1e4), cl: numArg(values.cl!, '--cl', 0.5, 0.9999), method,
         pseudoExperiments: values['pseudo-experiments'] !== undefined ? intArg(values['pseudo-experiments'], '--pseudo-experiments', 0, 1e6) : quick ? 20 : 100,
         maxEventsPerBackground: quick ? 30_000 : undefined, signalEventsPerPoint: quick ? 400 : undefined, trainEvents: quick ? 3000 : undefined,
+        mlpKeepSignal: values['mlp-keep-signal'] !== undefined ? numArg(values['mlp-keep-signal'], '--mlp-keep-signal', 1e-6, 1) : undefined,
         inject, progress: ctx.progress, signal: ctx.signal,
       });
       const dir = resolve(values.out!);
