@@ -80,7 +80,7 @@ describe('JSON models', () => {
   });
   it('names the bad field', () => {
     const good = JSON.parse(mlpToJson(tiny(0)));
-    expect(() => parseMlpJson('{', 'x.json')).toThrow(/x\.json: not valid JSON/);
+    expect(() => parseMlpJson('{', 'x.json')).toThrow(/x\.json: invalid JSON \(truncated\?\) at line 1 column 2: /);
     expect(() => parseMlpJson(JSON.stringify({ ...good, format: 'v0' }), 'x.json')).toThrow(/"format"/);
     const std = { ...good, layers: [{ ...good.layers[0], weights: [[1, 1]] }], standardize: { mean: [0, 0], std: [2, 0] } };
     expect(() => parseMlpJson(JSON.stringify(std), 'x.json')).toThrow(/standardize\.std\[1\] must be > 0/);

@@ -4,6 +4,7 @@ import { loadOnnx } from './onnx.js';
 import { parseMlpJson } from './json.js';
 import { RANGES_FORMAT, validateModelSet, type ModelRange, type ModelSet, type OutsideOutcome } from './ranges.js';
 import type { Mlp } from './model.js';
+import { parseJsonText, readBytes, readText } from '../io/text.js';
 
 export * from './model.js';
 export { loadOnnx, decodeOnnx, OnnxError } from './onnx.js';
@@ -13,11 +14,10 @@ export { scoreByRange, assignRanges, validateModelSet, RANGES_FORMAT, type Model
 
 /** Loads a model file by extension: .onnx (protobuf) or .json (darkscan-mlp/1). */
 export async function loadModelFile(path: string, opts: { scoreIndex?: number } = {}): Promise<Mlp> {
-  const { readFile } = await import('node:fs/promises');
   const lower = path.toLowerCase();
-  if (lower.endsWith('.onnx')) return loadOnnx(new Uint8Array(await readFile(path)), { source: path, scoreIndex: opts.scoreIndex });
+  if (lower.endsWith('.onnx')) return loadOnnx(await readBytes(path), { source: path, scoreIndex: opts.scoreIndex });
   if (lower.endsWith('.json')) {
-    const m = parseMlpJson(await readFile(path, 'utf8'), path);
+    const m = parseMlpJson(await readText(path, 'a JSON model'), path);
     return opts.scoreIndex === undefined ? m : { ...m, scoreIndex: opts.scoreIndex };
   }
   throw new Error(`${path}: unknown model type (expected .onnx or .json)`);
@@ -25,13 +25,13 @@ export async function loadModelFile(path: string, opts: { scoreIndex?: number } 
 
 /** Reads a darkscan-mlp-ranges/1 file and the models it names (paths relative to it). */
 export async function loadModelSet(path: string): Promise<ModelSet> {
-  const { readFile } = await import('node:fs/promises');
   const { dirname, resolve } = await import('node:path'); // dynamic: this module is bundled for browsers too
+  const text = await readText(path, 'a JSON model set'); // errors name the path
   let j: Record<string, unknown>;
   try {
-    j = JSON.parse(await readFile(path, 'utf8'));
+    j = parseJsonText(text) as Record<string, unknown>;
   } catch (e) {
-    throw new Error(`${path}: not valid JSON: ${(e as Error).message}`);
+    throw new Error(`${path}: ${(e as Error).message}`);
   }
   if (j.format !== RANGES_FORMAT) throw new Error(`${path}: "format" must be "${RANGES_FORMAT}", got ${JSON.stringify(j.format)}`);
   if (!Array.isArray(j.ranges)) throw new Error(`${path}: "ranges" must be an array of {min, max, model}`);

@@ -11,6 +11,7 @@
 // }
 import { ACT, type ActivationName } from '../../kernels/mlp/layout.js';
 import type { DenseLayer, Mlp } from './model.js';
+import { parseJsonText } from '../io/text.js';
 
 export const MLP_JSON_FORMAT = 'darkscan-mlp/1';
 
@@ -30,9 +31,9 @@ function numbers(v: unknown, n: number | undefined, src: string, where: string):
 export function parseMlpJson(text: string, source = 'JSON model'): Mlp {
   let j: Record<string, unknown>;
   try {
-    j = JSON.parse(text);
+    j = parseJsonText(text) as Record<string, unknown>;
   } catch (e) {
-    fail(source, `not valid JSON: ${(e as Error).message}`);
+    fail(source, (e as Error).message);
   }
   if (typeof j !== 'object' || j === null) fail(source, 'expected a JSON object');
   if (j.format !== MLP_JSON_FORMAT) fail(source, `"format" must be "${MLP_JSON_FORMAT}", got ${JSON.stringify(j.format)}`);
