@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { FitSession } from '../likelihood/infer.js';
 import type { CompiledModel } from '../likelihood/model.js';
 import { loadModelsFromText, type LoadedModels } from '../likelihood/report.js';
+import { ioError } from '../io/text.js';
 export { patchRows, perPatch, runRecord, targetsOf, type LoadedModels } from '../likelihood/report.js';
 import { BACKEND_FLAGS, numArg, withBackend, type Context } from './args.js';
 
@@ -27,7 +28,7 @@ function readText(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new Error(`${what} ${path}: ${(e as Error).message}`);
+    throw new Error(`${what} ${ioError(path, e).message}`); // 'workspace F.json: no such file'
   }
 }
 

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { checkOutputPath, FORCE_FLAG, writeAtomic } from '../output.js';
-import { ioError } from '../io/text.js';
+import { ioError, parseJsonText } from '../io/text.js';
 import { mergeShards, type ShardedOutput } from '../shard.js';
 import type { Command } from './args.js';
 
@@ -23,9 +23,9 @@ export const merge: Command = {
         throw new Error(`merge: cannot read ${f}: ${ioError(f, e).message.replace(`${f}: `, '')}`);
       }
       try {
-        return JSON.parse(text) as ShardedOutput;
+        return parseJsonText(text) as ShardedOutput;
       } catch (e) {
-        throw new Error(`merge: ${f} is not valid JSON: ${(e as Error).message}`);
+        throw new Error(`merge: ${f}: ${(e as Error).message}`);
       }
     });
     const merged = JSON.stringify(mergeShards(parts, positionals), null, 1);
