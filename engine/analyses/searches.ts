@@ -94,7 +94,7 @@ export const DARK_HIGGSSTRAHLUNG: SearchDefinition = {
   coupling: DARKHIGGS_EPS2ALPHAD,
   notes: [
     "Cross sections of the A'h' signal are illustrative (engine/generate); background cross sections cite the Belle II Physics Book.",
-    'Background composition after the selection (samples.background_composition) against the paper\'s 79% mu mu, 18% tau tau, 3% e e mu mu (PRL 130 (2023) 071804).',
+    'Background composition after the selection (samples.background_composition) against the paper\'s 79% mu mu, 18% tau tau, 3% e e mu mu (PRL 130 (2023) 071804); the tau tau share follows the MLP working point (mlp.keep_signal; README Searches).',
   ],
 };
 
