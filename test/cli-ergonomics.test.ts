@@ -22,6 +22,17 @@ function dimuonCsv(file: string, names: [string, string], n = 400, extra = ''): 
   return path;
 }
 
+describe('run --config: an input file that cannot be read', () => {
+  it('is named with its JSON path in the config, before any work', async () => {
+    const d = dimuonCsv('run-data.csv', ['m_mumu_GeV', 'm_recoil_GeV']);
+    const cfg = join(dir, 'missing-input.json');
+    writeFileSync(cfg, JSON.stringify({ analysis: 'zprime-mumu', inputs: { data: { path: d }, backgrounds: [{ path: 'nowhere.csv' }] } }));
+    await expect(main(['run', '--config', cfg, '--quick', '--backend', 'cpu', '--out', join(dir, 'missing-input-out')], quiet)).rejects.toThrow(
+      /missing-input\.json: config\.inputs\.backgrounds\[0\]\.path: .*nowhere\.csv: no such file/,
+    );
+  });
+});
+
 describe('--columns NAME=COLUMN', () => {
   it('scan: a file with its own names scans like one with darkscan names; the mapping is recorded', async () => {
     const canonical = dimuonCsv('canonical.csv', ['m_mumu_GeV', 'm_recoil_GeV']);

@@ -110,8 +110,14 @@ export const run: Command = {
       });
     }
     const inputDigests: Record<string, string> = {};
-    for (const inp of [cfg.inputs?.data, ...(cfg.inputs?.backgrounds ?? [])]) {
-      if (inp) inputDigests[inp.path] = await fileDigest(isAbsolute(inp.path) ? inp.path : resolve(dirname(path), inp.path));
+    const inputs = [['config.inputs.data', cfg.inputs?.data] as const, ...(cfg.inputs?.backgrounds ?? []).map((b, i) => [`config.inputs.backgrounds[${i}]`, b] as const)];
+    for (const [where, inp] of inputs) {
+      if (!inp) continue;
+      try {
+        inputDigests[inp.path] = await fileDigest(isAbsolute(inp.path) ? inp.path : resolve(dirname(path), inp.path));
+      } catch (e) {
+        throw new Error(`${path}: ${where}.path: ${(e as Error).message}`); // the file's own error names it
+      }
     }
     return withBackend({ backend: values.backend ?? (cfg.backend === 'auto' ? undefined : cfg.backend), workers: values.workers }, async (backend) => {
       const r = await runConfig(backend, cfg, { baseDir: dirname(path), quick: values.quick ? true : undefined, progress: ctx.progress, signal: ctx.signal, onFitModels: (m) => (fitModels = m) });
