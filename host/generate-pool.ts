@@ -12,6 +12,7 @@
 // worker frees up first).
 import { assembleParts, type EventPart, type EventSample, type GenerateOptions, type ParallelGenerator } from '../engine/generate/index.js';
 import type { GenerateReply, GenerateRequest } from './generate-worker.js';
+import { inNode } from './runtime.js';
 
 type NodeWorker = import('node:worker_threads').Worker;
 
@@ -74,8 +75,7 @@ export class GeneratorPool implements ParallelGenerator {
     if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`generator workers must be a positive integer, got ${workers}`);
     const chunk = opts.chunkEvents ?? CHUNK_EVENTS;
     if (!Number.isInteger(chunk) || chunk < 1) throw new RangeError(`generator chunk must be a positive integer of events, got ${chunk}`);
-    const isNode = typeof process !== 'undefined' && !!process.versions?.node && typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined';
-    if (workers < 2 || !isNode) return null;
+    if (workers < 2 || !inNode()) return null;
     const { Worker } = await import('node:worker_threads');
     const url = new URL('../dist/generate-worker.js', import.meta.url);
     return new GeneratorPool(Array.from({ length: workers }, () => new Worker(url)), opts.minEvents ?? 2 * chunk, chunk);

@@ -1,6 +1,7 @@
 // A pool worker: instantiates the kernels on the shared memory and runs item ranges on request.
 import * as Comlink from 'comlink';
 import { instantiate, type KernelFn } from './wasm-instance.js';
+import { inNode } from './runtime.js';
 
 let kernels: Record<string, KernelFn> | undefined;
 
@@ -18,7 +19,7 @@ const api = {
 export type WorkerApi = typeof api;
 
 async function main(): Promise<void> {
-  if (typeof process !== 'undefined' && process.versions?.node && typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === 'undefined') {
+  if (inNode()) {
     const { parentPort } = await import('node:worker_threads');
     const nodeEndpoint = (await import('comlink/dist/esm/node-adapter.mjs')).default;
     Comlink.expose(api, nodeEndpoint(parentPort!));
