@@ -83,8 +83,15 @@ describe('dark Higgsstrahlung demo, background composition', () => {
       expect(ee.fraction).toBeLessThan(0.5);
       // Each source's statistical error sqrt(sum w^2): w sqrt(rows) where every event has the luminosity
       // weight (mu mu, tau tau), between that of the rows' mean weight and the sum where weights vary.
-      const err = comp as unknown as { source: string; selected_events: number; selected_events_error: number; simulated_rows: number; event_weight: number }[];
-      for (const c of err) {
+      type Err = { source: string; selected_events: number; selected_events_error: number; simulated_rows: number; event_weight: number; strata?: Err[] };
+      const err = comp as unknown as Err[];
+      // a stratified source (mu mu): each stratum so, the source's error their quadrature sum
+      for (const c of err.filter((x) => x.strata)) expect(c.selected_events_error).toBeCloseTo(Math.hypot(...c.strata!.map((x) => x.selected_events_error)), 9);
+      for (const c of err.flatMap((x) => x.strata?.map((st) => ({ ...st, source: x.source })) ?? [x])) {
+        if (c.simulated_rows === 0) {
+          expect(c.selected_events_error).toBe(0);
+          continue;
+        }
         if (c.source === 'eemumu') {
           expect(c.selected_events_error).toBeGreaterThanOrEqual(c.selected_events / Math.sqrt(c.simulated_rows) * (1 - 1e-6));
           expect(c.selected_events_error).toBeLessThanOrEqual(c.selected_events * (1 + 1e-6));
@@ -93,7 +100,7 @@ describe('dark Higgsstrahlung demo, background composition', () => {
       expect(comp.reduce((a, c) => a + c.fraction, 0)).toBeCloseTo(1, 9);
       // The MLP keeps a far smaller share of the preselected tau tau than of mu mu (gamma): tau tau's
       // missing energy sits at large M_recoil, where only its both-muons-hard corner looks like A'h'.
-      const pre = (name: string) => (r.samples.background as { process: string; selected: number }[]).find((b) => b.process === name)!.selected;
+      const pre = (name: string) => (r.samples.background as { process: string; selected: number }[]).filter((b) => b.process === name).reduce((a, b) => a + b.selected, 0);
       const kept = (name: string) => comp.find((c) => c.source === name)!.simulated_rows / pre(name);
       expect(kept('tautau')).toBeLessThan(0.1 * kept('mumu'));
     } finally {
@@ -130,8 +137,9 @@ describe('dark Higgsstrahlung demo, degenerate inputs', () => {
   it('a scan whose observed maximum ties every pseudo-experiment gives p = 1 and Z = 0, not an error', async () => {
     const backend = await WasmBackend.create({ workers: 1 });
     try {
-      // Tiny simulated samples: huge weights make sigma_b dominate, so every local Z is 0.
-      const r = await runSearch(backend, DARK_HIGGSSTRAHLUNG, { seed: 1, maxEventsPerBackground: 10_000, signalEventsPerPoint: 200, trainEvents: 1500, pseudoExperiments: 4 });
+      // Tiny simulated samples: huge weights make sigma_b dominate, so every local Z is 0 (at 80 fb^-1
+      // mu mu's gap stratum, 800 000 events, is weighted too and resampled like the others).
+      const r = await runSearch(backend, DARK_HIGGSSTRAHLUNG, { seed: 1, lumiFb: 80, maxEventsPerBackground: 10_000, signalEventsPerPoint: 200, trainEvents: 1500, pseudoExperiments: 4 });
       expect(r.global).toMatchObject({ max_z_local: 0, p_global: 1, z_global: 0, exceeding: 4 });
     } finally {
       await backend.dispose();

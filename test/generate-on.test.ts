@@ -28,7 +28,7 @@ describe('generateOn = generate, bit for bit', () => {
   });
   it('the demo backgrounds and signal at more events than one chunk, on wasm and cpu', async () => {
     for (const [b, n] of [[wasm, 20000], [new CpuBackend(), 9000]] as [Backend, number][]) {
-      for (const [process, params] of [['mumu', { xMin: 0.09 }], ['tautau', {}], ['eemumu', {}], ['darkhiggs', { mA: 3, mh: 1 }]] as [string, Record<string, number>][]) {
+      for (const [process, params] of [['mumu', { xMin: 0.09 }], ['mumu', { xMin: 0.09, isrCosStratum: 1 }], ['tautau', {}], ['eemumu', {}], ['darkhiggs', { mA: 3, mh: 1 }]] as [string, Record<string, number>][]) {
         const o = { process, params, events: n, seed: 3 };
         const s = await generateOn(b, o);
         sameSample(s, generate(o));

@@ -45,7 +45,7 @@ describe('GeneratorPool: the same events as generate, bit for bit', () => {
   });
   it('the demo samples and the two-photon e e mu mu, 12000 events, 1 (generate, generateOn) vs 2 and 3 workers', async () => {
     const cpu = new CpuBackend();
-    for (const [process, params] of [['mumu', { xMin: 0.09 }], ['tautau', {}], ['eemumu', {}], ['darkhiggs', { mA: 3, mh: 1 }], ['darkhiggs', { mA: 8, mh: 0.5 }]] as [string, Record<string, number>][]) {
+    for (const [process, params] of [['mumu', { xMin: 0.09 }], ['mumu', { xMin: 0.09, isrCosStratum: 1 }], ['tautau', {}], ['eemumu', {}], ['darkhiggs', { mA: 3, mh: 1 }], ['darkhiggs', { mA: 8, mh: 0.5 }]] as [string, Record<string, number>][]) {
       const o = { process, params, events: 12000, seed: 3, weight: 2.5 };
       const ref = generate(o);
       expect(ref.length).toBeGreaterThan(0);

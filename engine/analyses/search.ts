@@ -22,10 +22,11 @@ import type { WindowGrid } from '../windows.js';
 import { countKey, expectedEvents, generateAtLuminosityOn, generateOn, getProcess, poisson, EventRandom, FAMILY_COLUMNS, GENERATOR_VERSION, type EventSample, type Params, type ParallelGenerator } from '../generate/index.js';
 import { GeneratorPool } from '../../host/generate-pool.js';
 import { DARKSCAN_VERSION } from '../version.js';
-import { foldIn, key, split, RANDOM_STREAM_VERSION } from '../random.js';
+import { foldIn, key, split, RANDOM_STREAM_VERSION, type Key } from '../random.js';
 import { trainMlps, type MlpSpec } from './mlp.js';
 import { BAYES_KERNEL_HOW, limitsBatch, PIPELINE_LIMIT_METHODS, type OneLimit, type PipelineLimitMethod } from '../stats/windows.js';
 import { globalSignificance } from '../stats/lee.js';
+import { localSignificance } from '../stats/pvalue.js';
 import { backgroundCells, backgroundOnlyCurves, drawFromCells, fitGlobalSignificance, type FitGlobalSignificance } from './fitlee.js';
 import { checkpoint } from '../cancel.js';
 import { couplingLimitsAt, type Coupling } from './couplings.js';
@@ -71,6 +72,21 @@ export interface BackgroundSource {
   readonly name: string;
   readonly params?: Params;
   readonly note?: string;
+  /**
+   * Stratified simulation: the background is the union of these disjoint regions of the
+   * generator's phase space (params over `params`; e.g. mu mu by the softer ISR photon's energy),
+   * each simulated at the luminosity with its own cross section, cap and weight, and each with
+   * pseudo-data of its own, so a stratum where the selection keeps events gets the simulation it
+   * needs. Their cross sections add up to the unstratified one. The MLP trains on `params`.
+   */
+  readonly strata?: readonly BackgroundStratum[];
+}
+
+export interface BackgroundStratum {
+  readonly label: string;
+  readonly params: Params;
+  /** At most this fraction of the events per background (maxEventsPerBackground) are simulated in this stratum (default 1). */
+  readonly capFraction?: number;
 }
 
 /** An extra cut on an event column: min <= v (or |v|) <= max. */
@@ -237,11 +253,11 @@ export interface SearchOptions {
   /** Background-only pseudo-experiments for the global significance (default 100). */
   readonly pseudoExperiments?: number;
   /**
-   * Backgrounds above DATA_MAX_EVENTS (FIT_DATA_MAX_EVENTS): split the weighted simulated sample
-   * into estimate and pseudo-data halves (SPLIT_ESTIMATE_FRACTION), so n and b share no event.
-   * Default false: the pseudo-data are a Poisson resampling of the estimate's own events (n and b
-   * correlated), because each split data event is ~w copies at one point and, where the estimate's
-   * half has no event nearby, makes a large local Z (README, "pseudo-data").
+   * Backgrounds (strata) above DATA_MAX_EVENTS (FIT_DATA_MAX_EVENTS): split the weighted simulated
+   * sample into estimate and pseudo-data halves (SPLIT_ESTIMATE_FRACTION), so n and b share no event.
+   * Default false: their pseudo-data are a Poisson resampling of the estimate's own events (n and b
+   * correlated), because each split data event is ~2w copies at one point, which inflates the local
+   * Z (the demo's tau tau, w = 4: background-only max local Z 5.5-6.7; README, "pseudo-data").
    */
   readonly splitPseudoData?: boolean;
   /** Fit-model searches: pseudo-experiments refitted for the fits' global significance (default: FIT_PSEUDO_EXPERIMENTS, at most pseudoExperiments; 0: none). */
@@ -468,6 +484,45 @@ function windowDistance(g: WindowGrid, w: number, c: readonly number[]): number 
   return g.shape === 'ellipse' ? Math.sqrt(dx * dx + ((c[1] - g.cy[w]) / g.ay[w]) ** 2) : Math.abs(dx);
 }
 
+/** One simulated background sample: a background, or one stratum of it (fold: its index folded into the background's keys). */
+interface SimUnit {
+  readonly bg: BackgroundSource;
+  readonly i: number;
+  readonly stratum?: string;
+  readonly capFraction?: number;
+  readonly params: Params;
+  readonly fold: (k: Key) => Key;
+}
+
+/**
+ * Per window without simulated background (b = 0), the weight of the background candidate nearest
+ * its centre (in units of its semi-axes: the sample that populates its neighbourhood); 0 for the
+ * other windows and without background candidates.
+ */
+export function emptyWindowWeights(g: WindowGrid, b: ArrayLike<number>, cands: Columns, vars: readonly string[]): Float64Array {
+  const W = g.cx.length, out = new Float64Array(W), n = rows(cands);
+  if (n === 0) return out;
+  // windowDistance squared, inline (~9000 windows x a few thousand candidates)
+  const xs = cands[vars[0]], ys = g.shape === 'ellipse' ? cands[vars[1]] : undefined, wt = cands.weight;
+  for (let w = 0; w < W; w++) {
+    if (b[w] > 0) continue;
+    const cx = g.cx[w], ax = g.ax[w], cy = ys ? g.cy[w] : 0, ay = ys ? g.ay[w] : 1;
+    let best = Infinity;
+    for (let i = 0; i < n; i++) {
+      if (!(wt[i] > 0)) continue;
+      const dx = (xs[i] - cx) / ax, dy = ys ? (ys[i] - cy) / ay : 0, d = dx * dx + dy * dy;
+      if (d < best) (best = d), (out[w] = wt[i]);
+    }
+  }
+  return out;
+}
+
+/** How the pseudo-data of samples above DATA_MAX_EVENTS are made, with and without splitPseudoData. */
+const PSEUDO_DATA_LARGE: Record<string, string> = {
+  true: `a Poisson resampling of the half of its simulated events the estimate does not use (the estimate: the other half, weights x ${1 / SPLIT_ESTIMATE_FRACTION}), so n and b share no simulated event`,
+  false: "a Poisson resampling of the estimate's events, correlated with b (splitPseudoData: split the sample instead)",
+};
+
 /** Runs one search (a definition from searches.ts or searches-llp.ts) end to end. */
 export async function runSearch(backend: Backend, def: SearchDefinition, o: SearchOptions): Promise<SearchResult>;
 export async function runSearch<S, X>(backend: Backend, def: CellSearchDefinition<S, X>, o: CellSearchOptions<S>): Promise<CellSearchResult>;
@@ -520,8 +575,7 @@ async function searchCells<S, X>(backend: Backend, def: CellSearchDefinition<S, 
   };
 }
 
-async function searchEvents(backend: Backend, def: SearchDefinition, o: SearchOptions): Promise<SearchResult> {
-  // The host event generation on worker threads (Node): as many as the backend's workers (--workers), the same events.
+async function searchEvents(backend: Backend, def: SearchDefinition, o: SearchOptions): Promise<SearchResult> {  // The host event generation on worker threads (Node): as many as the backend's workers (--workers), the same events.
   const w = o.generatorWorkers ?? backend.info().details.workers;
   const gen = await GeneratorPool.create(typeof w === 'number' ? w : 1);
   try {
@@ -607,16 +661,29 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
     return () => p;
   };
   const simulatedBackgrounds = !o.inputs?.backgrounds?.length;
-  const bgSamples = simulatedBackgrounds ? def.backgrounds.map((bg, i) => early(() => atLuminosity(backend, bg.name, bg.params, lumi, seedOf(foldIn(kMc, i)), cap, o.signal, lane(2)))) : [];
+  /**
+   * The simulated samples: one per background, or one per stratum of a stratified background
+   * (its keys: the background's with the stratum's index folded in; an unstratified background
+   * keeps the background's keys).
+   */
+  const units: SimUnit[] = simulatedBackgrounds
+    ? def.backgrounds.flatMap((bg, i) => (bg.strata?.length
+      ? bg.strata.map((st, j) => ({ bg, i, stratum: st.label, params: { ...bg.params, ...st.params }, capFraction: st.capFraction, fold: (k: Key) => foldIn(k, j) }))
+      : [{ bg, i, params: { ...bg.params }, fold: (k: Key) => k }]))
+    : [];
+  const unitEvents = units.map((u) => expectedEvents(u.bg.name, lumi, u.params));
+  const unitCap = units.map((u) => Math.max(1, Math.round(cap * (u.capFraction ?? 1))));
+  const bgSamples = units.map((u, k) => early(() => atLuminosity(backend, u.bg.name, u.params, lumi, seedOf(u.fold(foldIn(kMc, u.i))), unitCap[k], o.signal, lane(2))));
   const dataMax = def.model === 'fit' ? FIT_DATA_MAX_EVENTS : DATA_MAX_EVENTS;
-  /** Per simulated background: pseudo-data from the other half of its own sample (more than dataMax events, no data file)? */
-  const splitData = def.backgrounds.map((bg) => !!o.splitPseudoData && !o.inputs?.data && simulatedBackgrounds && expectedEvents(bg.name, lumi, bg.params ?? {}) > dataMax);
-  /** The pseudo-data halves of split backgrounds (selected; the MLP applied with the estimate's). */
-  const dataHalves: (Columns | null)[] = def.backgrounds.map(() => null);
-  const pseudoData = !o.inputs?.data && simulatedBackgrounds
-    ? def.backgrounds.map((bg, i) => (expectedEvents(bg.name, lumi, bg.params ?? {}) <= dataMax
+  const splitMode = !!o.splitPseudoData;
+  /** Per simulated sample: pseudo-data from the other half of its own sample (more than dataMax events, no data file)? */
+  const splitData = units.map((u, k) => splitMode && !o.inputs?.data && unitEvents[k] > dataMax);
+  /** The pseudo-data halves of split samples (selected; the MLP applied with the estimate's). */
+  const dataHalves: (Columns | null)[] = units.map(() => null);
+  const pseudoData = !o.inputs?.data
+    ? units.map((u, k) => (unitEvents[k] <= dataMax
       // unit-weight events where the process has importance weights: data are counts, each event once
-      ? early(() => generateAtLuminosityOn(backend, { process: bg.name, params: { ...bg.params, ...getProcess(bg.name).unweighted }, lumiFb: lumi, seed: seedOf(foldIn(kData, i)), maxEvents: 2 * dataMax }, o.signal, lane(2)))
+      ? early(() => generateAtLuminosityOn(backend, { process: u.bg.name, params: { ...u.params, ...getProcess(u.bg.name).unweighted }, lumiFb: lumi, seed: seedOf(u.fold(foldIn(kData, u.i))), maxEvents: 2 * dataMax }, o.signal, lane(2)))
       : null))
     : [];
   const injectSample = o.inject ? early(() => generateOn(backend, { process: def.signal.process, params: signalParams(def, o.inject!.masses), events: o.inject!.events, seed: seedOf(kInject) }, o.signal, lane(2))) : null;
@@ -634,11 +701,12 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
 
   // 1. Backgrounds from files (simulated ones: after the MLP's training, below).
   let t = performance.now();
-  const bgParts: { name: string; c: Columns; eventWeight?: number }[] = [], bgCandFromFiles: Columns[] = [];
+  /** Selected background events per sample; group: the background they belong to (strata of one background share it). */
+  const bgParts: { name: string; group: number; stratum?: string; c: Columns; eventWeight?: number }[] = [], bgCandFromFiles: Columns[] = [];
   if (o.inputs?.backgrounds?.length) {
     for (const inp of o.inputs.backgrounds) {
       const r = fromFile(inp, 'background');
-      if (r.events) bgParts.push({ name: inp.table.source, c: r.events });
+      if (r.events) bgParts.push({ name: inp.table.source, group: bgParts.length, c: r.events });
       else bgCandFromFiles.push(r.cands!);
       (samples.background as unknown[]).push({ file: inp.table.source, rows: inp.table.length, selected: r.events ? rows(r.events) : rows(r.cands!), as: inp.selected ? 'candidates' : 'events' });
     }
@@ -647,25 +715,27 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   /** Simulated backgrounds at the luminosity (weighted where capped), selected. */
   const simulate = async () => {
     t = performance.now();
-    for (const [i, bg] of def.backgrounds.entries()) {
+    for (const [k, u] of units.entries()) {
       await check();
-      progress(`simulating ${bg.name} at ${lumi} fb^-1`);
-      const s = await bgSamples[i]();
+      const bg = u.bg, label = u.stratum === undefined ? bg.name : `${bg.name} (${u.stratum})`;
+      progress(`simulating ${label} at ${lumi} fb^-1`);
+      const s = await bgSamples[k]();
       const eventWeight = Number((s.meta as Record<string, unknown>).event_weight ?? 1);
-      if (!splitData[i]) {
-        const c = selectSample(s.columns, s.length, bg.name);
-        bgParts.push({ name: bg.name, c, eventWeight });
-        (samples.background as unknown[]).push({ ...sampleInfo(s, rows(c)), note: bg.note });
+      const part = { name: bg.name, group: u.i, ...(u.stratum !== undefined ? { stratum: u.stratum } : {}) };
+      if (!splitData[k]) {
+        const c = selectSample(s.columns, s.length, label);
+        bgParts.push({ ...part, c, eventWeight });
+        (samples.background as unknown[]).push({ ...sampleInfo(s, rows(c)), ...(u.stratum !== undefined ? { stratum: u.stratum } : {}), note: bg.note });
         continue;
       }
       // Split by event index (Philox keyed by the data key, SPLIT_TAG and the background): the
       // estimate's half weighted x 1 / f, the pseudo-data's x 1 / (1 - f); no event in both.
       const f = SPLIT_ESTIMATE_FRACTION;
-      const { first: c, rest: d, firstEvents: estimateEvents } = splitSample(s.columns, s.length, selectMask(s.columns, s.length, bg.name), foldIn(foldIn(kData, SPLIT_TAG), i), f, keep);
-      dataHalves[i] = d;
-      bgParts.push({ name: bg.name, c, eventWeight: eventWeight / f });
+      const { first: c, rest: d, firstEvents: estimateEvents } = splitSample(s.columns, s.length, selectMask(s.columns, s.length, label), u.fold(foldIn(foldIn(kData, SPLIT_TAG), u.i)), f, keep);
+      dataHalves[k] = d;
+      bgParts.push({ ...part, c, eventWeight: eventWeight / f });
       (samples.background as unknown[]).push({
-        ...sampleInfo(s, rows(c)), note: bg.note,
+        ...sampleInfo(s, rows(c)), ...(u.stratum !== undefined ? { stratum: u.stratum } : {}), note: bg.note,
         split: { estimate_fraction: f, estimate_events: estimateEvents, pseudo_data_events: s.length - estimateEvents, pseudo_data_selected: rows(d), estimate_weight_factor: 1 / f, pseudo_data_weight_factor: 1 / (1 - f) },
       });
     }
@@ -776,11 +846,24 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   // Selected background per source (weighted, at the luminosity), with the simulation's statistical
   // error sqrt(sum w^2). A source with no simulated event left is not known to be absent: with event
   // weight w, 0 simulated events bound it below 2.303 w events at 90% CL (Poisson, -ln 0.1).
-  const composition = bgParts.map((p) => ({
-    source: p.name, selected_events: p.c.weight.reduce((a, v) => a + v, 0), selected_events_error: Math.sqrt(p.c.weight.reduce((a, v) => a + v * v, 0)), simulated_rows: rows(p.c), fraction: 0,
+  // A stratified background is one source, its strata listed (each with its own event weight).
+  const sourceOf = (p: (typeof bgParts)[number]) => ({
+    selected_events: p.c.weight.reduce((a, v) => a + v, 0), selected_events_error: Math.sqrt(p.c.weight.reduce((a, v) => a + v * v, 0)), simulated_rows: rows(p.c),
     ...(p.eventWeight !== undefined ? { event_weight: p.eventWeight } : {}),
     ...(rows(p.c) === 0 && p.eventWeight !== undefined ? { selected_events_upper_90: 2.303 * p.eventWeight, fraction_upper_90: 0 } : {}),
-  }));
+  });
+  const composition = [...new Set(bgParts.map((p) => p.group))].map((g) => {
+    const parts = bgParts.filter((p) => p.group === g);
+    if (parts.length === 1 && parts[0].stratum === undefined) return { source: parts[0].name, fraction: 0, ...sourceOf(parts[0]) };
+    const strata = parts.map((p) => ({ stratum: p.stratum, ...sourceOf(p) }));
+    return {
+      source: parts[0].name, fraction: 0, selected_events: strata.reduce((a, c) => a + c.selected_events, 0),
+      selected_events_error: Math.hypot(...strata.map((c) => c.selected_events_error)), simulated_rows: strata.reduce((a, c) => a + c.simulated_rows, 0),
+      // no simulated event left in any stratum: bounded by the largest stratum weight
+      ...(strata.every((c) => c.simulated_rows === 0 && c.event_weight !== undefined) ? { selected_events_upper_90: 2.303 * Math.max(...strata.map((c) => c.event_weight!)), fraction_upper_90: 0 } : {}),
+      strata,
+    };
+  }) as { source: string; fraction: number; selected_events: number; selected_events_error: number; simulated_rows: number; event_weight?: number; selected_events_upper_90?: number; fraction_upper_90?: number }[];
   const totalSel = composition.reduce((a, c) => a + c.selected_events, 0);
   for (const c of composition) {
     c.fraction = totalSel > 0 ? c.selected_events / totalSel : 0;
@@ -815,35 +898,45 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       // DATA_MAX_EVENTS; above (weighted simulation, a second sample would cost its generation),
       // a Poisson resampling of the half of the simulated events the estimate does not use.
       const parts: Record<string, unknown>[] = [];
-      for (const [i, bg] of def.backgrounds.entries()) {
+      /** Data candidates of sample k at the same scan coordinates (f32) as one of its estimate's: shared simulated events. */
+      const shared = (k: number, d: Columns) => {
+        const est = candidates(bgParts[k].c, false), at = (c: Columns, i: number) => candVars.map((v) => c[v][i]).join(',');
+        const seen = new Set<string>();
+        for (let i = 0; i < rows(est); i++) seen.add(at(est, i));
+        let n = 0;
+        for (let i = 0; i < rows(d); i++) if (seen.has(at(d, i))) n++;
+        return n;
+      };
+      for (const [k, u] of units.entries()) {
         await check();
-        const mu = expectedEvents(bg.name, lumi, bg.params ?? {});
+        const mu = unitEvents[k], i = u.i, name = u.bg.name, st = u.stratum !== undefined ? { stratum: u.stratum } : {};
+        const resampleKey = u.fold(foldIn(kData, 1000 + i));
         if (mu <= dataMax) {
-          progress(`simulating pseudo-data: ${bg.name} at ${lumi} fb^-1`);
-          const s = await pseudoData[i]!();
-          const sel = await applyMlp(selectSample(s.columns, s.length, `pseudo-data ${bg.name}`));
+          progress(`simulating pseudo-data: ${name}${u.stratum !== undefined ? ` (${u.stratum})` : ''} at ${lumi} fb^-1`);
+          const s = await pseudoData[k]!();
+          const sel = await applyMlp(selectSample(s.columns, s.length, `pseudo-data ${name}`));
           const w = sel.weight;
-          const cands = w.every((v) => v === 1) ? candidates(sel, false) : candidates(poissonResample(sel, w, foldIn(kData, 1000 + i), keep), false);
+          const cands = w.every((v) => v === 1) ? candidates(sel, false) : candidates(poissonResample(sel, w, resampleKey, keep), false);
           dataParts.push(cands);
-          parts.push({ process: bg.name, independent: true, made_from: 'independent sample (own random stream)', seed: s.seed, events: s.nGenerated, poisson_events: s.meta.poisson_events, selected: rows(sel) });
-          dataOrigin[i] = 'independent';
-        } else if (!splitData[i]) {
-          const c = bgParts[i].c;
-          dataParts.push(candidates(poissonResample(c, c.weight, foldIn(kData, 1000 + i), keep), false));
-          parts.push({ process: bg.name, independent: false, made_from: 'estimate resampled', expected_events: mu, note: `more than ${dataMax} events: a Poisson resampling of the background estimate's weighted events (correlated with b; splitPseudoData splits the sample instead)` });
+          parts.push({ process: name, ...st, independent: true, made_from: 'independent sample (own random stream)', seed: s.seed, events: s.nGenerated, poisson_events: s.meta.poisson_events, selected: rows(sel), candidates: rows(cands), shared_with_estimate: shared(k, cands) });
+          dataOrigin[k] = 'independent';
+        } else if (!splitData[k]) {
+          const c = bgParts[k].c, cands = candidates(poissonResample(c, c.weight, resampleKey, keep), false);
+          dataParts.push(cands);
+          parts.push({ process: name, ...st, independent: false, made_from: 'estimate resampled', expected_events: mu, candidates: rows(cands), shared_with_estimate: shared(k, cands), note: `more than ${dataMax} events: a Poisson resampling of the background estimate's weighted events (correlated with b; splitPseudoData splits the sample instead)` });
         } else {
-          const d = dataHalves[i]!, f = SPLIT_ESTIMATE_FRACTION;
-          dataParts.push(candidates(poissonResample(d, d.weight, foldIn(kData, 1000 + i), keep), false));
+          const d = dataHalves[k]!, f = SPLIT_ESTIMATE_FRACTION, cands = candidates(poissonResample(d, d.weight, resampleKey, keep), false);
+          dataParts.push(cands);
           parts.push({
-            process: bg.name, independent: true, made_from: 'split half', estimate_fraction: f, pseudo_data_fraction: 1 - f, expected_events: mu, selected: rows(d),
-            note: `more than ${dataMax} events: the weighted simulated sample is split event by event (Philox, data key, tag ${SPLIT_TAG}, background ${i}); the estimate uses a fraction ${f} (weights x ${1 / f}), the pseudo-data are a Poisson resampling of the other events (weights x ${1 / (1 - f)}): no event in both`,
+            process: name, ...st, independent: true, made_from: 'split half', estimate_fraction: f, pseudo_data_fraction: 1 - f, expected_events: mu, selected: rows(d), candidates: rows(cands), shared_with_estimate: shared(k, cands),
+            note: `more than ${dataMax} events: the weighted simulated sample is split event by event (Philox, data key, tag ${SPLIT_TAG}, background ${i}${u.stratum !== undefined ? ', stratum folded in' : ''}); the estimate uses a fraction ${f} (weights x ${1 / f}), the pseudo-data are a Poisson resampling of the other events (weights x ${1 / (1 - f)}): no event in both`,
           });
-          dataOrigin[i] = 'split';
+          dataOrigin[k] = 'split';
         }
       }
       dataSource = {
-        pseudo_data: `background-only pseudo-data: per background an independent unweighted sample where it has at most data_max_events events, else ${o.splitPseudoData ? 'a Poisson resampling of the half of its simulated events the estimate does not use (independent of b)' : "a Poisson resampling of the estimate's events (correlated with b)"}`,
-        data_max_events: dataMax, split_pseudo_data: !!o.splitPseudoData, ...(o.splitPseudoData ? { split_estimate_fraction: SPLIT_ESTIMATE_FRACTION } : {}), backgrounds: parts, key_stream: SEARCH_STREAM,
+        pseudo_data: `background-only pseudo-data: per background (per stratum of a stratified one) an independent unweighted sample where it has at most data_max_events events, else ${PSEUDO_DATA_LARGE[String(splitMode)]} (backgrounds[].made_from says which)`,
+        data_max_events: dataMax, split_pseudo_data: splitMode, ...(splitMode ? { split_estimate_fraction: SPLIT_ESTIMATE_FRACTION } : {}), backgrounds: parts, key_stream: SEARCH_STREAM,
       };
     }
   }
@@ -863,6 +956,22 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   t = performance.now();
   progress(`scanning ${W} windows`);
   const { res, bEff, zLocal, pLocal } = await scanWithFloor(backend, grid, data, bgCands, o.signal);
+  // A window without a simulated background event is not known to be empty: it holds zero events
+  // of the simulated sample around it, whose events weigh w0 (the weight of the background
+  // candidate nearest the window, in units of its semi-axes). Read as the on/off problem that Z_Bi
+  // solves (engine/stats/pvalue.ts; Cousins, Linnemann, Tucker, NIM A 595 (2008) 480, eq. 17) with
+  // n_off ~ 0 and tau = 1 / w0: b = B_FLOOR, sigma_b = sqrt(B_FLOOR w0) (tau = b / sigma_b^2),
+  // so n data events there have p ~ (1 + 1 / w0)^-n, not the exact-background Poisson tail of
+  // b = B_FLOOR (3 events: Z = 5.1). For the local Z, the limits and the look-elsewhere alike.
+  const w0 = emptyWindowWeights(grid, res.b!, bgCands, candVars);
+  let emptyWindows = 0;
+  for (let w = 0; w < W; w++) {
+    if (!(w0[w] > 0)) continue;
+    emptyWindows++;
+    res.sigmaB![w] = Math.sqrt(B_FLOOR * w0[w]);
+    const s = localSignificance(res.data.n[w], bEff[w], res.sigmaB![w]);
+    (zLocal[w] = s.z), (pLocal[w] = s.p);
+  }
   lap('scan', t);
 
   // 7. Limits per window, in events, cross section and coupling.
@@ -999,15 +1108,15 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
         if (fitPseudo === 'model') return drawFromCells(cells ??= backgroundCells(fitted!.models, await backgroundOnlyCurves(backend, fitted!.models, fitted!.used, o.signal)), kk);
         // As the data (section 5) with the pseudo-experiment's key: independent samples up to dataMax events, else the split's data half resampled.
         const parts: Columns[] = [];
-        for (const [i, bg] of (fileBackgrounds ? [] : def.backgrounds).entries()) {
-          if (expectedEvents(bg.name, lumi, bg.params ?? {}) > dataMax) {
-            const c = splitData[i] ? dataHalves[i]! : bgParts[i].c;
-            parts.push(candidates(poissonResample(c, c.weight, foldIn(kk, 1000 + i), keep), false));
+        for (const [k, u] of units.entries()) {
+          if (unitEvents[k] > dataMax) {
+            const c = splitData[k] ? dataHalves[k]! : bgParts[k].c;
+            parts.push(candidates(poissonResample(c, c.weight, u.fold(foldIn(kk, 1000 + u.i)), keep), false));
           }
           else {
-            const sim = await generateAtLuminosityOn(backend, { process: bg.name, params: bg.params, lumiFb: lumi, seed: seedOf(foldIn(kk, i)), maxEvents: 2 * dataMax }, o.signal, lane(2));
-            const sel = await applyMlp(selectSample(sim.columns, sim.length, `pseudo-data ${bg.name}`));
-            parts.push(candidates(sel.weight.every((v) => v === 1) ? sel : poissonResample(sel, sel.weight, foldIn(kk, 1000 + i), keep), false));
+            const sim = await generateAtLuminosityOn(backend, { process: u.bg.name, params: u.params, lumiFb: lumi, seed: seedOf(u.fold(foldIn(kk, u.i))), maxEvents: 2 * dataMax }, o.signal, lane(2));
+            const sel = await applyMlp(selectSample(sim.columns, sim.length, `pseudo-data ${u.bg.name}`));
+            parts.push(candidates(sel.weight.every((v) => v === 1) ? sel : poissonResample(sel, sel.weight, u.fold(foldIn(kk, 1000 + u.i)), keep), false));
           }
         }
         if (fileBackgrounds) parts.push(candidates(poissonResample(bgEvents, bgEvents.weight, kk, keep), false));
@@ -1075,7 +1184,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       `Bayesian limits (and the Bayesian fallback of cls-asymptotic) are computed by ${BAYES_KERNEL_HOW}.`,
       ...(failedWindows ? [`${failedWindows} windows have no limit (NaN; limit_method_reason starts with 'failed:').`] : []),
       'Signal efficiency of a window: selection x containment of the simulated signal in the window nearest its peak, interpolated between the simulated masses (linear in 1D, bilinear in 2D).',
-      `The observed data are background-only pseudo-data: per background an independent unweighted sample (its own random stream) where it has at most ${def.model === 'fit' ? FIT_DATA_MAX_EVENTS : DATA_MAX_EVENTS} events at the luminosity; larger backgrounds (weighted simulation) ${o.splitPseudoData ? `a Poisson resampling of the half of their simulated events the estimate does not use (the estimate: the other half, weights x ${1 / SPLIT_ESTIMATE_FRACTION}), so n and b share no simulated event` : "a Poisson resampling of the estimate's events, correlated with b (splitPseudoData: split the sample instead)"} (samples.data.backgrounds says which). Look-elsewhere pseudo-experiments resample the background estimate (bootstrapped where the data are an independent sample), and for split backgrounds their data half, as the data were.`,
+      `The observed data are background-only pseudo-data: per background an independent unweighted sample (its own random stream) where it has at most ${def.model === 'fit' ? FIT_DATA_MAX_EVENTS : DATA_MAX_EVENTS} events at the luminosity; larger backgrounds (weighted simulation) ${PSEUDO_DATA_LARGE[String(splitMode)]} (samples.data.backgrounds[].made_from says which). Windows without simulated background (${emptyWindows}): b = ${B_FLOOR} +- sqrt(${B_FLOOR} w0), w0 the weight of the background candidate nearest the window (zero simulated events of that sample: the on/off problem, Z_Bi, tau = 1 / w0), for the local Z, the limits and the look-elsewhere alike. Look-elsewhere pseudo-experiments resample the background estimate (bootstrapped where the data are an independent sample), and for split backgrounds their data half, as the data were.`,
     ],
   };
 }
