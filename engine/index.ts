@@ -6,11 +6,11 @@
 //   windows      darkHiggsstrahlungGrid, grid1D, NAMED_GRIDS, scan, countInWindows, scanRows, windowLimits, scanGlobalSignificance
 //   statistics   makeModel, upperLimitsToys, upperLimitAsymptotic, hypotestAsymptotic, discoveryToys, bayesUpper, feldmanCousins, ...
 //   MLP          loadOnnx, parseMlpJson, loadModelFile, scoreEvents, scoreByRange, trainClassifier, mlpToOnnx
-//   LLP          generateLlpSample, runSweep, analyse (B -> K S lifetime sweep and limits)
+//   LLP          generateLlpSample, runSweep, loadLlpSignal / loadLlpData; the B -> K S and iDM searches are runSearch with B_KPLUS_LLP / B_KSTAR0_LLP / IDM_DARKHIGGS
 //   analyses     runSearch + SEARCHES (every search, DARK_HIGGSSTRAHLUNG the demo), parseConfig
 //   plots        linePlot, brazilPlot, mapPlot (SVG strings)
 //   likelihoods  readWorkspace, readPatchset, applyPatch, compileModel, FitSession, hypotests, upperLimits, bestFits (pyhf JSON)
-// File readers that take a path (readEvents, loadModelFile, loadSignal, ...) need Node; the parse*
+// File readers that take a path (readEvents, loadModelFile, loadLlpSignal, ...) need Node; the parse*
 // functions take bytes or text and run anywhere. Every result records the backend it ran on.
 export * from '../host/index.js';
 export * from './random.js';
