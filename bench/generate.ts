@@ -1,5 +1,5 @@
-// Event generation throughput of the dimuon two-body processes (mumu with the demo's xMin = 0.09
-// skim, darkhiggs at mA = 4, mh = 2): the gen_dimuon kernel (f32, kernels/gen_dimuon) on each
+// Event generation throughput of the gen_dimuon kernel's processes (mumu with the demo's xMin = 0.09
+// skim, darkhiggs at mA = 4, mh = 2, zp_inv at mZp = 3): the gen_dimuon kernel (f32, kernels/gen_dimuon) on each
 // backend against the f64 host generator it replaced (test/f64-dimuon.ts through generateHost:
 // Philox, physics and detector in host TypeScript), in the same run:
 //   npx vite-node bench/generate.ts -- [--events 200000] [--backends wasm,cpu] [--workers 1,2] [--out bench-generate.json]
@@ -39,7 +39,7 @@ for (const name of a.backends!.split(',')) {
   if (name === 'wasm') for (const w of a.workers!.split(',').map(Number)) backends.push([`wasm (${w} worker${w > 1 ? 's' : ''})`, await WasmBackend.create({ workers: w })]);
   else backends.push([name, await createBackend(name as 'cpu')]);
 }
-for (const [proc, params] of [['mumu', { xMin: 0.09 }], ['darkhiggs', { mA: 4, mh: 2 }]] as [string, Record<string, number>][]) {
+for (const [proc, params] of [['mumu', { xMin: 0.09 }], ['darkhiggs', { mA: 4, mh: 2 }], ['zp_inv', { mZp: 3 }]] as [string, Record<string, number>][]) {
   const o = { process: proc, params, events: N, seed: 1 };
   const host = await best('f64 host (replaced)', proc, () => generateHost(f64Def(proc), o));
   rows.push(host);

@@ -1,10 +1,10 @@
-// The f64 host definitions of mumu and darkhiggs that the gen_dimuon kernel replaced (engine/generate/
+// The f64 host definitions of mumu, darkhiggs and zp_inv that the gen_dimuon kernel replaced (engine/generate/
 // processes.ts before GENERATOR_VERSION 4), kept only as an independent cross-check of the kernel:
 // test/gen-dimuon.test.ts compares their samples with the kernel's, bench/generate.ts their speed.
 // They run through the host chain (engine/generate/index.ts generateHost).
 import { getProcess, type ProcessDef } from '../engine/generate/index.js';
 import { M_MU } from '../engine/generate/lorentz.js';
-import { decay2, noRadiation, produce2, radiate, sampleCos } from '../engine/generate/physics.js';
+import { decay2, decay3, noRadiation, produce2, radiate, sampleCos } from '../engine/generate/physics.js';
 import type { EventRandom } from '../engine/generate/rng.js';
 import type { GenEvent, GenParticle, Params } from '../engine/generate/processes.js';
 
@@ -19,6 +19,11 @@ export const F64: Record<string, (rng: EventRandom, p: Params) => GenEvent> = {
     const c = sampleCos(rng, (x) => 1 + x * x, 2);
     const [a, b] = produce2(r.system, M_MU, M_MU, c, rng.between(0, 2 * Math.PI));
     return { particles: [mu(-1, a), mu(1, b), ...r.photons.map((q) => ({ kind: 'gamma' as const, charge: 0, p: q }))], truth: {} };
+  },
+  zp_inv(rng, p) {
+    const r = isrOrNot(rng, p, p.mZp + 2 * M_MU);
+    const [a, b, z] = decay3(rng, r.system, M_MU, M_MU, p.mZp);
+    return { particles: [mu(1, a), mu(-1, b), ...r.photons.map((q) => ({ kind: 'gamma' as const, charge: 0, p: q })), { kind: 'invisible', charge: 0, p: z }], truth: { truth_m_Zp_GeV: p.mZp } };
   },
   darkhiggs(rng, p) {
     const r = isrOrNot(rng, p, p.mA + p.mh);

@@ -1,6 +1,6 @@
-// The gen_dimuon kernel (kernels/gen_dimuon: mumu and darkhiggs in f32 on every backend) against
+// The gen_dimuon kernel (kernels/gen_dimuon: mumu, darkhiggs, zp_inv in f32 on every backend) against
 // the f64 host generator it replaced, kept only as an independent cross-check (test/f64-dimuon.ts:
-// the former definitions, physics.ts radiate / sampleCos / produce2 / decay2) run through the host
+// the former definitions, physics.ts radiate / sampleCos / produce2 / decay2 / decay3) run through the host
 // chain (generateHost: toLab, detector.ts, reconstruct). Different random streams
 // and arithmetic, so the comparison is statistical: acceptance, means and binned shapes of
 // M_recoil, M_mumu and the other selection variables within their errors. Plus: the kernel's
@@ -72,6 +72,9 @@ describe('gen_dimuon kernel vs the f64 host generator it replaced (statistical)'
     ['darkhiggs', { mA: 4, mh: 2 }],
     ['darkhiggs', { mA: 8, mh: 0.5 }],
     ['darkhiggs', { mA: 1, mh: 0.5, isr: 0 }],
+    ['zp_inv', { mZp: 3 }],
+    ['zp_inv', { mZp: 7 }],
+    ['zp_inv', { mZp: 0.5, isr: 0 }],
   ] as [string, Params][]) {
     it(`${process} ${JSON.stringify(params)}: acceptance, means and shapes of M_recoil, M_mumu and the selection variables agree (${N} events each)`, () => {
       const kernel = generate({ process, params, events: N, seed: 21 });

@@ -75,6 +75,49 @@ function twoBody(pe: f32, px: f32, py: f32, pz: f32, M: f32, m2: f32, ma: f32, m
   bE = oE; bX = oX; bY = oY; bZ = oZ;
 }
 
+function rotate(e: f32, x: f32, y: f32, z: f32, ca: f32, sa: f32, cb: f32, sb: f32, cg: f32, sg: f32): void {
+  const x1 = fm(cg, x) - fm(sg, y), y1 = fm(sg, x) + fm(cg, y);
+  const x2 = fm(cb, x1) + fm(sb, z), z2 = fm(cb, z) - fm(sb, x1);
+  oE = e;
+  oX = fm(ca, x2) - fm(sa, y1);
+  oY = fm(sa, x2) + fm(ca, y1);
+  oZ = z2;
+}
+
+/** mode 2: mu+ mu- Z' by flat three-body phase space (ref.ts threeBody); mu+ into (aE..aZ), mu- into (bE..bZ). */
+function threeBody(P: Params, se: f32, sx: f32, sy: f32, sz: f32, M: f32, m2: f32): void {
+  const mm = P.m_mu, mz = P.m_a;
+  const lo = mm + mz, hi = M - mm;
+  const wmax = pStar(m2, M, mm, lo) * pStar(hi * hi, hi, mm, mz);
+  let m23 = lo;
+  for (let it = 0; it < 256; it++) {
+    m23 = lo + (hi - lo) * rsUniform();
+    const w = pStar(m2, M, mm, m23) * pStar(m23 * m23, m23, mm, mz);
+    if (rsUniform() * wmax <= w) break;
+  }
+  const c1: f32 = <f32>2.0 * rsUniform() - <f32>1.0;
+  disc();
+  twoBody(M, 0.0, 0.0, 0.0, M, m2, mm, m23, c1);
+  const a0 = aE, a1 = aX, a2 = aY, a3 = aZ, x0 = bE, x1 = bX, x2 = bY, x3 = bZ;
+  const c2: f32 = <f32>2.0 * rsUniform() - <f32>1.0;
+  disc();
+  twoBody(x0, x1, x2, x3, m23, m23 * m23, mm, mz, c2);
+  const b0 = aE, b1 = aX, b2 = aY, b3 = aZ;
+  const cb: f32 = <f32>2.0 * rsUniform() - <f32>1.0;
+  const sb = xsqrt(max<f32>(0.0, <f32>1.0 - cb * cb));
+  disc();
+  const ca = dC, sa = dS;
+  disc();
+  const cg = dC, sg = dS;
+  rotate(a0, a1, a2, a3, ca, sa, cb, sb, cg, sg);
+  boostFrom(se, sx, sy, sz, M, oE, oX, oY, oZ);
+  const pe = oE, px = oX, py = oY, pz = oZ;
+  rotate(b0, b1, b2, b3, ca, sa, cb, sb, cg, sg);
+  boostFrom(se, sx, sy, sz, M, oE, oX, oY, oZ);
+  bE = oE; bX = oX; bY = oY; bZ = oZ;
+  aE = pe; aX = px; aY = py; aZ = pz;
+}
+
 function isrPhoton(P: Params, x: f32, uc: f32, dir: f32): void {
   const r = xexp(uc * P.isr_lr);
   let omc: f32 = <f32>2.0 * r - P.isr_a;
@@ -214,30 +257,33 @@ function genEvent(P: Params, ev: u32, o: usize): void {
       m2 = rs * rs;
     }
   }
-  // production angle, two-body production
+  // production: two-body (modes 0, 1) or three-body (mode 2)
   const mode = P.mode;
-  const ma = P.m_a, mb = P.m_b;
-  let bt2: f32 = 0, kk: f32 = 1, fmax: f32 = 2;
-  if (mode == 1) {
-    const sp = ma + mb, sd = ma - mb;
-    const lam = max<f32>(0.0, (m2 - sp * sp) * (m2 - sd * sd));
-    bt2 = xdiv(lam, m2 * m2);
-    kk = xdiv(<f32>8.0 * (ma * ma), m2);
-    fmax = bt2 + kk;
-  }
-  let c: f32 = 0;
-  for (let it = 0; it < 64; it++) {
-    c = <f32>2.0 * rsUniform() - <f32>1.0;
-    const f: f32 = mode == 1 ? bt2 * (<f32>1.0 - c * c) + kk : <f32>1.0 + c * c;
-    if (rsUniform() * fmax <= f) break;
-  }
   const M = xsqrt(m2);
-  disc();
-  twoBody(se, sx, sy, sz, M, m2, ma, mb, c);
-  if (mode == 1) {
-    const c2: f32 = <f32>2.0 * rsUniform() - <f32>1.0;
+  if (mode == 2) threeBody(P, se, sx, sy, sz, M, m2);
+  else {
+    const ma = P.m_a, mb = P.m_b;
+    let bt2: f32 = 0, kk: f32 = 1, fmax: f32 = 2;
+    if (mode == 1) {
+      const sp = ma + mb, sd = ma - mb;
+      const lam = max<f32>(0.0, (m2 - sp * sp) * (m2 - sd * sd));
+      bt2 = xdiv(lam, m2 * m2);
+      kk = xdiv(<f32>8.0 * (ma * ma), m2);
+      fmax = bt2 + kk;
+    }
+    let c: f32 = 0;
+    for (let it = 0; it < 64; it++) {
+      c = <f32>2.0 * rsUniform() - <f32>1.0;
+      const f: f32 = mode == 1 ? bt2 * (<f32>1.0 - c * c) + kk : <f32>1.0 + c * c;
+      if (rsUniform() * fmax <= f) break;
+    }
     disc();
-    twoBody(aE, aX, aY, aZ, ma, ma * ma, P.m_mu, P.m_mu, c2);
+    twoBody(se, sx, sy, sz, M, m2, ma, mb, c);
+    if (mode == 1) {
+      const c2: f32 = <f32>2.0 * rsUniform() - <f32>1.0;
+      disc();
+      twoBody(aE, aX, aY, aZ, ma, ma * ma, P.m_mu, P.m_mu, c2);
+    }
   }
   // lab frame, detector
   const g = P.g_cm, bg = P.bg_cm;

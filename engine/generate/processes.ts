@@ -119,20 +119,20 @@ function zPrime(decay: 'inv' | 'mumu' | 'tautau', id: number): ProcessDef {
     sigmaFb: (p) => p.sigmaFb,
     sigmaSource: "illustrative: an input (sigma scales as g'^2; see Belle II PRL 130 (2023) 231801)",
     illustrative: true,
-    generate(rng, p) {
-      if (decay === 'mumu') return { particles: muMuPair(rng, p, p.mZp), truth: { truth_m_Zp_GeV: p.mZp } };
-      const r = isrOrNot(rng, p, p.mZp + 2 * M_MU);
-      // Flat three-body phase space (the radiation matrix element, which favours soft Z', is neglected).
-      const [a, b, z] = decay3(rng, r.system, M_MU, M_MU, p.mZp);
-      const out: GenParticle[] = [mu(1, a), mu(-1, b), ...gammas(r)];
-      if (decay === 'inv') out.push({ kind: 'invisible', charge: 0, p: z });
-      else {
+    // Z' -> invisible: kernels/gen_dimuon (mode 2): ISR, flat mu mu Z' three-body phase space (the radiation
+    // matrix element, which favours soft Z', is neglected), as decay3 below.
+    ...(decay === 'inv' ? { kernel: 'gen_dimuon' as const } : {
+      generate(rng: EventRandom, p: Params): GenEvent {
+        if (decay === 'mumu') return { particles: muMuPair(rng, p, p.mZp), truth: { truth_m_Zp_GeV: p.mZp } };
+        const r = isrOrNot(rng, p, p.mZp + 2 * M_MU);
+        // Flat three-body phase space (the radiation matrix element, which favours soft Z', is neglected).
+        const [a, b, z] = decay3(rng, r.system, M_MU, M_MU, p.mZp);
         const [t1, t2] = decay2(rng, z, M_TAU, M_TAU);
         const [m1, n1] = tauToMuNuNu(rng, t1), [m2, n2] = tauToMuNuNu(rng, t2);
-        out.push(mu(1, m1), mu(-1, m2), { kind: 'invisible', charge: 0, p: n1 }, { kind: 'invisible', charge: 0, p: n2 });
-      }
-      return { particles: out, truth: { truth_m_Zp_GeV: p.mZp } };
-    },
+        const out: GenParticle[] = [mu(1, a), mu(-1, b), ...gammas(r), mu(1, m1), mu(-1, m2), { kind: 'invisible', charge: 0, p: n1 }, { kind: 'invisible', charge: 0, p: n2 }];
+        return { particles: out, truth: { truth_m_Zp_GeV: p.mZp } };
+      },
+    }),
   };
 }
 

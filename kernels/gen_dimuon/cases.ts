@@ -20,5 +20,8 @@ export function cases(): ConformanceCase[] {
     mk("darkhiggs mA = 4, mh = 2, 2000 events", 'darkhiggs', { mA: 4, mh: 2 }, 11, 0, 2000),
     mk("darkhiggs near threshold mA = 9, mh = 1.45, last event indices", 'darkhiggs', { mA: 9, mh: 1.45 }, 12, 2 ** 32 - 300, 300),
     mk("darkhiggs light A' mA = 0.25, mh = 0.05, Born", 'darkhiggs', { mA: 0.25, mh: 0.05, isr: 0 }, 13, 40000, 1001),
+    mk("zp_inv mZp = 3, three-body, 2000 events", 'zp_inv', { mZp: 3 }, 14, 0, 2000),
+    mk("zp_inv light mZp = 0.05, Born, 700 events", 'zp_inv', { mZp: 0.05, isr: 0 }, 15, 5000, 700),
+    mk("zp_inv heavy mZp = 9.5, 600 events", 'zp_inv', { mZp: 9.5 }, 16, 0, 600),
   ];
 }

@@ -56,6 +56,44 @@ fn two_body(pp: vec4<f32>, M: f32, m2: f32, ma: f32, mb: f32, c: f32, cs: vec2<f
   tb_b = boost_from(pp, M, vec4<f32>(xsqrt(opaque(mb * mb) + p2), -x, -y, -z));
 }
 
+fn rot(q: vec4<f32>, ca: f32, sa: f32, cb: f32, sb: f32, cg: f32, sg: f32) -> vec4<f32> {
+  let x1 = fm(cg, q.y) - fm(sg, q.z);
+  let y1 = fm(sg, q.y) + fm(cg, q.z);
+  let x2 = fm(cb, x1) + fm(sb, q.w);
+  let z2 = fm(cb, q.w) - fm(sb, x1);
+  return vec4<f32>(q.x, fm(ca, x2) - fm(sa, y1), fm(sa, x2) + fm(ca, y1), z2);
+}
+
+// mode 2: mu+ mu- Z' by flat three-body phase space (ref.ts threeBody); mu+ into tb_a, mu- into tb_b.
+fn three_body(sys: vec4<f32>, M: f32, m2: f32) {
+  let mm = P.m_mu;
+  let mz = P.m_a;
+  let lo = mm + mz;
+  let hi = M - mm;
+  let wmax = opaque(p_star(m2, M, mm, lo) * p_star(opaque(hi * hi), hi, mm, mz));
+  var m23 = lo;
+  for (var it = 0; it < 256; it++) {
+    m23 = lo + opaque((hi - lo) * rs_uniform());
+    let w = opaque(p_star(m2, M, mm, m23) * p_star(opaque(m23 * m23), m23, mm, mz));
+    if (opaque(rs_uniform() * wmax) <= w) { break; }
+  }
+  let c1 = 2.0 * rs_uniform() - 1.0;
+  let cs1 = disc();
+  two_body(vec4<f32>(M, 0.0, 0.0, 0.0), M, m2, mm, m23, c1, cs1);
+  let a = tb_a;
+  let x = tb_b;
+  let c2 = 2.0 * rs_uniform() - 1.0;
+  let cs2 = disc();
+  two_body(x, m23, opaque(m23 * m23), mm, mz, c2, cs2);
+  let b = tb_a;
+  let cb = 2.0 * rs_uniform() - 1.0;
+  let sb = xsqrt(max(0.0, 1.0 - opaque(cb * cb)));
+  let al = disc();
+  let ga = disc();
+  tb_a = boost_from(sys, M, rot(a, al.x, al.y, cb, sb, ga.x, ga.y));
+  tb_b = boost_from(sys, M, rot(b, al.x, al.y, cb, sb, ga.x, ga.y));
+}
+
 fn isr_photon(x: f32, uc: f32, dir: f32) -> vec4<f32> {
   let r = xexp(opaque(uc * P.isr_lr));
   var omc = 2.0 * r - P.isr_a;
@@ -214,37 +252,45 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
       m2 = opaque(rs * rs);
     }
   }
-  // production angle, two-body production
-  let ma = P.m_a;
-  let mb = P.m_b;
-  var bt2 = 0.0;
-  var kk = 1.0;
-  var fmax = 2.0;
-  if (P.mode == 1u) {
-    let sp = ma + mb;
-    let sd = ma - mb;
-    let lam = max(0.0, opaque((m2 - opaque(sp * sp)) * (m2 - opaque(sd * sd))));
-    bt2 = xdiv(lam, opaque(m2 * m2));
-    kk = xdiv(opaque(8.0 * opaque(ma * ma)), m2);
-    fmax = bt2 + kk;
-  }
-  var c = 0.0;
-  for (var it = 0; it < 64; it++) {
-    c = 2.0 * rs_uniform() - 1.0;
-    var f = 1.0 + opaque(c * c);
-    if (P.mode == 1u) { f = opaque(bt2 * (1.0 - opaque(c * c))) + kk; }
-    if (opaque(rs_uniform() * fmax) <= f) { break; }
-  }
+  // production: two-body (modes 0, 1) or three-body (mode 2)
   let M = xsqrt(m2);
-  two_body(sys, M, m2, ma, mb, c, disc());
-  var mu_p = tb_a;
-  var mu_m = tb_b;
-  if (P.mode == 1u) {
-    let c2 = 2.0 * rs_uniform() - 1.0;
-    let cs2 = disc();
-    two_body(tb_a, ma, opaque(ma * ma), P.m_mu, P.m_mu, c2, cs2);
+  var mu_p: vec4<f32>;
+  var mu_m: vec4<f32>;
+  if (P.mode == 2u) {
+    three_body(sys, M, m2);
     mu_p = tb_a;
     mu_m = tb_b;
+  } else {
+    let ma = P.m_a;
+    let mb = P.m_b;
+    var bt2 = 0.0;
+    var kk = 1.0;
+    var fmax = 2.0;
+    if (P.mode == 1u) {
+      let sp = ma + mb;
+      let sd = ma - mb;
+      let lam = max(0.0, opaque((m2 - opaque(sp * sp)) * (m2 - opaque(sd * sd))));
+      bt2 = xdiv(lam, opaque(m2 * m2));
+      kk = xdiv(opaque(8.0 * opaque(ma * ma)), m2);
+      fmax = bt2 + kk;
+    }
+    var c = 0.0;
+    for (var it = 0; it < 64; it++) {
+      c = 2.0 * rs_uniform() - 1.0;
+      var f = 1.0 + opaque(c * c);
+      if (P.mode == 1u) { f = opaque(bt2 * (1.0 - opaque(c * c))) + kk; }
+      if (opaque(rs_uniform() * fmax) <= f) { break; }
+    }
+    two_body(sys, M, m2, ma, mb, c, disc());
+    mu_p = tb_a;
+    mu_m = tb_b;
+    if (P.mode == 1u) {
+      let c2 = 2.0 * rs_uniform() - 1.0;
+      let cs2 = disc();
+      two_body(tb_a, ma, opaque(ma * ma), P.m_mu, P.m_mu, c2, cs2);
+      mu_p = tb_a;
+      mu_m = tb_b;
+    }
   }
   // lab frame, detector
   let g = P.g_cm;

@@ -8,7 +8,8 @@ import { newStream, rsInit, rsNormal, rsUniform, type RStream } from '../lib/sam
 // (physics.ts radiate / sampleCos / produce2 / decay2, detector.ts, index.ts reconstruct):
 //   mode 0 (mumu):      e+e- -> mu+ mu- (gamma), Born 1 + cos^2 (Peskin & Schroeder eq. 5.12);
 //   mode 1 (darkhiggs): e+e- -> A' h', dsigma/dcos ~ beta^2 sin^2 + 8 mA^2 / s' (Barger et al.,
-//                       PRD 49 (1994) 79, eq. 2), A' -> mu+ mu- isotropic in its rest frame.
+//                       PRD 49 (1994) 79, eq. 2), A' -> mu+ mu- isotropic in its rest frame;
+//   mode 2 (zp_inv):    e+e- -> mu+ mu- Z' (Z' invisible, mass m_a), flat three-body phase space (threeBody).
 // ISR (isr = 1): each beam radiates one photon, x = U^(2/beta) (Kuraev & Fadin, Sov. J. Nucl. Phys.
 // 41 (1985) 466), polar angle to its beam from 1/(1 - beta_e cos), retried until the system mass
 // exceeds m_min. The generator cut max(x1, x2) >= xMin is sampled exactly: with t = xMin^(beta/2),
@@ -34,6 +35,8 @@ const fm = (a: number, b: number) => ftz(fr(a * b));
 /** Bounds of the rejection loops (ISR system mass, disc point, production angle, normals in sampling.ts). */
 export const ISR_TRIES = 64;
 export const TRIES = 64;
+/** The three-body m23 rejection accepts ~25% of tries at worst (small M_Z'): 256 tries fail with probability < 1e-30. */
+export const TRIES3 = 256;
 /** x below 2^-24 (photon energy < 3e-7 GeV) is no photon; 1 - |cos| below 2^-40 is collinear. */
 const X_FLOOR = 5.9604644775390625e-8;
 const OMC_FLOOR = 9.094947017729282e-13;
@@ -221,6 +224,40 @@ function photon(s: RStream, P: Float32Array, k: V4): number {
 /** Param index in the params block (header of 4 words first). */
 const I = Object.fromEntries(GEN_DIMUON_PARAM_NAMES.map((n, j) => [n, 4 + j])) as Record<(typeof GEN_DIMUON_PARAM_NAMES)[number], number>;
 
+/** Rz(alpha) Ry(beta) Rz(gamma) q (physics.ts decay3's rotate), from the cosines and sines. */
+function rotate(q: V4, ca: number, sa: number, cb: number, sb: number, cg: number, sg: number): V4 {
+  const x1 = sub(fm(cg, q[1]), fm(sg, q[2])), y1 = add(fm(sg, q[1]), fm(cg, q[2]));
+  const x2 = add(fm(cb, x1), fm(sb, q[3])), z2 = sub(fm(cb, q[3]), fm(sb, x1));
+  return [q[0], sub(fm(ca, x2), fm(sa, y1)), add(fm(sa, x2), fm(ca, y1)), z2];
+}
+
+/**
+ * mode 2 (zp_inv): e+e- -> mu+ mu- Z' by flat three-body phase space in the system's rest frame
+ * (physics.ts decay3: m23 = M(mu- Z') uniform, accepted with p1* p23* / (their separate maxima),
+ * PDG RPP "Kinematics" eq. 49.21 with |M|^2 = const; mu+ isotropic, mu- Z' isotropic in their
+ * frame, then a uniform orientation), boosted with the system. Returns mu+, mu-.
+ */
+function threeBody(s: RStream, P: Float32Array, sys: V4, M: number, m2: number): [V4, V4] {
+  const mm = P[I.m_mu], mz = P[I.m_a];
+  const lo = add(mm, mz), hi = sub(M, mm);
+  const wmax = mul(pStar(m2, M, mm, lo), pStar(mul(hi, hi), hi, mm, mz));
+  let m23 = lo;
+  for (let it = 0; it < TRIES3; it++) {
+    m23 = add(lo, mul(sub(hi, lo), rsUniform(s)));
+    const w = mul(pStar(m2, M, mm, m23), pStar(mul(m23, m23), m23, mm, mz));
+    if (mul(rsUniform(s), wmax) <= w) break;
+  }
+  const rest: V4 = [M, 0, 0, 0];
+  const c1 = sub(mul(2, rsUniform(s)), 1);
+  const [a, x] = twoBody(rest, M, m2, mm, m23, c1, disc(s));
+  const c2 = sub(mul(2, rsUniform(s)), 1);
+  const [b] = twoBody(x, m23, mul(m23, m23), mm, mz, c2, disc(s));
+  const cb = sub(mul(2, rsUniform(s)), 1), sb = xsqrt(Math.max(0, sub(1, mul(cb, cb))));
+  const al = disc(s), ga = disc(s);
+  const r = (q: V4) => boostFrom(sys, M, rotate(q, al[0], al[1], cb, sb, ga[0], ga[1]));
+  return [r(a), r(b)];
+}
+
 /** One event into out[o .. o + EV_WORDS). */
 function genEvent(P: Float32Array, w: Uint32Array, ev: number, s: RStream, out: Float32Array, o: number): void {
   rsInit(s, w[I.key0], w[I.key1], ev, 0, 0);
@@ -262,32 +299,35 @@ function genEvent(P: Float32Array, w: Uint32Array, ev: number, s: RStream, out: 
       m2 = mul(rs, rs);
     }
   }
-  // ---- production angle by rejection, azimuth, two-body production in the system's rest frame
-  const ma = P[I.m_a], mb = P[I.m_b];
-  let bt2 = 0, kk = 1, fmax = 2; // mumu: 1 + c^2 <= 2
-  if (mode === 1) {
-    const sp = add(ma, mb), sd = sub(ma, mb);
-    const lam = Math.max(0, mul(sub(m2, mul(sp, sp)), sub(m2, mul(sd, sd))));
-    bt2 = xdiv(lam, mul(m2, m2));
-    kk = xdiv(mul(8, mul(ma, ma)), m2);
-    fmax = add(bt2, kk);
-  }
-  let c = 0;
-  for (let it = 0; it < TRIES; it++) {
-    c = sub(mul(2, rsUniform(s)), 1);
-    const f = mode === 1 ? add(mul(bt2, sub(1, mul(c, c))), kk) : add(1, mul(c, c));
-    if (mul(rsUniform(s), fmax) <= f) break;
-  }
   const M = xsqrt(m2);
-  const [qa, qb] = twoBody(sys, M, m2, ma, mb, c, disc(s));
   let muP: V4, muM: V4;
-  if (mode === 1) {
-    // A' -> mu+ mu- isotropic in the A' rest frame
-    const c2 = sub(mul(2, rsUniform(s)), 1);
-    [muP, muM] = twoBody(qa, ma, mul(ma, ma), P[I.m_mu], P[I.m_mu], c2, disc(s));
-  } else {
-    muP = qa;
-    muM = qb;
+  if (mode === 2) [muP, muM] = threeBody(s, P, sys, M, m2);
+  else {
+    // ---- production angle by rejection, azimuth, two-body production in the system's rest frame
+    const ma = P[I.m_a], mb = P[I.m_b];
+    let bt2 = 0, kk = 1, fmax = 2; // mumu: 1 + c^2 <= 2
+    if (mode === 1) {
+      const sp = add(ma, mb), sd = sub(ma, mb);
+      const lam = Math.max(0, mul(sub(m2, mul(sp, sp)), sub(m2, mul(sd, sd))));
+      bt2 = xdiv(lam, mul(m2, m2));
+      kk = xdiv(mul(8, mul(ma, ma)), m2);
+      fmax = add(bt2, kk);
+    }
+    let c = 0;
+    for (let it = 0; it < TRIES; it++) {
+      c = sub(mul(2, rsUniform(s)), 1);
+      const f = mode === 1 ? add(mul(bt2, sub(1, mul(c, c))), kk) : add(1, mul(c, c));
+      if (mul(rsUniform(s), fmax) <= f) break;
+    }
+    const [qa, qb] = twoBody(sys, M, m2, ma, mb, c, disc(s));
+    if (mode === 1) {
+      // A' -> mu+ mu- isotropic in the A' rest frame
+      const c2 = sub(mul(2, rsUniform(s)), 1);
+      [muP, muM] = twoBody(qa, ma, mul(ma, ma), P[I.m_mu], P[I.m_mu], c2, disc(s));
+    } else {
+      muP = qa;
+      muM = qb;
+    }
   }
   // ---- lab frame, detector
   const g = P[I.g_cm], bg = P[I.bg_cm];
