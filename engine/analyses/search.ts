@@ -502,17 +502,29 @@ interface SimUnit {
 export function emptyWindowWeights(g: WindowGrid, b: ArrayLike<number>, cands: Columns, vars: readonly string[]): Float64Array {
   const W = g.cx.length, out = new Float64Array(W), n = rows(cands);
   if (n === 0) return out;
-  // windowDistance squared, inline (~9000 windows x a few thousand candidates)
-  const xs = cands[vars[0]], ys = g.shape === 'ellipse' ? cands[vars[1]] : undefined, wt = cands.weight;
+  // windowDistance squared, inline, over the candidates sorted by the first variable: from the
+  // window's centre outwards until |dx| / ax alone exceeds the best distance (ties: the lower index)
+  const ys = g.shape === 'ellipse' ? cands[vars[1]] : undefined;
+  const idx = Array.from({ length: n }, (_, i) => i).filter((i) => cands.weight[i] > 0).sort((i, j) => cands[vars[0]][i] - cands[vars[0]][j] || i - j);
+  const xs = Float64Array.from(idx, (i) => cands[vars[0]][i]), yv = ys ? Float64Array.from(idx, (i) => ys[i]) : null, wt = Float64Array.from(idx, (i) => cands.weight[i]);
+  const m = idx.length;
+  if (m === 0) return out;
   for (let w = 0; w < W; w++) {
     if (b[w] > 0) continue;
-    const cx = g.cx[w], ax = g.ax[w], cy = ys ? g.cy[w] : 0, ay = ys ? g.ay[w] : 1;
-    let best = Infinity;
-    for (let i = 0; i < n; i++) {
-      if (!(wt[i] > 0)) continue;
-      const dx = (xs[i] - cx) / ax, dy = ys ? (ys[i] - cy) / ay : 0, d = dx * dx + dy * dy;
-      if (d < best) (best = d), (out[w] = wt[i]);
+    const cx = g.cx[w], ax = g.ax[w], cy = yv ? g.cy[w] : 0, ay = yv ? g.ay[w] : 1;
+    let lo = 0, hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (xs[mid] < cx) lo = mid + 1; else hi = mid;
     }
+    let best = Infinity, bestAt = -1;
+    const visit = (k: number) => {
+      const dx = (xs[k] - cx) / ax, dy = yv ? (yv[k] - cy) / ay : 0, d = dx * dx + dy * dy;
+      if (d < best || (d === best && idx[k] < idx[bestAt])) (best = d), (bestAt = k);
+    };
+    for (let k = lo; k < m && ((xs[k] - cx) / ax) ** 2 <= best; k++) visit(k);
+    for (let k = lo - 1; k >= 0 && ((xs[k] - cx) / ax) ** 2 <= best; k--) visit(k);
+    out[w] = wt[bestAt];
   }
   return out;
 }

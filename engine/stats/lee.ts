@@ -72,9 +72,13 @@ export async function globalSignificance(
   // The count each window needs to reach zMax (a search per window: seconds for ~9000 windows, so it yields to a cancel).
   const thr = new Float64Array(m);
   const tick = ticker(o.signal);
+  const seen = new Map<string, number>(); // windows with the same b and sigma_b (e.g. the floor) share one search
   for (let w = 0; w < m; w++) {
     await tick();
-    thr[w] = thresholdCount(zMax, b[w], sigmaB ? sigmaB[w] : 0);
+    const sb = sigmaB ? sigmaB[w] : 0, at = `${b[w]},${sb}`;
+    let t = seen.get(at);
+    if (t === undefined) seen.set(at, (t = thresholdCount(zMax, b[w], sb)));
+    thr[w] = t;
   }
   let exceeding = 0;
   for (let i = 0; i < N; i++) {
