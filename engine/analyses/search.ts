@@ -74,7 +74,7 @@ export interface BackgroundSource {
   readonly note?: string;
   /**
    * Stratified simulation: the background is the union of these disjoint regions of the
-   * generator's phase space (params over `params`; e.g. mu mu by the softer ISR photon's energy),
+   * generator's phase space (params over `params`; e.g. mu mu by its ISR photons' CM angle, searches.ts),
    * each simulated at the luminosity with its own cross section, cap and weight, and each with
    * pseudo-data of its own, so a stratum where the selection keeps events gets the simulation it
    * needs. Their cross sections add up to the unstratified one. The MLP trains on `params`.
@@ -493,6 +493,8 @@ interface SimUnit {
   readonly params: Params;
   readonly fold: (k: Key) => Key;
 }
+/** A sample's `stratum` field in results (none for an unstratified background). */
+const stratumField = (u: SimUnit) => (u.stratum !== undefined ? { stratum: u.stratum } : {});
 
 /**
  * Per window without simulated background (b = 0), the weight of the background candidate nearest
@@ -587,7 +589,8 @@ async function searchCells<S, X>(backend: Backend, def: CellSearchDefinition<S, 
   };
 }
 
-async function searchEvents(backend: Backend, def: SearchDefinition, o: SearchOptions): Promise<SearchResult> {  // The host event generation on worker threads (Node): as many as the backend's workers (--workers), the same events.
+async function searchEvents(backend: Backend, def: SearchDefinition, o: SearchOptions): Promise<SearchResult> {
+  // The host event generation on worker threads (Node): as many as the backend's workers (--workers), the same events.
   const w = o.generatorWorkers ?? backend.info().details.workers;
   const gen = await GeneratorPool.create(typeof w === 'number' ? w : 1);
   try {
@@ -603,8 +606,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   const lap = (name: string, since: number) => (timing[name] = Math.round(performance.now() - since) / 1000);
   const progress = o.progress ?? (() => {});
   const check = () => checkpoint(o.signal); // a macrotask turn: Ctrl-C is seen between stages (engine/cancel.ts)
-  const { lumi, cl } = limitOptions(def, o, PIPELINE_LIMIT_METHODS);
-  const method = o.method ?? def.paper.method;
+  const { lumi, cl, method } = limitOptions(def, o, PIPELINE_LIMIT_METHODS) as { lumi: number; cl: number; method: LimitMethod };
   const nPE = o.pseudoExperiments ?? 100, cap = o.maxEventsPerBackground ?? 150_000, perPoint = o.signalEventsPerPoint ?? def.signalEventsPerPoint;
   const nTrain = o.trainEvents ?? def.mlp?.trainEvents ?? 0;
   for (const [v, name] of [[nPE, 'pseudo-experiments'], [o.fitPseudoExperiments ?? 0, 'fit pseudo-experiments'], [cap, 'events per background'], [perPoint, 'signal events per point'], [nTrain, 'training events']] as const) {
@@ -733,11 +735,11 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       progress(`simulating ${label} at ${lumi} fb^-1`);
       const s = await bgSamples[k]();
       const eventWeight = Number((s.meta as Record<string, unknown>).event_weight ?? 1);
-      const part = { name: bg.name, group: u.i, ...(u.stratum !== undefined ? { stratum: u.stratum } : {}) };
+      const part = { name: bg.name, group: u.i, ...stratumField(u) };
       if (!splitData[k]) {
         const c = selectSample(s.columns, s.length, label);
         bgParts.push({ ...part, c, eventWeight });
-        (samples.background as unknown[]).push({ ...sampleInfo(s, rows(c)), ...(u.stratum !== undefined ? { stratum: u.stratum } : {}), note: bg.note });
+        (samples.background as unknown[]).push({ ...sampleInfo(s, rows(c)), ...stratumField(u), note: bg.note });
         continue;
       }
       // Split by event index (Philox keyed by the data key, SPLIT_TAG and the background): the
@@ -747,7 +749,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       dataHalves[k] = d;
       bgParts.push({ ...part, c, eventWeight: eventWeight / f });
       (samples.background as unknown[]).push({
-        ...sampleInfo(s, rows(c)), ...(u.stratum !== undefined ? { stratum: u.stratum } : {}), note: bg.note,
+        ...sampleInfo(s, rows(c)), ...stratumField(u), note: bg.note,
         split: { estimate_fraction: f, estimate_events: estimateEvents, pseudo_data_events: s.length - estimateEvents, pseudo_data_selected: rows(d), estimate_weight_factor: 1 / f, pseudo_data_weight_factor: 1 / (1 - f) },
       });
     }
@@ -921,7 +923,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       };
       for (const [k, u] of units.entries()) {
         await check();
-        const mu = unitEvents[k], i = u.i, name = u.bg.name, st = u.stratum !== undefined ? { stratum: u.stratum } : {};
+        const mu = unitEvents[k], i = u.i, name = u.bg.name, st = stratumField(u);
         const resampleKey = u.fold(foldIn(kData, 1000 + i));
         if (mu <= dataMax) {
           progress(`simulating pseudo-data: ${name}${u.stratum !== undefined ? ` (${u.stratum})` : ''} at ${lumi} fb^-1`);
