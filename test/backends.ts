@@ -32,6 +32,24 @@ export async function probeWebGPU(): Promise<{ adapter: string; error?: undefine
   }
 }
 
+/**
+ * Runs `body` on a fresh WebGPU backend (disposed after). Without an adapter the test fails unless
+ * DARKSCAN_ALLOW_NO_WEBGPU=1 says so on purpose.
+ */
+export async function onWebGPU(body: (gpu: WebGPUBackend) => Promise<void>): Promise<void> {
+  const probe = await probeWebGPU();
+  if (probe.error) {
+    if (!ALLOW_NO_WEBGPU) throw new Error(`no WebGPU adapter: ${probe.error} (DARKSCAN_ALLOW_NO_WEBGPU=1 allows that on purpose)`);
+    return;
+  }
+  const gpu = await WebGPUBackend.create();
+  try {
+    await body(gpu);
+  } finally {
+    await gpu.dispose();
+  }
+}
+
 export const WEBGPU_BACKENDS: TestBackend[] = [
   { label: 'webgpu', make: () => WebGPUBackend.create() },
   { label: `webgpu, chunks of ${TEST_CHUNK_ITEMS} items`, make: () => WebGPUBackend.create({ maxChunkItems: TEST_CHUNK_ITEMS }) },

@@ -9,8 +9,8 @@ import { binCount } from '../kernels/bin_count/desc.js';
 import { binScatter } from '../kernels/bin_scatter/desc.js';
 import { binRange } from '../kernels/bin_range/desc.js';
 import { binEventsOn, binSplit, type BinSplit } from '../engine/scan.js';
-import { WebGPUBackend, type Backend } from '../host/index.js';
-import { ALLOW_NO_WEBGPU, probeWebGPU } from './backends.js';
+import type { Backend } from '../host/index.js';
+import { onWebGPU } from './backends.js';
 import { binEvents, binPrefix, binSortArgs, columnRanges, planBinning, quantiseCoord, weightExponent, COORD_MAX, type BinnedEvents, type BinOptions } from '../kernels/window_count/layout.js';
 import { cellOf, quantiseF32 } from '../kernels/lib/binning.js';
 import { testWords } from '../kernels/testing.js';
@@ -168,14 +168,7 @@ describe('binEventsOn (the counting sort as bin_count + bin_scatter on a backend
   });
 
   it('on WebGPU: one level and, where the cells leave too few chunks, two levels, the same bits as binEvents', async () => {
-    const probe = await probeWebGPU();
-    if (probe.error) {
-      // A missing adapter fails unless DARKSCAN_ALLOW_NO_WEBGPU=1 says so on purpose (test/backends.ts).
-      expect(ALLOW_NO_WEBGPU, `no WebGPU adapter: ${probe.error}`).toBe(true);
-      return;
-    }
-    const gpu = await WebGPUBackend.create();
-    try {
+    await onWebGPU(async (gpu) => {
       const { x, y, w } = sample(30000, 19, true);
       const fine = { nx: 1024, ny: 1024 }; // 2^20 cells: one level would get 4 chunks, two levels get 8
       expect(binSplit(gpu, 30000, 1024, 1024)).toEqual({ chunk: 3750, levels: 2 });
@@ -183,9 +176,7 @@ describe('binEventsOn (the counting sort as bin_count + bin_scatter on a backend
       same(await binEventsOn(gpu, x, y, undefined, fine), binEvents(x, y, undefined, fine));
       expect(binSplit(gpu, 30000, 40, 40).levels).toBe(1);
       same(await binEventsOn(gpu, x, y, w, { nx: 40, ny: 40 }), binEvents(x, y, w, { nx: 40, ny: 40 }));
-    } finally {
-      await gpu.dispose();
-    }
+    });
   }, 60_000);
 
   it("bin_range's ranges (columnRanges) are Math.min / Math.max over the column, NaN and signed zeros included", () => {

@@ -6,8 +6,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CpuBackend, WasmBackend, WebGPUBackend } from '../host/index.js';
-import { ALLOW_NO_WEBGPU, probeWebGPU } from './backends.js';
+import { CpuBackend, WasmBackend } from '../host/index.js';
+import { onWebGPU } from './backends.js';
 import { main } from '../engine/cli/index.js';
 import { ConfigError } from '../engine/config.js';
 import { chi2CtauCm, chi2Width, darkHiggsCtau0Cm, HBARC_GeV_CM, sigmaIdmFb } from '../engine/generate/idm.js';
@@ -84,21 +84,12 @@ describe('efficiency sweep', () => {
     expect(sets(a)[0].points.some((p) => p.channels.some((c) => c.efficiency.some((e) => e > 0.05)))).toBe(true);
   });
   it('the same bits on WebGPU (the llp_sweep kernel and the Philox draws on the GPU)', async () => {
-    const probe = await probeWebGPU();
-    if (probe.error) {
-      // A missing adapter fails unless DARKSCAN_ALLOW_NO_WEBGPU=1 says so on purpose (test/backends.ts).
-      expect(ALLOW_NO_WEBGPU, `no WebGPU adapter: ${probe.error}`).toBe(true);
-      return;
-    }
-    const gpu = await WebGPUBackend.create();
-    try {
+    await onWebGPU(async (gpu) => {
       const q = { ...cfg, final_states: ['mumu', 'pipi'] as const, m_h_GeV: { min: 0.5, max: 1.5, n: 3 }, simulation: { decays_per_point: 300 } };
       const a = await runConfig(cpu, q), b = await runConfig(gpu, q);
       expect(b.backend).toMatchObject({ name: 'webgpu' });
       expect(JSON.stringify(b.parameter_sets)).toBe(JSON.stringify(a.parameter_sets));
-    } finally {
-      await gpu.dispose();
-    }
+    });
   }, 60_000);
 });
 
