@@ -37,8 +37,8 @@ export interface ShardHeader {
   /**
    * Top-level fields that may differ between shards without changing the result (the backend a
    * shard ran on, its timing). merge does not compare them; it keeps a value all shards agree on,
-   * sums numbers (seconds), joins differing strings with '+', and lists every shard's values under
-   * "shards".
+   * sums numbers (seconds, counts), joins differing strings with '+', combines objects key by key
+   * the same way, and lists every shard's values under "shards".
    */
   per_shard?: string[];
 }
@@ -74,6 +74,24 @@ function canonical(o: ShardedOutput, key: string): string {
   const skip = new Set(['shard', key, 'timing', 'provenance', ...(o.shard?.per_shard ?? [])]);
   for (const k of Object.keys(o).sort()) if (!skip.has(k)) rest[k] = o[k];
   return JSON.stringify(rest);
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * One value for a per-shard field: the value all shards agree on, else numbers summed (seconds,
+ * counts), strings joined with '+', objects key by key the same way (timing_s, limit_method_counts:
+ * a key a shard lacks counts for nothing there), null for anything else.
+ */
+function combinePerShard(vals: readonly unknown[]): unknown {
+  if (vals.every((v) => JSON.stringify(v) === JSON.stringify(vals[0]))) return vals[0];
+  if (vals.every((v) => typeof v === 'number')) return (vals as number[]).reduce((a, b) => a + b, 0);
+  if (vals.every((v) => typeof v === 'string')) return [...new Set(vals)].join('+');
+  if (vals.every(isRecord)) {
+    const keys = [...new Set(vals.flatMap((v) => Object.keys(v)))];
+    return Object.fromEntries(keys.map((k) => [k, combinePerShard(vals.filter((v) => k in v).map((v) => v[k]))]));
+  }
+  return null;
 }
 
 /** Joins shard outputs; checks they come from the same run and cover every item exactly once. `names` (file names) label the shards in errors. */
@@ -118,12 +136,7 @@ export function mergeShards(parts: ShardedOutput[], names?: readonly string[]): 
   delete merged.shard;
   const per = h0.per_shard ?? [];
   if (per.length) {
-    for (const f of per) {
-      const vals = sorted.map((p) => p[f]);
-      const same = vals.every((v) => JSON.stringify(v) === JSON.stringify(vals[0]));
-      merged[f] = same ? vals[0] : vals.every((v) => typeof v === 'number') ? (vals as number[]).reduce((a, b) => a + b, 0)
-        : vals.every((v) => typeof v === 'string') ? [...new Set(vals)].join('+') : null;
-    }
+    for (const f of per) merged[f] = combinePerShard(sorted.map((p) => p[f]));
     merged.shards = sorted.map((p) => ({ index: p.shard!.index, first: p.shard!.first, end: p.shard!.end, ...Object.fromEntries(per.map((f) => [f, p[f]])) }));
   }
   const f = finalizers.get(merged.kind);

@@ -164,6 +164,11 @@ describe('1D searches', () => {
     }
     expect(r.global.pseudo_experiments).toBe(0); // candidates cannot be resampled event by event: said so
     expect(String(r.global.method)).toMatch(/not computed/);
+    // A weight column or scan variable the file lacks: the error names the config path and the file.
+    const noW = { ...cfg, inputs: { ...cfg.inputs, backgrounds: [{ ...cfg.inputs.backgrounds[0], weight_column: 'wt' }] } };
+    await expect(runConfig(backend, noW, { baseDir: dir })).rejects.toThrow(/config\.inputs\.backgrounds\[0\] \(.*bg\.csv\): weight column 'wt' not found/);
+    const noVar = { ...cfg, inputs: { ...cfg.inputs, data: { path: 'data.csv', selected: true } } };
+    await expect(runConfig(backend, noVar, { baseDir: dir })).rejects.toThrow(/config\.inputs\.data \(.*data\.csv\): missing column\(s\) m_recoil_GeV/);
   }, 60_000);
 
   it('a window whose limit cannot be computed gets NaN and its reason; the other windows are computed', async () => {

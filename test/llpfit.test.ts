@@ -129,7 +129,12 @@ describe('B -> K S fit model (run --config b-kplus-llp, model fit)', () => {
     expect(l.cells).toEqual(r.cells);
     for (const i of [0, 1]) await main([...args, '--shard', `${i}/2`, '--out', join(dir, `s${i}.json`)], () => {});
     await main(['merge', join(dir, 's0.json'), join(dir, 's1.json'), '--out', join(dir, 'm.json')], () => {});
-    expect(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).cells).toEqual(l.cells);
+    const m = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
+    expect(m.cells).toEqual(l.cells);
+    // per-shard objects merge key by key: the method counts add up to the unsharded run's, timings are summed seconds
+    expect(m.limit_method_counts).toEqual(l.limit_method_counts);
+    expect(Object.keys(m.timing_s).length).toBeGreaterThan(0);
+    for (const v of Object.values(m.timing_s)) expect(v).toBeGreaterThanOrEqual(0);
     await expect(main(['llp', '--signal', 'x.csv', '--data', 'y.csv', '--model', 'fit'], () => {})).rejects.toThrow(/--model fit needs --background FILE/);
   }, 60_000);
 

@@ -60,7 +60,7 @@ async function readInput(inp: InputConfig, where: string, baseDir: string): Prom
   } catch (e) {
     throw new Error(`${where} (${path}): ${(e as Error).message}`);
   }
-  return { table, selected: inp.selected ?? false, weightColumn: inp.weight_column };
+  return { table, selected: inp.selected ?? false, weightColumn: inp.weight_column, where };
 }
 
 /** Runs a validated config on a backend. */

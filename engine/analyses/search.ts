@@ -241,6 +241,8 @@ export interface InputEvents {
   readonly selected: boolean;
   /** Column holding per-event weights (backgrounds; default: weight 1). */
   readonly weightColumn?: string;
+  /** Where the input was configured (e.g. config.inputs.backgrounds[1]): named in errors beside the file. */
+  readonly where?: string;
 }
 
 export interface SearchOptions {
@@ -643,21 +645,22 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   };
   const fromFile = (inp: InputEvents, what: string): { events?: Columns; cands?: Columns } => {
     const c = inp.table.columns, n = inp.table.length;
+    const source = inp.where ? `${inp.where} (${inp.table.source})` : inp.table.source;
     if (inp.selected) {
-      requireColumns(c, candVars, inp.table.source);
+      requireColumns(c, candVars, source);
       const w = inp.weightColumn ? c[inp.weightColumn] : undefined;
-      if (inp.weightColumn && !w) throw new Error(`${inp.table.source}: weight column '${inp.weightColumn}' not found`);
+      if (inp.weightColumn && !w) throw new Error(`${source}: weight column '${inp.weightColumn}' not found`);
       return { cands: { ...Object.fromEntries(candVars.map((v) => [v, Float32Array.from(c[v])])), weight: w ? Float32Array.from(w) : new Float32Array(n).fill(1) } };
     }
     const withW: Record<string, ArrayLike<number>> = { ...c };
     if (inp.weightColumn) {
-      if (!c[inp.weightColumn]) throw new Error(`${inp.table.source}: weight column '${inp.weightColumn}' not found`);
+      if (!c[inp.weightColumn]) throw new Error(`${source}: weight column '${inp.weightColumn}' not found`);
       withW.weight = c[inp.weightColumn];
     } else withW.weight = new Float32Array(n).fill(1);
     for (const [j, col] of Object.entries(withW)) {
-      for (let i = 0; i < n; i++) if (!Number.isFinite(col[i])) throw new Error(`${inp.table.source}: ${what} row ${i}, column '${j}' is not a finite number (${col[i]})`);
+      for (let i = 0; i < n; i++) if (!Number.isFinite(col[i])) throw new Error(`${source}: ${what} row ${i}, column '${j}' is not a finite number (${col[i]})`);
     }
-    return { events: selectSample(withW, n, inp.table.source) };
+    return { events: selectSample(withW, n, source) };
   };
   const samples: Record<string, unknown> = { background: [] };
 
