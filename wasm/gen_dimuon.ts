@@ -1,137 +1,16 @@
 // gen_dimuon: one dimuon event per item. Twin of kernels/gen_dimuon/{ref.ts,gen_dimuon.wgsl} (the
 // physics, sources and draw order are documented in ref.ts); the same f32 operations in the same
-// order. Four-vectors travel in globals (allocation-free): a function's result is (oE, oX, oY, oZ).
-import { ftz, xdiv, xexp, xlog, xrecip, xsqrt } from './lib/exactmath';
-import { rsInit, rsNormal, rsUniform } from './lib/sampling';
+// order. The kinematics and detector response are wasm/lib/genkin.ts (results in its globals).
+import { xdiv, xsqrt } from './lib/exactmath';
+import { rsInit, rsUniform } from './lib/sampling';
+import {
+  PhotonDet, TrackDet, aE, aX, aY, aZ, bE, bX, bY, bZ, boostFrom, boostZ, disc, fm, isrPhoton, isrU1, isrU2, isrUniforms, isrX, msq, oE, oX, oY, oZ,
+  p3sq, photon, ssqrt, tAcc, tId, tPm, threeBody, track, twoBody,
+} from './lib/genkin';
 import {
   Bufs, OUT_EV_STRIDE, Params, C_MU1, C_MU2, C_PMU1, C_PMU2, C_CMU1, C_CMU2, C_MMUMU, C_MREC, C_M2REC, C_PT, C_PCM, C_CREC, C_CHEL,
   C_EEXTRA, C_NGAM, C_NEXTRA, C_TMMUMU, C_TMREC, C_ACC,
 } from './gen/gen_dimuon';
-
-// @ts-ignore: decorator
-@inline function fm(a: f32, b: f32): f32 { return ftz(a * b); }
-
-let oE: f32 = 0, oX: f32 = 0, oY: f32 = 0, oZ: f32 = 0;
-let dC: f32 = 0, dS: f32 = 0;
-
-// @ts-ignore: decorator
-@inline function msq(e: f32, x: f32, y: f32, z: f32): f32 { return ((fm(e, e) - fm(x, x)) - fm(y, y)) - fm(z, z); }
-// @ts-ignore: decorator
-@inline function p3sq(x: f32, y: f32, z: f32): f32 { return (fm(x, x) + fm(y, y)) + fm(z, z); }
-function ssqrt(m2: f32): f32 { return m2 >= 0.0 ? xsqrt(m2) : -xsqrt(-m2); }
-
-/** q from the rest frame of P (mass M) into the frame where P has its momentum. */
-function boostFrom(pe: f32, px: f32, py: f32, pz: f32, M: f32, qe: f32, qx: f32, qy: f32, qz: f32): void {
-  const bp = (fm(px, qx) + fm(py, qy)) + fm(pz, qz);
-  const iM = xrecip(M);
-  const f = (xdiv(bp, pe + M) + qe) * iM;
-  oE = (fm(pe, qe) + bp) * iM;
-  oX = qx + fm(f, px);
-  oY = qy + fm(f, py);
-  oZ = qz + fm(f, pz);
-}
-
-function boostZ(e: f32, x: f32, y: f32, z: f32, g: f32, bg: f32): void {
-  oE = g * e + bg * z;
-  oX = x;
-  oY = y;
-  oZ = g * z + bg * e;
-}
-
-function disc(): void {
-  for (let it = 0; it < 64; it++) {
-    const u: f32 = <f32>2.0 * rsUniform() - <f32>1.0;
-    const v: f32 = <f32>2.0 * rsUniform() - <f32>1.0;
-    const r2 = u * u + v * v;
-    if (r2 < <f32>1.0) {
-      const ir = xrecip(r2);
-      dC = (u * u - v * v) * ir;
-      dS = (<f32>2.0 * (u * v)) * ir;
-      return;
-    }
-  }
-  dC = 1.0;
-  dS = 0.0;
-}
-
-function pStar(m2: f32, M: f32, ma: f32, mb: f32): f32 {
-  const sp = ma + mb, sd = ma - mb;
-  const lam = max<f32>(0.0, (m2 - sp * sp) * (m2 - sd * sd));
-  return xdiv(xsqrt(lam), <f32>2.0 * M);
-}
-
-let aE: f32 = 0, aX: f32 = 0, aY: f32 = 0, aZ: f32 = 0, bE: f32 = 0, bX: f32 = 0, bY: f32 = 0, bZ: f32 = 0;
-
-/** Daughters into (aE..aZ), (bE..bZ); the azimuth from the last disc(). */
-function twoBody(pe: f32, px: f32, py: f32, pz: f32, M: f32, m2: f32, ma: f32, mb: f32, c: f32): void {
-  const p = pStar(m2, M, ma, mb);
-  const st = xsqrt(max<f32>(0.0, <f32>1.0 - c * c));
-  const pt = p * st;
-  const x = ftz(pt * dC), y = ftz(pt * dS), z = p * c;
-  const p2 = p * p;
-  boostFrom(pe, px, py, pz, M, xsqrt(ma * ma + p2), x, y, z);
-  aE = oE; aX = oX; aY = oY; aZ = oZ;
-  boostFrom(pe, px, py, pz, M, xsqrt(mb * mb + p2), -x, -y, -z);
-  bE = oE; bX = oX; bY = oY; bZ = oZ;
-}
-
-function rotate(e: f32, x: f32, y: f32, z: f32, ca: f32, sa: f32, cb: f32, sb: f32, cg: f32, sg: f32): void {
-  const x1 = fm(cg, x) - fm(sg, y), y1 = fm(sg, x) + fm(cg, y);
-  const x2 = fm(cb, x1) + fm(sb, z), z2 = fm(cb, z) - fm(sb, x1);
-  oE = e;
-  oX = fm(ca, x2) - fm(sa, y1);
-  oY = fm(sa, x2) + fm(ca, y1);
-  oZ = z2;
-}
-
-/** mode 2: mu+ mu- Z' by flat three-body phase space (ref.ts threeBody); mu+ into (aE..aZ), mu- into (bE..bZ). */
-function threeBody(P: Params, se: f32, sx: f32, sy: f32, sz: f32, M: f32, m2: f32): void {
-  const mm = P.m_mu, mz = P.m_a;
-  const lo = mm + mz, hi = M - mm;
-  const wmax = pStar(m2, M, mm, lo) * pStar(hi * hi, hi, mm, mz);
-  let m23 = lo;
-  for (let it = 0; it < 256; it++) {
-    m23 = lo + (hi - lo) * rsUniform();
-    const w = pStar(m2, M, mm, m23) * pStar(m23 * m23, m23, mm, mz);
-    if (rsUniform() * wmax <= w) break;
-  }
-  const c1: f32 = <f32>2.0 * rsUniform() - <f32>1.0;
-  disc();
-  twoBody(M, 0.0, 0.0, 0.0, M, m2, mm, m23, c1);
-  const a0 = aE, a1 = aX, a2 = aY, a3 = aZ, x0 = bE, x1 = bX, x2 = bY, x3 = bZ;
-  const c2: f32 = <f32>2.0 * rsUniform() - <f32>1.0;
-  disc();
-  twoBody(x0, x1, x2, x3, m23, m23 * m23, mm, mz, c2);
-  const b0 = aE, b1 = aX, b2 = aY, b3 = aZ;
-  const cb: f32 = <f32>2.0 * rsUniform() - <f32>1.0;
-  const sb = xsqrt(max<f32>(0.0, <f32>1.0 - cb * cb));
-  disc();
-  const ca = dC, sa = dS;
-  disc();
-  const cg = dC, sg = dS;
-  rotate(a0, a1, a2, a3, ca, sa, cb, sb, cg, sg);
-  boostFrom(se, sx, sy, sz, M, oE, oX, oY, oZ);
-  const pe = oE, px = oX, py = oY, pz = oZ;
-  rotate(b0, b1, b2, b3, ca, sa, cb, sb, cg, sg);
-  boostFrom(se, sx, sy, sz, M, oE, oX, oY, oZ);
-  bE = oE; bX = oX; bY = oY; bZ = oZ;
-  aE = pe; aX = px; aY = py; aZ = pz;
-}
-
-function isrPhoton(P: Params, x: f32, uc: f32, dir: f32): void {
-  const r = xexp(uc * P.isr_lr);
-  let omc: f32 = <f32>2.0 * r - P.isr_a;
-  if (omc < <f32>9.094947017729282e-13) omc = 0.0;
-  const st = xsqrt(omc * (<f32>2.0 - omc));
-  disc();
-  const e = x * P.e_beam;
-  const pt = e * st;
-  oE = e;
-  oX = ftz(pt * dC);
-  oY = ftz(pt * dS);
-  const pz = e * (<f32>1.0 - omc);
-  oZ = dir > 0.0 ? pz : -pz;
-}
 
 function stratumIn(P: Params): f32 {
   const v = rsUniform() * P.st_p, w0 = P.st_f1 - P.st_f0;
@@ -167,50 +46,6 @@ function stratumPair(P: Params): void {
   }
 }
 
-function isrX(P: Params, u: f32): f32 {
-  const x = xexp(P.isr_exp * xlog(u));
-  return x < <f32>5.9604644775390625e-8 ? 0.0 : x;
-}
-
-// Track results: smeared four-vector (oE..oZ), |p| (tPm), acceptance and muon ID.
-let tPm: f32 = 0, tAcc = false, tId = false;
-
-function track(P: Params, qe: f32, qx: f32, qy: f32, qz: f32): void {
-  const pt2 = fm(qx, qx) + fm(qy, qy);
-  const pa = xsqrt(pt2 + fm(qz, qz));
-  const pt = xsqrt(pt2);
-  tAcc = pt > P.trk_ptmin && qz > P.trk_cmin * pa && qz < P.trk_cmax * pa;
-  const n1 = rsNormal(), n2 = rsNormal(), n3 = rsNormal();
-  tId = rsUniform() < P.mu_eff;
-  const ra = P.trk_ra * pt, rb = xdiv(P.trk_rb * qe, pa);
-  const rel = xsqrt(ra * ra + rb * rb);
-  const pm = pa * max<f32>(0.0, <f32>1.0 + rel * n1);
-  const ipa = xrecip(pa);
-  const dx = qx * ipa, dy = qy * ipa, dz = qz * ipa, st = pt * ipa;
-  const ist: f32 = st > 0.0 ? xrecip(st) : 0.0;
-  const a2 = P.trk_ang * n2, a3 = P.trk_ang * n3;
-  const ex = ftz(dz * (dx * ist)), ey = ftz(dz * (dy * ist));
-  const ux = (dx + fm(a2, ex)) - fm(a3, dy);
-  const uy = (dy + fm(a2, ey)) + fm(a3, dx);
-  const uz = dz - fm(a2, st);
-  const sc = xdiv(pm, xsqrt((fm(ux, ux) + fm(uy, uy)) + fm(uz, uz)));
-  const m = P.m_mu;
-  tPm = pm;
-  oE = xsqrt(m * m + pm * pm);
-  oX = ftz(sc * ux);
-  oY = ftz(sc * uy);
-  oZ = ftz(sc * uz);
-}
-
-function photon(P: Params, e: f32, z: f32): f32 {
-  const n = rsNormal();
-  const inEcl = (z > P.ecl_c0 * e && z < P.ecl_c1 * e) || (z > P.ecl_c2 * e && z < P.ecl_c3 * e) || (z > P.ecl_c4 * e && z < P.ecl_c5 * e);
-  if (!(e > P.g_emin && inEcl)) return -1.0;
-  const a = xdiv(P.g_ra, e), b = xdiv(P.g_rb, xsqrt(xsqrt(e))), c = P.g_rc;
-  const rel = xsqrt((a * a + b * b) + c * c);
-  return e * max<f32>(0.0, <f32>1.0 + rel * n);
-}
-
 // @ts-ignore: decorator
 @inline function put(o: usize, j: u32, v: f32): void { store<f32>(o + (<usize>j << 2), v); }
 
@@ -225,27 +60,14 @@ function genEvent(P: Params, ev: u32, o: usize): void {
     const t = P.t_min, mMin2 = P.m_min * P.m_min;
     let ok = false;
     for (let it = 0; it < 64 && !ok; it++) {
-      let u1: f32, u2: f32;
-      if (t > 0.0) {
-        const sel = rsUniform(), a = rsUniform(), b = rsUniform();
-        if (sel * (<f32>1.0 + t) < <f32>1.0) {
-          u1 = t + (<f32>1.0 - t) * a;
-          u2 = b;
-        } else {
-          u1 = t * a;
-          u2 = t + (<f32>1.0 - t) * b;
-        }
-      } else {
-        u1 = rsUniform();
-        u2 = rsUniform();
-      }
-      const x1 = isrX(P, u1), x2 = isrX(P, u2);
+      isrUniforms(t);
+      const x1 = isrX(isrU1, P.isr_exp), x2 = isrX(isrU2, P.isr_exp);
       uc1 = -1.0;
       uc2 = -1.0;
       if (P.st_mode != 0) stratumPair(P);
-      isrPhoton(P, x1, uc1 >= 0.0 ? uc1 : rsUniform(), 1.0);
+      isrPhoton(x1, uc1 >= 0.0 ? uc1 : rsUniform(), 1.0, P.e_beam, P.isr_a, P.isr_lr);
       k1e = oE; k1x = oX; k1y = oY; k1z = oZ;
-      isrPhoton(P, x2, uc2 >= 0.0 ? uc2 : rsUniform(), -1.0);
+      isrPhoton(x2, uc2 >= 0.0 ? uc2 : rsUniform(), -1.0, P.e_beam, P.isr_a, P.isr_lr);
       k2e = oE; k2x = oX; k2y = oY; k2z = oZ;
       se = (rs - k1e) - k2e; sx = -k1x - k2x; sy = -k1y - k2y; sz = -k1z - k2z;
       m2 = msq(se, sx, sy, sz);
@@ -260,7 +82,7 @@ function genEvent(P: Params, ev: u32, o: usize): void {
   // production: two-body (modes 0, 1) or three-body (mode 2)
   const mode = P.mode;
   const M = xsqrt(m2);
-  if (mode == 2) threeBody(P, se, sx, sy, sz, M, m2);
+  if (mode == 2) threeBody(se, sx, sy, sz, M, m2, P.m_mu, P.m_mu, P.m_a);
   else {
     const ma = P.m_a, mb = P.m_b;
     let bt2: f32 = 0, kk: f32 = 1, fmax: f32 = 2;
@@ -291,16 +113,18 @@ function genEvent(P: Params, ev: u32, o: usize): void {
   const lpe = oE, lpx = oX, lpy = oY, lpz = oZ;
   boostZ(bE, bX, bY, bZ, g, bg);
   const lme = oE, lmx = oX, lmy = oY, lmz = oZ;
-  track(P, lpe, lpx, lpy, lpz);
+  const td = changetype<TrackDet>(changetype<usize>(P) + offsetof<Params>('trk_cmin'));
+  track(td, P.m_mu, lpe, lpx, lpy, lpz);
   const accP = tAcc, idP = tId, pmP = tPm, ae = oE, ax = oX, ay = oY, az = oZ;
-  track(P, lme, lmx, lmy, lmz);
+  track(td, P.m_mu, lme, lmx, lmy, lmz);
   const accM = tAcc, idM = tId, pmM = tPm, be = oE, bx = oX, by = oY, bz = oZ;
   let nGam: f32 = 0, eExtra: f32 = 0;
   if (P.isr != 0) {
+    const pd = changetype<PhotonDet>(changetype<usize>(P) + offsetof<Params>('g_emin'));
     boostZ(k1e, k1x, k1y, k1z, g, bg);
-    const e1 = photon(P, oE, oZ);
+    const e1 = photon(pd, oE, oZ);
     boostZ(k2e, k2x, k2y, k2z, g, bg);
-    const e2 = photon(P, oE, oZ);
+    const e2 = photon(pd, oE, oZ);
     nGam = <f32>((e1 >= 0.0 ? 1 : 0) + (e2 >= 0.0 ? 1 : 0));
     eExtra = max<f32>(e1, 0.0) + max<f32>(e2, 0.0);
   }

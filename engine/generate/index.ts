@@ -15,8 +15,8 @@ import { eventBlocks } from '../../kernels/event_blocks/desc.js';
 import type { Backend } from '../../host/backend.js';
 import { FOURTRACK_COLUMNS, reconstructFourTrack } from './tau.js';
 import { genDimuon } from '../../kernels/gen_dimuon/desc.js';
-import { packParams } from '../../kernels/types.js';
-import { C_ACC, EV_WORDS, GEN_DIMUON_COLUMNS, dimuonKernelParams, onDimuonKernel } from './gen-dimuon.js';
+import { packParams, type KernelDesc } from '../../kernels/types.js';
+import { C_ACC, EV_WORDS, GEN_DIMUON_COLUMNS, dimuonKernelParams } from './gen-dimuon.js';
 
 export { PROCESSES, getProcess, EventRandom, poisson, BELLE2_DETECTOR };
 export type { ProcessDef, Family, Params, DetectorModel };
@@ -104,10 +104,48 @@ export interface EventSample {
 export function eventKey(seed: number, proc: ProcessDef): Key {
   return foldIn(foldIn(key(seed, GENERATOR_STREAM), proc.id), 0);
 }
-/** The key of the events of a process the gen_dimuon kernel generates (gen-dimuon.ts): foldIn(.., 2), its own stream. */
+/** The key of the events of a process a generator kernel generates (GEN_KERNELS key): foldIn(.., 2), its own stream. */
 export function kernelEventKey(seed: number, proc: ProcessDef): Key {
   return foldIn(foldIn(key(seed, GENERATOR_STREAM), proc.id), 2);
 }
+/**
+ * A generator kernel: one event per item, f32 from exact ops, the same bits on every backend
+ * (kernels/gen_*). generate / generateOn / startRun dispatch a process whose `kernel` names a row
+ * of GEN_KERNELS through that row alone; a new kernel adds its row (and its name to nothing else:
+ * ProcessDef.kernel is typed by this table's keys).
+ */
+export interface GenKernel {
+  readonly desc: KernelDesc;
+  /**
+   * The kernel's params for the events from index `first` of a process with resolved parameters,
+   * under key k. Throws a RangeError naming the parameter where the kernel cannot generate them
+   * (startRun calls it once, with k = [0, 0], before any event).
+   */
+  hostParams(proc: ProcessDef, p: Params, det: DetectorModel, k: Key, first: number): Record<string, number>;
+  /** The family columns the kernel writes, in output-word order (word j: columns[j]); every column of the process's family. */
+  readonly columns: readonly string[];
+  /** Output words per event (columns, flags, padding). */
+  readonly evWords: number;
+  /** Word of the accepted flag (nonzero: the event passes the family's acceptance). */
+  readonly accWord: number;
+  /** Word of a per-event importance weight (mean 1), multiplied into the weight column; absent: 1. */
+  readonly weightWord?: number;
+  /** The Philox key of a process's events (counter (block, event, 0, 0)). */
+  key(seed: number, proc: ProcessDef): Key;
+}
+
+/** Every generator kernel, by ProcessDef.kernel. */
+export const GEN_KERNELS = {
+  // kernels/gen_dimuon: mumu, darkhiggs, zp_inv (engine/generate/gen-dimuon.ts)
+  gen_dimuon: { desc: genDimuon, hostParams: dimuonKernelParams, columns: GEN_DIMUON_COLUMNS, evWords: EV_WORDS, accWord: C_ACC, key: kernelEventKey },
+} satisfies Record<string, GenKernel>;
+export type GenKernelName = keyof typeof GEN_KERNELS;
+
+/** The generator kernel of a process, if one generates it. */
+export function genKernelOf(proc: ProcessDef): GenKernel | undefined {
+  return proc.kernel === undefined ? undefined : GEN_KERNELS[proc.kernel];
+}
+
 /** The key of the Poisson count at a luminosity (separate from the events'). */
 export function countKey(seed: number, proc: ProcessDef): Key {
   return foldIn(foldIn(key(seed, GENERATOR_STREAM), proc.id), 1);
@@ -316,7 +354,7 @@ interface GenRun {
 
 function startRun(o: GenerateOptions, proc: ProcessDef = getProcess(o.process)): GenRun {
   const params = resolveParams(proc, o.params);
-  if (onDimuonKernel(proc)) dimuonKernelParams(proc, params, o.detector ?? BELLE2_DETECTOR, [0, 0], 0); // its checks, before any event
+  genKernelOf(proc)?.hostParams(proc, params, o.detector ?? BELLE2_DETECTOR, [0, 0], 0); // its checks, before any event
   const first = o.firstEvent ?? 0;
   if (!Number.isSafeInteger(o.events) || o.events < 0) throw new RangeError(`events must be a non-negative integer, got ${o.events}`);
   if (!Number.isInteger(first) || first < 0 || first + o.events > 2 ** 32) throw new RangeError(`event indices ${first}..${first + o.events - 1} must lie in [0, 2^32)`);
@@ -372,49 +410,51 @@ function endRun(r: GenRun, extra: Record<string, unknown> = {}): EventSample {
   };
 }
 
-/** Events per gen_dimuon dispatch: 2^15 events x 24 words = 3 MB of output. */
+/** Events per generator-kernel dispatch: 2^15 events (x 24 words: 3 MB of output for gen_dimuon). */
 const KERNEL_CHUNK = 1 << 15;
 
-/** The gen_dimuon params of a run's events from first + a. */
-function kernelParams(r: GenRun, a: number): Record<string, number> {
-  return dimuonKernelParams(r.proc, r.params, r.det, kernelEventKey(r.o.seed, r.proc), r.first + a);
+/** The kernel params of a run's events from first + a. */
+function kernelParams(r: GenRun, g: GenKernel, a: number): Record<string, number> {
+  return g.hostParams(r.proc, r.params, r.det, g.key(r.o.seed, r.proc), r.first + a);
 }
 
-/** The gen_dimuon output of events first + a .. first + a + n - 1 into the run's columns (the accepted rows, or all). */
-function placeKernelEvents(r: GenRun, words: Uint32Array, a: number, n: number): void {
-  const f = new Float32Array(words.buffer, words.byteOffset, n * EV_WORDS);
-  const cols = GEN_DIMUON_COLUMNS.map((c) => r.cols[c]);
+/** A generator kernel's output of events first + a .. first + a + n - 1 into the run's columns (the accepted rows, or all). */
+function placeKernelEvents(r: GenRun, g: GenKernel, words: Uint32Array, a: number, n: number): void {
+  const W = g.evWords, acc = g.accWord, ww = g.weightWord;
+  const f = new Float32Array(words.buffer, words.byteOffset, n * W);
+  const cols = g.columns.map((c) => r.cols[c]);
   const nc = cols.length;
   for (let i = 0; i < n; i++) {
-    const o = i * EV_WORDS;
-    if (r.acceptedOnly && f[o + C_ACC] === 0) continue;
+    const o = i * W;
+    if (r.acceptedOnly && f[o + acc] === 0) continue;
     const k = r.k++;
     r.cols.event[k] = r.first + a + i;
-    r.cols.weight[k] = r.weight;
+    r.cols.weight[k] = ww === undefined ? r.weight : r.weight * f[o + ww];
     let sum = 0;
     for (let j = 0; j < nc; j++) sum += cols[j][k] = f[o + j];
-    if (!Number.isFinite(sum)) throw new Error(`generator: process ${r.proc.name}, event ${r.first + a + i}: a non-finite column from the gen_dimuon kernel (a bug)`);
+    if (!Number.isFinite(sum)) throw new Error(`generator: process ${r.proc.name}, event ${r.first + a + i}: a non-finite column from the ${g.desc.name} kernel (a bug)`);
   }
 }
 
 /** What generated a kernel process's events (meta.event_kernel). */
-const kernelMeta = (where: string) => ({ event_kernel: `gen_dimuon kernel (f32, exact ops; kernels/gen_dimuon) on ${where}` });
+const kernelMeta = (g: GenKernel, where: string) => ({ event_kernel: `${g.desc.name} kernel (f32, exact ops; kernels/${g.desc.name}) on ${where}` });
 
 /**
  * Generates `events` events of a process (indices firstEvent ..). Returns the rows that pass the
  * family's acceptance (all rows with acceptedOnly = false; unseen quantities are then 0). The
- * processes of the gen_dimuon kernel run its TypeScript reference here (the bits of every backend).
+ * processes of a generator kernel (GEN_KERNELS) run its TypeScript reference here (the bits of every backend).
  */
 export function generate(o: GenerateOptions): EventSample {
   const r = startRun(o);
-  if (onDimuonKernel(r.proc)) {
+  const g = genKernelOf(r.proc);
+  if (g) {
     for (let a = 0; a < o.events; a += KERNEL_CHUNK) {
       const n = Math.min(KERNEL_CHUNK, o.events - a);
-      const words = new Uint32Array(n * EV_WORDS);
-      genDimuon.ref(packParams(genDimuon, { count: n, params: kernelParams(r, a) }, 0, n), [], [words]);
-      placeKernelEvents(r, words, a, n);
+      const words = new Uint32Array(n * g.evWords);
+      g.desc.ref(packParams(g.desc, { count: n, params: kernelParams(r, g, a) }, 0, n), [], [words]);
+      placeKernelEvents(r, g, words, a, n);
     }
-    return endRun(r, kernelMeta('its TypeScript reference'));
+    return endRun(r, kernelMeta(g, 'its TypeScript reference'));
   }
   runEvents(r, 0, o.events);
   return endRun(r);
@@ -482,22 +522,23 @@ const PREFETCH_BLOCKS = 1 << 16;
 export async function generateOn(backend: Backend, o: GenerateOptions, signal?: AbortSignal, parallel?: ParallelGenerator): Promise<EventSample> {
   if (parallel && o.events >= parallel.minEvents) return parallel.generate(o, signal);
   const r = startRun(o);
-  if (onDimuonKernel(r.proc)) {
+  const g = genKernelOf(r.proc);
+  if (g) {
     // The next chunk runs on the backend while the host keeps this one's accepted rows.
     const dispatch = (a: number) => {
       const n = Math.min(KERNEL_CHUNK, o.events - a);
-      const out = backend.run(genDimuon, { count: n, params: kernelParams(r, a), signal });
+      const out = backend.run(g.desc, { count: n, params: kernelParams(r, g, a), signal });
       out.catch(() => undefined); // awaited below; a run abandoned by an abort must not surface as unhandled
       return { a, n, out };
     };
     for (let next = o.events > 0 ? dispatch(0) : null; next; ) {
       signal?.throwIfAborted();
       const cur = next;
-      const words = (await cur.out).ev;
+      const words = (await cur.out)[g.desc.outputs[0].name];
       next = cur.a + cur.n < o.events ? dispatch(cur.a + cur.n) : null;
-      placeKernelEvents(r, words, cur.a, cur.n);
+      placeKernelEvents(r, g, words, cur.a, cur.n);
     }
-    return endRun(r, kernelMeta(`the ${backend.info().name} backend`));
+    return endRun(r, kernelMeta(g, `the ${backend.info().name} backend`));
   }
   // The blocks of chunk i + 1 are computed (a backend with workers: on another core) while the
   // host generates chunk i; the prefetch size follows the chunks finished so far.

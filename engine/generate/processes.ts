@@ -6,6 +6,7 @@
 // Table 4, at sqrt(s) = 10.58 GeV, with the generator cuts stated there); signals are model
 // dependent and marked `illustrative` (their couplings are parameters).
 import type { EventRandom } from './rng.js';
+import type { GenKernelName } from './index.js';
 import { brAPrimeToMuMu } from './branching.js';
 import { B_MESON_PROCESSES, BR_BPLUS_BMINUS, NB, SIGMA_BB_NB } from './bmeson.js';
 import { M_B, M_E, M_K, M_MU, M_PI, M_TAU, boostFrom, type P4 } from './lorentz.js';
@@ -54,8 +55,8 @@ export interface ProcessDef {
   check?(p: Params): void;
   /** The host generator (f64); absent where a kernel generates the process (`kernel`). */
   generate?(rng: EventRandom, p: Params): GenEvent;
-  /** The kernel that generates the process's events and columns (engine/generate/gen-dimuon.ts), instead of `generate`. */
-  readonly kernel?: 'gen_dimuon';
+  /** The generator kernel that generates the process's events and columns (engine/generate/index.ts GEN_KERNELS), instead of `generate`. */
+  readonly kernel?: GenKernelName;
   /** Parameter overrides under which every event has weight 1 (processes whose generate returns importance weights). */
   readonly unweighted?: Readonly<Params>;
 }

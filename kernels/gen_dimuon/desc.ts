@@ -3,6 +3,7 @@ import { EV_WORDS, GEN_DIMUON_CONSTANTS, GEN_DIMUON_PARAM_NAMES, GEN_DIMUON_U32_
 import philoxLib from '../philox/philox_lib.wgsl?raw';
 import mathLib from '../lib/exactmath.wgsl?raw';
 import samplingLib from '../lib/sampling.wgsl?raw';
+import genkinLib from '../lib/genkin.wgsl?raw';
 import wgsl from './gen_dimuon.wgsl?raw';
 
 const DOCS: Partial<Record<(typeof GEN_DIMUON_PARAM_NAMES)[number], string>> = {
@@ -32,7 +33,7 @@ const DOCS: Partial<Record<(typeof GEN_DIMUON_PARAM_NAMES)[number], string>> = {
 export const genDimuon: KernelDesc = {
   name: 'gen_dimuon',
   wgsl,
-  wgslLibs: [philoxLib, mathLib, samplingLib],
+  wgslLibs: [philoxLib, mathLib, samplingLib, genkinLib],
   workgroupSize: 64,
   params: GEN_DIMUON_PARAM_NAMES.map((name, j): ParamSpec => ({ name, type: j < GEN_DIMUON_U32_PARAMS ? 'u32' : 'f32', doc: DOCS[name] })),
   inputs: [],

@@ -1,0 +1,39 @@
+// Host side of the generator kernels' shared params (kernels/lib/genkin.ts): the beam and ISR
+// constants and the detector-response sub-blocks (TRACK_PARAMS, PHOTON_PARAMS) from a
+// DetectorModel, in f64 (packParams rounds them to f32). Every generator kernel's host params
+// (engine/generate/gen-*.ts) spread these.
+import type { PHOTON_PARAMS, TRACK_PARAMS } from '../../kernels/lib/genkin.js';
+import type { DetectorModel } from './detector.js';
+import { BETA_CM, ISR_A, ISR_BETA, P_INIT_LAB, SQRT_S } from './physics.js';
+
+const DEG = Math.PI / 180;
+
+/** sqrt(s), the beam energy in the CM, the initial state in the lab, the CM boost, and the ISR constants of genkin's isrX / isrPhoton. */
+export function beamKernelParams() {
+  const g = 1 / Math.sqrt(1 - BETA_CM * BETA_CM);
+  return {
+    sqrt_s: SQRT_S, e_beam: SQRT_S / 2, e_tot: P_INIT_LAB[0], pz_tot: P_INIT_LAB[3], g_cm: g, bg_cm: BETA_CM * g,
+    isr_exp: 2 / ISR_BETA, isr_a: ISR_A, isr_lr: Math.log(ISR_A / (2 - ISR_A)),
+  };
+}
+
+/** genkin's track sub-block: the polar-angle window as lab cosines, pT threshold, resolutions, muon identification efficiency. */
+export function trackKernelParams(det: DetectorModel): Record<(typeof TRACK_PARAMS)[number], number> {
+  return {
+    trk_cmin: Math.cos(det.trackThetaMaxDeg * DEG), trk_cmax: Math.cos(det.trackThetaMinDeg * DEG), trk_ptmin: det.trackPtMinGeV,
+    trk_ra: det.trackResA, trk_rb: det.trackResB, trk_ang: det.trackAngleResRad, mu_eff: det.muIdEfficiency,
+  };
+}
+
+/** genkin's photon sub-block: threshold, the ECL polar ranges as (cos theta_hi, cos theta_lo) pairs (at most 3; [2, 2]: empty), resolution terms. */
+export function photonKernelParams(det: DetectorModel, kernel: string): Record<(typeof PHOTON_PARAMS)[number], number> {
+  if (det.eclRegionsDeg.length > 3) throw new RangeError(`${kernel}: the detector model has ${det.eclRegionsDeg.length} ECL regions; the kernel takes at most 3`);
+  const ecl = [0, 1, 2].flatMap((i) => {
+    const r = det.eclRegionsDeg[i];
+    return r ? [Math.cos(r[1] * DEG), Math.cos(r[0] * DEG)] : [2, 2];
+  });
+  return {
+    g_emin: det.photonEMinGeV, ecl_c0: ecl[0], ecl_c1: ecl[1], ecl_c2: ecl[2], ecl_c3: ecl[3], ecl_c4: ecl[4], ecl_c5: ecl[5],
+    g_ra: det.photonResA, g_rb: det.photonResB, g_rc: det.photonResC,
+  };
+}

@@ -1,0 +1,210 @@
+// Event-generator kinematics in f32 from exact operations only: the building blocks of the
+// generator kernels (kernels/gen_*), bit-identical on every backend. Twins: kernels/lib/genkin.wgsl,
+// wasm/lib/genkin.ts (same operations in the same order). Four-vectors are (E, px, py, pz).
+// Randomness from a sampling.ts stream; every loop is bounded (TRIES, TRIES3: the failure
+// probabilities are stated where they are used).
+//
+// Parameters a function needs from its kernel's params come as explicit arguments, or, for the
+// detector response, as a params sub-block: the words TRACK_PARAMS / PHOTON_PARAMS (in that order,
+// contiguous in the kernel's params; engine/generate/genkin.ts fills them from a DetectorModel),
+// read here from P at the sub-block's first index, in WGSL from a TrackDet / PhotonDet struct the
+// kernel builds from its P, in AssemblyScript through a TrackDet / PhotonDet view of the params.
+import { ftz, xdiv, xexp, xlog, xrecip, xsqrt } from './exactmath.js';
+import { rsNormal, rsUniform, type RStream } from './sampling.js';
+
+const fr = Math.fround;
+const add = (a: number, b: number) => fr(a + b);
+const sub = (a: number, b: number) => fr(a - b);
+const mul = (a: number, b: number) => fr(a * b);
+/** A product of two operands that may both be small: flushed below 2^-100 like every backend. */
+export const fm = (a: number, b: number) => ftz(fr(a * b));
+
+/** Bound of the disc-point rejection (accepts pi / 4 per try: 64 tries fail with probability < 1e-42). */
+export const TRIES = 64;
+/** The three-body m23 rejection accepts ~25% of tries at worst (small third mass): 256 tries fail with probability < 1e-30. */
+export const TRIES3 = 256;
+/** x below 2^-24 (photon energy < 3e-7 GeV) is no photon; 1 - |cos| below 2^-40 is collinear. */
+const X_FLOOR = 5.9604644775390625e-8;
+const OMC_FLOOR = 9.094947017729282e-13;
+
+/** The track-response sub-block (track()): acceptance cosines, pT threshold, resolutions, identification efficiency. */
+export const TRACK_PARAMS = ['trk_cmin', 'trk_cmax', 'trk_ptmin', 'trk_ra', 'trk_rb', 'trk_ang', 'mu_eff'] as const;
+/** The photon-response sub-block (photon()): energy threshold, three ECL polar ranges as cosine pairs, energy resolution terms. */
+export const PHOTON_PARAMS = ['g_emin', 'ecl_c0', 'ecl_c1', 'ecl_c2', 'ecl_c3', 'ecl_c4', 'ecl_c5', 'g_ra', 'g_rb', 'g_rc'] as const;
+
+export type V4 = [number, number, number, number];
+
+export function msq(q: V4): number {
+  return sub(sub(sub(fm(q[0], q[0]), fm(q[1], q[1])), fm(q[2], q[2])), fm(q[3], q[3]));
+}
+export function p3sq(q: V4): number {
+  return add(add(fm(q[1], q[1]), fm(q[2], q[2])), fm(q[3], q[3]));
+}
+/** sign(m2) sqrt(|m2|): engine/generate/lorentz.ts mass. */
+export function ssqrt(m2: number): number {
+  return m2 >= 0 ? xsqrt(m2) : -xsqrt(-m2);
+}
+/** q from the rest frame of P (mass M) into the frame where P has its momentum: q + P ((P.q) / (M (P0 + M)) + q0 / M). */
+export function boostFrom(P: V4, M: number, q: V4): V4 {
+  const bp = add(add(fm(P[1], q[1]), fm(P[2], q[2])), fm(P[3], q[3]));
+  const iM = xrecip(M);
+  const f = mul(add(xdiv(bp, add(P[0], M)), q[0]), iM);
+  return [mul(add(fm(P[0], q[0]), bp), iM), add(q[1], fm(f, P[1])), add(q[2], fm(f, P[2])), add(q[3], fm(f, P[3]))];
+}
+/** Boost along z: E' = g E + bg pz, pz' = g pz + bg E (bg < 0: lab -> CM). */
+export function boostZ(q: V4, g: number, bg: number): V4 {
+  return [add(mul(g, q[0]), mul(bg, q[3])), q[1], q[2], add(mul(g, q[3]), mul(bg, q[0]))];
+}
+
+/** A uniform point of the unit disc as an azimuth without trigonometry: [cos phi, sin phi] = [(u^2 - v^2) / r^2, 2 u v / r^2]. */
+export function disc(s: RStream): [number, number] {
+  for (let it = 0; it < TRIES; it++) {
+    const u = sub(mul(2, rsUniform(s)), 1), v = sub(mul(2, rsUniform(s)), 1);
+    const r2 = add(mul(u, u), mul(v, v));
+    if (r2 < 1) {
+      const ir = xrecip(r2);
+      return [mul(sub(mul(u, u), mul(v, v)), ir), mul(mul(2, mul(u, v)), ir)];
+    }
+  }
+  return [1, 0];
+}
+
+/** Two-body momentum sqrt(max(0, (m2 - (ma + mb)^2)(m2 - (ma - mb)^2))) / (2 M). */
+export function pStar(m2: number, M: number, ma: number, mb: number): number {
+  const sp = add(ma, mb), sd = sub(ma, mb);
+  const lam = Math.max(0, mul(sub(m2, mul(sp, sp)), sub(m2, mul(sd, sd))));
+  return xdiv(xsqrt(lam), mul(2, M));
+}
+
+/** Daughters (masses ma, mb) of P (mass M, M^2 = m2) with daughter a along (c, phi) in P's rest frame, cs = [cos phi, sin phi]. */
+export function twoBody(P: V4, M: number, m2: number, ma: number, mb: number, c: number, cs: [number, number]): [V4, V4] {
+  const p = pStar(m2, M, ma, mb);
+  const st = xsqrt(Math.max(0, sub(1, mul(c, c))));
+  const pt = mul(p, st);
+  const x = ftz(mul(pt, cs[0])), y = ftz(mul(pt, cs[1])), z = mul(p, c);
+  const p2 = mul(p, p);
+  const a: V4 = [xsqrt(add(mul(ma, ma), p2)), x, y, z];
+  const b: V4 = [xsqrt(add(mul(mb, mb), p2)), -x, -y, -z];
+  return [boostFrom(P, M, a), boostFrom(P, M, b)];
+}
+
+/** Rz(alpha) Ry(beta) Rz(gamma) q (physics.ts decay3's rotate), from the cosines and sines. */
+export function rotate(q: V4, ca: number, sa: number, cb: number, sb: number, cg: number, sg: number): V4 {
+  const x1 = sub(fm(cg, q[1]), fm(sg, q[2])), y1 = add(fm(sg, q[1]), fm(cg, q[2]));
+  const x2 = add(fm(cb, x1), fm(sb, q[3])), z2 = sub(fm(cb, q[3]), fm(sb, x1));
+  return [q[0], sub(fm(ca, x2), fm(sa, y1)), add(fm(sa, x2), fm(ca, y1)), z2];
+}
+
+/**
+ * sys (mass M, M^2 = m2) -> a b c by flat three-body phase space in sys's rest frame (physics.ts
+ * decay3: m23 = M(b c) uniform, accepted with p1* p23* / (their separate maxima), PDG RPP
+ * "Kinematics" eq. 49.21 with |M|^2 = const; a isotropic, b c isotropic in their frame, then a
+ * uniform orientation), boosted with sys. Returns a, b (c = sys - a - b).
+ */
+export function threeBody(s: RStream, sys: V4, M: number, m2: number, ma: number, mb: number, mc: number): [V4, V4] {
+  const lo = add(mb, mc), hi = sub(M, ma);
+  const wmax = mul(pStar(m2, M, ma, lo), pStar(mul(hi, hi), hi, mb, mc));
+  let m23 = lo;
+  for (let it = 0; it < TRIES3; it++) {
+    m23 = add(lo, mul(sub(hi, lo), rsUniform(s)));
+    const w = mul(pStar(m2, M, ma, m23), pStar(mul(m23, m23), m23, mb, mc));
+    if (mul(rsUniform(s), wmax) <= w) break;
+  }
+  const rest: V4 = [M, 0, 0, 0];
+  const c1 = sub(mul(2, rsUniform(s)), 1);
+  const [a, x] = twoBody(rest, M, m2, ma, m23, c1, disc(s));
+  const c2 = sub(mul(2, rsUniform(s)), 1);
+  const [b] = twoBody(x, m23, mul(m23, m23), mb, mc, c2, disc(s));
+  const cb = sub(mul(2, rsUniform(s)), 1), sb = xsqrt(Math.max(0, sub(1, mul(cb, cb))));
+  const al = disc(s), ga = disc(s);
+  const r = (q: V4) => boostFrom(sys, M, rotate(q, al[0], al[1], cb, sb, ga[0], ga[1]));
+  return [r(a), r(b)];
+}
+
+/**
+ * The uniforms (u1, u2) of the two beams' ISR energy fractions x = u^(2/beta) under the generator
+ * cut max(x1, x2) >= xMin, sampled exactly: with t = xMin^(beta/2) > 0, (u1, u2) uniform on the
+ * unit square less [0, t)^2 (3 draws); t = 0: no cut (2 draws).
+ */
+export function isrUniforms(s: RStream, t: number): [number, number] {
+  if (t > 0) {
+    const sel = rsUniform(s), a = rsUniform(s), b = rsUniform(s);
+    if (mul(sel, add(1, t)) < 1) return [add(t, mul(sub(1, t), a)), b];
+    return [mul(t, a), add(t, mul(sub(1, t), b))];
+  }
+  const u1 = rsUniform(s);
+  return [u1, rsUniform(s)];
+}
+
+/** An ISR energy fraction x = u^(2/beta) (Kuraev & Fadin, Sov. J. Nucl. Phys. 41 (1985) 466); isrExp = 2 / beta. Below 2^-24: 0. */
+export function isrX(u: number, isrExp: number): number {
+  const x = xexp(mul(isrExp, xlog(u)));
+  return x < X_FLOOR ? 0 : x;
+}
+
+/**
+ * An ISR photon of energy fraction x of eBeam along beam `dir` (+1: e-, -1: e+), its polar angle
+ * from the uniform uc (the inverse CDF of 1/(1 - beta_e cos), physics.ts samplePeaked; isrA =
+ * 1 - beta_e, isrLr = ln(a / (2 - a))). Draws a disc point.
+ */
+export function isrPhoton(s: RStream, x: number, uc: number, dir: number, eBeam: number, isrA: number, isrLr: number): V4 {
+  const r = xexp(mul(uc, isrLr)); // (a / (2 - a))^u; 1 - c = ((2 - a) r - a) / (1 - a) = 2 r - a in f32
+  let omc = sub(mul(2, r), isrA);
+  if (omc < OMC_FLOOR) omc = 0;
+  const st = xsqrt(mul(omc, sub(2, omc)));
+  const cs = disc(s);
+  const e = mul(x, eBeam);
+  const pt = mul(e, st);
+  return [e, ftz(mul(pt, cs[0])), ftz(mul(pt, cs[1])), dir * mul(e, sub(1, omc))];
+}
+
+export interface Track { p: V4; pm: number; acc: boolean; id: boolean }
+
+/**
+ * Detector response of a charged track of true lab momentum q and mass m (engine/generate/detector.ts,
+ * in the lab), with the TRACK_PARAMS sub-block at P[b ..]: acceptance on the true momentum
+ * (polar-angle window as cosines, pT > trk_ptmin), sigma_p / p = a pT (+) b / beta, the direction
+ * moved by sigma n2 along e_theta and sigma n3 sin(theta) along e_phi (detector.ts smears theta and
+ * phi by sigma: the same to first order in sigma = 1 mrad), identification u < mu_eff. Draws 3
+ * normals + 1 uniform whether or not accepted.
+ */
+export function track(s: RStream, P: Float32Array, b: number, q: V4, m: number): Track {
+  const pt2 = add(fm(q[1], q[1]), fm(q[2], q[2]));
+  const pa = xsqrt(add(pt2, fm(q[3], q[3])));
+  const pt = xsqrt(pt2);
+  const acc = pt > P[b + 2] && q[3] > mul(P[b], pa) && q[3] < mul(P[b + 1], pa);
+  const n1 = rsNormal(s), n2 = rsNormal(s), n3 = rsNormal(s);
+  const id = rsUniform(s) < P[b + 6];
+  const ra = mul(P[b + 3], pt), rb = xdiv(mul(P[b + 4], q[0]), pa); // b / beta = b E / p
+  const rel = xsqrt(add(mul(ra, ra), mul(rb, rb)));
+  const pm = mul(pa, Math.max(0, add(1, mul(rel, n1))));
+  const ipa = xrecip(pa);
+  const dx = mul(q[1], ipa), dy = mul(q[2], ipa), dz = mul(q[3], ipa), st = mul(pt, ipa);
+  const ist = st > 0 ? xrecip(st) : 0;
+  const a2 = mul(P[b + 5], n2), a3 = mul(P[b + 5], n3);
+  // e_theta = (cos th cos ph, cos th sin ph, -sin th), sin th e_phi = (-dy, dx, 0)
+  const ex = ftz(mul(dz, mul(dx, ist))), ey = ftz(mul(dz, mul(dy, ist)));
+  const ux = sub(add(dx, fm(a2, ex)), fm(a3, dy));
+  const uy = add(add(dy, fm(a2, ey)), fm(a3, dx));
+  const uz = sub(dz, fm(a2, st));
+  const sc = xdiv(pm, xsqrt(add(add(fm(ux, ux), fm(uy, uy)), fm(uz, uz))));
+  return { p: [xsqrt(add(mul(m, m), mul(pm, pm))), ftz(mul(sc, ux)), ftz(mul(sc, uy)), ftz(mul(sc, uz))], pm, acc, id };
+}
+
+/**
+ * Smeared energy of a photon of true lab momentum k if the ECL sees it, else -1, with the
+ * PHOTON_PARAMS sub-block at P[b ..]: accepted above g_emin in one of the three ECL polar ranges,
+ * energy smeared by a / E (+) b / E^(1/4) (+) c (detector.ts). Draws 1 normal whether or not seen.
+ */
+export function photon(s: RStream, P: Float32Array, b: number, k: V4): number {
+  const n = rsNormal(s);
+  const e = k[0], z = k[3];
+  const inEcl =
+    (z > mul(P[b + 1], e) && z < mul(P[b + 2], e)) ||
+    (z > mul(P[b + 3], e) && z < mul(P[b + 4], e)) ||
+    (z > mul(P[b + 5], e) && z < mul(P[b + 6], e));
+  if (!(e > P[b] && inEcl)) return -1;
+  const a = xdiv(P[b + 7], e), bb = xdiv(P[b + 8], xsqrt(xsqrt(e))), c = P[b + 9];
+  const rel = xsqrt(add(add(mul(a, a), mul(bb, bb)), mul(c, c)));
+  return mul(e, Math.max(0, add(1, mul(rel, n))));
+}

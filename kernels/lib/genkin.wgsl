@@ -1,0 +1,177 @@
+// Event-generator kinematics: twin of kernels/lib/genkin.ts (see there for the physics, sources,
+// draw order and bounds). Needs exactmath.wgsl and sampling.wgsl before it. Four-vectors are
+// vec4 (E, px, py, pz). The detector response reads its params sub-blocks as TrackDet / PhotonDet
+// (genkin.ts TRACK_PARAMS / PHOTON_PARAMS order), which the kernel builds from its P.
+
+fn fm(a: f32, b: f32) -> f32 { return ftz(opaque(a * b)); }
+
+fn msq(q: vec4<f32>) -> f32 { return ((fm(q.x, q.x) - fm(q.y, q.y)) - fm(q.z, q.z)) - fm(q.w, q.w); }
+fn p3sq(q: vec4<f32>) -> f32 { return (fm(q.y, q.y) + fm(q.z, q.z)) + fm(q.w, q.w); }
+fn ssqrt(m2: f32) -> f32 {
+  if (m2 >= 0.0) { return xsqrt(m2); }
+  return -xsqrt(-m2);
+}
+
+fn boost_from(pp: vec4<f32>, M: f32, q: vec4<f32>) -> vec4<f32> {
+  let bp = (fm(pp.y, q.y) + fm(pp.z, q.z)) + fm(pp.w, q.w);
+  let iM = xrecip(M);
+  let f = opaque((xdiv(bp, pp.x + M) + q.x) * iM);
+  return vec4<f32>(opaque((fm(pp.x, q.x) + bp) * iM), q.y + fm(f, pp.y), q.z + fm(f, pp.z), q.w + fm(f, pp.w));
+}
+
+fn boost_z(q: vec4<f32>, g: f32, bg: f32) -> vec4<f32> {
+  return vec4<f32>(opaque(g * q.x) + opaque(bg * q.w), q.y, q.z, opaque(g * q.w) + opaque(bg * q.x));
+}
+
+fn disc() -> vec2<f32> {
+  for (var it = 0; it < 64; it++) {
+    let u = 2.0 * rs_uniform() - 1.0;
+    let v = 2.0 * rs_uniform() - 1.0;
+    let r2 = opaque(u * u) + opaque(v * v);
+    if (r2 < 1.0) {
+      let ir = xrecip(r2);
+      return vec2<f32>(opaque((opaque(u * u) - opaque(v * v)) * ir), opaque((2.0 * opaque(u * v)) * ir));
+    }
+  }
+  return vec2<f32>(1.0, 0.0);
+}
+
+fn p_star(m2: f32, M: f32, ma: f32, mb: f32) -> f32 {
+  let sp = ma + mb;
+  let sd = ma - mb;
+  let lam = max(0.0, opaque((m2 - opaque(sp * sp)) * (m2 - opaque(sd * sd))));
+  return xdiv(xsqrt(lam), 2.0 * M);
+}
+
+// two_body's and three_body's results.
+var<private> tb_a: vec4<f32>;
+var<private> tb_b: vec4<f32>;
+
+fn two_body(pp: vec4<f32>, M: f32, m2: f32, ma: f32, mb: f32, c: f32, cs: vec2<f32>) {
+  let p = p_star(m2, M, ma, mb);
+  let st = xsqrt(max(0.0, 1.0 - opaque(c * c)));
+  let pt = opaque(p * st);
+  let x = ftz(opaque(pt * cs.x));
+  let y = ftz(opaque(pt * cs.y));
+  let z = opaque(p * c);
+  let p2 = opaque(p * p);
+  tb_a = boost_from(pp, M, vec4<f32>(xsqrt(opaque(ma * ma) + p2), x, y, z));
+  tb_b = boost_from(pp, M, vec4<f32>(xsqrt(opaque(mb * mb) + p2), -x, -y, -z));
+}
+
+fn rot(q: vec4<f32>, ca: f32, sa: f32, cb: f32, sb: f32, cg: f32, sg: f32) -> vec4<f32> {
+  let x1 = fm(cg, q.y) - fm(sg, q.z);
+  let y1 = fm(sg, q.y) + fm(cg, q.z);
+  let x2 = fm(cb, x1) + fm(sb, q.w);
+  let z2 = fm(cb, q.w) - fm(sb, x1);
+  return vec4<f32>(q.x, fm(ca, x2) - fm(sa, y1), fm(sa, x2) + fm(ca, y1), z2);
+}
+
+// sys -> a b c by flat three-body phase space (genkin.ts threeBody): a into tb_a, b into tb_b.
+fn three_body(sys: vec4<f32>, M: f32, m2: f32, ma: f32, mb: f32, mc: f32) {
+  let lo = mb + mc;
+  let hi = M - ma;
+  let wmax = opaque(p_star(m2, M, ma, lo) * p_star(opaque(hi * hi), hi, mb, mc));
+  var m23 = lo;
+  for (var it = 0; it < 256; it++) {
+    m23 = lo + opaque((hi - lo) * rs_uniform());
+    let w = opaque(p_star(m2, M, ma, m23) * p_star(opaque(m23 * m23), m23, mb, mc));
+    if (opaque(rs_uniform() * wmax) <= w) { break; }
+  }
+  let c1 = 2.0 * rs_uniform() - 1.0;
+  let cs1 = disc();
+  two_body(vec4<f32>(M, 0.0, 0.0, 0.0), M, m2, ma, m23, c1, cs1);
+  let a = tb_a;
+  let x = tb_b;
+  let c2 = 2.0 * rs_uniform() - 1.0;
+  let cs2 = disc();
+  two_body(x, m23, opaque(m23 * m23), mb, mc, c2, cs2);
+  let b = tb_a;
+  let cb = 2.0 * rs_uniform() - 1.0;
+  let sb = xsqrt(max(0.0, 1.0 - opaque(cb * cb)));
+  let al = disc();
+  let ga = disc();
+  tb_a = boost_from(sys, M, rot(a, al.x, al.y, cb, sb, ga.x, ga.y));
+  tb_b = boost_from(sys, M, rot(b, al.x, al.y, cb, sb, ga.x, ga.y));
+}
+
+fn isr_uniforms(t: f32) -> vec2<f32> {
+  if (t > 0.0) {
+    let sel = rs_uniform();
+    let a = rs_uniform();
+    let b = rs_uniform();
+    if (opaque(sel * (1.0 + t)) < 1.0) { return vec2<f32>(t + opaque((1.0 - t) * a), b); }
+    return vec2<f32>(opaque(t * a), t + opaque((1.0 - t) * b));
+  }
+  let u1 = rs_uniform();
+  return vec2<f32>(u1, rs_uniform());
+}
+
+fn isr_x(u: f32, isr_exp: f32) -> f32 {
+  let x = xexp(opaque(isr_exp * xlog(u)));
+  return select(x, 0.0, x < 5.9604644775390625e-8);
+}
+
+fn isr_photon(x: f32, uc: f32, dir: f32, e_beam: f32, isr_a: f32, isr_lr: f32) -> vec4<f32> {
+  let r = xexp(opaque(uc * isr_lr));
+  var omc = 2.0 * r - isr_a;
+  if (omc < 9.094947017729282e-13) { omc = 0.0; }
+  let st = xsqrt(opaque(omc * (2.0 - omc)));
+  let cs = disc();
+  let e = opaque(x * e_beam);
+  let pt = opaque(e * st);
+  return vec4<f32>(e, ftz(opaque(pt * cs.x)), ftz(opaque(pt * cs.y)), select(-opaque(e * (1.0 - omc)), opaque(e * (1.0 - omc)), dir > 0.0));
+}
+
+// genkin.ts TRACK_PARAMS: trk_cmin, trk_cmax, trk_ptmin, trk_ra, trk_rb, trk_ang, mu_eff.
+struct TrackDet { cmin: f32, cmax: f32, ptmin: f32, ra: f32, rb: f32, ang: f32, id_eff: f32 }
+struct Track { p: vec4<f32>, pm: f32, acc: bool, id: bool }
+
+fn track(q: vec4<f32>, m: f32, d: TrackDet) -> Track {
+  let pt2 = fm(q.y, q.y) + fm(q.z, q.z);
+  let pa = xsqrt(pt2 + fm(q.w, q.w));
+  let pt = xsqrt(pt2);
+  let acc = pt > d.ptmin && q.w > opaque(d.cmin * pa) && q.w < opaque(d.cmax * pa);
+  let n1 = rs_normal();
+  let n2 = rs_normal();
+  let n3 = rs_normal();
+  let id = rs_uniform() < d.id_eff;
+  let ra = opaque(d.ra * pt);
+  let rb = xdiv(opaque(d.rb * q.x), pa);
+  let rel = xsqrt(opaque(ra * ra) + opaque(rb * rb));
+  let pm = opaque(pa * max(0.0, 1.0 + opaque(rel * n1)));
+  let ipa = xrecip(pa);
+  let dx = opaque(q.y * ipa);
+  let dy = opaque(q.z * ipa);
+  let dz = opaque(q.w * ipa);
+  let st = opaque(pt * ipa);
+  var ist = 0.0;
+  if (st > 0.0) { ist = xrecip(st); }
+  let a2 = opaque(d.ang * n2);
+  let a3 = opaque(d.ang * n3);
+  let ex = ftz(opaque(dz * opaque(dx * ist)));
+  let ey = ftz(opaque(dz * opaque(dy * ist)));
+  let ux = (dx + fm(a2, ex)) - fm(a3, dy);
+  let uy = (dy + fm(a2, ey)) + fm(a3, dx);
+  let uz = dz - fm(a2, st);
+  let sc = xdiv(pm, xsqrt((fm(ux, ux) + fm(uy, uy)) + fm(uz, uz)));
+  return Track(vec4<f32>(xsqrt(opaque(m * m) + opaque(pm * pm)), ftz(opaque(sc * ux)), ftz(opaque(sc * uy)), ftz(opaque(sc * uz))), pm, acc, id);
+}
+
+// genkin.ts PHOTON_PARAMS: g_emin, ecl_c0 .. ecl_c5, g_ra, g_rb, g_rc.
+struct PhotonDet { emin: f32, c0: f32, c1: f32, c2: f32, c3: f32, c4: f32, c5: f32, ra: f32, rb: f32, rc: f32 }
+
+fn photon(k: vec4<f32>, d: PhotonDet) -> f32 {
+  let n = rs_normal();
+  let e = k.x;
+  let z = k.w;
+  let in_ecl = (z > opaque(d.c0 * e) && z < opaque(d.c1 * e)) ||
+    (z > opaque(d.c2 * e) && z < opaque(d.c3 * e)) ||
+    (z > opaque(d.c4 * e) && z < opaque(d.c5 * e));
+  if (!(e > d.emin && in_ecl)) { return -1.0; }
+  let a = xdiv(d.ra, e);
+  let b = xdiv(d.rb, xsqrt(xsqrt(e)));
+  let c = d.rc;
+  let rel = xsqrt((opaque(a * a) + opaque(b * b)) + opaque(c * c));
+  return opaque(e * max(0.0, 1.0 + opaque(rel * n)));
+}

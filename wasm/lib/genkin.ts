@@ -1,0 +1,202 @@
+// Event-generator kinematics: twin of kernels/lib/genkin.ts (the physics, sources, draw order and
+// bounds are documented there); the same f32 operations in the same order (WebAssembly never fuses
+// a*b+c). Four-vectors travel in globals (allocation-free): a function's four-vector result is
+// (oE, oX, oY, oZ); disc() leaves (dC, dS); twoBody / threeBody leave (aE..aZ), (bE..bZ); track
+// leaves its smeared four-vector in (oE..oZ) and tPm, tAcc, tId. The detector response reads its
+// params sub-blocks through TrackDet / PhotonDet views: changetype<TrackDet>(changetype<usize>(P)
+// + offsetof<Params>('trk_cmin')) (genkin.ts TRACK_PARAMS / PHOTON_PARAMS order).
+import { ftz, xdiv, xexp, xlog, xrecip, xsqrt } from './exactmath';
+import { rsNormal, rsUniform } from './sampling';
+
+// @ts-ignore: decorator
+@inline export function fm(a: f32, b: f32): f32 { return ftz(a * b); }
+
+export let oE: f32 = 0, oX: f32 = 0, oY: f32 = 0, oZ: f32 = 0;
+export let dC: f32 = 0, dS: f32 = 0;
+export let aE: f32 = 0, aX: f32 = 0, aY: f32 = 0, aZ: f32 = 0, bE: f32 = 0, bX: f32 = 0, bY: f32 = 0, bZ: f32 = 0;
+
+// @ts-ignore: decorator
+@inline export function msq(e: f32, x: f32, y: f32, z: f32): f32 { return ((fm(e, e) - fm(x, x)) - fm(y, y)) - fm(z, z); }
+// @ts-ignore: decorator
+@inline export function p3sq(x: f32, y: f32, z: f32): f32 { return (fm(x, x) + fm(y, y)) + fm(z, z); }
+export function ssqrt(m2: f32): f32 { return m2 >= 0.0 ? xsqrt(m2) : -xsqrt(-m2); }
+
+/** q from the rest frame of P (mass M) into the frame where P has its momentum. */
+export function boostFrom(pe: f32, px: f32, py: f32, pz: f32, M: f32, qe: f32, qx: f32, qy: f32, qz: f32): void {
+  const bp = (fm(px, qx) + fm(py, qy)) + fm(pz, qz);
+  const iM = xrecip(M);
+  const f = (xdiv(bp, pe + M) + qe) * iM;
+  oE = (fm(pe, qe) + bp) * iM;
+  oX = qx + fm(f, px);
+  oY = qy + fm(f, py);
+  oZ = qz + fm(f, pz);
+}
+
+export function boostZ(e: f32, x: f32, y: f32, z: f32, g: f32, bg: f32): void {
+  oE = g * e + bg * z;
+  oX = x;
+  oY = y;
+  oZ = g * z + bg * e;
+}
+
+export function disc(): void {
+  for (let it = 0; it < 64; it++) {
+    const u: f32 = <f32>2.0 * rsUniform() - <f32>1.0;
+    const v: f32 = <f32>2.0 * rsUniform() - <f32>1.0;
+    const r2 = u * u + v * v;
+    if (r2 < <f32>1.0) {
+      const ir = xrecip(r2);
+      dC = (u * u - v * v) * ir;
+      dS = (<f32>2.0 * (u * v)) * ir;
+      return;
+    }
+  }
+  dC = 1.0;
+  dS = 0.0;
+}
+
+export function pStar(m2: f32, M: f32, ma: f32, mb: f32): f32 {
+  const sp = ma + mb, sd = ma - mb;
+  const lam = max<f32>(0.0, (m2 - sp * sp) * (m2 - sd * sd));
+  return xdiv(xsqrt(lam), <f32>2.0 * M);
+}
+
+/** Daughters into (aE..aZ), (bE..bZ); the azimuth from the last disc(). */
+export function twoBody(pe: f32, px: f32, py: f32, pz: f32, M: f32, m2: f32, ma: f32, mb: f32, c: f32): void {
+  const p = pStar(m2, M, ma, mb);
+  const st = xsqrt(max<f32>(0.0, <f32>1.0 - c * c));
+  const pt = p * st;
+  const x = ftz(pt * dC), y = ftz(pt * dS), z = p * c;
+  const p2 = p * p;
+  boostFrom(pe, px, py, pz, M, xsqrt(ma * ma + p2), x, y, z);
+  aE = oE; aX = oX; aY = oY; aZ = oZ;
+  boostFrom(pe, px, py, pz, M, xsqrt(mb * mb + p2), -x, -y, -z);
+  bE = oE; bX = oX; bY = oY; bZ = oZ;
+}
+
+export function rotate(e: f32, x: f32, y: f32, z: f32, ca: f32, sa: f32, cb: f32, sb: f32, cg: f32, sg: f32): void {
+  const x1 = fm(cg, x) - fm(sg, y), y1 = fm(sg, x) + fm(cg, y);
+  const x2 = fm(cb, x1) + fm(sb, z), z2 = fm(cb, z) - fm(sb, x1);
+  oE = e;
+  oX = fm(ca, x2) - fm(sa, y1);
+  oY = fm(sa, x2) + fm(ca, y1);
+  oZ = z2;
+}
+
+/** sys -> a b c by flat three-body phase space (genkin.ts threeBody); a into (aE..aZ), b into (bE..bZ). */
+export function threeBody(se: f32, sx: f32, sy: f32, sz: f32, M: f32, m2: f32, ma: f32, mb: f32, mc: f32): void {
+  const lo = mb + mc, hi = M - ma;
+  const wmax = pStar(m2, M, ma, lo) * pStar(hi * hi, hi, mb, mc);
+  let m23 = lo;
+  for (let it = 0; it < 256; it++) {
+    m23 = lo + (hi - lo) * rsUniform();
+    const w = pStar(m2, M, ma, m23) * pStar(m23 * m23, m23, mb, mc);
+    if (rsUniform() * wmax <= w) break;
+  }
+  const c1: f32 = <f32>2.0 * rsUniform() - <f32>1.0;
+  disc();
+  twoBody(M, 0.0, 0.0, 0.0, M, m2, ma, m23, c1);
+  const a0 = aE, a1 = aX, a2 = aY, a3 = aZ, x0 = bE, x1 = bX, x2 = bY, x3 = bZ;
+  const c2: f32 = <f32>2.0 * rsUniform() - <f32>1.0;
+  disc();
+  twoBody(x0, x1, x2, x3, m23, m23 * m23, mb, mc, c2);
+  const b0 = aE, b1 = aX, b2 = aY, b3 = aZ;
+  const cb: f32 = <f32>2.0 * rsUniform() - <f32>1.0;
+  const sb = xsqrt(max<f32>(0.0, <f32>1.0 - cb * cb));
+  disc();
+  const ca = dC, sa = dS;
+  disc();
+  const cg = dC, sg = dS;
+  rotate(a0, a1, a2, a3, ca, sa, cb, sb, cg, sg);
+  boostFrom(se, sx, sy, sz, M, oE, oX, oY, oZ);
+  const pe = oE, px = oX, py = oY, pz = oZ;
+  rotate(b0, b1, b2, b3, ca, sa, cb, sb, cg, sg);
+  boostFrom(se, sx, sy, sz, M, oE, oX, oY, oZ);
+  bE = oE; bX = oX; bY = oY; bZ = oZ;
+  aE = pe; aX = px; aY = py; aZ = pz;
+}
+
+/** isrUniforms' (u1, u2) (genkin.ts). */
+export let isrU1: f32 = 0, isrU2: f32 = 0;
+
+export function isrUniforms(t: f32): void {
+  if (t > 0.0) {
+    const sel = rsUniform(), a = rsUniform(), b = rsUniform();
+    if (sel * (<f32>1.0 + t) < <f32>1.0) {
+      isrU1 = t + (<f32>1.0 - t) * a;
+      isrU2 = b;
+    } else {
+      isrU1 = t * a;
+      isrU2 = t + (<f32>1.0 - t) * b;
+    }
+    return;
+  }
+  isrU1 = rsUniform();
+  isrU2 = rsUniform();
+}
+
+export function isrX(u: f32, isrExp: f32): f32 {
+  const x = xexp(isrExp * xlog(u));
+  return x < <f32>5.9604644775390625e-8 ? 0.0 : x;
+}
+
+/** The photon into (oE..oZ). */
+export function isrPhoton(x: f32, uc: f32, dir: f32, eBeam: f32, isrA: f32, isrLr: f32): void {
+  const r = xexp(uc * isrLr);
+  let omc: f32 = <f32>2.0 * r - isrA;
+  if (omc < <f32>9.094947017729282e-13) omc = 0.0;
+  const st = xsqrt(omc * (<f32>2.0 - omc));
+  disc();
+  const e = x * eBeam;
+  const pt = e * st;
+  oE = e;
+  oX = ftz(pt * dC);
+  oY = ftz(pt * dS);
+  const pz = e * (<f32>1.0 - omc);
+  oZ = dir > 0.0 ? pz : -pz;
+}
+
+/** genkin.ts TRACK_PARAMS, in order. */
+// @ts-ignore: decorator
+@unmanaged export class TrackDet { cmin: f32; cmax: f32; ptmin: f32; ra: f32; rb: f32; ang: f32; id_eff: f32; }
+/** genkin.ts PHOTON_PARAMS, in order. */
+// @ts-ignore: decorator
+@unmanaged export class PhotonDet { emin: f32; c0: f32; c1: f32; c2: f32; c3: f32; c4: f32; c5: f32; ra: f32; rb: f32; rc: f32; }
+
+// track's results besides (oE..oZ): |p|, acceptance, identification.
+export let tPm: f32 = 0, tAcc = false, tId = false;
+
+export function track(d: TrackDet, m: f32, qe: f32, qx: f32, qy: f32, qz: f32): void {
+  const pt2 = fm(qx, qx) + fm(qy, qy);
+  const pa = xsqrt(pt2 + fm(qz, qz));
+  const pt = xsqrt(pt2);
+  tAcc = pt > d.ptmin && qz > d.cmin * pa && qz < d.cmax * pa;
+  const n1 = rsNormal(), n2 = rsNormal(), n3 = rsNormal();
+  tId = rsUniform() < d.id_eff;
+  const ra = d.ra * pt, rb = xdiv(d.rb * qe, pa);
+  const rel = xsqrt(ra * ra + rb * rb);
+  const pm = pa * max<f32>(0.0, <f32>1.0 + rel * n1);
+  const ipa = xrecip(pa);
+  const dx = qx * ipa, dy = qy * ipa, dz = qz * ipa, st = pt * ipa;
+  const ist: f32 = st > 0.0 ? xrecip(st) : 0.0;
+  const a2 = d.ang * n2, a3 = d.ang * n3;
+  const ex = ftz(dz * (dx * ist)), ey = ftz(dz * (dy * ist));
+  const ux = (dx + fm(a2, ex)) - fm(a3, dy);
+  const uy = (dy + fm(a2, ey)) + fm(a3, dx);
+  const uz = dz - fm(a2, st);
+  const sc = xdiv(pm, xsqrt((fm(ux, ux) + fm(uy, uy)) + fm(uz, uz)));
+  tPm = pm;
+  oE = xsqrt(m * m + pm * pm);
+  oX = ftz(sc * ux);
+  oY = ftz(sc * uy);
+  oZ = ftz(sc * uz);
+}
+
+export function photon(d: PhotonDet, e: f32, z: f32): f32 {
+  const n = rsNormal();
+  const inEcl = (z > d.c0 * e && z < d.c1 * e) || (z > d.c2 * e && z < d.c3 * e) || (z > d.c4 * e && z < d.c5 * e);
+  if (!(e > d.emin && inEcl)) return -1.0;
+  const a = xdiv(d.ra, e), b = xdiv(d.rb, xsqrt(xsqrt(e))), c = d.rc;
+  const rel = xsqrt((a * a + b * b) + c * c);
+  return e * max<f32>(0.0, <f32>1.0 + rel * n);
+}
