@@ -4,47 +4,13 @@
 import { xdiv, xsqrt } from './lib/exactmath';
 import { rsInit, rsUniform } from './lib/sampling';
 import {
-  PhotonDet, TrackDet, aE, aX, aY, aZ, bE, bX, bY, bZ, boostFrom, boostZ, disc, fm, isrPhoton, isrU1, isrU2, isrUniforms, isrX, msq, oE, oX, oY, oZ,
-  p3sq, photon, ssqrt, tAcc, tId, tPm, threeBody, track, twoBody,
+  PhotonDet, TrackDet, aE, aX, aY, aZ, bE, bX, bY, bZ, boostFrom, boostZ, disc, fm, isrM2, isrRadiate, isrSetup, k1e, k1x, k1y, k1z, k2e, k2x, k2y, k2z,
+  msq, oE, oX, oY, oZ, p3sq, photon, se, ssqrt, sx, sy, sz, tAcc, tId, tPm, threeBody, track, twoBody,
 } from './lib/genkin';
 import {
   Bufs, OUT_EV_STRIDE, Params, C_MU1, C_MU2, C_PMU1, C_PMU2, C_CMU1, C_CMU2, C_MMUMU, C_MREC, C_M2REC, C_PT, C_PCM, C_CREC, C_CHEL,
   C_EEXTRA, C_NGAM, C_NEXTRA, C_TMMUMU, C_TMREC, C_ACC,
 } from './gen/gen_dimuon';
-
-function stratumIn(P: Params): f32 {
-  const v = rsUniform() * P.st_p, w0 = P.st_f1 - P.st_f0;
-  return v < w0 ? P.st_f0 + v : P.st_f2 + (v - w0);
-}
-
-function stratumOut(P: Params): f32 {
-  const v = rsUniform() * (<f32>1.0 - P.st_p), o0 = P.st_f0, o1 = P.st_f2 - P.st_f1;
-  if (v < o0) return v;
-  const v1 = v - o0;
-  return v1 < o1 ? P.st_f1 + v1 : P.st_f3 + (v1 - o1);
-}
-
-let uc1: f32 = 0, uc2: f32 = 0;
-
-function stratumPair(P: Params): void {
-  if (P.st_mode == 2) {
-    uc1 = stratumOut(P);
-    uc2 = stratumOut(P);
-    return;
-  }
-  const p = P.st_p, q: f32 = <f32>1.0 - p;
-  const r = rsUniform() * (<f32>1.0 - q * q);
-  if (r < p * p) {
-    uc1 = stratumIn(P);
-    uc2 = stratumIn(P);
-  } else if (r < p) {
-    uc1 = stratumIn(P);
-    uc2 = stratumOut(P);
-  } else {
-    uc1 = stratumOut(P);
-    uc2 = stratumIn(P);
-  }
-}
 
 // @ts-ignore: decorator
 @inline function put(o: usize, j: u32, v: f32): void { store<f32>(o + (<usize>j << 2), v); }
@@ -53,36 +19,19 @@ function genEvent(P: Params, ev: u32, o: usize): void {
   rsInit(P.key0, P.key1, ev, 0, 0);
   const rs = P.sqrt_s;
   // ISR
-  let k1e: f32 = 0, k1x: f32 = 0, k1y: f32 = 0, k1z: f32 = 0, k2e: f32 = 0, k2x: f32 = 0, k2y: f32 = 0, k2z: f32 = 0;
-  let se: f32 = rs, sx: f32 = 0, sy: f32 = 0, sz: f32 = 0;
+  let k1e_: f32 = 0, k1x_: f32 = 0, k1y_: f32 = 0, k1z_: f32 = 0, k2e_: f32 = 0, k2x_: f32 = 0, k2y_: f32 = 0, k2z_: f32 = 0;
+  let se_: f32 = rs, sx_: f32 = 0, sy_: f32 = 0, sz_: f32 = 0;
   let m2: f32 = rs * rs;
   if (P.isr != 0) {
-    const t = P.t_min, mMin2 = P.m_min * P.m_min;
-    let ok = false;
-    for (let it = 0; it < 64 && !ok; it++) {
-      isrUniforms(t);
-      const x1 = isrX(isrU1, P.isr_exp), x2 = isrX(isrU2, P.isr_exp);
-      uc1 = -1.0;
-      uc2 = -1.0;
-      if (P.st_mode != 0) stratumPair(P);
-      isrPhoton(x1, uc1 >= 0.0 ? uc1 : rsUniform(), 1.0, P.e_beam, P.isr_a, P.isr_lr);
-      k1e = oE; k1x = oX; k1y = oY; k1z = oZ;
-      isrPhoton(x2, uc2 >= 0.0 ? uc2 : rsUniform(), -1.0, P.e_beam, P.isr_a, P.isr_lr);
-      k2e = oE; k2x = oX; k2y = oY; k2z = oZ;
-      se = (rs - k1e) - k2e; sx = -k1x - k2x; sy = -k1y - k2y; sz = -k1z - k2z;
-      m2 = msq(se, sx, sy, sz);
-      ok = m2 > mMin2;
-    }
-    if (!ok) {
-      k1e = 0; k1x = 0; k1y = 0; k1z = 0; k2e = 0; k2x = 0; k2y = 0; k2z = 0;
-      se = rs; sx = 0; sy = 0; sz = 0;
-      m2 = rs * rs;
-    }
+    isrRadiate();
+    k1e_ = k1e; k1x_ = k1x; k1y_ = k1y; k1z_ = k1z; k2e_ = k2e; k2x_ = k2x; k2y_ = k2y; k2z_ = k2z;
+    se_ = se; sx_ = sx; sy_ = sy; sz_ = sz;
+    m2 = isrM2;
   }
   // production: two-body (modes 0, 1) or three-body (mode 2)
   const mode = P.mode;
   const M = xsqrt(m2);
-  if (mode == 2) threeBody(se, sx, sy, sz, M, m2, P.m_mu, P.m_mu, P.m_a);
+  if (mode == 2) threeBody(se_, sx_, sy_, sz_, M, m2, P.m_mu, P.m_mu, P.m_a);
   else {
     const ma = P.m_a, mb = P.m_b;
     let bt2: f32 = 0, kk: f32 = 1, fmax: f32 = 2;
@@ -100,7 +49,7 @@ function genEvent(P: Params, ev: u32, o: usize): void {
       if (rsUniform() * fmax <= f) break;
     }
     disc();
-    twoBody(se, sx, sy, sz, M, m2, ma, mb, c);
+    twoBody(se_, sx_, sy_, sz_, M, m2, ma, mb, c);
     if (mode == 1) {
       const c2: f32 = <f32>2.0 * rsUniform() - <f32>1.0;
       disc();
@@ -121,9 +70,9 @@ function genEvent(P: Params, ev: u32, o: usize): void {
   let nGam: f32 = 0, eExtra: f32 = 0;
   if (P.isr != 0) {
     const pd = changetype<PhotonDet>(changetype<usize>(P) + offsetof<Params>('g_emin'));
-    boostZ(k1e, k1x, k1y, k1z, g, bg);
+    boostZ(k1e_, k1x_, k1y_, k1z_, g, bg);
     const e1 = photon(pd, oE, oZ);
-    boostZ(k2e, k2x, k2y, k2z, g, bg);
+    boostZ(k2e_, k2x_, k2y_, k2z_, g, bg);
     const e2 = photon(pd, oE, oZ);
     nGam = <f32>((e1 >= 0.0 ? 1 : 0) + (e2 >= 0.0 ? 1 : 0));
     eExtra = max<f32>(e1, 0.0) + max<f32>(e2, 0.0);
@@ -175,5 +124,6 @@ export function gen_dimuon(params: usize, bufs: usize): void {
   const P = changetype<Params>(params);
   const out = changetype<Bufs>(bufs).out_ev;
   const n = P.item_count, base = P.first + P.item_offset;
+  isrSetup(P.sqrt_s, P.t_min, P.m_min * P.m_min, P.e_beam, P.isr_exp, P.isr_a, P.isr_lr, P.st_mode, P.st_f0, P.st_f1, P.st_f2, P.st_f3, P.st_p);
   for (let l: u32 = 0; l < n; l++) genEvent(P, base + l, out + <usize>l * OUT_EV_STRIDE);
 }

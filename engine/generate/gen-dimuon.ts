@@ -4,24 +4,17 @@
 // detector model. engine/generate/index.ts runs it (generate: the TS reference; generateOn: the
 // backend) through its GEN_KERNELS row and keeps the accepted rows.
 import type { Key } from '../random.js';
-import { C_ACC, EV_WORDS, GEN_DIMUON_COLUMNS, ISR_TRIES } from '../../kernels/gen_dimuon/ref.js';
+import { C_ACC, EV_WORDS, GEN_DIMUON_COLUMNS } from '../../kernels/gen_dimuon/ref.js';
 import type { DetectorModel } from './detector.js';
-import { beamKernelParams, photonKernelParams, trackKernelParams } from './genkin.js';
+import { beamKernelParams, checkIsrReach, photonKernelParams, trackKernelParams } from './genkin.js';
 import { M_MU } from './lorentz.js';
-import { ISR_BETA, SQRT_S, peakedCdf } from './physics.js';
+import { ISR_BETA, peakedCdf } from './physics.js';
 import { isrCosStratum, type Params, type ProcessDef } from './processes.js';
 
 export { C_ACC, EV_WORDS, GEN_DIMUON_COLUMNS };
 
 /** The kernel's mode of each process it generates. */
 const MODES: Readonly<Record<string, number>> = { mumu: 0, darkhiggs: 1, zp_inv: 2 };
-
-/**
- * The largest failure probability of the kernel's bounded ISR loop we accept (the event is then
- * Born). The loop accepts whenever x1 + x2 < 1 - m_min^2 / s (then s' >= s (1 - x1 - x2)), which
- * has probability >= ((1 - m_min^2 / s) / 2)^beta per try.
- */
-const ISR_FAIL_MAX = 1e-9;
 
 /** The gen_dimuon params of a process with resolved parameters, for event indices from `first` under key k. */
 export function dimuonKernelParams(proc: ProcessDef, p: Params, det: DetectorModel, k: Key, first: number): Record<string, number> {
@@ -30,10 +23,7 @@ export function dimuonKernelParams(proc: ProcessDef, p: Params, det: DetectorMod
   const photonDet = photonKernelParams(det, 'gen_dimuon');
   const isr = p.isr ? 1 : 0;
   const [mA, mB, mMin] = mode === 0 ? [M_MU, M_MU, 2 * M_MU + 1e-3] : mode === 1 ? [p.mA, p.mh, p.mA + p.mh] : [p.mZp, 0, p.mZp + 2 * M_MU];
-  if (isr && mode !== 0) {
-    const fail = Math.pow(1 - Math.pow((1 - (mMin * mMin) / (SQRT_S * SQRT_S)) / 2, ISR_BETA), ISR_TRIES);
-    if (fail > ISR_FAIL_MAX) throw new RangeError(`process ${proc.name}: the threshold ${mode === 1 ? 'mA + mh' : 'mZp + 2 m_mu'} = ${mMin} GeV lies too close to sqrt(s) = ${SQRT_S} GeV for ISR (the generator's bounded retry would fall back to Born with probability up to ${fail.toExponential(1)}); use isr = 0`);
-  }
+  if (isr && mode !== 0) checkIsrReach(proc, mode === 1 ? 'mA + mh' : 'mZp + 2 m_mu', mMin);
   const xMin = p.xMin ?? 0;
   // mumu's angular stratum (processes.ts isrCosStratum): samplePeaked's u intervals of lo <= |c| < hi
   const st = mode === 0 && isr ? isrCosStratum(p) : undefined;

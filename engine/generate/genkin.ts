@@ -2,9 +2,10 @@
 // constants and the detector-response sub-blocks (TRACK_PARAMS, PHOTON_PARAMS) from a
 // DetectorModel, in f64 (packParams rounds them to f32). Every generator kernel's host params
 // (engine/generate/gen-*.ts) spread these.
-import type { PHOTON_PARAMS, TRACK_PARAMS } from '../../kernels/lib/genkin.js';
+import { ISR_TRIES, type PHOTON_PARAMS, type TRACK_PARAMS } from '../../kernels/lib/genkin.js';
 import type { DetectorModel } from './detector.js';
 import { BETA_CM, ISR_A, ISR_BETA, P_INIT_LAB, SQRT_S } from './physics.js';
+import type { ProcessDef } from './processes.js';
 
 const DEG = Math.PI / 180;
 
@@ -36,4 +37,17 @@ export function photonKernelParams(det: DetectorModel, kernel: string): Record<(
     g_emin: det.photonEMinGeV, ecl_c0: ecl[0], ecl_c1: ecl[1], ecl_c2: ecl[2], ecl_c3: ecl[3], ecl_c4: ecl[4], ecl_c5: ecl[5],
     g_ra: det.photonResA, g_rb: det.photonResB, g_rc: det.photonResC,
   };
+}
+
+/**
+ * The largest failure probability of the kernels' bounded ISR loop (genkin isrRadiate) we accept
+ * (the event is then Born). The loop accepts whenever x1 + x2 < 1 - m_min^2 / s (then s' >= s (1 -
+ * x1 - x2)), which has probability >= ((1 - m_min^2 / s) / 2)^beta per try.
+ */
+const ISR_FAIL_MAX = 1e-9;
+
+/** Refuses ISR for a process whose threshold `what` = mMin GeV lies too close to sqrt(s) for isrRadiate's ISR_TRIES. */
+export function checkIsrReach(proc: ProcessDef, what: string, mMin: number): void {
+  const fail = Math.pow(1 - Math.pow((1 - (mMin * mMin) / (SQRT_S * SQRT_S)) / 2, ISR_BETA), ISR_TRIES);
+  if (fail > ISR_FAIL_MAX) throw new RangeError(`process ${proc.name}: the threshold ${what} = ${mMin} GeV lies too close to sqrt(s) = ${SQRT_S} GeV for ISR (the generator's bounded retry would fall back to Born with probability up to ${fail.toExponential(1)}); use isr = 0`);
 }

@@ -6,43 +6,6 @@ fn photon_det() -> PhotonDet {
   return PhotonDet(P.g_emin, P.ecl_c0, P.ecl_c1, P.ecl_c2, P.ecl_c3, P.ecl_c4, P.ecl_c5, P.g_ra, P.g_rb, P.g_rc);
 }
 
-fn stratum_in() -> f32 {
-  let v = opaque(rs_uniform() * P.st_p);
-  let w0 = P.st_f1 - P.st_f0;
-  if (v < w0) { return P.st_f0 + v; }
-  return P.st_f2 + (v - w0);
-}
-
-fn stratum_out() -> f32 {
-  let v = opaque(rs_uniform() * (1.0 - P.st_p));
-  let o0 = P.st_f0;
-  let o1 = P.st_f2 - P.st_f1;
-  if (v < o0) { return v; }
-  let v1 = v - o0;
-  if (v1 < o1) { return P.st_f1 + v1; }
-  return P.st_f3 + (v1 - o1);
-}
-
-fn stratum_pair() -> vec2<f32> {
-  if (P.st_mode == 2u) {
-    let a = stratum_out();
-    return vec2<f32>(a, stratum_out());
-  }
-  let p = P.st_p;
-  let q = 1.0 - p;
-  let r = opaque(rs_uniform() * (1.0 - opaque(q * q)));
-  if (r < opaque(p * p)) {
-    let a = stratum_in();
-    return vec2<f32>(a, stratum_in());
-  }
-  if (r < p) {
-    let a = stratum_in();
-    return vec2<f32>(a, stratum_out());
-  }
-  let a = stratum_out();
-  return vec2<f32>(a, stratum_in());
-}
-
 fn put(l: u32, j: u32, v: f32) { out_ev[OUT_EV_STRIDE * l + j] = v; } // u32
 
 @compute @workgroup_size(WG)
@@ -57,31 +20,12 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var sys = vec4<f32>(rs, 0.0, 0.0, 0.0);
   var m2 = opaque(rs * rs);
   if (P.isr != 0u) {
-    let t = P.t_min;
-    let m_min2 = opaque(P.m_min * P.m_min);
-    var ok = false;
-    for (var it = 0; it < 64 && !ok; it++) {
-      let u = isr_uniforms(t);
-      let x1 = isr_x(u.x, P.isr_exp);
-      let x2 = isr_x(u.y, P.isr_exp);
-      var uc = vec2<f32>(-1.0, -1.0);
-      if (P.st_mode != 0u) { uc = stratum_pair(); }
-      var uc1 = uc.x;
-      if (uc1 < 0.0) { uc1 = rs_uniform(); }
-      k1 = isr_photon(x1, uc1, 1.0, P.e_beam, P.isr_a, P.isr_lr);
-      var uc2 = uc.y;
-      if (uc2 < 0.0) { uc2 = rs_uniform(); }
-      k2 = isr_photon(x2, uc2, -1.0, P.e_beam, P.isr_a, P.isr_lr);
-      sys = vec4<f32>((rs - k1.x) - k2.x, -k1.y - k2.y, -k1.z - k2.z, -k1.w - k2.w);
-      m2 = msq(sys);
-      ok = m2 > m_min2;
-    }
-    if (!ok) {
-      k1 = vec4<f32>(0.0);
-      k2 = vec4<f32>(0.0);
-      sys = vec4<f32>(rs, 0.0, 0.0, 0.0);
-      m2 = opaque(rs * rs);
-    }
+    isr_radiate(IsrSetup(rs, P.t_min, opaque(P.m_min * P.m_min), P.e_beam, P.isr_exp, P.isr_a, P.isr_lr,
+      P.st_mode, P.st_f0, P.st_f1, P.st_f2, P.st_f3, P.st_p));
+    k1 = isr_k1;
+    k2 = isr_k2;
+    sys = isr_sys;
+    m2 = isr_m2;
   }
   // production: two-body (modes 0, 1) or three-body (mode 2)
   let M = xsqrt(m2);

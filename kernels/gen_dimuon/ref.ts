@@ -2,7 +2,7 @@ import type { RefKernel } from '../types.js';
 import { xdiv, xsqrt } from '../lib/exactmath.js';
 import { newStream, rsInit, rsUniform, type RStream } from '../lib/sampling.js';
 import {
-  PHOTON_PARAMS, TRACK_PARAMS, TRIES, boostFrom, boostZ, disc, fm, isrPhoton, isrUniforms, isrX, msq, p3sq, photon, ssqrt, threeBody, track, twoBody, type V4,
+  PHOTON_PARAMS, TRACK_PARAMS, TRIES, boostFrom, boostZ, disc, fm, isrRadiate, msq, p3sq, photon, ssqrt, threeBody, track, twoBody, type IsrSetup, type V4,
 } from '../lib/genkin.js';
 
 // TypeScript reference of gen_dimuon (twins: gen_dimuon.wgsl, wasm/gen_dimuon.ts): one event of
@@ -33,9 +33,6 @@ const add = (a: number, b: number) => fr(a + b);
 const sub = (a: number, b: number) => fr(a - b);
 const mul = (a: number, b: number) => fr(a * b);
 
-/** Bound of the ISR system-mass retry (the production-angle rejection uses genkin's TRIES, the three-body one TRIES3). */
-export const ISR_TRIES = 64;
-
 /** The kernel's params in desc order (the header's 4 words come first). u32: the first five. */
 export const GEN_DIMUON_PARAM_NAMES = [
   'key0', 'key1', 'first', 'mode', 'isr', 'st_mode',
@@ -63,72 +60,18 @@ export const GEN_DIMUON_CONSTANTS = {
   C_CREC: 15, C_CHEL: 16, C_EEXTRA: 17, C_NGAM: 18, C_NEXTRA: 19, C_TMMUMU: 20, C_TMREC: 21, C_ACC,
 } as const;
 
-/**
- * The angular stratum (st_mode 1: some ISR photon has st_lo <= |cos theta*| < st_hi, 2: none has;
- * physics.ts isrAngularFraction): samplePeaked's uniform drawn on the u intervals where |c| lies in
- * the stratum, [f0, f1) and [f2, f3) (probability p in all), or outside them.
- */
-function stratumIn(s: RStream, P: Float32Array): number {
-  const v = mul(rsUniform(s), P[I.st_p]), w0 = sub(P[I.st_f1], P[I.st_f0]);
-  return v < w0 ? add(P[I.st_f0], v) : add(P[I.st_f2], sub(v, w0));
-}
-function stratumOut(s: RStream, P: Float32Array): number {
-  const v = mul(rsUniform(s), sub(1, P[I.st_p])), o0 = P[I.st_f0], o1 = sub(P[I.st_f2], P[I.st_f1]);
-  if (v < o0) return v;
-  const v1 = sub(v, o0);
-  return v1 < o1 ? add(P[I.st_f1], v1) : add(P[I.st_f3], sub(v1, o1));
-}
-/** Both photons' angle uniforms in the stratum: inside, (in, in) with probability p^2, (in, out) and (out, in) p (1 - p) each, over 1 - (1 - p)^2. */
-function stratumPair(s: RStream, P: Float32Array, w: Uint32Array): [number, number] {
-  if (w[I.st_mode] === 2) {
-    const a = stratumOut(s, P);
-    return [a, stratumOut(s, P)];
-  }
-  const p = P[I.st_p], q = sub(1, p);
-  const r = mul(rsUniform(s), sub(1, mul(q, q)));
-  if (r < mul(p, p)) {
-    const a = stratumIn(s, P);
-    return [a, stratumIn(s, P)];
-  }
-  if (r < p) {
-    const a = stratumIn(s, P);
-    return [a, stratumOut(s, P)];
-  }
-  const a = stratumOut(s, P);
-  return [a, stratumIn(s, P)];
-}
-
 /** Param index in the params block (header of 4 words first). */
 const I = Object.fromEntries(GEN_DIMUON_PARAM_NAMES.map((n, j) => [n, 4 + j])) as Record<(typeof GEN_DIMUON_PARAM_NAMES)[number], number>;
 
 /** One event into out[o .. o + EV_WORDS). */
-function genEvent(P: Float32Array, w: Uint32Array, ev: number, s: RStream, out: Float32Array, o: number): void {
+function genEvent(P: Float32Array, w: Uint32Array, q: IsrSetup, ev: number, s: RStream, out: Float32Array, o: number): void {
   rsInit(s, w[I.key0], w[I.key1], ev, 0, 0);
   const mode = w[I.mode];
   const rs = P[I.sqrt_s];
   // ---- ISR
   let k1: V4 = [0, 0, 0, 0], k2: V4 = [0, 0, 0, 0], sys: V4 = [rs, 0, 0, 0];
   let m2 = mul(rs, rs);
-  if (w[I.isr] !== 0) {
-    const t = P[I.t_min], mMin2 = mul(P[I.m_min], P[I.m_min]);
-    let ok = false;
-    for (let it = 0; it < ISR_TRIES && !ok; it++) {
-      const [u1, u2] = isrUniforms(s, t);
-      const x1 = isrX(u1, P[I.isr_exp]), x2 = isrX(u2, P[I.isr_exp]);
-      const [uc1, uc2] = w[I.st_mode] !== 0 ? stratumPair(s, P, w) : [-1, -1];
-      k1 = isrPhoton(s, x1, uc1 >= 0 ? uc1 : rsUniform(s), 1, P[I.e_beam], P[I.isr_a], P[I.isr_lr]);
-      k2 = isrPhoton(s, x2, uc2 >= 0 ? uc2 : rsUniform(s), -1, P[I.e_beam], P[I.isr_a], P[I.isr_lr]);
-      sys = [sub(sub(rs, k1[0]), k2[0]), sub(-k1[1], k2[1]), sub(-k1[2], k2[2]), sub(-k1[3], k2[3])];
-      m2 = msq(sys);
-      ok = m2 > mMin2;
-    }
-    if (!ok) {
-      k1 = [0, 0, 0, 0];
-      k2 = [0, 0, 0, 0];
-      sys = [rs, 0, 0, 0];
-      m2 = mul(rs, rs);
-    }
-  }
+  if (w[I.isr] !== 0) ({ k1, k2, sys, m2 } = isrRadiate(s, q));
   const M = xsqrt(m2);
   let muP: V4, muM: V4;
   if (mode === 2) [muP, muM] = threeBody(s, sys, M, m2, P[I.m_mu], P[I.m_mu], P[I.m_a]);
@@ -218,5 +161,9 @@ export const genDimuonRef: RefKernel = (p, _inputs, [out]) => {
   const o = new Float32Array(out.buffer, out.byteOffset, out.length);
   const s = newStream();
   const off = p[0], n = p[1], first = p[I.first];
-  for (let l = 0; l < n; l++) genEvent(P, p, (first + off + l) >>> 0, s, o, EV_WORDS * l);
+  const q: IsrSetup = {
+    rs: P[I.sqrt_s], t: P[I.t_min], mMin2: fr(P[I.m_min] * P[I.m_min]), eBeam: P[I.e_beam], isrExp: P[I.isr_exp], isrA: P[I.isr_a], isrLr: P[I.isr_lr],
+    stMode: p[I.st_mode], stF0: P[I.st_f0], stF1: P[I.st_f1], stF2: P[I.st_f2], stF3: P[I.st_f3], stP: P[I.st_p],
+  };
+  for (let l = 0; l < n; l++) genEvent(P, p, q, (first + off + l) >>> 0, s, o, EV_WORDS * l);
 };

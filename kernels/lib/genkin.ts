@@ -19,6 +19,8 @@ const mul = (a: number, b: number) => fr(a * b);
 /** A product of two operands that may both be small: flushed below 2^-100 like every backend. */
 export const fm = (a: number, b: number) => ftz(fr(a * b));
 
+/** Bound of the ISR system-mass retry (isrRadiate; its failure probability is checked on the host, engine/generate/genkin.ts isrReach). */
+export const ISR_TRIES = 64;
 /** Bound of the disc-point rejection (accepts pi / 4 per try: 64 tries fail with probability < 1e-42). */
 export const TRIES = 64;
 /** The three-body m23 rejection accepts ~25% of tries at worst (small third mass): 256 tries fail with probability < 1e-30. */
@@ -156,6 +158,74 @@ export function isrPhoton(s: RStream, x: number, uc: number, dir: number, eBeam:
   const e = mul(x, eBeam);
   const pt = mul(e, st);
   return [e, ftz(mul(pt, cs[0])), ftz(mul(pt, cs[1])), dir * mul(e, sub(1, omc))];
+}
+
+/**
+ * What isrRadiate needs: sqrt(s) = rs, the cut t = xMin^(beta/2) (0: none), the system's squared
+ * threshold mass, the beam energy and ISR constants (isrX, isrPhoton), and an angular stratum of
+ * the photons (stMode 1: some photon has st_lo <= |cos theta*| < st_hi, 2: none has, 0: no
+ * stratum; physics.ts isrAngularFraction): samplePeaked's u intervals [f0, f1) and [f2, f3) where
+ * |c| lies in the stratum, p = their total width.
+ */
+export interface IsrSetup {
+  rs: number; t: number; mMin2: number; eBeam: number; isrExp: number; isrA: number; isrLr: number;
+  stMode: number; stF0: number; stF1: number; stF2: number; stF3: number; stP: number;
+}
+/** The two ISR photons (zero without radiation), the system left for the hard process and its squared mass. */
+export interface Isr { k1: V4; k2: V4; sys: V4; m2: number }
+
+function stratumIn(s: RStream, q: IsrSetup): number {
+  const v = mul(rsUniform(s), q.stP), w0 = sub(q.stF1, q.stF0);
+  return v < w0 ? add(q.stF0, v) : add(q.stF2, sub(v, w0));
+}
+function stratumOut(s: RStream, q: IsrSetup): number {
+  const v = mul(rsUniform(s), sub(1, q.stP)), o0 = q.stF0, o1 = sub(q.stF2, q.stF1);
+  if (v < o0) return v;
+  const v1 = sub(v, o0);
+  return v1 < o1 ? add(q.stF1, v1) : add(q.stF3, sub(v1, o1));
+}
+/** Both photons' angle uniforms in the stratum: inside, (in, in) with probability p^2, (in, out) and (out, in) p (1 - p) each, over 1 - (1 - p)^2. */
+function stratumPair(s: RStream, q: IsrSetup): [number, number] {
+  if (q.stMode === 2) {
+    const a = stratumOut(s, q);
+    return [a, stratumOut(s, q)];
+  }
+  const p = q.stP, r0 = sub(1, p);
+  const r = mul(rsUniform(s), sub(1, mul(r0, r0)));
+  if (r < mul(p, p)) {
+    const a = stratumIn(s, q);
+    return [a, stratumIn(s, q)];
+  }
+  if (r < p) {
+    const a = stratumIn(s, q);
+    return [a, stratumOut(s, q)];
+  }
+  const a = stratumOut(s, q);
+  return [a, stratumIn(s, q)];
+}
+
+/**
+ * Leading-log ISR from both beams (physics.ts radiate): each radiates one photon (isrUniforms,
+ * isrX, isrPhoton; beam e- first), retried until the system's squared mass exceeds mMin2, at most
+ * ISR_TRIES times; past that the event is Born (no photons, the full CM).
+ */
+export function isrRadiate(s: RStream, q: IsrSetup): Isr {
+  const rs = q.rs;
+  let k1: V4 = [0, 0, 0, 0], k2: V4 = [0, 0, 0, 0], sys: V4 = [rs, 0, 0, 0];
+  let m2 = mul(rs, rs);
+  let ok = false;
+  for (let it = 0; it < ISR_TRIES && !ok; it++) {
+    const [u1, u2] = isrUniforms(s, q.t);
+    const x1 = isrX(u1, q.isrExp), x2 = isrX(u2, q.isrExp);
+    const [uc1, uc2] = q.stMode !== 0 ? stratumPair(s, q) : [-1, -1];
+    k1 = isrPhoton(s, x1, uc1 >= 0 ? uc1 : rsUniform(s), 1, q.eBeam, q.isrA, q.isrLr);
+    k2 = isrPhoton(s, x2, uc2 >= 0 ? uc2 : rsUniform(s), -1, q.eBeam, q.isrA, q.isrLr);
+    sys = [sub(sub(rs, k1[0]), k2[0]), sub(-k1[1], k2[1]), sub(-k1[2], k2[2]), sub(-k1[3], k2[3])];
+    m2 = msq(sys);
+    ok = m2 > q.mMin2;
+  }
+  if (!ok) return { k1: [0, 0, 0, 0], k2: [0, 0, 0, 0], sys: [rs, 0, 0, 0], m2: mul(rs, rs) };
+  return { k1, k2, sys, m2 };
 }
 
 export interface Track { p: V4; pm: number; acc: boolean; id: boolean }

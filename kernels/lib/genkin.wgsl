@@ -123,6 +123,82 @@ fn isr_photon(x: f32, uc: f32, dir: f32, e_beam: f32, isr_a: f32, isr_lr: f32) -
   return vec4<f32>(e, ftz(opaque(pt * cs.x)), ftz(opaque(pt * cs.y)), select(-opaque(e * (1.0 - omc)), opaque(e * (1.0 - omc)), dir > 0.0));
 }
 
+// genkin.ts IsrSetup.
+struct IsrSetup {
+  rs: f32, t: f32, m_min2: f32, e_beam: f32, isr_exp: f32, isr_a: f32, isr_lr: f32,
+  st_mode: u32, st_f0: f32, st_f1: f32, st_f2: f32, st_f3: f32, st_p: f32,
+}
+
+fn stratum_in(q: IsrSetup) -> f32 {
+  let v = opaque(rs_uniform() * q.st_p);
+  let w0 = q.st_f1 - q.st_f0;
+  if (v < w0) { return q.st_f0 + v; }
+  return q.st_f2 + (v - w0);
+}
+
+fn stratum_out(q: IsrSetup) -> f32 {
+  let v = opaque(rs_uniform() * (1.0 - q.st_p));
+  let o0 = q.st_f0;
+  let o1 = q.st_f2 - q.st_f1;
+  if (v < o0) { return v; }
+  let v1 = v - o0;
+  if (v1 < o1) { return q.st_f1 + v1; }
+  return q.st_f3 + (v1 - o1);
+}
+
+fn stratum_pair(q: IsrSetup) -> vec2<f32> {
+  if (q.st_mode == 2u) {
+    let a = stratum_out(q);
+    return vec2<f32>(a, stratum_out(q));
+  }
+  let p = q.st_p;
+  let r0 = 1.0 - p;
+  let r = opaque(rs_uniform() * (1.0 - opaque(r0 * r0)));
+  if (r < opaque(p * p)) {
+    let a = stratum_in(q);
+    return vec2<f32>(a, stratum_in(q));
+  }
+  if (r < p) {
+    let a = stratum_in(q);
+    return vec2<f32>(a, stratum_out(q));
+  }
+  let a = stratum_out(q);
+  return vec2<f32>(a, stratum_in(q));
+}
+
+// isr_radiate's results (genkin.ts Isr).
+var<private> isr_k1: vec4<f32>;
+var<private> isr_k2: vec4<f32>;
+var<private> isr_sys: vec4<f32>;
+var<private> isr_m2: f32;
+
+fn isr_radiate(q: IsrSetup) {
+  let rs = q.rs;
+  var ok = false;
+  for (var it = 0; it < 64 && !ok; it++) {
+    let u = isr_uniforms(q.t);
+    let x1 = isr_x(u.x, q.isr_exp);
+    let x2 = isr_x(u.y, q.isr_exp);
+    var uc = vec2<f32>(-1.0, -1.0);
+    if (q.st_mode != 0u) { uc = stratum_pair(q); }
+    var uc1 = uc.x;
+    if (uc1 < 0.0) { uc1 = rs_uniform(); }
+    isr_k1 = isr_photon(x1, uc1, 1.0, q.e_beam, q.isr_a, q.isr_lr);
+    var uc2 = uc.y;
+    if (uc2 < 0.0) { uc2 = rs_uniform(); }
+    isr_k2 = isr_photon(x2, uc2, -1.0, q.e_beam, q.isr_a, q.isr_lr);
+    isr_sys = vec4<f32>((rs - isr_k1.x) - isr_k2.x, -isr_k1.y - isr_k2.y, -isr_k1.z - isr_k2.z, -isr_k1.w - isr_k2.w);
+    isr_m2 = msq(isr_sys);
+    ok = isr_m2 > q.m_min2;
+  }
+  if (!ok) {
+    isr_k1 = vec4<f32>(0.0);
+    isr_k2 = vec4<f32>(0.0);
+    isr_sys = vec4<f32>(rs, 0.0, 0.0, 0.0);
+    isr_m2 = opaque(rs * rs);
+  }
+}
+
 // genkin.ts TRACK_PARAMS: trk_cmin, trk_cmax, trk_ptmin, trk_ra, trk_rb, trk_ang, mu_eff.
 struct TrackDet { cmin: f32, cmax: f32, ptmin: f32, ra: f32, rb: f32, ang: f32, id_eff: f32 }
 struct Track { p: vec4<f32>, pm: f32, acc: bool, id: bool }

@@ -156,6 +156,77 @@ export function isrPhoton(x: f32, uc: f32, dir: f32, eBeam: f32, isrA: f32, isrL
   oZ = dir > 0.0 ? pz : -pz;
 }
 
+// genkin.ts IsrSetup, set by isrSetup (once per dispatch).
+let qRs: f32 = 0, qT: f32 = 0, qMin2: f32 = 0, qEBeam: f32 = 0, qExp: f32 = 0, qA: f32 = 0, qLr: f32 = 0;
+let qStMode: u32 = 0, qF0: f32 = 0, qF1: f32 = 0, qF2: f32 = 0, qF3: f32 = 0, qP: f32 = 0;
+
+export function isrSetup(rs: f32, t: f32, mMin2: f32, eBeam: f32, isrExp: f32, isrA: f32, isrLr: f32, stMode: u32, f0: f32, f1: f32, f2: f32, f3: f32, p: f32): void {
+  qRs = rs; qT = t; qMin2 = mMin2; qEBeam = eBeam; qExp = isrExp; qA = isrA; qLr = isrLr;
+  qStMode = stMode; qF0 = f0; qF1 = f1; qF2 = f2; qF3 = f3; qP = p;
+}
+
+function stratumIn(): f32 {
+  const v = rsUniform() * qP, w0 = qF1 - qF0;
+  return v < w0 ? qF0 + v : qF2 + (v - w0);
+}
+
+function stratumOut(): f32 {
+  const v = rsUniform() * (<f32>1.0 - qP), o0 = qF0, o1 = qF2 - qF1;
+  if (v < o0) return v;
+  const v1 = v - o0;
+  return v1 < o1 ? qF1 + v1 : qF3 + (v1 - o1);
+}
+
+let uc1: f32 = 0, uc2: f32 = 0;
+
+function stratumPair(): void {
+  if (qStMode == 2) {
+    uc1 = stratumOut();
+    uc2 = stratumOut();
+    return;
+  }
+  const p = qP, r0: f32 = <f32>1.0 - p;
+  const r = rsUniform() * (<f32>1.0 - r0 * r0);
+  if (r < p * p) {
+    uc1 = stratumIn();
+    uc2 = stratumIn();
+  } else if (r < p) {
+    uc1 = stratumIn();
+    uc2 = stratumOut();
+  } else {
+    uc1 = stratumOut();
+    uc2 = stratumIn();
+  }
+}
+
+// isrRadiate's results (genkin.ts Isr): the photons k1, k2, the system s and its squared mass.
+export let k1e: f32 = 0, k1x: f32 = 0, k1y: f32 = 0, k1z: f32 = 0, k2e: f32 = 0, k2x: f32 = 0, k2y: f32 = 0, k2z: f32 = 0;
+export let se: f32 = 0, sx: f32 = 0, sy: f32 = 0, sz: f32 = 0, isrM2: f32 = 0;
+
+export function isrRadiate(): void {
+  const rs = qRs;
+  let ok = false;
+  for (let it = 0; it < 64 && !ok; it++) {
+    isrUniforms(qT);
+    const x1 = isrX(isrU1, qExp), x2 = isrX(isrU2, qExp);
+    uc1 = -1.0;
+    uc2 = -1.0;
+    if (qStMode != 0) stratumPair();
+    isrPhoton(x1, uc1 >= 0.0 ? uc1 : rsUniform(), 1.0, qEBeam, qA, qLr);
+    k1e = oE; k1x = oX; k1y = oY; k1z = oZ;
+    isrPhoton(x2, uc2 >= 0.0 ? uc2 : rsUniform(), -1.0, qEBeam, qA, qLr);
+    k2e = oE; k2x = oX; k2y = oY; k2z = oZ;
+    se = (rs - k1e) - k2e; sx = -k1x - k2x; sy = -k1y - k2y; sz = -k1z - k2z;
+    isrM2 = msq(se, sx, sy, sz);
+    ok = isrM2 > qMin2;
+  }
+  if (!ok) {
+    k1e = 0; k1x = 0; k1y = 0; k1z = 0; k2e = 0; k2x = 0; k2y = 0; k2z = 0;
+    se = rs; sx = 0; sy = 0; sz = 0;
+    isrM2 = rs * rs;
+  }
+}
+
 /** genkin.ts TRACK_PARAMS, in order. */
 // @ts-ignore: decorator
 @unmanaged export class TrackDet { cmin: f32; cmax: f32; ptmin: f32; ra: f32; rb: f32; ang: f32; id_eff: f32; }
