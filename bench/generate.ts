@@ -1,8 +1,8 @@
-// Event generation throughput of the gen_dimuon kernel's processes (mumu with the demo's xMin = 0.09
-// skim, darkhiggs at mA = 4, mh = 2, zp_inv at mZp = 3): the gen_dimuon kernel (f32, kernels/gen_dimuon) on each
-// backend against the f64 host generator it replaced (test/f64-dimuon.ts through generateHost:
+// Event generation throughput of the generator kernels' processes (gen_dimuon: mumu with the demo's xMin = 0.09
+// skim, darkhiggs at mA = 4, mh = 2, zp_inv at mZp = 3; gen_fourtrack: tautau_1x3, zp_tautau_1p at mX = 5, mumutautau):
+// the kernel (f32, kernels/gen_*) on each backend against the f64 host generator it replaced (test/f64-*.ts through generateHost:
 // Philox, physics and detector in host TypeScript), in the same run:
-//   npx vite-node bench/generate.ts -- [--events 200000] [--backends wasm,cpu] [--workers 1,2] [--out bench-generate.json]
+//   npx vite-node bench/generate.ts -- [--events 200000] [--backends wasm,cpu] [--workers 1,2] [--processes mumu,...] [--out bench-generate.json]
 // Rows: events/s (generated, all events) from the best of 3 repetitions, wall and process CPU time
 // (on a shared machine the CPU time is what the wall time would be alone; with N workers it sums
 // their threads), and the ratio to the f64 host generator of the same process.
@@ -11,10 +11,14 @@ import { writeFileSync } from 'node:fs';
 import { createBackend, WasmBackend, type Backend } from '../host/index.js';
 import { generate, generateHost, generateOn, type EventSample } from '../engine/generate/index.js';
 import { f64Def } from '../test/f64-dimuon.js';
+import { f64FourtrackDef } from '../test/f64-fourtrack.js';
 
 const { values: a } = parseArgs({
   args: process.argv.slice(2).filter((x) => x !== '--'),
-  options: { events: { type: 'string', default: '200000' }, backends: { type: 'string', default: 'wasm,cpu' }, workers: { type: 'string', default: '1,2' }, out: { type: 'string' } },
+  options: {
+    events: { type: 'string', default: '200000' }, backends: { type: 'string', default: 'wasm,cpu' }, workers: { type: 'string', default: '1,2' }, out: { type: 'string' },
+    processes: { type: 'string', default: 'mumu,darkhiggs,zp_inv,tautau_1x3,zp_tautau_1p,mumutautau' },
+  },
 });
 const N = Number(a.events);
 const cpuS = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
@@ -39,9 +43,12 @@ for (const name of a.backends!.split(',')) {
   if (name === 'wasm') for (const w of a.workers!.split(',').map(Number)) backends.push([`wasm (${w} worker${w > 1 ? 's' : ''})`, await WasmBackend.create({ workers: w })]);
   else backends.push([name, await createBackend(name as 'cpu')]);
 }
-for (const [proc, params] of [['mumu', { xMin: 0.09 }], ['darkhiggs', { mA: 4, mh: 2 }], ['zp_inv', { mZp: 3 }]] as [string, Record<string, number>][]) {
-  const o = { process: proc, params, events: N, seed: 1 };
-  const host = await best('f64 host (replaced)', proc, () => generateHost(f64Def(proc), o));
+const PARAMS: Record<string, Record<string, number>> = { mumu: { xMin: 0.09 }, darkhiggs: { mA: 4, mh: 2 }, zp_inv: { mZp: 3 }, tautau_1x3: {}, zp_tautau_1p: { mX: 5 }, mumutautau: {} };
+const F64: Record<string, (p: string) => ReturnType<typeof f64Def>> = { mumu: f64Def, darkhiggs: f64Def, zp_inv: f64Def, tautau_1x3: f64FourtrackDef, zp_tautau_1p: f64FourtrackDef, mumutautau: f64FourtrackDef };
+for (const proc of a.processes!.split(',')) {
+  if (!PARAMS[proc]) throw new Error(`bench/generate: no kernel process ${proc} (known: ${Object.keys(PARAMS).join(', ')})`);
+  const o = { process: proc, params: PARAMS[proc], events: N, seed: 1 };
+  const host = await best('f64 host (replaced)', proc, () => generateHost(F64[proc](proc), o));
   rows.push(host);
   rows.push(await best('kernel, TS reference (generate)', proc, () => generate(o)));
   for (const [label, b] of backends) rows.push(await best(`kernel on ${label}`, proc, () => generateOn(b, o)));

@@ -15,6 +15,7 @@ import { eventBlocks } from './event_blocks/desc.js';
 import { bayesLimit } from './bayes_limit/desc.js';
 import { mlpTrain } from './mlp_train/desc.js';
 import { genDimuon } from './gen_dimuon/desc.js';
+import { genFourtrack } from './gen_fourtrack/desc.js';
 
 /** Every kernel the engine dispatches. A new kernel adds one line here (build.mjs exports its wasm twin). */
 export const KERNELS: readonly KernelDesc[] = [
@@ -34,6 +35,7 @@ export const KERNELS: readonly KernelDesc[] = [
   bayesLimit,
   mlpTrain,
   genDimuon,
+  genFourtrack,
 ];
 
 export function kernelByName(name: string): KernelDesc {

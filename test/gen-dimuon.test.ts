@@ -11,55 +11,10 @@ import { GEN_DIMUON_COLUMNS, dimuonKernelParams } from '../engine/generate/gen-d
 import { ISR_A, SQRT_S, isrAngularFraction } from '../engine/generate/physics.js';
 import type { Params } from '../engine/generate/processes.js';
 import { f64Def } from './f64-dimuon.js';
-
-function mean(a: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i];
-  return s / a.length;
-}
-function sd(a: ArrayLike<number>): number {
-  const m = mean(a);
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] - m) ** 2;
-  return Math.sqrt(s / (a.length - 1));
-}
-
-/** Two-sample chi^2 of binned shapes (bins from the pooled 1st..99th percentiles, plus under/overflow), and its degrees of freedom. */
-function chi2Shapes(a: ArrayLike<number>, b: ArrayLike<number>, bins = 25): { chi2: number; ndf: number } {
-  const pooled = Float64Array.from([...Array.from(a), ...Array.from(b)]).sort();
-  const lo = pooled[Math.floor(0.01 * pooled.length)], hi = pooled[Math.floor(0.99 * pooled.length)];
-  const hist = (x: ArrayLike<number>) => {
-    const h = new Float64Array(bins + 2);
-    for (let i = 0; i < x.length; i++) h[x[i] < lo ? 0 : x[i] >= hi ? bins + 1 : 1 + Math.floor(((x[i] - lo) / (hi - lo)) * bins)]++;
-    return h;
-  };
-  const ha = hist(a), hb = hist(b), na = a.length, nb = b.length;
-  let chi2 = 0, ndf = -1;
-  for (let i = 0; i < ha.length; i++) {
-    if (ha[i] + hb[i] === 0) continue;
-    chi2 += (Math.sqrt(nb / na) * ha[i] - Math.sqrt(na / nb) * hb[i]) ** 2 / (ha[i] + hb[i]);
-    ndf++;
-  }
-  return { chi2, ndf };
-}
+import { compareSamples, mean, sd } from './genstats.js';
 
 function compare(kernel: EventSample, host: EventSample, n: number, columns: readonly string[]): void {
-  // acceptance: binomial, 4 sigma
-  const pa = kernel.length / n, pb = host.length / n;
-  const se = Math.sqrt((pa * (1 - pa) + pb * (1 - pb)) / n);
-  expect(Math.abs(pa - pb), `${kernel.process} acceptance ${pa} vs ${pb}`).toBeLessThan(4 * se);
-  for (const c of columns) {
-    const a = kernel.columns[c], b = host.columns[c];
-    if (sd(a) === 0 && sd(b) === 0) {
-      expect(mean(a), `${kernel.process} ${c}: a constant`).toBe(mean(b)); // e.g. E_extra = 0 without ISR
-      continue;
-    }
-    const z = Math.abs(mean(a) - mean(b)) / Math.sqrt(sd(a) ** 2 / a.length + sd(b) ** 2 / b.length);
-    expect(z, `${kernel.process} ${c}: means ${mean(a)} vs ${mean(b)}`).toBeLessThan(4.5);
-    const { chi2, ndf } = chi2Shapes(a, b);
-    // chi^2 / ndf of 26 bins: mean 1, sd 0.28; 2.2 is about 4 sigma (p ~ 5e-4)
-    expect(chi2 / ndf, `${kernel.process} ${c}: binned shapes chi2 = ${chi2.toFixed(1)} / ${ndf}`).toBeLessThan(2.2);
-  }
+  expect(compareSamples(kernel, host, n, columns).failures).toEqual([]);
 }
 
 const SHAPES = ['m_recoil_GeV', 'm_mumu_GeV', 'm2_recoil_GeV2', 'p_mumu_cm_GeV', 'cos_theta_recoil_cm', 'cos_theta_mu1', 'p_mu2_GeV', 'cos_helicity', 'E_extra_GeV'] as const;

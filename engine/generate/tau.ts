@@ -5,14 +5,18 @@
 //  - tau -> l alpha, alpha invisible (Belle II, PRL 130 (2023) 181803): 3x1-prong tau pairs, the
 //    lepton energy in the tau pseudo-rest frame (tau direction opposite to the 3-prong system,
 //    E_tau = sqrt(s)/2).
-// Processes (signals and the backgrounds the talk names) and the family's reconstruction (called
-// from index.ts after the common detector response). Tau decays: leptonic (Michel spectrum),
-// pi nu, rho nu (rho -> pi pi0, pi0 -> gamma gamma), three-prong a1 nu (a1 -> 3 pi, flat phase
-// space); tau polarisation and spin correlations neglected.
-import type { EventRandom } from './rng.js';
+// Processes (signals and the backgrounds the talk names): their definitions, cross sections and
+// parameters here; their events from the gen_fourtrack kernel (kernels/gen_fourtrack: production,
+// tau decays, detector and the fourtrack columns in f32; host params engine/generate/gen-fourtrack.ts).
+// Tau decays: leptonic (Michel spectrum), pi nu, rho nu (rho -> pi pi0, pi0 -> gamma gamma),
+// three-prong a1 nu (a1 -> 3 pi, flat phase space); tau polarisation and spin correlations
+// neglected. The f64 host definitions the kernel replaced are kept only as the test's cross-check
+// (test/f64-fourtrack.ts). The family's host reconstruction (reconstructFourTrack, called from
+// index.ts after the common detector response) serves the host-generated four-track variants
+// (eemumu_4trk).
 import { M_E, M_MU, M_PI, M_TAU, boost, mass, minus, pabs, plus, type P4 } from './lorentz.js';
-import { BETA_CM, P_INIT_LAB, S, SQRT_S, decay2, decay3, fourMuSpectrumFbPerGeV, tabulated, produce2, radiate, noRadiation, sampleCos, tauToLeptonNuNu, tauToPiNu, type IsrResult } from './physics.js';
-import type { GenParticle, Kind, Params, ProcessDef } from './processes.js';
+import { BETA_CM, P_INIT_LAB, S, SQRT_S, fourMuSpectrumFbPerGeV, tabulated } from './physics.js';
+import type { Params, ProcessDef } from './processes.js';
 import { BELLE2_DETECTOR } from './detector.js';
 
 const NB = 1e6; // fb per nb
@@ -20,64 +24,18 @@ const SIGMA_TAUTAU_NB = 0.919; // Belle II Physics Book (PTEP 2019 123C01) Table
 const SIGMA_QQ_NB = 1.61 + 0.40 + 0.38 + 1.30; // u, d, s, c (Belle II Physics Book Table 4)
 // Tau branching fractions, PDG 2024: e nu nu, mu nu nu, pi nu, pi pi0 nu (rho), three-prong (topological).
 export const BR_TAU = { e: 0.1782, mu: 0.1739, pi: 0.1082, rho: 0.2549, threeProng: 0.152 } as const;
-const M_PI0 = 0.1349768, M_RHO = 0.77526, M_A1 = 1.23, W_A1 = 0.42; // PDG 2024 (a1 width: the middle of the PDG's 250-600 MeV range)
+export const M_PI0 = 0.1349768, M_RHO = 0.77526, M_A1 = 1.23, W_A1 = 0.42; // PDG 2024 (a1 width: the middle of the PDG's 250-600 MeV range)
+/** The a1 Breit-Wigner's cut: (3 m_pi, m_tau) less 1 MeV each side. */
+export const A1_CUT: readonly [number, number] = [3 * M_PI + 1e-3, M_TAU - 1e-3];
+/** qqbar_4trk (ILLUSTRATIVE): each pi+ pi- pair's mass uniform in 2 m_pi + [0, QQ_PAIR_RANGE) GeV; n pi0 carry n (m_pi0 + QQ_PI0_EXTRA). */
+export const QQ_PAIR_RANGE = 3, QQ_PI0_EXTRA = 0.05;
 
-type OneProng = 'e' | 'mu' | 'pi' | 'rho';
-const ONE_PRONGS: readonly OneProng[] = ['e', 'mu', 'pi', 'rho'];
+export type OneProng = 'e' | 'mu' | 'pi' | 'rho';
+export const ONE_PRONGS: readonly OneProng[] = ['e', 'mu', 'pi', 'rho'];
 /** The 1-prong modes kept by the `oneProng` parameter (0 all four, 1 e, 2 mu, 3 pi and rho). */
-const MODES: Readonly<Record<number, readonly OneProng[]>> = { 0: ONE_PRONGS, 1: ['e'], 2: ['mu'], 3: ['pi', 'rho'] };
+export const MODES_1P: Readonly<Record<number, readonly OneProng[]>> = { 0: ONE_PRONGS, 1: ['e'], 2: ['mu'], 3: ['pi', 'rho'] };
+const MODES = MODES_1P;
 const brOf = (modes: readonly OneProng[]) => modes.reduce((s, m) => s + BR_TAU[m], 0);
-
-const inv = (p: P4): GenParticle => ({ kind: 'invisible', charge: 0, p });
-const gam = (p: P4): GenParticle => ({ kind: 'gamma', charge: 0, p });
-const trk = (kind: Kind, charge: number, p: P4): GenParticle => ({ kind, charge, p });
-const gammas = (r: IsrResult): GenParticle[] => r.photons.map(gam);
-const isrOrNot = (rng: EventRandom, p: Params, mMin: number) => (p.isr ? radiate(rng, mMin) : noRadiation());
-
-/** A 1-prong tau decay of mode `m` (charge q of the tau). */
-function oneProng(rng: EventRandom, tau: P4, q: number, m: OneProng): GenParticle[] {
-  if (m === 'e' || m === 'mu') {
-    const [l, nn] = tauToLeptonNuNu(rng, tau, m === 'e' ? M_E : M_MU);
-    return [trk(m, q, l), inv(nn)];
-  }
-  if (m === 'pi') {
-    const [pi, nu] = tauToPiNu(rng, tau);
-    return [trk('pi', q, pi), inv(nu)];
-  }
-  // tau -> rho nu, rho -> pi pi0, pi0 -> gamma gamma: isotropic two-body steps (rho at its pole mass).
-  const [rho, nu] = decay2(rng, tau, M_RHO, 0);
-  const [pi, pi0] = decay2(rng, rho, M_PI, M_PI0);
-  const [g1, g2] = decay2(rng, pi0, 0, 0);
-  return [trk('pi', q, pi), gam(g1), gam(g2), inv(nu)];
-}
-
-/** A 1-prong decay with the mode drawn by branching fraction among `modes`. */
-function oneProngOf(rng: EventRandom, tau: P4, q: number, modes: readonly OneProng[]): GenParticle[] {
-  let u = rng.uniform() * brOf(modes);
-  for (const m of modes) {
-    if (u < BR_TAU[m]) return oneProng(rng, tau, q, m);
-    u -= BR_TAU[m];
-  }
-  return oneProng(rng, tau, q, modes[modes.length - 1]);
-}
-
-/** tau -> a1 nu, a1 -> pi pi pi (flat phase space), the a1 mass from a Breit-Wigner cut to (3 m_pi, m_tau). */
-function threeProng(rng: EventRandom, tau: P4, q: number): GenParticle[] {
-  const lo = 3 * M_PI + 1e-3, hi = M_TAU - 1e-3;
-  let m = 0;
-  do m = M_A1 + (W_A1 / 2) * Math.tan(Math.PI * (rng.uniform() - 0.5));
-  while (!(m > lo && m < hi));
-  const [a1, nu] = decay2(rng, tau, m, 0);
-  const [p1, p2, p3] = decay3(rng, a1, M_PI, M_PI, M_PI);
-  return [trk('pi', q, p1), trk('pi', q, p2), trk('pi', -q, p3), inv(nu)];
-}
-
-/** e+e- -> tau+ tau- at the system's mass: 1 + c^2 + (1 - beta^2) sin^2 (Peskin & Schroeder problem 5.2). */
-function tauPair(rng: EventRandom, system: P4): [P4, P4] {
-  const s2 = system[0] ** 2 - system[1] ** 2 - system[2] ** 2 - system[3] ** 2, b2 = 1 - (4 * M_TAU * M_TAU) / s2;
-  const c = sampleCos(rng, (x) => 1 + x * x + (1 - b2) * (1 - x * x), 2);
-  return produce2(system, M_TAU, M_TAU, c, rng.between(0, 2 * Math.PI));
-}
 
 function oneProngParam(p: Params) {
   if (!(p.oneProng in MODES)) throw new RangeError(`parameter oneProng = ${p.oneProng} must be 0 (e, mu, pi, rho), 1 (e), 2 (mu) or 3 (pi, rho)`);
@@ -87,28 +45,13 @@ function oneProngParam(p: Params) {
  * Forced muon fakes (importance sampling of the misidentification, for samples that reach a dimuon
  * selection only through pions taken for muons): with `forceFake` = 1 the generator relabels as
  * muons the pions that must fake, chosen uniformly among the candidates (one pion of the charge
- * opposite to a single true muon, else one opposite-charge pion pair), and the cross section is
- * multiplied by n_candidates x (f / eps_mu)^k (f the pion fake rate, eps_mu the muon efficiency of
- * detector.ts, k = 1 or 2 tracks forced), the probability of that misidentification to first
- * order in f. The detector then identifies the relabelled tracks with eps_mu; a further pion
- * can still fake at rate f (second order, kept).
+ * opposite to a single true muon, else one opposite-charge pion pair; kernels/gen_fourtrack
+ * forceFakes), and the cross section is multiplied by n_candidates x (f / eps_mu)^k (f the pion
+ * fake rate, eps_mu the muon efficiency of detector.ts, k = 1 or 2 tracks forced), the probability
+ * of that misidentification to first order in f. The detector then identifies the relabelled
+ * tracks with eps_mu; a further pion can still fake at rate f (second order, kept).
  */
-export function forceMuonFakes(rng: EventRandom, particles: GenParticle[]): void {
-  const mus = particles.filter((q) => q.kind === 'mu'), pis = particles.filter((q) => q.kind === 'pi');
-  if (mus.length === 1) {
-    const opp = pis.filter((q) => q.charge === -mus[0].charge);
-    if (opp.length) opp[Math.min(opp.length - 1, Math.floor(rng.uniform() * opp.length))].kind = 'mu';
-    return;
-  }
-  if (mus.length === 0) {
-    const pos = pis.filter((q) => q.charge > 0), neg = pis.filter((q) => q.charge < 0);
-    if (!pos.length || !neg.length) return;
-    const k = Math.min(pos.length * neg.length - 1, Math.floor(rng.uniform() * pos.length * neg.length));
-    pos[Math.floor(k / neg.length)].kind = 'mu';
-    neg[k % neg.length].kind = 'mu';
-  }
-}
-/** The cross-section factor of forceMuonFakes: n candidates x (f / eps_mu)^k. */
+/** The cross-section factor of the forced fakes: n candidates x (f / eps_mu)^k. */
 export function fakeFactor(nCandidates: number, k: 1 | 2): number {
   return nCandidates * (BELLE2_DETECTOR.piMuFakeRate / BELLE2_DETECTOR.muIdEfficiency) ** k;
 }
@@ -126,7 +69,7 @@ const tautau1x3: ProcessDef = {
   defaults: { oneProng: 0, forceFake: 0, isr: 1 },
   paramDocs: {
     oneProng: '1-prong modes generated: 0 e, mu, pi, rho; 1 e only; 2 mu only; 3 pi and rho (sigma scales with their branching fraction)',
-    forceFake: '1: pions forced to fake muons so that an opposite-charge muon pair exists (forceMuonFakes; sigma scaled by the misidentification probability; needs oneProng 1, 2 or 3)',
+    forceFake: '1: pions forced to fake muons so that an opposite-charge muon pair exists (the kernel\'s forced fakes; sigma scaled by the misidentification probability; needs oneProng 1, 2 or 3)',
     isr: '1: ISR, 0: Born',
   },
   check(p) {
@@ -137,17 +80,7 @@ const tautau1x3: ProcessDef = {
   sigmaFb: (p) => SIGMA_TAUTAU_NB * NB * 2 * BR_TAU.threeProng * brOf(MODES[p.oneProng]) * (p.forceFake ? FAKES_1X3[p.oneProng] : 1),
   sigmaSource: 'Belle II Physics Book Table 4: 0.919 nb (KK2f) x 2 B(3-prong) B(1-prong modes kept) (PDG 2024) (x the forced-fake probability where forceFake = 1)',
   illustrative: false,
-  generate(rng, p) {
-    const r = isrOrNot(rng, p, 2 * M_TAU + 1e-3);
-    const [tm, tp] = tauPair(rng, r.system);
-    // which tau decays to 1 prong: a fair coin (the factor 2 of sigma)
-    const flip = rng.uniform() < 0.5;
-    const a = oneProngOf(rng, flip ? tp : tm, flip ? 1 : -1, MODES[p.oneProng]);
-    const b = threeProng(rng, flip ? tm : tp, flip ? -1 : 1);
-    const particles = [...a, ...b, ...gammas(r)];
-    if (p.forceFake) forceMuonFakes(rng, particles);
-    return { particles, truth: {} };
-  },
+  kernel: 'gen_fourtrack', // mode 0
 };
 
 /** tau -> l alpha (alpha invisible, mass mAlpha) against a three-prong tau. */
@@ -168,14 +101,7 @@ function tauToLAlpha(lepton: 'e' | 'mu', id: number): ProcessDef {
     sigmaFb: (p) => SIGMA_TAUTAU_NB * NB * 2 * BR_TAU.threeProng * BR_TAU[lepton] * p.ratio,
     sigmaSource: `sigma(tau tau) = 0.919 nb (Belle II Physics Book Table 4) x 2 B(3-prong) x B(tau -> ${lepton} nu nu) (PDG 2024) x ratio (input)`,
     illustrative: false,
-    generate(rng, p) {
-      const r = isrOrNot(rng, p, 2 * M_TAU + 1e-3);
-      const [tm, tp] = tauPair(rng, r.system);
-      const flip = rng.uniform() < 0.5;
-      const [l, a] = decay2(rng, flip ? tp : tm, ml, p.mAlpha);
-      const b = threeProng(rng, flip ? tm : tp, flip ? -1 : 1);
-      return { particles: [trk(lepton, flip ? 1 : -1, l), inv(a), ...b, ...gammas(r)], truth: { truth_m_alpha_GeV: p.mAlpha } };
-    },
+    kernel: 'gen_fourtrack', // mode 1
   };
 }
 
@@ -200,19 +126,13 @@ const muMuTauTau: ProcessDef = {
   sigmaFb: (p) => p.sigmaFb * brOf(ONE_PRONGS) ** 2,
   sigmaSource: 'illustrative: sigma x B(X -> tau tau) is an input (PRL 131 (2023) 121802 computes the models with MadGraph), x (1-prong fraction of the generated modes)^2 (PDG 2024)',
   illustrative: true,
-  generate(rng, p) {
-    const r = isrOrNot(rng, p, p.mX + 2 * M_MU);
-    const [a, b, x] = decay3(rng, r.system, M_MU, M_MU, p.mX);
-    const [tm, tp] = decay2(rng, x, M_TAU, M_TAU);
-    return {
-      particles: [trk('mu', 1, a), trk('mu', -1, b), ...oneProngOf(rng, tm, -1, ONE_PRONGS), ...oneProngOf(rng, tp, 1, ONE_PRONGS), ...gammas(r)],
-      truth: { truth_m_X_GeV: p.mX },
-    };
-  },
+  kernel: 'gen_fourtrack', // mode 2
 };
 
+/** mumutautau's gamma* mass range (GeV): tau tau threshold to the mu mu gamma* phase-space end, 1 MeV inside each. */
+export const ttRange = (): [number, number] => [2 * M_TAU + 1e-3, SQRT_S - 2 * M_MU - 1e-3];
 let ttSpectrum: ReturnType<typeof tabulated> | undefined;
-const ttTable = () => (ttSpectrum ??= tabulated((m) => fourMuSpectrumFbPerGeV(m, M_TAU), 2 * M_TAU + 1e-3, SQRT_S - 2 * M_MU - 1e-3));
+const ttTable = () => (ttSpectrum ??= tabulated((m) => fourMuSpectrumFbPerGeV(m, M_TAU), ...ttRange()));
 
 /** SM e+e- -> mu+ mu- gamma*, gamma* -> tau+ tau- (the four-muon process of processes.ts with a tau pair), both taus 1-prong. */
 const smMuMuTauTau: ProcessDef = {
@@ -226,12 +146,7 @@ const smMuMuTauTau: ProcessDef = {
   sigmaFb: () => ttTable().total * brOf(ONE_PRONGS) ** 2,
   sigmaSource: 'illustrative: sigma_mumu (1.148 nb, Belle II Physics Book Table 4) x leading-log radiator x Kroll-Wada conversion into tau tau (engine/generate/processes.ts fourMuSpectrumFbPerGeV), x (1-prong fraction)^2',
   illustrative: true,
-  generate(rng) {
-    const m = ttTable().sample(rng.uniform());
-    const [a, b, x] = decay3(rng, [SQRT_S, 0, 0, 0], M_MU, M_MU, m);
-    const [tm, tp] = decay2(rng, x, M_TAU, M_TAU);
-    return { particles: [trk('mu', 1, a), trk('mu', -1, b), ...oneProngOf(rng, tm, -1, ONE_PRONGS), ...oneProngOf(rng, tp, 1, ONE_PRONGS)], truth: { truth_m_X_GeV: m } };
-  },
+  kernel: 'gen_fourtrack', // mode 3: the gamma* mass drawn exactly from ln(r / M) / M, times the threshold factor by rejection
 };
 
 /**
@@ -247,31 +162,14 @@ const qq4: ProcessDef = {
   family: 'fourtrack',
   description: 'e+e- -> q qbar (uds c) as 4 pi+- + 0-2 pi0 in flat phase space (ILLUSTRATIVE continuum stand-in)',
   defaults: { forceFake: 0 },
-  paramDocs: { forceFake: '1: one pi+ pi- pair forced to fake muons (forceMuonFakes; sigma x 4 (f / eps_mu)^2)' },
+  paramDocs: { forceFake: '1: one pi+ pi- pair forced to fake muons (the kernel\'s forced fakes; sigma x 4 (f / eps_mu)^2)' },
   check(p) {
     if (p.forceFake !== 0 && p.forceFake !== 1) throw new RangeError(`parameter forceFake must be 0 or 1, got ${p.forceFake}`);
   },
   sigmaFb: (p) => SIGMA_QQ_NB * NB * 0.15 * (p.forceFake ? fakeFactor(4, 2) : 1),
   sigmaSource: 'illustrative: sigma(uu, dd, ss, cc) = 3.69 nb (Belle II Physics Book Table 4) x an assumed four-prong fraction 0.15; flat phase space (x the forced-fake probability where forceFake = 1)',
   illustrative: true,
-  generate(rng, p) {
-    const nPi0 = Math.floor(rng.uniform() * 3);
-    // flat n-body phase space by successive three-body splits: (pi+ pi-) (pi+ pi-) (rest)
-    const rest = nPi0 === 0 ? 0 : nPi0 * M_PI0 + 0.05 * nPi0;
-    const mA = 2 * M_PI + rng.uniform() * 3, mB = 2 * M_PI + rng.uniform() * 3;
-    const out: GenParticle[] = [];
-    const parts: P4[] = nPi0 === 0 ? [...produce2([SQRT_S, 0, 0, 0], mA, mB, rng.between(-1, 1), rng.between(0, 2 * Math.PI))] : decay3(rng, [SQRT_S, 0, 0, 0], mA, mB, rest);
-    for (const pp of parts.slice(0, 2)) {
-      const [x, y] = decay2(rng, pp, M_PI, M_PI);
-      out.push(trk('pi', 1, x), trk('pi', -1, y));
-    }
-    if (nPi0 > 0) {
-      const pi0s = nPi0 === 1 ? [parts[2]] : decay2(rng, parts[2], M_PI0, M_PI0);
-      for (const z of pi0s) out.push(...decay2(rng, z, 0, 0).map(gam));
-    }
-    if (p.forceFake) forceMuonFakes(rng, out);
-    return { particles: out, truth: {} };
-  },
+  kernel: 'gen_fourtrack', // mode 4
 };
 
 /** A process's events reconstructed as four tracks (e.g. the two-photon e e mu mu with both electrons in the tracker). */

@@ -1,0 +1,112 @@
+// The gen_fourtrack kernel (kernels/gen_fourtrack: the fourtrack family's tau pairs, tau -> l alpha,
+// mu mu X(-> tau tau), SM mu mu tau tau and the q qbar stand-in in f32 on every backend) against the
+// f64 host generator it replaced, kept only as an independent cross-check (test/f64-fourtrack.ts,
+// run through generateHost: toLab, detector.ts, reconstructFourTrack). Different random streams and
+// arithmetic, so the comparison is statistical (test/genstats.ts: acceptance, means and binned
+// shapes within about 4 sigma) on all accepted events, on the 3x1 events (the tau -> l alpha
+// variables) and on the events with a mu mu pair (the Z' -> tau tau variables); the family's key
+// columns (M(4 tracks), M_recoil(mu mu), the pseudo-rest-frame lepton energy) are among them. The
+// same comparison fails when the physics differs (a shifted mass, another 1-prong mode).
+import { describe, expect, it } from 'vitest';
+import { generate, generateHost, type EventSample } from '../engine/generate/index.js';
+import { M_MU } from '../engine/generate/lorentz.js';
+import { SQRT_S } from '../engine/generate/physics.js';
+import type { Params } from '../engine/generate/processes.js';
+import { f64FourtrackDef } from './f64-fourtrack.js';
+import { compareSamples, mean } from './genstats.js';
+
+// The 0/1 flags (is_3x1, has_mumu) enter as the subsets' acceptances, lep_kind through the lepton-identified subsets.
+const ALL = ['m_4trk_GeV', 'pt_4trk_cm_GeV', 'n_gamma', 'E_extra_GeV', 'n_mu_id'] as const;
+const THREE_X_ONE = ['E_lep_pseudo_GeV', 'p_lep_cm_GeV', 'm_3prong_GeV', 'E_3prong_cm_GeV', 'cos_theta_lep_cm'] as const;
+const MU_MU = ['m_recoil_GeV', 'm_mumu_GeV', 'p_mu1_cm_GeV', 'p_mu2_cm_GeV', 'p_trk1_cm_GeV', 'm_trk_GeV', 'cos_recoil_trk_cm', 'cos_mumu_cm'] as const;
+
+/** The rows of s where column `flag` is `value` (a sample of the same generated events). */
+function where(s: EventSample, flag: string, value = 1): EventSample {
+  const keep: number[] = [];
+  for (let i = 0; i < s.length; i++) if (s.columns[flag][i] === value) keep.push(i);
+  const columns: EventSample['columns'] = {};
+  for (const [c, v] of Object.entries(s.columns)) columns[c] = Float32Array.from(keep, (i) => v[i]);
+  return { ...s, length: keep.length, columns };
+}
+
+/** compareSamples on all accepted events, the 3x1 events and (where at least 5% have one) the events with a mu mu pair: the failures and every column's chi^2 / ndf. */
+function compareFourtrack(a: EventSample, b: EventSample, n: number) {
+  const parts = [compareSamples(a, b, n, ALL), compareSamples(where(a, 'is_3x1'), where(b, 'is_3x1'), n, THREE_X_ONE)];
+  // the 3x1 events whose single track is an electron, a muon-identified track, another track (lep_kind 1, 2, 3)
+  for (const k of [1, 2, 3]) if (where(b, 'lep_kind', k).length > 0.05 * n) parts.push(compareSamples(where(a, 'lep_kind', k), where(b, 'lep_kind', k), n, ['E_lep_pseudo_GeV']));
+  if (where(b, 'has_mumu').length > 0.05 * n) parts.push(compareSamples(where(a, 'has_mumu'), where(b, 'has_mumu'), n, MU_MU));
+  return { failures: parts.flatMap((p) => p.failures), chi2ndf: Object.assign({}, ...parts.map((p) => p.chi2ndf)) as Record<string, number> };
+}
+
+const N = 30000;
+const kernelSample = (process: string, params: Params, seed = 21) => generate({ process, params, events: N, seed });
+const hostSample = (process: string, params: Params, seed = 22) => generateHost(f64FourtrackDef(process), { process, params, events: N, seed });
+
+describe('gen_fourtrack kernel vs the f64 host generator it replaced (statistical)', () => {
+  for (const [process, params] of [
+    ['tautau_1x3', {}],
+    ['tautau_1x3', { oneProng: 2 }],
+    ['tautau_1x3', { oneProng: 3, forceFake: 1 }],
+    ['tau_ealpha', { mAlpha: 1.0 }],
+    ['tau_mualpha', { mAlpha: 0.3, isr: 0 }],
+    ['zp_tautau_1p', { mX: 5 }],
+    ['zp_tautau_1p', { mX: 8.5 }],
+    ['mumutautau', {}],
+    ['qqbar_4trk', { forceFake: 1 }],
+  ] as [string, Params][]) {
+    it(`${process} ${JSON.stringify(params)}: acceptance, means and shapes of M(4 tracks), M_recoil, E*_lepton and the selection variables agree (${N} events each)`, () => {
+      const kernel = kernelSample(process, params), host = hostSample(process, params);
+      expect(kernel.meta.event_kernel).toMatch(/gen_fourtrack/);
+      const r = compareFourtrack(kernel, host, N);
+      const key = ['m_4trk_GeV', 'm_recoil_GeV', 'E_lep_pseudo_GeV'].filter((c) => c in r.chi2ndf).map((c) => `${c} ${r.chi2ndf[c].toFixed(2)}`);
+      console.log(`${process} ${JSON.stringify(params)}: acceptance ${(kernel.length / N).toFixed(4)} / ${(host.length / N).toFixed(4)}; chi2/ndf ${key.join(', ')}`);
+      expect(r.failures).toEqual([]);
+    });
+  }
+  it('mumutautau: the gamma* mass (truth_m_GeV) follows the host tabulated K(M) R(M) spectrum', () => {
+    const r = compareSamples(kernelSample('mumutautau', {}), hostSample('mumutautau', {}), N, ['truth_m_GeV']);
+    expect(r.failures).toEqual([]);
+  });
+});
+
+describe('the comparison fails when the physics differs', () => {
+  it("Z' -> tau tau at mX = 5 against 5.3 GeV: M_recoil(mu mu) disagrees", () => {
+    const r = compareFourtrack(kernelSample('zp_tautau_1p', { mX: 5 }), hostSample('zp_tautau_1p', { mX: 5.3 }), N);
+    expect(r.failures.join('\n')).toMatch(/m_recoil_GeV/);
+    expect(r.chi2ndf.m_recoil_GeV).toBeGreaterThan(5);
+  });
+  it('tau -> mu alpha at m_alpha = 0.5 against 0.8 GeV: the pseudo-rest-frame lepton energy disagrees', () => {
+    const r = compareFourtrack(kernelSample('tau_mualpha', { mAlpha: 0.5 }), hostSample('tau_mualpha', { mAlpha: 0.8 }), N);
+    expect(r.failures.join('\n')).toMatch(/E_lep_pseudo_GeV/);
+    expect(r.chi2ndf.E_lep_pseudo_GeV).toBeGreaterThan(5);
+  });
+  it('tau tau 1+3 with tau -> mu nu nu (Michel) against tau -> pi nu / rho nu: the lepton energy and kind disagree', () => {
+    const r = compareFourtrack(kernelSample('tautau_1x3', { oneProng: 2 }), hostSample('tautau_1x3', { oneProng: 3 }), N);
+    expect(r.failures.join('\n')).toMatch(/E_lep_pseudo_GeV/);
+    expect(r.failures.join('\n')).toMatch(/acceptance/); // the muon-identified share
+  });
+});
+
+describe('gen_fourtrack kernel processes', () => {
+  it('a sample is the same whatever the split: 6000 events = parts from other first events', () => {
+    const o = { process: 'tautau_1x3', params: {}, events: 6000, seed: 5, acceptedOnly: false };
+    const all = generate(o);
+    const a = generate({ ...o, events: 2500 }), b = generate({ ...o, firstEvent: 2500, events: 3500 });
+    for (const c of Object.keys(all.columns)) {
+      expect(Buffer.from(all.columns[c].buffer).equals(Buffer.concat([Buffer.from(a.columns[c].buffer), Buffer.from(b.columns[c].buffer)])), c).toBe(true);
+    }
+  });
+  it("Z' -> tau tau with mX + 2 m_mu at sqrt(s) within reach of the ISR retry only: rejected with a reason; isr = 0 accepted", () => {
+    const mX = SQRT_S - 2 * M_MU - 1e-7;
+    expect(() => generate({ process: 'zp_tautau_1p', events: 1, seed: 1, params: { mX } })).toThrow(/too close to sqrt\(s\).*isr = 0/);
+    expect(generate({ process: 'zp_tautau_1p', events: 10, seed: 1, params: { mX, isr: 0 }, acceptedOnly: false }).length).toBe(10);
+    expect(() => generate({ process: 'zp_tautau_1p', events: 1, seed: 1, params: { mX: 9.5 } })).not.toThrow(); // the scan's heaviest point
+  });
+  it('forced fakes: about 81% of forced qqbar_4trk events carry a mu mu pair (two forced muons, each identified at 90%)', () => {
+    const s = generate({ process: 'qqbar_4trk', params: { forceFake: 1 }, events: 4000, seed: 9 });
+    // each event has two forced muons, identified at 90% each: about 81% carry the pair (plus a few natural fakes)
+    const f = mean(s.columns.has_mumu);
+    expect(f).toBeGreaterThan(0.78);
+    expect(f).toBeLessThan(0.86);
+  });
+});

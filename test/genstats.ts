@@ -1,0 +1,66 @@
+// Statistical comparison of two generated samples (a generator kernel against the f64 host generator
+// it replaced, kept in test/f64-*.ts): acceptance, means and binned shapes. Different random streams
+// and arithmetic, so agreement is within errors; each check's threshold is about 4 sigma.
+import type { EventSample } from '../engine/generate/index.js';
+
+export function mean(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s / a.length;
+}
+export function sd(a: ArrayLike<number>): number {
+  const m = mean(a);
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - m) ** 2;
+  return Math.sqrt(s / (a.length - 1));
+}
+
+/** Two-sample chi^2 of binned shapes (bins from the pooled 1st..99th percentiles, plus under/overflow), and its degrees of freedom. */
+export function chi2Shapes(a: ArrayLike<number>, b: ArrayLike<number>, bins = 25): { chi2: number; ndf: number } {
+  const pooled = Float64Array.from([...Array.from(a), ...Array.from(b)]).sort();
+  const lo = pooled[Math.floor(0.01 * pooled.length)], hi = pooled[Math.floor(0.99 * pooled.length)];
+  const hist = (x: ArrayLike<number>) => {
+    const h = new Float64Array(bins + 2);
+    for (let i = 0; i < x.length; i++) h[x[i] < lo ? 0 : x[i] >= hi ? bins + 1 : 1 + Math.floor(((x[i] - lo) / (hi - lo)) * bins)]++;
+    return h;
+  };
+  const ha = hist(a), hb = hist(b), na = a.length, nb = b.length;
+  let chi2 = 0, ndf = -1;
+  for (let i = 0; i < ha.length; i++) {
+    if (ha[i] + hb[i] === 0) continue;
+    chi2 += (Math.sqrt(nb / na) * ha[i] - Math.sqrt(na / nb) * hb[i]) ** 2 / (ha[i] + hb[i]);
+    ndf++;
+  }
+  return { chi2, ndf };
+}
+
+export interface SampleComparison {
+  /** What disagrees beyond its threshold (empty: the samples agree). */
+  failures: string[];
+  /** chi^2 / ndf of each compared column's binned shapes. */
+  chi2ndf: Record<string, number>;
+}
+
+/**
+ * Compares two samples of n generated events each: acceptance (binomial, 4 sigma), and per column
+ * the means (4.5 sigma) and the binned shapes (chi^2 / ndf < 2.2: 26 bins give mean 1, sd 0.28, so
+ * about 4 sigma, p ~ 5e-4).
+ */
+export function compareSamples(a: EventSample, b: EventSample, n: number, columns: readonly string[]): SampleComparison {
+  const failures: string[] = [], chi2ndf: Record<string, number> = {};
+  const pa = a.length / n, pb = b.length / n;
+  if (Math.abs(pa - pb) >= 4 * Math.sqrt((pa * (1 - pa) + pb * (1 - pb)) / n)) failures.push(`${a.process} acceptance ${pa} vs ${pb}`);
+  for (const c of columns) {
+    const x = a.columns[c], y = b.columns[c];
+    if (sd(x) === 0 && sd(y) === 0) {
+      if (mean(x) !== mean(y)) failures.push(`${a.process} ${c}: constants ${mean(x)} vs ${mean(y)}`); // e.g. E_extra = 0 without ISR
+      continue;
+    }
+    const z = Math.abs(mean(x) - mean(y)) / Math.sqrt(sd(x) ** 2 / x.length + sd(y) ** 2 / y.length);
+    if (!(z < 4.5)) failures.push(`${a.process} ${c}: means ${mean(x)} vs ${mean(y)} (${z.toFixed(1)} sigma)`);
+    const { chi2, ndf } = chi2Shapes(x, y);
+    chi2ndf[c] = chi2 / ndf;
+    if (!(chi2 / ndf < 2.2)) failures.push(`${a.process} ${c}: binned shapes chi2 = ${chi2.toFixed(1)} / ${ndf}`);
+  }
+  return { failures, chi2ndf };
+}
