@@ -1,5 +1,6 @@
 // Event generation throughput of the generator kernels' processes (gen_dimuon: mumu with the demo's xMin = 0.09
-// skim, darkhiggs at mA = 4, mh = 2, zp_inv at mZp = 3; gen_fourtrack: tautau_1x3, zp_tautau_1p at mX = 5, mumutautau):
+// skim, darkhiggs at mA = 4, mh = 2, zp_inv at mZp = 3; gen_fourtrack: tautau_1x3, zp_tautau_1p at mX = 5, mumutautau;
+// gen_bdecay: b2ks_mumu at mS = 1.5, c tau = 2 cm, b_ka_gg at ma = 2, b_kgg_comb in the K*+ mode):
 // the kernel (f32, kernels/gen_*) on each backend against the f64 host generator it replaced (test/f64-*.ts through generateHost:
 // Philox, physics and detector in host TypeScript), in the same run:
 //   npx vite-node bench/generate.ts -- [--events 200000] [--backends wasm,cpu] [--workers 1,2] [--processes mumu,...] [--out bench-generate.json]
@@ -12,12 +13,13 @@ import { createBackend, WasmBackend, type Backend } from '../host/index.js';
 import { generate, generateHost, generateOn, type EventSample } from '../engine/generate/index.js';
 import { f64Def } from '../test/f64-dimuon.js';
 import { f64FourtrackDef } from '../test/f64-fourtrack.js';
+import { f64Def as f64Bdecay } from '../test/f64-bdecay.js';
 
 const { values: a } = parseArgs({
   args: process.argv.slice(2).filter((x) => x !== '--'),
   options: {
     events: { type: 'string', default: '200000' }, backends: { type: 'string', default: 'wasm,cpu' }, workers: { type: 'string', default: '1,2' }, out: { type: 'string' },
-    processes: { type: 'string', default: 'mumu,darkhiggs,zp_inv,tautau_1x3,zp_tautau_1p,mumutautau' },
+    processes: { type: 'string', default: 'mumu,darkhiggs,zp_inv,tautau_1x3,zp_tautau_1p,mumutautau,b2ks_mumu,b_ka_gg,b_kgg_comb' },
   },
 });
 const N = Number(a.events);
@@ -43,12 +45,16 @@ for (const name of a.backends!.split(',')) {
   if (name === 'wasm') for (const w of a.workers!.split(',').map(Number)) backends.push([`wasm (${w} worker${w > 1 ? 's' : ''})`, await WasmBackend.create({ workers: w })]);
   else backends.push([name, await createBackend(name as 'cpu')]);
 }
-const PARAMS: Record<string, Record<string, number>> = { mumu: { xMin: 0.09 }, darkhiggs: { mA: 4, mh: 2 }, zp_inv: { mZp: 3 }, tautau_1x3: {}, zp_tautau_1p: { mX: 5 }, mumutautau: {} };
-const F64: Record<string, (p: string) => ReturnType<typeof f64Def>> = { mumu: f64Def, darkhiggs: f64Def, zp_inv: f64Def, tautau_1x3: f64FourtrackDef, zp_tautau_1p: f64FourtrackDef, mumutautau: f64FourtrackDef };
+const PARAMS: Record<string, Record<string, number>> = { mumu: { xMin: 0.09 }, darkhiggs: { mA: 4, mh: 2 }, zp_inv: { mZp: 3 }, tautau_1x3: {}, zp_tautau_1p: { mX: 5 }, mumutautau: {},
+  b2ks_mumu: { mS: 1.5, ctauCm: 2 }, b_ka_gg: { ma: 2 }, b_kgg_comb: { mode: 3 } };
+const F64: Record<string, (p: string) => ReturnType<typeof f64Def>> = { mumu: f64Def, darkhiggs: f64Def, zp_inv: f64Def, tautau_1x3: f64FourtrackDef, zp_tautau_1p: f64FourtrackDef, mumutautau: f64FourtrackDef,
+  b2ks_mumu: (p) => f64Bdecay(p).def, b_ka_gg: (p) => f64Bdecay(p).def, b_kgg_comb: (p) => f64Bdecay(p).def };
+/** The family reconstruction of a host cross-check whose family has none in engine/ (test/f64-bdecay.ts). */
+const RECO = (p: string) => (p in { b2ks_mumu: 1, b_ka_gg: 1, b_kgg_comb: 1 } ? f64Bdecay(p).reco : undefined);
 for (const proc of a.processes!.split(',')) {
   if (!PARAMS[proc]) throw new Error(`bench/generate: no kernel process ${proc} (known: ${Object.keys(PARAMS).join(', ')})`);
   const o = { process: proc, params: PARAMS[proc], events: N, seed: 1 };
-  const host = await best('f64 host (replaced)', proc, () => generateHost(F64[proc](proc), o));
+  const host = await best('f64 host (replaced)', proc, () => generateHost(F64[proc](proc), o, RECO(proc)));
   rows.push(host);
   rows.push(await best('kernel, TS reference (generate)', proc, () => generate(o)));
   for (const [label, b] of backends) rows.push(await best(`kernel on ${label}`, proc, () => generateOn(b, o)));

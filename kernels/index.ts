@@ -16,6 +16,7 @@ import { bayesLimit } from './bayes_limit/desc.js';
 import { mlpTrain } from './mlp_train/desc.js';
 import { genDimuon } from './gen_dimuon/desc.js';
 import { genFourtrack } from './gen_fourtrack/desc.js';
+import { genBdecay } from './gen_bdecay/desc.js';
 
 /** Every kernel the engine dispatches. A new kernel adds one line here (build.mjs exports its wasm twin). */
 export const KERNELS: readonly KernelDesc[] = [
@@ -36,6 +37,7 @@ export const KERNELS: readonly KernelDesc[] = [
   mlpTrain,
   genDimuon,
   genFourtrack,
+  genBdecay,
 ];
 
 export function kernelByName(name: string): KernelDesc {

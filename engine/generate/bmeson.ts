@@ -1,12 +1,11 @@
 // B-meson processes at the Upsilon(4S) for B -> K(*) a, a -> gamma gamma (Belle, JHEP 12 (2025) 109,
 // arXiv:2507.01249: modes K+, K0S, K*0, K*+) and their backgrounds, plus the B-production constants
 // shared with the LLP processes. The other B of the event is not simulated. Family 'bmeson': the
-// kaon system's tracks (role 'K') and two photons, reconstructed as a B candidate (M_bc, Delta E)
-// in engine/generate/index.ts. Every process takes `mode` (B_MODES index; 0 = B+ -> K+).
-import type { EventRandom } from './rng.js';
-import type { GenEvent, GenParticle, ProcessDef } from './processes.js';
-import { M_B, M_K, M_PI, type P4 } from './lorentz.js';
-import { SQRT_S, decay2, decay3, produce2, sampleCos } from './physics.js';
+// kaon system's tracks and two photons, reconstructed as a B candidate (M_bc, Delta E), generated with
+// their columns by the gen_bdecay kernel (engine/generate/gen-bdecay.ts, kernels/gen_bdecay). Every
+// process takes `mode` (B_MODES index; 0 = B+ -> K+).
+import type { ProcessDef } from './processes.js';
+import { M_B, M_K } from './lorentz.js';
 
 export const NB = 1e6; // fb per nb
 /** e+e- -> Upsilon(4S) -> B Bbar, nb (Belle II Physics Book, PTEP 2019 123C01, Table 4). */
@@ -15,7 +14,8 @@ export const SIGMA_BB_NB = 1.05;
 export const BR_BPLUS_BMINUS = 0.514;
 /** B+ (and B-) mesons produced per fb^-1: 2 sigma_BB f+-. */
 export const CHARGED_B_PER_FB = 2 * SIGMA_BB_NB * NB * BR_BPLUS_BMINUS;
-const M_PI0 = 0.1349768, M_ETA = 0.547862, M_B0 = 5.27966, M_K0 = 0.497611, M_KSTAR0 = 0.89555, M_KSTARP = 0.89167; // PDG 2024
+export const M_PI0 = 0.1349768, M_ETA = 0.547862, M_K0 = 0.497611; // PDG 2024
+const M_B0 = 5.27966, M_KSTAR0 = 0.89555, M_KSTARP = 0.89167; // PDG 2024
 const B_K0S = 0.5 * 0.6920; // B(K0 -> K0S) x B(K0S -> pi+ pi-) (PDG 2024)
 const B_PI0_GG = 0.98823, B_ETA_GG = 0.3936; // PDG 2024
 
@@ -43,34 +43,6 @@ function modeOf(p: Record<string, number>): BMode {
   return m;
 }
 
-const G = (p: P4): GenParticle => ({ kind: 'gamma', charge: 0, p });
-const kTrack = (kind: 'K' | 'pi', charge: number, p: P4): GenParticle => ({ kind, charge, p, role: 'K' });
-
-/** The kaon system's tracks (role 'K'): K+; K0S -> pi+ pi-; K*0 -> K+ pi-; K*+ -> K0S pi+ (2-body, isotropic, at the pole masses). */
-function kaonSystem(rng: EventRandom, mode: BMode, k: P4): GenParticle[] {
-  if (mode.key === 'K+') return [kTrack('K', 1, k)];
-  if (mode.key === 'K0S') {
-    const [a, b] = decay2(rng, k, M_PI, M_PI);
-    return [kTrack('pi', 1, a), kTrack('pi', -1, b)];
-  }
-  if (mode.key === 'K*0') {
-    const [a, b] = decay2(rng, k, M_K, M_PI);
-    return [kTrack('K', 1, a), kTrack('pi', -1, b)];
-  }
-  const [ks, pi] = decay2(rng, k, M_K0, M_PI);
-  const [a, b] = decay2(rng, ks, M_PI, M_PI);
-  return [kTrack('pi', 1, a), kTrack('pi', -1, b), kTrack('pi', 1, pi)];
-}
-
-/** B -> K(*) X, X -> gamma gamma (X spin 0, isotropic); B from Upsilon(4S) -> B Bbar (dN/dcos ~ sin^2 theta, P wave). */
-function kGammaGamma(rng: EventRandom, mode: BMode, mX: number): GenEvent {
-  const c = sampleCos(rng, (x) => 1 - x * x, 1);
-  const [B] = produce2([SQRT_S, 0, 0, 0], mode.mB, mode.mB, c, rng.between(0, 2 * Math.PI));
-  const [k, x] = decay2(rng, B, mode.mK, mX);
-  const [g1, g2] = decay2(rng, x, 0, 0);
-  return { particles: [...kaonSystem(rng, mode, k), G(g1), G(g2)], truth: { truth_m_a_GeV: mX } };
-}
-
 export const bToKa: ProcessDef = {
   name: 'b_ka_gg',
   id: 1631,
@@ -87,7 +59,9 @@ export const bToKa: ProcessDef = {
   sigmaFb: (p) => bPerFb(modeOf(p)) * p.br,
   sigmaSource: 'sigma(e+e- -> B Bbar) = 1.05 nb (Belle II Physics Book Table 4) x B(Y4S -> B+B- or B0B0bar) (0.514, 0.486; PDG 2024) x 2 B per event x the kaon system decay fraction x br (input)',
   illustrative: false,
-  generate: (rng, p) => kGammaGamma(rng, modeOf(p), p.ma),
+  // kernels/gen_bdecay (proc 1): Y(4S) -> B B (dN/dcos ~ sin^2 theta, P wave), B -> K(*) a and a -> gamma gamma isotropic
+  // (a spin 0), the kaon system's two-body decays isotropic at the pole masses (engine/generate/gen-bdecay.ts)
+  kernel: 'gen_bdecay',
 };
 
 /** Peaking backgrounds: B -> K(*) pi0 and K(*) eta with the meson -> gamma gamma (PDG 2024 branching fractions). */
@@ -100,7 +74,7 @@ function bToKMeson(name: string, id: number, mX: number, which: 'brPi0' | 'brEta
     sigmaFb: (p) => bPerFb(modeOf(p)) * modeOf(p)[which] * bGG,
     sigmaSource: `2 sigma_BB f x B(B -> K(*) ${what}) x B(${what} -> gamma gamma) x the kaon decay fraction (PDG 2024)`,
     illustrative: false,
-    generate: (rng, p) => kGammaGamma(rng, modeOf(p), mX),
+    kernel: 'gen_bdecay', // kernels/gen_bdecay (proc 1) with the meson's mass as X
   };
 }
 export const bToKPi0 = bToKMeson('b_kpi0', 1632, M_PI0, 'brPi0', B_PI0_GG, 'pi0');
@@ -113,6 +87,9 @@ export const bToKEta = bToKMeson('b_keta', 1633, M_ETA, 'brEta', B_ETA_GG, 'eta'
  * three-body phase space with M_gamma gamma weighted by exp(-M / 1.2 GeV) (soft photons dominate);
  * 60 fb (K+), scaled by the mode's kaon decay fraction.
  */
+/** The combinatorial pseudo-parent: mass uniform in [mLo, mHi], CM momentum uniform in [0, qMax], M_gamma gamma weighted by exp(-M / mScale) (illustrative). */
+export const COMBINATORIAL = { mLoGeV: 5.0, mHiGeV: 5.6, qMaxGeV: 1, mScaleGeV: 1.2 } as const;
+
 export const kggCombinatorial: ProcessDef = {
   name: 'b_kgg_comb',
   id: 1634,
@@ -124,18 +101,9 @@ export const kggCombinatorial: ProcessDef = {
   sigmaFb: (p) => 60 * modeOf(p).kDecay,
   sigmaSource: 'ILLUSTRATIVE: 60 fb of K+ gamma gamma candidates before the M_bc / Delta E selection, times the kaon decay fraction (not a Belle measurement)',
   illustrative: true,
-  generate(rng, p) {
-    const mode = modeOf(p);
-    const M = rng.between(5.0, 5.6), q = rng.between(0, 1);
-    const [c, phi] = [rng.between(-1, 1), rng.between(0, 2 * Math.PI)];
-    const s = Math.sqrt(1 - c * c);
-    const parent: P4 = [Math.hypot(M, q), q * s * Math.cos(phi), q * s * Math.sin(phi), q * c];
-    for (;;) {
-      const [k, g1, g2] = decay3(rng, parent, mode.mK, 0, 0);
-      const m = Math.sqrt(Math.max(0, 2 * (g1[0] * g2[0] - g1[1] * g2[1] - g1[2] * g2[2] - g1[3] * g2[3])));
-      if (rng.uniform() <= Math.exp(-m / 1.2)) return { particles: [...kaonSystem(rng, mode, k), G(g1), G(g2)], truth: { truth_m_a_GeV: 0 } };
-    }
-  },
+  // kernels/gen_bdecay (proc 2): the pseudo-parent (COMBINATORIAL), K(*) gamma gamma in flat phase space with the
+  // M_gamma gamma weight drawn in the m23 rejection (engine/generate/gen-bdecay.ts)
+  kernel: 'gen_bdecay',
 };
 
 export const B_MESON_PROCESSES: readonly ProcessDef[] = [bToKa, bToKPi0, bToKEta, kggCombinatorial];

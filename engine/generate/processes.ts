@@ -236,7 +236,7 @@ const gammaAlp: ProcessDef = {
 };
 
 function bToKS(ch: 'ee' | 'mumu' | 'pipi' | 'KK', id: number): ProcessDef {
-  const [kind, m]: [Kind, number] = ch === 'ee' ? ['e', M_E] : ch === 'mumu' ? ['mu', M_MU] : ch === 'pipi' ? ['pi', M_PI] : ['K', M_K];
+  const m = ch === 'ee' ? M_E : ch === 'mumu' ? M_MU : ch === 'pipi' ? M_PI : M_K;
   return {
     name: `b2ks_${ch.toLowerCase()}`,
     id,
@@ -252,19 +252,9 @@ function bToKS(ch: 'ee' | 'mumu' | 'pipi' | 'KK', id: number): ProcessDef {
     sigmaFb: (p) => 2 * SIGMA_BB_NB * NB * BR_BPLUS_BMINUS * p.br,
     sigmaSource: 'sigma(e+e- -> B Bbar) = 1.05 nb (Belle II Physics Book Table 4) x B(Y4S -> B+B-) = 0.514 x 2 B per event x br (input)',
     illustrative: false,
-    generate(rng, p) {
-      // Y(4S) (1--) -> B B: dN/dcos ~ sin^2 theta; B at rest in the Y(4S) = CM frame otherwise.
-      const c = sampleCos(rng, (x) => 1 - x * x, 1);
-      const [B] = produce2([SQRT_S, 0, 0, 0], M_B, M_B, c, rng.between(0, 2 * Math.PI));
-      const [K, Sp] = decay2(rng, B, M_K, p.mS);
-      const [x1, x2] = decay2(rng, Sp, m, m);
-      const tNs = rng.exponential(p.ctauCm / 29.9792458);
-      return {
-        particles: [{ kind: 'K', charge: 1, p: K, role: 'K' }, { kind, charge: 1, p: x1 }, { kind, charge: -1, p: x2 }],
-        truth: { truth_m_S_GeV: p.mS, ctau_gen_cm: p.ctauCm, tau_gen_ns: p.ctauCm / 29.9792458, t_proper_ns: tNs },
-        llp: { p: Sp, properTimeNs: tNs },
-      };
-    },
+    // kernels/gen_bdecay (proc 0): Y(4S) -> B B with dN/dcos ~ sin^2 theta, B+ -> K+ S and S -> x x isotropic,
+    // proper time exponential; the flight from the S momentum (engine/generate/gen-bdecay.ts)
+    kernel: 'gen_bdecay',
   };
 }
 
