@@ -17,6 +17,7 @@ import { mlpTrain } from './mlp_train/desc.js';
 import { genDimuon } from './gen_dimuon/desc.js';
 import { genFourtrack } from './gen_fourtrack/desc.js';
 import { genBdecay } from './gen_bdecay/desc.js';
+import { genFourmuon } from './gen_fourmuon/desc.js';
 
 /** Every kernel the engine dispatches. A new kernel adds one line here (build.mjs exports its wasm twin). */
 export const KERNELS: readonly KernelDesc[] = [
@@ -38,6 +39,7 @@ export const KERNELS: readonly KernelDesc[] = [
   genDimuon,
   genFourtrack,
   genBdecay,
+  genFourmuon,
 ];
 
 export function kernelByName(name: string): KernelDesc {

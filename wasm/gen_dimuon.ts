@@ -5,7 +5,7 @@ import { xdiv, xsqrt } from './lib/exactmath';
 import { rsInit, rsUniform } from './lib/sampling';
 import {
   PhotonDet, TrackDet, aE, aX, aY, aZ, bE, bX, bY, bZ, boostFrom, boostZ, disc, fm, isrM2, isrRadiate, isrSetup, k1e, k1x, k1y, k1z, k2e, k2x, k2y, k2z,
-  msq, oE, oX, oY, oZ, p3sq, photon, se, ssqrt, sx, sy, sz, tAcc, tId, tPm, threeBody, track, twoBody,
+  isrPhotonsSeen, msq, oE, oX, oY, oZ, p3sq, se, seenE, seenN, ssqrt, sx, sy, sz, tAcc, tId, tPm, threeBody, track, twoBody,
 } from './lib/genkin';
 import {
   Bufs, OUT_EV_STRIDE, Params, C_MU1, C_MU2, C_PMU1, C_PMU2, C_CMU1, C_CMU2, C_MMUMU, C_MREC, C_M2REC, C_PT, C_PCM, C_CREC, C_CHEL,
@@ -69,13 +69,9 @@ function genEvent(P: Params, ev: u32, o: usize): void {
   const accM = tAcc, idM = tId, pmM = tPm, be = oE, bx = oX, by = oY, bz = oZ;
   let nGam: f32 = 0, eExtra: f32 = 0;
   if (P.isr != 0) {
-    const pd = changetype<PhotonDet>(changetype<usize>(P) + offsetof<Params>('g_emin'));
-    boostZ(k1e_, k1x_, k1y_, k1z_, g, bg);
-    const e1 = photon(pd, oE, oZ);
-    boostZ(k2e_, k2x_, k2y_, k2z_, g, bg);
-    const e2 = photon(pd, oE, oZ);
-    nGam = <f32>((e1 >= 0.0 ? 1 : 0) + (e2 >= 0.0 ? 1 : 0));
-    eExtra = max<f32>(e1, 0.0) + max<f32>(e2, 0.0);
+    isrPhotonsSeen(changetype<PhotonDet>(changetype<usize>(P) + offsetof<Params>('g_emin')), k1e_, k1x_, k1y_, k1z_, k2e_, k2x_, k2y_, k2z_, g, bg);
+    nGam = seenN;
+    eExtra = seenE;
   }
   // the dimuon columns
   for (let j: u32 = 0; j < <u32>(OUT_EV_STRIDE >> 2); j++) put(o, j, 0.0);

@@ -46,8 +46,13 @@ export function photonKernelParams(det: DetectorModel, kernel: string): Record<(
  */
 const ISR_FAIL_MAX = 1e-9;
 
+/** The bound above on the probability that isrRadiate's ISR_TRIES all leave the system below mMin GeV. */
+export function isrFailBound(mMin: number): number {
+  return Math.pow(1 - Math.pow((1 - (mMin * mMin) / (SQRT_S * SQRT_S)) / 2, ISR_BETA), ISR_TRIES);
+}
+
 /** Refuses ISR for a process whose threshold `what` = mMin GeV lies too close to sqrt(s) for isrRadiate's ISR_TRIES. */
 export function checkIsrReach(proc: ProcessDef, what: string, mMin: number): void {
-  const fail = Math.pow(1 - Math.pow((1 - (mMin * mMin) / (SQRT_S * SQRT_S)) / 2, ISR_BETA), ISR_TRIES);
+  const fail = isrFailBound(mMin);
   if (fail > ISR_FAIL_MAX) throw new RangeError(`process ${proc.name}: the threshold ${what} = ${mMin} GeV lies too close to sqrt(s) = ${SQRT_S} GeV for ISR (the generator's bounded retry would fall back to Born with probability up to ${fail.toExponential(1)}); use isr = 0`);
 }

@@ -307,11 +307,17 @@ export function fourMuSpectrumFbPerGeV(m: number, mPair = M_MU): number {
   return 1.148e6 * R * K;
 }
 
-/** Inverse-CDF sampler of a density f on [lo, hi] tabulated on a log-spaced grid (trapezoids). */
-export function tabulated(f: (m: number) => number, lo: number, hi: number, n = 4000): { total: number; sample(u: number): number } {
+/** A density f on [lo, hi] tabulated on a log-spaced grid of n intervals: the points m_i and the trapezoid CDF (unnormalised). */
+export function tabulateCdf(f: (m: number) => number, lo: number, hi: number, n: number): { m: Float64Array; cdf: Float64Array } {
   const m = new Float64Array(n + 1), cdf = new Float64Array(n + 1);
   for (let i = 0; i <= n; i++) m[i] = Math.exp(Math.log(lo) + ((Math.log(hi) - Math.log(lo)) * i) / n);
   for (let i = 1; i <= n; i++) cdf[i] = cdf[i - 1] + 0.5 * (f(m[i - 1]) + f(m[i])) * (m[i] - m[i - 1]);
+  return { m, cdf };
+}
+
+/** Inverse-CDF sampler of a density f on [lo, hi] tabulated on a log-spaced grid (trapezoids). */
+export function tabulated(f: (m: number) => number, lo: number, hi: number, n = 4000): { total: number; sample(u: number): number } {
+  const { m, cdf } = tabulateCdf(f, lo, hi, n);
   return {
     total: cdf[n],
     sample(u) {
@@ -325,4 +331,22 @@ export function tabulated(f: (m: number) => number, lo: number, hi: number, n = 
       return m[a] + ((target - cdf[a]) / Math.max(cdf[b] - cdf[a], 1e-300)) * (m[b] - m[a]);
     },
   };
+}
+
+/**
+ * tabulated's table for a kernel's inverse-CDF draw, in f32 words: [c_0 .. c_n | m_0 .. m_n |
+ * s_0 .. s_n], c_i the CDF normalised to c_n = 1 (f32), m_i the grid, s_i = (m_{i+1} - m_i) /
+ * (c_{i+1} - c_i) the inverse CDF's slope on interval i (0 where the f32 CDF does not rise: that
+ * interval is never drawn). A kernel finds a with c_a < u <= c_{a+1} by binary search (as
+ * tabulated's sample) and returns m_a + (u - c_a) s_a.
+ */
+export function tabulatedF32(f: (m: number) => number, lo: number, hi: number, n: number): { total: number; n: number; words: Uint32Array } {
+  const { m, cdf } = tabulateCdf(f, lo, hi, n);
+  const t = new Float32Array(3 * (n + 1));
+  for (let i = 0; i <= n; i++) {
+    t[i] = cdf[i] / cdf[n];
+    t[n + 1 + i] = m[i];
+  }
+  for (let i = 0; i < n; i++) t[2 * (n + 1) + i] = t[i + 1] > t[i] ? (m[i + 1] - m[i]) / (t[i + 1] - t[i]) : 0;
+  return { total: cdf[n], n, words: new Uint32Array(t.buffer) };
 }

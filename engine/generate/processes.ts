@@ -12,7 +12,7 @@ import { B_MESON_PROCESSES, BR_BPLUS_BMINUS, NB, SIGMA_BB_NB } from './bmeson.js
 import { M_B, M_E, M_K, M_MU, M_PI, M_TAU, boostFrom, type P4 } from './lorentz.js';
 import {
   ALPHA, GEV2_TO_FB, S, SQRT_S, decay2, decay3, gammaGammaAngular, isotropic, isrAngularFraction, isrFractionAbove, noRadiation, produce2,
-  radiate, sampleCos, sampleGammaGammaCos, sigmaGammaGammaToLL, tauToMuNuNu, tauToPiNu, fourMuSpectrumFbPerGeV, tabulated, type IsrAngularStratum, type IsrResult,
+  radiate, sampleCos, sampleGammaGammaCos, sigmaGammaGammaToLL, tauToMuNuNu, tauToPiNu, fourMuSpectrumFbPerGeV, tabulatedF32, type IsrAngularStratum, type IsrResult,
 } from './physics.js';
 import { TAU_PROCESSES, fourTrackVariant } from './tau.js';
 import { sampleEpa } from './twophoton.js';
@@ -121,10 +121,10 @@ function zPrime(decay: 'inv' | 'mumu' | 'tautau', id: number): ProcessDef {
     sigmaSource: "illustrative: an input (sigma scales as g'^2; see Belle II PRL 130 (2023) 231801)",
     illustrative: true,
     // Z' -> invisible: kernels/gen_dimuon (mode 2): ISR, flat mu mu Z' three-body phase space (the radiation
-    // matrix element, which favours soft Z', is neglected), as decay3 below.
-    ...(decay === 'inv' ? { kernel: 'gen_dimuon' as const } : {
+    // matrix element, which favours soft Z', is neglected). Z' -> mu mu: kernels/gen_fourmuon (mode 0), the same
+    // three-body phase space, Z' -> mu+ mu- isotropic in its rest frame.
+    ...(decay === 'inv' ? { kernel: 'gen_dimuon' as const } : decay === 'mumu' ? { kernel: 'gen_fourmuon' as const } : {
       generate(rng: EventRandom, p: Params): GenEvent {
-        if (decay === 'mumu') return { particles: muMuPair(rng, p, p.mZp), truth: { truth_m_Zp_GeV: p.mZp } };
         const r = isrOrNot(rng, p, p.mZp + 2 * M_MU);
         // Flat three-body phase space (the radiation matrix element, which favours soft Z', is neglected).
         const [a, b, z] = decay3(rng, r.system, M_MU, M_MU, p.mZp);
@@ -143,22 +143,16 @@ function zPrime(decay: 'inv' | 'mumu' | 'tautau', id: number): ProcessDef {
 // physics.ts fourMuSpectrumFbPerGeV; kinematics: mu mu gamma* by flat three-body phase space,
 // gamma* -> mu mu isotropic, ISR. ILLUSTRATIVE (leading-log, no interference, no e e -> e e mu mu
 // with misidentified electrons): Belle II (PRD 109 (2024) 112015) uses AAFH/KKMC.
-const FOURMU_M_LO = 2 * M_MU + 1e-3;
-const FOURMU_M_HI = SQRT_S - 2 * M_MU - 1e-3;
+/** The gamma* mass range of the four-muon background, GeV. */
+export const FOURMU_M_LO = 2 * M_MU + 1e-3;
+export const FOURMU_M_HI = SQRT_S - 2 * M_MU - 1e-3;
+/** Points of the tabulated gamma* mass spectrum (log-spaced intervals). */
+export const FOURMU_TABLE_N = 20000;
 export { fourMuSpectrumFbPerGeV };
 
-let fourMuTable: ReturnType<typeof tabulated> | undefined;
-/** The spectrum tabulated for inverse-CDF sampling of the gamma* mass (20000 log-spaced points). */
-const fourMuCdf = () => (fourMuTable ??= tabulated(fourMuSpectrumFbPerGeV, FOURMU_M_LO, FOURMU_M_HI, 20000));
-
-/** mu+ mu- X, X -> mu+ mu-: shared by the Z' -> mu mu signal (X = Z') and the SM background (X = gamma*). */
-function muMuPair(rng: EventRandom, p: Params, mX: number): GenParticle[] {
-  const r = isrOrNot(rng, p, mX + 2 * M_MU);
-  // Flat three-body phase space (the radiation matrix element, which favours soft X, is neglected).
-  const [a, b, z] = decay3(rng, r.system, M_MU, M_MU, mX);
-  const [c, d] = decay2(rng, z, M_MU, M_MU);
-  return [mu(1, a), mu(-1, b), mu(1, c), mu(-1, d), ...gammas(r)];
-}
+let fourMuTable: ReturnType<typeof tabulatedF32> | undefined;
+/** The spectrum tabulated in f32 for the gen_fourmuon kernel's inverse-CDF draw of the gamma* mass (physics.ts tabulatedF32; one array, kept resident by the backends). */
+export const fourMuSpectrumTable = () => (fourMuTable ??= tabulatedF32(fourMuSpectrumFbPerGeV, FOURMU_M_LO, FOURMU_M_HI, FOURMU_TABLE_N));
 
 const fourMu: ProcessDef = {
   name: 'mumumumu',
@@ -168,13 +162,12 @@ const fourMu: ProcessDef = {
   description: 'e+e- -> mu+ mu- gamma*, gamma* -> mu+ mu- (SM four muons): Kroll-Wada x leading-log gamma* mass spectrum, flat mu mu gamma* phase space, ISR',
   defaults: { isr: 1 },
   paramDocs: { isr: '1: ISR, 0: Born' },
-  sigmaFb: () => fourMuCdf().total,
+  sigmaFb: () => fourMuSpectrumTable().total,
   sigmaSource: 'illustrative: sigma_mumu (1.148 nb, Belle II Physics Book Table 4) x leading-log radiator x Kroll-Wada conversion, integrated over M(gamma*) (engine/generate/processes.ts)',
   illustrative: true,
-  generate(rng, p) {
-    const m = fourMuCdf().sample(rng.uniform());
-    return { particles: muMuPair(rng, p, m), truth: { truth_m_Zp_GeV: m } };
-  },
+  // kernels/gen_fourmuon (mode 1): the gamma* mass by inverse CDF from the tabulated spectrum, ISR, flat mu mu gamma*
+  // three-body phase space (the radiation matrix element, which favours soft gamma*, is neglected), gamma* -> mu mu isotropic
+  kernel: 'gen_fourmuon',
 };
 
 /** (1 + c^2)/(1 - c^2) on |c| < cmax by the envelope 2/(1 - c^2): c = tanh(uniform in +-atanh(cmax)). */

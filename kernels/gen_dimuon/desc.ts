@@ -1,5 +1,6 @@
 import type { KernelDesc, ParamSpec } from '../types.js';
 import { EV_WORDS, GEN_DIMUON_CONSTANTS, GEN_DIMUON_PARAM_NAMES, GEN_DIMUON_U32_PARAMS, genDimuonRef } from './ref.js';
+import { GENKIN_PARAM_DOCS } from '../lib/genkin.js';
 import philoxLib from '../philox/philox_lib.wgsl?raw';
 import mathLib from '../lib/exactmath.wgsl?raw';
 import samplingLib from '../lib/sampling.wgsl?raw';
@@ -15,12 +16,7 @@ const DOCS: Partial<Record<(typeof GEN_DIMUON_PARAM_NAMES)[number], string>> = {
   m_b: 'the other daughter (mode 0: the muon, 1: h\'), GeV',
   m_min: 'ISR retried until the system mass exceeds this, GeV',
   t_min: 'xMin^(beta/2): ISR generator cut max(x1, x2) >= xMin, sampled exactly (0: no cut)',
-  isr_exp: '2 / beta (x = U^(2/beta))',
-  isr_a: 'a = 1 - beta_e = m_e^2 / (2 E_beam^2) of a beam in the CM',
-  isr_lr: 'ln(a / (2 - a))',
-  g_cm: 'gamma of the CM in the lab', bg_cm: 'beta gamma of the CM in the lab',
-  trk_cmin: 'track acceptance: cos(theta_max) < cos theta_lab', trk_cmax: '... < cos(theta_min)',
-  ecl_c0: 'ECL polar ranges as (cos theta_hi, cos theta_lo) pairs: c0 c1, c2 c3, c4 c5',
+  ...GENKIN_PARAM_DOCS,
 };
 
 /**

@@ -78,11 +78,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   var n_gam = 0.0;
   var e_extra = 0.0;
   if (P.isr != 0u) {
-    let pd = photon_det();
-    let e1 = photon(boost_z(k1, g, bg), pd);
-    let e2 = photon(boost_z(k2, g, bg), pd);
-    n_gam = select(0.0, 1.0, e1 >= 0.0) + select(0.0, 1.0, e2 >= 0.0);
-    e_extra = max(e1, 0.0) + max(e2, 0.0);
+    let seen = isr_photons_seen(k1, k2, g, bg, photon_det());
+    n_gam = seen.x;
+    e_extra = seen.y;
   }
   // the dimuon columns
   for (var j = 0u; j < OUT_EV_STRIDE; j++) { put(l, j, 0.0); }

@@ -2,7 +2,7 @@ import type { RefKernel } from '../types.js';
 import { xdiv, xsqrt } from '../lib/exactmath.js';
 import { newStream, rsInit, rsUniform, type RStream } from '../lib/sampling.js';
 import {
-  PHOTON_PARAMS, TRACK_PARAMS, TRIES, boostFrom, boostZ, disc, fm, isrRadiate, msq, p3sq, photon, ssqrt, threeBody, track, twoBody, type IsrSetup, type V4,
+  PHOTON_PARAMS, TRACK_PARAMS, TRIES, boostFrom, boostZ, disc, fm, isrPhotonsSeen, isrRadiate, msq, p3sq, ssqrt, threeBody, track, twoBody, type IsrSetup, type V4,
 } from '../lib/genkin.js';
 
 // TypeScript reference of gen_dimuon (twins: gen_dimuon.wgsl, wasm/gen_dimuon.ts): one event of
@@ -106,12 +106,7 @@ function genEvent(P: Float32Array, w: Uint32Array, q: IsrSetup, ev: number, s: R
   const g = P[I.g_cm], bg = P[I.bg_cm];
   const lp = boostZ(muP, g, bg), lm = boostZ(muM, g, bg);
   const tP = track(s, P, I.trk_cmin, lp, P[I.m_mu]), tM = track(s, P, I.trk_cmin, lm, P[I.m_mu]);
-  let nGam = 0, eExtra = 0;
-  if (w[I.isr] !== 0) {
-    const e1 = photon(s, P, I.g_emin, boostZ(k1, g, bg)), e2 = photon(s, P, I.g_emin, boostZ(k2, g, bg));
-    nGam = (e1 >= 0 ? 1 : 0) + (e2 >= 0 ? 1 : 0);
-    eExtra = add(Math.max(e1, 0), Math.max(e2, 0));
-  }
+  const [nGam, eExtra] = w[I.isr] !== 0 ? isrPhotonsSeen(s, P, I.g_emin, k1, k2, g, bg) : [0, 0];
   // ---- the dimuon columns (index.ts reconstruct)
   for (let j = 0; j < EV_WORDS; j++) out[o + j] = 0;
   const okP = tP.acc && tP.id, okM = tM.acc && tM.id;

@@ -34,6 +34,16 @@ export const TRACK_PARAMS = ['trk_cmin', 'trk_cmax', 'trk_ptmin', 'trk_ra', 'trk
 /** The photon-response sub-block (photon()): energy threshold, three ECL polar ranges as cosine pairs, energy resolution terms. */
 export const PHOTON_PARAMS = ['g_emin', 'ecl_c0', 'ecl_c1', 'ecl_c2', 'ecl_c3', 'ecl_c4', 'ecl_c5', 'g_ra', 'g_rb', 'g_rc'] as const;
 
+/** Docs of the beam, ISR and detector params every generator kernel shares (engine/generate/genkin.ts fills them). */
+export const GENKIN_PARAM_DOCS = {
+  isr_exp: '2 / beta (x = U^(2/beta))',
+  isr_a: 'a = 1 - beta_e = m_e^2 / (2 E_beam^2) of a beam in the CM',
+  isr_lr: 'ln(a / (2 - a))',
+  g_cm: 'gamma of the CM in the lab', bg_cm: 'beta gamma of the CM in the lab',
+  trk_cmin: 'track acceptance: cos(theta_max) < cos theta_lab', trk_cmax: '... < cos(theta_min)',
+  ecl_c0: 'ECL polar ranges as (cos theta_hi, cos theta_lo) pairs: c0 c1, c2 c3, c4 c5',
+} as const;
+
 export type V4 = [number, number, number, number];
 
 export function msq(q: V4): number {
@@ -101,9 +111,9 @@ export function rotate(q: V4, ca: number, sa: number, cb: number, sb: number, cg
  * sys (mass M, M^2 = m2) -> a b c by flat three-body phase space in sys's rest frame (physics.ts
  * decay3: m23 = M(b c) uniform, accepted with p1* p23* / (their separate maxima), PDG RPP
  * "Kinematics" eq. 49.21 with |M|^2 = const; a isotropic, b c isotropic in their frame, then a
- * uniform orientation), boosted with sys. Returns a, b (c = sys - a - b).
+ * uniform orientation), boosted with sys. Returns a, b, c.
  */
-export function threeBody(s: RStream, sys: V4, M: number, m2: number, ma: number, mb: number, mc: number): [V4, V4] {
+export function threeBody(s: RStream, sys: V4, M: number, m2: number, ma: number, mb: number, mc: number): [V4, V4, V4] {
   const lo = add(mb, mc), hi = sub(M, ma);
   const wmax = mul(pStar(m2, M, ma, lo), pStar(mul(hi, hi), hi, mb, mc));
   let m23 = lo;
@@ -116,11 +126,11 @@ export function threeBody(s: RStream, sys: V4, M: number, m2: number, ma: number
   const c1 = sub(mul(2, rsUniform(s)), 1);
   const [a, x] = twoBody(rest, M, m2, ma, m23, c1, disc(s));
   const c2 = sub(mul(2, rsUniform(s)), 1);
-  const [b] = twoBody(x, m23, mul(m23, m23), mb, mc, c2, disc(s));
+  const [b, c] = twoBody(x, m23, mul(m23, m23), mb, mc, c2, disc(s));
   const cb = sub(mul(2, rsUniform(s)), 1), sb = xsqrt(Math.max(0, sub(1, mul(cb, cb))));
   const al = disc(s), ga = disc(s);
   const r = (q: V4) => boostFrom(sys, M, rotate(q, al[0], al[1], cb, sb, ga[0], ga[1]));
-  return [r(a), r(b)];
+  return [r(a), r(b), r(c)];
 }
 
 /**
@@ -277,4 +287,14 @@ export function photon(s: RStream, P: Float32Array, b: number, k: V4): number {
   const a = xdiv(P[b + 7], e), bb = xdiv(P[b + 8], xsqrt(xsqrt(e))), c = P[b + 9];
   const rel = xsqrt(add(add(mul(a, a), mul(bb, bb)), mul(c, c)));
   return mul(e, Math.max(0, add(1, mul(rel, n))));
+}
+
+/**
+ * The ECL's view of the two ISR photons k1, k2 (CM frame, boosted to the lab by g, bg), with the
+ * PHOTON_PARAMS sub-block at P[b ..]: [photons seen, their summed smeared energy] (the families'
+ * n_gamma and E_extra). Draws 2 normals (photon, k1 first).
+ */
+export function isrPhotonsSeen(s: RStream, P: Float32Array, b: number, k1: V4, k2: V4, g: number, bg: number): [number, number] {
+  const e1 = photon(s, P, b, boostZ(k1, g, bg)), e2 = photon(s, P, b, boostZ(k2, g, bg));
+  return [(e1 >= 0 ? 1 : 0) + (e2 >= 0 ? 1 : 0), add(Math.max(e1, 0), Math.max(e2, 0))];
 }

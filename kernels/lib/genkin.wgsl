@@ -46,6 +46,7 @@ fn p_star(m2: f32, M: f32, ma: f32, mb: f32) -> f32 {
 // two_body's and three_body's results.
 var<private> tb_a: vec4<f32>;
 var<private> tb_b: vec4<f32>;
+var<private> tb_c: vec4<f32>;
 
 fn two_body(pp: vec4<f32>, M: f32, m2: f32, ma: f32, mb: f32, c: f32, cs: vec2<f32>) {
   let p = p_star(m2, M, ma, mb);
@@ -67,7 +68,7 @@ fn rot(q: vec4<f32>, ca: f32, sa: f32, cb: f32, sb: f32, cg: f32, sg: f32) -> ve
   return vec4<f32>(q.x, fm(ca, x2) - fm(sa, y1), fm(sa, x2) + fm(ca, y1), z2);
 }
 
-// sys -> a b c by flat three-body phase space (genkin.ts threeBody): a into tb_a, b into tb_b.
+// sys -> a b c by flat three-body phase space (genkin.ts threeBody): a into tb_a, b into tb_b, c into tb_c.
 fn three_body(sys: vec4<f32>, M: f32, m2: f32, ma: f32, mb: f32, mc: f32) {
   let lo = mb + mc;
   let hi = M - ma;
@@ -87,12 +88,14 @@ fn three_body(sys: vec4<f32>, M: f32, m2: f32, ma: f32, mb: f32, mc: f32) {
   let cs2 = disc();
   two_body(x, m23, opaque(m23 * m23), mb, mc, c2, cs2);
   let b = tb_a;
+  let c = tb_b;
   let cb = 2.0 * rs_uniform() - 1.0;
   let sb = xsqrt(max(0.0, 1.0 - opaque(cb * cb)));
   let al = disc();
   let ga = disc();
   tb_a = boost_from(sys, M, rot(a, al.x, al.y, cb, sb, ga.x, ga.y));
   tb_b = boost_from(sys, M, rot(b, al.x, al.y, cb, sb, ga.x, ga.y));
+  tb_c = boost_from(sys, M, rot(c, al.x, al.y, cb, sb, ga.x, ga.y));
 }
 
 fn isr_uniforms(t: f32) -> vec2<f32> {
@@ -250,4 +253,11 @@ fn photon(k: vec4<f32>, d: PhotonDet) -> f32 {
   let c = d.rc;
   let rel = xsqrt((opaque(a * a) + opaque(b * b)) + opaque(c * c));
   return opaque(e * max(0.0, 1.0 + opaque(rel * n)));
+}
+
+// genkin.ts isrPhotonsSeen: (photons seen, their summed smeared energy) of the ISR photons k1, k2.
+fn isr_photons_seen(k1: vec4<f32>, k2: vec4<f32>, g: f32, bg: f32, d: PhotonDet) -> vec2<f32> {
+  let e1 = photon(boost_z(k1, g, bg), d);
+  let e2 = photon(boost_z(k2, g, bg), d);
+  return vec2<f32>(select(0.0, 1.0, e1 >= 0.0) + select(0.0, 1.0, e2 >= 0.0), max(e1, 0.0) + max(e2, 0.0));
 }

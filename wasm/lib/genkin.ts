@@ -1,7 +1,7 @@
 // Event-generator kinematics: twin of kernels/lib/genkin.ts (the physics, sources, draw order and
 // bounds are documented there); the same f32 operations in the same order (WebAssembly never fuses
 // a*b+c). Four-vectors travel in globals (allocation-free): a function's four-vector result is
-// (oE, oX, oY, oZ); disc() leaves (dC, dS); twoBody / threeBody leave (aE..aZ), (bE..bZ); track
+// (oE, oX, oY, oZ); disc() leaves (dC, dS); twoBody / threeBody leave (aE..aZ), (bE..bZ) (threeBody also (cE..cZ)); track
 // leaves its smeared four-vector in (oE..oZ) and tPm, tAcc, tId. The detector response reads its
 // params sub-blocks through TrackDet / PhotonDet views: changetype<TrackDet>(changetype<usize>(P)
 // + offsetof<Params>('trk_cmin')) (genkin.ts TRACK_PARAMS / PHOTON_PARAMS order).
@@ -14,6 +14,7 @@ import { rsNormal, rsUniform } from './sampling';
 export let oE: f32 = 0, oX: f32 = 0, oY: f32 = 0, oZ: f32 = 0;
 export let dC: f32 = 0, dS: f32 = 0;
 export let aE: f32 = 0, aX: f32 = 0, aY: f32 = 0, aZ: f32 = 0, bE: f32 = 0, bX: f32 = 0, bY: f32 = 0, bZ: f32 = 0;
+export let cE: f32 = 0, cX: f32 = 0, cY: f32 = 0, cZ: f32 = 0;
 
 // @ts-ignore: decorator
 @inline export function msq(e: f32, x: f32, y: f32, z: f32): f32 { return ((fm(e, e) - fm(x, x)) - fm(y, y)) - fm(z, z); }
@@ -83,7 +84,7 @@ export function rotate(e: f32, x: f32, y: f32, z: f32, ca: f32, sa: f32, cb: f32
   oZ = z2;
 }
 
-/** sys -> a b c by flat three-body phase space (genkin.ts threeBody); a into (aE..aZ), b into (bE..bZ). */
+/** sys -> a b c by flat three-body phase space (genkin.ts threeBody); a into (aE..aZ), b into (bE..bZ), c into (cE..cZ). */
 export function threeBody(se: f32, sx: f32, sy: f32, sz: f32, M: f32, m2: f32, ma: f32, mb: f32, mc: f32): void {
   const lo = mb + mc, hi = M - ma;
   const wmax = pStar(m2, M, ma, lo) * pStar(hi * hi, hi, mb, mc);
@@ -100,7 +101,7 @@ export function threeBody(se: f32, sx: f32, sy: f32, sz: f32, M: f32, m2: f32, m
   const c2: f32 = <f32>2.0 * rsUniform() - <f32>1.0;
   disc();
   twoBody(x0, x1, x2, x3, m23, m23 * m23, mb, mc, c2);
-  const b0 = aE, b1 = aX, b2 = aY, b3 = aZ;
+  const b0 = aE, b1 = aX, b2 = aY, b3 = aZ, c0 = bE, c1_ = bX, c2_ = bY, c3 = bZ;
   const cb: f32 = <f32>2.0 * rsUniform() - <f32>1.0;
   const sb = xsqrt(max<f32>(0.0, <f32>1.0 - cb * cb));
   disc();
@@ -113,6 +114,9 @@ export function threeBody(se: f32, sx: f32, sy: f32, sz: f32, M: f32, m2: f32, m
   rotate(b0, b1, b2, b3, ca, sa, cb, sb, cg, sg);
   boostFrom(se, sx, sy, sz, M, oE, oX, oY, oZ);
   bE = oE; bX = oX; bY = oY; bZ = oZ;
+  rotate(c0, c1_, c2_, c3, ca, sa, cb, sb, cg, sg);
+  boostFrom(se, sx, sy, sz, M, oE, oX, oY, oZ);
+  cE = oE; cX = oX; cY = oY; cZ = oZ;
   aE = pe; aX = px; aY = py; aZ = pz;
 }
 
@@ -270,4 +274,17 @@ export function photon(d: PhotonDet, e: f32, z: f32): f32 {
   const a = xdiv(d.ra, e), b = xdiv(d.rb, xsqrt(xsqrt(e))), c = d.rc;
   const rel = xsqrt((a * a + b * b) + c * c);
   return e * max<f32>(0.0, <f32>1.0 + rel * n);
+}
+
+// isrPhotonsSeen's results: photons seen, their summed smeared energy.
+export let seenN: f32 = 0, seenE: f32 = 0;
+
+/** genkin.ts isrPhotonsSeen: the ISR photons k1, k2 (CM frame) through the ECL. */
+export function isrPhotonsSeen(d: PhotonDet, k1e: f32, k1x: f32, k1y: f32, k1z: f32, k2e: f32, k2x: f32, k2y: f32, k2z: f32, g: f32, bg: f32): void {
+  boostZ(k1e, k1x, k1y, k1z, g, bg);
+  const e1 = photon(d, oE, oZ);
+  boostZ(k2e, k2x, k2y, k2z, g, bg);
+  const e2 = photon(d, oE, oZ);
+  seenN = <f32>((e1 >= 0.0 ? 1 : 0) + (e2 >= 0.0 ? 1 : 0));
+  seenE = max<f32>(e1, 0.0) + max<f32>(e2, 0.0);
 }
