@@ -18,6 +18,7 @@ import { genDimuon } from './gen_dimuon/desc.js';
 import { genFourtrack } from './gen_fourtrack/desc.js';
 import { genBdecay } from './gen_bdecay/desc.js';
 import { genFourmuon } from './gen_fourmuon/desc.js';
+import { genPhotons } from './gen_photons/desc.js';
 
 /** Every kernel the engine dispatches. A new kernel adds one line here (build.mjs exports its wasm twin). */
 export const KERNELS: readonly KernelDesc[] = [
@@ -40,6 +41,7 @@ export const KERNELS: readonly KernelDesc[] = [
   genFourtrack,
   genBdecay,
   genFourmuon,
+  genPhotons,
 ];
 
 export function kernelByName(name: string): KernelDesc {

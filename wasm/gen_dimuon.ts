@@ -4,7 +4,7 @@
 import { xdiv, xsqrt } from './lib/exactmath';
 import { rsInit, rsUniform } from './lib/sampling';
 import {
-  PhotonDet, TrackDet, aE, aX, aY, aZ, bE, bX, bY, bZ, boostFrom, boostZ, disc, fm, isrM2, isrRadiate, isrSetup, k1e, k1x, k1y, k1z, k2e, k2x, k2y, k2z,
+  PhotonDet, TrackDet, aE, aX, aY, aZ, bE, bX, bY, bZ, boostFrom, boostZ, disc, fm, isrBorn, isrM2, isrRadiate, isrSetup, k1e, k1x, k1y, k1z, k2e, k2x, k2y, k2z,
   isrPhotonsSeen, msq, oE, oX, oY, oZ, p3sq, se, seenE, seenN, ssqrt, sx, sy, sz, tAcc, tId, tPm, threeBody, track, twoBody,
 } from './lib/genkin';
 import {
@@ -17,21 +17,14 @@ import {
 
 function genEvent(P: Params, ev: u32, o: usize): void {
   rsInit(P.key0, P.key1, ev, 0, 0);
-  const rs = P.sqrt_s;
   // ISR
-  let k1e_: f32 = 0, k1x_: f32 = 0, k1y_: f32 = 0, k1z_: f32 = 0, k2e_: f32 = 0, k2x_: f32 = 0, k2y_: f32 = 0, k2z_: f32 = 0;
-  let se_: f32 = rs, sx_: f32 = 0, sy_: f32 = 0, sz_: f32 = 0;
-  let m2: f32 = rs * rs;
-  if (P.isr != 0) {
-    isrRadiate();
-    k1e_ = k1e; k1x_ = k1x; k1y_ = k1y; k1z_ = k1z; k2e_ = k2e; k2x_ = k2x; k2y_ = k2y; k2z_ = k2z;
-    se_ = se; sx_ = sx; sy_ = sy; sz_ = sz;
-    m2 = isrM2;
-  }
+  if (P.isr != 0) isrRadiate();
+  else isrBorn();
+  const m2 = isrM2;
   // production: two-body (modes 0, 1) or three-body (mode 2)
   const mode = P.mode;
   const M = xsqrt(m2);
-  if (mode == 2) threeBody(se_, sx_, sy_, sz_, M, m2, P.m_mu, P.m_mu, P.m_a);
+  if (mode == 2) threeBody(se, sx, sy, sz, M, m2, P.m_mu, P.m_mu, P.m_a);
   else {
     const ma = P.m_a, mb = P.m_b;
     let bt2: f32 = 0, kk: f32 = 1, fmax: f32 = 2;
@@ -49,7 +42,7 @@ function genEvent(P: Params, ev: u32, o: usize): void {
       if (rsUniform() * fmax <= f) break;
     }
     disc();
-    twoBody(se_, sx_, sy_, sz_, M, m2, ma, mb, c);
+    twoBody(se, sx, sy, sz, M, m2, ma, mb, c);
     if (mode == 1) {
       const c2: f32 = <f32>2.0 * rsUniform() - <f32>1.0;
       disc();
@@ -69,7 +62,7 @@ function genEvent(P: Params, ev: u32, o: usize): void {
   const accM = tAcc, idM = tId, pmM = tPm, be = oE, bx = oX, by = oY, bz = oZ;
   let nGam: f32 = 0, eExtra: f32 = 0;
   if (P.isr != 0) {
-    isrPhotonsSeen(changetype<PhotonDet>(changetype<usize>(P) + offsetof<Params>('g_emin')), k1e_, k1x_, k1y_, k1z_, k2e_, k2x_, k2y_, k2z_, g, bg);
+    isrPhotonsSeen(changetype<PhotonDet>(changetype<usize>(P) + offsetof<Params>('g_emin')), k1e, k1x, k1y, k1z, k2e, k2x, k2y, k2z, g, bg);
     nGam = seenN;
     eExtra = seenE;
   }

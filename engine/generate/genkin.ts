@@ -51,8 +51,8 @@ export function isrFailBound(mMin: number): number {
   return Math.pow(1 - Math.pow((1 - (mMin * mMin) / (SQRT_S * SQRT_S)) / 2, ISR_BETA), ISR_TRIES);
 }
 
-/** Refuses ISR for a process whose threshold `what` = mMin GeV lies too close to sqrt(s) for isrRadiate's ISR_TRIES. */
+/** Refuses ISR for a process whose threshold `what` = mMin GeV lies too close to sqrt(s) for isrRadiate's ISR_TRIES (or above it: the bound is then NaN). */
 export function checkIsrReach(proc: ProcessDef, what: string, mMin: number): void {
   const fail = isrFailBound(mMin);
-  if (fail > ISR_FAIL_MAX) throw new RangeError(`process ${proc.name}: the threshold ${what} = ${mMin} GeV lies too close to sqrt(s) = ${SQRT_S} GeV for ISR (the generator's bounded retry would fall back to Born with probability up to ${fail.toExponential(1)}); use isr = 0`);
+  if (!(fail <= ISR_FAIL_MAX)) throw new RangeError(`process ${proc.name}: the threshold ${what} = ${mMin} GeV lies too close to sqrt(s) = ${SQRT_S} GeV for ISR (the generator's bounded retry would fall back to Born with probability up to ${fail.toExponential(1)}); use isr = 0`);
 }

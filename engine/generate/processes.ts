@@ -170,15 +170,6 @@ const fourMu: ProcessDef = {
   kernel: 'gen_fourmuon',
 };
 
-/** (1 + c^2)/(1 - c^2) on |c| < cmax by the envelope 2/(1 - c^2): c = tanh(uniform in +-atanh(cmax)). */
-function sampleGammaGammaLike(rng: EventRandom, cmax: number): number {
-  const t = Math.atanh(cmax);
-  for (;;) {
-    const c = Math.tanh(rng.between(-t, t));
-    if (rng.uniform() * 2 <= 1 + c * c) return c;
-  }
-}
-
 const gammaAPrime: ProcessDef = {
   name: 'gamma_aprime_inv',
   id: 5,
@@ -194,13 +185,8 @@ const gammaAPrime: ProcessDef = {
   sigmaFb: (p) => 2 * p.eps ** 2 * (1 - p.mA ** 2 / S) * ((2 * Math.PI * ALPHA ** 2) / S) * (Math.log((1 + p.cosMax) / (1 - p.cosMax)) - p.cosMax) * GEV2_TO_FB,
   sigmaSource: 'illustrative: 2 eps^2 (1 - M^2/s) x QED sigma(e+e- -> gamma gamma) in the angular cut (massless-A\' limit)',
   illustrative: true,
-  generate(rng, p) {
-    const r = isrOrNot(rng, p, p.mA + 1e-3);
-    // dsigma/dcos ~ (1 + c^2)/(1 - c^2), the massless limit of e+e- -> gamma A'.
-    const c = sampleGammaGammaLike(rng, p.cosMax);
-    const [g, a] = produce2(r.system, 0, p.mA, c, rng.between(0, 2 * Math.PI));
-    return { particles: [{ kind: 'gamma', charge: 0, p: g }, { kind: 'invisible', charge: 0, p: a }, ...gammas(r)], truth: { truth_m_GeV: p.mA } };
-  },
+  // kernels/gen_photons (mode 3): ISR above mA; dsigma/dcos ~ (1 + c^2)/(1 - c^2), the massless limit of e+e- -> gamma A'
+  kernel: 'gen_photons',
 };
 
 const gammaAlp: ProcessDef = {
@@ -218,14 +204,8 @@ const gammaAlp: ProcessDef = {
   sigmaFb: (p) => ((ALPHA * p.gagg ** 2) / 24) * (1 - p.ma ** 2 / S) ** 3 * GEV2_TO_FB,
   sigmaSource: 'Dolan et al., JHEP 12 (2017) 094 (photon coupling only, Born level)',
   illustrative: false,
-  generate(rng, p) {
-    const r = isrOrNot(rng, p, p.ma + 1e-3);
-    const c = sampleCos(rng, (x) => 1 + x * x, 2);
-    const [g, a] = produce2(r.system, 0, p.ma, c, rng.between(0, 2 * Math.PI));
-    const [g1, g2] = decay2(rng, a, 0, 0);
-    const G = (q: P4): GenParticle => ({ kind: 'gamma', charge: 0, p: q });
-    return { particles: [G(g), G(g1), G(g2), ...gammas(r)], truth: { truth_m_GeV: p.ma } };
-  },
+  // kernels/gen_photons (mode 2): ISR above ma; 1 + c^2, a -> gamma gamma isotropic
+  kernel: 'gen_photons',
 };
 
 function bToKS(ch: 'ee' | 'mumu' | 'pipi' | 'KK', id: number): ProcessDef {
@@ -366,12 +346,8 @@ const gammagamma: ProcessDef = {
   sigmaFb: () => 3.30 * NB,
   sigmaSource: 'Belle II Physics Book Table 4: 3.30 nb (BabaYaga@NLO, 10 < theta*_gamma < 170 deg)',
   illustrative: false,
-  generate(rng, p) {
-    const r = isrOrNot(rng, p, 0.01);
-    const c = sampleGammaGammaLike(rng, p.cosMax);
-    const [a, b] = produce2(r.system, 0, 0, c, rng.between(0, 2 * Math.PI));
-    return { particles: [{ kind: 'gamma', charge: 0, p: a }, { kind: 'gamma', charge: 0, p: b }, ...gammas(r)], truth: {} };
-  },
+  // kernels/gen_photons (mode 0): ISR; QED (1 + c^2)/(1 - c^2) in |cos theta*| < cosMax
+  kernel: 'gen_photons',
 };
 
 const eegamma: ProcessDef = {
@@ -385,19 +361,8 @@ const eegamma: ProcessDef = {
   sigmaFb: () => 300 * NB,
   sigmaSource: 'Belle II Physics Book Table 4: 300 nb (BabaYaga@NLO, 10 < theta*_e < 170 deg)',
   illustrative: false,
-  generate(rng, p) {
-    const r = isrOrNot(rng, p, 2 * M_E + 0.01);
-    // Bhabha at high energy: dsigma/dOmega = (alpha^2 / 4s) ((3 + c^2)/(1 - c))^2 (PDG RPP "Cross-section formulae").
-    // Envelope 1/(1-c)^2 sampled by inversion, accepted with (3 + c^2)^2 / 16 <= 1.
-    const A = 1 / (1 + p.cosMax), B = 1 / (1 - p.cosMax);
-    let c = 0;
-    for (;;) {
-      c = 1 - 1 / (A + (B - A) * rng.uniform());
-      if (rng.uniform() * 16 <= (3 + c * c) ** 2) break;
-    }
-    const [a, b] = produce2(r.system, M_E, M_E, c, rng.between(0, 2 * Math.PI));
-    return { particles: [{ kind: 'e', charge: -1, p: a }, { kind: 'e', charge: 1, p: b }, ...gammas(r)], truth: {} };
-  },
+  // kernels/gen_photons (mode 1): ISR; Bhabha ((3 + c^2)/(1 - c))^2 (PDG RPP "Cross-section formulae") in |cos theta*_e| < cosMax
+  kernel: 'gen_photons',
 };
 
 export const PROCESSES: readonly ProcessDef[] = [

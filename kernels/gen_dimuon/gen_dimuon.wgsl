@@ -15,18 +15,15 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   rs_init(vec2<u32>(P.key0, P.key1), P.first + P.item_offset + l, 0u, 0u);
   let rs = P.sqrt_s;
   // ISR
-  var k1 = vec4<f32>(0.0);
-  var k2 = vec4<f32>(0.0);
-  var sys = vec4<f32>(rs, 0.0, 0.0, 0.0);
-  var m2 = opaque(rs * rs);
+  isr_born(rs);
   if (P.isr != 0u) {
     isr_radiate(IsrSetup(rs, P.t_min, opaque(P.m_min * P.m_min), P.e_beam, P.isr_exp, P.isr_a, P.isr_lr,
       P.st_mode, P.st_f0, P.st_f1, P.st_f2, P.st_f3, P.st_p));
-    k1 = isr_k1;
-    k2 = isr_k2;
-    sys = isr_sys;
-    m2 = isr_m2;
   }
+  let k1 = isr_k1;
+  let k2 = isr_k2;
+  let sys = isr_sys;
+  let m2 = isr_m2;
   // production: two-body (modes 0, 1) or three-body (mode 2)
   let M = xsqrt(m2);
   var mu_p: vec4<f32>;

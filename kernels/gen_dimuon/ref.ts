@@ -2,7 +2,7 @@ import type { RefKernel } from '../types.js';
 import { xdiv, xsqrt } from '../lib/exactmath.js';
 import { newStream, rsInit, rsUniform, type RStream } from '../lib/sampling.js';
 import {
-  PHOTON_PARAMS, TRACK_PARAMS, TRIES, boostFrom, boostZ, disc, fm, isrPhotonsSeen, isrRadiate, msq, p3sq, ssqrt, threeBody, track, twoBody, type IsrSetup, type V4,
+  PHOTON_PARAMS, TRACK_PARAMS, TRIES, boostFrom, boostZ, disc, fm, isrBorn, isrPhotonsSeen, isrRadiate, msq, p3sq, ssqrt, threeBody, track, twoBody, type IsrSetup, type V4,
 } from '../lib/genkin.js';
 
 // TypeScript reference of gen_dimuon (twins: gen_dimuon.wgsl, wasm/gen_dimuon.ts): one event of
@@ -69,9 +69,7 @@ function genEvent(P: Float32Array, w: Uint32Array, q: IsrSetup, ev: number, s: R
   const mode = w[I.mode];
   const rs = P[I.sqrt_s];
   // ---- ISR
-  let k1: V4 = [0, 0, 0, 0], k2: V4 = [0, 0, 0, 0], sys: V4 = [rs, 0, 0, 0];
-  let m2 = mul(rs, rs);
-  if (w[I.isr] !== 0) ({ k1, k2, sys, m2 } = isrRadiate(s, q));
+  const { k1, k2, sys, m2 } = w[I.isr] !== 0 ? isrRadiate(s, q) : isrBorn(rs);
   const M = xsqrt(m2);
   let muP: V4, muM: V4;
   if (mode === 2) [muP, muM] = threeBody(s, sys, M, m2, P[I.m_mu], P[I.m_mu], P[I.m_a]);

@@ -234,11 +234,31 @@ export function isrRadiate(s: RStream, q: IsrSetup): Isr {
     m2 = msq(sys);
     ok = m2 > q.mMin2;
   }
-  if (!ok) return { k1: [0, 0, 0, 0], k2: [0, 0, 0, 0], sys: [rs, 0, 0, 0], m2: mul(rs, rs) };
-  return { k1, k2, sys, m2 };
+  return ok ? { k1, k2, sys, m2 } : isrBorn(rs);
+}
+
+/** No radiation: the full CM (isrRadiate's fallback; a kernel's event without ISR). */
+export function isrBorn(rs: number): Isr {
+  return { k1: [0, 0, 0, 0], k2: [0, 0, 0, 0], sys: [rs, 0, 0, 0], m2: mul(rs, rs) };
 }
 
 export interface Track { p: V4; pm: number; acc: boolean; id: boolean }
+
+/**
+ * The direction of q (|q| = pa, transverse pt) turned by the small angles a2 along e_theta and a3
+ * sin(theta) along e_phi (detector.ts smears theta and phi by the same sigma: equal to first
+ * order), not normalised.
+ */
+function turn(q: V4, pa: number, pt: number, a2: number, a3: number): [number, number, number] {
+  const ipa = xrecip(pa);
+  const dx = mul(q[1], ipa), dy = mul(q[2], ipa), dz = mul(q[3], ipa), st = mul(pt, ipa);
+  const ist = st > 0 ? xrecip(st) : 0;
+  // e_theta = (cos th cos ph, cos th sin ph, -sin th), sin th e_phi = (-dy, dx, 0)
+  const ex = ftz(mul(dz, mul(dx, ist))), ey = ftz(mul(dz, mul(dy, ist)));
+  const ux = sub(add(dx, fm(a2, ex)), fm(a3, dy));
+  const uy = add(add(dy, fm(a2, ey)), fm(a3, dx));
+  return [ux, uy, sub(dz, fm(a2, st))];
+}
 
 /**
  * Detector response of a charged track of true lab momentum q and mass m (engine/generate/detector.ts,
@@ -258,15 +278,8 @@ export function track(s: RStream, P: Float32Array, b: number, q: V4, m: number):
   const ra = mul(P[b + 3], pt), rb = xdiv(mul(P[b + 4], q[0]), pa); // b / beta = b E / p
   const rel = xsqrt(add(mul(ra, ra), mul(rb, rb)));
   const pm = mul(pa, Math.max(0, add(1, mul(rel, n1))));
-  const ipa = xrecip(pa);
-  const dx = mul(q[1], ipa), dy = mul(q[2], ipa), dz = mul(q[3], ipa), st = mul(pt, ipa);
-  const ist = st > 0 ? xrecip(st) : 0;
   const a2 = mul(P[b + 5], n2), a3 = mul(P[b + 5], n3);
-  // e_theta = (cos th cos ph, cos th sin ph, -sin th), sin th e_phi = (-dy, dx, 0)
-  const ex = ftz(mul(dz, mul(dx, ist))), ey = ftz(mul(dz, mul(dy, ist)));
-  const ux = sub(add(dx, fm(a2, ex)), fm(a3, dy));
-  const uy = add(add(dy, fm(a2, ey)), fm(a3, dx));
-  const uz = sub(dz, fm(a2, st));
+  const [ux, uy, uz] = turn(q, pa, pt, a2, a3);
   const sc = xdiv(pm, xsqrt(add(add(fm(ux, ux), fm(uy, uy)), fm(uz, uz))));
   return { p: [xsqrt(add(mul(m, m), mul(pm, pm))), ftz(mul(sc, ux)), ftz(mul(sc, uy)), ftz(mul(sc, uz))], pm, acc, id };
 }
@@ -297,4 +310,21 @@ export function photon(s: RStream, P: Float32Array, b: number, k: V4): number {
 export function isrPhotonsSeen(s: RStream, P: Float32Array, b: number, k1: V4, k2: V4, g: number, bg: number): [number, number] {
   const e1 = photon(s, P, b, boostZ(k1, g, bg)), e2 = photon(s, P, b, boostZ(k2, g, bg));
   return [(e1 >= 0 ? 1 : 0) + (e2 >= 0 ? 1 : 0), add(Math.max(e1, 0), Math.max(e2, 0))];
+}
+
+/**
+ * A photon of true lab momentum k measured by the ECL (PHOTON_PARAMS sub-block at P[b ..], angular
+ * resolution ang): photon()'s acceptance and energy, the direction turned by ang n2 along e_theta
+ * and ang n3 sin(theta) along e_phi (detector.ts smearPhoton, to first order), massless. Draws 3
+ * normals whether or not seen. e = -1 (and p = 0) when not seen.
+ */
+export function photonP4(s: RStream, P: Float32Array, b: number, k: V4, ang: number): { e: number; p: V4 } {
+  const e = photon(s, P, b, k);
+  const n2 = rsNormal(s), n3 = rsNormal(s);
+  if (e < 0) return { e: -1, p: [0, 0, 0, 0] };
+  const pt2 = add(fm(k[1], k[1]), fm(k[2], k[2]));
+  const pa = xsqrt(add(pt2, fm(k[3], k[3])));
+  const [ux, uy, uz] = turn(k, pa, xsqrt(pt2), mul(ang, n2), mul(ang, n3));
+  const sc = xdiv(e, xsqrt(add(add(fm(ux, ux), fm(uy, uy)), fm(uz, uz))));
+  return { e, p: [e, ftz(mul(sc, ux)), ftz(mul(sc, uy)), ftz(mul(sc, uz))] };
 }

@@ -175,6 +175,14 @@ var<private> isr_k2: vec4<f32>;
 var<private> isr_sys: vec4<f32>;
 var<private> isr_m2: f32;
 
+// No radiation: the full CM (the kernels' start, and isr_radiate's fallback).
+fn isr_born(rs: f32) {
+  isr_k1 = vec4<f32>(0.0);
+  isr_k2 = vec4<f32>(0.0);
+  isr_sys = vec4<f32>(rs, 0.0, 0.0, 0.0);
+  isr_m2 = opaque(rs * rs);
+}
+
 fn isr_radiate(q: IsrSetup) {
   let rs = q.rs;
   var ok = false;
@@ -194,17 +202,26 @@ fn isr_radiate(q: IsrSetup) {
     isr_m2 = msq(isr_sys);
     ok = isr_m2 > q.m_min2;
   }
-  if (!ok) {
-    isr_k1 = vec4<f32>(0.0);
-    isr_k2 = vec4<f32>(0.0);
-    isr_sys = vec4<f32>(rs, 0.0, 0.0, 0.0);
-    isr_m2 = opaque(rs * rs);
-  }
+  if (!ok) { isr_born(rs); }
 }
 
 // genkin.ts TRACK_PARAMS: trk_cmin, trk_cmax, trk_ptmin, trk_ra, trk_rb, trk_ang, mu_eff.
 struct TrackDet { cmin: f32, cmax: f32, ptmin: f32, ra: f32, rb: f32, ang: f32, id_eff: f32 }
 struct Track { p: vec4<f32>, pm: f32, acc: bool, id: bool }
+
+// genkin.ts turn: q's direction turned by a2 along e_theta and a3 sin(theta) along e_phi, not normalised.
+fn turn(q: vec4<f32>, pa: f32, pt: f32, a2: f32, a3: f32) -> vec3<f32> {
+  let ipa = xrecip(pa);
+  let dx = opaque(q.y * ipa);
+  let dy = opaque(q.z * ipa);
+  let dz = opaque(q.w * ipa);
+  let st = opaque(pt * ipa);
+  var ist = 0.0;
+  if (st > 0.0) { ist = xrecip(st); }
+  let ex = ftz(opaque(dz * opaque(dx * ist)));
+  let ey = ftz(opaque(dz * opaque(dy * ist)));
+  return vec3<f32>((dx + fm(a2, ex)) - fm(a3, dy), (dy + fm(a2, ey)) + fm(a3, dx), dz - fm(a2, st));
+}
 
 fn track(q: vec4<f32>, m: f32, d: TrackDet) -> Track {
   let pt2 = fm(q.y, q.y) + fm(q.z, q.z);
@@ -219,20 +236,10 @@ fn track(q: vec4<f32>, m: f32, d: TrackDet) -> Track {
   let rb = xdiv(opaque(d.rb * q.x), pa);
   let rel = xsqrt(opaque(ra * ra) + opaque(rb * rb));
   let pm = opaque(pa * max(0.0, 1.0 + opaque(rel * n1)));
-  let ipa = xrecip(pa);
-  let dx = opaque(q.y * ipa);
-  let dy = opaque(q.z * ipa);
-  let dz = opaque(q.w * ipa);
-  let st = opaque(pt * ipa);
-  var ist = 0.0;
-  if (st > 0.0) { ist = xrecip(st); }
-  let a2 = opaque(d.ang * n2);
-  let a3 = opaque(d.ang * n3);
-  let ex = ftz(opaque(dz * opaque(dx * ist)));
-  let ey = ftz(opaque(dz * opaque(dy * ist)));
-  let ux = (dx + fm(a2, ex)) - fm(a3, dy);
-  let uy = (dy + fm(a2, ey)) + fm(a3, dx);
-  let uz = dz - fm(a2, st);
+  let u = turn(q, pa, pt, opaque(d.ang * n2), opaque(d.ang * n3));
+  let ux = u.x;
+  let uy = u.y;
+  let uz = u.z;
   let sc = xdiv(pm, xsqrt((fm(ux, ux) + fm(uy, uy)) + fm(uz, uz)));
   return Track(vec4<f32>(xsqrt(opaque(m * m) + opaque(pm * pm)), ftz(opaque(sc * ux)), ftz(opaque(sc * uy)), ftz(opaque(sc * uz))), pm, acc, id);
 }
@@ -260,4 +267,22 @@ fn isr_photons_seen(k1: vec4<f32>, k2: vec4<f32>, g: f32, bg: f32, d: PhotonDet)
   let e1 = photon(boost_z(k1, g, bg), d);
   let e2 = photon(boost_z(k2, g, bg), d);
   return vec2<f32>(select(0.0, 1.0, e1 >= 0.0) + select(0.0, 1.0, e2 >= 0.0), max(e1, 0.0) + max(e2, 0.0));
+}
+
+// genkin.ts photonP4: the measured photon into ph_p (ph_p.x = -1 when not seen).
+var<private> ph_p: vec4<f32>;
+
+fn photon_p4(k: vec4<f32>, d: PhotonDet, ang: f32) {
+  let e = photon(k, d);
+  let n2 = rs_normal();
+  let n3 = rs_normal();
+  if (e < 0.0) {
+    ph_p = vec4<f32>(-1.0, 0.0, 0.0, 0.0);
+    return;
+  }
+  let pt2 = fm(k.y, k.y) + fm(k.z, k.z);
+  let pa = xsqrt(pt2 + fm(k.w, k.w));
+  let u = turn(k, pa, xsqrt(pt2), opaque(ang * n2), opaque(ang * n3));
+  let sc = xdiv(e, xsqrt((fm(u.x, u.x) + fm(u.y, u.y)) + fm(u.z, u.z)));
+  ph_p = vec4<f32>(e, ftz(opaque(sc * u.x)), ftz(opaque(sc * u.y)), ftz(opaque(sc * u.z)));
 }

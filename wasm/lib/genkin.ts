@@ -224,11 +224,14 @@ export function isrRadiate(): void {
     isrM2 = msq(se, sx, sy, sz);
     ok = isrM2 > qMin2;
   }
-  if (!ok) {
-    k1e = 0; k1x = 0; k1y = 0; k1z = 0; k2e = 0; k2x = 0; k2y = 0; k2z = 0;
-    se = rs; sx = 0; sy = 0; sz = 0;
-    isrM2 = rs * rs;
-  }
+  if (!ok) isrBorn();
+}
+
+/** No radiation: the full CM (isrRadiate's fallback; a kernel's event without ISR). */
+export function isrBorn(): void {
+  k1e = 0; k1x = 0; k1y = 0; k1z = 0; k2e = 0; k2x = 0; k2y = 0; k2z = 0;
+  se = qRs; sx = 0; sy = 0; sz = 0;
+  isrM2 = qRs * qRs;
 }
 
 /** genkin.ts TRACK_PARAMS, in order. */
@@ -237,6 +240,19 @@ export function isrRadiate(): void {
 /** genkin.ts PHOTON_PARAMS, in order. */
 // @ts-ignore: decorator
 @unmanaged export class PhotonDet { emin: f32; c0: f32; c1: f32; c2: f32; c3: f32; c4: f32; c5: f32; ra: f32; rb: f32; rc: f32; }
+
+// turn's result (genkin.ts turn): q's direction turned by a2 along e_theta and a3 sin(theta) along e_phi, not normalised.
+let uX: f32 = 0, uY: f32 = 0, uZ: f32 = 0;
+
+function turn(qx: f32, qy: f32, qz: f32, pa: f32, pt: f32, a2: f32, a3: f32): void {
+  const ipa = xrecip(pa);
+  const dx = qx * ipa, dy = qy * ipa, dz = qz * ipa, st = pt * ipa;
+  const ist: f32 = st > 0.0 ? xrecip(st) : 0.0;
+  const ex = ftz(dz * (dx * ist)), ey = ftz(dz * (dy * ist));
+  uX = (dx + fm(a2, ex)) - fm(a3, dy);
+  uY = (dy + fm(a2, ey)) + fm(a3, dx);
+  uZ = dz - fm(a2, st);
+}
 
 // track's results besides (oE..oZ): |p|, acceptance, identification.
 export let tPm: f32 = 0, tAcc = false, tId = false;
@@ -251,14 +267,8 @@ export function track(d: TrackDet, m: f32, qe: f32, qx: f32, qy: f32, qz: f32): 
   const ra = d.ra * pt, rb = xdiv(d.rb * qe, pa);
   const rel = xsqrt(ra * ra + rb * rb);
   const pm = pa * max<f32>(0.0, <f32>1.0 + rel * n1);
-  const ipa = xrecip(pa);
-  const dx = qx * ipa, dy = qy * ipa, dz = qz * ipa, st = pt * ipa;
-  const ist: f32 = st > 0.0 ? xrecip(st) : 0.0;
-  const a2 = d.ang * n2, a3 = d.ang * n3;
-  const ex = ftz(dz * (dx * ist)), ey = ftz(dz * (dy * ist));
-  const ux = (dx + fm(a2, ex)) - fm(a3, dy);
-  const uy = (dy + fm(a2, ey)) + fm(a3, dx);
-  const uz = dz - fm(a2, st);
+  turn(qx, qy, qz, pa, pt, d.ang * n2, d.ang * n3);
+  const ux = uX, uy = uY, uz = uZ;
   const sc = xdiv(pm, xsqrt((fm(ux, ux) + fm(uy, uy)) + fm(uz, uz)));
   tPm = pm;
   oE = xsqrt(m * m + pm * pm);
@@ -287,4 +297,22 @@ export function isrPhotonsSeen(d: PhotonDet, k1e: f32, k1x: f32, k1y: f32, k1z: 
   const e2 = photon(d, oE, oZ);
   seenN = <f32>((e1 >= 0.0 ? 1 : 0) + (e2 >= 0.0 ? 1 : 0));
   seenE = max<f32>(e1, 0.0) + max<f32>(e2, 0.0);
+}
+
+/** genkin.ts photonP4: the measured photon into (oE..oZ), oE = -1 when not seen. */
+export function photonP4(d: PhotonDet, ang: f32, ke: f32, kx: f32, ky: f32, kz: f32): void {
+  const e = photon(d, ke, kz);
+  const n2 = rsNormal(), n3 = rsNormal();
+  if (e < 0.0) {
+    oE = -1.0; oX = 0; oY = 0; oZ = 0;
+    return;
+  }
+  const pt2 = fm(kx, kx) + fm(ky, ky);
+  const pa = xsqrt(pt2 + fm(kz, kz));
+  turn(kx, ky, kz, pa, xsqrt(pt2), ang * n2, ang * n3);
+  const sc = xdiv(e, xsqrt((fm(uX, uX) + fm(uY, uY)) + fm(uZ, uZ)));
+  oE = e;
+  oX = ftz(sc * uX);
+  oY = ftz(sc * uY);
+  oZ = ftz(sc * uZ);
 }
