@@ -1,7 +1,7 @@
 // The gen_photons kernel (kernels/gen_photons: gammagamma, eegamma, gamma_alp, gamma_aprime_inv in
 // f32 on every backend) against the f64 host generator it replaced, kept only as an independent
 // cross-check (test/f64-photons.ts, run through the host chain generateHost: toLab, detector.ts,
-// reconstruct). Different random streams and arithmetic, so the comparison is statistical:
+// recoPhotons). Different random streams and arithmetic, so the comparison is statistical:
 // acceptance, the means of n_gamma / n_tracks, means and binned shapes of the family's key
 // variables (E_gamma, cos theta, M_gammagamma, M_recoil) within their errors. The same comparison
 // fails for a kernel run with a broken physics input (a photon resolution scaled by 1.5, a tilted
@@ -11,7 +11,7 @@ import { BELLE2_DETECTOR, FAMILY_COLUMNS, GEN_KERNELS, GENERATOR_VERSION, genera
 import { photonsKernelParams } from '../engine/generate/gen-photons.js';
 import type { Params, ProcessDef } from '../engine/generate/processes.js';
 import { SQRT_S, produce2, sampleCos } from '../engine/generate/physics.js';
-import { f64Def } from './f64-photons.js';
+import { f64Def, recoPhotons } from './f64-photons.js';
 import { compareSamples } from './genstats.js';
 
 /** The family's key variables, per process (m_gg only where two photons are seen). */
@@ -47,7 +47,7 @@ describe('gen_photons kernel vs the f64 host generator it replaced (statistical)
   for (const [process, params] of CONFIGS) {
     it(`${process} ${JSON.stringify(params)}: acceptance, n_gamma, n_tracks, means and shapes of E_gamma, cos theta, M_gammagamma, M_recoil agree (${N} events each)`, () => {
       const kernel = generate({ process, params, events: N, seed: 21 });
-      const host = generateHost(f64Def(process), { process, params, events: N, seed: 22 });
+      const host = generateHost(f64Def(process), { process, params, events: N, seed: 22 }, recoPhotons);
       expect(kernel.meta.event_kernel).toMatch(/gen_photons/);
       expect(host.meta.event_kernel).toBeUndefined();
       expect(disagreements(kernel, host, N)).toEqual([]);
@@ -56,10 +56,10 @@ describe('gen_photons kernel vs the f64 host generator it replaced (statistical)
   it('fails for broken physics: a photon energy resolution x1.5 (the ALP peak in M_gammagamma, E*_gamma of the single photon) or an A\' angular distribution tilted to the barrel', () => {
     const wide = { ...BELLE2_DETECTOR, photonResB: 1.5 * BELLE2_DETECTOR.photonResB, photonResC: 1.5 * BELLE2_DETECTOR.photonResC };
     const alp = (detector = BELLE2_DETECTOR) => generate({ process: 'gamma_alp', params: { ma: 1 }, events: N, seed: 21, detector });
-    const alpHost = generateHost(f64Def('gamma_alp'), { process: 'gamma_alp', params: { ma: 1 }, events: N, seed: 22 });
+    const alpHost = generateHost(f64Def('gamma_alp'), { process: 'gamma_alp', params: { ma: 1 }, events: N, seed: 22 }, recoPhotons);
     const bad = disagreements(alp(wide), alpHost, N);
     expect(bad.some((b) => b.includes('m_gg_23_GeV: binned shapes')), bad.join('; ')).toBe(true);
-    const ap = generateHost(f64Def('gamma_aprime_inv'), { process: 'gamma_aprime_inv', params: { mA: 4 }, events: N, seed: 22 });
+    const ap = generateHost(f64Def('gamma_aprime_inv'), { process: 'gamma_aprime_inv', params: { mA: 4 }, events: N, seed: 22 }, recoPhotons);
     const badE = disagreements(generate({ process: 'gamma_aprime_inv', params: { mA: 4 }, events: N, seed: 21, detector: wide }), ap, N);
     expect(badE.some((b) => b.includes('E_cm_g1_GeV: binned shapes')), badE.join('; ')).toBe(true);
     // a different angular distribution: the kernel's (1 + c^2)/(1 - c^2) against 1 + c^2 on the host (gamma_alp's)
@@ -71,7 +71,7 @@ describe('gen_photons kernel vs the f64 host generator it replaced (statistical)
         return { particles: [{ kind: 'gamma', charge: 0, p: g }, { kind: 'invisible', charge: 0, p: a }], truth: { truth_m_GeV: p.mA } };
       },
     };
-    const flat = generateHost(born, { process: 'gamma_aprime_inv', params: { mA: 4 }, events: N, seed: 22 });
+    const flat = generateHost(born, { process: 'gamma_aprime_inv', params: { mA: 4 }, events: N, seed: 22 }, recoPhotons);
     const badC = disagreements(generate({ process: 'gamma_aprime_inv', params: { mA: 4 }, events: N, seed: 21 }), flat, N);
     expect(badC.some((b) => b.includes('cos_theta_g1')), badC.join('; ')).toBe(true);
   });

@@ -314,26 +314,7 @@ function reconstruct(ev: GenEvent, family: Family, rng: EventRandom, det: Detect
     }
     return { row, accepted: true };
   }
-  if (family === 'photons') {
-    row.n_gamma = photons.length;
-    row.n_tracks = tracks.length;
-    row.E_total_GeV = eGam + tracks.reduce((s, t) => s + t.p[0], 0);
-    row.truth_m_GeV = ev.truth.truth_m_GeV ?? 0;
-    const g = [0, 1, 2].map((i) => photons[i] ?? ([0, 0, 0, 0] as P4));
-    g.forEach((p, i) => {
-      row[`E_g${i + 1}_GeV`] = p[0];
-      row[`E_cm_g${i + 1}_GeV`] = toCM(p)[0];
-      row[`cos_theta_g${i + 1}`] = p[0] > 0 ? cosTh(p) : 0;
-    });
-    row.m_gg_12_GeV = Math.max(0, mass(plus(g[0], g[1])));
-    row.m_gg_13_GeV = Math.max(0, mass(plus(g[0], g[2])));
-    row.m_gg_23_GeV = Math.max(0, mass(plus(g[1], g[2])));
-    row.m_ggg_GeV = Math.max(0, mass(plus(plus(g[0], g[1]), g[2])));
-    row.m_recoil_g1_GeV = recoil(g[0]);
-    row.m2_recoil_g1_GeV2 = recoil2(g[0]);
-    return { row, accepted: photons.length >= 1 };
-  }
-  // llp and bmeson: generated with their columns by the gen_bdecay kernel (no host reconstruction)
+  // photons, llp and bmeson: generated with their columns by the gen_photons / gen_bdecay kernels (no host reconstruction)
   throw new Error(`generator: the ${family} family has no host reconstruction (its processes run on a generator kernel; pass one to generateHost)`);
 }
 
