@@ -1,7 +1,7 @@
-// The gen_fourmuon kernel (kernels/gen_fourmuon: zp_mumu and mumumumu in f32 on every backend) against
-// the f64 host generator it replaced, kept only as an independent cross-check (test/f64-fourmuon.ts:
-// the former definitions, physics.ts tabulated / radiate / decay3 / decay2) run through the host
-// chain (generateHost: toLab, detector.ts, reconstruct). Different random streams and arithmetic, so
+// The gen_fourmuon kernel (kernels/gen_fourmuon: zp_mumu, mumumumu and zp_tautau in f32 on every backend)
+// against the f64 host generator it replaced, kept only as an independent cross-check (test/f64-fourmuon.ts:
+// the former definitions, physics.ts tabulated / radiate / decay3 / decay2 / tauToMuNuNu, and the family's
+// former host reconstruction) run through the host chain (generateHost: toLab, detector.ts, recoFourmuon). Different random streams and arithmetic, so
 // the comparison is statistical (test/genstats.ts): acceptance, means and binned shapes of M_4mu, the
 // four pair masses and their recoil masses, E_extra and the muon momenta. Negative controls: the same
 // comparison rejects an f64 generator with the Z' / gamma* mass moved or without ISR. Plus: the
@@ -15,7 +15,7 @@ import { M_MU } from '../engine/generate/lorentz.js';
 import { SQRT_S } from '../engine/generate/physics.js';
 import { FOURMU_M_HI, fourMuSpectrumTable, type Params } from '../engine/generate/processes.js';
 import { newStream, rsInit, rsUniform } from '../kernels/lib/sampling.js';
-import { f64FourmuonDef, fourMuF64Table } from './f64-fourmuon.js';
+import { f64FourmuonDef, fourMuF64Table, recoFourmuon } from './f64-fourmuon.js';
 import { compareSamples, mean, sd } from './genstats.js';
 
 const PAIRS = ['13', '14', '23', '24'];
@@ -40,10 +40,13 @@ describe('gen_fourmuon kernel vs the f64 host generator it replaced (statistical
     ['zp_mumu', { mZp: 2, isr: 0 }],
     ['mumumumu', { isr: 1 }],
     ['mumumumu', { isr: 0 }],
+    ['zp_tautau', { mZp: 5 }],
+    ['zp_tautau', { mZp: 9 }],
+    ['zp_tautau', { mZp: 4, isr: 0 }],
   ] as [string, Params][]) {
     it(`${process} ${JSON.stringify(params)}: acceptance, the search's pass fraction, means and shapes of M_4mu, the pair and recoil masses, E_extra agree (${N} events each)`, () => {
       const kernel = generate({ process, params, events: N, seed: 21 });
-      const host = generateHost(f64FourmuonDef(process), { process, params, events: N, seed: 22 });
+      const host = generateHost(f64FourmuonDef(process), { process, params, events: N, seed: 22 }, recoFourmuon);
       expect(kernel.meta.event_kernel).toMatch(/gen_fourmuon/);
       const cmp = compareSamples(kernel, host, N, SHAPES);
       expect(cmp.failures).toEqual([]);
@@ -60,16 +63,17 @@ describe('gen_fourmuon kernel vs the f64 host generator it replaced (statistical
   // The comparison above can fail: it rejects f64 generators with broken physics.
   for (const [what, process, params, broken, hostParams] of [
     ["the Z' mass 2% high", 'zp_mumu', { mZp: 3 }, { zpScale: 1.02 }, { mZp: 3 }],
+    ["the Z' mass 5% high", 'zp_tautau', { mZp: 5 }, { zpScale: 1.05 }, { mZp: 5 }],
     ['the gamma* mass spectrum skewed (drawn at u^0.8)', 'mumumumu', { isr: 1 }, { uPower: 0.8 }, { isr: 1 }],
     ['no ISR', 'mumumumu', { isr: 1 }, {}, { isr: 0 }],
   ] as const) {
     it(`negative control: ${process} against an f64 generator with ${what} fails the comparison`, () => {
       const kernel = generate({ process, params, events: N, seed: 21 });
-      const host = generateHost(f64FourmuonDef(process, broken), { process, params: hostParams, events: N, seed: 22 });
+      const host = generateHost(f64FourmuonDef(process, broken), { process, params: hostParams, events: N, seed: 22 }, recoFourmuon);
       const { failures } = compareSamples(kernel, host, N, SHAPES);
       expect(failures.length, failures.join('; ')).toBeGreaterThan(0);
       if (what === 'no ISR') expect(failures.some((f) => /E_extra_GeV|m_4mu_GeV/.test(f))).toBe(true);
-      else expect(failures.some((f) => /m_mumu_|truth_m_Zp_GeV/.test(f))).toBe(true);
+      else expect(failures.some((f) => /m_mumu_|m_recoil_|truth_m_Zp_GeV/.test(f))).toBe(true);
     });
   }
 });
@@ -114,7 +118,7 @@ describe('gen_fourmuon kernel processes', () => {
       expect(Buffer.from(all.columns[c].buffer).equals(Buffer.concat([Buffer.from(a.columns[c].buffer), Buffer.from(b.columns[c].buffer)])), c).toBe(true);
     }
     expect(all.meta.generator_version).toBe(GENERATOR_VERSION);
-    expect(GENERATOR_VERSION).toBeGreaterThanOrEqual(9);
+    expect(GENERATOR_VERSION).toBeGreaterThanOrEqual(10);
   });
   it('accepted events have two identified muons of each charge ordered by |p|; rejected rows keep n_gamma, E_extra, n_extra_tracks and the truth mass', () => {
     const s = generate({ process: 'zp_mumu', params: { mZp: 1.5 }, events: 4000, seed: 9, acceptedOnly: false });

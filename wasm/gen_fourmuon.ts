@@ -7,6 +7,7 @@ import {
   PhotonDet, TrackDet, aE, aX, aY, aZ, bE, bX, bY, bZ, cE, cX, cY, cZ, boostZ, disc, fm, isrM2, isrRadiate, isrSetup, k1e, k1x, k1y, k1z, k2e, k2x, k2y, k2z,
   isrPhotonsSeen, msq, oE, oX, oY, oZ, se, seenE, seenN, ssqrt, sx, sy, sz, tAcc, tId, tPm, threeBody, track, twoBody,
 } from './lib/genkin';
+import { tauLeptonic } from './lib/taudecay';
 import { Bufs, OUT_EV_STRIDE, Params, C_MU, C_M4, C_MPAIR, C_MREC, C_EEXTRA, C_NGAM, C_NEXTRA, C_TRUTH, C_ACC } from './gen/gen_fourmuon';
 
 // @ts-ignore: decorator
@@ -57,17 +58,24 @@ function genEvent(P: Params, spec: usize, ev: u32, o: usize): void {
     ye = se; yx = sx; yy = sy; yz = sz;
     m2 = isrM2;
   }
-  // mu+ mu- X (flat phase space), X -> mu+ mu- isotropic
+  // mu+ mu- X (flat phase space), X -> mu+ mu- (tau+ tau-, each -> mu nu nu) isotropic
   const M = xsqrt(m2);
   threeBody(ye, yx, yy, yz, M, m2, mm, mm, mx);
   const ae = aE, ax = aX, ay = aY, az = aZ, be = bE, bx = bX, by = bY, bz = bZ, xe = cE, xx = cX, xy = cY, xz = cZ;
+  const tau = P.mode == 2, md: f32 = tau ? P.m_tau : mm;
   const cx: f32 = <f32>2.0 * rsUniform() - <f32>1.0;
   disc();
-  twoBody(xe, xx, xy, xz, mx, mx * mx, mm, mm, cx);
+  twoBody(xe, xx, xy, xz, mx, mx * mx, md, md, cx);
   // lab frame, detector: tracks a, b, c, d, then the ISR photons
   const g = P.g_cm, bg = P.bg_cm;
   const td = changetype<TrackDet>(changetype<usize>(P) + offsetof<Params>('trk_cmin'));
-  const ce = aE, cX_ = aX, cY_ = aY, cZ_ = aZ, de = bE, dX_ = bX, dY_ = bY, dZ_ = bZ;
+  let ce = aE, cX_ = aX, cY_ = aY, cZ_ = aZ, de = bE, dX_ = bX, dY_ = bY, dZ_ = bZ;
+  if (tau) {
+    tauLeptonic(ce, cX_, cY_, cZ_, md, 1.0, mm, P.emax_mu, P.xmin_mu);
+    ce = oE; cX_ = oX; cY_ = oY; cZ_ = oZ;
+    tauLeptonic(de, dX_, dY_, dZ_, md, -1.0, mm, P.emax_mu, P.xmin_mu);
+    de = oE; dX_ = oX; dY_ = oY; dZ_ = oZ;
+  }
   trackLab(td, mm, ae, ax, ay, az, g, bg);
   const accA = tAcc, okA = tAcc && tId, pmA = tPm, tae = oE, tax = oX, tay = oY, taz = oZ;
   trackLab(td, mm, be, bx, by, bz, g, bg);

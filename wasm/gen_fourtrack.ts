@@ -10,7 +10,7 @@ import {
   PhotonDet, TrackDet, aE, aX, aY, aZ, bE, bX, bY, bZ, boostFrom, boostZ, disc, dC, dS, fm, isrRadiate, isrSetup, k1e, k1x, k1y, k1z, k2e, k2x, k2y, k2z, msq, oE, oX, oY, oZ, se, sx, sy, sz,
   p3sq, photon, ssqrt, tAcc, tId, tPm, threeBody, track, twoBody,
 } from './lib/genkin';
-import { tauLepton, tdC, tdE, tdP } from './lib/taudecay';
+import { tauLeptonic } from './lib/taudecay';
 import {
   Bufs, OUT_EV_STRIDE, Params, F_NTRK, F_QSUM, F_NMU, F_NGAM, F_EEXTRA, F_M4, F_HASMM, F_MMM, F_MREC, F_PMU1, F_PMU2, F_PTRK1, F_PTRK2,
   F_MTRK, F_CRT, F_PT4, F_CMM, F_IS3X1, F_LEPK, F_PLEP, F_EPS, F_CLEP, F_M3, F_E3, F_TRUTH, F_ACC, KIND_E, KIND_MU, KIND_PI,
@@ -83,22 +83,14 @@ function tauRhoNu(te: f32, tx: f32, ty: f32, tz: f32): void {
   vE = pe; vX = px; vY = py; vZ = pz;
 }
 
-/** tau -> l nu nu (unpolarised): the lepton into (oE..oZ). */
-function tauLeptonic(te: f32, tx: f32, ty: f32, tz: f32, q: f32, m: f32, emax: f32, xMin: f32): void {
-  tauLepton(0.0, q, emax, m, xMin);
-  const en = tdE, p = tdP, c = tdC;
-  disc();
-  const pt = p * xsqrt(max<f32>(0.0, <f32>1.0 - c * c));
-  boostFrom(te, tx, ty, tz, P.m_tau, en, ftz(pt * dC), ftz(pt * dS), p * c);
-}
 
 function oneProng(te: f32, tx: f32, ty: f32, tz: f32, q: f32): void {
   const u = rsUniform();
   if (u < P.br_e) {
-    tauLeptonic(te, tx, ty, tz, q, P.m_e, P.emax_e, P.xmin_e);
+    tauLeptonic(te, tx, ty, tz, P.m_tau, q, P.m_e, P.emax_e, P.xmin_e);
     addTrack(oE, oX, oY, oZ, KIND_E, q);
   } else if (u < P.br_mu) {
-    tauLeptonic(te, tx, ty, tz, q, P.m_mu, P.emax_mu, P.xmin_mu);
+    tauLeptonic(te, tx, ty, tz, P.m_tau, q, P.m_mu, P.emax_mu, P.xmin_mu);
     addTrack(oE, oX, oY, oZ, KIND_MU, q);
   } else if (u < P.br_pi) {
     decay2(te, tx, ty, tz, P.m_tau, P.m_pi, 0.0);

@@ -11,7 +11,7 @@ import { brAPrimeToMuMu } from './branching.js';
 import { B_MESON_PROCESSES, BR_BPLUS_BMINUS, NB, SIGMA_BB_NB } from './bmeson.js';
 import { M_B, M_E, M_K, M_MU, M_PI, M_TAU, boostFrom, type P4 } from './lorentz.js';
 import {
-  ALPHA, GEV2_TO_FB, S, SQRT_S, decay2, decay3, gammaGammaAngular, isotropic, isrAngularFraction, isrFractionAbove, noRadiation, produce2,
+  ALPHA, GEV2_TO_FB, S, SQRT_S, decay2, gammaGammaAngular, isotropic, isrAngularFraction, isrFractionAbove, noRadiation, produce2,
   radiate, sampleCos, sampleGammaGammaCos, sigmaGammaGammaToLL, tauToMuNuNu, tauToPiNu, fourMuSpectrumFbPerGeV, tabulatedF32, type IsrAngularStratum, type IsrResult,
 } from './physics.js';
 import { TAU_PROCESSES, fourTrackVariant } from './tau.js';
@@ -121,19 +121,9 @@ function zPrime(decay: 'inv' | 'mumu' | 'tautau', id: number): ProcessDef {
     sigmaSource: "illustrative: an input (sigma scales as g'^2; see Belle II PRL 130 (2023) 231801)",
     illustrative: true,
     // Z' -> invisible: kernels/gen_dimuon (mode 2): ISR, flat mu mu Z' three-body phase space (the radiation
-    // matrix element, which favours soft Z', is neglected). Z' -> mu mu: kernels/gen_fourmuon (mode 0), the same
-    // three-body phase space, Z' -> mu+ mu- isotropic in its rest frame.
-    ...(decay === 'inv' ? { kernel: 'gen_dimuon' as const } : decay === 'mumu' ? { kernel: 'gen_fourmuon' as const } : {
-      generate(rng: EventRandom, p: Params): GenEvent {
-        const r = isrOrNot(rng, p, p.mZp + 2 * M_MU);
-        // Flat three-body phase space (the radiation matrix element, which favours soft Z', is neglected).
-        const [a, b, z] = decay3(rng, r.system, M_MU, M_MU, p.mZp);
-        const [t1, t2] = decay2(rng, z, M_TAU, M_TAU);
-        const [m1, n1] = tauToMuNuNu(rng, t1), [m2, n2] = tauToMuNuNu(rng, t2);
-        const out: GenParticle[] = [mu(1, a), mu(-1, b), ...gammas(r), mu(1, m1), mu(-1, m2), { kind: 'invisible', charge: 0, p: n1 }, { kind: 'invisible', charge: 0, p: n2 }];
-        return { particles: out, truth: { truth_m_Zp_GeV: p.mZp } };
-      },
-    }),
+    // matrix element, which favours soft Z', is neglected). Z' -> mu mu / tau tau: kernels/gen_fourmuon (modes 0, 2),
+    // the same three-body phase space, Z' -> mu+ mu- / tau+ tau- isotropic in its rest frame, tau -> mu nu nu unpolarised.
+    kernel: decay === 'inv' ? ('gen_dimuon' as const) : ('gen_fourmuon' as const),
   };
 }
 

@@ -18,5 +18,7 @@ export function cases(): ConformanceCase[] {
     mk("zp_mumu heavy mZp = 10.1, ISR, last event indices", 'zp_mumu', { mZp: 10.1 }, 3, 2 ** 32 - 400, 400),
     mk('mumumumu, ISR, gamma* mass from the table, 3001 events', 'mumumumu', {}, 4, 123, 3001),
     mk('mumumumu, Born, 1000 events', 'mumumumu', { isr: 0 }, 5, 0, 1000),
+    mk("zp_tautau mZp = 5, ISR, tau -> mu nu nu, 1500 events", 'zp_tautau', { mZp: 5 }, 6, 0, 1500),
+    mk("zp_tautau near threshold mZp = 3.6, Born, 500 events at an item offset", 'zp_tautau', { mZp: 3.6, isr: 0 }, 7, 100, 500, 77),
   ];
 }

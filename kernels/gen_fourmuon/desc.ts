@@ -5,20 +5,22 @@ import philoxLib from '../philox/philox_lib.wgsl?raw';
 import mathLib from '../lib/exactmath.wgsl?raw';
 import samplingLib from '../lib/sampling.wgsl?raw';
 import genkinLib from '../lib/genkin.wgsl?raw';
+import taudecayLib from '../lib/taudecay.wgsl?raw';
 import wgsl from './gen_fourmuon.wgsl?raw';
 
 const DOCS: Partial<Record<(typeof GEN_FOURMUON_PARAM_NAMES)[number], string>> = {
   key0: 'Philox key of the events (engine/generate/index.ts kernelEventKey); counter (block, event, 0, 0)',
   first: 'event index of item 0',
-  mode: "0: e+e- -> mu+ mu- Z', Z' -> mu+ mu- (M_Z' = m_x); 1: e+e- -> mu+ mu- gamma*, gamma* -> mu+ mu- (M(gamma*) from the table `spec`)",
+  mode: "0: e+e- -> mu+ mu- Z', Z' -> mu+ mu- (M_Z' = m_x); 1: e+e- -> mu+ mu- gamma*, gamma* -> mu+ mu- (M(gamma*) from the table `spec`); 2: e+e- -> mu+ mu- Z', Z' -> tau+ tau-, both tau -> mu nu nu",
   isr: '1: leading-log ISR from both beams, 0: Born',
   n_tab: 'intervals of the table `spec` (mode 1)',
-  m_x: "mode 0: the Z' mass, GeV",
+  m_x: "modes 0, 2: the Z' mass, GeV",
+  emax_mu: 'tau -> mu nu nu: the largest muon energy in the tau rest frame, (m_tau^2 + m_mu^2) / 2 m_tau, GeV', xmin_mu: 'm_mu / emax_mu',
   ...GENKIN_PARAM_DOCS,
 };
 
 /**
- * gen_fourmuon: the event generator's four-muon processes (zp_mumu, mumumumu) as a kernel: item
+ * gen_fourmuon: the event generator's four-muon processes (zp_mumu, mumumumu, zp_tautau) as a kernel: item
  * l = event first + item_offset + l; the gamma* mass (mode 1) by a bounded binary search of the
  * tabulated inverse CDF, ISR, mu mu X three-body phase space, X -> mu mu, boost, detector and the
  * four-muon family's columns in f32 (kernels/gen_fourmuon/ref.ts). The ISR retry is bounded at 64
@@ -30,7 +32,7 @@ const DOCS: Partial<Record<(typeof GEN_FOURMUON_PARAM_NAMES)[number], string>> =
 export const genFourmuon: KernelDesc = {
   name: 'gen_fourmuon',
   wgsl,
-  wgslLibs: [philoxLib, mathLib, samplingLib, genkinLib],
+  wgslLibs: [philoxLib, mathLib, samplingLib, genkinLib, taudecayLib],
   workgroupSize: 64,
   params: GEN_FOURMUON_PARAM_NAMES.map((name, j): ParamSpec => ({ name, type: j < GEN_FOURMUON_U32_PARAMS ? 'u32' : 'f32', doc: DOCS[name] })),
   inputs: [

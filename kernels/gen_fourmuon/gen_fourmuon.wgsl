@@ -39,17 +39,23 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     sys = isr_sys;
     m2 = isr_m2;
   }
-  // mu+ mu- X (flat phase space), X -> mu+ mu- isotropic
+  // mu+ mu- X (flat phase space), X -> mu+ mu- (tau+ tau-, each -> mu nu nu) isotropic
   let M = xsqrt(m2);
   three_body(sys, M, m2, mm, mm, mx);
   let a = tb_a;
   let b = tb_b;
   let x = tb_c;
+  var md = mm;
+  if (P.mode == 2u) { md = P.m_tau; }
   let cx = 2.0 * rs_uniform() - 1.0;
   let csx = disc();
-  two_body(x, mx, opaque(mx * mx), mm, mm, cx, csx);
-  let c = tb_a;
-  let d = tb_b;
+  two_body(x, mx, opaque(mx * mx), md, md, cx, csx);
+  var c = tb_a;
+  var d = tb_b;
+  if (P.mode == 2u) {
+    c = tau_leptonic(c, md, 1.0, mm, P.emax_mu, P.xmin_mu);
+    d = tau_leptonic(d, md, -1.0, mm, P.emax_mu, P.xmin_mu);
+  }
   // lab frame, detector: tracks a, b, c, d, then the ISR photons
   let g = P.g_cm;
   let bg = P.bg_cm;

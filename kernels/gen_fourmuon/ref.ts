@@ -4,6 +4,7 @@ import { newStream, rsInit, rsUniform, type RStream } from '../lib/sampling.js';
 import {
   PHOTON_PARAMS, TRACK_PARAMS, boostZ, disc, fm, isrPhotonsSeen, isrRadiate, msq, ssqrt, threeBody, track, twoBody, type IsrSetup, type Track, type V4,
 } from '../lib/genkin.js';
+import { tauLeptonic } from '../lib/taudecay.js';
 
 // TypeScript reference of gen_fourmuon (twins: gen_fourmuon.wgsl, wasm/gen_fourmuon.ts): one event
 // of the four-muon family per item, in f32 from exact operations only, from its own Philox stream
@@ -11,13 +12,16 @@ import {
 //   mode 0 (zp_mumu):   e+e- -> mu+ mu- Z', Z' -> mu+ mu- (L_mu - L_tau; M_Z' = m_x);
 //   mode 1 (mumumumu):  e+e- -> mu+ mu- gamma*, gamma* -> mu+ mu-, M(gamma*) drawn first by inverse CDF
 //                       from the tabulated Kroll-Wada x leading-log spectrum (physics.ts
-//                       fourMuSpectrumFbPerGeV, tabulatedF32: the shared input `spec`).
+//                       fourMuSpectrumFbPerGeV, tabulatedF32: the shared input `spec`);
+//   mode 2 (zp_tautau): e+e- -> mu+ mu- Z', Z' -> tau+ tau- (isotropic), each tau -> mu nu nu unpolarised
+//                       (kernels/lib/taudecay tauLeptonic: the Michel spectrum, PDG RPP "tau-lepton decay
+//                       parameters"; the tau+ tau- spin correlation is neglected, as in the f64 generator).
 // Then ISR from both beams (genkin isrRadiate: x = U^(2/beta), Kuraev & Fadin, Sov. J. Nucl. Phys.
 // 41 (1985) 466; no generator cut, no angular stratum), retried until the system mass exceeds
 // M_X + 2 m_mu; mu+ mu- X
 // by flat three-body phase space in the system's rest frame (genkin threeBody, PDG RPP "Kinematics"
 // eq. 49.21 with |M|^2 = const; the radiation matrix element, which favours soft X, is neglected);
-// X -> mu+ mu- isotropic in its rest frame; boost to the lab; detector (genkin track, photon:
+// X -> mu+ mu- (mode 2: tau+ tau-) isotropic in its rest frame; boost to the lab; detector (genkin track, photon:
 // engine/generate/detector.ts) for mu+ (a), mu- (b), mu+ (c), mu- (d) in that order, then the two
 // ISR photons; the four-muon columns (engine/generate/index.ts reconstruct): the identified muons
 // of each charge ordered by measured |p|, M_4mu, the four opposite-charge pair masses and their
@@ -36,7 +40,7 @@ export const SEARCH_STEPS = 32;
 /** The kernel's params in desc order (the header's 4 words come first). u32: the first six. */
 export const GEN_FOURMUON_PARAM_NAMES = [
   'key0', 'key1', 'first', 'mode', 'isr', 'n_tab',
-  'm_x', 'm_mu', 'sqrt_s', 'e_beam', 'e_tot', 'pz_tot', 'g_cm', 'bg_cm', 'isr_exp', 'isr_a', 'isr_lr',
+  'm_x', 'm_mu', 'm_tau', 'emax_mu', 'xmin_mu', 'sqrt_s', 'e_beam', 'e_tot', 'pz_tot', 'g_cm', 'bg_cm', 'isr_exp', 'isr_a', 'isr_lr',
   ...TRACK_PARAMS, ...PHOTON_PARAMS,
 ] as const;
 export const GEN_FOURMUON_U32_PARAMS = 6;
@@ -89,11 +93,16 @@ function genEvent(P: Float32Array, w: Uint32Array, q: IsrSetup, spec: Float32Arr
     q.mMin2 = mul(mMin, mMin);
     ({ k1, k2, sys, m2 } = isrRadiate(s, q));
   }
-  // ---- mu+ mu- X (flat phase space), X -> mu+ mu- isotropic
+  // ---- mu+ mu- X (flat phase space), X -> mu+ mu- (tau+ tau-, each -> mu nu nu) isotropic
   const M = xsqrt(m2);
   const [a, b, x] = threeBody(s, sys, M, m2, mm, mm, mx);
+  const tau = w[I.mode] === 2, md = tau ? P[I.m_tau] : mm;
   const cx = sub(mul(2, rsUniform(s)), 1);
-  const [c, d] = twoBody(x, mx, mul(mx, mx), mm, mm, cx, disc(s));
+  let [c, d] = twoBody(x, mx, mul(mx, mx), md, md, cx, disc(s));
+  if (tau) {
+    c = tauLeptonic(s, c, md, 1, mm, P[I.emax_mu], P[I.xmin_mu]);
+    d = tauLeptonic(s, d, md, -1, mm, P[I.emax_mu], P[I.xmin_mu]);
+  }
   // ---- lab frame, detector: tracks a, b, c, d, then the ISR photons
   const g = P[I.g_cm], bg = P[I.bg_cm];
   const t: Track[] = [a, b, c, d].map((q) => track(s, P, I.trk_cmin, boostZ(q, g, bg), mm));

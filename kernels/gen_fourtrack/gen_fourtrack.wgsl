@@ -59,19 +59,12 @@ fn tau_rho_nu(tau: vec4<f32>) -> vec4<f32> {
   return pi;
 }
 
-fn tau_leptonic(tau: vec4<f32>, q: f32, m: f32, emax: f32, x_min: f32) -> vec4<f32> {
-  let d = tau_lepton(0.0, q, emax, m, x_min);
-  let cs = disc();
-  let pt = opaque(d.y * xsqrt(max(0.0, 1.0 - opaque(d.z * d.z))));
-  return boost_from(tau, P.m_tau, vec4<f32>(d.x, ftz(opaque(pt * cs.x)), ftz(opaque(pt * cs.y)), opaque(d.y * d.z)));
-}
-
 fn one_prong(tau: vec4<f32>, q: f32) {
   let u = rs_uniform();
   if (u < P.br_e) {
-    add_track(tau_leptonic(tau, q, P.m_e, P.emax_e, P.xmin_e), KIND_E, q);
+    add_track(tau_leptonic(tau, P.m_tau, q, P.m_e, P.emax_e, P.xmin_e), KIND_E, q);
   } else if (u < P.br_mu) {
-    add_track(tau_leptonic(tau, q, P.m_mu, P.emax_mu, P.xmin_mu), KIND_MU, q);
+    add_track(tau_leptonic(tau, P.m_tau, q, P.m_mu, P.emax_mu, P.xmin_mu), KIND_MU, q);
   } else if (u < P.br_pi) {
     decay2(tau, P.m_tau, P.m_pi, 0.0);
     add_track(tb_a, KIND_PI, q);

@@ -2,7 +2,7 @@ import type { RefKernel } from '../types.js';
 import { ftz, xdiv, xexp, xsqrt } from '../lib/exactmath.js';
 import { newStream, rsInit, rsUniform, type RStream } from '../lib/sampling.js';
 import { PHOTON_PARAMS, TRACK_PARAMS, TRIES, boostFrom, boostZ, disc, fm, isrRadiate, msq, p3sq, photon, ssqrt, threeBody, track, twoBody, type IsrSetup, type V4 } from '../lib/genkin.js';
-import { tauLepton } from '../lib/taudecay.js';
+import { tauLeptonic } from '../lib/taudecay.js';
 
 // TypeScript reference of gen_fourtrack (twins: gen_fourtrack.wgsl, wasm/gen_fourtrack.ts): one event of
 // the 'fourtrack' family (engine/generate/tau.ts: exactly four charged particles generated) per item,
@@ -127,21 +127,11 @@ function tauRhoNu(s: RStream, P: Float32Array, e: Ev, tau: V4): V4 {
   return pi;
 }
 
-/**
- * tau -> l nu nu, unpolarised (taudecay tauLepton: the Michel x, its cos uniform at pol = 0, taken to
- * the z axis of the tau rest frame with a disc azimuth: isotropic), boosted with the tau: the lepton.
- */
-function tauLeptonic(s: RStream, P: Float32Array, tau: V4, q: number, m: number, emax: number, xMin: number): V4 {
-  const [en, p, c] = tauLepton(s, 0, q, emax, m, xMin);
-  const cs = disc(s), pt = mul(p, xsqrt(Math.max(0, sub(1, mul(c, c)))));
-  return boostFrom(tau, P[I.m_tau], [en, ftz(mul(pt, cs[0])), ftz(mul(pt, cs[1])), mul(p, c)]);
-}
-
 /** A 1-prong decay of tau (charge q), the mode drawn by branching fraction: e, mu nu nu, pi nu (isotropic two-body, unpolarised) or rho nu. */
 function oneProng(s: RStream, P: Float32Array, e: Ev, tau: V4, q: number): void {
   const u = rsUniform(s);
-  if (u < P[I.br_e]) addTrack(e, tauLeptonic(s, P, tau, q, P[I.m_e], P[I.emax_e], P[I.xmin_e]), KIND_E, q);
-  else if (u < P[I.br_mu]) addTrack(e, tauLeptonic(s, P, tau, q, P[I.m_mu], P[I.emax_mu], P[I.xmin_mu]), KIND_MU, q);
+  if (u < P[I.br_e]) addTrack(e, tauLeptonic(s, tau, P[I.m_tau], q, P[I.m_e], P[I.emax_e], P[I.xmin_e]), KIND_E, q);
+  else if (u < P[I.br_mu]) addTrack(e, tauLeptonic(s, tau, P[I.m_tau], q, P[I.m_mu], P[I.emax_mu], P[I.xmin_mu]), KIND_MU, q);
   else if (u < P[I.br_pi]) addTrack(e, decay2(s, tau, P[I.m_tau], P[I.m_pi], 0)[0], KIND_PI, q);
   else addTrack(e, tauRhoNu(s, P, e, tau), KIND_PI, q);
 }

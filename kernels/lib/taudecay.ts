@@ -16,6 +16,7 @@
 // mixture (1 - |b|) uniform + |b| sign(b) max(v1, v2) (the larger of two uniforms on [-1, 1] has
 // density (1 + c) / 2): linearCos, 3 uniforms, no loop.
 import { ftz, xdiv, xsqrt } from './exactmath.js';
+import { boostFrom, disc, type V4 } from './genkin.js';
 import { rsUniform, type RStream } from './sampling.js';
 
 const fr = Math.fround;
@@ -72,6 +73,17 @@ export function tauLepton(s: RStream, pol: number, q: number, emax: number, m: n
   const c = linearCos(s, b);
   const e = Math.max(mul(x, emax), m);
   return [e, xsqrt(Math.max(0, sub(mul(e, e), mul(m, m)))), c];
+}
+
+/**
+ * tau -> l nu nu, unpolarised (tauLepton at pol = 0: the Michel x, its cos uniform, taken to the z
+ * axis of the tau rest frame with a disc azimuth: isotropic), boosted with the tau (four-momentum
+ * tau, mass mTau): the lepton.
+ */
+export function tauLeptonic(s: RStream, tau: V4, mTau: number, q: number, m: number, emax: number, xMin: number): V4 {
+  const [en, p, c] = tauLepton(s, 0, q, emax, m, xMin);
+  const cs = disc(s), pt = mul(p, xsqrt(Math.max(0, sub(1, mul(c, c)))));
+  return boostFrom(tau, mTau, [en, ftz(mul(pt, cs[0])), ftz(mul(pt, cs[1])), mul(p, c)]);
 }
 
 /** tau -> pi nu in the tau rest frame: the pion's cos to the tau's flight direction (its momentum is fixed). */

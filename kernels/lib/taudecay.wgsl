@@ -49,6 +49,15 @@ fn tau_lepton(pol: f32, q: f32, emax: f32, m: f32, x_min: f32) -> vec3<f32> {
   return vec3<f32>(e, xsqrt(max(0.0, opaque(e * e) - opaque(m * m))), c);
 }
 
+// tau -> l nu nu unpolarised, boosted with the tau (taudecay.ts tauLeptonic): the lepton. Calls genkin.wgsl's
+// disc and boost_from (a kernel that includes this library includes genkin.wgsl too).
+fn tau_leptonic(tau: vec4<f32>, m_tau: f32, q: f32, m: f32, emax: f32, x_min: f32) -> vec4<f32> {
+  let d = tau_lepton(0.0, q, emax, m, x_min);
+  let cs = disc();
+  let pt = opaque(d.y * xsqrt(max(0.0, 1.0 - opaque(d.z * d.z))));
+  return boost_from(tau, m_tau, vec4<f32>(d.x, ftz(opaque(pt * cs.x)), ftz(opaque(pt * cs.y)), opaque(d.y * d.z)));
+}
+
 // tau -> pi nu: the pion's cos to the tau's flight direction.
 fn tau_pion(pol: f32, q: f32) -> f32 {
   return linear_cos(select(-pol, pol, q < 0.0));

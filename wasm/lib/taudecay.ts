@@ -2,6 +2,7 @@
 // samplers and the bound); the same f32 operations in the same order. Results in globals:
 // tauLepton -> (tdE, tdP, tdC), helicityFrame -> (hfX, hfY, hfZ).
 import { ftz, xdiv, xsqrt } from './exactmath';
+import { boostFrom, dC, dS, disc } from './genkin';
 import { rsUniform } from './sampling';
 
 // @ts-ignore: decorator
@@ -49,6 +50,15 @@ export function tauLepton(pol: f32, q: f32, emax: f32, m: f32, xMin: f32): void 
   tdE = e;
   tdP = xsqrt(max<f32>(0.0, e * e - m * m));
   tdC = c;
+}
+
+/** tau -> l nu nu unpolarised, boosted with the tau (te..tz, mass mTau): the lepton into genkin's (oE..oZ). */
+export function tauLeptonic(te: f32, tx: f32, ty: f32, tz: f32, mTau: f32, q: f32, m: f32, emax: f32, xMin: f32): void {
+  tauLepton(0.0, q, emax, m, xMin);
+  const en = tdE, p = tdP, c = tdC;
+  disc();
+  const pt = p * xsqrt(max<f32>(0.0, <f32>1.0 - c * c));
+  boostFrom(te, tx, ty, tz, mTau, en, ftz(pt * dC), ftz(pt * dS), p * c);
 }
 
 /** tau -> pi nu: the pion's cos to the tau's flight direction. */
