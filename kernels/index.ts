@@ -19,6 +19,7 @@ import { genFourtrack } from './gen_fourtrack/desc.js';
 import { genBdecay } from './gen_bdecay/desc.js';
 import { genFourmuon } from './gen_fourmuon/desc.js';
 import { genPhotons } from './gen_photons/desc.js';
+import { genTautau } from './gen_tautau/desc.js';
 
 /** Every kernel the engine dispatches. A new kernel adds one line here (build.mjs exports its wasm twin). */
 export const KERNELS: readonly KernelDesc[] = [
@@ -42,6 +43,7 @@ export const KERNELS: readonly KernelDesc[] = [
   genBdecay,
   genFourmuon,
   genPhotons,
+  genTautau,
 ];
 
 export function kernelByName(name: string): KernelDesc {

@@ -32,7 +32,7 @@ describe('generateOn = generate, bit for bit', () => {
         const o = { process, params, events: n, seed: 3 };
         const s = await generateOn(b, o);
         sameSample(s, generate(o));
-        if (getProcess(process).kernel) expect(s.meta.event_kernel).toMatch(/gen_dimuon kernel .* on the \w+ backend/);
+        if (getProcess(process).kernel) expect(s.meta.event_kernel).toMatch(new RegExp(`${getProcess(process).kernel} kernel .* on the \\w+ backend`));
         else expect(s.meta.random_blocks).toMatch(/event_blocks kernel/);
       }
     }

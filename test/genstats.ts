@@ -49,7 +49,8 @@ export interface SampleComparison {
 export function compareSamples(a: EventSample, b: EventSample, n: number, columns: readonly string[]): SampleComparison {
   const failures: string[] = [], chi2ndf: Record<string, number> = {};
   const pa = a.length / n, pb = b.length / n;
-  if (Math.abs(pa - pb) >= 4 * Math.sqrt((pa * (1 - pa) + pb * (1 - pb)) / n)) failures.push(`${a.process} acceptance ${pa} vs ${pb}`);
+  // (> not >=: equal acceptances of 0 or 1, zero error, agree)
+  if (Math.abs(pa - pb) > 4 * Math.sqrt((pa * (1 - pa) + pb * (1 - pb)) / n)) failures.push(`${a.process} acceptance ${pa} vs ${pb}`);
   for (const c of columns) {
     const x = a.columns[c], y = b.columns[c];
     if (sd(x) === 0 && sd(y) === 0) {

@@ -1,10 +1,10 @@
-// Polarized tau decays and the tau+ tau- spin correlation of the `tautau` process (physics.ts,
-// processes.ts): the decay angle to the flight direction follows the tau's helicity, and the two
+// Polarized tau decays and the tau+ tau- spin correlation of the `tautau` process's f64 definition
+// (physics.ts, test/f64-tautau.ts; the gen_tautau kernel against it: test/gen-tautau.test.ts): the decay angle to the flight direction follows the tau's helicity, and the two
 // charged daughters' energies are correlated as the helicity structure of e+e- -> gamma* -> tau+ tau-
 // requires (Tsai, PRD 4 (1971) 2821): pi pi and mu mu positively, mu pi negatively.
 import { describe, expect, it } from 'vitest';
 import { tauToLeptonNuNu, tauToPiNu } from '../engine/generate/physics.js';
-import { getProcess } from '../engine/generate/processes.js';
+import { f64Tautau } from './f64-tautau.js';
 import { boost, M_MU, M_TAU, p4, pabs, type P4 } from '../engine/generate/lorentz.js';
 import { EventRandom } from '../engine/generate/rng.js';
 import { key } from '../engine/random.js';
@@ -60,11 +60,10 @@ describe('polarized tau decays', () => {
 
 describe('tautau: tau+ tau- spin correlation', () => {
   it('charged daughters: CM energies correlated positively in pi pi and mu mu, negatively in mu pi', () => {
-    const gen = getProcess('tautau').generate, rng = new EventRandom(key(4, 503));
-    if (!gen) throw new Error('tautau has no host generator');
+    const gen = f64Tautau(), rng = new EventRandom(key(4, 503)); // the f64 definition (the kernel's: test/gen-tautau.test.ts)
     const e: Record<string, [number[], number[]]> = { pipi: [[], []], mumu: [[], []], mupi: [[], []] };
     for (let i = 0; i < 80_000; i++) {
-      const ev = gen(rng.start(i), { isr: 0 });
+      const ev = gen(rng.start(i), { isr: 0, decayStratum: 0 });
       const [a, b] = ev.particles; // tau- then tau+ daughter
       const k = a.kind === 'pi' && b.kind === 'pi' ? 'pipi' : a.kind === 'mu' && b.kind === 'mu' ? 'mumu' : 'mupi';
       // mu pi: the muon's energy first, whichever tau it came from

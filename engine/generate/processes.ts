@@ -12,10 +12,11 @@ import { B_MESON_PROCESSES, BR_BPLUS_BMINUS, NB, SIGMA_BB_NB } from './bmeson.js
 import { M_B, M_E, M_K, M_MU, M_PI, M_TAU, boostFrom, type P4 } from './lorentz.js';
 import {
   ALPHA, GEV2_TO_FB, S, SQRT_S, decay2, gammaGammaAngular, isotropic, isrAngularFraction, isrFractionAbove, noRadiation, produce2,
-  radiate, sampleCos, sampleGammaGammaCos, sigmaGammaGammaToLL, tauToMuNuNu, tauToPiNu, fourMuSpectrumFbPerGeV, tabulatedF32, type IsrAngularStratum, type IsrResult,
+  radiate, sampleCos, sampleGammaGammaCos, sigmaGammaGammaToLL, tauToMuNuNu, fourMuSpectrumFbPerGeV, tabulatedF32, type IsrAngularStratum, type IsrResult,
 } from './physics.js';
 import { TAU_PROCESSES, fourTrackVariant } from './tau.js';
 import { sampleEpa } from './twophoton.js';
+import { BR_TAU_MUNUNU, BR_TAU_PINU, tauModeFraction } from './gen-tautau.js';
 
 export type Kind = 'mu' | 'e' | 'pi' | 'K' | 'gamma' | 'invisible';
 export interface GenParticle {
@@ -61,12 +62,10 @@ export interface ProcessDef {
   readonly unweighted?: Readonly<Params>;
 }
 
-const BR_TAU_MUNUNU = 0.1739; // PDG 2024
 
 const mu = (charge: number, p: P4): GenParticle => ({ kind: 'mu', charge, p });
 const gammas = (r: IsrResult): GenParticle[] => r.photons.map((p) => ({ kind: 'gamma' as const, charge: 0, p }));
 const isrOrNot = (rng: EventRandom, p: Params, mMin: number, xMin = 0) => (p.isr ? radiate(rng, mMin, xMin) : noRadiation());
-const sysMass2 = (sys: P4) => sys[0] ** 2 - sys[1] ** 2 - sys[2] ** 2 - sys[3] ** 2;
 
 function positive(p: Params, ...names: string[]) {
   for (const n of names) if (!(p[n] > 0)) throw new RangeError(`parameter ${n} must be > 0, got ${p[n]}`);
@@ -249,45 +248,26 @@ const mumu: ProcessDef = {
   kernel: 'gen_dimuon', // kernels/gen_dimuon (mode 0): ISR with the xMin cut and the angular stratum, Born 1 + cos^2 (Peskin & Schroeder eq. 5.12)
 };
 
-// tau decays generated: the leptonic mu mode and pi nu (the mode whose pion fakes a muon most often).
-const BR_TAU_PINU = 0.1082; // PDG 2024
-/** One tau decay (helicity h, charge q): mu nu nu with probability B_mu / (B_mu + B_pi), else pi nu. */
-function tauDecay(rng: EventRandom, tau: P4, h: number, q: number): GenParticle[] {
-  if (rng.uniform() * (BR_TAU_MUNUNU + BR_TAU_PINU) < BR_TAU_MUNUNU) {
-    const [m, n] = tauToMuNuNu(rng, tau, h, q);
-    return [{ kind: 'mu', charge: q, p: m }, { kind: 'invisible', charge: 0, p: n }];
-  }
-  const [pi, n] = tauToPiNu(rng, tau, h, q);
-  return [{ kind: 'pi', charge: q, p: pi }, { kind: 'invisible', charge: 0, p: n }];
-}
-
 const tautau: ProcessDef = {
   name: 'tautau',
   id: 102,
   kind: 'background',
   family: 'dimuon',
   description: 'e+e- -> tau+ tau- (gamma), each tau -> mu nu nu (Michel spectrum) or pi nu with the longitudinal tau+ tau- spin correlation; leading-log ISR. A pion passes a dimuon selection only when misidentified as a muon (detector.ts)',
-  defaults: { isr: 1 },
-  paramDocs: { isr: '1: ISR, 0: Born' },
-  sigmaFb: () => 0.919 * NB * (BR_TAU_MUNUNU + BR_TAU_PINU) ** 2,
-  sigmaSource: 'Belle II Physics Book Table 4: 0.919 nb (KK2f), x (B(tau -> mu nu nu) + B(tau -> pi nu))^2 = (0.1739 + 0.1082)^2 (PDG 2024)',
-  illustrative: false,
-  generate(rng, p) {
-    const r = isrOrNot(rng, p, 2 * M_TAU + 1e-3);
-    const s2 = sysMass2(r.system), b2 = 1 - (4 * M_TAU * M_TAU) / s2;
-    // e+e- -> f fbar with mass: 1 + c^2 + (1 - beta^2) sin^2 (Peskin & Schroeder problem 5.2)
-    const c = sampleCos(rng, (x) => 1 + x * x + (1 - b2) * (1 - x * x), 2);
-    const [t1, t2] = produce2(r.system, M_TAU, M_TAU, c, rng.between(0, 2 * Math.PI));
-    // Longitudinal spin correlation (Tsai, PRD 4 (1971) 2821): the helicity-conserving part 1 + c^2
-    // has opposite tau- and tau+ helicities, the mass-suppressed (1 - beta^2) sin^2 part equal ones;
-    // h(tau-) = +-1 equally (gamma* exchange, unpolarized beams). The transverse spin correlations
-    // (interference of the two parts) are neglected. Both taus then decay hard or soft together.
-    const hMinus = rng.uniform() < 0.5 ? 1 : -1;
-    const same = (1 - b2) * (1 - c * c);
-    const hPlus = rng.uniform() * (1 + c * c + same) < same ? hMinus : -hMinus;
-    const d1 = tauDecay(rng, t1, hMinus, -1), d2 = tauDecay(rng, t2, hPlus, 1);
-    return { particles: [d1[0], d2[0], d1[1], d2[1], ...gammas(r)], truth: {} };
+  defaults: { isr: 1, decayStratum: 0 },
+  paramDocs: {
+    isr: '1: ISR, 0: Born',
+    decayStratum: 'decay-mode stratum (sigma scales accordingly; the three add up to the whole): 1 both tau -> mu nu nu, 2 one mu nu nu and one pi nu, 3 both pi nu, 0 all',
   },
+  check(p) {
+    if (![0, 1, 2, 3].includes(p.decayStratum)) throw new RangeError(`parameter decayStratum must be 0, 1, 2 or 3, got ${p.decayStratum}`);
+  },
+  sigmaFb: (p) => 0.919 * NB * (BR_TAU_MUNUNU + BR_TAU_PINU) ** 2 * tauModeFraction(p.decayStratum),
+  sigmaSource: 'Belle II Physics Book Table 4: 0.919 nb (KK2f), x (B(tau -> mu nu nu) + B(tau -> pi nu))^2 = (0.1739 + 0.1082)^2 (PDG 2024), x the decay-mode stratum\'s share',
+  illustrative: false,
+  // kernels/gen_tautau: ISR, Born 1 + c^2 + (1 - beta^2) sin^2 (Peskin & Schroeder problem 5.2), the longitudinal spin
+  // correlation (Tsai, PRD 4 (1971) 2821), polarized tau -> mu nu nu (Michel) / pi nu (kernels/lib/taudecay)
+  kernel: 'gen_tautau',
 };
 
 // Two-photon e+e- -> e+e- mu+ mu-: the EPA sampler of twophoton.ts.

@@ -2,7 +2,7 @@ import type { RefKernel } from '../types.js';
 import { xdiv, xsqrt } from '../lib/exactmath.js';
 import { newStream, rsInit, rsUniform, type RStream } from '../lib/sampling.js';
 import {
-  PHOTON_PARAMS, TRACK_PARAMS, TRIES, boostFrom, boostZ, disc, fm, isrBorn, isrPhotonsSeen, isrRadiate, msq, p3sq, ssqrt, threeBody, track, twoBody, type IsrSetup, type V4,
+  DIMUON_COLUMNS, DIMUON_EV_WORDS, DIMUON_WORDS, PHOTON_PARAMS, TRACK_PARAMS, TRIES, boostZ, dimuonColumns, disc, isrBorn, isrPhotonsSeen, isrRadiate, threeBody, track, twoBody, type IsrSetup, type V4,
 } from '../lib/genkin.js';
 
 // TypeScript reference of gen_dimuon (twins: gen_dimuon.wgsl, wasm/gen_dimuon.ts): one event of
@@ -43,22 +43,13 @@ export const GEN_DIMUON_PARAM_NAMES = [
 export const GEN_DIMUON_U32_PARAMS = 6;
 export type GenDimuonParams = Record<(typeof GEN_DIMUON_PARAM_NAMES)[number], number>;
 
-/** Output words per event: the dimuon family's columns (engine/generate/index.ts FAMILY_COLUMNS order), then the accepted flag and a pad word. */
-export const GEN_DIMUON_COLUMNS = [
-  'mu1_px_GeV', 'mu1_py_GeV', 'mu1_pz_GeV', 'mu2_px_GeV', 'mu2_py_GeV', 'mu2_pz_GeV',
-  'p_mu1_GeV', 'p_mu2_GeV', 'cos_theta_mu1', 'cos_theta_mu2',
-  'm_mumu_GeV', 'm_recoil_GeV', 'm2_recoil_GeV2', 'pt_mumu_GeV', 'p_mumu_cm_GeV',
-  'cos_theta_recoil_cm', 'cos_helicity', 'E_extra_GeV', 'n_gamma', 'n_extra_tracks',
-  'truth_m_mumu_GeV', 'truth_m_recoil_GeV',
-] as const;
-export const EV_WORDS = 24;
+/** Output words per event: the dimuon family's columns (genkin DIMUON_COLUMNS), then the accepted flag and a pad word. */
+export const GEN_DIMUON_COLUMNS = DIMUON_COLUMNS;
+export const EV_WORDS = DIMUON_EV_WORDS;
 /** Word of the accepted flag (1: both muons identified and accepted, 0: not). */
-export const C_ACC = 22;
+export const C_ACC = DIMUON_WORDS.C_ACC;
 /** Column words (KernelDesc.constants: generated into WGSL and AssemblyScript). */
-export const GEN_DIMUON_CONSTANTS = {
-  C_MU1: 0, C_MU2: 3, C_PMU1: 6, C_PMU2: 7, C_CMU1: 8, C_CMU2: 9, C_MMUMU: 10, C_MREC: 11, C_M2REC: 12, C_PT: 13, C_PCM: 14,
-  C_CREC: 15, C_CHEL: 16, C_EEXTRA: 17, C_NGAM: 18, C_NEXTRA: 19, C_TMMUMU: 20, C_TMREC: 21, C_ACC,
-} as const;
+export const GEN_DIMUON_CONSTANTS = DIMUON_WORDS;
 
 /** Param index in the params block (header of 4 words first). */
 const I = Object.fromEntries(GEN_DIMUON_PARAM_NAMES.map((n, j) => [n, 4 + j])) as Record<(typeof GEN_DIMUON_PARAM_NAMES)[number], number>;
@@ -105,47 +96,9 @@ function genEvent(P: Float32Array, w: Uint32Array, q: IsrSetup, ev: number, s: R
   const lp = boostZ(muP, g, bg), lm = boostZ(muM, g, bg);
   const tP = track(s, P, I.trk_cmin, lp, P[I.m_mu]), tM = track(s, P, I.trk_cmin, lm, P[I.m_mu]);
   const [nGam, eExtra] = w[I.isr] !== 0 ? isrPhotonsSeen(s, P, I.g_emin, k1, k2, g, bg) : [0, 0];
-  // ---- the dimuon columns (index.ts reconstruct)
-  for (let j = 0; j < EV_WORDS; j++) out[o + j] = 0;
-  const okP = tP.acc && tP.id, okM = tM.acc && tM.id;
-  const eTot = P[I.e_tot], pzTot = P[I.pz_tot];
-  const tp: V4 = [add(lp[0], lm[0]), add(lp[1], lm[1]), add(lp[2], lm[2]), add(lp[3], lm[3])];
-  out[o + GEN_DIMUON_CONSTANTS.C_TMMUMU] = ssqrt(msq(tp));
-  out[o + GEN_DIMUON_CONSTANTS.C_TMREC] = ssqrt(msq([sub(eTot, tp[0]), -tp[1], -tp[2], sub(pzTot, tp[3])]));
-  out[o + GEN_DIMUON_CONSTANTS.C_NGAM] = nGam;
-  out[o + GEN_DIMUON_CONSTANTS.C_EEXTRA] = eExtra;
-  out[o + GEN_DIMUON_CONSTANTS.C_NEXTRA] = (tP.acc ? 1 : 0) + (tM.acc ? 1 : 0) - (okP ? 1 : 0) - (okM ? 1 : 0);
-  if (!(okP && okM)) return;
-  const a = tP.p, b = tM.p;
-  out[o + C_ACC] = 1;
-  out[o + 0] = a[1];
-  out[o + 1] = a[2];
-  out[o + 2] = a[3];
-  out[o + 3] = b[1];
-  out[o + 4] = b[2];
-  out[o + 5] = b[3];
-  out[o + GEN_DIMUON_CONSTANTS.C_PMU1] = tP.pm;
-  out[o + GEN_DIMUON_CONSTANTS.C_PMU2] = tM.pm;
-  out[o + GEN_DIMUON_CONSTANTS.C_CMU1] = tP.pm > 0 ? xdiv(a[3], tP.pm) : 0;
-  out[o + GEN_DIMUON_CONSTANTS.C_CMU2] = tM.pm > 0 ? xdiv(b[3], tM.pm) : 0;
-  const pr: V4 = [add(a[0], b[0]), add(a[1], b[1]), add(a[2], b[2]), add(a[3], b[3])];
-  const mm2 = msq(pr);
-  out[o + GEN_DIMUON_CONSTANTS.C_MMUMU] = ssqrt(mm2);
-  const r2 = msq([sub(eTot, pr[0]), -pr[1], -pr[2], sub(pzTot, pr[3])]);
-  out[o + GEN_DIMUON_CONSTANTS.C_MREC] = ssqrt(r2);
-  out[o + GEN_DIMUON_CONSTANTS.C_M2REC] = r2;
-  out[o + GEN_DIMUON_CONSTANTS.C_PT] = xsqrt(add(fm(pr[1], pr[1]), fm(pr[2], pr[2])));
-  const pc = boostZ(pr, g, -bg);
-  const pcm = xsqrt(p3sq(pc));
-  out[o + GEN_DIMUON_CONSTANTS.C_PCM] = pcm;
-  out[o + GEN_DIMUON_CONSTANTS.C_CREC] = pcm > 0 ? -xdiv(pc[3], pcm) : 0;
-  // helicity angle: mu+ in the pair rest frame against the pair direction in the CM
-  const mp = xsqrt(Math.max(msq(pc), mul(P[I.m_mu], P[I.m_mu])));
-  const ar = boostFrom([pc[0], -pc[1], -pc[2], -pc[3]], mp, boostZ(a, g, -bg));
-  const v: V4 = pcm > 0 ? pc : [0, 0, 0, 1];
-  const num = add(add(fm(ar[1], v[1]), fm(ar[2], v[2])), fm(ar[3], v[3]));
-  const den2 = mul(p3sq(ar), p3sq(v));
-  out[o + GEN_DIMUON_CONSTANTS.C_CHEL] = den2 > 0 ? xdiv(num, xsqrt(den2)) : 0;
+  // ---- the dimuon columns (index.ts reconstruct), the pad word
+  dimuonColumns(out, o, tP, tM, lp, lm, nGam, eExtra, { eTot: P[I.e_tot], pzTot: P[I.pz_tot], g, bg, mMu: P[I.m_mu] });
+  out[o + EV_WORDS - 1] = 0;
 }
 
 // params: [item_offset, item_count, opaque_zero, reserved, <GEN_DIMUON_PARAM_NAMES>]

@@ -328,3 +328,70 @@ export function photonP4(s: RStream, P: Float32Array, b: number, k: V4, ang: num
   const sc = xdiv(e, xsqrt(add(add(fm(ux, ux), fm(uy, uy)), fm(uz, uz))));
   return { e, p: [e, ftz(mul(sc, ux)), ftz(mul(sc, uy)), ftz(mul(sc, uz))] };
 }
+
+/** The dimuon family's output words (engine/generate/index.ts FAMILY_COLUMNS order), then the accepted flag (DIMUON_WORDS.C_ACC); the kernels' events are DIMUON_EV_WORDS words. */
+export const DIMUON_COLUMNS = [
+  'mu1_px_GeV', 'mu1_py_GeV', 'mu1_pz_GeV', 'mu2_px_GeV', 'mu2_py_GeV', 'mu2_pz_GeV',
+  'p_mu1_GeV', 'p_mu2_GeV', 'cos_theta_mu1', 'cos_theta_mu2',
+  'm_mumu_GeV', 'm_recoil_GeV', 'm2_recoil_GeV2', 'pt_mumu_GeV', 'p_mumu_cm_GeV',
+  'cos_theta_recoil_cm', 'cos_helicity', 'E_extra_GeV', 'n_gamma', 'n_extra_tracks',
+  'truth_m_mumu_GeV', 'truth_m_recoil_GeV',
+] as const;
+export const DIMUON_EV_WORDS = 24;
+/** Column words of the dimuon family (KernelDesc.constants of its kernels: generated into WGSL and AssemblyScript; genkin.wgsl's DM_* mirror them). */
+export const DIMUON_WORDS = {
+  C_MU1: 0, C_MU2: 3, C_PMU1: 6, C_PMU2: 7, C_CMU1: 8, C_CMU2: 9, C_MMUMU: 10, C_MREC: 11, C_M2REC: 12, C_PT: 13, C_PCM: 14,
+  C_CREC: 15, C_CHEL: 16, C_EEXTRA: 17, C_NGAM: 18, C_NEXTRA: 19, C_TMMUMU: 20, C_TMREC: 21, C_ACC: 22,
+} as const;
+
+/** The lab frame's initial state and CM boost that the dimuon columns need (beamKernelParams' e_tot, pz_tot, g_cm, bg_cm). */
+export interface DimuonFrame { eTot: number; pzTot: number; g: number; bg: number; mMu: number }
+
+/**
+ * The dimuon family's columns (engine/generate/index.ts reconstruct) into out[o .. o + 23) from the
+ * two tracks: tP the mu+ candidate of true lab momentum lp, tM the mu- candidate of lm (a track is a
+ * muon when accepted and identified); the truth pair, n_gamma, E_extra and n_extra_tracks always,
+ * the rest (and the accepted flag) only when both are muons, else 0. Helicity angle: the mu+ in the
+ * pair's rest frame against the pair's CM direction.
+ */
+export function dimuonColumns(out: Float32Array, o: number, tP: Track, tM: Track, lp: V4, lm: V4, nGam: number, eExtra: number, f: DimuonFrame): void {
+  const W = DIMUON_WORDS;
+  for (let j = 0; j <= W.C_ACC; j++) out[o + j] = 0;
+  const okP = tP.acc && tP.id, okM = tM.acc && tM.id;
+  const eTot = f.eTot, pzTot = f.pzTot, g = f.g, bg = f.bg;
+  const tp: V4 = [add(lp[0], lm[0]), add(lp[1], lm[1]), add(lp[2], lm[2]), add(lp[3], lm[3])];
+  out[o + W.C_TMMUMU] = ssqrt(msq(tp));
+  out[o + W.C_TMREC] = ssqrt(msq([sub(eTot, tp[0]), -tp[1], -tp[2], sub(pzTot, tp[3])]));
+  out[o + W.C_NGAM] = nGam;
+  out[o + W.C_EEXTRA] = eExtra;
+  out[o + W.C_NEXTRA] = (tP.acc ? 1 : 0) + (tM.acc ? 1 : 0) - (okP ? 1 : 0) - (okM ? 1 : 0);
+  if (!(okP && okM)) return;
+  const a = tP.p, b = tM.p;
+  out[o + W.C_ACC] = 1;
+  out[o + W.C_MU1] = a[1];
+  out[o + W.C_MU1 + 1] = a[2];
+  out[o + W.C_MU1 + 2] = a[3];
+  out[o + W.C_MU2] = b[1];
+  out[o + W.C_MU2 + 1] = b[2];
+  out[o + W.C_MU2 + 2] = b[3];
+  out[o + W.C_PMU1] = tP.pm;
+  out[o + W.C_PMU2] = tM.pm;
+  out[o + W.C_CMU1] = tP.pm > 0 ? xdiv(a[3], tP.pm) : 0;
+  out[o + W.C_CMU2] = tM.pm > 0 ? xdiv(b[3], tM.pm) : 0;
+  const pr: V4 = [add(a[0], b[0]), add(a[1], b[1]), add(a[2], b[2]), add(a[3], b[3])];
+  out[o + W.C_MMUMU] = ssqrt(msq(pr));
+  const r2 = msq([sub(eTot, pr[0]), -pr[1], -pr[2], sub(pzTot, pr[3])]);
+  out[o + W.C_MREC] = ssqrt(r2);
+  out[o + W.C_M2REC] = r2;
+  out[o + W.C_PT] = xsqrt(add(fm(pr[1], pr[1]), fm(pr[2], pr[2])));
+  const pc = boostZ(pr, g, -bg);
+  const pcm = xsqrt(p3sq(pc));
+  out[o + W.C_PCM] = pcm;
+  out[o + W.C_CREC] = pcm > 0 ? -xdiv(pc[3], pcm) : 0;
+  const mp = xsqrt(Math.max(msq(pc), mul(f.mMu, f.mMu)));
+  const ar = boostFrom([pc[0], -pc[1], -pc[2], -pc[3]], mp, boostZ(a, g, -bg));
+  const v: V4 = pcm > 0 ? pc : [0, 0, 0, 1];
+  const num = add(add(fm(ar[1], v[1]), fm(ar[2], v[2])), fm(ar[3], v[3]));
+  const den2 = mul(p3sq(ar), p3sq(v));
+  out[o + W.C_CHEL] = den2 > 0 ? xdiv(num, xsqrt(den2)) : 0;
+}

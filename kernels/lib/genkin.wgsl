@@ -286,3 +286,77 @@ fn photon_p4(k: vec4<f32>, d: PhotonDet, ang: f32) {
   let sc = xdiv(e, xsqrt((fm(u.x, u.x) + fm(u.y, u.y)) + fm(u.z, u.z)));
   ph_p = vec4<f32>(e, ftz(opaque(sc * u.x)), ftz(opaque(sc * u.y)), ftz(opaque(sc * u.z)));
 }
+
+// The dimuon family's words (genkin.ts DIMUON_WORDS), filled by dimuon_columns into dm_cols.
+const DM_MU1 = 0u;
+const DM_MU2 = 3u;
+const DM_PMU1 = 6u;
+const DM_PMU2 = 7u;
+const DM_CMU1 = 8u;
+const DM_CMU2 = 9u;
+const DM_MMUMU = 10u;
+const DM_MREC = 11u;
+const DM_M2REC = 12u;
+const DM_PT = 13u;
+const DM_PCM = 14u;
+const DM_CREC = 15u;
+const DM_CHEL = 16u;
+const DM_EEXTRA = 17u;
+const DM_NGAM = 18u;
+const DM_NEXTRA = 19u;
+const DM_TMMUMU = 20u;
+const DM_TMREC = 21u;
+const DM_ACC = 22u;
+var<private> dm_cols: array<f32, 23>;
+
+// The dimuon columns from the two tracks (genkin.ts dimuonColumns): tp_ the mu+ candidate of true lab momentum lp, tm_ the mu- of lm.
+fn dimuon_columns(tp_: Track, tm_: Track, lp: vec4<f32>, lm: vec4<f32>, n_gam: f32, e_extra: f32, e_tot: f32, pz_tot: f32, g: f32, bg: f32, m_mu: f32) {
+  for (var j = 0u; j <= DM_ACC; j++) { dm_cols[j] = 0.0; }
+  let ok_p = tp_.acc && tp_.id;
+  let ok_m = tm_.acc && tm_.id;
+  let tp = lp + lm;
+  dm_cols[DM_TMMUMU] = ssqrt(msq(tp));
+  dm_cols[DM_TMREC] = ssqrt(msq(vec4<f32>(e_tot - tp.x, -tp.y, -tp.z, pz_tot - tp.w)));
+  dm_cols[DM_NGAM] = n_gam;
+  dm_cols[DM_EEXTRA] = e_extra;
+  dm_cols[DM_NEXTRA] = ((select(0.0, 1.0, tp_.acc) + select(0.0, 1.0, tm_.acc)) - select(0.0, 1.0, ok_p)) - select(0.0, 1.0, ok_m);
+  if (!(ok_p && ok_m)) { return; }
+  let a = tp_.p;
+  let b = tm_.p;
+  dm_cols[DM_ACC] = 1.0;
+  dm_cols[DM_MU1] = a.y;
+  dm_cols[DM_MU1 + 1u] = a.z;
+  dm_cols[DM_MU1 + 2u] = a.w;
+  dm_cols[DM_MU2] = b.y;
+  dm_cols[DM_MU2 + 1u] = b.z;
+  dm_cols[DM_MU2 + 2u] = b.w;
+  dm_cols[DM_PMU1] = tp_.pm;
+  dm_cols[DM_PMU2] = tm_.pm;
+  var c1 = 0.0;
+  if (tp_.pm > 0.0) { c1 = xdiv(a.w, tp_.pm); }
+  var c2 = 0.0;
+  if (tm_.pm > 0.0) { c2 = xdiv(b.w, tm_.pm); }
+  dm_cols[DM_CMU1] = c1;
+  dm_cols[DM_CMU2] = c2;
+  let pr = a + b;
+  dm_cols[DM_MMUMU] = ssqrt(msq(pr));
+  let r2 = msq(vec4<f32>(e_tot - pr.x, -pr.y, -pr.z, pz_tot - pr.w));
+  dm_cols[DM_MREC] = ssqrt(r2);
+  dm_cols[DM_M2REC] = r2;
+  dm_cols[DM_PT] = xsqrt(fm(pr.y, pr.y) + fm(pr.z, pr.z));
+  let pc = boost_z(pr, g, -bg);
+  let pcm = xsqrt(p3sq(pc));
+  dm_cols[DM_PCM] = pcm;
+  var crec = 0.0;
+  if (pcm > 0.0) { crec = -xdiv(pc.w, pcm); }
+  dm_cols[DM_CREC] = crec;
+  let mp = xsqrt(max(msq(pc), opaque(m_mu * m_mu)));
+  let ar = boost_from(vec4<f32>(pc.x, -pc.y, -pc.z, -pc.w), mp, boost_z(a, g, -bg));
+  var v = vec4<f32>(0.0, 0.0, 0.0, 1.0);
+  if (pcm > 0.0) { v = pc; }
+  let num = (fm(ar.y, v.y) + fm(ar.z, v.z)) + fm(ar.w, v.w);
+  let den2 = opaque(p3sq(ar) * p3sq(v));
+  var chel = 0.0;
+  if (den2 > 0.0) { chel = xdiv(num, xsqrt(den2)); }
+  dm_cols[DM_CHEL] = chel;
+}

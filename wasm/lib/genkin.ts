@@ -316,3 +316,62 @@ export function photonP4(d: PhotonDet, ang: f32, ke: f32, kx: f32, ky: f32, kz: 
   oY = ftz(sc * uY);
   oZ = ftz(sc * uZ);
 }
+
+// The dimuon family's words (kernels/lib/genkin.ts DIMUON_WORDS).
+const DM_MU1: u32 = 0, DM_MU2: u32 = 3, DM_PMU1: u32 = 6, DM_PMU2: u32 = 7, DM_CMU1: u32 = 8, DM_CMU2: u32 = 9, DM_MMUMU: u32 = 10, DM_MREC: u32 = 11;
+const DM_M2REC: u32 = 12, DM_PT: u32 = 13, DM_PCM: u32 = 14, DM_CREC: u32 = 15, DM_CHEL: u32 = 16, DM_EEXTRA: u32 = 17, DM_NGAM: u32 = 18;
+const DM_NEXTRA: u32 = 19, DM_TMMUMU: u32 = 20, DM_TMREC: u32 = 21;
+export const DM_ACC: u32 = 22;
+
+// @ts-ignore: decorator
+@inline function dmPut(o: usize, j: u32, v: f32): void { store<f32>(o + (<usize>j << 2), v); }
+
+/**
+ * The dimuon columns into the words at o (kernels/lib/genkin.ts dimuonColumns): the mu+ candidate
+ * (accepted accP, identified idP, |p| pmP, smeared four-vector ae..az) of true lab momentum lp*, the
+ * mu- candidate likewise (b*, lm*).
+ */
+export function dimuonColumns(
+  o: usize, accP: bool, idP: bool, pmP: f32, ae: f32, ax: f32, ay: f32, az: f32, accM: bool, idM: bool, pmM: f32, be: f32, bx: f32, by: f32, bz: f32,
+  lpe: f32, lpx: f32, lpy: f32, lpz: f32, lme: f32, lmx: f32, lmy: f32, lmz: f32, nGam: f32, eExtra: f32, eTot: f32, pzTot: f32, g: f32, bg: f32, mMu: f32,
+): void {
+  for (let j: u32 = 0; j <= DM_ACC; j++) dmPut(o, j, 0.0);
+  const okP = accP && idP, okM = accM && idM;
+  const te = lpe + lme, tx = lpx + lmx, ty = lpy + lmy, tz = lpz + lmz;
+  dmPut(o, DM_TMMUMU, ssqrt(msq(te, tx, ty, tz)));
+  dmPut(o, DM_TMREC, ssqrt(msq(eTot - te, -tx, -ty, pzTot - tz)));
+  dmPut(o, DM_NGAM, nGam);
+  dmPut(o, DM_EEXTRA, eExtra);
+  dmPut(o, DM_NEXTRA, <f32>((accP ? 1 : 0) + (accM ? 1 : 0) - (okP ? 1 : 0) - (okM ? 1 : 0)));
+  if (!(okP && okM)) return;
+  dmPut(o, DM_ACC, 1.0);
+  dmPut(o, DM_MU1, ax);
+  dmPut(o, DM_MU1 + 1, ay);
+  dmPut(o, DM_MU1 + 2, az);
+  dmPut(o, DM_MU2, bx);
+  dmPut(o, DM_MU2 + 1, by);
+  dmPut(o, DM_MU2 + 2, bz);
+  dmPut(o, DM_PMU1, pmP);
+  dmPut(o, DM_PMU2, pmM);
+  dmPut(o, DM_CMU1, pmP > 0.0 ? xdiv(az, pmP) : 0.0);
+  dmPut(o, DM_CMU2, pmM > 0.0 ? xdiv(bz, pmM) : 0.0);
+  const pe = ae + be, px = ax + bx, py = ay + by, pz = az + bz;
+  dmPut(o, DM_MMUMU, ssqrt(msq(pe, px, py, pz)));
+  const r2 = msq(eTot - pe, -px, -py, pzTot - pz);
+  dmPut(o, DM_MREC, ssqrt(r2));
+  dmPut(o, DM_M2REC, r2);
+  dmPut(o, DM_PT, xsqrt(fm(px, px) + fm(py, py)));
+  boostZ(pe, px, py, pz, g, -bg);
+  const ce = oE, cx = oX, cy = oY, cz = oZ;
+  const pcm = xsqrt(p3sq(cx, cy, cz));
+  dmPut(o, DM_PCM, pcm);
+  dmPut(o, DM_CREC, pcm > 0.0 ? -xdiv(cz, pcm) : 0.0);
+  const mp = xsqrt(max<f32>(msq(ce, cx, cy, cz), mMu * mMu));
+  boostZ(ae, ax, ay, az, g, -bg);
+  boostFrom(ce, -cx, -cy, -cz, mp, oE, oX, oY, oZ);
+  let vx: f32 = 0, vy: f32 = 0, vz: f32 = 1;
+  if (pcm > 0.0) { vx = cx; vy = cy; vz = cz; }
+  const num = (fm(oX, vx) + fm(oY, vy)) + fm(oZ, vz);
+  const den2 = p3sq(oX, oY, oZ) * p3sq(vx, vy, vz);
+  dmPut(o, DM_CHEL, den2 > 0.0 ? xdiv(num, xsqrt(den2)) : 0.0);
+}
