@@ -5,7 +5,7 @@ import { xdiv, xsqrt } from './lib/exactmath';
 import { rsInit, rsUniform } from './lib/sampling';
 import {
   PhotonDet, TrackDet, boostFrom, boostZ, dC, dS, dimuonColumns, disc, fm, isrBorn, isrM2, isrPhotonsSeen, isrRadiate, isrSetup, k1e, k1x, k1y, k1z, k2e, k2x, k2y, k2z,
-  oE, oX, oY, oZ, pStar, se, seenE, seenN, sx, sy, sz, tAcc, tId, tPm, track,
+  oE, oX, oY, oZ, pStar, se, seenE, seenN, sx, sy, sz, tAcc, tPm, track,
 } from './lib/genkin';
 import { hfX, hfY, hfZ, helicityFrame, tauLepton, tauPion, tdC, tdE, tdP } from './lib/taudecay';
 import { Bufs, C_MODES, OUT_EV_STRIDE, Params } from './gen/gen_tautau';
@@ -31,6 +31,28 @@ function decayTau(P: Params, isMu: bool, h: f32, q: f32, te: f32, tx: f32, ty: f
 
 function genEvent(P: Params, ev: u32, o: usize): void {
   rsInit(P.key0, P.key1, ev, 0, 0);
+  // decay modes
+  let muM: bool, muP: bool;
+  const st0 = P.stratum;
+  if (st0 == 0) {
+    muM = rsUniform() < P.f_mu;
+    muP = rsUniform() < P.f_mu;
+  } else if (st0 == 2) {
+    muM = rsUniform() < <f32>0.5;
+    muP = !muM;
+  } else {
+    muM = st0 == 1;
+    muP = muM;
+  }
+  // identification of the charged daughters (as muons), first: skim stops the event here
+  const idM = rsUniform() < (muM ? P.id_mu : P.id_pi);
+  const idP = rsUniform() < (muP ? P.id_mu : P.id_pi);
+  const modes = <f32>((muM ? 0 : 1) + (muP ? 0 : 2));
+  if (P.skim != 0 && !(idM && idP)) {
+    for (let j: u32 = 0; j < <u32>(OUT_EV_STRIDE >> 2); j++) put(o, j, 0.0);
+    put(o, C_MODES, modes);
+    return;
+  }
   // ISR (no generator cut, no angular stratum)
   if (P.isr != 0) isrRadiate();
   else isrBorn();
@@ -51,19 +73,6 @@ function genEvent(P: Params, ev: u32, o: usize): void {
   const hM: f32 = rsUniform() < <f32>0.5 ? 1.0 : -1.0;
   const same = omb2 * (<f32>1.0 - c2);
   const hP: f32 = rsUniform() * ((<f32>1.0 + c2) + same) < same ? hM : -hM;
-  // decay modes
-  let muM: bool, muP: bool;
-  const st0 = P.stratum;
-  if (st0 == 0) {
-    muM = rsUniform() < P.f_mu;
-    muP = rsUniform() < P.f_mu;
-  } else if (st0 == 2) {
-    muM = rsUniform() < <f32>0.5;
-    muP = !muM;
-  } else {
-    muM = st0 == 1;
-    muP = muM;
-  }
   // the taus in the pair's rest frame (tau- along n), their decays, boosts to the CM and the lab
   const ps = pStar(m2, M, mt, mt), et = M * <f32>0.5;
   const st = xsqrt(max<f32>(0.0, <f32>1.0 - c2));
@@ -81,11 +90,10 @@ function genEvent(P: Params, ev: u32, o: usize): void {
   boostZ(oE, oX, oY, oZ, g, bg);
   const lpe = oE, lpx = oX, lpy = oY, lpz = oZ;
   const td = changetype<TrackDet>(changetype<usize>(P) + offsetof<Params>('trk_cmin'));
-  const pd_ = changetype<TrackDet>(changetype<usize>(P) + offsetof<Params>('pi_cmin'));
-  track(muP ? td : pd_, P.m_mu, lpe, lpx, lpy, lpz);
-  const accP = tAcc, idP = tId, pmP = tPm, ae = oE, ax = oX, ay = oY, az = oZ;
-  track(muM ? td : pd_, P.m_mu, lme, lmx, lmy, lmz);
-  const accM = tAcc, idM = tId, pmM = tPm, be = oE, bx = oX, by = oY, bz = oZ;
+  track(td, P.m_mu, lpe, lpx, lpy, lpz); // its identification: idP, drawn first
+  const accP = tAcc, pmP = tPm, ae = oE, ax = oX, ay = oY, az = oZ;
+  track(td, P.m_mu, lme, lmx, lmy, lmz);
+  const accM = tAcc, pmM = tPm, be = oE, bx = oX, by = oY, bz = oZ;
   let nGam: f32 = 0, eExtra: f32 = 0;
   if (P.isr != 0) {
     isrPhotonsSeen(changetype<PhotonDet>(changetype<usize>(P) + offsetof<Params>('g_emin')), k1e, k1x, k1y, k1z, k2e, k2x, k2y, k2z, g, bg);
@@ -93,7 +101,7 @@ function genEvent(P: Params, ev: u32, o: usize): void {
     eExtra = seenE;
   }
   dimuonColumns(o, accP, idP, pmP, ae, ax, ay, az, accM, idM, pmM, be, bx, by, bz, lpe, lpx, lpy, lpz, lme, lmx, lmy, lmz, nGam, eExtra, P.e_tot, P.pz_tot, g, bg, P.m_mu);
-  put(o, C_MODES, <f32>((muM ? 0 : 1) + (muP ? 0 : 2)));
+  put(o, C_MODES, modes);
 }
 
 export function gen_tautau(params: usize, bufs: usize): void {

@@ -20,15 +20,15 @@ export function tauModeFraction(stratum: number): number {
 /** The gen_tautau params of tau tau with resolved parameters, for event indices from `first` under key k. */
 export function tautauKernelParams(_proc: ProcessDef, p: Params, det: DetectorModel, k: Key, first: number): Record<string, number> {
   const photonDet = photonKernelParams(det, 'gen_tautau');
-  const trk = trackKernelParams(det);
   const emax = (M_TAU * M_TAU + M_MU * M_MU) / (2 * M_TAU);
   return {
-    key0: k[0], key1: k[1], first, isr: p.isr ? 1 : 0, stratum: p.decayStratum,
+    key0: k[0], key1: k[1], first, isr: p.isr ? 1 : 0, stratum: p.decayStratum, skim: p.skim ? 1 : 0,
     m_tau: M_TAU, m_mu: M_MU, m_min: 2 * M_TAU + 1e-3, f_mu: BR_TAU_MUNUNU / (BR_TAU_MUNUNU + BR_TAU_PINU),
     mich_emax: emax, mich_xmin: M_MU / emax, pi_p: (M_TAU * M_TAU - M_PI * M_PI) / (2 * M_TAU), pi_e: (M_TAU * M_TAU + M_PI * M_PI) / (2 * M_TAU),
-    ...beamKernelParams(), ...trk,
-    // the pion's track sub-block: the same response, identified (as a muon) with the misidentification probability
-    pi_cmin: trk.trk_cmin, pi_cmax: trk.trk_cmax, pi_ptmin: trk.trk_ptmin, pi_ra: trk.trk_ra, pi_rb: trk.trk_rb, pi_ang: trk.trk_ang, pi_fake: det.piMuFakeRate,
+    id_mu: det.muIdEfficiency, id_pi: det.piMuFakeRate,
+    ...beamKernelParams(),
+    // the identification is drawn first (id_mu, id_pi): genkin's track always identifies
+    ...trackKernelParams(det), mu_eff: 2,
     ...photonDet,
   };
 }

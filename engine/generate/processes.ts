@@ -12,7 +12,7 @@ import { B_MESON_PROCESSES, BR_BPLUS_BMINUS, NB, SIGMA_BB_NB } from './bmeson.js
 import { M_B, M_E, M_K, M_MU, M_PI, M_TAU, boostFrom, type P4 } from './lorentz.js';
 import {
   ALPHA, GEV2_TO_FB, S, SQRT_S, decay2, gammaGammaAngular, isotropic, isrAngularFraction, isrFractionAbove, noRadiation, produce2,
-  radiate, sampleCos, sampleGammaGammaCos, sigmaGammaGammaToLL, tauToMuNuNu, fourMuSpectrumFbPerGeV, tabulatedF32, type IsrAngularStratum, type IsrResult,
+  radiate, sampleCos, sampleGammaGammaCos, sigmaGammaGammaToLL, fourMuSpectrumFbPerGeV, tabulatedF32, type IsrAngularStratum, type IsrResult,
 } from './physics.js';
 import { TAU_PROCESSES, fourTrackVariant } from './tau.js';
 import { sampleEpa } from './twophoton.js';
@@ -254,13 +254,15 @@ const tautau: ProcessDef = {
   kind: 'background',
   family: 'dimuon',
   description: 'e+e- -> tau+ tau- (gamma), each tau -> mu nu nu (Michel spectrum) or pi nu with the longitudinal tau+ tau- spin correlation; leading-log ISR. A pion passes a dimuon selection only when misidentified as a muon (detector.ts)',
-  defaults: { isr: 1, decayStratum: 0 },
+  defaults: { isr: 1, decayStratum: 0, skim: 0 },
   paramDocs: {
     isr: '1: ISR, 0: Born',
     decayStratum: 'decay-mode stratum (sigma scales accordingly; the three add up to the whole): 1 both tau -> mu nu nu, 2 one mu nu nu and one pi nu, 3 both pi nu, 0 all',
+    skim: '1: an event whose two charged daughters are not both identified as muons (drawn first) is not simulated further: not accepted, its columns 0; the accepted events are those of skim 0, bit for bit (for dimuon selections; sigma unchanged)',
   },
   check(p) {
     if (![0, 1, 2, 3].includes(p.decayStratum)) throw new RangeError(`parameter decayStratum must be 0, 1, 2 or 3, got ${p.decayStratum}`);
+    if (p.skim !== 0 && p.skim !== 1) throw new RangeError(`parameter skim must be 0 or 1, got ${p.skim}`);
   },
   sigmaFb: (p) => 0.919 * NB * (BR_TAU_MUNUNU + BR_TAU_PINU) ** 2 * tauModeFraction(p.decayStratum),
   sigmaSource: 'Belle II Physics Book Table 4: 0.919 nb (KK2f), x (B(tau -> mu nu nu) + B(tau -> pi nu))^2 = (0.1739 + 0.1082)^2 (PDG 2024), x the decay-mode stratum\'s share',

@@ -18,5 +18,7 @@ export function cases(): ConformanceCase[] {
     mk('tau tau, both tau -> pi nu (stratum 3), Born, 1200 events', { decayStratum: 3, isr: 0 }, 4, 9000, 1200),
     mk('tau tau, last event indices', {}, 5, 2 ** 32 - 400, 400),
     mk('tau tau, pion misidentified every time (pi_fake = 1), 1000 events', { decayStratum: 3 }, 6, 0, 1000, 0, { ...BELLE2_DETECTOR, piMuFakeRate: 1 }),
+    mk('tau tau, skim (events without two identified muons stop early), mu pi, 2000 events', { decayStratum: 2, skim: 1 }, 7, 300, 2000),
+    mk('tau tau, skim, all modes, 1000 events', { skim: 1 }, 8, 0, 1000),
   ];
 }

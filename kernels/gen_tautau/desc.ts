@@ -13,6 +13,9 @@ const DOCS: Partial<Record<(typeof GEN_TAUTAU_PARAM_NAMES)[number], string>> = {
   first: 'event index of item 0',
   isr: '1: leading-log ISR from both beams, 0: Born',
   stratum: 'decay modes: 0 each tau mu nu nu with f_mu, else pi nu; 1 both mu nu nu; 2 one of each (1/2 each way); 3 both pi nu',
+  skim: '1: stop an event whose daughters are not both identified as muons (drawn first): its words 0 but C_MODES',
+  id_mu: 'muon identification efficiency', id_pi: 'probability that a pion is identified as a muon',
+  mu_eff: '2: the identification is drawn first (id_mu, id_pi), track() always identifies',
   m_min: 'ISR retried until the system mass exceeds this (2 m_tau + 1 MeV), GeV',
   f_mu: 'B(tau -> mu nu nu) / (B(tau -> mu nu nu) + B(tau -> pi nu))',
   mich_emax: 'E_max = (m_tau^2 + m_mu^2) / 2 m_tau of the Michel spectrum, GeV', mich_xmin: 'm_mu / E_max',
@@ -20,7 +23,6 @@ const DOCS: Partial<Record<(typeof GEN_TAUTAU_PARAM_NAMES)[number], string>> = {
   isr_exp: '2 / beta (x = U^(2/beta))', isr_a: 'a = 1 - beta_e = m_e^2 / (2 E_beam^2) of a beam in the CM', isr_lr: 'ln(a / (2 - a))',
   g_cm: 'gamma of the CM in the lab', bg_cm: 'beta gamma of the CM in the lab',
   trk_cmin: 'track acceptance: cos(theta_max) < cos theta_lab', trk_cmax: '... < cos(theta_min)',
-  mu_eff: 'muon identification efficiency', pi_fake: 'probability that a pion is identified as a muon',
   ecl_c0: 'ECL polar ranges as (cos theta_hi, cos theta_lo) pairs: c0 c1, c2 c3, c4 c5',
 };
 

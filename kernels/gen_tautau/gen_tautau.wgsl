@@ -2,7 +2,6 @@
 // there for the physics, its sources and the draw order); four-vectors are vec4 (E, px, py, pz).
 
 fn track_det() -> TrackDet { return TrackDet(P.trk_cmin, P.trk_cmax, P.trk_ptmin, P.trk_ra, P.trk_rb, P.trk_ang, P.mu_eff); }
-fn pion_det() -> TrackDet { return TrackDet(P.pi_cmin, P.pi_cmax, P.pi_ptmin, P.pi_ra, P.pi_rb, P.pi_ang, P.pi_fake); }
 fn photon_det() -> PhotonDet {
   return PhotonDet(P.g_emin, P.ecl_c0, P.ecl_c1, P.ecl_c2, P.ecl_c3, P.ecl_c4, P.ecl_c5, P.g_ra, P.g_rb, P.g_rc);
 }
@@ -34,6 +33,28 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let l = item_index(gid, nwg);
   if (l >= P.item_count) { return; }
   rs_init(vec2<u32>(P.key0, P.key1), P.first + P.item_offset + l, 0u, 0u);
+  // decay modes
+  var mu_m: bool;
+  var mu_p: bool;
+  if (P.stratum == 0u) {
+    mu_m = rs_uniform() < P.f_mu;
+    mu_p = rs_uniform() < P.f_mu;
+  } else if (P.stratum == 2u) {
+    mu_m = rs_uniform() < 0.5;
+    mu_p = !mu_m;
+  } else {
+    mu_m = P.stratum == 1u;
+    mu_p = mu_m;
+  }
+  // identification of the charged daughters (as muons), first: skim stops the event here
+  let id_m = rs_uniform() < select(P.id_pi, P.id_mu, mu_m);
+  let id_p = rs_uniform() < select(P.id_pi, P.id_mu, mu_p);
+  let modes = select(0.0, 1.0, !mu_m) + select(0.0, 2.0, !mu_p);
+  if (P.skim != 0u && !(id_m && id_p)) {
+    for (var j = 0u; j < OUT_EV_STRIDE; j++) { put(l, j, 0.0); }
+    put(l, C_MODES, modes);
+    return;
+  }
   let rs = P.sqrt_s;
   // ISR (no generator cut, no angular stratum)
   isr_born(rs);
@@ -60,19 +81,6 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let h_m = select(-1.0, 1.0, rs_uniform() < 0.5);
   let same = opaque(omb2 * (1.0 - c2));
   let h_p = select(-h_m, h_m, opaque(rs_uniform() * ((1.0 + c2) + same)) < same);
-  // decay modes
-  var mu_m: bool;
-  var mu_p: bool;
-  if (P.stratum == 0u) {
-    mu_m = rs_uniform() < P.f_mu;
-    mu_p = rs_uniform() < P.f_mu;
-  } else if (P.stratum == 2u) {
-    mu_m = rs_uniform() < 0.5;
-    mu_p = !mu_m;
-  } else {
-    mu_m = P.stratum == 1u;
-    mu_p = mu_m;
-  }
   // the taus in the pair's rest frame (tau- along n), their decays, boosts to the CM and the lab
   let ps = p_star(m2, M, mt, mt);
   let et = 0.5 * M;
@@ -85,12 +93,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let bg = P.bg_cm;
   let lm = boost_z(boost_from(sys, M, d_m), g, bg);
   let lp = boost_z(boost_from(sys, M, d_p), g, bg);
-  var det_p = pion_det();
-  if (mu_p) { det_p = track_det(); }
-  var det_m = pion_det();
-  if (mu_m) { det_m = track_det(); }
-  let tp_ = track(lp, P.m_mu, det_p);
-  let tm_ = track(lm, P.m_mu, det_m);
+  var tp_ = track(lp, P.m_mu, track_det());
+  tp_.id = id_p;
+  var tm_ = track(lm, P.m_mu, track_det());
+  tm_.id = id_m;
   var n_gam = 0.0;
   var e_extra = 0.0;
   if (P.isr != 0u) {
@@ -100,5 +106,5 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   }
   dimuon_columns(tp_, tm_, lp, lm, n_gam, e_extra, P.e_tot, P.pz_tot, g, bg, P.m_mu);
   for (var j = 0u; j <= DM_ACC; j++) { put(l, j, dm_cols[j]); }
-  put(l, C_MODES, select(0.0, 1.0, !mu_m) + select(0.0, 2.0, !mu_p));
+  put(l, C_MODES, modes);
 }

@@ -22,8 +22,12 @@ import {
 //   flight in the pair's rest frame (kernels/lib/taudecay), or the modes of a stratum (param
 //   stratum: 1 both mu, 2 one mu and one pi (which one: 1/2 each), 3 both pi; 0 all);
 // - the decay products boosted tau rest frame -> pair rest frame -> CM -> lab; detector: a muon is
-//   identified with mu_eff, a pion misidentified as a muon with pi_fake (its four-vector then takes
+//   identified with id_mu, a pion misidentified as a muon with id_pi (its four-vector then takes
 //   the muon mass); ISR photons in the ECL; the dimuon columns from the two tracks.
+// Draw order: the decay modes and both daughters' identification first (a flat probability, drawn
+// before the kinematics), then ISR, production, helicities, decays, tracks, photons. skim = 1 stops
+// an event whose daughters are not both identified right there (it cannot pass: every word 0 but
+// C_MODES); its accepted events are skim 0's, bit for bit.
 // Word C_MODES (the family's pad word, not a column): bit 0 tau- -> pi nu, bit 1 tau+ -> pi nu.
 
 const fr = Math.fround;
@@ -31,17 +35,18 @@ const add = (a: number, b: number) => fr(a + b);
 const sub = (a: number, b: number) => fr(a - b);
 const mul = (a: number, b: number) => fr(a * b);
 
-/** The pion's track sub-block: genkin's TRACK_PARAMS with the pion -> muon misidentification probability as the identification efficiency. */
-export const PION_TRACK_PARAMS = ['pi_cmin', 'pi_cmax', 'pi_ptmin', 'pi_ra', 'pi_rb', 'pi_ang', 'pi_fake'] as const;
-
-/** The kernel's params in desc order (the header's 4 words come first). u32: the first five. */
+/**
+ * The kernel's params in desc order (the header's 4 words come first). u32: the first six. The
+ * identification is drawn first (id_mu for a muon, id_pi for a pion taken for a muon), so the track
+ * sub-block's mu_eff is 2 (track's own draw always identifies).
+ */
 export const GEN_TAUTAU_PARAM_NAMES = [
-  'key0', 'key1', 'first', 'isr', 'stratum',
-  'm_tau', 'm_mu', 'm_min', 'f_mu', 'mich_emax', 'mich_xmin', 'pi_p', 'pi_e',
+  'key0', 'key1', 'first', 'isr', 'stratum', 'skim',
+  'm_tau', 'm_mu', 'm_min', 'f_mu', 'mich_emax', 'mich_xmin', 'pi_p', 'pi_e', 'id_mu', 'id_pi',
   'sqrt_s', 'e_beam', 'e_tot', 'pz_tot', 'g_cm', 'bg_cm', 'isr_exp', 'isr_a', 'isr_lr',
-  ...TRACK_PARAMS, ...PION_TRACK_PARAMS, ...PHOTON_PARAMS,
+  ...TRACK_PARAMS, ...PHOTON_PARAMS,
 ] as const;
-export const GEN_TAUTAU_U32_PARAMS = 5;
+export const GEN_TAUTAU_U32_PARAMS = 6;
 export type GenTautauParams = Record<(typeof GEN_TAUTAU_PARAM_NAMES)[number], number>;
 /** Output words per event: the dimuon family's columns (genkin DIMUON_COLUMNS), the accepted flag, the true decay modes. */
 export const GEN_TAUTAU_COLUMNS = DIMUON_COLUMNS;
@@ -63,6 +68,27 @@ function decayTau(s: RStream, Q: GenTautauParams, isMu: boolean, h: number, q: n
 
 function genEvent(Q: GenTautauParams, P: Float32Array, q: IsrSetup, ev: number, s: RStream, out: Float32Array, o: number): void {
   rsInit(s, Q.key0, Q.key1, ev, 0, 0);
+  // ---- decay modes
+  let muM: boolean, muP: boolean;
+  const st0 = Q.stratum;
+  if (st0 === 0) {
+    muM = rsUniform(s) < Q.f_mu;
+    muP = rsUniform(s) < Q.f_mu;
+  } else if (st0 === 2) {
+    muM = rsUniform(s) < 0.5;
+    muP = !muM;
+  } else {
+    muM = st0 === 1;
+    muP = muM;
+  }
+  // ---- identification of the charged daughters (as muons), first: skim stops the event here
+  const idM = rsUniform(s) < (muM ? Q.id_mu : Q.id_pi), idP = rsUniform(s) < (muP ? Q.id_mu : Q.id_pi);
+  const modes = (muM ? 0 : 1) + (muP ? 0 : 2);
+  if (Q.skim !== 0 && !(idM && idP)) {
+    for (let j = 0; j < EV_WORDS; j++) out[o + j] = 0;
+    out[o + C_MODES] = modes;
+    return;
+  }
   const rs = Q.sqrt_s;
   // ---- ISR (no generator cut, no angular stratum)
   const { k1, k2, sys, m2 } = Q.isr !== 0 ? isrRadiate(s, q) : isrBorn(rs);
@@ -81,19 +107,6 @@ function genEvent(Q: GenTautauParams, P: Float32Array, q: IsrSetup, ev: number, 
   const hM = rsUniform(s) < 0.5 ? 1 : -1;
   const same = mul(omb2, sub(1, c2));
   const hP = mul(rsUniform(s), add(add(1, c2), same)) < same ? hM : -hM;
-  // ---- decay modes
-  let muM: boolean, muP: boolean;
-  const st0 = Q.stratum;
-  if (st0 === 0) {
-    muM = rsUniform(s) < Q.f_mu;
-    muP = rsUniform(s) < Q.f_mu;
-  } else if (st0 === 2) {
-    muM = rsUniform(s) < 0.5;
-    muP = !muM;
-  } else {
-    muM = st0 === 1;
-    muP = muM;
-  }
   // ---- the taus in the pair's rest frame (tau- along n), their decays, boosts to the CM and the lab
   const ps = pStar(m2, M, mt, mt), et = mul(M, 0.5);
   const st = xsqrt(Math.max(0, sub(1, c2)));
@@ -103,11 +116,11 @@ function genEvent(Q: GenTautauParams, P: Float32Array, q: IsrSetup, ev: number, 
   const dP = decayTau(s, Q, muP, hP, 1, [et, -nx, -ny, -nz], c, st, cph, sph, true);
   const g = Q.g_cm, bg = Q.bg_cm;
   const lm = boostZ(boostFrom(sys, M, dM), g, bg), lp = boostZ(boostFrom(sys, M, dP), g, bg);
-  // a pion's four-vector takes the muon mass (the analysis's hypothesis); its identification is the misidentification
-  const tP = track(s, P, muP ? I.trk_cmin : I.pi_cmin, lp, Q.m_mu), tM = track(s, P, muM ? I.trk_cmin : I.pi_cmin, lm, Q.m_mu);
+  // a pion's four-vector takes the muon mass (the analysis's hypothesis); the identification was drawn first
+  const tP = { ...track(s, P, I.trk_cmin, lp, Q.m_mu), id: idP }, tM = { ...track(s, P, I.trk_cmin, lm, Q.m_mu), id: idM };
   const [nGam, eExtra] = Q.isr !== 0 ? isrPhotonsSeen(s, P, I.g_emin, k1, k2, g, bg) : [0, 0];
   dimuonColumns(out, o, tP, tM, lp, lm, nGam, eExtra, { eTot: Q.e_tot, pzTot: Q.pz_tot, g, bg, mMu: Q.m_mu });
-  out[o + C_MODES] = (muM ? 0 : 1) + (muP ? 0 : 2);
+  out[o + C_MODES] = modes;
 }
 
 /** Param index in the params block (header of 4 words first). */
