@@ -20,6 +20,7 @@ import { genBdecay } from './gen_bdecay/desc.js';
 import { genFourmuon } from './gen_fourmuon/desc.js';
 import { genPhotons } from './gen_photons/desc.js';
 import { genTautau } from './gen_tautau/desc.js';
+import { genIdm } from './gen_idm/desc.js';
 
 /** Every kernel the engine dispatches. A new kernel adds one line here (build.mjs exports its wasm twin). */
 export const KERNELS: readonly KernelDesc[] = [
@@ -44,6 +45,7 @@ export const KERNELS: readonly KernelDesc[] = [
   genFourmuon,
   genPhotons,
   genTautau,
+  genIdm,
 ];
 
 export function kernelByName(name: string): KernelDesc {

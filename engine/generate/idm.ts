@@ -4,10 +4,13 @@
 // pointing, through its mixing sin(theta) with the SM Higgs). The model's widths and cross
 // section, and signal decays for the lifetime sweep (engine/analyses/idm.ts). Units: GeV, cm.
 import type { Backend } from '../../host/backend.js';
-import { foldIn, key, uniforms } from '../random.js';
+import { foldIn, key } from '../random.js';
 import { checkpoint } from '../cancel.js';
-import { M_E, M_MU, boostFrom, twoBody } from './lorentz.js';
-import { ALPHA, SQRT_S, toLab } from './physics.js';
+import { M_E, M_MU } from './lorentz.js';
+import { ALPHA, SQRT_S } from './physics.js';
+import { beamKernelParams } from './genkin.js';
+import { genIdm } from '../../kernels/gen_idm/desc.js';
+import { EV_WORDS, GEN_IDM_OUT } from '../../kernels/gen_idm/ref.js';
 import { scalarBranchingFractions, brAPrimeToMuMu } from './branching.js';
 import { getProcess, resolveParams } from './index.js';
 import { CHANNELS, DAUGHTER_MASS, reducedMass, resolution, type Channel } from '../llp/sample.js';
@@ -91,8 +94,8 @@ export interface IdmDecays {
   /** Transverse beta gamma of chi2 (its acceptance is computed from it analytically). */
   readonly bgTChi2: Float32Array;
   /** Physical proper decay length of h', cm. */
-  readonly ct: Float64Array;
-  /** A uniform in [0, 1) per event for the chi2 decay (injection: c t2 = -c tau2 ln(1 - u)). */
+  readonly ct: Float32Array;
+  /** A uniform in (0, 1) per event for the chi2 decay (injection: c t2 = -c tau2 ln(1 - u)). */
   readonly uChi2: Float32Array;
 }
 
@@ -112,34 +115,39 @@ export interface IdmDecayOptions {
   readonly signal?: AbortSignal;
 }
 
+/** The gen_idm kernel's params of a cell (kernels/gen_idm/ref.ts). */
+export function idmKernelParams(o: Omit<IdmDecayOptions, 'n' | 'backend' | 'signal'>): Record<string, number> {
+  const p = o.params, k = foldIn(key(o.seed, IDM_STREAM), o.cell);
+  const beam = beamKernelParams();
+  // f32 bounds: c tau and the transverse beta gamma stay far from subnormal and overflow
+  if (o.ctauCm !== undefined && !(o.ctauCm >= 1e-12 && o.ctauCm <= 1e20)) throw new RangeError(`iDM decays: c tau = ${o.ctauCm} cm must lie in [1e-12, 1e20] for the gen_idm kernel`);
+  if (o.fixedBgT !== undefined && !(o.fixedBgT >= 0 && o.fixedBgT <= 1e6)) throw new RangeError(`iDM decays: fixedBgT = ${o.fixedBgT} must lie in [0, 1e6]`);
+  return {
+    key0: k[0], key1: k[1], ct_mode: o.ctauCm !== undefined ? 1 : 0, fixed: o.fixedBgT !== undefined ? 1 : 0,
+    sqrt_s: SQRT_S, m_a: p.mA, m_h: o.mh, m_chi1: p.mChi1, m_chi2: p.mChi1 + p.dm, g_cm: beam.g_cm, bg_cm: beam.bg_cm,
+    ct_min: CT_MIN_CM, ln_r: Math.log(CT_MAX_CM / CT_MIN_CM), ctau: o.ctauCm ?? 0, ictau0: 1 / darkHiggsCtau0Cm(o.mh), fixed_bgt: o.fixedBgT ?? 0,
+    m_red: reducedMass(o.mh, DAUGHTER_MASS[o.channel]), sg_red: resolution(o.mh, o.channel),
+  };
+}
+
 /**
- * n signal events: A' h' in the CM frame with the A' direction isotropic (the Zh-like angular
- * distribution is not simulated), A' -> chi1 chi2 isotropic in the A' frame, boosted to the lab
- * (engine/generate/physics.ts toLab); h' proper decay length log-uniform in [CT_MIN_CM, CT_MAX_CM] (or
- * exponential with ctauCm), lxy = c t pT / m; M_red smeared with the LLP resolution (illustrative).
- * Randomness: Philox, key foldIn(key(seed, IDM_STREAM), cell), two blocks per event.
+ * n signal events of a cell from the gen_idm kernel on the backend (kernels/gen_idm: f32 from exact
+ * ops, the same bits on every backend): A' h' in the CM frame with the A' direction isotropic (the
+ * Zh-like angular distribution is not simulated), A' -> chi1 chi2 isotropic in the A' frame, boosted to
+ * the lab; h' proper decay length log-uniform in [CT_MIN_CM, CT_MAX_CM] (or exponential with ctauCm),
+ * lxy = c t pT / m; M_red smeared with the LLP resolution (illustrative). Randomness: Philox, key
+ * foldIn(key(seed, IDM_STREAM), cell), counter (block, event, 0, 0).
  */
 export async function generateIdmDecays(o: IdmDecayOptions): Promise<IdmDecays> {
   await checkpoint(o.signal);
-  const p = o.params, m2 = p.mChi1 + p.dm;
-  const u = await uniforms(o.backend, foldIn(key(o.seed, IDM_STREAM), o.cell), { event: 0 }, 2 * o.n);
-  const ctNorm = new Float32Array(o.n), lxy = new Float32Array(o.n), mred = new Float32Array(o.n), bgTChi2 = new Float32Array(o.n), ct = new Float64Array(o.n), uChi2 = new Float32Array(o.n);
-  const ctau0 = darkHiggsCtau0Cm(o.mh), mx = DAUGHTER_MASS[o.channel], mr = reducedMass(o.mh, mx), sg = resolution(o.mh, o.channel);
-  const lnR = Math.log(CT_MAX_CM / CT_MIN_CM);
-  for (let k = 0; k < o.n; k++) {
-    const r = u.subarray(8 * k, 8 * k + 8);
-    const [A, H] = twoBody(SQRT_S, p.mA, o.mh, 2 * r[0] - 1, 2 * Math.PI * r[1]);
-    const [, X2] = twoBody(p.mA, p.mChi1, m2, 2 * r[2] - 1, 2 * Math.PI * r[3]);
-    const Hl = toLab(H), X2l = toLab(boostFrom(A, X2));
-    const bgT = o.fixedBgT ?? Math.hypot(Hl[1], Hl[2]) / o.mh;
-    ct[k] = o.ctauCm !== undefined ? -o.ctauCm * Math.log(1 - r[4]) : CT_MIN_CM * Math.exp(lnR * r[4]);
-    ctNorm[k] = ct[k] / ctau0;
-    lxy[k] = ct[k] * bgT;
-    const gauss = Math.sqrt(-2 * Math.log(1 - r[5])) * Math.cos(2 * Math.PI * r[6]);
-    mred[k] = Math.max(0, mr + sg * gauss);
-    bgTChi2[k] = Math.hypot(X2l[1], X2l[2]) / m2;
-    uChi2[k] = r[7];
+  const params = idmKernelParams(o);
+  const cols = GEN_IDM_OUT.map(() => new Float32Array(o.n));
+  if (o.n > 0) {
+    const w = (await o.backend.run(genIdm, { count: o.n, params, signal: o.signal })).ev;
+    const ev = new Float32Array(w.buffer, w.byteOffset, w.length);
+    for (let k = 0; k < o.n; k++) for (let j = 0; j < EV_WORDS; j++) cols[j][k] = ev[k * EV_WORDS + j];
   }
+  const [ctNorm, lxy, mred, bgTChi2, ct, uChi2] = cols;
   return { ctNorm, lxy, mred, bgTChi2, ct, uChi2 };
 }
 
