@@ -3,8 +3,8 @@
 // order. Four-vectors travel in genkin's globals (allocation-free): a function's result is (oE, oX, oY, oZ),
 // a two-body decay's (aE..aZ), (bE..bZ).
 import { ftz, xdiv, xexp, xlog, xrecip, xsqrt } from './lib/exactmath';
-import { rsInit, rsNormal, rsUniform } from './lib/sampling';
-import { TrackDet, aE, aX, aY, aZ, bE, bX, bY, bZ, boostZ, dC, dS, disc, fm, msq, oE, oX, oY, oZ, p3sq, pStar, ssqrt, tAcc, tPm, track, twoBody } from './lib/genkin';
+import { rsInit, rsUniform } from './lib/sampling';
+import { PhotonDet, TrackDet, aE, aX, aY, aZ, bE, bX, bY, bZ, boostZ, dC, dS, disc, fm, msq, oE, oX, oY, oZ, p3sq, pStar, photonP4, ssqrt, tAcc, tPm, track, twoBody } from './lib/genkin';
 import {
   Bufs, OUT_EV_STRIDE, Params, L_PK, L_PX1, L_PX2, L_MXX, L_MRED, L_MKXX, L_PS, L_FLIGHT, L_RHO, L_VZ, L_T, L_TAU, L_CTAU, L_MS,
   B_PK, B_MK, B_EG1, B_EG2, B_CG1, B_CG2, B_MGG, B_MBC, B_DE, B_NGAM, B_NTRK, B_MA, C_ACC,
@@ -13,35 +13,19 @@ import {
 // @ts-ignore: decorator
 @inline function put(o: usize, j: u32, v: f32): void { store<f32>(o + (<usize>j << 2), v); }
 
-// photonDir's result: energy, unit direction, acceptance.
+// photonSeen's result: energy, unit direction, acceptance.
 let gE: f32 = 0, gUx: f32 = 0, gUy: f32 = 0, gUz: f32 = 1, gAcc = false;
 
-function photonDir(P: Params, kx: f32, ky: f32, kz: f32): void {
-  const n1 = rsNormal(), n2 = rsNormal(), n3 = rsNormal();
-  const e = xsqrt(p3sq(kx, ky, kz));
-  if (!(e > 0.0)) {
+/** ref.ts photonSeen: genkin's photonP4 as energy and unit direction. */
+function photonSeen(P: Params, pd: PhotonDet, ke: f32, kx: f32, ky: f32, kz: f32): void {
+  photonP4(pd, P.g_ang, ke, kx, ky, kz);
+  const e = oE;
+  if (e < 0.0) {
     gE = 0.0; gUx = 0.0; gUy = 0.0; gUz = 1.0; gAcc = false;
     return;
   }
-  const z = kz;
-  const inEcl = (z > P.ecl_c0 * e && z < P.ecl_c1 * e) || (z > P.ecl_c2 * e && z < P.ecl_c3 * e) || (z > P.ecl_c4 * e && z < P.ecl_c5 * e);
-  gAcc = e >= P.g_emin && inEcl;
-  const a = xdiv(P.g_ra, e), b = xdiv(P.g_rb, xsqrt(xsqrt(e))), c = P.g_rc;
-  const rel = xsqrt((a * a + b * b) + c * c);
-  gE = e * max<f32>(0.0, <f32>1.0 + rel * n1);
-  const ie = xrecip(e);
-  const dx = kx * ie, dy = ky * ie, dz = z * ie;
-  const st = xsqrt(fm(dx, dx) + fm(dy, dy));
-  const ist: f32 = st > 0.0 ? xrecip(st) : 0.0;
-  const a2 = P.g_ang * n2, a3 = P.g_ang * n3;
-  const ex = ftz(dz * (dx * ist)), ey = ftz(dz * (dy * ist));
-  const ux = (dx + fm(a2, ex)) - fm(a3, dy);
-  const uy = (dy + fm(a2, ey)) + fm(a3, dx);
-  const uz = dz - fm(a2, st);
-  const il = xrecip(xsqrt((fm(ux, ux) + fm(uy, uy)) + fm(uz, uz)));
-  gUx = ftz(ux * il);
-  gUy = ftz(uy * il);
-  gUz = ftz(uz * il);
+  const ie: f32 = e > 0.0 ? xrecip(e) : 0.0;
+  gE = e; gUx = fm(oX, ie); gUy = fm(oY, ie); gUz = fm(oZ, ie); gAcc = true;
 }
 
 // @ts-ignore: decorator
@@ -209,12 +193,13 @@ function bmesonEvent(P: Params, td: TrackDet, proc: u32, kmode: u32, o: usize): 
     else allIn = false;
     se = se + oE; sx = sx + oX; sy = sy + oY; sz = sz + oZ;
   }
+  const pd = changetype<PhotonDet>(changetype<usize>(P) + offsetof<Params>('g_emin'));
   boostZ(g1e, g1x, g1y, g1z, g, bg);
-  photonDir(P, oX, oY, oZ);
+  photonSeen(P, pd, oE, oX, oY, oZ);
   let ae = gE, aux = gUx, auy = gUy, auz = gUz;
   const aAcc = gAcc;
   boostZ(g2e, g2x, g2y, g2z, g, bg);
-  photonDir(P, oX, oY, oZ);
+  photonSeen(P, pd, oE, oX, oY, oZ);
   let be = gE, bux = gUx, buy = gUy, buz = gUz;
   const ngam: f32 = <f32>((aAcc ? 1 : 0) + (gAcc ? 1 : 0));
   put(o, B_NGAM, ngam);

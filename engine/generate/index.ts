@@ -58,7 +58,9 @@ export const GENERATOR_STREAM = 0x6e670001;
 //     (decayStratum): new events.
 // 13: tau tau's decay modes and the daughters' identification drawn first in each event (gen_tautau skim: events without
 //     two identified muons stop there; its accepted events are skim 0's): new events.
-export const GENERATOR_VERSION = 13;
+// 14: gen_bdecay's photons through genkin's photonP4 (one photon response for every kernel; acceptance and energy from the
+//    photon's E rather than |p|): bmeson events move at the rounding level (B -> K(*) a rows unchanged at the quoted digits).
+export const GENERATOR_VERSION = 14;
 
 const DEG = 180 / Math.PI;
 

@@ -4,41 +4,20 @@
 
 fn track_det() -> TrackDet { return TrackDet(P.trk_cmin, P.trk_cmax, P.trk_ptmin, P.trk_ra, P.trk_rb, P.trk_ang, P.mu_eff); }
 
+fn photon_det() -> PhotonDet {
+  return PhotonDet(P.g_emin, P.ecl_c0, P.ecl_c1, P.ecl_c2, P.ecl_c3, P.ecl_c4, P.ecl_c5, P.g_ra, P.g_rb, P.g_rc);
+}
+
 struct Photon { e: f32, u: vec3<f32>, acc: bool }
 
-// ref.ts photonDir: energy and direction from the 3-momentum, 3 normals always drawn.
-fn photon_dir(k: vec4<f32>) -> Photon {
-  let n1 = rs_normal();
-  let n2 = rs_normal();
-  let n3 = rs_normal();
-  let e = xsqrt(p3sq(k));
-  if (!(e > 0.0)) { return Photon(0.0, vec3<f32>(0.0, 0.0, 1.0), false); }
-  let z = k.w;
-  let in_ecl = (z > opaque(P.ecl_c0 * e) && z < opaque(P.ecl_c1 * e)) ||
-    (z > opaque(P.ecl_c2 * e) && z < opaque(P.ecl_c3 * e)) ||
-    (z > opaque(P.ecl_c4 * e) && z < opaque(P.ecl_c5 * e));
-  let acc = e >= P.g_emin && in_ecl;
-  let a = xdiv(P.g_ra, e);
-  let b = xdiv(P.g_rb, xsqrt(xsqrt(e)));
-  let c = P.g_rc;
-  let rel = xsqrt((opaque(a * a) + opaque(b * b)) + opaque(c * c));
-  let em = opaque(e * max(0.0, 1.0 + opaque(rel * n1)));
-  let ie = xrecip(e);
-  let dx = opaque(k.y * ie);
-  let dy = opaque(k.z * ie);
-  let dz = opaque(z * ie);
-  let st = xsqrt(fm(dx, dx) + fm(dy, dy));
-  var ist = 0.0;
-  if (st > 0.0) { ist = xrecip(st); }
-  let a2 = opaque(P.g_ang * n2);
-  let a3 = opaque(P.g_ang * n3);
-  let ex = ftz(opaque(dz * opaque(dx * ist)));
-  let ey = ftz(opaque(dz * opaque(dy * ist)));
-  let ux = (dx + fm(a2, ex)) - fm(a3, dy);
-  let uy = (dy + fm(a2, ey)) + fm(a3, dx);
-  let uz = dz - fm(a2, st);
-  let il = xrecip(xsqrt((fm(ux, ux) + fm(uy, uy)) + fm(uz, uz)));
-  return Photon(em, vec3<f32>(ftz(opaque(ux * il)), ftz(opaque(uy * il)), ftz(opaque(uz * il))), acc);
+// ref.ts photonSeen: genkin's photon_p4 as energy and unit direction.
+fn photon_seen(k: vec4<f32>, pd: PhotonDet) -> Photon {
+  photon_p4(k, pd, P.g_ang);
+  let e = ph_p.x;
+  if (e < 0.0) { return Photon(0.0, vec3<f32>(0.0, 0.0, 1.0), false); }
+  var ie = 0.0;
+  if (e > 0.0) { ie = xrecip(e); }
+  return Photon(e, vec3<f32>(fm(ph_p.y, ie), fm(ph_p.z, ie), fm(ph_p.w, ie)), true);
 }
 
 fn dist2(u: vec3<f32>, v: vec3<f32>) -> f32 {
@@ -230,8 +209,9 @@ fn bmeson_event(l: u32, pr: u32, kmode: u32) {
     if (t.acc) { ntrk += 1.0; } else { all_in = false; }
     sum = sum + t.p;
   }
-  var a = photon_dir(boost_z(g1, g, bg));
-  var b = photon_dir(boost_z(g2, g, bg));
+  let pd = photon_det();
+  var a = photon_seen(boost_z(g1, g, bg), pd);
+  var b = photon_seen(boost_z(g2, g, bg), pd);
   let ngam = select(0.0, 1.0, a.acc) + select(0.0, 1.0, b.acc);
   put(l, B_NGAM, ngam);
   put(l, B_NTRK, ntrk);

@@ -1,7 +1,7 @@
 import type { RefKernel } from '../types.js';
 import { ftz, xdiv, xexp, xlog, xrecip, xsqrt } from '../lib/exactmath.js';
-import { newStream, rsInit, rsNormal, rsUniform, type RStream } from '../lib/sampling.js';
-import { PHOTON_PARAMS, TRACK_PARAMS, TRIES, boostZ, disc, fm, msq, p3sq, pStar, ssqrt, track, twoBody, type Track, type V4 } from '../lib/genkin.js';
+import { newStream, rsInit, rsUniform, type RStream } from '../lib/sampling.js';
+import { PHOTON_PARAMS, TRACK_PARAMS, TRIES, boostZ, disc, fm, msq, p3sq, pStar, photonP4, ssqrt, track, twoBody, type Track, type V4 } from '../lib/genkin.js';
 
 // TypeScript reference of gen_bdecay (twins: gen_bdecay.wgsl, wasm/gen_bdecay.ts): one B-decay event
 // per item, in f32 from exact operations only, from its own Philox stream (counter (block, event, 0, 0)).
@@ -20,10 +20,10 @@ import { PHOTON_PARAMS, TRACK_PARAMS, TRIES, boostZ, disc, fm, msq, p3sq, pStar,
 // The kaon system (kmode, bmeson only): 0 K+, 1 K0S -> pi+ pi-, 2 K*0 -> K+ pi-, 3 K*+ -> K0S pi+ with
 // K0S -> pi+ pi- (isotropic two-body decays at the pole masses, at the B vertex).
 // Detector (engine/generate/detector.ts, in the lab): the tracks and photons of the process, each smeared
-// whether or not accepted (tracks 3 normals + 1 uniform, photons 3 normals); track acceptance on the true
-// momentum; photons in the ECL above g_emin, energy a / E (+) b / E^(1/4) (+) c, direction moved by
-// g_ang n along e_theta and g_ang n sin(theta) along e_phi (detector.ts smears theta and phi: the same to
-// first order). Columns: engine/generate/index.ts FAMILY_COLUMNS.llp / .bmeson (the reconstruction of
+// whether or not accepted (tracks 3 normals + 1 uniform, photons 3 normals: genkin's track and photonP4);
+// track acceptance on the true momentum; photons in the ECL above g_emin, energy a / E (+) b / E^(1/4) (+) c,
+// direction moved by g_ang n along e_theta and g_ang n sin(theta) along e_phi (detector.ts smears theta and
+// phi: the same to first order). Columns: engine/generate/index.ts FAMILY_COLUMNS.llp / .bmeson (the reconstruction of
 // index.ts before GENERATOR_VERSION 7); pair masses from cancellation-free forms (pairMred2, m_gg).
 // Every loop is bounded (TRIES, TRIES3); the failure probabilities are in desc.ts.
 const fr = Math.fround;
@@ -75,35 +75,12 @@ const I = Object.fromEntries(GEN_BDECAY_PARAM_NAMES.map((n, j) => [n, 4 + j])) a
 /** A measured photon: smeared energy e, unit direction u; acc: in the ECL above threshold. */
 interface Photon { e: number; u: [number, number, number]; acc: boolean }
 
-/**
- * Photon response of a true lab photon k: 1 normal for the energy, 2 for the direction, always drawn.
- * Energy and direction from the 3-momentum (|k| = E for a photon, and never <= 0 where f32 boosts of a
- * nearly massless pair cancel); |k| = 0 is a photon of no energy, never seen.
- */
-function photonDir(s: RStream, P: Float32Array, k: V4): Photon {
-  const n1 = rsNormal(s), n2 = rsNormal(s), n3 = rsNormal(s);
-  const e = xsqrt(p3sq(k));
-  if (!(e > 0)) return { e: 0, u: [0, 0, 1], acc: false };
-  const z = k[3];
-  const inEcl =
-    (z > mul(P[I.ecl_c0], e) && z < mul(P[I.ecl_c1], e)) ||
-    (z > mul(P[I.ecl_c2], e) && z < mul(P[I.ecl_c3], e)) ||
-    (z > mul(P[I.ecl_c4], e) && z < mul(P[I.ecl_c5], e));
-  const acc = e >= P[I.g_emin] && inEcl;
-  const a = xdiv(P[I.g_ra], e), b = xdiv(P[I.g_rb], xsqrt(xsqrt(e))), c = P[I.g_rc];
-  const rel = xsqrt(add(add(mul(a, a), mul(b, b)), mul(c, c)));
-  const em = mul(e, Math.max(0, add(1, mul(rel, n1))));
-  const ie = xrecip(e);
-  const dx = mul(k[1], ie), dy = mul(k[2], ie), dz = mul(z, ie);
-  const st = xsqrt(add(fm(dx, dx), fm(dy, dy)));
-  const ist = st > 0 ? xrecip(st) : 0;
-  const a2 = mul(P[I.g_ang], n2), a3 = mul(P[I.g_ang], n3);
-  const ex = ftz(mul(dz, mul(dx, ist))), ey = ftz(mul(dz, mul(dy, ist)));
-  const ux = sub(add(dx, fm(a2, ex)), fm(a3, dy));
-  const uy = add(add(dy, fm(a2, ey)), fm(a3, dx));
-  const uz = sub(dz, fm(a2, st));
-  const il = xrecip(xsqrt(add(add(fm(ux, ux), fm(uy, uy)), fm(uz, uz))));
-  return { e: em, u: [ftz(mul(ux, il)), ftz(mul(uy, il)), ftz(mul(uz, il))], acc };
+/** genkin's photonP4 (3 normals, always drawn) as energy and unit direction. */
+function photonSeen(s: RStream, P: Float32Array, k: V4): Photon {
+  const { e, p } = photonP4(s, P, I.g_emin, k, P[I.g_ang]);
+  if (e < 0) return { e: 0, u: [0, 0, 1], acc: false };
+  const ie = e > 0 ? xrecip(e) : 0;
+  return { e, u: [fm(p[1], ie), fm(p[2], ie), fm(p[3], ie)], acc: true };
 }
 
 /** |u - v|^2 of two vectors (unit directions: 2 (1 - cos), exact for small angles). */
@@ -236,7 +213,7 @@ function bmesonEvent(s: RStream, P: Float32Array, proc: number, kmode: number, o
     else all = false;
     sum = [add(sum[0], t.p[0]), add(sum[1], t.p[1]), add(sum[2], t.p[2]), add(sum[3], t.p[3])];
   }
-  let a = photonDir(s, P, boostZ(g1, g, bg)), b = photonDir(s, P, boostZ(g2, g, bg));
+  let a = photonSeen(s, P, boostZ(g1, g, bg)), b = photonSeen(s, P, boostZ(g2, g, bg));
   const nGam = (a.acc ? 1 : 0) + (b.acc ? 1 : 0);
   out[o + K.B_NGAM] = nGam;
   out[o + K.B_NTRK] = nTrk;
