@@ -1,5 +1,5 @@
 // Event generation throughput of the generator kernels' processes (gen_dimuon: mumu with the demo's xMin = 0.09
-// skim, darkhiggs at mA = 4, mh = 2, zp_inv at mZp = 3; gen_fourtrack: tautau_1x3, zp_tautau_1p at mX = 5, mumutautau;
+// skim, darkhiggs at mA = 4, mh = 2, zp_inv at mZp = 3; gen_eemumu: eemumu with its tail bias; gen_fourtrack: tautau_1x3, zp_tautau_1p at mX = 5, mumutautau;
 // gen_bdecay: b2ks_mumu at mS = 1.5, c tau = 2 cm, b_ka_gg at ma = 2, b_kgg_comb in the K*+ mode; gen_fourmuon: zp_mumu
 // at mZp = 3, mumumumu, zp_tautau at mZp = 5; gen_photons: gammagamma, eegamma, gamma_alp at ma = 1, gamma_aprime_inv at mA = 4; gen_tautau: tautau):
 // the kernel (f32, kernels/gen_*) on each backend against the f64 host generator it replaced (test/f64-*.ts through generateHost:
@@ -18,12 +18,13 @@ import { f64Def as f64Bdecay } from '../test/f64-bdecay.js';
 import { f64FourmuonDef, recoFourmuon } from '../test/f64-fourmuon.js';
 import { f64Def as f64Photons, recoPhotons } from '../test/f64-photons.js';
 import { f64TautauDef } from '../test/f64-tautau.js';
+import { f64EemumuDef } from '../test/f64-eemumu.js';
 
 const { values: a } = parseArgs({
   args: process.argv.slice(2).filter((x) => x !== '--'),
   options: {
     events: { type: 'string', default: '200000' }, backends: { type: 'string', default: 'wasm,cpu' }, workers: { type: 'string', default: '1,2' }, out: { type: 'string' },
-    processes: { type: 'string', default: 'mumu,darkhiggs,zp_inv,tautau_1x3,zp_tautau_1p,mumutautau,b2ks_mumu,b_ka_gg,b_kgg_comb,zp_mumu,mumumumu,gammagamma,eegamma,gamma_alp,gamma_aprime_inv,zp_tautau,tautau' },
+    processes: { type: 'string', default: 'mumu,darkhiggs,zp_inv,eemumu,tautau_1x3,zp_tautau_1p,mumutautau,b2ks_mumu,b_ka_gg,b_kgg_comb,zp_mumu,mumumumu,gammagamma,eegamma,gamma_alp,gamma_aprime_inv,zp_tautau,tautau' },
   },
 });
 const N = Number(a.events);
@@ -49,10 +50,10 @@ for (const name of a.backends!.split(',')) {
   if (name === 'wasm') for (const w of a.workers!.split(',').map(Number)) backends.push([`wasm (${w} worker${w > 1 ? 's' : ''})`, await WasmBackend.create({ workers: w })]);
   else backends.push([name, await createBackend(name as 'cpu')]);
 }
-const PARAMS: Record<string, Record<string, number>> = { mumu: { xMin: 0.09 }, darkhiggs: { mA: 4, mh: 2 }, zp_inv: { mZp: 3 }, tautau_1x3: {}, zp_tautau_1p: { mX: 5 }, mumutautau: {},
+const PARAMS: Record<string, Record<string, number>> = { mumu: { xMin: 0.09 }, darkhiggs: { mA: 4, mh: 2 }, zp_inv: { mZp: 3 }, eemumu: {}, tautau_1x3: {}, zp_tautau_1p: { mX: 5 }, mumutautau: {},
   b2ks_mumu: { mS: 1.5, ctauCm: 2 }, b_ka_gg: { ma: 2 }, b_kgg_comb: { mode: 3 }, zp_mumu: { mZp: 3 }, mumumumu: {},
   gammagamma: {}, eegamma: {}, gamma_alp: { ma: 1 }, gamma_aprime_inv: { mA: 4 }, zp_tautau: { mZp: 5 }, tautau: {} };
-const F64: Record<string, (p: string) => ReturnType<typeof f64Def>> = { mumu: f64Def, darkhiggs: f64Def, zp_inv: f64Def, tautau_1x3: f64FourtrackDef, zp_tautau_1p: f64FourtrackDef, mumutautau: f64FourtrackDef,
+const F64: Record<string, (p: string) => ReturnType<typeof f64Def>> = { mumu: f64Def, darkhiggs: f64Def, zp_inv: f64Def, eemumu: f64EemumuDef, tautau_1x3: f64FourtrackDef, zp_tautau_1p: f64FourtrackDef, mumutautau: f64FourtrackDef,
   b2ks_mumu: (p) => f64Bdecay(p).def, b_ka_gg: (p) => f64Bdecay(p).def, b_kgg_comb: (p) => f64Bdecay(p).def, zp_mumu: f64FourmuonDef, mumumumu: f64FourmuonDef,
   gammagamma: f64Photons, eegamma: f64Photons, gamma_alp: f64Photons, gamma_aprime_inv: f64Photons, zp_tautau: f64FourmuonDef, tautau: () => f64TautauDef() };
 /** The family reconstruction of a host cross-check whose family has none in engine/ (test/f64-bdecay.ts, test/f64-photons.ts, test/f64-fourmuon.ts). */

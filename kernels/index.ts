@@ -21,6 +21,7 @@ import { genFourmuon } from './gen_fourmuon/desc.js';
 import { genPhotons } from './gen_photons/desc.js';
 import { genTautau } from './gen_tautau/desc.js';
 import { genIdm } from './gen_idm/desc.js';
+import { genEemumu } from './gen_eemumu/desc.js';
 
 /** Every kernel the engine dispatches. A new kernel adds one line here (build.mjs exports its wasm twin). */
 export const KERNELS: readonly KernelDesc[] = [
@@ -46,6 +47,7 @@ export const KERNELS: readonly KernelDesc[] = [
   genPhotons,
   genTautau,
   genIdm,
+  genEemumu,
 ];
 
 export function kernelByName(name: string): KernelDesc {

@@ -4,7 +4,7 @@
 // it was while putting many more simulated events where a dimuon + missing-momentum selection looks.
 import { describe, expect, it } from 'vitest';
 import { EventRandom, generate } from '../engine/generate/index.js';
-import { cGammaGamma, q2Range, sampleEpa, scatteredP4, type EpaEvent } from '../engine/generate/twophoton.js';
+import { cGammaGamma, q2Range, sampleEpa, scatteredP4, type EpaEvent } from './f64-eemumu.js';
 import { M_E, M_MU, type P4 } from '../engine/generate/lorentz.js';
 import { S, SQRT_S, sigmaGammaGammaToLL, toLab } from '../engine/generate/physics.js';
 import { DARK_HIGGSSTRAHLUNG } from '../engine/analyses/searches.js';

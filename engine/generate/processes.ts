@@ -15,8 +15,8 @@ import {
   radiate, sampleCos, sampleGammaGammaCos, sigmaGammaGammaToLL, fourMuSpectrumFbPerGeV, tabulatedF32, type IsrAngularStratum, type IsrResult,
 } from './physics.js';
 import { TAU_PROCESSES, fourTrackVariant } from './tau.js';
-import { sampleEpa } from './twophoton.js';
 import { BR_TAU_MUNUNU, BR_TAU_PINU, tauModeFraction } from './gen-tautau.js';
+import { eemumuHostEvent } from './gen-eemumu.js';
 
 export type Kind = 'mu' | 'e' | 'pi' | 'K' | 'gamma' | 'invisible';
 export interface GenParticle {
@@ -272,7 +272,7 @@ const tautau: ProcessDef = {
   kernel: 'gen_tautau',
 };
 
-// Two-photon e+e- -> e+e- mu+ mu-: the EPA sampler of twophoton.ts.
+// Two-photon e+e- -> e+e- mu+ mu-: the gen_eemumu kernel (kernels/gen_eemumu, engine/generate/gen-eemumu.ts).
 const EEMM_WMIN = 0.5;
 
 const eemumu: ProcessDef = {
@@ -284,7 +284,7 @@ const eemumu: ProcessDef = {
   defaults: { wMin: EEMM_WMIN, tailBias: 1 },
   paramDocs: {
     wMin: 'generator cut on the mu mu mass W, GeV (the cited sigma assumes 0.5)',
-    tailBias: '1: oversample scattered leptons with large pT that escape the tracker, events weighted (mean weight 1; engine/generate/twophoton.ts); 0: unweighted',
+    tailBias: '1: oversample scattered leptons with large pT that escape the tracker, events weighted (mean weight 1; kernels/gen_eemumu); 0: unweighted',
   },
   check(p) {
     if (!(p.wMin > 2 * M_MU && p.wMin < SQRT_S)) throw new RangeError(`parameter wMin = ${p.wMin} GeV must be in (${2 * M_MU}, sqrt(s))`);
@@ -294,17 +294,8 @@ const eemumu: ProcessDef = {
   sigmaSource: 'Belle II Physics Book Table 4: 18.9 nb (AAFH, W_mumu > 0.5 GeV); the EPA shape here is approximate',
   illustrative: false,
   unweighted: { tailBias: 0 },
-  generate(rng, p) {
-    const { em, ep, sys, w, weight } = sampleEpa(rng, p.wMin, p.tailBias !== 0);
-    const b = Math.sqrt(1 - (4 * M_MU * M_MU) / (w * w));
-    const c = sampleGammaGammaCos(rng, b);
-    const [a, d] = produce2(sys, M_MU, M_MU, c, rng.between(0, 2 * Math.PI));
-    return {
-      particles: [mu(-1, a), mu(1, d), { kind: 'e', charge: -1, p: em }, { kind: 'e', charge: 1, p: ep }],
-      truth: { truth_W_GeV: w },
-      weight,
-    };
-  },
+  // kernels/gen_eemumu: the EPA rejection sampler with its weighted large-pT tail, gamma gamma -> mu mu, detector, dimuon columns and weights
+  kernel: 'gen_eemumu',
 };
 
 const gammagamma: ProcessDef = {
@@ -342,7 +333,9 @@ export const PROCESSES: readonly ProcessDef[] = [
   bToKS('ee', 7), bToKS('mumu', 8), bToKS('pipi', 9), bToKS('KK', 10),
   mumu, tautau, eemumu, gammagamma, eegamma, fourMu,
   ...B_MESON_PROCESSES,
-  ...TAU_PROCESSES, fourTrackVariant(eemumu, 'eemumu_4trk', 207, 'reconstructed as four tracks (both electrons in the tracker; unweighted by default: the tail bias favours electrons outside it)', { tailBias: 0 }),
+  ...TAU_PROCESSES,
+  // the host reconstructs the fourtrack family: e e mu mu's events from the gen_eemumu kernel's sampler (its TS reference) through the host chain
+  { ...fourTrackVariant(eemumu, 'eemumu_4trk', 207, 'reconstructed as four tracks (both electrons in the tracker; unweighted by default: the tail bias favours electrons outside it)', { tailBias: 0 }), kernel: undefined, generate(rng: EventRandom, p: Params): GenEvent { return eemumuHostEvent(rng, eemumu, p); } },
 ];
 
 export function getProcess(name: string): ProcessDef {

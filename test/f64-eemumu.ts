@@ -1,3 +1,8 @@
+// The f64 host e e mu mu generator that the gen_eemumu kernel replaced (engine/generate/twophoton.ts
+// and processes.ts eemumu before GENERATOR_VERSION 7), kept only as an independent cross-check of the
+// kernel: test/gen-eemumu.test.ts and test/twophoton.test.ts compare their samples, bench/generate.ts
+// their speed. It runs through the host chain (engine/generate/index.ts generateHost).
+//
 // Two-photon e+e- -> e+e- mu+ mu- in the equivalent-photon approximation (EPA): each beam lepton
 // radiates a photon of energy fraction y and virtuality Q^2 with
 //   dn = (alpha/pi) (dy/y) (dQ^2/Q^2) [1 - y + y^2/2 - (1 - y) Q^2_min/Q^2],  Q^2_min = m_e^2 y^2/(1 - y)
@@ -21,9 +26,10 @@
 // W^2 >= A - (sqrt a + sqrt b)^2. Hence D1 D2 sigma = c(W) W^2/((W^2 + a)(W^2 + b)) <= c(W)/(W^2 + a + b)
 // with W^2 + a + b >= max(W_min^2 + a + b, A - a - b) >= (A + W_min^2)/2. F <= 1 - y + y^2/2 <= 1.
 // W^2 <= A also means y1 y2 >= W_min^2/s: the (v, d) domain is v in [ln(W_min^2/s), 0], |d| <= -v.
-import type { EventRandom } from './rng.js';
-import { M_E, M_MU, type P4 } from './lorentz.js';
-import { BETA_CM, S, SQRT_S, sigmaGammaGammaToLL } from './physics.js';
+import { getProcess, type EventRandom, type ProcessDef } from '../engine/generate/index.js';
+import { M_E, M_MU, type P4 } from '../engine/generate/lorentz.js';
+import { BETA_CM, S, SQRT_S, produce2, sampleGammaGammaCos, sigmaGammaGammaToLL } from '../engine/generate/physics.js';
+import type { GenEvent, Params } from '../engine/generate/processes.js';
 
 const E = SQRT_S / 2;
 const P = Math.sqrt(E * E - M_E * M_E);
@@ -292,4 +298,22 @@ export function sampleEpa(rng: EventRandom, wMin: number, tail = false): EpaEven
     while (k < tails.length - 1 && x >= tails[k].ab) x -= tails[k++].ab;
     return { ...tails[k].ev, weight: sumAb / (pT * tails[k].b) };
   }
+}
+
+/** The f64 eemumu event (processes.ts before GENERATOR_VERSION 7): the EPA configuration, gamma gamma -> mu mu. */
+export function f64Eemumu(rng: EventRandom, p: Params): GenEvent {
+  const { em, ep, sys, w, weight } = sampleEpa(rng, p.wMin, p.tailBias !== 0);
+  const b = Math.sqrt(1 - (4 * M_MU * M_MU) / (w * w));
+  const c = sampleGammaGammaCos(rng, b);
+  const [a, d] = produce2(sys, M_MU, M_MU, c, rng.between(0, 2 * Math.PI));
+  return {
+    particles: [{ kind: 'mu', charge: -1, p: a }, { kind: 'mu', charge: 1, p: d }, { kind: 'e', charge: -1, p: em }, { kind: 'e', charge: 1, p: ep }],
+    truth: { truth_W_GeV: w },
+    weight,
+  };
+}
+
+/** eemumu with its f64 host definition (for generateHost). */
+export function f64EemumuDef(): ProcessDef {
+  return { ...getProcess('eemumu'), kernel: undefined, generate: f64Eemumu };
 }

@@ -1,0 +1,23 @@
+// The conformance cases of the gen_eemumu kernel (test/conformance.test.ts runs them on every backend).
+// Reachable from tests only: nothing the engine ships imports this file.
+import type { ConformanceCase } from '../types.js';
+import { BELLE2_DETECTOR } from '../../engine/generate/detector.js';
+import { eemumuKernelInputs, eemumuKernelParams } from '../../engine/generate/gen-eemumu.js';
+import { getProcess, kernelEventKey, resolveParams } from '../../engine/generate/index.js';
+
+function mk(name: string, over: Record<string, number>, seed: number, first: number, count: number, itemOffset = 0, kernel: Record<string, number> = {}): ConformanceCase {
+  const proc = getProcess('eemumu');
+  const p = resolveParams(proc, over);
+  return { name, args: { count, itemOffset, params: { ...eemumuKernelParams(proc, p, BELLE2_DETECTOR, kernelEventKey(seed, proc), first), ...kernel }, inputs: eemumuKernelInputs(p) } };
+}
+
+export function cases(): ConformanceCase[] {
+  return [
+    mk('eemumu, tail bias (weighted), 1500 events', {}, 1, 0, 1500),
+    mk('eemumu, unweighted, 1200 events at an item offset', { tailBias: 0 }, 2, 0, 1200, 300),
+    mk('eemumu, tail bias, W_min = 1 GeV, last event indices', { wMin: 1 }, 3, 2 ** 32 - 400, 400),
+    mk('eemumu, W_min = 0.3 GeV (the kernel\'s lower end), unweighted, 700 events', { wMin: 0.3, tailBias: 0 }, 4, 9000, 700),
+    mk('eemumu, stratum inside R (its own proposal), 300 events', {}, 5, 0, 300, 0, { stratum: 1, tail: 0 }),
+    mk('eemumu, stratum outside R with the tail bias, 800 events', {}, 6, 100, 800, 0, { stratum: 2 }),
+  ];
+}

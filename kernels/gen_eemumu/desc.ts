@@ -1,0 +1,38 @@
+import type { KernelDesc, ParamSpec } from '../types.js';
+import { EE_WORDS, GEN_EEMUMU_CONSTANTS, GEN_EEMUMU_PARAM_NAMES, GEN_EEMUMU_U32_PARAMS, NC, ENV, genEemumuRef } from './ref.js';
+import philoxLib from '../philox/philox_lib.wgsl?raw';
+import mathLib from '../lib/exactmath.wgsl?raw';
+import samplingLib from '../lib/sampling.wgsl?raw';
+import genkinLib from '../lib/genkin.wgsl?raw';
+import wgsl from './gen_eemumu.wgsl?raw';
+
+const DOCS: Partial<Record<(typeof GEN_EEMUMU_PARAM_NAMES)[number], string>> = {
+  key0: 'Philox key of the events (engine/generate/index.ts kernelEventKey); counter (block, event, 0, 0)',
+  first: 'event index of item 0',
+  tail: '1: the large-pT tail oversampled, events weighted (mean weight 1); 0: unweighted',
+  stratum: '0: every event; 1: only the region R (r_pt, r_p, r_cos), unweighted; 2: only outside R',
+  ly: 'ln(W_min^2 / s): the (v, d) domain and the table\'s origin', dv: 'cell width in v', dd: 'cell width in d',
+  c_sig: '2 pi alpha^2 (the Breit-Wheeler cross section\'s prefactor)',
+  omc_esc1: '1 - cos of the tracker\'s edge around the e- beam (CM; 17 deg lab)', omc_esc2: '... around the e+ beam (150 deg lab)',
+  r_pt: 'R: a lepton escapes with pT >= r_pt (GeV)', r_p: 'R: p*(gamma gamma) >= r_p (GeV)', r_cos: 'R: |cos theta*(gamma gamma)| < r_cos',
+};
+
+/**
+ * gen_eemumu: the two-photon background e+e- -> e+e- mu+ mu- (equivalent photons with their Q^2,
+ * Breit-Wheeler gamma gamma -> mu mu) as a kernel: item l = event first + item_offset + l, the EPA
+ * rejection sampler with its weighted large-pT tail (or one stratum), the muon pair, boost,
+ * detector and the dimuon family's columns plus the event's weight, in f32 (kernels/gen_eemumu/ref.ts).
+ * The envelope table (engine/generate/gen-eemumu.ts eemumuTable) is a shared input.
+ */
+export const genEemumu: KernelDesc = {
+  name: 'gen_eemumu',
+  wgsl,
+  wgslLibs: [philoxLib, mathLib, samplingLib, genkinLib],
+  workgroupSize: 64,
+  params: GEN_EEMUMU_PARAM_NAMES.map((name, j): ParamSpec => ({ name, type: j < GEN_EEMUMU_U32_PARAMS ? 'u32' : 'f32', doc: DOCS[name] })),
+  inputs: [{ name: 'env', type: 'u32', reuse: true, doc: `the envelope table: ${Object.keys(ENV).length} sections of ${NC} words (ref.ts ENV)` }],
+  outputs: [{ name: 'ev', type: 'f32', perItem: EE_WORDS, doc: 'the dimuon columns (GEN_EEMUMU_COLUMNS order), accepted flag (C_ACC), the event weight (C_WEIGHT)' }],
+  constants: { ...GEN_EEMUMU_CONSTANTS, NC, ...Object.fromEntries(Object.entries(ENV).map(([k, v]) => [`ENV_${k}`, v * NC])) },
+  ref: genEemumuRef,
+  exactness: 'bits',
+};

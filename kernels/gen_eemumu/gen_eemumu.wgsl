@@ -1,0 +1,418 @@
+// gen_eemumu: one two-photon e+e- -> e+e- mu+ mu- event per item. Twin of kernels/gen_eemumu/ref.ts
+// (see there for the physics, its sources, the bounds and the draw order); four-vectors are vec4
+// (E, px, py, pz). The envelope table in_env: sections of NC words (ENV_* offsets).
+
+const TRIALS: i32 = 256;
+const TRIALS_R: i32 = 16384;
+const TAIL_PICK: f32 = 0.75;
+const TAIL_C0: f32 = 0.05;
+const TAIL_B_MAX: f32 = 729.0;
+
+fn track_det() -> TrackDet { return TrackDet(P.trk_cmin, P.trk_cmax, P.trk_ptmin, P.trk_ra, P.trk_rb, P.trk_ang, P.mu_eff); }
+
+fn put(l: u32, j: u32, v: f32) { out_ev[OUT_EV_STRIDE * l + j] = v; } // u32
+
+fn tab_f(off: u32, c: u32) -> f32 { return bitcast<f32>(in_env[off + c]); } // u32
+
+fn pick_cell(off: u32, k: u32) -> u32 {
+  var lo = 0u; // u32
+  var hi = NC - 1u; // u32
+  while (lo < hi) {
+    let mid = (lo + hi) >> 1u; // u32
+    if (in_env[off + mid] > k) { hi = mid; } else { lo = mid + 1u; } // u32
+  }
+  return lo;
+}
+
+fn bits23(u: f32) -> u32 {
+  let m = u32(opaque(u * 16777216.0)); // exact: u is a multiple of 2^-24
+  return (m - 1u) >> 1u; // u32
+}
+
+fn in_table(off: u32, c: u32) -> bool {
+  if (c == 0u) { return in_env[off] > 0u; } // u32
+  return in_env[off + c] - in_env[off + c - 1u] > 0u; // u32
+}
+
+struct Lep { ok: bool, y: f32, e2: f32, p2: f32, ey: f32, dp: f32, qmin: f32, lq0: f32, r: f32, two_pp: f32 }
+
+fn lepton(y: f32) -> Lep {
+  let E = P.e_beam;
+  let pb = P.p_beam;
+  let me = P.m_e;
+  let e2 = opaque(E * (1.0 - y));
+  if (!(e2 > me)) { return Lep(false, y, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0); }
+  let p2 = xsqrt(opaque((e2 - me) * (e2 + me)));
+  let ey = E - e2;
+  let dp = xdiv(opaque(ey * (E + e2)), pb + p2);
+  let plus = (opaque(E * e2) - opaque(me * me)) + opaque(pb * p2);
+  let mey = opaque(me * opaque(E * y));
+  let qmin = xdiv(2.0 * fm(mey, mey), plus);
+  let lq0 = xlog(qmin);
+  let lq1 = xlog(2.0 * plus);
+  return Lep(true, y, e2, p2, ey, dp, qmin, lq0, lq1 - lq0, opaque((2.0 * pb) * p2));
+}
+
+fn lnq2_at(L: Lep, omc: f32) -> f32 { return xlog(L.qmin + opaque(L.two_pp * omc)); }
+
+fn omc_at_pt(L: Lep, pt: f32) -> f32 {
+  let x = xdiv(pt, L.p2);
+  let x2 = opaque(x * x);
+  return xdiv(x2, 1.0 + xsqrt(1.0 - x2));
+}
+
+struct Pho { q: f32, pt: f32, omc: f32, qb: f32, qs: f32 }
+
+fn photon_at(L: Lep, t: f32) -> Pho {
+  let q = xexp(t);
+  let omc = min(2.0, max(0.0, xdiv(q - L.qmin, L.two_pp)));
+  let pt2 = fm(opaque(L.p2 * L.p2), fm(omc, 2.0 - omc));
+  let pt = xsqrt(pt2);
+  let qb = (L.ey + L.dp) + fm(L.p2, omc);
+  let qs = xdiv(pt2 - q, qb);
+  return Pho(q, pt, omc, qb, qs);
+}
+
+fn flux(y: f32, q: f32) -> f32 {
+  let me = P.m_e;
+  let f = (opaque(1.0 - y) + 0.5 * opaque(y * y)) - xdiv(fm(opaque(me * me), opaque(y * y)), q);
+  return max(0.0, f);
+}
+
+fn dd_sigma(w2: f32, q1: f32, q2: f32) -> f32 {
+  let mm = P.m_mu;
+  let iw2 = xrecip(w2);
+  let x = opaque((4.0 * opaque(mm * mm)) * iw2);
+  let b2 = opaque(1.0 - x); // opaque: no compiler may fold 2 - (1 - x) into 1 + x below
+  let b = xsqrt(b2);
+  let omb = xdiv(x, 1.0 + b);
+  let L = xlog(xdiv(1.0 + b, omb));
+  let br = opaque((3.0 - opaque(b2 * b2)) * L) - opaque((2.0 * b) * (2.0 - b2));
+  let sig = opaque(opaque(P.c_sig * iw2) * br);
+  return opaque(opaque(sig * xdiv(w2, w2 + q1)) * xdiv(w2, w2 + q2));
+}
+
+// (lo, hi, 1) or (0, 0, 0): the tail interval of ln Q^2 (ref.ts tailInterval)
+fn tail_interval(L: Lep, yo: f32, omc_esc: f32) -> vec3<f32> {
+  let none = vec3<f32>(0.0);
+  if (!(L.p2 > 0.5)) { return none; }
+  let omc_pt = omc_at_pt(L, 0.5);
+  if (!(omc_pt < omc_esc)) { return none; }
+  let num = opaque(opaque(L.y * yo) * P.s) - P.wmin2;
+  if (!(num > 0.0)) { return none; }
+  let lo = lnq2_at(L, omc_pt);
+  let hi = min(lnq2_at(L, omc_esc), xlog(xdiv(num, max(0.001, 1.0 - yo))));
+  if (lo < hi) { return vec3<f32>(lo, hi, 1.0); }
+  return none;
+}
+
+// (escape's upper ln Q^2, J's lower ln Q^2) of R (ref.ts rIntervals)
+fn r_intervals(L: Lep, omc_esc: f32) -> vec2<f32> {
+  let e_hi = lnq2_at(L, omc_esc);
+  if (!(L.p2 > P.r_pt)) { return vec2<f32>(e_hi, e_hi + 1.0); }
+  let omc_pt = omc_at_pt(L, P.r_pt);
+  if (!(omc_pt < omc_esc)) { return vec2<f32>(e_hi, e_hi + 1.0); }
+  return vec2<f32>(e_hi, lnq2_at(L, omc_pt));
+}
+
+var<private> cf_em: vec4<f32>;
+var<private> cf_ep: vec4<f32>;
+var<private> cf_sys: vec4<f32>;
+var<private> cf_w2: f32;
+
+fn configure(L1: Lep, L2: Lep, g1: Pho, g2: Pho, c1: vec2<f32>, c2: vec2<f32>) {
+  let x1 = fm(g1.pt, c1.x);
+  let y1 = fm(g1.pt, c1.y);
+  let x2 = fm(g2.pt, c2.x);
+  let y2 = fm(g2.pt, c2.y);
+  cf_em = vec4<f32>(L1.e2, x1, y1, L1.p2 - fm(L1.p2, g1.omc));
+  cf_ep = vec4<f32>(L2.e2, x2, y2, -(L2.p2 - fm(L2.p2, g2.omc)));
+  let sp = g1.qb + g2.qs;
+  let sm = g1.qs + g2.qb;
+  cf_sys = vec4<f32>(0.5 * (sp + sm), -(x1 + x2), -(y1 + y2), 0.5 * (sp - sm));
+  let dot = fm(x1, x2) + fm(y1, y2);
+  cf_w2 = (((fm(g1.qb, g2.qb) - g1.q) - g2.q) - 2.0 * dot) + fm(g1.qs, g2.qs);
+}
+
+fn sys_in_r(sys: vec4<f32>) -> bool {
+  let pz2 = fm(sys.w, sys.w);
+  let p2 = (fm(sys.y, sys.y) + fm(sys.z, sys.z)) + pz2;
+  let rp = P.r_p;
+  let rc = P.r_cos;
+  return p2 >= opaque(rp * rp) && pz2 < opaque(opaque(rc * rc) * p2);
+}
+
+fn in_r(L1: Lep, L2: Lep, t1: f32, t2: f32, sys: vec4<f32>) -> bool {
+  let r1 = r_intervals(L1, P.omc_esc1);
+  let r2 = r_intervals(L2, P.omc_esc2);
+  let esc1 = t1 <= r1.x;
+  let esc2 = t2 <= r2.x;
+  if (!(esc1 && esc2 && (t1 >= r1.y || t2 >= r2.y))) { return false; }
+  return sys_in_r(sys);
+}
+
+// the chosen configuration and its weight (ch_ok false: the bounded loop failed)
+var<private> ch_ok: bool;
+var<private> ch_em: vec4<f32>;
+var<private> ch_ep: vec4<f32>;
+var<private> ch_sys: vec4<f32>;
+var<private> ch_w2: f32;
+var<private> ch_weight: f32;
+
+fn choose_cf(weight: f32) {
+  ch_ok = true;
+  ch_em = cf_em;
+  ch_ep = cf_ep;
+  ch_sys = cf_sys;
+  ch_w2 = cf_w2;
+  ch_weight = weight;
+}
+
+fn sample_bulk() {
+  let box = P.tail != 0u;
+  let outside = P.stratum == 2u;
+  var S = 0.0;
+  var res_em = vec4<f32>(0.0);
+  var res_ep = vec4<f32>(0.0);
+  var res_sys = vec4<f32>(0.0);
+  var res_w2 = 0.0;
+  var res_b = 0.0;
+  ch_ok = false;
+  for (var it = 0; it < TRIALS; it++) {
+    let u_acc = rs_uniform();
+    var uc = 1.0;
+    if (box) { uc = rs_uniform(); }
+    var comp = 0u;
+    var off = ENV_CUM;
+    if (uc < 0.25) { comp = 1u; off = ENV_CUM_T1; } else if (uc < 0.5) { comp = 2u; off = ENV_CUM_T2; }
+    let cell = pick_cell(off, bits23(rs_uniform()));
+    let ci = cell >> 6u; // u32
+    let cj = cell & 63u; // u32
+    let v = P.ly + opaque((f32(ci) + rs_uniform()) * P.dv);
+    let d = P.ly + opaque((f32(cj) + rs_uniform()) * P.dd);
+    if (!(abs(d) <= -v)) { continue; }
+    let L1 = lepton(xexp(0.5 * (v + d)));
+    let L2 = lepton(xexp(0.5 * (v - d)));
+    if (!L1.ok || !L2.ok) { continue; }
+    var i1 = vec3<f32>(0.0);
+    var i2 = vec3<f32>(0.0);
+    if (box && in_table(ENV_CUM_T1, cell)) { i1 = tail_interval(L1, L2.y, P.omc_esc1); }
+    if (box && in_table(ENV_CUM_T2, cell)) { i2 = tail_interval(L2, L1.y, P.omc_esc2); }
+    let u1 = rs_uniform();
+    let u2 = rs_uniform();
+    var t1 = L1.lq0 + opaque(L1.r * u1);
+    if (comp == 1u && i1.z > 0.0) { t1 = i1.x + opaque((i1.y - i1.x) * u1); }
+    var t2 = L2.lq0 + opaque(L2.r * u2);
+    if (comp == 2u && i2.z > 0.0) { t2 = i2.x + opaque((i2.y - i2.x) * u2); }
+    let in1 = i1.z > 0.0 && t1 >= i1.x && t1 <= i1.y;
+    let in2 = i2.z > 0.0 && t2 >= i2.x && t2 <= i2.y;
+    var G = 1.0;
+    var bf = 1.0;
+    if (box) {
+      var tf1 = 1.0;
+      if (i1.z > 0.0) { tf1 = select(0.0, xdiv(L1.r, i1.y - i1.x), in1); }
+      var tf2 = 1.0;
+      if (i2.z > 0.0) { tf2 = select(0.0, xdiv(L2.r, i2.y - i2.x), in2); }
+      G = 0.5 + 0.25 * (opaque(tab_f(ENV_RHO1, cell) * tf1) + opaque(tab_f(ENV_RHO2, cell) * tf2));
+      bf = 0.5;
+    }
+    let g1 = photon_at(L1, t1);
+    let g2 = photon_at(L2, t2);
+    let f12 = xdiv(opaque(opaque(opaque(flux(L1.y, g1.q) * flux(L2.y, g2.q)) * opaque(L1.r * L2.r)) * bf), G);
+    let in_t = in1 || in2;
+    if (!in_t && u_acc >= opaque(f12 * tab_f(ENV_INV_R, cell))) { continue; }
+    let c1 = disc();
+    let c2 = disc();
+    configure(L1, L2, g1, g2, c1, c2);
+    if (!(cf_w2 > P.wmin2)) { continue; }
+    if (outside && in_r(L1, L2, t1, t2, cf_sys)) { continue; }
+    let a = opaque(opaque(f12 * dd_sigma(cf_w2, g1.q, g2.q)) * tab_f(ENV_INV_H, cell));
+    if (in_t && a > 0.0) {
+      var pt = 0.0;
+      if (in1) { pt = g1.pt; }
+      if (in2) { pt = max(pt, g2.pt); }
+      let rr = pt * 2.0;
+      let r2 = opaque(rr * rr);
+      let b = min(TAIL_B_MAX, opaque(opaque(r2 * r2) * r2));
+      let ab = opaque(a * b);
+      S = S + ab;
+      if (opaque(rs_uniform() * S) < ab) {
+        res_em = cf_em;
+        res_ep = cf_ep;
+        res_sys = cf_sys;
+        res_w2 = cf_w2;
+        res_b = b;
+      }
+    }
+    if (!(u_acc < a)) { continue; }
+    if (S == 0.0) { choose_cf(1.0); return; }
+    let sc = S + TAIL_C0;
+    var pick_res = in_t;
+    var wt = 0.0;
+    if (in_t) {
+      wt = xdiv(S, res_b);
+    } else if (opaque(rs_uniform() * sc) < opaque(TAIL_PICK * S)) {
+      pick_res = true;
+      wt = xdiv(sc, opaque(TAIL_PICK * res_b));
+    } else {
+      wt = xdiv(sc, 0.25 * S + TAIL_C0);
+    }
+    if (pick_res) {
+      cf_em = res_em;
+      cf_ep = res_ep;
+      cf_sys = res_sys;
+      cf_w2 = res_w2;
+    }
+    choose_cf(wt);
+    return;
+  }
+}
+
+fn sample_r() {
+  ch_ok = false;
+  let ys_min = xdiv(P.r_p, P.e_beam);
+  for (var it = 0; it < TRIALS_R; it++) {
+    let u_acc = rs_uniform();
+    let cell = pick_cell(ENV_CUM_R, bits23(rs_uniform()));
+    let ci = cell >> 6u; // u32
+    let cj = cell & 63u; // u32
+    let v = P.ly + opaque((f32(ci) + rs_uniform()) * P.dv);
+    let d = P.ly + opaque((f32(cj) + rs_uniform()) * P.dd);
+    if (!(abs(d) <= -v)) { continue; }
+    let y1 = xexp(0.5 * (v + d));
+    let y2 = xexp(0.5 * (v - d));
+    if (!(y1 + y2 >= ys_min)) { continue; }
+    let L1 = lepton(y1);
+    let L2 = lepton(y2);
+    if (!L1.ok || !L2.ok) { continue; }
+    let r1 = r_intervals(L1, P.omc_esc1);
+    let r2 = r_intervals(L2, P.omc_esc2);
+    let lj1 = max(0.0, r1.x - r1.y);
+    let lj2 = max(0.0, r2.x - r2.y);
+    let le1 = r1.x - L1.lq0;
+    let le2 = r2.x - L2.lq0;
+    if (!(le1 > 0.0 && le2 > 0.0)) { continue; }
+    let a1 = opaque(lj1 * le2);
+    let a2 = opaque((le1 - lj1) * lj2);
+    let area = a1 + a2;
+    if (!(area > 0.0)) { continue; }
+    let up = opaque(rs_uniform() * area);
+    let u1 = rs_uniform();
+    let u2 = rs_uniform();
+    var t1 = L1.lq0 + opaque((le1 - lj1) * u1);
+    var t2 = r2.y + opaque(lj2 * u2);
+    if (up < a1) {
+      t1 = r1.y + opaque(lj1 * u1);
+      t2 = L2.lq0 + opaque(le2 * u2);
+    }
+    let g1 = photon_at(L1, t1);
+    let g2 = photon_at(L2, t2);
+    let f12 = opaque(opaque(flux(y1, g1.q) * flux(y2, g2.q)) * area);
+    if (u_acc >= opaque(f12 * tab_f(ENV_INV_RR, cell))) { continue; }
+    let c1 = disc();
+    let c2 = disc();
+    configure(L1, L2, g1, g2, c1, c2);
+    if (!(cf_w2 > P.wmin2) || !sys_in_r(cf_sys)) { continue; }
+    let a = opaque(opaque(f12 * dd_sigma(cf_w2, g1.q, g2.q)) * tab_f(ENV_INV_HR, cell));
+    if (u_acc < a) { choose_cf(1.0); return; }
+  }
+}
+
+// the muon pair of the chosen system: tb_a = mu-, tb_b = mu+ (ref.ts muonPair)
+fn muon_pair(sys: vec4<f32>, w2: f32) {
+  let mm = P.m_mu;
+  let x = xdiv(4.0 * opaque(mm * mm), w2);
+  let b2 = opaque(1.0 - x); // opaque: as in dd_sigma
+  let b = xsqrt(b2);
+  let ob = 1.0 + b;
+  let omb = xdiv(x, ob);
+  let lr = xlog(xdiv(omb, ob));
+  var c = 0.0;
+  for (var it = 0; it < 64; it++) {
+    let r = xexp(opaque(rs_uniform() * lr));
+    let c0 = xdiv(1.0 - opaque(ob * r), b);
+    c = select(-c0, c0, rs_uniform() < 0.5);
+    let s2 = opaque((1.0 - c) * (1.0 + c));
+    let den = x + opaque(b2 * s2);
+    let num = ((1.0 + opaque((2.0 * b2) * s2)) - opaque(b2 * b2)) - opaque(opaque(b2 * b2) * opaque(s2 * s2));
+    if (opaque((2.0 * rs_uniform()) * den) <= num) { break; }
+  }
+  let W = xsqrt(w2);
+  two_body(sys, W, w2, mm, mm, c, disc());
+}
+
+fn accepted(q: vec4<f32>) -> bool {
+  let pt2 = fm(q.y, q.y) + fm(q.z, q.z);
+  let pa = xsqrt(pt2 + fm(q.w, q.w));
+  return xsqrt(pt2) > P.trk_ptmin && q.w > opaque(P.trk_cmin * pa) && q.w < opaque(P.trk_cmax * pa);
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let l = item_index(gid, nwg);
+  if (l >= P.item_count) { return; }
+  rs_init(vec2<u32>(P.key0, P.key1), P.first + P.item_offset + l, 0u, 0u);
+  for (var j = 0u; j < OUT_EV_STRIDE; j++) { put(l, j, 0.0); }
+  if (P.stratum == 1u) { sample_r(); } else { sample_bulk(); }
+  if (!ch_ok) { return; }
+  muon_pair(ch_sys, ch_w2);
+  let mu_m = tb_a;
+  let mu_p = tb_b;
+  let g = P.g_cm;
+  let bg = P.bg_cm;
+  let lp = boost_z(mu_p, g, bg);
+  let lm = boost_z(mu_m, g, bg);
+  let td = track_det();
+  let tp_ = track(lp, P.m_mu, td);
+  let tm_ = track(lm, P.m_mu, td);
+  let extra = select(0.0, 1.0, accepted(boost_z(ch_em, g, bg))) + select(0.0, 1.0, accepted(boost_z(ch_ep, g, bg)));
+  // the dimuon columns (ref.ts dimuonColumns)
+  let ok_p = tp_.acc && tp_.id;
+  let ok_m = tm_.acc && tm_.id;
+  let e_tot = P.e_tot;
+  let pz_tot = P.pz_tot;
+  let tp = lp + lm;
+  put(l, C_TMMUMU, ssqrt(msq(tp)));
+  put(l, C_TMREC, ssqrt(msq(vec4<f32>(e_tot - tp.x, -tp.y, -tp.z, pz_tot - tp.w))));
+  put(l, C_NEXTRA, (((select(0.0, 1.0, tp_.acc) + select(0.0, 1.0, tm_.acc)) - select(0.0, 1.0, ok_p)) - select(0.0, 1.0, ok_m)) + extra);
+  put(l, C_WEIGHT, ch_weight);
+  if (!(ok_p && ok_m)) { return; }
+  let a = tp_.p;
+  let b = tm_.p;
+  put(l, C_ACC, 1.0);
+  put(l, C_MU1, a.y);
+  put(l, C_MU1 + 1u, a.z);
+  put(l, C_MU1 + 2u, a.w);
+  put(l, C_MU2, b.y);
+  put(l, C_MU2 + 1u, b.z);
+  put(l, C_MU2 + 2u, b.w);
+  put(l, C_PMU1, tp_.pm);
+  put(l, C_PMU2, tm_.pm);
+  var c1 = 0.0;
+  if (tp_.pm > 0.0) { c1 = xdiv(a.w, tp_.pm); }
+  var c2 = 0.0;
+  if (tm_.pm > 0.0) { c2 = xdiv(b.w, tm_.pm); }
+  put(l, C_CMU1, c1);
+  put(l, C_CMU2, c2);
+  let pr = a + b;
+  put(l, C_MMUMU, ssqrt(msq(pr)));
+  let r2 = msq(vec4<f32>(e_tot - pr.x, -pr.y, -pr.z, pz_tot - pr.w));
+  put(l, C_MREC, ssqrt(r2));
+  put(l, C_M2REC, r2);
+  put(l, C_PT, xsqrt(fm(pr.y, pr.y) + fm(pr.z, pr.z)));
+  let pc = boost_z(pr, g, -bg);
+  let pcm = xsqrt(p3sq(pc));
+  put(l, C_PCM, pcm);
+  var crec = 0.0;
+  if (pcm > 0.0) { crec = -xdiv(pc.w, pcm); }
+  put(l, C_CREC, crec);
+  let mp = xsqrt(max(msq(pc), opaque(P.m_mu * P.m_mu)));
+  let ar = boost_from(vec4<f32>(pc.x, -pc.y, -pc.z, -pc.w), mp, boost_z(a, g, -bg));
+  var v = vec4<f32>(0.0, 0.0, 0.0, 1.0);
+  if (pcm > 0.0) { v = pc; }
+  let num = (fm(ar.y, v.y) + fm(ar.z, v.z)) + fm(ar.w, v.w);
+  let den2 = opaque(p3sq(ar) * p3sq(v));
+  var chel = 0.0;
+  if (den2 > 0.0) { chel = xdiv(num, xsqrt(den2)); }
+  put(l, C_CHEL, chel);
+}

@@ -1,0 +1,470 @@
+import type { RefKernel } from '../types.js';
+import { xdiv, xexp, xlog, xrecip, xsqrt } from '../lib/exactmath.js';
+import { newStream, rsInit, rsUniform, type RStream } from '../lib/sampling.js';
+import { TRACK_PARAMS, TRIES, boostFrom, boostZ, disc, fm, msq, p3sq, ssqrt, track, twoBody, type Track, type V4 } from '../lib/genkin.js';
+
+// TypeScript reference of gen_eemumu (twins: gen_eemumu.wgsl, wasm/gen_eemumu.ts): one two-photon
+// e+e- -> e+e- mu+ mu- event per item in f32 from exact operations only, its own Philox stream
+// (counter (block, event, 0, 0)), the dimuon family's columns and a per-event weight.
+//
+// Physics (equivalent-photon approximation, EPA): each beam lepton radiates a photon of energy
+// fraction y and virtuality Q^2 with
+//   dn = (alpha/pi) (dy/y) (dQ^2/Q^2) [1 - y + y^2/2 - (1 - y) Q^2_min/Q^2],  (1 - y) Q^2_min = m_e^2 y^2
+// (Budnev, Ginzburg, Meledin, Serbo, Phys. Rep. 15 (1975) 181, eq. D.4); the photons fuse to
+// mu+ mu- with the real-photon Breit-Wheeler cross section at W = M(mu mu), damped by W^2/(W^2 + Q^2)
+// per photon (illustrative form of the suppression of virtual photons, ibid. sec. 5); the muons'
+// polar angle from the gamma gamma -> l l distribution (engine/generate/physics.ts gammaGammaAngular).
+// The target density in (ln y1, ln y2, ln Q1^2, ln Q2^2, phi1, phi2) is
+//   f = F(y1, Q1^2) F(y2, Q2^2) D(W, Q1^2) D(W, Q2^2) sigma(W),  W > W_min,
+// each ln Q^2 in its kinematic range [Q^2_min(y), Q^2_max(y)] (length r). Sampled by rejection:
+// (v, d) = (ln y1 + ln y2, ln y1 - ln y2) from a 64 x 64 cell table (the host's envelope,
+// engine/generate/gen-eemumu.ts: each cell's bound H of r1 r2 D1 D2 sigma, proven there; cell
+// weights as integers summing to 2^23 so that a 23-bit uniform picks a cell exactly), flat in
+// the cell, ln Q^2 flat in range, azimuths flat; accepted with a = F1 F2 r1 r2 D1 D2 sigma / H.
+//
+// Stable f32 kinematics. Photon k's lepton (energy e' = E (1 - y), momentum p') has
+// 1 - cos = (Q^2 - Q^2_min) / (2 P p') and pT = p' sqrt((1 - cos)(1 + cos)); the photon's
+// light-cone components along its beam, big Qb = (E - e') + (P - p') + p' (1 - cos) with
+// P - p' = (E - e')(E + e') / (P + p'), small Qs = (pT^2 - Q^2) / Qb (so q^2 = -Q^2); then
+//   W^2 = Qb1 Qb2 - Q1^2 - Q2^2 - 2 pT1.pT2 + Qs1 Qs2
+// without the cancellation of E_sys^2 - p_sys^2, and the gamma gamma system (Qb1 + Qs2 along +z,
+// Qs1 + Qb2 along -z, transverse -pT1 - pT2).
+//
+// The large-pT tail (tail = 1): the e e mu mu events that pass a dimuon + missing-momentum
+// selection have one soft photon (y_k <= 0.2 at its cell's centre) so virtual that its lepton has
+// pT > 0.5 GeV and still escapes the tracker (its CM angle inside the cone 1 - cos < omc_esc_k), the
+// other photon hard (y_o >= 0.3). A fraction TAIL_ALPHA of the trials comes from that region: the
+// cell from photon k's tail cells (their own 2^23 table), ln Q_k^2 flat in the tail interval I_k
+// (lepton pT > 0.5 GeV, escaping, Q_k^2 < (y_k y_o s - W_min^2) / max(1e-3, 1 - y_o)); the
+// mixture's density ratio to g0 is G = 1 - alpha + alpha/2 sum_k rho_k(cell) tf_k (rho_k: the
+// tail table's cell probability over g0's; tf_k = r_k / |I_k| inside I_k, 0 outside, 1 where I_k
+// is empty), a = f / (M g) = F1 F2 r1 r2 (1 - alpha) / G D1 D2 sigma / H. The event is chosen
+// among the trials by Wald's identity (for rejection trials x_1..x_K stopped at the first
+// acceptance and any region T: E[1(x_K not in T, in R) + sum_{j<=K} a(x_j) 1(x_j in T, in R)] =
+// P_f(R)): the accepted trial outside T (weight 1) and every trial inside T (weight a_j) form an
+// unbiased weighted set; one is returned, a tail trial with probability p = TAIL_PICK S / (S +
+// TAIL_C0), S = sum_T a_j b_j, picked in proportion to a_j b_j (weighted reservoir: one uniform per
+// tail trial), weight S / (p b_j) = (S + C0) / (TAIL_PICK b_j); else the accepted one, weight
+// 1 / (1 - p) = (S + C0) / ((1 - TAIL_PICK) S + C0); no tail trial: weight 1; the accepted trial in T:
+// a tail trial (p = 1), weight S / b_j. b = min(729, (pT / 0.5 GeV)^6) of the larger tail pT.
+// Every weight is exact (no normalisation constant), E[weight] = 1.
+//
+// Strata (stratum = 1 / 2 / 0: inside R / outside R / everything): R = {some lepton k escapes with
+// pT_k >= r_pt, the other escapes, the gamma gamma system has p* >= r_p and |cos theta*| < r_cos}
+// (the region a dimuon + missing-momentum selection with its MLP keeps). Outside: the trials in R
+// count as rejected (a = 0, also for the tail). Inside: its own proposal, exact on R: cells whose
+// y1 + y2 can reach r_p / E (E_sys = E (y1 + y2) >= p*), (ln Q1^2, ln Q2^2) flat on the L-shaped
+// set (t1 in J1, t2 in E2) or (t1 in E1 \ J1, t2 in J2) (E_k: lepton k escapes; J_k: and has
+// pT >= r_pt), the cell bound H_R covering its area (gen-eemumu.ts); accepted with
+// a = F1 F2 area D1 D2 sigma 1_R / H_R. Unweighted (tail ignored). No process parameter selects a
+// stratum yet: R's proposal still takes ~260 trials per event (4k events/s on one WASM worker).
+//
+// Bounded loops: the rejection trials are independent, each accepted with probability p = Z / M
+// (the proposal's mass over the target's): unweighted p ~ 0.23 (4.4 trials per event), with the tail
+// mixture ~ 0.11, inside R ~ 0.004 (~260 trials per event); test/gen-eemumu.test.ts checks p > 0.2,
+// > 0.1 and > 0.0025, so TRIALS = 256 fails with probability < 0.9^256 < 2e-12 and TRIALS_R =
+// 16384 with < exp(-41) < 2e-18; an event that fails gets weight 0 and no
+// accepted flag. The muons' angle by rejection from 2 / (1 - b^2 c^2) (TRIES, accepts >= 1/2).
+// Detector: the muons through genkin's track (3 normals + 1 uniform each), the electrons only
+// through the track acceptance (no draws); n_extra_tracks counts accepted electrons too.
+const fr = Math.fround;
+const add = (a: number, b: number) => fr(a + b);
+const sub = (a: number, b: number) => fr(a - b);
+const mul = (a: number, b: number) => fr(a * b);
+
+/** Envelope table: NV x ND cells in (v, d) = (ln y1 + ln y2, ln y1 - ln y2), row-major. */
+export const NV = 64, ND = 64, NC = NV * ND;
+/** Cell weights of every table sum to 2^23: a uniform's 23 bits pick a cell exactly. */
+export const CELL_TOTAL = 1 << 23;
+/** The table input's sections (words, each NC long): cumulative u32 weights of g0, of the tail cells of photon 1 and 2, and of R's proposal; f32 bits of 1/H, of the early-rejection bound, rho_1, rho_2, 1/H_R, R's early-rejection bound. */
+export const ENV = { CUM: 0, CUM_T1: 1, CUM_T2: 2, CUM_R: 3, INV_H: 4, INV_R: 5, RHO1: 6, RHO2: 7, INV_HR: 8, INV_RR: 9 } as const;
+export const ENV_WORDS = 10 * NC;
+
+/** Rejection trials per event (stratum 0 and 2), and inside R (stratum 1). */
+export const TRIALS = 256;
+export const TRIALS_R = 16384;
+/** The tail bias: mixture fraction, pick fraction, scale of S, pT (GeV) above which a lepton is in the tail, the pick factor's cap (3^6). */
+export const TAIL_ALPHA = 0.5, TAIL_PICK = 0.75, TAIL_C0 = Math.fround(0.05), TAIL_PT_GeV = 0.5, TAIL_B_MAX = 729;
+/** The floor of 1 - y_o in the tail interval's W bound (f32, as the WGSL literal). */
+const ONE_MINUS_YO_MIN = Math.fround(0.001);
+/** Tail cells: photon k soft (y_k <= TAIL_YK_MAX at the cell's centre) and the other hard (y_o >= TAIL_YO_MIN). */
+export const TAIL_YK_MAX = 0.2, TAIL_YO_MIN = 0.3;
+
+/** The kernel's params in desc order (the header's 4 words come first). u32: the first five. */
+export const GEN_EEMUMU_PARAM_NAMES = [
+  'key0', 'key1', 'first', 'tail', 'stratum',
+  'e_beam', 'p_beam', 'm_e', 'm_mu', 's', 'wmin2', 'ly', 'dv', 'dd', 'c_sig', 'omc_esc1', 'omc_esc2',
+  'r_pt', 'r_p', 'r_cos', 'e_tot', 'pz_tot', 'g_cm', 'bg_cm',
+  ...TRACK_PARAMS,
+] as const;
+export const GEN_EEMUMU_U32_PARAMS = 5;
+type Name = (typeof GEN_EEMUMU_PARAM_NAMES)[number];
+
+/** Output words per event: the dimuon family's columns (engine/generate/index.ts FAMILY_COLUMNS order), the accepted flag, the event's weight. */
+export const GEN_EEMUMU_COLUMNS = [
+  'mu1_px_GeV', 'mu1_py_GeV', 'mu1_pz_GeV', 'mu2_px_GeV', 'mu2_py_GeV', 'mu2_pz_GeV',
+  'p_mu1_GeV', 'p_mu2_GeV', 'cos_theta_mu1', 'cos_theta_mu2',
+  'm_mumu_GeV', 'm_recoil_GeV', 'm2_recoil_GeV2', 'pt_mumu_GeV', 'p_mumu_cm_GeV',
+  'cos_theta_recoil_cm', 'cos_helicity', 'E_extra_GeV', 'n_gamma', 'n_extra_tracks',
+  'truth_m_mumu_GeV', 'truth_m_recoil_GeV',
+] as const;
+export const EE_WORDS = 24;
+/** Column words (KernelDesc.constants: generated into WGSL and AssemblyScript). */
+export const GEN_EEMUMU_CONSTANTS = {
+  C_MU1: 0, C_MU2: 3, C_PMU1: 6, C_PMU2: 7, C_CMU1: 8, C_CMU2: 9, C_MMUMU: 10, C_MREC: 11, C_M2REC: 12, C_PT: 13, C_PCM: 14,
+  C_CREC: 15, C_CHEL: 16, C_EEXTRA: 17, C_NGAM: 18, C_NEXTRA: 19, C_TMMUMU: 20, C_TMREC: 21, C_ACC: 22, C_WEIGHT: 23,
+} as const;
+const C = GEN_EEMUMU_CONSTANTS;
+
+const I = Object.fromEntries(GEN_EEMUMU_PARAM_NAMES.map((n, j) => [n, 4 + j])) as Record<Name, number>;
+
+/** f32 view of a u32 table word. */
+const bitsF = new Float32Array(1), bitsU = new Uint32Array(bitsF.buffer);
+function tf(t: Uint32Array, sec: number, c: number): number {
+  bitsU[0] = t[sec * NC + c];
+  return bitsF[0];
+}
+
+/** The first cell c with cum[c] > k (k in [0, 2^23)): binary search over a section of cumulative weights. */
+function pickCell(t: Uint32Array, sec: number, k: number): number {
+  let lo = 0, hi = NC - 1;
+  const b = sec * NC;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (t[b + mid] > k) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+/** A uniform's 23 bits: u = (2k + 1) 2^-24, k in [0, 2^23). */
+const bits23 = (u: number) => (mul(u, 16777216) - 1) / 2;
+/** Whether cell c belongs to a section's table (its weight is nonzero). */
+const inTable = (t: Uint32Array, sec: number, c: number) => (c === 0 ? t[sec * NC] : t[sec * NC + c] - t[sec * NC + c - 1]) > 0;
+
+/** One photon's lepton before its virtuality: energy fraction y, lepton energy e', momentum p', E - e', Q^2_min, ln Q^2 range. */
+interface Lep { y: number; e2: number; p2: number; ey: number; dp: number; qmin: number; lq0: number; r: number; twoPp: number }
+
+function lepton(P: Float32Array, y: number): Lep | null {
+  const E = P[I.e_beam], Pb = P[I.p_beam], me = P[I.m_e];
+  const e2 = mul(E, sub(1, y));
+  if (!(e2 > me)) return null;
+  const p2 = xsqrt(mul(sub(e2, me), add(e2, me)));
+  const ey = sub(E, e2), dp = xdiv(mul(ey, add(E, e2)), add(Pb, p2)); // E - e', P - p' = (E - e')(E + e') / (P + p')
+  // Q^2_min = 2 ((E e' - m^2)^2 - P^2 p'^2) / (E e' - m^2 + P p') = 2 (m E y)^2 / (E e' - m^2 + P p') (no cancellation)
+  const plus = add(sub(mul(E, e2), mul(me, me)), mul(Pb, p2));
+  const mey = mul(me, mul(E, y));
+  const qmin = xdiv(mul(2, fm(mey, mey)), plus);
+  const lq0 = xlog(qmin), lq1 = xlog(mul(2, plus));
+  return { y, e2, p2, ey, dp, qmin, lq0, r: sub(lq1, lq0), twoPp: mul(mul(2, Pb), p2) };
+}
+
+/** ln Q^2 at which lepton L has 1 - cos = omc (cos along its own beam). */
+function lnQ2At(L: Lep, omc: number): number {
+  return xlog(add(L.qmin, mul(L.twoPp, omc)));
+}
+/** 1 - cos at which lepton L has transverse momentum pt (needs p' > pt): (pt/p')^2 / (1 + sqrt(1 - (pt/p')^2)). */
+function omcAtPt(L: Lep, pt: number): number {
+  const x = xdiv(pt, L.p2), x2 = mul(x, x);
+  return xdiv(x2, add(1, xsqrt(sub(1, x2))));
+}
+
+/** The photon of lepton L at ln Q^2 = t: Q^2, pT, 1 - cos, light-cone components. */
+interface Pho { q: number; pt: number; omc: number; qb: number; qs: number }
+function photonAt(L: Lep, t: number): Pho {
+  const q = xexp(t);
+  let omc = xdiv(sub(q, L.qmin), L.twoPp);
+  omc = Math.min(2, Math.max(0, omc));
+  const pt2 = fm(mul(L.p2, L.p2), fm(omc, sub(2, omc)));
+  const pt = xsqrt(pt2);
+  const qb = add(add(L.ey, L.dp), fm(L.p2, omc)); // (E - e') + (P - p') + p' (1 - cos)
+  const qs = xdiv(sub(pt2, q), qb);
+  return { q, pt, omc, qb, qs };
+}
+
+/** F(y, Q^2) of Budnev et al. eq. D.4 with (1 - y) Q^2_min = m_e^2 y^2, at least 0. */
+function flux(P: Float32Array, y: number, q: number): number {
+  const me = P[I.m_e];
+  const f = sub(add(sub(1, y), mul(0.5, mul(y, y))), xdiv(fm(mul(me, me), mul(y, y)), q));
+  return Math.max(0, f);
+}
+
+/** sigma(gamma gamma -> mu mu)(W) (physics.ts sigmaGammaGammaToLL) x W^2 / ((W^2 + Q1^2)(W^2 + Q2^2)) W^2, GeV^-2 (the rejection's D1 D2 sigma). */
+function ddSigma(P: Float32Array, w2: number, q1: number, q2: number): number {
+  const mm = P[I.m_mu];
+  const iw2 = xrecip(w2);
+  const x = mul(mul(4, mul(mm, mm)), iw2);
+  const b2 = sub(1, x), b = xsqrt(b2);
+  const omb = xdiv(x, add(1, b));
+  const L = xlog(xdiv(add(1, b), omb));
+  const br = sub(mul(sub(3, mul(b2, b2)), L), mul(mul(2, b), sub(2, b2)));
+  const sig = mul(mul(P[I.c_sig], iw2), br);
+  return mul(mul(sig, xdiv(w2, add(w2, q1))), xdiv(w2, add(w2, q2)));
+}
+
+/** The tail interval of ln Q^2 of photon k (lepton L, the other photon's y_o), or null: pT > TAIL_PT, escaping, Q^2 < (y y_o s - W_min^2) / max(1e-3, 1 - y_o). */
+function tailInterval(P: Float32Array, L: Lep, yo: number, omcEsc: number): [number, number] | null {
+  if (!(L.p2 > TAIL_PT_GeV)) return null;
+  const omcPt = omcAtPt(L, TAIL_PT_GeV);
+  if (!(omcPt < omcEsc)) return null;
+  const num = sub(mul(mul(L.y, yo), P[I.s]), P[I.wmin2]);
+  if (!(num > 0)) return null;
+  const lo = lnQ2At(L, omcPt);
+  const hi = Math.min(lnQ2At(L, omcEsc), xlog(xdiv(num, Math.max(ONE_MINUS_YO_MIN, sub(1, yo)))));
+  return lo < hi ? [lo, hi] : null;
+}
+
+/** R's intervals of photon k: escape E_k = [lq0, eHi], J_k = [jLo, eHi] (jLo = eHi + 1 when empty: pT_k >= r_pt impossible while escaping). */
+function rIntervals(P: Float32Array, L: Lep, omcEsc: number): [number, number] {
+  const eHi = lnQ2At(L, omcEsc);
+  if (!(L.p2 > P[I.r_pt])) return [eHi, add(eHi, 1)];
+  const omcPt = omcAtPt(L, P[I.r_pt]);
+  if (!(omcPt < omcEsc)) return [eHi, add(eHi, 1)];
+  return [eHi, lnQ2At(L, omcPt)];
+}
+
+/** One configuration: the leptons (CM, e- along +z), the gamma gamma system, W^2. */
+interface Conf { em: V4; ep: V4; sys: V4; w2: number }
+
+/** The leptons, system and W^2 from the two photons and their azimuths. */
+function configure(L1: Lep, L2: Lep, g1: Pho, g2: Pho, c1: [number, number], c2: [number, number]): Conf {
+  const x1 = fm(g1.pt, c1[0]), y1 = fm(g1.pt, c1[1]), x2 = fm(g2.pt, c2[0]), y2 = fm(g2.pt, c2[1]);
+  const em: V4 = [L1.e2, x1, y1, sub(L1.p2, fm(L1.p2, g1.omc))];
+  const ep: V4 = [L2.e2, x2, y2, -sub(L2.p2, fm(L2.p2, g2.omc))];
+  const sp = add(g1.qb, g2.qs), sm = add(g1.qs, g2.qb);
+  const sys: V4 = [mul(0.5, add(sp, sm)), -add(x1, x2), -add(y1, y2), mul(0.5, sub(sp, sm))];
+  const dot = add(fm(x1, x2), fm(y1, y2));
+  const w2 = add(sub(sub(sub(fm(g1.qb, g2.qb), g1.q), g2.q), mul(2, dot)), fm(g1.qs, g2.qs));
+  return { em, ep, sys, w2 };
+}
+
+/** Whether the system of a configuration has p* >= r_p and |cos theta*| < r_cos (R's system part). */
+function sysInR(P: Float32Array, sys: V4): boolean {
+  const pz2 = fm(sys[3], sys[3]);
+  const p2 = add(add(fm(sys[1], sys[1]), fm(sys[2], sys[2])), pz2);
+  const rp = P[I.r_p], rc = P[I.r_cos];
+  return p2 >= mul(rp, rp) && pz2 < mul(mul(rc, rc), p2);
+}
+
+interface Chosen { conf: Conf | null; weight: number }
+
+/** Rejection trials run by this reference since the last resetTrials() (the host's integral of R's cross-section fraction counts them). */
+let trials = 0;
+export const trialsRun = () => trials;
+export function resetTrials(): void {
+  trials = 0;
+}
+
+/** The EPA configuration of one event (strata 0 and 2), with the tail bias when tail = 1. */
+function sampleBulk(P: Float32Array, w: Uint32Array, t: Uint32Array, s: RStream): Chosen {
+  const box = w[I.tail] !== 0, outside = w[I.stratum] === 2;
+  const ly = P[I.ly], dv = P[I.dv], dd = P[I.dd], wmin2 = P[I.wmin2];
+  const oe1 = P[I.omc_esc1], oe2 = P[I.omc_esc2];
+  let S = 0, res: Conf | null = null, resB = 0;
+  for (let it = 0; it < TRIALS; it++) {
+    trials++;
+    const uAcc = rsUniform(s);
+    const uc = box ? rsUniform(s) : 1;
+    const comp = uc < mul(TAIL_ALPHA, 0.5) ? 1 : uc < TAIL_ALPHA ? 2 : 0;
+    const cell = pickCell(t, comp === 0 ? ENV.CUM : comp === 1 ? ENV.CUM_T1 : ENV.CUM_T2, bits23(rsUniform(s)));
+    const ci = cell >>> 6, cj = cell & 63;
+    const v = add(ly, mul(add(ci, rsUniform(s)), dv)), d = add(ly, mul(add(cj, rsUniform(s)), dd));
+    if (!(Math.abs(d) <= -v)) continue;
+    const L1 = lepton(P, xexp(mul(0.5, add(v, d)))), L2 = lepton(P, xexp(mul(0.5, sub(v, d))));
+    if (!L1 || !L2) continue;
+    const t1Cell = box && inTable(t, ENV.CUM_T1, cell), t2Cell = box && inTable(t, ENV.CUM_T2, cell);
+    const i1 = t1Cell ? tailInterval(P, L1, L2.y, oe1) : null, i2 = t2Cell ? tailInterval(P, L2, L1.y, oe2) : null;
+    const u1 = rsUniform(s), u2 = rsUniform(s);
+    const t1 = comp === 1 && i1 ? add(i1[0], mul(sub(i1[1], i1[0]), u1)) : add(L1.lq0, mul(L1.r, u1));
+    const t2 = comp === 2 && i2 ? add(i2[0], mul(sub(i2[1], i2[0]), u2)) : add(L2.lq0, mul(L2.r, u2));
+    const in1 = i1 !== null && t1 >= i1[0] && t1 <= i1[1], in2 = i2 !== null && t2 >= i2[0] && t2 <= i2[1];
+    let G = 1;
+    if (box) {
+      const tf1 = i1 ? (in1 ? xdiv(L1.r, sub(i1[1], i1[0])) : 0) : 1, tf2 = i2 ? (in2 ? xdiv(L2.r, sub(i2[1], i2[0])) : 0) : 1;
+      G = add(sub(1, TAIL_ALPHA), mul(mul(TAIL_ALPHA, 0.5), add(mul(tf(t, ENV.RHO1, cell), tf1), mul(tf(t, ENV.RHO2, cell), tf2))));
+    }
+    const g1 = photonAt(L1, t1), g2 = photonAt(L2, t2);
+    const f12 = xdiv(mul(mul(mul(flux(P, L1.y, g1.q), flux(P, L2.y, g2.q)), mul(L1.r, L2.r)), box ? sub(1, TAIL_ALPHA) : 1), G);
+    const inT = in1 || in2;
+    // early rejection against the cell's bound of D1 D2 sigma (saves the azimuths) outside T
+    if (!inT && uAcc >= mul(f12, tf(t, ENV.INV_R, cell))) continue;
+    const c1 = disc(s), c2 = disc(s);
+    const cf = configure(L1, L2, g1, g2, c1, c2);
+    if (!(cf.w2 > wmin2)) continue;
+    if (outside && inR(P, L1, L2, t1, t2, cf.sys)) continue;
+    const a = mul(mul(f12, ddSigma(P, cf.w2, g1.q, g2.q)), tf(t, ENV.INV_H, cell));
+    let b = 0;
+    if (inT && a > 0) {
+      const pt = Math.max(in1 ? g1.pt : 0, in2 ? g2.pt : 0);
+      const rr = mul(pt, 1 / TAIL_PT_GeV), r2 = mul(rr, rr);
+      b = Math.min(TAIL_B_MAX, mul(mul(r2, r2), r2));
+      const ab = mul(a, b);
+      S = add(S, ab);
+      if (mul(rsUniform(s), S) < ab) (res = cf), (resB = b);
+    }
+    if (!(uAcc < a)) continue;
+    if (S === 0) return { conf: cf, weight: 1 };
+    if (inT) return { conf: res, weight: xdiv(S, resB) };
+    // a tail trial with probability p = TAIL_PICK S / (S + C0), else the accepted one
+    const sc = add(S, TAIL_C0);
+    if (mul(rsUniform(s), sc) < mul(TAIL_PICK, S)) return { conf: res, weight: xdiv(sc, mul(TAIL_PICK, resB)) };
+    return { conf: cf, weight: xdiv(sc, add(mul(sub(1, TAIL_PICK), S), TAIL_C0)) };
+  }
+  return { conf: null, weight: 0 };
+}
+
+/** Whether a configuration lies in R (the strata's region). */
+function inR(P: Float32Array, L1: Lep, L2: Lep, t1: number, t2: number, sys: V4): boolean {
+  const [e1, j1] = rIntervals(P, L1, P[I.omc_esc1]), [e2, j2] = rIntervals(P, L2, P[I.omc_esc2]);
+  const esc1 = t1 <= e1, esc2 = t2 <= e2;
+  if (!(esc1 && esc2 && (t1 >= j1 || t2 >= j2))) return false;
+  return sysInR(P, sys);
+}
+
+/** The EPA configuration of one event inside R (stratum 1): its own proposal, unweighted. */
+function sampleR(P: Float32Array, t: Uint32Array, s: RStream): Chosen {
+  const ly = P[I.ly], dv = P[I.dv], dd = P[I.dd], wmin2 = P[I.wmin2];
+  const ysMin = xdiv(P[I.r_p], P[I.e_beam]);
+  for (let it = 0; it < TRIALS_R; it++) {
+    trials++;
+    const uAcc = rsUniform(s);
+    const cell = pickCell(t, ENV.CUM_R, bits23(rsUniform(s)));
+    const ci = cell >>> 6, cj = cell & 63;
+    const v = add(ly, mul(add(ci, rsUniform(s)), dv)), d = add(ly, mul(add(cj, rsUniform(s)), dd));
+    if (!(Math.abs(d) <= -v)) continue;
+    const y1 = xexp(mul(0.5, add(v, d))), y2 = xexp(mul(0.5, sub(v, d)));
+    if (!(add(y1, y2) >= ysMin)) continue;
+    const L1 = lepton(P, y1), L2 = lepton(P, y2);
+    if (!L1 || !L2) continue;
+    const [e1, j1] = rIntervals(P, L1, P[I.omc_esc1]), [e2, j2] = rIntervals(P, L2, P[I.omc_esc2]);
+    // the L-shaped set: A1 = J1 x E2, A2 = (E1 \ J1) x J2
+    const lJ1 = Math.max(0, sub(e1, j1)), lJ2 = Math.max(0, sub(e2, j2));
+    const lE1 = sub(e1, L1.lq0), lE2 = sub(e2, L2.lq0);
+    if (!(lE1 > 0 && lE2 > 0)) continue;
+    const a1 = mul(lJ1, lE2), a2 = mul(sub(lE1, lJ1), lJ2), area = add(a1, a2);
+    if (!(area > 0)) continue;
+    const up = mul(rsUniform(s), area), u1 = rsUniform(s), u2 = rsUniform(s);
+    let t1: number, t2: number;
+    if (up < a1) {
+      t1 = add(j1, mul(lJ1, u1));
+      t2 = add(L2.lq0, mul(lE2, u2));
+    } else {
+      t1 = add(L1.lq0, mul(sub(lE1, lJ1), u1));
+      t2 = add(j2, mul(lJ2, u2));
+    }
+    const g1 = photonAt(L1, t1), g2 = photonAt(L2, t2);
+    const f12 = mul(mul(flux(P, y1, g1.q), flux(P, y2, g2.q)), area);
+    if (uAcc >= mul(f12, tf(t, ENV.INV_RR, cell))) continue;
+    const c1 = disc(s), c2 = disc(s);
+    const cf = configure(L1, L2, g1, g2, c1, c2);
+    if (!(cf.w2 > wmin2) || !sysInR(P, cf.sys)) continue;
+    const a = mul(mul(f12, ddSigma(P, cf.w2, g1.q, g2.q)), tf(t, ENV.INV_HR, cell));
+    if (uAcc < a) return { conf: cf, weight: 1 };
+  }
+  return { conf: null, weight: 0 };
+}
+
+/**
+ * The muon pair of a gamma gamma system (mass^2 w2): cos theta* from gamma gamma -> l l
+ * (physics.ts sampleGammaGammaCos: envelope 2 / (1 - b^2 c^2), a mixture of 1 / (1 -+ b c) by
+ * inversion, accepted with N(c) / (2 (1 - b^2 c^2)) >= 1/2), azimuth from the disc; [mu-, mu+].
+ */
+function muonPair(P: Float32Array, s: RStream, sys: V4, w2: number): [V4, V4] {
+  const mm = P[I.m_mu];
+  const x = xdiv(mul(4, mul(mm, mm)), w2);
+  const b2 = sub(1, x), b = xsqrt(b2);
+  const ob = add(1, b), omb = xdiv(x, ob);
+  const lr = xlog(xdiv(omb, ob));
+  let c = 0;
+  for (let it = 0; it < TRIES; it++) {
+    const r = xexp(mul(rsUniform(s), lr));
+    const c0 = xdiv(sub(1, mul(ob, r)), b);
+    c = rsUniform(s) < 0.5 ? c0 : -c0;
+    const s2 = mul(sub(1, c), add(1, c));
+    const den = add(x, mul(b2, s2)); // 1 - b^2 c^2
+    const num = sub(sub(add(1, mul(mul(2, b2), s2)), mul(b2, b2)), mul(mul(b2, b2), mul(s2, s2)));
+    if (mul(mul(2, rsUniform(s)), den) <= num) break;
+  }
+  const W = xsqrt(w2);
+  return twoBody(sys, W, w2, mm, mm, c, disc(s));
+}
+
+/** genkin track's acceptance alone (an electron: no response drawn). */
+function accepted(P: Float32Array, q: V4): boolean {
+  const b = I.trk_cmin;
+  const pt2 = add(fm(q[1], q[1]), fm(q[2], q[2]));
+  const pa = xsqrt(add(pt2, fm(q[3], q[3])));
+  return xsqrt(pt2) > P[b + 2] && q[3] > mul(P[b], pa) && q[3] < mul(P[b + 1], pa);
+}
+
+/** The dimuon family's columns from the mu+ / mu- tracks (true lab momenta lp, lm) into out[o ..] (index.ts reconstruct). */
+function dimuonColumns(P: Float32Array, out: Float32Array, o: number, tP: Track, tM: Track, lp: V4, lm: V4, extra: number): void {
+  const okP = tP.acc && tP.id, okM = tM.acc && tM.id;
+  const eTot = P[I.e_tot], pzTot = P[I.pz_tot], g = P[I.g_cm], bg = P[I.bg_cm];
+  const tp: V4 = [add(lp[0], lm[0]), add(lp[1], lm[1]), add(lp[2], lm[2]), add(lp[3], lm[3])];
+  out[o + C.C_TMMUMU] = ssqrt(msq(tp));
+  out[o + C.C_TMREC] = ssqrt(msq([sub(eTot, tp[0]), -tp[1], -tp[2], sub(pzTot, tp[3])]));
+  out[o + C.C_NEXTRA] = (tP.acc ? 1 : 0) + (tM.acc ? 1 : 0) - (okP ? 1 : 0) - (okM ? 1 : 0) + extra;
+  if (!(okP && okM)) return;
+  const a = tP.p, b = tM.p;
+  out[o + C.C_ACC] = 1;
+  out[o + C.C_MU1] = a[1];
+  out[o + C.C_MU1 + 1] = a[2];
+  out[o + C.C_MU1 + 2] = a[3];
+  out[o + C.C_MU2] = b[1];
+  out[o + C.C_MU2 + 1] = b[2];
+  out[o + C.C_MU2 + 2] = b[3];
+  out[o + C.C_PMU1] = tP.pm;
+  out[o + C.C_PMU2] = tM.pm;
+  out[o + C.C_CMU1] = tP.pm > 0 ? xdiv(a[3], tP.pm) : 0;
+  out[o + C.C_CMU2] = tM.pm > 0 ? xdiv(b[3], tM.pm) : 0;
+  const pr: V4 = [add(a[0], b[0]), add(a[1], b[1]), add(a[2], b[2]), add(a[3], b[3])];
+  out[o + C.C_MMUMU] = ssqrt(msq(pr));
+  const r2 = msq([sub(eTot, pr[0]), -pr[1], -pr[2], sub(pzTot, pr[3])]);
+  out[o + C.C_MREC] = ssqrt(r2);
+  out[o + C.C_M2REC] = r2;
+  out[o + C.C_PT] = xsqrt(add(fm(pr[1], pr[1]), fm(pr[2], pr[2])));
+  const pc = boostZ(pr, g, -bg);
+  const pcm = xsqrt(p3sq(pc));
+  out[o + C.C_PCM] = pcm;
+  out[o + C.C_CREC] = pcm > 0 ? -xdiv(pc[3], pcm) : 0;
+  const mp = xsqrt(Math.max(msq(pc), mul(P[I.m_mu], P[I.m_mu])));
+  const ar = boostFrom([pc[0], -pc[1], -pc[2], -pc[3]], mp, boostZ(a, g, -bg));
+  const v: V4 = pcm > 0 ? pc : [0, 0, 0, 1];
+  const num = add(add(fm(ar[1], v[1]), fm(ar[2], v[2])), fm(ar[3], v[3]));
+  const den2 = mul(p3sq(ar), p3sq(v));
+  out[o + C.C_CHEL] = den2 > 0 ? xdiv(num, xsqrt(den2)) : 0;
+}
+
+/** The CM final state of one event (e-, e+, mu-, mu+) and its weight; null where the bounded loop failed. */
+export function eemumuFinalState(P: Float32Array, w: Uint32Array, t: Uint32Array, s: RStream): { em: V4; ep: V4; muM: V4; muP: V4; weight: number } | null {
+  const ch = w[I.stratum] === 1 ? sampleR(P, t, s) : sampleBulk(P, w, t, s);
+  if (!ch.conf) return null;
+  const [muM, muP] = muonPair(P, s, ch.conf.sys, ch.conf.w2);
+  return { em: ch.conf.em, ep: ch.conf.ep, muM, muP, weight: ch.weight };
+}
+
+/** One event into out[o .. o + EE_WORDS). */
+function genEvent(P: Float32Array, w: Uint32Array, t: Uint32Array, ev: number, s: RStream, out: Float32Array, o: number): void {
+  rsInit(s, w[I.key0], w[I.key1], ev, 0, 0);
+  for (let j = 0; j < EE_WORDS; j++) out[o + j] = 0;
+  const fs = eemumuFinalState(P, w, t, s);
+  if (!fs) return;
+  const g = P[I.g_cm], bg = P[I.bg_cm];
+  const lp = boostZ(fs.muP, g, bg), lm = boostZ(fs.muM, g, bg);
+  const tP = track(s, P, I.trk_cmin, lp, P[I.m_mu]), tM = track(s, P, I.trk_cmin, lm, P[I.m_mu]);
+  const extra = (accepted(P, boostZ(fs.em, g, bg)) ? 1 : 0) + (accepted(P, boostZ(fs.ep, g, bg)) ? 1 : 0);
+  dimuonColumns(P, out, o, tP, tM, lp, lm, extra);
+  out[o + C.C_WEIGHT] = fs.weight;
+}
+
+// params: [item_offset, item_count, opaque_zero, reserved, <GEN_EEMUMU_PARAM_NAMES>]; inputs: [the envelope table (ENV sections)]
+export const genEemumuRef: RefKernel = (p, [t], [out]) => {
+  const P = new Float32Array(p.buffer, p.byteOffset, p.length);
+  const o = new Float32Array(out.buffer, out.byteOffset, out.length);
+  const s = newStream();
+  const off = p[0], n = p[1], first = p[I.first];
+  for (let l = 0; l < n; l++) genEvent(P, p, t, (first + off + l) >>> 0, s, o, EE_WORDS * l);
+};
+
+/** Param index of a name (tests, the host's integral of R's cross-section fraction). */
+export const EEMUMU_PARAM_INDEX = I;

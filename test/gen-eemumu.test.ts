@@ -1,0 +1,167 @@
+// The gen_eemumu kernel (kernels/gen_eemumu: two-photon e+e- -> e+e- mu+ mu- in f32 on every backend)
+// against the f64 host generator it replaced, kept only as an independent cross-check
+// (test/f64-eemumu.ts: the EPA sampler with its tail bias, gamma gamma -> mu mu) run through the host
+// chain (generateHost: toLab, detector.ts, reconstruct). Different random streams, arithmetic and
+// tail-bias draws, so the comparison is statistical and weighted: per-generated-event weighted
+// rates (acceptance), binned weighted rates of M_recoil, M_mumu, p, the angles, p*(mu mu), pT(mu mu)
+// (chi^2 with sum w^2 errors), the tagged / untagged fractions and the weighted rate of the A'h'
+// preselection's large-pT tail. The same comparison fails against deliberately broken physics.
+// Plus: the table's bounds, the columns, chunking, the strata.
+import { describe, expect, it } from 'vitest';
+import { BELLE2_DETECTOR, FAMILY_COLUMNS, GENERATOR_VERSION, generate, generateHost, getProcess, resolveParams, type EventSample } from '../engine/generate/index.js';
+import { GEN_EEMUMU_COLUMNS, cGammaGamma, eemumuKernelParams, eemumuTable } from '../engine/generate/gen-eemumu.js';
+import { ENV, NC, CELL_TOTAL, eemumuFinalState, resetTrials, trialsRun } from '../kernels/gen_eemumu/ref.js';
+import { genEemumu } from '../kernels/gen_eemumu/desc.js';
+import { packParams } from '../kernels/types.js';
+import { newStream, rsInit } from '../kernels/lib/sampling.js';
+import { M_MU } from '../engine/generate/lorentz.js';
+import { SQRT_S } from '../engine/generate/physics.js';
+import { DARK_HIGGSSTRAHLUNG } from '../engine/analyses/searches.js';
+import type { EventRandom, Params } from '../engine/generate/index.js';
+import type { GenEvent } from '../engine/generate/processes.js';
+import { f64Eemumu, f64EemumuDef } from './f64-eemumu.js';
+
+/** Weighted per-generated-event rate of rows with pred, and its error sqrt(sum w^2) / N. */
+function rate(s: EventSample, n: number, pred: (i: number) => boolean): [number, number] {
+  let a = 0, b = 0;
+  for (let i = 0; i < s.length; i++) {
+    if (!pred(i)) continue;
+    const w = s.columns.weight[i];
+    (a += w), (b += w * w);
+  }
+  return [a / n, Math.sqrt(b) / n];
+}
+
+/** Chi^2 of two weighted binned rates (bins from the pooled 1st..99th percentiles of the rows, plus under/overflow), bins with content. */
+function chi2Rates(a: EventSample, na: number, b: EventSample, nb: number, col: string, bins = 20): { chi2: number; ndf: number } {
+  const xa = a.columns[col], xb = b.columns[col];
+  const pooled = Float64Array.from([...Array.from(xa), ...Array.from(xb)]).sort();
+  const lo = pooled[Math.floor(0.01 * pooled.length)], hi = pooled[Math.floor(0.99 * pooled.length)];
+  const hist = (s: EventSample, n: number) => {
+    const h = new Float64Array(bins + 2), h2 = new Float64Array(bins + 2), x = s.columns[col], w = s.columns.weight;
+    for (let i = 0; i < s.length; i++) {
+      const k = hi > lo ? (x[i] < lo ? 0 : x[i] >= hi ? bins + 1 : 1 + Math.floor(((x[i] - lo) / (hi - lo)) * bins)) : 1;
+      h[k] += w[i] / n;
+      h2[k] += (w[i] / n) ** 2;
+    }
+    return [h, h2];
+  };
+  const [ha, va] = hist(a, na), [hb, vb] = hist(b, nb);
+  let chi2 = 0, ndf = 0;
+  for (let k = 0; k < bins + 2; k++) {
+    if (va[k] + vb[k] === 0) continue;
+    chi2 += (ha[k] - hb[k]) ** 2 / (va[k] + vb[k]);
+    ndf++;
+  }
+  return { chi2, ndf };
+}
+
+const SHAPES = ['m_recoil_GeV', 'm_mumu_GeV', 'p_mu1_GeV', 'p_mu2_GeV', 'cos_theta_mu1', 'cos_theta_recoil_cm', 'p_mumu_cm_GeV', 'pt_mumu_GeV', 'truth_m_mumu_GeV'] as const;
+
+/** Every disagreement between two weighted samples of n events each (accepted rows), as messages; [] when they agree. */
+function disagreements(k: EventSample, h: EventSample, n: number): string[] {
+  const out: string[] = [];
+  const z = (a: [number, number], b: [number, number]) => Math.abs(a[0] - b[0]) / Math.hypot(a[1], b[1]);
+  const check = (what: string, pred: (s: EventSample) => (i: number) => boolean) => {
+    const a = rate(k, n, pred(k)), b = rate(h, n, pred(h));
+    if (!(z(a, b) < 4)) out.push(`${what}: ${a[0].toExponential(3)} +- ${a[1].toExponential(1)} vs ${b[0].toExponential(3)} +- ${b[1].toExponential(1)}`);
+  };
+  check('weighted acceptance', () => () => true);
+  check('tagged (an electron track)', (s) => (i) => s.columns.n_extra_tracks[i] > 0);
+  check('untagged', (s) => (i) => s.columns.n_extra_tracks[i] === 0);
+  const pre = (s: EventSample) => DARK_HIGGSSTRAHLUNG.select(s.columns, s.length);
+  const pk = pre(k), ph = pre(h);
+  check("A'h' preselection", (s) => (i) => (s === k ? pk : ph)[i] === 1);
+  check("A'h' preselection, pT(mu mu) > 1.5 GeV (the tail the MLP keeps)", (s) => (i) => (s === k ? pk : ph)[i] === 1 && s.columns.pt_mumu_GeV[i] > 1.5);
+  for (const c of SHAPES) {
+    const { chi2, ndf } = chi2Rates(k, n, h, n, c);
+    // chi^2 / ndf of ~22 bins: sd ~ 0.3; 2.2 is ~4 sigma
+    if (!(chi2 / ndf < 2.2)) out.push(`${c}: weighted rates chi2 = ${chi2.toFixed(1)} / ${ndf}`);
+  }
+  return out;
+}
+
+const N = 24000;
+const kernelSample = (params: Params, seed: number, n = N) => generate({ process: 'eemumu', params, events: n, seed });
+const hostSample = (gen: (rng: EventRandom, p: Params) => GenEvent, params: Params, seed: number, n = N) =>
+  generateHost({ ...f64EemumuDef(), generate: gen }, { process: 'eemumu', params, events: n, seed });
+
+describe('gen_eemumu kernel vs the f64 host generator it replaced (statistical, weighted)', () => {
+  for (const params of [{ tailBias: 0 }, { tailBias: 1 }] as Params[]) {
+    it(`eemumu ${JSON.stringify(params)}: weighted acceptance, tagged / untagged, the A'h' preselection and its large-pT tail, binned M_recoil, M_mumu, p, angles agree (${N} events each)`, () => {
+      const k = kernelSample(params, 21), h = hostSample(f64Eemumu, params, 22);
+      expect(k.meta.event_kernel).toMatch(/gen_eemumu/);
+      expect(disagreements(k, h, N)).toEqual([]);
+      if (params.tailBias === 0) for (const w of k.columns.weight) expect(w).toBe(1);
+    });
+  }
+  it('the comparison fails against broken physics: tail weights ignored, virtualities dropped (Q^2 = 0: electrons along the beams), the mu mu momenta scaled by 0.9', () => {
+    const k = kernelSample({ tailBias: 1 }, 23);
+    const broken: [string, (rng: EventRandom, p: Params) => GenEvent][] = [
+      ['tail weights ignored', (rng, p) => ({ ...f64Eemumu(rng, p), weight: 1 })],
+      ['electrons along the beams', (rng, p) => {
+        const e = f64Eemumu(rng, p);
+        for (const q of e.particles) if (q.kind === 'e') q.p = [q.p[0], 0, 0, q.p[3] > 0 ? q.p[0] : -q.p[0]];
+        return e;
+      }],
+      ['W scaled by 0.9', (rng, p) => {
+        const e = f64Eemumu(rng, p);
+        for (const q of e.particles) if (q.kind === 'mu') q.p = [Math.hypot(0.9 * Math.hypot(q.p[1], q.p[2], q.p[3]), M_MU), 0.9 * q.p[1], 0.9 * q.p[2], 0.9 * q.p[3]];
+        return e;
+      }],
+    ];
+    for (const [what, gen] of broken) expect(disagreements(k, hostSample(gen, { tailBias: 1 }, 24), N).length, what).toBeGreaterThan(0);
+  });
+});
+
+describe('gen_eemumu: envelope table and kernel output', () => {
+  it('the bounded loops: trials per event (independent, accepted with p = Z / M) below 5 unweighted, 10 with the tail mixture, 400 inside R (ref.ts states the failure probabilities from these)', () => {
+    const proc = getProcess('eemumu'), p = resolveParams(proc);
+    for (const [stratum, tail, n, most] of [[0, 0, 4000, 5], [0, 1, 4000, 10], [2, 1, 2000, 10], [1, 0, 150, 400]]) {
+      const w = packParams(genEemumu, { count: 1, params: { ...eemumuKernelParams(proc, p, BELLE2_DETECTOR, [3, 4], 0), tail, stratum } }, 0, 1);
+      const P = new Float32Array(w.buffer), t = eemumuTable(0.5), s = newStream();
+      resetTrials();
+      for (let i = 0; i < n; i++) {
+        rsInit(s, 5, 6, i, 0, 0);
+        expect(eemumuFinalState(P, w, t, s), `stratum ${stratum}, event ${i}`).not.toBeNull();
+      }
+      expect(trialsRun() / n, `stratum ${stratum}, tail ${tail}`).toBeLessThan(most);
+    }
+  });
+  it('c(W) = W^2 sigma(W) increases with W (the envelope bounds sigma(W) D1 D2 by 2 c(sqrt(A))/(A + W_min^2))', () => {
+    let prev = 0;
+    for (let w = 2 * M_MU + 1e-4; w <= SQRT_S; w += 0.002) {
+      const c = cGammaGamma(w);
+      expect(c).toBeGreaterThanOrEqual(prev);
+      prev = c;
+    }
+  });
+  it('every table sums to 2^23 (a cell from 23 random bits, exactly); the tail and R tables sit inside g0\'s cells', () => {
+    const t = eemumuTable(0.5);
+    expect(eemumuTable(0.5)).toBe(t); // cached: the same array (uploaded once)
+    for (const sec of [ENV.CUM, ENV.CUM_T1, ENV.CUM_T2, ENV.CUM_R]) expect(t[sec * NC + NC - 1]).toBe(CELL_TOTAL);
+    const f = new Float32Array(t.buffer);
+    for (let c = 1; c < NC; c++) {
+      const w0 = t[ENV.CUM * NC + c] - t[ENV.CUM * NC + c - 1];
+      for (const sec of [ENV.CUM_T1, ENV.CUM_T2, ENV.CUM_R]) if (t[sec * NC + c] > t[sec * NC + c - 1]) expect(w0, `cell ${c}`).toBeGreaterThan(0);
+      // the early rejection's factor / (1/H) is the cell's bound of D1 D2 sigma: positive, below 2 c(sqrt(s)) / W_min^2
+      if (w0 > 0) expect(f[ENV.INV_R * NC + c] / f[ENV.INV_H * NC + c]).toBeGreaterThan(0);
+      if (w0 > 0) expect(f[ENV.INV_R * NC + c] / f[ENV.INV_H * NC + c]).toBeLessThan((2 * cGammaGamma(SQRT_S)) / 0.25);
+    }
+  });
+  it("the kernel's columns are the dimuon family's, in order; a sample does not depend on chunking or the first event", () => {
+    expect([...GEN_EEMUMU_COLUMNS]).toEqual(Object.keys(FAMILY_COLUMNS.dimuon));
+    const o = { process: 'eemumu', events: 3000, seed: 5, acceptedOnly: false };
+    const all = generate(o);
+    const a = generate({ ...o, events: 1234 }), b = generate({ ...o, firstEvent: 1234, events: 3000 - 1234 });
+    for (const c of Object.keys(all.columns)) {
+      expect(Buffer.from(all.columns[c].buffer).equals(Buffer.concat([Buffer.from(a.columns[c].buffer), Buffer.from(b.columns[c].buffer)])), c).toBe(true);
+    }
+    expect(all.meta.generator_version).toBe(GENERATOR_VERSION);
+  });
+  it('refuses a W_min below the kernel\'s range and a tailBias other than 0 or 1', () => {
+    expect(() => generate({ process: 'eemumu', events: 1, seed: 1, params: { wMin: 0.25 } })).toThrow(/below 0.3 GeV/);
+    expect(() => generate({ process: 'eemumu', events: 1, seed: 1, params: { tailBias: 0.5 } })).toThrow(/tailBias/);
+    expect(resolveParams(getProcess('eemumu')).wMin).toBe(0.5);
+  });
+});

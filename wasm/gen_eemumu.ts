@@ -1,0 +1,409 @@
+// gen_eemumu: one two-photon e+e- -> e+e- mu+ mu- event per item. Twin of kernels/gen_eemumu/{ref.ts,
+// gen_eemumu.wgsl} (the physics, sources, bounds and draw order are documented in ref.ts); the same
+// f32 operations in the same order. Allocation-free: a photon's lepton, photon and configuration
+// travel in globals (per instance: workers share the memory, not the globals).
+import { xdiv, xexp, xlog, xrecip, xsqrt } from './lib/exactmath';
+import { rsInit, rsUniform } from './lib/sampling';
+import { TrackDet, aE, aX, aY, aZ, bE, bX, bY, bZ, boostFrom, boostZ, dC, dS, disc, fm, msq, oE, oX, oY, oZ, p3sq, ssqrt, tAcc, tId, tPm, track, twoBody } from './lib/genkin';
+import {
+  Bufs, OUT_EV_STRIDE, Params, C_MU1, C_MU2, C_PMU1, C_PMU2, C_CMU1, C_CMU2, C_MMUMU, C_MREC, C_M2REC, C_PT, C_PCM, C_CREC, C_CHEL,
+  C_NEXTRA, C_TMMUMU, C_TMREC, C_ACC, C_WEIGHT, NC, ENV_CUM, ENV_CUM_T1, ENV_CUM_T2, ENV_CUM_R, ENV_INV_H, ENV_INV_R, ENV_RHO1, ENV_RHO2,
+  ENV_INV_HR, ENV_INV_RR,
+} from './gen/gen_eemumu';
+
+const TRIALS = 256;
+const TRIALS_R = 16384;
+const TAIL_PICK: f32 = 0.75;
+const TAIL_C0: f32 = 0.05;
+const TAIL_B_MAX: f32 = 729.0;
+
+// @ts-ignore: decorator
+@inline function put(o: usize, j: u32, v: f32): void { store<f32>(o + (<usize>j << 2), v); }
+
+let env: usize = 0;
+// @ts-ignore: decorator
+@inline function tabU(off: u32, c: u32): u32 { return load<u32>(env + (<usize>(off + c) << 2)); }
+// @ts-ignore: decorator
+@inline function tabF(off: u32, c: u32): f32 { return load<f32>(env + (<usize>(off + c) << 2)); }
+
+function pickCell(off: u32, k: u32): u32 {
+  let lo: u32 = 0, hi: u32 = NC - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tabU(off, mid) > k) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+function bits23(u: f32): u32 { return (<u32>(u * <f32>16777216.0) - 1) >> 1; }
+
+function inTable(off: u32, c: u32): bool {
+  if (c == 0) return tabU(off, 0) > 0;
+  return tabU(off, c) - tabU(off, c - 1) > 0;
+}
+
+// lepton(): the lepton of a photon of energy fraction y (ref.ts Lep)
+let lOk = false, lY: f32 = 0, lE2: f32 = 0, lP2: f32 = 0, lEy: f32 = 0, lDp: f32 = 0, lQmin: f32 = 0, lLq0: f32 = 0, lR: f32 = 0, lTpp: f32 = 0;
+let l1Y: f32 = 0, l1E2: f32 = 0, l1P2: f32 = 0, l1Ey: f32 = 0, l1Dp: f32 = 0, l1Qmin: f32 = 0, l1Lq0: f32 = 0, l1R: f32 = 0, l1Tpp: f32 = 0;
+let l2Y: f32 = 0, l2E2: f32 = 0, l2P2: f32 = 0, l2Ey: f32 = 0, l2Dp: f32 = 0, l2Qmin: f32 = 0, l2Lq0: f32 = 0, l2R: f32 = 0, l2Tpp: f32 = 0;
+
+function lepton(P: Params, y: f32): void {
+  const E = P.e_beam, pb = P.p_beam, me = P.m_e;
+  const e2 = E * (<f32>1.0 - y);
+  lOk = e2 > me;
+  if (!lOk) return;
+  const p2 = xsqrt((e2 - me) * (e2 + me));
+  const ey = E - e2;
+  const dp = xdiv(ey * (E + e2), pb + p2);
+  const plus = (E * e2 - me * me) + pb * p2;
+  const mey = me * (E * y);
+  const qmin = xdiv(<f32>2.0 * fm(mey, mey), plus);
+  const lq0 = xlog(qmin), lq1 = xlog(<f32>2.0 * plus);
+  lY = y; lE2 = e2; lP2 = p2; lEy = ey; lDp = dp; lQmin = qmin; lLq0 = lq0; lR = lq1 - lq0; lTpp = (<f32>2.0 * pb) * p2;
+}
+function keep1(): void { l1Y = lY; l1E2 = lE2; l1P2 = lP2; l1Ey = lEy; l1Dp = lDp; l1Qmin = lQmin; l1Lq0 = lLq0; l1R = lR; l1Tpp = lTpp; }
+function keep2(): void { l2Y = lY; l2E2 = lE2; l2P2 = lP2; l2Ey = lEy; l2Dp = lDp; l2Qmin = lQmin; l2Lq0 = lLq0; l2R = lR; l2Tpp = lTpp; }
+
+// @ts-ignore: decorator
+@inline function lnQ2At(qmin: f32, tpp: f32, omc: f32): f32 { return xlog(qmin + tpp * omc); }
+
+function omcAtPt(p2: f32, pt: f32): f32 {
+  const x = xdiv(pt, p2), x2 = x * x;
+  return xdiv(x2, <f32>1.0 + xsqrt(<f32>1.0 - x2));
+}
+
+// photonAt(): a photon's Q^2, pT, 1 - cos, light-cone components
+let gQ: f32 = 0, gPt: f32 = 0, gOmc: f32 = 0, gQb: f32 = 0, gQs: f32 = 0;
+let g1Q: f32 = 0, g1Pt: f32 = 0, g1Omc: f32 = 0, g1Qb: f32 = 0, g1Qs: f32 = 0;
+let g2Q: f32 = 0, g2Pt: f32 = 0, g2Omc: f32 = 0, g2Qb: f32 = 0, g2Qs: f32 = 0;
+
+function photonAt(p2: f32, ey: f32, dp: f32, qmin: f32, tpp: f32, t: f32): void {
+  const q = xexp(t);
+  const omc = min<f32>(2.0, max<f32>(0.0, xdiv(q - qmin, tpp)));
+  const pt2 = fm(p2 * p2, fm(omc, <f32>2.0 - omc));
+  gQ = q;
+  gPt = xsqrt(pt2);
+  gOmc = omc;
+  gQb = (ey + dp) + fm(p2, omc);
+  gQs = xdiv(pt2 - q, gQb);
+}
+
+function flux(P: Params, y: f32, q: f32): f32 {
+  const me = P.m_e;
+  const f = ((<f32>1.0 - y) + <f32>0.5 * (y * y)) - xdiv(fm(me * me, y * y), q);
+  return max<f32>(0.0, f);
+}
+
+function ddSigma(P: Params, w2: f32, q1: f32, q2: f32): f32 {
+  const mm = P.m_mu;
+  const iw2 = xrecip(w2);
+  const x = (<f32>4.0 * (mm * mm)) * iw2;
+  const b2 = <f32>1.0 - x, b = xsqrt(b2);
+  const omb = xdiv(x, <f32>1.0 + b);
+  const L = xlog(xdiv(<f32>1.0 + b, omb));
+  const br = (<f32>3.0 - b2 * b2) * L - (<f32>2.0 * b) * (<f32>2.0 - b2);
+  const sig = (P.c_sig * iw2) * br;
+  return (sig * xdiv(w2, w2 + q1)) * xdiv(w2, w2 + q2);
+}
+
+// tailInterval(): (iLo, iHi), iOk
+let iOk = false, iLo: f32 = 0, iHi: f32 = 0;
+function tailInterval(P: Params, y: f32, p2: f32, qmin: f32, tpp: f32, yo: f32, omcEsc: f32): void {
+  iOk = false;
+  if (!(p2 > <f32>0.5)) return;
+  const omcPt = omcAtPt(p2, 0.5);
+  if (!(omcPt < omcEsc)) return;
+  const num = (y * yo) * P.s - P.wmin2;
+  if (!(num > 0.0)) return;
+  const lo = lnQ2At(qmin, tpp, omcPt);
+  const hi = min<f32>(lnQ2At(qmin, tpp, omcEsc), xlog(xdiv(num, max<f32>(0.001, <f32>1.0 - yo))));
+  iOk = lo < hi;
+  iLo = lo;
+  iHi = hi;
+}
+
+// rIntervals(): (rE, rJ) = escape's upper ln Q^2, J's lower ln Q^2
+let rE: f32 = 0, rJ: f32 = 0;
+function rIntervals(P: Params, p2: f32, qmin: f32, tpp: f32, omcEsc: f32): void {
+  rE = lnQ2At(qmin, tpp, omcEsc);
+  rJ = rE + <f32>1.0;
+  if (!(p2 > P.r_pt)) return;
+  const omcPt = omcAtPt(p2, P.r_pt);
+  if (!(omcPt < omcEsc)) return;
+  rJ = lnQ2At(qmin, tpp, omcPt);
+}
+
+// configure(): the leptons, the system, W^2 (from l1*, l2*, g1*, g2* and the azimuths)
+let emE: f32 = 0, emX: f32 = 0, emY: f32 = 0, emZ: f32 = 0, epE: f32 = 0, epX: f32 = 0, epY: f32 = 0, epZ: f32 = 0;
+let syE: f32 = 0, syX: f32 = 0, syY: f32 = 0, syZ: f32 = 0, cfW2: f32 = 0;
+function configure(c1c: f32, c1s: f32, c2c: f32, c2s: f32): void {
+  const x1 = fm(g1Pt, c1c), y1 = fm(g1Pt, c1s), x2 = fm(g2Pt, c2c), y2 = fm(g2Pt, c2s);
+  emE = l1E2; emX = x1; emY = y1; emZ = l1P2 - fm(l1P2, g1Omc);
+  epE = l2E2; epX = x2; epY = y2; epZ = -(l2P2 - fm(l2P2, g2Omc));
+  const sp = g1Qb + g2Qs, sm = g1Qs + g2Qb;
+  syE = <f32>0.5 * (sp + sm); syX = -(x1 + x2); syY = -(y1 + y2); syZ = <f32>0.5 * (sp - sm);
+  const dot = fm(x1, x2) + fm(y1, y2);
+  cfW2 = (((fm(g1Qb, g2Qb) - g1Q) - g2Q) - <f32>2.0 * dot) + fm(g1Qs, g2Qs);
+}
+
+function sysInR(P: Params): bool {
+  const pz2 = fm(syZ, syZ);
+  const p2 = (fm(syX, syX) + fm(syY, syY)) + pz2;
+  const rp = P.r_p, rc = P.r_cos;
+  return p2 >= rp * rp && pz2 < (rc * rc) * p2;
+}
+
+function inR(P: Params, t1: f32, t2: f32): bool {
+  rIntervals(P, l1P2, l1Qmin, l1Tpp, P.omc_esc1);
+  const e1 = rE, j1 = rJ;
+  rIntervals(P, l2P2, l2Qmin, l2Tpp, P.omc_esc2);
+  const e2 = rE, j2 = rJ;
+  const esc1 = t1 <= e1, esc2 = t2 <= e2;
+  if (!(esc1 && esc2 && (t1 >= j1 || t2 >= j2))) return false;
+  return sysInR(P);
+}
+
+// the chosen configuration and its weight (chOk false: the bounded loop failed)
+let chOk = false, chWeight: f32 = 0;
+let chEmE: f32 = 0, chEmX: f32 = 0, chEmY: f32 = 0, chEmZ: f32 = 0, chEpE: f32 = 0, chEpX: f32 = 0, chEpY: f32 = 0, chEpZ: f32 = 0;
+let chSyE: f32 = 0, chSyX: f32 = 0, chSyY: f32 = 0, chSyZ: f32 = 0, chW2: f32 = 0;
+function chooseCf(weight: f32): void {
+  chOk = true;
+  chEmE = emE; chEmX = emX; chEmY = emY; chEmZ = emZ; chEpE = epE; chEpX = epX; chEpY = epY; chEpZ = epZ;
+  chSyE = syE; chSyX = syX; chSyY = syY; chSyZ = syZ; chW2 = cfW2;
+  chWeight = weight;
+}
+
+function sampleBulk(P: Params): void {
+  const box = P.tail != 0, outside = P.stratum == 2;
+  let S: f32 = 0, resB: f32 = 0;
+  let rEmE: f32 = 0, rEmX: f32 = 0, rEmY: f32 = 0, rEmZ: f32 = 0, rEpE: f32 = 0, rEpX: f32 = 0, rEpY: f32 = 0, rEpZ: f32 = 0;
+  let rSyE: f32 = 0, rSyX: f32 = 0, rSyY: f32 = 0, rSyZ: f32 = 0, rW2: f32 = 0;
+  chOk = false;
+  for (let it = 0; it < TRIALS; it++) {
+    const uAcc = rsUniform();
+    const uc: f32 = box ? rsUniform() : 1.0;
+    let comp: u32 = 0, off: u32 = ENV_CUM;
+    if (uc < <f32>0.25) { comp = 1; off = ENV_CUM_T1; } else if (uc < <f32>0.5) { comp = 2; off = ENV_CUM_T2; }
+    const cell = pickCell(off, bits23(rsUniform()));
+    const ci = cell >> 6, cj = cell & 63;
+    const v = P.ly + (<f32>ci + rsUniform()) * P.dv;
+    const d = P.ly + (<f32>cj + rsUniform()) * P.dd;
+    if (!(abs<f32>(d) <= -v)) continue;
+    lepton(P, xexp(<f32>0.5 * (v + d)));
+    if (!lOk) continue;
+    keep1();
+    lepton(P, xexp(<f32>0.5 * (v - d)));
+    if (!lOk) continue;
+    keep2();
+    let i1 = false, i1Lo: f32 = 0, i1Hi: f32 = 0, i2 = false, i2Lo: f32 = 0, i2Hi: f32 = 0;
+    if (box && inTable(ENV_CUM_T1, cell)) { tailInterval(P, l1Y, l1P2, l1Qmin, l1Tpp, l2Y, P.omc_esc1); i1 = iOk; i1Lo = iLo; i1Hi = iHi; }
+    if (box && inTable(ENV_CUM_T2, cell)) { tailInterval(P, l2Y, l2P2, l2Qmin, l2Tpp, l1Y, P.omc_esc2); i2 = iOk; i2Lo = iLo; i2Hi = iHi; }
+    const u1 = rsUniform(), u2 = rsUniform();
+    const t1: f32 = comp == 1 && i1 ? i1Lo + (i1Hi - i1Lo) * u1 : l1Lq0 + l1R * u1;
+    const t2: f32 = comp == 2 && i2 ? i2Lo + (i2Hi - i2Lo) * u2 : l2Lq0 + l2R * u2;
+    const in1 = i1 && t1 >= i1Lo && t1 <= i1Hi, in2 = i2 && t2 >= i2Lo && t2 <= i2Hi;
+    let G: f32 = 1.0, bf: f32 = 1.0;
+    if (box) {
+      const tf1: f32 = i1 ? (in1 ? xdiv(l1R, i1Hi - i1Lo) : 0.0) : 1.0;
+      const tf2: f32 = i2 ? (in2 ? xdiv(l2R, i2Hi - i2Lo) : 0.0) : 1.0;
+      G = <f32>0.5 + <f32>0.25 * (tabF(ENV_RHO1, cell) * tf1 + tabF(ENV_RHO2, cell) * tf2);
+      bf = 0.5;
+    }
+    photonAt(l1P2, l1Ey, l1Dp, l1Qmin, l1Tpp, t1);
+    g1Q = gQ; g1Pt = gPt; g1Omc = gOmc; g1Qb = gQb; g1Qs = gQs;
+    photonAt(l2P2, l2Ey, l2Dp, l2Qmin, l2Tpp, t2);
+    g2Q = gQ; g2Pt = gPt; g2Omc = gOmc; g2Qb = gQb; g2Qs = gQs;
+    const f12 = xdiv(((flux(P, l1Y, g1Q) * flux(P, l2Y, g2Q)) * (l1R * l2R)) * bf, G);
+    const inT = in1 || in2;
+    if (!inT && uAcc >= f12 * tabF(ENV_INV_R, cell)) continue;
+    disc();
+    const c1c = dC, c1s = dS;
+    disc();
+    configure(c1c, c1s, dC, dS);
+    if (!(cfW2 > P.wmin2)) continue;
+    if (outside && inR(P, t1, t2)) continue;
+    const a = (f12 * ddSigma(P, cfW2, g1Q, g2Q)) * tabF(ENV_INV_H, cell);
+    if (inT && a > 0.0) {
+      let pt: f32 = in1 ? g1Pt : 0.0;
+      if (in2) pt = max<f32>(pt, g2Pt);
+      const rr = pt * <f32>2.0, r2 = rr * rr;
+      const b = min<f32>(TAIL_B_MAX, (r2 * r2) * r2);
+      const ab = a * b;
+      S = S + ab;
+      if (rsUniform() * S < ab) {
+        rEmE = emE; rEmX = emX; rEmY = emY; rEmZ = emZ; rEpE = epE; rEpX = epX; rEpY = epY; rEpZ = epZ;
+        rSyE = syE; rSyX = syX; rSyY = syY; rSyZ = syZ; rW2 = cfW2;
+        resB = b;
+      }
+    }
+    if (!(uAcc < a)) continue;
+    if (S == 0.0) { chooseCf(1.0); return; }
+    const sc = S + TAIL_C0;
+    let pickRes = inT;
+    let wt: f32 = 0;
+    if (inT) wt = xdiv(S, resB);
+    else if (rsUniform() * sc < TAIL_PICK * S) {
+      pickRes = true;
+      wt = xdiv(sc, TAIL_PICK * resB);
+    } else wt = xdiv(sc, <f32>0.25 * S + TAIL_C0);
+    if (pickRes) {
+      emE = rEmE; emX = rEmX; emY = rEmY; emZ = rEmZ; epE = rEpE; epX = rEpX; epY = rEpY; epZ = rEpZ;
+      syE = rSyE; syX = rSyX; syY = rSyY; syZ = rSyZ; cfW2 = rW2;
+    }
+    chooseCf(wt);
+    return;
+  }
+}
+
+function sampleR(P: Params): void {
+  chOk = false;
+  const ysMin = xdiv(P.r_p, P.e_beam);
+  for (let it = 0; it < TRIALS_R; it++) {
+    const uAcc = rsUniform();
+    const cell = pickCell(ENV_CUM_R, bits23(rsUniform()));
+    const ci = cell >> 6, cj = cell & 63;
+    const v = P.ly + (<f32>ci + rsUniform()) * P.dv;
+    const d = P.ly + (<f32>cj + rsUniform()) * P.dd;
+    if (!(abs<f32>(d) <= -v)) continue;
+    const y1 = xexp(<f32>0.5 * (v + d)), y2 = xexp(<f32>0.5 * (v - d));
+    if (!(y1 + y2 >= ysMin)) continue;
+    lepton(P, y1);
+    if (!lOk) continue;
+    keep1();
+    lepton(P, y2);
+    if (!lOk) continue;
+    keep2();
+    rIntervals(P, l1P2, l1Qmin, l1Tpp, P.omc_esc1);
+    const e1 = rE, j1 = rJ;
+    rIntervals(P, l2P2, l2Qmin, l2Tpp, P.omc_esc2);
+    const e2 = rE, j2 = rJ;
+    const lj1 = max<f32>(0.0, e1 - j1), lj2 = max<f32>(0.0, e2 - j2);
+    const le1 = e1 - l1Lq0, le2 = e2 - l2Lq0;
+    if (!(le1 > 0.0 && le2 > 0.0)) continue;
+    const a1 = lj1 * le2, a2 = (le1 - lj1) * lj2, area = a1 + a2;
+    if (!(area > 0.0)) continue;
+    const up = rsUniform() * area;
+    const u1 = rsUniform(), u2 = rsUniform();
+    let t1 = l1Lq0 + (le1 - lj1) * u1, t2 = j2 + lj2 * u2;
+    if (up < a1) {
+      t1 = j1 + lj1 * u1;
+      t2 = l2Lq0 + le2 * u2;
+    }
+    photonAt(l1P2, l1Ey, l1Dp, l1Qmin, l1Tpp, t1);
+    g1Q = gQ; g1Pt = gPt; g1Omc = gOmc; g1Qb = gQb; g1Qs = gQs;
+    photonAt(l2P2, l2Ey, l2Dp, l2Qmin, l2Tpp, t2);
+    g2Q = gQ; g2Pt = gPt; g2Omc = gOmc; g2Qb = gQb; g2Qs = gQs;
+    const f12 = (flux(P, y1, g1Q) * flux(P, y2, g2Q)) * area;
+    if (uAcc >= f12 * tabF(ENV_INV_RR, cell)) continue;
+    disc();
+    const c1c = dC, c1s = dS;
+    disc();
+    configure(c1c, c1s, dC, dS);
+    if (!(cfW2 > P.wmin2) || !sysInR(P)) continue;
+    const a = (f12 * ddSigma(P, cfW2, g1Q, g2Q)) * tabF(ENV_INV_HR, cell);
+    if (uAcc < a) { chooseCf(1.0); return; }
+  }
+}
+
+/** The muon pair of the chosen system: (aE..aZ) = mu-, (bE..bZ) = mu+ (ref.ts muonPair). */
+function muonPair(P: Params): void {
+  const mm = P.m_mu;
+  const x = xdiv(<f32>4.0 * (mm * mm), chW2);
+  const b2 = <f32>1.0 - x, b = xsqrt(b2);
+  const ob = <f32>1.0 + b, omb = xdiv(x, ob);
+  const lr = xlog(xdiv(omb, ob));
+  let c: f32 = 0;
+  for (let it = 0; it < 64; it++) {
+    const r = xexp(rsUniform() * lr);
+    const c0 = xdiv(<f32>1.0 - ob * r, b);
+    c = rsUniform() < <f32>0.5 ? c0 : -c0;
+    const s2 = (<f32>1.0 - c) * (<f32>1.0 + c);
+    const den = x + b2 * s2;
+    const num = ((<f32>1.0 + (<f32>2.0 * b2) * s2) - b2 * b2) - (b2 * b2) * (s2 * s2);
+    if ((<f32>2.0 * rsUniform()) * den <= num) break;
+  }
+  const W = xsqrt(chW2);
+  disc();
+  twoBody(chSyE, chSyX, chSyY, chSyZ, W, chW2, mm, mm, c);
+}
+
+function accepted(P: Params, x: f32, y: f32, z: f32): bool {
+  const pt2 = fm(x, x) + fm(y, y);
+  const pa = xsqrt(pt2 + fm(z, z));
+  return xsqrt(pt2) > P.trk_ptmin && z > P.trk_cmin * pa && z < P.trk_cmax * pa;
+}
+
+function genEvent(P: Params, ev: u32, o: usize): void {
+  rsInit(P.key0, P.key1, ev, 0, 0);
+  for (let j: u32 = 0; j < <u32>(OUT_EV_STRIDE >> 2); j++) put(o, j, 0.0);
+  if (P.stratum == 1) sampleR(P);
+  else sampleBulk(P);
+  if (!chOk) return;
+  muonPair(P);
+  const g = P.g_cm, bg = P.bg_cm;
+  const mme = aE, mmx = aX, mmy = aY, mmz = aZ;
+  boostZ(bE, bX, bY, bZ, g, bg);
+  const lpe = oE, lpx = oX, lpy = oY, lpz = oZ;
+  boostZ(mme, mmx, mmy, mmz, g, bg);
+  const lme = oE, lmx = oX, lmy = oY, lmz = oZ;
+  const td = changetype<TrackDet>(changetype<usize>(P) + offsetof<Params>('trk_cmin'));
+  track(td, P.m_mu, lpe, lpx, lpy, lpz);
+  const accP = tAcc, idP = tId, pmP = tPm, ae = oE, ax = oX, ay = oY, az = oZ;
+  track(td, P.m_mu, lme, lmx, lmy, lmz);
+  const accM = tAcc, idM = tId, pmM = tPm, be = oE, bx = oX, by = oY, bz = oZ;
+  boostZ(chEmE, chEmX, chEmY, chEmZ, g, bg);
+  const x1 = accepted(P, oX, oY, oZ);
+  boostZ(chEpE, chEpX, chEpY, chEpZ, g, bg);
+  const x2 = accepted(P, oX, oY, oZ);
+  const extra = <f32>((x1 ? 1 : 0) + (x2 ? 1 : 0));
+  // the dimuon columns (ref.ts dimuonColumns)
+  const okP = accP && idP, okM = accM && idM;
+  const eTot = P.e_tot, pzTot = P.pz_tot;
+  const te = lpe + lme, tx = lpx + lmx, ty = lpy + lmy, tz = lpz + lmz;
+  put(o, C_TMMUMU, ssqrt(msq(te, tx, ty, tz)));
+  put(o, C_TMREC, ssqrt(msq(eTot - te, -tx, -ty, pzTot - tz)));
+  put(o, C_NEXTRA, <f32>((accP ? 1 : 0) + (accM ? 1 : 0) - (okP ? 1 : 0) - (okM ? 1 : 0)) + extra);
+  put(o, C_WEIGHT, chWeight);
+  if (!(okP && okM)) return;
+  put(o, C_ACC, 1.0);
+  put(o, C_MU1, ax);
+  put(o, C_MU1 + 1, ay);
+  put(o, C_MU1 + 2, az);
+  put(o, C_MU2, bx);
+  put(o, C_MU2 + 1, by);
+  put(o, C_MU2 + 2, bz);
+  put(o, C_PMU1, pmP);
+  put(o, C_PMU2, pmM);
+  put(o, C_CMU1, pmP > 0.0 ? xdiv(az, pmP) : 0.0);
+  put(o, C_CMU2, pmM > 0.0 ? xdiv(bz, pmM) : 0.0);
+  const pe = ae + be, px = ax + bx, py = ay + by, pz = az + bz;
+  put(o, C_MMUMU, ssqrt(msq(pe, px, py, pz)));
+  const r2 = msq(eTot - pe, -px, -py, pzTot - pz);
+  put(o, C_MREC, ssqrt(r2));
+  put(o, C_M2REC, r2);
+  put(o, C_PT, xsqrt(fm(px, px) + fm(py, py)));
+  boostZ(pe, px, py, pz, g, -bg);
+  const ce = oE, cx = oX, cy = oY, cz = oZ;
+  const pcm = xsqrt(p3sq(cx, cy, cz));
+  put(o, C_PCM, pcm);
+  put(o, C_CREC, pcm > 0.0 ? -xdiv(cz, pcm) : 0.0);
+  const mp = xsqrt(max<f32>(msq(ce, cx, cy, cz), P.m_mu * P.m_mu));
+  boostZ(ae, ax, ay, az, g, -bg);
+  boostFrom(ce, -cx, -cy, -cz, mp, oE, oX, oY, oZ);
+  let vx: f32 = 0, vy: f32 = 0, vz: f32 = 1;
+  if (pcm > 0.0) { vx = cx; vy = cy; vz = cz; }
+  const num = (fm(oX, vx) + fm(oY, vy)) + fm(oZ, vz);
+  const den2 = p3sq(oX, oY, oZ) * p3sq(vx, vy, vz);
+  put(o, C_CHEL, den2 > 0.0 ? xdiv(num, xsqrt(den2)) : 0.0);
+}
+
+export function gen_eemumu(params: usize, bufs: usize): void {
+  const P = changetype<Params>(params);
+  const B = changetype<Bufs>(bufs);
+  env = B.in_env;
+  const out = B.out_ev;
+  const n = P.item_count, base = P.first + P.item_offset;
+  for (let l: u32 = 0; l < n; l++) genEvent(P, base + l, out + <usize>l * OUT_EV_STRIDE);
+}
