@@ -7,7 +7,7 @@
 // acceptance and smearing (detector.ts) -> columns with physics names and units (this file).
 import { foldIn, key, RANDOM_STREAM_VERSION, type Key } from '../random.js';
 import { BELLE2_DETECTOR, identifiedAsMuon, photonAccepted, smearPhoton, smearTrack, trackAccepted, type DetectorModel } from './detector.js';
-import { M_E, M_K, M_MU, M_PI, mass, minus, p4, pabs, plus, theta, boost, type P4 } from './lorentz.js';
+import { M_E, M_K, M_MU, M_PI, mass, minus, p4, pabs, plus, boost, type P4 } from './lorentz.js';
 import { BETA_CM, P_INIT_LAB, SQRT_S, toLab } from './physics.js';
 import { EventRandom, poisson } from './rng.js';
 import { PROCESSES, getProcess, type Family, type GenEvent, type Params, type ProcessDef } from './processes.js';
@@ -66,7 +66,6 @@ export const GENERATOR_STREAM = 0x6e670001;
 //     weighted reservoir) and eemumu_4trk through the kernel's sampler: new events and weights.
 export const GENERATOR_VERSION = 15;
 
-const DEG = 180 / Math.PI;
 
 /** Column names and units of each family (the order is the output order). */
 export const FAMILY_COLUMNS: Record<Family, Record<string, string>> = {

@@ -11,8 +11,8 @@ import { brAPrimeToMuMu } from './branching.js';
 import { B_MESON_PROCESSES, BR_BPLUS_BMINUS, NB, SIGMA_BB_NB } from './bmeson.js';
 import { M_B, M_E, M_K, M_MU, M_PI, M_TAU, boostFrom, type P4 } from './lorentz.js';
 import {
-  ALPHA, GEV2_TO_FB, S, SQRT_S, decay2, gammaGammaAngular, isotropic, isrAngularFraction, isrFractionAbove, noRadiation, produce2,
-  radiate, sampleCos, sampleGammaGammaCos, sigmaGammaGammaToLL, fourMuSpectrumFbPerGeV, tabulatedF32, type IsrAngularStratum, type IsrResult,
+  ALPHA, GEV2_TO_FB, S, SQRT_S, gammaGammaAngular, isotropic, isrAngularFraction, isrFractionAbove,
+  fourMuSpectrumFbPerGeV, tabulatedF32, type IsrAngularStratum,
 } from './physics.js';
 import { TAU_PROCESSES, fourTrackVariant } from './tau.js';
 import { BR_TAU_MUNUNU, BR_TAU_PINU, tauModeFraction } from './gen-tautau.js';
@@ -63,9 +63,6 @@ export interface ProcessDef {
 }
 
 
-const mu = (charge: number, p: P4): GenParticle => ({ kind: 'mu', charge, p });
-const gammas = (r: IsrResult): GenParticle[] => r.photons.map((p) => ({ kind: 'gamma' as const, charge: 0, p }));
-const isrOrNot = (rng: EventRandom, p: Params, mMin: number, xMin = 0) => (p.isr ? radiate(rng, mMin, xMin) : noRadiation());
 
 function positive(p: Params, ...names: string[]) {
   for (const n of names) if (!(p[n] > 0)) throw new RangeError(`parameter ${n} must be > 0, got ${p[n]}`);
