@@ -64,7 +64,7 @@ function genEvent(P: Params, ev: u32, o: usize): void {
     eExtra = seenE;
   }
   // the dimuon columns, the pad word
-  dimuonColumns(o, accP, idP, pmP, ae, ax, ay, az, accM, idM, pmM, be, bx, by, bz, lpe, lpx, lpy, lpz, lme, lmx, lmy, lmz, nGam, eExtra, P.e_tot, P.pz_tot, g, bg, P.m_mu);
+  dimuonColumns(o, accP, idP, pmP, ae, ax, ay, az, accM, idM, pmM, be, bx, by, bz, lpe, lpx, lpy, lpz, lme, lmx, lmy, lmz, nGam, eExtra, 0.0, P.e_tot, P.pz_tot, g, bg, P.m_mu);
   put(o, DM_ACC + 1, 0.0);
 }
 

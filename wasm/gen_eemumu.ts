@@ -4,10 +4,9 @@
 // travel in globals (per instance: workers share the memory, not the globals).
 import { xdiv, xexp, xlog, xrecip, xsqrt } from './lib/exactmath';
 import { rsInit, rsUniform } from './lib/sampling';
-import { TrackDet, aE, aX, aY, aZ, bE, bX, bY, bZ, boostFrom, boostZ, dC, dS, disc, fm, msq, oE, oX, oY, oZ, p3sq, ssqrt, tAcc, tId, tPm, track, twoBody } from './lib/genkin';
+import { TrackDet, aE, aX, aY, aZ, bE, bX, bY, bZ, boostZ, dC, dS, dimuonColumns, disc, fm, oE, oX, oY, oZ, tAcc, tId, tPm, track, twoBody } from './lib/genkin';
 import {
-  Bufs, OUT_EV_STRIDE, Params, C_MU1, C_MU2, C_PMU1, C_PMU2, C_CMU1, C_CMU2, C_MMUMU, C_MREC, C_M2REC, C_PT, C_PCM, C_CREC, C_CHEL,
-  C_NEXTRA, C_TMMUMU, C_TMREC, C_ACC, C_WEIGHT, NC, ENV_CUM, ENV_CUM_T1, ENV_CUM_T2, ENV_CUM_R, ENV_INV_H, ENV_INV_R, ENV_RHO1, ENV_RHO2,
+  Bufs, OUT_EV_STRIDE, Params, C_WEIGHT, NC, ENV_CUM, ENV_CUM_T1, ENV_CUM_T2, ENV_CUM_R, ENV_INV_H, ENV_INV_R, ENV_RHO1, ENV_RHO2,
   ENV_INV_HR, ENV_INV_RR,
 } from './gen/gen_eemumu';
 
@@ -358,45 +357,9 @@ function genEvent(P: Params, ev: u32, o: usize): void {
   boostZ(chEpE, chEpX, chEpY, chEpZ, g, bg);
   const x2 = accepted(P, oX, oY, oZ);
   const extra = <f32>((x1 ? 1 : 0) + (x2 ? 1 : 0));
-  // the dimuon columns (ref.ts dimuonColumns)
-  const okP = accP && idP, okM = accM && idM;
-  const eTot = P.e_tot, pzTot = P.pz_tot;
-  const te = lpe + lme, tx = lpx + lmx, ty = lpy + lmy, tz = lpz + lmz;
-  put(o, C_TMMUMU, ssqrt(msq(te, tx, ty, tz)));
-  put(o, C_TMREC, ssqrt(msq(eTot - te, -tx, -ty, pzTot - tz)));
-  put(o, C_NEXTRA, <f32>((accP ? 1 : 0) + (accM ? 1 : 0) - (okP ? 1 : 0) - (okM ? 1 : 0)) + extra);
+  // the dimuon columns (genkin dimuonColumns), the weight
+  dimuonColumns(o, accP, idP, pmP, ae, ax, ay, az, accM, idM, pmM, be, bx, by, bz, lpe, lpx, lpy, lpz, lme, lmx, lmy, lmz, 0.0, 0.0, extra, P.e_tot, P.pz_tot, g, bg, P.m_mu);
   put(o, C_WEIGHT, chWeight);
-  if (!(okP && okM)) return;
-  put(o, C_ACC, 1.0);
-  put(o, C_MU1, ax);
-  put(o, C_MU1 + 1, ay);
-  put(o, C_MU1 + 2, az);
-  put(o, C_MU2, bx);
-  put(o, C_MU2 + 1, by);
-  put(o, C_MU2 + 2, bz);
-  put(o, C_PMU1, pmP);
-  put(o, C_PMU2, pmM);
-  put(o, C_CMU1, pmP > 0.0 ? xdiv(az, pmP) : 0.0);
-  put(o, C_CMU2, pmM > 0.0 ? xdiv(bz, pmM) : 0.0);
-  const pe = ae + be, px = ax + bx, py = ay + by, pz = az + bz;
-  put(o, C_MMUMU, ssqrt(msq(pe, px, py, pz)));
-  const r2 = msq(eTot - pe, -px, -py, pzTot - pz);
-  put(o, C_MREC, ssqrt(r2));
-  put(o, C_M2REC, r2);
-  put(o, C_PT, xsqrt(fm(px, px) + fm(py, py)));
-  boostZ(pe, px, py, pz, g, -bg);
-  const ce = oE, cx = oX, cy = oY, cz = oZ;
-  const pcm = xsqrt(p3sq(cx, cy, cz));
-  put(o, C_PCM, pcm);
-  put(o, C_CREC, pcm > 0.0 ? -xdiv(cz, pcm) : 0.0);
-  const mp = xsqrt(max<f32>(msq(ce, cx, cy, cz), P.m_mu * P.m_mu));
-  boostZ(ae, ax, ay, az, g, -bg);
-  boostFrom(ce, -cx, -cy, -cz, mp, oE, oX, oY, oZ);
-  let vx: f32 = 0, vy: f32 = 0, vz: f32 = 1;
-  if (pcm > 0.0) { vx = cx; vy = cy; vz = cz; }
-  const num = (fm(oX, vx) + fm(oY, vy)) + fm(oZ, vz);
-  const den2 = p3sq(oX, oY, oZ) * p3sq(vx, vy, vz);
-  put(o, C_CHEL, den2 > 0.0 ? xdiv(num, xsqrt(den2)) : 0.0);
 }
 
 export function gen_eemumu(params: usize, bufs: usize): void {

@@ -80,7 +80,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     e_extra = seen.y;
   }
   // the dimuon columns, the pad word
-  dimuon_columns(tp_, tm_, lp, lm, n_gam, e_extra, P.e_tot, P.pz_tot, g, bg, P.m_mu);
+  dimuon_columns(tp_, tm_, lp, lm, n_gam, e_extra, 0.0, P.e_tot, P.pz_tot, g, bg, P.m_mu);
   for (var j = 0u; j <= DM_ACC; j++) { put(l, j, dm_cols[j]); }
   put(l, DM_ACC + 1u, 0.0);
 }

@@ -97,7 +97,7 @@ function genEvent(P: Float32Array, w: Uint32Array, q: IsrSetup, ev: number, s: R
   const tP = track(s, P, I.trk_cmin, lp, P[I.m_mu]), tM = track(s, P, I.trk_cmin, lm, P[I.m_mu]);
   const [nGam, eExtra] = w[I.isr] !== 0 ? isrPhotonsSeen(s, P, I.g_emin, k1, k2, g, bg) : [0, 0];
   // ---- the dimuon columns (index.ts reconstruct), the pad word
-  dimuonColumns(out, o, tP, tM, lp, lm, nGam, eExtra, { eTot: P[I.e_tot], pzTot: P[I.pz_tot], g, bg, mMu: P[I.m_mu] });
+  dimuonColumns(out, o, tP, tM, lp, lm, nGam, eExtra, 0, { eTot: P[I.e_tot], pzTot: P[I.pz_tot], g, bg, mMu: P[I.m_mu] });
   out[o + EV_WORDS - 1] = 0;
 }
 

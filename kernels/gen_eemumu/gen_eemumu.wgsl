@@ -366,53 +366,8 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let tp_ = track(lp, P.m_mu, td);
   let tm_ = track(lm, P.m_mu, td);
   let extra = select(0.0, 1.0, accepted(boost_z(ch_em, g, bg))) + select(0.0, 1.0, accepted(boost_z(ch_ep, g, bg)));
-  // the dimuon columns (ref.ts dimuonColumns)
-  let ok_p = tp_.acc && tp_.id;
-  let ok_m = tm_.acc && tm_.id;
-  let e_tot = P.e_tot;
-  let pz_tot = P.pz_tot;
-  let tp = lp + lm;
-  put(l, C_TMMUMU, ssqrt(msq(tp)));
-  put(l, C_TMREC, ssqrt(msq(vec4<f32>(e_tot - tp.x, -tp.y, -tp.z, pz_tot - tp.w))));
-  put(l, C_NEXTRA, (((select(0.0, 1.0, tp_.acc) + select(0.0, 1.0, tm_.acc)) - select(0.0, 1.0, ok_p)) - select(0.0, 1.0, ok_m)) + extra);
+  // the dimuon columns (genkin dimuon_columns), the weight
+  dimuon_columns(tp_, tm_, lp, lm, 0.0, 0.0, extra, P.e_tot, P.pz_tot, g, bg, P.m_mu);
+  for (var j = 0u; j <= DM_ACC; j++) { put(l, j, dm_cols[j]); }
   put(l, C_WEIGHT, ch_weight);
-  if (!(ok_p && ok_m)) { return; }
-  let a = tp_.p;
-  let b = tm_.p;
-  put(l, C_ACC, 1.0);
-  put(l, C_MU1, a.y);
-  put(l, C_MU1 + 1u, a.z);
-  put(l, C_MU1 + 2u, a.w);
-  put(l, C_MU2, b.y);
-  put(l, C_MU2 + 1u, b.z);
-  put(l, C_MU2 + 2u, b.w);
-  put(l, C_PMU1, tp_.pm);
-  put(l, C_PMU2, tm_.pm);
-  var c1 = 0.0;
-  if (tp_.pm > 0.0) { c1 = xdiv(a.w, tp_.pm); }
-  var c2 = 0.0;
-  if (tm_.pm > 0.0) { c2 = xdiv(b.w, tm_.pm); }
-  put(l, C_CMU1, c1);
-  put(l, C_CMU2, c2);
-  let pr = a + b;
-  put(l, C_MMUMU, ssqrt(msq(pr)));
-  let r2 = msq(vec4<f32>(e_tot - pr.x, -pr.y, -pr.z, pz_tot - pr.w));
-  put(l, C_MREC, ssqrt(r2));
-  put(l, C_M2REC, r2);
-  put(l, C_PT, xsqrt(fm(pr.y, pr.y) + fm(pr.z, pr.z)));
-  let pc = boost_z(pr, g, -bg);
-  let pcm = xsqrt(p3sq(pc));
-  put(l, C_PCM, pcm);
-  var crec = 0.0;
-  if (pcm > 0.0) { crec = -xdiv(pc.w, pcm); }
-  put(l, C_CREC, crec);
-  let mp = xsqrt(max(msq(pc), opaque(P.m_mu * P.m_mu)));
-  let ar = boost_from(vec4<f32>(pc.x, -pc.y, -pc.z, -pc.w), mp, boost_z(a, g, -bg));
-  var v = vec4<f32>(0.0, 0.0, 0.0, 1.0);
-  if (pcm > 0.0) { v = pc; }
-  let num = (fm(ar.y, v.y) + fm(ar.z, v.z)) + fm(ar.w, v.w);
-  let den2 = opaque(p3sq(ar) * p3sq(v));
-  var chel = 0.0;
-  if (den2 > 0.0) { chel = xdiv(num, xsqrt(den2)); }
-  put(l, C_CHEL, chel);
 }

@@ -1,7 +1,7 @@
 import type { RefKernel } from '../types.js';
 import { xdiv, xexp, xlog, xrecip, xsqrt } from '../lib/exactmath.js';
 import { newStream, rsInit, rsUniform, type RStream } from '../lib/sampling.js';
-import { TRACK_PARAMS, TRIES, boostFrom, boostZ, disc, fm, msq, p3sq, ssqrt, track, twoBody, type Track, type V4 } from '../lib/genkin.js';
+import { DIMUON_COLUMNS, DIMUON_EV_WORDS, DIMUON_WORDS, TRACK_PARAMS, TRIES, boostZ, dimuonColumns, disc, fm, track, twoBody, type V4 } from '../lib/genkin.js';
 
 // TypeScript reference of gen_eemumu (twins: gen_eemumu.wgsl, wasm/gen_eemumu.ts): one two-photon
 // e+e- -> e+e- mu+ mu- event per item in f32 from exact operations only, its own Philox stream
@@ -100,20 +100,11 @@ export const GEN_EEMUMU_PARAM_NAMES = [
 export const GEN_EEMUMU_U32_PARAMS = 5;
 type Name = (typeof GEN_EEMUMU_PARAM_NAMES)[number];
 
-/** Output words per event: the dimuon family's columns (engine/generate/index.ts FAMILY_COLUMNS order), the accepted flag, the event's weight. */
-export const GEN_EEMUMU_COLUMNS = [
-  'mu1_px_GeV', 'mu1_py_GeV', 'mu1_pz_GeV', 'mu2_px_GeV', 'mu2_py_GeV', 'mu2_pz_GeV',
-  'p_mu1_GeV', 'p_mu2_GeV', 'cos_theta_mu1', 'cos_theta_mu2',
-  'm_mumu_GeV', 'm_recoil_GeV', 'm2_recoil_GeV2', 'pt_mumu_GeV', 'p_mumu_cm_GeV',
-  'cos_theta_recoil_cm', 'cos_helicity', 'E_extra_GeV', 'n_gamma', 'n_extra_tracks',
-  'truth_m_mumu_GeV', 'truth_m_recoil_GeV',
-] as const;
-export const EE_WORDS = 24;
-/** Column words (KernelDesc.constants: generated into WGSL and AssemblyScript). */
-export const GEN_EEMUMU_CONSTANTS = {
-  C_MU1: 0, C_MU2: 3, C_PMU1: 6, C_PMU2: 7, C_CMU1: 8, C_CMU2: 9, C_MMUMU: 10, C_MREC: 11, C_M2REC: 12, C_PT: 13, C_PCM: 14,
-  C_CREC: 15, C_CHEL: 16, C_EEXTRA: 17, C_NGAM: 18, C_NEXTRA: 19, C_TMMUMU: 20, C_TMREC: 21, C_ACC: 22, C_WEIGHT: 23,
-} as const;
+/** Output words per event: the dimuon family's columns (genkin DIMUON_COLUMNS), the accepted flag, the event's weight. */
+export const GEN_EEMUMU_COLUMNS = DIMUON_COLUMNS;
+export const EE_WORDS = DIMUON_EV_WORDS;
+/** Column words (KernelDesc.constants: generated into WGSL and AssemblyScript): genkin's DIMUON_WORDS, the weight in the pad word. */
+export const GEN_EEMUMU_CONSTANTS = { ...DIMUON_WORDS, C_WEIGHT: 23 } as const;
 const C = GEN_EEMUMU_CONSTANTS;
 
 const I = Object.fromEntries(GEN_EEMUMU_PARAM_NAMES.map((n, j) => [n, 4 + j])) as Record<Name, number>;
@@ -396,45 +387,6 @@ function accepted(P: Float32Array, q: V4): boolean {
   return xsqrt(pt2) > P[b + 2] && q[3] > mul(P[b], pa) && q[3] < mul(P[b + 1], pa);
 }
 
-/** The dimuon family's columns from the mu+ / mu- tracks (true lab momenta lp, lm) into out[o ..] (index.ts reconstruct). */
-function dimuonColumns(P: Float32Array, out: Float32Array, o: number, tP: Track, tM: Track, lp: V4, lm: V4, extra: number): void {
-  const okP = tP.acc && tP.id, okM = tM.acc && tM.id;
-  const eTot = P[I.e_tot], pzTot = P[I.pz_tot], g = P[I.g_cm], bg = P[I.bg_cm];
-  const tp: V4 = [add(lp[0], lm[0]), add(lp[1], lm[1]), add(lp[2], lm[2]), add(lp[3], lm[3])];
-  out[o + C.C_TMMUMU] = ssqrt(msq(tp));
-  out[o + C.C_TMREC] = ssqrt(msq([sub(eTot, tp[0]), -tp[1], -tp[2], sub(pzTot, tp[3])]));
-  out[o + C.C_NEXTRA] = (tP.acc ? 1 : 0) + (tM.acc ? 1 : 0) - (okP ? 1 : 0) - (okM ? 1 : 0) + extra;
-  if (!(okP && okM)) return;
-  const a = tP.p, b = tM.p;
-  out[o + C.C_ACC] = 1;
-  out[o + C.C_MU1] = a[1];
-  out[o + C.C_MU1 + 1] = a[2];
-  out[o + C.C_MU1 + 2] = a[3];
-  out[o + C.C_MU2] = b[1];
-  out[o + C.C_MU2 + 1] = b[2];
-  out[o + C.C_MU2 + 2] = b[3];
-  out[o + C.C_PMU1] = tP.pm;
-  out[o + C.C_PMU2] = tM.pm;
-  out[o + C.C_CMU1] = tP.pm > 0 ? xdiv(a[3], tP.pm) : 0;
-  out[o + C.C_CMU2] = tM.pm > 0 ? xdiv(b[3], tM.pm) : 0;
-  const pr: V4 = [add(a[0], b[0]), add(a[1], b[1]), add(a[2], b[2]), add(a[3], b[3])];
-  out[o + C.C_MMUMU] = ssqrt(msq(pr));
-  const r2 = msq([sub(eTot, pr[0]), -pr[1], -pr[2], sub(pzTot, pr[3])]);
-  out[o + C.C_MREC] = ssqrt(r2);
-  out[o + C.C_M2REC] = r2;
-  out[o + C.C_PT] = xsqrt(add(fm(pr[1], pr[1]), fm(pr[2], pr[2])));
-  const pc = boostZ(pr, g, -bg);
-  const pcm = xsqrt(p3sq(pc));
-  out[o + C.C_PCM] = pcm;
-  out[o + C.C_CREC] = pcm > 0 ? -xdiv(pc[3], pcm) : 0;
-  const mp = xsqrt(Math.max(msq(pc), mul(P[I.m_mu], P[I.m_mu])));
-  const ar = boostFrom([pc[0], -pc[1], -pc[2], -pc[3]], mp, boostZ(a, g, -bg));
-  const v: V4 = pcm > 0 ? pc : [0, 0, 0, 1];
-  const num = add(add(fm(ar[1], v[1]), fm(ar[2], v[2])), fm(ar[3], v[3]));
-  const den2 = mul(p3sq(ar), p3sq(v));
-  out[o + C.C_CHEL] = den2 > 0 ? xdiv(num, xsqrt(den2)) : 0;
-}
-
 /** The CM final state of one event (e-, e+, mu-, mu+) and its weight; null where the bounded loop failed. */
 export function eemumuFinalState(P: Float32Array, w: Uint32Array, t: Uint32Array, s: RStream): { em: V4; ep: V4; muM: V4; muP: V4; weight: number } | null {
   const ch = w[I.stratum] === 1 ? sampleR(P, t, s) : sampleBulk(P, w, t, s);
@@ -453,7 +405,7 @@ function genEvent(P: Float32Array, w: Uint32Array, t: Uint32Array, ev: number, s
   const lp = boostZ(fs.muP, g, bg), lm = boostZ(fs.muM, g, bg);
   const tP = track(s, P, I.trk_cmin, lp, P[I.m_mu]), tM = track(s, P, I.trk_cmin, lm, P[I.m_mu]);
   const extra = (accepted(P, boostZ(fs.em, g, bg)) ? 1 : 0) + (accepted(P, boostZ(fs.ep, g, bg)) ? 1 : 0);
-  dimuonColumns(P, out, o, tP, tM, lp, lm, extra);
+  dimuonColumns(out, o, tP, tM, lp, lm, 0, 0, extra, { eTot: P[I.e_tot], pzTot: P[I.pz_tot], g, bg, mMu: P[I.m_mu] });
   out[o + C.C_WEIGHT] = fs.weight;
 }
 

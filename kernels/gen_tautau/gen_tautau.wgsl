@@ -104,7 +104,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     n_gam = seen.x;
     e_extra = seen.y;
   }
-  dimuon_columns(tp_, tm_, lp, lm, n_gam, e_extra, P.e_tot, P.pz_tot, g, bg, P.m_mu);
+  dimuon_columns(tp_, tm_, lp, lm, n_gam, e_extra, 0.0, P.e_tot, P.pz_tot, g, bg, P.m_mu);
   for (var j = 0u; j <= DM_ACC; j++) { put(l, j, dm_cols[j]); }
   put(l, C_MODES, modes);
 }

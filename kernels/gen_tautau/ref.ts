@@ -119,7 +119,7 @@ function genEvent(Q: GenTautauParams, P: Float32Array, q: IsrSetup, ev: number, 
   // a pion's four-vector takes the muon mass (the analysis's hypothesis); the identification was drawn first
   const tP = { ...track(s, P, I.trk_cmin, lp, Q.m_mu), id: idP }, tM = { ...track(s, P, I.trk_cmin, lm, Q.m_mu), id: idM };
   const [nGam, eExtra] = Q.isr !== 0 ? isrPhotonsSeen(s, P, I.g_emin, k1, k2, g, bg) : [0, 0];
-  dimuonColumns(out, o, tP, tM, lp, lm, nGam, eExtra, { eTot: Q.e_tot, pzTot: Q.pz_tot, g, bg, mMu: Q.m_mu });
+  dimuonColumns(out, o, tP, tM, lp, lm, nGam, eExtra, 0, { eTot: Q.e_tot, pzTot: Q.pz_tot, g, bg, mMu: Q.m_mu });
   out[o + C_MODES] = modes;
 }
 

@@ -351,10 +351,11 @@ export interface DimuonFrame { eTot: number; pzTot: number; g: number; bg: numbe
  * The dimuon family's columns (engine/generate/index.ts reconstruct) into out[o .. o + 23) from the
  * two tracks: tP the mu+ candidate of true lab momentum lp, tM the mu- candidate of lm (a track is a
  * muon when accepted and identified); the truth pair, n_gamma, E_extra and n_extra_tracks always,
- * the rest (and the accepted flag) only when both are muons, else 0. Helicity angle: the mu+ in the
+ * the rest (and the accepted flag) only when both are muons, else 0; extraTrk: accepted tracks of
+ * other particles (added to n_extra_tracks; gen_eemumu's electrons). Helicity angle: the mu+ in the
  * pair's rest frame against the pair's CM direction.
  */
-export function dimuonColumns(out: Float32Array, o: number, tP: Track, tM: Track, lp: V4, lm: V4, nGam: number, eExtra: number, f: DimuonFrame): void {
+export function dimuonColumns(out: Float32Array, o: number, tP: Track, tM: Track, lp: V4, lm: V4, nGam: number, eExtra: number, extraTrk: number, f: DimuonFrame): void {
   const W = DIMUON_WORDS;
   for (let j = 0; j <= W.C_ACC; j++) out[o + j] = 0;
   const okP = tP.acc && tP.id, okM = tM.acc && tM.id;
@@ -364,7 +365,7 @@ export function dimuonColumns(out: Float32Array, o: number, tP: Track, tM: Track
   out[o + W.C_TMREC] = ssqrt(msq([sub(eTot, tp[0]), -tp[1], -tp[2], sub(pzTot, tp[3])]));
   out[o + W.C_NGAM] = nGam;
   out[o + W.C_EEXTRA] = eExtra;
-  out[o + W.C_NEXTRA] = (tP.acc ? 1 : 0) + (tM.acc ? 1 : 0) - (okP ? 1 : 0) - (okM ? 1 : 0);
+  out[o + W.C_NEXTRA] = (tP.acc ? 1 : 0) + (tM.acc ? 1 : 0) - (okP ? 1 : 0) - (okM ? 1 : 0) + extraTrk;
   if (!(okP && okM)) return;
   const a = tP.p, b = tM.p;
   out[o + W.C_ACC] = 1;

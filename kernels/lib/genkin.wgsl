@@ -309,8 +309,9 @@ const DM_TMREC = 21u;
 const DM_ACC = 22u;
 var<private> dm_cols: array<f32, 23>;
 
-// The dimuon columns from the two tracks (genkin.ts dimuonColumns): tp_ the mu+ candidate of true lab momentum lp, tm_ the mu- of lm.
-fn dimuon_columns(tp_: Track, tm_: Track, lp: vec4<f32>, lm: vec4<f32>, n_gam: f32, e_extra: f32, e_tot: f32, pz_tot: f32, g: f32, bg: f32, m_mu: f32) {
+// The dimuon columns from the two tracks (genkin.ts dimuonColumns): tp_ the mu+ candidate of true lab momentum lp, tm_ the mu- of lm;
+// extra_trk: accepted tracks of other particles (added to n_extra_tracks).
+fn dimuon_columns(tp_: Track, tm_: Track, lp: vec4<f32>, lm: vec4<f32>, n_gam: f32, e_extra: f32, extra_trk: f32, e_tot: f32, pz_tot: f32, g: f32, bg: f32, m_mu: f32) {
   for (var j = 0u; j <= DM_ACC; j++) { dm_cols[j] = 0.0; }
   let ok_p = tp_.acc && tp_.id;
   let ok_m = tm_.acc && tm_.id;
@@ -319,7 +320,7 @@ fn dimuon_columns(tp_: Track, tm_: Track, lp: vec4<f32>, lm: vec4<f32>, n_gam: f
   dm_cols[DM_TMREC] = ssqrt(msq(vec4<f32>(e_tot - tp.x, -tp.y, -tp.z, pz_tot - tp.w)));
   dm_cols[DM_NGAM] = n_gam;
   dm_cols[DM_EEXTRA] = e_extra;
-  dm_cols[DM_NEXTRA] = ((select(0.0, 1.0, tp_.acc) + select(0.0, 1.0, tm_.acc)) - select(0.0, 1.0, ok_p)) - select(0.0, 1.0, ok_m);
+  dm_cols[DM_NEXTRA] = (((select(0.0, 1.0, tp_.acc) + select(0.0, 1.0, tm_.acc)) - select(0.0, 1.0, ok_p)) - select(0.0, 1.0, ok_m)) + extra_trk;
   if (!(ok_p && ok_m)) { return; }
   let a = tp_.p;
   let b = tm_.p;

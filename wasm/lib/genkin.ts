@@ -329,11 +329,11 @@ export const DM_ACC: u32 = 22;
 /**
  * The dimuon columns into the words at o (kernels/lib/genkin.ts dimuonColumns): the mu+ candidate
  * (accepted accP, identified idP, |p| pmP, smeared four-vector ae..az) of true lab momentum lp*, the
- * mu- candidate likewise (b*, lm*).
+ * mu- candidate likewise (b*, lm*); extraTrk: accepted tracks of other particles (added to n_extra_tracks).
  */
 export function dimuonColumns(
   o: usize, accP: bool, idP: bool, pmP: f32, ae: f32, ax: f32, ay: f32, az: f32, accM: bool, idM: bool, pmM: f32, be: f32, bx: f32, by: f32, bz: f32,
-  lpe: f32, lpx: f32, lpy: f32, lpz: f32, lme: f32, lmx: f32, lmy: f32, lmz: f32, nGam: f32, eExtra: f32, eTot: f32, pzTot: f32, g: f32, bg: f32, mMu: f32,
+  lpe: f32, lpx: f32, lpy: f32, lpz: f32, lme: f32, lmx: f32, lmy: f32, lmz: f32, nGam: f32, eExtra: f32, extraTrk: f32, eTot: f32, pzTot: f32, g: f32, bg: f32, mMu: f32,
 ): void {
   for (let j: u32 = 0; j <= DM_ACC; j++) dmPut(o, j, 0.0);
   const okP = accP && idP, okM = accM && idM;
@@ -342,7 +342,7 @@ export function dimuonColumns(
   dmPut(o, DM_TMREC, ssqrt(msq(eTot - te, -tx, -ty, pzTot - tz)));
   dmPut(o, DM_NGAM, nGam);
   dmPut(o, DM_EEXTRA, eExtra);
-  dmPut(o, DM_NEXTRA, <f32>((accP ? 1 : 0) + (accM ? 1 : 0) - (okP ? 1 : 0) - (okM ? 1 : 0)));
+  dmPut(o, DM_NEXTRA, <f32>((accP ? 1 : 0) + (accM ? 1 : 0) - (okP ? 1 : 0) - (okM ? 1 : 0)) + extraTrk);
   if (!(okP && okM)) return;
   dmPut(o, DM_ACC, 1.0);
   dmPut(o, DM_MU1, ax);
