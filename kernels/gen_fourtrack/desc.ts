@@ -5,6 +5,7 @@ import mathLib from '../lib/exactmath.wgsl?raw';
 import samplingLib from '../lib/sampling.wgsl?raw';
 import genkinLib from '../lib/genkin.wgsl?raw';
 import taudecayLib from '../lib/taudecay.wgsl?raw';
+import fourtrackLib from '../lib/fourtrack.wgsl?raw';
 import wgsl from './gen_fourtrack.wgsl?raw';
 
 const DOCS: Partial<Record<(typeof GEN_FOURTRACK_PARAM_NAMES)[number], string>> = {
@@ -36,7 +37,7 @@ const DOCS: Partial<Record<(typeof GEN_FOURTRACK_PARAM_NAMES)[number], string>> 
 export const genFourtrack: KernelDesc = {
   name: 'gen_fourtrack',
   wgsl,
-  wgslLibs: [philoxLib, mathLib, samplingLib, genkinLib, taudecayLib],
+  wgslLibs: [philoxLib, mathLib, samplingLib, genkinLib, taudecayLib, fourtrackLib],
   workgroupSize: 64,
   params: GEN_FOURTRACK_PARAM_NAMES.map((name, j): ParamSpec => ({ name, type: j < GEN_FOURTRACK_U32_PARAMS ? 'u32' : 'f32', doc: DOCS[name] })),
   inputs: [],

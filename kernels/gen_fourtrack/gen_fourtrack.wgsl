@@ -1,11 +1,7 @@
 // gen_fourtrack: one fourtrack event per item. Twin of kernels/gen_fourtrack/ref.ts (see there for the
 // physics, its sources, the bounds and the draw order); four-vectors are vec4 (E, px, py, pz).
 
-// The event being made: its four charged particles (CM), kinds, charges; the photons seen so far.
-var<private> ev_p: array<vec4<f32>, 4>;
-var<private> ev_k: array<u32, 4>;
-var<private> ev_q: array<f32, 4>;
-var<private> ev_n: u32;
+// The photons seen so far (the event's four charged particles: lib/fourtrack ev_*).
 var<private> ev_ngam: f32;
 var<private> ev_eextra: f32;
 
@@ -16,13 +12,6 @@ fn track_det(kind: u32) -> TrackDet {
 }
 fn photon_det() -> PhotonDet {
   return PhotonDet(P.g_emin, P.ecl_c0, P.ecl_c1, P.ecl_c2, P.ecl_c3, P.ecl_c4, P.ecl_c5, P.g_ra, P.g_rb, P.g_rc);
-}
-
-fn add_track(p: vec4<f32>, kind: u32, q: f32) {
-  ev_p[ev_n] = p;
-  ev_k[ev_n] = kind; // u32
-  ev_q[ev_n] = q;
-  ev_n = ev_n + 1u; // u32
 }
 
 fn add_photon(k: vec4<f32>) {
@@ -175,13 +164,6 @@ fn force_fakes() {
   }
 }
 
-fn cos_num(a: vec4<f32>, b: vec4<f32>) -> f32 { return (fm(a.y, b.y) + fm(a.z, b.z)) + fm(a.w, b.w); }
-fn cos_between(a: vec4<f32>, b: vec4<f32>) -> f32 {
-  let d2 = fm(p3sq(a), p3sq(b));
-  if (d2 > 0.0) { return xdiv(cos_num(a, b), xsqrt(d2)); }
-  return 0.0;
-}
-
 fn put(l: u32, j: u32, v: f32) { out_ev[OUT_EV_STRIDE * l + j] = v; } // u32
 
 @compute @workgroup_size(WG)
@@ -279,118 +261,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     three_prong(select(tp, tm, flip), -q1);
   }
   if (P.force_fake != 0u) { force_fakes(); }
-  // ---- detector (lab frame): the tracks in order
-  let g = P.g_cm;
-  let bg = P.bg_cm;
-  let mmu = P.m_mu;
-  var L: array<vec4<f32>, 4>;
-  var c: array<vec4<f32>, 4>;
-  var pc: array<f32, 4>;
-  var id: array<bool, 4>;
-  var n_trk = 0.0;
-  var q_sum = 0.0;
-  var n_mu = 0.0;
-  for (var i = 0u; i < 4u; i++) {
-    let kind = ev_k[i];
-    var m = P.m_pi;
-    if (kind == KIND_E) { m = P.m_e; } else if (kind == KIND_MU) { m = mmu; }
-    let t = track(boost_z(ev_p[i], g, bg), m, track_det(kind));
-    var p = t.p;
-    if (t.id && kind != KIND_MU) { p.x = xsqrt(opaque(mmu * mmu) + opaque(t.pm * t.pm)); }
-    L[i] = p;
-    c[i] = boost_z(p, g, -bg);
-    pc[i] = xsqrt(p3sq(c[i]));
-    id[i] = t.id;
-    if (t.acc) {
-      n_trk = n_trk + 1.0;
-      q_sum = q_sum + ev_q[i];
-      if (t.id) { n_mu = n_mu + 1.0; }
-    }
-  }
-  // ---- the fourtrack columns (tau.ts reconstructFourTrack)
-  for (var j = 0u; j < OUT_EV_STRIDE; j++) { put(l, j, 0.0); }
-  put(l, F_NTRK, n_trk);
-  put(l, F_QSUM, q_sum);
-  put(l, F_NMU, n_mu);
-  put(l, F_NGAM, ev_ngam);
-  put(l, F_EEXTRA, ev_eextra);
-  put(l, F_TRUTH, truth);
-  if (n_trk != 4.0) { return; }
-  put(l, F_ACC, 1.0);
-  let all = ((L[0] + L[1]) + L[2]) + L[3];
-  put(l, F_M4, ssqrt(msq(all)));
-  put(l, F_PT4, xsqrt(fm(all.y, all.y) + fm(all.z, all.z)));
-  var bi = -1;
-  var bj = -1;
-  var best_p = -1.0;
-  for (var i = 0; i < 4; i++) {
-    for (var j = 0; j < 4; j++) {
-      if (ev_q[i] > 0.0 && ev_q[j] < 0.0 && id[i] && id[j] && pc[i] + pc[j] > best_p) {
-        bi = i;
-        bj = j;
-        best_p = pc[i] + pc[j];
-      }
-    }
-  }
-  put(l, F_MREC, -1.0);
-  if (bi >= 0) {
-    put(l, F_HASMM, 1.0);
-    var k1 = -1;
-    var k2 = -1;
-    for (var k = 0; k < 4; k++) {
-      if (k == bi || k == bj) { continue; }
-      if (k1 < 0) { k1 = k; } else { k2 = k; }
-    }
-    let pair = L[bi] + L[bj];
-    let rest = L[k1] + L[k2];
-    put(l, F_MMM, ssqrt(msq(pair)));
-    let rec = vec4<f32>(P.e_tot - pair.x, -pair.y, -pair.z, P.pz_tot - pair.w);
-    let r2 = msq(rec);
-    var mrec = -1.0;
-    if (r2 > 0.0) { mrec = xsqrt(r2); }
-    put(l, F_MREC, mrec);
-    put(l, F_PMU1, max(pc[bi], pc[bj]));
-    put(l, F_PMU2, min(pc[bi], pc[bj]));
-    put(l, F_PTRK1, max(pc[k1], pc[k2]));
-    put(l, F_PTRK2, min(pc[k1], pc[k2]));
-    put(l, F_MTRK, ssqrt(msq(rest)));
-    put(l, F_CRT, cos_between(boost_z(rec, g, -bg), boost_z(rest, g, -bg)));
-    put(l, F_CMM, cos_between(c[bi], c[bj]));
-  }
-  var lone = 0u;
-  var n_lone = 0u;
-  for (var i = 0u; i < 4u; i++) {
-    var opp = true;
-    for (var k = 0u; k < 4u; k++) {
-      if (k != i && !(cos_num(c[i], c[k]) < 0.0)) { opp = false; }
-    }
-    if (opp) {
-      lone = i;
-      n_lone = n_lone + 1u; // u32
-    }
-  }
-  if (n_lone != 1u) { return; }
-  put(l, F_IS3X1, 1.0);
-  var three = vec4<f32>(0.0);
-  for (var k = 0u; k < 4u; k++) {
-    if (k != lone) { three = three + c[k]; }
-  }
-  let is_e = ev_k[lone] == KIND_E;
-  var lk = 3.0;
-  if (is_e) { lk = 1.0; } else if (id[lone]) { lk = 2.0; }
-  put(l, F_LEPK, lk);
-  var ml = mmu;
-  if (is_e) { ml = P.m_e; }
-  let lv = c[lone];
-  let pl = pc[lone];
-  put(l, F_PLEP, pl);
-  var cl = 0.0;
-  if (pl > 0.0) { cl = xdiv(lv.w, pl); }
-  put(l, F_CLEP, cl);
-  put(l, F_M3, ssqrt(msq(three)));
-  put(l, F_E3, three.x);
-  let q3 = xsqrt(p3sq(three));
-  var nl = 0.0;
-  if (q3 > 0.0) { nl = xdiv(cos_num(three, lv), q3); }
-  put(l, F_EPS, opaque(P.g_tau * xsqrt(opaque(ml * ml) + opaque(pl * pl))) + opaque(P.bg_tau * nl));
+  // ---- detector (lab frame) and the fourtrack columns (lib/fourtrack), the pads
+  let d = FtDet(track_det(KIND_MU), track_det(KIND_PI), track_det(KIND_E), P.m_e, P.m_mu, P.m_pi, P.e_tot, P.pz_tot, P.g_cm, P.bg_cm, P.g_tau, P.bg_tau);
+  fourtrack_columns(d, ev_ngam, ev_eextra, truth);
+  for (var j = 0u; j <= F_ACC; j++) { put(l, j, ft_cols[j]); }
+  for (var j = F_ACC + 1u; j < OUT_EV_STRIDE; j++) { put(l, j, 0.0); }
 }

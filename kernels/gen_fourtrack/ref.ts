@@ -1,8 +1,9 @@
 import type { RefKernel } from '../types.js';
-import { ftz, xdiv, xexp, xsqrt } from '../lib/exactmath.js';
+import { xdiv, xexp, xsqrt } from '../lib/exactmath.js';
 import { newStream, rsInit, rsUniform, type RStream } from '../lib/sampling.js';
-import { PHOTON_PARAMS, TRACK_PARAMS, TRIES, boostFrom, boostZ, disc, fm, isrRadiate, msq, p3sq, photon, ssqrt, threeBody, track, twoBody, type IsrSetup, type V4 } from '../lib/genkin.js';
+import { PHOTON_PARAMS, TRACK_PARAMS, TRIES, boostZ, disc, isrRadiate, msq, photon, threeBody, twoBody, type IsrSetup, type V4 } from '../lib/genkin.js';
 import { tauLeptonic } from '../lib/taudecay.js';
+import { FOURTRACK_COLUMN_NAMES, FOURTRACK_WORDS, FT_ACC, KIND_E, KIND_MU, KIND_PI, ftAddTrack, fourtrackColumns, newFtEvent, type FtDet, type FtEvent } from '../lib/fourtrack.js';
 
 // TypeScript reference of gen_fourtrack (twins: gen_fourtrack.wgsl, wasm/gen_fourtrack.ts): one event of
 // the 'fourtrack' family (engine/generate/tau.ts: exactly four charged particles generated) per item,
@@ -32,20 +33,15 @@ import { tauLeptonic } from '../lib/taudecay.js';
 // Forced muon fakes (force_fake = 1, tau.ts forceMuonFakes): with one true muon, one pion of the
 // opposite charge is relabelled a muon; with none, one pi+ pi- pair; chosen uniformly (1 uniform
 // drawn only where there is a candidate).
-// Detector (kernels/lib/genkin track / photon, in the lab): per track 3 normals + 1 uniform, the
-// identification threshold that of its kind (muon: mu_eff, pion: the pion fake rate, electron: 0,
-// never a muon; three TRACK_PARAMS sub-blocks); a track identified as a muon takes the muon mass.
-// Photons (ISR, rho's pi0, q qbar's pi0s) meet the ECL as they are made (1 normal each).
-// Reconstruction: engine/generate/tau.ts reconstructFourTrack in f32 (the fourtrack columns).
+// Photons (ISR, rho's pi0, q qbar's pi0s) meet the ECL as they are made (kernels/lib/genkin photon,
+// in the lab, 1 normal each). The tracks' detector response and the fourtrack columns:
+// kernels/lib/fourtrack (the family's one writer; three TRACK_PARAMS sub-blocks: muon, pion, electron).
 const fr = Math.fround;
 const add = (a: number, b: number) => fr(a + b);
 const sub = (a: number, b: number) => fr(a - b);
 const mul = (a: number, b: number) => fr(a * b);
 
 export const MODE = { tautau_1x3: 0, tau_lalpha: 1, zp_tautau_1p: 2, mumutautau: 3, qqbar_4trk: 4 } as const;
-/** Track kinds. */
-export const KIND_E = 1, KIND_MU = 2, KIND_PI = 3;
-
 const suffixed = <T extends readonly string[]>(names: T, sfx: string) => names.map((n) => `${n}${sfx}`);
 /** The kernel's params in desc order (the header's 4 words come first). u32: the first seven. */
 export const GEN_FOURTRACK_PARAM_NAMES = [
@@ -58,45 +54,19 @@ export const GEN_FOURTRACK_PARAM_NAMES = [
 ] as const;
 export const GEN_FOURTRACK_U32_PARAMS = 7;
 
-/** Output words per event: the fourtrack columns (engine/generate/tau.ts FOURTRACK_COLUMNS order), then the accepted flag and pads. */
-export const GEN_FOURTRACK_COLUMNS = [
-  'n_tracks', 'charge_sum', 'n_mu_id', 'n_gamma', 'E_extra_GeV', 'm_4trk_GeV',
-  'has_mumu', 'm_mumu_GeV', 'm_recoil_GeV', 'p_mu1_cm_GeV', 'p_mu2_cm_GeV', 'p_trk1_cm_GeV', 'p_trk2_cm_GeV',
-  'm_trk_GeV', 'cos_recoil_trk_cm', 'pt_4trk_cm_GeV', 'cos_mumu_cm',
-  'is_3x1', 'lep_kind', 'p_lep_cm_GeV', 'E_lep_pseudo_GeV', 'cos_theta_lep_cm', 'm_3prong_GeV', 'E_3prong_cm_GeV',
-  'truth_m_GeV',
-] as const;
+/** Output words per event: the fourtrack columns (kernels/lib/fourtrack FOURTRACK_COLUMN_NAMES), the accepted flag (FT_ACC) and two pads. */
+export const GEN_FOURTRACK_COLUMNS = FOURTRACK_COLUMN_NAMES;
 export const FT_EV_WORDS = 28;
-/** Word of the accepted flag (1: exactly four tracks, 0: not). */
-export const FT_ACC = 25;
-const col = Object.fromEntries(GEN_FOURTRACK_COLUMNS.map((c, j) => [c, j])) as Record<(typeof GEN_FOURTRACK_COLUMNS)[number], number>;
-/** Column words (KernelDesc.constants: generated into WGSL and AssemblyScript). */
-export const GEN_FOURTRACK_CONSTANTS = {
-  F_NTRK: col.n_tracks, F_QSUM: col.charge_sum, F_NMU: col.n_mu_id, F_NGAM: col.n_gamma, F_EEXTRA: col.E_extra_GeV, F_M4: col.m_4trk_GeV,
-  F_HASMM: col.has_mumu, F_MMM: col.m_mumu_GeV, F_MREC: col.m_recoil_GeV, F_PMU1: col.p_mu1_cm_GeV, F_PMU2: col.p_mu2_cm_GeV,
-  F_PTRK1: col.p_trk1_cm_GeV, F_PTRK2: col.p_trk2_cm_GeV, F_MTRK: col.m_trk_GeV, F_CRT: col.cos_recoil_trk_cm, F_PT4: col.pt_4trk_cm_GeV,
-  F_CMM: col.cos_mumu_cm, F_IS3X1: col.is_3x1, F_LEPK: col.lep_kind, F_PLEP: col.p_lep_cm_GeV, F_EPS: col.E_lep_pseudo_GeV,
-  F_CLEP: col.cos_theta_lep_cm, F_M3: col.m_3prong_GeV, F_E3: col.E_3prong_cm_GeV, F_TRUTH: col.truth_m_GeV, F_ACC: FT_ACC,
-  KIND_E, KIND_MU, KIND_PI,
-} as const;
-const C = GEN_FOURTRACK_CONSTANTS;
+export { FT_ACC, KIND_E, KIND_MU, KIND_PI };
+/** Column words and track kinds (KernelDesc.constants: generated into WGSL and AssemblyScript). */
+export const GEN_FOURTRACK_CONSTANTS = FOURTRACK_WORDS;
 
 type Name = (typeof GEN_FOURTRACK_PARAM_NAMES)[number];
 /** Param index in the params block (header of 4 words first). */
 const I = Object.fromEntries(GEN_FOURTRACK_PARAM_NAMES.map((n, j) => [n, 4 + j])) as Record<Name, number>;
 
-/** The event being made: the four charged particles (CM frame), their kinds and charges; photons seen so far. */
-interface Ev { n: number; p: V4[]; k: number[]; q: number[]; nGam: number; eExtra: number }
-
-function addTrack(e: Ev, p: V4, kind: number, q: number): void {
-  e.p[e.n] = p;
-  e.k[e.n] = kind;
-  e.q[e.n] = q;
-  e.n++;
-}
-
 /** A photon of CM momentum k meets the ECL (lab frame): counted with its smeared energy if seen. Draws 1 normal. */
-function addPhoton(s: RStream, P: Float32Array, e: Ev, k: V4): void {
+function addPhoton(s: RStream, P: Float32Array, e: FtEvent, k: V4): void {
   const en = photon(s, P, I.g_emin, boostZ(k, P[I.g_cm], P[I.bg_cm]));
   if (en >= 0) {
     e.nGam++;
@@ -117,7 +87,7 @@ function decay2(s: RStream, P: V4, M: number, ma: number, mb: number): [V4, V4] 
 const rest3 = (P: V4, a: V4, b: V4): V4 => [sub(sub(P[0], a[0]), b[0]), sub(sub(P[1], a[1]), b[1]), sub(sub(P[2], a[2]), b[2]), sub(sub(P[3], a[3]), b[3])];
 
 /** tau -> rho nu, rho -> pi pi0, pi0 -> gamma gamma (isotropic two-body steps, rho at its pole mass): the pion. */
-function tauRhoNu(s: RStream, P: Float32Array, e: Ev, tau: V4): V4 {
+function tauRhoNu(s: RStream, P: Float32Array, e: FtEvent, tau: V4): V4 {
   const mr = P[I.m_rho], m0 = P[I.m_pi0];
   const [rho] = decay2(s, tau, P[I.m_tau], mr, 0);
   const [pi, pi0] = decay2(s, rho, mr, P[I.m_pi], m0);
@@ -128,12 +98,12 @@ function tauRhoNu(s: RStream, P: Float32Array, e: Ev, tau: V4): V4 {
 }
 
 /** A 1-prong decay of tau (charge q), the mode drawn by branching fraction: e, mu nu nu, pi nu (isotropic two-body, unpolarised) or rho nu. */
-function oneProng(s: RStream, P: Float32Array, e: Ev, tau: V4, q: number): void {
+function oneProng(s: RStream, P: Float32Array, e: FtEvent, tau: V4, q: number): void {
   const u = rsUniform(s);
-  if (u < P[I.br_e]) addTrack(e, tauLeptonic(s, tau, P[I.m_tau], q, P[I.m_e], P[I.emax_e], P[I.xmin_e]), KIND_E, q);
-  else if (u < P[I.br_mu]) addTrack(e, tauLeptonic(s, tau, P[I.m_tau], q, P[I.m_mu], P[I.emax_mu], P[I.xmin_mu]), KIND_MU, q);
-  else if (u < P[I.br_pi]) addTrack(e, decay2(s, tau, P[I.m_tau], P[I.m_pi], 0)[0], KIND_PI, q);
-  else addTrack(e, tauRhoNu(s, P, e, tau), KIND_PI, q);
+  if (u < P[I.br_e]) ftAddTrack(e, tauLeptonic(s, tau, P[I.m_tau], q, P[I.m_e], P[I.emax_e], P[I.xmin_e]), KIND_E, q);
+  else if (u < P[I.br_mu]) ftAddTrack(e, tauLeptonic(s, tau, P[I.m_tau], q, P[I.m_mu], P[I.emax_mu], P[I.xmin_mu]), KIND_MU, q);
+  else if (u < P[I.br_pi]) ftAddTrack(e, decay2(s, tau, P[I.m_tau], P[I.m_pi], 0)[0], KIND_PI, q);
+  else ftAddTrack(e, tauRhoNu(s, P, e, tau), KIND_PI, q);
 }
 
 /** The a1 mass: M + (Gamma / 2) v / |u| for (u, v) uniform in the unit disc, in (a1_lo, a1_hi) (bounded retry, see the header). */
@@ -150,17 +120,17 @@ function a1Mass(s: RStream, P: Float32Array): number {
 }
 
 /** tau -> a1 nu, a1 -> pi pi pi (flat phase space): two pions of the tau's charge q, one opposite. */
-function threeProng(s: RStream, P: Float32Array, e: Ev, tau: V4, q: number): void {
+function threeProng(s: RStream, P: Float32Array, e: FtEvent, tau: V4, q: number): void {
   const m = a1Mass(s, P), mp = P[I.m_pi];
   const [a1] = decay2(s, tau, P[I.m_tau], m, 0);
   const [p1, p2] = threeBody(s, a1, m, mul(m, m), mp, mp, mp);
-  addTrack(e, p1, KIND_PI, q);
-  addTrack(e, p2, KIND_PI, q);
-  addTrack(e, rest3(a1, p1, p2), KIND_PI, -q);
+  ftAddTrack(e, p1, KIND_PI, q);
+  ftAddTrack(e, p2, KIND_PI, q);
+  ftAddTrack(e, rest3(a1, p1, p2), KIND_PI, -q);
 }
 
 /** ISR from both beams (genkin isrRadiate: retried until the system mass exceeds m_min, else Born): the system; its photons meet the ECL. */
-function isrSystem(s: RStream, P: Float32Array, q: IsrSetup, e: Ev): V4 {
+function isrSystem(s: RStream, P: Float32Array, q: IsrSetup, e: FtEvent): V4 {
   const r = isrRadiate(s, q);
   addPhoton(s, P, e, r.k1);
   addPhoton(s, P, e, r.k2);
@@ -199,7 +169,7 @@ function gammaStarMass(s: RStream, P: Float32Array): number {
 }
 
 /** Forced muon fakes (tau.ts forceMuonFakes) on the event's tracks. */
-function forceFakes(s: RStream, e: Ev): void {
+function forceFakes(s: RStream, e: FtEvent): void {
   let nMu = 0, muQ = 0, nPos = 0, nNeg = 0;
   for (let i = 0; i < 4; i++) {
     if (e.k[i] === KIND_MU) {
@@ -222,7 +192,7 @@ function forceFakes(s: RStream, e: Ev): void {
   }
 }
 /** The j-th pion (in track order) of charge q becomes a muon. */
-function relabel(e: Ev, q: number, j: number): void {
+function relabel(e: FtEvent, q: number, j: number): void {
   for (let i = 0, m = 0; i < 4; i++) {
     if (e.k[i] === KIND_PI && e.q[i] === q) {
       if (m === j) e.k[i] = KIND_MU;
@@ -231,19 +201,11 @@ function relabel(e: Ev, q: number, j: number): void {
   }
 }
 
-const cosNum = (a: V4, b: V4) => add(add(fm(a[1], b[1]), fm(a[2], b[2])), fm(a[3], b[3]));
-/** cos of the angle between two momenta (0 where one vanishes; tau.ts cosBetween). */
-function cosBetween(a: V4, b: V4): number {
-  const d2 = fm(p3sq(a), p3sq(b));
-  return d2 > 0 ? xdiv(cosNum(a, b), xsqrt(d2)) : 0;
-}
-const sum4 = (a: V4, b: V4): V4 => [add(a[0], b[0]), add(a[1], b[1]), add(a[2], b[2]), add(a[3], b[3])];
-
 /** One event into out[o .. o + FT_EV_WORDS). */
-function genEvent(P: Float32Array, w: Uint32Array, q: IsrSetup, ev: number, s: RStream, out: Float32Array, o: number): void {
+function genEvent(P: Float32Array, w: Uint32Array, q: IsrSetup, d: FtDet, ev: number, s: RStream, out: Float32Array, o: number): void {
   rsInit(s, w[I.key0], w[I.key1], ev, 0, 0);
   const mode = w[I.mode], rs = P[I.sqrt_s];
-  const e: Ev = { n: 0, p: [], k: [], q: [], nGam: 0, eExtra: 0 };
+  const e = newFtEvent();
   const cm: V4 = [rs, 0, 0, 0];
   let truth = 0;
   // ---- production and decays (CM frame)
@@ -259,11 +221,11 @@ function genEvent(P: Float32Array, w: Uint32Array, q: IsrSetup, ev: number, s: R
       r = rest3(cm, a, b);
     }
     const [x1, y1] = decay2(s, a, mA, P[I.m_pi], P[I.m_pi]);
-    addTrack(e, x1, KIND_PI, 1);
-    addTrack(e, y1, KIND_PI, -1);
+    ftAddTrack(e, x1, KIND_PI, 1);
+    ftAddTrack(e, y1, KIND_PI, -1);
     const [x2, y2] = decay2(s, b, mB, P[I.m_pi], P[I.m_pi]);
-    addTrack(e, x2, KIND_PI, 1);
-    addTrack(e, y2, KIND_PI, -1);
+    ftAddTrack(e, x2, KIND_PI, 1);
+    ftAddTrack(e, y2, KIND_PI, -1);
     if (n0 === 1) {
       const [g1, g2] = decay2(s, r, mRest, 0, 0);
       addPhoton(s, P, e, g1);
@@ -284,8 +246,8 @@ function genEvent(P: Float32Array, w: Uint32Array, q: IsrSetup, ev: number, s: R
     const mx = mode === MODE.zp_tautau_1p ? P[I.m_x] : gammaStarMass(s, P);
     truth = mx;
     const [a, b] = threeBody(s, sys, M, m2, mm, mm, mx);
-    addTrack(e, a, KIND_MU, 1);
-    addTrack(e, b, KIND_MU, -1);
+    ftAddTrack(e, a, KIND_MU, 1);
+    ftAddTrack(e, b, KIND_MU, -1);
     const [tm, tp] = decay2(s, rest3(sys, a, b), mx, mt, mt);
     oneProng(s, P, e, tm, -1);
     oneProng(s, P, e, tp, 1);
@@ -298,104 +260,15 @@ function genEvent(P: Float32Array, w: Uint32Array, q: IsrSetup, ev: number, s: R
     const t1 = flip ? tp : tm, q1 = flip ? 1 : -1;
     if (mode === MODE.tau_lalpha) {
       const [l] = decay2(s, t1, P[I.m_tau], P[I.m_l], P[I.m_x]);
-      addTrack(e, l, w[I.lep_kind], q1);
+      ftAddTrack(e, l, w[I.lep_kind], q1);
       truth = P[I.m_x];
     } else oneProng(s, P, e, t1, q1);
     threeProng(s, P, e, flip ? tm : tp, -q1);
   }
   if (w[I.force_fake] !== 0) forceFakes(s, e);
-  // ---- detector (lab frame): the tracks in order
-  const g = P[I.g_cm], bg = P[I.bg_cm], mmu = P[I.m_mu];
-  const L: V4[] = [], c: V4[] = [], pc: number[] = [], id: boolean[] = [];
-  let nTrk = 0, qSum = 0, nMu = 0;
-  for (let i = 0; i < 4; i++) {
-    const kind = e.k[i];
-    const b = kind === KIND_MU ? I.trk_cmin : kind === KIND_PI ? I.trk_cmin_pi : I.trk_cmin_e;
-    const t = track(s, P, b, boostZ(e.p[i], g, bg), kind === KIND_E ? P[I.m_e] : kind === KIND_MU ? mmu : P[I.m_pi]);
-    // a track identified as a muon takes the muon mass (index.ts reconstruct)
-    L[i] = t.id && kind !== KIND_MU ? [xsqrt(add(mul(mmu, mmu), mul(t.pm, t.pm))), t.p[1], t.p[2], t.p[3]] : t.p;
-    c[i] = boostZ(L[i], g, -bg);
-    pc[i] = xsqrt(p3sq(c[i]));
-    id[i] = t.id;
-    if (t.acc) {
-      nTrk++;
-      qSum += e.q[i];
-      if (t.id) nMu++;
-    }
-  }
-  // ---- the fourtrack columns (tau.ts reconstructFourTrack)
-  for (let j = 0; j < FT_EV_WORDS; j++) out[o + j] = 0;
-  out[o + C.F_NTRK] = nTrk;
-  out[o + C.F_QSUM] = qSum;
-  out[o + C.F_NMU] = nMu;
-  out[o + C.F_NGAM] = e.nGam;
-  out[o + C.F_EEXTRA] = e.eExtra;
-  out[o + C.F_TRUTH] = truth;
-  if (nTrk !== 4) return;
-  out[o + C.F_ACC] = 1;
-  const all = sum4(sum4(sum4(L[0], L[1]), L[2]), L[3]);
-  out[o + C.F_M4] = ssqrt(msq(all));
-  out[o + C.F_PT4] = xsqrt(add(fm(all[1], all[1]), fm(all[2], all[2])));
-  // the mu mu pair: opposite-charge identified muons with the largest CM momentum sum
-  let bi = -1, bj = -1, bestP = -1;
-  for (let i = 0; i < 4; i++) {
-    for (let j = 0; j < 4; j++) {
-      if (e.q[i] > 0 && e.q[j] < 0 && id[i] && id[j] && add(pc[i], pc[j]) > bestP) {
-        bi = i;
-        bj = j;
-        bestP = add(pc[i], pc[j]);
-      }
-    }
-  }
-  out[o + C.F_MREC] = -1;
-  if (bi >= 0) {
-    out[o + C.F_HASMM] = 1;
-    let k1 = -1, k2 = -1;
-    for (let k = 0; k < 4; k++) {
-      if (k === bi || k === bj) continue;
-      if (k1 < 0) k1 = k;
-      else k2 = k;
-    }
-    const pair = sum4(L[bi], L[bj]), rest = sum4(L[k1], L[k2]);
-    out[o + C.F_MMM] = ssqrt(msq(pair));
-    const rec: V4 = [sub(P[I.e_tot], pair[0]), -pair[1], -pair[2], sub(P[I.pz_tot], pair[3])];
-    const r2 = msq(rec);
-    out[o + C.F_MREC] = r2 > 0 ? xsqrt(r2) : -1;
-    out[o + C.F_PMU1] = Math.max(pc[bi], pc[bj]);
-    out[o + C.F_PMU2] = Math.min(pc[bi], pc[bj]);
-    out[o + C.F_PTRK1] = Math.max(pc[k1], pc[k2]);
-    out[o + C.F_PTRK2] = Math.min(pc[k1], pc[k2]);
-    out[o + C.F_MTRK] = ssqrt(msq(rest));
-    out[o + C.F_CRT] = cosBetween(boostZ(rec, g, -bg), boostZ(rest, g, -bg));
-    out[o + C.F_CMM] = cosBetween(c[bi], c[bj]);
-  }
-  // 3x1: the one track opposite (cos < 0 in the CM) to each of the other three
-  let lone = -1, nLone = 0;
-  for (let i = 0; i < 4; i++) {
-    let opp = true;
-    for (let k = 0; k < 4; k++) if (k !== i && !(cosNum(c[i], c[k]) < 0)) opp = false;
-    if (opp) {
-      lone = i;
-      nLone++;
-    }
-  }
-  if (nLone !== 1) return;
-  out[o + C.F_IS3X1] = 1;
-  let three: V4 = [0, 0, 0, 0];
-  for (let k = 0; k < 4; k++) if (k !== lone) three = sum4(three, c[k]);
-  const isE = e.k[lone] === KIND_E;
-  // electrons identified perfectly (illustrative); muons by the KLM model
-  out[o + C.F_LEPK] = isE ? 1 : id[lone] ? 2 : 3;
-  const ml = isE ? P[I.m_e] : mmu, l = c[lone], pl = pc[lone];
-  out[o + C.F_PLEP] = pl;
-  out[o + C.F_CLEP] = pl > 0 ? xdiv(l[3], pl) : 0;
-  out[o + C.F_M3] = ssqrt(msq(three));
-  out[o + C.F_E3] = three[0];
-  // pseudo-rest frame: the tau along -(3-prong direction), E_tau = sqrt(s) / 2 (PRL 130 (2023) 181803):
-  // E* = gamma E_l + beta gamma (n . l), n the 3-prong direction
-  const q3 = xsqrt(p3sq(three));
-  const nl = q3 > 0 ? xdiv(cosNum(three, l), q3) : 0;
-  out[o + C.F_EPS] = add(mul(P[I.g_tau], xsqrt(add(mul(ml, ml), mul(pl, pl)))), mul(P[I.bg_tau], nl));
+  // ---- detector (lab frame) and the fourtrack columns (kernels/lib/fourtrack), the pads
+  fourtrackColumns(s, P, d, e, truth, out, o);
+  for (let j = FT_ACC + 1; j < FT_EV_WORDS; j++) out[o + j] = 0;
 }
 
 // params: [item_offset, item_count, opaque_zero, reserved, <GEN_FOURTRACK_PARAM_NAMES>]
@@ -408,5 +281,9 @@ export const genFourtrackRef: RefKernel = (p, _inputs, [out]) => {
     rs: P[I.sqrt_s], t: 0, mMin2: mul(P[I.m_min], P[I.m_min]), eBeam: P[I.e_beam], isrExp: P[I.isr_exp], isrA: P[I.isr_a], isrLr: P[I.isr_lr],
     stMode: 0, stF0: 0, stF1: 0, stF2: 0, stF3: 0, stP: 0,
   };
-  for (let l = 0; l < n; l++) genEvent(P, p, q, (first + off + l) >>> 0, s, o, FT_EV_WORDS * l);
+  const d: FtDet = {
+    mu: I.trk_cmin, pi: I.trk_cmin_pi, e: I.trk_cmin_e, mE: P[I.m_e], mMu: P[I.m_mu], mPi: P[I.m_pi],
+    eTot: P[I.e_tot], pzTot: P[I.pz_tot], g: P[I.g_cm], bg: P[I.bg_cm], gTau: P[I.g_tau], bgTau: P[I.bg_tau],
+  };
+  for (let l = 0; l < n; l++) genEvent(P, p, q, d, (first + off + l) >>> 0, s, o, FT_EV_WORDS * l);
 };
