@@ -9,7 +9,7 @@
 // Plus: the table's bounds, the columns, chunking, the strata.
 import { describe, expect, it } from 'vitest';
 import { BELLE2_DETECTOR, FAMILY_COLUMNS, GENERATOR_VERSION, generate, generateHost, getProcess, resolveParams, type EventSample } from '../engine/generate/index.js';
-import { GEN_EEMUMU_COLUMNS, cGammaGamma, eemumuKernelParams, eemumuTable } from '../engine/generate/gen-eemumu.js';
+import { EEMUMU_R_FRACTION, GEN_EEMUMU_COLUMNS, OMC_ESCAPE, STRATUM_R, cGammaGamma, eemumuKernelParams, eemumuTable, estimateRegionFraction } from '../engine/generate/gen-eemumu.js';
 import { ENV, NC, CELL_TOTAL, eemumuFinalState, resetTrials, trialsRun } from '../kernels/gen_eemumu/ref.js';
 import { genEemumu } from '../kernels/gen_eemumu/desc.js';
 import { packParams } from '../kernels/types.js';
@@ -115,9 +115,9 @@ describe('gen_eemumu kernel vs the f64 host generator it replaced (statistical, 
 });
 
 describe('gen_eemumu: envelope table and kernel output', () => {
-  it('the bounded loops: trials per event (independent, accepted with p = Z / M) below 5 unweighted, 10 with the tail mixture, 400 inside R (ref.ts states the failure probabilities from these)', () => {
+  it('the bounded loops: trials per event (independent, accepted with p = Z / M) below 5 unweighted, 10 with the tail mixture, 100 inside R (ref.ts states the failure probabilities from these)', () => {
     const proc = getProcess('eemumu'), p = resolveParams(proc);
-    for (const [stratum, tail, n, most] of [[0, 0, 4000, 5], [0, 1, 4000, 10], [2, 1, 2000, 10], [1, 0, 150, 400]]) {
+    for (const [stratum, tail, n, most] of [[0, 0, 4000, 5], [0, 1, 4000, 10], [2, 1, 2000, 10], [1, 0, 600, 100]]) {
       const w = packParams(genEemumu, { count: 1, params: { ...eemumuKernelParams(proc, p, BELLE2_DETECTOR, [3, 4], 0), tail, stratum } }, 0, 1);
       const P = new Float32Array(w.buffer), t = eemumuTable(0.5), s = newStream();
       resetTrials();
@@ -136,14 +136,14 @@ describe('gen_eemumu: envelope table and kernel output', () => {
       prev = c;
     }
   });
-  it('every table sums to 2^23 (a cell from 23 random bits, exactly); the tail and R tables sit inside g0\'s cells', () => {
+  it('every table sums to 2^23 (a cell from 23 random bits, exactly); the tail tables sit inside g0\'s cells', () => {
     const t = eemumuTable(0.5);
     expect(eemumuTable(0.5)).toBe(t); // cached: the same array (uploaded once)
     for (const sec of [ENV.CUM, ENV.CUM_T1, ENV.CUM_T2, ENV.CUM_R]) expect(t[sec * NC + NC - 1]).toBe(CELL_TOTAL);
     const f = new Float32Array(t.buffer);
     for (let c = 1; c < NC; c++) {
       const w0 = t[ENV.CUM * NC + c] - t[ENV.CUM * NC + c - 1];
-      for (const sec of [ENV.CUM_T1, ENV.CUM_T2, ENV.CUM_R]) if (t[sec * NC + c] > t[sec * NC + c - 1]) expect(w0, `cell ${c}`).toBeGreaterThan(0);
+      for (const sec of [ENV.CUM_T1, ENV.CUM_T2]) if (t[sec * NC + c] > t[sec * NC + c - 1]) expect(w0, `cell ${c}`).toBeGreaterThan(0);
       // the early rejection's factor / (1/H) is the cell's bound of D1 D2 sigma: positive, below 2 c(sqrt(s)) / W_min^2
       if (w0 > 0) expect(f[ENV.INV_R * NC + c] / f[ENV.INV_H * NC + c]).toBeGreaterThan(0);
       if (w0 > 0) expect(f[ENV.INV_R * NC + c] / f[ENV.INV_H * NC + c]).toBeLessThan((2 * cGammaGamma(SQRT_S)) / 0.25);
@@ -165,3 +165,80 @@ describe('gen_eemumu: envelope table and kernel output', () => {
     expect(resolveParams(getProcess('eemumu')).wMin).toBe(0.5);
   });
 });
+
+describe('gen_eemumu: the stratum inside R (its own proposal) is exact on R', () => {
+  const proc = getProcess('eemumu'), p = resolveParams(proc), t = eemumuTable(0.5);
+  const run = (stratum: number, tail: number, n: number, key: number) => {
+    const w = packParams(genEemumu, { count: 1, params: { ...eemumuKernelParams(proc, p, BELLE2_DETECTOR, [3, 4], 0), tail, stratum } }, 0, 1);
+    const P = new Float32Array(w.buffer), s = newStream();
+    const rows: { x: number[]; w: number }[] = [];
+    resetTrials();
+    for (let i = 0; i < n; i++) {
+      rsInit(s, key, key + 1, i, 0, 0);
+      const fs = eemumuFinalState(P, w, t, s);
+      if (!fs) throw new Error(`stratum ${stratum}: event ${i} failed its bounded loop`);
+      const x = rVars(fs.em, fs.ep, fs.muM, fs.muP);
+      if (x) rows.push({ x, w: fs.weight });
+    }
+    return { rows, acceptance: n / trialsRun() };
+  };
+  it(`R's events (stratum 1, unweighted) have the distributions of the weighted full sample's events in R (y_k, pT_k, y_o, p*, cos theta* of the system, M_mumu); sigma_R / sigma from the proposals' masses and acceptances agrees with the weighted full sample's; both fail with the tail weights ignored`, () => {
+    const r = run(1, 0, 2500, 11), full = run(0, 1, 60000, 13);
+    expect(r.rows.length, 'every stratum-1 event is in R').toBe(2500);
+    expect(full.rows.length).toBeGreaterThan(800);
+    const fails = (a: typeof r.rows, b: typeof r.rows) => {
+      const out: string[] = [];
+      for (let j = 0; j < R_VARS.length; j++) {
+        const xs = a.map((q) => q.x[j]).sort((u, v) => u - v), edges = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((k) => xs[Math.floor((k / 10) * xs.length)]);
+        const bin = (x: number) => edges.filter((e) => x >= e).length;
+        const ha = new Float64Array(10), hb = new Float64Array(10), vb = new Float64Array(10);
+        let sb = 0;
+        for (const q of a) ha[bin(q.x[j])] += 1 / a.length;
+        for (const q of b) sb += q.w;
+        for (const q of b) (hb[bin(q.x[j])] += q.w / sb), (vb[bin(q.x[j])] += (q.w / sb) ** 2);
+        let chi2 = 0;
+        for (let k = 0; k < 10; k++) chi2 += (ha[k] - hb[k]) ** 2 / (ha[k] / a.length + vb[k]);
+        if (!(chi2 / 10 < 2.5)) out.push(`${R_VARS[j]}: chi2 = ${chi2.toFixed(1)} / 10`);
+      }
+      return out;
+    };
+    expect(fails(r.rows, full.rows)).toEqual([]);
+    expect(fails(r.rows, full.rows.map((q) => ({ ...q, w: 1 }))).length, 'tail weights ignored').toBeGreaterThan(0);
+    // sigma_R / sigma from the proposals (engine/generate/gen-eemumu.ts estimateRegionFraction) against the weighted full sample's
+    const est = estimateRegionFraction(proc, p, 2500, 30000, 17), fromMasses = est.value, err = est.error;
+    let sw = 0, sw2 = 0;
+    for (const q of full.rows) (sw += q.w), (sw2 += q.w * q.w);
+    const weighted = sw / 60000, werr = Math.sqrt(sw2) / 60000;
+    expect(Math.abs(fromMasses - weighted) / Math.hypot(err, werr), `${fromMasses} +- ${err} vs ${weighted} +- ${werr}`).toBeLessThan(4);
+    expect(Math.abs(fromMasses - weighted) / weighted, 'with the tail weights ignored').toBeLessThan(Math.abs(full.rows.length / 60000 - weighted) / weighted);
+    expect(Math.abs(EEMUMU_R_FRACTION.value - fromMasses) / Math.hypot(err, EEMUMU_R_FRACTION.error)).toBeLessThan(4);
+  });
+});
+
+describe('gen_eemumu: the process parameter regionStratum', () => {
+  const proc = getProcess('eemumu');
+  it('inside R (1) and outside (-1): sigmas add up to the whole, sigma_R / sigma as recorded; inside R is unweighted (weight 1) and selects as R; bad values refused', () => {
+    const sigma = (regionStratum: number) => proc.sigmaFb(resolveParams(proc, { regionStratum }));
+    expect(sigma(1) + sigma(-1)).toBeCloseTo(sigma(0), 6);
+    expect(sigma(1) / sigma(0)).toBe(EEMUMU_R_FRACTION.value);
+    const inside = generate({ process: 'eemumu', params: { regionStratum: 1 }, events: 400, seed: 3, acceptedOnly: false });
+    for (const w of inside.columns.weight) expect(w).toBe(1);
+    // R's muon pair: p*(mu mu) >= 2.5 GeV at generator level (truth M_recoil then <= sqrt(s - 2 sqrt(s) p* + ...): below 6 GeV)
+    for (const m of inside.columns.truth_m_recoil_GeV) expect(m).toBeLessThan(Math.sqrt(SQRT_S * SQRT_S - 2 * SQRT_S * STRATUM_R.pGeV) + 1e-3);
+    expect(() => generate({ process: 'eemumu', events: 1, seed: 1, params: { regionStratum: 2 } })).toThrow(/regionStratum must be -1, 0 or 1/);
+    expect(() => generate({ process: 'eemumu', events: 1, seed: 1, params: { regionStratum: 1, wMin: 1 } })).toThrow(/needs wMin = 0.5/);
+  });
+});
+
+const R_VARS = ['y_k', 'pT_k', 'y_o', 'p*_sys', 'cos theta*_sys', 'M_mumu'] as const;
+/** R's variables of a CM final state (f64; e- along +z), null outside R (ref.ts header's definition). */
+function rVars(em: number[], ep: number[], muM: number[], muP: number[]): number[] | null {
+  const E = SQRT_S / 2, pt = (q: number[]) => Math.hypot(q[1], q[2]);
+  const esc = (q: number[], sgn: number, omc: number) => 1 - (sgn * q[3]) / Math.hypot(q[1], q[2], q[3]) < omc;
+  if (!(esc(em, 1, OMC_ESCAPE[0]) && esc(ep, -1, OMC_ESCAPE[1]) && Math.max(pt(em), pt(ep)) >= STRATUM_R.ptGeV)) return null;
+  const sx = -(em[1] + ep[1]), sy = -(em[2] + ep[2]), sz = -(em[3] + ep[3]), ps = Math.hypot(sx, sy, sz);
+  if (!(ps >= STRATUM_R.pGeV && Math.abs(sz) < STRATUM_R.cosMax * ps)) return null;
+  const [k, o] = pt(em) >= pt(ep) ? [em, ep] : [ep, em];
+  const mm = [0, 1, 2, 3].map((j) => muM[j] + muP[j]);
+  return [1 - k[0] / E, pt(k), 1 - o[0] / E, ps, sz / ps, Math.sqrt(Math.max(0, mm[0] ** 2 - mm[1] ** 2 - mm[2] ** 2 - mm[3] ** 2))];
+}

@@ -11,7 +11,7 @@ import {
 } from './gen/gen_eemumu';
 
 const TRIALS = 256;
-const TRIALS_R = 16384;
+const TRIALS_R = 4096;
 const TAIL_PICK: f32 = 0.75;
 const TAIL_C0: f32 = 0.05;
 const TAIL_B_MAX: f32 = 729.0;
@@ -256,17 +256,19 @@ function sampleBulk(P: Params): void {
   }
 }
 
+// R's proposal cell: comp = cell >> 11, row v (32 of P.dd), column u = ln y_o (64 of P.dv) (ref.ts sampleR)
 function sampleR(P: Params): void {
   chOk = false;
   const ysMin = xdiv(P.r_p, P.e_beam);
   for (let it = 0; it < TRIALS_R; it++) {
     const uAcc = rsUniform();
     const cell = pickCell(ENV_CUM_R, bits23(rsUniform()));
-    const ci = cell >> 6, cj = cell & 63;
-    const v = P.ly + (<f32>ci + rsUniform()) * P.dv;
-    const d = P.ly + (<f32>cj + rsUniform()) * P.dd;
-    if (!(abs<f32>(d) <= -v)) continue;
-    const y1 = xexp(<f32>0.5 * (v + d)), y2 = xexp(<f32>0.5 * (v - d));
+    const comp = cell >> 11, ci = (cell >> 6) & 31, cj = cell & 63;
+    const v = P.ly + (<f32>ci + rsUniform()) * P.dd;
+    const u = P.ly + (<f32>cj + rsUniform()) * P.dv;
+    if (!(v <= u)) continue;
+    const yk = xexp(v - u), yo = xexp(u);
+    const y1 = comp == 0 ? yk : yo, y2 = comp == 0 ? yo : yk;
     if (!(y1 + y2 >= ysMin)) continue;
     lepton(P, y1);
     if (!lOk) continue;
@@ -279,17 +281,11 @@ function sampleR(P: Params): void {
     rIntervals(P, l2P2, l2Qmin, l2Tpp, P.omc_esc2);
     const e2 = rE, j2 = rJ;
     const lj1 = max<f32>(0.0, e1 - j1), lj2 = max<f32>(0.0, e2 - j2);
-    const le1 = e1 - l1Lq0, le2 = e2 - l2Lq0;
-    if (!(le1 > 0.0 && le2 > 0.0)) continue;
-    const a1 = lj1 * le2, a2 = (le1 - lj1) * lj2, area = a1 + a2;
-    if (!(area > 0.0)) continue;
-    const up = rsUniform() * area;
+    const la = comp == 0 ? lj1 : (e1 - l1Lq0) - lj1, lb = comp == 0 ? e2 - l2Lq0 : lj2;
+    if (!(la > 0.0 && lb > 0.0)) continue;
+    const area = la * lb;
     const u1 = rsUniform(), u2 = rsUniform();
-    let t1 = l1Lq0 + (le1 - lj1) * u1, t2 = j2 + lj2 * u2;
-    if (up < a1) {
-      t1 = j1 + lj1 * u1;
-      t2 = l2Lq0 + le2 * u2;
-    }
+    const t1 = (comp == 0 ? j1 : l1Lq0) + la * u1, t2 = (comp == 0 ? l2Lq0 : j2) + lb * u2;
     photonAt(l1P2, l1Ey, l1Dp, l1Qmin, l1Tpp, t1);
     g1Q = gQ; g1Pt = gPt; g1Omc = gOmc; g1Qb = gQb; g1Qs = gQs;
     photonAt(l2P2, l2Ey, l2Dp, l2Qmin, l2Tpp, t2);

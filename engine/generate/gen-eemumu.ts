@@ -15,18 +15,26 @@
 // Hence D1 D2 sigma = c(W) W^2/((W^2 + a)(W^2 + b)) <= c(W)/(W^2 + a + b) with W^2 + a + b >=
 // max(W_min^2 + a + b, A - a - b) >= (A + W_min^2)/2 (W^2 <= A up to terms of order m_e^2/s and the
 // kernel's f32 rounding: the bound takes A (1 + 1e-4)). F <= 1 - y + y^2/2 <= 1.
-// R's proposal (stratum 1) bounds the area of its L-shaped (ln Q1^2, ln Q2^2) set instead of r1 r2:
-// area = |J1||E2| + (|E1| - |J1|)|J2| <= |J1||E2| + |E1||J2|, with (p' <= E (1 - y), 1 - cos_pt >=
-// (r_pt/p')^2 / 2, Q^2(cos) = Q^2_min + 2 P p' (1 - cos), Q^2_min >= (m_e y)^2 / (1 - y))
-//   |J_k| <= ln((1 - cos_esc) / (1 - cos_pt)) <= ln(2 (1 - cos_esc) E^2 (1 - y)^2 / r_pt^2), 0 where
-//          E (1 - y) sin(theta_esc) <= r_pt (no escaping lepton reaches r_pt);
-//   |E_k| = ln(Q^2(cos_esc) / Q^2_min) <= ln(1 + 2 E^2 (1 - y)^2 (1 - cos_esc) / (m_e y)^2),
-// both decreasing in y (taken at the cell's smallest y); its cells are those where y1 + y2 can reach r_p / E.
+// R's proposal (stratum 1; regionBounds): per component k and cell in (v, u) = (ln y_k + ln y_o, ln y_o)
+// the bound F_k F_o |J_k| |E_o| D1 D2 sigma with (p' <= p'(y_min) = p'_max, Q^2(cos) = Q^2_min + 2 P p' (1 - cos))
+//   F <= 1 - y + y^2/2 at the cell's smallest y (decreasing);
+//   |J_k| = ln((Q^2_min + 2 P p' omc_esc) / (Q^2_min + 2 P p' omc_pt)) <= ln(omc_esc / omc_pt(p'_max)) (a ratio > 1
+//          shrinks when Q^2_min is added to both; omc_pt = x^2 / (1 + sqrt(1 - x^2)), x = r_pt / p', decreases with p');
+//   |E_o| (and |E_o \ J_o|) <= ln(1 + 2 E^2 (1 - y)^2 omc_esc / (m_e y)^2) (Q^2_min >= (m_e y)^2 / (1 - y));
+//   D1 D2 sigma = c(W) x / ((x + a)(x + b)), x = W^2, a = Q_k^2 >= Q^2(omc_pt) >= P r_pt^2 / p'_max (omc_pt >= x^2/2);
+//          c(W) <= c(sqrt(A_max (1 + 1e-4))); h = (x + a)(x + b) / x = x + a + b + ab/x with u = sqrt(ab):
+//          h >= (sqrt a + sqrt b)^2 >= 4u (AM-GM), h >= A - 2u + u^2 / A' (x >= A - (sqrt a + sqrt b)^2, x <= A');
+//          the larger of the two is >= 4 u* = 4 A'(3 - sqrt(9 - A/A')) >= 0.686 A; and h >= x + a >= W_min^2 + a;
+//          so D1 D2 sigma <= c(sqrt(A_max')) / max(0.68 A_min, W_min^2 + P r_pt^2 / p'_max).
+// A cell gets 0 where R is impossible everywhere in it (necessary conditions, f64 with a 1e-3 margin over f32):
+// J_k empty (p'_max sin(theta_esc) <= r_pt); E (y1 + y2) < r_p (E_sys >= p*); pT_sys <= pT_k,max + pT_o,max of escaping
+// leptons below r_p sqrt(1 - r_cos^2) (|cos theta*| < r_cos, p* >= r_p); |pz_sys| with pz_sys = p'_2 c_2 - p'_1 c_1
+// (c_i in [1 - omc_esc_i, 1]) at least r_cos / sqrt(1 - r_cos^2) pT_sys,max; pT_sys,max^2 + pz_max^2 < r_p^2.
 // Each table's cell weights (mass H x cell area) are rounded up to integers summing to 2^23 (the
 // remainder on the heaviest cell), so that the kernel picks a cell from 23 random bits exactly, and
 // the kernel divides by the rounded-up bound (1/H = K area / weight): every bound still holds.
 import type { Key } from '../random.js';
-import { EE_WORDS, ENV, ENV_WORDS, GEN_EEMUMU_COLUMNS, NC, ND, NV, CELL_TOTAL, TAIL_YK_MAX, TAIL_YO_MIN, eemumuFinalState } from '../../kernels/gen_eemumu/ref.js';
+import { EE_WORDS, ENV, ENV_WORDS, GEN_EEMUMU_COLUMNS, NC, ND, NV, CELL_TOTAL, R_COLS, R_COMP_SHIFT, R_ROWS, R_ROW_SHIFT, TAIL_YK_MAX, TAIL_YO_MIN, eemumuFinalState, resetTrials, trialsRun } from '../../kernels/gen_eemumu/ref.js';
 import { genEemumu } from '../../kernels/gen_eemumu/desc.js';
 import { packParams } from '../../kernels/types.js';
 import { newStream, rsInit } from '../../kernels/lib/sampling.js';
@@ -67,6 +75,13 @@ export const OMC_ESCAPE: readonly [number, number] = [
  */
 export const STRATUM_R = { ptGeV: 1.0, pGeV: 2.5, cosMax: 0.85 } as const;
 
+/**
+ * sigma_R / sigma at W_min = 0.5 GeV (eemumu's regionStratum 1; -1 has 1 minus it): estimateRegionFraction
+ * with 100 000 events inside R and 400 000 of everything (seed 1, generator version 16; 74 s), its statistical error
+ * (the weighted full sample agrees: test/gen-eemumu.test.ts). Re-run when the EPA target or R changes.
+ */
+export const EEMUMU_R_FRACTION = { value: 2.610e-4, error: 0.009e-4 } as const;
+
 /** Quantizes cell masses to integer weights summing to 2^23 (each >= its mass x K, 0 stays 0): [cumulative weights, K]. */
 function quantize(mass: Float64Array): { w: Uint32Array; cum: Uint32Array; K: number } {
   let tot = 0, big = 0;
@@ -87,6 +102,69 @@ function quantize(mass: Float64Array): { w: Uint32Array; cum: Uint32Array; K: nu
 }
 
 const tables = new Map<number, Uint32Array>();
+/** Each table's proposal masses (in the target's units: sum over cells of bound x cell area, rounded up): the bulk's g0 and R's. */
+const masses = new WeakMap<Uint32Array, { bulk: number; region: number }>();
+/** The proposal masses of a table from eemumuTable (sigma_R / sigma = (M_R p_R) / (M_0 p_0), p the acceptance per trial). */
+export function eemumuProposalMasses(t: Uint32Array): { bulk: number; region: number } {
+  const m = masses.get(t);
+  if (!m) throw new Error('gen_eemumu: not a table from eemumuTable');
+  return m;
+}
+
+/** Relative margin of R's feasibility tests and bounds over the kernel's f32 rounding (errors ~1e-6). */
+const R_MARGIN = 1e-3;
+/** Lepton momentum p' at energy fraction y (0 when the lepton cannot exist). */
+const pOut = (y: number) => (E * (1 - y) > M_E ? Math.sqrt((E * (1 - y)) ** 2 - M_E * M_E) : 0);
+/** 1 - cos at which a lepton of momentum p has transverse momentum pt (Infinity when p <= pt). */
+const omcAt = (p: number, pt: number) => (p > pt ? (pt / p) ** 2 / (1 + Math.sqrt(1 - (pt / p) ** 2)) : Infinity);
+
+/**
+ * R's proposal (ref.ts sampleR): per component k (which lepton has pT >= r_pt: 0 the e-, 1 the e+),
+ * cells in (v, u) = (ln y_k + ln y_o, ln y_o) on [ly, 0]^2 (R_ROWS x R_COLS), with the bound H of
+ * F_k F_o |A| |B| D1 D2 sigma over the cell (0 where the cell cannot reach R), and sb, the bound
+ * of D1 D2 sigma alone (the early rejection).
+ */
+function regionBounds(ly: number, wMin2: number): { h: Float64Array; sb: Float64Array; cellArea: number } {
+  const dv = -ly / R_ROWS, du = -ly / R_COLS;
+  const h = new Float64Array(NC), sb = new Float64Array(NC);
+  const rc = STRATUM_R.cosMax, ptSysMin = STRATUM_R.pGeV * Math.sqrt(1 - rc * rc), pzPerPt = rc / Math.sqrt(1 - rc * rc);
+  const F = (y: number) => 1 - y + (y * y) / 2;
+  for (let k = 0; k < 2; k++) {
+    const omcK = OMC_ESCAPE[k], omcO = OMC_ESCAPE[1 - k];
+    const sinK = Math.sqrt(omcK * (2 - omcK)), sinO = Math.sqrt(omcO * (2 - omcO));
+    for (let i = 0; i < R_ROWS; i++) {
+      const v0 = ly + i * dv, v1 = i === R_ROWS - 1 ? 0 : v0 + dv;
+      for (let j = 0; j < R_COLS; j++) {
+        const u0 = ly + j * du, u1 = j === R_COLS - 1 ? 0 : u0 + du;
+        if (v0 - u1 > 0) continue; // y_k > 1 everywhere
+        const ykMin = Math.exp(v0 - u1), ykMax = Math.min(1, Math.exp(v1 - u0)), yoMin = Math.exp(u0), yoMax = Math.exp(u1);
+        const pkMax = pOut(ykMin), pkMin = pOut(ykMax), poMax = pOut(yoMin), poMin = pOut(yoMax);
+        // necessary conditions of R: J_k not empty; E_sys = E (y1 + y2) >= p* >= r_p; pT_sys <= pT_k + pT_o of
+        // escaping leptons (sin < sin_esc) above r_p sqrt(1 - r_cos^2); |pz_sys| < r_cos / sqrt(1 - r_cos^2) pT_sys;
+        // p*^2 = pT^2 + pz^2 >= r_p^2, pz_sys = p'_2 c_2 - p'_1 c_1 (c along each lepton's beam, in [1 - omc_esc, 1])
+        const omcPt = omcAt(pkMax, STRATUM_R.ptGeV);
+        if (!(omcPt < omcK * (1 + R_MARGIN))) continue;
+        if (!(E * (ykMax + yoMax) >= STRATUM_R.pGeV * (1 - R_MARGIN))) continue;
+        const ptSum = pkMax * sinK + poMax * sinO;
+        if (!(ptSum > ptSysMin * (1 - R_MARGIN))) continue;
+        const [p1Lo, p1Hi, p2Lo, p2Hi] = k === 0 ? [pkMin, pkMax, poMin, poMax] : [poMin, poMax, pkMin, pkMax];
+        const pzLo = p2Lo * (1 - OMC_ESCAPE[1]) - p1Hi, pzHi = p2Hi - p1Lo * (1 - OMC_ESCAPE[0]);
+        const pzAbsMin = pzLo <= 0 && pzHi >= 0 ? 0 : Math.min(Math.abs(pzLo), Math.abs(pzHi)), pzAbsMax = Math.max(Math.abs(pzLo), Math.abs(pzHi));
+        if (!(pzAbsMin < pzPerPt * ptSum * (1 + R_MARGIN) + R_MARGIN)) continue;
+        if (!(ptSum * ptSum + pzAbsMax * pzAbsMax >= STRATUM_R.pGeV ** 2 * (1 - R_MARGIN))) continue;
+        // the bound: F <= 1 - y + y^2/2 (decreasing); |J_k| = ln((Q^2_min + 2 P p' omc_esc) / (Q^2_min + 2 P p' omc_pt)) <= ln(omc_esc / omc_pt(p'_max));
+        // |E_o| (and |E_o \ J_o|) <= ln(1 + 2 E^2 (1 - y)^2 omc_esc / (m_e y)^2) (gen-eemumu.ts header);
+        // D1 D2 sigma = c(W) W^2 / ((W^2 + a)(W^2 + b)) <= c(sqrt(A (1 + 1e-4))) / max(0.686 A, W_min^2 + a) with a = Q_k^2 >= P r_pt^2 / p'_k (header)
+        const jB = Math.log((omcK * (1 + R_MARGIN)) / omcPt), oB = Math.log1p((2 * E * E * (1 - yoMin) ** 2 * omcO) / (M_E * yoMin) ** 2);
+        const aMin = Math.exp(v0) * S, aMax = Math.exp(v1) * S * W2_OVER_A_MAX, qk = (P * STRATUM_R.ptGeV ** 2) / pkMax;
+        const c = (k << R_COMP_SHIFT) | (i << R_ROW_SHIFT) | j;
+        sb[c] = (cGammaGamma(Math.sqrt(aMax)) / Math.max(0.68 * aMin, wMin2 + qk)) * (1 + R_MARGIN);
+        h[c] = F(ykMin) * F(yoMin) * jB * oB * sb[c] * (1 + R_MARGIN);
+      }
+    }
+  }
+  return { h, sb, cellArea: dv * du };
+}
 
 /**
  * The envelope table of W_min (GeV), in the kernel's ENV layout: cached per W_min, the same array
@@ -97,11 +175,7 @@ export function eemumuTable(wMin: number): Uint32Array {
   if (hit) return hit;
   const ly = Math.log((wMin * wMin) / S), wMin2 = wMin * wMin;
   const dv = -ly / NV, dd = (-2 * ly) / ND, area = dv * dd;
-  // R's bounds of |J_k| and |E_k| at energy fraction y (both decrease with y: the cell's smallest y bounds them)
-  const jB = (k: number, y: number) => (E * (1 - y) * Math.sqrt(OMC_ESCAPE[k] * (2 - OMC_ESCAPE[k])) <= STRATUM_R.ptGeV ? 0 : Math.max(0, Math.log((2 * OMC_ESCAPE[k] * E * E * (1 - y) ** 2) / STRATUM_R.ptGeV ** 2)));
-  const eB = (k: number, y: number) => Math.log1p((2 * E * E * (1 - y) ** 2 * OMC_ESCAPE[k]) / (M_E * y) ** 2);
-  const ysMin = STRATUM_R.pGeV / E;
-  const h = new Float64Array(NC), sb = new Float64Array(NC), hr = new Float64Array(NC);
+  const h = new Float64Array(NC), sb = new Float64Array(NC);
   const tail = [new Float64Array(NC), new Float64Array(NC)];
   for (let i = 0; i < NV; i++) {
     const v0 = ly + i * dv, v1 = i === NV - 1 ? 0 : v0 + dv;
@@ -119,15 +193,10 @@ export function eemumuTable(wMin: number): Uint32Array {
         const lSoft = k === 0 ? (vc + dc) / 2 : (vc - dc) / 2;
         if (lSoft <= Math.log(TAIL_YK_MAX) && vc - lSoft >= Math.log(TAIL_YO_MIN)) tail[k][c] = h[c] * area;
       }
-      // R's proposal: cells where y1 + y2 can reach r_p / E; area <= JB_1 r2 + JB_2 r1 at the cell's smallest ln y
-      const ly1Max = (v1 + d1) / 2, ly2Max = (v1 - d0) / 2, ly1Min = (v0 + d0) / 2, ly2Min = (v0 - d1) / 2;
-      if (Math.exp(Math.min(0, ly1Max)) + Math.exp(Math.min(0, ly2Max)) >= ysMin) {
-        const y1 = Math.exp(ly1Min), y2 = Math.exp(ly2Min);
-        hr[c] = (jB(0, y1) * eB(1, y2) + eB(0, y1) * jB(1, y2)) * sb[c];
-      }
     }
   }
-  const g0 = quantize(h.map((x) => x * area)), t1 = quantize(tail[0]), t2 = quantize(tail[1]), gr = quantize(hr.map((x) => x * area));
+  const g0 = quantize(h.map((x) => x * area)), t1 = quantize(tail[0]), t2 = quantize(tail[1]);
+  const rb = regionBounds(ly, wMin2), gr = quantize(rb.h.map((x) => x * rb.cellArea));
   const out = new Uint32Array(ENV_WORDS), f = new Float32Array(out.buffer);
   out.set(g0.cum, ENV.CUM * NC);
   out.set(t1.cum, ENV.CUM_T1 * NC);
@@ -142,11 +211,12 @@ export function eemumuTable(wMin: number): Uint32Array {
       f[ENV.RHO2 * NC + c] = t2.w[c] / g0.w[c];
     }
     if (gr.w[c]) {
-      f[ENV.INV_HR * NC + c] = (gr.K * area) / gr.w[c];
-      f[ENV.INV_RR * NC + c] = (sb[c] * gr.K * area) / gr.w[c];
+      f[ENV.INV_HR * NC + c] = (gr.K * rb.cellArea) / gr.w[c];
+      f[ENV.INV_RR * NC + c] = (rb.sb[c] * gr.K * rb.cellArea) / gr.w[c];
     }
   }
   tables.set(wMin, out);
+  masses.set(out, { bulk: CELL_TOTAL / g0.K, region: CELL_TOTAL / gr.K });
   return out;
 }
 
@@ -156,7 +226,7 @@ export const EEMUMU_WMIN_KERNEL = 0.3;
 /** The gen_eemumu params of eemumu with resolved parameters, for event indices from `first` under key k. */
 export function eemumuKernelParams(proc: ProcessDef, p: Params, det: DetectorModel, k: Key, first: number): Record<string, number> {
   if (!(p.wMin >= EEMUMU_WMIN_KERNEL)) throw new RangeError(`process ${proc.name}: parameter wMin = ${p.wMin} GeV is below ${EEMUMU_WMIN_KERNEL} GeV, the gen_eemumu kernel's range`);
-  const st = p.tailStratum ?? 0;
+  const st = p.regionStratum ?? 0;
   const bm = beamKernelParams();
   return {
     key0: k[0], key1: k[1], first, tail: p.tailBias && st !== 1 ? 1 : 0, stratum: st === 1 ? 1 : st === -1 ? 2 : 0,
@@ -199,4 +269,29 @@ export function eemumuHostEvent(rng: EventRandom, proc: ProcessDef, p: Params): 
     truth: {},
     weight: fs.weight,
   };
+}
+
+/**
+ * sigma_R / sigma of eemumu (W_min = 0.5 GeV) from the kernel's two proposals: each trial is accepted
+ * with probability (target mass) / (proposal mass), so sigma_R / sigma = (M_R p_R) / (M_0 p_0) x 2 ((v, d)
+ * cells of the bulk have twice the measure of R's (v, u) cells in (ln y1, ln y2)); p from the trials of
+ * nR events inside R and n0 unweighted events of everything (TS reference, key seed; eemumu's resolved
+ * parameters p). Relative error
+ * ~ sqrt(1/nR + 1/n0) (the events are geometric trial counts: p's relative error is sqrt((1 - p)/n)).
+ */
+export function estimateRegionFraction(proc: ProcessDef, p: Params, nR: number, n0: number, seed = 1): { value: number; error: number } {
+  const t = eemumuTable(p.wMin);
+  const acceptance = (stratum: number, n: number) => {
+    const w = packParams(genEemumu, { count: 1, params: { ...eemumuKernelParams(proc, p, BELLE2_DETECTOR, [0, 0], 0), tail: 0, stratum } }, 0, 1);
+    const P = new Float32Array(w.buffer), s = newStream();
+    resetTrials();
+    for (let i = 0; i < n; i++) {
+      rsInit(s, seed, stratum, i, 0, 0);
+      if (!eemumuFinalState(P, w, t, s)) throw new Error(`gen_eemumu: stratum ${stratum} event ${i} failed its bounded loop`);
+    }
+    return n / trialsRun();
+  };
+  const m = eemumuProposalMasses(t);
+  const value = (2 * m.region * acceptance(1, nR)) / (m.bulk * acceptance(0, n0));
+  return { value, error: value * Math.sqrt(1 / nR + 1 / n0) };
 }

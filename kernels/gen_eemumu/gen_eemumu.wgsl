@@ -3,7 +3,7 @@
 // (E, px, py, pz). The envelope table in_env: sections of NC words (ENV_* offsets).
 
 const TRIALS: i32 = 256;
-const TRIALS_R: i32 = 16384;
+const TRIALS_R: i32 = 4096;
 const TAIL_PICK: f32 = 0.75;
 const TAIL_C0: f32 = 0.05;
 const TAIL_B_MAX: f32 = 729.0;
@@ -268,19 +268,24 @@ fn sample_bulk() {
   }
 }
 
+// R's proposal cell: comp = cell >> 11 (which lepton has pT >= r_pt), row = v = ln y_k + ln y_o (32 rows of
+// -ly / 32 = P.dd), column = u = ln y_o (64 columns of -ly / 64 = P.dv) (ref.ts sampleR)
 fn sample_r() {
   ch_ok = false;
   let ys_min = xdiv(P.r_p, P.e_beam);
   for (var it = 0; it < TRIALS_R; it++) {
     let u_acc = rs_uniform();
     let cell = pick_cell(ENV_CUM_R, bits23(rs_uniform()));
-    let ci = cell >> 6u; // u32
+    let comp = cell >> 11u; // u32
+    let ci = (cell >> 6u) & 31u; // u32
     let cj = cell & 63u; // u32
-    let v = P.ly + opaque((f32(ci) + rs_uniform()) * P.dv);
-    let d = P.ly + opaque((f32(cj) + rs_uniform()) * P.dd);
-    if (!(abs(d) <= -v)) { continue; }
-    let y1 = xexp(0.5 * (v + d));
-    let y2 = xexp(0.5 * (v - d));
+    let v = P.ly + opaque((f32(ci) + rs_uniform()) * P.dd);
+    let u = P.ly + opaque((f32(cj) + rs_uniform()) * P.dv);
+    if (!(v <= u)) { continue; }
+    let yk = xexp(v - u);
+    let yo = xexp(u);
+    let y1 = select(yo, yk, comp == 0u); // u32
+    let y2 = select(yk, yo, comp == 0u); // u32
     if (!(y1 + y2 >= ys_min)) { continue; }
     let L1 = lepton(y1);
     let L2 = lepton(y2);
@@ -289,22 +294,14 @@ fn sample_r() {
     let r2 = r_intervals(L2, P.omc_esc2);
     let lj1 = max(0.0, r1.x - r1.y);
     let lj2 = max(0.0, r2.x - r2.y);
-    let le1 = r1.x - L1.lq0;
-    let le2 = r2.x - L2.lq0;
-    if (!(le1 > 0.0 && le2 > 0.0)) { continue; }
-    let a1 = opaque(lj1 * le2);
-    let a2 = opaque((le1 - lj1) * lj2);
-    let area = a1 + a2;
-    if (!(area > 0.0)) { continue; }
-    let up = opaque(rs_uniform() * area);
+    let la = select((r1.x - L1.lq0) - lj1, lj1, comp == 0u); // u32
+    let lb = select(lj2, r2.x - L2.lq0, comp == 0u); // u32
+    if (!(la > 0.0 && lb > 0.0)) { continue; }
+    let area = opaque(la * lb);
     let u1 = rs_uniform();
     let u2 = rs_uniform();
-    var t1 = L1.lq0 + opaque((le1 - lj1) * u1);
-    var t2 = r2.y + opaque(lj2 * u2);
-    if (up < a1) {
-      t1 = r1.y + opaque(lj1 * u1);
-      t2 = L2.lq0 + opaque(le2 * u2);
-    }
+    let t1 = select(L1.lq0, r1.y, comp == 0u) + opaque(la * u1); // u32
+    let t2 = select(r2.y, L2.lq0, comp == 0u) + opaque(lb * u2); // u32
     let g1 = photon_at(L1, t1);
     let g2 = photon_at(L2, t2);
     let f12 = opaque(opaque(flux(y1, g1.q) * flux(y2, g2.q)) * area);

@@ -52,18 +52,22 @@ import { DIMUON_COLUMNS, DIMUON_EV_WORDS, DIMUON_WORDS, TRACK_PARAMS, TRIES, boo
 // Strata (stratum = 1 / 2 / 0: inside R / outside R / everything): R = {some lepton k escapes with
 // pT_k >= r_pt, the other escapes, the gamma gamma system has p* >= r_p and |cos theta*| < r_cos}
 // (the region a dimuon + missing-momentum selection with its MLP keeps). Outside: the trials in R
-// count as rejected (a = 0, also for the tail). Inside: its own proposal, exact on R: cells whose
-// y1 + y2 can reach r_p / E (E_sys = E (y1 + y2) >= p*), (ln Q1^2, ln Q2^2) flat on the L-shaped
-// set (t1 in J1, t2 in E2) or (t1 in E1 \ J1, t2 in J2) (E_k: lepton k escapes; J_k: and has
-// pT >= r_pt), the cell bound H_R covering its area (gen-eemumu.ts); accepted with
-// a = F1 F2 area D1 D2 sigma 1_R / H_R. Unweighted (tail ignored). No process parameter selects a
-// stratum yet: R's proposal still takes ~260 trials per event (4k events/s on one WASM worker).
+// count as rejected (a = 0, also for the tail). Inside: its own proposal, exact on R, built where R's
+// density lives: one lepton (k) escapes with pT_k >= r_pt (photon k soft and very virtual, ln Q_k^2 in
+// the narrow J_k), the other photon mostly hard and quasi-real. Two components, comp 0 (k = e-):
+// (ln Q1^2, ln Q2^2) flat on J1 x E2, comp 1 (k = e+): flat on (E1 \ J1) x J2 (E_k: lepton k escapes;
+// J_k: and has pT >= r_pt; together the L-shaped set); per component 32 x 64 cells in
+// (v, u) = (ln y_k + ln y_o, ln y_o) (A = y1 y2 s nearly constant in a row), each with the bound H_R of
+// F1 F2 |J_k| |E_o| D1 D2 sigma over the cell, 0 where necessary conditions of R fail in the whole cell
+// (J_k empty, E_sys < r_p, pT_sys or p*_sys unreachable with escaping leptons, |pz_sys| too large:
+// gen-eemumu.ts regionBounds proves them); accepted with a = F1 F2 area D1 D2 sigma 1_R / H_R.
+// Unweighted (tail ignored). ~67 trials per event (was ~260 with (v, d) cells and r1 r2 bounds).
 //
 // Bounded loops: the rejection trials are independent, each accepted with probability p = Z / M
 // (the proposal's mass over the target's): unweighted p ~ 0.23 (4.4 trials per event), with the tail
-// mixture ~ 0.11, inside R ~ 0.004 (~260 trials per event); test/gen-eemumu.test.ts checks p > 0.2,
-// > 0.1 and > 0.0025, so TRIALS = 256 fails with probability < 0.9^256 < 2e-12 and TRIALS_R =
-// 16384 with < exp(-41) < 2e-18; an event that fails gets weight 0 and no
+// mixture ~ 0.11, inside R ~ 0.015 (~67 trials per event); test/gen-eemumu.test.ts checks p > 0.2,
+// > 0.1 and > 0.01, so TRIALS = 256 fails with probability < 0.9^256 < 2e-12 and TRIALS_R =
+// 4096 with < 0.99^4096 < exp(-41) < 2e-18; an event that fails gets weight 0 and no
 // accepted flag. The muons' angle by rejection from 2 / (1 - b^2 c^2) (TRIES, accepts >= 1/2).
 // Detector: the muons through genkin's track (3 normals + 1 uniform each), the electrons only
 // through the track acceptance (no draws); n_extra_tracks counts accepted electrons too.
@@ -82,7 +86,7 @@ export const ENV_WORDS = 10 * NC;
 
 /** Rejection trials per event (stratum 0 and 2), and inside R (stratum 1). */
 export const TRIALS = 256;
-export const TRIALS_R = 16384;
+export const TRIALS_R = 4096;
 /** The tail bias: mixture fraction, pick fraction, scale of S, pT (GeV) above which a lepton is in the tail, the pick factor's cap (3^6). */
 export const TAIL_ALPHA = 0.5, TAIL_PICK = 0.75, TAIL_C0 = Math.fround(0.05), TAIL_PT_GeV = 0.5, TAIL_B_MAX = 729;
 /** The floor of 1 - y_o in the tail interval's W bound (f32, as the WGSL literal). */
@@ -311,37 +315,33 @@ function inR(P: Float32Array, L1: Lep, L2: Lep, t1: number, t2: number, sys: V4)
   return sysInR(P, sys);
 }
 
+/** R's proposal cell: component (which lepton has pT >= r_pt: 0 the e-, 1 the e+), row in v = ln y_k + ln y_o, column in u = ln y_o. */
+export const R_COMP_SHIFT = 11, R_ROW_SHIFT = 6, R_ROWS = 32, R_COLS = 64;
+
 /** The EPA configuration of one event inside R (stratum 1): its own proposal, unweighted. */
 function sampleR(P: Float32Array, t: Uint32Array, s: RStream): Chosen {
-  const ly = P[I.ly], dv = P[I.dv], dd = P[I.dd], wmin2 = P[I.wmin2];
+  const ly = P[I.ly], dv = P[I.dd], du = P[I.dv], wmin2 = P[I.wmin2]; // rows of -ly / 32 (= dd), columns of -ly / 64 (= dv)
   const ysMin = xdiv(P[I.r_p], P[I.e_beam]);
   for (let it = 0; it < TRIALS_R; it++) {
     trials++;
     const uAcc = rsUniform(s);
     const cell = pickCell(t, ENV.CUM_R, bits23(rsUniform(s)));
-    const ci = cell >>> 6, cj = cell & 63;
-    const v = add(ly, mul(add(ci, rsUniform(s)), dv)), d = add(ly, mul(add(cj, rsUniform(s)), dd));
-    if (!(Math.abs(d) <= -v)) continue;
-    const y1 = xexp(mul(0.5, add(v, d))), y2 = xexp(mul(0.5, sub(v, d)));
+    const comp = cell >>> R_COMP_SHIFT, ci = (cell >>> R_ROW_SHIFT) & (R_ROWS - 1), cj = cell & (R_COLS - 1);
+    const v = add(ly, mul(add(ci, rsUniform(s)), dv)), u = add(ly, mul(add(cj, rsUniform(s)), du));
+    if (!(v <= u)) continue;
+    const yk = xexp(sub(v, u)), yo = xexp(u);
+    const y1 = comp === 0 ? yk : yo, y2 = comp === 0 ? yo : yk;
     if (!(add(y1, y2) >= ysMin)) continue;
     const L1 = lepton(P, y1), L2 = lepton(P, y2);
     if (!L1 || !L2) continue;
     const [e1, j1] = rIntervals(P, L1, P[I.omc_esc1]), [e2, j2] = rIntervals(P, L2, P[I.omc_esc2]);
-    // the L-shaped set: A1 = J1 x E2, A2 = (E1 \ J1) x J2
+    // the component's rectangle: comp 0 J1 x E2, comp 1 (E1 \ J1) x J2 (together the L-shaped set of R's leptons)
     const lJ1 = Math.max(0, sub(e1, j1)), lJ2 = Math.max(0, sub(e2, j2));
-    const lE1 = sub(e1, L1.lq0), lE2 = sub(e2, L2.lq0);
-    if (!(lE1 > 0 && lE2 > 0)) continue;
-    const a1 = mul(lJ1, lE2), a2 = mul(sub(lE1, lJ1), lJ2), area = add(a1, a2);
-    if (!(area > 0)) continue;
-    const up = mul(rsUniform(s), area), u1 = rsUniform(s), u2 = rsUniform(s);
-    let t1: number, t2: number;
-    if (up < a1) {
-      t1 = add(j1, mul(lJ1, u1));
-      t2 = add(L2.lq0, mul(lE2, u2));
-    } else {
-      t1 = add(L1.lq0, mul(sub(lE1, lJ1), u1));
-      t2 = add(j2, mul(lJ2, u2));
-    }
+    const lA = comp === 0 ? lJ1 : sub(sub(e1, L1.lq0), lJ1), lB = comp === 0 ? sub(e2, L2.lq0) : lJ2;
+    if (!(lA > 0 && lB > 0)) continue;
+    const area = mul(lA, lB);
+    const u1 = rsUniform(s), u2 = rsUniform(s);
+    const t1 = add(comp === 0 ? j1 : L1.lq0, mul(lA, u1)), t2 = add(comp === 0 ? L2.lq0 : j2, mul(lB, u2));
     const g1 = photonAt(L1, t1), g2 = photonAt(L2, t2);
     const f12 = mul(mul(flux(P, y1, g1.q), flux(P, y2, g2.q)), area);
     if (uAcc >= mul(f12, tf(t, ENV.INV_RR, cell))) continue;
