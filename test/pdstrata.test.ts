@@ -88,10 +88,12 @@ describe('pseudo-data and the background estimate share no simulated event where
         }
         // the gap stratum (84 000 events at 8.34 fb^-1) has pseudo-data of its own, every event once
         expect(parts[0].made_from).toBe('independent sample (own random stream)');
-        // so do A'h''s tau tau decay-mode strata (below 400 000 events each)
+        // so do A'h''s tau tau decay-mode strata (90 000-290 000 events each)
         const nt = tau.length;
         if (def === DARK_HIGGSSTRAHLUNG) for (const p of parts.slice(2, 2 + nt)) expect(p.made_from).toBe('independent sample (own random stream)');
-        if ('splitPseudoData' in o) expect([parts[1], ...(nt === 1 ? [parts[2]] : []), parts[2 + nt]].map((p) => p.made_from)).toEqual((nt === 1 ? [1, 2, 3] : [1, 2]).map(() => 'split half'));
+        // so does Z' -> invisible's unstratified tau tau at 8.34 fb^-1 (610 000 events, ~1.3 s of generation: within the budget)
+        if (nt === 1) expect(parts[2].made_from).toBe('independent sample (own random stream)');
+        if ('splitPseudoData' in o) expect([parts[1], parts[2 + nt]].map((p) => p.made_from)).toEqual(['split half', 'split half']);
         // windows without simulated background: b = 0.01 +- sqrt(0.01 w0), w0 a simulated sample's weight, for Z and limits
         const empty = r.windows.filter((w) => w.b === 0);
         if (def === DARK_HIGGSSTRAHLUNG) expect(empty.length).toBeGreaterThan(0);

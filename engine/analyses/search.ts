@@ -19,7 +19,7 @@ import type { ColumnTable } from '../io/columns.js';
 import { ANALYSES, type AnalysisName } from '../config.js';
 import { countInWindows } from '../scan.js';
 import type { WindowGrid } from '../windows.js';
-import { countKey, expectedEvents, generateAtLuminosityOn, generateOn, getProcess, poisson, EventRandom, FAMILY_COLUMNS, GENERATOR_VERSION, type EventSample, type Params, type ParallelGenerator } from '../generate/index.js';
+import { countKey, expectedEvents, generateAtLuminosityChunked, generateAtLuminosityOn, generateOn, getProcess, poisson, EventRandom, FAMILY_COLUMNS, GENERATOR_VERSION, type EventSample, type GenKernelName, type Params, type ParallelGenerator } from '../generate/index.js';
 import { GeneratorPool } from '../../host/generate-pool.js';
 import { DARKSCAN_VERSION } from '../version.js';
 import { foldIn, key, split, RANDOM_STREAM_VERSION, type Key } from '../random.js';
@@ -38,13 +38,30 @@ import type { LimitMethod as CellLimitMethod } from '../llp/limits.js';
 export type LimitMethod = PipelineLimitMethod;
 export { B_FLOOR };
 
-/** Backgrounds with at most this many events at the luminosity get pseudo-data of their own (independent, unweighted). */
-export const DATA_MAX_EVENTS = 400_000;
+/**
+ * Pseudo-data of their own (an independent unweighted sample, its own random stream) for every
+ * background (stratum) whose generation costs at most this many seconds of one WASM worker
+ * (pseudoDataCost: events at the luminosity x GEN_US_PER_EVENT); the others fall back to the
+ * estimate's events (resampled, or split with splitPseudoData) and say why. 2 s takes ~1 M
+ * events of the fast kernels: Z' -> invisible's mu mu gap stratum (0.8 M at 79.7 fb^-1), not the
+ * A'h' demo's other mu mu stratum (1.7 M events, ~3.5 s, of which no event passes the MLP).
+ */
+export const PSEUDO_DATA_MAX_S = 2;
 /**
  * The same for fit-model searches: a fit compares the data bin by bin with a smooth background,
  * so data resampled from weighted simulation (~w copies of each event) would look like structure.
  */
-export const FIT_DATA_MAX_EVENTS = 2_000_000;
+export const FIT_PSEUDO_DATA_MAX_S = 5;
+/**
+ * Generation cost per generated event, microseconds on one WASM worker (bench/pseudodata-cost.ts,
+ * load ~1.6, session 7: the slowest process of each kernel, rounded up; a skimmed stratum costs
+ * less, so this over-estimates it); 'host': processes without a kernel (the f64 host generator).
+ */
+export const GEN_US_PER_EVENT: Readonly<Record<GenKernelName | 'host', number>> = {
+  gen_dimuon: 2, gen_tautau: 2.1, gen_eemumu: 4.4, gen_fourtrack: 4.6, gen_fourmuon: 3.5, gen_photons: 2.1, gen_bdecay: 3.1, host: 33,
+};
+/** Events per chunk of an independent pseudo-data sample: generated, selected, dropped (at most 4 chunks held). */
+export const PSEUDO_DATA_CHUNK_EVENTS = 1 << 17;
 
 /** Fit-model searches: default number of pseudo-experiments refitted for the fits' global significance (cost: README, fitlee.ts). */
 export const FIT_PSEUDO_EXPERIMENTS = 100;
@@ -52,7 +69,7 @@ export const FIT_PSEUDO_EXPERIMENTS = 100;
 const FIT_PE_TAG = 0xf17;
 
 /**
- * Backgrounds above DATA_MAX_EVENTS (FIT_DATA_MAX_EVENTS) are simulated once, weighted, and split
+ * Backgrounds over the pseudo-data budget (PSEUDO_DATA_MAX_S) are simulated once, weighted, and split
  * event by event: this fraction makes the background estimate (weights x 1 / f), the rest the
  * pseudo-data (weights x 1 / (1 - f), Poisson-resampled), so n and b share no simulated event.
  * f = 1/2 minimises var(n - b) = b + sum w^2 (1 / f + 1 / (1 - f)) for events of weight w, and
@@ -255,13 +272,19 @@ export interface SearchOptions {
   /** Background-only pseudo-experiments for the global significance (default 100). */
   readonly pseudoExperiments?: number;
   /**
-   * Backgrounds (strata) above DATA_MAX_EVENTS (FIT_DATA_MAX_EVENTS): split the weighted simulated
+   * Backgrounds (strata) over the pseudo-data budget (PSEUDO_DATA_MAX_S): split the weighted simulated
    * sample into estimate and pseudo-data halves (SPLIT_ESTIMATE_FRACTION), so n and b share no event.
    * Default false: their pseudo-data are a Poisson resampling of the estimate's own events (n and b
    * correlated), because each split data event is ~2w copies at one point, which inflates the local
    * Z (the demo's tau tau, w = 4: background-only max local Z 5.5-6.7; README, "pseudo-data").
    */
   readonly splitPseudoData?: boolean;
+  /**
+   * The pseudo-data budget: backgrounds (strata) whose independent sample costs at most this many
+   * seconds of generation (pseudoDataCost) get one (default PSEUDO_DATA_MAX_S, FIT_PSEUDO_DATA_MAX_S
+   * for fit-model searches; Infinity: all, 0: none).
+   */
+  readonly pseudoDataMaxSeconds?: number;
   /** Fit-model searches: pseudo-experiments refitted for the fits' global significance (default: FIT_PSEUDO_EXPERIMENTS, at most pseudoExperiments; 0: none). */
   readonly fitPseudoExperiments?: number;
   /**
@@ -533,7 +556,13 @@ export function emptyWindowWeights(g: WindowGrid, b: ArrayLike<number>, cands: C
   return out;
 }
 
-/** How the pseudo-data of samples above DATA_MAX_EVENTS are made, with and without splitPseudoData. */
+/** What an independent pseudo-data sample of `events` generated events of a process costs (pseudo-data budget: PSEUDO_DATA_MAX_S). */
+export function pseudoDataCost(process: string, events: number): { generator: string; us_per_event: number; generation_s: number } {
+  const kernel = getProcess(process).kernel, us = GEN_US_PER_EVENT[kernel ?? 'host'];
+  return { generator: kernel ? `${kernel} kernel` : 'host generator', us_per_event: us, generation_s: Math.round(events * us / 1e4) / 100 };
+}
+
+/** How the pseudo-data of samples over the budget are made, with and without splitPseudoData. */
 const PSEUDO_DATA_LARGE: Record<string, string> = {
   true: `a Poisson resampling of the half of its simulated events the estimate does not use (the estimate: the other half, weights x ${1 / SPLIT_ESTIMATE_FRACTION}), so n and b share no simulated event`,
   false: "a Poisson resampling of the estimate's events, correlated with b (splitPseudoData: split the sample instead)",
@@ -691,17 +720,30 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   const unitEvents = units.map((u) => expectedEvents(u.bg.name, lumi, u.params));
   const unitCap = units.map((u) => Math.max(1, Math.round(cap * (u.capFraction ?? 1))));
   const bgSamples = units.map((u, k) => early(() => atLuminosity(backend, u.bg.name, u.params, lumi, seedOf(u.fold(foldIn(kMc, u.i))), unitCap[k], o.signal, lane(2))));
-  const dataMax = def.model === 'fit' ? FIT_DATA_MAX_EVENTS : DATA_MAX_EVENTS;
+  const dataBudget = o.pseudoDataMaxSeconds ?? (def.model === 'fit' ? FIT_PSEUDO_DATA_MAX_S : PSEUDO_DATA_MAX_S);
+  if (!(dataBudget >= 0)) throw new RangeError(`the pseudo-data budget must be >= 0 seconds, got ${dataBudget}`);
   const splitMode = !!o.splitPseudoData;
-  /** Per simulated sample: pseudo-data from the other half of its own sample (more than dataMax events, no data file)? */
-  const splitData = units.map((u, k) => splitMode && !o.inputs?.data && unitEvents[k] > dataMax);
+  /** Per simulated sample: what an independent pseudo-data sample costs, and whether it gets one (within the budget). */
+  const dataCost = units.map((u, k) => pseudoDataCost(u.bg.name, unitEvents[k]));
+  const ownData = dataCost.map((c) => c.generation_s <= dataBudget);
+  /** Per simulated sample: pseudo-data from the other half of its own sample (over the budget, no data file)? */
+  const splitData = units.map((u, k) => splitMode && !o.inputs?.data && !ownData[k]);
   /** The pseudo-data halves of split samples (selected; the MLP applied with the estimate's). */
   const dataHalves: (Columns | null)[] = units.map(() => null);
+  /**
+   * An independent sample of unit k at the luminosity under key kk, selected chunk by chunk
+   * (memory: the selected events and a few chunks; the same events as one sample).
+   * unweighted: unit-weight events where the process has importance weights (data are counts, each event once).
+   */
+  const ownSample = async (u: SimUnit, kk: Key, unweighted: boolean, what: string) => {
+    const parts: Columns[] = [];
+    const params = unweighted ? { ...u.params, ...getProcess(u.bg.name).unweighted } : u.params;
+    const s = await generateAtLuminosityChunked(backend, { process: u.bg.name, params, lumiFb: lumi, seed: seedOf(u.fold(kk)), maxEvents: 2 ** 32 }, (c) => parts.push(selectSample(c.columns, c.length, what)),
+      { chunkEvents: PSEUDO_DATA_CHUNK_EVENTS, signal: o.signal, parallel: lane(2) });
+    return { s, sel: concatColumns(parts, keep) };
+  };
   const pseudoData = !o.inputs?.data
-    ? units.map((u, k) => (unitEvents[k] <= dataMax
-      // unit-weight events where the process has importance weights: data are counts, each event once
-      ? early(() => generateAtLuminosityOn(backend, { process: u.bg.name, params: { ...u.params, ...getProcess(u.bg.name).unweighted }, lumiFb: lumi, seed: seedOf(u.fold(foldIn(kData, u.i))), maxEvents: 2 * dataMax }, o.signal, lane(2)))
-      : null))
+    ? units.map((u, k) => (ownData[k] ? early(() => ownSample(u, foldIn(kData, u.i), true, `pseudo-data ${u.bg.name}`)) : null))
     : [];
   const injectSample = o.inject ? early(() => generateOn(backend, { process: def.signal.process, params: signalParams(def, o.inject!.masses), events: o.inject!.events, seed: seedOf(kInject) }, o.signal, lane(2))) : null;
   /** The signal map's points: the window nearest each peak, and its sample (null: the peak lies outside the scanned range). */
@@ -911,49 +953,61 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       dataSource = { pseudo_data: 'background-only pseudo-experiment of the background files\' events (Poisson-resampled weights): not independent of the background estimate', key_stream: SEARCH_STREAM };
     } else {
       // Pseudo-data independent of the background estimate: per background an unweighted sample
-      // of its own (the data key: N ~ Poisson(sigma L) events, each once) where N is at most
-      // DATA_MAX_EVENTS; above (weighted simulation, a second sample would cost its generation),
-      // a Poisson resampling of the half of the simulated events the estimate does not use.
+      // of its own (the data key: N ~ Poisson(sigma L) events, each once) where generating it
+      // costs at most the budget (dataBudget); above, a Poisson resampling of the estimate's
+      // weighted events, or (splitPseudoData) of the half of them the estimate does not use.
       const parts: Record<string, unknown>[] = [];
-      /** Data candidates of sample k at the same scan coordinates (f32) as one of its estimate's: shared simulated events. */
-      const shared = (k: number, d: Columns) => {
-        const est = candidates(bgParts[k].c, false), at = (c: Columns, i: number) => candVars.map((v) => c[v][i]).join(',');
-        const seen = new Set<string>();
-        for (let i = 0; i < rows(est); i++) seen.add(at(est, i));
+      /**
+       * Data candidates of sample k whose event is one of its estimate's: the same f32 bits in every
+       * selection column (53-bit hash; a scan coordinate alone coincides by chance in a large 1D sample).
+       */
+      const eventColumns = keep.filter((v) => v !== 'weight');
+      const shared = (k: number, ev: Columns) => {
+        const hashes = (c: Columns) => {
+          const bits = eventColumns.map((v) => new Uint32Array(c[v].buffer, c[v].byteOffset, c[v].length)), n = rows(c), out = new Float64Array(n);
+          for (let i = 0; i < n; i++) {
+            let h1 = 0x811c9dc5, h2 = 0x27d4eb2f;
+            for (const b of bits) (h1 = Math.imul(h1 ^ b[i], 0x9e3779b1) ^ (h1 >>> 15)), (h2 = Math.imul(h2 ^ b[i], 0x85ebca77) ^ (h2 >>> 13));
+            out[i] = (h1 >>> 0) * 2 ** 21 + ((h2 >>> 0) >>> 11);
+          }
+          return out;
+        };
+        const seen = new Set(hashes(bgParts[k].c)), h = hashes(ev), { from } = def.candidates(ev, rows(ev));
         let n = 0;
-        for (let i = 0; i < rows(d); i++) if (seen.has(at(d, i))) n++;
+        for (const i of from) if (seen.has(h[i])) n++;
         return n;
       };
       for (const [k, u] of units.entries()) {
         await check();
-        const mu = unitEvents[k], i = u.i, name = u.bg.name, st = stratumField(u);
+        const mu = unitEvents[k], i = u.i, name = u.bg.name, st = stratumField(u), cost = dataCost[k];
         const resampleKey = u.fold(foldIn(kData, 1000 + i));
-        if (mu <= dataMax) {
+        const over = `${Math.round(mu)} events at ${lumi} fb^-1: an independent sample would cost ~${cost.generation_s} s of generation (${cost.generator}, ${cost.us_per_event} us per event on one WASM worker) > the pseudo-data budget ${dataBudget} s`;
+        if (ownData[k]) {
           progress(`simulating pseudo-data: ${name}${u.stratum !== undefined ? ` (${u.stratum})` : ''} at ${lumi} fb^-1`);
-          const s = await pseudoData[k]!();
-          const sel = await applyMlp(selectSample(s.columns, s.length, `pseudo-data ${name}`));
+          const { s, sel: pre } = await pseudoData[k]!();
+          const sel = await applyMlp(pre);
           const w = sel.weight;
-          const cands = w.every((v) => v === 1) ? candidates(sel, false) : candidates(poissonResample(sel, w, resampleKey, keep), false);
+          const ev = w.every((v) => v === 1) ? sel : poissonResample(sel, w, resampleKey, keep), cands = candidates(ev, false);
           dataParts.push(cands);
-          parts.push({ process: name, ...st, independent: true, made_from: 'independent sample (own random stream)', seed: s.seed, events: s.nGenerated, poisson_events: s.meta.poisson_events, selected: rows(sel), candidates: rows(cands), shared_with_estimate: shared(k, cands) });
+          parts.push({ process: name, ...st, independent: true, made_from: 'independent sample (own random stream)', seed: s.seed, events: s.nGenerated, poisson_events: s.meta.poisson_events, generation_cost_s: cost.generation_s, selected: rows(sel), candidates: rows(cands), shared_with_estimate: shared(k, ev) });
           dataOrigin[k] = 'independent';
         } else if (!splitData[k]) {
-          const c = bgParts[k].c, cands = candidates(poissonResample(c, c.weight, resampleKey, keep), false);
+          const c = bgParts[k].c, ev = poissonResample(c, c.weight, resampleKey, keep), cands = candidates(ev, false);
           dataParts.push(cands);
-          parts.push({ process: name, ...st, independent: false, made_from: 'estimate resampled', expected_events: mu, candidates: rows(cands), shared_with_estimate: shared(k, cands), note: `more than ${dataMax} events: a Poisson resampling of the background estimate's weighted events (correlated with b; splitPseudoData splits the sample instead)` });
+          parts.push({ process: name, ...st, independent: false, made_from: 'estimate resampled', expected_events: mu, generation_cost_s: cost.generation_s, candidates: rows(cands), shared_with_estimate: shared(k, ev), note: `${over}: a Poisson resampling of the background estimate's weighted events (correlated with b; splitPseudoData splits the sample instead)` });
         } else {
-          const d = dataHalves[k]!, f = SPLIT_ESTIMATE_FRACTION, cands = candidates(poissonResample(d, d.weight, resampleKey, keep), false);
+          const d = dataHalves[k]!, f = SPLIT_ESTIMATE_FRACTION, ev = poissonResample(d, d.weight, resampleKey, keep), cands = candidates(ev, false);
           dataParts.push(cands);
           parts.push({
-            process: name, ...st, independent: true, made_from: 'split half', estimate_fraction: f, pseudo_data_fraction: 1 - f, expected_events: mu, selected: rows(d), candidates: rows(cands), shared_with_estimate: shared(k, cands),
-            note: `more than ${dataMax} events: the weighted simulated sample is split event by event (Philox, data key, tag ${SPLIT_TAG}, background ${i}${u.stratum !== undefined ? ', stratum folded in' : ''}); the estimate uses a fraction ${f} (weights x ${1 / f}), the pseudo-data are a Poisson resampling of the other events (weights x ${1 / (1 - f)}): no event in both`,
+            process: name, ...st, independent: true, made_from: 'split half', estimate_fraction: f, pseudo_data_fraction: 1 - f, expected_events: mu, generation_cost_s: cost.generation_s, selected: rows(d), candidates: rows(cands), shared_with_estimate: shared(k, ev),
+            note: `${over}: the weighted simulated sample is split event by event (Philox, data key, tag ${SPLIT_TAG}, background ${i}${u.stratum !== undefined ? ', stratum folded in' : ''}); the estimate uses a fraction ${f} (weights x ${1 / f}), the pseudo-data are a Poisson resampling of the other events (weights x ${1 / (1 - f)}): no event in both`,
           });
           dataOrigin[k] = 'split';
         }
       }
       dataSource = {
-        pseudo_data: `background-only pseudo-data: per background (per stratum of a stratified one) an independent unweighted sample where it has at most data_max_events events, else ${PSEUDO_DATA_LARGE[String(splitMode)]} (backgrounds[].made_from says which)`,
-        data_max_events: dataMax, split_pseudo_data: splitMode, ...(splitMode ? { split_estimate_fraction: SPLIT_ESTIMATE_FRACTION } : {}), backgrounds: parts, key_stream: SEARCH_STREAM,
+        pseudo_data: `background-only pseudo-data: per background (per stratum of a stratified one) an independent unweighted sample where generating it costs at most max_generation_s (backgrounds[].generation_cost_s: events x us per event of its generator on one WASM worker), else ${PSEUDO_DATA_LARGE[String(splitMode)]} (backgrounds[].made_from says which, note why)`,
+        max_generation_s: dataBudget, split_pseudo_data: splitMode, ...(splitMode ? { split_estimate_fraction: SPLIT_ESTIMATE_FRACTION } : {}), backgrounds: parts, key_stream: SEARCH_STREAM,
       };
     }
   }
@@ -1123,16 +1177,15 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       pseudoData: async (k) => {
         const kk = foldIn(foldIn(kPE, k), FIT_PE_TAG);
         if (fitPseudo === 'model') return drawFromCells(cells ??= backgroundCells(fitted!.models, await backgroundOnlyCurves(backend, fitted!.models, fitted!.used, o.signal)), kk);
-        // As the data (section 5) with the pseudo-experiment's key: independent samples up to dataMax events, else the split's data half resampled.
+        // As the data (section 5) with the pseudo-experiment's key: independent samples within the pseudo-data budget, else the estimate or the split's data half resampled.
         const parts: Columns[] = [];
         for (const [k, u] of units.entries()) {
-          if (unitEvents[k] > dataMax) {
+          if (!ownData[k]) {
             const c = splitData[k] ? dataHalves[k]! : bgParts[k].c;
             parts.push(candidates(poissonResample(c, c.weight, u.fold(foldIn(kk, 1000 + u.i)), keep), false));
           }
           else {
-            const sim = await generateAtLuminosityOn(backend, { process: u.bg.name, params: u.params, lumiFb: lumi, seed: seedOf(u.fold(foldIn(kk, u.i))), maxEvents: 2 * dataMax }, o.signal, lane(2));
-            const sel = await applyMlp(selectSample(sim.columns, sim.length, `pseudo-data ${u.bg.name}`));
+            const sel = await applyMlp((await ownSample(u, foldIn(kk, u.i), false, `pseudo-data ${u.bg.name}`)).sel);
             parts.push(candidates(sel.weight.every((v) => v === 1) ? sel : poissonResample(sel, sel.weight, u.fold(foldIn(kk, 1000 + u.i)), keep), false));
           }
         }
@@ -1201,7 +1254,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       `Bayesian limits (and the Bayesian fallback of cls-asymptotic) are computed by ${BAYES_KERNEL_HOW}.`,
       ...(failedWindows ? [`${failedWindows} windows have no limit (NaN; limit_method_reason starts with 'failed:').`] : []),
       'Signal efficiency of a window: selection x containment of the simulated signal in the window nearest its peak, interpolated between the simulated masses (linear in 1D, bilinear in 2D).',
-      `The observed data are background-only pseudo-data: per background an independent unweighted sample (its own random stream) where it has at most ${def.model === 'fit' ? FIT_DATA_MAX_EVENTS : DATA_MAX_EVENTS} events at the luminosity; larger backgrounds (weighted simulation) ${PSEUDO_DATA_LARGE[String(splitMode)]} (samples.data.backgrounds[].made_from says which). Windows without simulated background (${emptyWindows}): b = ${B_FLOOR} +- sqrt(${B_FLOOR} w0), w0 the weight of the background candidate nearest the window (zero simulated events of that sample: the on/off problem, Z_Bi, tau = 1 / w0), for the local Z, the limits and the look-elsewhere alike. Look-elsewhere pseudo-experiments resample the background estimate (bootstrapped where the data are an independent sample), and for split backgrounds their data half, as the data were.`,
+      `The observed data are background-only pseudo-data: per background an independent unweighted sample (its own random stream) where generating it costs at most ${dataBudget} s (one WASM worker: its events at the luminosity x its generator's cost per event); the others (weighted simulation) ${PSEUDO_DATA_LARGE[String(splitMode)]} (samples.data.backgrounds[].made_from says which, .note why). Windows without simulated background (${emptyWindows}): b = ${B_FLOOR} +- sqrt(${B_FLOOR} w0), w0 the weight of the background candidate nearest the window (zero simulated events of that sample: the on/off problem, Z_Bi, tau = 1 / w0), for the local Z, the limits and the look-elsewhere alike. Look-elsewhere pseudo-experiments resample the background estimate (bootstrapped where the data are an independent sample), and for split backgrounds their data half, as the data were.`,
     ],
   };
 }

@@ -43,7 +43,7 @@ function mumuStratified(outCapFraction: number): BackgroundSource {
  * in full at the A'h' demo's 8.34 fb^-1 (weight 1; the caps in units of the events
  * per background, 150 000): mu mu (both tau -> mu nu nu, 38% of sigma, 232 000 events; with the MLP
  * ~70% of the selected tau tau, seed 1), mu pi (288 000; ~27%: the pion misidentified, 4.1%), pi pi
- * (90 000; ~1%). Each gets an independent pseudo-data sample (below DATA_MAX_EVENTS, search.ts).
+ * (90 000; ~1%). Each gets an independent pseudo-data sample (within the pseudo-data budget, search.ts PSEUDO_DATA_MAX_S).
  * skim: an event whose daughters are not both identified as muons stops after that draw (the
  * selection needs two), which makes the mu pi and pi pi strata cheap (~4% and ~0.2% simulated).
  */

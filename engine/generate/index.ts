@@ -614,6 +614,40 @@ export async function generateAtLuminosityOn(backend: Backend, o: LumiOptions, s
   return lumiSample(await generateOn(backend, { ...o, events: c.n, firstEvent: 0, weight: c.weight }, signal, parallel), o, c);
 }
 
+/**
+ * generateAtLuminosityOn in chunks of `chunkEvents` events, each handed to `each` in event order
+ * and then dropped, so memory stays at `ahead` chunks whatever the luminosity (a caller keeps what
+ * it selects): the same events as generateAtLuminosityOn (event i is a pure function of its index),
+ * the same count and weight. Up to `ahead` chunks are generated at once (with a ParallelGenerator,
+ * side by side on its workers). Returns the sample's provenance (its columns: empty).
+ */
+export async function generateAtLuminosityChunked(
+  backend: Backend, o: LumiOptions, each: (chunk: EventSample) => void,
+  chunk: { readonly chunkEvents?: number; readonly ahead?: number; readonly signal?: AbortSignal; readonly parallel?: ParallelGenerator } = {},
+): Promise<EventSample> {
+  const c = lumiCount(o), size = chunk.chunkEvents ?? 1 << 17, ahead = chunk.ahead ?? 4;
+  if (!Number.isSafeInteger(size) || size < 1 || !Number.isSafeInteger(ahead) || ahead < 1) throw new RangeError(`generateAtLuminosityChunked: chunkEvents and ahead must be positive integers, got ${size}, ${ahead}`);
+  const part = (a: number) => {
+    const p = generateOn(backend, { ...o, events: Math.min(size, c.n - a), firstEvent: a, weight: c.weight }, chunk.signal, chunk.parallel);
+    p.catch(() => undefined); // awaited below; a run abandoned by an abort must not surface as unhandled
+    return p;
+  };
+  const queue: Promise<EventSample>[] = [];
+  let next = 0;
+  for (; next < c.n && queue.length < ahead; next += size) queue.push(part(next));
+  let first: EventSample | null = null, kept = 0;
+  while (queue.length) {
+    const s = await queue.shift()!;
+    if (next < c.n) (queue.push(part(next)), (next += size));
+    first ??= s;
+    kept += s.length;
+    each(s);
+  }
+  const head = first ?? generate({ ...o, events: 0, firstEvent: 0, weight: c.weight });
+  const cols = Object.fromEntries(Object.entries(head.columns).map(([k, v]) => [k, v.subarray(0, 0)]));
+  return lumiSample({ ...head, nGenerated: c.n, firstEvent: 0, length: 0, columns: cols, meta: { ...head.meta, n_generated: c.n, first_event: 0, n_kept: kept, chunk_events: size } }, o, c);
+}
+
 interface LumiCount { mu: number; N: number; n: number; weight: number }
 
 function lumiCount(o: LumiOptions): LumiCount {
