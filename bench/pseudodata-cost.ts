@@ -33,7 +33,7 @@ for (const def of Object.values(SEARCHES)) {
         rate.set(id, n / ((performance.now() - t0) / 1000));
         void s;
       }
-      const r = rate.get(id)!, priced = pseudoDataCost(bg.name, mu).generation_s;
+      const r = rate.get(id)!, priced = pseudoDataCost(bg.name, mu, st?.usPerEvent ?? bg.usPerEvent).generation_s;
       const before = mu <= (def.model === 'fit' ? 2_000_000 : 400_000), now = priced <= (def.model === 'fit' ? FIT_PSEUDO_DATA_MAX_S : PSEUDO_DATA_MAX_S);
       const row = { search: def.name, model: def.model, lumi_fb: lumi, process: bg.name, stratum: st?.label, events: Math.round(mu), events_per_s_1worker: Math.round(r), generation_s_1worker: Math.round((mu / r) * 100) / 100, priced_s: priced, independent_before: before, independent_now: now };
       rows.push(row);

@@ -26,6 +26,8 @@ describe('the pseudo-data budget', () => {
     expect(pseudoDataCost('mumu', 1e6)).toEqual({ generator: 'gen_dimuon kernel', us_per_event: GEN_US_PER_EVENT.gen_dimuon, generation_s: GEN_US_PER_EVENT.gen_dimuon });
     expect(pseudoDataCost('eemumu_4trk', 1e6).generator).toBe('host generator');
     expect(pseudoDataCost('eemumu_4trk', 1e6).generation_s).toBe(GEN_US_PER_EVENT.host);
+    expect(pseudoDataCost('eemumu', 2e5, 50)).toEqual({ generator: "gen_eemumu kernel, the definition's cost", us_per_event: 50, generation_s: 10 });
+    expect(() => pseudoDataCost('eemumu', 2e5, 0)).toThrow(/eemumu: generation cost per event must be a positive number of microseconds, got 0/);
   });
 
   it('gives a background above the former 400 000-event limit an independent sample; over a smaller budget it falls back (resampled or split) and says why', async () => {
@@ -59,6 +61,12 @@ describe('the pseudo-data budget', () => {
       const split = await part({ pseudoDataMaxSeconds: budget, splitPseudoData: true });
       expect(split.p).toMatchObject({ independent: true, made_from: 'split half', shared_with_estimate: 0 });
       expect(split.p.note).toMatch(/> the pseudo-data budget .* no event in both$/);
+
+      // a stratum that declares its own generation cost is priced by it (here: over the budget)
+      const dear: SearchDefinition = { ...PIPI, backgrounds: [{ ...PIPI.backgrounds[0], strata: [{ ...PIPI.backgrounds[0].strata![0], usPerEvent: 10 }] }] };
+      const priced = (await runSearch(b, dear, SMALL)).samples.data as { backgrounds: DataPart[] };
+      expect(priced.backgrounds[0]).toMatchObject({ made_from: 'estimate resampled', generation_cost_s: Math.round(events * 10 / 1e4) / 100 });
+      expect(priced.backgrounds[0].note).toContain("(gen_tautau kernel, the definition's cost, 10 us per event on one WASM worker)");
 
       await expect(runSearch(b, PIPI, { ...SMALL, pseudoDataMaxSeconds: -1 })).rejects.toThrow(/pseudo-data budget must be >= 0 seconds, got -1/);
     } finally {

@@ -97,6 +97,8 @@ export interface BackgroundSource {
    * needs. Their cross sections add up to the unstratified one. The MLP trains on `params`.
    */
   readonly strata?: readonly BackgroundStratum[];
+  /** Generation cost per event (us, one WASM worker) where it differs from its generator's GEN_US_PER_EVENT (a skim, a rejection-heavy region): prices its pseudo-data (pseudoDataCost). */
+  readonly usPerEvent?: number;
 }
 
 export interface BackgroundStratum {
@@ -104,6 +106,8 @@ export interface BackgroundStratum {
   readonly params: Params;
   /** At most this fraction of the events per background (maxEventsPerBackground) are simulated in this stratum (default 1). */
   readonly capFraction?: number;
+  /** As BackgroundSource.usPerEvent, for this stratum (default: the background's). */
+  readonly usPerEvent?: number;
 }
 
 /** An extra cut on an event column: min <= v (or |v|) <= max. */
@@ -515,6 +519,7 @@ interface SimUnit {
   readonly i: number;
   readonly stratum?: string;
   readonly capFraction?: number;
+  readonly usPerEvent?: number;
   readonly params: Params;
   readonly fold: (k: Key) => Key;
 }
@@ -557,9 +562,10 @@ export function emptyWindowWeights(g: WindowGrid, b: ArrayLike<number>, cands: C
 }
 
 /** What an independent pseudo-data sample of `events` generated events of a process costs (pseudo-data budget: PSEUDO_DATA_MAX_S). */
-export function pseudoDataCost(process: string, events: number): { generator: string; us_per_event: number; generation_s: number } {
-  const kernel = getProcess(process).kernel, us = GEN_US_PER_EVENT[kernel ?? 'host'];
-  return { generator: kernel ? `${kernel} kernel` : 'host generator', us_per_event: us, generation_s: Math.round(events * us / 1e4) / 100 };
+export function pseudoDataCost(process: string, events: number, usPerEvent?: number): { generator: string; us_per_event: number; generation_s: number } {
+  const kernel = getProcess(process).kernel, us = usPerEvent ?? GEN_US_PER_EVENT[kernel ?? 'host'];
+  if (!(us > 0) || !Number.isFinite(us)) throw new RangeError(`${process}: generation cost per event must be a positive number of microseconds, got ${us}`);
+  return { generator: `${kernel ? `${kernel} kernel` : 'host generator'}${usPerEvent !== undefined ? ', the definition\'s cost' : ''}`, us_per_event: us, generation_s: Math.round(events * us / 1e4) / 100 };
 }
 
 /** How the pseudo-data of samples over the budget are made, with and without splitPseudoData. */
@@ -714,8 +720,8 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
    */
   const units: SimUnit[] = simulatedBackgrounds
     ? def.backgrounds.flatMap((bg, i) => (bg.strata?.length
-      ? bg.strata.map((st, j) => ({ bg, i, stratum: st.label, params: { ...bg.params, ...st.params }, capFraction: st.capFraction, fold: (k: Key) => foldIn(k, j) }))
-      : [{ bg, i, params: { ...bg.params }, fold: (k: Key) => k }]))
+      ? bg.strata.map((st, j) => ({ bg, i, stratum: st.label, params: { ...bg.params, ...st.params }, capFraction: st.capFraction, usPerEvent: st.usPerEvent ?? bg.usPerEvent, fold: (k: Key) => foldIn(k, j) }))
+      : [{ bg, i, params: { ...bg.params }, usPerEvent: bg.usPerEvent, fold: (k: Key) => k }]))
     : [];
   const unitEvents = units.map((u) => expectedEvents(u.bg.name, lumi, u.params));
   const unitCap = units.map((u) => Math.max(1, Math.round(cap * (u.capFraction ?? 1))));
@@ -724,7 +730,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   if (!(dataBudget >= 0)) throw new RangeError(`the pseudo-data budget must be >= 0 seconds, got ${dataBudget}`);
   const splitMode = !!o.splitPseudoData;
   /** Per simulated sample: what an independent pseudo-data sample costs, and whether it gets one (within the budget). */
-  const dataCost = units.map((u, k) => pseudoDataCost(u.bg.name, unitEvents[k]));
+  const dataCost = units.map((u, k) => pseudoDataCost(u.bg.name, unitEvents[k], u.usPerEvent));
   const ownData = dataCost.map((c) => c.generation_s <= dataBudget);
   /** Per simulated sample: pseudo-data from the other half of its own sample (over the budget, no data file)? */
   const splitData = units.map((u, k) => splitMode && !o.inputs?.data && !ownData[k]);
