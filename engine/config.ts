@@ -68,6 +68,7 @@ export const CONFIG_SCHEMA: Schema = {
         max_events_per_background: int(1, 100_000_000),
         signal_events_per_point: int(1, 10_000_000),
         train_events: int(100, 10_000_000, 'dark-higgsstrahlung: MLP training events per class'),
+        pseudo_data_max_s: num(0, 1e6, { doc: 'backgrounds whose independent pseudo-data sample costs at most this many seconds of generation (one WASM worker) get one; the others are resampled from the estimate (default 2, fit searches 5; results.json samples.data.backgrounds[].generation_cost_s)' }),
       },
     },
     inject: {
@@ -199,7 +200,7 @@ export interface AnalysisConfig {
   readonly fit_pseudo_data?: 'model' | 'simulation';
   readonly quick?: boolean;
   readonly backend?: (typeof CONFIG_BACKENDS)[number];
-  readonly simulation?: { readonly max_events_per_background?: number; readonly signal_events_per_point?: number; readonly train_events?: number };
+  readonly simulation?: { readonly max_events_per_background?: number; readonly signal_events_per_point?: number; readonly train_events?: number; readonly pseudo_data_max_s?: number };
   readonly mlp?: { readonly keep_signal?: number };
   readonly inject?: { readonly mass_GeV?: number; readonly m_A_GeV?: number; readonly m_h_GeV?: number; readonly events: number };
   readonly selection?: { readonly cuts?: readonly CutConfig[] };

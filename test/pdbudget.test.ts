@@ -9,6 +9,7 @@ import { WasmBackend } from '../host/index.js';
 import { generateAtLuminosityChunked, generateAtLuminosityOn, expectedEvents, type EventSample } from '../engine/generate/index.js';
 import { GEN_US_PER_EVENT, PSEUDO_DATA_MAX_S, pseudoDataCost, runSearch, type SearchDefinition } from '../engine/analyses/search.js';
 import { ZPRIME_INVISIBLE } from '../engine/analyses/searches.js';
+import { loadConfig, runConfig } from '../engine/analyses/run.js';
 
 type DataPart = { process: string; stratum?: string; independent: boolean; made_from: string; events?: number; generation_cost_s: number; candidates: number; shared_with_estimate: number; note?: string };
 
@@ -65,7 +66,7 @@ describe('the pseudo-data budget', () => {
       // a stratum that declares its own generation cost is priced by it (here: over the budget)
       const dear: SearchDefinition = { ...PIPI, backgrounds: [{ ...PIPI.backgrounds[0], strata: [{ ...PIPI.backgrounds[0].strata![0], usPerEvent: 10 }] }] };
       const priced = (await runSearch(b, dear, SMALL)).samples.data as { backgrounds: DataPart[] };
-      expect(priced.backgrounds[0]).toMatchObject({ made_from: 'estimate resampled', generation_cost_s: Math.round(events * 10 / 1e4) / 100 });
+      expect(priced.backgrounds[0]).toMatchObject({ made_from: 'estimate resampled', generation_cost_s: Number(((events * 10) / 1e6).toPrecision(3)) });
       expect(priced.backgrounds[0].note).toContain("(gen_tautau kernel, the definition's cost, 10 us per event on one WASM worker)");
 
       await expect(runSearch(b, PIPI, { ...SMALL, pseudoDataMaxSeconds: -1 })).rejects.toThrow(/pseudo-data budget must be >= 0 seconds, got -1/);
@@ -73,6 +74,25 @@ describe('the pseudo-data budget', () => {
       await b.dispose();
     }
   }, 180_000);
+});
+
+describe('the config\'s simulation.pseudo_data_max_s', () => {
+  it('sets the budget (also with quick) and is checked', async () => {
+    const text = (budget: number) => JSON.stringify({ analysis: 'zprime-invisible', lumi_fb: 0.2, quick: true, pseudo_experiments: 0, simulation: { pseudo_data_max_s: budget } });
+    expect(() => loadConfig(text(-1), 'c.json')).toThrow(/config\.simulation\.pseudo_data_max_s/);
+    const b = await WasmBackend.create({ workers: 2 });
+    try {
+      for (const budget of [0, 2]) {
+        const r = await runConfig(b, loadConfig(text(budget), 'c.json'), { baseDir: '.', quick: true });
+        const d = r.samples.data as { max_generation_s: number; backgrounds: DataPart[] };
+        expect(d.max_generation_s).toBe(budget);
+        // at 0.2 fb^-1 e e mu mu (3.8 M events, ~17 s) stays over any of these budgets; mu mu's gap stratum (19 000) is within 2 s
+        expect(d.backgrounds.map((p) => p.made_from === 'estimate resampled')).toEqual(budget === 0 ? [true, true, true, true] : [false, false, false, true]);
+      }
+    } finally {
+      await b.dispose();
+    }
+  }, 120_000);
 });
 
 describe('generateAtLuminosityChunked', () => {

@@ -85,6 +85,7 @@ export async function runConfig(backend: Backend, c: AnalysisConfig, o: RunOptio
     maxEventsPerBackground: sim.max_events_per_background ?? (quick ? QUICK.maxEventsPerBackground : undefined),
     signalEventsPerPoint: sim.signal_events_per_point ?? (quick ? (twoD ? QUICK.darkHiggsSignal : QUICK.signalEventsPerPoint) : undefined),
     trainEvents: sim.train_events ?? (quick && def.mlp ? QUICK.trainEvents : undefined),
+    pseudoDataMaxSeconds: c.simulation?.pseudo_data_max_s, // not a sample size: kept with --quick
     mlpKeepSignal: c.mlp?.keep_signal,
     inject,
     cuts: c.selection?.cuts,

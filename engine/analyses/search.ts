@@ -565,7 +565,7 @@ export function emptyWindowWeights(g: WindowGrid, b: ArrayLike<number>, cands: C
 export function pseudoDataCost(process: string, events: number, usPerEvent?: number): { generator: string; us_per_event: number; generation_s: number } {
   const kernel = getProcess(process).kernel, us = usPerEvent ?? GEN_US_PER_EVENT[kernel ?? 'host'];
   if (!(us > 0) || !Number.isFinite(us)) throw new RangeError(`${process}: generation cost per event must be a positive number of microseconds, got ${us}`);
-  return { generator: `${kernel ? `${kernel} kernel` : 'host generator'}${usPerEvent !== undefined ? ', the definition\'s cost' : ''}`, us_per_event: us, generation_s: Math.round(events * us / 1e4) / 100 };
+  return { generator: `${kernel ? `${kernel} kernel` : 'host generator'}${usPerEvent !== undefined ? ', the definition\'s cost' : ''}`, us_per_event: us, generation_s: Number(((events * us) / 1e6).toPrecision(3)) };
 }
 
 /** How the pseudo-data of samples over the budget are made, with and without splitPseudoData. */
