@@ -13,7 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { createBackend, WasmBackend, type Backend } from '../host/index.js';
 import { generate, generateHost, generateOn, type EventSample } from '../engine/generate/index.js';
 import { f64Def } from '../test/f64-dimuon.js';
-import { f64FourtrackDef } from '../test/f64-fourtrack.js';
+import { f64FourtrackDef, recoFourtrack } from '../test/f64-fourtrack.js';
 import { f64Def as f64Bdecay } from '../test/f64-bdecay.js';
 import { f64FourmuonDef, recoFourmuon } from '../test/f64-fourmuon.js';
 import { f64Def as f64Photons, recoPhotons } from '../test/f64-photons.js';
@@ -56,9 +56,9 @@ const PARAMS: Record<string, Record<string, number>> = { mumu: { xMin: 0.09 }, d
 const F64: Record<string, (p: string) => ReturnType<typeof f64Def>> = { mumu: f64Def, darkhiggs: f64Def, zp_inv: f64Def, eemumu: f64EemumuDef, tautau_1x3: f64FourtrackDef, zp_tautau_1p: f64FourtrackDef, mumutautau: f64FourtrackDef,
   b2ks_mumu: (p) => f64Bdecay(p).def, b_ka_gg: (p) => f64Bdecay(p).def, b_kgg_comb: (p) => f64Bdecay(p).def, zp_mumu: f64FourmuonDef, mumumumu: f64FourmuonDef,
   gammagamma: f64Photons, eegamma: f64Photons, gamma_alp: f64Photons, gamma_aprime_inv: f64Photons, zp_tautau: f64FourmuonDef, tautau: () => f64TautauDef() };
-/** The family reconstruction of a host cross-check whose family has none in engine/ (test/f64-bdecay.ts, test/f64-photons.ts, test/f64-fourmuon.ts). */
+/** The family reconstruction of a host cross-check whose family has none in engine/ (test/f64-bdecay.ts, test/f64-photons.ts, test/f64-fourmuon.ts, test/f64-fourtrack.ts). */
 const RECO = (p: string) => (p in { b2ks_mumu: 1, b_ka_gg: 1, b_kgg_comb: 1 } ? f64Bdecay(p).reco : p in { gammagamma: 1, eegamma: 1, gamma_alp: 1, gamma_aprime_inv: 1 } ? recoPhotons
-  : p in { zp_mumu: 1, mumumumu: 1, zp_tautau: 1 } ? recoFourmuon : undefined);
+  : p in { zp_mumu: 1, mumumumu: 1, zp_tautau: 1 } ? recoFourmuon : p in { tautau_1x3: 1, zp_tautau_1p: 1, mumutautau: 1 } ? recoFourtrack : undefined);
 for (const proc of a.processes!.split(',')) {
   if (!PARAMS[proc]) throw new Error(`bench/generate: no kernel process ${proc} (known: ${Object.keys(PARAMS).join(', ')})`);
   const o = { process: proc, params: PARAMS[proc], events: N, seed: 1 };

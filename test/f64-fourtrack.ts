@@ -2,13 +2,13 @@
 // (engine/generate/tau.ts before GENERATOR_VERSION 7), kept only as an independent cross-check of
 // the kernel: test/gen-fourtrack.test.ts compares their samples with the kernel's, bench/generate.ts
 // their speed. They run through the host chain (engine/generate/index.ts generateHost: toLab,
-// detector.ts, reconstructFourTrack).
-import { getProcess, type ProcessDef } from '../engine/generate/index.js';
-import { M_E, M_MU, M_PI, M_TAU, type P4 } from '../engine/generate/lorentz.js';
-import { SQRT_S, decay2, decay3, fourMuSpectrumFbPerGeV, noRadiation, produce2, radiate, sampleCos, tabulated, tauToLeptonNuNu, tauToPiNu, type IsrResult } from '../engine/generate/physics.js';
+// detector.ts, then recoFourtrack below, the family's f64 reconstruction).
+import { getProcess, type HostReco, type ProcessDef } from '../engine/generate/index.js';
+import { M_E, M_MU, M_PI, M_TAU, boost, mass, minus, pabs, plus, type P4 } from '../engine/generate/lorentz.js';
+import { BETA_CM, P_INIT_LAB, S, SQRT_S, decay2, decay3, fourMuSpectrumFbPerGeV, noRadiation, produce2, radiate, sampleCos, tabulated, tauToLeptonNuNu, tauToPiNu, type IsrResult } from '../engine/generate/physics.js';
 import type { EventRandom } from '../engine/generate/rng.js';
 import type { GenEvent, GenParticle, Kind, Params } from '../engine/generate/processes.js';
-import { A1_CUT, BR_TAU, M_A1, M_PI0, M_RHO, MODES_1P as MODES, ONE_PRONGS, QQ_PAIR_RANGE, QQ_PI0_EXTRA, W_A1, ttRange, type OneProng } from '../engine/generate/tau.js';
+import { A1_CUT, BR_TAU, M_A1, M_PI0, M_RHO, MODES_1P as MODES, ONE_PRONGS, W_A1, ttRange, type OneProng } from '../engine/generate/tau.js';
 
 const brOf = (modes: readonly OneProng[]) => modes.reduce((s, m) => s + BR_TAU[m], 0);
 const inv = (p: P4): GenParticle => ({ kind: 'invisible', charge: 0, p });
@@ -144,3 +144,79 @@ export function f64FourtrackDef(name: string): ProcessDef {
   const lepton = name === 'tau_ealpha' ? 'e' : 'mu';
   return { ...def, kernel: undefined, generate: name.startsWith('tau_') ? (rng, p) => gen(rng, { ...p, lepton: lepton === 'e' ? 1 : 2 }) : gen };
 }
+
+// ------------------------------------------------------------------------- reconstruction
+const cm = (p: P4): P4 => boost(p, 0, 0, -BETA_CM);
+const cosBetween = (a: P4, b: P4) => (a[1] * b[1] + a[2] * b[2] + a[3] * b[3]) / Math.max(pabs(a) * pabs(b), 1e-300);
+
+/**
+ * The fourtrack row of an event (tracks and photons in the lab, after the host detector chain);
+ * accepted: exactly four tracks. The family's f64 host reconstruction (engine/generate/tau.ts
+ * reconstructFourTrack until GENERATOR_VERSION 16), whose f32 twin is kernels/lib/fourtrack.
+ */
+export const recoFourtrack: HostReco = (tracks, photons, ev) => {
+  const truth = ev.truth;
+  const row: Record<string, number> = {};
+  row.n_tracks = tracks.length;
+  row.charge_sum = tracks.reduce((s, t) => s + t.charge, 0);
+  row.n_mu_id = tracks.filter((t) => t.muId).length;
+  row.n_gamma = photons.length;
+  row.E_extra_GeV = photons.reduce((s, g) => s + g[0], 0);
+  row.truth_m_GeV = truth.truth_m_X_GeV ?? truth.truth_m_alpha_GeV ?? 0;
+  if (tracks.length !== 4) return { row, accepted: false };
+  const all = tracks.reduce((s, t) => plus(s, t.p), [0, 0, 0, 0] as P4);
+  row.m_4trk_GeV = mass(all);
+  const c = tracks.map((t) => cm(t.p));
+  row.pt_4trk_cm_GeV = Math.hypot(cm(all)[1], cm(all)[2]);
+  // mu mu pair
+  let best: [number, number] | null = null, bestP = -1;
+  for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) {
+    if (tracks[i].charge > 0 && tracks[j].charge < 0 && tracks[i].muId && tracks[j].muId && pabs(c[i]) + pabs(c[j]) > bestP) (best = [i, j]), (bestP = pabs(c[i]) + pabs(c[j]));
+  }
+  row.has_mumu = best ? 1 : 0;
+  row.m_recoil_GeV = -1;
+  if (best) {
+    const [i, j] = best;
+    const others = [0, 1, 2, 3].filter((k) => k !== i && k !== j);
+    const pair = plus(tracks[i].p, tracks[j].p), rest = plus(tracks[others[0]].p, tracks[others[1]].p);
+    row.m_mumu_GeV = mass(pair);
+    const rec = minus(P_INIT_LAB, pair);
+    const r2 = rec[0] ** 2 - rec[1] ** 2 - rec[2] ** 2 - rec[3] ** 2;
+    row.m_recoil_GeV = r2 > 0 ? Math.sqrt(r2) : -1;
+    const [p1, p2] = [pabs(c[i]), pabs(c[j])].sort((x, y) => y - x);
+    row.p_mu1_cm_GeV = p1;
+    row.p_mu2_cm_GeV = p2;
+    const [q1, q2] = [pabs(c[others[0]]), pabs(c[others[1]])].sort((x, y) => y - x);
+    row.p_trk1_cm_GeV = q1;
+    row.p_trk2_cm_GeV = q2;
+    row.m_trk_GeV = mass(rest);
+    row.cos_recoil_trk_cm = cosBetween(cm(rec), cm(rest));
+    row.cos_mumu_cm = cosBetween(c[i], c[j]);
+  }
+  // 3x1: the track whose direction is opposite (cos < 0 in the CM) to each of the other three
+  let lone = -1, nLone = 0;
+  for (let i = 0; i < 4; i++) {
+    if ([0, 1, 2, 3].every((k) => k === i || cosBetween(c[i], c[k]) < 0)) (lone = i), nLone++;
+  }
+  row.is_3x1 = nLone === 1 ? 1 : 0;
+  row.lep_kind = 0;
+  if (nLone === 1) {
+    const t = tracks[lone];
+    const three = [0, 1, 2, 3].filter((k) => k !== lone).reduce((s, k) => plus(s, c[k]), [0, 0, 0, 0] as P4);
+    const q = three.slice(1).reduce((s, v) => s + v * v, 0) ** 0.5;
+    // Electrons are identified perfectly (illustrative); muons by the KLM model of detector.ts.
+    row.lep_kind = t.kind === 'e' ? 1 : t.muId ? 2 : 3;
+    const ml = t.kind === 'e' ? M_E : M_MU;
+    const l = c[lone];
+    const lp = [Math.sqrt(pabs(l) ** 2 + ml * ml), l[1], l[2], l[3]] as P4;
+    row.p_lep_cm_GeV = pabs(l);
+    row.cos_theta_lep_cm = l[3] / Math.max(pabs(l), 1e-300);
+    row.m_3prong_GeV = mass(three);
+    row.E_3prong_cm_GeV = three[0];
+    // pseudo-rest frame: tau along -(3-prong direction), E_tau = sqrt(s)/2 (PRL 130 (2023) 181803)
+    const pt = Math.sqrt(S / 4 - M_TAU * M_TAU), b = pt / (SQRT_S / 2);
+    // the tau moves along -three: into its rest frame with the opposite velocity, +b along three
+    row.E_lep_pseudo_GeV = boost(lp, (three[1] / q) * b, (three[2] / q) * b, (three[3] / q) * b)[0];
+  }
+  return { row, accepted: true };
+};

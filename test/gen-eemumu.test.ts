@@ -149,8 +149,9 @@ describe('gen_eemumu: envelope table and kernel output', () => {
       if (w0 > 0) expect(f[ENV.INV_R * NC + c] / f[ENV.INV_H * NC + c]).toBeLessThan((2 * cGammaGamma(SQRT_S)) / 0.25);
     }
   });
-  it("the kernel's columns are the dimuon family's, in order; a sample does not depend on chunking or the first event", () => {
-    expect([...GEN_EEMUMU_COLUMNS]).toEqual(Object.keys(FAMILY_COLUMNS.dimuon));
+  it("the kernel's columns are the dimuon family's (and the fourtrack family's), in order; a sample does not depend on chunking or the first event", () => {
+    expect([...GEN_EEMUMU_COLUMNS.dimuon]).toEqual(Object.keys(FAMILY_COLUMNS.dimuon));
+    expect([...GEN_EEMUMU_COLUMNS.fourtrack]).toEqual(Object.keys(FAMILY_COLUMNS.fourtrack));
     const o = { process: 'eemumu', events: 3000, seed: 5, acceptedOnly: false };
     const all = generate(o);
     const a = generate({ ...o, events: 1234 }), b = generate({ ...o, firstEvent: 1234, events: 3000 - 1234 });

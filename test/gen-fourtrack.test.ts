@@ -1,7 +1,7 @@
 // The gen_fourtrack kernel (kernels/gen_fourtrack: the fourtrack family's tau pairs, tau -> l alpha,
 // mu mu X(-> tau tau), SM mu mu tau tau and the q qbar stand-in in f32 on every backend) against the
 // f64 host generator it replaced, kept only as an independent cross-check (test/f64-fourtrack.ts,
-// run through generateHost: toLab, detector.ts, reconstructFourTrack). Different random streams and
+// run through generateHost: toLab, detector.ts, recoFourtrack). Different random streams and
 // arithmetic, so the comparison is statistical (test/genstats.ts: acceptance, means and binned
 // shapes within about 4 sigma) on all accepted events, on the 3x1 events (the tau -> l alpha
 // variables) and on the events with a mu mu pair (the Z' -> tau tau variables); the family's key
@@ -13,31 +13,8 @@ import { generate, generateHost, generateOn, type EventSample } from '../engine/
 import { M_MU } from '../engine/generate/lorentz.js';
 import { SQRT_S } from '../engine/generate/physics.js';
 import type { Params } from '../engine/generate/processes.js';
-import { f64FourtrackDef } from './f64-fourtrack.js';
-import { compareSamples, mean } from './genstats.js';
-
-// The 0/1 flags (is_3x1, has_mumu) enter as the subsets' acceptances, lep_kind through the lepton-identified subsets.
-const ALL = ['m_4trk_GeV', 'pt_4trk_cm_GeV', 'n_gamma', 'E_extra_GeV', 'n_mu_id'] as const;
-const THREE_X_ONE = ['E_lep_pseudo_GeV', 'p_lep_cm_GeV', 'm_3prong_GeV', 'E_3prong_cm_GeV', 'cos_theta_lep_cm'] as const;
-const MU_MU = ['m_recoil_GeV', 'm_mumu_GeV', 'p_mu1_cm_GeV', 'p_mu2_cm_GeV', 'p_trk1_cm_GeV', 'm_trk_GeV', 'cos_recoil_trk_cm', 'cos_mumu_cm'] as const;
-
-/** The rows of s where column `flag` is `value` (a sample of the same generated events). */
-function where(s: EventSample, flag: string, value = 1): EventSample {
-  const keep: number[] = [];
-  for (let i = 0; i < s.length; i++) if (s.columns[flag][i] === value) keep.push(i);
-  const columns: EventSample['columns'] = {};
-  for (const [c, v] of Object.entries(s.columns)) columns[c] = Float32Array.from(keep, (i) => v[i]);
-  return { ...s, length: keep.length, columns };
-}
-
-/** compareSamples on all accepted events, the 3x1 events and (where at least 5% have one) the events with a mu mu pair: the failures and every column's chi^2 / ndf. */
-function compareFourtrack(a: EventSample, b: EventSample, n: number) {
-  const parts = [compareSamples(a, b, n, ALL), compareSamples(where(a, 'is_3x1'), where(b, 'is_3x1'), n, THREE_X_ONE)];
-  // the 3x1 events whose single track is an electron, a muon-identified track, another track (lep_kind 1, 2, 3)
-  for (const k of [1, 2, 3]) if (where(b, 'lep_kind', k).length > 0.05 * n) parts.push(compareSamples(where(a, 'lep_kind', k), where(b, 'lep_kind', k), n, ['E_lep_pseudo_GeV']));
-  if (where(b, 'has_mumu').length > 0.05 * n) parts.push(compareSamples(where(a, 'has_mumu'), where(b, 'has_mumu'), n, MU_MU));
-  return { failures: parts.flatMap((p) => p.failures), chi2ndf: Object.assign({}, ...parts.map((p) => p.chi2ndf)) as Record<string, number> };
-}
+import { f64FourtrackDef, recoFourtrack } from './f64-fourtrack.js';
+import { compareFourtrack, compareSamples, mean } from './genstats.js';
 
 const N = 30000;
 // The kernel's samples on WASM (the TypeScript reference's bits: test/conformance.test.ts; 10x faster), each sample made once.
@@ -51,7 +28,7 @@ async function kernelSample(process: string, params: Params): Promise<EventSampl
 }
 function hostSample(process: string, params: Params): EventSample {
   const k = `host ${process} ${JSON.stringify(params)}`;
-  if (!made.has(k)) made.set(k, generateHost(f64FourtrackDef(process), { process, params, events: N, seed: 22 }));
+  if (!made.has(k)) made.set(k, generateHost(f64FourtrackDef(process), { process, params, events: N, seed: 22 }, recoFourtrack));
   return made.get(k)!;
 }
 

@@ -2,7 +2,8 @@
 // two-body physics puts them), resolution and acceptance, luminosity counts, samplers.
 import { describe, expect, it } from 'vitest';
 import {
-  EventRandom, FAMILY_COLUMNS, GEN_KERNELS, PROCESSES, kernelColumns, eventKey, expectedEvents, generate, generateAtLuminosity, getProcess, poisson,
+  EventRandom, FAMILY_COLUMNS, GEN_KERNELS, PROCESSES, familyWord, kernelColumns, eventKey, expectedEvents, generate, generateAtLuminosity, getProcess, poisson,
+  type GenKernel,
 } from '../engine/generate/index.js';
 import { BETA_CM, SQRT_S, gammaGammaAngular, sigmaGammaGammaToLL, toLab } from '../engine/generate/physics.js';
 import { M_MU, mass, p4, pabs } from '../engine/generate/lorentz.js';
@@ -68,12 +69,13 @@ describe('generator kernels (GEN_KERNELS)', () => {
     for (const [name, g] of rows) {
       expect(g.desc.name, name).toBe(name);
       expect(g.desc.outputs[0].perItem, name).toBe(g.evWords);
-      const w = 'weightWord' in g ? (g as { weightWord?: number }).weightWord : undefined;
       const procs = PROCESSES.filter((p) => p.kernel === name);
       expect(procs.length, name).toBeGreaterThan(0);
       for (const p of procs) {
-        const cols = kernelColumns(g, p.family);
-        for (const j of [g.accWord, ...(w === undefined ? [] : [w])]) expect(j >= cols.length && j < g.evWords, `${name} word ${j}`).toBe(true);
+        const cols = kernelColumns(g, p.family), gk: GenKernel = g;
+        const words = [familyWord(gk, gk.accWord, p.family), ...(gk.weightWord === undefined ? [] : [familyWord(gk, gk.weightWord, p.family)])];
+        for (const j of words) expect(j >= cols.length && j < g.evWords, `${name} / ${p.family} word ${j}`).toBe(true);
+        expect(new Set(words).size, `${name} / ${p.family}: distinct flag and weight words`).toBe(words.length);
         expect([...cols].sort(), `${name} / ${p.name}`).toEqual(Object.keys(FAMILY_COLUMNS[p.family]).sort());
         expect(p.generate, p.name).toBeUndefined();
         const s = generate({ process: p.name, events: 40, seed: 2, acceptedOnly: false });

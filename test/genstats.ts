@@ -67,3 +67,31 @@ export function compareSamples(a: EventSample, b: EventSample, n: number, column
   }
   return { failures, chi2ndf };
 }
+
+// ------------------------------------------------------------------ the fourtrack family (gen_fourtrack, gen_eemumu)
+// The 0/1 flags (is_3x1, has_mumu) enter as the subsets' acceptances, lep_kind through the lepton-identified subsets.
+const ALL = ['m_4trk_GeV', 'pt_4trk_cm_GeV', 'n_gamma', 'E_extra_GeV', 'n_mu_id'] as const;
+const THREE_X_ONE = ['E_lep_pseudo_GeV', 'p_lep_cm_GeV', 'm_3prong_GeV', 'E_3prong_cm_GeV', 'cos_theta_lep_cm'] as const;
+const MU_MU = ['m_recoil_GeV', 'm_mumu_GeV', 'p_mu1_cm_GeV', 'p_mu2_cm_GeV', 'p_trk1_cm_GeV', 'm_trk_GeV', 'cos_recoil_trk_cm', 'cos_mumu_cm'] as const;
+
+/** The rows of s where column `flag` is `value` (a sample of the same generated events). */
+export function where(s: EventSample, flag: string, value = 1): EventSample {
+  const keep: number[] = [];
+  for (let i = 0; i < s.length; i++) if (s.columns[flag][i] === value) keep.push(i);
+  const columns: EventSample['columns'] = {};
+  for (const [c, v] of Object.entries(s.columns)) columns[c] = Float32Array.from(keep, (i) => v[i]);
+  return { ...s, length: keep.length, columns };
+}
+
+/**
+ * The fourtrack family's comparison of two samples of n generated events each: compareSamples on all
+ * accepted events, the 3x1 events and, where b has at least minRows of them (default 5% of n), the
+ * 3x1 events per lepton kind and the events with a mu mu pair: the failures and every column's chi^2 / ndf.
+ */
+export function compareFourtrack(a: EventSample, b: EventSample, n: number, minRows = 0.05 * n) {
+  const parts = [compareSamples(a, b, n, ALL), compareSamples(where(a, 'is_3x1'), where(b, 'is_3x1'), n, THREE_X_ONE)];
+  // the 3x1 events whose single track is an electron, a muon-identified track, another track (lep_kind 1, 2, 3)
+  for (const k of [1, 2, 3]) if (where(b, 'lep_kind', k).length > minRows) parts.push(compareSamples(where(a, 'lep_kind', k), where(b, 'lep_kind', k), n, ['E_lep_pseudo_GeV']));
+  if (where(b, 'has_mumu').length > minRows) parts.push(compareSamples(where(a, 'has_mumu'), where(b, 'has_mumu'), n, MU_MU));
+  return { failures: parts.flatMap((p) => p.failures), chi2ndf: Object.assign({}, ...parts.map((p) => p.chi2ndf)) as Record<string, number> };
+}

@@ -23,10 +23,10 @@ const SMALL = { seed: 5, maxEventsPerBackground: 20_000, signalEventsPerPoint: 2
 const LUMI = 79.7;
 
 describe('the pseudo-data budget', () => {
-  it('prices a sample by its generator: events x microseconds per event (host generator: its own price)', () => {
+  it('prices a sample by its generator: events x microseconds per event (eemumu_4trk: the gen_eemumu kernel, like eemumu)', () => {
     expect(pseudoDataCost('mumu', 1e6)).toEqual({ generator: 'gen_dimuon kernel', us_per_event: GEN_US_PER_EVENT.gen_dimuon, generation_s: GEN_US_PER_EVENT.gen_dimuon });
-    expect(pseudoDataCost('eemumu_4trk', 1e6).generator).toBe('host generator');
-    expect(pseudoDataCost('eemumu_4trk', 1e6).generation_s).toBe(GEN_US_PER_EVENT.host);
+    expect(pseudoDataCost('eemumu_4trk', 1e6).generator).toBe('gen_eemumu kernel');
+    expect(pseudoDataCost('eemumu_4trk', 1e6).generation_s).toBe(GEN_US_PER_EVENT.gen_eemumu);
     expect(pseudoDataCost('eemumu', 2e5, 50)).toEqual({ generator: "gen_eemumu kernel, the definition's cost", us_per_event: 50, generation_s: 10 });
     expect(() => pseudoDataCost('eemumu', 2e5, 0)).toThrow(/eemumu: generation cost per event must be a positive number of microseconds, got 0/);
   });

@@ -5,8 +5,9 @@
 import { xdiv, xexp, xlog, xrecip, xsqrt } from './lib/exactmath';
 import { rsInit, rsUniform } from './lib/sampling';
 import { TrackDet, aE, aX, aY, aZ, bE, bX, bY, bZ, boostZ, dC, dS, dimuonColumns, disc, fm, oE, oX, oY, oZ, tAcc, tId, tPm, track, twoBody } from './lib/genkin';
+import { ftAddTrack, ftBegin, ftClaim, ftRelease, fourtrackColumns } from './lib/fourtrack';
 import {
-  Bufs, OUT_EV_STRIDE, Params, C_WEIGHT, NC, ENV_CUM, ENV_CUM_T1, ENV_CUM_T2, ENV_CUM_R, ENV_INV_H, ENV_INV_R, ENV_RHO1, ENV_RHO2,
+  Bufs, OUT_EV_STRIDE, Params, C_WEIGHT, F_WEIGHT, KIND_E, KIND_MU, NC, ENV_CUM, ENV_CUM_T1, ENV_CUM_T2, ENV_CUM_R, ENV_INV_H, ENV_INV_R, ENV_RHO1, ENV_RHO2,
   ENV_INV_HR, ENV_INV_RR,
 } from './gen/gen_eemumu';
 
@@ -338,6 +339,19 @@ function genEvent(P: Params, ev: u32, o: usize): void {
   if (!chOk) return;
   muonPair(P);
   const g = P.g_cm, bg = P.bg_cm;
+  if (P.family == 1) {
+    // the fourtrack family: mu-, mu+, e-, e+ through lib/fourtrack (ref.ts genEvent)
+    ftBegin();
+    ftAddTrack(aE, aX, aY, aZ, KIND_MU, -1.0);
+    ftAddTrack(bE, bX, bY, bZ, KIND_MU, 1.0);
+    ftAddTrack(chEmE, chEmX, chEmY, chEmZ, KIND_E, -1.0);
+    ftAddTrack(chEpE, chEpX, chEpY, chEpZ, KIND_E, 1.0);
+    const tb = changetype<usize>(P);
+    const tdMu = changetype<TrackDet>(tb + offsetof<Params>('trk_cmin'));
+    fourtrackColumns(o, tdMu, tdMu, changetype<TrackDet>(tb + offsetof<Params>('trk_cmin_e')), P.m_e, P.m_mu, P.m_mu, P.e_tot, P.pz_tot, g, bg, P.g_tau, P.bg_tau, 0.0, 0.0, 0.0);
+    put(o, F_WEIGHT, chWeight);
+    return;
+  }
   const mme = aE, mmx = aX, mmy = aY, mmz = aZ;
   boostZ(bE, bX, bY, bZ, g, bg);
   const lpe = oE, lpx = oX, lpy = oY, lpz = oZ;
@@ -364,5 +378,8 @@ export function gen_eemumu(params: usize, bufs: usize): void {
   env = B.in_env;
   const out = B.out_ev;
   const n = P.item_count, base = P.first + P.item_offset;
+  const four = P.family == 1;
+  if (four) ftClaim();
   for (let l: u32 = 0; l < n; l++) genEvent(P, base + l, out + <usize>l * OUT_EV_STRIDE);
+  if (four) ftRelease();
 }

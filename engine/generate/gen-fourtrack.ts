@@ -6,7 +6,7 @@
 import type { Key } from '../random.js';
 import { FT_ACC, FT_EV_WORDS, GEN_FOURTRACK_COLUMNS, KIND_E, KIND_MU, MODE } from '../../kernels/gen_fourtrack/ref.js';
 import type { DetectorModel } from './detector.js';
-import { beamKernelParams, checkIsrReach, photonKernelParams, trackKernelParams } from './genkin.js';
+import { beamKernelParams, checkIsrReach, photonKernelParams, pseudoRestKernelParams, trackKernelParams, trackKernelParamsAs } from './genkin.js';
 import { M_E, M_MU, M_PI, M_TAU } from './lorentz.js';
 import { SQRT_S } from './physics.js';
 import type { Params, ProcessDef } from './processes.js';
@@ -41,9 +41,6 @@ export function fourtrackKernelParams(proc: ProcessDef, p: Params, det: Detector
   const emax = (m: number) => (M_TAU * M_TAU + m * m) / (2 * M_TAU);
   // mumutautau's gamma* mass: t = ln(r / M), t^2 uniform between the range ends' squares (ref.ts gammaStarMass)
   const [lo, hi] = ttRange(), r = SQRT_S - 2 * M_MU;
-  const pt = Math.sqrt((SQRT_S * SQRT_S) / 4 - M_TAU * M_TAU); // the tau momentum at E_tau = sqrt(s) / 2
-  const trk = trackKernelParams(det);
-  const suffixed = (sfx: string, eff: number) => Object.fromEntries(Object.entries({ ...trk, mu_eff: eff }).map(([n, v]) => [`${n}${sfx}`, v]));
   return {
     key0: k[0], key1: k[1], first, mode, isr, force_fake: p.forceFake ? 1 : 0, lep_kind: lepton === 'e' ? KIND_E : KIND_MU,
     m_tau: M_TAU, m_mu: M_MU, m_e: M_E, m_pi: M_PI, m_pi0: M_PI0, m_rho: M_RHO, m_a1: M_A1, a1_hw: W_A1 / 2, a1_lo: A1_CUT[0], a1_hi: A1_CUT[1],
@@ -52,7 +49,7 @@ export function fourtrackKernelParams(proc: ProcessDef, p: Params, det: Detector
     m_x: mode === MODE.zp_tautau_1p ? p.mX : mode === MODE.tau_lalpha ? p.mAlpha : 0,
     m_l: lepton === 'e' ? M_E : M_MU, m_min: mMin,
     sp_r: r, sp_t0: Math.log(r / hi) ** 2, sp_t1: Math.log(r / lo) ** 2, qq_w: QQ_PAIR_RANGE, qq_x: QQ_PI0_EXTRA,
-    ...beamKernelParams(), g_tau: SQRT_S / 2 / M_TAU, bg_tau: pt / M_TAU,
-    ...trk, ...suffixed('_pi', det.piMuFakeRate), ...suffixed('_e', 0), ...photonDet,
+    ...beamKernelParams(), ...pseudoRestKernelParams(),
+    ...trackKernelParams(det), ...trackKernelParamsAs(det, '_pi', det.piMuFakeRate), ...trackKernelParamsAs(det, '_e', 0), ...photonDet,
   };
 }

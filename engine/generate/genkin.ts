@@ -5,6 +5,7 @@
 import { ISR_TRIES, type PHOTON_PARAMS, type TRACK_PARAMS } from '../../kernels/lib/genkin.js';
 import type { DetectorModel } from './detector.js';
 import { BETA_CM, ISR_A, ISR_BETA, P_INIT_LAB, SQRT_S } from './physics.js';
+import { M_TAU } from './lorentz.js';
 import type { ProcessDef } from './processes.js';
 
 const DEG = Math.PI / 180;
@@ -24,6 +25,17 @@ export function trackKernelParams(det: DetectorModel): Record<(typeof TRACK_PARA
     trk_cmin: Math.cos(det.trackThetaMaxDeg * DEG), trk_cmax: Math.cos(det.trackThetaMinDeg * DEG), trk_ptmin: det.trackPtMinGeV,
     trk_ra: det.trackResA, trk_rb: det.trackResB, trk_ang: det.trackAngleResRad, mu_eff: det.muIdEfficiency,
   };
+}
+
+/** genkin's track sub-block under a suffix (the kernels' pion and electron sub-blocks, lib/fourtrack) with its own identification threshold (the pion fake rate; electrons 0). */
+export function trackKernelParamsAs(det: DetectorModel, suffix: string, idThreshold: number): Record<string, number> {
+  return Object.fromEntries(Object.entries({ ...trackKernelParams(det), mu_eff: idThreshold }).map(([n, v]) => [`${n}${suffix}`, v]));
+}
+
+/** lib/fourtrack's pseudo-rest frame: gamma and beta gamma of a tau of energy sqrt(s) / 2 (Belle II PRL 130 (2023) 181803). */
+export function pseudoRestKernelParams(): { g_tau: number; bg_tau: number } {
+  const pt = Math.sqrt((SQRT_S * SQRT_S) / 4 - M_TAU * M_TAU);
+  return { g_tau: SQRT_S / 2 / M_TAU, bg_tau: pt / M_TAU };
 }
 
 /** genkin's photon sub-block: threshold, the ECL polar ranges as (cos theta_hi, cos theta_lo) pairs (at most 3; [2, 2]: empty), resolution terms. */

@@ -16,7 +16,7 @@ import {
 } from './physics.js';
 import { TAU_PROCESSES, fourTrackVariant } from './tau.js';
 import { BR_TAU_MUNUNU, BR_TAU_PINU, tauModeFraction } from './gen-tautau.js';
-import { EEMUMU_R_FRACTION, STRATUM_R, eemumuHostEvent } from './gen-eemumu.js';
+import { EEMUMU_R_FRACTION, STRATUM_R } from './gen-eemumu.js';
 
 export type Kind = 'mu' | 'e' | 'pi' | 'K' | 'gamma' | 'invisible';
 export interface GenParticle {
@@ -334,8 +334,8 @@ export const PROCESSES: readonly ProcessDef[] = [
   mumu, tautau, eemumu, gammagamma, eegamma, fourMu,
   ...B_MESON_PROCESSES,
   ...TAU_PROCESSES,
-  // the host reconstructs the fourtrack family: e e mu mu's events from the gen_eemumu kernel's sampler (its TS reference) through the host chain
-  { ...fourTrackVariant(eemumu, 'eemumu_4trk', 207, 'reconstructed as four tracks (both electrons in the tracker; unweighted by default: the tail bias favours electrons outside it)', { tailBias: 0 }), kernel: undefined, generate(rng: EventRandom, p: Params): GenEvent { return eemumuHostEvent(rng, eemumu, p); } },
+  // kernels/gen_eemumu (family 1): e e mu mu's events with the fourtrack family's columns
+  fourTrackVariant(eemumu, 'eemumu_4trk', 207, 'reconstructed as four tracks (both electrons in the tracker; unweighted by default: the tail bias favours electrons outside it)', { tailBias: 0 }),
 ];
 
 export function getProcess(name: string): ProcessDef {

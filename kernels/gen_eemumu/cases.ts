@@ -5,8 +5,8 @@ import { BELLE2_DETECTOR } from '../../engine/generate/detector.js';
 import { eemumuKernelInputs, eemumuKernelParams } from '../../engine/generate/gen-eemumu.js';
 import { getProcess, kernelEventKey, resolveParams } from '../../engine/generate/index.js';
 
-function mk(name: string, over: Record<string, number>, seed: number, first: number, count: number, itemOffset = 0, kernel: Record<string, number> = {}): ConformanceCase {
-  const proc = getProcess('eemumu');
+function mk(name: string, over: Record<string, number>, seed: number, first: number, count: number, itemOffset = 0, kernel: Record<string, number> = {}, process = 'eemumu'): ConformanceCase {
+  const proc = getProcess(process);
   const p = resolveParams(proc, over);
   return { name, args: { count, itemOffset, params: { ...eemumuKernelParams(proc, p, BELLE2_DETECTOR, kernelEventKey(seed, proc), first), ...kernel }, inputs: eemumuKernelInputs(p) } };
 }
@@ -19,5 +19,10 @@ export function cases(): ConformanceCase[] {
     mk('eemumu, W_min = 0.3 GeV (the kernel\'s lower end), unweighted, 700 events', { wMin: 0.3, tailBias: 0 }, 4, 9000, 700),
     mk('eemumu, stratum inside R (its own proposal), 300 events', {}, 5, 0, 300, 0, { stratum: 1, tail: 0 }),
     mk('eemumu, stratum outside R with the tail bias, 800 events', {}, 6, 100, 800, 0, { stratum: 2 }),
+    // the fourtrack family (eemumu_4trk): both electrons must be tracks, so few events pass at the defaults
+    mk('eemumu_4trk (fourtrack columns), W_min = 4 GeV, 2000 events', { wMin: 4 }, 7, 0, 2000, 0, {}, 'eemumu_4trk'),
+    mk('eemumu_4trk with the tail bias (weighted), at an item offset', { tailBias: 1 }, 8, 500, 1000, 200, {}, 'eemumu_4trk'),
+    mk("eemumu_4trk, the electrons' acceptance opened (every electron a track: the writer's mu mu pair and 3x1 paths), 1500 events", {}, 9, 0, 1500, 0,
+      { trk_cmin_e: -1, trk_cmax_e: 1, trk_ptmin_e: 0 }, 'eemumu_4trk'),
   ];
 }

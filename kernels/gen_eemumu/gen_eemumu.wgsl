@@ -9,6 +9,7 @@ const TAIL_C0: f32 = 0.05;
 const TAIL_B_MAX: f32 = 729.0;
 
 fn track_det() -> TrackDet { return TrackDet(P.trk_cmin, P.trk_cmax, P.trk_ptmin, P.trk_ra, P.trk_rb, P.trk_ang, P.mu_eff); }
+fn track_det_e() -> TrackDet { return TrackDet(P.trk_cmin_e, P.trk_cmax_e, P.trk_ptmin_e, P.trk_ra_e, P.trk_rb_e, P.trk_ang_e, P.mu_eff_e); }
 
 fn put(l: u32, j: u32, v: f32) { out_ev[OUT_EV_STRIDE * l + j] = v; } // u32
 
@@ -355,6 +356,19 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   muon_pair(ch_sys, ch_w2);
   let mu_m = tb_a;
   let mu_p = tb_b;
+  if (P.family == 1u) {
+    // the fourtrack family: mu-, mu+, e-, e+ through lib/fourtrack (ref.ts genEvent)
+    ev_n = 0u;
+    add_track(mu_m, KIND_MU, -1.0);
+    add_track(mu_p, KIND_MU, 1.0);
+    add_track(ch_em, KIND_E, -1.0);
+    add_track(ch_ep, KIND_E, 1.0);
+    let d = FtDet(track_det(), track_det(), track_det_e(), P.m_e, P.m_mu, P.m_mu, P.e_tot, P.pz_tot, P.g_cm, P.bg_cm, P.g_tau, P.bg_tau);
+    fourtrack_columns(d, 0.0, 0.0, 0.0);
+    for (var j = 0u; j <= F_ACC; j++) { put(l, j, ft_cols[j]); }
+    put(l, F_WEIGHT, ch_weight);
+    return;
+  }
   let g = P.g_cm;
   let bg = P.bg_cm;
   let lp = boost_z(mu_p, g, bg);

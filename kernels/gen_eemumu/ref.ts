@@ -1,7 +1,8 @@
 import type { RefKernel } from '../types.js';
 import { xdiv, xexp, xlog, xrecip, xsqrt } from '../lib/exactmath.js';
 import { newStream, rsInit, rsUniform, type RStream } from '../lib/sampling.js';
-import { DIMUON_COLUMNS, DIMUON_EV_WORDS, DIMUON_WORDS, TRACK_PARAMS, TRIES, boostZ, dimuonColumns, disc, fm, track, twoBody, type V4 } from '../lib/genkin.js';
+import { FOURTRACK_COLUMN_NAMES, FOURTRACK_WORDS, FT_ACC, KIND_E, KIND_MU, fourtrackColumns, ftAddTrack, newFtEvent, type FtDet } from '../lib/fourtrack.js';
+import { DIMUON_COLUMNS, DIMUON_WORDS, TRACK_PARAMS, TRIES, boostZ, dimuonColumns, disc, fm, track, twoBody, type V4 } from '../lib/genkin.js';
 
 // TypeScript reference of gen_eemumu (twins: gen_eemumu.wgsl, wasm/gen_eemumu.ts): one two-photon
 // e+e- -> e+e- mu+ mu- event per item in f32 from exact operations only, its own Philox stream
@@ -69,8 +70,10 @@ import { DIMUON_COLUMNS, DIMUON_EV_WORDS, DIMUON_WORDS, TRACK_PARAMS, TRIES, boo
 // > 0.1 and > 0.01, so TRIALS = 256 fails with probability < 0.9^256 < 2e-12 and TRIALS_R =
 // 4096 with < 0.99^4096 < exp(-41) < 2e-18; an event that fails gets weight 0 and no
 // accepted flag. The muons' angle by rejection from 2 / (1 - b^2 c^2) (TRIES, accepts >= 1/2).
-// Detector: the muons through genkin's track (3 normals + 1 uniform each), the electrons only
-// through the track acceptance (no draws); n_extra_tracks counts accepted electrons too.
+// Output (family): 0, the dimuon family: the muons through genkin's track (3 normals + 1 uniform
+// each), the electrons only through the track acceptance (no draws; n_extra_tracks counts accepted
+// electrons too), genkin's dimuonColumns; 1, the fourtrack family (process eemumu_4trk): mu-, mu+, e-,
+// e+ through lib/fourtrack (each track 3 normals + 1 uniform, electrons never muons), its columns.
 const fr = Math.fround;
 const add = (a: number, b: number) => fr(a + b);
 const sub = (a: number, b: number) => fr(a - b);
@@ -96,19 +99,28 @@ export const TAIL_YK_MAX = 0.2, TAIL_YO_MIN = 0.3;
 
 /** The kernel's params in desc order (the header's 4 words come first). u32: the first five. */
 export const GEN_EEMUMU_PARAM_NAMES = [
-  'key0', 'key1', 'first', 'tail', 'stratum',
+  'key0', 'key1', 'first', 'tail', 'stratum', 'family',
   'e_beam', 'p_beam', 'm_e', 'm_mu', 's', 'wmin2', 'ly', 'dv', 'dd', 'c_sig', 'omc_esc1', 'omc_esc2',
   'r_pt', 'r_p', 'r_cos', 'e_tot', 'pz_tot', 'g_cm', 'bg_cm',
   ...TRACK_PARAMS,
+  // the fourtrack family (family = 1): the electrons' track sub-block, the pseudo-rest frame's tau boost
+  ...TRACK_PARAMS.map((n) => `${n}_e` as const), 'g_tau', 'bg_tau',
 ] as const;
-export const GEN_EEMUMU_U32_PARAMS = 5;
+export const GEN_EEMUMU_U32_PARAMS = 6;
+/** The family param: the columns written. */
+export const FAMILY_DIMUON = 0, FAMILY_FOURTRACK = 1;
 type Name = (typeof GEN_EEMUMU_PARAM_NAMES)[number];
 
-/** Output words per event: the dimuon family's columns (genkin DIMUON_COLUMNS), the accepted flag, the event's weight. */
-export const GEN_EEMUMU_COLUMNS = DIMUON_COLUMNS;
-export const EE_WORDS = DIMUON_EV_WORDS;
-/** Column words (KernelDesc.constants: generated into WGSL and AssemblyScript): genkin's DIMUON_WORDS, the weight in the pad word. */
-export const GEN_EEMUMU_CONSTANTS = { ...DIMUON_WORDS, C_WEIGHT: 23 } as const;
+/**
+ * Output words per event, by family: dimuon (family 0): the dimuon columns (genkin DIMUON_COLUMNS),
+ * the accepted flag (C_ACC), the event's weight (C_WEIGHT); fourtrack (family 1): the fourtrack
+ * columns (lib/fourtrack FOURTRACK_COLUMN_NAMES), the accepted flag (F_ACC), the weight (F_WEIGHT).
+ * The rest of the EE_WORDS are 0.
+ */
+export const GEN_EEMUMU_COLUMNS = { dimuon: DIMUON_COLUMNS, fourtrack: FOURTRACK_COLUMN_NAMES } as const;
+export const EE_WORDS = 28;
+/** Column words (KernelDesc.constants: generated into WGSL and AssemblyScript): genkin's DIMUON_WORDS and lib/fourtrack's FOURTRACK_WORDS, each family's weight after its accepted flag. */
+export const GEN_EEMUMU_CONSTANTS = { ...DIMUON_WORDS, C_WEIGHT: DIMUON_WORDS.C_ACC + 1, ...FOURTRACK_WORDS, F_WEIGHT: FT_ACC + 1 } as const;
 const C = GEN_EEMUMU_CONSTANTS;
 
 const I = Object.fromEntries(GEN_EEMUMU_PARAM_NAMES.map((n, j) => [n, 4 + j])) as Record<Name, number>;
@@ -395,12 +407,23 @@ export function eemumuFinalState(P: Float32Array, w: Uint32Array, t: Uint32Array
   return { em: ch.conf.em, ep: ch.conf.ep, muM, muP, weight: ch.weight };
 }
 
-/** One event into out[o .. o + EE_WORDS). */
-function genEvent(P: Float32Array, w: Uint32Array, t: Uint32Array, ev: number, s: RStream, out: Float32Array, o: number): void {
+/** One event into out[o .. o + EE_WORDS): the family's columns and the weight. */
+function genEvent(P: Float32Array, w: Uint32Array, t: Uint32Array, d: FtDet, ev: number, s: RStream, out: Float32Array, o: number): void {
   rsInit(s, w[I.key0], w[I.key1], ev, 0, 0);
   for (let j = 0; j < EE_WORDS; j++) out[o + j] = 0;
   const fs = eemumuFinalState(P, w, t, s);
   if (!fs) return;
+  if (w[I.family] === FAMILY_FOURTRACK) {
+    // the four tracks in the order mu-, mu+, e-, e+ through lib/fourtrack (no photons, no truth mass)
+    const e = newFtEvent();
+    ftAddTrack(e, fs.muM, KIND_MU, -1);
+    ftAddTrack(e, fs.muP, KIND_MU, 1);
+    ftAddTrack(e, fs.em, KIND_E, -1);
+    ftAddTrack(e, fs.ep, KIND_E, 1);
+    fourtrackColumns(s, P, d, e, 0, out, o);
+    out[o + C.F_WEIGHT] = fs.weight;
+    return;
+  }
   const g = P[I.g_cm], bg = P[I.bg_cm];
   const lp = boostZ(fs.muP, g, bg), lm = boostZ(fs.muM, g, bg);
   const tP = track(s, P, I.trk_cmin, lp, P[I.m_mu]), tM = track(s, P, I.trk_cmin, lm, P[I.m_mu]);
@@ -415,7 +438,12 @@ export const genEemumuRef: RefKernel = (p, [t], [out]) => {
   const o = new Float32Array(out.buffer, out.byteOffset, out.length);
   const s = newStream();
   const off = p[0], n = p[1], first = p[I.first];
-  for (let l = 0; l < n; l++) genEvent(P, p, t, (first + off + l) >>> 0, s, o, EE_WORDS * l);
+  // the fourtrack writer's view of the params (e e mu mu has no pions: the muon sub-block stands in)
+  const d: FtDet = {
+    mu: I.trk_cmin, pi: I.trk_cmin, e: I.trk_cmin_e, mE: P[I.m_e], mMu: P[I.m_mu], mPi: P[I.m_mu],
+    eTot: P[I.e_tot], pzTot: P[I.pz_tot], g: P[I.g_cm], bg: P[I.bg_cm], gTau: P[I.g_tau], bgTau: P[I.bg_tau],
+  };
+  for (let l = 0; l < n; l++) genEvent(P, p, t, d, (first + off + l) >>> 0, s, o, EE_WORDS * l);
 };
 
 /** Param index of a name (tests, the host's integral of R's cross-section fraction). */
