@@ -60,7 +60,7 @@ export const FIT_PSEUDO_DATA_MAX_S = 5;
 export const GEN_US_PER_EVENT: Readonly<Record<GenKernelName | 'host', number>> = {
   gen_dimuon: 2, gen_tautau: 2.1, gen_eemumu: 4.4, gen_fourtrack: 4.6, gen_fourmuon: 3.5, gen_photons: 2.1, gen_bdecay: 3.1, host: 33,
 };
-/** Events per chunk of an independent pseudo-data sample: generated, selected, dropped (two chunks in flight: ~100 bytes per generated event each). */
+/** Events per chunk of an independent pseudo-data sample: generated, selected, dropped (four chunks in flight, ~100 bytes per generated event each: the demo's samples are queued on the generator pool nearly whole at the start, as before). */
 export const PSEUDO_DATA_CHUNK_EVENTS = 1 << 16;
 
 /** Fit-model searches: default number of pseudo-experiments refitted for the fits' global significance (cost: README, fitlee.ts). */
@@ -745,7 +745,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
     const parts: Columns[] = [];
     const params = unweighted ? { ...u.params, ...getProcess(u.bg.name).unweighted } : u.params;
     const s = await generateAtLuminosityChunked(backend, { process: u.bg.name, params, lumiFb: lumi, seed: seedOf(u.fold(kk)), maxEvents: 2 ** 32 }, (c) => parts.push(selectSample(c.columns, c.length, what)),
-      { chunkEvents: PSEUDO_DATA_CHUNK_EVENTS, ahead: 2, signal: o.signal, parallel: lane(2) });
+      { chunkEvents: PSEUDO_DATA_CHUNK_EVENTS, ahead: 4, signal: o.signal, parallel: lane(2) });
     return { s, sel: concatColumns(parts, keep) };
   };
   const pseudoData = !o.inputs?.data

@@ -604,7 +604,7 @@ export async function generateAtLuminosityChunked(
   backend: Backend, o: LumiOptions, each: (chunk: EventSample) => void,
   chunk: { readonly chunkEvents?: number; readonly ahead?: number; readonly signal?: AbortSignal; readonly parallel?: ParallelGenerator } = {},
 ): Promise<EventSample> {
-  const c = lumiCount(o), size = chunk.chunkEvents ?? 1 << 16, ahead = chunk.ahead ?? 2;
+  const c = lumiCount(o), size = chunk.chunkEvents ?? 1 << 16, ahead = chunk.ahead ?? 4;
   if (!Number.isSafeInteger(size) || size < 1 || !Number.isSafeInteger(ahead) || ahead < 1) throw new RangeError(`generateAtLuminosityChunked: chunkEvents and ahead must be positive integers, got ${size}, ${ahead}`);
   const part = (a: number) => {
     const p = generateOn(backend, { ...o, events: Math.min(size, c.n - a), firstEvent: a, weight: c.weight }, chunk.signal, chunk.parallel);
