@@ -55,7 +55,8 @@ export const FIT_PSEUDO_DATA_MAX_S = 5;
 /**
  * Generation cost per generated event, microseconds on one WASM worker (bench/pseudodata-cost.ts,
  * load ~1.6, session 7: the slowest process of each kernel, rounded up; a skimmed stratum costs
- * less, so this over-estimates it); 'host': processes without a kernel (the f64 host generator).
+ * less, so this over-estimates it); 'host': a process without a kernel (the f64 host generator; none since
+ * eemumu_4trk moved to gen_eemumu, whose fourtrack mode runs at about gen_eemumu's price).
  */
 export const GEN_US_PER_EVENT: Readonly<Record<GenKernelName | 'host', number>> = {
   gen_dimuon: 2, gen_tautau: 2.1, gen_eemumu: 4.4, gen_fourtrack: 4.6, gen_fourmuon: 3.5, gen_photons: 2.1, gen_bdecay: 3.1, host: 33,
