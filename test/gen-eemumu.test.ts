@@ -9,8 +9,8 @@
 // Plus: the table's bounds, the columns, chunking, the strata.
 import { describe, expect, it } from 'vitest';
 import { BELLE2_DETECTOR, FAMILY_COLUMNS, GENERATOR_VERSION, generate, generateHost, getProcess, resolveParams, type EventSample } from '../engine/generate/index.js';
-import { EEMUMU_R_FRACTION, GEN_EEMUMU_COLUMNS, OMC_ESCAPE, STRATUM_R, cGammaGamma, eemumuKernelParams, eemumuTable, estimateRegionFraction } from '../engine/generate/gen-eemumu.js';
-import { ENV, NC, CELL_TOTAL, eemumuFinalState, resetTrials, trialsRun } from '../kernels/gen_eemumu/ref.js';
+import { EEMUMU_R_FRACTION, GEN_EEMUMU_COLUMNS, OMC_ESCAPE, STRATUM_R, cGammaGamma, eemumuKernelParams, eemumuProposalMasses, eemumuTable, estimateRegionFraction } from '../engine/generate/gen-eemumu.js';
+import { ENV, NC, CELL_TOTAL, R_CELLS, eemumuFinalState, resetTrials, trialsRun } from '../kernels/gen_eemumu/ref.js';
 import { genEemumu } from '../kernels/gen_eemumu/desc.js';
 import { packParams } from '../kernels/types.js';
 import { newStream, rsInit } from '../kernels/lib/sampling.js';
@@ -115,9 +115,9 @@ describe('gen_eemumu kernel vs the f64 host generator it replaced (statistical, 
 });
 
 describe('gen_eemumu: envelope table and kernel output', () => {
-  it('the bounded loops: trials per event (independent, accepted with p = Z / M) below 5 unweighted, 10 with the tail mixture, 100 inside R (ref.ts states the failure probabilities from these)', () => {
+  it('the bounded loops: trials per event (independent, accepted with p = Z / M) below 5 unweighted, 10 with the tail mixture, 25 inside R (ref.ts states the failure probabilities from these)', () => {
     const proc = getProcess('eemumu'), p = resolveParams(proc);
-    for (const [stratum, tail, n, most] of [[0, 0, 4000, 5], [0, 1, 4000, 10], [2, 1, 2000, 10], [1, 0, 600, 100]]) {
+    for (const [stratum, tail, n, most] of [[0, 0, 4000, 5], [0, 1, 4000, 10], [2, 1, 2000, 10], [1, 0, 2000, 25]]) {
       const w = packParams(genEemumu, { count: 1, params: { ...eemumuKernelParams(proc, p, BELLE2_DETECTOR, [3, 4], 0), tail, stratum } }, 0, 1);
       const P = new Float32Array(w.buffer), t = eemumuTable(0.5), s = newStream();
       resetTrials();
@@ -139,7 +139,8 @@ describe('gen_eemumu: envelope table and kernel output', () => {
   it('every table sums to 2^23 (a cell from 23 random bits, exactly); the tail tables sit inside g0\'s cells', () => {
     const t = eemumuTable(0.5);
     expect(eemumuTable(0.5)).toBe(t); // cached: the same array (uploaded once)
-    for (const sec of [ENV.CUM, ENV.CUM_T1, ENV.CUM_T2, ENV.CUM_R]) expect(t[sec * NC + NC - 1]).toBe(CELL_TOTAL);
+    for (const sec of [ENV.CUM, ENV.CUM_T1, ENV.CUM_T2]) expect(t[sec * NC + NC - 1]).toBe(CELL_TOTAL);
+    expect(t[ENV.CUM_R * NC + R_CELLS - 1]).toBe(CELL_TOTAL);
     const f = new Float32Array(t.buffer);
     for (let c = 1; c < NC; c++) {
       const w0 = t[ENV.CUM * NC + c] - t[ENV.CUM * NC + c - 1];
@@ -168,51 +169,65 @@ describe('gen_eemumu: envelope table and kernel output', () => {
 });
 
 describe('gen_eemumu: the stratum inside R (its own proposal) is exact on R', () => {
-  const proc = getProcess('eemumu'), p = resolveParams(proc), t = eemumuTable(0.5);
-  const run = (stratum: number, tail: number, n: number, key: number) => {
+  const proc = getProcess('eemumu'), p = resolveParams(proc), tight = eemumuTable(0.5), generous = eemumuTable(0.5, true);
+  /** n events (stratum 1 with a generous table: a failed bounded loop continues on the next stream, which is the same rejection sampler). */
+  const run = (t: Uint32Array, stratum: number, tail: number, n: number, key: number, retry = false) => {
     const w = packParams(genEemumu, { count: 1, params: { ...eemumuKernelParams(proc, p, BELLE2_DETECTOR, [3, 4], 0), tail, stratum } }, 0, 1);
     const P = new Float32Array(w.buffer), s = newStream();
     const rows: { x: number[]; w: number }[] = [];
     resetTrials();
-    for (let i = 0; i < n; i++) {
+    for (let i = 0, got = 0; got < n; i++) {
       rsInit(s, key, key + 1, i, 0, 0);
       const fs = eemumuFinalState(P, w, t, s);
+      if (!fs && retry) continue;
       if (!fs) throw new Error(`stratum ${stratum}: event ${i} failed its bounded loop`);
+      got++;
       const x = rVars(fs.em, fs.ep, fs.muM, fs.muP);
       if (x) rows.push({ x, w: fs.weight });
     }
     return { rows, acceptance: n / trialsRun() };
   };
-  it(`R's events (stratum 1, unweighted) have the distributions of the weighted full sample's events in R (y_k, pT_k, y_o, p*, cos theta* of the system, M_mumu); sigma_R / sigma from the proposals' masses and acceptances agrees with the weighted full sample's; both fail with the tail weights ignored`, () => {
-    const r = run(1, 0, 2500, 11), full = run(0, 1, 60000, 13);
-    expect(r.rows.length, 'every stratum-1 event is in R').toBe(2500);
+  /** Two-sample chi^2 per variable (10 bins at the first sample's deciles) of two unweighted samples; the failures. */
+  const fails = (a: { x: number[] }[], b: { x: number[] }[]) => {
+    const out: string[] = [];
+    for (let j = 0; j < R_VARS.length; j++) {
+      const xs = a.map((q) => q.x[j]).sort((u, v) => u - v), edges = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((k) => xs[Math.floor((k / 10) * xs.length)]);
+      const bin = (x: number) => edges.filter((e) => x >= e).length;
+      const ha = new Float64Array(10), hb = new Float64Array(10);
+      for (const q of a) ha[bin(q.x[j])]++;
+      for (const q of b) hb[bin(q.x[j])]++;
+      let chi2 = 0;
+      for (let k = 0; k < 10; k++) chi2 += (ha[k] / a.length - hb[k] / b.length) ** 2 / (ha[k] / a.length ** 2 + hb[k] / b.length ** 2);
+      // chi^2 of 9 degrees of freedom: 33 is p ~ 1e-4
+      if (!(chi2 < 33)) out.push(`${R_VARS[j]}: chi2 = ${chi2.toFixed(1)} / 9`);
+    }
+    return out;
+  };
+  it("R's table (cells with R's necessary conditions and tight bounds) against a generous one (only J_k and E_sys >= r_p, the plain bound c / max(0.68 A, W_min^2)): the same y_k, pT_k, y_o, p*, cos theta*, M_mumu and sigma_R; fails with bounds 4x too low in part of the cells; bounds hold (a <= 1)", () => {
+    const a = run(tight, 1, 0, 3000, 11), g = run(generous, 1, 0, 3000, 31, true);
+    expect(a.rows.length, 'every stratum-1 event is in R').toBe(3000);
+    expect(g.rows.length).toBe(3000);
+    expect(fails(a.rows, g.rows)).toEqual([]);
+    // the generous proposal is larger by its mass ratio, its acceptance smaller by the same: sigma_R agrees
+    const ma = eemumuProposalMasses(tight).region * a.acceptance, mg = eemumuProposalMasses(generous).region * g.acceptance;
+    expect(eemumuProposalMasses(generous).region / eemumuProposalMasses(tight).region).toBeGreaterThan(3);
+    expect(Math.abs(ma / mg - 1), `${ma} vs ${mg}`).toBeLessThan(4 * Math.sqrt(2 / 3000));
+    // a broken table: 1/H x 4 in the cells where the other photon is not quasi-real (part >= 2): a = f / H clipped at 1 there
+    const broken = tight.slice(), f = new Float32Array(broken.buffer);
+    for (let c = 0; c < R_CELLS; c++) if (((c >>> 13) & 3) >= 2) for (const sec of [ENV.INV_HR, ENV.INV_RR]) f[sec * NC + c] *= 4;
+    expect(fails(run(broken, 1, 0, 3000, 41).rows, g.rows).length, 'bounds too low').toBeGreaterThan(0);
+  });
+  it('sigma_R / sigma from the proposals\' masses and acceptances agrees with the tail-weighted full sample\'s events in R (f64 definition of R)', () => {
+    const full = run(tight, 0, 1, 60000, 13);
     expect(full.rows.length).toBeGreaterThan(800);
-    const fails = (a: typeof r.rows, b: typeof r.rows) => {
-      const out: string[] = [];
-      for (let j = 0; j < R_VARS.length; j++) {
-        const xs = a.map((q) => q.x[j]).sort((u, v) => u - v), edges = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((k) => xs[Math.floor((k / 10) * xs.length)]);
-        const bin = (x: number) => edges.filter((e) => x >= e).length;
-        const ha = new Float64Array(10), hb = new Float64Array(10), vb = new Float64Array(10);
-        let sb = 0;
-        for (const q of a) ha[bin(q.x[j])] += 1 / a.length;
-        for (const q of b) sb += q.w;
-        for (const q of b) (hb[bin(q.x[j])] += q.w / sb), (vb[bin(q.x[j])] += (q.w / sb) ** 2);
-        let chi2 = 0;
-        for (let k = 0; k < 10; k++) chi2 += (ha[k] - hb[k]) ** 2 / (ha[k] / a.length + vb[k]);
-        if (!(chi2 / 10 < 2.5)) out.push(`${R_VARS[j]}: chi2 = ${chi2.toFixed(1)} / 10`);
-      }
-      return out;
-    };
-    expect(fails(r.rows, full.rows)).toEqual([]);
-    expect(fails(r.rows, full.rows.map((q) => ({ ...q, w: 1 }))).length, 'tail weights ignored').toBeGreaterThan(0);
-    // sigma_R / sigma from the proposals (engine/generate/gen-eemumu.ts estimateRegionFraction) against the weighted full sample's
-    const est = estimateRegionFraction(proc, p, 2500, 30000, 17), fromMasses = est.value, err = est.error;
+    const est = estimateRegionFraction(proc, p, 2500, 30000, 17);
     let sw = 0, sw2 = 0;
     for (const q of full.rows) (sw += q.w), (sw2 += q.w * q.w);
     const weighted = sw / 60000, werr = Math.sqrt(sw2) / 60000;
-    expect(Math.abs(fromMasses - weighted) / Math.hypot(err, werr), `${fromMasses} +- ${err} vs ${weighted} +- ${werr}`).toBeLessThan(4);
-    expect(Math.abs(fromMasses - weighted) / weighted, 'with the tail weights ignored').toBeLessThan(Math.abs(full.rows.length / 60000 - weighted) / weighted);
-    expect(Math.abs(EEMUMU_R_FRACTION.value - fromMasses) / Math.hypot(err, EEMUMU_R_FRACTION.error)).toBeLessThan(4);
+    expect(Math.abs(est.value - weighted) / Math.hypot(est.error, werr), `${est.value} +- ${est.error} vs ${weighted} +- ${werr}`).toBeLessThan(4);
+    // with the tail weights ignored the weighted count is far off
+    expect(Math.abs(full.rows.length / 60000 - est.value) / est.value).toBeGreaterThan(10);
+    expect(Math.abs(EEMUMU_R_FRACTION.value - est.value) / Math.hypot(est.error, EEMUMU_R_FRACTION.error)).toBeLessThan(4);
   });
 });
 

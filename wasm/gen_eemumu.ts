@@ -8,11 +8,11 @@ import { TrackDet, aE, aX, aY, aZ, bE, bX, bY, bZ, boostZ, dC, dS, dimuonColumns
 import { ftAddTrack, ftBegin, ftClaim, ftRelease, fourtrackColumns } from './lib/fourtrack';
 import {
   Bufs, OUT_EV_STRIDE, Params, C_WEIGHT, F_WEIGHT, KIND_E, KIND_MU, NC, ENV_CUM, ENV_CUM_T1, ENV_CUM_T2, ENV_CUM_R, ENV_INV_H, ENV_INV_R, ENV_RHO1, ENV_RHO2,
-  ENV_INV_HR, ENV_INV_RR,
+  ENV_INV_HR, ENV_INV_RR, R_CELLS,
 } from './gen/gen_eemumu';
 
 const TRIALS = 256;
-const TRIALS_R = 4096;
+const TRIALS_R = 1024;
 const TAIL_PICK: f32 = 0.75;
 const TAIL_C0: f32 = 0.05;
 const TAIL_B_MAX: f32 = 729.0;
@@ -257,19 +257,29 @@ function sampleBulk(P: Params): void {
   }
 }
 
-// R's proposal cell: comp = cell >> 11, row v (32 of P.dd), column u = ln y_o (64 of P.dv) (ref.ts sampleR)
+// R's proposal (ref.ts sampleR): cell = ((((k 4 + part) 4 + tb) 32 + row) 64 + col) among R_CELLS
+function pickCellR(k: u32): u32 {
+  let lo: u32 = 0, hi: u32 = R_CELLS - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tabU(ENV_CUM_R, mid) > k) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 function sampleR(P: Params): void {
   chOk = false;
   const ysMin = xdiv(P.r_p, P.e_beam);
   for (let it = 0; it < TRIALS_R; it++) {
     const uAcc = rsUniform();
-    const cell = pickCell(ENV_CUM_R, bits23(rsUniform()));
-    const comp = cell >> 11, ci = (cell >> 6) & 31, cj = cell & 63;
+    const cell = pickCellR(bits23(rsUniform()));
+    const k = cell >> 15, part = (cell >> 13) & 3, tb = (cell >> 11) & 3, ci = (cell >> 6) & 31, cj = cell & 63;
     const v = P.ly + (<f32>ci + rsUniform()) * P.dd;
     const u = P.ly + (<f32>cj + rsUniform()) * P.dv;
     if (!(v <= u)) continue;
     const yk = xexp(v - u), yo = xexp(u);
-    const y1 = comp == 0 ? yk : yo, y2 = comp == 0 ? yo : yk;
+    const y1 = k == 0 ? yk : yo, y2 = k == 0 ? yo : yk;
     if (!(y1 + y2 >= ysMin)) continue;
     lepton(P, y1);
     if (!lOk) continue;
@@ -282,11 +292,16 @@ function sampleR(P: Params): void {
     rIntervals(P, l2P2, l2Qmin, l2Tpp, P.omc_esc2);
     const e2 = rE, j2 = rJ;
     const lj1 = max<f32>(0.0, e1 - j1), lj2 = max<f32>(0.0, e2 - j2);
-    const la = comp == 0 ? lj1 : (e1 - l1Lq0) - lj1, lb = comp == 0 ? e2 - l2Lq0 : lj2;
-    if (!(la > 0.0 && lb > 0.0)) continue;
-    const area = la * lb;
+    const lj = k == 0 ? lj1 : lj2;
+    if (!(lj > 0.0)) continue;
+    const oLo = k == 0 ? l2Lq0 : l1Lq0, oHi = k == 0 ? e2 : e1 - lj1;
+    const lo = part == 0 ? oLo : max<f32>(oLo, rTq(part - 1)), hi = part == 3 ? oHi : min<f32>(oHi, rTq(part));
+    const lO = hi - lo;
+    if (!(lO > 0.0)) continue;
+    const ljb = lj * <f32>0.25, area = ljb * lO;
     const u1 = rsUniform(), u2 = rsUniform();
-    const t1 = (comp == 0 ? j1 : l1Lq0) + la * u1, t2 = (comp == 0 ? l2Lq0 : j2) + lb * u2;
+    const tK = (k == 0 ? j1 : j2) + ljb * (<f32>tb + (k == 0 ? u1 : u2)), tO = lo + lO * (k == 0 ? u2 : u1);
+    const t1 = k == 0 ? tK : tO, t2 = k == 0 ? tO : tK;
     photonAt(l1P2, l1Ey, l1Dp, l1Qmin, l1Tpp, t1);
     g1Q = gQ; g1Pt = gPt; g1Omc = gOmc; g1Qb = gQb; g1Qs = gQs;
     photonAt(l2P2, l2Ey, l2Dp, l2Qmin, l2Tpp, t2);
@@ -302,6 +317,9 @@ function sampleR(P: Params): void {
     if (uAcc < a) { chooseCf(1.0); return; }
   }
 }
+
+/** The other photon's part edges (ref.ts R_TQ): ln Q_o^2, GeV^2. */
+@inline function rTq(j: u32): f32 { return j == 0 ? <f32>-4.625 : j == 1 ? <f32>-3.0 : <f32>-1.5; }
 
 /** The muon pair of the chosen system: (aE..aZ) = mu-, (bE..bZ) = mu+ (ref.ts muonPair). */
 function muonPair(P: Params): void {

@@ -15,26 +15,30 @@
 // Hence D1 D2 sigma = c(W) W^2/((W^2 + a)(W^2 + b)) <= c(W)/(W^2 + a + b) with W^2 + a + b >=
 // max(W_min^2 + a + b, A - a - b) >= (A + W_min^2)/2 (W^2 <= A up to terms of order m_e^2/s and the
 // kernel's f32 rounding: the bound takes A (1 + 1e-4)). F <= 1 - y + y^2/2 <= 1.
-// R's proposal (stratum 1; regionBounds): per component k and cell in (v, u) = (ln y_k + ln y_o, ln y_o)
-// the bound F_k F_o |J_k| |E_o| D1 D2 sigma with (p' <= p'(y_min) = p'_max, Q^2(cos) = Q^2_min + 2 P p' (1 - cos))
+// R's proposal (stratum 1; regionBounds): per cell (k, the other photon's part, tb: the quarter of J_k,
+// v = ln y_k + ln y_o, u = ln y_o) the bound F_k F_o |J_k|/4 |O| D1 D2 sigma (p' <= p'(y_min) = p'_max,
+// Q^2(cos) = Q^2_min + 2 P p' (1 - cos), omc = 1 - cos):
 //   F <= 1 - y + y^2/2 at the cell's smallest y (decreasing);
 //   |J_k| = ln((Q^2_min + 2 P p' omc_esc) / (Q^2_min + 2 P p' omc_pt)) <= ln(omc_esc / omc_pt(p'_max)) (a ratio > 1
 //          shrinks when Q^2_min is added to both; omc_pt = x^2 / (1 + sqrt(1 - x^2)), x = r_pt / p', decreases with p');
-//   |E_o| (and |E_o \ J_o|) <= ln(1 + 2 E^2 (1 - y)^2 omc_esc / (m_e y)^2) (Q^2_min >= (m_e y)^2 / (1 - y));
-//   D1 D2 sigma = c(W) x / ((x + a)(x + b)), x = W^2, a = Q_k^2 >= Q^2(omc_pt) >= P r_pt^2 / p'_max (omc_pt >= x^2/2);
-//          c(W) <= c(sqrt(A_max (1 + 1e-4))); h = (x + a)(x + b) / x = x + a + b + ab/x with u = sqrt(ab):
+//   |O| <= |E_o| <= ln(1 + 2 E^2 (1 - y)^2 omc_esc / (m_e y)^2) (Q^2_min >= (m_e y)^2 / (1 - y)), and <= the part's
+//          ln Q_o^2 interval (part 0 from ln Q^2_min, the last to ln Q^2(omc_esc));
+//   D1 D2 sigma = c(W) x / ((x + a)(x + b)) = c(W) / h, x = W^2, a = Q_k^2, b = Q_o^2 (each in its cell range),
+//          c(W) <= c(sqrt(A_max (1 + 1e-4))); h = x + a + b + ab/x with u = sqrt(ab):
 //          h >= (sqrt a + sqrt b)^2 >= 4u (AM-GM), h >= A - 2u + u^2 / A' (x >= A - (sqrt a + sqrt b)^2, x <= A');
-//          the larger of the two is >= 4 u* = 4 A'(3 - sqrt(9 - A/A')) >= 0.686 A; and h >= x + a >= W_min^2 + a;
-//          so D1 D2 sigma <= c(sqrt(A_max')) / max(0.68 A_min, W_min^2 + P r_pt^2 / p'_max).
+//          the larger of the two is >= 4 u* = 4 A'(3 - sqrt(9 - A/A')) >= 0.686 A; h >= x + a + b >= W_min^2 + a + b,
+//          h >= A - 2 sqrt(ab); so D1 D2 sigma <= c(sqrt(A_max')) / max(0.68 A_min, W_min^2 + a_lo + b_lo,
+//          (sqrt a_lo + sqrt b_lo)^2, A_min - 2 sqrt(a_hi b_hi)).
 // A cell gets 0 where R is impossible everywhere in it (necessary conditions, f64 with a 1e-3 margin over f32):
-// J_k empty (p'_max sin(theta_esc) <= r_pt); E (y1 + y2) < r_p (E_sys >= p*); pT_sys <= pT_k,max + pT_o,max of escaping
-// leptons below r_p sqrt(1 - r_cos^2) (|cos theta*| < r_cos, p* >= r_p); |pz_sys| with pz_sys = p'_2 c_2 - p'_1 c_1
-// (c_i in [1 - omc_esc_i, 1]) at least r_cos / sqrt(1 - r_cos^2) pT_sys,max; pT_sys,max^2 + pz_max^2 < r_p^2.
+// J_k empty (p'_max sin(theta_esc) <= r_pt); E (y1 + y2) < r_p (E_sys >= p*); with pT_sys <= pT_k,max + pT_o,max
+// and pz_sys = p'_2 c_2 - p'_1 c_1 (c = 1 - omc in each lepton's range) no (pT, pz) with |pz| < r_cos /
+// sqrt(1 - r_cos^2) pT and pT^2 + pz^2 >= r_p^2; W^2 <= A - (sqrt(a beta) - sqrt(b alpha))^2 (massless, header)
+// at most W_min^2 over the cell.
 // Each table's cell weights (mass H x cell area) are rounded up to integers summing to 2^23 (the
 // remainder on the heaviest cell), so that the kernel picks a cell from 23 random bits exactly, and
 // the kernel divides by the rounded-up bound (1/H = K area / weight): every bound still holds.
 import type { Key } from '../random.js';
-import { EE_WORDS, ENV, ENV_WORDS, FAMILY_DIMUON, FAMILY_FOURTRACK, GEN_EEMUMU_COLUMNS, GEN_EEMUMU_CONSTANTS, NC, ND, NV, CELL_TOTAL, R_COLS, R_COMP_SHIFT, R_ROWS, R_ROW_SHIFT, TAIL_YK_MAX, TAIL_YO_MIN, eemumuFinalState, resetTrials, trialsRun } from '../../kernels/gen_eemumu/ref.js';
+import { EE_WORDS, ENV, ENV_WORDS, FAMILY_DIMUON, FAMILY_FOURTRACK, GEN_EEMUMU_COLUMNS, GEN_EEMUMU_CONSTANTS, NC, ND, NV, CELL_TOTAL, R_CELLS, R_COLS, R_NT, R_PARTS, R_ROWS, R_TQ, TAIL_YK_MAX, TAIL_YO_MIN, eemumuFinalState, resetTrials, trialsRun } from '../../kernels/gen_eemumu/ref.js';
 import { genEemumu } from '../../kernels/gen_eemumu/desc.js';
 import { packParams } from '../../kernels/types.js';
 import { newStream, rsInit } from '../../kernels/lib/sampling.js';
@@ -78,27 +82,29 @@ export const STRATUM_R = { ptGeV: 1.0, pGeV: 2.5, cosMax: 0.85 } as const;
 
 /**
  * sigma_R / sigma at W_min = 0.5 GeV (eemumu's regionStratum 1; -1 has 1 minus it): estimateRegionFraction
- * with 100 000 events inside R and 400 000 of everything (seed 1, generator version 16; 74 s), its statistical error
+ * with 100 000 events inside R and 400 000 of everything (seed 1, generator version 16; 74 s; at version 17
+ * 30 000 + 100 000 events give 2.611e-4 +- 0.017e-4), its statistical error
  * (the weighted full sample agrees: test/gen-eemumu.test.ts). Re-run when the EPA target or R changes.
  */
 export const EEMUMU_R_FRACTION = { value: 2.610e-4, error: 0.009e-4 } as const;
 
 /** Quantizes cell masses to integer weights summing to 2^23 (each >= its mass x K, 0 stays 0): [cumulative weights, K]. */
 function quantize(mass: Float64Array): { w: Uint32Array; cum: Uint32Array; K: number } {
+  const n = mass.length;
   let tot = 0, big = 0;
-  for (let c = 0; c < NC; c++) {
+  for (let c = 0; c < n; c++) {
     tot += mass[c];
     if (mass[c] > mass[big]) big = c;
   }
   if (!(tot > 0)) throw new Error('gen_eemumu: an empty envelope table (a bug)');
-  const K = (CELL_TOTAL - NC) / tot;
-  const w = new Uint32Array(NC);
+  const K = (CELL_TOTAL - n) / tot;
+  const w = new Uint32Array(n);
   let sum = 0;
-  for (let c = 0; c < NC; c++) sum += w[c] = mass[c] > 0 ? Math.ceil(mass[c] * K) : 0;
+  for (let c = 0; c < n; c++) sum += w[c] = mass[c] > 0 ? Math.ceil(mass[c] * K) : 0;
   w[big] += CELL_TOTAL - sum;
-  const cum = new Uint32Array(NC);
+  const cum = new Uint32Array(n);
   let run = 0;
-  for (let c = 0; c < NC; c++) cum[c] = run += w[c];
+  for (let c = 0; c < n; c++) cum[c] = run += w[c];
   return { w, cum, K };
 }
 
@@ -120,19 +126,23 @@ const pOut = (y: number) => (E * (1 - y) > M_E ? Math.sqrt((E * (1 - y)) ** 2 - 
 const omcAt = (p: number, pt: number) => (p > pt ? (pt / p) ** 2 / (1 + Math.sqrt(1 - (pt / p) ** 2)) : Infinity);
 
 /**
- * R's proposal (ref.ts sampleR): per component k (which lepton has pT >= r_pt: 0 the e-, 1 the e+),
- * cells in (v, u) = (ln y_k + ln y_o, ln y_o) on [ly, 0]^2 (R_ROWS x R_COLS), with the bound H of
- * F_k F_o |A| |B| D1 D2 sigma over the cell (0 where the cell cannot reach R), and sb, the bound
- * of D1 D2 sigma alone (the early rejection).
+ * R's proposal (ref.ts sampleR): per cell (k, part, tb, row, col) the bound H of F_k F_o |J_k|/R_NT |O| D1 D2 sigma
+ * (header) over the cell, 0 where necessary conditions of R fail everywhere in it, and sb, the bound of D1 D2
+ * sigma alone (the early rejection). In bin tb of J_k (ln Q_k^2 = (1 - tau) ln Q^2(omc_pt) + tau ln Q^2(omc_esc),
+ * tau in [tb, tb + 1] / R_NT) 1 - cos_k = omc_pt^(1 - tau) omc_esc^tau (Q^2 = Q^2_min + 2 P p' (1 - cos), Q^2_min
+ * below 1e-6 of 2 P p' omc_pt: inside the margin), so omc_k lies in [omc_pt(p'_max)^(1 - tau0) omc_esc^tau0,
+ * omc_pt(p'_min)^(1 - tau1) omc_esc^tau1] and pT_k = p' sqrt(omc (2 - omc)) between its ends; Q_k^2 >= 2 P p'_min omc_lo.
+ * The other photon: part 0 has Q_o^2 <= e^R_TQ, so pT_o^2 = p'^2 omc (2 - omc) <= (p'/P) 2 P p' omc <= Q_o^2 and
+ * 1 - cos_o <= Q_o^2 / (2 P p'_o); part 1 escapes (pT_o <= p'_o sin theta_esc).
  */
-function regionBounds(ly: number, wMin2: number): { h: Float64Array; sb: Float64Array; cellArea: number } {
+function regionBounds(ly: number, wMin2: number, generous = false): { h: Float64Array; sb: Float64Array; cellArea: number } {
   const dv = -ly / R_ROWS, du = -ly / R_COLS;
-  const h = new Float64Array(NC), sb = new Float64Array(NC);
-  const rc = STRATUM_R.cosMax, ptSysMin = STRATUM_R.pGeV * Math.sqrt(1 - rc * rc), pzPerPt = rc / Math.sqrt(1 - rc * rc);
+  const h = new Float64Array(R_CELLS), sb = new Float64Array(R_CELLS);
+  const rc = STRATUM_R.cosMax, kappa = rc / Math.sqrt(1 - rc * rc), rpt = STRATUM_R.ptGeV;
   const F = (y: number) => 1 - y + (y * y) / 2;
   for (let k = 0; k < 2; k++) {
-    const omcK = OMC_ESCAPE[k], omcO = OMC_ESCAPE[1 - k];
-    const sinK = Math.sqrt(omcK * (2 - omcK)), sinO = Math.sqrt(omcO * (2 - omcO));
+    const oeK = OMC_ESCAPE[k], oeO = OMC_ESCAPE[1 - k];
+    const sinO = Math.sqrt(oeO * (2 - oeO));
     for (let i = 0; i < R_ROWS; i++) {
       const v0 = ly + i * dv, v1 = i === R_ROWS - 1 ? 0 : v0 + dv;
       for (let j = 0; j < R_COLS; j++) {
@@ -140,27 +150,51 @@ function regionBounds(ly: number, wMin2: number): { h: Float64Array; sb: Float64
         if (v0 - u1 > 0) continue; // y_k > 1 everywhere
         const ykMin = Math.exp(v0 - u1), ykMax = Math.min(1, Math.exp(v1 - u0)), yoMin = Math.exp(u0), yoMax = Math.exp(u1);
         const pkMax = pOut(ykMin), pkMin = pOut(ykMax), poMax = pOut(yoMin), poMin = pOut(yoMax);
-        // necessary conditions of R: J_k not empty; E_sys = E (y1 + y2) >= p* >= r_p; pT_sys <= pT_k + pT_o of
-        // escaping leptons (sin < sin_esc) above r_p sqrt(1 - r_cos^2); |pz_sys| < r_cos / sqrt(1 - r_cos^2) pT_sys;
-        // p*^2 = pT^2 + pz^2 >= r_p^2, pz_sys = p'_2 c_2 - p'_1 c_1 (c along each lepton's beam, in [1 - omc_esc, 1])
-        const omcPt = omcAt(pkMax, STRATUM_R.ptGeV);
-        if (!(omcPt < omcK * (1 + R_MARGIN))) continue;
-        if (!(E * (ykMax + yoMax) >= STRATUM_R.pGeV * (1 - R_MARGIN))) continue;
-        const ptSum = pkMax * sinK + poMax * sinO;
-        if (!(ptSum > ptSysMin * (1 - R_MARGIN))) continue;
-        const [p1Lo, p1Hi, p2Lo, p2Hi] = k === 0 ? [pkMin, pkMax, poMin, poMax] : [poMin, poMax, pkMin, pkMax];
-        const pzLo = p2Lo * (1 - OMC_ESCAPE[1]) - p1Hi, pzHi = p2Hi - p1Lo * (1 - OMC_ESCAPE[0]);
-        const pzAbsMin = pzLo <= 0 && pzHi >= 0 ? 0 : Math.min(Math.abs(pzLo), Math.abs(pzHi)), pzAbsMax = Math.max(Math.abs(pzLo), Math.abs(pzHi));
-        if (!(pzAbsMin < pzPerPt * ptSum * (1 + R_MARGIN) + R_MARGIN)) continue;
-        if (!(ptSum * ptSum + pzAbsMax * pzAbsMax >= STRATUM_R.pGeV ** 2 * (1 - R_MARGIN))) continue;
-        // the bound: F <= 1 - y + y^2/2 (decreasing); |J_k| = ln((Q^2_min + 2 P p' omc_esc) / (Q^2_min + 2 P p' omc_pt)) <= ln(omc_esc / omc_pt(p'_max));
-        // |E_o| (and |E_o \ J_o|) <= ln(1 + 2 E^2 (1 - y)^2 omc_esc / (m_e y)^2) (gen-eemumu.ts header);
-        // D1 D2 sigma = c(W) W^2 / ((W^2 + a)(W^2 + b)) <= c(sqrt(A (1 + 1e-4))) / max(0.686 A, W_min^2 + a) with a = Q_k^2 >= P r_pt^2 / p'_k (header)
-        const jB = Math.log((omcK * (1 + R_MARGIN)) / omcPt), oB = Math.log1p((2 * E * E * (1 - yoMin) ** 2 * omcO) / (M_E * yoMin) ** 2);
-        const aMin = Math.exp(v0) * S, aMax = Math.exp(v1) * S * W2_OVER_A_MAX, qk = (P * STRATUM_R.ptGeV ** 2) / pkMax;
-        const c = (k << R_COMP_SHIFT) | (i << R_ROW_SHIFT) | j;
-        sb[c] = (cGammaGamma(Math.sqrt(aMax)) / Math.max(0.68 * aMin, wMin2 + qk)) * (1 + R_MARGIN);
-        h[c] = F(ykMin) * F(yoMin) * jB * oB * sb[c] * (1 + R_MARGIN);
+        const opMin = omcAt(pkMax, rpt), opMax = omcAt(pkMin, rpt);
+        if (!(opMin < oeK * (1 + R_MARGIN))) continue; // J_k empty
+        if (!(E * (ykMax + yoMax) >= STRATUM_R.pGeV * (1 - R_MARGIN))) continue; // E_sys >= p* >= r_p
+        const jB = Math.log((oeK * (1 + R_MARGIN)) / opMin);
+        const aMin = Math.exp(v0) * S, aMax = Math.exp(v1) * S * W2_OVER_A_MAX, cMax = cGammaGamma(Math.sqrt(aMax));
+        const qminMax = (2 * (M_E * E * yoMax) ** 2) / (P * Math.max(poMin, 1e-9));
+        const oAll = Math.log1p((2 * E * E * (1 - yoMin) ** 2 * oeO) / (M_E * yoMin) ** 2);
+        const lqEsc = Math.log(2 * P * poMax * oeO + qminMax), lqMin = Math.log((M_E * yoMin) ** 2 / (1 - yoMin));
+        for (let part = 0; part < R_PARTS; part++) {
+          // the other photon's part: ln Q_o^2 in [tLo, tHi] (inside [ln Q^2_min, ln Q^2(omc_esc)]), b = Q_o^2 in [bLo, bHi]
+          const tLo = part === 0 ? lqMin : R_TQ[part - 1], tHi = part === R_PARTS - 1 ? lqEsc : R_TQ[part];
+          const oB = generous ? oAll : Math.min(oAll, tHi - tLo + R_MARGIN);
+          if (!(oB > 0)) continue;
+          const bLo = part === 0 ? 0 : Math.exp(tLo), bHi = Math.exp(tHi) * (1 + R_MARGIN);
+          // pT_o^2 = p'^2 omc (2 - omc) in [p' (Q^2 - Q^2_min) / (2 P), Q^2]; 1 - cos_o = (Q^2 - Q^2_min) / (2 P p')
+          const ptoHi = Math.min(Math.sqrt(bHi), poMax * sinO) * (1 + R_MARGIN), ptoLo = Math.sqrt(Math.max(0, (poMin * (bLo - qminMax)) / (2 * P))) * (1 - R_MARGIN);
+          const omcOLo = Math.max(0, (bLo - qminMax) / (2 * P * poMax)) * (1 - R_MARGIN), omcOHi = Math.min(oeO, bHi / (2 * P * poMin)) * (1 + R_MARGIN);
+          for (let tb = 0; tb < R_NT; tb++) {
+            const tau0 = tb / R_NT, tau1 = (tb + 1) / R_NT;
+            const omcLo = opMin ** (1 - tau0) * oeK ** tau0 * (1 - R_MARGIN), omcHi = Math.min(oeK, opMax ** (1 - tau1) * oeK ** tau1) * (1 + R_MARGIN);
+            const ptkLo = Math.max(rpt, pkMin * Math.sqrt(omcLo * (2 - omcLo))) * (1 - R_MARGIN), ptkHi = pkMax * Math.sqrt(omcHi * (2 - omcHi)) * (1 + R_MARGIN);
+            // pz_sys = p'_2 c_2 - p'_1 c_1, c = 1 - omc in each lepton's range
+            const [cKLo, cKHi, cOLo, cOHi] = [1 - omcHi, 1 - omcLo, 1 - omcOHi, 1 - omcOLo];
+            const [p1Lo, p1Hi, c1Lo, c1Hi, p2Lo, p2Hi, c2Lo, c2Hi] = k === 0 ? [pkMin, pkMax, cKLo, cKHi, poMin, poMax, cOLo, cOHi] : [poMin, poMax, cOLo, cOHi, pkMin, pkMax, cKLo, cKHi];
+            const pzLo = p2Lo * c2Lo - p1Hi * c1Hi - R_MARGIN, pzHi = p2Hi * c2Hi - p1Lo * c1Lo + R_MARGIN;
+            const pzAbsMin = pzLo <= 0 && pzHi >= 0 ? 0 : Math.min(Math.abs(pzLo), Math.abs(pzHi)), pzAbsMax = Math.max(Math.abs(pzLo), Math.abs(pzHi));
+            // pT_sys = |pT_k + pT_o| (azimuths free) at most pT_k + pT_o
+            const ptSysMax = ptkHi + ptoHi;
+            // |cos theta*| < r_cos: |pz| < kappa pT (kappa = r_cos / sqrt(1 - r_cos^2)); p* >= r_p: pT^2 + pz^2 >= r_p^2 with the largest such |pz|
+            const pzUse = Math.min(pzAbsMax, kappa * ptSysMax);
+            if (!generous && !(pzAbsMin < kappa * ptSysMax)) continue;
+            if (!generous && !(ptSysMax * ptSysMax + pzUse * pzUse >= STRATUM_R.pGeV ** 2 * (1 - R_MARGIN))) continue;
+            // W^2 = A - (sqrt(a beta) - sqrt(b alpha))^2 - (>= 0) (header, massless; a = Q_k^2 with beta = 1 - y_o - b/s, b = Q_o^2 with
+            // alpha = 1 - y_k - a/s): W^2 > W_min^2 needs A_max - D^2 > W_min^2, D the least |sqrt(a beta) - sqrt(b alpha)| over the cell
+            const qkMin = 2 * P * pkMin * omcLo * (1 - R_MARGIN), qkMax = (2 * P * pkMax * omcHi + qminMax) * (1 + R_MARGIN);
+            const betaLo = Math.max(0, 1 - yoMax - bHi / S), betaHi = 1 - yoMin, alphaLo = Math.max(0, 1 - ykMax - qkMax / S), alphaHi = 1 - ykMin;
+            const D = Math.max(0, Math.sqrt(qkMin * betaLo) - Math.sqrt(bHi * alphaHi), Math.sqrt(bLo * alphaLo) - Math.sqrt(qkMax * betaHi));
+            if (!generous && aMax - D * D + R_MARGIN < wMin2) continue;
+            // D1 D2 sigma = c(W) x / ((x + a)(x + b)) = c(W) / h, h = x + a + b + ab/x >= max(0.686 A, W_min^2 + a + b, (sqrt a + sqrt b)^2, A - 2 sqrt(ab)) (header)
+            const den = generous ? Math.max(0.68 * aMin, wMin2) : Math.max(0.68 * aMin, wMin2 + qkMin + bLo, (Math.sqrt(qkMin) + Math.sqrt(bLo)) ** 2, aMin - 2 * Math.sqrt(qkMax * bHi));
+            const c = ((((k * R_PARTS + part) * R_NT + tb) * R_ROWS + i) * R_COLS) + j;
+            sb[c] = (cMax / den) * (1 + R_MARGIN);
+            h[c] = F(ykMin) * F(yoMin) * (jB / R_NT) * oB * sb[c] * (1 + R_MARGIN);
+          }
+        }
       }
     }
   }
@@ -171,8 +205,8 @@ function regionBounds(ly: number, wMin2: number): { h: Float64Array; sb: Float64
  * The envelope table of W_min (GeV), in the kernel's ENV layout: cached per W_min, the same array
  * each time (the backends keep it uploaded: KernelDesc input `reuse`).
  */
-export function eemumuTable(wMin: number): Uint32Array {
-  const hit = tables.get(wMin);
+export function eemumuTable(wMin: number, generousRegion = false): Uint32Array {
+  const hit = generousRegion ? undefined : tables.get(wMin);
   if (hit) return hit;
   const ly = Math.log((wMin * wMin) / S), wMin2 = wMin * wMin;
   const dv = -ly / NV, dd = (-2 * ly) / ND, area = dv * dd;
@@ -197,7 +231,7 @@ export function eemumuTable(wMin: number): Uint32Array {
     }
   }
   const g0 = quantize(h.map((x) => x * area)), t1 = quantize(tail[0]), t2 = quantize(tail[1]);
-  const rb = regionBounds(ly, wMin2), gr = quantize(rb.h.map((x) => x * rb.cellArea));
+  const rb = regionBounds(ly, wMin2, generousRegion), gr = quantize(rb.h.map((x) => x * rb.cellArea));
   const out = new Uint32Array(ENV_WORDS), f = new Float32Array(out.buffer);
   out.set(g0.cum, ENV.CUM * NC);
   out.set(t1.cum, ENV.CUM_T1 * NC);
@@ -211,12 +245,13 @@ export function eemumuTable(wMin: number): Uint32Array {
       f[ENV.RHO1 * NC + c] = t1.w[c] / g0.w[c];
       f[ENV.RHO2 * NC + c] = t2.w[c] / g0.w[c];
     }
-    if (gr.w[c]) {
-      f[ENV.INV_HR * NC + c] = (gr.K * rb.cellArea) / gr.w[c];
-      f[ENV.INV_RR * NC + c] = (rb.sb[c] * gr.K * rb.cellArea) / gr.w[c];
-    }
   }
-  tables.set(wMin, out);
+  for (let c = 0; c < R_CELLS; c++) {
+    if (!gr.w[c]) continue;
+    f[ENV.INV_HR * NC + c] = (gr.K * rb.cellArea) / gr.w[c];
+    f[ENV.INV_RR * NC + c] = (rb.sb[c] * gr.K * rb.cellArea) / gr.w[c];
+  }
+  if (!generousRegion) tables.set(wMin, out);
   masses.set(out, { bulk: CELL_TOTAL / g0.K, region: CELL_TOTAL / gr.K });
   return out;
 }

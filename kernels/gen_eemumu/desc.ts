@@ -1,5 +1,5 @@
 import type { KernelDesc, ParamSpec } from '../types.js';
-import { EE_WORDS, GEN_EEMUMU_CONSTANTS, GEN_EEMUMU_PARAM_NAMES, GEN_EEMUMU_U32_PARAMS, NC, ENV, genEemumuRef } from './ref.js';
+import { EE_WORDS, GEN_EEMUMU_CONSTANTS, GEN_EEMUMU_PARAM_NAMES, GEN_EEMUMU_U32_PARAMS, NC, ENV, R_CELLS, genEemumuRef } from './ref.js';
 import philoxLib from '../philox/philox_lib.wgsl?raw';
 import mathLib from '../lib/exactmath.wgsl?raw';
 import samplingLib from '../lib/sampling.wgsl?raw';
@@ -33,9 +33,9 @@ export const genEemumu: KernelDesc = {
   wgslLibs: [philoxLib, mathLib, samplingLib, genkinLib, fourtrackLib],
   workgroupSize: 64,
   params: GEN_EEMUMU_PARAM_NAMES.map((name, j): ParamSpec => ({ name, type: j < GEN_EEMUMU_U32_PARAMS ? 'u32' : 'f32', doc: DOCS[name] })),
-  inputs: [{ name: 'env', type: 'u32', reuse: true, doc: `the envelope table: ${Object.keys(ENV).length} sections of ${NC} words (ref.ts ENV)` }],
+  inputs: [{ name: 'env', type: 'u32', reuse: true, doc: 'the envelope table: sections at ENV_* (ref.ts ENV; R\'s of R_CELLS words)' }],
   outputs: [{ name: 'ev', type: 'f32', perItem: EE_WORDS, doc: 'family 0: the dimuon columns (GEN_EEMUMU_COLUMNS.dimuon order), accepted flag (C_ACC), the event weight (C_WEIGHT); family 1: the fourtrack columns, F_ACC, F_WEIGHT' }],
-  constants: { ...GEN_EEMUMU_CONSTANTS, NC, ...Object.fromEntries(Object.entries(ENV).map(([k, v]) => [`ENV_${k}`, v * NC])) },
+  constants: { ...GEN_EEMUMU_CONSTANTS, NC, R_CELLS, ...Object.fromEntries(Object.entries(ENV).map(([k, v]) => [`ENV_${k}`, v * NC])) },
   ref: genEemumuRef,
   exactness: 'bits',
 };

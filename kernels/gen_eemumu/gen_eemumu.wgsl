@@ -3,7 +3,7 @@
 // (E, px, py, pz). The envelope table in_env: sections of NC words (ENV_* offsets).
 
 const TRIALS: i32 = 256;
-const TRIALS_R: i32 = 4096;
+const TRIALS_R: i32 = 1024;
 const TAIL_PICK: f32 = 0.75;
 const TAIL_C0: f32 = 0.05;
 const TAIL_B_MAX: f32 = 729.0;
@@ -269,15 +269,29 @@ fn sample_bulk() {
   }
 }
 
-// R's proposal cell: comp = cell >> 11 (which lepton has pT >= r_pt), row = v = ln y_k + ln y_o (32 rows of
-// -ly / 32 = P.dd), column = u = ln y_o (64 columns of -ly / 64 = P.dv) (ref.ts sampleR)
+// R's proposal (ref.ts sampleR): cell = ((((k 4 + part) 4 + tb) 32 + row) 64 + col) among R_CELLS
+fn pick_cell_r(k: u32) -> u32 {
+  var lo = 0u; // u32
+  var hi = R_CELLS - 1u; // u32
+  while (lo < hi) {
+    let mid = (lo + hi) >> 1u; // u32
+    if (in_env[ENV_CUM_R + mid] > k) { hi = mid; } else { lo = mid + 1u; } // u32
+  }
+  return lo;
+}
+
+// the other photon's part edges (ref.ts R_TQ): ln Q_o^2, GeV^2
+fn r_tq(j: u32) -> f32 { return select(select(-1.5, -3.0, j == 1u), -4.625, j == 0u); } // u32
+
 fn sample_r() {
   ch_ok = false;
   let ys_min = xdiv(P.r_p, P.e_beam);
   for (var it = 0; it < TRIALS_R; it++) {
     let u_acc = rs_uniform();
-    let cell = pick_cell(ENV_CUM_R, bits23(rs_uniform()));
-    let comp = cell >> 11u; // u32
+    let cell = pick_cell_r(bits23(rs_uniform()));
+    let k = cell >> 15u; // u32
+    let part = (cell >> 13u) & 3u; // u32
+    let tb = (cell >> 11u) & 3u; // u32
     let ci = (cell >> 6u) & 31u; // u32
     let cj = cell & 63u; // u32
     let v = P.ly + opaque((f32(ci) + rs_uniform()) * P.dd);
@@ -285,8 +299,8 @@ fn sample_r() {
     if (!(v <= u)) { continue; }
     let yk = xexp(v - u);
     let yo = xexp(u);
-    let y1 = select(yo, yk, comp == 0u); // u32
-    let y2 = select(yk, yo, comp == 0u); // u32
+    let y1 = select(yo, yk, k == 0u); // u32
+    let y2 = select(yk, yo, k == 0u); // u32
     if (!(y1 + y2 >= ys_min)) { continue; }
     let L1 = lepton(y1);
     let L2 = lepton(y2);
@@ -295,16 +309,24 @@ fn sample_r() {
     let r2 = r_intervals(L2, P.omc_esc2);
     let lj1 = max(0.0, r1.x - r1.y);
     let lj2 = max(0.0, r2.x - r2.y);
-    let la = select((r1.x - L1.lq0) - lj1, lj1, comp == 0u); // u32
-    let lb = select(lj2, r2.x - L2.lq0, comp == 0u); // u32
-    if (!(la > 0.0 && lb > 0.0)) { continue; }
-    let area = opaque(la * lb);
+    let lj = select(lj2, lj1, k == 0u); // u32
+    if (!(lj > 0.0)) { continue; }
+    let o_lo = select(L1.lq0, L2.lq0, k == 0u); // u32
+    let o_hi = select(r1.x - lj1, r2.x, k == 0u); // u32
+    var lo = o_lo;
+    var hi = o_hi;
+    if (part > 0u) { lo = max(o_lo, r_tq(part - 1u)); } // u32
+    if (part < 3u) { hi = min(o_hi, r_tq(part)); } // u32
+    let lo_len = hi - lo;
+    if (!(lo_len > 0.0)) { continue; }
+    let ljb = lj * 0.25;
+    let area = opaque(ljb * lo_len);
     let u1 = rs_uniform();
     let u2 = rs_uniform();
-    let t1 = select(L1.lq0, r1.y, comp == 0u) + opaque(la * u1); // u32
-    let t2 = select(r2.y, L2.lq0, comp == 0u) + opaque(lb * u2); // u32
-    let g1 = photon_at(L1, t1);
-    let g2 = photon_at(L2, t2);
+    let tk = select(r2.y, r1.y, k == 0u) + opaque(ljb * (f32(tb) + select(u2, u1, k == 0u))); // u32
+    let to = lo + opaque(lo_len * select(u1, u2, k == 0u)); // u32
+    let g1 = photon_at(L1, select(to, tk, k == 0u)); // u32
+    let g2 = photon_at(L2, select(tk, to, k == 0u)); // u32
     let f12 = opaque(opaque(flux(y1, g1.q) * flux(y2, g2.q)) * area);
     if (u_acc >= opaque(f12 * tab_f(ENV_INV_RR, cell))) { continue; }
     let c1 = disc();

@@ -55,20 +55,22 @@ import { DIMUON_COLUMNS, DIMUON_WORDS, TRACK_PARAMS, TRIES, boostZ, dimuonColumn
 // (the region a dimuon + missing-momentum selection with its MLP keeps). Outside: the trials in R
 // count as rejected (a = 0, also for the tail). Inside: its own proposal, exact on R, built where R's
 // density lives: one lepton (k) escapes with pT_k >= r_pt (photon k soft and very virtual, ln Q_k^2 in
-// the narrow J_k), the other photon mostly hard and quasi-real. Two components, comp 0 (k = e-):
-// (ln Q1^2, ln Q2^2) flat on J1 x E2, comp 1 (k = e+): flat on (E1 \ J1) x J2 (E_k: lepton k escapes;
-// J_k: and has pT >= r_pt; together the L-shaped set); per component 32 x 64 cells in
-// (v, u) = (ln y_k + ln y_o, ln y_o) (A = y1 y2 s nearly constant in a row), each with the bound H_R of
-// F1 F2 |J_k| |E_o| D1 D2 sigma over the cell, 0 where necessary conditions of R fail in the whole cell
-// (J_k empty, E_sys < r_p, pT_sys or p*_sys unreachable with escaping leptons, |pz_sys| too large:
-// gen-eemumu.ts regionBounds proves them); accepted with a = F1 F2 area D1 D2 sigma 1_R / H_R.
-// Unweighted (tail ignored). ~67 trials per event (was ~260 with (v, d) cells and r1 r2 bounds).
+// the narrow J_k), the other photon mostly hard and quasi-real. (ln Q1^2, ln Q2^2) on the L-shaped set
+// J1 x E2 (k = e-) or (E1 \ J1) x J2 (k = e+) (E_k: lepton k escapes; J_k: and has pT >= r_pt), in cells
+// of (k, the other photon's part: ln Q_o^2 in (-inf, -4.625], (-4.625, -3], (-3, -1.5], (-1.5, ..),
+// ln Q_k^2's quarter of J_k, v = ln y_k + ln y_o (32 rows: A = y1 y2 s nearly constant in a row),
+// u = ln y_o (64 columns)) (R_CELLS), ln Q^2 flat in the cell's intervals. Each cell has the bound H_R
+// of F1 F2 |J_k|/4 |O| D1 D2 sigma over it, 0 where necessary conditions of R fail in the whole cell
+// (J_k empty, E_sys < r_p, pT_sys and pz_sys from the leptons' momentum and angle ranges unable to give
+// p* >= r_p with |cos theta*| < r_cos, W <= W_min: gen-eemumu.ts regionBounds proves them); accepted with
+// a = F1 F2 area D1 D2 sigma 1_R / H_R. Unweighted (tail ignored). ~17 trials per event (~260 with
+// (v, d) cells and r1 r2 bounds before).
 //
 // Bounded loops: the rejection trials are independent, each accepted with probability p = Z / M
 // (the proposal's mass over the target's): unweighted p ~ 0.23 (4.4 trials per event), with the tail
-// mixture ~ 0.11, inside R ~ 0.015 (~67 trials per event); test/gen-eemumu.test.ts checks p > 0.2,
-// > 0.1 and > 0.01, so TRIALS = 256 fails with probability < 0.9^256 < 2e-12 and TRIALS_R =
-// 4096 with < 0.99^4096 < exp(-41) < 2e-18; an event that fails gets weight 0 and no
+// mixture ~ 0.11, inside R ~ 0.057 (~17.5 trials per event); test/gen-eemumu.test.ts checks p > 0.2,
+// > 0.1 and > 0.04, so TRIALS = 256 fails with probability < 0.9^256 < 2e-12 and TRIALS_R =
+// 1024 with < 0.96^1024 < exp(-41) < 2e-18; an event that fails gets weight 0 and no
 // accepted flag. The muons' angle by rejection from 2 / (1 - b^2 c^2) (TRIES, accepts >= 1/2).
 // Output (family): 0, the dimuon family: the muons through genkin's track (3 normals + 1 uniform
 // each), the electrons only through the track acceptance (no draws; n_extra_tracks counts accepted
@@ -83,13 +85,13 @@ const mul = (a: number, b: number) => fr(a * b);
 export const NV = 64, ND = 64, NC = NV * ND;
 /** Cell weights of every table sum to 2^23: a uniform's 23 bits pick a cell exactly. */
 export const CELL_TOTAL = 1 << 23;
-/** The table input's sections (words, each NC long): cumulative u32 weights of g0, of the tail cells of photon 1 and 2, and of R's proposal; f32 bits of 1/H, of the early-rejection bound, rho_1, rho_2, 1/H_R, R's early-rejection bound. */
-export const ENV = { CUM: 0, CUM_T1: 1, CUM_T2: 2, CUM_R: 3, INV_H: 4, INV_R: 5, RHO1: 6, RHO2: 7, INV_HR: 8, INV_RR: 9 } as const;
-export const ENV_WORDS = 10 * NC;
+/** The table input's sections (offsets in units of NC words): cumulative u32 weights of g0, of the tail cells of photon 1 and 2; f32 bits of 1/H, of the early-rejection bound, rho_1, rho_2 (NC words each); R's proposal (R_CELLS = 8 NC words each): cumulative u32 weights, f32 bits of 1/H_R and of R's early-rejection bound. */
+export const ENV = { CUM: 0, CUM_T1: 1, CUM_T2: 2, INV_H: 3, INV_R: 4, RHO1: 5, RHO2: 6, CUM_R: 7, INV_HR: 23, INV_RR: 39 } as const;
+export const ENV_WORDS = 55 * NC;
 
 /** Rejection trials per event (stratum 0 and 2), and inside R (stratum 1). */
 export const TRIALS = 256;
-export const TRIALS_R = 4096;
+export const TRIALS_R = 1024;
 /** The tail bias: mixture fraction, pick fraction, scale of S, pT (GeV) above which a lepton is in the tail, the pick factor's cap (3^6). */
 export const TAIL_ALPHA = 0.5, TAIL_PICK = 0.75, TAIL_C0 = Math.fround(0.05), TAIL_PT_GeV = 0.5, TAIL_B_MAX = 729;
 /** The floor of 1 - y_o in the tail interval's W bound (f32, as the WGSL literal). */
@@ -327,34 +329,58 @@ function inR(P: Float32Array, L1: Lep, L2: Lep, t1: number, t2: number, sys: V4)
   return sysInR(P, sys);
 }
 
-/** R's proposal cell: component (which lepton has pT >= r_pt: 0 the e-, 1 the e+), row in v = ln y_k + ln y_o, column in u = ln y_o. */
-export const R_COMP_SHIFT = 11, R_ROW_SHIFT = 6, R_ROWS = 32, R_COLS = 64;
+/**
+ * R's proposal cells: cell = ((((k R_PARTS + part) R_NT + tb) R_ROWS + row) R_COLS + col), k: the lepton with pT >= r_pt
+ * (0 the e-, 1 the e+), part: the other photon's ln Q_o^2 between R_TQ's edges, tb: the bin of
+ * ln Q_k^2 in J_k (R_NT equal parts), row: v = ln y_k + ln y_o (R_ROWS of -ly / 32 = dd), col: u = ln y_o (R_COLS of -ly / 64 = dv).
+ */
+export const R_COL_BITS = 6, R_ROW_BITS = 5, R_NT_BITS = 2, R_PART_BITS = 2;
+export const R_COLS = 1 << R_COL_BITS, R_ROWS = 1 << R_ROW_BITS, R_NT = 1 << R_NT_BITS, R_PARTS = 1 << R_PART_BITS, R_CELLS = 2 * R_PARTS * R_NT * R_ROWS * R_COLS;
+/** The other photon's parts: ln Q_o^2 (GeV^2) in (-inf, R_TQ[0]], (R_TQ[0], R_TQ[1]], (R_TQ[1], R_TQ[2]], (R_TQ[2], inf) (exact in f32; part 0: Q_o^2 <= 0.0098 GeV^2, quasi-real). */
+export const R_TQ = [-4.625, -3, -1.5] as const;
+
+/** The first cell c with cum[c] > k among R's R_CELLS (binary search). */
+function pickCellR(t: Uint32Array, k: number): number {
+  let lo = 0, hi = R_CELLS - 1;
+  const b = ENV.CUM_R * NC;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (t[b + mid] > k) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
 
 /** The EPA configuration of one event inside R (stratum 1): its own proposal, unweighted. */
 function sampleR(P: Float32Array, t: Uint32Array, s: RStream): Chosen {
-  const ly = P[I.ly], dv = P[I.dd], du = P[I.dv], wmin2 = P[I.wmin2]; // rows of -ly / 32 (= dd), columns of -ly / 64 (= dv)
+  const ly = P[I.ly], dv = P[I.dd], du = P[I.dv], wmin2 = P[I.wmin2];
   const ysMin = xdiv(P[I.r_p], P[I.e_beam]);
   for (let it = 0; it < TRIALS_R; it++) {
     trials++;
     const uAcc = rsUniform(s);
-    const cell = pickCell(t, ENV.CUM_R, bits23(rsUniform(s)));
-    const comp = cell >>> R_COMP_SHIFT, ci = (cell >>> R_ROW_SHIFT) & (R_ROWS - 1), cj = cell & (R_COLS - 1);
+    const cell = pickCellR(t, bits23(rsUniform(s)));
+    const k = cell >>> (R_COL_BITS + R_ROW_BITS + R_NT_BITS + R_PART_BITS), part = (cell >>> (R_COL_BITS + R_ROW_BITS + R_NT_BITS)) & (R_PARTS - 1);
+    const tb = (cell >>> (R_COL_BITS + R_ROW_BITS)) & (R_NT - 1), ci = (cell >>> R_COL_BITS) & (R_ROWS - 1), cj = cell & (R_COLS - 1);
     const v = add(ly, mul(add(ci, rsUniform(s)), dv)), u = add(ly, mul(add(cj, rsUniform(s)), du));
     if (!(v <= u)) continue;
     const yk = xexp(sub(v, u)), yo = xexp(u);
-    const y1 = comp === 0 ? yk : yo, y2 = comp === 0 ? yo : yk;
+    const y1 = k === 0 ? yk : yo, y2 = k === 0 ? yo : yk;
     if (!(add(y1, y2) >= ysMin)) continue;
     const L1 = lepton(P, y1), L2 = lepton(P, y2);
     if (!L1 || !L2) continue;
     const [e1, j1] = rIntervals(P, L1, P[I.omc_esc1]), [e2, j2] = rIntervals(P, L2, P[I.omc_esc2]);
-    // the component's rectangle: comp 0 J1 x E2, comp 1 (E1 \ J1) x J2 (together the L-shaped set of R's leptons)
+    // k's ln Q^2 in bin tb of J_k; the other's in E_2 (k = 0) or E_1 \ J_1 (k = 1: the L-shaped set), its part
     const lJ1 = Math.max(0, sub(e1, j1)), lJ2 = Math.max(0, sub(e2, j2));
-    const lA = comp === 0 ? lJ1 : sub(sub(e1, L1.lq0), lJ1), lB = comp === 0 ? sub(e2, L2.lq0) : lJ2;
-    if (!(lA > 0 && lB > 0)) continue;
-    const area = mul(lA, lB);
+    const lJ = k === 0 ? lJ1 : lJ2;
+    if (!(lJ > 0)) continue;
+    const oLo = k === 0 ? L2.lq0 : L1.lq0, oHi = k === 0 ? e2 : sub(e1, lJ1);
+    const lo = part === 0 ? oLo : Math.max(oLo, R_TQ[part - 1]), hi = part === R_PARTS - 1 ? oHi : Math.min(oHi, R_TQ[part]);
+    const lO = sub(hi, lo);
+    if (!(lO > 0)) continue;
+    const lJb = mul(lJ, 1 / R_NT), area = mul(lJb, lO);
     const u1 = rsUniform(s), u2 = rsUniform(s);
-    const t1 = add(comp === 0 ? j1 : L1.lq0, mul(lA, u1)), t2 = add(comp === 0 ? L2.lq0 : j2, mul(lB, u2));
-    const g1 = photonAt(L1, t1), g2 = photonAt(L2, t2);
+    const tK = add(k === 0 ? j1 : j2, mul(lJb, add(tb, k === 0 ? u1 : u2))), tO = add(lo, mul(lO, k === 0 ? u2 : u1));
+    const g1 = photonAt(L1, k === 0 ? tK : tO), g2 = photonAt(L2, k === 0 ? tO : tK);
     const f12 = mul(mul(flux(P, y1, g1.q), flux(P, y2, g2.q)), area);
     if (uAcc >= mul(f12, tf(t, ENV.INV_RR, cell))) continue;
     const c1 = disc(s), c2 = disc(s);
