@@ -333,10 +333,10 @@ describe('plots', () => {
 
 // ---- The dark Higgsstrahlung demo, small (the page's defaults are `darkscan demo --quick`).
 // A signal is injected so that the most significant window and the global p are not degenerate.
-// At 10k simulated events per background an empty window's background is uncertain by the weight
-// of the simulated events around it (up to ~1050 for e e mu mu: search.ts emptyWindowWeights), so
-// 150 or 600 injected events are not significant there (max local Z 1.2 / 1.6 off the peak or at
-// it, p_global 1 / 0.75); 2000 are (local Z 3.7 at the injected (4, 2) GeV, p_global 0.25).
+// At 10k simulated events per background an empty window's background is uncertain by the summed
+// weight of the samples that can populate it (~51 here: search.ts B_RULES 'empty-on-off'), so 150 or
+// 600 injected events are not significant there (local Z 0.1 / 1.9 at the injected point, max local Z
+// 1.4 / 1.9, p_global 1 / 0.25); 2000 are (local Z 4.2 at the injected (4, 2) GeV, p_global 0.25).
 const DEMO = { seed: 5, pseudoExperiments: 3, maxEventsPerBackground: 10_000, signalEventsPerPoint: 200, trainEvents: 1500, inject: { mA: 4, mh: 2, events: 2000 } };
 
 /** Stored ZIP entries (what web/zip.ts writes), CRC-checked with node:zlib. */

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { generate, getProcess, resolveParams } from '../engine/generate/index.js';
 import { isrAngularFraction } from '../engine/generate/physics.js';
 import { WasmBackend } from '../host/index.js';
-import { emptyWindowWeights, runSearch } from '../engine/analyses/search.js';
+import { runSearch } from '../engine/analyses/search.js';
+import { nearestWeights } from '../engine/analyses/pseudo.js';
 import { localSignificance } from '../engine/stats/pvalue.js';
 import { darkHiggsstrahlungGrid, grid1D } from '../engine/windows.js';
 import { DARK_HIGGSSTRAHLUNG, ZPRIME_INVISIBLE } from '../engine/analyses/searches.js';
@@ -94,13 +95,15 @@ describe('pseudo-data and the background estimate share no simulated event where
         // so does Z' -> invisible's unstratified tau tau at 8.34 fb^-1 (610 000 events, ~1.3 s of generation: within the budget)
         if (nt === 1) expect(parts[2].made_from).toBe('independent sample (own random stream)');
         if ('splitPseudoData' in o) expect([parts[1], parts[2 + nt]].map((p) => p.made_from)).toEqual(['split half', 'split half']);
-        // windows without simulated background: b = 0.01 +- sqrt(0.01 w0), w0 a simulated sample's weight, for Z and limits
+        // windows without simulated background: b = 0.01 +- sqrt(0.01 sum w), w per sample that can populate them, for Z and limits
         const empty = r.windows.filter((w) => w.b === 0);
         if (def === DARK_HIGGSSTRAHLUNG) expect(empty.length).toBeGreaterThan(0);
         for (const w of empty) {
-          expect(w.sigma_b).toBeGreaterThan(0);
+          expect(w.b_rule).toBe('empty-on-off');
+          expect(w.sigma_b).toBe(Math.sqrt(0.01 * w.empty_weight!));
           expect(w.z_local).toBe(localSignificance(w.n, 0.01, w.sigma_b).z);
         }
+        expect(r.windows.filter((w) => w.b > 0).every((w) => w.b_rule === 'simulated' && w.empty_weight === undefined)).toBe(true);
         const mu = (r.samples.background_composition as { source: string; selected_events: number; strata?: { selected_events: number }[] }[])[0];
         expect(mu.source).toBe('mumu');
         expect(mu.strata).toHaveLength(2);
@@ -112,8 +115,8 @@ describe('pseudo-data and the background estimate share no simulated event where
   }, 240_000);
 });
 
-describe('emptyWindowWeights', () => {
-  it('is the weight of the candidate nearest each empty window (in semi-axes; ties: the first), 0 elsewhere: brute force on 2D and 1D grids', () => {
+describe('nearestWeights', () => {
+  it('is the weight of the candidate nearest each window (in semi-axes; ties: the first): brute force on 2D and 1D grids', () => {
     let u = 12345;
     const rnd = () => ((u = (u * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     for (const [g, two] of [[darkHiggsstrahlungGrid({ step: 2 }), true], [grid1D({ min: 0.5, max: 9.5, sigma: () => 0.05, variable: 'a' }), false]] as const) {
@@ -121,13 +124,8 @@ describe('emptyWindowWeights', () => {
       const weight = Float32Array.from({ length: n }, (_, i) => (i % 7 === 0 ? 0 : 1 + (i % 5)));
       const vars = two ? ['a', 'b'] : ['a'];
       const cands: Record<string, Float32Array> = two ? { a: x, b: y, weight } : { a: x, weight };
-      const b = Float64Array.from(g.cx, (_, w) => (w % 3 === 0 ? 1 : 0));
-      const got = emptyWindowWeights(g, b, cands, vars);
+      const got = nearestWeights(g, cands, vars);
       for (let w = 0; w < g.cx.length; w++) {
-        if (b[w] > 0) {
-          expect(got[w]).toBe(0);
-          continue;
-        }
         let best = Infinity, bw = 0;
         for (let i = 0; i < n; i++) {
           if (!(weight[i] > 0)) continue;

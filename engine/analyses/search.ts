@@ -25,7 +25,7 @@ import { DARKSCAN_VERSION } from '../version.js';
 import { foldIn, key, split, RANDOM_STREAM_VERSION, type Key } from '../random.js';
 import { trainMlps, type MlpSpec } from './mlp.js';
 import { BAYES_KERNEL_HOW, limitsBatch, PIPELINE_LIMIT_METHODS, type OneLimit, type PipelineLimitMethod } from '../stats/windows.js';
-import { globalSignificance } from '../stats/lee.js';
+import { globalSignificance, globalSignificanceOf } from '../stats/lee.js';
 import { localSignificance } from '../stats/pvalue.js';
 import { backgroundCells, backgroundOnlyCurves, drawFromCells, fitGlobalSignificance, type FitGlobalSignificance } from './fitlee.js';
 import { checkpoint } from '../cancel.js';
@@ -33,6 +33,7 @@ import { couplingLimitsAt, type Coupling } from './couplings.js';
 import { buildFitModels, fitHypotheses, fitRange, fitSigma, FIT_MIN_B, type FitModels, type FitSpec } from './fit.js';
 import { B_FLOOR, concatColumns, poissonResample, rows, sampleInfo, scanWithFloor, seedOf, selectRows, splitSample, table, type Columns } from './samples.js';
 import { cellLimits, type CellLimits, type CellProblem } from './cells.js';
+import { nearestWeights, someWindowReaches, swapLabels, windowSigmaB } from './pseudo.js';
 import type { LimitMethod as CellLimitMethod } from '../llp/limits.js';
 
 export type LimitMethod = PipelineLimitMethod;
@@ -79,6 +80,8 @@ const FIT_PE_TAG = 0xf17;
 export const SPLIT_ESTIMATE_FRACTION = 0.5;
 /** Folded into the data key (then the background's index) for the estimate / pseudo-data split. */
 const SPLIT_TAG = 0x5b17;
+/** Folded into a pseudo-experiment's key (then the background part's index) for the reassignment of pooled estimate and data events. */
+const SWAP_TAG = 0x5a9;
 
 /** The pipeline's random stream (engine/random.ts key(seed, stream)); the search's id is folded in. */
 export const SEARCH_STREAM = 0x51d1;
@@ -354,8 +357,20 @@ export interface WindowFit {
   used: boolean;
 }
 
+/** How a window's b and sigma_b were set (the counting windows' estimate; SearchResult.global.b_rules explains each). */
+export const B_RULES = {
+  simulated: 'b = the weighted simulated background in the window, sigma_b = sqrt(sum w^2) (local Z: Z_Bi; b < B_FLOOR counts as B_FLOOR)',
+  'empty-on-off': `no simulated event in the window: zero events of each sample that can populate it (every sample of which the selection keeps a candidate), each of weight w (that sample's candidate nearest the window), bound its background below ~w at 68% (on/off with n_off = 0, tau = 1 / w: Cousins, Linnemann, Tucker, NIM A 595 (2008) 480, eq. 17); summed: b = ${B_FLOOR} +- sqrt(${B_FLOOR} x empty_weight), empty_weight = sum w (tau = 1 / sum w), for the local Z, the limits and the look-elsewhere alike`,
+  'empty-floor': `no simulated event in the window and no sample with a selected candidate: b = ${B_FLOOR}, no uncertainty`,
+} as const;
+
+export type BackgroundRule = 'simulated' | 'empty-on-off' | 'empty-floor';
+
 export interface SearchWindow extends WindowLimitFields, WindowCoordinates {
   window: number;
+  b_rule: BackgroundRule;
+  /** Windows without simulated background ('empty-on-off'): the summed weight w of the samples that can populate it (sigma_b = sqrt(B_FLOOR w)). */
+  empty_weight?: number;
   fit?: WindowFit;
   coupling_up: number | null;
   coupling_up_expected: (number | null)[];
@@ -526,41 +541,6 @@ interface SimUnit {
 }
 /** A sample's `stratum` field in results (none for an unstratified background). */
 const stratumField = (u: SimUnit) => (u.stratum !== undefined ? { stratum: u.stratum } : {});
-
-/**
- * Per window without simulated background (b = 0), the weight of the background candidate nearest
- * its centre (in units of its semi-axes: the sample that populates its neighbourhood); 0 for the
- * other windows and without background candidates.
- */
-export function emptyWindowWeights(g: WindowGrid, b: ArrayLike<number>, cands: Columns, vars: readonly string[]): Float64Array {
-  const W = g.cx.length, out = new Float64Array(W), n = rows(cands);
-  if (n === 0) return out;
-  // windowDistance squared, inline, over the candidates sorted by the first variable: from the
-  // window's centre outwards until |dx| / ax alone exceeds the best distance (ties: the lower index)
-  const ys = g.shape === 'ellipse' ? cands[vars[1]] : undefined;
-  const idx = Array.from({ length: n }, (_, i) => i).filter((i) => cands.weight[i] > 0).sort((i, j) => cands[vars[0]][i] - cands[vars[0]][j] || i - j);
-  const xs = Float64Array.from(idx, (i) => cands[vars[0]][i]), yv = ys ? Float64Array.from(idx, (i) => ys[i]) : null, wt = Float64Array.from(idx, (i) => cands.weight[i]);
-  const m = idx.length;
-  if (m === 0) return out;
-  for (let w = 0; w < W; w++) {
-    if (b[w] > 0) continue;
-    const cx = g.cx[w], ax = g.ax[w], cy = yv ? g.cy[w] : 0, ay = yv ? g.ay[w] : 1;
-    let lo = 0, hi = m;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (xs[mid] < cx) lo = mid + 1; else hi = mid;
-    }
-    let best = Infinity, bestAt = -1;
-    const visit = (k: number) => {
-      const dx = (xs[k] - cx) / ax, dy = yv ? (yv[k] - cy) / ay : 0, d = dx * dx + dy * dy;
-      if (d < best || (d === best && idx[k] < idx[bestAt])) (best = d), (bestAt = k);
-    };
-    for (let k = lo; k < m && ((xs[k] - cx) / ax) ** 2 <= best; k++) visit(k);
-    for (let k = lo - 1; k >= 0 && ((xs[k] - cx) / ax) ** 2 <= best; k--) visit(k);
-    out[w] = wt[bestAt];
-  }
-  return out;
-}
 
 /** What an independent pseudo-data sample of `events` generated events of a process costs (pseudo-data budget: PSEUDO_DATA_MAX_S). */
 export function pseudoDataCost(process: string, events: number, usPerEvent?: number): { generator: string; us_per_event: number; generation_s: number } {
@@ -768,7 +748,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   // 1. Backgrounds from files (simulated ones: after the MLP's training, below).
   let t = performance.now();
   /** Selected background events per sample; group: the background they belong to (strata of one background share it). */
-  const bgParts: { name: string; group: number; stratum?: string; c: Columns; eventWeight?: number }[] = [], bgCandFromFiles: Columns[] = [];
+  const bgParts: { name: string; group: number; stratum?: string; c: Columns; eventWeight?: number; generated?: number }[] = [], bgCandFromFiles: Columns[] = [];
   if (o.inputs?.backgrounds?.length) {
     for (const inp of o.inputs.backgrounds) {
       const r = fromFile(inp, 'background');
@@ -790,7 +770,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       const part = { name: bg.name, group: u.i, ...stratumField(u) };
       if (!splitData[k]) {
         const c = selectSample(s.columns, s.length, label);
-        bgParts.push({ ...part, c, eventWeight });
+        bgParts.push({ ...part, c, eventWeight, generated: s.nGenerated });
         (samples.background as unknown[]).push({ ...sampleInfo(s, rows(c)), ...stratumField(u), note: bg.note });
         continue;
       }
@@ -948,6 +928,8 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
    * pseudo-experiments bootstrap the estimate (section 8).
    */
   const dataOrigin: ('independent' | 'split' | 'same')[] = bgParts.map(() => 'same');
+  /** Independent pseudo-data per part: the selected events and the events generated (for section 8's reassignment). */
+  const dataSel: ({ c: Columns; generated: number } | null)[] = bgParts.map(() => null);
   if (o.inputs?.data) {
     const r = fromFile(o.inputs.data, 'data');
     dataParts.push(r.events ? candidates(await applyMlp(r.events), false) : Object.fromEntries(candVars.map((v) => [v, r.cands![v]])));
@@ -998,6 +980,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
           dataParts.push(cands);
           parts.push({ process: name, ...st, independent: true, made_from: 'independent sample (own random stream)', seed: s.seed, events: s.nGenerated, poisson_events: s.meta.poisson_events, generation_cost_s: cost.generation_s, selected: rows(sel), candidates: rows(cands), shared_with_estimate: shared(k, ev) });
           dataOrigin[k] = 'independent';
+          dataSel[k] = { c: sel, generated: s.nGenerated };
         } else if (!splitData[k]) {
           const c = bgParts[k].c, ev = poissonResample(c, c.weight, resampleKey, keep), cands = candidates(ev, false);
           dataParts.push(cands);
@@ -1034,19 +1017,25 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   t = performance.now();
   progress(`scanning ${W} windows`);
   const { res, bEff, zLocal, pLocal } = await scanWithFloor(backend, grid, data, bgCands, o.signal);
-  // A window without a simulated background event is not known to be empty: it holds zero events
-  // of the simulated sample around it, whose events weigh w0 (the weight of the background
-  // candidate nearest the window, in units of its semi-axes). Read as the on/off problem that Z_Bi
-  // solves (engine/stats/pvalue.ts; Cousins, Linnemann, Tucker, NIM A 595 (2008) 480, eq. 17) with
-  // n_off ~ 0 and tau = 1 / w0: b = B_FLOOR, sigma_b = sqrt(B_FLOOR w0) (tau = b / sigma_b^2),
-  // so n data events there have p ~ (1 + 1 / w0)^-n, not the exact-background Poisson tail of
-  // b = B_FLOOR (3 events: Z = 5.1). For the local Z, the limits and the look-elsewhere alike.
-  const w0 = emptyWindowWeights(grid, res.b!, bgCands, candVars);
+  // A window without a simulated background event is not known to be empty: it holds zero
+  // simulated events of every sample, and zero events of a sample whose events weigh w bound that
+  // sample's background there below ~w at 68% (the on/off problem with n_off = 0, tau = 1 / w:
+  // Cousins, Linnemann, Tucker, NIM A 595 (2008) 480, eq. 17, as Z_Bi in engine/stats/pvalue.ts).
+  // Summed over the samples that can populate the window (every sample of which the selection keeps
+  // a candidate; w: the weight of its candidate nearest the window, analyses/pseudo.ts): b =
+  // B_FLOOR, sigma_b = sqrt(B_FLOOR sum w), i.e. tau = 1 / sum w, so n data events there have
+  // p ~ (1 + 1 / sum w)^-n. For the local Z, the limits and the look-elsewhere alike (b_rule per window).
+  const sampleCands = [...bgParts.map((p) => candidates(p.c, true)), ...bgCandFromFiles];
+  const sampleNearest = sampleCands.map((c) => nearestWeights(grid, c, candVars));
+  const emptyWeight = new Float64Array(W);
+  for (const nw of sampleNearest) for (let w = 0; w < W; w++) emptyWeight[w] += nw[w];
+  const unpopulating = [...bgParts.map((p) => p.stratum === undefined ? p.name : `${p.name} (${p.stratum})`), ...bgCandFromFiles.map((_, i) => `background candidates file ${i}`)].filter((_, j) => rows(sampleCands[j]) === 0);
   let emptyWindows = 0;
+  const bRule = (w: number): BackgroundRule => (res.b![w] > 0 ? 'simulated' : emptyWeight[w] > 0 ? 'empty-on-off' : 'empty-floor');
   for (let w = 0; w < W; w++) {
-    if (!(w0[w] > 0)) continue;
+    if (res.b![w] > 0 || !(emptyWeight[w] > 0)) continue;
     emptyWindows++;
-    res.sigmaB![w] = Math.sqrt(B_FLOOR * w0[w]);
+    res.sigmaB![w] = windowSigmaB(0, 0, emptyWeight[w], B_FLOOR);
     const s = localSignificance(res.data.n[w], bEff[w], res.sigmaB![w]);
     (zLocal[w] = s.z), (pLocal[w] = s.p);
   }
@@ -1124,7 +1113,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
     const toSigma = (s: number) => (eff > 0 && Number.isFinite(s) ? s / (eff * lumi) : null);
     const sUp = toSigma(sUpEvents), sExp = sUpExp.map(toSigma), couplingAt = couplingLimitsAt(def.coupling, masses);
     windows.push({
-      window: w, ...def.windowFields(grid, w), n, b: res.b![w], sigma_b: sb, p_local: p, z_local: z,
+      window: w, ...def.windowFields(grid, w), n, b: res.b![w], sigma_b: sb, b_rule: bRule(w), ...(bRule(w) === 'empty-on-off' ? { empty_weight: emptyWeight[w] } : {}), p_local: p, z_local: z,
       signal_efficiency: eff, limit_method: used, limit_method_reason: reason, s_up: sUpEvents, s_up_expected: sUpExp, sigma_up_fb: sUp, sigma_up_expected_fb: sExp,
       coupling_up: couplingAt(sUp), coupling_up_expected: sExp.map(couplingAt),
       ...(def.branchingFraction ? { bf_up: sUp === null ? null : sUp / def.branchingFraction.fbPerUnit, bf_up_expected: sExp.map((s) => (s === null ? null : s / def.branchingFraction!.fbPerUnit)) } : {}),
@@ -1133,40 +1122,96 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   }
   lap('limits', t);
 
-  // 8. Look-elsewhere (engine/stats/lee.ts): background-only pseudo-experiments drawn like the
-  // data (Poisson-resampled background events, candidates rebuilt), each rescanned.
+  // 8. Look-elsewhere (engine/stats/lee.ts): background-only pseudo-experiments drawn as the data
+  // were, each rescanned. Per background part:
+  // - data an independent sample (unit weights) and an estimate of one weight: the pooled selected
+  //   events reassigned to data and estimate at random, as exchangeable draws (analyses/pseudo.ts
+  //   swapLabels), so data can land where the estimate had no event and b is recomputed;
+  // - data a resampling of the estimate ('same'): the estimate Poisson-resampled again;
+  // - split backgrounds: their data half Poisson-resampled again, exactly as the data were;
+  // - data independent but not reassignable (weighted data or an estimate of several weights): the
+  //   estimate bootstrapped (m ~ Poisson(1) copies, Efron 1979), then Poisson-resampled.
   t = performance.now();
   const canResample = bgParts.length > 0 && !bgCandFromFiles.length;
   const nDone = canResample ? nPE : 0;
-  // The events the pseudo-experiments resample: per background its estimate's events, except
-  // split backgrounds, whose data half is resampled again with the pseudo-experiment's key (the
-  // data and the pseudo-experiments are then exchangeable: Poisson draws from the same events).
-  const peParts = bgParts.map((p, i) => (dataOrigin[i] === 'split' ? dataHalves[i]! : p.c));
-  const peSource = dataOrigin.includes('split') ? concatColumns(peParts, keep) : bgEvents;
+  /** Parts whose pseudo-experiments reassign the pooled estimate and data events (null: resampled). */
+  const swaps = bgParts.map((p, k) => {
+    const d = dataSel[k];
+    if (dataOrigin[k] !== 'independent' || !d || p.generated === undefined || !d.c.weight.every((v) => v === 1)) return null;
+    const wE = rows(p.c) ? p.c.weight[0] : p.eventWeight ?? NaN;
+    if (!(wE > 0) || !p.c.weight.every((v) => v === wE)) return null;
+    const pool = concatColumns([p.c, d.c], keep), m = rows(pool), { coords, from } = def.candidates(pool, m);
+    return { k, wE, m, coords, from, total: p.generated + d.generated, dataTotal: d.generated, estimateRows: rows(p.c) };
+  });
+  const swapped = swaps.some((s) => s !== null);
+  // The events the other parts' pseudo-experiments resample: the estimate's, except split
+  // backgrounds, whose data half is resampled again.
+  const peParts = bgParts.map((p, i) => (swaps[i] ? null : dataOrigin[i] === 'split' ? dataHalves[i]! : p.c)).filter((c): c is Columns => c !== null);
+  const peOrigin = dataOrigin.filter((_, i) => !swaps[i]);
+  const peSource = swapped || dataOrigin.includes('split') ? concatColumns(peParts, keep) : bgEvents;
   /** Per resampled event: are its data an independent sample (then bootstrapped first)? */
   const fromIndependent = new Uint8Array(rows(peSource));
   {
     let at = 0;
     peParts.forEach((c, i) => {
-      if (dataOrigin[i] === 'independent') fromIndependent.fill(1, at, at + rows(c));
+      if (peOrigin[i] === 'independent') fromIndependent.fill(1, at, at + rows(c));
       at += rows(c);
     });
   }
   const peWeights = (k: ReturnType<typeof foldIn>): Float32Array => {
-    if (!dataOrigin.includes('independent')) return peSource.weight;
+    if (!peOrigin.includes('independent')) return peSource.weight;
     const rng = new EventRandom(foldIn(k, 0xb007));
     return Float32Array.from(peSource.weight, (w, i) => (fromIndependent[i] ? w * poisson(rng.start(i), 1) : w));
   };
-  const g = nDone === 0 ? null : await globalSignificance(res.data.n, bEff, res.sigmaB!, async (k) => {
-    await check();
-    if (k % 10 === 0) progress(`look-elsewhere: pseudo-experiment ${k} / ${nPE}`);
-    // Drawn like the data: where the data are independent of the estimate, n - b also carries the
-    // estimate's fluctuation, so those events are first bootstrapped (m ~ Poisson(1) copies, Efron
-    // 1979), then Poisson-resampled: var(n - b) = b + sum w^2, as for the data. Split halves: the
-    // data half Poisson-resampled again, exactly as the data were.
-    const pe = candidates(poissonResample(peSource, peWeights(foldIn(kPE, k)), foldIn(kPE, k), keep), false);
-    return (await countInWindows(backend, grid, table(pe), {}, o.signal)).n;
-  }, { pseudoExperiments: nDone, seed: o.seed, signal: o.signal });
+  /** Data candidates of pseudo-experiment k from the resampled parts. */
+  const resampledData = (kk: ReturnType<typeof foldIn>): Columns => candidates(poissonResample(peSource, peWeights(kk), kk, keep), false);
+  let g: Awaited<ReturnType<typeof globalSignificance>> | null = null;
+  if (nDone > 0 && !swapped) {
+    g = await globalSignificance(res.data.n, bEff, res.sigmaB!, async (k) => {
+      await check();
+      if (k % 10 === 0) progress(`look-elsewhere: pseudo-experiment ${k} / ${nPE}`);
+      return (await countInWindows(backend, grid, table(resampledData(foldIn(kPE, k))), {}, o.signal)).n;
+    }, { pseudoExperiments: nDone, seed: o.seed, signal: o.signal });
+  } else if (nDone > 0) {
+    // The estimate of the other parts is fixed; the reassigned parts' is recomputed, with b,
+    // sigma_b and the empty-window rule exactly as for the observed windows (section 6).
+    const fixedEstimate = sampleCands.filter((_, j) => !swaps[j]);
+    const memo = new Map<number, Map<number, number>>();
+    /** Which parts keep a candidate in the observed estimate (section 6's empty-window weight holds while a pseudo-experiment's parts do the same). */
+    const observedHas = sampleCands.map((c) => (rows(c) > 0 ? 1 : 0));
+    g = await globalSignificanceOf(zLocal, pLocal, async (k, zMax) => {
+      await check();
+      if (k % 10 === 0) progress(`look-elsewhere: pseudo-experiment ${k} / ${nPE}`);
+      const kk = foldIn(kPE, k);
+      const dataC: Columns[] = [resampledData(kk)], estC: Columns[] = [...fixedEstimate];
+      const hasEstimate = new Uint8Array(swaps.length);
+      for (const s of swaps) {
+        if (!s) continue;
+        const lab = swapLabels(s.m, s.dataTotal, s.total, foldIn(foldIn(kk, SWAP_TAG), s.k));
+        const toData = Uint8Array.from(s.from, (e) => lab[e]), toEstimate = Uint8Array.from(toData, (v) => v ^ 1);
+        const cands: Columns = Object.fromEntries(candVars.map((v, d) => [v, s.coords[d]]));
+        dataC.push(selectRows(cands, toData, candVars));
+        const est = selectRows({ ...cands, weight: new Float32Array(s.from.length).fill(s.wE) }, toEstimate, [...candVars, 'weight']);
+        estC.push(est);
+        hasEstimate[s.k] = rows(est) > 0 ? 1 : 0;
+      }
+      const n = (await countInWindows(backend, grid, table(concatColumns(dataC, candVars)), {}, o.signal)).n;
+      const bg = await countInWindows(backend, grid, table(concatColumns(estC, [...candVars, 'weight']), 'weight'), {}, o.signal);
+      // the empty-window weight summed in section 6's order (a reassigned part: its one weight, where it keeps a candidate)
+      const same = swaps.every((s, j) => !s || hasEstimate[j] === observedHas[j]);
+      const sb = new Float64Array(W);
+      for (let w = 0; w < W; w++) {
+        if (bg.sumW[w] > 0) { sb[w] = Math.sqrt(bg.sumW2[w]); continue; }
+        let e = emptyWeight[w];
+        if (!same) {
+          e = 0;
+          for (let j = 0; j < sampleNearest.length; j++) e += swaps[j] ? (hasEstimate[j] ? swaps[j]!.wE : 0) : sampleNearest[j][w];
+        }
+        sb[w] = windowSigmaB(0, 0, e, B_FLOOR);
+      }
+      return someWindowReaches(n, bg.sumW, sb, zMax, B_FLOOR, memo);
+    }, { pseudoExperiments: nDone, seed: o.seed, signal: o.signal });
+  }
   lap('look_elsewhere', t);
   // 7b. The fits' look-elsewhere (fitlee.ts): background-only pseudo-experiments from the fits'
   // background model over the whole spectrum (or simulated as the data are: fitPseudoData), each
@@ -1245,9 +1290,17 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
         counting_windows: 'the unprefixed fields (max_z_local .. trials_factor, method) are the counting windows\' look-elsewhere (engine/scan.ts window counts), not the fits\'',
       } : {}),
       max_z_local: zLocal[best], window: best, ...def.windowFields(grid, best), p_local: pLocal[best], pseudo_experiments: nDone,
+      pseudo_data_by_part: canResample ? bgParts.map((p, i) => ({ background: p.name, ...(p.stratum !== undefined ? { stratum: p.stratum } : {}), pseudo_experiments: swaps[i] ? 'reassigned with the data' : dataOrigin[i] === 'split' ? 'data half resampled' : dataOrigin[i] === 'independent' ? 'estimate bootstrapped and resampled' : 'estimate resampled' })) : [],
+      b_rules: B_RULES,
+      empty_window_rule: { windows: emptyWindows, samples_that_cannot_populate: unpopulating },
       exceeding: g?.exceeding ?? null, p_global: g?.pGlobal ?? null, p_global_error: g?.pGlobalError ?? null, z_global: g?.zGlobal ?? null, trials_factor: g?.trialsFactor ?? null,
       method: canResample
-        ? `background-only pseudo-data (Poisson-resampled background events${dataOrigin.includes('independent') ? ', bootstrapped first where the data are an independent sample' : ''}${dataOrigin.includes('split') ? '; split backgrounds: their data half resampled again, as the data were' : ''}, candidates rebuilt), every window rescanned${fitSpec ? ' by counting (not refitted: fit_max_z_local is the fits\' largest local significance)' : ''}; p = (exceeding + 1) / (N + 1)`
+        ? `background-only pseudo-experiments drawn as the data were, per background part (pseudo_data_by_part): ${[
+          ...(swapped ? [`data an independent unit-weight sample and an estimate of one weight: the pooled selected events of data and estimate reassigned at random (N_D of the N_D + N_E generated events to the data, without replacement; key: seed, stream ${SEARCH_STREAM}, search id ${def.id}, pseudo-experiment k, tag ${SWAP_TAG}, part), data and estimate exchangeable under the background-only hypothesis (a permutation test: Good, Permutation Tests (2000)), so pseudo-data can fall where the estimate has no event; b, sigma_b and the empty-window rule recomputed per pseudo-experiment as for the data`] : []),
+          ...(peOrigin.includes('same') ? ['data a resampling of the estimate: the estimate Poisson-resampled again'] : []),
+          ...(peOrigin.includes('split') ? ['split backgrounds: their data half Poisson-resampled again'] : []),
+          ...(peOrigin.includes('independent') ? ['data independent but not reassignable (weighted): the estimate bootstrapped (Poisson(1) copies, Efron 1979), then Poisson-resampled'] : []),
+        ].join('; ')}; candidates rebuilt, every window rescanned${fitSpec ? ' by counting (not refitted: fit_max_z_local is the fits\' largest local significance)' : ''}; p = (exceeding + 1) / (N + 1)`
         : 'not computed: background given as candidates cannot be resampled event by event',
     },
     windows,
@@ -1261,7 +1314,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       `Bayesian limits (and the Bayesian fallback of cls-asymptotic) are computed by ${BAYES_KERNEL_HOW}.`,
       ...(failedWindows ? [`${failedWindows} windows have no limit (NaN; limit_method_reason starts with 'failed:').`] : []),
       'Signal efficiency of a window: selection x containment of the simulated signal in the window nearest its peak, interpolated between the simulated masses (linear in 1D, bilinear in 2D).',
-      `The observed data are background-only pseudo-data: per background an independent unweighted sample (its own random stream) where generating it costs at most ${dataBudget} s (one WASM worker: its events at the luminosity x its generator's cost per event); the others (weighted simulation) ${PSEUDO_DATA_LARGE[String(splitMode)]} (samples.data.backgrounds[].made_from says which, .note why). Windows without simulated background (${emptyWindows}): b = ${B_FLOOR} +- sqrt(${B_FLOOR} w0), w0 the weight of the background candidate nearest the window (zero simulated events of that sample: the on/off problem, Z_Bi, tau = 1 / w0), for the local Z, the limits and the look-elsewhere alike. Look-elsewhere pseudo-experiments resample the background estimate (bootstrapped where the data are an independent sample), and for split backgrounds their data half, as the data were.`,
+      `The observed data are background-only pseudo-data: per background an independent unweighted sample (its own random stream) where generating it costs at most ${dataBudget} s (one WASM worker: its events at the luminosity x its generator's cost per event); the others (weighted simulation) ${PSEUDO_DATA_LARGE[String(splitMode)]} (samples.data.backgrounds[].made_from says which, .note why). Windows without simulated background (${emptyWindows}, b_rule 'empty-on-off'): ${B_RULES['empty-on-off']}${unpopulating.length ? ` Samples of which the selection keeps no simulated event (${unpopulating.join('; ')}) are bounded in total (background_composition: selected_events_upper_90), not per window.` : ''} Look-elsewhere: global.method.`,
     ],
   };
 }

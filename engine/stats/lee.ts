@@ -90,6 +90,30 @@ export async function globalSignificance(
   return { maxLocalZ: zMax, window: wMax, pLocal: pMin, ...globalFromExceeding(exceeding, N, pMin), pseudoExperiments: N, exceeding, seed: o.seed };
 }
 
+/**
+ * Global significance where each pseudo-experiment recomputes the background too (e.g. the
+ * estimate's events reassigned with the data's: analyses/pseudo.ts): the observed largest local Z
+ * of zLocal (ties: the smaller local p), and `reaches(i, zMax)`: whether pseudo-experiment i has a
+ * window whose local Z, computed as the observed ones were, reaches zMax.
+ */
+export async function globalSignificanceOf(
+  zLocal: ArrayLike<number>, pLocal: ArrayLike<number>,
+  reaches: (i: number, zMax: number) => Promise<boolean> | boolean,
+  o: { pseudoExperiments: number; seed: number; signal?: AbortSignal },
+): Promise<GlobalSignificance> {
+  const m = zLocal.length, N = o.pseudoExperiments;
+  if (pLocal.length !== m) throw new RangeError(`globalSignificanceOf: ${m} local Z but ${pLocal.length} local p`);
+  if (!Number.isInteger(N) || N < 1) throw new RangeError(`pseudo-experiments must be an integer >= 1, got ${N}`);
+  let zMax = -Infinity, wMax = -1, pMin = 1;
+  for (let w = 0; w < m; w++) if (zLocal[w] > zMax || (zLocal[w] === zMax && pLocal[w] < pMin)) (zMax = zLocal[w]), (wMax = w), (pMin = pLocal[w]);
+  let exceeding = 0;
+  for (let i = 0; i < N; i++) {
+    await checkpoint(o.signal);
+    if (await reaches(i, zMax)) exceeding++;
+  }
+  return { maxLocalZ: zMax, window: wMax, pLocal: pMin, ...globalFromExceeding(exceeding, N, pMin), pseudoExperiments: N, exceeding, seed: o.seed };
+}
+
 /** The global p-value (with its binomial error, Z and trials factor) from `exceeding` of N pseudo-experiments reaching the observed maximum of local p `pLocal`. */
 export function globalFromExceeding(exceeding: number, N: number, pLocal: number): { pGlobal: number; pGlobalError: number; zGlobal: number; trialsFactor: number } {
   // (k + 1) / (N + 1): the observation counts as one of the pseudo-experiments, so p > 0 and an
