@@ -143,7 +143,8 @@ describe('dark Higgsstrahlung demo, degenerate inputs', () => {
     try {
       // Tiny simulated samples: huge weights make sigma_b dominate, so every local Z is 0 (at 80 fb^-1
       // every sample is weighted, and with no pseudo-data budget resampled from the estimate: mu mu's gap
-      // stratum, 800 000 events, would otherwise get a sample of its own and local Z up to 2.3).
+      // stratum, 800 000 events, would otherwise get a sample of its own and local Z up to 1.4: 338 data events
+      // against one simulated event of weight 80).
       // (seed 2: at generator version 7 seeds 1 and 4 leave one window at local Z 0.02-0.06)
       const r = await runSearch(backend, DARK_HIGGSSTRAHLUNG, { seed: 2, lumiFb: 80, maxEventsPerBackground: 10_000, signalEventsPerPoint: 200, trainEvents: 1500, pseudoExperiments: 4, pseudoDataMaxSeconds: 0 });
       expect(r.global).toMatchObject({ max_z_local: 0, p_global: 1, z_global: 0, exceeding: 4 });

@@ -26,16 +26,17 @@ import { rows, type Columns } from './samples.js';
  * Which of m pooled events are data (1) in a random assignment of `dataTotal` of `total`
  * exchangeable events to the data (the rest: the estimate): each event in turn is data with
  * probability (data slots left) / (events left), i.e. the m events' labels under a uniformly
- * random subset (sampling without replacement). Philox keyed by k, counter: the event's index.
+ * random subset (sampling without replacement). One Philox stream (key k, event 0), the draws in
+ * order (the algorithm is sequential).
  */
 export function swapLabels(m: number, dataTotal: number, total: number, k: Key): Uint8Array {
   if (!(Number.isInteger(m) && Number.isInteger(dataTotal) && Number.isInteger(total)) || m < 0 || dataTotal < 0 || total < Math.max(m, dataTotal)) {
     throw new RangeError(`swapLabels: need integers 0 <= m, dataTotal <= total, got m = ${m}, dataTotal = ${dataTotal}, total = ${total}`);
   }
-  const rng = new EventRandom(k), out = new Uint8Array(m);
+  const rng = new EventRandom(k).start(0), out = new Uint8Array(m);
   let d = dataTotal, left = total;
   for (let i = 0; i < m; i++, left--) {
-    if (rng.start(i).uniform() * left < d) (out[i] = 1), d--;
+    if (rng.uniform() * left < d) (out[i] = 1), d--;
   }
   return out;
 }

@@ -1188,7 +1188,8 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       for (const s of swaps) {
         if (!s) continue;
         const lab = swapLabels(s.m, s.dataTotal, s.total, foldIn(foldIn(kk, SWAP_TAG), s.k));
-        const toData = Uint8Array.from(s.from, (e) => lab[e]), toEstimate = Uint8Array.from(toData, (v) => v ^ 1);
+        const toData = new Uint8Array(s.from.length), toEstimate = new Uint8Array(s.from.length);
+        for (let i = 0; i < s.from.length; i++) (toData[i] = lab[s.from[i]]), (toEstimate[i] = toData[i] ^ 1);
         const cands: Columns = Object.fromEntries(candVars.map((v, d) => [v, s.coords[d]]));
         dataC.push(selectRows(cands, toData, candVars));
         const est = selectRows({ ...cands, weight: new Float32Array(s.from.length).fill(s.wE) }, toEstimate, [...candVars, 'weight']);
