@@ -653,11 +653,13 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   };
   const selectSample = (c: Cols, n: number, source: string): Columns => selectRows(c, selectMask(c, n, source), keep);
   /** Candidate table: the scan variables and the weight of the event each came from. */
-  const candidates = (ev: Columns, weighted: boolean): Columns => {
+  const candidates = (ev: Columns, weighted: boolean): Columns => candidatesFrom(ev, weighted).cands;
+  /** candidates, with the event each came from. */
+  const candidatesFrom = (ev: Columns, weighted: boolean): { cands: Columns; from: Uint32Array } => {
     const { coords, from } = def.candidates(ev, rows(ev));
-    const out: Columns = Object.fromEntries(candVars.map((v, d) => [v, coords[d]]));
-    if (weighted) out.weight = Float32Array.from(from, (i) => ev.weight[i]);
-    return out;
+    const cands: Columns = Object.fromEntries(candVars.map((v, d) => [v, coords[d]]));
+    if (weighted) cands.weight = Float32Array.from(from, (i) => ev.weight[i]);
+    return { cands, from };
   };
   const fromFile = (inp: InputEvents, what: string): { events?: Columns; cands?: Columns } => {
     const c = inp.table.columns, n = inp.table.length;
@@ -951,19 +953,22 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
        * selection column (53-bit hash; a scan coordinate alone coincides by chance in a large 1D sample).
        */
       const eventColumns = keep.filter((v) => v !== 'weight');
-      const shared = (k: number, ev: Columns) => {
-        const hashes = (c: Columns) => {
-          const bits = eventColumns.map((v) => new Uint32Array(c[v].buffer, c[v].byteOffset, c[v].length)), n = rows(c), out = new Float64Array(n);
-          for (let i = 0; i < n; i++) {
-            let h1 = 0x811c9dc5, h2 = 0x27d4eb2f;
-            for (const b of bits) (h1 = Math.imul(h1 ^ b[i], 0x9e3779b1) ^ (h1 >>> 15)), (h2 = Math.imul(h2 ^ b[i], 0x85ebca77) ^ (h2 >>> 13));
-            out[i] = (h1 >>> 0) * 2 ** 21 + ((h2 >>> 0) >>> 11);
-          }
-          return out;
+      /** An event's hash (row i of c) over the f32 bits of every selection column. */
+      const hasher = (c: Columns) => {
+        const bits = eventColumns.map((v) => new Uint32Array(c[v].buffer, c[v].byteOffset, c[v].length));
+        return (i: number) => {
+          let h1 = 0x811c9dc5, h2 = 0x27d4eb2f;
+          for (const b of bits) (h1 = Math.imul(h1 ^ b[i], 0x9e3779b1) ^ (h1 >>> 15)), (h2 = Math.imul(h2 ^ b[i], 0x85ebca77) ^ (h2 >>> 13));
+          return (h1 >>> 0) * 2 ** 21 + ((h2 >>> 0) >>> 11);
         };
-        const seen = new Set(hashes(bgParts[k].c)), h = hashes(ev), { from } = def.candidates(ev, rows(ev));
+      };
+      /** Data candidates (from: their events in ev) whose event is one of sample k's estimate events. */
+      const shared = (k: number, ev: Columns, from: Uint32Array) => {
+        const est = bgParts[k].c, hEst = hasher(est), seen = new Set<number>();
+        for (let i = 0; i < rows(est); i++) seen.add(hEst(i));
+        const h = hasher(ev);
         let n = 0;
-        for (const i of from) if (seen.has(h[i])) n++;
+        for (const i of from) if (seen.has(h(i))) n++;
         return n;
       };
       for (const [k, u] of units.entries()) {
@@ -976,20 +981,20 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
           const { s, sel: pre } = await pseudoData[k]!();
           const sel = await applyMlp(pre);
           const w = sel.weight;
-          const ev = w.every((v) => v === 1) ? sel : poissonResample(sel, w, resampleKey, keep), cands = candidates(ev, false);
+          const ev = w.every((v) => v === 1) ? sel : poissonResample(sel, w, resampleKey, keep), { cands, from } = candidatesFrom(ev, false);
           dataParts.push(cands);
-          parts.push({ process: name, ...st, independent: true, made_from: 'independent sample (own random stream)', seed: s.seed, events: s.nGenerated, poisson_events: s.meta.poisson_events, generation_cost_s: cost.generation_s, selected: rows(sel), candidates: rows(cands), shared_with_estimate: shared(k, ev) });
+          parts.push({ process: name, ...st, independent: true, made_from: 'independent sample (own random stream)', seed: s.seed, events: s.nGenerated, poisson_events: s.meta.poisson_events, generation_cost_s: cost.generation_s, selected: rows(sel), candidates: rows(cands), shared_with_estimate: shared(k, ev, from) });
           dataOrigin[k] = 'independent';
           dataSel[k] = { c: sel, generated: s.nGenerated };
         } else if (!splitData[k]) {
-          const c = bgParts[k].c, ev = poissonResample(c, c.weight, resampleKey, keep), cands = candidates(ev, false);
+          const c = bgParts[k].c, ev = poissonResample(c, c.weight, resampleKey, keep), { cands, from } = candidatesFrom(ev, false);
           dataParts.push(cands);
-          parts.push({ process: name, ...st, independent: false, made_from: 'estimate resampled', expected_events: mu, generation_cost_s: cost.generation_s, candidates: rows(cands), shared_with_estimate: shared(k, ev), note: `${over}: a Poisson resampling of the background estimate's weighted events (correlated with b; splitPseudoData splits the sample instead)` });
+          parts.push({ process: name, ...st, independent: false, made_from: 'estimate resampled', expected_events: mu, generation_cost_s: cost.generation_s, candidates: rows(cands), shared_with_estimate: shared(k, ev, from), note: `${over}: a Poisson resampling of the background estimate's weighted events (correlated with b; splitPseudoData splits the sample instead)` });
         } else {
-          const d = dataHalves[k]!, f = SPLIT_ESTIMATE_FRACTION, ev = poissonResample(d, d.weight, resampleKey, keep), cands = candidates(ev, false);
+          const d = dataHalves[k]!, f = SPLIT_ESTIMATE_FRACTION, ev = poissonResample(d, d.weight, resampleKey, keep), { cands, from } = candidatesFrom(ev, false);
           dataParts.push(cands);
           parts.push({
-            process: name, ...st, independent: true, made_from: 'split half', estimate_fraction: f, pseudo_data_fraction: 1 - f, expected_events: mu, generation_cost_s: cost.generation_s, selected: rows(d), candidates: rows(cands), shared_with_estimate: shared(k, ev),
+            process: name, ...st, independent: true, made_from: 'split half', estimate_fraction: f, pseudo_data_fraction: 1 - f, expected_events: mu, generation_cost_s: cost.generation_s, selected: rows(d), candidates: rows(cands), shared_with_estimate: shared(k, ev, from),
             note: `${over}: the weighted simulated sample is split event by event (Philox, data key, tag ${SPLIT_TAG}, background ${i}${u.stratum !== undefined ? ', stratum folded in' : ''}); the estimate uses a fraction ${f} (weights x ${1 / f}), the pseudo-data are a Poisson resampling of the other events (weights x ${1 / (1 - f)}): no event in both`,
           });
           dataOrigin[k] = 'split';
