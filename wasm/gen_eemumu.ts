@@ -16,6 +16,7 @@ const TRIALS_R = 1024;
 const TAIL_PICK: f32 = 0.75;
 const TAIL_C0: f32 = 0.05;
 const TAIL_B_MAX: f32 = 729.0;
+const PRE_MARGIN: f32 = 1.0001;
 
 // @ts-ignore: decorator
 @inline function put(o: usize, j: u32, v: f32): void { store<f32>(o + (<usize>j << 2), v); }
@@ -26,14 +27,11 @@ let env: usize = 0;
 // @ts-ignore: decorator
 @inline function tabF(off: u32, c: u32): f32 { return load<f32>(env + (<usize>(off + c) << 2)); }
 
+/** ref.ts pickCell: the first cell with cum > k, as the count of cells with cum <= k in 12 fixed halvings (NC = 2^12), branch-free. */
 function pickCell(off: u32, k: u32): u32 {
-  let lo: u32 = 0, hi: u32 = NC - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (tabU(off, mid) > k) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
+  let pos: u32 = 0;
+  for (let step: u32 = NC >> 1; step > 0; step >>= 1) pos = select<u32>(pos + step, pos, tabU(off, pos + step - 1) <= k);
+  return pos;
 }
 
 function bits23(u: f32): u32 { return (<u32>(u * <f32>16777216.0) - 1) >> 1; }
@@ -89,9 +87,13 @@ function photonAt(p2: f32, ey: f32, dp: f32, qmin: f32, tpp: f32, t: f32): void 
   gQs = xdiv(pt2 - q, gQb);
 }
 
+// @ts-ignore: decorator
+@inline function fluxMax(y: f32): f32 { return (<f32>1.0 - y) + <f32>0.5 * (y * y); }
+// @ts-ignore: decorator
+@inline function rBound(l0: f32, lny: f32, y: f32): f32 { return <f32>2.0 * ((l0 - lny) - y); }
 function flux(P: Params, y: f32, q: f32): f32 {
   const me = P.m_e;
-  const f = ((<f32>1.0 - y) + <f32>0.5 * (y * y)) - xdiv(fm(me * me, y * y), q);
+  const f = fluxMax(y) - xdiv(fm(me * me, y * y), q);
   return max<f32>(0.0, f);
 }
 
@@ -177,6 +179,7 @@ function chooseCf(weight: f32): void {
 
 function sampleBulk(P: Params): void {
   const box = P.tail != 0, outside = P.stratum == 2;
+  const l0 = xlog(xdiv(<f32>2.0 * P.e_beam, P.m_e)); // ln(2 E / m_e) (ref.ts rBound)
   let S: f32 = 0, resB: f32 = 0;
   let rEmE: f32 = 0, rEmX: f32 = 0, rEmY: f32 = 0, rEmZ: f32 = 0, rEpE: f32 = 0, rEpX: f32 = 0, rEpY: f32 = 0, rEpZ: f32 = 0;
   let rSyE: f32 = 0, rSyX: f32 = 0, rSyY: f32 = 0, rSyZ: f32 = 0, rW2: f32 = 0;
@@ -191,15 +194,26 @@ function sampleBulk(P: Params): void {
     const v = P.ly + (<f32>ci + rsUniform()) * P.dv;
     const d = P.ly + (<f32>cj + rsUniform()) * P.dd;
     if (!(abs<f32>(d) <= -v)) continue;
-    lepton(P, xexp(<f32>0.5 * (v + d)));
+    const lny1 = <f32>0.5 * (v + d), lny2 = <f32>0.5 * (v - d);
+    const y1 = xexp(lny1), y2 = xexp(lny2);
+    const t1Cell = box && inTable(ENV_CUM_T1, cell), t2Cell = box && inTable(ENV_CUM_T2, cell);
+    // ref.ts: the early rejection before the leptons
+    if (!t1Cell && !t2Cell && uAcc >= ((fluxMax(y1) * fluxMax(y2)) * (rBound(l0, lny1, y1) * rBound(l0, lny2, y2))) * tabF(ENV_INV_R, cell) * PRE_MARGIN) {
+      if (P.e_beam * (<f32>1.0 - y1) > P.m_e && P.e_beam * (<f32>1.0 - y2) > P.m_e) { // ref.ts leptonExists
+        rsUniform();
+        rsUniform();
+      }
+      continue;
+    }
+    lepton(P, y1);
     if (!lOk) continue;
     keep1();
-    lepton(P, xexp(<f32>0.5 * (v - d)));
+    lepton(P, y2);
     if (!lOk) continue;
     keep2();
     let i1 = false, i1Lo: f32 = 0, i1Hi: f32 = 0, i2 = false, i2Lo: f32 = 0, i2Hi: f32 = 0;
-    if (box && inTable(ENV_CUM_T1, cell)) { tailInterval(P, l1Y, l1P2, l1Qmin, l1Tpp, l2Y, P.omc_esc1); i1 = iOk; i1Lo = iLo; i1Hi = iHi; }
-    if (box && inTable(ENV_CUM_T2, cell)) { tailInterval(P, l2Y, l2P2, l2Qmin, l2Tpp, l1Y, P.omc_esc2); i2 = iOk; i2Lo = iLo; i2Hi = iHi; }
+    if (t1Cell) { tailInterval(P, l1Y, l1P2, l1Qmin, l1Tpp, l2Y, P.omc_esc1); i1 = iOk; i1Lo = iLo; i1Hi = iHi; }
+    if (t2Cell) { tailInterval(P, l2Y, l2P2, l2Qmin, l2Tpp, l1Y, P.omc_esc2); i2 = iOk; i2Lo = iLo; i2Hi = iHi; }
     const u1 = rsUniform(), u2 = rsUniform();
     const t1: f32 = comp == 1 && i1 ? i1Lo + (i1Hi - i1Lo) * u1 : l1Lq0 + l1R * u1;
     const t2: f32 = comp == 2 && i2 ? i2Lo + (i2Hi - i2Lo) * u2 : l2Lq0 + l2R * u2;
@@ -211,12 +225,15 @@ function sampleBulk(P: Params): void {
       G = <f32>0.5 + <f32>0.25 * (tabF(ENV_RHO1, cell) * tf1 + tabF(ENV_RHO2, cell) * tf2);
       bf = 0.5;
     }
+    const inT = in1 || in2;
+    const r12 = l1R * l2R;
+    // ref.ts: the early rejection before the photons
+    if (!inT && uAcc * G >= ((fluxMax(l1Y) * fluxMax(l2Y)) * r12) * bf * tabF(ENV_INV_R, cell) * PRE_MARGIN) continue;
     photonAt(l1P2, l1Ey, l1Dp, l1Qmin, l1Tpp, t1);
     g1Q = gQ; g1Pt = gPt; g1Omc = gOmc; g1Qb = gQb; g1Qs = gQs;
     photonAt(l2P2, l2Ey, l2Dp, l2Qmin, l2Tpp, t2);
     g2Q = gQ; g2Pt = gPt; g2Omc = gOmc; g2Qb = gQb; g2Qs = gQs;
-    const f12 = xdiv(((flux(P, l1Y, g1Q) * flux(P, l2Y, g2Q)) * (l1R * l2R)) * bf, G);
-    const inT = in1 || in2;
+    const f12 = xdiv(((flux(P, l1Y, g1Q) * flux(P, l2Y, g2Q)) * r12) * bf, G);
     if (!inT && uAcc >= f12 * tabF(ENV_INV_R, cell)) continue;
     disc();
     const c1c = dC, c1s = dS;

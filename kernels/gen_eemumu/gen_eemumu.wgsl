@@ -7,6 +7,7 @@ const TRIALS_R: i32 = 1024;
 const TAIL_PICK: f32 = 0.75;
 const TAIL_C0: f32 = 0.05;
 const TAIL_B_MAX: f32 = 729.0;
+const PRE_MARGIN: f32 = 1.0001;
 
 fn track_det() -> TrackDet { return TrackDet(P.trk_cmin, P.trk_cmax, P.trk_ptmin, P.trk_ra, P.trk_rb, P.trk_ang, P.mu_eff); }
 fn track_det_e() -> TrackDet { return TrackDet(P.trk_cmin_e, P.trk_cmax_e, P.trk_ptmin_e, P.trk_ra_e, P.trk_rb_e, P.trk_ang_e, P.mu_eff_e); }
@@ -15,14 +16,13 @@ fn put(l: u32, j: u32, v: f32) { out_ev[OUT_EV_STRIDE * l + j] = v; } // u32
 
 fn tab_f(off: u32, c: u32) -> f32 { return bitcast<f32>(in_env[off + c]); } // u32
 
+// ref.ts pickCell: the count of cells with cum <= k in 12 fixed halvings (NC = 2^12), branch-free.
 fn pick_cell(off: u32, k: u32) -> u32 {
-  var lo = 0u; // u32
-  var hi = NC - 1u; // u32
-  while (lo < hi) {
-    let mid = (lo + hi) >> 1u; // u32
-    if (in_env[off + mid] > k) { hi = mid; } else { lo = mid + 1u; } // u32
+  var pos = 0u; // u32
+  for (var step = NC >> 1u; step > 0u; step = step >> 1u) { // u32
+    pos = select(pos, pos + step, in_env[off + pos + step - 1u] <= k); // u32
   }
-  return lo;
+  return pos;
 }
 
 fn bits23(u: f32) -> u32 {
@@ -74,9 +74,11 @@ fn photon_at(L: Lep, t: f32) -> Pho {
   return Pho(q, pt, omc, qb, qs);
 }
 
+fn flux_max(y: f32) -> f32 { return opaque(1.0 - y) + 0.5 * opaque(y * y); }
+fn r_bound(l0: f32, lny: f32, y: f32) -> f32 { return 2.0 * ((l0 - lny) - y); }
 fn flux(y: f32, q: f32) -> f32 {
   let me = P.m_e;
-  let f = (opaque(1.0 - y) + 0.5 * opaque(y * y)) - xdiv(fm(opaque(me * me), opaque(y * y)), q);
+  let f = flux_max(y) - xdiv(fm(opaque(me * me), opaque(y * y)), q);
   return max(0.0, f);
 }
 
@@ -170,6 +172,7 @@ fn choose_cf(weight: f32) {
 }
 
 fn sample_bulk() {
+  let l0 = xlog(xdiv(2.0 * P.e_beam, P.m_e)); // ln(2 E / m_e) (ref.ts rBound)
   let box = P.tail != 0u;
   let outside = P.stratum == 2u;
   var S = 0.0;
@@ -192,13 +195,27 @@ fn sample_bulk() {
     let v = P.ly + opaque((f32(ci) + rs_uniform()) * P.dv);
     let d = P.ly + opaque((f32(cj) + rs_uniform()) * P.dd);
     if (!(abs(d) <= -v)) { continue; }
-    let L1 = lepton(xexp(0.5 * (v + d)));
-    let L2 = lepton(xexp(0.5 * (v - d)));
+    let lny1 = 0.5 * (v + d);
+    let lny2 = 0.5 * (v - d);
+    let y1 = xexp(lny1);
+    let y2 = xexp(lny2);
+    let t1_cell = box && in_table(ENV_CUM_T1, cell);
+    let t2_cell = box && in_table(ENV_CUM_T2, cell);
+    // ref.ts: the early rejection before the leptons
+    if (!t1_cell && !t2_cell && u_acc >= opaque(opaque(opaque(opaque(flux_max(y1) * flux_max(y2)) * opaque(r_bound(l0, lny1, y1) * r_bound(l0, lny2, y2))) * tab_f(ENV_INV_R, cell)) * PRE_MARGIN)) {
+      if (opaque(P.e_beam * (1.0 - y1)) > P.m_e && opaque(P.e_beam * (1.0 - y2)) > P.m_e) { // ref.ts leptonExists
+        rs_uniform();
+        rs_uniform();
+      }
+      continue;
+    }
+    let L1 = lepton(y1);
+    let L2 = lepton(y2);
     if (!L1.ok || !L2.ok) { continue; }
     var i1 = vec3<f32>(0.0);
     var i2 = vec3<f32>(0.0);
-    if (box && in_table(ENV_CUM_T1, cell)) { i1 = tail_interval(L1, L2.y, P.omc_esc1); }
-    if (box && in_table(ENV_CUM_T2, cell)) { i2 = tail_interval(L2, L1.y, P.omc_esc2); }
+    if (t1_cell) { i1 = tail_interval(L1, L2.y, P.omc_esc1); }
+    if (t2_cell) { i2 = tail_interval(L2, L1.y, P.omc_esc2); }
     let u1 = rs_uniform();
     let u2 = rs_uniform();
     var t1 = L1.lq0 + opaque(L1.r * u1);
@@ -217,10 +234,13 @@ fn sample_bulk() {
       G = 0.5 + 0.25 * (opaque(tab_f(ENV_RHO1, cell) * tf1) + opaque(tab_f(ENV_RHO2, cell) * tf2));
       bf = 0.5;
     }
+    let in_t = in1 || in2;
+    let r12 = opaque(L1.r * L2.r);
+    // ref.ts: the early rejection before the photons
+    if (!in_t && opaque(u_acc * G) >= opaque(opaque(opaque(opaque(opaque(flux_max(L1.y) * flux_max(L2.y)) * r12) * bf) * tab_f(ENV_INV_R, cell)) * PRE_MARGIN)) { continue; }
     let g1 = photon_at(L1, t1);
     let g2 = photon_at(L2, t2);
-    let f12 = xdiv(opaque(opaque(opaque(flux(L1.y, g1.q) * flux(L2.y, g2.q)) * opaque(L1.r * L2.r)) * bf), G);
-    let in_t = in1 || in2;
+    let f12 = xdiv(opaque(opaque(opaque(flux(L1.y, g1.q) * flux(L2.y, g2.q)) * r12) * bf), G);
     if (!in_t && u_acc >= opaque(f12 * tab_f(ENV_INV_R, cell))) { continue; }
     let c1 = disc();
     let c2 = disc();

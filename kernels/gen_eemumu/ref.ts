@@ -134,16 +134,15 @@ function tf(t: Uint32Array, sec: number, c: number): number {
   return bitsF[0];
 }
 
-/** The first cell c with cum[c] > k (k in [0, 2^23)): binary search over a section of cumulative weights. */
+/**
+ * The first cell c with cum[c] > k (k in [0, 2^23)) of a section of cumulative weights: the count of
+ * cells with cum <= k (cum[NC - 1] = 2^23 > k), in 12 fixed halvings (NC = 2^12; branch-free in the twins).
+ */
 function pickCell(t: Uint32Array, sec: number, k: number): number {
-  let lo = 0, hi = NC - 1;
   const b = sec * NC;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (t[b + mid] > k) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
+  let pos = 0;
+  for (let step = NC >>> 1; step > 0; step >>>= 1) if (t[b + pos + step - 1] <= k) pos += step;
+  return pos;
 }
 /** A uniform's 23 bits: u = (2k + 1) 2^-24, k in [0, 2^23). */
 const bits23 = (u: number) => (mul(u, 16777216) - 1) / 2;
@@ -151,12 +150,15 @@ const bits23 = (u: number) => (mul(u, 16777216) - 1) / 2;
 const inTable = (t: Uint32Array, sec: number, c: number) => (c === 0 ? t[sec * NC] : t[sec * NC + c] - t[sec * NC + c - 1]) > 0;
 
 /** One photon's lepton before its virtuality: energy fraction y, lepton energy e', momentum p', E - e', Q^2_min, ln Q^2 range. */
-interface Lep { y: number; e2: number; p2: number; ey: number; dp: number; qmin: number; lq0: number; r: number; twoPp: number }
+export interface Lep { y: number; e2: number; p2: number; ey: number; dp: number; qmin: number; lq0: number; r: number; twoPp: number }
 
-function lepton(P: Float32Array, y: number): Lep | null {
+/** Whether lepton() gives a lepton at y (its energy E (1 - y) above m_e). */
+const leptonExists = (P: Float32Array, y: number) => mul(P[I.e_beam], sub(1, y)) > P[I.m_e];
+
+export function lepton(P: Float32Array, y: number): Lep | null {
   const E = P[I.e_beam], Pb = P[I.p_beam], me = P[I.m_e];
   const e2 = mul(E, sub(1, y));
-  if (!(e2 > me)) return null;
+  if (!leptonExists(P, y)) return null;
   const p2 = xsqrt(mul(sub(e2, me), add(e2, me)));
   const ey = sub(E, e2), dp = xdiv(mul(ey, add(E, e2)), add(Pb, p2)); // E - e', P - p' = (E - e')(E + e') / (P + p')
   // Q^2_min = 2 ((E e' - m^2)^2 - P^2 p'^2) / (E e' - m^2 + P p') = 2 (m E y)^2 / (E e' - m^2 + P p') (no cancellation)
@@ -193,9 +195,19 @@ function photonAt(L: Lep, t: number): Pho {
 /** F(y, Q^2) of Budnev et al. eq. D.4 with (1 - y) Q^2_min = m_e^2 y^2, at least 0. */
 function flux(P: Float32Array, y: number, q: number): number {
   const me = P[I.m_e];
-  const f = sub(add(sub(1, y), mul(0.5, mul(y, y))), xdiv(fm(mul(me, me), mul(y, y)), q));
+  const f = sub(fluxMax(y), xdiv(fm(mul(me, me), mul(y, y)), q));
   return Math.max(0, f);
 }
+/** flux's bound at any Q^2: 1 - y + y^2/2. */
+export const fluxMax = (y: number) => add(sub(1, y), mul(0.5, mul(y, y)));
+/**
+ * A bound of a lepton's ln Q^2 range r (lepton()) at energy fraction y = exp(lny), l0 = ln(2 E / m_e):
+ * r = 2 ln(plus / (m_e E y)) with plus = E e' - m_e^2 + P p' <= 2 E^2 (1 - y), so r <= 2 (l0 - ln y +
+ * ln(1 - y)) <= 2 (l0 - ln y - y) (test/gen-eemumu.test.ts checks it on the kernel's f32 r with the margin).
+ */
+export const rBound = (l0: number, lny: number, y: number) => mul(2, sub(sub(l0, lny), y));
+/** The margin of the early rejections before the leptons and the photons (sampleBulk): covers the rounding of the bounds' products and xdiv (< 1 + 2^-20) and of rBound (< 1e-5). */
+const PRE_MARGIN = Math.fround(1.0001);
 
 /** sigma(gamma gamma -> mu mu)(W) (physics.ts sigmaGammaGammaToLL) x W^2 / ((W^2 + Q1^2)(W^2 + Q2^2)) W^2, GeV^-2 (the rejection's D1 D2 sigma). */
 function ddSigma(P: Float32Array, w2: number, q1: number, q2: number): number {
@@ -268,6 +280,7 @@ function sampleBulk(P: Float32Array, w: Uint32Array, t: Uint32Array, s: RStream)
   const box = w[I.tail] !== 0, outside = w[I.stratum] === 2;
   const ly = P[I.ly], dv = P[I.dv], dd = P[I.dd], wmin2 = P[I.wmin2];
   const oe1 = P[I.omc_esc1], oe2 = P[I.omc_esc2];
+  const l0 = xlog(xdiv(mul(2, P[I.e_beam]), P[I.m_e])); // ln(2 E / m_e) (rBound)
   let S = 0, res: Conf | null = null, resB = 0;
   for (let it = 0; it < TRIALS; it++) {
     trials++;
@@ -278,9 +291,21 @@ function sampleBulk(P: Float32Array, w: Uint32Array, t: Uint32Array, s: RStream)
     const ci = cell >>> 6, cj = cell & 63;
     const v = add(ly, mul(add(ci, rsUniform(s)), dv)), d = add(ly, mul(add(cj, rsUniform(s)), dd));
     if (!(Math.abs(d) <= -v)) continue;
-    const L1 = lepton(P, xexp(mul(0.5, add(v, d)))), L2 = lepton(P, xexp(mul(0.5, sub(v, d))));
-    if (!L1 || !L2) continue;
+    const lny1 = mul(0.5, add(v, d)), lny2 = mul(0.5, sub(v, d));
+    const y1 = xexp(lny1), y2 = xexp(lny2);
     const t1Cell = box && inTable(t, ENV.CUM_T1, cell), t2Cell = box && inTable(t, ENV.CUM_T2, cell);
+    // the early rejection below, before the leptons, where no trial of the cell is in T (f12 = F1 F2 r1 r2:
+    // bf / G = 1), with F_k <= fluxMax(y_k), r_k <= rBound and a margin: rejects only trials it rejects,
+    // after the draws they make before it (u1, u2, where both leptons exist)
+    if (!t1Cell && !t2Cell && uAcc >= mul(mul(mul(mul(fluxMax(y1), fluxMax(y2)), mul(rBound(l0, lny1, y1), rBound(l0, lny2, y2))), tf(t, ENV.INV_R, cell)), PRE_MARGIN)) {
+      if (leptonExists(P, y1) && leptonExists(P, y2)) {
+        rsUniform(s);
+        rsUniform(s);
+      }
+      continue;
+    }
+    const L1 = lepton(P, y1), L2 = lepton(P, y2);
+    if (!L1 || !L2) continue;
     const i1 = t1Cell ? tailInterval(P, L1, L2.y, oe1) : null, i2 = t2Cell ? tailInterval(P, L2, L1.y, oe2) : null;
     const u1 = rsUniform(s), u2 = rsUniform(s);
     const t1 = comp === 1 && i1 ? add(i1[0], mul(sub(i1[1], i1[0]), u1)) : add(L1.lq0, mul(L1.r, u1));
@@ -291,9 +316,13 @@ function sampleBulk(P: Float32Array, w: Uint32Array, t: Uint32Array, s: RStream)
       const tf1 = i1 ? (in1 ? xdiv(L1.r, sub(i1[1], i1[0])) : 0) : 1, tf2 = i2 ? (in2 ? xdiv(L2.r, sub(i2[1], i2[0])) : 0) : 1;
       G = add(sub(1, TAIL_ALPHA), mul(mul(TAIL_ALPHA, 0.5), add(mul(tf(t, ENV.RHO1, cell), tf1), mul(tf(t, ENV.RHO2, cell), tf2))));
     }
+    const inT = in1 || in2, r12 = mul(L1.r, L2.r), bf = box ? sub(1, TAIL_ALPHA) : 1;
+    // the early rejection below, before the photons, with F_k <= fluxMax(y_k) (its Q^2 term is >= 0), G
+    // multiplied over and a margin (xdiv's and the products' rounding, < 1 + 2^-20): it rejects only
+    // trials the check below rejects and draws nothing, so the events are those without it
+    if (!inT && mul(uAcc, G) >= mul(mul(mul(mul(mul(fluxMax(L1.y), fluxMax(L2.y)), r12), bf), tf(t, ENV.INV_R, cell)), PRE_MARGIN)) continue;
     const g1 = photonAt(L1, t1), g2 = photonAt(L2, t2);
-    const f12 = xdiv(mul(mul(mul(flux(P, L1.y, g1.q), flux(P, L2.y, g2.q)), mul(L1.r, L2.r)), box ? sub(1, TAIL_ALPHA) : 1), G);
-    const inT = in1 || in2;
+    const f12 = xdiv(mul(mul(mul(flux(P, L1.y, g1.q), flux(P, L2.y, g2.q)), r12), bf), G);
     // early rejection against the cell's bound of D1 D2 sigma (saves the azimuths) outside T
     if (!inT && uAcc >= mul(f12, tf(t, ENV.INV_R, cell))) continue;
     const c1 = disc(s), c2 = disc(s);
