@@ -1184,15 +1184,16 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
     const memo = new Map<number, Map<number, number>>();
     /** Which parts keep a candidate in the observed estimate (section 6's empty-window weight holds while a pseudo-experiment's parts do the same). */
     const observedHas = sampleCands.map((c) => (rows(c) > 0 ? 1 : 0));
-    g = await globalSignificanceOf(zLocal, pLocal, async (k, zMax) => {
-      await check();
-      if (k % 10 === 0) progress(`look-elsewhere: pseudo-experiment ${k} / ${nPE}`);
-      const kk = foldIn(kPE, k);
-      const dataC: Columns[] = [resampledData(kk)], estC: Columns[] = [...fixedEstimate];
+    /**
+     * Data and estimate of one assignment (labels per reassigned part, 1: data; `resampled`: the
+     * other parts' data candidates): counts, b and sigma_b per window as section 6 has them.
+     */
+    const reassigned = async (labels: (s: NonNullable<(typeof swaps)[number]>) => Uint8Array, resampled: Columns) => {
+      const dataC: Columns[] = [resampled], estC: Columns[] = [...fixedEstimate];
       const hasEstimate = new Uint8Array(swaps.length);
       for (const s of swaps) {
         if (!s) continue;
-        const lab = swapLabels(s.m, s.dataTotal, s.total, foldIn(foldIn(kk, SWAP_TAG), s.k));
+        const lab = labels(s);
         const toData = new Uint8Array(s.from.length), toEstimate = new Uint8Array(s.from.length);
         for (let i = 0; i < s.from.length; i++) (toData[i] = lab[s.from[i]]), (toEstimate[i] = toData[i] ^ 1);
         const cands: Columns = Object.fromEntries(candVars.map((v, d) => [v, s.coords[d]]));
@@ -1215,7 +1216,22 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
         }
         sb[w] = windowSigmaB(0, 0, e, B_FLOOR);
       }
-      return someWindowReaches(n, bg.sumW, sb, zMax, B_FLOOR, memo);
+      return { n, b: bg.sumW, sb };
+    };
+    // The observed assignment (the pool holds the estimate's events, then the data's) must give the
+    // observed b and sigma_b bit for bit: the pseudo-experiments' statistic is the data's.
+    {
+      const id = await reassigned((s) => Uint8Array.from({ length: s.m }, (_, i) => (i < s.estimateRows ? 0 : 1)), Object.fromEntries(candVars.map((v) => [v, new Float32Array(0)])));
+      for (let w = 0; w < W; w++) {
+        if (id.b[w] !== res.b![w] || id.sb[w] !== res.sigmaB![w]) throw new Error(`look-elsewhere: the reassigned estimate of the observed assignment differs from the scan's in window ${w} (b ${id.b[w]} vs ${res.b![w]}, sigma_b ${id.sb[w]} vs ${res.sigmaB![w]})`);
+      }
+    }
+    g = await globalSignificanceOf(zLocal, pLocal, async (k, zMax) => {
+      await check();
+      if (k % 10 === 0) progress(`look-elsewhere: pseudo-experiment ${k} / ${nPE}`);
+      const kk = foldIn(kPE, k);
+      const pe = await reassigned((s) => swapLabels(s.m, s.dataTotal, s.total, foldIn(foldIn(kk, SWAP_TAG), s.k)), resampledData(kk));
+      return someWindowReaches(pe.n, pe.b, pe.sb, zMax, B_FLOOR, memo);
     }, { pseudoExperiments: nDone, seed: o.seed, signal: o.signal });
   }
   lap('look_elsewhere', t);
