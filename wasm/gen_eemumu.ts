@@ -4,6 +4,7 @@
 // travel in globals (per instance: workers share the memory, not the globals).
 import { xdiv, xexp, xlog, xrecip, xsqrt } from './lib/exactmath';
 import { rsInit, rsUniform } from './lib/sampling';
+import { S, ftz4, xdiv4, xexp4, xlog4, xsqrt4 } from './lib/exactmath4';
 import { TrackDet, aE, aX, aY, aZ, bE, bX, bY, bZ, boostZ, dC, dS, dimuonColumns, disc, fm, oE, oX, oY, oZ, tAcc, tId, tPm, track, twoBody } from './lib/genkin';
 import { ftAddTrack, ftBegin, ftClaim, ftRelease, fourtrackColumns } from './lib/fourtrack';
 import {
@@ -60,6 +61,48 @@ function lepton(P: Params, y: f32): void {
   const lq0 = xlog(qmin), lq1 = xlog(<f32>2.0 * plus);
   lY = y; lE2 = e2; lP2 = p2; lEy = ey; lDp = dp; lQmin = qmin; lLq0 = lq0; lR = lq1 - lq0; lTpp = (<f32>2.0 * pb) * p2;
 }
+/**
+ * lepton() of y1 and y2 at once in two lanes (the SIMD build: exactmath4's lane twins give each lane the
+ * scalar bits) into l1*, l2*; false where either lepton does not exist (lepton()'s lOk).
+ */
+function leptonPair(P: Params, y1: f32, y2: f32): bool {
+  const E = P.e_beam, pb = P.p_beam, me = P.m_e;
+  if (!(E * (<f32>1.0 - y1) > me) || !(E * (<f32>1.0 - y2) > me)) return false;
+  const vy = lane2(y1, y2);
+  const vE = S(E), vme = S(me), vpb = S(pb);
+  const e2 = f32x4.mul(vE, f32x4.sub(S(1.0), vy));
+  const p2 = xsqrt4(f32x4.mul(f32x4.sub(e2, vme), f32x4.add(e2, vme)));
+  const ey = f32x4.sub(vE, e2);
+  const dp = xdiv4(f32x4.mul(ey, f32x4.add(vE, e2)), f32x4.add(vpb, p2));
+  const plus = f32x4.add(f32x4.sub(f32x4.mul(vE, e2), S(me * me)), f32x4.mul(vpb, p2));
+  const mey = f32x4.mul(vme, f32x4.mul(vE, vy));
+  const qmin = xdiv4(f32x4.mul(S(2.0), ftz4(f32x4.mul(mey, mey))), plus);
+  const lq0 = xlog4(qmin), lq1 = xlog4(f32x4.mul(S(2.0), plus));
+  const r = f32x4.sub(lq1, lq0), tpp = f32x4.mul(S(<f32>2.0 * pb), p2);
+  l1Y = y1; l1E2 = f32x4.extract_lane(e2, 0); l1P2 = f32x4.extract_lane(p2, 0); l1Ey = f32x4.extract_lane(ey, 0); l1Dp = f32x4.extract_lane(dp, 0);
+  l1Qmin = f32x4.extract_lane(qmin, 0); l1Lq0 = f32x4.extract_lane(lq0, 0); l1R = f32x4.extract_lane(r, 0); l1Tpp = f32x4.extract_lane(tpp, 0);
+  l2Y = y2; l2E2 = f32x4.extract_lane(e2, 1); l2P2 = f32x4.extract_lane(p2, 1); l2Ey = f32x4.extract_lane(ey, 1); l2Dp = f32x4.extract_lane(dp, 1);
+  l2Qmin = f32x4.extract_lane(qmin, 1); l2Lq0 = f32x4.extract_lane(lq0, 1); l2R = f32x4.extract_lane(r, 1); l2Tpp = f32x4.extract_lane(tpp, 1);
+  return true;
+}
+
+/** (a, b, a, b): the two lanes of the pair functions (lanes 2, 3 repeat them). */
+// @ts-ignore: decorator
+@inline function lane2(a: f32, b: f32): v128 { return f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(a), 1, b), 3, b); }
+
+/** photonAt() of both photons (l1*, t1 and l2*, t2) in two lanes (the SIMD build) into g1*, g2*. */
+function photonPair(t1: f32, t2: f32): void {
+  const p2 = lane2(l1P2, l2P2), qmin = lane2(l1Qmin, l2Qmin);
+  const q = xexp4(lane2(t1, t2));
+  const omc = f32x4.min(S(2.0), f32x4.max(S(0.0), xdiv4(f32x4.sub(q, qmin), lane2(l1Tpp, l2Tpp))));
+  const pt2 = ftz4(f32x4.mul(f32x4.mul(p2, p2), ftz4(f32x4.mul(omc, f32x4.sub(S(2.0), omc)))));
+  const pt = xsqrt4(pt2);
+  const qb = f32x4.add(f32x4.add(lane2(l1Ey, l2Ey), lane2(l1Dp, l2Dp)), ftz4(f32x4.mul(p2, omc)));
+  const qs = xdiv4(f32x4.sub(pt2, q), qb);
+  g1Q = f32x4.extract_lane(q, 0); g1Pt = f32x4.extract_lane(pt, 0); g1Omc = f32x4.extract_lane(omc, 0); g1Qb = f32x4.extract_lane(qb, 0); g1Qs = f32x4.extract_lane(qs, 0);
+  g2Q = f32x4.extract_lane(q, 1); g2Pt = f32x4.extract_lane(pt, 1); g2Omc = f32x4.extract_lane(omc, 1); g2Qb = f32x4.extract_lane(qb, 1); g2Qs = f32x4.extract_lane(qs, 1);
+}
+
 function keep1(): void { l1Y = lY; l1E2 = lE2; l1P2 = lP2; l1Ey = lEy; l1Dp = lDp; l1Qmin = lQmin; l1Lq0 = lLq0; l1R = lR; l1Tpp = lTpp; }
 function keep2(): void { l2Y = lY; l2E2 = lE2; l2P2 = lP2; l2Ey = lEy; l2Dp = lDp; l2Qmin = lQmin; l2Lq0 = lLq0; l2R = lR; l2Tpp = lTpp; }
 
@@ -205,12 +248,16 @@ function sampleBulk(P: Params): void {
       }
       continue;
     }
-    lepton(P, y1);
-    if (!lOk) continue;
-    keep1();
-    lepton(P, y2);
-    if (!lOk) continue;
-    keep2();
+    if (ASC_FEATURE_SIMD) {
+      if (!leptonPair(P, y1, y2)) continue;
+    } else {
+      lepton(P, y1);
+      if (!lOk) continue;
+      keep1();
+      lepton(P, y2);
+      if (!lOk) continue;
+      keep2();
+    }
     let i1 = false, i1Lo: f32 = 0, i1Hi: f32 = 0, i2 = false, i2Lo: f32 = 0, i2Hi: f32 = 0;
     if (t1Cell) { tailInterval(P, l1Y, l1P2, l1Qmin, l1Tpp, l2Y, P.omc_esc1); i1 = iOk; i1Lo = iLo; i1Hi = iHi; }
     if (t2Cell) { tailInterval(P, l2Y, l2P2, l2Qmin, l2Tpp, l1Y, P.omc_esc2); i2 = iOk; i2Lo = iLo; i2Hi = iHi; }
@@ -229,10 +276,13 @@ function sampleBulk(P: Params): void {
     const r12 = l1R * l2R;
     // ref.ts: the early rejection before the photons
     if (!inT && uAcc * G >= ((fluxMax(l1Y) * fluxMax(l2Y)) * r12) * bf * tabF(ENV_INV_R, cell) * PRE_MARGIN) continue;
-    photonAt(l1P2, l1Ey, l1Dp, l1Qmin, l1Tpp, t1);
-    g1Q = gQ; g1Pt = gPt; g1Omc = gOmc; g1Qb = gQb; g1Qs = gQs;
-    photonAt(l2P2, l2Ey, l2Dp, l2Qmin, l2Tpp, t2);
-    g2Q = gQ; g2Pt = gPt; g2Omc = gOmc; g2Qb = gQb; g2Qs = gQs;
+    if (ASC_FEATURE_SIMD) photonPair(t1, t2);
+    else {
+      photonAt(l1P2, l1Ey, l1Dp, l1Qmin, l1Tpp, t1);
+      g1Q = gQ; g1Pt = gPt; g1Omc = gOmc; g1Qb = gQb; g1Qs = gQs;
+      photonAt(l2P2, l2Ey, l2Dp, l2Qmin, l2Tpp, t2);
+      g2Q = gQ; g2Pt = gPt; g2Omc = gOmc; g2Qb = gQb; g2Qs = gQs;
+    }
     const f12 = xdiv(((flux(P, l1Y, g1Q) * flux(P, l2Y, g2Q)) * r12) * bf, G);
     if (!inT && uAcc >= f12 * tabF(ENV_INV_R, cell)) continue;
     disc();
