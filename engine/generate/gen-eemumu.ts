@@ -88,14 +88,19 @@ export const STRATUM_R = { ptGeV: 1.0, pGeV: 2.5, cosMax: 0.85 } as const;
  */
 export const EEMUMU_R_FRACTION = { value: 2.610e-4, error: 0.009e-4 } as const;
 
-/** Quantizes cell masses to integer weights summing to 2^23 (each >= its mass x K, 0 stays 0): [cumulative weights, K]. */
-function quantize(mass: Float64Array): { w: Uint32Array; cum: Uint32Array; K: number } {
+/**
+ * Quantizes cell masses to integer weights summing to 2^23 (each >= its mass x K, 0 stays 0): [cumulative
+ * weights, K]. A table without mass (allowEmpty: the tail tables and R's at a large W_min, where no cell
+ * has a soft and a hard photon, or R is out of reach) stays all 0, K = Infinity.
+ */
+function quantize(mass: Float64Array, allowEmpty = false): { w: Uint32Array; cum: Uint32Array; K: number } {
   const n = mass.length;
   let tot = 0, big = 0;
   for (let c = 0; c < n; c++) {
     tot += mass[c];
     if (mass[c] > mass[big]) big = c;
   }
+  if (!(tot > 0) && allowEmpty) return { w: new Uint32Array(n), cum: new Uint32Array(n), K: Infinity };
   if (!(tot > 0)) throw new Error('gen_eemumu: an empty envelope table (a bug)');
   const K = (CELL_TOTAL - n) / tot;
   const w = new Uint32Array(n);
@@ -230,8 +235,8 @@ export function eemumuTable(wMin: number, generousRegion = false): Uint32Array {
       }
     }
   }
-  const g0 = quantize(h.map((x) => x * area)), t1 = quantize(tail[0]), t2 = quantize(tail[1]);
-  const rb = regionBounds(ly, wMin2, generousRegion), gr = quantize(rb.h.map((x) => x * rb.cellArea));
+  const g0 = quantize(h.map((x) => x * area)), t1 = quantize(tail[0], true), t2 = quantize(tail[1], true);
+  const rb = regionBounds(ly, wMin2, generousRegion), gr = quantize(rb.h.map((x) => x * rb.cellArea), true);
   const out = new Uint32Array(ENV_WORDS), f = new Float32Array(out.buffer);
   out.set(g0.cum, ENV.CUM * NC);
   out.set(t1.cum, ENV.CUM_T1 * NC);
@@ -259,13 +264,22 @@ export function eemumuTable(wMin: number, generousRegion = false): Uint32Array {
 /** W_min's lower end in the kernel (f32: the muon angle's inversion loses precision as beta -> 0 near threshold). */
 export const EEMUMU_WMIN_KERNEL = 0.3;
 
-/** The gen_eemumu params of eemumu with resolved parameters, for event indices from `first` under key k. */
+/** Whether a section of an eemumuTable has cells (an empty one: its cumulative weights end at 0). */
+export const tableSectionFilled = (t: Uint32Array, sec: number): boolean => t[(sec + 1) * NC - 1] > 0;
+
+/**
+ * The gen_eemumu params of eemumu with resolved parameters, for event indices from `first` under key k.
+ * Where the W_min leaves no tail cells (above ~4.7 GeV: y_k <= 0.2 and y_o >= 0.3 need y_k y_o s >= W_min^2)
+ * the tail bias has nothing to oversample and is off (weights 1); where R is out of reach, its stratum is refused.
+ */
 export function eemumuKernelParams(proc: ProcessDef, p: Params, det: DetectorModel, k: Key, first: number): Record<string, number> {
   if (!(p.wMin >= EEMUMU_WMIN_KERNEL)) throw new RangeError(`process ${proc.name}: parameter wMin = ${p.wMin} GeV is below ${EEMUMU_WMIN_KERNEL} GeV, the gen_eemumu kernel's range`);
-  const st = p.regionStratum ?? 0;
+  const st = p.regionStratum ?? 0, t = eemumuTable(p.wMin);
+  if (st === 1 && !tableSectionFilled(t, ENV.CUM_R)) throw new RangeError(`process ${proc.name}: regionStratum = 1, but the region R (r_pt, r_p, r_cos) is out of reach at wMin = ${p.wMin} GeV`);
+  const tail = p.tailBias && st !== 1 && tableSectionFilled(t, ENV.CUM_T1) && tableSectionFilled(t, ENV.CUM_T2) ? 1 : 0;
   const bm = beamKernelParams();
   return {
-    key0: k[0], key1: k[1], first, tail: p.tailBias && st !== 1 ? 1 : 0, stratum: st === 1 ? 1 : st === -1 ? 2 : 0,
+    key0: k[0], key1: k[1], first, tail, stratum: st === 1 ? 1 : st === -1 ? 2 : 0,
     e_beam: E, p_beam: P, m_e: M_E, m_mu: M_MU, s: S, wmin2: p.wMin * p.wMin, ly: Math.log((p.wMin * p.wMin) / S),
     dv: -Math.log((p.wMin * p.wMin) / S) / NV, dd: (-2 * Math.log((p.wMin * p.wMin) / S)) / ND, c_sig: 2 * Math.PI * ALPHA * ALPHA,
     omc_esc1: OMC_ESCAPE[0], omc_esc2: OMC_ESCAPE[1], r_pt: STRATUM_R.ptGeV, r_p: STRATUM_R.pGeV, r_cos: STRATUM_R.cosMax,
