@@ -103,6 +103,18 @@ function photonPair(t1: f32, t2: f32): void {
   g2Q = f32x4.extract_lane(q, 1); g2Pt = f32x4.extract_lane(pt, 1); g2Omc = f32x4.extract_lane(omc, 1); g2Qb = f32x4.extract_lane(qb, 1); g2Qs = f32x4.extract_lane(qs, 1);
 }
 
+/** lepton() of y1 into l1*, of y2 into l2* (in two lanes in the SIMD build); false where either does not exist. */
+function leptons(P: Params, y1: f32, y2: f32): bool {
+  if (ASC_FEATURE_SIMD) return leptonPair(P, y1, y2);
+  lepton(P, y1);
+  if (!lOk) return false;
+  keep1();
+  lepton(P, y2);
+  if (!lOk) return false;
+  keep2();
+  return true;
+}
+
 function keep1(): void { l1Y = lY; l1E2 = lE2; l1P2 = lP2; l1Ey = lEy; l1Dp = lDp; l1Qmin = lQmin; l1Lq0 = lLq0; l1R = lR; l1Tpp = lTpp; }
 function keep2(): void { l2Y = lY; l2E2 = lE2; l2P2 = lP2; l2Ey = lEy; l2Dp = lDp; l2Qmin = lQmin; l2Lq0 = lLq0; l2R = lR; l2Tpp = lTpp; }
 
@@ -134,6 +146,18 @@ function photonAt(p2: f32, ey: f32, dp: f32, qmin: f32, tpp: f32, t: f32): void 
 @inline function fluxMax(y: f32): f32 { return (<f32>1.0 - y) + <f32>0.5 * (y * y); }
 // @ts-ignore: decorator
 @inline function rBound(l0: f32, lny: f32, y: f32): f32 { return <f32>2.0 * ((l0 - lny) - y); }
+/** photonAt() of the photon of l1* at t1 into g1*, of l2* at t2 into g2* (in two lanes in the SIMD build). */
+function photons(t1: f32, t2: f32): void {
+  if (ASC_FEATURE_SIMD) {
+    photonPair(t1, t2);
+    return;
+  }
+  photonAt(l1P2, l1Ey, l1Dp, l1Qmin, l1Tpp, t1);
+  g1Q = gQ; g1Pt = gPt; g1Omc = gOmc; g1Qb = gQb; g1Qs = gQs;
+  photonAt(l2P2, l2Ey, l2Dp, l2Qmin, l2Tpp, t2);
+  g2Q = gQ; g2Pt = gPt; g2Omc = gOmc; g2Qb = gQb; g2Qs = gQs;
+}
+
 function flux(P: Params, y: f32, q: f32): f32 {
   const me = P.m_e;
   const f = fluxMax(y) - xdiv(fm(me * me, y * y), q);
@@ -248,16 +272,7 @@ function sampleBulk(P: Params): void {
       }
       continue;
     }
-    if (ASC_FEATURE_SIMD) {
-      if (!leptonPair(P, y1, y2)) continue;
-    } else {
-      lepton(P, y1);
-      if (!lOk) continue;
-      keep1();
-      lepton(P, y2);
-      if (!lOk) continue;
-      keep2();
-    }
+    if (!leptons(P, y1, y2)) continue;
     let i1 = false, i1Lo: f32 = 0, i1Hi: f32 = 0, i2 = false, i2Lo: f32 = 0, i2Hi: f32 = 0;
     if (t1Cell) { tailInterval(P, l1Y, l1P2, l1Qmin, l1Tpp, l2Y, P.omc_esc1); i1 = iOk; i1Lo = iLo; i1Hi = iHi; }
     if (t2Cell) { tailInterval(P, l2Y, l2P2, l2Qmin, l2Tpp, l1Y, P.omc_esc2); i2 = iOk; i2Lo = iLo; i2Hi = iHi; }
@@ -276,13 +291,7 @@ function sampleBulk(P: Params): void {
     const r12 = l1R * l2R;
     // ref.ts: the early rejection before the photons
     if (!inT && uAcc * G >= ((fluxMax(l1Y) * fluxMax(l2Y)) * r12) * bf * tabF(ENV_INV_R, cell) * PRE_MARGIN) continue;
-    if (ASC_FEATURE_SIMD) photonPair(t1, t2);
-    else {
-      photonAt(l1P2, l1Ey, l1Dp, l1Qmin, l1Tpp, t1);
-      g1Q = gQ; g1Pt = gPt; g1Omc = gOmc; g1Qb = gQb; g1Qs = gQs;
-      photonAt(l2P2, l2Ey, l2Dp, l2Qmin, l2Tpp, t2);
-      g2Q = gQ; g2Pt = gPt; g2Omc = gOmc; g2Qb = gQb; g2Qs = gQs;
-    }
+    photons(t1, t2);
     const f12 = xdiv(((flux(P, l1Y, g1Q) * flux(P, l2Y, g2Q)) * r12) * bf, G);
     if (!inT && uAcc >= f12 * tabF(ENV_INV_R, cell)) continue;
     disc();
@@ -348,12 +357,7 @@ function sampleR(P: Params): void {
     const yk = xexp(v - u), yo = xexp(u);
     const y1 = k == 0 ? yk : yo, y2 = k == 0 ? yo : yk;
     if (!(y1 + y2 >= ysMin)) continue;
-    lepton(P, y1);
-    if (!lOk) continue;
-    keep1();
-    lepton(P, y2);
-    if (!lOk) continue;
-    keep2();
+    if (!leptons(P, y1, y2)) continue;
     rIntervals(P, l1P2, l1Qmin, l1Tpp, P.omc_esc1);
     const e1 = rE, j1 = rJ;
     rIntervals(P, l2P2, l2Qmin, l2Tpp, P.omc_esc2);
@@ -369,10 +373,7 @@ function sampleR(P: Params): void {
     const u1 = rsUniform(), u2 = rsUniform();
     const tK = (k == 0 ? j1 : j2) + ljb * (<f32>tb + (k == 0 ? u1 : u2)), tO = lo + lO * (k == 0 ? u2 : u1);
     const t1 = k == 0 ? tK : tO, t2 = k == 0 ? tO : tK;
-    photonAt(l1P2, l1Ey, l1Dp, l1Qmin, l1Tpp, t1);
-    g1Q = gQ; g1Pt = gPt; g1Omc = gOmc; g1Qb = gQb; g1Qs = gQs;
-    photonAt(l2P2, l2Ey, l2Dp, l2Qmin, l2Tpp, t2);
-    g2Q = gQ; g2Pt = gPt; g2Omc = gOmc; g2Qb = gQb; g2Qs = gQs;
+    photons(t1, t2);
     const f12 = (flux(P, y1, g1Q) * flux(P, y2, g2Q)) * area;
     if (uAcc >= f12 * tabF(ENV_INV_RR, cell)) continue;
     disc();
