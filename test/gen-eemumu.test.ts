@@ -244,6 +244,24 @@ describe('gen_eemumu: the process parameter regionStratum', () => {
     expect(() => generate({ process: 'eemumu', events: 1, seed: 1, params: { regionStratum: 2 } })).toThrow(/regionStratum must be -1, 0 or 1/);
     expect(() => generate({ process: 'eemumu', events: 1, seed: 1, params: { regionStratum: 1, wMin: 1 } })).toThrow(/needs wMin = 0.5/);
   });
+  it("the strata together give the whole sample's A'h' preselection yield and its large-pT(mu mu) tail, within 4 standard errors", () => {
+    const yieldOf = (params: Params, n: number, seed: number, tail: boolean) => {
+      const s = generate({ process: 'eemumu', events: n, seed, params });
+      const m = DARK_HIGGSSTRAHLUNG.select(s.columns, s.length);
+      let a = 0, b = 0;
+      for (let i = 0; i < s.length; i++) {
+        if (!m[i] || (tail && !(s.columns.pt_mumu_GeV[i] > 1.5))) continue;
+        const w = s.columns.weight[i];
+        (a += w), (b += w * w);
+      }
+      return { y: (s.sigmaFb * a) / n, e: (s.sigmaFb * Math.sqrt(b)) / n };
+    };
+    for (const tail of [false, true]) {
+      const whole = yieldOf({}, 60_000, 51, tail), inside = yieldOf({ regionStratum: 1 }, 4000, 52, tail), outside = yieldOf({ regionStratum: -1 }, 60_000, 53, tail);
+      const what = tail ? 'preselection, pT(mu mu) > 1.5 GeV' : 'preselection';
+      expect(Math.abs(inside.y + outside.y - whole.y), `${what}: ${inside.y} + ${outside.y} vs ${whole.y}`).toBeLessThan(4 * Math.hypot(inside.e, outside.e, whole.e));
+    }
+  }, 60_000);
 });
 
 const R_VARS = ['y_k', 'pT_k', 'y_o', 'p*_sys', 'cos theta*_sys', 'M_mumu'] as const;

@@ -69,11 +69,11 @@ describe('the A\'h\' search: large backgrounds split into estimate and pseudo-da
     const [r] = runs;
     const data = r.samples.data as { split_estimate_fraction: number; backgrounds: { process: string; independent: boolean; made_from: string; estimate_fraction?: number; selected: number }[] };
     expect(data.split_estimate_fraction).toBe(SPLIT_ESTIMATE_FRACTION);
-    // mu mu without a photon in the ECL gaps and e e mu mu have more than 400 000 events at 8.34 fb^-1;
-    // mu mu's gap stratum (84 000) and tau tau's three decay-mode strata (90 000-290 000) have independent samples
+    // mu mu without a photon in the ECL gaps and e e mu mu outside R are over the pseudo-data budget at 8.34 fb^-1;
+    // mu mu's gap stratum (84 000), tau tau's three decay-mode strata (90 000-290 000) and e e mu mu inside R (41 000) have independent samples
     const own = 'independent sample (own random stream)';
     expect(data.backgrounds.map((b) => [b.process, b.independent, b.made_from, b.estimate_fraction])).toEqual([
-      ['mumu', true, own, undefined], ['mumu', true, 'split half', 0.5], ...[1, 2, 3].map(() => ['tautau', true, own, undefined]), ['eemumu', true, 'split half', 0.5],
+      ['mumu', true, own, undefined], ['mumu', true, 'split half', 0.5], ...[1, 2, 3].map(() => ['tautau', true, own, undefined]), ['eemumu', true, own, undefined], ['eemumu', true, 'split half', 0.5],
     ]);
     const bg = r.samples.background as { process: string; accepted: number; selected: number; split?: { estimate_events: number; pseudo_data_events: number; pseudo_data_selected: number; estimate_weight_factor: number } }[];
     expect(bg[0].split).toBeUndefined();
@@ -95,7 +95,7 @@ describe('the A\'h\' search: large backgrounds split into estimate and pseudo-da
 });
 
 describe('the A\'h\' search without splitPseudoData (the default)', () => {
-  it('resamples the estimate\'s own events for the large backgrounds (not mu mu\'s gap stratum nor tau tau\'s strata: samples of their own) and says so', async () => {
+  it('resamples the estimate\'s own events for the large backgrounds (not mu mu\'s gap stratum, tau tau\'s strata nor e e mu mu inside R: samples of their own) and says so', async () => {
     const b = await WasmBackend.create({ workers: 2 });
     try {
       const r = await runSearch(b, DARK_HIGGSSTRAHLUNG, { seed: 4, maxEventsPerBackground: 20_000, signalEventsPerPoint: 300, trainEvents: 2000, pseudoExperiments: 0 });
@@ -103,7 +103,7 @@ describe('the A\'h\' search without splitPseudoData (the default)', () => {
       expect(data.split_pseudo_data).toBe(false);
       expect(data.backgrounds.map((x) => [x.process, x.independent, x.made_from])).toEqual([
         ['mumu', true, 'independent sample (own random stream)'], ['mumu', false, 'estimate resampled'],
-        ...[1, 2, 3].map(() => ['tautau', true, 'independent sample (own random stream)']), ['eemumu', false, 'estimate resampled'],
+        ...[1, 2, 3].map(() => ['tautau', true, 'independent sample (own random stream)']), ['eemumu', true, 'independent sample (own random stream)'], ['eemumu', false, 'estimate resampled'],
       ]);
       for (const s of r.samples.background as Record<string, unknown>[]) expect(s.split).toBeUndefined();
     } finally {
