@@ -63,13 +63,13 @@ const TAUTAU_STRATIFIED: BackgroundSource = {
  * 8.34 fb^-1, simulated in full (weight 1) with its own pseudo-data; outside R weighted with the tail bias as before,
  * a third of the events per background (50 000, weight ~3150: none of its ~2100 preselected events passes the MLP,
  * nor of ~6300 at 150 000 events, seeds 1-7), which pays for R's 82 000 events in the demo's time.
- * R's events cost ~1.9x the kernel's (17.5 rejection trials each: 29k events/s on one WASM worker at load ~7, the whole
- * process 56k): usPerEvent prices its pseudo-data at that.
+ * R's events cost ~2.2x the kernel's (17.5 rejection trials each: 67k events/s on one WASM worker at load ~3.3, the
+ * whole process 150k): usPerEvent prices its pseudo-data at that (41 000 events: ~0.4 s).
  */
 const EEMUMU_STRATIFIED: BackgroundSource = {
   name: 'eemumu', note: 'two-photon e e mu mu with both electrons outside the tracker; strata of the region R the selection keeps (inside: unweighted, its own pseudo-data; outside: weighted)',
   strata: [
-    { label: 'inside R (a lepton escapes with pT >= 1 GeV, the other escapes, p*(mu mu) >= 2.5 GeV, |cos theta*(mu mu)| < 0.85)', params: { regionStratum: 1 }, capFraction: 0.35, usPerEvent: 8.5 },
+    { label: 'inside R (a lepton escapes with pT >= 1 GeV, the other escapes, p*(mu mu) >= 2.5 GeV, |cos theta*(mu mu)| < 0.85)', params: { regionStratum: 1 }, capFraction: 0.35, usPerEvent: 10 },
     { label: 'outside R', params: { regionStratum: -1 }, capFraction: 1 / 3 },
   ],
 };
