@@ -170,12 +170,12 @@ function regionBounds(ly: number, wMin2: number, generous = false): { h: Float64
           if (!(oB > 0)) continue;
           const bLo = part === 0 ? 0 : Math.exp(tLo), bHi = Math.exp(tHi) * (1 + R_MARGIN);
           // pT_o^2 = p'^2 omc (2 - omc) in [p' (Q^2 - Q^2_min) / (2 P), Q^2]; 1 - cos_o = (Q^2 - Q^2_min) / (2 P p')
-          const ptoHi = Math.min(Math.sqrt(bHi), poMax * sinO) * (1 + R_MARGIN), ptoLo = Math.sqrt(Math.max(0, (poMin * (bLo - qminMax)) / (2 * P))) * (1 - R_MARGIN);
+          const ptoHi = Math.min(Math.sqrt(bHi), poMax * sinO) * (1 + R_MARGIN);
           const omcOLo = Math.max(0, (bLo - qminMax) / (2 * P * poMax)) * (1 - R_MARGIN), omcOHi = Math.min(oeO, bHi / (2 * P * poMin)) * (1 + R_MARGIN);
           for (let tb = 0; tb < R_NT; tb++) {
             const tau0 = tb / R_NT, tau1 = (tb + 1) / R_NT;
             const omcLo = opMin ** (1 - tau0) * oeK ** tau0 * (1 - R_MARGIN), omcHi = Math.min(oeK, opMax ** (1 - tau1) * oeK ** tau1) * (1 + R_MARGIN);
-            const ptkLo = Math.max(rpt, pkMin * Math.sqrt(omcLo * (2 - omcLo))) * (1 - R_MARGIN), ptkHi = pkMax * Math.sqrt(omcHi * (2 - omcHi)) * (1 + R_MARGIN);
+            const ptkHi = pkMax * Math.sqrt(omcHi * (2 - omcHi)) * (1 + R_MARGIN);
             // pz_sys = p'_2 c_2 - p'_1 c_1, c = 1 - omc in each lepton's range
             const [cKLo, cKHi, cOLo, cOHi] = [1 - omcHi, 1 - omcLo, 1 - omcOHi, 1 - omcOLo];
             const [p1Lo, p1Hi, c1Lo, c1Hi, p2Lo, p2Hi, c2Lo, c2Hi] = k === 0 ? [pkMin, pkMax, cKLo, cKHi, poMin, poMax, cOLo, cOHi] : [poMin, poMax, cOLo, cOHi, pkMin, pkMax, cKLo, cKHi];
