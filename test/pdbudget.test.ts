@@ -6,9 +6,11 @@
 // (generateAtLuminosityChunked): the same events as one sample.
 import { describe, expect, it } from 'vitest';
 import { WasmBackend } from '../host/index.js';
-import { generateAtLuminosityChunked, generateAtLuminosityOn, expectedEvents, type EventSample } from '../engine/generate/index.js';
-import { GEN_US_PER_EVENT, PSEUDO_DATA_MAX_S, pseudoDataCost, runSearch, type SearchDefinition } from '../engine/analyses/search.js';
-import { ZPRIME_INVISIBLE } from '../engine/analyses/searches.js';
+import { generateAtLuminosityChunked, generateAtLuminosityOn, expectedEvents, getProcess, type EventSample } from '../engine/generate/index.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIT_PSEUDO_DATA_MAX_S, GEN_US_PER_EVENT, PSEUDO_DATA_MAX_S, pseudoDataCost, runSearch, type SearchDefinition } from '../engine/analyses/search.js';
+import { SEARCHES, ZPRIME_INVISIBLE } from '../engine/analyses/searches.js';
 import { loadConfig, runConfig } from '../engine/analyses/run.js';
 
 type DataPart = { process: string; stratum?: string; independent: boolean; made_from: string; events?: number; generation_cost_s: number; candidates: number; shared_with_estimate: number; note?: string };
@@ -77,6 +79,24 @@ describe('the pseudo-data budget', () => {
 });
 
 describe('the config\'s simulation.pseudo_data_max_s', () => {
+  it('is raised only in committed batch configs, where it buys a background its own sample; the demo\'s search keeps the default', () => {
+    const dir = join(import.meta.dirname, '../engine/analyses/configs'), raised: string[] = [];
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.json'))) {
+      const c = JSON.parse(readFileSync(join(dir, f), 'utf8')) as { analysis: string; lumi_fb?: number; simulation?: { pseudo_data_max_s?: number } };
+      const budget = c.simulation?.pseudo_data_max_s;
+      if (budget === undefined) continue;
+      const def = SEARCHES[c.analysis as keyof typeof SEARCHES];
+      const costs = def.backgrounds.flatMap((bg) => (bg.strata?.length ? bg.strata : [undefined]).map((st) => {
+        const params = { ...bg.params, ...st?.params, ...getProcess(bg.name).unweighted };
+        return pseudoDataCost(bg.name, expectedEvents(bg.name, c.lumi_fb ?? def.paper.lumiFb, params), st?.usPerEvent ?? bg.usPerEvent).generation_s;
+      }));
+      const dflt = def.model === 'fit' ? FIT_PSEUDO_DATA_MAX_S : PSEUDO_DATA_MAX_S;
+      expect(costs.some((s) => s > dflt && s <= budget), `${f}: a background between the default ${dflt} s and ${budget} s`).toBe(true);
+      raised.push(c.analysis);
+    }
+    expect(raised.sort()).toEqual(['invisible-dark-photon', 'tau-ealpha', 'tau-mualpha', 'zprime-invisible']);
+  });
+
   it('sets the budget (also with quick) and is checked', async () => {
     const text = (budget: number) => JSON.stringify({ analysis: 'zprime-invisible', lumi_fb: 0.2, quick: true, pseudo_experiments: 0, simulation: { pseudo_data_max_s: budget } });
     expect(() => loadConfig(text(-1), 'c.json')).toThrow(/config\.simulation\.pseudo_data_max_s/);
