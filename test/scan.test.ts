@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { windowCount } from '../kernels/window_count/desc.js';
 import { cases as windowCountCases } from '../kernels/window_count/cases.js';
 import { windowCountBrute, inside } from '../kernels/window_count/ref.js';
-import { binEvents, decodeSums, packWindows, weightExponent, OUT_WORDS } from '../kernels/window_count/layout.js';
+import { binEvents, decodeSums, packWindows, weightExponent } from '../kernels/window_count/layout.js';
 import { runReference, WasmBackend, CpuBackend } from '../host/index.js';
 import { makeEventTable } from '../engine/events.js';
 import { darkHiggsstrahlungGrid, grid1D } from '../engine/windows.js';

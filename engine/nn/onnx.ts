@@ -4,7 +4,7 @@
 // Sub / Mul / Div by constants and BatchNormalization (inference), folded into the input affine
 // or the neighbouring dense layer, Identity / Flatten / Dropout (no-ops), Constant. Anything else,
 // or a graph that is not a chain, is an error naming the op and the node.
-import { onnxTypes, int64, ONNX_ATTR, ONNX_DTYPE, ONNX_DTYPE_NAMES, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx-schema.js';
+import { onnxTypes, int64, ONNX_DTYPE, ONNX_DTYPE_NAMES, type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxTensor } from './onnx-schema.js';
 import { MLP_MAX_WIDTH, type ActivationName } from '../../kernels/mlp/layout.js';
 import type { DenseLayer, Mlp } from './model.js';
 

@@ -9,7 +9,7 @@
 // Z = Phi^-1(1 - p), set to 0 for p >= 0.5 (deficits), as in Cowan, Cranmer, Gross, Vitells,
 // EPJC 71 (2011) 1554, eq. (12) (q0 = 0 when the fitted signal is negative).
 
-import { gammaP, gammaQ, lnGamma, normQuantile, normSf } from './special.js';
+import { gammaP, lnGamma, normQuantile, normSf } from './special.js';
 
 export { gammaP, gammaQ, lnGamma } from './special.js';
 
