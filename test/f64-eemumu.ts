@@ -30,13 +30,13 @@ import { getProcess, type EventRandom, type ProcessDef } from '../engine/generat
 import { M_E, M_MU, type P4 } from '../engine/generate/lorentz.js';
 import { BETA_CM, S, SQRT_S, produce2, sampleGammaGammaCos, sigmaGammaGammaToLL } from '../engine/generate/physics.js';
 import type { GenEvent, Params } from '../engine/generate/processes.js';
+// c(W) = W^2 sigma(gamma gamma -> mu mu)(W): the one definition, the kernel's host code's (its monotonicity: test/gen-eemumu.test.ts)
+import { cGammaGamma } from '../engine/generate/gen-eemumu.js';
 
 const E = SQRT_S / 2;
 const P = Math.sqrt(E * E - M_E * M_E);
 const L0 = Math.log((2 * E) / M_E);
 
-/** c(W) = W^2 sigma(gamma gamma -> mu mu)(W), GeV^0: increasing in W (test/twophoton.test.ts). */
-export const cGammaGamma = (w: number): number => w * w * sigmaGammaGammaToLL(w, M_MU);
 
 /** Photon i's scattered lepton: energy fraction y, virtuality q2, the lepton's CM energy, momentum and cos(angle to its beam). */
 export interface EpaPhoton {
