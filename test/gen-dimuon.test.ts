@@ -84,7 +84,8 @@ describe("mumu's ISR angular stratum (isrCosStratum) on the kernel", () => {
     expect(k.st_mode).toBe(1);
     expect(1 - (1 - k.st_p) ** 2).toBeCloseTo(isrAngularFraction({ lo: 0.3, hi: 0.9, inside: true }), 12);
     expect(dimuonKernelParams(mumu, resolveParams(mumu, { isrCosStratum: -1 }), BELLE2_DETECTOR, [0, 0], 0).st_mode).toBe(2);
-    expect(dimuonKernelParams(mumu, resolveParams(mumu, { isrCosStratum: 1, isr: 0 }), BELLE2_DETECTOR, [0, 0], 0).st_mode).toBe(0);
+    expect(dimuonKernelParams(mumu, { ...resolveParams(mumu, { isrCosStratum: 1 }), isr: 0 }, BELLE2_DETECTOR, [0, 0], 0).st_mode).toBe(0);
+    expect(() => resolveParams(mumu, { isrCosStratum: 1, isr: 0 })).toThrow(/need isr = 1/); // a stratum of ISR photons without ISR is refused, not ignored
   });
   it('refuses a stratum outside -1, 0, 1 or an empty |cos| range', () => {
     expect(() => generate({ process: 'mumu', events: 1, seed: 1, params: { isrCosStratum: 2 } })).toThrow(/isrCosStratum must be -1, 0 or 1/);

@@ -173,6 +173,6 @@ export function gen_photons(params: usize, bufs: usize): void {
   const P = changetype<Params>(params);
   const out = changetype<Bufs>(bufs).out_ev;
   const n = P.item_count, base = P.first + P.item_offset;
-  isrSetup(P.sqrt_s, 0.0, P.m_min * P.m_min, P.e_beam, P.isr_exp, P.isr_a, P.isr_lr, 0, 0.0, 0.0, 0.0, 0.0, 0.0);
+  isrSetup(P.sqrt_s, P.t_min, P.m_min * P.m_min, P.e_beam, P.isr_exp, P.isr_a, P.isr_lr, P.st_mode, P.st_f0, P.st_f1, P.st_f2, P.st_f3, P.st_p);
   for (let l: u32 = 0; l < n; l++) genEvent(P, base + l, out + <usize>l * OUT_EV_STRIDE);
 }

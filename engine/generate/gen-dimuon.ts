@@ -6,10 +6,9 @@
 import type { Key } from '../random.js';
 import { C_ACC, EV_WORDS, GEN_DIMUON_COLUMNS } from '../../kernels/gen_dimuon/ref.js';
 import type { DetectorModel } from './detector.js';
-import { beamKernelParams, checkIsrReach, photonKernelParams, trackKernelParams } from './genkin.js';
+import { beamKernelParams, checkIsrReach, isrSkimKernelParams, photonKernelParams, trackKernelParams } from './genkin.js';
 import { M_MU } from './lorentz.js';
-import { ISR_BETA, peakedCdf } from './physics.js';
-import { isrCosStratum, type Params, type ProcessDef } from './processes.js';
+import type { Params, ProcessDef } from './processes.js';
 
 export { C_ACC, EV_WORDS, GEN_DIMUON_COLUMNS };
 
@@ -24,14 +23,9 @@ export function dimuonKernelParams(proc: ProcessDef, p: Params, det: DetectorMod
   const isr = p.isr ? 1 : 0;
   const [mA, mB, mMin] = mode === 0 ? [M_MU, M_MU, 2 * M_MU + 1e-3] : mode === 1 ? [p.mA, p.mh, p.mA + p.mh] : [p.mZp, 0, p.mZp + 2 * M_MU];
   if (isr && mode !== 0) checkIsrReach(proc, mode === 1 ? 'mA + mh' : 'mZp + 2 m_mu', mMin);
-  const xMin = p.xMin ?? 0;
-  // mumu's angular stratum (processes.ts isrCosStratum): samplePeaked's u intervals of lo <= |c| < hi
-  const st = mode === 0 && isr ? isrCosStratum(p) : undefined;
-  const f = st ? [peakedCdf(-st.hi), peakedCdf(-st.lo), peakedCdf(st.lo), peakedCdf(st.hi)] : [0, 0, 0, 0];
   return {
-    key0: k[0], key1: k[1], first, mode, isr, st_mode: st ? (st.inside ? 1 : 2) : 0,
-    m_a: mA, m_b: mB, m_min: mMin, t_min: isr && xMin > 0 ? Math.pow(xMin, ISR_BETA / 2) : 0,
-    m_mu: M_MU, ...beamKernelParams(), ...trackKernelParams(det), ...photonDet,
-    st_f0: f[0], st_f1: f[1], st_f2: f[2], st_f3: f[3], st_p: f[1] - f[0] + (f[3] - f[2]),
+    key0: k[0], key1: k[1], first, mode, isr, m_a: mA, m_b: mB, m_min: mMin, m_mu: M_MU,
+    ...isrSkimKernelParams(p, isr === 1), // mumu's xMin cut and angular stratum (the other modes have neither parameter)
+    ...beamKernelParams(), ...trackKernelParams(det), ...photonDet,
   };
 }

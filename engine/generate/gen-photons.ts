@@ -4,7 +4,7 @@
 // detector model. engine/generate/index.ts runs it through its GEN_KERNELS row.
 import type { Key } from '../random.js';
 import type { DetectorModel } from './detector.js';
-import { beamKernelParams, checkIsrReach, photonKernelParams, trackKernelParams } from './genkin.js';
+import { beamKernelParams, checkIsrReach, isrSkimKernelParams, photonKernelParams, trackKernelParams } from './genkin.js';
 import { M_E } from './lorentz.js';
 import type { Params, ProcessDef } from './processes.js';
 
@@ -30,6 +30,7 @@ export function photonsKernelParams(proc: ProcessDef, p: Params, det: DetectorMo
   return {
     key0: k[0], key1: k[1], first, mode: m.mode, isr,
     m_x: mx, gg_t: Math.atanh(cosMax), bh_a: 1 / (1 + cosMax), bh_ba: 1 / (1 - cosMax) - 1 / (1 + cosMax), m_min: mMin, m_e: M_E,
+    ...isrSkimKernelParams(p, isr === 1), // eegamma's and gammagamma's xMin cut and angular stratum (the signals have neither parameter)
     ...beamKernelParams(), ...trackKernelParams(det), ...photonDet, g_ang: det.photonAngleResRad,
   };
 }

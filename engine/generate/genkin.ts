@@ -4,7 +4,7 @@
 // (engine/generate/gen-*.ts) spread these.
 import { ISR_TRIES, type PHOTON_PARAMS, type TRACK_PARAMS } from '../../kernels/lib/genkin.js';
 import type { DetectorModel } from './detector.js';
-import { BETA_CM, ISR_A, ISR_BETA, P_INIT_LAB, SQRT_S } from './physics.js';
+import { BETA_CM, ISR_A, ISR_BETA, P_INIT_LAB, SQRT_S, isrCosStratum, peakedCdf } from './physics.js';
 import { M_TAU } from './lorentz.js';
 import type { ProcessDef } from './processes.js';
 
@@ -16,6 +16,21 @@ export function beamKernelParams() {
   return {
     sqrt_s: SQRT_S, e_beam: SQRT_S / 2, e_tot: P_INIT_LAB[0], pz_tot: P_INIT_LAB[3], g_cm: g, bg_cm: BETA_CM * g,
     isr_exp: 2 / ISR_BETA, isr_a: ISR_A, isr_lr: Math.log(ISR_A / (2 - ISR_A)),
+  };
+}
+
+/**
+ * isrRadiate's skim params from a process's parameters (physics.ts ISR_SKIM_DEFAULTS; absent ones:
+ * no skim): t_min = xMin^(beta/2) (0: no cut) and the angular stratum as samplePeaked's u intervals
+ * of lo <= |c| < hi (st_mode 1 inside, 2 outside, 0 none). Without ISR: none.
+ */
+export function isrSkimKernelParams(p: Readonly<Record<string, number>>, isr: boolean) {
+  const xMin = p.xMin ?? 0;
+  const st = isr ? isrCosStratum(p) : undefined;
+  const f = st ? [peakedCdf(-st.hi), peakedCdf(-st.lo), peakedCdf(st.lo), peakedCdf(st.hi)] : [0, 0, 0, 0];
+  return {
+    t_min: isr && xMin > 0 ? Math.pow(xMin, ISR_BETA / 2) : 0, st_mode: st ? (st.inside ? 1 : 2) : 0,
+    st_f0: f[0], st_f1: f[1], st_f2: f[2], st_f3: f[3], st_p: f[1] - f[0] + (f[3] - f[2]),
   };
 }
 

@@ -88,6 +88,33 @@ export function isrAngularFraction(st?: IsrAngularStratum): number {
   return st.inside ? 1 - (1 - p) ** 2 : (1 - p) ** 2;
 }
 
+/**
+ * The ISR skim of a process's parameters (mumu, eegamma, gammagamma): xMin (generator cut max(x1,
+ * x2) >= xMin) and the angular stratum isrCosStratum (1 inside, -1 outside, 0 none) of
+ * isrCosMin <= |cos theta*| < isrCosMax; the defaults, docs, check and cross-section fraction
+ * the processes share (engine/generate/processes.ts; the kernels' params: genkin.ts isrSkimKernelParams).
+ */
+export const ISR_SKIM_DEFAULTS = { xMin: 0, isrCosStratum: 0, isrCosMin: 0.7, isrCosMax: 0.8 } as const;
+/** The largest xMin the skim takes (the ISR loop then accepts >= 90% of its tries for every threshold mass below 0.3 GeV). */
+export const ISR_XMIN_MAX = 0.9;
+export const ISR_SKIM_DOCS = {
+  xMin: 'generator cut: keep events whose harder ISR photon has E > xMin sqrt(s)/2 (sigma scales accordingly; needs isr = 1)',
+  isrCosStratum: 'angular stratum (sigma scales accordingly; needs isr = 1): 1 some ISR photon has isrCosMin <= |cos theta*| < isrCosMax, -1 none has (the two add up to the whole), 0 no cut',
+  isrCosMin: 'the stratum\'s lower |cos theta*| (CM frame)',
+  isrCosMax: 'the stratum\'s upper |cos theta*|',
+} as const;
+/** The angular stratum of a process's parameters (undefined: none). */
+export const isrCosStratum = (p: Readonly<Record<string, number>>): IsrAngularStratum | undefined => (p.isrCosStratum ? { lo: p.isrCosMin, hi: p.isrCosMax, inside: p.isrCosStratum > 0 } : undefined);
+/** Throws a RangeError naming the parameter when the ISR skim's parameters are invalid. */
+export function checkIsrSkim(p: Readonly<Record<string, number>>): void {
+  if (![-1, 0, 1].includes(p.isrCosStratum)) throw new RangeError(`parameter isrCosStratum must be -1, 0 or 1, got ${p.isrCosStratum}`);
+  if (!(p.isrCosMin >= 0 && p.isrCosMin < p.isrCosMax && p.isrCosMax <= 1)) throw new RangeError(`parameters isrCosMin = ${p.isrCosMin}, isrCosMax = ${p.isrCosMax}: need 0 <= isrCosMin < isrCosMax <= 1`);
+  if (!(p.xMin >= 0 && p.xMin <= ISR_XMIN_MAX)) throw new RangeError(`parameter xMin = ${p.xMin} must lie in [0, ${ISR_XMIN_MAX}]`);
+  if (!p.isr && (p.xMin > 0 || p.isrCosStratum !== 0)) throw new RangeError(`parameters xMin = ${p.xMin}, isrCosStratum = ${p.isrCosStratum} cut on ISR photons: they need isr = 1`);
+}
+/** The cross-section fraction the skim keeps: isrFractionAbove(xMin) x isrAngularFraction (photon angles independent of their energies); 1 without ISR. */
+export const isrSkimFraction = (p: Readonly<Record<string, number>>): number => (p.isr ? isrFractionAbove(p.xMin) * isrAngularFraction(isrCosStratum(p)) : 1);
+
 /** samplePeaked's CDF: the uniform u whose draw is cos theta* = c. */
 export function peakedCdf(c: number): number {
   return Math.log((2 - ISR_A) / (1 - (1 - ISR_A) * c)) / Math.log((2 - ISR_A) / ISR_A);

@@ -11,8 +11,8 @@ import { brAPrimeToMuMu } from './branching.js';
 import { B_MESON_PROCESSES, BR_BPLUS_BMINUS, NB, SIGMA_BB_NB } from './bmeson.js';
 import { M_B, M_E, M_K, M_MU, M_PI, M_TAU, boostFrom, type P4 } from './lorentz.js';
 import {
-  ALPHA, GEV2_TO_FB, S, SQRT_S, gammaGammaAngular, isotropic, isrAngularFraction, isrFractionAbove,
-  fourMuSpectrumFbPerGeV, tabulatedF32, type IsrAngularStratum,
+  ALPHA, GEV2_TO_FB, ISR_SKIM_DEFAULTS, ISR_SKIM_DOCS, S, SQRT_S, checkIsrSkim, gammaGammaAngular, isotropic, isrCosStratum, isrSkimFraction,
+  fourMuSpectrumFbPerGeV, tabulatedF32,
 } from './physics.js';
 import { TAU_PROCESSES, fourTrackVariant } from './tau.js';
 import { BR_TAU_MUNUNU, BR_TAU_PINU, tauModeFraction } from './gen-tautau.js';
@@ -218,8 +218,8 @@ function bToKS(ch: 'ee' | 'mumu' | 'pipi' | 'KK', id: number): ProcessDef {
 }
 
 // ---------------------------------------------------------------------------------- backgrounds
-/** mumu's angular stratum from its parameters (undefined: none). */
-export const isrCosStratum = (p: Params): IsrAngularStratum | undefined => (p.isrCosStratum ? { lo: p.isrCosMin, hi: p.isrCosMax, inside: p.isrCosStratum > 0 } : undefined);
+/** The ISR skim's angular stratum from a process's parameters (undefined: none; physics.ts). */
+export { isrCosStratum };
 
 const mumu: ProcessDef = {
   name: 'mumu',
@@ -227,19 +227,10 @@ const mumu: ProcessDef = {
   kind: 'background',
   family: 'dimuon',
   description: 'e+e- -> mu+ mu- (gamma): Born 1 + cos^2 with leading-log ISR from both beams',
-  defaults: { xMin: 0, isr: 1, isrCosStratum: 0, isrCosMin: 0.7, isrCosMax: 0.8 },
-  paramDocs: {
-    xMin: 'generator cut: keep events whose harder ISR photon has E > xMin sqrt(s)/2 (sigma scales accordingly)',
-    isr: '1: ISR, 0: Born',
-    isrCosStratum: 'angular stratum (sigma scales accordingly): 1 some ISR photon has isrCosMin <= |cos theta*| < isrCosMax, -1 none has (the two add up to the whole), 0 no cut',
-    isrCosMin: 'the stratum\'s lower |cos theta*| (CM frame)',
-    isrCosMax: 'the stratum\'s upper |cos theta*|',
-  },
-  check(p) {
-    if (![-1, 0, 1].includes(p.isrCosStratum)) throw new RangeError(`parameter isrCosStratum must be -1, 0 or 1, got ${p.isrCosStratum}`);
-    if (!(p.isrCosMin >= 0 && p.isrCosMin < p.isrCosMax && p.isrCosMax <= 1)) throw new RangeError(`parameters isrCosMin = ${p.isrCosMin}, isrCosMax = ${p.isrCosMax}: need 0 <= isrCosMin < isrCosMax <= 1`);
-  },
-  sigmaFb: (p) => 1.148 * NB * (p.isr ? isrFractionAbove(p.xMin) * isrAngularFraction(isrCosStratum(p)) : 1),
+  defaults: { isr: 1, ...ISR_SKIM_DEFAULTS },
+  paramDocs: { isr: '1: ISR, 0: Born', ...ISR_SKIM_DOCS },
+  check: checkIsrSkim,
+  sigmaFb: (p) => 1.148 * NB * isrSkimFraction(p),
   sigmaSource: 'Belle II Physics Book (PTEP 2019 123C01) Table 4: 1.148 nb (KKMC), times the ISR-cut fraction of this generator',
   illustrative: false,
   kernel: 'gen_dimuon', // kernels/gen_dimuon (mode 0): ISR with the xMin cut and the angular stratum, Born 1 + cos^2 (Peskin & Schroeder eq. 5.12)
@@ -304,12 +295,13 @@ const gammagamma: ProcessDef = {
   kind: 'background',
   family: 'photons',
   description: 'e+e- -> gamma gamma (gamma): QED (1 + c^2)/(1 - c^2) in |cos theta*| < cosMax, third photon from leading-log ISR',
-  defaults: { cosMax: Math.cos((10 * Math.PI) / 180), isr: 1 },
-  paramDocs: { cosMax: 'generator cut |cos theta*| < cosMax (the cited sigma assumes 10-170 deg)', isr: '1: ISR, 0: Born' },
-  sigmaFb: () => 3.30 * NB,
-  sigmaSource: 'Belle II Physics Book Table 4: 3.30 nb (BabaYaga@NLO, 10 < theta*_gamma < 170 deg)',
+  defaults: { cosMax: Math.cos((10 * Math.PI) / 180), isr: 1, ...ISR_SKIM_DEFAULTS },
+  paramDocs: { cosMax: 'generator cut |cos theta*| < cosMax (the cited sigma assumes 10-170 deg)', isr: '1: ISR, 0: Born', ...ISR_SKIM_DOCS },
+  check: checkIsrSkim,
+  sigmaFb: (p) => 3.30 * NB * isrSkimFraction(p),
+  sigmaSource: 'Belle II Physics Book Table 4: 3.30 nb (BabaYaga@NLO, 10 < theta*_gamma < 170 deg), times the ISR-skim fraction of this generator (xMin, isrCosStratum)',
   illustrative: false,
-  // kernels/gen_photons (mode 0): ISR; QED (1 + c^2)/(1 - c^2) in |cos theta*| < cosMax
+  // kernels/gen_photons (mode 0): ISR with the xMin cut and the angular stratum; QED (1 + c^2)/(1 - c^2) in |cos theta*| < cosMax
   kernel: 'gen_photons',
 };
 
@@ -319,12 +311,13 @@ const eegamma: ProcessDef = {
   kind: 'background',
   family: 'photons',
   description: 'e+e- -> e+e- (gamma): Bhabha ((3 + c^2)/(1 - c))^2 in |cos theta*_e| < cosMax, photons from leading-log ISR',
-  defaults: { cosMax: Math.cos((10 * Math.PI) / 180), isr: 1 },
-  paramDocs: { cosMax: 'generator cut on the e- angle (the cited sigma assumes 10-170 deg)', isr: '1: ISR, 0: Born' },
-  sigmaFb: () => 300 * NB,
-  sigmaSource: 'Belle II Physics Book Table 4: 300 nb (BabaYaga@NLO, 10 < theta*_e < 170 deg)',
+  defaults: { cosMax: Math.cos((10 * Math.PI) / 180), isr: 1, ...ISR_SKIM_DEFAULTS },
+  paramDocs: { cosMax: 'generator cut on the e- angle (the cited sigma assumes 10-170 deg)', isr: '1: ISR, 0: Born', ...ISR_SKIM_DOCS },
+  check: checkIsrSkim,
+  sigmaFb: (p) => 300 * NB * isrSkimFraction(p),
+  sigmaSource: 'Belle II Physics Book Table 4: 300 nb (BabaYaga@NLO, 10 < theta*_e < 170 deg), times the ISR-skim fraction of this generator (xMin, isrCosStratum)',
   illustrative: false,
-  // kernels/gen_photons (mode 1): ISR; Bhabha ((3 + c^2)/(1 - c))^2 (PDG RPP "Cross-section formulae") in |cos theta*_e| < cosMax
+  // kernels/gen_photons (mode 1): ISR with the xMin cut and the angular stratum; Bhabha ((3 + c^2)/(1 - c))^2 (PDG RPP "Cross-section formulae") in |cos theta*_e| < cosMax
   kernel: 'gen_photons',
 };
 

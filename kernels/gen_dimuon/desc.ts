@@ -15,7 +15,6 @@ const DOCS: Partial<Record<(typeof GEN_DIMUON_PARAM_NAMES)[number], string>> = {
   m_a: 'mass of the daughter along cos theta (mode 0: the muon, 1: A\'), GeV',
   m_b: 'the other daughter (mode 0: the muon, 1: h\'), GeV',
   m_min: 'ISR retried until the system mass exceeds this, GeV',
-  t_min: 'xMin^(beta/2): ISR generator cut max(x1, x2) >= xMin, sampled exactly (0: no cut)',
   ...GENKIN_PARAM_DOCS,
 };
 

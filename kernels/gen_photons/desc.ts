@@ -1,5 +1,6 @@
 import type { KernelDesc, ParamSpec } from '../types.js';
 import { EV_WORDS, GEN_PHOTONS_CONSTANTS, GEN_PHOTONS_PARAM_NAMES, GEN_PHOTONS_U32_PARAMS, genPhotonsRef } from './ref.js';
+import { GENKIN_PARAM_DOCS } from '../lib/genkin.js';
 import philoxLib from '../philox/philox_lib.wgsl?raw';
 import mathLib from '../lib/exactmath.wgsl?raw';
 import samplingLib from '../lib/sampling.wgsl?raw';
@@ -16,8 +17,8 @@ const DOCS: Partial<Record<(typeof GEN_PHOTONS_PARAM_NAMES)[number], string>> = 
   bh_a: 'Bhabha envelope: 1 / (1 + cosMax)', bh_ba: 'Bhabha envelope: 1 / (1 - cosMax) - 1 / (1 + cosMax)',
   m_min: 'ISR retried until the system mass exceeds this, GeV',
   m_e: 'electron mass, GeV',
-  g_cm: 'gamma of the CM in the lab', bg_cm: 'beta gamma of the CM in the lab',
   g_ang: 'photon angular resolution, rad',
+  ...GENKIN_PARAM_DOCS,
 };
 
 /**

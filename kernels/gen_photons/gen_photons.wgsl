@@ -81,9 +81,10 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   let rs = P.sqrt_s;
   let mx = P.m_x;
   let isr = P.isr != 0u;
-  // ISR (no xMin cut, no stratum)
+  // ISR (t_min: the xMin cut, st_mode: the angular stratum; 0: none)
   isr_born(rs);
-  if (isr) { isr_radiate(IsrSetup(rs, 0.0, opaque(P.m_min * P.m_min), P.e_beam, P.isr_exp, P.isr_a, P.isr_lr, 0u, 0.0, 0.0, 0.0, 0.0, 0.0)); }
+  if (isr) { isr_radiate(IsrSetup(rs, P.t_min, opaque(P.m_min * P.m_min), P.e_beam, P.isr_exp, P.isr_a, P.isr_lr,
+    P.st_mode, P.st_f0, P.st_f1, P.st_f2, P.st_f3, P.st_p)); }
   let k1 = isr_k1;
   let k2 = isr_k2;
   let sys = isr_sys;

@@ -15,8 +15,12 @@ import {
 //                              energy, PDG RPP "Cross-section formulae");
 //   mode 2 (gamma_alp):        e+e- -> gamma a, 1 + c^2 (Dolan et al., JHEP 12 (2017) 094), a -> gamma gamma isotropic;
 //   mode 3 (gamma_aprime_inv): e+e- -> gamma A', A' invisible, (1 + c^2) / (1 - c^2) in |c| < cosMax (massless limit).
-// ISR (isr = 1): genkin isrRadiate above the threshold mass m_min (no xMin cut, no stratum); the
-// ISR photons are photons of the event like the others.
+// ISR (isr = 1): genkin isrRadiate above the threshold mass m_min, with gen_dimuon's generator cut
+// max(x1, x2) >= xMin (t_min = xMin^(beta/2), 0: none) and angular stratum of the ISR photons
+// (st_mode 1: some photon has lo <= |cos theta*| < hi, 2: none has, 0: no stratum; st_f0-3, st_p:
+// samplePeaked's u intervals, engine/generate/genkin.ts isrSkimKernelParams); the ISR photons are
+// photons of the event like the others. At t_min = 0, st_mode = 0 the draws are those of the
+// kernel before these params (generator version 18).
 // (1 + c^2) / (1 - c^2): envelope 2 / (1 - c^2) by inversion, c = tanh(y), y uniform in
 // +-atanh(cosMax) (tanh y = (e^2y - 1) / (e^2y + 1)), accepted with (1 + c^2) / 2 >= 1/2.
 // Bhabha: envelope 1 / (1 - c)^2 by inversion, c = 1 - 1 / (A + (B - A) u), A = 1 / (1 + cosMax),
@@ -34,11 +38,12 @@ const mul = (a: number, b: number) => fr(a * b);
 
 /** The kernel's params in desc order (the header's 4 words come first). u32: the first five. */
 export const GEN_PHOTONS_PARAM_NAMES = [
-  'key0', 'key1', 'first', 'mode', 'isr',
-  'm_x', 'gg_t', 'bh_a', 'bh_ba', 'm_min', 'm_e', 'sqrt_s', 'e_beam', 'e_tot', 'pz_tot', 'g_cm', 'bg_cm', 'isr_exp', 'isr_a', 'isr_lr',
+  'key0', 'key1', 'first', 'mode', 'isr', 'st_mode',
+  'm_x', 'gg_t', 'bh_a', 'bh_ba', 'm_min', 't_min', 'm_e', 'sqrt_s', 'e_beam', 'e_tot', 'pz_tot', 'g_cm', 'bg_cm', 'isr_exp', 'isr_a', 'isr_lr',
   ...TRACK_PARAMS, ...PHOTON_PARAMS, 'g_ang',
+  'st_f0', 'st_f1', 'st_f2', 'st_f3', 'st_p',
 ] as const;
-export const GEN_PHOTONS_U32_PARAMS = 5;
+export const GEN_PHOTONS_U32_PARAMS = 6;
 
 /** Output words per event: the photons family's columns (engine/generate/index.ts FAMILY_COLUMNS order), then the accepted flag. */
 export const GEN_PHOTONS_COLUMNS = [
@@ -185,8 +190,8 @@ export const genPhotonsRef: RefKernel = (p, _inputs, [out]) => {
   const s = newStream();
   const off = p[0], n = p[1], first = p[I.first];
   const q: IsrSetup = {
-    rs: P[I.sqrt_s], t: 0, mMin2: fr(P[I.m_min] * P[I.m_min]), eBeam: P[I.e_beam], isrExp: P[I.isr_exp], isrA: P[I.isr_a], isrLr: P[I.isr_lr],
-    stMode: 0, stF0: 0, stF1: 0, stF2: 0, stF3: 0, stP: 0,
+    rs: P[I.sqrt_s], t: P[I.t_min], mMin2: fr(P[I.m_min] * P[I.m_min]), eBeam: P[I.e_beam], isrExp: P[I.isr_exp], isrA: P[I.isr_a], isrLr: P[I.isr_lr],
+    stMode: p[I.st_mode], stF0: P[I.st_f0], stF1: P[I.st_f1], stF2: P[I.st_f2], stF3: P[I.st_f3], stP: P[I.st_p],
   };
   for (let l = 0; l < n; l++) genEvent(P, p, q, (first + off + l) >>> 0, s, o, EV_WORDS * l);
 };
