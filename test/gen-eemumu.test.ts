@@ -169,7 +169,7 @@ describe('gen_eemumu: envelope table and kernel output', () => {
 });
 
 describe('gen_eemumu: the stratum inside R (its own proposal) is exact on R', () => {
-  const proc = getProcess('eemumu'), p = resolveParams(proc), tight = eemumuTable(0.5), generous = eemumuTable(0.5, true);
+  const proc = getProcess('eemumu'), p = resolveParams(proc), tight = eemumuTable(0.5), generous = eemumuTable(0.5, 0, true);
   /** n events (stratum 1 with a generous table: a failed bounded loop continues on the next stream, which is the same rejection sampler). */
   const run = (t: Uint32Array, stratum: number, tail: number, n: number, key: number, retry = false) => {
     const w = packParams(genEemumu, { count: 1, params: { ...eemumuKernelParams(proc, p, BELLE2_DETECTOR, [3, 4], 0), tail, stratum } }, 0, 1);

@@ -73,20 +73,52 @@ export const OMC_ESCAPE: readonly [number, number] = [
   1 - (Math.cos(30 * DEG) + BETA_CM) / (1 + BETA_CM * Math.cos(30 * DEG)),
 ];
 
-/**
- * The strata's region R: some scattered lepton escapes the tracker with pT >= 1 GeV, the other
- * escapes, and the gamma gamma (= mu mu) system has p* >= 2.5 GeV and |cos theta*| < 0.85 (the
- * A'h' selection with its MLP keeps p*(mu mu) ~ 2.9-3.6 GeV, pT ~ 1.9-2.7 GeV, |cos theta*_recoil| < 0.8).
- */
-export const STRATUM_R = { ptGeV: 1.0, pGeV: 2.5, cosMax: 0.85 } as const;
+/** A region of the strata (the kernel's r_pt, r_p, r_cos) and its share of sigma at W_min = 0.5 GeV. */
+export interface EemumuRegion {
+  readonly name: string;
+  /** Some scattered lepton escapes the tracker with pT >= ptGeV (CM), the other escapes. */
+  readonly ptGeV: number;
+  /** The gamma gamma (= mu mu) system has p* >= pGeV and |cos theta*| < cosMax. */
+  readonly pGeV: number;
+  readonly cosMax: number;
+  /** The selection whose events the region holds. */
+  readonly keeps: string;
+  /** sigma_region / sigma at W_min = 0.5 GeV (estimateRegionFraction) and its statistical error. */
+  readonly fraction: { readonly value: number; readonly error: number };
+}
 
 /**
- * sigma_R / sigma at W_min = 0.5 GeV (eemumu's regionStratum 1; -1 has 1 minus it): estimateRegionFraction
+ * The strata's regions (eemumu's parameter `region` is the index; the kernel gets the thresholds, the
+ * envelope table R's proposal cells of the region: eemumuTable(wMin, region)).
+ * 0, R: some scattered lepton escapes the tracker with pT >= 1 GeV, the other escapes, and the gamma gamma
+ * (= mu mu) system has p* >= 2.5 GeV and |cos theta*| < 0.85 (the A'h' selection with its MLP keeps
+ * p*(mu mu) ~ 2.9-3.6 GeV, pT ~ 1.9-2.7 GeV, |cos theta*_recoil| < 0.8). sigma_R / sigma: estimateRegionFraction
  * with 100 000 events inside R and 400 000 of everything (seed 1, generator version 16; 74 s; at version 17
- * 30 000 + 100 000 events give 2.611e-4 +- 0.017e-4), its statistical error
- * (the weighted full sample agrees: test/gen-eemumu.test.ts). Re-run when the EPA target or R changes.
+ * 30 000 + 100 000 events give 2.611e-4 +- 0.017e-4), its statistical error (the weighted full sample agrees:
+ * test/gen-eemumu.test.ts). Re-run when the EPA target or a region changes.
+ * 1, R_Z: the mu mu + missing-momentum selection without MLP (searches.ts DIMUON_RECOIL, Z' -> invisible):
+ * two muons and no other track (both electrons untracked: outside the polar acceptance, the region's "escape",
+ * or in it with pT < 0.1 GeV, which needs y > ~0.94 and is left outside; test/gen-eemumu-rz.test.ts finds none
+ * selected there), |cos theta*(recoil)| = |cos theta*(mu mu)| < 0.8, p*(mu mu) > 0.5 GeV. The cuts are on the
+ * reconstructed muons (sigma_pT = 0.0011 pT (+) 0.0025 / beta, 1 mrad: sigma(p*) <~ 0.02 GeV, sigma(cos) <~ 0.03 at
+ * p* = 0.5 GeV), the region's on the generated mu mu system: r_p = 0.4 GeV (5 sigma below 0.5), r_cos = 0.85
+ * (>= 1.7 sigma at p* = 0.5 GeV, more above: sigma(cos) ~ 0.01 / p*). r_pt is implied: p*_T = |pT_1 + pT_2| <=
+ * pT_1 + pT_2 and p*_T >= r_p sqrt(1 - r_cos^2) = 0.21 GeV, so some lepton has pT >= 0.105 GeV; r_pt = 0.1 (the
+ * region's own cut, not one more condition). sigma_RZ / sigma: see fraction.
  */
-export const EEMUMU_R_FRACTION = { value: 2.610e-4, error: 0.009e-4 } as const;
+export const EEMUMU_REGIONS: readonly EemumuRegion[] = [
+  { name: 'R', ptGeV: 1.0, pGeV: 2.5, cosMax: 0.85, keeps: "the A'h' selection with its MLP", fraction: { value: 2.610e-4, error: 0.009e-4 } },
+  { name: 'R_Z', ptGeV: 0.1, pGeV: 0.4, cosMax: 0.85, keeps: "the mu mu + missing-momentum selection without MLP (Z' -> invisible)", fraction: { value: 4.105e-2, error: 0.015e-2 } },
+];
+/** The A'h' region R (EEMUMU_REGIONS[0]) and its sigma_R / sigma. */
+export const STRATUM_R = EEMUMU_REGIONS[0];
+export const EEMUMU_R_FRACTION = STRATUM_R.fraction;
+/** The region of eemumu's resolved parameters (a RangeError naming the parameter where it is not an index of EEMUMU_REGIONS). */
+export function eemumuRegion(p: Params): EemumuRegion {
+  const r = p.region ?? 0, reg = EEMUMU_REGIONS[r];
+  if (!Number.isInteger(r) || !reg) throw new RangeError(`parameter region must be ${EEMUMU_REGIONS.map((x, i) => `${i} (${x.name})`).join(' or ')}, got ${r}`);
+  return reg;
+}
 
 /**
  * Quantizes cell masses to integer weights summing to 2^23 (each >= its mass x K, 0 stays 0): [cumulative
@@ -113,7 +145,7 @@ function quantize(mass: Float64Array, allowEmpty = false): { w: Uint32Array; cum
   return { w, cum, K };
 }
 
-const tables = new Map<number, Uint32Array>();
+const tables = new Map<string, Uint32Array>();
 /** Each table's proposal masses (in the target's units: sum over cells of bound x cell area, rounded up): the bulk's g0 and R's. */
 const masses = new WeakMap<Uint32Array, { bulk: number; region: number }>();
 /** The proposal masses of a table from eemumuTable (sigma_R / sigma = (M_R p_R) / (M_0 p_0), p the acceptance per trial). */
@@ -140,10 +172,10 @@ const omcAt = (p: number, pt: number) => (p > pt ? (pt / p) ** 2 / (1 + Math.sqr
  * The other photon: part 0 has Q_o^2 <= e^R_TQ, so pT_o^2 = p'^2 omc (2 - omc) <= (p'/P) 2 P p' omc <= Q_o^2 and
  * 1 - cos_o <= Q_o^2 / (2 P p'_o); part 1 escapes (pT_o <= p'_o sin theta_esc).
  */
-function regionBounds(ly: number, wMin2: number, generous = false): { h: Float64Array; sb: Float64Array; cellArea: number } {
+function regionBounds(ly: number, wMin2: number, reg: EemumuRegion, generous = false): { h: Float64Array; sb: Float64Array; cellArea: number } {
   const dv = -ly / R_ROWS, du = -ly / R_COLS;
   const h = new Float64Array(R_CELLS), sb = new Float64Array(R_CELLS);
-  const rc = STRATUM_R.cosMax, kappa = rc / Math.sqrt(1 - rc * rc), rpt = STRATUM_R.ptGeV;
+  const rc = reg.cosMax, kappa = rc / Math.sqrt(1 - rc * rc), rpt = reg.ptGeV;
   const F = (y: number) => 1 - y + (y * y) / 2;
   for (let k = 0; k < 2; k++) {
     const oeK = OMC_ESCAPE[k], oeO = OMC_ESCAPE[1 - k];
@@ -157,7 +189,7 @@ function regionBounds(ly: number, wMin2: number, generous = false): { h: Float64
         const pkMax = pOut(ykMin), pkMin = pOut(ykMax), poMax = pOut(yoMin), poMin = pOut(yoMax);
         const opMin = omcAt(pkMax, rpt), opMax = omcAt(pkMin, rpt);
         if (!(opMin < oeK * (1 + R_MARGIN))) continue; // J_k empty
-        if (!(E * (ykMax + yoMax) >= STRATUM_R.pGeV * (1 - R_MARGIN))) continue; // E_sys >= p* >= r_p
+        if (!(E * (ykMax + yoMax) >= reg.pGeV * (1 - R_MARGIN))) continue; // E_sys >= p* >= r_p
         const jB = Math.log((oeK * (1 + R_MARGIN)) / opMin);
         const aMin = Math.exp(v0) * S, aMax = Math.exp(v1) * S * W2_OVER_A_MAX, cMax = cGammaGamma(Math.sqrt(aMax));
         const qminMax = (2 * (M_E * E * yoMax) ** 2) / (P * Math.max(poMin, 1e-9));
@@ -186,7 +218,7 @@ function regionBounds(ly: number, wMin2: number, generous = false): { h: Float64
             // |cos theta*| < r_cos: |pz| < kappa pT (kappa = r_cos / sqrt(1 - r_cos^2)); p* >= r_p: pT^2 + pz^2 >= r_p^2 with the largest such |pz|
             const pzUse = Math.min(pzAbsMax, kappa * ptSysMax);
             if (!generous && !(pzAbsMin < kappa * ptSysMax)) continue;
-            if (!generous && !(ptSysMax * ptSysMax + pzUse * pzUse >= STRATUM_R.pGeV ** 2 * (1 - R_MARGIN))) continue;
+            if (!generous && !(ptSysMax * ptSysMax + pzUse * pzUse >= reg.pGeV ** 2 * (1 - R_MARGIN))) continue;
             // W^2 = A - (sqrt(a beta) - sqrt(b alpha))^2 - (>= 0) (header, massless; a = Q_k^2 with beta = 1 - y_o - b/s, b = Q_o^2 with
             // alpha = 1 - y_k - a/s): W^2 > W_min^2 needs A_max - D^2 > W_min^2, D the least |sqrt(a beta) - sqrt(b alpha)| over the cell
             const qkMin = 2 * P * pkMin * omcLo * (1 - R_MARGIN), qkMax = (2 * P * pkMax * omcHi + qminMax) * (1 + R_MARGIN);
@@ -207,11 +239,14 @@ function regionBounds(ly: number, wMin2: number, generous = false): { h: Float64
 }
 
 /**
- * The envelope table of W_min (GeV), in the kernel's ENV layout: cached per W_min, the same array
- * each time (the backends keep it uploaded: KernelDesc input `reuse`).
+ * The envelope table of W_min (GeV) and the region (EEMUMU_REGIONS index: R's proposal cells), in the
+ * kernel's ENV layout: cached per (W_min, region), the same array each time (the backends keep it
+ * uploaded: KernelDesc input `reuse`). The bulk's and the tail's sections do not depend on the region.
  */
-export function eemumuTable(wMin: number, generousRegion = false): Uint32Array {
-  const hit = generousRegion ? undefined : tables.get(wMin);
+export function eemumuTable(wMin: number, region = 0, generousRegion = false): Uint32Array {
+  const reg = EEMUMU_REGIONS[region];
+  if (!reg) throw new RangeError(`gen_eemumu: no region ${region} (EEMUMU_REGIONS has ${EEMUMU_REGIONS.length})`);
+  const key = `${wMin} ${region}`, hit = generousRegion ? undefined : tables.get(key);
   if (hit) return hit;
   const ly = Math.log((wMin * wMin) / S), wMin2 = wMin * wMin;
   const dv = -ly / NV, dd = (-2 * ly) / ND, area = dv * dd;
@@ -236,7 +271,7 @@ export function eemumuTable(wMin: number, generousRegion = false): Uint32Array {
     }
   }
   const g0 = quantize(h.map((x) => x * area)), t1 = quantize(tail[0], true), t2 = quantize(tail[1], true);
-  const rb = regionBounds(ly, wMin2, generousRegion), gr = quantize(rb.h.map((x) => x * rb.cellArea), true);
+  const rb = regionBounds(ly, wMin2, reg, generousRegion), gr = quantize(rb.h.map((x) => x * rb.cellArea), true);
   const out = new Uint32Array(ENV_WORDS), f = new Float32Array(out.buffer);
   out.set(g0.cum, ENV.CUM * NC);
   out.set(t1.cum, ENV.CUM_T1 * NC);
@@ -256,7 +291,7 @@ export function eemumuTable(wMin: number, generousRegion = false): Uint32Array {
     f[ENV.INV_HR * NC + c] = (gr.K * rb.cellArea) / gr.w[c];
     f[ENV.INV_RR * NC + c] = (rb.sb[c] * gr.K * rb.cellArea) / gr.w[c];
   }
-  if (!generousRegion) tables.set(wMin, out);
+  if (!generousRegion) tables.set(key, out);
   masses.set(out, { bulk: CELL_TOTAL / g0.K, region: CELL_TOTAL / gr.K });
   return out;
 }
@@ -274,15 +309,15 @@ export const tableSectionFilled = (t: Uint32Array, sec: number): boolean => t[(s
  */
 export function eemumuKernelParams(proc: ProcessDef, p: Params, det: DetectorModel, k: Key, first: number): Record<string, number> {
   if (!(p.wMin >= EEMUMU_WMIN_KERNEL)) throw new RangeError(`process ${proc.name}: parameter wMin = ${p.wMin} GeV is below ${EEMUMU_WMIN_KERNEL} GeV, the gen_eemumu kernel's range`);
-  const st = p.regionStratum ?? 0, t = eemumuTable(p.wMin);
-  if (st === 1 && !tableSectionFilled(t, ENV.CUM_R)) throw new RangeError(`process ${proc.name}: regionStratum = 1, but the region R (r_pt, r_p, r_cos) is out of reach at wMin = ${p.wMin} GeV`);
+  const st = p.regionStratum ?? 0, reg = eemumuRegion(p), t = eemumuTable(p.wMin, p.region ?? 0);
+  if (st === 1 && !tableSectionFilled(t, ENV.CUM_R)) throw new RangeError(`process ${proc.name}: regionStratum = 1, but the region ${reg.name} (r_pt, r_p, r_cos) is out of reach at wMin = ${p.wMin} GeV`);
   const tail = p.tailBias && st !== 1 && tableSectionFilled(t, ENV.CUM_T1) && tableSectionFilled(t, ENV.CUM_T2) ? 1 : 0;
   const bm = beamKernelParams();
   return {
     key0: k[0], key1: k[1], first, tail, stratum: st === 1 ? 1 : st === -1 ? 2 : 0,
     e_beam: E, p_beam: P, m_e: M_E, m_mu: M_MU, s: S, wmin2: p.wMin * p.wMin, ly: Math.log((p.wMin * p.wMin) / S),
     dv: -Math.log((p.wMin * p.wMin) / S) / NV, dd: (-2 * Math.log((p.wMin * p.wMin) / S)) / ND, c_sig: 2 * Math.PI * ALPHA * ALPHA,
-    omc_esc1: OMC_ESCAPE[0], omc_esc2: OMC_ESCAPE[1], r_pt: STRATUM_R.ptGeV, r_p: STRATUM_R.pGeV, r_cos: STRATUM_R.cosMax,
+    omc_esc1: OMC_ESCAPE[0], omc_esc2: OMC_ESCAPE[1], r_pt: reg.ptGeV, r_p: reg.pGeV, r_cos: reg.cosMax,
     e_tot: bm.e_tot, pz_tot: bm.pz_tot, g_cm: bm.g_cm, bg_cm: bm.bg_cm,
     ...trackKernelParams(det),
     // the fourtrack family (eemumu_4trk): the electrons as tracks (never muons), lib/fourtrack's pseudo-rest frame
@@ -290,9 +325,9 @@ export function eemumuKernelParams(proc: ProcessDef, p: Params, det: DetectorMod
   };
 }
 
-/** The kernel's shared input for eemumu's parameters: the envelope table of its W_min. */
+/** The kernel's shared input for eemumu's parameters: the envelope table of its W_min and region. */
 export function eemumuKernelInputs(p: Params): Record<string, Uint32Array> {
-  return { env: eemumuTable(p.wMin) };
+  return { env: eemumuTable(p.wMin, p.region ?? 0) };
 }
 
 /**
@@ -304,7 +339,7 @@ export function eemumuKernelInputs(p: Params): Record<string, Uint32Array> {
  * ~ sqrt(1/nR + 1/n0) (the events are geometric trial counts: p's relative error is sqrt((1 - p)/n)).
  */
 export function estimateRegionFraction(proc: ProcessDef, p: Params, nR: number, n0: number, seed = 1): { value: number; error: number } {
-  const t = eemumuTable(p.wMin);
+  const t = eemumuTable(p.wMin, p.region ?? 0);
   const acceptance = (stratum: number, n: number) => {
     const w = packParams(genEemumu, { count: 1, params: { ...eemumuKernelParams(proc, p, BELLE2_DETECTOR, [0, 0], 0), tail: 0, stratum } }, 0, 1);
     const P = new Float32Array(w.buffer), s = newStream();
