@@ -104,7 +104,10 @@ export interface EemumuRegion {
  * p* = 0.5 GeV), the region's on the generated mu mu system: r_p = 0.4 GeV (5 sigma below 0.5), r_cos = 0.85
  * (>= 1.7 sigma at p* = 0.5 GeV, more above: sigma(cos) ~ 0.01 / p*). r_pt is implied: p*_T = |pT_1 + pT_2| <=
  * pT_1 + pT_2 and p*_T >= r_p sqrt(1 - r_cos^2) = 0.21 GeV, so some lepton has pT >= 0.105 GeV; r_pt = 0.1 (the
- * region's own cut, not one more condition). sigma_RZ / sigma: see fraction.
+ * region's own cut, not one more condition). Measured: the selected events of 300 000 R_Z events have truth p* >= 0.476
+ * GeV; none of 1.5 M weighted events outside R_Z passes (test/gen-eemumu-rz.test.ts). sigma_RZ / sigma: estimateRegionFraction
+ * with 100 000 events inside R_Z and 400 000 of everything (seed 1, generator version 18; 11 s), its statistical error;
+ * 10.7 trials per event (acceptance 0.094 per trial: TRIALS_R fails with probability < 0.906^1024 < 1e-43).
  */
 export const EEMUMU_REGIONS: readonly EemumuRegion[] = [
   { name: 'R', ptGeV: 1.0, pGeV: 2.5, cosMax: 0.85, keeps: "the A'h' selection with its MLP", fraction: { value: 2.610e-4, error: 0.009e-4 } },
