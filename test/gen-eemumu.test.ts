@@ -20,6 +20,7 @@ import { DARK_HIGGSSTRAHLUNG } from '../engine/analyses/searches.js';
 import type { EventRandom, Params } from '../engine/generate/index.js';
 import type { GenEvent } from '../engine/generate/processes.js';
 import { f64Eemumu, f64EemumuDef } from './f64-eemumu.js';
+import { decileFailures } from './genstats.js';
 
 /** Weighted per-generated-event rate of rows with pred, and its error sqrt(sum w^2) / N. */
 function rate(s: EventSample, n: number, pred: (i: number) => boolean): [number, number] {
@@ -188,21 +189,7 @@ describe('gen_eemumu: the stratum inside R (its own proposal) is exact on R', ()
     return { rows, acceptance: n / trialsRun() };
   };
   /** Two-sample chi^2 per variable (10 bins at the first sample's deciles) of two unweighted samples; the failures. */
-  const fails = (a: { x: number[] }[], b: { x: number[] }[]) => {
-    const out: string[] = [];
-    for (let j = 0; j < R_VARS.length; j++) {
-      const xs = a.map((q) => q.x[j]).sort((u, v) => u - v), edges = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((k) => xs[Math.floor((k / 10) * xs.length)]);
-      const bin = (x: number) => edges.filter((e) => x >= e).length;
-      const ha = new Float64Array(10), hb = new Float64Array(10);
-      for (const q of a) ha[bin(q.x[j])]++;
-      for (const q of b) hb[bin(q.x[j])]++;
-      let chi2 = 0;
-      for (let k = 0; k < 10; k++) chi2 += (ha[k] / a.length - hb[k] / b.length) ** 2 / (ha[k] / a.length ** 2 + hb[k] / b.length ** 2);
-      // chi^2 of 9 degrees of freedom: 33 is p ~ 1e-4
-      if (!(chi2 < 33)) out.push(`${R_VARS[j]}: chi2 = ${chi2.toFixed(1)} / 9`);
-    }
-    return out;
-  };
+  const fails = (a: { x: number[] }[], b: { x: number[] }[]) => decileFailures(a.map((q) => q.x), b.map((q) => q.x), R_VARS);
   it("R's table (cells with R's necessary conditions and tight bounds) against a generous one (only J_k and E_sys >= r_p, the plain bound c / max(0.68 A, W_min^2)): the same y_k, pT_k, y_o, p*, cos theta*, M_mumu and sigma_R; fails with bounds 4x too low in part of the cells; bounds hold (a <= 1)", () => {
     const a = run(tight, 1, 0, 3000, 11), g = run(generous, 1, 0, 3000, 31, true);
     expect(a.rows.length, 'every stratum-1 event is in R').toBe(3000);

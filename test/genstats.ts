@@ -34,6 +34,25 @@ export function chi2Shapes(a: ArrayLike<number>, b: ArrayLike<number>, bins = 25
   return { chi2, ndf };
 }
 
+/**
+ * Two-sample chi^2 per variable of two unweighted samples of rows (10 bins at the first sample's deciles; chi^2 of 9
+ * degrees of freedom, 33 is p ~ 1e-4): the variables (names[j]: column j) whose shapes disagree.
+ */
+export function decileFailures(a: readonly (readonly number[])[], b: readonly (readonly number[])[], names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let j = 0; j < names.length; j++) {
+    const xs = a.map((q) => q[j]).sort((u, v) => u - v), edges = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((k) => xs[Math.floor((k / 10) * xs.length)]);
+    const bin = (x: number) => edges.filter((e) => x >= e).length;
+    const ha = new Float64Array(10), hb = new Float64Array(10);
+    for (const q of a) ha[bin(q[j])]++;
+    for (const q of b) hb[bin(q[j])]++;
+    let chi2 = 0;
+    for (let k = 0; k < 10; k++) if (ha[k] + hb[k] > 0) chi2 += (ha[k] / a.length - hb[k] / b.length) ** 2 / (ha[k] / a.length ** 2 + hb[k] / b.length ** 2);
+    if (!(chi2 < 33)) out.push(`${names[j]}: chi2 = ${chi2.toFixed(1)} / 9`);
+  }
+  return out;
+}
+
 export interface SampleComparison {
   /** What disagrees beyond its threshold (empty: the samples agree). */
   failures: string[];

@@ -9,11 +9,12 @@ import { TrackDet, aE, aX, aY, aZ, bE, bX, bY, bZ, boostZ, dC, dS, dimuonColumns
 import { ftAddTrack, ftBegin, ftClaim, ftRelease, fourtrackColumns } from './lib/fourtrack';
 import {
   Bufs, OUT_EV_STRIDE, Params, C_WEIGHT, F_WEIGHT, KIND_E, KIND_MU, NC, ENV_CUM, ENV_CUM_T1, ENV_CUM_T2, ENV_CUM_R, ENV_INV_H, ENV_INV_R, ENV_RHO1, ENV_RHO2,
-  ENV_INV_HR, ENV_INV_RR, R_CELLS,
+  ENV_INV_HR, ENV_INV_RR, R_CELLS, ENV_CUM_B, ENV_INV_HB, ENV_INV_RB,
 } from './gen/gen_eemumu';
 
 const TRIALS = 256;
 const TRIALS_R = 1024;
+const TRIALS_B = 1024;
 const TAIL_PICK: f32 = 0.75;
 const TAIL_C0: f32 = 0.05;
 const TAIL_B_MAX: f32 = 729.0;
@@ -389,6 +390,45 @@ function sampleR(P: Params): void {
 /** The other photon's part edges (ref.ts R_TQ): ln Q_o^2, GeV^2. */
 @inline function rTq(j: u32): f32 { return j == 0 ? <f32>-4.625 : j == 1 ? <f32>-3.0 : <f32>-1.5; }
 
+// bInterval(): B's ln Q^2 interval of a lepton (ref.ts), (bLo, bHi)
+let bLo: f32 = 0, bHi: f32 = 0;
+function bInterval(qmin: f32, tpp: f32, lq0: f32, r: f32, omcLo: f32, omcHi: f32): void {
+  bLo = lnQ2At(qmin, tpp, omcLo);
+  bHi = min<f32>(lnQ2At(qmin, tpp, omcHi), lq0 + r);
+}
+
+/** The stratum B (ref.ts sampleB): both leptons' ln Q^2 flat in their B intervals, (v, d) from B's cells. */
+function sampleB(P: Params): void {
+  chOk = false;
+  for (let it = 0; it < TRIALS_B; it++) {
+    const uAcc = rsUniform();
+    const cell = pickCell(ENV_CUM_B, bits23(rsUniform()));
+    const ci = cell >> 6, cj = cell & 63;
+    const v = P.ly + (<f32>ci + rsUniform()) * P.dv;
+    const d = P.ly + (<f32>cj + rsUniform()) * P.dd;
+    if (!(abs<f32>(d) <= -v)) continue;
+    const y1 = xexp(<f32>0.5 * (v + d)), y2 = xexp(<f32>0.5 * (v - d));
+    if (!leptons(P, y1, y2)) continue;
+    bInterval(l1Qmin, l1Tpp, l1Lq0, l1R, P.omc_b1lo, P.omc_b1hi);
+    const lo1 = bLo, hi1 = bHi;
+    bInterval(l2Qmin, l2Tpp, l2Lq0, l2R, P.omc_b2lo, P.omc_b2hi);
+    const lo2 = bLo, hi2 = bHi;
+    const len1 = hi1 - lo1, len2 = hi2 - lo2;
+    if (!(len1 > 0.0 && len2 > 0.0)) continue;
+    const u1 = rsUniform(), u2 = rsUniform();
+    photons(lo1 + len1 * u1, lo2 + len2 * u2);
+    const f12 = (flux(P, y1, g1Q) * flux(P, y2, g2Q)) * (len1 * len2);
+    if (uAcc >= f12 * tabF(ENV_INV_RB, cell)) continue;
+    disc();
+    const c1c = dC, c1s = dS;
+    disc();
+    configure(c1c, c1s, dC, dS);
+    if (!(cfW2 > P.wmin2)) continue;
+    const a = (f12 * ddSigma(P, cfW2, g1Q, g2Q)) * tabF(ENV_INV_HB, cell);
+    if (uAcc < a) { chooseCf(1.0); return; }
+  }
+}
+
 /** The muon pair of the chosen system: (aE..aZ) = mu-, (bE..bZ) = mu+ (ref.ts muonPair). */
 function muonPair(P: Params): void {
   const mm = P.m_mu;
@@ -421,6 +461,7 @@ function genEvent(P: Params, ev: u32, o: usize): void {
   rsInit(P.key0, P.key1, ev, 0, 0);
   for (let j: u32 = 0; j < <u32>(OUT_EV_STRIDE >> 2); j++) put(o, j, 0.0);
   if (P.stratum == 1) sampleR(P);
+  else if (P.stratum == 3) sampleB(P);
   else sampleBulk(P);
   if (!chOk) return;
   muonPair(P);

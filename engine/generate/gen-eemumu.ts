@@ -29,6 +29,15 @@
 //          the larger of the two is >= 4 u* = 4 A'(3 - sqrt(9 - A/A')) >= 0.686 A; h >= x + a + b >= W_min^2 + a + b,
 //          h >= A - 2 sqrt(ab); so D1 D2 sigma <= c(sqrt(A_max')) / max(0.68 A_min, W_min^2 + a_lo + b_lo,
 //          (sqrt a_lo + sqrt b_lo)^2, A_min - 2 sqrt(a_hi b_hi)).
+// B's proposal (stratum 3, trackerStratum 1: both leptons inside the tracker, 1 - cos_k in B_OMC[k] = [omc_lo, omc_hi];
+// trackerBounds): per (v, d) cell of the bulk's grid the bound F1 F2 |B1| |B2| D1 D2 sigma, both ln Q_k^2 drawn flat in
+// B_k = [ln(Q^2_min + 2 P p' omc_lo), ln(Q^2_min + 2 P p' omc_hi)]:
+//   F_k <= 1 - y_k + y_k^2/2 at the cell's smallest y_k;
+//   |B_k| <= ln(omc_hi / omc_lo) (a ratio > 1 shrinks when Q^2_min is added to both), the same in every cell;
+//   D1 D2 sigma <= c(sqrt(A_max')) / max(0.68 A_min, W_min^2 + a_lo + b_lo, (sqrt a_lo + sqrt b_lo)^2, A_min - 2 sqrt(a_hi b_hi))
+//          (R's bound above, which holds for any Q^2 ranges), here with a_lo = 2 P p'_1,min omc_1,lo and b_lo = 2 P p'_2,min
+//          omc_2,lo (p'_min at the cell's largest y): Q^2 >= 0.8 p' GeV^2 inside the tracker, so W_min^2 + a + b is large
+//          and the bound falls with 1/Q^2 as D does; a_hi, b_hi = Q^2_min,max + 2 P p'_max omc_hi.
 // A cell gets 0 where R is impossible everywhere in it (necessary conditions, f64 with a 1e-3 margin over f32):
 // J_k empty (p'_max sin(theta_esc) <= r_pt); E (y1 + y2) < r_p (E_sys >= p*); with pT_sys <= pT_k,max + pT_o,max
 // and pz_sys = p'_2 c_2 - p'_1 c_1 (c = 1 - omc in each lepton's range) no (pT, pz) with |pz| < r_cos /
@@ -124,6 +133,14 @@ export function eemumuRegion(p: Params): EemumuRegion {
 }
 
 /**
+ * sigma_B / sigma at W_min = 0.5 GeV (eemumu's trackerStratum 1: both scattered leptons inside the tracker's polar acceptance,
+ * B_OMC): estimateRegionFraction(..., 3) with 100 000 events inside B and 400 000 of everything (seed 1, generator version 18; 17 s), its
+ * statistical error (the unweighted full sample's fraction of events with both leptons in B agrees: test/gen-eemumu-b.test.ts).
+ * Re-run when the EPA target or B changes.
+ */
+export const EEMUMU_B_FRACTION = { value: 1.622e-4, error: 0.006e-4 } as const;
+
+/**
  * Quantizes cell masses to integer weights summing to 2^23 (each >= its mass x K, 0 stays 0): [cumulative
  * weights, K]. A table without mass (allowEmpty: the tail tables and R's at a large W_min, where no cell
  * has a soft and a hard photon, or R is out of reach) stays all 0, K = Infinity.
@@ -150,9 +167,9 @@ function quantize(mass: Float64Array, allowEmpty = false): { w: Uint32Array; cum
 
 const tables = new Map<string, Uint32Array>();
 /** Each table's proposal masses (in the target's units: sum over cells of bound x cell area, rounded up): the bulk's g0 and R's. */
-const masses = new WeakMap<Uint32Array, { bulk: number; region: number }>();
-/** The proposal masses of a table from eemumuTable (sigma_R / sigma = (M_R p_R) / (M_0 p_0), p the acceptance per trial). */
-export function eemumuProposalMasses(t: Uint32Array): { bulk: number; region: number } {
+const masses = new WeakMap<Uint32Array, { bulk: number; region: number; tracker: number }>();
+/** The proposal masses of a table from eemumuTable (sigma_R / sigma = 2 (M_R p_R) / (M_0 p_0), sigma_B / sigma = (M_B p_B) / (M_0 p_0), p the acceptance per trial). */
+export function eemumuProposalMasses(t: Uint32Array): { bulk: number; region: number; tracker: number } {
   const m = masses.get(t);
   if (!m) throw new Error('gen_eemumu: not a table from eemumuTable');
   return m;
@@ -242,6 +259,63 @@ function regionBounds(ly: number, wMin2: number, reg: EemumuRegion, generous = f
 }
 
 /**
+ * Each (v, d) cell (row i, column j of the bulk's NV x ND grid of ln(W_min^2 / s) = ly) that meets the domain |d| <= -v:
+ * its edges and the least |d| in it.
+ */
+function vdCells(ly: number, f: (i: number, j: number, v0: number, v1: number, d0: number, d1: number, dAbsMin: number) => void): void {
+  const dv = -ly / NV, dd = (-2 * ly) / ND;
+  for (let i = 0; i < NV; i++) {
+    const v0 = ly + i * dv, v1 = i === NV - 1 ? 0 : v0 + dv;
+    for (let j = 0; j < ND; j++) {
+      const d0 = ly + j * dd, d1 = j === ND - 1 ? -ly : d0 + dd;
+      const dAbsMin = d0 <= 0 && 0 <= d1 ? 0 : Math.min(Math.abs(d0), Math.abs(d1));
+      if (dAbsMin <= -v0) f(i, j, v0, v1, d0, d1, dAbsMin);
+    }
+  }
+}
+
+/** Relative margin of B's 1 - cos edges outside the tracker's acceptance cones (B_OMC): far above the kernel's f32 rounding of 1 - cos and of the lab direction (~1e-6). */
+export const B_MARGIN = 1e-3;
+/**
+ * The stratum B's edges of each lepton's 1 - cos (CM, along its own beam): [omc_lo, omc_hi] = [OMC_ESCAPE[k] (1 - B_MARGIN),
+ * 2 - OMC_ESCAPE[other] (1 - B_MARGIN)], the tracker's polar acceptance (17-150 deg lab) widened by B_MARGIN: a lepton outside
+ * it lies in a beam's escape cone shrunk by B_MARGIN, so it is no track (genkin track's acceptance is on its true lab direction).
+ */
+export const B_OMC: readonly [readonly [number, number], readonly [number, number]] = [
+  [OMC_ESCAPE[0] * (1 - B_MARGIN), 2 - OMC_ESCAPE[1] * (1 - B_MARGIN)],
+  [OMC_ESCAPE[1] * (1 - B_MARGIN), 2 - OMC_ESCAPE[0] * (1 - B_MARGIN)],
+];
+
+/**
+ * B's proposal (ref.ts sampleB): per (v, d) cell the bound H of F1 F2 |B1| |B2| D1 D2 sigma (header), and sb, the bound of
+ * D1 D2 sigma alone (the early rejection). |B_k| = ln((Q^2_min + 2 P p' omc_hi) / (Q^2_min + 2 P p' omc_lo)) <= ln(omc_hi / omc_lo)
+ * (a ratio > 1 shrinks when Q^2_min is added to both); Q_k^2 >= 2 P p'_min omc_lo (p'_min at the cell's largest y_k) and
+ * Q_k^2 <= Q^2_min,max + 2 P p'_max omc_hi.
+ */
+function trackerBounds(ly: number, wMin2: number): { h: Float64Array; sb: Float64Array; cellArea: number } {
+  const dv = -ly / NV, dd = (-2 * ly) / ND;
+  const h = new Float64Array(NC), sb = new Float64Array(NC);
+  const F = (y: number) => 1 - y + (y * y) / 2;
+  const lB = B_OMC.map(([lo, hi]) => Math.log(hi / lo) * (1 + R_MARGIN));
+  const qminMax = (y: number, p: number) => (2 * (M_E * E * y) ** 2) / (P * Math.max(p, 1e-9));
+  vdCells(ly, (i, j, v0, v1, d0, d1) => {
+    // ln y1 = (v + d) / 2, ln y2 = (v - d) / 2 over the cell
+    const y1Min = Math.exp((v0 + d0) / 2), y2Min = Math.exp((v0 - d1) / 2);
+    const y1Max = Math.min(1, Math.exp((v1 + d1) / 2)), y2Max = Math.min(1, Math.exp((v1 - d0) / 2));
+    const p1Min = pOut(y1Max), p2Min = pOut(y2Max), p1Max = pOut(y1Min), p2Max = pOut(y2Min);
+    const aLo = 2 * P * p1Min * B_OMC[0][0] * (1 - R_MARGIN), bLo = 2 * P * p2Min * B_OMC[1][0] * (1 - R_MARGIN);
+    const aHi = (2 * P * p1Max * B_OMC[0][1] + qminMax(y1Max, p1Min)) * (1 + R_MARGIN), bHi = (2 * P * p2Max * B_OMC[1][1] + qminMax(y2Max, p2Min)) * (1 + R_MARGIN);
+    const aMin = Math.exp(v0) * S, cMax = cGammaGamma(Math.sqrt(Math.exp(v1) * S * W2_OVER_A_MAX));
+    // D1 D2 sigma = c(W) / h, h >= max(0.686 A, W_min^2 + a + b, (sqrt a + sqrt b)^2, A - 2 sqrt(ab)) (header)
+    const den = Math.max(0.68 * aMin, wMin2 + aLo + bLo, (Math.sqrt(aLo) + Math.sqrt(bLo)) ** 2, aMin - 2 * Math.sqrt(aHi * bHi));
+    const c = i * ND + j;
+    sb[c] = (cMax / den) * (1 + R_MARGIN);
+    h[c] = F(y1Min) * F(y2Min) * lB[0] * lB[1] * sb[c] * (1 + R_MARGIN);
+  });
+  return { h, sb, cellArea: dv * dd };
+}
+
+/**
  * The envelope table of W_min (GeV) and the region (EEMUMU_REGIONS index: R's proposal cells), in the
  * kernel's ENV layout: cached per (W_min, region), the same array each time (the backends keep it
  * uploaded: KernelDesc input `reuse`). The bulk's and the tail's sections do not depend on the region.
@@ -255,31 +329,27 @@ export function eemumuTable(wMin: number, region = 0, generousRegion = false): U
   const dv = -ly / NV, dd = (-2 * ly) / ND, area = dv * dd;
   const h = new Float64Array(NC), sb = new Float64Array(NC);
   const tail = [new Float64Array(NC), new Float64Array(NC)];
-  for (let i = 0; i < NV; i++) {
-    const v0 = ly + i * dv, v1 = i === NV - 1 ? 0 : v0 + dv;
-    for (let j = 0; j < ND; j++) {
-      const d0 = ly + j * dd, d1 = j === ND - 1 ? -ly : d0 + dd;
-      const aMin = d0 <= 0 && 0 <= d1 ? 0 : Math.min(Math.abs(d0), Math.abs(d1));
-      if (!(aMin <= -v0)) continue;
-      const c = i * ND + j;
-      // sup over the cell: 4 ((L0 - v/2)^2 - d^2/4) at v0, |d| = aMin; c(sqrt(A)) at v1; 1/(A + W_min^2) at v0
-      sb[c] = (2 * cGammaGamma(Math.sqrt(Math.exp(v1) * S * W2_OVER_A_MAX))) / (Math.exp(v0) * S + wMin2);
-      h[c] = 4 * ((L0 - v0 / 2) ** 2 - (aMin * aMin) / 4) * sb[c];
-      // tail cells: at the centre photon k soft (y_k <= TAIL_YK_MAX) and the other hard (y_o >= TAIL_YO_MIN)
-      const vc = v0 + dv / 2, dc = d0 + dd / 2;
-      for (let k = 0; k < 2; k++) {
-        const lSoft = k === 0 ? (vc + dc) / 2 : (vc - dc) / 2;
-        if (lSoft <= Math.log(TAIL_YK_MAX) && vc - lSoft >= Math.log(TAIL_YO_MIN)) tail[k][c] = h[c] * area;
-      }
+  vdCells(ly, (i, j, v0, v1, d0, d1, aMin) => {
+    const c = i * ND + j;
+    // sup over the cell: 4 ((L0 - v/2)^2 - d^2/4) at v0, |d| = aMin; c(sqrt(A)) at v1; 1/(A + W_min^2) at v0
+    sb[c] = (2 * cGammaGamma(Math.sqrt(Math.exp(v1) * S * W2_OVER_A_MAX))) / (Math.exp(v0) * S + wMin2);
+    h[c] = 4 * ((L0 - v0 / 2) ** 2 - (aMin * aMin) / 4) * sb[c];
+    // tail cells: at the centre photon k soft (y_k <= TAIL_YK_MAX) and the other hard (y_o >= TAIL_YO_MIN)
+    const vc = v0 + dv / 2, dc = d0 + dd / 2;
+    for (let k = 0; k < 2; k++) {
+      const lSoft = k === 0 ? (vc + dc) / 2 : (vc - dc) / 2;
+      if (lSoft <= Math.log(TAIL_YK_MAX) && vc - lSoft >= Math.log(TAIL_YO_MIN)) tail[k][c] = h[c] * area;
     }
-  }
+  });
   const g0 = quantize(h.map((x) => x * area)), t1 = quantize(tail[0], true), t2 = quantize(tail[1], true);
   const rb = regionBounds(ly, wMin2, reg, generousRegion), gr = quantize(rb.h.map((x) => x * rb.cellArea), true);
+  const tb = trackerBounds(ly, wMin2), gb = quantize(tb.h.map((x) => x * tb.cellArea));
   const out = new Uint32Array(ENV_WORDS), f = new Float32Array(out.buffer);
   out.set(g0.cum, ENV.CUM * NC);
   out.set(t1.cum, ENV.CUM_T1 * NC);
   out.set(t2.cum, ENV.CUM_T2 * NC);
   out.set(gr.cum, ENV.CUM_R * NC);
+  out.set(gb.cum, ENV.CUM_B * NC);
   for (let c = 0; c < NC; c++) {
     // 1/H of the rounded-up bound, the early rejection's F1 F2 r1 r2 factor bound (sb / H), the tail tables' cell probability over g0's
     if (g0.w[c]) {
@@ -288,6 +358,10 @@ export function eemumuTable(wMin: number, region = 0, generousRegion = false): U
       f[ENV.RHO1 * NC + c] = t1.w[c] / g0.w[c];
       f[ENV.RHO2 * NC + c] = t2.w[c] / g0.w[c];
     }
+    if (gb.w[c]) {
+      f[ENV.INV_HB * NC + c] = (gb.K * tb.cellArea) / gb.w[c];
+      f[ENV.INV_RB * NC + c] = (tb.sb[c] * gb.K * tb.cellArea) / gb.w[c];
+    }
   }
   for (let c = 0; c < R_CELLS; c++) {
     if (!gr.w[c]) continue;
@@ -295,7 +369,7 @@ export function eemumuTable(wMin: number, region = 0, generousRegion = false): U
     f[ENV.INV_RR * NC + c] = (rb.sb[c] * gr.K * rb.cellArea) / gr.w[c];
   }
   if (!generousRegion) tables.set(key, out);
-  masses.set(out, { bulk: CELL_TOTAL / g0.K, region: CELL_TOTAL / gr.K });
+  masses.set(out, { bulk: CELL_TOTAL / g0.K, region: CELL_TOTAL / gr.K, tracker: CELL_TOTAL / gb.K });
   return out;
 }
 
@@ -314,10 +388,14 @@ export function eemumuKernelParams(proc: ProcessDef, p: Params, det: DetectorMod
   if (!(p.wMin >= EEMUMU_WMIN_KERNEL)) throw new RangeError(`process ${proc.name}: parameter wMin = ${p.wMin} GeV is below ${EEMUMU_WMIN_KERNEL} GeV, the gen_eemumu kernel's range`);
   const st = p.regionStratum ?? 0, reg = eemumuRegion(p), t = eemumuTable(p.wMin, p.region ?? 0);
   if (st === 1 && !tableSectionFilled(t, ENV.CUM_R)) throw new RangeError(`process ${proc.name}: regionStratum = 1, but the region ${reg.name} (r_pt, r_p, r_cos) is out of reach at wMin = ${p.wMin} GeV`);
-  const tail = p.tailBias && st !== 1 && tableSectionFilled(t, ENV.CUM_T1) && tableSectionFilled(t, ENV.CUM_T2) ? 1 : 0;
+  const tr = p.trackerStratum ?? 0;
+  if (tr === 1 && st !== 0) throw new RangeError(`process ${proc.name}: trackerStratum = 1 and regionStratum = ${st} together (B lies outside every region: give one of them)`);
+  // B's edges contain the tracker's acceptance only where the detector's is no wider than 17-150 deg (OMC_ESCAPE's cones)
+  if (tr === 1 && !(det.trackThetaMinDeg >= 17 && det.trackThetaMaxDeg <= 150)) throw new RangeError(`process ${proc.name}: trackerStratum = 1 needs the tracker's polar acceptance within 17-150 deg (the stratum's cones), the detector model has ${det.trackThetaMinDeg}-${det.trackThetaMaxDeg} deg`);
+  const tail = p.tailBias && st !== 1 && tr !== 1 && tableSectionFilled(t, ENV.CUM_T1) && tableSectionFilled(t, ENV.CUM_T2) ? 1 : 0;
   const bm = beamKernelParams();
   return {
-    key0: k[0], key1: k[1], first, tail, stratum: st === 1 ? 1 : st === -1 ? 2 : 0,
+    key0: k[0], key1: k[1], first, tail, stratum: st === 1 ? 1 : st === -1 ? 2 : tr === 1 ? 3 : 0,
     e_beam: E, p_beam: P, m_e: M_E, m_mu: M_MU, s: S, wmin2: p.wMin * p.wMin, ly: Math.log((p.wMin * p.wMin) / S),
     dv: -Math.log((p.wMin * p.wMin) / S) / NV, dd: (-2 * Math.log((p.wMin * p.wMin) / S)) / ND, c_sig: 2 * Math.PI * ALPHA * ALPHA,
     omc_esc1: OMC_ESCAPE[0], omc_esc2: OMC_ESCAPE[1], r_pt: reg.ptGeV, r_p: reg.pGeV, r_cos: reg.cosMax,
@@ -325,6 +403,7 @@ export function eemumuKernelParams(proc: ProcessDef, p: Params, det: DetectorMod
     ...trackKernelParams(det),
     // the fourtrack family (eemumu_4trk): the electrons as tracks (never muons), lib/fourtrack's pseudo-rest frame
     family: proc.family === 'fourtrack' ? FAMILY_FOURTRACK : FAMILY_DIMUON, ...trackKernelParamsAs(det, '_e', 0), ...pseudoRestKernelParams(),
+    omc_b1lo: B_OMC[0][0], omc_b1hi: B_OMC[0][1], omc_b2lo: B_OMC[1][0], omc_b2hi: B_OMC[1][1],
   };
 }
 
@@ -337,11 +416,12 @@ export function eemumuKernelInputs(p: Params): Record<string, Uint32Array> {
  * sigma_R / sigma of eemumu (W_min = 0.5 GeV) from the kernel's two proposals: each trial is accepted
  * with probability (target mass) / (proposal mass), so sigma_R / sigma = (M_R p_R) / (M_0 p_0) x 2 ((v, d)
  * cells of the bulk have twice the measure of R's (v, u) cells in (ln y1, ln y2)); p from the trials of
- * nR events inside R and n0 unweighted events of everything (TS reference, key seed; eemumu's resolved
+ * nR events inside R and n0 unweighted events of everything (kernelStratum 3: sigma_B / sigma = (M_B p_B) / (M_0 p_0), B's cells
+ * being the bulk's (v, d) cells, nR events inside B) (TS reference, key seed; eemumu's resolved
  * parameters p). Relative error
  * ~ sqrt(1/nR + 1/n0) (the events are geometric trial counts: p's relative error is sqrt((1 - p)/n)).
  */
-export function estimateRegionFraction(proc: ProcessDef, p: Params, nR: number, n0: number, seed = 1): { value: number; error: number } {
+export function estimateRegionFraction(proc: ProcessDef, p: Params, nR: number, n0: number, seed = 1, kernelStratum: 1 | 3 = 1): { value: number; error: number } {
   const t = eemumuTable(p.wMin, p.region ?? 0);
   const acceptance = (stratum: number, n: number) => {
     const w = packParams(genEemumu, { count: 1, params: { ...eemumuKernelParams(proc, p, BELLE2_DETECTOR, [0, 0], 0), tail: 0, stratum } }, 0, 1);
@@ -354,6 +434,6 @@ export function estimateRegionFraction(proc: ProcessDef, p: Params, nR: number, 
     return n / trialsRun();
   };
   const m = eemumuProposalMasses(t);
-  const value = (2 * m.region * acceptance(1, nR)) / (m.bulk * acceptance(0, n0));
+  const value = ((kernelStratum === 1 ? 2 * m.region : m.tracker) * acceptance(kernelStratum, nR)) / (m.bulk * acceptance(0, n0));
   return { value, error: value * Math.sqrt(1 / nR + 1 / n0) };
 }

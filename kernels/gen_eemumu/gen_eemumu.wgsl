@@ -4,6 +4,7 @@
 
 const TRIALS: i32 = 256;
 const TRIALS_R: i32 = 1024;
+const TRIALS_B: i32 = 1024;
 const TAIL_PICK: f32 = 0.75;
 const TAIL_C0: f32 = 0.05;
 const TAIL_B_MAX: f32 = 729.0;
@@ -358,6 +359,47 @@ fn sample_r() {
   }
 }
 
+// B's ln Q^2 interval of a lepton (ref.ts bInterval): (lo, hi)
+fn b_interval(L: Lep, omc_lo: f32, omc_hi: f32) -> vec2<f32> {
+  return vec2<f32>(lnq2_at(L, omc_lo), min(lnq2_at(L, omc_hi), L.lq0 + L.r));
+}
+
+// the stratum B (ref.ts sampleB): both leptons' ln Q^2 flat in their B intervals, (v, d) from B's cells
+fn sample_b() {
+  ch_ok = false;
+  for (var it = 0; it < TRIALS_B; it++) {
+    let u_acc = rs_uniform();
+    let cell = pick_cell(ENV_CUM_B, bits23(rs_uniform()));
+    let ci = cell >> 6u; // u32
+    let cj = cell & 63u; // u32
+    let v = P.ly + opaque((f32(ci) + rs_uniform()) * P.dv);
+    let d = P.ly + opaque((f32(cj) + rs_uniform()) * P.dd);
+    if (!(abs(d) <= -v)) { continue; }
+    let y1 = xexp(0.5 * (v + d));
+    let y2 = xexp(0.5 * (v - d));
+    let L1 = lepton(y1);
+    let L2 = lepton(y2);
+    if (!L1.ok || !L2.ok) { continue; }
+    let b1 = b_interval(L1, P.omc_b1lo, P.omc_b1hi);
+    let b2 = b_interval(L2, P.omc_b2lo, P.omc_b2hi);
+    let l1 = b1.y - b1.x;
+    let l2 = b2.y - b2.x;
+    if (!(l1 > 0.0 && l2 > 0.0)) { continue; }
+    let u1 = rs_uniform();
+    let u2 = rs_uniform();
+    let g1 = photon_at(L1, b1.x + opaque(l1 * u1));
+    let g2 = photon_at(L2, b2.x + opaque(l2 * u2));
+    let f12 = opaque(opaque(flux(y1, g1.q) * flux(y2, g2.q)) * opaque(l1 * l2));
+    if (u_acc >= opaque(f12 * tab_f(ENV_INV_RB, cell))) { continue; }
+    let c1 = disc();
+    let c2 = disc();
+    configure(L1, L2, g1, g2, c1, c2);
+    if (!(cf_w2 > P.wmin2)) { continue; }
+    let a = opaque(opaque(f12 * dd_sigma(cf_w2, g1.q, g2.q)) * tab_f(ENV_INV_HB, cell));
+    if (u_acc < a) { choose_cf(1.0); return; }
+  }
+}
+
 // the muon pair of the chosen system: tb_a = mu-, tb_b = mu+ (ref.ts muonPair)
 fn muon_pair(sys: vec4<f32>, w2: f32) {
   let mm = P.m_mu;
@@ -393,7 +435,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (l >= P.item_count) { return; }
   rs_init(vec2<u32>(P.key0, P.key1), P.first + P.item_offset + l, 0u, 0u);
   for (var j = 0u; j < OUT_EV_STRIDE; j++) { put(l, j, 0.0); }
-  if (P.stratum == 1u) { sample_r(); } else { sample_bulk(); }
+  if (P.stratum == 1u) { sample_r(); } else if (P.stratum == 3u) { sample_b(); } else { sample_bulk(); }
   if (!ch_ok) { return; }
   muon_pair(ch_sys, ch_w2);
   let mu_m = tb_a;

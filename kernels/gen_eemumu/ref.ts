@@ -66,11 +66,19 @@ import { DIMUON_COLUMNS, DIMUON_WORDS, TRACK_PARAMS, TRIES, boostZ, dimuonColumn
 // a = F1 F2 area D1 D2 sigma 1_R / H_R. Unweighted (tail ignored). ~17 trials per event (~260 with
 // (v, d) cells and r1 r2 bounds before).
 //
+// Stratum B (stratum = 3; the process parameter trackerStratum 1): both scattered leptons inside the tracker's
+// polar acceptance, each lepton's 1 - cos (CM, along its own beam) in [omc_bKlo, omc_bKhi] (the 17-150 deg lab cones,
+// widened by 1e-3: gen-eemumu.ts B_OMC), i.e. ln Q_k^2 in B_k = [ln Q^2(omc_lo), ln Q^2(omc_hi)] (Q^2 = Q^2_min + 2 P p'
+// (1 - cos)). Its own proposal: a (v, d) cell from B's table (bound H_B of F1 F2 |B1| |B2| D1 D2 sigma over the cell,
+// gen-eemumu.ts trackerBounds), flat in the cell, both ln Q^2 flat in B_k, azimuths flat; accepted with a = F1 F2
+// |B1| |B2| D1 D2 sigma / H_B. Unweighted (tail ignored), ~21 trials per event. Outside B no event has four tracks
+// (genkin track's acceptance is on the lepton's true lab direction: test/gen-eemumu-b.test.ts).
+//
 // Bounded loops: the rejection trials are independent, each accepted with probability p = Z / M
 // (the proposal's mass over the target's): unweighted p ~ 0.23 (4.4 trials per event), with the tail
 // mixture ~ 0.11, inside R ~ 0.057 (~17.5 trials per event); test/gen-eemumu.test.ts checks p > 0.2,
 // > 0.1 and > 0.04, so TRIALS = 256 fails with probability < 0.9^256 < 2e-12 and TRIALS_R =
-// 1024 with < 0.96^1024 < exp(-41) < 2e-18; an event that fails gets weight 0 and no
+// 1024 with < 0.96^1024 < exp(-41) < 2e-18 (TRIALS_B = 1024 inside B: p ~ 0.047, test/gen-eemumu-b.test.ts checks p > 0.04); an event that fails gets weight 0 and no
 // accepted flag. The muons' angle by rejection from 2 / (1 - b^2 c^2) (TRIES, accepts >= 1/2).
 // Output (family): 0, the dimuon family: the muons through genkin's track (3 normals + 1 uniform
 // each), the electrons only through the track acceptance (no draws; n_extra_tracks counts accepted
@@ -85,13 +93,14 @@ const mul = (a: number, b: number) => fr(a * b);
 export const NV = 64, ND = 64, NC = NV * ND;
 /** Cell weights of every table sum to 2^23: a uniform's 23 bits pick a cell exactly. */
 export const CELL_TOTAL = 1 << 23;
-/** The table input's sections (offsets in units of NC words): cumulative u32 weights of g0, of the tail cells of photon 1 and 2; f32 bits of 1/H, of the early-rejection bound, rho_1, rho_2 (NC words each); R's proposal (R_CELLS = 8 NC words each): cumulative u32 weights, f32 bits of 1/H_R and of R's early-rejection bound. */
-export const ENV = { CUM: 0, CUM_T1: 1, CUM_T2: 2, INV_H: 3, INV_R: 4, RHO1: 5, RHO2: 6, CUM_R: 7, INV_HR: 23, INV_RR: 39 } as const;
-export const ENV_WORDS = 55 * NC;
+/** The table input's sections (offsets in units of NC words): cumulative u32 weights of g0, of the tail cells of photon 1 and 2; f32 bits of 1/H, of the early-rejection bound, rho_1, rho_2 (NC words each); R's proposal (R_CELLS = 8 NC words each): cumulative u32 weights, f32 bits of 1/H_R and of R's early-rejection bound; B's proposal ((v, d) cells, NC words each): cumulative u32 weights, f32 bits of 1/H_B and of B's early-rejection bound. */
+export const ENV = { CUM: 0, CUM_T1: 1, CUM_T2: 2, INV_H: 3, INV_R: 4, RHO1: 5, RHO2: 6, CUM_R: 7, INV_HR: 23, INV_RR: 39, CUM_B: 55, INV_HB: 56, INV_RB: 57 } as const;
+export const ENV_WORDS = 58 * NC;
 
-/** Rejection trials per event (stratum 0 and 2), and inside R (stratum 1). */
+/** Rejection trials per event (stratum 0 and 2), inside R (stratum 1) and inside B (stratum 3). */
 export const TRIALS = 256;
 export const TRIALS_R = 1024;
+export const TRIALS_B = 1024;
 /** The tail bias: mixture fraction, pick fraction, scale of S, pT (GeV) above which a lepton is in the tail, the pick factor's cap (3^6). */
 export const TAIL_ALPHA = 0.5, TAIL_PICK = 0.75, TAIL_C0 = Math.fround(0.05), TAIL_PT_GeV = 0.5, TAIL_B_MAX = 729;
 /** The floor of 1 - y_o in the tail interval's W bound (f32, as the WGSL literal). */
@@ -107,6 +116,8 @@ export const GEN_EEMUMU_PARAM_NAMES = [
   ...TRACK_PARAMS,
   // the fourtrack family (family = 1): the electrons' track sub-block, the pseudo-rest frame's tau boost
   ...TRACK_PARAMS.map((n) => `${n}_e` as const), 'g_tau', 'bg_tau',
+  // the stratum B (stratum = 3): each lepton's 1 - cos (CM, along its own beam) in [omc_bKlo, omc_bKhi]
+  'omc_b1lo', 'omc_b1hi', 'omc_b2lo', 'omc_b2hi',
 ] as const;
 export const GEN_EEMUMU_U32_PARAMS = 6;
 /** The family param: the columns written. */
@@ -421,6 +432,50 @@ function sampleR(P: Float32Array, t: Uint32Array, s: RStream): Chosen {
   return { conf: null, weight: 0 };
 }
 
+/** B's ln Q^2 interval of a lepton: [ln Q^2(omc_lo), min(ln Q^2(omc_hi), lq0 + r)] (its 1 - cos in [omc_lo, omc_hi]). */
+function bInterval(L: Lep, omcLo: number, omcHi: number): [number, number] {
+  return [lnQ2At(L, omcLo), Math.min(lnQ2At(L, omcHi), add(L.lq0, L.r))];
+}
+
+/** Whether both leptons' ln Q^2 lie in their B intervals (the stratum B: both scattered leptons inside the tracker's polar acceptance, with a margin). */
+export function inB(P: Float32Array, L1: Lep, L2: Lep, t1: number, t2: number): boolean {
+  const [lo1, hi1] = bInterval(L1, P[I.omc_b1lo], P[I.omc_b1hi]), [lo2, hi2] = bInterval(L2, P[I.omc_b2lo], P[I.omc_b2hi]);
+  return t1 >= lo1 && t1 <= hi1 && t2 >= lo2 && t2 <= hi2;
+}
+
+/**
+ * The EPA configuration of one event inside B (stratum 3): both leptons' ln Q^2 flat in their B intervals, (v, d)
+ * from B's own (v, d) cell table (bound H_B of F1 F2 |B1| |B2| D1 D2 sigma: gen-eemumu.ts trackerBounds), accepted
+ * with a = F1 F2 |B1| |B2| D1 D2 sigma / H_B. Unweighted (tail ignored).
+ */
+function sampleB(P: Float32Array, t: Uint32Array, s: RStream): Chosen {
+  const ly = P[I.ly], dv = P[I.dv], dd = P[I.dd], wmin2 = P[I.wmin2];
+  for (let it = 0; it < TRIALS_B; it++) {
+    trials++;
+    const uAcc = rsUniform(s);
+    const cell = pickCell(t, ENV.CUM_B, bits23(rsUniform(s)));
+    const ci = cell >>> 6, cj = cell & 63;
+    const v = add(ly, mul(add(ci, rsUniform(s)), dv)), d = add(ly, mul(add(cj, rsUniform(s)), dd));
+    if (!(Math.abs(d) <= -v)) continue;
+    const y1 = xexp(mul(0.5, add(v, d))), y2 = xexp(mul(0.5, sub(v, d)));
+    const L1 = lepton(P, y1), L2 = lepton(P, y2);
+    if (!L1 || !L2) continue;
+    const [lo1, hi1] = bInterval(L1, P[I.omc_b1lo], P[I.omc_b1hi]), [lo2, hi2] = bInterval(L2, P[I.omc_b2lo], P[I.omc_b2hi]);
+    const l1 = sub(hi1, lo1), l2 = sub(hi2, lo2);
+    if (!(l1 > 0 && l2 > 0)) continue;
+    const u1 = rsUniform(s), u2 = rsUniform(s);
+    const g1 = photonAt(L1, add(lo1, mul(l1, u1))), g2 = photonAt(L2, add(lo2, mul(l2, u2)));
+    const f12 = mul(mul(flux(P, y1, g1.q), flux(P, y2, g2.q)), mul(l1, l2));
+    if (uAcc >= mul(f12, tf(t, ENV.INV_RB, cell))) continue;
+    const c1 = disc(s), c2 = disc(s);
+    const cf = configure(L1, L2, g1, g2, c1, c2);
+    if (!(cf.w2 > wmin2)) continue;
+    const a = mul(mul(f12, ddSigma(P, cf.w2, g1.q, g2.q)), tf(t, ENV.INV_HB, cell));
+    if (uAcc < a) return { conf: cf, weight: 1 };
+  }
+  return { conf: null, weight: 0 };
+}
+
 /**
  * The muon pair of a gamma gamma system (mass^2 w2): cos theta* from gamma gamma -> l l
  * (physics.ts sampleGammaGammaCos: envelope 2 / (1 - b^2 c^2), a mixture of 1 / (1 -+ b c) by
@@ -456,7 +511,7 @@ function accepted(P: Float32Array, q: V4): boolean {
 
 /** The CM final state of one event (e-, e+, mu-, mu+) and its weight; null where the bounded loop failed. */
 export function eemumuFinalState(P: Float32Array, w: Uint32Array, t: Uint32Array, s: RStream): { em: V4; ep: V4; muM: V4; muP: V4; weight: number } | null {
-  const ch = w[I.stratum] === 1 ? sampleR(P, t, s) : sampleBulk(P, w, t, s);
+  const ch = w[I.stratum] === 1 ? sampleR(P, t, s) : w[I.stratum] === 3 ? sampleB(P, t, s) : sampleBulk(P, w, t, s);
   if (!ch.conf) return null;
   const [muM, muP] = muonPair(P, s, ch.conf.sys, ch.conf.w2);
   return { em: ch.conf.em, ep: ch.conf.ep, muM, muP, weight: ch.weight };
