@@ -22,6 +22,12 @@ for (const def of Object.values(SEARCHES)) {
   const lumi = def.paper.lumiFb;
   for (const bg of def.backgrounds) {
     for (const st of bg.strata?.length ? bg.strata : [undefined]) {
+      if ((st?.cannotPass ?? bg.cannotPass) !== undefined) {
+        // the selection keeps none of its events (proven, searches.ts): no pseudo-data to make
+        rows.push({ search: def.name, model: def.model, lumi_fb: lumi, process: bg.name, stratum: st?.label, cannot_pass: st?.cannotPass ?? bg.cannotPass });
+        console.log(`${def.name.padEnd(26)} ${(bg.name + (st ? ` [${st.label.slice(0, 24)}]` : JSON.stringify(bg.params ?? {}))).padEnd(44)} cannot pass the selection: no pseudo-data`);
+        continue;
+      }
       const params = { ...bg.params, ...st?.params, ...getProcess(bg.name).unweighted };
       const mu = expectedEvents(bg.name, lumi, params);
       const id = `${bg.name} ${JSON.stringify(params)}`;

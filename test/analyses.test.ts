@@ -56,8 +56,13 @@ describe('darkscan run: every example config, quick', () => {
       expect(hep).toMatch(/data_file: "hepdata_/);
       // Background composition after the selection: a simulated source with no event left is bounded
       // at 90% CL by 2.303 times its event weight, never reported as absent without the bound.
-      for (const c of r.samples.background_composition as { simulated_rows: number; event_weight?: number; selected_events_upper_90?: number; fraction_upper_90?: number }[]) {
+      for (const c of r.samples.background_composition as { simulated_rows: number; event_weight?: number; selected_events_upper_90?: number; fraction_upper_90?: number; cannot_pass?: string }[]) {
         if (c.event_weight === undefined) continue;
+        if (c.cannot_pass !== undefined) {
+          // proven unable to pass the selection (search definition's cannotPass): 0, not a bound
+          expect([c.simulated_rows, c.selected_events_upper_90]).toEqual([0, undefined]);
+          continue;
+        }
         if (c.simulated_rows === 0) {
           expect(c.selected_events_upper_90).toBeCloseTo(2.303 * c.event_weight, 6);
           expect(c.fraction_upper_90).toBeGreaterThan(0);

@@ -5,7 +5,10 @@
 // sample's distributions are the sigma-weighted mixture of the strata's, the kernel's params, the
 // parameter checks.
 import { describe, expect, it } from 'vitest';
-import { BELLE2_DETECTOR, generate, getProcess, resolveParams, type EventSample } from '../engine/generate/index.js';
+import { BELLE2_DETECTOR, generate, generateOn, getProcess, resolveParams, type EventSample } from '../engine/generate/index.js';
+import { WasmBackend } from '../host/index.js';
+import { runSearch } from '../engine/analyses/search.js';
+import { ALP_GAMMAGAMMA, INVISIBLE_DARK_PHOTON } from '../engine/analyses/searches.js';
 import { photonsKernelParams } from '../engine/generate/gen-photons.js';
 import { dimuonKernelParams } from '../engine/generate/gen-dimuon.js';
 import { ISR_A, ISR_BETA, isrAngularFraction, isrFractionAbove } from '../engine/generate/physics.js';
@@ -71,6 +74,94 @@ describe('eegamma and gammagamma with the ISR skim (xMin, isrCosStratum) of gen_
         const err = Math.sqrt((p0 * (1 - p0)) / N + (fIn * fIn * pIn * (1 - pIn)) / N + (fOut * fOut * pOut * (1 - pOut)) / N);
         expect(Math.abs(p0 - (fIn * pIn + fOut * pOut)), `${c} at its ${q * 10}% quantile ${t}`).toBeLessThan(4 * err + 1e-9);
       }
+    }
+  }, 60_000);
+});
+
+// ---------------------------------------------------------------- the searches' e e gamma (searches.ts)
+type DataPart = { process: string; stratum?: string; independent: boolean; made_from: string; candidates: number; shared_with_estimate: number; reason?: string };
+type Source = { source: string; selected_events: number; simulated_rows: number; cannot_pass?: string; selected_events_upper_90?: number; strata?: Source[] };
+
+describe("the searches' radiative Bhabhas: the single-photon strata and the three-photon selection it cannot reach", () => {
+  const EEG = INVISIBLE_DARK_PHOTON.backgrounds.find((b) => b.name === 'eegamma')!;
+  const [IN, OUT] = EEG.strata!;
+  const paramsOf = (st?: { params: Record<string, number> }) => ({ ...EEG.params, ...st?.params });
+  /** Selected events of n generated ones (WASM, 2 workers), with the process's sigma. */
+  const selected = async (b: WasmBackend, def: typeof INVISIBLE_DARK_PHOTON, params: Record<string, number>, n: number, seed: number) => {
+    const s = await generateOn(b, { process: 'eegamma', params, events: n, seed });
+    const m = def.select(s.columns, s.length), idx: number[] = [];
+    for (let i = 0; i < s.length; i++) if (m[i]) idx.push(i);
+    let nMax = 0;
+    for (let i = 0; i < s.length; i++) nMax = Math.max(nMax, s.columns.n_gamma[i]);
+    const alp = ALP_GAMMAGAMMA.select(s.columns, s.length).reduce((x, v) => x + v, 0);
+    return { k: idx.length, sigma: s.sigmaFb, n, nMax, alp, col: (c: string) => idx.map((i) => s.columns[c][i]) };
+  };
+
+  it('inside + outside = the whole unskimmed sample: sigma exactly; the selected yield within 4 standard errors; no event outside passes (2 M events); the stratum\'s selected E*_gamma and cos theta as the whole\'s', async () => {
+    const b = await WasmBackend.create({ workers: 2 });
+    try {
+      const whole = await selected(b, INVISIBLE_DARK_PHOTON, {}, 2_000_000, 61);
+      const inside = await selected(b, INVISIBLE_DARK_PHOTON, paramsOf(IN), 150_000, 62);
+      const outside = await selected(b, INVISIBLE_DARK_PHOTON, paramsOf(OUT), 2_000_000, 63);
+      expect(Math.abs(inside.sigma + outside.sigma - sigma(eegamma, paramsOf())) / sigma(eegamma, paramsOf())).toBeLessThan(1e-14);
+      expect(outside.k, 'outside the stratum: no event passes the single-photon selection').toBe(0);
+      expect(whole.k).toBeGreaterThan(5000);
+      const y = (x: typeof whole) => ({ y: (x.sigma * x.k) / x.n, e: (x.sigma * Math.sqrt(x.k)) / x.n });
+      const [yw, yi] = [y(whole), y(inside)];
+      expect(Math.abs(yi.y - yw.y), `selected sigma: inside ${yi.y} fb vs whole ${yw.y} fb`).toBeLessThan(4 * Math.hypot(yi.e, yw.e));
+      // the selected events' distributions: the stratum's are the whole sample's (CDFs at 9 quantiles of the whole)
+      for (const c of ['E_cm_g1_GeV', 'cos_theta_g1']) {
+        const w = whole.col(c), a = inside.col(c), sorted = Float64Array.from(w).sort();
+        for (let q = 1; q <= 9; q++) {
+          const t = sorted[Math.floor((q / 10) * w.length)], pw = cdf(w, t), pa = cdf(a, t);
+          expect(Math.abs(pw - pa), `${c} at the whole's ${q * 10}% quantile ${t}`).toBeLessThan(4 * Math.sqrt((pw * (1 - pw)) / w.length + (pa * (1 - pa)) / a.length) + 1e-9);
+        }
+      }
+      // e e gamma shows at most its two ISR photons: never the three photons the ALP selection needs
+      expect(Math.max(whole.nMax, inside.nMax, outside.nMax)).toBe(2);
+      expect(whole.alp + inside.alp + outside.alp).toBe(0);
+    } finally {
+      b.dispose?.();
+    }
+  }, 120_000);
+
+  it('in a run: the inside stratum gets independent pseudo-data, the outside stratum and ALP\'s e e gamma none (cannot pass), recorded as 0 with the reason, not a 90% CL bound', async () => {
+    const b = await WasmBackend.create({ workers: 2 });
+    try {
+      const SMALL = { maxEventsPerBackground: 5000, signalEventsPerPoint: 300, pseudoExperiments: 2, seed: 4 };
+      const r = await runSearch(b, INVISIBLE_DARK_PHOTON, { ...SMALL, lumiFb: 0.01 });
+      const parts = (r.samples.data as { backgrounds: DataPart[] }).backgrounds;
+      expect(parts.map((p) => [p.process, p.stratum ?? '', p.made_from])).toEqual([
+        ['gammagamma', '', 'independent sample (own random stream)'],
+        ['eegamma', IN.label, 'independent sample (own random stream)'],
+        ['eegamma', OUT.label, 'none: cannot pass the selection'],
+      ]);
+      expect(parts[1].candidates).toBeGreaterThan(1000);
+      expect(parts[1].shared_with_estimate).toBe(0);
+      expect(parts[2]).toMatchObject({ candidates: 0, shared_with_estimate: 0, reason: OUT.cannotPass });
+      const ee = (r.samples.background_composition as Source[]).find((c) => c.source === 'eegamma')!;
+      expect(ee.strata!.map((c) => c.cannot_pass)).toEqual([undefined, OUT.cannotPass]);
+      expect(ee.selected_events_upper_90).toBeUndefined();
+      expect(ee.selected_events).toBeGreaterThan(0);
+
+      const a = await runSearch(b, ALP_GAMMAGAMMA, { ...SMALL, pseudoExperiments: 0, fitPseudoExperiments: 0 });
+      const ap = (a.samples.data as { backgrounds: DataPart[] }).backgrounds.find((p) => p.process === 'eegamma')!;
+      expect(ap).toMatchObject({ made_from: 'none: cannot pass the selection', candidates: 0, reason: expect.stringMatching(/at most two photons are seen/) });
+      const ac = (a.samples.background_composition as Source[]).find((c) => c.source === 'eegamma')!;
+      expect(ac).toMatchObject({ selected_events: 0, simulated_rows: 0, cannot_pass: expect.any(String) });
+      expect(ac.selected_events_upper_90).toBeUndefined();
+    } finally {
+      b.dispose?.();
+    }
+  }, 180_000);
+
+  it('a background declared unable to pass whose simulated events pass is an error, not a silent zero', async () => {
+    const b = await WasmBackend.create({ workers: 2 });
+    try {
+      const def = { ...INVISIBLE_DARK_PHOTON, backgrounds: [{ name: 'gammagamma', cannotPass: 'a wrong claim' }] };
+      await expect(runSearch(b, def, { maxEventsPerBackground: 20_000, signalEventsPerPoint: 200, pseudoExperiments: 0, lumiFb: 0.01, seed: 1 })).rejects.toThrow(/simulated gammagamma events pass the selection, which the definition says cannot happen \(a wrong claim\)/);
+    } finally {
+      b.dispose?.();
     }
   }, 60_000);
 });

@@ -103,6 +103,14 @@ export interface BackgroundSource {
   readonly strata?: readonly BackgroundStratum[];
   /** Generation cost per event (us, one WASM worker) where it differs from its generator's GEN_US_PER_EVENT (a skim, a rejection-heavy region): prices its pseudo-data (pseudoDataCost). */
   readonly usPerEvent?: number;
+  /**
+   * Why the selection can keep none of this background's (stratum's) events, proven from its
+   * generator (and checked by a test on a large sample): it is still simulated (weighted, capped),
+   * and a selected event is an error; its pseudo-data are empty, not a resampling of the estimate
+   * (samples.data.backgrounds[].made_from 'none: cannot pass the selection'), and
+   * background_composition records it as 0 with this reason (cannot_pass), not with a 90% CL bound.
+   */
+  readonly cannotPass?: string;
 }
 
 export interface BackgroundStratum {
@@ -112,6 +120,8 @@ export interface BackgroundStratum {
   readonly capFraction?: number;
   /** As BackgroundSource.usPerEvent, for this stratum (default: the background's). */
   readonly usPerEvent?: number;
+  /** As BackgroundSource.cannotPass, for this stratum (default: the background's). */
+  readonly cannotPass?: string;
 }
 
 /** An extra cut on an event column: min <= v (or |v|) <= max. */
@@ -536,6 +546,7 @@ interface SimUnit {
   readonly stratum?: string;
   readonly capFraction?: number;
   readonly usPerEvent?: number;
+  readonly cannotPass?: string;
   readonly params: Params;
   readonly fold: (k: Key) => Key;
 }
@@ -703,8 +714,8 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
    */
   const units: SimUnit[] = simulatedBackgrounds
     ? def.backgrounds.flatMap((bg, i) => (bg.strata?.length
-      ? bg.strata.map((st, j) => ({ bg, i, stratum: st.label, params: { ...bg.params, ...st.params }, capFraction: st.capFraction, usPerEvent: st.usPerEvent ?? bg.usPerEvent, fold: (k: Key) => foldIn(k, j) }))
-      : [{ bg, i, params: { ...bg.params }, usPerEvent: bg.usPerEvent, fold: (k: Key) => k }]))
+      ? bg.strata.map((st, j) => ({ bg, i, stratum: st.label, params: { ...bg.params, ...st.params }, capFraction: st.capFraction, usPerEvent: st.usPerEvent ?? bg.usPerEvent, cannotPass: st.cannotPass ?? bg.cannotPass, fold: (k: Key) => foldIn(k, j) }))
+      : [{ bg, i, params: { ...bg.params }, usPerEvent: bg.usPerEvent, cannotPass: bg.cannotPass, fold: (k: Key) => k }]))
     : [];
   const unitEvents = units.map((u) => expectedEvents(u.bg.name, lumi, u.params));
   const unitCap = units.map((u) => Math.max(1, Math.round(cap * (u.capFraction ?? 1))));
@@ -714,9 +725,9 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   const splitMode = !!o.splitPseudoData;
   /** Per simulated sample: what an independent pseudo-data sample costs, and whether it gets one (within the budget). */
   const dataCost = units.map((u, k) => pseudoDataCost(u.bg.name, unitEvents[k], u.usPerEvent));
-  const ownData = dataCost.map((c) => c.generation_s <= dataBudget);
+  const ownData = dataCost.map((c, k) => c.generation_s <= dataBudget && units[k].cannotPass === undefined);
   /** Per simulated sample: pseudo-data from the other half of its own sample (over the budget, no data file)? */
-  const splitData = units.map((u, k) => splitMode && !o.inputs?.data && !ownData[k]);
+  const splitData = units.map((u, k) => splitMode && !o.inputs?.data && !ownData[k] && u.cannotPass === undefined);
   /** The pseudo-data halves of split samples (selected; the MLP applied with the estimate's). */
   const dataHalves: (Columns | null)[] = units.map(() => null);
   /**
@@ -750,7 +761,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   // 1. Backgrounds from files (simulated ones: after the MLP's training, below).
   let t = performance.now();
   /** Selected background events per sample; group: the background they belong to (strata of one background share it). */
-  const bgParts: { name: string; group: number; stratum?: string; c: Columns; eventWeight?: number; generated?: number }[] = [], bgCandFromFiles: Columns[] = [];
+  const bgParts: { name: string; group: number; stratum?: string; c: Columns; eventWeight?: number; generated?: number; cannotPass?: string }[] = [], bgCandFromFiles: Columns[] = [];
   if (o.inputs?.backgrounds?.length) {
     for (const inp of o.inputs.backgrounds) {
       const r = fromFile(inp, 'background');
@@ -769,11 +780,12 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       progress(`simulating ${label} at ${lumi} fb^-1`);
       const s = await bgSamples[k]();
       const eventWeight = Number((s.meta as Record<string, unknown>).event_weight ?? 1);
-      const part = { name: bg.name, group: u.i, ...stratumField(u) };
+      const part = { name: bg.name, group: u.i, ...stratumField(u), cannotPass: u.cannotPass };
       if (!splitData[k]) {
         const c = selectSample(s.columns, s.length, label);
+        if (u.cannotPass !== undefined && rows(c) > 0) throw new Error(`${def.name}: ${rows(c)} of ${s.length} simulated ${label} events pass the selection, which the definition says cannot happen (${u.cannotPass}): a bug in the search definition or the generator`);
         bgParts.push({ ...part, c, eventWeight, generated: s.nGenerated });
-        (samples.background as unknown[]).push({ ...sampleInfo(s, rows(c)), ...stratumField(u), note: bg.note });
+        (samples.background as unknown[]).push({ ...sampleInfo(s, rows(c)), ...stratumField(u), note: bg.note, ...(u.cannotPass !== undefined ? { cannot_pass: u.cannotPass } : {}) });
         continue;
       }
       // Split by event index (Philox keyed by the data key, SPLIT_TAG and the background): the
@@ -898,17 +910,19 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   const sourceOf = (p: (typeof bgParts)[number]) => ({
     selected_events: p.c.weight.reduce((a, v) => a + v, 0), selected_events_error: Math.sqrt(p.c.weight.reduce((a, v) => a + v * v, 0)), simulated_rows: rows(p.c),
     ...(p.eventWeight !== undefined ? { event_weight: p.eventWeight } : {}),
-    ...(rows(p.c) === 0 && p.eventWeight !== undefined ? { selected_events_upper_90: 2.303 * p.eventWeight, fraction_upper_90: 0 } : {}),
+    ...(p.cannotPass !== undefined ? { cannot_pass: p.cannotPass } : rows(p.c) === 0 && p.eventWeight !== undefined ? { selected_events_upper_90: 2.303 * p.eventWeight, fraction_upper_90: 0 } : {}),
   });
   const composition = [...new Set(bgParts.map((p) => p.group))].map((g) => {
     const parts = bgParts.filter((p) => p.group === g);
     if (parts.length === 1 && parts[0].stratum === undefined) return { source: parts[0].name, fraction: 0, ...sourceOf(parts[0]) };
-    const strata = parts.map((p) => ({ stratum: p.stratum, ...sourceOf(p) }));
+    const strata = parts.map((p) => ({ stratum: p.stratum, ...sourceOf(p) })) as ({ stratum?: string; cannot_pass?: string; simulated_rows: number; selected_events: number; selected_events_error: number; event_weight?: number })[];
+    const bounded = strata.filter((c) => c.cannot_pass === undefined);
     return {
       source: parts[0].name, fraction: 0, selected_events: strata.reduce((a, c) => a + c.selected_events, 0),
       selected_events_error: Math.hypot(...strata.map((c) => c.selected_events_error)), simulated_rows: strata.reduce((a, c) => a + c.simulated_rows, 0),
-      // no simulated event left in any stratum: bounded by the largest stratum weight
-      ...(strata.every((c) => c.simulated_rows === 0 && c.event_weight !== undefined) ? { selected_events_upper_90: 2.303 * Math.max(...strata.map((c) => c.event_weight!)), fraction_upper_90: 0 } : {}),
+      // no simulated event left in any stratum (that can pass the selection): bounded by the largest stratum weight
+      ...(bounded.length && bounded.every((c) => c.simulated_rows === 0 && c.event_weight !== undefined) ? { selected_events_upper_90: 2.303 * Math.max(...bounded.map((c) => c.event_weight!)), fraction_upper_90: 0 } : {}),
+      ...(!bounded.length ? { cannot_pass: strata.map((c) => c.cannot_pass).join('; ') } : {}),
       strata,
     };
   }) as { source: string; fraction: number; selected_events: number; selected_events_error: number; simulated_rows: number; event_weight?: number; selected_events_upper_90?: number; fraction_upper_90?: number }[];
@@ -929,7 +943,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
    * estimate's events: background files). The first two are independent of b, so the
    * pseudo-experiments bootstrap the estimate (section 8).
    */
-  const dataOrigin: ('independent' | 'split' | 'same')[] = bgParts.map(() => 'same');
+  const dataOrigin: ('independent' | 'split' | 'same' | 'none')[] = bgParts.map(() => 'same');
   /** Independent pseudo-data per part: the selected events and the events generated (for section 8's reassignment). */
   const dataSel: ({ c: Columns; generated: number } | null)[] = bgParts.map(() => null);
   if (o.inputs?.data) {
@@ -976,7 +990,11 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
         const mu = unitEvents[k], i = u.i, name = u.bg.name, st = stratumField(u), cost = dataCost[k];
         const resampleKey = u.fold(foldIn(kData, 1000 + i));
         const over = `${Math.round(mu)} events at ${lumi} fb^-1: an independent sample would cost ~${cost.generation_s} s of generation (${cost.generator}, ${cost.us_per_event} us per event on one WASM worker) > the pseudo-data budget ${dataBudget} s`;
-        if (ownData[k]) {
+        if (u.cannotPass !== undefined) {
+          // the selection keeps none of its events (proven; none of the estimate's passed, simulate()): no pseudo-data to make
+          parts.push({ process: name, ...st, independent: true, made_from: 'none: cannot pass the selection', events: 0, candidates: 0, shared_with_estimate: 0, reason: u.cannotPass });
+          dataOrigin[k] = 'none';
+        } else if (ownData[k]) {
           progress(`simulating pseudo-data: ${name}${u.stratum !== undefined ? ` (${u.stratum})` : ''} at ${lumi} fb^-1`);
           const { s, sel: pre } = await pseudoData[k]!();
           const sel = await applyMlp(pre);
@@ -1034,7 +1052,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   const sampleNearest = sampleCands.map((c) => nearestWeights(grid, c, candVars));
   const emptyWeight = new Float64Array(W);
   for (const nw of sampleNearest) for (let w = 0; w < W; w++) emptyWeight[w] += nw[w];
-  const unpopulating = [...bgParts.map((p) => p.stratum === undefined ? p.name : `${p.name} (${p.stratum})`), ...bgCandFromFiles.map((_, i) => `background candidates file ${i}`)].filter((_, j) => rows(sampleCands[j]) === 0);
+  const unpopulating = [...bgParts.map((p) => p.stratum === undefined ? p.name : `${p.name} (${p.stratum})`), ...bgCandFromFiles.map((_, i) => `background candidates file ${i}`)].filter((_, j) => rows(sampleCands[j]) === 0 && bgParts[j]?.cannotPass === undefined); // a part that cannot pass is known to be empty
   let emptyWindows = 0;
   const bRule = (w: number): BackgroundRule => (res.b![w] > 0 ? 'simulated' : emptyWeight[w] > 0 ? 'empty-on-off' : 'empty-floor');
   for (let w = 0; w < W; w++) {
@@ -1312,7 +1330,7 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
         counting_windows: 'the unprefixed fields (max_z_local .. trials_factor, method) are the counting windows\' look-elsewhere (engine/scan.ts window counts), not the fits\'',
       } : {}),
       max_z_local: zLocal[best], window: best, ...def.windowFields(grid, best), p_local: pLocal[best], pseudo_experiments: nDone,
-      pseudo_data_by_part: canResample ? bgParts.map((p, i) => ({ background: p.name, ...(p.stratum !== undefined ? { stratum: p.stratum } : {}), pseudo_experiments: swaps[i] ? 'reassigned with the data' : dataOrigin[i] === 'split' ? 'data half resampled' : dataOrigin[i] === 'independent' ? 'estimate bootstrapped and resampled' : 'estimate resampled' })) : [],
+      pseudo_data_by_part: canResample ? bgParts.map((p, i) => ({ background: p.name, ...(p.stratum !== undefined ? { stratum: p.stratum } : {}), pseudo_experiments: swaps[i] ? 'reassigned with the data' : dataOrigin[i] === 'split' ? 'data half resampled' : dataOrigin[i] === 'independent' ? 'estimate bootstrapped and resampled' : dataOrigin[i] === 'none' ? 'none: cannot pass the selection' : 'estimate resampled' })) : [],
       b_rules: B_RULES,
       empty_window_rule: { windows: emptyWindows, samples_that_cannot_populate: unpopulating },
       exceeding: g?.exceeding ?? null, p_global: g?.pGlobal ?? null, p_global_error: g?.pGlobalError ?? null, z_global: g?.zGlobal ?? null, trials_factor: g?.trialsFactor ?? null,

@@ -242,6 +242,42 @@ export const SIGMA_EGAMMA_ECL = (e: number) => {
 export const eGammaOfMass = (m: number) => (S - m * m) / (2 * SQRT_S);
 export const massOfEGamma = (e: number) => Math.sqrt(Math.max(0, S - 2 * SQRT_S * e));
 
+/** The single-photon selection's lower cut on E*_gamma, GeV: below the first window (1 GeV - 2 sigma(1 GeV) = 0.97 GeV). */
+const SINGLE_PHOTON_E_MIN = 0.9;
+
+/**
+ * Radiative Bhabha e+e- -> e+e- (gamma) for the single-photon selection, skimmed (xMin = 0.14) and in
+ * two strata of its ISR photons' CM angles (gen_photons mode 1: the electrons are tracks, so the only
+ * photons are the two ISR photons, and a selected event shows one of them in the barrel with E* >=
+ * 0.9 GeV). Both cuts are lossless for the selection:
+ * - angle: the selection's lab -0.62 < cos < 0.84 is on the measured direction, which genkin's
+ *   photonP4 turns from the true one by 5 mrad x (n2, n3) with |n| <= sqrt(-2 ln 2^-48) < 8.2 (rsNormal,
+ *   Marsaglia's polar method in f32: r2 >= 2^-48), so by at most 0.005 x 8.2 x sqrt(2) = 0.058 rad and
+ *   |d cos| <= 0.058: the true lab cos lies in (-0.678, 0.898), i.e. cos theta* = (c - beta) / (1 -
+ *   beta c) (beta = 3/11, physics.ts BETA_CM) in (-0.803, 0.828). Every selected event has an ISR
+ *   photon at |cos theta*| < 0.85; none of the outside stratum passes (cannotPass; checked on every
+ *   run and by test/eegamma-strata.test.ts on 2 M events).
+ * - energy: E*_meas / E*_true <= (1 + 8.2 sigma_E/E) (1 + beta 0.058 / (1 - beta)) <= 1.170 x 1.022 =
+ *   1.195 (sigma_E/E <= 0.0208 for every seen photon, E_lab > 0.1 GeV; the direction's share through
+ *   the boost). An event whose ISR photons both have x < 0.14 (E* < 0.741 GeV) shows E* < 0.885 GeV,
+ *   below SINGLE_PHOTON_E_MIN: the skim drops no event the selection keeps.
+ * Inside: 300 nb x isrFractionAbove(0.14) 0.158 x isrAngularFraction 0.237 = 11.3 nb (1.1e7 events per
+ * fb^-1, ~24 s of generation priced), ~12% of it selected: its estimate from 10 x the events per
+ * background (weight ~7.5 at 1 fb^-1, was ~2000 unstratified) and independent pseudo-data within a
+ * raised budget (the invisible-dark-photon config); outside: 36 nb, weighted, a third of the events.
+ */
+const EEGAMMA_SINGLE_PHOTON: BackgroundSource = {
+  name: 'eegamma', params: { xMin: 0.14 },
+  note: `radiative Bhabha with both electrons outside the tracker; generator skim x_gamma > 0.14 (lossless for E*_gamma >= ${SINGLE_PHOTON_E_MIN} GeV); strata of the ISR photons' CM angles (inside: the selected events, independent pseudo-data; outside: cannot pass)`,
+  strata: [
+    { label: 'an ISR photon at |cos theta*| < 0.85 (the barrel with the direction smearing\'s margin)', params: { isrCosStratum: 1, isrCosMin: 0, isrCosMax: 0.85 }, capFraction: 10 },
+    {
+      label: 'no ISR photon at |cos theta*| < 0.85', params: { isrCosStratum: -1, isrCosMin: 0, isrCosMax: 0.85 }, capFraction: 1 / 3,
+      cannotPass: 'its only photons, the two ISR photons, lie at |cos theta*| >= 0.85, outside the barrel (lab -0.62 < cos < 0.84) with any direction smearing the generator can draw (engine/analyses/searches.ts EEGAMMA_SINGLE_PHOTON)',
+    },
+  ],
+};
+
 export const INVISIBLE_DARK_PHOTON: SearchDefinition = search1D({
   name: 'invisible-dark-photon',
   id: 3,
@@ -255,10 +291,11 @@ export const INVISIBLE_DARK_PHOTON: SearchDefinition = search1D({
     n_gamma: 'exactly one photon candidate (E > 0.1 GeV in the ECL)',
     n_tracks: 'no track',
     cos_theta_g1: 'photon in the barrel: -0.62 < cos theta_lab < 0.84 (32.2-128.7 deg)',
+    E_cm_g1_GeV: `E*_gamma >= ${SINGLE_PHOTON_E_MIN} GeV (below the first window; the radiative-Bhabha skim is lossless above it)`,
   },
   select(c, n) {
     const m = new Uint8Array(n);
-    for (let i = 0; i < n; i++) m[i] = c.n_gamma[i] === 1 && c.n_tracks[i] === 0 && c.cos_theta_g1[i] > -0.62 && c.cos_theta_g1[i] < 0.84 ? 1 : 0;
+    for (let i = 0; i < n; i++) m[i] = c.n_gamma[i] === 1 && c.n_tracks[i] === 0 && c.cos_theta_g1[i] > -0.62 && c.cos_theta_g1[i] < 0.84 && c.E_cm_g1_GeV[i] >= SINGLE_PHOTON_E_MIN ? 1 : 0;
     return m;
   },
   candidates: oneCandidate('E_cm_g1_GeV'),
@@ -271,7 +308,7 @@ export const INVISIBLE_DARK_PHOTON: SearchDefinition = search1D({
   signalMasses: [0.5, 1, 2, 3, 4, 5, 6, 7, 8, 8.5, 9, 9.3, 9.6],
   backgrounds: [
     { name: 'gammagamma', note: 'e+e- -> gamma gamma (gamma) with all but one photon lost (gaps, outside the ECL)' },
-    { name: 'eegamma', note: 'radiative Bhabha with both electrons outside the tracker (weighted: huge cross section)' },
+    EEGAMMA_SINGLE_PHOTON,
   ],
   coupling: DARK_PHOTON_EPS,
   notes: [
@@ -317,10 +354,13 @@ export const ALP_GAMMAGAMMA: SearchDefinition = search1D({
   signalMasses: [0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 4, 5, 6, 7, 8, 9, 9.7],
   backgrounds: [
     { name: 'gammagamma', note: 'e+e- -> gamma gamma gamma: QED gamma gamma with a hard ISR photon in the ECL' },
-    { name: 'eegamma', note: 'e+e- -> e+e- gamma(gamma): radiative Bhabha with both electrons outside the tracker and three photons seen (weighted: huge cross section)' },
+    {
+      name: 'eegamma', note: 'e+e- -> e+e- (gamma): radiative Bhabha; simulated (weighted) only to check that none of its events passes',
+      cannotPass: 'its only photons are the two ISR photons (gen_photons mode 1: the electrons are tracks, no hard photon), so at most two photons are seen, never the three the selection needs; a background with photons from the electrons (bremsstrahlung, an electron lost in the ECL seen as a photon) is not simulated here',
+    },
   ],
   coupling: ALP_G,
-  notes: ['e+e- -> e+e- gamma enters only with both electrons lost and three photons in the ECL: rare, so its simulated sample is small and heavily weighted.'],
+  notes: ['e+e- -> e+e- (gamma) cannot reach the three-photon selection in this fast simulation (at most its two ISR photons are seen; background_composition cannot_pass): Belle II\'s e+e- -> e+e- gamma background, with electrons lost or showering in the ECL, is not modelled.'],
 });
 
 // ---------------------------------------------------------------------------- B -> K a, a -> gamma gamma (engine/analyses/bka.ts)
