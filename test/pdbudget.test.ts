@@ -94,7 +94,7 @@ describe('the config\'s simulation.pseudo_data_max_s', () => {
       expect(costs.some((s) => s > dflt && s <= budget), `${f}: a background between the default ${dflt} s and ${budget} s`).toBe(true);
       raised.push(c.analysis);
     }
-    expect(raised.sort()).toEqual(['invisible-dark-photon', 'tau-ealpha', 'tau-mualpha', 'zprime-invisible']);
+    expect(raised.sort()).toEqual(['alp-tautau', 'invisible-dark-photon', 'scalar-tautau', 'tau-ealpha', 'tau-mualpha', 'zprime-invisible', 'zprime-tautau']);
   });
 
   it('sets the budget (also with quick) and is checked', async () => {
