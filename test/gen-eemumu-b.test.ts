@@ -58,10 +58,12 @@ describe("gen_eemumu's stratum B: both scattered leptons inside the tracker", ()
     expect(lab(1 - B_OMC[0][0] / (1 - 1e-3)) - cmax).toBeLessThan(1e-6);
     // the refusals: a wider tracker, the parameter's values and combinations
     expect(() => eemumuKernelParams(proc, resolveParams(proc, { trackerStratum: 1 }), { ...BELLE2_DETECTOR, trackThetaMinDeg: 15 }, [0, 0], 0)).toThrow(/within 17-150 deg/);
-    expect(() => generate({ process: 'eemumu', events: 1, seed: 1, params: { trackerStratum: -1 } })).toThrow(/trackerStratum must be 0 or 1/);
+    expect(() => generate({ process: 'eemumu', events: 1, seed: 1, params: { trackerStratum: 2 } })).toThrow(/trackerStratum must be -1, 0 or 1/);
     expect(() => generate({ process: 'eemumu', events: 1, seed: 1, params: { trackerStratum: 1, regionStratum: 1 } })).toThrow(/give one/);
     expect(() => generate({ process: 'eemumu_4trk', events: 1, seed: 1, params: { trackerStratum: 1, wMin: 1 } })).toThrow(/needs wMin = 0.5/);
-    expect(proc.sigmaFb(resolveParams(proc, { trackerStratum: 1 })) / proc.sigmaFb(resolveParams(proc))).toBeCloseTo(EEMUMU_B_FRACTION.value, 12);
+    const sigma = (trackerStratum: number) => proc.sigmaFb(resolveParams(proc, { trackerStratum }));
+    expect(sigma(1) / sigma(0)).toBeCloseTo(EEMUMU_B_FRACTION.value, 12);
+    expect((sigma(1) + sigma(-1)) / sigma(0)).toBeCloseTo(1, 12);
   });
 
   it("B's events against the unweighted whole sample's events in B (E, cos theta* of both leptons, M_mumu, pT): the same shapes; sigma_B / sigma from the proposals agrees with their share and with EEMUMU_B_FRACTION; a table with bounds 4x low in part of the cells fails", () => {
@@ -87,6 +89,35 @@ describe("gen_eemumu's stratum B: both scattered leptons inside the tracker", ()
 describe('eemumu_4trk: outside B no event has four tracks', () => {
   const wasm = WasmBackend.create({ workers: 2 });
   afterAll(async () => (await wasm).dispose());
+  it('2 000 000 unweighted events outside B (trackerStratum -1, WASM) and 400 000 with the tail bias: none has four tracks; every event is outside B (TS reference of a subset)', async () => {
+    const b4 = getProcess('eemumu_4trk'), be = await wasm, C = GEN_EEMUMU_CONSTANTS, CH = 1 << 18;
+    for (const [tailBias, N] of [[0, 2_000_000], [1, 400_000]]) {
+      const po = resolveParams(b4, { trackerStratum: -1, tailBias }), key = kernelEventKey(33 + tailBias, b4);
+      const params = eemumuKernelParams(b4, po, BELLE2_DETECTOR, key, 0);
+      expect(params.stratum).toBe(4);
+      let four = 0, electrons = 0, events = 0;
+      for (let a = 0; a < N; a += CH) {
+        const out = new Float32Array((await be.run(genEemumu, { count: Math.min(CH, N - a), itemOffset: a, params, inputs: eemumuKernelInputs(po) })).ev.buffer);
+        for (let l = 0; l < Math.min(CH, N - a); l++) {
+          if (out[l * EE_WORDS + C.F_WEIGHT] > 0) events++;
+          if (out[l * EE_WORDS + C.F_ACC] === 1) four++;
+          // three tracks: an electron among them (n_tracks counts every accepted track of the two muons and two electrons)
+          if (out[l * EE_WORDS + C.F_NTRK] === 3) electrons++;
+        }
+      }
+      expect(events, 'every event generated').toBe(N);
+      expect(four, `four-track events outside B (tailBias ${tailBias})`).toBe(0);
+      // the check can fail: one electron in the tracker is common outside B
+      expect(electrons).toBeGreaterThan(N / 1000);
+      const w = packParams(genEemumu, { count: 1, params }, 0, 1), P = new Float32Array(w.buffer), s = newStream();
+      for (let ev = 0; ev < 3000; ev++) {
+        rsInit(s, key[0], key[1], ev, 0, 0);
+        const fs = eemumuFinalState(P, w, table, s)!;
+        expect(inB(fs.em, fs.ep), `event ${ev}`).toBe(false);
+      }
+    }
+  }, 180_000);
+
   it('2 000 000 unweighted events of the whole process (WASM): every four-track event has both leptons in B (the TS reference of the same event), and their number is N sigma_B / sigma x B\'s four-track fraction; their M(4 tracks), pT, M(mu mu), p(trk1) shapes match B\'s', async () => {
     const b4 = getProcess('eemumu_4trk'), pw = resolveParams(b4, {}), pb = resolveParams(b4, { trackerStratum: 1 });
     const be = await wasm, N = 2_000_000, CH = 1 << 18, key = kernelEventKey(31, b4);

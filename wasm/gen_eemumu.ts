@@ -246,7 +246,7 @@ function chooseCf(weight: f32): void {
 }
 
 function sampleBulk(P: Params): void {
-  const box = P.tail != 0, outside = P.stratum == 2;
+  const box = P.tail != 0, outside = P.stratum == 2, outsideB = P.stratum == 4;
   const l0 = xlog(xdiv(<f32>2.0 * P.e_beam, P.m_e)); // ln(2 E / m_e) (ref.ts rBound)
   let S: f32 = 0, resB: f32 = 0;
   let rEmE: f32 = 0, rEmX: f32 = 0, rEmY: f32 = 0, rEmZ: f32 = 0, rEpE: f32 = 0, rEpX: f32 = 0, rEpY: f32 = 0, rEpZ: f32 = 0;
@@ -301,6 +301,7 @@ function sampleBulk(P: Params): void {
     configure(c1c, c1s, dC, dS);
     if (!(cfW2 > P.wmin2)) continue;
     if (outside && inR(P, t1, t2)) continue;
+    if (outsideB && inB(P, t1, t2)) continue;
     const a = (f12 * ddSigma(P, cfW2, g1Q, g2Q)) * tabF(ENV_INV_H, cell);
     if (inT && a > 0.0) {
       let pt: f32 = in1 ? g1Pt : 0.0;
@@ -395,6 +396,14 @@ let bLo: f32 = 0, bHi: f32 = 0;
 function bInterval(qmin: f32, tpp: f32, lq0: f32, r: f32, omcLo: f32, omcHi: f32): void {
   bLo = lnQ2At(qmin, tpp, omcLo);
   bHi = min<f32>(lnQ2At(qmin, tpp, omcHi), lq0 + r);
+}
+
+/** Whether both leptons' (l1*, l2*) ln Q^2 lie in their B intervals (ref.ts inB). */
+function inB(P: Params, t1: f32, t2: f32): bool {
+  bInterval(l1Qmin, l1Tpp, l1Lq0, l1R, P.omc_b1lo, P.omc_b1hi);
+  const lo1 = bLo, hi1 = bHi;
+  bInterval(l2Qmin, l2Tpp, l2Lq0, l2R, P.omc_b2lo, P.omc_b2hi);
+  return t1 >= lo1 && t1 <= hi1 && t2 >= bLo && t2 <= bHi;
 }
 
 /** The stratum B (ref.ts sampleB): both leptons' ln Q^2 flat in their B intervals, (v, d) from B's cells. */

@@ -65,17 +65,23 @@ export const LEPTOPHILIC_SCALAR_XI = spin0Coupling('scalar');
 export const ALP_CLL = spin0Coupling('alp');
 
 /**
- * Two-photon e e mu mu as four tracks in its stratum B (engine/generate processes.ts trackerStratum 1): both scattered
- * leptons inside the tracker's polar acceptance, sigma_B / sigma = 1.62e-4 (~192 000 events at 62.8 fb^-1), simulated in
- * full at weight 1 (capFraction 3.3 of the config's 60 000) with independent pseudo-data. Outside B no event has four
- * tracks (genkin track's acceptance is on the lepton's true lab direction; B's edges lie 1e-3 in 1 - cos outside the
- * 17-150 deg cones: test/gen-eemumu-b.test.ts), so that part of sigma cannot pass and is not simulated.
+ * Two-photon e e mu mu as four tracks in two strata (engine/generate processes.ts trackerStratum; sigmas add up): B, both
+ * scattered leptons inside the tracker's polar acceptance, sigma_B / sigma = 1.62e-4 (~192 000 events at 62.8 fb^-1),
+ * simulated in full at weight 1 (capFraction 3.3 of the config's 60 000) with independent pseudo-data; outside B no event
+ * has four tracks (genkin track's acceptance is on the lepton's true lab direction; B's edges lie 1e-3 in 1 - cos outside
+ * the 17-150 deg cones: test/gen-eemumu-b.test.ts), simulated weighted only to check that none passes (cannotPass).
  * B's events cost ~3x the whole process's (~21 rejection trials each: ~83k events/s on one WASM worker at load ~4,
  * the whole process ~250k): usPerEvent 13 prices its pseudo-data (~2.5 s: the tau configs' pseudo_data_max_s 5).
  */
 const EEMUMU_4TRK_IN_TRACKER: BackgroundSource = {
-  name: 'eemumu_4trk', params: { trackerStratum: 1 }, note: 'two-photon e e mu mu with both electrons in the tracker (its stratum B; outside it no event has four tracks)',
-  strata: [{ label: "B: both scattered leptons inside the tracker's polar acceptance (17-150 deg)", params: {}, capFraction: 3.3, usPerEvent: 13 }],
+  name: 'eemumu_4trk', note: 'two-photon e e mu mu with both electrons in the tracker (its stratum B; outside it no event has four tracks)',
+  strata: [
+    { label: "B: both scattered leptons inside the tracker's polar acceptance (17-150 deg)", params: { trackerStratum: 1 }, capFraction: 3.3, usPerEvent: 13 },
+    {
+      label: 'outside B', params: { trackerStratum: -1 }, capFraction: 1 / 3,
+      cannotPass: "a scattered lepton lies outside the tracker's polar acceptance (B's edges 1e-3 in 1 - cos beyond the 17-150 deg lab cones; genkin's track acceptance is on the true lab direction), so no event has the four tracks the selection needs (engine/generate/gen-eemumu.ts B_OMC, test/gen-eemumu-b.test.ts)",
+    },
+  ],
 };
 
 /** The mu mu tau tau search for one of the paper's three models (only the coupling translation differs). */

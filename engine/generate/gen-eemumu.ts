@@ -389,13 +389,13 @@ export function eemumuKernelParams(proc: ProcessDef, p: Params, det: DetectorMod
   const st = p.regionStratum ?? 0, reg = eemumuRegion(p), t = eemumuTable(p.wMin, p.region ?? 0);
   if (st === 1 && !tableSectionFilled(t, ENV.CUM_R)) throw new RangeError(`process ${proc.name}: regionStratum = 1, but the region ${reg.name} (r_pt, r_p, r_cos) is out of reach at wMin = ${p.wMin} GeV`);
   const tr = p.trackerStratum ?? 0;
-  if (tr === 1 && st !== 0) throw new RangeError(`process ${proc.name}: trackerStratum = 1 and regionStratum = ${st} together (B lies outside every region: give one of them)`);
+  if (tr !== 0 && st !== 0) throw new RangeError(`process ${proc.name}: trackerStratum = ${tr} and regionStratum = ${st} together (B lies outside every region: give one of them)`);
   // B's edges contain the tracker's acceptance only where the detector's is no wider than 17-150 deg (OMC_ESCAPE's cones)
-  if (tr === 1 && !(det.trackThetaMinDeg >= 17 && det.trackThetaMaxDeg <= 150)) throw new RangeError(`process ${proc.name}: trackerStratum = 1 needs the tracker's polar acceptance within 17-150 deg (the stratum's cones), the detector model has ${det.trackThetaMinDeg}-${det.trackThetaMaxDeg} deg`);
+  if (tr !== 0 && !(det.trackThetaMinDeg >= 17 && det.trackThetaMaxDeg <= 150)) throw new RangeError(`process ${proc.name}: trackerStratum = ${tr} needs the tracker's polar acceptance within 17-150 deg (the stratum's cones), the detector model has ${det.trackThetaMinDeg}-${det.trackThetaMaxDeg} deg`);
   const tail = p.tailBias && st !== 1 && tr !== 1 && tableSectionFilled(t, ENV.CUM_T1) && tableSectionFilled(t, ENV.CUM_T2) ? 1 : 0;
   const bm = beamKernelParams();
   return {
-    key0: k[0], key1: k[1], first, tail, stratum: st === 1 ? 1 : st === -1 ? 2 : tr === 1 ? 3 : 0,
+    key0: k[0], key1: k[1], first, tail, stratum: st === 1 ? 1 : st === -1 ? 2 : tr === 1 ? 3 : tr === -1 ? 4 : 0,
     e_beam: E, p_beam: P, m_e: M_E, m_mu: M_MU, s: S, wmin2: p.wMin * p.wMin, ly: Math.log((p.wMin * p.wMin) / S),
     dv: -Math.log((p.wMin * p.wMin) / S) / NV, dd: (-2 * Math.log((p.wMin * p.wMin) / S)) / ND, c_sig: 2 * Math.PI * ALPHA * ALPHA,
     omc_esc1: OMC_ESCAPE[0], omc_esc2: OMC_ESCAPE[1], r_pt: reg.ptGeV, r_p: reg.pGeV, r_cos: reg.cosMax,

@@ -24,6 +24,7 @@ export function cases(): ConformanceCase[] {
     mk('eemumu region 1 (R_Z) regionStratum -1 with the tail bias, 800 events', { regionStratum: -1, region: 1 }, 12, 0, 800),
     mk('eemumu_4trk trackerStratum 1 (the process parameter: both electrons in the tracker, B\'s cells), 1200 events at an item offset, last event indices', { trackerStratum: 1 }, 13, 2 ** 32 - 1500, 1200, 300, {}, 'eemumu_4trk'),
     mk('eemumu trackerStratum 1 (dimuon columns), 400 events', { trackerStratum: 1 }, 14, 77, 400),
+    mk('eemumu_4trk trackerStratum -1 (outside B) with the tail bias, 1000 events', { trackerStratum: -1, tailBias: 1 }, 15, 3000, 1000, 0, {}, 'eemumu_4trk'),
     // the fourtrack family (eemumu_4trk): both electrons must be tracks, so few events pass at the defaults
     mk('eemumu_4trk (fourtrack columns), W_min = 4 GeV, 2000 events', { wMin: 4 }, 7, 0, 2000, 0, {}, 'eemumu_4trk'),
     mk('eemumu_4trk with the tail bias (weighted), at an item offset', { tailBias: 1 }, 8, 500, 1000, 200, {}, 'eemumu_4trk'),

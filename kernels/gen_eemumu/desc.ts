@@ -11,7 +11,7 @@ const DOCS: Partial<Record<(typeof GEN_EEMUMU_PARAM_NAMES)[number], string>> = {
   key0: 'Philox key of the events (engine/generate/index.ts kernelEventKey); counter (block, event, 0, 0)',
   first: 'event index of item 0',
   tail: '1: the large-pT tail oversampled, events weighted (mean weight 1); 0: unweighted',
-  stratum: '0: every event; 1: only the region R (r_pt, r_p, r_cos), unweighted; 2: only outside R; 3: only B (both leptons inside the tracker, omc_b*), unweighted',
+  stratum: '0: every event; 1: only the region R (r_pt, r_p, r_cos), unweighted; 2: only outside R; 3: only B (both leptons inside the tracker, omc_b*), unweighted; 4: only outside B',
   omc_b1lo: 'B: the e-\'s 1 - cos (CM, along +z) in [omc_b1lo, omc_b1hi] (the tracker\'s 17-150 deg lab, widened: gen-eemumu.ts B_OMC)', omc_b2lo: 'B: the e+\'s 1 - cos (CM, along -z) in [omc_b2lo, omc_b2hi]',
   ly: 'ln(W_min^2 / s): the (v, d) domain and the table\'s origin', dv: 'cell width in v', dd: 'cell width in d',
   c_sig: '2 pi alpha^2 (the Breit-Wheeler cross section\'s prefactor)',

@@ -176,6 +176,7 @@ fn sample_bulk() {
   let l0 = xlog(xdiv(2.0 * P.e_beam, P.m_e)); // ln(2 E / m_e) (ref.ts rBound)
   let box = P.tail != 0u;
   let outside = P.stratum == 2u;
+  let outside_b = P.stratum == 4u;
   var S = 0.0;
   var res_em = vec4<f32>(0.0);
   var res_ep = vec4<f32>(0.0);
@@ -248,6 +249,7 @@ fn sample_bulk() {
     configure(L1, L2, g1, g2, c1, c2);
     if (!(cf_w2 > P.wmin2)) { continue; }
     if (outside && in_r(L1, L2, t1, t2, cf_sys)) { continue; }
+    if (outside_b && in_b(L1, L2, t1, t2)) { continue; }
     let a = opaque(opaque(f12 * dd_sigma(cf_w2, g1.q, g2.q)) * tab_f(ENV_INV_H, cell));
     if (in_t && a > 0.0) {
       var pt = 0.0;
@@ -362,6 +364,13 @@ fn sample_r() {
 // B's ln Q^2 interval of a lepton (ref.ts bInterval): (lo, hi)
 fn b_interval(L: Lep, omc_lo: f32, omc_hi: f32) -> vec2<f32> {
   return vec2<f32>(lnq2_at(L, omc_lo), min(lnq2_at(L, omc_hi), L.lq0 + L.r));
+}
+
+// whether both leptons' ln Q^2 lie in their B intervals (ref.ts inB)
+fn in_b(L1: Lep, L2: Lep, t1: f32, t2: f32) -> bool {
+  let b1 = b_interval(L1, P.omc_b1lo, P.omc_b1hi);
+  let b2 = b_interval(L2, P.omc_b2lo, P.omc_b2hi);
+  return t1 >= b1.x && t1 <= b1.y && t2 >= b2.x && t2 <= b2.y;
 }
 
 // the stratum B (ref.ts sampleB): both leptons' ln Q^2 flat in their B intervals, (v, d) from B's cells

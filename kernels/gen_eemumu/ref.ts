@@ -71,7 +71,8 @@ import { DIMUON_COLUMNS, DIMUON_WORDS, TRACK_PARAMS, TRIES, boostZ, dimuonColumn
 // widened by 1e-3: gen-eemumu.ts B_OMC), i.e. ln Q_k^2 in B_k = [ln Q^2(omc_lo), ln Q^2(omc_hi)] (Q^2 = Q^2_min + 2 P p'
 // (1 - cos)). Its own proposal: a (v, d) cell from B's table (bound H_B of F1 F2 |B1| |B2| D1 D2 sigma over the cell,
 // gen-eemumu.ts trackerBounds), flat in the cell, both ln Q^2 flat in B_k, azimuths flat; accepted with a = F1 F2
-// |B1| |B2| D1 D2 sigma / H_B. Unweighted (tail ignored), ~21 trials per event. Outside B no event has four tracks
+// |B1| |B2| D1 D2 sigma / H_B. Unweighted (tail ignored), ~21 trials per event. Outside B (stratum = 4; trackerStratum
+// -1): the bulk sampler with the trials in B rejected (a = 0, also for the tail). Outside B no event has four tracks
 // (genkin track's acceptance is on the lepton's true lab direction: test/gen-eemumu-b.test.ts).
 //
 // Bounded loops: the rejection trials are independent, each accepted with probability p = Z / M
@@ -286,9 +287,9 @@ export function resetTrials(): void {
   trials = 0;
 }
 
-/** The EPA configuration of one event (strata 0 and 2), with the tail bias when tail = 1. */
+/** The EPA configuration of one event (strata 0, 2 and 4), with the tail bias when tail = 1. */
 function sampleBulk(P: Float32Array, w: Uint32Array, t: Uint32Array, s: RStream): Chosen {
-  const box = w[I.tail] !== 0, outside = w[I.stratum] === 2;
+  const box = w[I.tail] !== 0, outside = w[I.stratum] === 2, outsideB = w[I.stratum] === 4;
   const ly = P[I.ly], dv = P[I.dv], dd = P[I.dd], wmin2 = P[I.wmin2];
   const oe1 = P[I.omc_esc1], oe2 = P[I.omc_esc2];
   const l0 = xlog(xdiv(mul(2, P[I.e_beam]), P[I.m_e])); // ln(2 E / m_e) (rBound)
@@ -340,6 +341,7 @@ function sampleBulk(P: Float32Array, w: Uint32Array, t: Uint32Array, s: RStream)
     const cf = configure(L1, L2, g1, g2, c1, c2);
     if (!(cf.w2 > wmin2)) continue;
     if (outside && inR(P, L1, L2, t1, t2, cf.sys)) continue;
+    if (outsideB && inB(P, L1, L2, t1, t2)) continue;
     const a = mul(mul(f12, ddSigma(P, cf.w2, g1.q, g2.q)), tf(t, ENV.INV_H, cell));
     let b = 0;
     if (inT && a > 0) {
