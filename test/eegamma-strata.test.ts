@@ -54,7 +54,7 @@ describe('eegamma and gammagamma with the ISR skim (xMin, isrCosStratum) of gen_
 
   it('refuses a stratum outside -1, 0, 1, an empty |cos| range, xMin outside [0, 0.9], and a skim without ISR', () => {
     const gen = (params: Record<string, number>) => () => generate({ process: 'eegamma', events: 1, seed: 1, params });
-    expect(gen({ isrCosStratum: 2 })).toThrow(/isrCosStratum must be -1, 0 or 1/);
+    expect(gen({ isrCosStratum: 3 })).toThrow(/isrCosStratum must be -2, -1, 0, 1 or 2/);
     expect(gen({ isrCosStratum: 1, isrCosMin: 0.8, isrCosMax: 0.7 })).toThrow(/need 0 <= isrCosMin < isrCosMax <= 1/);
     expect(gen({ xMin: 0.95 })).toThrow(/xMin = 0.95 must lie in \[0, 0.9\]/);
     expect(gen({ xMin: -0.1 })).toThrow(/xMin = -0.1/);
@@ -62,11 +62,15 @@ describe('eegamma and gammagamma with the ISR skim (xMin, isrCosStratum) of gen_
     expect(() => generate({ process: 'gammagamma', events: 1, seed: 1, params: { isrCosStratum: -1, isr: 0 } })).toThrow(/need isr = 1/);
   });
 
-  it('the whole sample\'s distributions are the sigma-weighted mixture of the strata\'s (n_gamma, E*_gamma1, cos theta_1, n_tracks, E_total: CDFs at 9 quantiles, within 4 standard errors)', () => {
-    const N = 40_000, base = { xMin: 0.14, ...BARREL };
-    const [w, a, b] = [0, 1, -1].map((st) => generate({ process: 'eegamma', params: { ...base, isrCosStratum: st }, events: N, seed: 51 + st, acceptedOnly: false }));
-    const fIn = sigma(eegamma, { ...base, isrCosStratum: 1 }) / sigma(eegamma, base), fOut = 1 - fIn;
-    for (const c of ['n_gamma', 'E_cm_g1_GeV', 'cos_theta_g1', 'n_tracks', 'E_total_GeV']) {
+  it.each([
+    ['the angular stratum under the skim xMin = 0.14', { xMin: 0.14, ...BARREL }, 1, {}],
+    ['the joint stratum (a photon with x >= 0.14 at |cos| < 0.85) against the unskimmed sample', { xMin: 0.14, isrCosMin: 0, isrCosMax: 0.85 }, 2, { xMin: 0 }],
+  ] as const)('%s: the whole sample\'s distributions are the sigma-weighted mixture of the strata\'s (n_gamma, E*_gamma1, E_gamma2, cos theta_1, n_tracks, E_total: CDFs at 9 quantiles, within 4 standard errors)', (_, base, st1, wholeOver) => {
+    const N = 40_000;
+    const [w, a, b] = [0, st1, -st1].map((st) => generate({ process: 'eegamma', params: { ...base, isrCosStratum: st, ...(st === 0 ? wholeOver : {}) }, events: N, seed: 51 + st, acceptedOnly: false }));
+    const fIn = sigma(eegamma, { ...base, isrCosStratum: st1 }) / sigma(eegamma, { ...base, ...wholeOver }), fOut = 1 - fIn;
+    expect(Math.abs(fIn + sigma(eegamma, { ...base, isrCosStratum: -st1 }) / sigma(eegamma, { ...base, ...wholeOver }) - 1)).toBeLessThan(1e-14);
+    for (const c of ['n_gamma', 'E_cm_g1_GeV', 'E_g2_GeV', 'cos_theta_g1', 'n_tracks', 'E_total_GeV']) {
       const sorted = Float64Array.from(w.columns[c]).sort();
       for (let q = 1; q <= 9; q++) {
         const t = sorted[Math.floor((q / 10) * N)];
@@ -76,6 +80,17 @@ describe('eegamma and gammagamma with the ISR skim (xMin, isrCosStratum) of gen_
       }
     }
   }, 60_000);
+
+  it('the joint stratum\'s sigma: inside 1 - (1 - g)^2, g = (1 - xMin^(beta/2)) p, and the kernel\'s st_mode 3 / 4 with t_min its bound', () => {
+    const p = { xMin: 0.14, isrCosMin: 0, isrCosMax: 0.85 };
+    const g = (1 - Math.pow(0.14, ISR_BETA / 2)) * (1 - Math.sqrt(isrAngularFraction({ lo: 0, hi: 0.85, inside: false })));
+    expect(sigma(eegamma, { ...p, isrCosStratum: 2 }) / sigma(eegamma)).toBeCloseTo(1 - (1 - g) ** 2, 14);
+    expect(sigma(eegamma, { ...p, isrCosStratum: -2 }) / sigma(eegamma)).toBeCloseTo((1 - g) ** 2, 14);
+    for (const [st, mode] of [[2, 3], [-2, 4]]) {
+      const k = photonsKernelParams(eegamma, resolveParams(eegamma, { ...p, isrCosStratum: st }), BELLE2_DETECTOR, [0, 0], 0);
+      expect([k.st_mode, k.t_min]).toEqual([mode, Math.pow(0.14, ISR_BETA / 2)]);
+    }
+  });
 });
 
 // ---------------------------------------------------------------- the searches' e e gamma (searches.ts)
@@ -103,7 +118,8 @@ describe("the searches' radiative Bhabhas: the single-photon strata and the thre
       const whole = await selected(b, INVISIBLE_DARK_PHOTON, {}, 2_000_000, 61);
       const inside = await selected(b, INVISIBLE_DARK_PHOTON, paramsOf(IN), 150_000, 62);
       const outside = await selected(b, INVISIBLE_DARK_PHOTON, paramsOf(OUT), 2_000_000, 63);
-      expect(Math.abs(inside.sigma + outside.sigma - sigma(eegamma, paramsOf())) / sigma(eegamma, paramsOf())).toBeLessThan(1e-14);
+      expect(Math.abs(inside.sigma + outside.sigma - whole.sigma) / whole.sigma).toBeLessThan(1e-14);
+      expect(whole.sigma).toBe(sigma(eegamma));
       expect(outside.k, 'outside the stratum: no event passes the single-photon selection').toBe(0);
       expect(whole.k).toBeGreaterThan(5000);
       const y = (x: typeof whole) => ({ y: (x.sigma * x.k) / x.n, e: (x.sigma * Math.sqrt(x.k)) / x.n });

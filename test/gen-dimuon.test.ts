@@ -88,7 +88,7 @@ describe("mumu's ISR angular stratum (isrCosStratum) on the kernel", () => {
     expect(() => resolveParams(mumu, { isrCosStratum: 1, isr: 0 })).toThrow(/need isr = 1/); // a stratum of ISR photons without ISR is refused, not ignored
   });
   it('refuses a stratum outside -1, 0, 1 or an empty |cos| range', () => {
-    expect(() => generate({ process: 'mumu', events: 1, seed: 1, params: { isrCosStratum: 2 } })).toThrow(/isrCosStratum must be -1, 0 or 1/);
+    expect(() => generate({ process: 'mumu', events: 1, seed: 1, params: { isrCosStratum: 3 } })).toThrow(/isrCosStratum must be -2, -1, 0, 1 or 2/);
     expect(() => generate({ process: 'mumu', events: 1, seed: 1, params: { isrCosStratum: 1, isrCosMin: 0.8, isrCosMax: 0.7 } })).toThrow(/need 0 <= isrCosMin < isrCosMax <= 1/);
   });
 });

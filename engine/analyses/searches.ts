@@ -246,34 +246,34 @@ export const massOfEGamma = (e: number) => Math.sqrt(Math.max(0, S - 2 * SQRT_S 
 const SINGLE_PHOTON_E_MIN = 0.9;
 
 /**
- * Radiative Bhabha e+e- -> e+e- (gamma) for the single-photon selection, skimmed (xMin = 0.14) and in
- * two strata of its ISR photons' CM angles (gen_photons mode 1: the electrons are tracks, so the only
- * photons are the two ISR photons, and a selected event shows one of them in the barrel with E* >=
- * 0.9 GeV). Both cuts are lossless for the selection:
+ * Radiative Bhabha e+e- -> e+e- (gamma) for the single-photon selection, in two strata of its ISR
+ * photons jointly in energy and CM angle (generator isrCosStratum +-2): some / no ISR photon has x >=
+ * 0.14 (E* >= 0.741 GeV) at |cos theta*| < 0.85. Its photons are the ISR photons only (gen_photons
+ * mode 1: the electrons are tracks), so a selected event shows one of them in the barrel with E* >=
+ * 0.9 GeV; that photon lies inside the stratum:
  * - angle: the selection's lab -0.62 < cos < 0.84 is on the measured direction, which genkin's
  *   photonP4 turns from the true one by 5 mrad x (n2, n3) with |n| <= sqrt(-2 ln 2^-48) < 8.2 (rsNormal,
  *   Marsaglia's polar method in f32: r2 >= 2^-48), so by at most 0.005 x 8.2 x sqrt(2) = 0.058 rad and
  *   |d cos| <= 0.058: the true lab cos lies in (-0.678, 0.898), i.e. cos theta* = (c - beta) / (1 -
- *   beta c) (beta = 3/11, physics.ts BETA_CM) in (-0.803, 0.828). Every selected event has an ISR
- *   photon at |cos theta*| < 0.85; none of the outside stratum passes (cannotPass; checked on every
- *   run and by test/eegamma-strata.test.ts on 2 M events).
+ *   beta c) (beta = 3/11, physics.ts BETA_CM) in (-0.803, 0.828): |cos theta*| < 0.85.
  * - energy: E*_meas / E*_true <= (1 + 8.2 sigma_E/E) (1 + beta 0.058 / (1 - beta)) <= 1.170 x 1.022 =
  *   1.195 (sigma_E/E <= 0.0208 for every seen photon, E_lab > 0.1 GeV; the direction's share through
- *   the boost). An event whose ISR photons both have x < 0.14 (E* < 0.741 GeV) shows E* < 0.885 GeV,
- *   below SINGLE_PHOTON_E_MIN: the skim drops no event the selection keeps.
- * Inside: 300 nb x isrFractionAbove(0.14) 0.158 x isrAngularFraction 0.237 = 11.3 nb (1.1e7 events per
- * fb^-1, ~24 s of generation priced), ~12% of it selected: its estimate from 10 x the events per
- * background (weight ~7.5 at 1 fb^-1, was ~2000 unstratified) and independent pseudo-data within a
- * raised budget (the invisible-dark-photon config); outside: 36 nb, weighted, a third of the events.
+ *   the boost): a photon of x < 0.14 (E* < 0.741 GeV) shows E* < 0.885 GeV, below SINGLE_PHOTON_E_MIN.
+ * So no event of the outside stratum passes (cannotPass; checked on every run, and by
+ * test/eegamma-strata.test.ts on 2 M events). Inside: 300 nb x (1 - (1 - g)^2) = 6.23 nb, g = (1 -
+ * 0.14^(beta/2)) x P(|cos theta*| < 0.85) = 0.0826 x 0.126 (physics.ts isrAngularFraction): 6.2 M events
+ * per fb^-1, ~13 s of generation priced, ~23% of it selected: its estimate from 10 x the events per
+ * background (weight ~4 at 1 fb^-1, was ~2000 unstratified) and independent pseudo-data within a
+ * raised budget (the invisible-dark-photon config); outside (294 nb): weighted, a third of the events.
  */
 const EEGAMMA_SINGLE_PHOTON: BackgroundSource = {
-  name: 'eegamma', params: { xMin: 0.14 },
-  note: `radiative Bhabha with both electrons outside the tracker; generator skim x_gamma > 0.14 (lossless for E*_gamma >= ${SINGLE_PHOTON_E_MIN} GeV); strata of the ISR photons' CM angles (inside: the selected events, independent pseudo-data; outside: cannot pass)`,
+  name: 'eegamma', params: { xMin: 0.14, isrCosMin: 0, isrCosMax: 0.85 },
+  note: `radiative Bhabha with both electrons outside the tracker; strata of its ISR photons jointly in energy and CM angle (inside: the selected events, independent pseudo-data; outside: cannot pass the selection with E*_gamma >= ${SINGLE_PHOTON_E_MIN} GeV)`,
   strata: [
-    { label: 'an ISR photon at |cos theta*| < 0.85 (the barrel with the direction smearing\'s margin)', params: { isrCosStratum: 1, isrCosMin: 0, isrCosMax: 0.85 }, capFraction: 10 },
+    { label: 'an ISR photon with x >= 0.14 (E* >= 0.741 GeV) at |cos theta*| < 0.85 (the barrel with the direction smearing\'s margin)', params: { isrCosStratum: 2 }, capFraction: 10 },
     {
-      label: 'no ISR photon at |cos theta*| < 0.85', params: { isrCosStratum: -1, isrCosMin: 0, isrCosMax: 0.85 }, capFraction: 1 / 3,
-      cannotPass: 'its only photons, the two ISR photons, lie at |cos theta*| >= 0.85, outside the barrel (lab -0.62 < cos < 0.84) with any direction smearing the generator can draw (engine/analyses/searches.ts EEGAMMA_SINGLE_PHOTON)',
+      label: 'no ISR photon with x >= 0.14 at |cos theta*| < 0.85', params: { isrCosStratum: -2 }, capFraction: 1 / 3,
+      cannotPass: `its only photons, the two ISR photons, have E* < 0.741 GeV or |cos theta*| >= 0.85: none can show E* >= ${SINGLE_PHOTON_E_MIN} GeV in the barrel (lab -0.62 < cos < 0.84) with any smearing the generator can draw (engine/analyses/searches.ts EEGAMMA_SINGLE_PHOTON)`,
     },
   ],
 };
@@ -291,7 +291,7 @@ export const INVISIBLE_DARK_PHOTON: SearchDefinition = search1D({
     n_gamma: 'exactly one photon candidate (E > 0.1 GeV in the ECL)',
     n_tracks: 'no track',
     cos_theta_g1: 'photon in the barrel: -0.62 < cos theta_lab < 0.84 (32.2-128.7 deg)',
-    E_cm_g1_GeV: `E*_gamma >= ${SINGLE_PHOTON_E_MIN} GeV (below the first window; the radiative-Bhabha skim is lossless above it)`,
+    E_cm_g1_GeV: `E*_gamma >= ${SINGLE_PHOTON_E_MIN} GeV (below the first window; the radiative Bhabhas' strata rely on it)`,
   },
   select(c, n) {
     const m = new Uint8Array(n);

@@ -22,14 +22,15 @@ export function beamKernelParams() {
 /**
  * isrRadiate's skim params from a process's parameters (physics.ts ISR_SKIM_DEFAULTS; absent ones:
  * no skim): t_min = xMin^(beta/2) (0: no cut) and the angular stratum as samplePeaked's u intervals
- * of lo <= |c| < hi (st_mode 1 inside, 2 outside, 0 none). Without ISR: none.
+ * of lo <= |c| < hi (st_mode 1 inside, 2 outside, 0 none; the joint stratum of energy and angle, 3
+ * inside, 4 outside, t_min its energy bound). Without ISR: none.
  */
 export function isrSkimKernelParams(p: Readonly<Record<string, number>>, isr: boolean) {
   const xMin = p.xMin ?? 0;
   const st = isr ? isrCosStratum(p) : undefined;
   const f = st ? [peakedCdf(-st.hi), peakedCdf(-st.lo), peakedCdf(st.lo), peakedCdf(st.hi)] : [0, 0, 0, 0];
   return {
-    t_min: isr && xMin > 0 ? Math.pow(xMin, ISR_BETA / 2) : 0, st_mode: st ? (st.inside ? 1 : 2) : 0,
+    t_min: isr && xMin > 0 ? Math.pow(xMin, ISR_BETA / 2) : 0, st_mode: st ? (st.inside ? 1 : 2) + (st.xMin !== undefined ? 2 : 0) : 0,
     st_f0: f[0], st_f1: f[1], st_f2: f[2], st_f3: f[3], st_p: f[1] - f[0] + (f[3] - f[2]),
   };
 }

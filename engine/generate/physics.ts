@@ -73,6 +73,8 @@ export interface IsrAngularStratum {
   readonly lo: number;
   readonly hi: number;
   readonly inside: boolean;
+  /** A joint stratum of energy and angle: the photon must also have x >= xMin (inside: some photon does, outside: none). */
+  readonly xMin?: number;
 }
 
 /**
@@ -80,11 +82,14 @@ export interface IsrAngularStratum {
  * 1/(1 - b c) on [-1, 1] (samplePeaked; each beam's mirrored, the same for |cos|): P(lo <= |c| < hi)
  * = p = ln((1 - b lo)(1 + b hi) / ((1 - b hi)(1 + b lo))) / ln((1 + b) / (1 - b)); the photons are
  * independent of each other and of their energies, so inside: 1 - (1 - p)^2, outside: (1 - p)^2.
+ * A joint stratum (xMin set: the photon also has x >= xMin) has p x (1 - xMin^(beta/2)) in place of p.
  */
 export function isrAngularFraction(st?: IsrAngularStratum): number {
   if (!st) return 1;
   const b = 1 - ISR_A;
-  const p = Math.log(((1 - b * st.lo) * (1 + b * st.hi)) / ((1 - b * st.hi) * (1 + b * st.lo))) / Math.log((2 - ISR_A) / ISR_A);
+  let p = Math.log(((1 - b * st.lo) * (1 + b * st.hi)) / ((1 - b * st.hi) * (1 + b * st.lo))) / Math.log((2 - ISR_A) / ISR_A);
+  // joint: a photon's x = u^(2/beta) >= xMin with probability 1 - xMin^(beta/2), independent of its angle
+  if (st.xMin !== undefined) p *= 1 - Math.pow(st.xMin, ISR_BETA / 2);
   return st.inside ? 1 - (1 - p) ** 2 : (1 - p) ** 2;
 }
 
@@ -99,21 +104,26 @@ export const ISR_SKIM_DEFAULTS = { xMin: 0, isrCosStratum: 0, isrCosMin: 0.7, is
 export const ISR_XMIN_MAX = 0.9;
 export const ISR_SKIM_DOCS = {
   xMin: 'generator cut: keep events whose harder ISR photon has E > xMin sqrt(s)/2 (sigma scales accordingly; needs isr = 1)',
-  isrCosStratum: 'angular stratum (sigma scales accordingly; needs isr = 1): 1 some ISR photon has isrCosMin <= |cos theta*| < isrCosMax, -1 none has (the two add up to the whole), 0 no cut',
+  isrCosStratum: 'angular stratum (sigma scales accordingly; needs isr = 1): 1 some ISR photon has isrCosMin <= |cos theta*| < isrCosMax, -1 none has (the two add up to the whole), 0 no cut; 2 / -2: the same jointly with the energy, some / no ISR photon has x > xMin and that angle (xMin is then the stratum\'s bound, not the cut on the harder photon)',
   isrCosMin: 'the stratum\'s lower |cos theta*| (CM frame)',
   isrCosMax: 'the stratum\'s upper |cos theta*|',
 } as const;
 /** The angular stratum of a process's parameters (undefined: none). */
-export const isrCosStratum = (p: Readonly<Record<string, number>>): IsrAngularStratum | undefined => (p.isrCosStratum ? { lo: p.isrCosMin, hi: p.isrCosMax, inside: p.isrCosStratum > 0 } : undefined);
+export const isrCosStratum = (p: Readonly<Record<string, number>>): IsrAngularStratum | undefined =>
+  p.isrCosStratum ? { lo: p.isrCosMin, hi: p.isrCosMax, inside: p.isrCosStratum > 0, ...(Math.abs(p.isrCosStratum) === 2 ? { xMin: p.xMin ?? 0 } : {}) } : undefined;
 /** Throws a RangeError naming the parameter when the ISR skim's parameters are invalid. */
 export function checkIsrSkim(p: Readonly<Record<string, number>>): void {
-  if (![-1, 0, 1].includes(p.isrCosStratum)) throw new RangeError(`parameter isrCosStratum must be -1, 0 or 1, got ${p.isrCosStratum}`);
+  if (![-2, -1, 0, 1, 2].includes(p.isrCosStratum)) throw new RangeError(`parameter isrCosStratum must be -2, -1, 0, 1 or 2, got ${p.isrCosStratum}`);
   if (!(p.isrCosMin >= 0 && p.isrCosMin < p.isrCosMax && p.isrCosMax <= 1)) throw new RangeError(`parameters isrCosMin = ${p.isrCosMin}, isrCosMax = ${p.isrCosMax}: need 0 <= isrCosMin < isrCosMax <= 1`);
   if (!(p.xMin >= 0 && p.xMin <= ISR_XMIN_MAX)) throw new RangeError(`parameter xMin = ${p.xMin} must lie in [0, ${ISR_XMIN_MAX}]`);
   if (!p.isr && (p.xMin > 0 || p.isrCosStratum !== 0)) throw new RangeError(`parameters xMin = ${p.xMin}, isrCosStratum = ${p.isrCosStratum} cut on ISR photons: they need isr = 1`);
 }
-/** The cross-section fraction the skim keeps: isrFractionAbove(xMin) x isrAngularFraction (photon angles independent of their energies); 1 without ISR. */
-export const isrSkimFraction = (p: Readonly<Record<string, number>>): number => (p.isr ? isrFractionAbove(p.xMin) * isrAngularFraction(isrCosStratum(p)) : 1);
+/** The cross-section fraction the skim keeps: isrFractionAbove(xMin) x isrAngularFraction (photon angles independent of their energies), or the joint stratum's isrAngularFraction alone; 1 without ISR. */
+export const isrSkimFraction = (p: Readonly<Record<string, number>>): number => {
+  if (!p.isr) return 1;
+  const st = isrCosStratum(p);
+  return st?.xMin !== undefined ? isrAngularFraction(st) : isrFractionAbove(p.xMin) * isrAngularFraction(st);
+};
 
 /** samplePeaked's CDF: the uniform u whose draw is cos theta* = c. */
 export function peakedCdf(c: number): number {

@@ -16,6 +16,7 @@ export function cases(): ConformanceCase[] {
     mk('mumu, ISR cut xMin = 0.09 (the demo skim), 5003 events', 'mumu', { xMin: 0.09 }, 7, 123, 5003),
     mk('mumu, ISR angular stratum inside (0.7 <= |cos| < 0.8) with xMin = 0.09, 1500 events', 'mumu', { xMin: 0.09, isrCosStratum: 1 }, 8, 0, 1500),
     mk('mumu, ISR angular stratum outside (0 <= |cos| < 0.95), 1200 events', 'mumu', { isrCosStratum: -1, isrCosMin: 0, isrCosMax: 0.95 }, 9, 77, 1200),
+    mk('mumu, ISR joint stratum inside (some photon x >= 0.09 at 0.7 <= |cos| < 0.8), 1000 events', 'mumu', { xMin: 0.09, isrCosStratum: 2 }, 10, 0, 1000),
     mk('mumu, Born, 257 events at an item offset', 'mumu', { isr: 0 }, 3, 0, 257, 1000),
     mk("darkhiggs mA = 4, mh = 2, 2000 events", 'darkhiggs', { mA: 4, mh: 2 }, 11, 0, 2000),
     mk("darkhiggs near threshold mA = 9, mh = 1.45, last event indices", 'darkhiggs', { mA: 9, mh: 1.45 }, 12, 2 ** 32 - 300, 300),

@@ -178,7 +178,9 @@ export function isrPhoton(s: RStream, x: number, uc: number, dir: number, eBeam:
  * threshold mass, the beam energy and ISR constants (isrX, isrPhoton), and an angular stratum of
  * the photons (stMode 1: some photon has st_lo <= |cos theta*| < st_hi, 2: none has, 0: no
  * stratum; physics.ts isrAngularFraction): samplePeaked's u intervals [f0, f1) and [f2, f3) where
- * |c| lies in the stratum, p = their total width.
+ * |c| lies in the stratum, p = their total width. stMode 3 / 4: a joint stratum of energy and
+ * angle (physics.ts isrSkimFraction): some photon / no photon is "hard in the stratum", x >= xMin
+ * (its uniform >= t) and |c| in the stratum; t is then its bound, not the cut on max(x1, x2).
  */
 export interface IsrSetup {
   rs: number; t: number; mMin2: number; eBeam: number; isrExp: number; isrA: number; isrLr: number;
@@ -217,6 +219,44 @@ function stratumPair(s: RStream, q: IsrSetup): [number, number] {
   return [a, stratumIn(s, q)];
 }
 
+/** A photon hard in the joint stratum: its uniform in [t, 1), its angle's in the stratum (2 draws + stratumIn's 1). */
+function jointIn(s: RStream, q: IsrSetup): [number, number] {
+  const u = add(q.t, mul(sub(1, q.t), rsUniform(s)));
+  return [u, stratumIn(s, q)];
+}
+/** A photon not hard in the joint stratum: (u, uc) uniform on the unit square less [t, 1) x the stratum (measure 1 - g, g = (1 - t) p). */
+function jointOut(s: RStream, q: IsrSetup, g: number): [number, number] {
+  if (mul(rsUniform(s), sub(1, g)) < q.t) {
+    const u = mul(q.t, rsUniform(s));
+    return [u, rsUniform(s)];
+  }
+  const u = add(q.t, mul(sub(1, q.t), rsUniform(s)));
+  return [u, stratumOut(s, q)];
+}
+/** Both photons' (energy uniform, angle uniform) in the joint stratum (stMode 3: some photon hard in it, as stratumPair with g = (1 - t) p; 4: none). */
+function jointPair(s: RStream, q: IsrSetup): [number, number, number, number] {
+  const g = mul(sub(1, q.t), q.stP);
+  let a: [number, number], b: [number, number];
+  if (q.stMode === 4) {
+    a = jointOut(s, q, g);
+    b = jointOut(s, q, g);
+  } else {
+    const r0 = sub(1, g);
+    const r = mul(rsUniform(s), sub(1, mul(r0, r0)));
+    if (r < mul(g, g)) {
+      a = jointIn(s, q);
+      b = jointIn(s, q);
+    } else if (r < g) {
+      a = jointIn(s, q);
+      b = jointOut(s, q, g);
+    } else {
+      a = jointOut(s, q, g);
+      b = jointIn(s, q);
+    }
+  }
+  return [a[0], a[1], b[0], b[1]];
+}
+
 /**
  * Leading-log ISR from both beams (physics.ts radiate): each radiates one photon (isrUniforms,
  * isrX, isrPhoton; beam e- first), retried until the system's squared mass exceeds mMin2, at most
@@ -228,9 +268,13 @@ export function isrRadiate(s: RStream, q: IsrSetup): Isr {
   let m2 = mul(rs, rs);
   let ok = false;
   for (let it = 0; it < ISR_TRIES && !ok; it++) {
-    const [u1, u2] = isrUniforms(s, q.t);
+    let u1: number, u2: number, uc1 = -1, uc2 = -1;
+    if (q.stMode >= 3) [u1, uc1, u2, uc2] = jointPair(s, q);
+    else {
+      [u1, u2] = isrUniforms(s, q.t);
+      if (q.stMode !== 0) [uc1, uc2] = stratumPair(s, q);
+    }
     const x1 = isrX(u1, q.isrExp), x2 = isrX(u2, q.isrExp);
-    const [uc1, uc2] = q.stMode !== 0 ? stratumPair(s, q) : [-1, -1];
     k1 = isrPhoton(s, x1, uc1 >= 0 ? uc1 : rsUniform(s), 1, q.eBeam, q.isrA, q.isrLr);
     k2 = isrPhoton(s, x2, uc2 >= 0 ? uc2 : rsUniform(s), -1, q.eBeam, q.isrA, q.isrLr);
     sys = [sub(sub(rs, k1[0]), k2[0]), sub(-k1[1], k2[1]), sub(-k1[2], k2[2]), sub(-k1[3], k2[3])];

@@ -169,6 +169,45 @@ fn stratum_pair(q: IsrSetup) -> vec2<f32> {
   return vec2<f32>(a, stratum_in(q));
 }
 
+// genkin.ts jointIn / jointOut / jointPair: the joint stratum of energy and angle (st_mode 3, 4).
+fn joint_in(q: IsrSetup) -> vec2<f32> {
+  let u = q.t + opaque((1.0 - q.t) * rs_uniform());
+  return vec2<f32>(u, stratum_in(q));
+}
+
+fn joint_out(q: IsrSetup, g: f32) -> vec2<f32> {
+  if (opaque(rs_uniform() * (1.0 - g)) < q.t) {
+    let u = opaque(q.t * rs_uniform());
+    return vec2<f32>(u, rs_uniform());
+  }
+  let u = q.t + opaque((1.0 - q.t) * rs_uniform());
+  return vec2<f32>(u, stratum_out(q));
+}
+
+fn joint_pair(q: IsrSetup) -> vec4<f32> {
+  let g = opaque((1.0 - q.t) * q.st_p);
+  if (q.st_mode == 4u) {
+    let a = joint_out(q, g);
+    let b = joint_out(q, g);
+    return vec4<f32>(a, b);
+  }
+  let r0 = 1.0 - g;
+  let r = opaque(rs_uniform() * (1.0 - opaque(r0 * r0)));
+  if (r < opaque(g * g)) {
+    let a = joint_in(q);
+    let b = joint_in(q);
+    return vec4<f32>(a, b);
+  }
+  if (r < g) {
+    let a = joint_in(q);
+    let b = joint_out(q, g);
+    return vec4<f32>(a, b);
+  }
+  let a = joint_out(q, g);
+  let b = joint_in(q);
+  return vec4<f32>(a, b);
+}
+
 // isr_radiate's results (genkin.ts Isr).
 var<private> isr_k1: vec4<f32>;
 var<private> isr_k2: vec4<f32>;
@@ -187,11 +226,18 @@ fn isr_radiate(q: IsrSetup) {
   let rs = q.rs;
   var ok = false;
   for (var it = 0; it < 64 && !ok; it++) {
-    let u = isr_uniforms(q.t);
+    var u: vec2<f32>;
+    var uc = vec2<f32>(-1.0, -1.0);
+    if (q.st_mode >= 3u) {
+      let j = joint_pair(q);
+      u = vec2<f32>(j.x, j.z);
+      uc = vec2<f32>(j.y, j.w);
+    } else {
+      u = isr_uniforms(q.t);
+      if (q.st_mode != 0u) { uc = stratum_pair(q); }
+    }
     let x1 = isr_x(u.x, q.isr_exp);
     let x2 = isr_x(u.y, q.isr_exp);
-    var uc = vec2<f32>(-1.0, -1.0);
-    if (q.st_mode != 0u) { uc = stratum_pair(q); }
     var uc1 = uc.x;
     if (uc1 < 0.0) { uc1 = rs_uniform(); }
     isr_k1 = isr_photon(x1, uc1, 1.0, q.e_beam, q.isr_a, q.isr_lr);

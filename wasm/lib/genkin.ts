@@ -203,6 +203,52 @@ function stratumPair(): void {
   }
 }
 
+// genkin.ts jointIn / jointOut / jointPair: the joint stratum of energy and angle (stMode 3, 4), into (ju, juc).
+let ju: f32 = 0, juc: f32 = 0, ju1: f32 = 0;
+
+function jointIn(): void {
+  ju = qT + (<f32>1.0 - qT) * rsUniform();
+  juc = stratumIn();
+}
+
+function jointOut(g: f32): void {
+  if (rsUniform() * (<f32>1.0 - g) < qT) {
+    ju = qT * rsUniform();
+    juc = rsUniform();
+    return;
+  }
+  ju = qT + (<f32>1.0 - qT) * rsUniform();
+  juc = stratumOut();
+}
+
+/** Into (isrU1, uc1, isrU2, uc2). */
+function jointPair(): void {
+  const g: f32 = (<f32>1.0 - qT) * qP;
+  let second = false; // the second photon in (1: in, 0: out)
+  if (qStMode == 4) {
+    jointOut(g);
+  } else {
+    const r0: f32 = <f32>1.0 - g;
+    const r = rsUniform() * (<f32>1.0 - r0 * r0);
+    if (r < g * g) {
+      jointIn();
+      second = true;
+    } else if (r < g) {
+      jointIn();
+    } else {
+      jointOut(g);
+      second = true;
+    }
+  }
+  ju1 = ju;
+  uc1 = juc;
+  if (second) jointIn();
+  else jointOut(g);
+  isrU1 = ju1;
+  isrU2 = ju;
+  uc2 = juc;
+}
+
 // isrRadiate's results (genkin.ts Isr): the photons k1, k2, the system s and its squared mass.
 export let k1e: f32 = 0, k1x: f32 = 0, k1y: f32 = 0, k1z: f32 = 0, k2e: f32 = 0, k2x: f32 = 0, k2y: f32 = 0, k2z: f32 = 0;
 export let se: f32 = 0, sx: f32 = 0, sy: f32 = 0, sz: f32 = 0, isrM2: f32 = 0;
@@ -211,11 +257,14 @@ export function isrRadiate(): void {
   const rs = qRs;
   let ok = false;
   for (let it = 0; it < 64 && !ok; it++) {
-    isrUniforms(qT);
-    const x1 = isrX(isrU1, qExp), x2 = isrX(isrU2, qExp);
     uc1 = -1.0;
     uc2 = -1.0;
-    if (qStMode != 0) stratumPair();
+    if (qStMode >= 3) jointPair();
+    else {
+      isrUniforms(qT);
+      if (qStMode != 0) stratumPair();
+    }
+    const x1 = isrX(isrU1, qExp), x2 = isrX(isrU2, qExp);
     isrPhoton(x1, uc1 >= 0.0 ? uc1 : rsUniform(), 1.0, qEBeam, qA, qLr);
     k1e = oE; k1x = oX; k1y = oY; k1z = oZ;
     isrPhoton(x2, uc2 >= 0.0 ? uc2 : rsUniform(), -1.0, qEBeam, qA, qLr);
