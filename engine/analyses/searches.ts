@@ -262,7 +262,8 @@ const SINGLE_PHOTON_E_MIN = 0.9;
  * So no event of the outside stratum passes (cannotPass; checked on every run, and by
  * test/eegamma-strata.test.ts on 2 M events). Inside: 300 nb x (1 - (1 - g)^2) = 6.23 nb, g = (1 -
  * 0.14^(beta/2)) x P(|cos theta*| < 0.85) = 0.0826 x 0.126 (physics.ts isrAngularFraction): 6.2 M events
- * per fb^-1, ~13 s of generation priced, ~23% of it selected: its estimate from 10 x the events per
+ * per fb^-1, 14.3 s of generation priced (usPerEvent 2.3: 2.2 us measured on one WASM worker at load ~1.4, 97% of
+ * its events accepted and handed back, against the whole process's 1.8 us and 6%), ~23% of it selected: its estimate from 10 x the events per
  * background (weight ~4 at 1 fb^-1, was ~2000 unstratified) and independent pseudo-data within a
  * raised budget (the invisible-dark-photon config); outside (294 nb): weighted, a third of the events.
  */
@@ -270,7 +271,7 @@ const EEGAMMA_SINGLE_PHOTON: BackgroundSource = {
   name: 'eegamma', params: { xMin: 0.14, isrCosMin: 0, isrCosMax: 0.85 },
   note: `radiative Bhabha with both electrons outside the tracker; strata of its ISR photons jointly in energy and CM angle (inside: the selected events, independent pseudo-data; outside: cannot pass the selection with E*_gamma >= ${SINGLE_PHOTON_E_MIN} GeV)`,
   strata: [
-    { label: 'an ISR photon with x >= 0.14 (E* >= 0.741 GeV) at |cos theta*| < 0.85 (the barrel with the direction smearing\'s margin)', params: { isrCosStratum: 2 }, capFraction: 10 },
+    { label: 'an ISR photon with x >= 0.14 (E* >= 0.741 GeV) at |cos theta*| < 0.85 (the barrel with the direction smearing\'s margin)', params: { isrCosStratum: 2 }, capFraction: 10, usPerEvent: 2.3 },
     {
       label: 'no ISR photon with x >= 0.14 at |cos theta*| < 0.85', params: { isrCosStratum: -2 }, capFraction: 1 / 3,
       cannotPass: `its only photons, the two ISR photons, have E* < 0.741 GeV or |cos theta*| >= 0.85: none can show E* >= ${SINGLE_PHOTON_E_MIN} GeV in the barrel (lab -0.62 < cos < 0.84) with any smearing the generator can draw (engine/analyses/searches.ts EEGAMMA_SINGLE_PHOTON)`,
