@@ -13,7 +13,7 @@ import { ALP_G, ZPRIME_G_INVISIBLE, ZPRIME_G_MUMU, couplingLimit, SIGMA_MUMU_FB 
 import { zPrimeBranchingFractions } from '../engine/generate/branching.js';
 import { generate } from '../engine/generate/index.js';
 import { toCsv } from '../engine/io/index.js';
-import { runConfig } from '../engine/analyses/run.js';
+import { QUICK as RUN_QUICK, runConfig } from '../engine/analyses/run.js';
 import { configAnalysis, LLP_TYPE_ANALYSES } from '../engine/analyses/idm.js';
 import { tempDir } from './tmp.js';
 
@@ -45,6 +45,8 @@ describe('darkscan run: every example config, quick', () => {
       expect(r.lumi_fb).toBe(cfg.lumi_fb);
       expect(r.method).toBe(cfg.method);
       expect(r.windows.length).toBeGreaterThan(50);
+      // --quick keeps a config's pseudo-data budget up to QUICK.pseudoDataMaxSeconds (zprime-invisible.json's 700 s: 45)
+      if (cfg.simulation?.pseudo_data_max_s !== undefined) expect(r.samples.data.max_generation_s).toBe(Math.min(cfg.simulation.pseudo_data_max_s, RUN_QUICK.pseudoDataMaxSeconds));
       for (const w of r.windows) {
         expect(w.s_up, `window ${w.window}`).toBeGreaterThan(0);
         // n = 0: never below the exact Poisson limit -ln(1 - CL) (2.30 at 90% CL), whatever b

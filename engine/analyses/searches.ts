@@ -74,6 +74,24 @@ const EEMUMU_STRATIFIED: BackgroundSource = {
   ],
 };
 
+/**
+ * e e mu mu in two strata of the region R_Z (eemumu's region 1: a lepton escapes with pT >= 0.1 GeV, the other
+ * escapes, p*(mu mu) >= 0.4 GeV, |cos theta*(mu mu)| < 0.85), which holds every event the selection below keeps
+ * without an MLP (Z' -> invisible; engine/generate/gen-eemumu.ts EEMUMU_REGIONS derives the margins):
+ * inside, 4.1% of sigma (~62 M events at 79.7 fb^-1), unweighted, its own pseudo-data; outside weighted with the tail
+ * bias, a third of the events per background (none of its preselected events passes: test/gen-eemumu-rz.test.ts).
+ * usPerEvent 11: R_Z's events cost 10.7 rejection trials each, 117k events/s on one WASM worker against the
+ * unweighted process's 285k (bench/pseudodata-cost.ts, load ~1.2), so 2.4x gen_eemumu's GEN_US_PER_EVENT (4.4):
+ * ~62 M events, ~680 s priced (one worker; the run's pool has two).
+ */
+const EEMUMU_RZ_STRATIFIED: BackgroundSource = {
+  name: 'eemumu', note: 'two-photon e e mu mu with both electrons outside the tracker; strata of the region R_Z the selection keeps (inside: unweighted, its own pseudo-data; outside: weighted)',
+  strata: [
+    { label: 'inside R_Z (a lepton escapes with pT >= 0.1 GeV, the other escapes, p*(mu mu) >= 0.4 GeV, |cos theta*(mu mu)| < 0.85)', params: { regionStratum: 1, region: 1 }, capFraction: 1, usPerEvent: 11 },
+    { label: 'outside R_Z', params: { regionStratum: -1, region: 1 }, capFraction: 1 / 3 },
+  ],
+};
+
 /** The selection of mu+ mu- plus missing momentum, shared by A'h' (h' invisible) and Z' -> invisible. */
 const DIMUON_RECOIL = {
   selection: {
@@ -94,7 +112,7 @@ const DIMUON_RECOIL = {
   backgrounds: [
     mumuStratified(1),
     { name: 'tautau', note: 'tau -> mu nu nu or pi nu; a pion enters when misidentified as a muon' },
-    { name: 'eemumu', note: 'two-photon e e mu mu with both electrons outside the tracker (weighted: large cross section)' },
+    EEMUMU_RZ_STRATIFIED,
   ] as readonly BackgroundSource[],
 } as const;
 
