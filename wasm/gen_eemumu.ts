@@ -195,11 +195,11 @@ function tailInterval(P: Params, y: f32, p2: f32, qmin: f32, tpp: f32, yo: f32, 
 
 // rIntervals(): (rE, rJ) = escape's upper ln Q^2, J's lower ln Q^2
 let rE: f32 = 0, rJ: f32 = 0;
-function rIntervals(P: Params, p2: f32, qmin: f32, tpp: f32, omcEsc: f32): void {
+function rIntervals(p2: f32, qmin: f32, tpp: f32, omcEsc: f32, rPt: f32): void {
   rE = lnQ2At(qmin, tpp, omcEsc);
   rJ = rE + <f32>1.0;
-  if (!(p2 > P.r_pt)) return;
-  const omcPt = omcAtPt(p2, P.r_pt);
+  if (!(p2 > rPt)) return;
+  const omcPt = omcAtPt(p2, rPt);
   if (!(omcPt < omcEsc)) return;
   rJ = lnQ2At(qmin, tpp, omcPt);
 }
@@ -217,22 +217,24 @@ function configure(c1c: f32, c1s: f32, c2c: f32, c2s: f32): void {
   cfW2 = (((fm(g1Qb, g2Qb) - g1Q) - g2Q) - <f32>2.0 * dot) + fm(g1Qs, g2Qs);
 }
 
-function sysInR(P: Params): bool {
+function sysInR(rp: f32, rc: f32): bool {
   const pz2 = fm(syZ, syZ);
   const p2 = (fm(syX, syX) + fm(syY, syY)) + pz2;
-  const rp = P.r_p, rc = P.r_cos;
   return p2 >= rp * rp && pz2 < (rc * rc) * p2;
 }
 
-function inR(P: Params, t1: f32, t2: f32): bool {
-  rIntervals(P, l1P2, l1Qmin, l1Tpp, P.omc_esc1);
+/** ref.ts inRegion: whether the configuration lies in the region (rPt, rp, rc): R's r_* or the inner region's r2_*. */
+function inRegion(P: Params, t1: f32, t2: f32, rPt: f32, rp: f32, rc: f32): bool {
+  rIntervals(l1P2, l1Qmin, l1Tpp, P.omc_esc1, rPt);
   const e1 = rE, j1 = rJ;
-  rIntervals(P, l2P2, l2Qmin, l2Tpp, P.omc_esc2);
+  rIntervals(l2P2, l2Qmin, l2Tpp, P.omc_esc2, rPt);
   const e2 = rE, j2 = rJ;
   const esc1 = t1 <= e1, esc2 = t2 <= e2;
   if (!(esc1 && esc2 && (t1 >= j1 || t2 >= j2))) return false;
-  return sysInR(P);
+  return sysInR(rp, rc);
 }
+
+function inR(P: Params, t1: f32, t2: f32): bool { return inRegion(P, t1, t2, P.r_pt, P.r_p, P.r_cos); }
 
 // the chosen configuration and its weight (chOk false: the bounded loop failed)
 let chOk = false, chWeight: f32 = 0;
@@ -346,8 +348,10 @@ function pickCellR(k: u32): u32 {
   return lo;
 }
 
+/** ref.ts sampleR: R (stratum 1), or R minus the inner region r2_* (stratum 5: its trials count as rejected). */
 function sampleR(P: Params): void {
   chOk = false;
+  const inner = P.stratum == 5;
   const ysMin = xdiv(P.r_p, P.e_beam);
   for (let it = 0; it < TRIALS_R; it++) {
     const uAcc = rsUniform();
@@ -360,9 +364,9 @@ function sampleR(P: Params): void {
     const y1 = k == 0 ? yk : yo, y2 = k == 0 ? yo : yk;
     if (!(y1 + y2 >= ysMin)) continue;
     if (!leptons(P, y1, y2)) continue;
-    rIntervals(P, l1P2, l1Qmin, l1Tpp, P.omc_esc1);
+    rIntervals(l1P2, l1Qmin, l1Tpp, P.omc_esc1, P.r_pt);
     const e1 = rE, j1 = rJ;
-    rIntervals(P, l2P2, l2Qmin, l2Tpp, P.omc_esc2);
+    rIntervals(l2P2, l2Qmin, l2Tpp, P.omc_esc2, P.r_pt);
     const e2 = rE, j2 = rJ;
     const lj1 = max<f32>(0.0, e1 - j1), lj2 = max<f32>(0.0, e2 - j2);
     const lj = k == 0 ? lj1 : lj2;
@@ -382,7 +386,8 @@ function sampleR(P: Params): void {
     const c1c = dC, c1s = dS;
     disc();
     configure(c1c, c1s, dC, dS);
-    if (!(cfW2 > P.wmin2) || !sysInR(P)) continue;
+    if (!(cfW2 > P.wmin2) || !sysInR(P.r_p, P.r_cos)) continue;
+    if (inner && inRegion(P, t1, t2, P.r2_pt, P.r2_p, P.r2_cos)) continue;
     const a = (f12 * ddSigma(P, cfW2, g1Q, g2Q)) * tabF(ENV_INV_HR, cell);
     if (uAcc < a) { chooseCf(1.0); return; }
   }
@@ -469,7 +474,7 @@ function accepted(P: Params, x: f32, y: f32, z: f32): bool {
 function genEvent(P: Params, ev: u32, o: usize): void {
   rsInit(P.key0, P.key1, ev, 0, 0);
   for (let j: u32 = 0; j < <u32>(OUT_EV_STRIDE >> 2); j++) put(o, j, 0.0);
-  if (P.stratum == 1) sampleR(P);
+  if (P.stratum == 1 || P.stratum == 5) sampleR(P);
   else if (P.stratum == 3) sampleB(P);
   else sampleBulk(P);
   if (!chOk) return;

@@ -133,6 +133,27 @@ export function eemumuRegion(p: Params): EemumuRegion {
 }
 
 /**
+ * Whether region a lies inside region b: both need the same escapes, so a's thresholds no looser than b's (pT >= a.pt >=
+ * b.pt, p* >= a.p >= b.p, |cos| < a.cos <= b.cos) put every event of a in b (R inside R_Z: 1 >= 0.1, 2.5 >= 0.4, 0.85 <= 0.85).
+ * The kernel's f32 tests keep it: J_k of a pT threshold starts no lower than J_k of a smaller one (ln Q^2 grows with 1 - cos,
+ * which grows with pT), and p2 >= a.p^2 >= b.p^2 (test/gen-eemumu-nested.test.ts finds no R event outside R_Z).
+ */
+export const regionInside = (a: EemumuRegion, b: EemumuRegion): boolean => a.ptGeV >= b.ptGeV && a.pGeV >= b.pGeV && a.cosMax <= b.cosMax;
+
+/**
+ * The inner region of eemumu's resolved parameters (innerRegion, -1: none), checked to lie inside the region (regionInside)
+ * and to be another one; null when none. With regionStratum 1 the events lie in the region and outside the inner one.
+ */
+export function eemumuInnerRegion(p: Params): EemumuRegion | null {
+  const j = p.innerRegion ?? -1;
+  if (j === -1) return null;
+  const inner = EEMUMU_REGIONS[j], reg = eemumuRegion(p);
+  if (!Number.isInteger(j) || !inner) throw new RangeError(`parameter innerRegion must be -1 (none) or ${EEMUMU_REGIONS.map((x, i) => `${i} (${x.name})`).join(' or ')}, got ${j}`);
+  if (j === (p.region ?? 0) || !regionInside(inner, reg)) throw new RangeError(`parameter innerRegion = ${j} (${inner.name}) must be a region inside region ${p.region ?? 0} (${reg.name}) other than it: its pT, p* thresholds no lower, its |cos| bound no higher`);
+  return inner;
+}
+
+/**
  * sigma_B / sigma at W_min = 0.5 GeV (eemumu's trackerStratum 1: both scattered leptons inside the tracker's polar acceptance,
  * B_OMC): estimateRegionFraction(..., 3) with 100 000 events inside B and 400 000 of everything (seed 1, generator version 18; 17 s), its
  * statistical error (the unweighted full sample's fraction of events with both leptons in B agrees: test/gen-eemumu-b.test.ts).
@@ -392,10 +413,12 @@ export function eemumuKernelParams(proc: ProcessDef, p: Params, det: DetectorMod
   if (tr !== 0 && st !== 0) throw new RangeError(`process ${proc.name}: trackerStratum = ${tr} and regionStratum = ${st} together (B lies outside every region: give one of them)`);
   // B's edges contain the tracker's acceptance only where the detector's is no wider than 17-150 deg (OMC_ESCAPE's cones)
   if (tr !== 0 && !(det.trackThetaMinDeg >= 17 && det.trackThetaMaxDeg <= 150)) throw new RangeError(`process ${proc.name}: trackerStratum = ${tr} needs the tracker's polar acceptance within 17-150 deg (the stratum's cones), the detector model has ${det.trackThetaMinDeg}-${det.trackThetaMaxDeg} deg`);
+  const inner = eemumuInnerRegion(p);
+  if (inner && st !== 1) throw new RangeError(`process ${proc.name}: innerRegion = ${p.innerRegion} needs regionStratum = 1 (inside the region, outside the inner one), got ${st}`);
   const tail = p.tailBias && st !== 1 && tr !== 1 && tableSectionFilled(t, ENV.CUM_T1) && tableSectionFilled(t, ENV.CUM_T2) ? 1 : 0;
   const bm = beamKernelParams();
   return {
-    key0: k[0], key1: k[1], first, tail, stratum: st === 1 ? 1 : st === -1 ? 2 : tr === 1 ? 3 : tr === -1 ? 4 : 0,
+    key0: k[0], key1: k[1], first, tail, stratum: st === 1 ? (inner ? 5 : 1) : st === -1 ? 2 : tr === 1 ? 3 : tr === -1 ? 4 : 0,
     e_beam: E, p_beam: P, m_e: M_E, m_mu: M_MU, s: S, wmin2: p.wMin * p.wMin, ly: Math.log((p.wMin * p.wMin) / S),
     dv: -Math.log((p.wMin * p.wMin) / S) / NV, dd: (-2 * Math.log((p.wMin * p.wMin) / S)) / ND, c_sig: 2 * Math.PI * ALPHA * ALPHA,
     omc_esc1: OMC_ESCAPE[0], omc_esc2: OMC_ESCAPE[1], r_pt: reg.ptGeV, r_p: reg.pGeV, r_cos: reg.cosMax,
@@ -404,6 +427,8 @@ export function eemumuKernelParams(proc: ProcessDef, p: Params, det: DetectorMod
     // the fourtrack family (eemumu_4trk): the electrons as tracks (never muons), lib/fourtrack's pseudo-rest frame
     family: proc.family === 'fourtrack' ? FAMILY_FOURTRACK : FAMILY_DIMUON, ...trackKernelParamsAs(det, '_e', 0), ...pseudoRestKernelParams(),
     omc_b1lo: B_OMC[0][0], omc_b1hi: B_OMC[0][1], omc_b2lo: B_OMC[1][0], omc_b2hi: B_OMC[1][1],
+    // stratum 5: the inner region's thresholds (0 where unused)
+    r2_pt: inner?.ptGeV ?? 0, r2_p: inner?.pGeV ?? 0, r2_cos: inner?.cosMax ?? 0,
   };
 }
 
@@ -417,11 +442,12 @@ export function eemumuKernelInputs(p: Params): Record<string, Uint32Array> {
  * with probability (target mass) / (proposal mass), so sigma_R / sigma = (M_R p_R) / (M_0 p_0) x 2 ((v, d)
  * cells of the bulk have twice the measure of R's (v, u) cells in (ln y1, ln y2)); p from the trials of
  * nR events inside R and n0 unweighted events of everything (kernelStratum 3: sigma_B / sigma = (M_B p_B) / (M_0 p_0), B's cells
- * being the bulk's (v, d) cells, nR events inside B) (TS reference, key seed; eemumu's resolved
+ * being the bulk's (v, d) cells, nR events inside B; kernelStratum 5: sigma_(region \ inner) / sigma, R's cells with the inner region's trials
+ * rejected, p's innerRegion) (TS reference, key seed; eemumu's resolved
  * parameters p). Relative error
  * ~ sqrt(1/nR + 1/n0) (the events are geometric trial counts: p's relative error is sqrt((1 - p)/n)).
  */
-export function estimateRegionFraction(proc: ProcessDef, p: Params, nR: number, n0: number, seed = 1, kernelStratum: 1 | 3 = 1): { value: number; error: number } {
+export function estimateRegionFraction(proc: ProcessDef, p: Params, nR: number, n0: number, seed = 1, kernelStratum: 1 | 3 | 5 = 1): { value: number; error: number } {
   const t = eemumuTable(p.wMin, p.region ?? 0);
   const acceptance = (stratum: number, n: number) => {
     const w = packParams(genEemumu, { count: 1, params: { ...eemumuKernelParams(proc, p, BELLE2_DETECTOR, [0, 0], 0), tail: 0, stratum } }, 0, 1);
@@ -434,6 +460,6 @@ export function estimateRegionFraction(proc: ProcessDef, p: Params, nR: number, 
     return n / trialsRun();
   };
   const m = eemumuProposalMasses(t);
-  const value = ((kernelStratum === 1 ? 2 * m.region : m.tracker) * acceptance(kernelStratum, nR)) / (m.bulk * acceptance(0, n0));
+  const value = ((kernelStratum === 3 ? m.tracker : 2 * m.region) * acceptance(kernelStratum, nR)) / (m.bulk * acceptance(0, n0));
   return { value, error: value * Math.sqrt(1 / nR + 1 / n0) };
 }

@@ -16,7 +16,7 @@ import {
 } from './physics.js';
 import { TAU_PROCESSES, fourTrackVariant } from './tau.js';
 import { BR_TAU_MUNUNU, BR_TAU_PINU, tauModeFraction } from './gen-tautau.js';
-import { B_MARGIN, EEMUMU_B_FRACTION, EEMUMU_REGIONS, eemumuRegion } from './gen-eemumu.js';
+import { B_MARGIN, EEMUMU_B_FRACTION, EEMUMU_REGIONS, eemumuInnerRegion, eemumuRegion } from './gen-eemumu.js';
 
 export type Kind = 'mu' | 'e' | 'pi' | 'K' | 'gamma' | 'invisible';
 export interface GenParticle {
@@ -269,12 +269,13 @@ const eemumu: ProcessDef = {
   kind: 'background',
   family: 'dimuon',
   description: 'e+e- -> e+e- mu+ mu- via gamma* gamma* fusion: equivalent photons with their energy and virtuality spectra (Budnev et al. 1975), Breit-Wheeler gamma gamma -> mu mu; the scattered e+ e- at their angles, so tagged (an e in the tracker) and untagged events both appear',
-  defaults: { wMin: EEMM_WMIN, tailBias: 1, regionStratum: 0, region: 0, trackerStratum: 0 },
+  defaults: { wMin: EEMM_WMIN, tailBias: 1, regionStratum: 0, region: 0, innerRegion: -1, trackerStratum: 0 },
   paramDocs: {
     wMin: 'generator cut on the mu mu mass W, GeV (the cited sigma assumes 0.5)',
     tailBias: '1: oversample scattered leptons with large pT that escape the tracker, events weighted (mean weight 1; kernels/gen_eemumu); 0: unweighted',
     regionStratum: 'stratum of the region (parameter region) that a dimuon + missing-momentum selection keeps (sigma scales accordingly, the two add up to the whole): 1 inside (unweighted, its own proposal), -1 outside, 0 all',
     region: `the region of regionStratum (engine/generate/gen-eemumu.ts EEMUMU_REGIONS): ${EEMUMU_REGIONS.map((r, i) => `${i}, ${r.name}: a lepton escapes the tracker with pT >= ${r.ptGeV} GeV, the other escapes, p*(mu mu) >= ${r.pGeV} GeV, |cos theta*(mu mu)| < ${r.cosMax} (${r.keeps})`).join('; ')}`,
+    innerRegion: 'with regionStratum 1: an EEMUMU_REGIONS index of a region inside region (its thresholds no looser), whose events are left out (rejected trials: exact on region minus innerRegion; sigma x (sigma_region - sigma_inner) / sigma), e.g. region 1, innerRegion 0: inside R_Z, outside R; -1 none',
     trackerStratum: `stratum B where both scattered leptons are inside the tracker's polar acceptance (17-150 deg lab, widened by ${B_MARGIN} in 1 - cos; outside it no event has four tracks; sigma x sigma_B / sigma): 1 inside B (unweighted, its own proposal), -1 outside B (the two add up to the whole), 0 all`,
   },
   check(p) {
@@ -283,13 +284,15 @@ const eemumu: ProcessDef = {
     if (![-1, 0, 1].includes(p.regionStratum)) throw new RangeError(`parameter regionStratum must be -1, 0 or 1, got ${p.regionStratum}`);
     if (p.regionStratum !== 0 && p.wMin !== EEMM_WMIN) throw new RangeError(`parameter regionStratum = ${p.regionStratum} needs wMin = ${EEMM_WMIN} GeV (sigma_R / sigma is recorded there), got ${p.wMin}`);
     eemumuRegion(p);
+    const inner = eemumuInnerRegion(p);
+    if (inner && p.regionStratum !== 1) throw new RangeError(`parameter innerRegion = ${p.innerRegion} needs regionStratum = 1 (inside region, outside innerRegion), got ${p.regionStratum}`);
     if (p.region !== 0 && p.regionStratum === 0) throw new RangeError(`parameter region = ${p.region} selects the region of regionStratum, which is 0 (all events): set regionStratum 1 or -1, or leave region at 0`);
     if (![-1, 0, 1].includes(p.trackerStratum)) throw new RangeError(`parameter trackerStratum must be -1, 0 or 1, got ${p.trackerStratum}`);
     if (p.trackerStratum !== 0 && p.wMin !== EEMM_WMIN) throw new RangeError(`parameter trackerStratum = ${p.trackerStratum} needs wMin = ${EEMM_WMIN} GeV (sigma_B / sigma is recorded there), got ${p.wMin}`);
     if (p.trackerStratum !== 0 && p.regionStratum !== 0) throw new RangeError(`parameters trackerStratum = ${p.trackerStratum} and regionStratum = ${p.regionStratum} together: give one (B lies outside every region)`);
   },
-  sigmaFb: (p) => 18.9 * NB * (p.regionStratum === 1 ? eemumuRegion(p).fraction.value : p.regionStratum === -1 ? 1 - eemumuRegion(p).fraction.value : 1) * (p.trackerStratum === 1 ? EEMUMU_B_FRACTION.value : p.trackerStratum === -1 ? 1 - EEMUMU_B_FRACTION.value : 1),
-  sigmaSource: `Belle II Physics Book Table 4: 18.9 nb (AAFH, W_mumu > 0.5 GeV); the EPA shape here is approximate; regionStratum: x sigma_region / sigma (${EEMUMU_REGIONS.map((r) => `${r.name} ${r.fraction.value.toExponential(3)} +- ${r.fraction.error.toExponential(1)}`).join(', ')}: this generator's EPA, engine/generate/gen-eemumu.ts EEMUMU_REGIONS) or 1 minus it; trackerStratum: x sigma_B / sigma = ${EEMUMU_B_FRACTION.value.toExponential(3)} +- ${EEMUMU_B_FRACTION.error.toExponential(1)} (EEMUMU_B_FRACTION) or 1 minus it`,
+  sigmaFb: (p) => 18.9 * NB * (p.regionStratum === 1 ? eemumuRegion(p).fraction.value - (eemumuInnerRegion(p)?.fraction.value ?? 0) : p.regionStratum === -1 ? 1 - eemumuRegion(p).fraction.value : 1) * (p.trackerStratum === 1 ? EEMUMU_B_FRACTION.value : p.trackerStratum === -1 ? 1 - EEMUMU_B_FRACTION.value : 1),
+  sigmaSource: `Belle II Physics Book Table 4: 18.9 nb (AAFH, W_mumu > 0.5 GeV); the EPA shape here is approximate; regionStratum: x sigma_region / sigma (${EEMUMU_REGIONS.map((r) => `${r.name} ${r.fraction.value.toExponential(3)} +- ${r.fraction.error.toExponential(1)}`).join(', ')}: this generator's EPA, engine/generate/gen-eemumu.ts EEMUMU_REGIONS) or 1 minus it (innerRegion: the region's minus the inner region's); trackerStratum: x sigma_B / sigma = ${EEMUMU_B_FRACTION.value.toExponential(3)} +- ${EEMUMU_B_FRACTION.error.toExponential(1)} (EEMUMU_B_FRACTION) or 1 minus it`,
   illustrative: false,
   unweighted: { tailBias: 0 },
   // kernels/gen_eemumu: the EPA rejection sampler with its weighted large-pT tail, gamma gamma -> mu mu, detector, dimuon columns and weights

@@ -22,6 +22,7 @@ export function cases(): ConformanceCase[] {
     mk('eemumu regionStratum 1 (the process parameter: R\'s cells in every part and quarter), 1000 events at an item offset, last event indices', { regionStratum: 1 }, 10, 2 ** 32 - 1300, 1000, 300),
     mk('eemumu region 1 (R_Z, the Z\' -> invisible selection\'s region) regionStratum 1: R_Z\'s cells and thresholds, 800 events at an item offset', { regionStratum: 1, region: 1 }, 11, 5000, 800, 200),
     mk('eemumu region 1 (R_Z) regionStratum -1 with the tail bias, 800 events', { regionStratum: -1, region: 1 }, 12, 0, 800),
+    mk('eemumu region 1 (R_Z) innerRegion 0 (R): inside R_Z, outside R (kernel stratum 5: R_Z\'s cells, R\'s trials rejected), 800 events at an item offset, last event indices', { regionStratum: 1, region: 1, innerRegion: 0 }, 16, 2 ** 32 - 1000, 800, 200),
     mk('eemumu_4trk trackerStratum 1 (the process parameter: both electrons in the tracker, B\'s cells), 1200 events at an item offset, last event indices', { trackerStratum: 1 }, 13, 2 ** 32 - 1500, 1200, 300, {}, 'eemumu_4trk'),
     mk('eemumu trackerStratum 1 (dimuon columns), 400 events', { trackerStratum: 1 }, 14, 77, 400),
     mk('eemumu_4trk trackerStratum -1 (outside B) with the tail bias, 1000 events', { trackerStratum: -1, tailBias: 1 }, 15, 3000, 1000, 0, {}, 'eemumu_4trk'),

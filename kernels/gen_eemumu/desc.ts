@@ -11,7 +11,7 @@ const DOCS: Partial<Record<(typeof GEN_EEMUMU_PARAM_NAMES)[number], string>> = {
   key0: 'Philox key of the events (engine/generate/index.ts kernelEventKey); counter (block, event, 0, 0)',
   first: 'event index of item 0',
   tail: '1: the large-pT tail oversampled, events weighted (mean weight 1); 0: unweighted',
-  stratum: '0: every event; 1: only the region R (r_pt, r_p, r_cos), unweighted; 2: only outside R; 3: only B (both leptons inside the tracker, omc_b*), unweighted; 4: only outside B',
+  stratum: '0: every event; 1: only the region R (r_pt, r_p, r_cos), unweighted; 2: only outside R; 3: only B (both leptons inside the tracker, omc_b*), unweighted; 4: only outside B; 5: only R outside the inner region (r2_pt, r2_p, r2_cos; inside R), unweighted',
   omc_b1lo: 'B: the e-\'s 1 - cos (CM, along +z) in [omc_b1lo, omc_b1hi] (the tracker\'s 17-150 deg lab, widened: gen-eemumu.ts B_OMC)', omc_b2lo: 'B: the e+\'s 1 - cos (CM, along -z) in [omc_b2lo, omc_b2hi]',
   ly: 'ln(W_min^2 / s): the (v, d) domain and the table\'s origin', dv: 'cell width in v', dd: 'cell width in d',
   c_sig: '2 pi alpha^2 (the Breit-Wheeler cross section\'s prefactor)',
@@ -19,6 +19,7 @@ const DOCS: Partial<Record<(typeof GEN_EEMUMU_PARAM_NAMES)[number], string>> = {
   family: '0: the dimuon family\'s columns (eemumu); 1: the fourtrack family\'s (eemumu_4trk: both electrons as tracks)',
   trk_cmin_e: 'the electrons\' track sub-block (family 1; mu_eff_e = 0: never a muon)', g_tau: 'family 1: gamma and beta gamma of a tau of energy sqrt(s) / 2 (the pseudo-rest frame)',
   r_pt: 'R: a lepton escapes with pT >= r_pt (GeV)', r_p: 'R: p*(gamma gamma) >= r_p (GeV)', r_cos: 'R: |cos theta*(gamma gamma)| < r_cos',
+  r2_pt: 'stratum 5: the inner region\'s r_pt (GeV; its thresholds no looser than R\'s: gen-eemumu.ts regionInside)', r2_p: 'stratum 5: the inner region\'s r_p (GeV)', r2_cos: 'stratum 5: the inner region\'s r_cos',
 };
 
 /**

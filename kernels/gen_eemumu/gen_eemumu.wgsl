@@ -110,11 +110,11 @@ fn tail_interval(L: Lep, yo: f32, omc_esc: f32) -> vec3<f32> {
   return none;
 }
 
-// (escape's upper ln Q^2, J's lower ln Q^2) of R (ref.ts rIntervals)
-fn r_intervals(L: Lep, omc_esc: f32) -> vec2<f32> {
+// (escape's upper ln Q^2, J's lower ln Q^2) of a region with r_pt = rpt (ref.ts rIntervals)
+fn r_intervals(L: Lep, omc_esc: f32, rpt: f32) -> vec2<f32> {
   let e_hi = lnq2_at(L, omc_esc);
-  if (!(L.p2 > P.r_pt)) { return vec2<f32>(e_hi, e_hi + 1.0); }
-  let omc_pt = omc_at_pt(L, P.r_pt);
+  if (!(L.p2 > rpt)) { return vec2<f32>(e_hi, e_hi + 1.0); }
+  let omc_pt = omc_at_pt(L, rpt);
   if (!(omc_pt < omc_esc)) { return vec2<f32>(e_hi, e_hi + 1.0); }
   return vec2<f32>(e_hi, lnq2_at(L, omc_pt));
 }
@@ -138,22 +138,23 @@ fn configure(L1: Lep, L2: Lep, g1: Pho, g2: Pho, c1: vec2<f32>, c2: vec2<f32>) {
   cf_w2 = (((fm(g1.qb, g2.qb) - g1.q) - g2.q) - 2.0 * dot) + fm(g1.qs, g2.qs);
 }
 
-fn sys_in_r(sys: vec4<f32>) -> bool {
+fn sys_in_r(sys: vec4<f32>, rp: f32, rc: f32) -> bool {
   let pz2 = fm(sys.w, sys.w);
   let p2 = (fm(sys.y, sys.y) + fm(sys.z, sys.z)) + pz2;
-  let rp = P.r_p;
-  let rc = P.r_cos;
   return p2 >= opaque(rp * rp) && pz2 < opaque(opaque(rc * rc) * p2);
 }
 
-fn in_r(L1: Lep, L2: Lep, t1: f32, t2: f32, sys: vec4<f32>) -> bool {
-  let r1 = r_intervals(L1, P.omc_esc1);
-  let r2 = r_intervals(L2, P.omc_esc2);
+// whether a configuration lies in the region (rpt, rp, rc) (ref.ts inRegion): R's r_* or the inner region's r2_*
+fn in_region(L1: Lep, L2: Lep, t1: f32, t2: f32, sys: vec4<f32>, rpt: f32, rp: f32, rc: f32) -> bool {
+  let r1 = r_intervals(L1, P.omc_esc1, rpt);
+  let r2 = r_intervals(L2, P.omc_esc2, rpt);
   let esc1 = t1 <= r1.x;
   let esc2 = t2 <= r2.x;
   if (!(esc1 && esc2 && (t1 >= r1.y || t2 >= r2.y))) { return false; }
-  return sys_in_r(sys);
+  return sys_in_r(sys, rp, rc);
 }
+
+fn in_r(L1: Lep, L2: Lep, t1: f32, t2: f32, sys: vec4<f32>) -> bool { return in_region(L1, L2, t1, t2, sys, P.r_pt, P.r_p, P.r_cos); }
 
 // the chosen configuration and its weight (ch_ok false: the bounded loop failed)
 var<private> ch_ok: bool;
@@ -306,8 +307,10 @@ fn pick_cell_r(k: u32) -> u32 {
 // the other photon's part edges (ref.ts R_TQ): ln Q_o^2, GeV^2
 fn r_tq(j: u32) -> f32 { return select(select(-1.5, -3.0, j == 1u), -4.625, j == 0u); } // u32
 
+// R (stratum 1), or R minus the inner region r2_* (stratum 5: its trials count as rejected) (ref.ts sampleR)
 fn sample_r() {
   ch_ok = false;
+  let inner = P.stratum == 5u;
   let ys_min = xdiv(P.r_p, P.e_beam);
   for (var it = 0; it < TRIALS_R; it++) {
     let u_acc = rs_uniform();
@@ -328,8 +331,8 @@ fn sample_r() {
     let L1 = lepton(y1);
     let L2 = lepton(y2);
     if (!L1.ok || !L2.ok) { continue; }
-    let r1 = r_intervals(L1, P.omc_esc1);
-    let r2 = r_intervals(L2, P.omc_esc2);
+    let r1 = r_intervals(L1, P.omc_esc1, P.r_pt);
+    let r2 = r_intervals(L2, P.omc_esc2, P.r_pt);
     let lj1 = max(0.0, r1.x - r1.y);
     let lj2 = max(0.0, r2.x - r2.y);
     let lj = select(lj2, lj1, k == 0u); // u32
@@ -348,14 +351,17 @@ fn sample_r() {
     let u2 = rs_uniform();
     let tk = select(r2.y, r1.y, k == 0u) + opaque(ljb * (f32(tb) + select(u2, u1, k == 0u))); // u32
     let to = lo + opaque(lo_len * select(u1, u2, k == 0u)); // u32
-    let g1 = photon_at(L1, select(to, tk, k == 0u)); // u32
-    let g2 = photon_at(L2, select(tk, to, k == 0u)); // u32
+    let t1 = select(to, tk, k == 0u); // u32
+    let t2 = select(tk, to, k == 0u); // u32
+    let g1 = photon_at(L1, t1);
+    let g2 = photon_at(L2, t2);
     let f12 = opaque(opaque(flux(y1, g1.q) * flux(y2, g2.q)) * area);
     if (u_acc >= opaque(f12 * tab_f(ENV_INV_RR, cell))) { continue; }
     let c1 = disc();
     let c2 = disc();
     configure(L1, L2, g1, g2, c1, c2);
-    if (!(cf_w2 > P.wmin2) || !sys_in_r(cf_sys)) { continue; }
+    if (!(cf_w2 > P.wmin2) || !sys_in_r(cf_sys, P.r_p, P.r_cos)) { continue; }
+    if (inner && in_region(L1, L2, t1, t2, cf_sys, P.r2_pt, P.r2_p, P.r2_cos)) { continue; }
     let a = opaque(opaque(f12 * dd_sigma(cf_w2, g1.q, g2.q)) * tab_f(ENV_INV_HR, cell));
     if (u_acc < a) { choose_cf(1.0); return; }
   }
@@ -444,7 +450,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
   if (l >= P.item_count) { return; }
   rs_init(vec2<u32>(P.key0, P.key1), P.first + P.item_offset + l, 0u, 0u);
   for (var j = 0u; j < OUT_EV_STRIDE; j++) { put(l, j, 0.0); }
-  if (P.stratum == 1u) { sample_r(); } else if (P.stratum == 3u) { sample_b(); } else { sample_bulk(); }
+  if (P.stratum == 1u || P.stratum == 5u) { sample_r(); } else if (P.stratum == 3u) { sample_b(); } else { sample_bulk(); }
   if (!ch_ok) { return; }
   muon_pair(ch_sys, ch_w2);
   let mu_m = tb_a;

@@ -50,7 +50,7 @@ import { DIMUON_COLUMNS, DIMUON_WORDS, TRACK_PARAMS, TRIES, boostZ, dimuonColumn
 // a tail trial (p = 1), weight S / b_j. b = min(729, (pT / 0.5 GeV)^6) of the larger tail pT.
 // Every weight is exact (no normalisation constant), E[weight] = 1.
 //
-// Strata (stratum = 1 / 2 / 0: inside R / outside R / everything): R = {some lepton k escapes with
+// Strata (stratum = 1 / 2 / 0: inside R / outside R / everything; 5: inside R, outside the inner region r2_*): R = {some lepton k escapes with
 // pT_k >= r_pt, the other escapes, the gamma gamma system has p* >= r_p and |cos theta*| < r_cos}
 // (the region a dimuon + missing-momentum selection with its MLP keeps). Outside: the trials in R
 // count as rejected (a = 0, also for the tail). Inside: its own proposal, exact on R, built where R's
@@ -80,7 +80,8 @@ import { DIMUON_COLUMNS, DIMUON_WORDS, TRACK_PARAMS, TRIES, boostZ, dimuonColumn
 // mixture ~ 0.11, inside R ~ 0.057 (~17.5 trials per event); test/gen-eemumu.test.ts checks p > 0.2,
 // > 0.1 and > 0.04, so TRIALS = 256 fails with probability < 0.9^256 < 2e-12 and TRIALS_R =
 // 1024 with < 0.96^1024 < exp(-41) < 2e-18 (inside the region R_Z, gen-eemumu.ts EEMUMU_REGIONS: p ~ 0.094, test/gen-eemumu-rz.test.ts
-// checks p > 0.06: < 0.94^1024 < 1e-27) (TRIALS_B = 1024 inside B: p ~ 0.047, test/gen-eemumu-b.test.ts checks p > 0.04); an event that fails gets weight 0 and no
+// checks p > 0.06: < 0.94^1024 < 1e-27; stratum 5, R_Z minus R: p x (1 - sigma_R / sigma_RZ) ~ 0.093, test/gen-eemumu-nested.test.ts
+// checks p > 0.06) (TRIALS_B = 1024 inside B: p ~ 0.047, test/gen-eemumu-b.test.ts checks p > 0.04); an event that fails gets weight 0 and no
 // accepted flag. The muons' angle by rejection from 2 / (1 - b^2 c^2) (TRIES, accepts >= 1/2).
 // Output (family): 0, the dimuon family: the muons through genkin's track (3 normals + 1 uniform
 // each), the electrons only through the track acceptance (no draws; n_extra_tracks counts accepted
@@ -120,6 +121,8 @@ export const GEN_EEMUMU_PARAM_NAMES = [
   ...TRACK_PARAMS.map((n) => `${n}_e` as const), 'g_tau', 'bg_tau',
   // the stratum B (stratum = 3): each lepton's 1 - cos (CM, along its own beam) in [omc_bKlo, omc_bKhi]
   'omc_b1lo', 'omc_b1hi', 'omc_b2lo', 'omc_b2hi',
+  // stratum 5 (inside the region, outside an inner region contained in it): the inner region's r_pt, r_p, r_cos
+  'r2_pt', 'r2_p', 'r2_cos',
 ] as const;
 export const GEN_EEMUMU_U32_PARAMS = 6;
 /** The family param: the columns written. */
@@ -247,11 +250,11 @@ function tailInterval(P: Float32Array, L: Lep, yo: number, omcEsc: number): [num
   return lo < hi ? [lo, hi] : null;
 }
 
-/** R's intervals of photon k: escape E_k = [lq0, eHi], J_k = [jLo, eHi] (jLo = eHi + 1 when empty: pT_k >= r_pt impossible while escaping). */
-function rIntervals(P: Float32Array, L: Lep, omcEsc: number): [number, number] {
+/** R's intervals of photon k: escape E_k = [lq0, eHi], J_k = [jLo, eHi] (jLo = eHi + 1 when empty: pT_k >= rPt impossible while escaping); rPt: the region's r_pt. */
+function rIntervals(L: Lep, omcEsc: number, rPt: number): [number, number] {
   const eHi = lnQ2At(L, omcEsc);
-  if (!(L.p2 > P[I.r_pt])) return [eHi, add(eHi, 1)];
-  const omcPt = omcAtPt(L, P[I.r_pt]);
+  if (!(L.p2 > rPt)) return [eHi, add(eHi, 1)];
+  const omcPt = omcAtPt(L, rPt);
   if (!(omcPt < omcEsc)) return [eHi, add(eHi, 1)];
   return [eHi, lnQ2At(L, omcPt)];
 }
@@ -271,11 +274,10 @@ function configure(L1: Lep, L2: Lep, g1: Pho, g2: Pho, c1: [number, number], c2:
   return { em, ep, sys, w2 };
 }
 
-/** Whether the system of a configuration has p* >= r_p and |cos theta*| < r_cos (R's system part). */
-function sysInR(P: Float32Array, sys: V4): boolean {
+/** Whether the system of a configuration has p* >= rp and |cos theta*| < rc (a region's system part: R's r_p, r_cos or the inner region's). */
+function sysInR(sys: V4, rp: number, rc: number): boolean {
   const pz2 = fm(sys[3], sys[3]);
   const p2 = add(add(fm(sys[1], sys[1]), fm(sys[2], sys[2])), pz2);
-  const rp = P[I.r_p], rc = P[I.r_cos];
   return p2 >= mul(rp, rp) && pz2 < mul(mul(rc, rc), p2);
 }
 
@@ -364,13 +366,14 @@ function sampleBulk(P: Float32Array, w: Uint32Array, t: Uint32Array, s: RStream)
   return { conf: null, weight: 0 };
 }
 
-/** Whether a configuration lies in R (the strata's region). */
-function inR(P: Float32Array, L1: Lep, L2: Lep, t1: number, t2: number, sys: V4): boolean {
-  const [e1, j1] = rIntervals(P, L1, P[I.omc_esc1]), [e2, j2] = rIntervals(P, L2, P[I.omc_esc2]);
+/** Whether a configuration lies in the region with thresholds (rPt, rp, rc): R (the strata's region: r_pt, r_p, r_cos) or the inner region (r2_*). */
+function inRegion(P: Float32Array, L1: Lep, L2: Lep, t1: number, t2: number, sys: V4, rPt: number, rp: number, rc: number): boolean {
+  const [e1, j1] = rIntervals(L1, P[I.omc_esc1], rPt), [e2, j2] = rIntervals(L2, P[I.omc_esc2], rPt);
   const esc1 = t1 <= e1, esc2 = t2 <= e2;
   if (!(esc1 && esc2 && (t1 >= j1 || t2 >= j2))) return false;
-  return sysInR(P, sys);
+  return sysInR(sys, rp, rc);
 }
+const inR = (P: Float32Array, L1: Lep, L2: Lep, t1: number, t2: number, sys: V4) => inRegion(P, L1, L2, t1, t2, sys, P[I.r_pt], P[I.r_p], P[I.r_cos]);
 
 /**
  * R's proposal cells: cell = ((((k R_PARTS + part) R_NT + tb) R_ROWS + row) R_COLS + col), k: the lepton with pT >= r_pt
@@ -394,8 +397,12 @@ function pickCellR(t: Uint32Array, k: number): number {
   return lo;
 }
 
-/** The EPA configuration of one event inside R (stratum 1): its own proposal, unweighted. */
-function sampleR(P: Float32Array, t: Uint32Array, s: RStream): Chosen {
+/**
+ * The EPA configuration of one event inside R (stratum 1): its own proposal, unweighted. Stratum 5 (inner): the trials
+ * that also lie in the inner region (r2_pt, r2_p, r2_cos; the host checks it lies inside R) count as rejected, so the
+ * events are exact on R minus the inner region (its sigma: sigma_R - sigma_inner).
+ */
+function sampleR(P: Float32Array, t: Uint32Array, s: RStream, inner: boolean): Chosen {
   const ly = P[I.ly], dv = P[I.dd], du = P[I.dv], wmin2 = P[I.wmin2];
   const ysMin = xdiv(P[I.r_p], P[I.e_beam]);
   for (let it = 0; it < TRIALS_R; it++) {
@@ -411,7 +418,7 @@ function sampleR(P: Float32Array, t: Uint32Array, s: RStream): Chosen {
     if (!(add(y1, y2) >= ysMin)) continue;
     const L1 = lepton(P, y1), L2 = lepton(P, y2);
     if (!L1 || !L2) continue;
-    const [e1, j1] = rIntervals(P, L1, P[I.omc_esc1]), [e2, j2] = rIntervals(P, L2, P[I.omc_esc2]);
+    const [e1, j1] = rIntervals(L1, P[I.omc_esc1], P[I.r_pt]), [e2, j2] = rIntervals(L2, P[I.omc_esc2], P[I.r_pt]);
     // k's ln Q^2 in bin tb of J_k; the other's in E_2 (k = 0) or E_1 \ J_1 (k = 1: the L-shaped set), its part
     const lJ1 = Math.max(0, sub(e1, j1)), lJ2 = Math.max(0, sub(e2, j2));
     const lJ = k === 0 ? lJ1 : lJ2;
@@ -423,12 +430,14 @@ function sampleR(P: Float32Array, t: Uint32Array, s: RStream): Chosen {
     const lJb = mul(lJ, 1 / R_NT), area = mul(lJb, lO);
     const u1 = rsUniform(s), u2 = rsUniform(s);
     const tK = add(k === 0 ? j1 : j2, mul(lJb, add(tb, k === 0 ? u1 : u2))), tO = add(lo, mul(lO, k === 0 ? u2 : u1));
-    const g1 = photonAt(L1, k === 0 ? tK : tO), g2 = photonAt(L2, k === 0 ? tO : tK);
+    const t1 = k === 0 ? tK : tO, t2 = k === 0 ? tO : tK;
+    const g1 = photonAt(L1, t1), g2 = photonAt(L2, t2);
     const f12 = mul(mul(flux(P, y1, g1.q), flux(P, y2, g2.q)), area);
     if (uAcc >= mul(f12, tf(t, ENV.INV_RR, cell))) continue;
     const c1 = disc(s), c2 = disc(s);
     const cf = configure(L1, L2, g1, g2, c1, c2);
-    if (!(cf.w2 > wmin2) || !sysInR(P, cf.sys)) continue;
+    if (!(cf.w2 > wmin2) || !sysInR(cf.sys, P[I.r_p], P[I.r_cos])) continue;
+    if (inner && inRegion(P, L1, L2, t1, t2, cf.sys, P[I.r2_pt], P[I.r2_p], P[I.r2_cos])) continue;
     const a = mul(mul(f12, ddSigma(P, cf.w2, g1.q, g2.q)), tf(t, ENV.INV_HR, cell));
     if (uAcc < a) return { conf: cf, weight: 1 };
   }
@@ -514,7 +523,8 @@ function accepted(P: Float32Array, q: V4): boolean {
 
 /** The CM final state of one event (e-, e+, mu-, mu+) and its weight; null where the bounded loop failed. */
 export function eemumuFinalState(P: Float32Array, w: Uint32Array, t: Uint32Array, s: RStream): { em: V4; ep: V4; muM: V4; muP: V4; weight: number } | null {
-  const ch = w[I.stratum] === 1 ? sampleR(P, t, s) : w[I.stratum] === 3 ? sampleB(P, t, s) : sampleBulk(P, w, t, s);
+  const st = w[I.stratum];
+  const ch = st === 1 || st === 5 ? sampleR(P, t, s, st === 5) : w[I.stratum] === 3 ? sampleB(P, t, s) : sampleBulk(P, w, t, s);
   if (!ch.conf) return null;
   const [muM, muP] = muonPair(P, s, ch.conf.sys, ch.conf.w2);
   return { em: ch.conf.em, ep: ch.conf.ep, muM, muP, weight: ch.weight };
