@@ -6,26 +6,18 @@
 // events against R_Z's events outside R (independent streams); the rejection loop's failure bound.
 import { describe, expect, it } from 'vitest';
 import { BELLE2_DETECTOR, generate, getProcess, resolveParams } from '../engine/generate/index.js';
-import { EEMUMU_REGIONS, OMC_ESCAPE, eemumuKernelParams, eemumuTable, regionInside } from '../engine/generate/gen-eemumu.js';
+import { EEMUMU_REGIONS, eemumuKernelParams, eemumuTable, regionInside } from '../engine/generate/gen-eemumu.js';
 import { TRIALS_R, eemumuFinalState, resetTrials, trialsRun } from '../kernels/gen_eemumu/ref.js';
 import { genEemumu } from '../kernels/gen_eemumu/desc.js';
 import { packParams } from '../kernels/types.js';
 import { newStream, rsInit } from '../kernels/lib/sampling.js';
 import type { Params } from '../engine/generate/index.js';
 import { decileFailures } from './genstats.js';
+import { inRegion } from './eemumu-region.js';
 
 const proc = getProcess('eemumu');
 const [R, RZ] = EEMUMU_REGIONS;
 const MID = { regionStratum: 1, region: 1, innerRegion: 0 };
-
-/** Whether a CM final state (f64; e- along +z) lies in the region (ref.ts header's definition with reg's thresholds). */
-function inRegion(reg: typeof RZ, em: number[], ep: number[]): boolean {
-  const pt = (q: number[]) => Math.hypot(q[1], q[2]);
-  const esc = (q: number[], sgn: number, omc: number) => 1 - (sgn * q[3]) / Math.hypot(q[1], q[2], q[3]) < omc;
-  if (!(esc(em, 1, OMC_ESCAPE[0]) && esc(ep, -1, OMC_ESCAPE[1]) && Math.max(pt(em), pt(ep)) >= reg.ptGeV)) return false;
-  const sx = -(em[1] + ep[1]), sy = -(em[2] + ep[2]), sz = -(em[3] + ep[3]), ps = Math.hypot(sx, sy, sz);
-  return ps >= reg.pGeV && Math.abs(sz) < reg.cosMax * ps;
-}
 
 /** The TS reference's final state of event i under (a, b) with the kernel params of eemumu's parameters o (tail off), its rejection trials. */
 function sampler(o: Params) {

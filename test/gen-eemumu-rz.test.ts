@@ -7,7 +7,7 @@
 // R_Z = the whole, and no selected event outside R_Z in a large weighted sample.
 import { describe, expect, it } from 'vitest';
 import { BELLE2_DETECTOR, generate, generateOn, getProcess, resolveParams } from '../engine/generate/index.js';
-import { EEMUMU_REGIONS, OMC_ESCAPE, STRATUM_R, eemumuKernelParams, eemumuRegion, eemumuTable, estimateRegionFraction } from '../engine/generate/gen-eemumu.js';
+import { EEMUMU_REGIONS, STRATUM_R, eemumuKernelParams, eemumuRegion, eemumuTable, estimateRegionFraction } from '../engine/generate/gen-eemumu.js';
 import { ENV, NC, TRIALS_R, eemumuFinalState, resetTrials, trialsRun } from '../kernels/gen_eemumu/ref.js';
 import { genEemumu } from '../kernels/gen_eemumu/desc.js';
 import { packParams } from '../kernels/types.js';
@@ -16,18 +16,10 @@ import { SQRT_S } from '../engine/generate/physics.js';
 import { ZPRIME_INVISIBLE } from '../engine/analyses/searches.js';
 import { WasmBackend } from '../host/index.js';
 import type { Params } from '../engine/generate/index.js';
+import { inRegion } from './eemumu-region.js';
 
 const proc = getProcess('eemumu');
 const RZ = EEMUMU_REGIONS[1];
-
-/** Whether a CM final state (f64; e- along +z) lies in the region (ref.ts header's definition of R with reg's thresholds). */
-function inRegion(reg: typeof RZ, em: number[], ep: number[]): boolean {
-  const pt = (q: number[]) => Math.hypot(q[1], q[2]);
-  const esc = (q: number[], sgn: number, omc: number) => 1 - (sgn * q[3]) / Math.hypot(q[1], q[2], q[3]) < omc;
-  if (!(esc(em, 1, OMC_ESCAPE[0]) && esc(ep, -1, OMC_ESCAPE[1]) && Math.max(pt(em), pt(ep)) >= reg.ptGeV)) return false;
-  const sx = -(em[1] + ep[1]), sy = -(em[2] + ep[2]), sz = -(em[3] + ep[3]), ps = Math.hypot(sx, sy, sz);
-  return ps >= reg.pGeV && Math.abs(sz) < reg.cosMax * ps;
-}
 
 describe("eemumu's region R_Z (parameter region 1)", () => {
   it('is the table\'s second row: R_Z\'s thresholds below the selection\'s cuts, r_pt implied by r_p and r_cos; R unchanged', () => {
