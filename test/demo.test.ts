@@ -79,16 +79,34 @@ describe('dark Higgsstrahlung demo, background composition', () => {
       // the demo's samples (150k events per background, 6000 training events), without pseudo-experiments
       const r = await runSearch(backend, DARK_HIGGSSTRAHLUNG, { seed: 1, pseudoExperiments: 0 });
       const comp = r.samples.background_composition as { source: string; selected_events: number; simulated_rows: number; fraction: number; event_weight: number }[];
-      const ee = comp.find((c) => c.source === 'eemumu')! as (typeof comp)[number] & { strata: { stratum: string; selected_events: number; simulated_rows: number; event_weight: number }[] };
+      type Stratum = { stratum: string; selected_events: number; simulated_rows: number; event_weight: number; selected_events_upper_90?: number; fraction_upper_90?: number; cannot_pass?: string };
+      const ee = comp.find((c) => c.source === 'eemumu')! as (typeof comp)[number] & { strata: Stratum[] };
       // generator version 2 (unweighted, 1051 per event at 8.34 fb^-1): none of 2227 preselected events passed;
-      // version 18: the region R the selection keeps is its own stratum, simulated in full (weight 1, ~41 000 events),
-      // the rest weighted at the luminosity's ~1050 per event
-      const [inside, outside] = ee.strata;
-      expect(inside.stratum).toMatch(/^inside R/);
+      // version 18: the region R the selection keeps is its own stratum, simulated in full (weight 1, ~41 000 events);
+      // R_Z minus R (R_Z holds every preselected event) weighted at ~172 per event (was the whole outside of R at ~3150);
+      // outside R_Z cannot pass the preselection
+      const [inside, middle, outside] = ee.strata;
+      expect(ee.strata).toHaveLength(3);
+      expect(inside.stratum).toMatch(/^inside R \(/);
       expect(inside.simulated_rows).toBeGreaterThanOrEqual(1);
       expect(inside.event_weight).toBe(1);
       expect(inside.selected_events).toBe(inside.simulated_rows);
-      expect(outside.event_weight).toBeGreaterThan(1000);
+      expect(middle.stratum).toMatch(/^inside R_Z, outside R \(/);
+      expect(middle.event_weight).toBeGreaterThan(100);
+      expect(middle.event_weight).toBeLessThan(300);
+      expect([outside.stratum, outside.simulated_rows, outside.selected_events_upper_90]).toEqual(['outside R_Z', 0, undefined]);
+      expect(outside.cannot_pass).toMatch(/lies inside R_Z \(engine\/generate\/gen-eemumu.ts EEMUMU_REGIONS/);
+      // a stratum's 90% CL bound (none of its events selected) and its share of the selected background were it there:
+      // bound / (total selected + bound), as for a source (was 0 on every stratum)
+      const total = comp.reduce((a, c) => a + c.selected_events, 0);
+      const bounded = comp.flatMap((c) => ((c as unknown as { strata?: Stratum[] }).strata ?? []) as Stratum[]).filter((st) => st.simulated_rows === 0 && st.cannot_pass === undefined);
+      expect(bounded.length).toBeGreaterThanOrEqual(1);
+      for (const st of bounded) {
+        expect(st.selected_events_upper_90, st.stratum).toBeCloseTo(2.303 * st.event_weight, 6);
+        expect(st.fraction_upper_90, st.stratum).toBeCloseTo(st.selected_events_upper_90! / (total + st.selected_events_upper_90!), 12);
+        expect(st.fraction_upper_90, st.stratum).toBeGreaterThan(0);
+      }
+      if (middle.simulated_rows === 0) expect(middle.fraction_upper_90).toBeLessThan(0.2);
       expect(ee.fraction).toBeGreaterThan(0);
       expect(ee.fraction).toBeLessThan(0.5);
       // Each source's statistical error sqrt(sum w^2): w sqrt(rows) where every event has the luminosity

@@ -69,11 +69,13 @@ describe('the A\'h\' search: large backgrounds split into estimate and pseudo-da
     const [r] = runs;
     const data = r.samples.data as { split_estimate_fraction: number; backgrounds: { process: string; independent: boolean; made_from: string; estimate_fraction?: number; selected: number }[] };
     expect(data.split_estimate_fraction).toBe(SPLIT_ESTIMATE_FRACTION);
-    // mu mu without a photon in the ECL gaps and e e mu mu outside R are over the pseudo-data budget at 8.34 fb^-1;
-    // mu mu's gap stratum (84 000), tau tau's three decay-mode strata (90 000-290 000) and e e mu mu inside R (41 000) have independent samples
+    // mu mu without a photon in the ECL gaps and e e mu mu inside R_Z, outside R are over the pseudo-data budget at 8.34 fb^-1;
+    // mu mu's gap stratum (84 000), tau tau's three decay-mode strata (90 000-290 000) and e e mu mu inside R (41 000) have independent
+    // samples; e e mu mu outside R_Z cannot pass the preselection (none)
     const own = 'independent sample (own random stream)';
     expect(data.backgrounds.map((b) => [b.process, b.independent, b.made_from, b.estimate_fraction])).toEqual([
       ['mumu', true, own, undefined], ['mumu', true, 'split half', 0.5], ...[1, 2, 3].map(() => ['tautau', true, own, undefined]), ['eemumu', true, own, undefined], ['eemumu', true, 'split half', 0.5],
+      ['eemumu', true, 'none: cannot pass the selection', undefined],
     ]);
     const bg = r.samples.background as { process: string; accepted: number; selected: number; split?: { estimate_events: number; pseudo_data_events: number; pseudo_data_selected: number; estimate_weight_factor: number } }[];
     expect(bg[0].split).toBeUndefined();
@@ -104,6 +106,7 @@ describe('the A\'h\' search without splitPseudoData (the default)', () => {
       expect(data.backgrounds.map((x) => [x.process, x.independent, x.made_from])).toEqual([
         ['mumu', true, 'independent sample (own random stream)'], ['mumu', false, 'estimate resampled'],
         ...[1, 2, 3].map(() => ['tautau', true, 'independent sample (own random stream)']), ['eemumu', true, 'independent sample (own random stream)'], ['eemumu', false, 'estimate resampled'],
+        ['eemumu', true, 'none: cannot pass the selection'],
       ]);
       for (const s of r.samples.background as Record<string, unknown>[]) expect(s.split).toBeUndefined();
     } finally {

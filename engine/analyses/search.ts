@@ -910,12 +910,12 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
   const sourceOf = (p: (typeof bgParts)[number]) => ({
     selected_events: p.c.weight.reduce((a, v) => a + v, 0), selected_events_error: Math.sqrt(p.c.weight.reduce((a, v) => a + v * v, 0)), simulated_rows: rows(p.c),
     ...(p.eventWeight !== undefined ? { event_weight: p.eventWeight } : {}),
-    ...(p.cannotPass !== undefined ? { cannot_pass: p.cannotPass } : rows(p.c) === 0 && p.eventWeight !== undefined ? { selected_events_upper_90: 2.303 * p.eventWeight, fraction_upper_90: 0 } : {}),
+    ...(p.cannotPass !== undefined ? { cannot_pass: p.cannotPass } : rows(p.c) === 0 && p.eventWeight !== undefined ? { selected_events_upper_90: 2.303 * p.eventWeight, fraction_upper_90: 0 } : {}), // fraction_upper_90: its place, filled below (upperShare)
   });
   const composition = [...new Set(bgParts.map((p) => p.group))].map((g) => {
     const parts = bgParts.filter((p) => p.group === g);
     if (parts.length === 1 && parts[0].stratum === undefined) return { source: parts[0].name, fraction: 0, ...sourceOf(parts[0]) };
-    const strata = parts.map((p) => ({ stratum: p.stratum, ...sourceOf(p) })) as ({ stratum?: string; cannot_pass?: string; simulated_rows: number; selected_events: number; selected_events_error: number; event_weight?: number })[];
+    const strata = parts.map((p) => ({ stratum: p.stratum, ...sourceOf(p) })) as ({ stratum?: string; cannot_pass?: string; simulated_rows: number; selected_events: number; selected_events_error: number; event_weight?: number; selected_events_upper_90?: number; fraction_upper_90?: number })[];
     const bounded = strata.filter((c) => c.cannot_pass === undefined);
     return {
       source: parts[0].name, fraction: 0, selected_events: strata.reduce((a, c) => a + c.selected_events, 0),
@@ -925,11 +925,16 @@ async function searchWith(backend: Backend, def: SearchDefinition, o: SearchOpti
       ...(!bounded.length ? { cannot_pass: strata.map((c) => c.cannot_pass).join('; ') } : {}),
       strata,
     };
-  }) as { source: string; fraction: number; selected_events: number; selected_events_error: number; simulated_rows: number; event_weight?: number; selected_events_upper_90?: number; fraction_upper_90?: number }[];
+  }) as { source: string; fraction: number; selected_events: number; selected_events_error: number; simulated_rows: number; event_weight?: number; selected_events_upper_90?: number; fraction_upper_90?: number; strata?: { selected_events_upper_90?: number; fraction_upper_90?: number }[] }[];
   const totalSel = composition.reduce((a, c) => a + c.selected_events, 0);
+  // a bound's share of the selected background were it there: bound / (total selected + bound), for sources and strata alike
+  const upperShare = (c: { selected_events_upper_90?: number; fraction_upper_90?: number }) => {
+    if (c.selected_events_upper_90 !== undefined) c.fraction_upper_90 = c.selected_events_upper_90 / (totalSel + c.selected_events_upper_90);
+  };
   for (const c of composition) {
     c.fraction = totalSel > 0 ? c.selected_events / totalSel : 0;
-    if (c.selected_events_upper_90 !== undefined) c.fraction_upper_90 = c.selected_events_upper_90 / (totalSel + c.selected_events_upper_90);
+    upperShare(c);
+    c.strata?.forEach(upperShare);
   }
 
   // 5. Data: from a file, or one background-only pseudo-experiment of the background events

@@ -57,20 +57,30 @@ const TAUTAU_STRATIFIED: BackgroundSource = {
 };
 
 /**
- * e e mu mu in two strata of the region R (engine/generate processes.ts regionStratum; sigmas add up): R, where
- * a scattered lepton escapes the tracker with pT >= 1 GeV, the other escapes and the mu mu system has p* >= 2.5 GeV
- * and |cos theta*| < 0.85 (the events the A'h' selection with its MLP keeps), 2.6e-4 of sigma, ~41 000 events at
- * 8.34 fb^-1, simulated in full (weight 1) with its own pseudo-data; outside R weighted with the tail bias as before,
- * a third of the events per background (50 000, weight ~3150: none of its ~2100 preselected events passes the MLP,
- * nor of ~6300 at 150 000 events, seeds 1-7), which pays for R's 82 000 events in the demo's time.
- * R's events cost ~2.2x the kernel's (17.5 rejection trials each: 67k events/s on one WASM worker at load ~3.3, the
- * whole process 150k): usPerEvent prices its pseudo-data at that (41 000 events: ~0.4 s).
+ * e e mu mu in three strata of the nested regions R inside R_Z (engine/generate processes.ts regionStratum, region,
+ * innerRegion; gen-eemumu.ts EEMUMU_REGIONS; sigmas add up). R: a scattered lepton escapes the tracker with pT >= 1 GeV, the
+ * other escapes and the mu mu system has p* >= 2.5 GeV and |cos theta*| < 0.85 (the events the A'h' selection with its MLP
+ * keeps), 2.6e-4 of sigma, ~41 000 events at 8.34 fb^-1, simulated in full (weight 1) with its own pseudo-data. R's
+ * costs ~2.2x the kernel's per event (17.5 rejection trials each: 67k events/s on one WASM worker at load ~3.3, the whole
+ * process 150k): usPerEvent prices its pseudo-data at that (41 000 events: ~0.4 s).
+ * R_Z minus R (R_Z: the same with pT >= 0.1 GeV, p* >= 0.4 GeV; R's thresholds are no looser, so R lies inside it): 4.08% of
+ * sigma, 6.4 M events at 8.34 fb^-1, weighted: a quarter of the events per background (37 500, weight ~172: none of its
+ * ~13 500 preselected events passes the MLP at seed 1; was the whole outside of R at weight ~3150, so the 90% CL bound on
+ * e e mu mu after the MLP drops from ~7260 events to ~395). usPerEvent 11 as R_Z's (10.7 trials per event: 115-125k events/s
+ * on one WASM worker against outside R's 145k; its pseudo-data a resampling of the estimate).
+ * Outside R_Z: every event the preselection (DIMUON_RECOIL, before the MLP) keeps lies inside R_Z, so this stratum is
+ * simulated only to check that none passes (cannotPass; a tenth of the events per background, 15 000 tail-weighted).
+ * The three cost ~0.41 s of one worker where R's outside cost ~0.35 s (50 000 events).
  */
 const EEMUMU_STRATIFIED: BackgroundSource = {
-  name: 'eemumu', note: 'two-photon e e mu mu with both electrons outside the tracker; strata of the region R the selection keeps (inside: unweighted, its own pseudo-data; outside: weighted)',
+  name: 'eemumu', note: 'two-photon e e mu mu with both electrons outside the tracker; strata of the nested regions R (the selection with its MLP keeps: unweighted, its own pseudo-data) inside R_Z (the preselection keeps: R_Z minus R weighted; outside R_Z cannot pass)',
   strata: [
     { label: 'inside R (a lepton escapes with pT >= 1 GeV, the other escapes, p*(mu mu) >= 2.5 GeV, |cos theta*(mu mu)| < 0.85)', params: { regionStratum: 1 }, capFraction: 0.35, usPerEvent: 10 },
-    { label: 'outside R', params: { regionStratum: -1 }, capFraction: 1 / 3 },
+    { label: 'inside R_Z, outside R (R_Z: a lepton escapes with pT >= 0.1 GeV, the other escapes, p*(mu mu) >= 0.4 GeV, |cos theta*(mu mu)| < 0.85)', params: { regionStratum: 1, region: 1, innerRegion: 0 }, capFraction: 0.25, usPerEvent: 11 },
+    {
+      label: 'outside R_Z', params: { regionStratum: -1, region: 1 }, capFraction: 0.1,
+      cannotPass: "every event the mu mu + missing-momentum preselection keeps lies inside R_Z (engine/generate/gen-eemumu.ts EEMUMU_REGIONS: r_p = 0.4 GeV 5 sigma below the p*(mu mu) > 0.5 GeV cut, r_cos = 0.85 over the 0.8 cut, r_pt implied by them, both electrons untracked: escaping, or in the acceptance with pT < 0.1 GeV, which needs y > ~0.94; none of 1.5 M weighted events outside R_Z passes: test/gen-eemumu-rz.test.ts)",
+    },
   ],
 };
 
