@@ -80,7 +80,7 @@ import { DIMUON_COLUMNS, DIMUON_WORDS, TRACK_PARAMS, TRIES, boostZ, dimuonColumn
 // mixture ~ 0.11, inside R ~ 0.057 (~17.5 trials per event); test/gen-eemumu.test.ts checks p > 0.2,
 // > 0.1 and > 0.04, so TRIALS = 256 fails with probability < 0.9^256 < 2e-12 and TRIALS_R =
 // 1024 with < 0.96^1024 < exp(-41) < 2e-18 (inside the region R_Z, gen-eemumu.ts EEMUMU_REGIONS: p ~ 0.094, test/gen-eemumu-rz.test.ts
-// checks p > 0.06: < 0.94^1024 < 1e-27; stratum 5, R_Z minus R: p x (1 - sigma_R / sigma_RZ) ~ 0.093, test/gen-eemumu-nested.test.ts
+// checks p > 0.06: < 0.94^1024 < 1e-27; stratum 5, R_Z minus R: p x (1 - sigma_R / sigma_RZ), 0.0954 (40 000 events), test/gen-eemumu-nested.test.ts
 // checks p > 0.06) (TRIALS_B = 1024 inside B: p ~ 0.047, test/gen-eemumu-b.test.ts checks p > 0.04); an event that fails gets weight 0 and no
 // accepted flag. The muons' angle by rejection from 2 / (1 - b^2 c^2) (TRIES, accepts >= 1/2).
 // Output (family): 0, the dimuon family: the muons through genkin's track (3 normals + 1 uniform
