@@ -95,7 +95,7 @@ describe('dark Higgsstrahlung demo, background composition', () => {
       expect(middle.event_weight).toBeGreaterThan(100);
       expect(middle.event_weight).toBeLessThan(300);
       expect([outside.stratum, outside.simulated_rows, outside.selected_events_upper_90]).toEqual(['outside R_Z', 0, undefined]);
-      expect(outside.cannot_pass).toMatch(/lies inside R_Z \(engine\/generate\/gen-eemumu.ts EEMUMU_REGIONS/);
+      expect(outside.cannot_pass).toMatch(/keeps only events inside R_Z \(engine\/generate\/gen-eemumu.ts EEMUMU_REGIONS.*measured instead of proven/);
       // a stratum's 90% CL bound (none of its events selected) and its share of the selected background were it there:
       // bound / (total selected + bound), as for a source (was 0 on every stratum)
       const total = comp.reduce((a, c) => a + c.selected_events, 0);

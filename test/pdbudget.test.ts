@@ -106,14 +106,15 @@ describe('the config\'s simulation.pseudo_data_max_s', () => {
         const r = await runConfig(b, loadConfig(text(budget), 'c.json'), { baseDir: '.', quick: true });
         const d = r.samples.data as { max_generation_s: number; backgrounds: DataPart[] };
         expect(d.max_generation_s).toBe(budget);
-        // at 0.2 fb^-1 e e mu mu outside R_Z (3.6 M events, ~16 s) stays over any of these budgets; mu mu's gap stratum (19 000)
-        // and e e mu mu inside R_Z (155 000 events, 1.7 s at 11 us each) are within 2 s
-        expect(d.backgrounds.map((p) => p.made_from === 'estimate resampled')).toEqual(budget === 0 ? [true, true, true, true, true] : [false, false, false, false, true]);
+        // at 0.2 fb^-1 mu mu's gap stratum (19 000) and e e mu mu inside R_Z (155 000 events, 1.7 s at 11 us each) are within 2 s;
+        // e e mu mu outside R_Z (3.6 M events, ~16 s) cannot pass the selection: no pseudo-data at any budget
+        expect(d.backgrounds.map((p) => p.made_from === 'estimate resampled')).toEqual(budget === 0 ? [true, true, true, true, false] : [false, false, false, false, false]);
+        expect(d.backgrounds[4].made_from).toBe('none: cannot pass the selection');
         expect(d.backgrounds.map((p) => [p.process, p.stratum ?? ''])[3]).toEqual(['eemumu', expect.stringMatching(/^inside R_Z/)]);
         // the look-elsewhere pseudo-experiments (--quick: 10) reassign R_Z's independent pseudo-data with its estimate (one weight)
         const byPart = (r.global as { pseudo_experiments: number; pseudo_data_by_part: { background: string; pseudo_experiments: string }[] });
         expect(byPart.pseudo_experiments).toBeGreaterThan(0);
-        expect(byPart.pseudo_data_by_part.filter((p) => p.background === 'eemumu').map((p) => p.pseudo_experiments)).toEqual(budget === 0 ? ['estimate resampled', 'estimate resampled'] : ['reassigned with the data', 'estimate resampled']);
+        expect(byPart.pseudo_data_by_part.filter((p) => p.background === 'eemumu').map((p) => p.pseudo_experiments)).toEqual(budget === 0 ? ['estimate resampled', 'none: cannot pass the selection'] : ['reassigned with the data', 'none: cannot pass the selection']);
       }
     } finally {
       await b.dispose();
