@@ -105,7 +105,8 @@ export interface BackgroundSource {
   readonly usPerEvent?: number;
   /**
    * Why the selection can keep none of this background's (stratum's) events, proven from its
-   * generator (and checked by a test on a large sample): it is still simulated (weighted, capped),
+   * generator (and checked by a test on a large sample; a corner measured rather than proven is
+   * named in the reason, searches.ts OUTSIDE_RZ_CANNOT_PASS): it is still simulated (weighted, capped),
    * and a selected event is an error; its pseudo-data are empty, not a resampling of the estimate
    * (samples.data.backgrounds[].made_from 'none: cannot pass the selection'), and
    * background_composition records it as 0 with this reason (cannot_pass), not with a 90% CL bound.
