@@ -410,11 +410,10 @@ export function eemumuKernelParams(proc: ProcessDef, p: Params, det: DetectorMod
   const st = p.regionStratum ?? 0, reg = eemumuRegion(p), t = eemumuTable(p.wMin, p.region ?? 0);
   if (st === 1 && !tableSectionFilled(t, ENV.CUM_R)) throw new RangeError(`process ${proc.name}: regionStratum = 1, but the region ${reg.name} (r_pt, r_p, r_cos) is out of reach at wMin = ${p.wMin} GeV`);
   const tr = p.trackerStratum ?? 0;
-  if (tr !== 0 && st !== 0) throw new RangeError(`process ${proc.name}: trackerStratum = ${tr} and regionStratum = ${st} together (B lies outside every region: give one of them)`);
+  // trackerStratum with regionStratum, innerRegion without regionStratum 1: refused by the process's check (processes.ts eemumu, resolveParams)
   // B's edges contain the tracker's acceptance only where the detector's is no wider than 17-150 deg (OMC_ESCAPE's cones)
   if (tr !== 0 && !(det.trackThetaMinDeg >= 17 && det.trackThetaMaxDeg <= 150)) throw new RangeError(`process ${proc.name}: trackerStratum = ${tr} needs the tracker's polar acceptance within 17-150 deg (the stratum's cones), the detector model has ${det.trackThetaMinDeg}-${det.trackThetaMaxDeg} deg`);
   const inner = eemumuInnerRegion(p);
-  if (inner && st !== 1) throw new RangeError(`process ${proc.name}: innerRegion = ${p.innerRegion} needs regionStratum = 1 (inside the region, outside the inner one), got ${st}`);
   const tail = p.tailBias && st !== 1 && tr !== 1 && tableSectionFilled(t, ENV.CUM_T1) && tableSectionFilled(t, ENV.CUM_T2) ? 1 : 0;
   const bm = beamKernelParams();
   return {
